@@ -1,0 +1,45 @@
+package dev.lethe.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./lethe}: runs and inspects Lethe, the streaming GDPR governance pipeline. */
+@Command(
+        name = "lethe",
+        mixinStandardHelpOptions = true,
+        version = "lethe 0.1.0-SNAPSHOT",
+        description = "Streaming GDPR data governance for a helpdesk database.",
+        subcommands = {
+            UpCommand.class,
+            DownCommand.class,
+            StatusCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class Lethe implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (tests call this instead of main). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Lethe());
+        cl.setExecutionExceptionHandler(
+                (e, cmd, parsed) -> {
+                    if (e instanceof IllegalArgumentException
+                            || e instanceof dev.lethe.local.LocalStack.StackException) {
+                        cmd.getErr().println("lethe: " + e.getMessage());
+                        return e instanceof IllegalArgumentException ? 2 : 1;
+                    }
+                    throw e;
+                });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.lethe.cli;
+
+import dev.lethe.local.ChildProcess;
+import dev.lethe.local.LocalStack;
+import dev.lethe.local.StackOptions;
+import dev.lethe.local.StackProbe;
+import dev.lethe.local.StackSettings;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "up",
+        description = {
+            "Starts the whole stack (PostgreSQL with the helpdesk schema, Kafka, Kafka Connect with"
+                    + " Debezium, Elasticsearch, Flink), waits until each is healthy and prints"
+                    + " what runs where.",
+            "Without --detach it stays in the foreground; Ctrl-C stops everything."
+        },
+        mixinStandardHelpOptions = true)
+final class UpCommand implements Callable<Integer> {
+
+    @Mixin StackOptions options;
+
+    @Option(
+            names = "--detach",
+            description = "Return once everything is healthy and leave the stack running.")
+    boolean detach;
+
+    @Override
+    public Integer call() throws Exception {
+        StackSettings s = options.resolve();
+        LocalStack stack = new LocalStack(s, System.out);
+        if (stack.alreadyRunning()) {
+            System.out.println("Lethe is already running from " + s.dataDir() + ":");
+            return StatusCommand.print(new StackProbe(s, stack.pids()).all(), false, System.out);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook =
+                new Thread(
+                        () -> {
+                            stack.down();
+                            stopped.countDown();
+                        },
+                        "lethe-down");
+        if (!detach) {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+        stack.up();
+        // resolve again: the first start generated the local Elasticsearch password
+        StatusCommand.print(
+                new StackProbe(options.resolve(), stack.pids()).all(), false, System.out);
+        if (detach) {
+            System.out.println("Stop it with: ./lethe down");
+            return 0;
+        }
+        System.out.println("Press Ctrl-C to stop.");
+        watch(stack);
+        stopped.await();
+        return 0;
+    }
+
+    /** Reports a server that exits on its own while the stack runs in the foreground. */
+    private static void watch(LocalStack stack) throws InterruptedException {
+        java.util.Set<String> reported = new java.util.HashSet<>();
+        while (true) {
+            for (ChildProcess p : stack.processes().values()) {
+                if (!p.isAlive() && reported.add(p.name())) {
+                    System.err.println(
+                            p.name()
+                                    + " exited unexpectedly; its log: "
+                                    + p.logFile()
+                                    + "\n"
+                                    + p.logTail(10));
+                }
+            }
+            Thread.sleep(2000);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.lethe.local;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * Creates the raw change topics before anything subscribes to them (Debezium would create each on
+ * its first event, too late for a Flink source that subscribes at start). Their settings match
+ * {@code topic.creation.default.*} in {@code register-helpdesk.json}: the raw topics hold plaintext
+ * personal data, so their retention is bounded (7 days, hourly segments).
+ */
+public final class CaptureTopics {
+
+    public static final String PREFIX = "helpdesk";
+    public static final List<String> TABLES =
+            List.of(
+                    "accounts",
+                    "contacts",
+                    "agents",
+                    "custom_field_definitions",
+                    "tickets",
+                    "threads",
+                    "comments",
+                    "attachments",
+                    "consents");
+    public static final String ACTOR_TOPIC = PREFIX + ".message";
+    public static final long RAW_RETENTION_MS = 7L * 24 * 3600 * 1000;
+
+    private CaptureTopics() {}
+
+    public static String tableTopic(String table) {
+        return PREFIX + ".public." + table;
+    }
+
+    public static List<String> all() {
+        List<String> topics = new ArrayList<>();
+        TABLES.forEach(t -> topics.add(tableTopic(t)));
+        topics.add(ACTOR_TOPIC);
+        return topics;
+    }
+
+    public static void ensure(String bootstrap) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            Map<String, String> config =
+                    Map.of(
+                            "cleanup.policy", "delete",
+                            "retention.ms", String.valueOf(RAW_RETENTION_MS),
+                            "segment.ms", "3600000",
+                            "compression.type", "lz4");
+            List<NewTopic> missing =
+                    all().stream()
+                            .filter(t -> !existing.contains(t))
+                            .map(t -> new NewTopic(t, 1, (short) 1).configs(config))
+                            .toList();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.lethe.local;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+
+/** Small JSON-over-HTTP calls to Connect, Elasticsearch and Flink REST APIs. */
+public final class Http {
+
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    private Http() {}
+
+    public record Response(int status, String body) {
+        public boolean ok() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    public static Response get(URI uri, String basicAuth) throws IOException, InterruptedException {
+        return send(request(uri, basicAuth).GET().build());
+    }
+
+    public static Response put(URI uri, String json, String basicAuth)
+            throws IOException, InterruptedException {
+        return send(
+                request(uri, basicAuth)
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                        .build());
+    }
+
+    public static Response post(URI uri, String json, String basicAuth)
+            throws IOException, InterruptedException {
+        return send(
+                request(uri, basicAuth)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                        .build());
+    }
+
+    public static String basic(String user, String password) {
+        if (user == null || password == null) {
+            return null;
+        }
+        return "Basic "
+                + Base64.getEncoder()
+                        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static HttpRequest.Builder request(URI uri, String basicAuth) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
+        if (basicAuth != null) {
+            b.header("Authorization", basicAuth);
+        }
+        return b;
+    }
+
+    private static Response send(HttpRequest r) throws IOException, InterruptedException {
+        HttpResponse<String> resp = CLIENT.send(r, HttpResponse.BodyHandlers.ofString());
+        return new Response(resp.statusCode(), resp.body());
+    }
+}

@@ -1,0 +1,245 @@
+package dev.lethe.local;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * The real Elasticsearch 8.19 server, run from the distribution that the build resolves from Maven
+ * Central. Elasticsearch refuses to run as root, so when Lethe runs as root it runs Elasticsearch
+ * as {@code nobody} (via {@code setpriv}) in a directory {@code nobody} can reach.
+ */
+final class LocalElasticsearch {
+
+    private final StackSettings s;
+
+    LocalElasticsearch(StackSettings settings) {
+        this.s = settings;
+    }
+
+    static boolean runningAsRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    Path distribution() {
+        return s.home().resolve("stack/target/dist/elasticsearch.zip");
+    }
+
+    /** Problems that stop {@code up} before anything starts, each saying what to do. */
+    List<String> preflight() {
+        List<String> problems = new ArrayList<>();
+        if (!Files.isRegularFile(distribution())) {
+            problems.add(
+                    "the Elasticsearch distribution is missing ("
+                            + distribution()
+                            + "): run ./mvnw -DskipTests install");
+        }
+        if (runningAsRoot()) {
+            if (!Files.isExecutable(Path.of("/usr/bin/setpriv"))) {
+                problems.add(
+                        "running as root needs /usr/bin/setpriv to run Elasticsearch as 'nobody'"
+                                + " (apt-get install util-linux), or run ./lethe as a normal user");
+            }
+            Path p = s.elasticsearchDir().getParent();
+            while (p != null) {
+                if (Files.exists(p) && !othersCanTraverse(p)) {
+                    problems.add(
+                            "Elasticsearch runs as 'nobody' and cannot reach "
+                                    + s.elasticsearchDir()
+                                    + " because "
+                                    + p
+                                    + " is not traversable by others: choose"
+                                    + " --elasticsearch-dir under /var/tmp or /tmp");
+                    break;
+                }
+                p = p.getParent();
+            }
+        }
+        return problems;
+    }
+
+    private static boolean othersCanTraverse(Path dir) {
+        try {
+            return Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_EXECUTE);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    ChildProcess start(String password) throws IOException, InterruptedException {
+        Path dir = s.elasticsearchDir();
+        Files.createDirectories(dir);
+        Path esHome = unpack(dir);
+        Path conf = dir.resolve("config");
+        if (!Files.isDirectory(conf)) {
+            copyTree(esHome.resolve("config"), conf);
+        }
+        Files.createDirectories(dir.resolve("data"));
+        Files.createDirectories(dir.resolve("logs"));
+        Files.writeString(
+                conf.resolve("elasticsearch.yml"),
+                String.join(
+                        "\n",
+                        "# written by ./lethe up; edits are overwritten",
+                        "cluster.name: lethe",
+                        "node.name: lethe-local",
+                        "path.data: " + dir.resolve("data"),
+                        "path.logs: " + dir.resolve("logs"),
+                        "network.host: 127.0.0.1",
+                        "http.port: " + s.elasticsearchPort(),
+                        "transport.port: " + s.elasticsearchTransportPort(),
+                        "discovery.type: single-node",
+                        "xpack.security.enabled: true",
+                        "xpack.security.http.ssl.enabled: false",
+                        "xpack.security.transport.ssl.enabled: false",
+                        "action.destructive_requires_name: true",
+                        "cluster.routing.allocation.disk.threshold_enabled: false",
+                        ""),
+                StandardCharsets.UTF_8);
+        Path jvmOpts = conf.resolve("jvm.options.d");
+        Files.createDirectories(jvmOpts);
+        Files.writeString(
+                jvmOpts.resolve("lethe-heap.options"),
+                "-Xms" + s.elasticsearchHeap() + "\n-Xmx" + s.elasticsearchHeap() + "\n");
+        if (runningAsRoot()) {
+            run(List.of("chown", "-R", "nobody:nogroup", dir.toString()), null);
+        }
+        if (!Files.exists(conf.resolve("elasticsearch.keystore"))) {
+            run(
+                    asEsUser(
+                            List.of(
+                                    esHome.resolve("bin/elasticsearch-keystore").toString(),
+                                    "create")),
+                    null);
+        }
+        run(
+                asEsUser(
+                        List.of(
+                                esHome.resolve("bin/elasticsearch-keystore").toString(),
+                                "add",
+                                "-x",
+                                "-f",
+                                "bootstrap.password")),
+                password);
+        return ChildProcess.start(
+                "elasticsearch",
+                asEsUser(List.of(esHome.resolve("bin/elasticsearch").toString())),
+                env(),
+                s.logsDir().resolve("elasticsearch.log"),
+                dir);
+    }
+
+    private Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("ES_JAVA_HOME", LetheHome.javaHome().toString());
+        env.put("ES_PATH_CONF", s.elasticsearchDir().resolve("config").toString());
+        env.put("ES_JAVA_OPTS", "-Dlethe.component=elasticsearch");
+        return env;
+    }
+
+    private List<String> asEsUser(List<String> command) {
+        if (!runningAsRoot()) {
+            return command;
+        }
+        List<String> c =
+                new ArrayList<>(
+                        List.of(
+                                "/usr/bin/setpriv",
+                                "--reuid=nobody",
+                                "--regid=nogroup",
+                                "--clear-groups"));
+        c.addAll(command);
+        return c;
+    }
+
+    private void run(List<String> command, String stdin) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env());
+        Process p = pb.start();
+        if (stdin != null) {
+            p.getOutputStream().write((stdin + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(
+                    "Elasticsearch setup step failed: " + String.join(" ", command) + "\n" + out);
+        }
+    }
+
+    /** Unpacks the distribution once; returns its home directory. */
+    private Path unpack(Path dir) throws IOException {
+        try (ZipFile zip = new ZipFile(distribution().toFile())) {
+            String top = null;
+            Enumeration<? extends ZipEntry> entries = zip.entries();
+            while (entries.hasMoreElements() && top == null) {
+                String n = entries.nextElement().getName();
+                top = n.substring(0, n.indexOf('/') > 0 ? n.indexOf('/') : n.length());
+            }
+            Path esHome = dir.resolve(top);
+            if (Files.isExecutable(esHome.resolve("bin/elasticsearch"))) {
+                return esHome;
+            }
+            Path partial = dir.resolve(top + ".unpacking");
+            deleteTree(partial);
+            entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry e = entries.nextElement();
+                Path target = partial.resolve(e.getName().substring(top.length() + 1)).normalize();
+                if (!target.startsWith(partial)) {
+                    throw new IOException("unsafe entry in distribution: " + e.getName());
+                }
+                if (e.isDirectory()) {
+                    Files.createDirectories(target);
+                    continue;
+                }
+                Files.createDirectories(target.getParent());
+                try (InputStream in = zip.getInputStream(e)) {
+                    Files.copy(in, target);
+                }
+                if (target.getParent().getFileName().toString().equals("bin")) {
+                    Files.setPosixFilePermissions(
+                            target, PosixFilePermissions.fromString("rwxr-xr-x"));
+                }
+            }
+            Files.move(partial, esHome);
+            return esHome;
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var paths = Files.walk(p)) {
+            for (Path q : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+}

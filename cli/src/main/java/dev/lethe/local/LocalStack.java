@@ -1,0 +1,556 @@
+package dev.lethe.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.connectors.HelpdeskMigrations;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Starts, records and stops Lethe's local stack: PostgreSQL, a KRaft Kafka broker, a Kafka Connect
+ * worker (distributed mode) with Debezium, Elasticsearch and a Flink MiniCluster, each a process of
+ * its own, with its data under the data directory. Components given external addresses are not
+ * started, only checked.
+ */
+public final class LocalStack {
+
+    /** Start order; stop runs in reverse. */
+    static final List<String> ORDER =
+            List.of("postgres", "kafka", "elasticsearch", "connect", "flink");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+
+    private final StackSettings s;
+    private final PrintStream out;
+    private final Map<String, ChildProcess> processes = new LinkedHashMap<>();
+
+    public LocalStack(StackSettings settings, PrintStream out) {
+        this.s = settings;
+        this.out = out;
+    }
+
+    public StackSettings settings() {
+        return s;
+    }
+
+    /** Thrown when the stack cannot start; the message says what to do. */
+    public static final class StackException extends RuntimeException {
+        public StackException(String message) {
+            super(message);
+        }
+    }
+
+    /** True when every process recorded for this data directory is still running. */
+    public boolean alreadyRunning() {
+        Map<String, ChildProcess> recorded = recordedProcesses();
+        return !recorded.isEmpty() && recorded.values().stream().allMatch(ChildProcess::isAlive);
+    }
+
+    public void up() throws Exception {
+        Instant t0 = Instant.now();
+        Files.createDirectories(s.logsDir());
+        stopLeftovers();
+        preflight();
+        String esPassword = s.managesElasticsearch() ? localElasticsearchPassword() : null;
+        StackSettings eff = withEsPassword(esPassword);
+        try {
+            if (s.managesPostgres()) {
+                start("postgres", postgresCommand(), Map.of());
+            }
+            if (s.managesKafka()) {
+                start("kafka", kafkaCommand(), Map.of());
+            }
+            if (s.managesElasticsearch()) {
+                processes.put("elasticsearch", new LocalElasticsearch(eff).start(esPassword));
+                record(eff);
+            }
+            if (s.managesFlink()) {
+                start("flink", flinkCommand(), Map.of());
+            }
+            StackProbe probe = new StackProbe(eff, Map.of());
+            await("postgres", () -> probe.postgres());
+            migrate();
+            await("kafka", () -> probe.kafka());
+            CaptureTopics.ensure(s.kafkaBootstrap());
+            if (s.managesConnect()) {
+                start("connect", connectCommand(), connectEnv());
+            }
+            ConnectorRegistration.register(
+                    s.connectUrl(),
+                    s.home().resolve("connectors/register-helpdesk.json"),
+                    START_TIMEOUT);
+            await("connect", () -> probe.connect());
+            await("elasticsearch", () -> probe.elasticsearch());
+            await("flink", () -> probe.flink());
+            record(eff);
+            out.printf(
+                    "Lethe is up in %.1f s (data in %s)%n",
+                    Duration.between(t0, Instant.now()).toMillis() / 1000.0, s.dataDir());
+        } catch (Exception | Error e) {
+            out.println("Start failed; stopping what was started.");
+            down();
+            throw e;
+        }
+    }
+
+    /** Stops every process this data directory records, in reverse start order. */
+    public void down() {
+        Map<String, ChildProcess> all = new LinkedHashMap<>(recordedProcesses());
+        processes.forEach(all::putIfAbsent);
+        List<String> order = new ArrayList<>(ORDER);
+        java.util.Collections.reverse(order);
+        for (String name : order) {
+            ChildProcess p = all.get(name);
+            if (p != null && p.isAlive()) {
+                out.println("stopping " + name + " (pid " + p.pid() + ")");
+                p.stop(Duration.ofSeconds(name.equals("kafka") ? 40 : 25));
+            }
+        }
+        stopOrphanPostgres();
+        processes.clear();
+        try {
+            if (Files.exists(s.stateFile())) {
+                ObjectNode state = (ObjectNode) JSON.readTree(s.stateFile().toFile());
+                state.remove("processes");
+                state.put("stoppedAt", Instant.now().toString());
+                JSON.writerWithDefaultPrettyPrinter().writeValue(s.stateFile().toFile(), state);
+            }
+        } catch (IOException e) {
+            out.println("could not update " + s.stateFile() + ": " + e.getMessage());
+        }
+    }
+
+    /** The pids of the processes recorded as running, by component. */
+    public Map<String, Long> pids() {
+        Map<String, Long> pids = new HashMap<>();
+        recordedProcesses().forEach((k, v) -> pids.put(k, v.pid()));
+        return pids;
+    }
+
+    public Map<String, ChildProcess> processes() {
+        Map<String, ChildProcess> all = new LinkedHashMap<>(recordedProcesses());
+        all.putAll(processes);
+        return all;
+    }
+
+    private void preflight() {
+        List<String> problems = new ArrayList<>();
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        if (s.managesPostgres()) {
+            ports.put("postgres (--postgres-port)", s.postgresPort());
+        }
+        if (s.managesKafka()) {
+            ports.put("kafka (--kafka-port)", s.kafkaPort());
+            ports.put("kafka controller (--kafka-controller-port)", s.kafkaControllerPort());
+        }
+        if (s.managesConnect()) {
+            ports.put("connect (--connect-port)", s.connectPort());
+        }
+        if (s.managesElasticsearch()) {
+            ports.put("elasticsearch (--elasticsearch-port)", s.elasticsearchPort());
+            ports.put(
+                    "elasticsearch transport (--elasticsearch-transport-port)",
+                    s.elasticsearchTransportPort());
+            problems.addAll(new LocalElasticsearch(s).preflight());
+        }
+        if (s.managesFlink()) {
+            ports.put("flink (--flink-port)", s.flinkPort());
+        }
+        ports.forEach(
+                (what, port) -> {
+                    if (!portFree(port)) {
+                        String flag = what.substring(what.indexOf("(") + 1, what.indexOf(")"));
+                        problems.add(
+                                "port "
+                                        + port
+                                        + " for "
+                                        + what.substring(0, what.indexOf(" ("))
+                                        + " is already in use: stop the program using it, or"
+                                        + " choose another port with "
+                                        + flag
+                                        + " <port>");
+                    }
+                });
+        for (String module : List.of("stack", "jobs")) {
+            try {
+                LetheHome.moduleClasspath(s.home(), module);
+            } catch (IllegalStateException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (!Files.isRegularFile(s.home().resolve("connectors/register-helpdesk.json"))) {
+            problems.add(
+                    "connectors/register-helpdesk.json not found under "
+                            + s.home()
+                            + ": run ./lethe from the Lethe checkout or set -Dlethe.home");
+        }
+        if (!problems.isEmpty()) {
+            throw new StackException("Cannot start Lethe:\n  - " + String.join("\n  - ", problems));
+        }
+    }
+
+    static boolean portFree(int port) {
+        try (ServerSocket ss = new ServerSocket()) {
+            ss.setReuseAddress(true);
+            ss.bind(new java.net.InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void start(String name, List<String> command, Map<String, String> env)
+            throws IOException {
+        ChildProcess p =
+                ChildProcess.start(
+                        name, command, env, s.logsDir().resolve(name + ".log"), workDir(name));
+        processes.put(name, p);
+        record(withEsPassword(null));
+    }
+
+    private Path workDir(String name) {
+        return s.dataDir().resolve(name);
+    }
+
+    private List<String> jvm(String component, String heap, String module, String mainClass) {
+        List<String> c = new ArrayList<>();
+        c.add(LetheHome.javaExecutable());
+        c.add("-Xms" + (heap.endsWith("g") || heap.endsWith("G") ? "256m" : "64m"));
+        c.add("-Xmx" + heap);
+        c.add("-XX:+ExitOnOutOfMemoryError");
+        c.add("-Dlethe.component=" + component);
+        c.add("-Dlethe.data=" + s.dataDir());
+        c.add("-cp");
+        c.add(LetheHome.moduleClasspath(s.home(), module));
+        c.add(mainClass);
+        return c;
+    }
+
+    private List<String> postgresCommand() {
+        List<String> c = jvm("postgres", "128m", "stack", "dev.lethe.stack.PostgresServer");
+        c.addAll(
+                List.of(
+                        s.dataDir().resolve("postgres/data").toString(),
+                        String.valueOf(s.postgresPort()),
+                        StackSettings.DATABASE));
+        return c;
+    }
+
+    private List<String> kafkaCommand() throws IOException {
+        Path dir = s.dataDir().resolve("kafka");
+        Files.createDirectories(dir);
+        Path idFile = dir.resolve("cluster.id");
+        if (!Files.exists(idFile)) {
+            Files.writeString(idFile, org.apache.kafka.common.Uuid.randomUuid().toString());
+        }
+        String clusterId = Files.readString(idFile).trim();
+        String listeners =
+                "PLAINTEXT://127.0.0.1:"
+                        + s.kafkaPort()
+                        + ",CONTROLLER://127.0.0.1:"
+                        + s.kafkaControllerPort();
+        Path props = dir.resolve("server.properties");
+        Files.writeString(
+                props,
+                String.join(
+                        "\n",
+                        "# written by ./lethe up; edits are overwritten",
+                        "process.roles=broker,controller",
+                        "node.id=1",
+                        "controller.quorum.voters=1@127.0.0.1:" + s.kafkaControllerPort(),
+                        "listeners=" + listeners,
+                        "advertised.listeners=PLAINTEXT://127.0.0.1:" + s.kafkaPort(),
+                        "controller.listener.names=CONTROLLER",
+                        "inter.broker.listener.name=PLAINTEXT",
+                        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                        "log.dirs=" + dir.resolve("logs"),
+                        "num.partitions=1",
+                        "offsets.topic.num.partitions=4",
+                        "auto.create.topics.enable=false",
+                        "offsets.topic.replication.factor=1",
+                        "transaction.state.log.replication.factor=1",
+                        "transaction.state.log.min.isr=1",
+                        "share.coordinator.state.topic.replication.factor=1",
+                        "share.coordinator.state.topic.min.isr=1",
+                        "group.initial.rebalance.delay.ms=0",
+                        "log.retention.check.interval.ms=60000",
+                        // Flink's exactly-once Kafka sink keeps transactions open up to a
+                        // checkpoint
+                        "transaction.max.timeout.ms=3600000",
+                        ""));
+        List<String> c = jvm("kafka", s.kafkaHeap(), "stack", "dev.lethe.stack.KafkaBroker");
+        c.add(props.toString());
+        c.add(clusterId);
+        return c;
+    }
+
+    private List<String> connectCommand() throws IOException {
+        Path dir = s.dataDir().resolve("connect");
+        Files.createDirectories(dir);
+        Path props = dir.resolve("worker.properties");
+        String rest = "http://127.0.0.1:" + s.connectPort();
+        Files.writeString(
+                props,
+                String.join(
+                        "\n",
+                        "# written by ./lethe up; edits are overwritten",
+                        "bootstrap.servers=" + s.kafkaBootstrap(),
+                        "group.id=lethe-connect",
+                        "key.converter=org.apache.kafka.connect.json.JsonConverter",
+                        "value.converter=org.apache.kafka.connect.json.JsonConverter",
+                        "key.converter.schemas.enable=false",
+                        "value.converter.schemas.enable=false",
+                        "offset.storage.topic=lethe-connect-offsets",
+                        "config.storage.topic=lethe-connect-configs",
+                        "status.storage.topic=lethe-connect-status",
+                        "offset.storage.replication.factor=1",
+                        "config.storage.replication.factor=1",
+                        "status.storage.replication.factor=1",
+                        "offset.storage.partitions=1",
+                        "status.storage.partitions=1",
+                        "offset.flush.interval.ms=1000",
+                        "listeners=" + rest,
+                        "rest.advertised.host.name=127.0.0.1",
+                        "rest.advertised.port=" + s.connectPort(),
+                        "plugin.discovery=service_load",
+                        "scheduled.rebalance.max.delay.ms=0",
+                        "topic.creation.enable=true",
+                        // secrets reach the connector through the worker's environment
+                        "config.providers=env",
+                        "config.providers.env.class="
+                                + "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+                        ""));
+        List<String> c =
+                jvm(
+                        "connect",
+                        s.connectHeap(),
+                        "stack",
+                        "org.apache.kafka.connect.cli.ConnectDistributed");
+        c.add(props.toString());
+        return c;
+    }
+
+    /** The helpdesk database as the connector reaches it, via the worker's environment. */
+    private Map<String, String> connectEnv() {
+        URI u = URI.create(s.postgresJdbcUrl().substring("jdbc:".length()));
+        Map<String, String> env = new HashMap<>();
+        env.put("HELPDESK_DB_HOST", u.getHost());
+        env.put("HELPDESK_DB_PORT", String.valueOf(u.getPort() > 0 ? u.getPort() : 5432));
+        env.put("HELPDESK_DB_NAME", u.getPath().replaceFirst("^/", ""));
+        env.put("HELPDESK_DB_USER", s.postgresUser());
+        env.put("HELPDESK_DB_PASSWORD", s.postgresPassword());
+        env.put("HELPDESK_TOPIC_REPLICATION", "1");
+        return env;
+    }
+
+    private List<String> flinkCommand() {
+        List<String> c =
+                jvm("flink", s.flinkHeap(), "jobs", "dev.lethe.jobs.runtime.LocalFlinkCluster");
+        c.add(String.valueOf(s.flinkPort()));
+        c.add(s.dataDir().resolve("flink").toString());
+        return c;
+    }
+
+    private void migrate() {
+        HelpdeskMigrations.migrate(s.postgresJdbcUrl(), s.postgresUser(), s.postgresPassword());
+    }
+
+    private void await(String component, Supplier<ComponentHealth> probe) throws Exception {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        ComponentHealth h = probe.get();
+        while (!h.healthy()) {
+            ChildProcess p = processes.get(component);
+            if (p != null && !p.isAlive()) {
+                throw new StackException(
+                        component
+                                + " exited during start; last lines of "
+                                + p.logFile()
+                                + ":\n"
+                                + p.logTail(25));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StackException(
+                        component
+                                + " did not become healthy within "
+                                + START_TIMEOUT.toSeconds()
+                                + " s: "
+                                + h.detail()
+                                + (p == null ? "" : "\n(see " + p.logFile() + ")"));
+            }
+            Thread.sleep(250);
+            h = probe.get();
+        }
+        out.printf("  %-14s %-40s %s%n", component, h.address(), h.detail());
+    }
+
+    private String localElasticsearchPassword() throws IOException {
+        Path f = s.secretsDir().resolve("elasticsearch-password");
+        if (!Files.exists(f)) {
+            Files.createDirectories(s.secretsDir());
+            Files.setPosixFilePermissions(
+                    s.secretsDir(), PosixFilePermissions.fromString("rwx------"));
+            byte[] b = new byte[18];
+            new SecureRandom().nextBytes(b);
+            Files.writeString(
+                    f,
+                    Base64.getUrlEncoder().withoutPadding().encodeToString(b),
+                    StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+        }
+        return Files.readString(f).trim();
+    }
+
+    private StackSettings withEsPassword(String password) {
+        if (password == null) {
+            return s;
+        }
+        return new StackSettings(
+                s.home(),
+                s.dataDir(),
+                s.elasticsearchDir(),
+                s.postgresPort(),
+                s.kafkaPort(),
+                s.kafkaControllerPort(),
+                s.connectPort(),
+                s.elasticsearchPort(),
+                s.elasticsearchTransportPort(),
+                s.flinkPort(),
+                s.kafkaHeap(),
+                s.connectHeap(),
+                s.elasticsearchHeap(),
+                s.flinkHeap(),
+                s.externalPostgresUrl(),
+                s.postgresUser(),
+                s.postgresPassword(),
+                s.externalKafkaBootstrap(),
+                s.externalConnectUrl(),
+                s.externalElasticsearchUrl(),
+                s.elasticsearchUser(),
+                Optional.of(password),
+                s.externalFlinkUrl());
+    }
+
+    /** Writes {@code stack.json}: the settings in force (no secrets) and the running processes. */
+    private synchronized void record(StackSettings eff) throws IOException {
+        ObjectNode state = JSON.createObjectNode();
+        ObjectNode set = state.putObject("settings");
+        set.put("elasticsearchDir", s.elasticsearchDir().toString());
+        set.put("postgresPort", s.postgresPort());
+        set.put("kafkaPort", s.kafkaPort());
+        set.put("kafkaControllerPort", s.kafkaControllerPort());
+        set.put("connectPort", s.connectPort());
+        set.put("elasticsearchPort", s.elasticsearchPort());
+        set.put("elasticsearchTransportPort", s.elasticsearchTransportPort());
+        set.put("flinkPort", s.flinkPort());
+        set.put("kafkaHeap", s.kafkaHeap());
+        set.put("connectHeap", s.connectHeap());
+        set.put("elasticsearchHeap", s.elasticsearchHeap());
+        set.put("flinkHeap", s.flinkHeap());
+        set.put("postgresUser", s.postgresUser());
+        set.put("elasticsearchUser", s.elasticsearchUser());
+        s.externalPostgresUrl().ifPresent(v -> set.put("externalPostgresUrl", v));
+        s.externalKafkaBootstrap().ifPresent(v -> set.put("externalKafkaBootstrap", v));
+        s.externalConnectUrl().ifPresent(v -> set.put("externalConnectUrl", v.toString()));
+        s.externalElasticsearchUrl()
+                .ifPresent(v -> set.put("externalElasticsearchUrl", v.toString()));
+        s.externalFlinkUrl().ifPresent(v -> set.put("externalFlinkUrl", v.toString()));
+        ObjectNode procs = state.putObject("processes");
+        processes.forEach(
+                (name, p) -> {
+                    ObjectNode n = procs.putObject(name);
+                    n.put("pid", p.pid());
+                    n.put("log", p.logFile().toString());
+                });
+        state.put("startedAt", Instant.now().toString());
+        Files.createDirectories(s.dataDir());
+        Path tmp = s.stateFile().resolveSibling("stack.json.tmp");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), state);
+        Files.move(
+                tmp,
+                s.stateFile(),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private Map<String, ChildProcess> recordedProcesses() {
+        Map<String, ChildProcess> m = new LinkedHashMap<>();
+        if (!Files.exists(s.stateFile())) {
+            return m;
+        }
+        try {
+            JsonNode procs = JSON.readTree(s.stateFile().toFile()).path("processes");
+            procs.fields()
+                    .forEachRemaining(
+                            e -> {
+                                long pid = e.getValue().path("pid").asLong();
+                                Path log = Path.of(e.getValue().path("log").asText());
+                                ChildProcess.attach(e.getKey(), pid, log)
+                                        .filter(p -> isOurs(e.getKey(), pid))
+                                        .ifPresent(p -> m.put(e.getKey(), p));
+                            });
+        } catch (IOException e) {
+            out.println("ignoring unreadable " + s.stateFile() + ": " + e.getMessage());
+        }
+        return m;
+    }
+
+    /** A recorded pid may have been reused by an unrelated process after a reboot. */
+    private boolean isOurs(String component, long pid) {
+        return ProcessHandle.of(pid)
+                .flatMap(h -> h.info().arguments().map(a -> String.join(" ", a)))
+                .map(
+                        args ->
+                                args.contains("-Dlethe.component=" + component)
+                                        || args.contains(s.elasticsearchDir().toString()))
+                .orElse(true);
+    }
+
+    private void stopLeftovers() {
+        Map<String, ChildProcess> left = recordedProcesses();
+        if (!left.isEmpty()) {
+            out.println("stopping processes left by a previous run: " + left.keySet());
+            down();
+        }
+        stopOrphanPostgres();
+    }
+
+    /** A PostgreSQL whose supervising JVM was killed keeps running; stop it (fast shutdown). */
+    private void stopOrphanPostgres() {
+        Path pidFile = s.dataDir().resolve("postgres/data/postmaster.pid");
+        if (!Files.isRegularFile(pidFile)) {
+            return;
+        }
+        try {
+            long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+            Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+            if (h.isPresent()
+                    && h.get().info().command().map(c -> c.endsWith("postgres")).orElse(false)) {
+                out.println("stopping PostgreSQL left running (pid " + pid + ")");
+                new ProcessBuilder("kill", "-INT", String.valueOf(pid)).start().waitFor();
+                h.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            out.println("could not stop leftover PostgreSQL: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,313 @@
+package dev.lethe.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Option;
+
+/**
+ * The one place that defines every stack option: its flag, environment variable, default and
+ * description. Resolution order: command-line flag, then {@code LETHE_*} environment variable, then
+ * what {@code ./lethe up} recorded in {@code <data-dir>/stack.json}, then the default.
+ */
+public final class StackOptions {
+
+    private static final Pattern HEAP = Pattern.compile("\\d+[mMgG]");
+
+    @Option(
+            names = "--data-dir",
+            description =
+                    "Where the local stack keeps its data and logs (env LETHE_DATA_DIR; default"
+                            + " <lethe-home>/.lethe).")
+    Path dataDir;
+
+    @Option(
+            names = "--elasticsearch-dir",
+            description =
+                    "Where the local Elasticsearch is unpacked and keeps its data. Every parent"
+                            + " directory must be traversable by the user Elasticsearch runs as"
+                            + " (env LETHE_ELASTICSEARCH_DIR; default /var/tmp/lethe-es-<hash of"
+                            + " data dir>).")
+    Path elasticsearchDir;
+
+    @Option(names = "--postgres-port", description = "Local PostgreSQL port (default 15432).")
+    Integer postgresPort;
+
+    @Option(names = "--kafka-port", description = "Local Kafka broker port (default 19092).")
+    Integer kafkaPort;
+
+    @Option(
+            names = "--kafka-controller-port",
+            description = "Local Kafka KRaft controller port (default 19093).")
+    Integer kafkaControllerPort;
+
+    @Option(names = "--connect-port", description = "Kafka Connect REST port (default 18083).")
+    Integer connectPort;
+
+    @Option(
+            names = "--elasticsearch-port",
+            description = "Local Elasticsearch HTTP port (default 19200).")
+    Integer elasticsearchPort;
+
+    @Option(
+            names = "--elasticsearch-transport-port",
+            description = "Local Elasticsearch transport port (default 19300).")
+    Integer elasticsearchTransportPort;
+
+    @Option(names = "--flink-port", description = "Local Flink REST port (default 18081).")
+    Integer flinkPort;
+
+    @Option(names = "--kafka-heap", description = "Kafka broker JVM heap (default 512m).")
+    String kafkaHeap;
+
+    @Option(names = "--connect-heap", description = "Kafka Connect JVM heap (default 768m).")
+    String connectHeap;
+
+    @Option(names = "--elasticsearch-heap", description = "Elasticsearch heap (default 512m).")
+    String elasticsearchHeap;
+
+    @Option(names = "--flink-heap", description = "Flink MiniCluster JVM heap (default 1024m).")
+    String flinkHeap;
+
+    @Option(
+            names = "--postgres-url",
+            description =
+                    "External mode: JDBC URL of an existing helpdesk PostgreSQL (wal_level=logical),"
+                            + " e.g. jdbc:postgresql://db:5432/helpdesk (env LETHE_POSTGRES_URL).")
+    String postgresUrl;
+
+    @Option(
+            names = "--postgres-user",
+            description = "PostgreSQL user (env LETHE_POSTGRES_USER; default postgres).")
+    String postgresUser;
+
+    @Option(
+            names = "--postgres-password",
+            description = "PostgreSQL password (env LETHE_POSTGRES_PASSWORD; default postgres).")
+    String postgresPassword;
+
+    @Option(
+            names = "--kafka-bootstrap",
+            description =
+                    "External mode: bootstrap servers of an existing Kafka (env"
+                            + " LETHE_KAFKA_BOOTSTRAP).")
+    String kafkaBootstrap;
+
+    @Option(
+            names = "--connect-url",
+            description =
+                    "External mode: REST URL of an existing Kafka Connect worker with Debezium (env"
+                            + " LETHE_CONNECT_URL).")
+    String connectUrl;
+
+    @Option(
+            names = "--elasticsearch-url",
+            description =
+                    "External mode: URL of an existing Elasticsearch 8 (env"
+                            + " LETHE_ELASTICSEARCH_URL).")
+    String elasticsearchUrl;
+
+    @Option(
+            names = "--elasticsearch-user",
+            description = "Elasticsearch user (env LETHE_ELASTICSEARCH_USER; default elastic).")
+    String elasticsearchUser;
+
+    @Option(
+            names = "--elasticsearch-password",
+            description =
+                    "Elasticsearch password (env LETHE_ELASTICSEARCH_PASSWORD; the local stack"
+                            + " generates one and keeps it in <data-dir>/secrets).")
+    String elasticsearchPassword;
+
+    @Option(
+            names = "--flink-url",
+            description =
+                    "External mode: REST URL of an existing Flink cluster (env LETHE_FLINK_URL).")
+    String flinkUrl;
+
+    /** Resolves the options against the environment, the recorded stack and the defaults. */
+    public StackSettings resolve() {
+        return resolve(System.getenv());
+    }
+
+    StackSettings resolve(Map<String, String> env) {
+        Path home = LetheHome.get();
+        Path data =
+                Optional.ofNullable(dataDir)
+                        .or(() -> Optional.ofNullable(env.get("LETHE_DATA_DIR")).map(Path::of))
+                        .orElse(home.resolve(".lethe"))
+                        .toAbsolutePath()
+                        .normalize();
+        JsonNode recorded = readRecorded(data.resolve("stack.json"));
+        Resolver r = new Resolver(env, recorded);
+
+        Path esDir =
+                Optional.ofNullable(elasticsearchDir)
+                        .or(
+                                () ->
+                                        Optional.ofNullable(env.get("LETHE_ELASTICSEARCH_DIR"))
+                                                .map(Path::of))
+                        .or(() -> r.recorded("elasticsearchDir").map(Path::of))
+                        .orElse(Path.of("/var/tmp", "lethe-es-" + shortHash(data.toString())))
+                        .toAbsolutePath()
+                        .normalize();
+
+        Optional<String> pgUrl = r.string(postgresUrl, "LETHE_POSTGRES_URL", "externalPostgresUrl");
+        pgUrl.ifPresent(
+                u -> {
+                    if (!u.startsWith("jdbc:postgresql://")) {
+                        throw new IllegalArgumentException(
+                                "--postgres-url must be a PostgreSQL JDBC URL like"
+                                        + " jdbc:postgresql://host:5432/helpdesk, got '"
+                                        + u
+                                        + "'");
+                    }
+                });
+        Optional<String> esPassword =
+                r.string(elasticsearchPassword, "LETHE_ELASTICSEARCH_PASSWORD", null)
+                        .or(() -> readSecret(data.resolve("secrets/elasticsearch-password")));
+        return new StackSettings(
+                home,
+                data,
+                esDir,
+                r.port("--postgres-port", postgresPort, "postgresPort", 15432),
+                r.port("--kafka-port", kafkaPort, "kafkaPort", 19092),
+                r.port(
+                        "--kafka-controller-port",
+                        kafkaControllerPort,
+                        "kafkaControllerPort",
+                        19093),
+                r.port("--connect-port", connectPort, "connectPort", 18083),
+                r.port("--elasticsearch-port", elasticsearchPort, "elasticsearchPort", 19200),
+                r.port(
+                        "--elasticsearch-transport-port",
+                        elasticsearchTransportPort,
+                        "elasticsearchTransportPort",
+                        19300),
+                r.port("--flink-port", flinkPort, "flinkPort", 18081),
+                heap("--kafka-heap", r.string(kafkaHeap, null, "kafkaHeap").orElse("512m")),
+                heap("--connect-heap", r.string(connectHeap, null, "connectHeap").orElse("768m")),
+                heap(
+                        "--elasticsearch-heap",
+                        r.string(elasticsearchHeap, null, "elasticsearchHeap").orElse("512m")),
+                heap("--flink-heap", r.string(flinkHeap, null, "flinkHeap").orElse("1024m")),
+                pgUrl,
+                r.string(postgresUser, "LETHE_POSTGRES_USER", "postgresUser").orElse("postgres"),
+                r.string(postgresPassword, "LETHE_POSTGRES_PASSWORD", null).orElse("postgres"),
+                r.string(kafkaBootstrap, "LETHE_KAFKA_BOOTSTRAP", "externalKafkaBootstrap"),
+                r.string(connectUrl, "LETHE_CONNECT_URL", "externalConnectUrl")
+                        .map(u -> url("--connect-url", u)),
+                r.string(elasticsearchUrl, "LETHE_ELASTICSEARCH_URL", "externalElasticsearchUrl")
+                        .map(u -> url("--elasticsearch-url", u)),
+                r.string(elasticsearchUser, "LETHE_ELASTICSEARCH_USER", "elasticsearchUser")
+                        .orElse("elastic"),
+                esPassword,
+                r.string(flinkUrl, "LETHE_FLINK_URL", "externalFlinkUrl")
+                        .map(u -> url("--flink-url", u)));
+    }
+
+    private static String heap(String flag, String value) {
+        if (!HEAP.matcher(value).matches()) {
+            throw new IllegalArgumentException(
+                    flag + " must be a JVM heap size like 512m or 2g, got '" + value + "'");
+        }
+        return value;
+    }
+
+    private static URI url(String flag, String value) {
+        try {
+            URI uri = URI.create(value);
+            if (uri.getHost() == null
+                    || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                throw new IllegalArgumentException("no http(s) scheme or host");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    flag + " must be an http(s) URL like http://host:port, got '" + value + "'");
+        }
+    }
+
+    private static JsonNode readRecorded(Path stateFile) {
+        if (!Files.isRegularFile(stateFile)) {
+            return null;
+        }
+        try {
+            return new ObjectMapper().readTree(stateFile.toFile()).path("settings");
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static Optional<String> readSecret(Path file) {
+        try {
+            return Files.isRegularFile(file)
+                    ? Optional.of(Files.readString(file, StandardCharsets.UTF_8).trim())
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    static String shortHash(String s) {
+        try {
+            byte[] d =
+                    MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private record Resolver(Map<String, String> env, JsonNode recorded) {
+
+        Optional<String> recorded(String field) {
+            if (recorded == null || field == null) {
+                return Optional.empty();
+            }
+            JsonNode n = recorded.get(field);
+            return n == null || n.isNull() ? Optional.empty() : Optional.of(n.asText());
+        }
+
+        Optional<String> string(String flag, String envName, String field) {
+            return Optional.ofNullable(flag)
+                    .or(() -> Optional.ofNullable(envName == null ? null : env.get(envName)))
+                    .filter(s -> !s.isBlank())
+                    .or(() -> recorded(field));
+        }
+
+        int port(String flagName, Integer flag, String field, int dflt) {
+            int p =
+                    Optional.ofNullable(flag)
+                            .or(() -> recorded(field).map(parse(flagName)))
+                            .orElse(dflt);
+            if (p < 1 || p > 65535) {
+                throw new IllegalArgumentException(
+                        flagName + " must be a TCP port between 1 and 65535, got " + p);
+            }
+            return p;
+        }
+
+        private static Function<String, Integer> parse(String flagName) {
+            return s -> {
+                try {
+                    return Integer.parseInt(s);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(
+                            flagName + " recorded in stack.json is not a port: '" + s + "'");
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package dev.lethe.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/** Health checks of each component, used by {@code up} (to wait) and {@code status}. */
+public final class StackProbe {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final List<String> COMPONENTS =
+            List.of("postgres", "kafka", "connect", "elasticsearch", "flink");
+
+    private final StackSettings s;
+    private final Map<String, Long> pids;
+
+    public StackProbe(StackSettings settings, Map<String, Long> pids) {
+        this.s = settings;
+        this.pids = pids;
+    }
+
+    public List<ComponentHealth> all() {
+        return COMPONENTS.stream().map(this::probe).toList();
+    }
+
+    public ComponentHealth probe(String component) {
+        return switch (component) {
+            case "postgres" -> postgres();
+            case "kafka" -> kafka();
+            case "connect" -> connect();
+            case "elasticsearch" -> elasticsearch();
+            case "flink" -> flink();
+            default -> throw new IllegalArgumentException("unknown component " + component);
+        };
+    }
+
+    ComponentHealth postgres() {
+        String address = s.postgresJdbcUrl();
+        try (Connection c = connectPostgres(s);
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery(
+                                "SELECT current_setting('server_version'),"
+                                        + " current_setting('wal_level')")) {
+            rs.next();
+            String wal = rs.getString(2);
+            boolean logical = "logical".equals(wal);
+            return health(
+                    "postgres",
+                    address,
+                    logical,
+                    s.managesPostgres(),
+                    "PostgreSQL "
+                            + rs.getString(1)
+                            + ", wal_level="
+                            + wal
+                            + (logical ? "" : " (Debezium needs wal_level=logical)"));
+        } catch (Exception e) {
+            return health("postgres", address, false, s.managesPostgres(), reason(e));
+        }
+    }
+
+    public static Connection connectPostgres(StackSettings s) throws java.sql.SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", s.postgresUser());
+        p.setProperty("password", s.postgresPassword());
+        p.setProperty("connectTimeout", "3");
+        p.setProperty("loginTimeout", "3");
+        return DriverManager.getConnection(s.postgresJdbcUrl(), p);
+    }
+
+    ComponentHealth kafka() {
+        String address = s.kafkaBootstrap();
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 4000);
+        try (Admin admin = Admin.create(p)) {
+            int nodes = admin.describeCluster().nodes().get(4, TimeUnit.SECONDS).size();
+            return health("kafka", address, nodes > 0, s.managesKafka(), nodes + " broker(s)");
+        } catch (Exception e) {
+            return health("kafka", address, false, s.managesKafka(), reason(e));
+        }
+    }
+
+    ComponentHealth connect() {
+        URI base = s.connectUrl();
+        try {
+            Http.Response r =
+                    Http.get(
+                            base.resolve("/connectors/" + StackSettings.CONNECTOR + "/status"),
+                            null);
+            if (r.status() == 404) {
+                return health(
+                        "connect",
+                        base.toString(),
+                        false,
+                        s.managesConnect(),
+                        "worker up, connector '" + StackSettings.CONNECTOR + "' not registered");
+            }
+            if (!r.ok()) {
+                return health(
+                        "connect",
+                        base.toString(),
+                        false,
+                        s.managesConnect(),
+                        "HTTP " + r.status());
+            }
+            JsonNode st = JSON.readTree(r.body());
+            String connector = st.path("connector").path("state").asText();
+            StringBuilder tasks = new StringBuilder();
+            boolean tasksRunning = st.path("tasks").size() > 0;
+            for (JsonNode t : st.path("tasks")) {
+                tasks.append(t.path("state").asText()).append(' ');
+                tasksRunning &= "RUNNING".equals(t.path("state").asText());
+            }
+            boolean ok = "RUNNING".equals(connector) && tasksRunning;
+            return health(
+                    "connect",
+                    base.toString(),
+                    ok,
+                    s.managesConnect(),
+                    "connector "
+                            + StackSettings.CONNECTOR
+                            + " "
+                            + connector
+                            + ", tasks "
+                            + tasks.toString().trim());
+        } catch (Exception e) {
+            return health("connect", base.toString(), false, s.managesConnect(), reason(e));
+        }
+    }
+
+    ComponentHealth elasticsearch() {
+        URI base = s.elasticsearchUrl();
+        try {
+            Http.Response r =
+                    Http.get(
+                            base.resolve("/_cluster/health"),
+                            Http.basic(
+                                    s.elasticsearchUser(), s.elasticsearchPassword().orElse(null)));
+            if (r.status() == 401) {
+                return health(
+                        "elasticsearch",
+                        base.toString(),
+                        false,
+                        s.managesElasticsearch(),
+                        "authentication failed for user '"
+                                + s.elasticsearchUser()
+                                + "': check --elasticsearch-password");
+            }
+            if (!r.ok()) {
+                return health(
+                        "elasticsearch",
+                        base.toString(),
+                        false,
+                        s.managesElasticsearch(),
+                        "HTTP " + r.status());
+            }
+            String status = JSON.readTree(r.body()).path("status").asText();
+            return health(
+                    "elasticsearch",
+                    base.toString(),
+                    "green".equals(status) || "yellow".equals(status),
+                    s.managesElasticsearch(),
+                    "cluster " + status);
+        } catch (Exception e) {
+            return health(
+                    "elasticsearch", base.toString(), false, s.managesElasticsearch(), reason(e));
+        }
+    }
+
+    ComponentHealth flink() {
+        URI base = s.flinkUrl();
+        try {
+            Http.Response r = Http.get(base.resolve("/overview"), null);
+            if (!r.ok()) {
+                return health(
+                        "flink", base.toString(), false, s.managesFlink(), "HTTP " + r.status());
+            }
+            JsonNode o = JSON.readTree(r.body());
+            int tms = o.path("taskmanagers").asInt();
+            return health(
+                    "flink",
+                    base.toString(),
+                    tms > 0,
+                    s.managesFlink(),
+                    "Flink "
+                            + o.path("flink-version").asText()
+                            + ", "
+                            + tms
+                            + " taskmanager(s), "
+                            + o.path("slots-available").asInt()
+                            + "/"
+                            + o.path("slots-total").asInt()
+                            + " slots free, "
+                            + o.path("jobs-running").asInt()
+                            + " job(s) running");
+        } catch (Exception e) {
+            return health("flink", base.toString(), false, s.managesFlink(), reason(e));
+        }
+    }
+
+    private ComponentHealth health(
+            String component, String address, boolean healthy, boolean managed, String detail) {
+        return new ComponentHealth(
+                component, address, healthy, managed, pids.get(component), detail);
+    }
+
+    static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String msg = root.getMessage();
+        return "unreachable: "
+                + root.getClass().getSimpleName()
+                + (msg == null ? "" : " (" + msg.lines().findFirst().orElse("") + ")");
+    }
+}

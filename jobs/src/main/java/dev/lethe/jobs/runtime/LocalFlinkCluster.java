@@ -1,0 +1,77 @@
+package dev.lethe.jobs.runtime;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+
+/**
+ * Lethe's local Flink: a MiniCluster in its own process with its REST endpoint open, so jobs are
+ * submitted to it exactly as to a standalone Flink cluster.
+ *
+ * <p>Usage: {@code LocalFlinkCluster <rest-port> <data-dir> [task-slots]}. Checkpoints and
+ * savepoints go under {@code <data-dir>}, so a restarted stack can resume jobs from them.
+ */
+public final class LocalFlinkCluster {
+
+    private LocalFlinkCluster() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: LocalFlinkCluster <rest-port> <data-dir> [task-slots]");
+            System.exit(2);
+        }
+        int restPort = Integer.parseInt(args[0]);
+        Path dataDir = Path.of(args[1]).toAbsolutePath();
+        int slots = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        Files.createDirectories(dataDir.resolve("checkpoints"));
+        Files.createDirectories(dataDir.resolve("savepoints"));
+
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.PORT, restPort);
+        conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                dataDir.resolve("checkpoints").toUri().toString());
+        conf.set(
+                CheckpointingOptions.SAVEPOINT_DIRECTORY,
+                dataDir.resolve("savepoints").toUri().toString());
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.ofMebiBytes(64));
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.ofMebiBytes(64));
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(64));
+
+        MiniCluster cluster =
+                new MiniCluster(
+                        new MiniClusterConfiguration.Builder()
+                                .setConfiguration(conf)
+                                .setNumTaskManagers(1)
+                                .setNumSlotsPerTaskManager(slots)
+                                .build());
+        cluster.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    try {
+                                        cluster.close();
+                                    } catch (Exception e) {
+                                        System.err.println("flink: stop failed: " + e);
+                                    }
+                                    stopped.countDown();
+                                },
+                                "flink-stop"));
+        System.out.println("LETHE-READY flink " + cluster.getRestAddress().get());
+        stopped.await();
+    }
+}
