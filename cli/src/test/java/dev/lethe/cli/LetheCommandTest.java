@@ -1,0 +1,109 @@
+package dev.lethe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line's contract: exit codes and messages for bad input, status --json's shape. */
+class LetheCommandTest {
+
+    @TempDir Path dataDir;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream originalOut;
+    private PrintStream originalErr;
+
+    @BeforeEach
+    void capture() {
+        originalOut = System.out;
+        originalErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(originalOut);
+        System.setErr(originalErr);
+    }
+
+    @Test
+    void aTakenPortStopsUpWithTheFlagToChange() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            int rc =
+                    Lethe.run(
+                            "up",
+                            "--detach",
+                            "--data-dir",
+                            dataDir.toString(),
+                            "--kafka-port",
+                            String.valueOf(taken.getLocalPort()));
+            assertThat(rc).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8))
+                    .contains("port " + taken.getLocalPort() + " for kafka is already in use")
+                    .contains("--kafka-port <port>");
+        }
+    }
+
+    @Test
+    void aBadUrlIsAUsageError() {
+        int rc = Lethe.run("status", "--data-dir", dataDir.toString(), "--connect-url", "nope");
+        assertThat(rc).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("--connect-url must be an http(s) URL");
+    }
+
+    @Test
+    void anUnknownOptionIsAUsageError() {
+        assertThat(Lethe.run("up", "--no-such-flag")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("Unknown option: '--no-such-flag'");
+    }
+
+    @Test
+    void statusJsonReportsEveryComponentUnhealthyWhenNothingRuns() throws Exception {
+        int[] ports = new int[5];
+        for (int i = 0; i < ports.length; i++) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                ports[i] = s.getLocalPort(); // free, so nothing answers there
+            }
+        }
+        int rc =
+                Lethe.run(
+                        "status",
+                        "--json",
+                        "--data-dir",
+                        dataDir.toString(),
+                        "--postgres-port",
+                        String.valueOf(ports[0]),
+                        "--kafka-port",
+                        String.valueOf(ports[1]),
+                        "--connect-port",
+                        String.valueOf(ports[2]),
+                        "--elasticsearch-port",
+                        String.valueOf(ports[3]),
+                        "--flink-port",
+                        String.valueOf(ports[4]));
+        assertThat(rc).isEqualTo(1);
+        JsonNode json = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(json.fieldNames())
+                .toIterable()
+                .containsExactly("postgres", "kafka", "connect", "elasticsearch", "flink");
+        for (JsonNode c : json) {
+            assertThat(c.path("healthy").asBoolean()).isFalse();
+            assertThat(c.path("health").asText()).isEqualTo("unhealthy");
+            assertThat(c.path("address").asText()).isNotBlank();
+        }
+        assertThat(json.path("kafka").path("address").asText()).isEqualTo("127.0.0.1:" + ports[1]);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.lethe.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class StackOptionsTest {
+
+    @TempDir Path dataDir;
+
+    private StackSettings resolve(Map<String, String> env, String... args) {
+        StackOptions o = new StackOptions();
+        new CommandLine(o).parseArgs(args);
+        return o.resolve(env);
+    }
+
+    @Test
+    void defaultsRunEverythingLocally() {
+        StackSettings s = resolve(Map.of(), "--data-dir", dataDir.toString());
+        assertThat(s.postgresJdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:15432/helpdesk");
+        assertThat(s.kafkaBootstrap()).isEqualTo("127.0.0.1:19092");
+        assertThat(s.connectUrl()).hasToString("http://127.0.0.1:18083");
+        assertThat(s.elasticsearchUrl()).hasToString("http://127.0.0.1:19200");
+        assertThat(s.flinkUrl()).hasToString("http://127.0.0.1:18081");
+        assertThat(s.managesPostgres() && s.managesKafka() && s.managesConnect()).isTrue();
+        assertThat(s.elasticsearchDir().toString()).startsWith("/var/tmp/lethe-es-");
+    }
+
+    @Test
+    void flagsWinOverEnvironment() {
+        StackSettings s =
+                resolve(
+                        Map.of("LETHE_KAFKA_BOOTSTRAP", "env-broker:9092"),
+                        "--data-dir",
+                        dataDir.toString(),
+                        "--kafka-bootstrap",
+                        "flag-broker:9092");
+        assertThat(s.kafkaBootstrap()).isEqualTo("flag-broker:9092");
+        assertThat(s.managesKafka()).isFalse();
+    }
+
+    @Test
+    void externalModeTakesEveryAddressFromTheEnvironment() {
+        StackSettings s =
+                resolve(
+                        Map.of(
+                                "LETHE_DATA_DIR", dataDir.toString(),
+                                "LETHE_POSTGRES_URL", "jdbc:postgresql://db:5432/helpdesk",
+                                "LETHE_POSTGRES_PASSWORD", "s3cret",
+                                "LETHE_CONNECT_URL", "http://connect:8083",
+                                "LETHE_ELASTICSEARCH_URL", "https://es:9200",
+                                "LETHE_FLINK_URL", "http://jobmanager:8081"));
+        assertThat(s.dataDir()).isEqualTo(dataDir);
+        assertThat(s.postgresJdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/helpdesk");
+        assertThat(s.postgresPassword()).isEqualTo("s3cret");
+        assertThat(s.connectUrl()).hasToString("http://connect:8083");
+        assertThat(s.elasticsearchUrl()).hasToString("https://es:9200");
+        assertThat(s.flinkUrl()).hasToString("http://jobmanager:8081");
+        assertThat(s.managesPostgres() || s.managesConnect() || s.managesFlink()).isFalse();
+    }
+
+    @Test
+    void badValuesSayWhatToFix() {
+        assertThatThrownBy(
+                        () ->
+                                resolve(
+                                        Map.of(),
+                                        "--data-dir",
+                                        dataDir.toString(),
+                                        "--kafka-port",
+                                        "70000"))
+                .hasMessageContaining("--kafka-port must be a TCP port between 1 and 65535");
+        assertThatThrownBy(
+                        () ->
+                                resolve(
+                                        Map.of(),
+                                        "--data-dir",
+                                        dataDir.toString(),
+                                        "--kafka-heap",
+                                        "lots"))
+                .hasMessageContaining("--kafka-heap must be a JVM heap size like 512m");
+        assertThatThrownBy(
+                        () ->
+                                resolve(
+                                        Map.of(),
+                                        "--data-dir",
+                                        dataDir.toString(),
+                                        "--connect-url",
+                                        "connect:8083"))
+                .hasMessageContaining("--connect-url must be an http(s) URL");
+        assertThatThrownBy(
+                        () ->
+                                resolve(
+                                        Map.of(),
+                                        "--data-dir",
+                                        dataDir.toString(),
+                                        "--postgres-url",
+                                        "mysql://db/helpdesk"))
+                .hasMessageContaining("--postgres-url must be a PostgreSQL JDBC URL");
+    }
+}
