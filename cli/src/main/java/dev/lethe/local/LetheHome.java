@@ -30,7 +30,8 @@ public final class LetheHome {
      * as written by the build to {@code <module>/target/runtime.classpath}.
      */
     public static String moduleClasspath(Path home, String module) {
-        Path target = home.resolve(module).resolve("target");
+        // -Dlethe.target: a build with its own output directory runs its own modules
+        Path target = home.resolve(module).resolve(System.getProperty("lethe.target", "target"));
         Path cpFile = target.resolve("runtime.classpath");
         if (!Files.isRegularFile(cpFile)) {
             throw new IllegalStateException(
