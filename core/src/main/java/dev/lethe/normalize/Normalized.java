@@ -1,0 +1,69 @@
+package dev.lethe.normalize;
+
+import dev.lethe.events.Actor;
+import dev.lethe.events.ChangeEvent;
+import java.util.Objects;
+
+/**
+ * What {@link ChangeNormalizer} made of one raw Debezium record: a row change, the actor of a
+ * transaction, or a rejection that belongs in the dead-letter topic.
+ */
+public sealed interface Normalized
+        permits Normalized.Change, Normalized.ActorMessage, Normalized.Rejected {
+
+    /** A committed change of one helpdesk row. Its {@code actor} is not set yet. */
+    record Change(ChangeEvent event) implements Normalized {
+        public Change {
+            Objects.requireNonNull(event, "event");
+        }
+    }
+
+    /**
+     * The {@code lethe.actor} logical-decoding message of transaction {@code txId}: who made the
+     * transaction's changes and why. Join it to the {@link Change}s with the same {@code
+     * source.txId}.
+     */
+    record ActorMessage(long txId, long lsn, Actor actor) implements Normalized {
+        public ActorMessage {
+            Objects.requireNonNull(actor, "actor");
+        }
+    }
+
+    /**
+     * An input that is not a usable change. {@code reason} is one of the constants below; {@code
+     * detail} names tables, columns and positions, never values.
+     */
+    record Rejected(String reason, String detail) implements Normalized {
+        /** The record key or value is not valid JSON. */
+        public static final String MALFORMED_JSON = "MALFORMED_JSON";
+
+        /** Valid JSON, but not a well-formed Debezium envelope (e.g. no source.lsn, no after). */
+        public static final String MALFORMED_EVENT = "MALFORMED_EVENT";
+
+        /** The envelope's op is none of c, u, d, r, t, m. */
+        public static final String UNKNOWN_OP = "UNKNOWN_OP";
+
+        /** A row change without a primary key in the record key (or with a null key column). */
+        public static final String MISSING_KEY = "MISSING_KEY";
+
+        /** A column holds Debezium's unavailable-value placeholder (an unchanged TOASTed value). */
+        public static final String UNAVAILABLE_VALUE = "UNAVAILABLE_VALUE";
+
+        /** An unknown table, or a row whose columns differ from the ones expected for its table. */
+        public static final String SCHEMA_CHANGE = "SCHEMA_CHANGE";
+
+        /** Not a row change: a tombstone, a heartbeat, a message with another prefix. */
+        public static final String NOT_A_CHANGE = "NOT_A_CHANGE";
+
+        /** A TRUNCATE of a whole table: it has no rows, so it cannot become a ChangeEvent. */
+        public static final String TRUNCATE = "TRUNCATE";
+
+        /** A {@code lethe.actor} message that is not transactional or not a valid actor. */
+        public static final String MALFORMED_ACTOR = "MALFORMED_ACTOR";
+
+        public Rejected {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(detail, "detail");
+        }
+    }
+}
