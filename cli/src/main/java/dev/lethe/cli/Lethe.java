@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             UpCommand.class,
             DownCommand.class,
             StatusCommand.class,
+            SeedCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Lethe implements Runnable {
