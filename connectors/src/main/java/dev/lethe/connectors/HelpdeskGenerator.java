@@ -116,6 +116,16 @@ public final class HelpdeskGenerator implements Iterator<ContactBundle> {
      */
     public HelpdeskGenerator(
             long seed, int contacts, Instant now, Collection<String> unavailableEmails) {
+        this(seed, contacts, now, unavailableEmails, contacts);
+    }
+
+    /** {@code referenceScale}: the number of contacts accounts and agents are sized for. */
+    HelpdeskGenerator(
+            long seed,
+            int contacts,
+            Instant now,
+            Collection<String> unavailableEmails,
+            int referenceScale) {
         if (contacts < 0) {
             throw new IllegalArgumentException("contacts must be >= 0, was " + contacts);
         }
@@ -129,7 +139,7 @@ public final class HelpdeskGenerator implements Iterator<ContactBundle> {
             total += locale.weight();
         }
         this.localeWeightTotal = total;
-        this.referenceData = generateReferenceData();
+        this.referenceData = generateReferenceData(referenceScale);
     }
 
     /**
@@ -169,11 +179,61 @@ public final class HelpdeskGenerator implements Iterator<ContactBundle> {
         return generateContact(generated);
     }
 
+    // ---------------------------------------------------------------- for the load tool
+
+    /** A subject line written by {@code self} (may carry their personal data). */
+    String subjectFor(Person self, ContactLocale locale) {
+        TextComposer subject = new TextComposer(random);
+        HelpdeskTexts.Phrases phrases = HelpdeskTexts.phrases(locale.language());
+        return subject.fill(subject.pick(phrases.subjects(), self, null), self, null, null).text();
+    }
+
+    /** A first message from {@code self}, sometimes mentioning a recently generated contact. */
+    String messageFrom(Person self, ContactLocale locale) {
+        Person other = random.nextInt(100) < 30 ? otherPerson() : null;
+        return customerMessage(
+                        HelpdeskTexts.phrases(locale.language()), self, other, fakers.get(locale))
+                .text();
+    }
+
+    /** An agent's reply to {@code self}. */
+    String replyTo(Person self, ContactLocale locale) {
+        return agentReply(HelpdeskTexts.phrases(locale.language()), self).text();
+    }
+
+    /** An internal agent note about {@code self}. */
+    String noteAbout(Person self, ContactLocale locale) {
+        TextComposer note = new TextComposer(random);
+        Person other = random.nextBoolean() ? otherPerson() : null;
+        String template = note.pick(HelpdeskTexts.NOTES, self, other);
+        return note.fill(
+                        template,
+                        self,
+                        other,
+                        template.contains("{card}") ? card(fakers.get(locale)) : null)
+                .text();
+    }
+
+    /** A valid new phone number of the locale's country. */
+    PhoneNumber phoneFor(ContactLocale locale, boolean mobile) {
+        return PhoneNumbers.next(locale.country(), mobile, random);
+    }
+
+    /** An IBAN for a contact of {@code locale}. */
+    String ibanFor(ContactLocale locale) {
+        return iban(fakers.get(locale), locale);
+    }
+
+    /** The ticket statuses, in the schema's CHECK order. */
+    static List<String> statuses() {
+        return STATUSES;
+    }
+
     // ---------------------------------------------------------------- reference data
 
-    private ReferenceData generateReferenceData() {
+    private ReferenceData generateReferenceData(int scale) {
         List<Account> accounts = new ArrayList<>();
-        int accountCount = Math.max(3, contacts / 25);
+        int accountCount = Math.max(3, Math.min(20_000, scale / 25));
         Set<String> domains = new HashSet<>();
         for (int i = 1; i <= accountCount; i++) {
             ContactLocale locale = pickLocale();
@@ -186,7 +246,7 @@ public final class HelpdeskGenerator implements Iterator<ContactBundle> {
             accounts.add(new Account(i, name, domain, locale.region(), past(MAX_AGE_DAYS + 365)));
         }
         List<Agent> agents = new ArrayList<>();
-        int agentCount = Math.max(3, Math.min(50, contacts / 200 + 5));
+        int agentCount = Math.max(3, Math.min(50, scale / 200 + 5));
         for (int i = 1; i <= agentCount; i++) {
             ContactLocale locale = random.nextInt(3) == 0 ? ContactLocale.EN_GB : pickLocale();
             if (locale.japanese()) {
