@@ -1,0 +1,27 @@
+package dev.lethe.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./lethe bench}: Lethe's benchmarks, each measured against a baseline in the same run. */
+@Command(
+        name = "lethe bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Benchmarks, each measured as a ratio against a baseline run in the same run.",
+            "Results print as Markdown rows for docs/benchmarks.md."
+        },
+        subcommands = {CaptureBench.class, CommandLine.HelpCommand.class})
+public final class Bench implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Bench()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}
