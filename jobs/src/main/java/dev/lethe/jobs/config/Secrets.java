@@ -1,0 +1,107 @@
+package dev.lethe.jobs.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Secrets a job needs at run time, read where the job runs (on the TaskManager, in {@code open()}),
+ * never carried in the job graph: a password in an operator's fields would be serialized into the
+ * job graph, the JobManager's blob store and every savepoint's metadata.
+ *
+ * <p>Lookup order for a secret {@code NAME}:
+ *
+ * <ol>
+ *   <li>the environment variable {@code NAME} of the TaskManager;
+ *   <li>the system property {@code NAME} (tests, and a TaskManager started with {@code -DNAME=..});
+ *   <li>the file named by the environment variable {@code NAME_FILE} (container secrets);
+ *   <li>the local stack's secret file {@code <lethe.data>/secrets/<file>} when the TaskManager runs
+ *       with the system property {@code lethe.data} ({@code ./lethe up} starts its Flink so).
+ * </ol>
+ */
+public final class Secrets {
+
+    /** Password of the Elasticsearch user the jobs write as. */
+    public static final String ELASTICSEARCH_PASSWORD = "LETHE_ELASTICSEARCH_PASSWORD";
+
+    /** Password of the PostgreSQL user the jobs read the key store and helpdesk with. */
+    public static final String POSTGRES_PASSWORD = "LETHE_POSTGRES_PASSWORD";
+
+    /** File names under the local stack's {@code secrets/} directory. */
+    private static final Map<String, String> LOCAL_FILES =
+            Map.of(
+                    ELASTICSEARCH_PASSWORD, "elasticsearch-password",
+                    POSTGRES_PASSWORD, "postgres-password");
+
+    private final Map<String, String> environment;
+
+    Secrets(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    /** The secrets of this process (its environment and system properties). */
+    public static Secrets ofProcess() {
+        return new Secrets(System.getenv());
+    }
+
+    /** The secret {@code name}, if any source has it. */
+    public Optional<String> find(String name) {
+        String value = environment.get(name);
+        if (isSet(value)) {
+            return Optional.of(value);
+        }
+        value = System.getProperty(name);
+        if (isSet(value)) {
+            return Optional.of(value);
+        }
+        String file = environment.get(name + "_FILE");
+        if (isSet(file)) {
+            return Optional.of(read(Path.of(file), name + "_FILE"));
+        }
+        String data = System.getProperty("lethe.data");
+        String local = LOCAL_FILES.get(name);
+        if (isSet(data) && local != null) {
+            Path path = Path.of(data, "secrets", local);
+            if (Files.isRegularFile(path)) {
+                return Optional.of(read(path, "the local stack's secrets/" + local));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The secret {@code name}.
+     *
+     * @throws IllegalStateException naming where it was looked for (never a value)
+     */
+    public String require(String name) {
+        return find(name)
+                .orElseThrow(
+                        () ->
+                                new IllegalStateException(
+                                        "secret "
+                                                + name
+                                                + " is not set: set the environment variable "
+                                                + name
+                                                + " (or "
+                                                + name
+                                                + "_FILE naming a file that holds it) for the"
+                                                + " TaskManager"));
+    }
+
+    private static boolean isSet(String value) {
+        return value != null && !value.isBlank();
+    }
+
+    private static String read(Path path, String what) {
+        try {
+            return Files.readString(path, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the secret file named by " + what, e);
+        }
+    }
+}

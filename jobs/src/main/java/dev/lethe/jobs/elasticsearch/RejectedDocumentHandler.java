@@ -1,0 +1,28 @@
+package dev.lethe.jobs.elasticsearch;
+
+import java.io.Serializable;
+
+/**
+ * What a sink does with a document Elasticsearch refused for good. Created with the sink (so it
+ * must be serializable), opened on the TaskManager by each writer, called from the writer's mailbox
+ * thread (never concurrently).
+ *
+ * <p>Lethe's jobs send rejected documents to their dead-letter topic; the default only logs (see
+ * {@link #logging()}).
+ */
+public interface RejectedDocumentHandler extends Serializable {
+
+    /** Called once per writer before the first {@link #rejected}. */
+    default void open() throws Exception {}
+
+    /** Handles one rejected document. Throwing fails the job. */
+    void rejected(RejectedDocument document) throws Exception;
+
+    /** Called when the writer closes. */
+    default void close() throws Exception {}
+
+    /** A handler that logs the rejection (document id and error, never content) and goes on. */
+    static RejectedDocumentHandler logging() {
+        return new LoggingRejectedDocumentHandler();
+    }
+}
