@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             DownCommand.class,
             StatusCommand.class,
             SeedCommand.class,
+            LoadCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Lethe implements Runnable {
