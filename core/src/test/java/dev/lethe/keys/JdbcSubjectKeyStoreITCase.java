@@ -1,0 +1,373 @@
+package dev.lethe.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.SecretKey;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The key store on a real PostgreSQL; each test uses its own subjects. */
+class JdbcSubjectKeyStoreITCase {
+
+    private static final AtomicInteger NEXT_SUBJECT = new AtomicInteger(1);
+
+    private static EmbeddedPostgres postgres;
+    private static DataSource dataSource;
+    private static MasterKeySource masterKeys;
+
+    @BeforeAll
+    static void startPostgres() throws IOException {
+        postgres = EmbeddedPostgres.builder().start();
+        dataSource = postgres.getPostgresDatabase();
+        masterKeys = () -> masterKey((byte) 42, "test-master");
+        store().createSchema();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws IOException {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    void createsTheGovernanceSchemaIdempotently() throws SQLException {
+        store().createSchema();
+        store().createSchema();
+
+        assertThat(
+                        queryStrings(
+                                "SELECT table_name FROM information_schema.tables"
+                                        + " WHERE table_schema = 'lethe' ORDER BY table_name"))
+                .containsExactly("erased_subjects", "subject_keys");
+    }
+
+    @Test
+    void createsOneKeyPerSubjectAndStoresItWrapped() throws SQLException {
+        String subject = newSubject();
+
+        SecretKey key = store().getOrCreate(subject);
+
+        assertThat(key.getEncoded()).hasSize(32);
+        assertThat(store().getOrCreate(subject).getEncoded()).isEqualTo(key.getEncoded());
+        assertThat(store().find(subject).map(SecretKey::getEncoded)).contains(key.getEncoded());
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select =
+                        connection.prepareStatement(
+                                "SELECT wrapped_key, master_key_id FROM lethe.subject_keys"
+                                        + " WHERE subject_id = ?")) {
+            select.setString(1, subject);
+            try (ResultSet row = select.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                byte[] wrapped = row.getBytes(1);
+                assertThat(wrapped).hasSize(61);
+                assertThat(indexOf(wrapped, key.getEncoded())).isEqualTo(-1);
+                assertThat(row.getString(2)).isEqualTo("test-master");
+            }
+        }
+    }
+
+    @Test
+    void findsNothingForASubjectWithoutKey() {
+        String subject = newSubject();
+
+        assertThat(store().find(subject)).isEmpty();
+        assertThat(store().isErased(subject)).isFalse();
+        assertThat(store().erasure(subject)).isEmpty();
+    }
+
+    @Test
+    void shredDeletesTheKeyAndRecordsATombstone() throws SQLException {
+        String subject = newSubject();
+        JdbcSubjectKeyStore store = store();
+        store.getOrCreate(subject);
+
+        assertThat(store.shred(subject, "dsar-17", "gdpr-art-17")).isTrue();
+
+        assertThat(store.find(subject)).isEmpty();
+        assertThat(store().find(subject)).isEmpty();
+        assertThat(store().isErased(subject)).isTrue();
+        assertThat(store().erasure(subject))
+                .get()
+                .satisfies(
+                        erasure -> {
+                            assertThat(erasure.requestId()).isEqualTo("dsar-17");
+                            assertThat(erasure.reason()).isEqualTo("gdpr-art-17");
+                            assertThat(erasure.erasedAt()).isNotNull();
+                        });
+        assertThat(keyRows(subject)).isZero();
+    }
+
+    @Test
+    void shreddingTwiceChangesNothing() {
+        String subject = newSubject();
+        store().getOrCreate(subject);
+        store().shred(subject, "dsar-1", "gdpr-art-17");
+
+        assertThat(store().shred(subject, "dsar-2", "retention")).isFalse();
+
+        assertThat(store().erasure(subject).get().requestId()).isEqualTo("dsar-1");
+    }
+
+    @Test
+    void neverCreatesAKeyAgainForAnErasedSubject() throws SQLException {
+        String subject = newSubject();
+        JdbcSubjectKeyStore store = store();
+        store.getOrCreate(subject);
+        store.shred(subject, "dsar-1", "gdpr-art-17");
+
+        assertThatThrownBy(() -> store.getOrCreate(subject))
+                .isInstanceOf(SubjectErasedException.class)
+                .hasMessageContaining(subject);
+        assertThatThrownBy(() -> store().getOrCreate(subject))
+                .isInstanceOf(SubjectErasedException.class);
+        assertThat(keyRows(subject)).isZero();
+    }
+
+    @Test
+    void aSubjectErasedBeforeItHadAKeyNeverGetsOne() throws SQLException {
+        String subject = newSubject();
+
+        assertThat(store().shred(subject, "dsar-1", "gdpr-art-17")).isTrue();
+
+        assertThatThrownBy(() -> store().getOrCreate(subject))
+                .isInstanceOf(SubjectErasedException.class);
+        assertThat(keyRows(subject)).isZero();
+    }
+
+    @Test
+    void concurrentGetOrCreateGivesOneKey() throws Exception {
+        String subject = newSubject();
+        List<JdbcSubjectKeyStore> stores = List.of(uncachedStore(), uncachedStore());
+        CountDownLatch start = new CountDownLatch(1);
+        List<Callable<byte[]>> calls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            JdbcSubjectKeyStore store = stores.get(i % 2);
+            calls.add(
+                    () -> {
+                        start.await();
+                        return store.getOrCreate(subject).getEncoded();
+                    });
+        }
+
+        List<byte[]> keys = runAll(calls, start);
+
+        Set<String> distinct = new HashSet<>();
+        keys.forEach(k -> distinct.add(Arrays.toString(k)));
+        assertThat(distinct).hasSize(1);
+        assertThat(keyRows(subject)).isEqualTo(1);
+    }
+
+    @Test
+    void noKeySurvivesAnErasureRacingItsCreation() throws Exception {
+        List<String> subjects = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            subjects.add(newSubject());
+        }
+        CountDownLatch start = new CountDownLatch(1);
+        List<Callable<byte[]>> calls = new ArrayList<>();
+        for (String subject : subjects) {
+            calls.add(
+                    () -> {
+                        start.await();
+                        try {
+                            return uncachedStore().getOrCreate(subject).getEncoded();
+                        } catch (SubjectErasedException erased) {
+                            return new byte[0];
+                        }
+                    });
+            calls.add(
+                    () -> {
+                        start.await();
+                        uncachedStore().shred(subject, "dsar-race", "gdpr-art-17");
+                        return new byte[0];
+                    });
+        }
+
+        runAll(calls, start);
+
+        for (String subject : subjects) {
+            assertThat(store().isErased(subject)).isTrue();
+            assertThat(keyRows(subject)).as("key rows of %s", subject).isZero();
+        }
+    }
+
+    @Test
+    void aKeyShreddedElsewhereLivesInTheCacheAtMostItsTimeToLive() {
+        String subject = newSubject();
+        DataKeyCacheTest.MutableClock clock = new DataKeyCacheTest.MutableClock();
+        JdbcSubjectKeyStore job =
+                JdbcSubjectKeyStore.builder()
+                        .dataSource(dataSource)
+                        .masterKeys(masterKeys)
+                        .cacheTtl(Duration.ofMinutes(1))
+                        .clock(clock)
+                        .build();
+        job.getOrCreate(subject);
+
+        store().shred(subject, "dsar-1", "gdpr-art-17");
+
+        assertThat(job.find(subject)).as("within the TTL, from the cache").isPresent();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(job.find(subject)).as("after the TTL").isEmpty();
+    }
+
+    @Test
+    void invalidateDropsACachedKeyAtOnce() {
+        String subject = newSubject();
+        JdbcSubjectKeyStore job = store();
+        job.getOrCreate(subject);
+        store().shred(subject, "dsar-1", "gdpr-art-17");
+
+        job.invalidate(subject);
+
+        assertThat(job.find(subject)).isEmpty();
+    }
+
+    @Test
+    void aKeyWrappedByAnUnknownMasterKeyIsAClearError() {
+        String subject = newSubject();
+        store().getOrCreate(subject);
+        JdbcSubjectKeyStore rotated =
+                JdbcSubjectKeyStore.builder()
+                        .dataSource(dataSource)
+                        .masterKeys(() -> masterKey((byte) 7, "next-master"))
+                        .build();
+
+        assertThatThrownBy(() -> rotated.find(subject))
+                .isInstanceOf(SubjectKeyStoreException.class)
+                .hasMessageContaining("wrapped by master key test-master");
+    }
+
+    @Test
+    void unwrapsWithAnOlderMasterKeyAfterRotation() {
+        String older = newSubject();
+        SecretKey olderKey = store().getOrCreate(older);
+        MasterKey previous = masterKeys.current();
+        MasterKey next = masterKey((byte) 7, "next-master");
+        JdbcSubjectKeyStore rotated =
+                JdbcSubjectKeyStore.builder()
+                        .dataSource(dataSource)
+                        .masterKeys(
+                                new MasterKeySource() {
+                                    @Override
+                                    public MasterKey current() {
+                                        return next;
+                                    }
+
+                                    @Override
+                                    public java.util.Optional<MasterKey> byId(String keyId) {
+                                        return List.of(next, previous).stream()
+                                                .filter(k -> k.id().equals(keyId))
+                                                .findFirst();
+                                    }
+                                })
+                        .build();
+
+        assertThat(rotated.find(older).map(SecretKey::getEncoded)).contains(olderKey.getEncoded());
+        String newer = newSubject();
+        rotated.getOrCreate(newer);
+        assertThatThrownBy(() -> store().find(newer)).isInstanceOf(SubjectKeyStoreException.class);
+    }
+
+    private static JdbcSubjectKeyStore store() {
+        return JdbcSubjectKeyStore.builder().dataSource(dataSource).masterKeys(masterKeys).build();
+    }
+
+    private static JdbcSubjectKeyStore uncachedStore() {
+        return JdbcSubjectKeyStore.builder()
+                .dataSource(dataSource)
+                .masterKeys(masterKeys)
+                .cacheSize(0)
+                .build();
+    }
+
+    private static String newSubject() {
+        return SubjectIds.contact(NEXT_SUBJECT.getAndIncrement());
+    }
+
+    private static MasterKey masterKey(byte fill, String id) {
+        byte[] bytes = new byte[32];
+        Arrays.fill(bytes, fill);
+        return MasterKey.of(id, bytes);
+    }
+
+    private static List<byte[]> runAll(List<Callable<byte[]>> calls, CountDownLatch start)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<byte[]>> futures = new ArrayList<>();
+            for (Callable<byte[]> call : calls) {
+                futures.add(pool.submit(call));
+            }
+            start.countDown();
+            List<byte[]> results = new ArrayList<>();
+            for (Future<byte[]> future : futures) {
+                results.add(future.get(60, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static int keyRows(String subject) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select =
+                        connection.prepareStatement(
+                                "SELECT count(*) FROM lethe.subject_keys WHERE subject_id = ?")) {
+            select.setString(1, subject);
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return row.getInt(1);
+            }
+        }
+    }
+
+    private static List<String> queryStrings(String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(sql);
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return values;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
