@@ -1,0 +1,261 @@
+package dev.lethe.discovery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.catalog.ColumnSpec;
+import dev.lethe.catalog.DataCategory;
+import dev.lethe.catalog.EncryptedKeys;
+import dev.lethe.catalog.IdentifierKind;
+import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.catalog.SubjectPath;
+import dev.lethe.catalog.TableSpec;
+import dev.lethe.events.ChangeEvent;
+import dev.lethe.events.Operation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What discovery knows about the helpdesk's people and fields, built from the rows that describe
+ * them: every contact's and agent's names and identifiers (for {@link KnownSubjectNames} and {@link
+ * SubjectResolver}), and which custom fields are encrypted.
+ *
+ * <p>Fed with changes of the tables whose rows are their own subject ({@code subject: self} in the
+ * catalog: contacts, agents) and of the custom-field definitions table. {@link #apply} returns the
+ * entry to persist (the discovery job keeps them in broadcast state); {@link #restore} rebuilds the
+ * in-memory indices from persisted entries after a restart. Entries hold names and identifiers, no
+ * free text. Not thread-safe.
+ */
+public final class SubjectDirectory {
+
+    /** A persisted entry: its key and its encoded value, or a null value to remove the key. */
+    public record Entry(String key, String value) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String FIELD_PREFIX = "field:";
+
+    private final PersonalDataCatalog catalog;
+    private final List<String> phoneRegions;
+    private final KnownSubjectNames names = new KnownSubjectNames();
+    private final SubjectResolver resolver = new SubjectResolver();
+
+    /** definition row id -> field name, for definitions marked encrypted. */
+    private final Map<String, String> encryptedFields = new HashMap<>();
+
+    private final Set<String> definitionTables = new LinkedHashSet<>();
+
+    public SubjectDirectory(PersonalDataCatalog catalog, List<String> phoneRegions) {
+        this.catalog = catalog;
+        this.phoneRegions = List.copyOf(phoneRegions);
+        for (String table : catalog.tables()) {
+            for (ColumnSpec c : catalog.encryptedKeyColumns(table)) {
+                definitionTables.add(c.encryptedKeys().definitionsTable());
+            }
+        }
+    }
+
+    public KnownSubjectNames names() {
+        return names;
+    }
+
+    public SubjectResolver resolver() {
+        return resolver;
+    }
+
+    /** Whether changes of {@code table} describe subjects or fields (and go to {@link #apply}). */
+    public boolean describes(String table) {
+        if (definitionTables.contains(table)) {
+            return true;
+        }
+        return catalog.table(table)
+                .map(t -> t.subjectPath().kind() == SubjectPath.Kind.SELF)
+                .orElse(false);
+    }
+
+    /**
+     * Learns from one change of a table {@link #describes describing} subjects or fields; returns
+     * the entry to persist, or empty if the change is of another table.
+     */
+    public Optional<Entry> apply(ChangeEvent change) {
+        String table = change.getTable();
+        if (!describes(table)) {
+            return Optional.empty();
+        }
+        boolean gone = change.getOp() == Operation.DELETE;
+        Map<String, String> row = gone ? change.getBefore() : change.getAfter();
+        if (row == null) {
+            return Optional.empty();
+        }
+        String id = row.get("id");
+        if (id == null) {
+            return Optional.empty();
+        }
+        if (definitionTables.contains(table)) {
+            String key = FIELD_PREFIX + table + "/" + id;
+            boolean encrypted = !gone && "true".equalsIgnoreCase(row.get("encrypted"));
+            String name = row.get("name");
+            if (!encrypted || name == null) {
+                encryptedFields.remove(key);
+                return Optional.of(new Entry(key, null));
+            }
+            encryptedFields.put(key, name);
+            return Optional.of(new Entry(key, name));
+        }
+        SubjectPath path = catalog.subjectPath(table);
+        String subjectId = path.subjectId(id);
+        if (gone) {
+            forget(subjectId);
+            return Optional.of(new Entry(subjectId, null));
+        }
+        KnownSubject subject = subjectOf(table, subjectId, row);
+        put(subject);
+        return Optional.of(new Entry(subjectId, encode(subject)));
+    }
+
+    /** Restores one persisted entry (after a restart). */
+    public void restore(String key, String value) {
+        if (key.startsWith(FIELD_PREFIX)) {
+            encryptedFields.put(key, value);
+        } else {
+            put(decode(key, value));
+        }
+    }
+
+    /** Registers a subject's names and identifiers, replacing what was known of them. */
+    public void put(KnownSubject subject) {
+        names.register(subject.subjectId(), subject.firstName(), subject.lastName());
+        resolver.register(subject);
+    }
+
+    /** Forgets a subject (its row was deleted). */
+    public void forget(String subjectId) {
+        names.forget(subjectId);
+        resolver.forget(subjectId);
+    }
+
+    /** The keys of a JSON column to treat as encrypted now: the catalog's plus the runtime ones. */
+    public Set<String> encryptedKeys(EncryptedKeys declared) {
+        return declared.effective(new TreeSet<>(encryptedFields.values()));
+    }
+
+    /** The phone regions to read a number of this row in: the row's locale's country first. */
+    public List<String> phoneRegionsFor(Map<String, String> row) {
+        String locale = row.get("locale");
+        if (locale == null) {
+            return phoneRegions;
+        }
+        String country = Locale.forLanguageTag(locale).getCountry();
+        if (country.isEmpty() || !PhoneDetectorRegions.supported(country)) {
+            return phoneRegions;
+        }
+        List<String> regions = new ArrayList<>();
+        regions.add(country);
+        phoneRegions.stream().filter(r -> !r.equals(country)).forEach(regions::add);
+        return regions;
+    }
+
+    /** The subject a row of a {@code subject: self} table describes. */
+    KnownSubject subjectOf(String table, String subjectId, Map<String, String> row) {
+        TableSpec spec = catalog.table(table).orElseThrow();
+        Map<IdentifierKind, Set<String>> identifiers = new EnumMap<>(IdentifierKind.class);
+        List<String> regions = phoneRegionsFor(row);
+        catalog.subjectIdentifyingColumns(table)
+                .forEach(
+                        (column, kind) -> {
+                            if (kind == IdentifierKind.CONTACT_ID
+                                    || kind == IdentifierKind.AGENT_ID) {
+                                return;
+                            }
+                            SubjectResolver.normalize(kind, row.get(column), regions)
+                                    .ifPresent(
+                                            v ->
+                                                    identifiers
+                                                            .computeIfAbsent(
+                                                                    kind, k -> new TreeSet<>())
+                                                            .add(v));
+                        });
+        List<String> nameColumns =
+                spec.columns().values().stream()
+                        .filter(c -> c.category() == DataCategory.NAME)
+                        .map(ColumnSpec::name)
+                        .toList();
+        String first = null;
+        String last = null;
+        if (nameColumns.size() == 1) {
+            String full = row.get(nameColumns.get(0));
+            if (full != null && !full.isBlank()) {
+                String s = full.strip();
+                int space = s.lastIndexOf(' ');
+                first = space > 0 ? s.substring(0, space) : s;
+                last = space > 0 ? s.substring(space + 1) : null;
+            }
+        } else {
+            for (String c : nameColumns) {
+                if (c.contains("first") || c.contains("given")) {
+                    first = row.get(c);
+                } else if (c.contains("last") || c.contains("family") || c.contains("sur")) {
+                    last = row.get(c);
+                }
+            }
+        }
+        return new KnownSubject(subjectId, first, last, identifiers);
+    }
+
+    static String encode(KnownSubject s) {
+        ObjectNode n = JSON.createObjectNode();
+        if (s.firstName() != null) {
+            n.put("first", s.firstName());
+        }
+        if (s.lastName() != null) {
+            n.put("last", s.lastName());
+        }
+        ObjectNode ids = n.putObject("ids");
+        s.identifiers().forEach((k, v) -> v.forEach(ids.withArray(k.catalogName())::add));
+        return n.toString();
+    }
+
+    static KnownSubject decode(String subjectId, String encoded) {
+        try {
+            JsonNode n = JSON.readTree(encoded);
+            Map<IdentifierKind, Set<String>> identifiers = new EnumMap<>(IdentifierKind.class);
+            n.path("ids")
+                    .fields()
+                    .forEachRemaining(
+                            e -> {
+                                IdentifierKind kind =
+                                        IdentifierKind.fromCatalogName(e.getKey()).orElseThrow();
+                                Set<String> values = new TreeSet<>();
+                                e.getValue().forEach(v -> values.add(v.asText()));
+                                identifiers.put(kind, values);
+                            });
+            return new KnownSubject(
+                    subjectId,
+                    n.hasNonNull("first") ? n.get("first").asText() : null,
+                    n.hasNonNull("last") ? n.get("last").asText() : null,
+                    identifiers);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable directory entry for " + subjectId, e);
+        }
+    }
+
+    /** The regions libphonenumber supports. */
+    static final class PhoneDetectorRegions {
+        private PhoneDetectorRegions() {}
+
+        static boolean supported(String region) {
+            return com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance()
+                    .getSupportedRegions()
+                    .contains(region);
+        }
+    }
+}
