@@ -1,0 +1,689 @@
+package dev.lethe.audit;
+
+import dev.lethe.events.AuditCheckpoint;
+import dev.lethe.events.AuditEntry;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Verifies an audit log from the log of record: every entry's hash against its content, every link
+ * of every entity's chain, logIndex continuity, and every checkpoint (chain, Ed25519 signature
+ * against trusted keys, Merkle root over the log's first treeSize entries).
+ *
+ * <p>Entries are streamed once, in log order, with one entry of look-ahead; memory is the last
+ * (seq, hash) of each entity, the Merkle frontier, the checkpoints, and whatever problems are
+ * found. Checkpoints are read into memory (there are few).
+ *
+ * <p>How problems are located (docs/audit-format.md, "Verifying"): an entry whose content does not
+ * match its hash is MODIFIED; the next entry of its chain may link to either the stored or the
+ * recomputed hash. Merkle leaves are always the recomputed hashes, so every checkpoint covering a
+ * modified, missing, inserted or moved entry also reports CHECKPOINT_MISMATCH, with the range of
+ * log positions that contains the difference. A verifier instance can verify many logs, one at a
+ * time (not thread-safe).
+ */
+public final class AuditVerifier {
+
+    private final CheckpointVerifier signatures;
+
+    public AuditVerifier(CheckpointVerifier signatures) {
+        this.signatures = signatures;
+    }
+
+    /** Verifies the whole log (entries in log order) against all checkpoints. */
+    public VerificationReport verify(
+            Iterable<AuditEntry> entries, Iterable<AuditCheckpoint> checkpoints) {
+        return new Run(signatures, checkpoints).verify(entries.iterator());
+    }
+
+    /** A copy of an audit entry in a secondary store (e.g. the Elasticsearch audit index). */
+    public record IndexedCopy(String docId, long logIndex, byte[] hash) {}
+
+    /** A difference between the log of record and an index copy of it. */
+    public record IndexDiscrepancy(
+            Kind kind, String docId, long logIndex, String entityId, long seq, String detail) {
+        public enum Kind {
+            /** a log entry has no copy in the index */
+            MISSING_FROM_INDEX,
+            /** an index document matches no log entry (or a second copy of one) */
+            NOT_IN_LOG,
+            /** the copy's hash differs from the log entry's */
+            MODIFIED
+        }
+    }
+
+    /**
+     * Compares an index's copies with the log of record by logIndex: a copy's {@code hash} must
+     * equal the log entry's stored hash (compute it from the document's content if the document is
+     * a full copy). Memory: one map entry per index copy.
+     */
+    public static List<IndexDiscrepancy> crossCheck(
+            Iterable<AuditEntry> log, Iterable<IndexedCopy> indexCopies) {
+        List<IndexDiscrepancy> found = new ArrayList<>();
+        Map<Long, IndexedCopy> byLogIndex = new HashMap<>();
+        for (IndexedCopy copy : indexCopies) {
+            IndexedCopy earlier = byLogIndex.putIfAbsent(copy.logIndex(), copy);
+            if (earlier != null) {
+                found.add(
+                        new IndexDiscrepancy(
+                                IndexDiscrepancy.Kind.NOT_IN_LOG,
+                                copy.docId(),
+                                copy.logIndex(),
+                                null,
+                                0,
+                                "second index copy of logIndex "
+                                        + copy.logIndex()
+                                        + " (first: document "
+                                        + earlier.docId()
+                                        + ")"));
+            }
+        }
+        for (AuditEntry entry : log) {
+            IndexedCopy copy = byLogIndex.remove(entry.getLogIndex());
+            if (copy == null) {
+                found.add(
+                        new IndexDiscrepancy(
+                                IndexDiscrepancy.Kind.MISSING_FROM_INDEX,
+                                null,
+                                entry.getLogIndex(),
+                                entry.getEntityId(),
+                                entry.getSeq(),
+                                "no index document for this log entry"));
+            } else if (copy.hash() == null || !Hex.equals(entry.getHash(), copy.hash())) {
+                found.add(
+                        new IndexDiscrepancy(
+                                IndexDiscrepancy.Kind.MODIFIED,
+                                copy.docId(),
+                                entry.getLogIndex(),
+                                entry.getEntityId(),
+                                entry.getSeq(),
+                                "index document hash differs from the log entry's"));
+            }
+        }
+        byLogIndex.values().stream()
+                .sorted(Comparator.comparingLong(IndexedCopy::logIndex))
+                .forEach(
+                        copy ->
+                                found.add(
+                                        new IndexDiscrepancy(
+                                                IndexDiscrepancy.Kind.NOT_IN_LOG,
+                                                copy.docId(),
+                                                copy.logIndex(),
+                                                null,
+                                                0,
+                                                "no log entry has logIndex " + copy.logIndex())));
+        return found;
+    }
+
+    /** The last entry seen of one entity's chain, plus what is needed to place later entries. */
+    private static final class EntityState {
+        long seq;
+        final byte[] hash = new byte[EntryHasher.HASH_LENGTH];
+        final byte[] storedHash = new byte[EntryHasher.HASH_LENGTH];
+        boolean storedDiffers;
+        long position;
+        long logIndex;
+
+        /** seqs not seen yet below {@code seq}, or null */
+        Gaps missing;
+
+        /** a second entry with the same seq (a fork), until the next link tells which is genuine */
+        byte[] forkHash;
+
+        long forkPosition;
+        long forkLogIndex;
+        Problem forkProblem;
+
+        boolean linksTo(java.nio.ByteBuffer prevHash) {
+            return Hex.equals(prevHash, hash)
+                    || (storedDiffers && Hex.equals(prevHash, storedHash));
+        }
+
+        void take(
+                long seq,
+                byte[] contentHash,
+                java.nio.ByteBuffer stored,
+                long position,
+                long logIndex) {
+            this.seq = seq;
+            System.arraycopy(contentHash, 0, hash, 0, hash.length);
+            storedDiffers = !Hex.equals(stored, contentHash);
+            if (storedDiffers && stored != null && stored.remaining() == storedHash.length) {
+                stored.duplicate().get(storedHash);
+            }
+            this.position = position;
+            this.logIndex = logIndex;
+            forkHash = null;
+            forkProblem = null;
+        }
+    }
+
+    /** One verification: all mutable state lives here. */
+    private static final class Run {
+        private final CheckpointVerifier signatures;
+        private final List<AuditCheckpoint> checkpoints = new ArrayList<>();
+        private final List<Problem> entryProblems = new ArrayList<>();
+        private final List<Problem> checkpointProblems = new ArrayList<>();
+        private final Set<String> problemKeys = new HashSet<>();
+
+        private final EntryHasher hasher = new EntryHasher();
+        private final MerkleFrontier tree = new MerkleFrontier();
+        private final byte[] contentHash = new byte[EntryHasher.HASH_LENGTH];
+        private final Map<String, EntityState> entities = new HashMap<>();
+        private final Set<String> entitiesWithGaps = new LinkedHashSet<>();
+
+        private long lastInOrder = -1;
+        private final Gaps missingLogIndexes = new Gaps();
+
+        /** logIndexes seen ahead of their place -> the REORDERED problem reported for them */
+        private final TreeMap<Long, Problem> seenAhead = new TreeMap<>();
+
+        /** logIndexes claimed by a second entry -> the provisional INSERTED problem */
+        private final Map<Long, Problem> duplicateLogIndexes = new HashMap<>();
+
+        /** checkpoints by treeSize, and the next one to compare with the tree */
+        private List<AuditCheckpoint> bySize;
+
+        private int nextBySize;
+        private long lastMatchedSize;
+        private long checkpointsMatched;
+        private final Set<Long> badCheckpoints = new HashSet<>();
+
+        Run(CheckpointVerifier signatures, Iterable<AuditCheckpoint> checkpoints) {
+            this.signatures = signatures;
+            checkpoints.forEach(this.checkpoints::add);
+        }
+
+        VerificationReport verify(Iterator<AuditEntry> entries) {
+            checkCheckpointChain();
+            bySize = new ArrayList<>(checkpoints);
+            bySize.sort(Comparator.comparingLong(AuditCheckpoint::getTreeSize));
+            compareCheckpointsAt(0);
+            long position = 0;
+            AuditEntry current = entries.hasNext() ? entries.next() : null;
+            while (current != null) {
+                AuditEntry next = entries.hasNext() ? entries.next() : null;
+                check(position++, current, next);
+                current = next;
+            }
+            finish(position);
+            List<Problem> all = new ArrayList<>(entryProblems);
+            all.sort(Comparator.comparingLong(Problem::position));
+            all.addAll(checkpointProblems);
+            return new VerificationReport(
+                    position, checkpoints.size(), checkpointsMatched, tree.root(), all);
+        }
+
+        // ---- checkpoints ---------------------------------------------------------------------
+
+        private void checkCheckpointChain() {
+            AuditCheckpoint previous = null;
+            byte[] previousHash = null;
+            for (AuditCheckpoint checkpoint : checkpoints) {
+                long seq = checkpoint.getCheckpointSeq();
+                switch (signatures.check(checkpoint)) {
+                    case VALID:
+                        break;
+                    case UNKNOWN_KEY:
+                        badCheckpoint(
+                                ProblemKind.BAD_SIGNATURE,
+                                seq,
+                                "signed with key "
+                                        + checkpoint.getSigningKeyId()
+                                        + ", which is not a trusted key");
+                        break;
+                    case MALFORMED:
+                        badCheckpoint(
+                                ProblemKind.MALFORMED, seq, "cannot be encoded (version/field)");
+                        break;
+                    default:
+                        badCheckpoint(
+                                ProblemKind.BAD_SIGNATURE,
+                                seq,
+                                "the Ed25519 signature does not match the checkpoint");
+                }
+                long expectedSeq = previous == null ? 1 : previous.getCheckpointSeq() + 1;
+                if (seq != expectedSeq) {
+                    badCheckpoint(
+                            ProblemKind.CHECKPOINT_CHAIN_BROKEN,
+                            seq,
+                            "checkpointSeq "
+                                    + seq
+                                    + " where "
+                                    + expectedSeq
+                                    + " was expected (checkpoints missing or out of order)");
+                } else {
+                    byte[] expectedPrev = previous == null ? HashChain.genesis() : previousHash;
+                    if (expectedPrev == null
+                            || !Hex.equals(checkpoint.getPrevCheckpointHash(), expectedPrev)) {
+                        badCheckpoint(
+                                ProblemKind.CHECKPOINT_CHAIN_BROKEN,
+                                seq,
+                                "prevCheckpointHash is not the hash of checkpoint " + (seq - 1));
+                    }
+                }
+                if (previous != null && checkpoint.getTreeSize() < previous.getTreeSize()) {
+                    badCheckpoint(
+                            ProblemKind.CHECKPOINT_CHAIN_BROKEN,
+                            seq,
+                            "treeSize "
+                                    + checkpoint.getTreeSize()
+                                    + " is below the previous checkpoint's "
+                                    + previous.getTreeSize());
+                }
+                previous = checkpoint;
+                try {
+                    previousHash = CheckpointSigner.hashOf(checkpoint);
+                } catch (IllegalArgumentException malformed) {
+                    previousHash = null;
+                }
+            }
+        }
+
+        private void badCheckpoint(ProblemKind kind, long checkpointSeq, String detail) {
+            badCheckpoints.add(checkpointSeq);
+            addCheckpointProblem(Problem.atCheckpoint(kind, checkpointSeq, detail));
+        }
+
+        private void compareCheckpointsAt(long size) {
+            byte[] root = null;
+            while (nextBySize < bySize.size() && bySize.get(nextBySize).getTreeSize() == size) {
+                AuditCheckpoint checkpoint = bySize.get(nextBySize++);
+                if (root == null) {
+                    root = tree.root();
+                }
+                if (Hex.equals(checkpoint.getMerkleRoot(), root)) {
+                    lastMatchedSize = size;
+                    if (!badCheckpoints.contains(checkpoint.getCheckpointSeq())) {
+                        checkpointsMatched++;
+                    }
+                } else {
+                    addCheckpointProblem(
+                            Problem.atCheckpoint(
+                                    ProblemKind.CHECKPOINT_MISMATCH,
+                                    checkpoint.getCheckpointSeq(),
+                                    "the Merkle root of the log's first "
+                                            + size
+                                            + " entries is not the signed root; the difference"
+                                            + " lies in log positions "
+                                            + lastMatchedSize
+                                            + ".."
+                                            + (size - 1)));
+                }
+            }
+        }
+
+        // ---- entries -------------------------------------------------------------------------
+
+        private void check(long position, AuditEntry entry, AuditEntry next) {
+            Problem.Entry id =
+                    new Problem.Entry(entry.getLogIndex(), entry.getEntityId(), entry.getSeq());
+            boolean encodable = true;
+            try {
+                hasher.hashInto(entry, contentHash);
+            } catch (IllegalArgumentException malformed) {
+                encodable = false;
+                addEntryProblem(
+                        Problem.atEntry(
+                                ProblemKind.MALFORMED,
+                                position,
+                                id,
+                                "cannot be encoded: " + malformed.getMessage()));
+                java.util.Arrays.fill(contentHash, (byte) 0);
+            }
+            if (encodable && !Hex.equals(entry.getHash(), contentHash)) {
+                addEntryProblem(
+                        Problem.atEntry(
+                                ProblemKind.MODIFIED,
+                                position,
+                                id,
+                                "the content does not hash to the stored hash"));
+            }
+            tree.appendEntryHash(contentHash);
+            compareCheckpointsAt(tree.size());
+            checkLogIndex(position, id, next);
+            if (encodable) {
+                checkChain(position, id, entry);
+            }
+        }
+
+        private void checkLogIndex(long position, Problem.Entry id, AuditEntry next) {
+            long logIndex = id.logIndex();
+            long expected = lastInOrder + 1;
+            if (logIndex == expected) {
+                claimedAgain(logIndex, position);
+                lastInOrder = logIndex;
+            } else if (logIndex > expected) {
+                if (next != null
+                        && next.getLogIndex() > lastInOrder
+                        && next.getLogIndex() < logIndex) {
+                    Problem moved =
+                            Problem.atEntry(
+                                    ProblemKind.REORDERED,
+                                    position,
+                                    id,
+                                    "logIndex "
+                                            + logIndex
+                                            + " appears before logIndex "
+                                            + next.getLogIndex());
+                    if (seenAhead.putIfAbsent(logIndex, moved) == null) {
+                        addEntryProblem(moved);
+                    } else {
+                        duplicate(position, id, "an earlier entry");
+                    }
+                    return;
+                }
+                claimedAgain(logIndex, position);
+                long from = expected;
+                for (Long ahead : List.copyOf(seenAhead.subMap(expected, logIndex).keySet())) {
+                    missingLogIndexes.add(from, ahead, position);
+                    seenAhead.remove(ahead);
+                    from = ahead + 1;
+                }
+                missingLogIndexes.add(from, logIndex, position);
+                lastInOrder = logIndex;
+            } else if (missingLogIndexes.remove(logIndex)) {
+                addEntryProblem(
+                        Problem.atEntry(
+                                ProblemKind.REORDERED,
+                                position,
+                                id,
+                                "logIndex " + logIndex + " appears after logIndex " + lastInOrder));
+            } else {
+                duplicate(position, id, "an earlier entry");
+            }
+        }
+
+        /** An in-order entry whose logIndex an entry seen ahead of its place already claimed. */
+        private void claimedAgain(long logIndex, long position) {
+            Problem ahead = seenAhead.remove(logIndex);
+            if (ahead != null) {
+                replaceEntryProblem(
+                        ahead,
+                        ahead.withKind(
+                                ProblemKind.INSERTED,
+                                "claims logIndex "
+                                        + logIndex
+                                        + ", which the entry at position "
+                                        + position
+                                        + " holds in its place"));
+            }
+        }
+
+        private void duplicate(long position, Problem.Entry id, String earlier) {
+            Problem inserted =
+                    Problem.atEntry(
+                            ProblemKind.INSERTED,
+                            position,
+                            id,
+                            "logIndex " + id.logIndex() + " is already held by " + earlier);
+            duplicateLogIndexes.putIfAbsent(id.logIndex(), inserted);
+            addEntryProblem(inserted);
+        }
+
+        private void checkChain(long position, Problem.Entry id, AuditEntry entry) {
+            String entityId = id.entityId();
+            long seq = id.seq();
+            EntityState state = entities.get(entityId);
+            if (state == null) {
+                state = new EntityState();
+                entities.put(entityId, state);
+                if (seq < 1) {
+                    addEntryProblem(
+                            Problem.atEntry(
+                                    ProblemKind.MALFORMED, position, id, "seq must start at 1"));
+                    entities.remove(entityId);
+                    return;
+                }
+                if (seq == 1) {
+                    if (!Hex.equals(entry.getPrevHash(), HashChain.genesis())) {
+                        addEntryProblem(
+                                Problem.atEntry(
+                                        ProblemKind.BROKEN_LINK,
+                                        position,
+                                        id,
+                                        "the first entry of a chain must have 32 zero bytes as"
+                                                + " prevHash"));
+                    }
+                } else {
+                    gap(state, entityId, 1, seq, position);
+                }
+                state.take(seq, contentHash, entry.getHash(), position, id.logIndex());
+                return;
+            }
+            if (seq == state.seq + 1) {
+                if (state.forkHash != null) {
+                    resolveFork(state, entry.getPrevHash(), position, id);
+                } else if (!state.linksTo(entry.getPrevHash())) {
+                    addEntryProblem(
+                            Problem.atEntry(
+                                    ProblemKind.BROKEN_LINK,
+                                    position,
+                                    id,
+                                    "prevHash is not the hash of seq "
+                                            + state.seq
+                                            + " (position "
+                                            + state.position
+                                            + ")"));
+                }
+                state.take(seq, contentHash, entry.getHash(), position, id.logIndex());
+            } else if (seq > state.seq + 1) {
+                gap(state, entityId, state.seq + 1, seq, position);
+                state.take(seq, contentHash, entry.getHash(), position, id.logIndex());
+            } else if (state.missing != null && state.missing.remove(seq)) {
+                if (state.missing.isEmpty()) {
+                    state.missing = null;
+                    entitiesWithGaps.remove(entityId);
+                }
+                addEntryProblem(
+                        Problem.atEntry(
+                                ProblemKind.REORDERED,
+                                position,
+                                id,
+                                "seq " + seq + " appears after seq " + state.seq));
+            } else if (seq == state.seq && java.util.Arrays.equals(contentHash, state.hash)) {
+                addEntryProblem(
+                        Problem.atEntry(
+                                ProblemKind.INSERTED,
+                                position,
+                                id,
+                                "a copy of the entry at position " + state.position));
+            } else if (seq == state.seq && state.forkHash == null) {
+                Problem forked =
+                        Problem.atEntry(
+                                ProblemKind.FORKED,
+                                position,
+                                id,
+                                "seq "
+                                        + seq
+                                        + " is also held by a different entry at position "
+                                        + state.position);
+                addEntryProblem(forked);
+                state.forkHash = contentHash.clone();
+                state.forkPosition = position;
+                state.forkLogIndex = id.logIndex();
+                state.forkProblem = forked;
+            } else {
+                addEntryProblem(
+                        Problem.atEntry(
+                                ProblemKind.FORKED,
+                                position,
+                                id,
+                                "seq " + seq + " appears again after seq " + state.seq));
+            }
+        }
+
+        /**
+         * The entry after a fork links to one of the two: the other one does not belong. If it
+         * links to neither, the fork stays reported and the link is broken.
+         */
+        private void resolveFork(
+                EntityState state, java.nio.ByteBuffer prevHash, long position, Problem.Entry id) {
+            Problem forked = state.forkProblem;
+            if (state.linksTo(prevHash)) {
+                // the first entry is genuine: the later one (forkPosition) was inserted
+                dropDuplicateClaim(state.forkLogIndex);
+                replaceEntryProblem(
+                        forked,
+                        forked.withKind(
+                                ProblemKind.INSERTED,
+                                "claims seq "
+                                        + forked.seq()
+                                        + " held by the entry at position "
+                                        + state.position
+                                        + ", which the chain continues from"));
+            } else if (Hex.equals(prevHash, state.forkHash)) {
+                // the chain continues from the later one: the first one was inserted
+                Problem inserted =
+                        new Problem(
+                                ProblemKind.INSERTED,
+                                state.position,
+                                state.logIndex,
+                                forked.entityId(),
+                                forked.seq(),
+                                0,
+                                "claims seq "
+                                        + forked.seq()
+                                        + " held by the entry at position "
+                                        + state.forkPosition
+                                        + ", which the chain continues from");
+                removeEntryProblem(forked);
+                dropDuplicateClaim(state.logIndex);
+                addEntryProblem(inserted);
+            } else {
+                addEntryProblem(
+                        Problem.atEntry(
+                                ProblemKind.BROKEN_LINK,
+                                position,
+                                id,
+                                "prevHash links to neither of the two entries with seq "
+                                        + state.seq));
+            }
+        }
+
+        /**
+         * Once an inserted entry is identified, the provisional INSERTED reported for a second
+         * claim on its logIndex is explained (it is either the inserted entry itself or the genuine
+         * entry it collided with): drop it.
+         */
+        private void dropDuplicateClaim(long logIndexOfInserted) {
+            Problem provisional = duplicateLogIndexes.remove(logIndexOfInserted);
+            if (provisional != null) {
+                removeEntryProblem(provisional);
+            }
+        }
+
+        private void gap(EntityState state, String entityId, long from, long to, long position) {
+            if (state.missing == null) {
+                state.missing = new Gaps();
+            }
+            state.missing.add(from, to, position);
+            entitiesWithGaps.add(entityId);
+        }
+
+        private void finish(long entriesRead) {
+            missingLogIndexes.forEach(
+                    (from, to, noticedAt) ->
+                            addEntryProblem(
+                                    new Problem(
+                                            ProblemKind.MISSING,
+                                            noticedAt,
+                                            from,
+                                            null,
+                                            0,
+                                            0,
+                                            range("logIndex", from, to)
+                                                    + " missing before position "
+                                                    + noticedAt)));
+            for (String entityId : entitiesWithGaps) {
+                EntityState state = entities.get(entityId);
+                if (state.missing == null) {
+                    continue;
+                }
+                state.missing.forEach(
+                        (from, to, noticedAt) ->
+                                addEntryProblem(
+                                        new Problem(
+                                                ProblemKind.MISSING,
+                                                noticedAt,
+                                                -1,
+                                                entityId,
+                                                from,
+                                                0,
+                                                range("seq", from, to)
+                                                        + " of "
+                                                        + entityId
+                                                        + " missing before position "
+                                                        + noticedAt)));
+            }
+            for (Map.Entry<Long, Problem> ahead : seenAhead.entrySet()) {
+                if (ahead.getKey() > lastInOrder) {
+                    replaceEntryProblem(
+                            ahead.getValue(),
+                            ahead.getValue()
+                                    .withKind(
+                                            ProblemKind.INSERTED,
+                                            "logIndex "
+                                                    + ahead.getKey()
+                                                    + " is beyond the end of the log"));
+                }
+            }
+            AuditCheckpoint latest = null;
+            for (AuditCheckpoint checkpoint : checkpoints) {
+                if (latest == null || checkpoint.getTreeSize() > latest.getTreeSize()) {
+                    latest = checkpoint;
+                }
+            }
+            if (latest != null && latest.getTreeSize() > entriesRead) {
+                addCheckpointProblem(
+                        Problem.atCheckpoint(
+                                ProblemKind.TRUNCATED,
+                                latest.getCheckpointSeq(),
+                                "the log has "
+                                        + entriesRead
+                                        + " entries but checkpoint "
+                                        + latest.getCheckpointSeq()
+                                        + " covers "
+                                        + latest.getTreeSize()));
+            }
+        }
+
+        private static String range(String what, long from, long toExclusive) {
+            return toExclusive - from == 1
+                    ? what + " " + from
+                    : what + " " + from + ".." + (toExclusive - 1);
+        }
+
+        private static String key(Problem problem) {
+            return problem.kind() + "@" + problem.position() + "/" + problem.seq();
+        }
+
+        private void addEntryProblem(Problem problem) {
+            if (problemKeys.add(key(problem))) {
+                entryProblems.add(problem);
+            }
+        }
+
+        private void removeEntryProblem(Problem problem) {
+            if (entryProblems.remove(problem)) {
+                problemKeys.remove(key(problem));
+            }
+        }
+
+        private void replaceEntryProblem(Problem old, Problem replacement) {
+            removeEntryProblem(old);
+            addEntryProblem(replacement);
+        }
+
+        private void addCheckpointProblem(Problem problem) {
+            checkpointProblems.add(problem);
+        }
+    }
+}
