@@ -1,0 +1,267 @@
+package dev.lethe.jobs.audit;
+
+import dev.lethe.events.AuditCheckpoint;
+import dev.lethe.events.AuditEntry;
+import dev.lethe.events.ChangeEvent;
+import dev.lethe.events.DeadLetter;
+import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
+import dev.lethe.jobs.elasticsearch.ElasticsearchSink;
+import dev.lethe.jobs.kafka.CommitTimeWatermarks;
+import dev.lethe.jobs.kafka.LetheTopics;
+import dev.lethe.jobs.kafka.RawRecord;
+import dev.lethe.jobs.kafka.RawRecordDeserializer;
+import dev.lethe.normalize.ChangeNormalizer;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The audit job: every change of the helpdesk, exactly once, with who and why, hash-chained per
+ * entity, in one ordered log with signed Merkle checkpoints.
+ *
+ * <pre>
+ * raw topics -> normalize -> protect personal data -> actor join (by tx) -> chain (by entity)
+ *   -> log sequencer (parallelism 1) -> lethe.audit (Kafka, exactly once) + lethe-audit (ES)
+ *                                    \-> lethe.audit.checkpoints (Kafka, exactly once)
+ * normalize rejects -> lethe.deadletter; Elasticsearch rejects -> lethe.deadletter
+ * </pre>
+ *
+ * Topic values are Avro single-object encoded ({@code AuditEntry.fromByteBuffer}, {@code
+ * AuditCheckpoint.fromByteBuffer}, {@code DeadLetter.fromByteBuffer}); audit keys are the entity
+ * id.
+ */
+public final class AuditJob {
+
+    /** How long (event time) a transaction's actor is kept for late changes. */
+    static final long ACTOR_RETENTION_MS = 60_000;
+
+    /** Kafka transactions must outlive a checkpoint; at most the broker's maximum (1 h). */
+    static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+
+    private AuditJob() {}
+
+    /** Where the audit job writes. */
+    public record AuditSinks(
+            Sink<AuditEntry> log,
+            Sink<AuditCheckpoint> checkpoints,
+            Sink<DeadLetter> deadLetters,
+            Sink<AuditEntry> index) {}
+
+    public static void main(String[] args) throws Exception {
+        JobSettings settings = JobSettings.parse(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        submit(env, settings).getJobExecutionResult().get();
+    }
+
+    /**
+     * Creates the Lethe topics and the audit index, builds the job on {@code env} with the real
+     * Kafka source and sinks and submits it (asynchronously).
+     */
+    public static JobClient submit(StreamExecutionEnvironment env, JobSettings settings)
+            throws Exception {
+        prepare(settings);
+        env.enableCheckpointing(settings.checkpointInterval().toMillis());
+        defineWorkflow(
+                env, rawRecords(env, settings), sinks(settings), resources(settings), settings);
+        return env.executeAsync(settings.jobName());
+    }
+
+    /** The Lethe topics and the audit index, created if missing. */
+    public static void prepare(JobSettings settings) throws Exception {
+        LetheTopics.ensure(
+                settings.kafkaBootstrap(),
+                (short) 1,
+                List.of(settings.auditTopic(), settings.auditCheckpointTopic()),
+                List.of(settings.deadLetterTopic()));
+        try (ElasticsearchConnection.Clients clients =
+                new ElasticsearchConnection(
+                                settings.elasticsearchUrl(), settings.elasticsearchUser())
+                        .open()) {
+            AuditDocuments.ensureIndex(clients, settings.auditIndex());
+        }
+    }
+
+    /** The production resources: catalog, key store and lookup in Postgres, signing keys. */
+    public static AuditResources resources(JobSettings settings) {
+        return AuditResources.production(
+                settings.catalogPath(),
+                settings.postgresJdbcUrl(),
+                settings.postgresUser(),
+                "secrets/master.key",
+                "secrets");
+    }
+
+    /**
+     * The topology. Tests drive it with a bounded source and collecting sinks.
+     *
+     * @param raw the raw Debezium records, with timestamps and watermarks assigned (commit time)
+     */
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env,
+            DataStream<RawRecord> raw,
+            AuditSinks sinks,
+            AuditResources resources,
+            JobSettings settings) {
+        SingleOutputStreamOperator<ChangeEvent> changes =
+                raw.process(
+                                new NormalizeRawRecords(
+                                        "audit/normalize", ChangeNormalizer.forHelpdesk()))
+                        .name("normalize")
+                        .uid("audit-normalize");
+        DataStream<ActorSeen> actors = changes.getSideOutput(NormalizeRawRecords.ACTORS);
+        DataStream<DeadLetter> rejected = changes.getSideOutput(NormalizeRawRecords.DEAD_LETTERS);
+
+        DataStream<AuditEntry> drafts =
+                changes.map(new ProtectPersonalData(resources))
+                        .name("protect-personal-data")
+                        .uid("audit-protect");
+
+        DataStream<AuditEntry> withActor =
+                drafts.keyBy(ActorJoin::transactionOf)
+                        .connect(actors.keyBy(a -> a.txId))
+                        .process(new ActorJoin(ACTOR_RETENTION_MS))
+                        .name("actor-join")
+                        .uid("audit-actor-join");
+
+        DataStream<AuditEntry> ordered =
+                withActor
+                        .keyBy(AuditEntry::getEntityId)
+                        .process(new ChainOperator())
+                        .name("chain")
+                        .uid("audit-chain");
+
+        SingleOutputStreamOperator<AuditEntry> log =
+                ordered.keyBy(AuditEntry::getEntityId)
+                        .process(
+                                new LogSequencer(
+                                        settings.auditCheckpointEvery(),
+                                        settings.auditCheckpointInterval().toMillis(),
+                                        resources.signingKeys()))
+                        .setParallelism(1)
+                        .setMaxParallelism(1)
+                        .name("log-sequencer")
+                        .uid("audit-log-sequencer");
+
+        log.sinkTo(sinks.log()).name("audit-log").uid("audit-log-sink");
+        log.sinkTo(sinks.index()).name("audit-index").uid("audit-index-sink");
+        log.getSideOutput(LogSequencer.CHECKPOINTS)
+                .sinkTo(sinks.checkpoints())
+                .name("audit-checkpoints")
+                .uid("audit-checkpoints-sink");
+        rejected.sinkTo(sinks.deadLetters()).name("dead-letters").uid("audit-dead-letters-sink");
+    }
+
+    /** The raw topics from the earliest offset, event time = commit time per partition. */
+    public static DataStream<RawRecord> rawRecords(
+            StreamExecutionEnvironment env, JobSettings settings) {
+        KafkaSource<RawRecord> source =
+                KafkaSource.<RawRecord>builder()
+                        .setBootstrapServers(settings.kafkaBootstrap())
+                        .setTopics(settings.rawTopics())
+                        .setGroupId(settings.jobName())
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .setDeserializer(new RawRecordDeserializer())
+                        .setProperty("isolation.level", "read_committed")
+                        .build();
+        WatermarkStrategy<RawRecord> watermarks =
+                CommitTimeWatermarks.strategy(settings.idleTimeout());
+        return env.fromSource(source, watermarks, "raw-topics").uid("audit-raw-topics");
+    }
+
+    /** The real sinks: Kafka exactly once for the log and checkpoints, ES, dead letters. */
+    public static AuditSinks sinks(JobSettings settings) {
+        Sink<AuditEntry> log =
+                kafka(
+                        settings,
+                        settings.auditTopic(),
+                        e -> e.getEntityId(),
+                        DeliveryGuarantee.EXACTLY_ONCE,
+                        "lethe-audit-log");
+        Sink<AuditCheckpoint> checkpoints =
+                kafka(
+                        settings,
+                        settings.auditCheckpointTopic(),
+                        c -> Long.toString(c.getCheckpointSeq()),
+                        DeliveryGuarantee.EXACTLY_ONCE,
+                        "lethe-audit-checkpoints");
+        Sink<DeadLetter> deadLetters =
+                kafka(
+                        settings,
+                        settings.deadLetterTopic(),
+                        d -> d.getSourceTopic(),
+                        DeliveryGuarantee.AT_LEAST_ONCE,
+                        "lethe-audit-dead-letters");
+        Sink<AuditEntry> index =
+                ElasticsearchSink.<AuditEntry>builder()
+                        .setUrl(settings.elasticsearchUrl(), settings.elasticsearchUser())
+                        .setConverter(new AuditDocuments(settings.auditIndex()))
+                        .setRejectedDocumentHandler(
+                                new DeadLetterRejectedDocuments(
+                                        settings.kafkaBootstrap(),
+                                        settings.deadLetterTopic(),
+                                        "audit/index"))
+                        .build();
+        return new AuditSinks(log, checkpoints, deadLetters, index);
+    }
+
+    private static <T extends SpecificRecordBase> KafkaSink<T> kafka(
+            JobSettings settings,
+            String topic,
+            SerializableKey<T> key,
+            DeliveryGuarantee guarantee,
+            String transactionalIdPrefix) {
+        Properties producer = new Properties();
+        producer.setProperty(
+                "transaction.timeout.ms", String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
+        producer.setProperty("enable.idempotence", "true");
+        producer.setProperty("acks", "all");
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(settings.kafkaBootstrap())
+                .setKafkaProducerConfig(producer)
+                .setDeliveryGuarantee(guarantee)
+                .setTransactionalIdPrefix(settings.jobName() + "-" + transactionalIdPrefix)
+                .setRecordSerializer(
+                        KafkaRecordSerializationSchema.<T>builder()
+                                .setTopic(topic)
+                                .setKeySerializationSchema(
+                                        (SerializationSchema<T>)
+                                                v -> key.apply(v).getBytes(StandardCharsets.UTF_8))
+                                .setValueSerializationSchema(
+                                        (SerializationSchema<T>) AuditJob::avroBytes)
+                                .build())
+                .build();
+    }
+
+    /** A record key function that travels in the job graph. */
+    interface SerializableKey<T> extends Function<T, String>, java.io.Serializable {}
+
+    /** Avro single-object encoding of a generated record. */
+    static byte[] avroBytes(SpecificRecordBase record) {
+        try {
+            ByteBuffer b = (ByteBuffer) record.getClass().getMethod("toByteBuffer").invoke(record);
+            byte[] bytes = new byte[b.remaining()];
+            b.get(bytes);
+            return bytes;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(
+                    "not a generated Avro record: " + record.getClass().getName(), e);
+        }
+    }
+}

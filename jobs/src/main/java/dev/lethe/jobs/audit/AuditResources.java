@@ -1,0 +1,83 @@
+package dev.lethe.jobs.audit;
+
+import dev.lethe.audit.SigningKeys;
+import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.jobs.config.Secrets;
+import dev.lethe.keys.EnvMasterKeySource;
+import dev.lethe.keys.FileMasterKeySource;
+import dev.lethe.keys.JdbcSubjectKeyStore;
+import dev.lethe.keys.MasterKeySource;
+import dev.lethe.keys.SubjectKeyStore;
+import java.io.Serializable;
+import java.nio.file.Path;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * What the audit job's operators open where they run: the catalog, the subject key store, the
+ * subject lookup and the checkpoint signing keys. Only names and paths travel in the job graph;
+ * keys and passwords are read on the TaskManager.
+ *
+ * @param catalogFile the catalog file, or empty for the one shipped with Lethe
+ */
+public record AuditResources(
+        String catalogFile,
+        KeyStoreFactory keyStore,
+        SubjectLookup.Factory subjectLookup,
+        SigningKeysFactory signingKeys)
+        implements Serializable {
+
+    /** Opens the subject key store. */
+    public interface KeyStoreFactory extends Serializable {
+        SubjectKeyStore open() throws Exception;
+    }
+
+    /** Loads the Ed25519 keys checkpoints are signed with. */
+    public interface SigningKeysFactory extends Serializable {
+        SigningKeys open() throws Exception;
+    }
+
+    public PersonalDataCatalog openCatalog() {
+        return catalogFile == null || catalogFile.isBlank()
+                ? PersonalDataCatalog.loadDefault()
+                : PersonalDataCatalog.load(Path.of(catalogFile));
+    }
+
+    /**
+     * The production resources: the key store in the helpdesk database (schema {@code lethe}), its
+     * master key from env {@code LETHE_MASTER_KEY} or else the file {@code masterKeyFile}; the
+     * signing keys in {@code signingKeyDir} (created on first use); the subject lookup read-only in
+     * the helpdesk database. A relative path is resolved against the TaskManager's system property
+     * {@code lethe.data} (the local stack's data directory) if set.
+     */
+    public static AuditResources production(
+            String catalogFile,
+            String jdbcUrl,
+            String user,
+            String masterKeyFile,
+            String signingKeyDir) {
+        KeyStoreFactory keyStore =
+                () -> {
+                    PGSimpleDataSource ds = new PGSimpleDataSource();
+                    ds.setUrl(jdbcUrl);
+                    ds.setUser(user);
+                    Secrets.ofProcess().find(Secrets.POSTGRES_PASSWORD).ifPresent(ds::setPassword);
+                    MasterKeySource master =
+                            System.getenv(EnvMasterKeySource.DEFAULT_VARIABLE) != null
+                                    ? EnvMasterKeySource.fromEnvironment()
+                                    : new FileMasterKeySource(resolve(masterKeyFile));
+                    JdbcSubjectKeyStore store =
+                            JdbcSubjectKeyStore.builder().dataSource(ds).masterKeys(master).build();
+                    store.createSchema();
+                    return store;
+                };
+        SigningKeysFactory signing = () -> SigningKeys.loadOrCreate(resolve(signingKeyDir));
+        return new AuditResources(
+                catalogFile, keyStore, JdbcSubjectLookup.factory(jdbcUrl, user), signing);
+    }
+
+    static Path resolve(String path) {
+        Path p = Path.of(path);
+        String data = System.getProperty("lethe.data");
+        return p.isAbsolute() || data == null ? p : Path.of(data).resolve(p);
+    }
+}

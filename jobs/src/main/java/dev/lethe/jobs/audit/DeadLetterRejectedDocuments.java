@@ -1,0 +1,73 @@
+package dev.lethe.jobs.audit;
+
+import dev.lethe.events.DeadLetter;
+import dev.lethe.jobs.elasticsearch.RejectedDocument;
+import dev.lethe.jobs.elasticsearch.RejectedDocumentHandler;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Sends documents Elasticsearch refused to the dead-letter topic (reason {@code
+ * REJECTED_BY_ELASTICSEARCH}, the error without quoted values, the origin position of the event),
+ * synchronously, so a checkpoint never completes before its rejects are recorded. The document
+ * itself is not attached: the audit entry is in the audit log, at the recorded position.
+ */
+public final class DeadLetterRejectedDocuments implements RejectedDocumentHandler {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String REASON = "REJECTED_BY_ELASTICSEARCH";
+
+    private final String bootstrap;
+    private final String topic;
+    private final String job;
+    private transient KafkaProducer<byte[], byte[]> producer;
+
+    public DeadLetterRejectedDocuments(String bootstrap, String topic, String job) {
+        this.bootstrap = bootstrap;
+        this.topic = topic;
+        this.job = job;
+    }
+
+    @Override
+    public void open() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public void rejected(RejectedDocument document) throws Exception {
+        var op = document.operation();
+        DeadLetter letter =
+                new DeadLetter(
+                        job,
+                        REASON,
+                        document.describe(),
+                        op.hasOrigin() ? op.originTopic() : op.index(),
+                        op.hasOrigin() ? op.originPartition() : -1,
+                        op.hasOrigin() ? op.originOffset() : -1L,
+                        null,
+                        null,
+                        Instant.now());
+        ByteBuffer value = letter.toByteBuffer();
+        byte[] bytes = new byte[value.remaining()];
+        value.get(bytes);
+        producer.send(new ProducerRecord<>(topic, null, bytes)).get(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        if (producer != null) {
+            producer.close();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.lethe.jobs.kafka;
+
+/**
+ * One record of a raw (Debezium) topic as Kafka delivered it, with where it came from and the
+ * commit time read from its envelope ({@link CommitTimes}). A Flink POJO.
+ */
+public class RawRecord {
+
+    /** {@link #commitTimeMillis} of a record whose envelope has no readable commit time. */
+    public static final long NO_COMMIT_TIME = Long.MIN_VALUE;
+
+    public String topic;
+    public int partition;
+    public long offset;
+    public byte[] key;
+    public byte[] value;
+    public long commitTimeMillis = NO_COMMIT_TIME;
+
+    /** Kafka's record timestamp (the fallback event time). */
+    public long kafkaTimestamp;
+
+    public RawRecord() {}
+
+    public RawRecord(
+            String topic,
+            int partition,
+            long offset,
+            byte[] key,
+            byte[] value,
+            long commitTimeMillis,
+            long kafkaTimestamp) {
+        this.topic = topic;
+        this.partition = partition;
+        this.offset = offset;
+        this.key = key;
+        this.value = value;
+        this.commitTimeMillis = commitTimeMillis;
+        this.kafkaTimestamp = kafkaTimestamp;
+    }
+
+    /** The commit time, or Kafka's timestamp if the envelope had none. */
+    public long eventTime() {
+        return commitTimeMillis != NO_COMMIT_TIME ? commitTimeMillis : kafkaTimestamp;
+    }
+
+    /** Names the position, never the content. */
+    @Override
+    public String toString() {
+        return topic + "/" + partition + "@" + offset;
+    }
+}
