@@ -273,8 +273,25 @@ public final class RowLocator {
             Set<String> subjects = new TreeSet<>();
             String value = f.normalizedValue();
             switch (f.kind()) {
-                case EMAIL:
                 case PHONE:
+                    subjects.addAll(directory.resolver().resolve(f));
+                    if (subjects.isEmpty()) {
+                        // a national number valid in several countries: the reading a known subject
+                        // has
+                        String written = text.substring(f.start(), f.end());
+                        for (String region : phoneRegions) {
+                            String reading = PhoneDetector.normalize(written, region).orElse(null);
+                            Set<String> s =
+                                    directory.resolver().resolve(IdentifierKind.PHONE, reading);
+                            if (!s.isEmpty()) {
+                                subjects.addAll(s);
+                                value = reading;
+                                break;
+                            }
+                        }
+                    }
+                    break;
+                case EMAIL:
                 case SOCIAL_HANDLE:
                     subjects.addAll(directory.resolver().resolve(f));
                     break;
