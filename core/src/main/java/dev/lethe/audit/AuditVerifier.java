@@ -141,18 +141,24 @@ public final class AuditVerifier {
         long forkLogIndex;
         Problem forkProblem;
 
+        /** false if the last entry could not be encoded: its successor's link is not checked */
+        boolean hashKnown;
+
         boolean linksTo(java.nio.ByteBuffer prevHash) {
-            return Hex.equals(prevHash, hash)
+            return !hashKnown
+                    || Hex.equals(prevHash, hash)
                     || (storedDiffers && Hex.equals(prevHash, storedHash));
         }
 
         void take(
                 long seq,
                 byte[] contentHash,
+                boolean hashKnown,
                 java.nio.ByteBuffer stored,
                 long position,
                 long logIndex) {
             this.seq = seq;
+            this.hashKnown = hashKnown;
             System.arraycopy(contentHash, 0, hash, 0, hash.length);
             storedDiffers = !Hex.equals(stored, contentHash);
             if (storedDiffers && stored != null && stored.remaining() == storedHash.length) {
@@ -176,6 +182,10 @@ public final class AuditVerifier {
         private final EntryHasher hasher = new EntryHasher();
         private final MerkleFrontier tree = new MerkleFrontier();
         private final byte[] contentHash = new byte[EntryHasher.HASH_LENGTH];
+
+        /** false while checking an entry that could not be encoded (its hash is unknown) */
+        private boolean hashKnown;
+
         private final Map<String, EntityState> entities = new HashMap<>();
         private final Set<String> entitiesWithGaps = new LinkedHashSet<>();
 
@@ -187,6 +197,9 @@ public final class AuditVerifier {
 
         /** logIndexes claimed by a second entry -> the provisional INSERTED problem */
         private final Map<Long, Problem> duplicateLogIndexes = new HashMap<>();
+
+        /** positions of entries out of logIndex order */
+        private final Set<Long> displacedPositions = new HashSet<>();
 
         /** checkpoints by treeSize, and the next one to compare with the tree */
         private List<AuditCheckpoint> bySize;
@@ -349,9 +362,8 @@ public final class AuditVerifier {
             tree.appendEntryHash(contentHash);
             compareCheckpointsAt(tree.size());
             checkLogIndex(position, id, next);
-            if (encodable) {
-                checkChain(position, id, entry);
-            }
+            hashKnown = encodable;
+            checkChain(position, id, entry);
         }
 
         private void checkLogIndex(long position, Problem.Entry id, AuditEntry next) {
@@ -374,6 +386,7 @@ public final class AuditVerifier {
                                             + " appears before logIndex "
                                             + next.getLogIndex());
                     if (seenAhead.putIfAbsent(logIndex, moved) == null) {
+                        displacedPositions.add(position);
                         addEntryProblem(moved);
                     } else {
                         duplicate(position, id, "an earlier entry");
@@ -389,7 +402,8 @@ public final class AuditVerifier {
                 }
                 missingLogIndexes.add(from, logIndex, position);
                 lastInOrder = logIndex;
-            } else if (missingLogIndexes.remove(logIndex)) {
+            } else if (missingLogIndexes.remove(logIndex) >= 0) {
+                displacedPositions.add(position);
                 addEntryProblem(
                         Problem.atEntry(
                                 ProblemKind.REORDERED,
@@ -431,6 +445,7 @@ public final class AuditVerifier {
         private void checkChain(long position, Problem.Entry id, AuditEntry entry) {
             String entityId = id.entityId();
             long seq = id.seq();
+            long openedAt;
             EntityState state = entities.get(entityId);
             if (state == null) {
                 state = new EntityState();
@@ -455,7 +470,7 @@ public final class AuditVerifier {
                 } else {
                     gap(state, entityId, 1, seq, position);
                 }
-                state.take(seq, contentHash, entry.getHash(), position, id.logIndex());
+                state.take(seq, contentHash, hashKnown, entry.getHash(), position, id.logIndex());
                 return;
             }
             if (seq == state.seq + 1) {
@@ -473,14 +488,18 @@ public final class AuditVerifier {
                                             + state.position
                                             + ")"));
                 }
-                state.take(seq, contentHash, entry.getHash(), position, id.logIndex());
+                state.take(seq, contentHash, hashKnown, entry.getHash(), position, id.logIndex());
             } else if (seq > state.seq + 1) {
                 gap(state, entityId, state.seq + 1, seq, position);
-                state.take(seq, contentHash, entry.getHash(), position, id.logIndex());
-            } else if (state.missing != null && state.missing.remove(seq)) {
+                state.take(seq, contentHash, hashKnown, entry.getHash(), position, id.logIndex());
+            } else if (state.missing != null && (openedAt = state.missing.remove(seq)) >= 0) {
                 if (state.missing.isEmpty()) {
                     state.missing = null;
                     entitiesWithGaps.remove(entityId);
+                }
+                if (displacedPositions.contains(openedAt)) {
+                    // the entry that jumped ahead of this one is already reported as moved
+                    return;
                 }
                 addEntryProblem(
                         Problem.atEntry(
@@ -635,20 +654,39 @@ public final class AuditVerifier {
                                                     + " is beyond the end of the log"));
                 }
             }
+            // checkpoints the log never reached: a cut tail, or entries missing in the middle
+            long lastLogIndex =
+                    Math.max(lastInOrder, seenAhead.isEmpty() ? -1 : seenAhead.lastKey());
             AuditCheckpoint latest = null;
-            for (AuditCheckpoint checkpoint : checkpoints) {
-                if (latest == null || checkpoint.getTreeSize() > latest.getTreeSize()) {
+            for (int i = nextBySize; i < bySize.size(); i++) {
+                AuditCheckpoint checkpoint = bySize.get(i);
+                if (checkpoint.getTreeSize() > lastLogIndex + 1) {
                     latest = checkpoint;
+                } else {
+                    addCheckpointProblem(
+                            Problem.atCheckpoint(
+                                    ProblemKind.CHECKPOINT_MISMATCH,
+                                    checkpoint.getCheckpointSeq(),
+                                    "covers "
+                                            + checkpoint.getTreeSize()
+                                            + " entries but the log holds only "
+                                            + entriesRead
+                                            + "; the difference lies in log positions "
+                                            + lastMatchedSize
+                                            + ".."
+                                            + (entriesRead - 1)));
                 }
             }
-            if (latest != null && latest.getTreeSize() > entriesRead) {
+            if (latest != null) {
                 addCheckpointProblem(
                         Problem.atCheckpoint(
                                 ProblemKind.TRUNCATED,
                                 latest.getCheckpointSeq(),
-                                "the log has "
+                                "the log ends at logIndex "
+                                        + lastLogIndex
+                                        + " ("
                                         + entriesRead
-                                        + " entries but checkpoint "
+                                        + " entries) but checkpoint "
                                         + latest.getCheckpointSeq()
                                         + " covers "
                                         + latest.getTreeSize()));

@@ -163,6 +163,9 @@ public final class CanonicalEncoding {
     private static void map(
             CanonicalWriter out, Map<? extends CharSequence, ? extends CharSequence> map) {
         out.i32(map.size());
+        if (map.isEmpty()) {
+            return;
+        }
         if (map.size() == 1) {
             Map.Entry<? extends CharSequence, ? extends CharSequence> only =
                     map.entrySet().iterator().next();

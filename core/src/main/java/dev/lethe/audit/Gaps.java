@@ -18,11 +18,15 @@ final class Gaps {
         }
     }
 
-    /** Removes {@code n} if it is missing; returns whether it was. */
-    boolean remove(long n) {
+    /**
+     * Removes {@code n} if it is missing.
+     *
+     * @return the position at which its gap was noticed, or -1 if {@code n} was not missing
+     */
+    long remove(long n) {
         Map.Entry<Long, long[]> range = ranges.floorEntry(n);
         if (range == null || n >= range.getValue()[0]) {
-            return false;
+            return -1;
         }
         long from = range.getKey();
         long to = range.getValue()[0];
@@ -30,7 +34,7 @@ final class Gaps {
         ranges.remove(from);
         add(from, n, noticedAt);
         add(n + 1, to, noticedAt);
-        return true;
+        return noticedAt;
     }
 
     boolean isEmpty() {
