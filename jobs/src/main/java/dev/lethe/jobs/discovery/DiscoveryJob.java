@@ -1,0 +1,248 @@
+package dev.lethe.jobs.discovery;
+
+import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.discovery.LocationDocument;
+import dev.lethe.discovery.PhoneDetector;
+import dev.lethe.discovery.SubjectDirectory;
+import dev.lethe.events.ChangeEvent;
+import dev.lethe.events.DeadLetter;
+import dev.lethe.jobs.audit.DeadLetterRejectedDocuments;
+import dev.lethe.jobs.audit.NormalizeRawRecords;
+import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
+import dev.lethe.jobs.elasticsearch.ElasticsearchSink;
+import dev.lethe.jobs.kafka.CommitTimeWatermarks;
+import dev.lethe.jobs.kafka.LetheTopics;
+import dev.lethe.jobs.kafka.RawRecord;
+import dev.lethe.jobs.kafka.RawRecordDeserializer;
+import dev.lethe.normalize.ChangeNormalizer;
+import dev.lethe.normalize.EntityId;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The discovery job: an always-current index of where each person's data lives.
+ *
+ * <pre>
+ * raw topics -> normalize -> keyBy(entity) -> detect locations (+ broadcast: contacts, agents and
+ *   custom-field definitions feed the directory of known subjects and encrypted fields)
+ *   -> keyBy(entity) -> track locations (ids of last time; deletes what a row no longer has)
+ *   -> lethe-locations (Elasticsearch, external version = source LSN)
+ * normalize rejects, uncatalogued columns, Elasticsearch rejects -> lethe.deadletter
+ * </pre>
+ *
+ * Run: {@code DiscoveryJob --kafka-bootstrap .. --elasticsearch-url .. --postgres-url ..} (options
+ * of {@link JobSettings}; the job name defaults to {@value #JOB_NAME}).
+ */
+public final class DiscoveryJob {
+
+    /** The Flink job name and Kafka consumer group, unless {@code --job-name} says otherwise. */
+    public static final String JOB_NAME = "lethe-discovery";
+
+    private DiscoveryJob() {}
+
+    /** Where the discovery job writes. */
+    public record DiscoverySinks(Sink<LocationUpdate> locations, Sink<DeadLetter> deadLetters) {}
+
+    public static void main(String[] args) throws Exception {
+        JobSettings settings = settings(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        submit(env, settings).getJobExecutionResult().get();
+    }
+
+    /** Parses the options; the job name defaults to {@value #JOB_NAME}. */
+    public static JobSettings settings(String[] args) {
+        JobSettings settings = JobSettings.parse(args);
+        boolean named = List.of(args).contains("--job-name");
+        return named ? settings : settings.withJobName(JOB_NAME);
+    }
+
+    /** Creates the dead-letter topic and the index, builds the job and submits it. */
+    public static JobClient submit(StreamExecutionEnvironment env, JobSettings settings)
+            throws Exception {
+        prepare(settings);
+        env.enableCheckpointing(settings.checkpointInterval().toMillis());
+        defineWorkflow(env, rawRecords(env, settings), sinks(settings), settings);
+        return env.executeAsync(settings.jobName());
+    }
+
+    /** The dead-letter topic and the {@value LocationDocument#INDEX} index, created if missing. */
+    public static void prepare(JobSettings settings) throws Exception {
+        LetheTopics.ensure(
+                settings.kafkaBootstrap(),
+                (short) 1,
+                List.of(),
+                List.of(settings.deadLetterTopic()));
+        try (ElasticsearchConnection.Clients clients =
+                new ElasticsearchConnection(
+                                settings.elasticsearchUrl(), settings.elasticsearchUser())
+                        .open()) {
+            ensureIndex(clients, LocationDocument.INDEX);
+        }
+    }
+
+    /** Creates {@code index} with {@link LocationDocument#indexDefinition()} unless it exists. */
+    public static void ensureIndex(ElasticsearchConnection.Clients clients, String index)
+            throws IOException {
+        var es = clients.client();
+        if (es.indices().exists(r -> r.index(index)).value()) {
+            return;
+        }
+        try {
+            es.indices()
+                    .create(
+                            r ->
+                                    r.index(index)
+                                            .withJson(
+                                                    new StringReader(
+                                                            LocationDocument.indexDefinition())));
+        } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
+            if (!"resource_already_exists_exception".equals(e.error().type())) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The topology; tests drive it with a bounded source and collecting sinks.
+     *
+     * @param raw the raw Debezium records
+     */
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env,
+            DataStream<RawRecord> raw,
+            DiscoverySinks sinks,
+            JobSettings settings) {
+        SingleOutputStreamOperator<ChangeEvent> changes =
+                raw.process(
+                                new NormalizeRawRecords(
+                                        "discovery/normalize", ChangeNormalizer.forHelpdesk()))
+                        .name("normalize")
+                        .uid("discovery-normalize");
+        DataStream<DeadLetter> rejected = changes.getSideOutput(NormalizeRawRecords.DEAD_LETTERS);
+
+        Set<String> directoryTables = directoryTables(settings.catalogPath());
+        BroadcastStream<ChangeEvent> directory =
+                changes.filter(c -> directoryTables.contains(c.getTable()))
+                        .name("subjects-and-fields")
+                        .uid("discovery-directory-changes")
+                        .broadcast(DetectLocations.DIRECTORY);
+
+        SingleOutputStreamOperator<LocatedRow> located =
+                changes.keyBy(EntityId::of)
+                        .connect(directory)
+                        .process(
+                                new DetectLocations(
+                                        settings.catalogPath(), PhoneDetector.DEFAULT_REGIONS))
+                        .name("detect-locations")
+                        .uid("discovery-detect");
+
+        DataStream<LocationUpdate> updates =
+                located.keyBy(r -> r.recordId)
+                        .process(new TrackLocations(TrackLocations.DEFAULT_TOMBSTONE_MILLIS))
+                        .name("track-locations")
+                        .uid("discovery-track");
+
+        updates.sinkTo(sinks.locations()).name("locations-index").uid("discovery-locations-sink");
+        rejected.union(located.getSideOutput(DetectLocations.DEAD_LETTERS))
+                .sinkTo(sinks.deadLetters())
+                .name("dead-letters")
+                .uid("discovery-dead-letters-sink");
+    }
+
+    /** The tables whose changes feed the directory, per the catalog. */
+    static Set<String> directoryTables(String catalogFile) {
+        PersonalDataCatalog catalog =
+                catalogFile == null || catalogFile.isBlank()
+                        ? PersonalDataCatalog.loadDefault()
+                        : PersonalDataCatalog.load(Path.of(catalogFile));
+        SubjectDirectory d = new SubjectDirectory(catalog, PhoneDetector.DEFAULT_REGIONS);
+        Set<String> tables = new TreeSet<>();
+        for (String t : catalog.tables()) {
+            if (d.describes(t)) {
+                tables.add(t);
+            }
+        }
+        return tables;
+    }
+
+    /** The raw topics from the earliest offset. */
+    public static DataStream<RawRecord> rawRecords(
+            StreamExecutionEnvironment env, JobSettings settings) {
+        KafkaSource<RawRecord> source =
+                KafkaSource.<RawRecord>builder()
+                        .setBootstrapServers(settings.kafkaBootstrap())
+                        .setTopics(settings.rawTopics())
+                        .setGroupId(settings.jobName())
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .setDeserializer(new RawRecordDeserializer())
+                        .setProperty("isolation.level", "read_committed")
+                        .build();
+        return env.fromSource(
+                        source, CommitTimeWatermarks.strategy(settings.idleTimeout()), "raw-topics")
+                .uid("discovery-raw-topics");
+    }
+
+    /** The real sinks: the locations index and the dead-letter topic. */
+    public static DiscoverySinks sinks(JobSettings settings) {
+        Sink<LocationUpdate> locations =
+                ElasticsearchSink.<LocationUpdate>builder()
+                        .setUrl(settings.elasticsearchUrl(), settings.elasticsearchUser())
+                        .setConverter(new LocationUpdate.Converter(LocationDocument.INDEX))
+                        .setRejectedDocumentHandler(
+                                new DeadLetterRejectedDocuments(
+                                        settings.kafkaBootstrap(),
+                                        settings.deadLetterTopic(),
+                                        "discovery/index"))
+                        .build();
+        Sink<DeadLetter> deadLetters =
+                KafkaSink.<DeadLetter>builder()
+                        .setBootstrapServers(settings.kafkaBootstrap())
+                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                        .setRecordSerializer(
+                                KafkaRecordSerializationSchema.<DeadLetter>builder()
+                                        .setTopic(settings.deadLetterTopic())
+                                        .setKeySerializationSchema(
+                                                (SerializationSchema<DeadLetter>)
+                                                        d ->
+                                                                d.getSourceTopic()
+                                                                        .getBytes(
+                                                                                StandardCharsets
+                                                                                        .UTF_8))
+                                        .setValueSerializationSchema(
+                                                (SerializationSchema<DeadLetter>)
+                                                        DiscoveryJob::avroBytes)
+                                        .build())
+                        .build();
+        return new DiscoverySinks(locations, deadLetters);
+    }
+
+    static byte[] avroBytes(DeadLetter letter) {
+        try {
+            ByteBuffer b = letter.toByteBuffer();
+            byte[] bytes = new byte[b.remaining()];
+            b.get(bytes);
+            return bytes;
+        } catch (IOException e) {
+            throw new IllegalStateException("a dead letter always encodes", e);
+        }
+    }
+}

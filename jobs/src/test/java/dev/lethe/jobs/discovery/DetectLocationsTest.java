@@ -1,0 +1,159 @@
+package dev.lethe.jobs.discovery;
+
+import static dev.lethe.jobs.discovery.DiscoveryTestData.contact;
+import static dev.lethe.jobs.discovery.DiscoveryTestData.deleted;
+import static dev.lethe.jobs.discovery.DiscoveryTestData.inserted;
+import static dev.lethe.jobs.discovery.DiscoveryTestData.ticket;
+import static dev.lethe.jobs.discovery.DiscoveryTestData.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.discovery.PhoneDetector;
+import dev.lethe.events.ChangeEvent;
+import dev.lethe.normalize.EntityId;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+class DetectLocationsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String MENTION =
+            "Mein Kollege Jean Dupont hat dasselbe Problem, Telefon +33 6 12 34 56 78.";
+
+    private static KeyedBroadcastOperatorTestHarness<String, ChangeEvent, ChangeEvent, LocatedRow>
+            harness() throws Exception {
+        KeyedBroadcastProcessFunction<String, ChangeEvent, ChangeEvent, LocatedRow> f =
+                new DetectLocations("", PhoneDetector.DEFAULT_REGIONS);
+        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                f, EntityId::of, Types.STRING, DetectLocations.DIRECTORY);
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, ChangeEvent, ChangeEvent, LocatedRow>
+            unopenedHarness() throws Exception {
+        return new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(
+                        new DetectLocations("", PhoneDetector.DEFAULT_REGIONS),
+                        List.of(DetectLocations.DIRECTORY)),
+                EntityId::of,
+                Types.STRING,
+                1,
+                1,
+                0);
+    }
+
+    private static List<JsonNode> documents(LocatedRow row) throws Exception {
+        List<JsonNode> docs = new ArrayList<>();
+        for (byte[] d : row.documents) {
+            docs.add(JSON.readTree(d));
+        }
+        return docs;
+    }
+
+    private static LocatedRow last(
+            KeyedBroadcastOperatorTestHarness<String, ChangeEvent, ChangeEvent, LocatedRow> h) {
+        List<LocatedRow> out = h.extractOutputValues();
+        return out.get(out.size() - 1);
+    }
+
+    private static JsonNode finding(LocatedRow row, String kind) throws Exception {
+        return documents(row).stream()
+                .filter(d -> d.path("kind").asText().equals(kind) && d.has("spanStart"))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    void aMentionedContactIsResolvedThroughTheBroadcastDirectory() throws Exception {
+        try (var h = harness()) {
+            h.processBroadcastElement(
+                    inserted(
+                            "contacts",
+                            contact(2, "Jean", "Dupont", "jean@orange.fr", "+33 6 12 34 56 78"),
+                            1),
+                    1);
+            h.processElement(inserted("tickets", ticket(7, 1, MENTION), 2), 2);
+
+            LocatedRow row = last(h);
+            assertThat(row.recordId).isEqualTo("tickets/7");
+            assertThat(row.lsn).isEqualTo(2);
+            assertThat(finding(row, "name").path("subjectIds").toString())
+                    .isEqualTo("[\"contact:2\"]");
+            JsonNode phone = finding(row, "phone");
+            assertThat(phone.path("value").asText()).isEqualTo("+33612345678");
+            assertThat(phone.path("subjectIds").toString()).isEqualTo("[\"contact:2\"]");
+            // the encrypted IBAN is a location, its value is not in any document
+            String all =
+                    new String(
+                            String.join(
+                                            "\n",
+                                            documents(row).stream()
+                                                    .map(JsonNode::toString)
+                                                    .toList())
+                                    .getBytes(StandardCharsets.UTF_8),
+                            StandardCharsets.UTF_8);
+            assertThat(all).contains("custom_fields.iban").doesNotContain("DE89370400440532013000");
+        }
+    }
+
+    @Test
+    void theDirectorySurvivesARestoreAndForgetsDeletedContacts() throws Exception {
+        OperatorSubtaskState snapshot;
+        var jean = contact(2, "Jean", "Dupont", "jean@orange.fr", "+33 6 12 34 56 78");
+        try (var h = harness()) {
+            h.processBroadcastElement(inserted("contacts", jean, 1), 1);
+            snapshot = h.snapshot(1, 10);
+        }
+        try (var h = unopenedHarness()) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(inserted("tickets", ticket(7, 1, MENTION), 2), 2);
+            assertThat(finding(last(h), "phone").path("subjectIds").toString())
+                    .isEqualTo("[\"contact:2\"]");
+
+            h.processBroadcastElement(deleted("contacts", jean, 3), 3);
+            h.processElement(inserted("tickets", ticket(8, 1, MENTION), 4), 4);
+            LocatedRow row = last(h);
+            assertThat(finding(row, "phone").path("subjectIds").size()).isZero();
+            assertThat(documents(row))
+                    .noneMatch(d -> d.path("kind").asText().equals("name") && d.has("spanStart"));
+        }
+    }
+
+    @Test
+    void aDeletedRowHasNoLocations() throws Exception {
+        try (var h = harness()) {
+            h.processElement(deleted("tickets", ticket(7, 1, MENTION), 9), 9);
+            LocatedRow row = last(h);
+            assertThat(row.deleted).isTrue();
+            assertThat(row.documentIds).isEmpty();
+        }
+    }
+
+    @Test
+    void anUncataloguedColumnGoesToTheDeadLettersNamingTheColumnNotTheValue() throws Exception {
+        try (var h = harness()) {
+            var row =
+                    with(
+                            contact(3, "Anna", "Müller", "anna@gmx.de", null),
+                            "passport_number",
+                            "C01X00T47");
+            h.processElement(inserted("contacts", row, 5), 5);
+            var letters = h.getSideOutput(DetectLocations.DEAD_LETTERS);
+            assertThat(letters).hasSize(1);
+            var letter = letters.iterator().next().getValue();
+            assertThat(letter.getReason()).isEqualTo(DetectLocations.UNCATALOGUED);
+            assertThat(letter.getDetail()).contains("passport_number").doesNotContain("C01X00T47");
+            // the known columns are still located
+            assertThat(last(h).documentIds).contains("contacts/3/email");
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.lethe.jobs.discovery;
+
+import dev.lethe.events.ChangeEvent;
+import dev.lethe.events.Operation;
+import dev.lethe.events.SourcePosition;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Helpdesk rows and their changes for the discovery operator tests. */
+final class DiscoveryTestData {
+
+    static final Instant AT = Instant.parse("2025-03-14T09:26:53Z");
+
+    private DiscoveryTestData() {}
+
+    static Map<String, String> contact(
+            long id, String first, String last, String email, String mobile) {
+        return row(
+                "id",
+                id,
+                "account_id",
+                null,
+                "first_name",
+                first,
+                "last_name",
+                last,
+                "email",
+                email,
+                "phone",
+                null,
+                "mobile",
+                mobile,
+                "twitter_handle",
+                null,
+                "locale",
+                "de-DE",
+                "region",
+                "EU",
+                "created_at",
+                AT,
+                "updated_at",
+                AT,
+                "deleted_at",
+                null);
+    }
+
+    static Map<String, String> ticket(long id, long contactId, String description) {
+        return row(
+                "id",
+                id,
+                "contact_id",
+                contactId,
+                "agent_id",
+                null,
+                "subject",
+                "Rückruf bitte",
+                "description",
+                description,
+                "status",
+                "open",
+                "channel",
+                "email",
+                "custom_fields",
+                "{\"iban\":\"DE89370400440532013000\"}",
+                "created_at",
+                AT,
+                "updated_at",
+                AT,
+                "closed_at",
+                null,
+                "deleted_at",
+                null);
+    }
+
+    static Map<String, String> with(Map<String, String> row, String column, String value) {
+        Map<String, String> r = new LinkedHashMap<>(row);
+        r.put(column, value);
+        return r;
+    }
+
+    static ChangeEvent inserted(String table, Map<String, String> row, long lsn) {
+        return change(table, Operation.INSERT, null, row, lsn);
+    }
+
+    static ChangeEvent updated(
+            String table, Map<String, String> before, Map<String, String> after, long lsn) {
+        return change(table, Operation.UPDATE, before, after, lsn);
+    }
+
+    static ChangeEvent deleted(String table, Map<String, String> before, long lsn) {
+        return change(table, Operation.DELETE, before, null, lsn);
+    }
+
+    static ChangeEvent change(
+            String table,
+            Operation op,
+            Map<String, String> before,
+            Map<String, String> after,
+            long lsn) {
+        Map<String, String> image = after != null ? after : before;
+        return new ChangeEvent(
+                table,
+                Map.of("id", image.get("id")),
+                op,
+                before,
+                after,
+                new SourcePosition(lsn, 1L, AT, AT, false, "helpdesk.public." + table, 0, lsn),
+                null);
+    }
+
+    private static Map<String, String> row(Object... kv) {
+        Map<String, String> r = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            r.put((String) kv[i], kv[i + 1] == null ? null : kv[i + 1].toString());
+        }
+        return r;
+    }
+}
