@@ -1,0 +1,309 @@
+package dev.lethe.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.connectors.Actor;
+import dev.lethe.events.AuditCheckpoint;
+import dev.lethe.events.AuditEntry;
+import dev.lethe.events.DeadLetter;
+import dev.lethe.jobs.audit.AuditDocuments;
+import dev.lethe.jobs.audit.AuditJob;
+import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.config.Secrets;
+import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
+import dev.lethe.local.CaptureTopics;
+import dev.lethe.local.StackProbe;
+import dev.lethe.local.StackSettings;
+import dev.lethe.testing.SharedStack;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The audit job on the real stack: changes written to PostgreSQL with their actors appear in the
+ * audit log exactly once, attributed, chained and checkpointed (the core verifier accepts the log),
+ * and indexed in Elasticsearch; a poison record lands in the dead-letter topic and the job goes on.
+ */
+class AuditJobITCase {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @Test
+    void everyChangeIsAuditedOnceWithItsActorAndTheLogVerifies() throws Exception {
+        StackSettings s = SharedStack.settings();
+        System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        JobSettings settings =
+                JobSettings.parse(
+                        new String[] {
+                            "--kafka-bootstrap",
+                            s.kafkaBootstrap(),
+                            "--elasticsearch-url",
+                            s.elasticsearchUrl().toString(),
+                            "--elasticsearch-user",
+                            s.elasticsearchUser(),
+                            "--postgres-url",
+                            s.postgresJdbcUrl(),
+                            "--postgres-user",
+                            s.postgresUser(),
+                            "--audit-topic",
+                            "lethe.audit.it-" + run,
+                            "--audit-checkpoint-topic",
+                            "lethe.audit.checkpoints.it-" + run,
+                            "--dead-letter-topic",
+                            "lethe.deadletter.it-" + run,
+                            "--audit-index",
+                            "lethe-audit-it-" + run,
+                            "--checkpoint-interval",
+                            "2s",
+                            "--audit-checkpoint-every",
+                            "3",
+                            "--audit-checkpoint-interval",
+                            "5s",
+                            "--idle-timeout",
+                            "2s",
+                            "--job-name",
+                            "audit-it-" + run
+                        });
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createRemoteEnvironment(
+                        "127.0.0.1", s.flinkUrl().getPort());
+        JobClient job = AuditJob.submit(env, settings);
+        try {
+            String email = "audit." + run + "@example.eu";
+            long contact;
+            try (Connection c = StackProbe.connectPostgres(s)) {
+                c.setAutoCommit(false);
+                Actor.agent(7, "created on the phone").emit(c);
+                contact =
+                        insertReturningId(
+                                c,
+                                "INSERT INTO contacts (first_name, last_name, email, phone)"
+                                        + " VALUES ('Anna', 'Audit', ?, '+49 30 1234567')"
+                                        + " RETURNING id",
+                                email);
+                c.commit();
+                Actor.customer(contact, "changed own phone").emit(c);
+                update(c, "UPDATE contacts SET phone = '+33 1 23 45 67 89' WHERE id = ?", contact);
+                c.commit();
+                // a writer that names no actor
+                update(c, "UPDATE contacts SET locale = 'fr' WHERE id = ?", contact);
+                c.commit();
+            }
+            String entity = "contacts/" + contact;
+
+            List<AuditEntry> mine =
+                    awaitAudit(settings, e -> e.getEntityId().equals(entity), l -> l.size() >= 3);
+            assertThat(mine)
+                    .extracting(AuditEntry::getOp)
+                    .containsExactly("INSERT", "UPDATE", "UPDATE");
+            assertThat(mine).extracting(AuditEntry::getSeq).containsExactly(1L, 2L, 3L);
+            assertThat(mine)
+                    .extracting(e -> e.getActor().getType() + ":" + e.getActor().getId())
+                    .containsExactly("agent:7", "customer:" + contact, "unknown:null");
+            assertThat(mine.get(1).getChanges())
+                    .singleElement()
+                    .satisfies(
+                            ch -> {
+                                assertThat(ch.getColumn()).isEqualTo("phone");
+                                assertThat(ch.getPersonal()).isTrue();
+                                assertThat(ch.getAfter()).isInstanceOf(ByteBuffer.class);
+                            });
+
+            // a poison record straight into a raw topic
+            long poisonOffset;
+            Properties pp = new Properties();
+            pp.put("bootstrap.servers", s.kafkaBootstrap());
+            try (KafkaProducer<byte[], byte[]> p =
+                    new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
+                RecordMetadata m =
+                        p.send(
+                                        new ProducerRecord<>(
+                                                CaptureTopics.tableTopic("contacts"),
+                                                "{\"id\":1}".getBytes(StandardCharsets.UTF_8),
+                                                "{not json".getBytes(StandardCharsets.UTF_8)))
+                                .get();
+                poisonOffset = m.offset();
+            }
+            List<DeadLetter> letters =
+                    await(
+                            settings.deadLetterTopic(),
+                            b -> DeadLetter.fromByteBuffer(ByteBuffer.wrap(b)),
+                            d -> d.getSourceOffset() == poisonOffset,
+                            l -> !l.isEmpty());
+            assertThat(letters)
+                    .singleElement()
+                    .satisfies(
+                            d -> {
+                                assertThat(d.getReason()).isEqualTo("MALFORMED_JSON");
+                                assertThat(d.getSourceTopic())
+                                        .isEqualTo(CaptureTopics.tableTopic("contacts"));
+                                assertThat(d.getSourcePartition()).isZero();
+                            });
+
+            // the job goes on after the poison record
+            try (Connection c = StackProbe.connectPostgres(s)) {
+                c.setAutoCommit(false);
+                Actor.agent(7, "soft delete").emit(c);
+                update(c, "UPDATE contacts SET deleted_at = now() WHERE id = ?", contact);
+                c.commit();
+            }
+            List<AuditEntry> log =
+                    awaitAudit(
+                            settings,
+                            e -> true,
+                            l ->
+                                    l.stream().filter(e -> e.getEntityId().equals(entity)).count()
+                                            >= 4);
+            assertThat(log.stream().filter(e -> e.getEntityId().equals(entity)))
+                    .extracting(AuditEntry::getSeq)
+                    .containsExactly(1L, 2L, 3L, 4L);
+            assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+
+            // each change exactly once: no two entries of one entity share a source position
+            assertThat(log.stream().map(e -> e.getEntityId() + "@" + e.getLsn()).distinct())
+                    .hasSize(log.size());
+
+            // the whole log verifies against the signed checkpoints
+            List<AuditCheckpoint> checkpoints =
+                    await(
+                            settings.auditCheckpointTopic(),
+                            b -> AuditCheckpoint.fromByteBuffer(ByteBuffer.wrap(b)),
+                            c -> true,
+                            l -> !l.isEmpty() && l.get(l.size() - 1).getTreeSize() >= 4);
+            var publicKey =
+                    SigningKeys.readPublicKey(
+                            s.dataDir().resolve("secrets").resolve(SigningKeys.PUBLIC_KEY_FILE));
+            List<AuditEntry> covered =
+                    log.subList(0, (int) checkpoints.get(checkpoints.size() - 1).getTreeSize());
+            VerificationReport report =
+                    new AuditVerifier(CheckpointVerifier.trusting(publicKey))
+                            .verify(covered, checkpoints);
+            assertThat(report.ok()).as(report.describe()).isTrue();
+
+            // browsable in Elasticsearch under deterministic ids
+            try (ElasticsearchConnection.Clients es =
+                    new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
+                            .open(s.elasticsearchPassword().orElseThrow())) {
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                boolean found = false;
+                while (!found && System.nanoTime() < deadline) {
+                    var doc =
+                            es.client()
+                                    .get(
+                                            g ->
+                                                    g.index(settings.auditIndex())
+                                                            .id(
+                                                                    AuditDocuments.documentId(
+                                                                            mine.get(0))),
+                                            ObjectNode.class);
+                    found = doc.found();
+                    if (found) {
+                        assertThat(doc.source().path("actor").path("type").asText())
+                                .isEqualTo("agent");
+                        assertThat(doc.source().path("hash").asText())
+                                .isEqualTo(hex(mine.get(0).getHash()));
+                    } else {
+                        Thread.sleep(500);
+                    }
+                }
+                assertThat(found).as("audit document in Elasticsearch").isTrue();
+            }
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static List<AuditEntry> awaitAudit(
+            JobSettings settings, Predicate<AuditEntry> filter, Predicate<List<AuditEntry>> done) {
+        return await(
+                settings.auditTopic(),
+                b -> AuditEntry.fromByteBuffer(ByteBuffer.wrap(b)),
+                filter,
+                done);
+    }
+
+    /** Reads {@code topic} read_committed from the start until {@code done} or the timeout. */
+    private static <T> List<T> await(
+            String topic, ThrowingDecoder<T> decode, Predicate<T> filter, Predicate<List<T>> done) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.settings().kafkaBootstrap());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<T> found = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!done.test(found) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(300))) {
+                    T v = decode.apply(r.value());
+                    if (filter.test(v)) {
+                        found.add(v);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    interface ThrowingDecoder<T> extends Function<byte[], T> {
+        T decode(byte[] b) throws Exception;
+
+        @Override
+        default T apply(byte[] b) {
+            try {
+                return decode(b);
+            } catch (Exception e) {
+                throw new IllegalStateException("undecodable record", e);
+            }
+        }
+    }
+
+    private static String hex(ByteBuffer b) {
+        ByteBuffer d = b.duplicate();
+        byte[] bytes = new byte[d.remaining()];
+        d.get(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
+
+    private static long insertReturningId(Connection c, String sql, String email) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, email);
+            ResultSet rs = ps.executeQuery();
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void update(Connection c, String sql, long id) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, id);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+    }
+}
