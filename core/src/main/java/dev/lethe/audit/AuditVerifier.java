@@ -2,7 +2,9 @@ package dev.lethe.audit;
 
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -126,8 +128,10 @@ public final class AuditVerifier {
     private static final class EntityState {
         long seq;
         final byte[] hash = new byte[EntryHasher.HASH_LENGTH];
-        final byte[] storedHash = new byte[EntryHasher.HASH_LENGTH];
-        boolean storedDiffers;
+
+        /** the stored hash when it differs from the recomputed one (a MODIFIED entry), else null */
+        byte[] storedHash;
+
         long position;
         long logIndex;
 
@@ -144,26 +148,28 @@ public final class AuditVerifier {
         /** false if the last entry could not be encoded: its successor's link is not checked */
         boolean hashKnown;
 
-        boolean linksTo(java.nio.ByteBuffer prevHash) {
+        boolean linksTo(ByteBuffer prevHash) {
             return !hashKnown
                     || Hex.equals(prevHash, hash)
-                    || (storedDiffers && Hex.equals(prevHash, storedHash));
+                    || (storedHash != null && Hex.equals(prevHash, storedHash));
         }
 
         void take(
                 long seq,
                 byte[] contentHash,
                 boolean hashKnown,
-                java.nio.ByteBuffer stored,
+                ByteBuffer stored,
                 long position,
                 long logIndex) {
             this.seq = seq;
             this.hashKnown = hashKnown;
             System.arraycopy(contentHash, 0, hash, 0, hash.length);
-            storedDiffers = !Hex.equals(stored, contentHash);
-            if (storedDiffers && stored != null && stored.remaining() == storedHash.length) {
-                stored.duplicate().get(storedHash);
-            }
+            storedHash =
+                    stored != null
+                                    && stored.remaining() == EntryHasher.HASH_LENGTH
+                                    && !Hex.equals(stored, contentHash)
+                            ? Hex.toArray(stored)
+                            : null;
             this.position = position;
             this.logIndex = logIndex;
             forkHash = null;
@@ -349,7 +355,7 @@ public final class AuditVerifier {
                                 position,
                                 id,
                                 "cannot be encoded: " + malformed.getMessage()));
-                java.util.Arrays.fill(contentHash, (byte) 0);
+                Arrays.fill(contentHash, (byte) 0);
             }
             if (encodable && !Hex.equals(entry.getHash(), contentHash)) {
                 addEntryProblem(
@@ -507,7 +513,7 @@ public final class AuditVerifier {
                                 position,
                                 id,
                                 "seq " + seq + " appears after seq " + state.seq));
-            } else if (seq == state.seq && java.util.Arrays.equals(contentHash, state.hash)) {
+            } else if (seq == state.seq && Arrays.equals(contentHash, state.hash)) {
                 addEntryProblem(
                         Problem.atEntry(
                                 ProblemKind.INSERTED,
@@ -544,7 +550,7 @@ public final class AuditVerifier {
          * links to neither, the fork stays reported and the link is broken.
          */
         private void resolveFork(
-                EntityState state, java.nio.ByteBuffer prevHash, long position, Problem.Entry id) {
+                EntityState state, ByteBuffer prevHash, long position, Problem.Entry id) {
             Problem forked = state.forkProblem;
             if (state.linksTo(prevHash)) {
                 // the first entry is genuine: the later one (forkPosition) was inserted

@@ -4,6 +4,7 @@ import dev.lethe.events.AuditCheckpoint;
 import java.security.PublicKey;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,7 +33,7 @@ public final class CheckpointVerifier {
     }
 
     public static CheckpointVerifier trusting(PublicKey... keys) {
-        return new CheckpointVerifier(java.util.List.of(keys));
+        return new CheckpointVerifier(List.of(keys));
     }
 
     public Outcome check(AuditCheckpoint checkpoint) {

@@ -23,6 +23,11 @@ public record VerificationReport(
         merkleRoot = merkleRoot.clone();
     }
 
+    @Override
+    public byte[] merkleRoot() {
+        return merkleRoot.clone();
+    }
+
     public boolean ok() {
         return problems.isEmpty();
     }
