@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             StatusCommand.class,
             SeedCommand.class,
             LoadCommand.class,
+            SubjectCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Lethe implements Runnable {

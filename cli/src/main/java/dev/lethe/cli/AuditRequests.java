@@ -1,0 +1,91 @@
+package dev.lethe.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.jobs.kafka.LetheTopics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Records data-subject requests Lethe carried out (an Art. 15/20 export) on the Kafka topic {@value
+ * #TOPIC}, one JSON object per request, keyed by subject id, for the audit job to chain into the
+ * audit log. A record names the subject id, who asked, why, when, how many items, and the SHA-256
+ * of each file written; never the exported data.
+ */
+final class AuditRequests {
+
+    /** The topic of data-subject request records. */
+    static final String TOPIC = "lethe.audit.requests";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AuditRequests() {}
+
+    /** The record of one export. */
+    static byte[] exportRecord(
+            String subjectId,
+            String requestedBy,
+            String reason,
+            int items,
+            long mentions,
+            List<Path> files,
+            Instant at)
+            throws IOException {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("type", "export");
+        n.put("subjectId", subjectId);
+        n.put("requestedBy", requestedBy);
+        if (reason != null) {
+            n.put("reason", reason);
+        }
+        n.put("at", at.toString());
+        n.put("items", items);
+        n.put("mentions", mentions);
+        ArrayNode fs = n.putArray("files");
+        for (Path f : files) {
+            fs.addObject().put("name", f.getFileName().toString()).put("sha256", sha256(f));
+        }
+        return JSON.writeValueAsBytes(n);
+    }
+
+    /** Sends a record and waits until Kafka has it (acks=all). */
+    static void send(String bootstrap, String subjectId, byte[] record) throws Exception {
+        LetheTopics.ensure(bootstrap, (short) 1, List.of(TOPIC), List.of());
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(
+                            new ProducerRecord<>(
+                                    TOPIC, subjectId.getBytes(StandardCharsets.UTF_8), record))
+                    .get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
