@@ -1,0 +1,264 @@
+package dev.lethe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.cli.SubjectFinder.Person;
+import dev.lethe.discovery.LocationDocument;
+import dev.lethe.discovery.NameFolding;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+class SubjectFinderTest {
+
+    private static final Instant AT = Instant.parse("2025-03-14T09:26:53Z");
+
+    private static LocationDocument declared(
+            String subject, String record, String column, String kind, String value) {
+        return new LocationDocument(
+                record + "/" + column,
+                subject == null ? List.of() : List.of(subject),
+                kind,
+                value,
+                record.substring(0, record.indexOf('/')),
+                record,
+                column,
+                "contact_detail",
+                LocationDocument.DECLARED,
+                1.0,
+                null,
+                null,
+                "declared",
+                AT,
+                1,
+                null,
+                false);
+    }
+
+    private static LocationDocument finding(
+            List<String> subjects,
+            String record,
+            String parent,
+            String column,
+            String kind,
+            String value,
+            int start) {
+        return new LocationDocument(
+                record + "/" + column + "/x@" + start,
+                subjects,
+                kind,
+                value,
+                record.substring(0, record.indexOf('/')),
+                record,
+                column,
+                "free_text",
+                "x",
+                0.9,
+                start,
+                start + 4,
+                "found",
+                AT,
+                2,
+                parent,
+                false);
+    }
+
+    /** The index, as a list. */
+    private static SubjectFinder.Locations index(List<LocationDocument> docs) {
+        return new SubjectFinder.Locations() {
+            List<LocationDocument> where(Predicate<LocationDocument> p) {
+                return docs.stream().filter(p).toList();
+            }
+
+            @Override
+            public List<LocationDocument> withValue(String kind, String value) {
+                return where(d -> d.kind().equals(kind) && value.equalsIgnoreCase(d.value()));
+            }
+
+            @Override
+            public List<LocationDocument> withFolded(Collection<String> folded) {
+                return where(
+                        d ->
+                                d.kind().equals("name")
+                                        && d.value() != null
+                                        && folded.contains(NameFolding.fold(d.value())));
+            }
+
+            @Override
+            public List<LocationDocument> ofSubject(String subjectId) {
+                return where(d -> d.subjectIds().contains(subjectId));
+            }
+
+            @Override
+            public List<LocationDocument> withValues(String kind, Collection<String> values) {
+                return where(d -> d.kind().equals(kind) && values.contains(d.value()));
+            }
+
+            @Override
+            public List<LocationDocument> underParents(Collection<String> parents) {
+                return where(d -> d.parentRecord() != null && parents.contains(d.parentRecord()));
+            }
+
+            @Override
+            public List<LocationDocument> inRecords(Collection<String> records) {
+                return where(d -> records.contains(d.recordId()));
+            }
+        };
+    }
+
+    private static List<LocationDocument> helpdesk() {
+        List<LocationDocument> docs = new ArrayList<>();
+        // Anna, contact 1, with a ticket and a thread under it
+        docs.add(declared("contact:1", "contacts/1", "email", "email", "anna@example.eu"));
+        docs.add(declared("contact:1", "contacts/1", "first_name", "name", "Anna"));
+        docs.add(declared("contact:1", "contacts/1", "last_name", "name", "Müller"));
+        docs.add(declared("contact:1", "contacts/1", "phone", "phone", "+493023125000"));
+        docs.add(declared("contact:1", "tickets/7", "contact_id", "contact_id", "contact:1"));
+        docs.add(finding(List.of(), "threads/11", "tickets/7", "content", "name", "Anna", 8));
+        docs.add(
+                finding(
+                        List.of(),
+                        "threads/11",
+                        "tickets/7",
+                        "content",
+                        "iban",
+                        "DE89370400440532013000",
+                        20));
+        // Jean, contact 2, mentioned in Anna's thread
+        docs.add(declared("contact:2", "contacts/2", "email", "email", "jean@orange.fr"));
+        docs.add(declared("contact:2", "contacts/2", "first_name", "name", "Jean"));
+        docs.add(declared("contact:2", "contacts/2", "last_name", "name", "Dupont"));
+        docs.add(
+                finding(
+                        List.of("contact:2"),
+                        "threads/11",
+                        "tickets/7",
+                        "content",
+                        "email",
+                        "jean@orange.fr",
+                        40));
+        // Anna's phone in someone else's comment, written before Anna's row was known
+        docs.add(
+                finding(
+                        List.of(),
+                        "comments/5",
+                        "tickets/9",
+                        "content",
+                        "phone",
+                        "+493023125000",
+                        3));
+        // another Anna
+        docs.add(declared("contact:3", "contacts/3", "first_name", "name", "Anna"));
+        docs.add(declared("contact:3", "contacts/3", "last_name", "name", "Berg"));
+        return docs;
+    }
+
+    @Test
+    void anEmailFindsThePersonAndEverythingAboutThem() throws Exception {
+        SubjectFinder finder = new SubjectFinder(index(helpdesk()));
+        List<Person> people = finder.find(SubjectQuery.parse("ANNA@example.eu"));
+
+        assertThat(people).hasSize(1);
+        Person anna = people.get(0);
+        assertThat(anna.subjectId()).isEqualTo("contact:1");
+        assertThat(anna.name()).isEqualTo("Anna Müller");
+        assertThat(anna.locations())
+                .extracting(LocationDocument::id)
+                .contains(
+                        "contacts/1/email",
+                        "tickets/7/contact_id",
+                        "threads/11/content/x@8", // her first name in her own ticket's thread
+                        "threads/11/content/x@20", // the IBAN in her thread
+                        "comments/5/content/x@3") // her phone in another ticket
+                .doesNotContain("threads/11/content/x@40", "contacts/2/email");
+    }
+
+    @Test
+    void aFullNameFindsOnlyThePersonWithBothNames() throws Exception {
+        SubjectFinder finder = new SubjectFinder(index(helpdesk()));
+        assertThat(finder.subjects(SubjectQuery.parse("anna muller"))).containsExactly("contact:1");
+        assertThat(finder.subjects(SubjectQuery.parse("Anna")))
+                .containsExactly("contact:1", "contact:3");
+        assertThat(finder.subjects(SubjectQuery.parse("+49 30 23125000")))
+                .containsExactly("contact:1");
+        assertThat(finder.subjects(SubjectQuery.parse("nobody@example.eu"))).isEmpty();
+    }
+
+    @Test
+    void othersInAPersonsRowsAreWhatAnExportRedacts() throws Exception {
+        SubjectFinder finder = new SubjectFinder(index(helpdesk()));
+        Person anna = finder.person("contact:1");
+        assertThat(finder.othersInRowsOf(anna))
+                .extracting(LocationDocument::id)
+                .containsExactly("threads/11/content/x@40");
+    }
+
+    @Test
+    void queriesAreRecognised() {
+        assertThat(SubjectQuery.parse("contact:42"))
+                .isEqualTo(new SubjectQuery(SubjectQuery.Kind.SUBJECT, "contact:42"));
+        assertThat(SubjectQuery.parse(" Anna.M@GMX.de ").value()).isEqualTo("anna.m@gmx.de");
+        assertThat(SubjectQuery.parse("@AnnaM").value()).isEqualTo("@annam");
+        assertThat(SubjectQuery.parse("+33 6 12 34 56 78").value()).isEqualTo("+33612345678");
+        assertThat(SubjectQuery.parse("Łukasz  Wójcik").value()).isEqualTo("lukasz wojcik");
+        assertThatThrownBy(() -> SubjectQuery.parse("000 000 000"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SubjectQuery.parse(" "))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void exportQueriesFollowTheCatalogsSubjectPaths() {
+        PersonalDataCatalog catalog = PersonalDataCatalog.loadDefault();
+        assertThat(SubjectExport.query("contacts", catalog.subjectPath("contacts")))
+                .isEqualTo("SELECT * FROM \"contacts\" WHERE id = ? ORDER BY id");
+        assertThat(SubjectExport.query("tickets", catalog.subjectPath("tickets")))
+                .isEqualTo("SELECT * FROM \"tickets\" WHERE \"contact_id\" = ? ORDER BY id");
+        assertThat(SubjectExport.query("threads", catalog.subjectPath("threads")))
+                .isEqualTo(
+                        "SELECT * FROM \"threads\" WHERE \"ticket_id\" IN (SELECT \"id\" FROM \"tickets\" WHERE \"contact_id\" = ?) ORDER BY id");
+    }
+
+    @Test
+    void anotherPersonsDataInTheSubjectsTextIsRedactedIfStillThere() {
+        String text = "Please inform jean@orange.fr too";
+        LocationDocument jean =
+                finding(
+                        List.of("contact:2"),
+                        "threads/11",
+                        "tickets/7",
+                        "content",
+                        "email",
+                        "jean@orange.fr",
+                        14);
+        jean =
+                new LocationDocument(
+                        jean.id(),
+                        jean.subjectIds(),
+                        "email",
+                        "jean@orange.fr",
+                        "threads",
+                        "threads/11",
+                        "content",
+                        "free_text",
+                        "email",
+                        0.95,
+                        14,
+                        28,
+                        "r",
+                        AT,
+                        2,
+                        "tickets/7",
+                        false);
+        assertThat(SubjectExport.redact(text, List.of(jean)))
+                .isEqualTo("Please inform [another person's email] too");
+        // the text changed since it was indexed: nothing is cut at a stale position
+        assertThat(SubjectExport.redact("Hello there, nothing here anymore", List.of(jean)))
+                .isEqualTo("Hello there, nothing here anymore");
+    }
+}
