@@ -29,6 +29,9 @@ final class UpCommand implements Callable<Integer> {
             description = "Return once everything is healthy and leave the stack running.")
     boolean detach;
 
+    /** Set once Ctrl-C (or SIGTERM) started the orderly stop: exits are expected from then on. */
+    private volatile boolean stopping;
+
     @Override
     public Integer call() throws Exception {
         StackSettings s = options.resolve();
@@ -41,6 +44,7 @@ final class UpCommand implements Callable<Integer> {
         Thread hook =
                 new Thread(
                         () -> {
+                            stopping = true;
                             stack.down();
                             stopped.countDown();
                         },
@@ -63,11 +67,11 @@ final class UpCommand implements Callable<Integer> {
     }
 
     /** Reports a server that exits on its own while the stack runs in the foreground. */
-    private static void watch(LocalStack stack) throws InterruptedException {
+    private void watch(LocalStack stack) throws InterruptedException {
         java.util.Set<String> reported = new java.util.HashSet<>();
         while (true) {
             for (ChildProcess p : stack.processes().values()) {
-                if (!p.isAlive() && reported.add(p.name())) {
+                if (!stopping && !p.isAlive() && reported.add(p.name())) {
                     System.err.println(
                             p.name()
                                     + " exited unexpectedly; its log: "
