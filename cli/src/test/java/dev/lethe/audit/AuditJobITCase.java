@@ -231,6 +231,11 @@ class AuditJobITCase {
                 }
                 assertThat(found).as("audit document in Elasticsearch").isTrue();
             }
+        } catch (AssertionError | RuntimeException e) {
+            System.out.println("audit job " + job.getJobID() + ": " + job.getJobStatus().get());
+            System.out.println(flinkRest(s, "/jobs/" + job.getJobID() + "/exceptions"));
+            System.out.println(flinkRest(s, "/jobs/" + job.getJobID() + "/checkpoints"));
+            throw e;
         } finally {
             job.cancel().get();
         }
@@ -281,6 +286,19 @@ class AuditJobITCase {
             } catch (Exception e) {
                 throw new IllegalStateException("undecodable record", e);
             }
+        }
+    }
+
+    private static String flinkRest(StackSettings s, String path) {
+        try {
+            var http = java.net.http.HttpClient.newHttpClient();
+            return http.send(
+                            java.net.http.HttpRequest.newBuilder(s.flinkUrl().resolve(path))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+        } catch (Exception e) {
+            return "(no answer from Flink: " + e + ")";
         }
     }
 

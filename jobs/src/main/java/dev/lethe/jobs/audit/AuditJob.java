@@ -7,23 +7,19 @@ import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.elasticsearch.ElasticsearchSink;
+import dev.lethe.jobs.kafka.AvroRecords;
 import dev.lethe.jobs.kafka.CommitTimeWatermarks;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.jobs.kafka.RawRecord;
 import dev.lethe.jobs.kafka.RawRecordDeserializer;
 import dev.lethe.normalize.ChangeNormalizer;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -224,7 +220,7 @@ public final class AuditJob {
     private static <T extends SpecificRecordBase> KafkaSink<T> kafka(
             JobSettings settings,
             String topic,
-            SerializableKey<T> key,
+            AvroRecords.Key<T> key,
             DeliveryGuarantee guarantee,
             String transactionalIdPrefix) {
         Properties producer = new Properties();
@@ -237,31 +233,7 @@ public final class AuditJob {
                 .setKafkaProducerConfig(producer)
                 .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(settings.jobName() + "-" + transactionalIdPrefix)
-                .setRecordSerializer(
-                        KafkaRecordSerializationSchema.<T>builder()
-                                .setTopic(topic)
-                                .setKeySerializationSchema(
-                                        (SerializationSchema<T>)
-                                                v -> key.apply(v).getBytes(StandardCharsets.UTF_8))
-                                .setValueSerializationSchema(
-                                        (SerializationSchema<T>) AuditJob::avroBytes)
-                                .build())
+                .setRecordSerializer(new AvroRecords<>(topic, key))
                 .build();
-    }
-
-    /** A record key function that travels in the job graph. */
-    interface SerializableKey<T> extends Function<T, String>, java.io.Serializable {}
-
-    /** Avro single-object encoding of a generated record. */
-    static byte[] avroBytes(SpecificRecordBase record) {
-        try {
-            ByteBuffer b = (ByteBuffer) record.getClass().getMethod("toByteBuffer").invoke(record);
-            byte[] bytes = new byte[b.remaining()];
-            b.get(bytes);
-            return bytes;
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(
-                    "not a generated Avro record: " + record.getClass().getName(), e);
-        }
     }
 }
