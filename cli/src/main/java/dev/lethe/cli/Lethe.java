@@ -36,6 +36,14 @@ public final class Lethe implements Runnable {
                         cmd.getErr().println("lethe: " + e.getMessage());
                         return e instanceof IllegalArgumentException ? 2 : 1;
                     }
+                    if (e instanceof java.sql.SQLException) {
+                        cmd.getErr()
+                                .println(
+                                        "lethe: the helpdesk database did not answer ("
+                                                + e.getMessage().lines().findFirst().orElse("")
+                                                + "). Is the stack up? ./lethe status");
+                        return 1;
+                    }
                     throw e;
                 });
         return cl.execute(args);

@@ -29,13 +29,18 @@ final class UpCommand implements Callable<Integer> {
             description = "Return once everything is healthy and leave the stack running.")
     boolean detach;
 
+    @Option(
+            names = "--no-jobs",
+            description = "Start the servers only, not Lethe's Flink jobs (audit, discovery).")
+    boolean noJobs;
+
     /** Set once Ctrl-C (or SIGTERM) started the orderly stop: exits are expected from then on. */
     private volatile boolean stopping;
 
     @Override
     public Integer call() throws Exception {
         StackSettings s = options.resolve();
-        LocalStack stack = new LocalStack(s, System.out);
+        LocalStack stack = new LocalStack(s, System.out).withJobs(!noJobs);
         if (stack.alreadyRunning()) {
             System.out.println("Lethe is already running from " + s.dataDir() + ":");
             return StatusCommand.print(new StackProbe(s, stack.pids()).all(), false, System.out);

@@ -43,6 +43,7 @@ public final class LocalStack {
     private final StackSettings s;
     private final PrintStream out;
     private final Map<String, ChildProcess> processes = new LinkedHashMap<>();
+    private boolean startJobs = true;
 
     public LocalStack(StackSettings settings, PrintStream out) {
         this.s = settings;
@@ -51,6 +52,12 @@ public final class LocalStack {
 
     public StackSettings settings() {
         return s;
+    }
+
+    /** Whether {@link #up()} also runs Lethe's Flink jobs (default true). */
+    public LocalStack withJobs(boolean startJobs) {
+        this.startJobs = startJobs;
+        return this;
     }
 
     /** Thrown when the stack cannot start; the message says what to do. */
@@ -85,7 +92,12 @@ public final class LocalStack {
                 record(eff);
             }
             if (s.managesFlink()) {
-                start("flink", flinkCommand(), Map.of());
+                // secrets reach the operators through the TaskManager's environment
+                Map<String, String> flinkEnv = new HashMap<>();
+                flinkEnv.put("LETHE_POSTGRES_PASSWORD", s.postgresPassword());
+                eff.elasticsearchPassword()
+                        .ifPresent(pw -> flinkEnv.put("LETHE_ELASTICSEARCH_PASSWORD", pw));
+                start("flink", flinkCommand(), flinkEnv);
             }
             StackProbe probe = new StackProbe(eff, Map.of());
             await("postgres", () -> probe.postgres());
@@ -102,6 +114,16 @@ public final class LocalStack {
             await("connect", () -> probe.connect());
             await("elasticsearch", () -> probe.elasticsearch());
             await("flink", () -> probe.flink());
+            if (startJobs) {
+                List<String> failed = new LetheJobs(eff, out).startAll();
+                if (!failed.isEmpty()) {
+                    out.println(
+                            "WARNING: jobs "
+                                    + failed
+                                    + " are not running; the servers are. See"
+                                    + " <data-dir>/logs/flink.log.");
+                }
+            }
             record(eff);
             out.printf(
                     "Lethe is up in %.1f s (data in %s)%n",

@@ -48,7 +48,7 @@ public final class SharedStack {
 
     /** Starts the stack again from its data directory (stopping whatever still runs). */
     public static synchronized void restart() throws Exception {
-        stack = new LocalStack(settings, System.out);
+        stack = new LocalStack(settings, System.out).withJobs(false);
         stack.up();
         settings = resolve(argsFor(settings.dataDir()));
     }
@@ -84,7 +84,7 @@ public final class SharedStack {
             args.add("--elasticsearch-dir");
             args.add(esDir.toString());
             StackSettings initial = resolve(args);
-            LocalStack s = new LocalStack(initial, System.out);
+            LocalStack s = new LocalStack(initial, System.out).withJobs(false);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stack.down(), "it-stack-down"));
             stack = s;
             s.up();

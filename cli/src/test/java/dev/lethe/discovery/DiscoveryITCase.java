@@ -1,0 +1,378 @@
+package dev.lethe.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.cli.Lethe;
+import dev.lethe.connectors.Actor;
+import dev.lethe.events.DeadLetter;
+import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.config.Secrets;
+import dev.lethe.jobs.discovery.DiscoveryJob;
+import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
+import dev.lethe.local.CaptureTopics;
+import dev.lethe.local.StackProbe;
+import dev.lethe.local.StackSettings;
+import dev.lethe.testing.RawTopics;
+import dev.lethe.testing.SharedStack;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The discovery job on the real stack: the locations index follows a contact and their ticket
+ * through insert, update, soft delete and hard delete within seconds; a mention of another contact
+ * is that contact's location; {@code ./lethe subject find} and {@code export} answer from it; a
+ * late replay never brings a deleted location back; bad input goes to the dead-letter topic.
+ */
+class DiscoveryITCase {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void theIndexFollowsTheHelpdeskAndAnswersForEachPerson(@TempDir Path exportDir)
+            throws Exception {
+        StackSettings s = SharedStack.settings();
+        System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        JobSettings settings =
+                DiscoveryJob.settings(
+                        new String[] {
+                            "--kafka-bootstrap", s.kafkaBootstrap(),
+                            "--elasticsearch-url", s.elasticsearchUrl().toString(),
+                            "--elasticsearch-user", s.elasticsearchUser(),
+                            "--postgres-url", s.postgresJdbcUrl(),
+                            "--postgres-user", s.postgresUser(),
+                            "--dead-letter-topic", "lethe.deadletter.discovery-it-" + run,
+                            "--checkpoint-interval", "2s",
+                            "--idle-timeout", "2s",
+                            "--job-name", "discovery-it-" + run
+                        });
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createRemoteEnvironment(
+                        "127.0.0.1", s.flinkUrl().getPort());
+        JobClient job = DiscoveryJob.submit(env, settings);
+        try (ElasticsearchConnection.Clients clients =
+                new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
+                        .open(s.elasticsearchPassword().orElseThrow())) {
+            ElasticsearchClient es = clients.client();
+            String annaEmail = "anna." + run + "@example.eu";
+            String jeanEmail = "jean." + run + "@orange.fr";
+            long anna;
+            long jean;
+            long ticket;
+            try (Connection c = StackProbe.connectPostgres(s)) {
+                c.setAutoCommit(false);
+                Actor.agent(7, "new customers").emit(c);
+                anna =
+                        insert(
+                                c,
+                                "INSERT INTO contacts (first_name, last_name, email, phone, locale) VALUES ('Anna', 'Müller', ?, '030 23125000', 'de-DE') RETURNING id",
+                                annaEmail);
+                jean =
+                        insert(
+                                c,
+                                "INSERT INTO contacts (first_name, last_name, email, mobile, locale) VALUES ('Jean', 'Dupont', ?, '+33 6 12 34 56 78', 'fr-FR') RETURNING id",
+                                jeanEmail);
+                c.commit();
+                Actor.customer(anna, "opened a ticket").emit(c);
+                ticket =
+                        insert(
+                                c,
+                                "INSERT INTO tickets (contact_id, subject, description, custom_fields) VALUES ("
+                                        + anna
+                                        + ", 'Rückruf', ?, '{\"iban\":\"DE89370400440532013000\"}'::jsonb) RETURNING id",
+                                "Mein Kollege Jean Dupont ("
+                                        + jeanEmail
+                                        + ") hat dasselbe Problem, Tel. +33 6 12 34 56 78. Viele Grüße, Anna");
+                c.commit();
+            }
+            String annaRow = "contacts/" + anna;
+            String ticketRow = "tickets/" + ticket;
+
+            // inserts: declared columns, the mention of Jean, the encrypted IBAN without its value
+            List<JsonNode> ticketDocs = await(es, ticketRow, docs -> docs.size() >= 6);
+            assertThat(kindsOf(ticketDocs))
+                    .contains("contact_id", "encrypted", "email", "phone", "name");
+            JsonNode jeanPhone = only(ticketDocs, "phone");
+            assertThat(jeanPhone.path("value").asText()).isEqualTo("+33612345678");
+            assertThat(ticketDocs.toString()).doesNotContain("DE89370400440532013000");
+            assertThat(await(es, annaRow, docs -> docs.size() >= 5).toString())
+                    .contains("+493023125000");
+
+            // ./lethe subject find <jean's email>: Jean's own row and the mention in Anna's ticket
+            JsonNode found =
+                    JSON.readTree(
+                            cli(
+                                    "subject",
+                                    "find",
+                                    jeanEmail,
+                                    "--json",
+                                    "--data-dir",
+                                    s.dataDir().toString()));
+            JsonNode jeanFound = found.path("people").get(0);
+            assertThat(jeanFound.path("subjectId").asText()).isEqualTo("contact:" + jean);
+            List<String> records = new ArrayList<>();
+            jeanFound
+                    .path("locations")
+                    .forEach(
+                            l ->
+                                    records.add(
+                                            l.path("record").asText()
+                                                    + "/"
+                                                    + l.path("column").asText()));
+            assertThat(records).contains("contacts/" + jean + "/email", ticketRow + "/description");
+
+            // an update that removes the phone number removes that location
+            try (Connection c = StackProbe.connectPostgres(s)) {
+                c.setAutoCommit(false);
+                Actor.agent(7, "removed a phone number").emit(c);
+                update(
+                        c,
+                        "UPDATE tickets SET description = 'Mein Kollege Jean Dupont hat dasselbe Problem. Viele Grüße, Anna' WHERE id = "
+                                + ticket);
+                c.commit();
+            }
+            List<JsonNode> afterEdit =
+                    await(
+                            es,
+                            ticketRow,
+                            docs ->
+                                    kindsOf(docs).stream()
+                                            .noneMatch(
+                                                    k -> k.equals("phone") || k.equals("email")));
+            assertThat(kindsOf(afterEdit)).contains("name", "encrypted");
+
+            // soft delete: still in the helpdesk, so still located, marked
+            try (Connection c = StackProbe.connectPostgres(s)) {
+                c.setAutoCommit(false);
+                Actor.agent(7, "soft delete").emit(c);
+                update(c, "UPDATE contacts SET deleted_at = now() WHERE id = " + anna);
+                c.commit();
+            }
+            await(
+                    es,
+                    annaRow,
+                    docs ->
+                            !docs.isEmpty()
+                                    && docs.stream()
+                                            .allMatch(d -> d.path("softDeleted").asBoolean()));
+
+            // export: Anna's package from the database, recorded in the audit requests topic
+            cli(
+                    "subject",
+                    "export",
+                    "contact:" + anna,
+                    "--out",
+                    exportDir.toString(),
+                    "--reason",
+                    "IT " + run,
+                    "--data-dir",
+                    s.dataDir().toString());
+            JsonNode pkg =
+                    JSON.readTree(exportDir.resolve("contact-" + anna + "-export.json").toFile());
+            List<String> exported = new ArrayList<>();
+            pkg.path("data")
+                    .forEach(
+                            i ->
+                                    exported.add(
+                                            i.path("column").asText()
+                                                    + "="
+                                                    + i.path("value").asText()));
+            assertThat(exported)
+                    .contains("email=" + annaEmail, "custom_fields.iban=DE89370400440532013000");
+            assertThat(pkg.path("data").get(0).path("retention").asText()).isNotBlank();
+            assertThat(Files.readString(exportDir.resolve("contact-" + anna + "-export.html")))
+                    .contains("Müller");
+            List<JsonNode> requests =
+                    RawTopics.await(
+                            s.kafkaBootstrap(),
+                            "lethe.audit.requests",
+                            v -> ("contact:" + anna).equals(v.path("subjectId").asText()),
+                            1,
+                            WAIT);
+            assertThat(requests)
+                    .singleElement()
+                    .satisfies(
+                            r -> {
+                                assertThat(r.path("type").asText()).isEqualTo("export");
+                                assertThat(r.toString()).doesNotContain(annaEmail);
+                            });
+
+            // hard delete: every location of the ticket and the contact goes
+            try (Connection c = StackProbe.connectPostgres(s)) {
+                c.setAutoCommit(false);
+                Actor.system("test", "hard delete").emit(c);
+                update(c, "DELETE FROM tickets WHERE id = " + ticket);
+                update(c, "DELETE FROM contacts WHERE id = " + anna);
+                c.commit();
+            }
+            assertThat(await(es, ticketRow, List::isEmpty)).isEmpty();
+            assertThat(await(es, annaRow, List::isEmpty)).isEmpty();
+
+            // a late replay of Anna's insert does not bring her locations back
+            JsonNode insertEvent =
+                    RawTopics.await(
+                                    s.kafkaBootstrap(),
+                                    CaptureTopics.tableTopic("contacts"),
+                                    v ->
+                                            "c".equals(v.path("op").asText())
+                                                    && annaEmail.equals(
+                                                            v.path("after").path("email").asText()),
+                                    1,
+                                    WAIT)
+                            .get(0);
+            long poisonOffset;
+            Properties pp = new Properties();
+            pp.put("bootstrap.servers", s.kafkaBootstrap());
+            try (KafkaProducer<byte[], byte[]> p =
+                    new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
+                p.send(
+                                new ProducerRecord<>(
+                                        CaptureTopics.tableTopic("contacts"),
+                                        ("{\"id\":" + anna + "}").getBytes(StandardCharsets.UTF_8),
+                                        JSON.writeValueAsBytes(insertEvent)))
+                        .get();
+                poisonOffset =
+                        p.send(
+                                        new ProducerRecord<>(
+                                                CaptureTopics.tableTopic("tickets"),
+                                                "{\"id\":1}".getBytes(StandardCharsets.UTF_8),
+                                                "{not json".getBytes(StandardCharsets.UTF_8)))
+                                .get()
+                                .offset();
+            }
+            // the poison record after the replay has reached the dead letters, so the replay was
+            // processed
+            DeadLetter letter = awaitDeadLetter(s, settings.deadLetterTopic(), poisonOffset);
+            assertThat(letter.getReason()).isEqualTo("MALFORMED_JSON");
+            assertThat(letter.getDetail()).doesNotContain("not json");
+            Thread.sleep(2_000);
+            assertThat(search(es, annaRow)).isEmpty();
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static String cli(String... args) {
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Lethe.run(args);
+        } finally {
+            System.setOut(out);
+        }
+        String text = captured.toString(StandardCharsets.UTF_8);
+        assertThat(code).as("./lethe " + String.join(" ", args) + "\n" + text).isZero();
+        return text;
+    }
+
+    private static List<String> kindsOf(List<JsonNode> docs) {
+        return docs.stream().map(d -> d.path("kind").asText()).toList();
+    }
+
+    private static JsonNode only(List<JsonNode> docs, String kind) {
+        List<JsonNode> of =
+                docs.stream().filter(d -> d.path("kind").asText().equals(kind)).toList();
+        assertThat(of).hasSize(1);
+        return of.get(0);
+    }
+
+    private static List<JsonNode> search(ElasticsearchClient es, String recordId) throws Exception {
+        es.indices().refresh(r -> r.index(LocationDocument.INDEX));
+        var r =
+                es.search(
+                        q ->
+                                q.index(LocationDocument.INDEX)
+                                        .size(100)
+                                        .query(
+                                                x ->
+                                                        x.term(
+                                                                t ->
+                                                                        t.field("recordId")
+                                                                                .value(recordId))),
+                        JsonNode.class);
+        return r.hits().hits().stream().map(h -> (JsonNode) h.source()).toList();
+    }
+
+    private static List<JsonNode> await(
+            ElasticsearchClient es, String recordId, Predicate<List<JsonNode>> done)
+            throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<JsonNode> docs = search(es, recordId);
+        while (!done.test(docs) && System.nanoTime() < deadline) {
+            Thread.sleep(300);
+            docs = search(es, recordId);
+        }
+        assertThat(done.test(docs)).as("locations of " + recordId + ": " + kindsOf(docs)).isTrue();
+        return docs;
+    }
+
+    private static DeadLetter awaitDeadLetter(StackSettings s, String topic, long offset)
+            throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", s.kafkaBootstrap());
+        p.put("group.id", "it-" + UUID.randomUUID());
+        p.put("auto.offset.reset", "earliest");
+        try (var c =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(
+                        p,
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (var r : c.poll(Duration.ofMillis(300))) {
+                    DeadLetter d = DeadLetter.fromByteBuffer(ByteBuffer.wrap(r.value()));
+                    if (d.getSourceOffset() == offset
+                            && d.getSourceTopic().equals(CaptureTopics.tableTopic("tickets"))) {
+                        return d;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no dead letter for offset " + offset + " in " + topic);
+    }
+
+    private static long insert(Connection c, String sql, String param) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static void update(Connection c, String sql) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+    }
+}
