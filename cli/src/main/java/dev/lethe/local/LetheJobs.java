@@ -109,6 +109,7 @@ public final class LetheJobs {
                     "  job %-22s submitted%s%n",
                     job.name(), restore.map(p -> ", resumed from " + p.getFileName()).orElse(""));
         }
+        return failed;
     }
 
     /** Names of the jobs the cluster runs (or is starting), with their job ids. */
