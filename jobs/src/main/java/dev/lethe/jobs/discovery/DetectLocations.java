@@ -11,10 +11,14 @@ import dev.lethe.events.Operation;
 import dev.lethe.normalize.EntityId;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -35,6 +39,13 @@ import org.apache.flink.util.OutputTag;
  * id -> names and normalized identifiers, {@code field:<table>/<id>} -> name of an encrypted
  * field), so they survive restarts; the in-memory indices are rebuilt from it on first use. A
  * deleted contact's entry is removed.
+ *
+ * <p>Changes wait for the event-time watermark (commit time, the minimum over every raw topic) to
+ * pass their commit time before they are located: by then every contact committed earlier has
+ * reached the directory, whatever order the topics were read in, so a ticket naming a contact
+ * created a moment before is recognised. The waiting changes are kept in keyed state (for the
+ * watermark's delay, a few seconds) and removed as soon as they are located; a row leaves no state
+ * here.
  *
  * <p>A row with a column the catalog does not declare is a schema change nobody reviewed: its known
  * columns are still located, and a dead letter ({@value #UNCATALOGUED}) names the unknown columns.
@@ -59,6 +70,7 @@ public final class DetectLocations
     private transient SubjectDirectory directory;
     private transient RowLocator locator;
     private transient boolean restored;
+    private transient ListState<ChangeEvent> pending;
     private transient Counter located;
     private transient Counter uncatalogued;
 
@@ -83,6 +95,10 @@ public final class DetectLocations
         directory = new SubjectDirectory(catalog, phoneRegions);
         locator = new RowLocator(catalog, directory, phoneRegions);
         restored = false;
+        pending =
+                getRuntimeContext()
+                        .getListState(
+                                new ListStateDescriptor<>("pending-changes", ChangeEvent.class));
         located = getRuntimeContext().getMetricGroup().counter("numLocations");
         uncatalogued = getRuntimeContext().getMetricGroup().counter("numUncatalogued");
     }
@@ -106,6 +122,44 @@ public final class DetectLocations
     public void processElement(ChangeEvent change, ReadOnlyContext ctx, Collector<LocatedRow> out)
             throws Exception {
         restore(ctx.getBroadcastState(DIRECTORY));
+        pending.add(change);
+        long committed = change.getSource().getCommitTime().toEpochMilli();
+        if (committed <= ctx.timerService().currentWatermark()) {
+            flush(Long.MAX_VALUE, ctx, out);
+        } else {
+            ctx.timerService().registerEventTimeTimer(committed);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<LocatedRow> out)
+            throws Exception {
+        restore(ctx.getBroadcastState(DIRECTORY));
+        flush(timestamp, ctx, out);
+    }
+
+    /** Locates the pending changes committed at or before {@code upTo}, in LSN order. */
+    private void flush(long upTo, ReadOnlyContext ctx, Collector<LocatedRow> out) throws Exception {
+        List<ChangeEvent> ready = new ArrayList<>();
+        List<ChangeEvent> later = new ArrayList<>();
+        for (ChangeEvent c : pending.get()) {
+            (c.getSource().getCommitTime().toEpochMilli() <= upTo ? ready : later).add(c);
+        }
+        if (ready.isEmpty()) {
+            return;
+        }
+        if (later.isEmpty()) {
+            pending.clear();
+        } else {
+            pending.update(later);
+        }
+        ready.sort(Comparator.comparingLong(c -> c.getSource().getLsn()));
+        for (ChangeEvent c : ready) {
+            locate(c, ctx, out);
+        }
+    }
+
+    private void locate(ChangeEvent change, ReadOnlyContext ctx, Collector<LocatedRow> out) {
         RowLocator.Located l = locator.locate(change);
         if (!l.unknownColumns().isEmpty()) {
             uncatalogued.inc();

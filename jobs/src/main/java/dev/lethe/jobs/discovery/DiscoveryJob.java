@@ -220,19 +220,31 @@ public final class DiscoveryJob {
                         .setRecordSerializer(
                                 KafkaRecordSerializationSchema.<DeadLetter>builder()
                                         .setTopic(settings.deadLetterTopic())
-                                        .setKeySerializationSchema(
-                                                (SerializationSchema<DeadLetter>)
-                                                        d ->
-                                                                d.getSourceTopic()
-                                                                        .getBytes(
-                                                                                StandardCharsets
-                                                                                        .UTF_8))
-                                        .setValueSerializationSchema(
-                                                (SerializationSchema<DeadLetter>)
-                                                        DiscoveryJob::avroBytes)
+                                        .setKeySerializationSchema(new DeadLetterKey())
+                                        .setValueSerializationSchema(new DeadLetterValue())
                                         .build())
                         .build();
         return new DiscoverySinks(locations, deadLetters);
+    }
+
+    /** Dead-letter key: the source topic. A class, not a lambda, so Flink can see its type. */
+    static final class DeadLetterKey implements SerializationSchema<DeadLetter> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public byte[] serialize(DeadLetter d) {
+            return d.getSourceTopic().getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Dead-letter value: Avro single-object encoding ({@code DeadLetter.fromByteBuffer}). */
+    static final class DeadLetterValue implements SerializationSchema<DeadLetter> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public byte[] serialize(DeadLetter d) {
+            return avroBytes(d);
+        }
     }
 
     static byte[] avroBytes(DeadLetter letter) {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -58,6 +59,59 @@ class DetectLocationsTest {
         return docs;
     }
 
+    /** A change, then the watermark at its commit time (as the source's would follow). */
+    private static void send(
+            KeyedBroadcastOperatorTestHarness<String, ChangeEvent, ChangeEvent, LocatedRow> h,
+            ChangeEvent change)
+            throws Exception {
+        long committed = change.getSource().getCommitTime().toEpochMilli();
+        h.processElement(change, committed);
+        h.watermark(committed);
+    }
+
+    private static int keyedStateEntries(
+            KeyedBroadcastOperatorTestHarness<String, ChangeEvent, ChangeEvent, LocatedRow> h) {
+        return ((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend())
+                .numKeyValueStateEntries();
+    }
+
+    @Test
+    void aTicketReadBeforeTheContactItNamesWaitsForTheWatermark() throws Exception {
+        try (var h = harness()) {
+            ChangeEvent ticket = at(inserted("tickets", ticket(7, 1, MENTION), 2), 2_000);
+            ChangeEvent jean =
+                    at(
+                            inserted(
+                                    "contacts",
+                                    contact(
+                                            2,
+                                            "Jean",
+                                            "Dupont",
+                                            "jean@orange.fr",
+                                            "+33 6 12 34 56 78"),
+                                    1),
+                            1_000);
+            h.processElement(ticket, 2_000);
+            assertThat(h.extractOutputValues()).isEmpty();
+            assertThat(keyedStateEntries(h)).isEqualTo(1);
+
+            h.processBroadcastElement(jean, 1_000);
+            h.watermark(2_000);
+
+            LocatedRow row = last(h);
+            assertThat(finding(row, "name").path("subjectIds").toString())
+                    .isEqualTo("[\"contact:2\"]");
+            // located, so nothing of the row is kept
+            assertThat(keyedStateEntries(h)).isZero();
+        }
+    }
+
+    private static ChangeEvent at(ChangeEvent e, long commitMillis) {
+        ChangeEvent c = ChangeEvent.newBuilder(e).build();
+        c.getSource().setCommitTime(java.time.Instant.ofEpochMilli(commitMillis));
+        return c;
+    }
+
     private static LocatedRow last(
             KeyedBroadcastOperatorTestHarness<String, ChangeEvent, ChangeEvent, LocatedRow> h) {
         List<LocatedRow> out = h.extractOutputValues();
@@ -80,7 +134,7 @@ class DetectLocationsTest {
                             contact(2, "Jean", "Dupont", "jean@orange.fr", "+33 6 12 34 56 78"),
                             1),
                     1);
-            h.processElement(inserted("tickets", ticket(7, 1, MENTION), 2), 2);
+            send(h, inserted("tickets", ticket(7, 1, MENTION), 2));
 
             LocatedRow row = last(h);
             assertThat(row.recordId).isEqualTo("tickets/7");
@@ -115,12 +169,12 @@ class DetectLocationsTest {
         try (var h = unopenedHarness()) {
             h.initializeState(snapshot);
             h.open();
-            h.processElement(inserted("tickets", ticket(7, 1, MENTION), 2), 2);
+            send(h, inserted("tickets", ticket(7, 1, MENTION), 2));
             assertThat(finding(last(h), "phone").path("subjectIds").toString())
                     .isEqualTo("[\"contact:2\"]");
 
             h.processBroadcastElement(deleted("contacts", jean, 3), 3);
-            h.processElement(inserted("tickets", ticket(8, 1, MENTION), 4), 4);
+            send(h, inserted("tickets", ticket(8, 1, MENTION), 4));
             LocatedRow row = last(h);
             assertThat(finding(row, "phone").path("subjectIds").size()).isZero();
             assertThat(documents(row))
@@ -131,7 +185,7 @@ class DetectLocationsTest {
     @Test
     void aDeletedRowHasNoLocations() throws Exception {
         try (var h = harness()) {
-            h.processElement(deleted("tickets", ticket(7, 1, MENTION), 9), 9);
+            send(h, deleted("tickets", ticket(7, 1, MENTION), 9));
             LocatedRow row = last(h);
             assertThat(row.deleted).isTrue();
             assertThat(row.documentIds).isEmpty();
@@ -146,7 +200,7 @@ class DetectLocationsTest {
                             contact(3, "Anna", "Müller", "anna@gmx.de", null),
                             "passport_number",
                             "C01X00T47");
-            h.processElement(inserted("contacts", row, 5), 5);
+            send(h, inserted("contacts", row, 5));
             var letters = h.getSideOutput(DetectLocations.DEAD_LETTERS);
             assertThat(letters).hasSize(1);
             var letter = letters.iterator().next().getValue();
