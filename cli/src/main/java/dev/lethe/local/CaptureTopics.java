@@ -1,5 +1,6 @@
 package dev.lethe.local;
 
+import dev.lethe.jobs.config.JobSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,17 +20,10 @@ import org.apache.kafka.clients.admin.NewTopic;
 public final class CaptureTopics {
 
     public static final String PREFIX = "helpdesk";
-    public static final List<String> TABLES =
-            List.of(
-                    "accounts",
-                    "contacts",
-                    "agents",
-                    "custom_field_definitions",
-                    "tickets",
-                    "threads",
-                    "comments",
-                    "attachments",
-                    "consents");
+
+    /** The helpdesk tables, as the normalizer knows them (one raw topic each). */
+    public static final List<String> TABLES = JobSettings.HELPDESK_TABLES;
+
     public static final String ACTOR_TOPIC = PREFIX + ".message";
     public static final long RAW_RETENTION_MS = 7L * 24 * 3600 * 1000;
 

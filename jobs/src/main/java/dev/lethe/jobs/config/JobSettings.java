@@ -67,16 +67,7 @@ public record JobSettings(
 
     /** The helpdesk tables whose raw topics the jobs read. */
     public static final List<String> HELPDESK_TABLES =
-            List.of(
-                    "accounts",
-                    "contacts",
-                    "agents",
-                    "custom_field_definitions",
-                    "tickets",
-                    "threads",
-                    "comments",
-                    "attachments",
-                    "consents");
+            List.copyOf(dev.lethe.normalize.HelpdeskTables.COLUMNS.keySet());
 
     public JobSettings {
         Objects.requireNonNull(kafkaBootstrap, "kafkaBootstrap");
