@@ -190,6 +190,19 @@ public final class StackProbe {
             }
             JsonNode o = JSON.readTree(r.body());
             int tms = o.path("taskmanagers").asInt();
+            StringBuilder jobs = new StringBuilder();
+            Http.Response jr = Http.get(base.resolve("/jobs/overview"), null);
+            if (jr.ok()) {
+                for (JsonNode j : JSON.readTree(jr.body()).path("jobs")) {
+                    String state = j.path("state").asText();
+                    if (!List.of("CANCELED", "FINISHED").contains(state)) {
+                        jobs.append(jobs.length() == 0 ? "; " : ", ")
+                                .append(j.path("name").asText())
+                                .append(' ')
+                                .append(state);
+                    }
+                }
+            }
             return health(
                     "flink",
                     base.toString(),
@@ -205,7 +218,8 @@ public final class StackProbe {
                             + o.path("slots-total").asInt()
                             + " slots free, "
                             + o.path("jobs-running").asInt()
-                            + " job(s) running");
+                            + " job(s) running"
+                            + jobs);
         } catch (Exception e) {
             return health("flink", base.toString(), false, s.managesFlink(), reason(e));
         }
