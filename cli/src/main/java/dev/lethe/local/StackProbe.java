@@ -190,23 +190,37 @@ public final class StackProbe {
             }
             JsonNode o = JSON.readTree(r.body());
             int tms = o.path("taskmanagers").asInt();
-            StringBuilder jobs = new StringBuilder();
+            // the latest run of each job decides: an old failed run that was resubmitted is history
+            Map<String, JsonNode> latest = new java.util.TreeMap<>();
             Http.Response jr = Http.get(base.resolve("/jobs/overview"), null);
             if (jr.ok()) {
                 for (JsonNode j : JSON.readTree(jr.body()).path("jobs")) {
-                    String state = j.path("state").asText();
-                    if (!List.of("CANCELED", "FINISHED").contains(state)) {
-                        jobs.append(jobs.length() == 0 ? "; " : ", ")
-                                .append(j.path("name").asText())
-                                .append(' ')
-                                .append(state);
-                    }
+                    latest.merge(
+                            j.path("name").asText(),
+                            j,
+                            (a, b) ->
+                                    a.path("start-time").asLong() >= b.path("start-time").asLong()
+                                            ? a
+                                            : b);
                 }
+            }
+            StringBuilder jobs = new StringBuilder();
+            boolean jobsOk = true;
+            for (Map.Entry<String, JsonNode> e : latest.entrySet()) {
+                String state = e.getValue().path("state").asText();
+                if (List.of("CANCELED", "FINISHED").contains(state)) {
+                    continue;
+                }
+                jobsOk &= !List.of("FAILED", "FAILING", "RESTARTING").contains(state);
+                jobs.append(jobs.length() == 0 ? "; " : ", ")
+                        .append(e.getKey())
+                        .append(' ')
+                        .append(state);
             }
             return health(
                     "flink",
                     base.toString(),
-                    tms > 0,
+                    tms > 0 && jobsOk,
                     s.managesFlink(),
                     "Flink "
                             + o.path("flink-version").asText()
