@@ -2,9 +2,8 @@ package dev.lethe.jobs.audit;
 
 import dev.lethe.audit.SigningKeys;
 import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.jobs.config.MasterKeys;
 import dev.lethe.jobs.config.Secrets;
-import dev.lethe.keys.EnvMasterKeySource;
-import dev.lethe.keys.FileMasterKeySource;
 import dev.lethe.keys.JdbcSubjectKeyStore;
 import dev.lethe.keys.MasterKeySource;
 import dev.lethe.keys.SubjectKeyStore;
@@ -61,10 +60,7 @@ public record AuditResources(
                     ds.setUrl(jdbcUrl);
                     ds.setUser(user);
                     Secrets.ofProcess().find(Secrets.POSTGRES_PASSWORD).ifPresent(ds::setPassword);
-                    MasterKeySource master =
-                            System.getenv(EnvMasterKeySource.DEFAULT_VARIABLE) != null
-                                    ? EnvMasterKeySource.fromEnvironment()
-                                    : new FileMasterKeySource(resolve(masterKeyFile));
+                    MasterKeySource master = MasterKeys.source(masterKeyFile);
                     JdbcSubjectKeyStore store =
                             JdbcSubjectKeyStore.builder().dataSource(ds).masterKeys(master).build();
                     store.createSchema();
@@ -76,8 +72,6 @@ public record AuditResources(
     }
 
     static Path resolve(String path) {
-        Path p = Path.of(path);
-        String data = System.getProperty("lethe.data");
-        return p.isAbsolute() || data == null ? p : Path.of(data).resolve(p);
+        return MasterKeys.resolveDataPath(path);
     }
 }

@@ -8,7 +8,13 @@ import dev.lethe.discovery.SubjectDirectory;
 import dev.lethe.events.ChangeEvent;
 import dev.lethe.events.DeadLetter;
 import dev.lethe.events.Operation;
+import dev.lethe.jobs.config.MasterKeys;
+import dev.lethe.jobs.state.StateCipher;
 import dev.lethe.normalize.EntityId;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +27,10 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -47,6 +56,12 @@ import org.apache.flink.util.OutputTag;
  * watermark's delay, a few seconds) and removed as soon as they are located; a row leaves no state
  * here.
  *
+ * <p>Flink state holds no personal value in plaintext: a waiting change is kept as its commit time
+ * and its Avro encoding sealed with AES-256-GCM ({@link StateCipher}, purpose {@value
+ * #PENDING_PURPOSE}), the directory's entries are sealed likewise (purpose {@value
+ * #DIRECTORY_PURPOSE}); the state key is derived from the master key ({@link MasterKeys}), opened
+ * on the TaskManager. Only the in-memory indices hold plaintext.
+ *
  * <p>A row with a column the catalog does not declare is a schema change nobody reviewed: its known
  * columns are still located, and a dead letter ({@value #UNCATALOGUED}) names the unknown columns.
  */
@@ -55,9 +70,21 @@ public final class DetectLocations
 
     private static final long serialVersionUID = 1L;
 
-    /** Broadcast state: the directory's persisted entries. */
-    public static final MapStateDescriptor<String, String> DIRECTORY =
-            new MapStateDescriptor<>("subject-directory", Types.STRING, Types.STRING);
+    /** Broadcast state: the directory's persisted entries, values sealed. */
+    public static final MapStateDescriptor<String, byte[]> DIRECTORY =
+            new MapStateDescriptor<>(
+                    "subject-directory",
+                    Types.STRING,
+                    PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+
+    /** The {@link StateCipher} purpose of the directory's values. */
+    public static final String DIRECTORY_PURPOSE = "discovery/subject-directory";
+
+    /** The {@link StateCipher} purpose of the changes waiting for the watermark. */
+    public static final String PENDING_PURPOSE = "discovery/pending-changes";
+
+    private static final TypeInformation<Tuple2<Long, byte[]>> PENDING_TYPE =
+            Types.TUPLE(Types.LONG, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("uncatalogued") {};
 
@@ -66,28 +93,40 @@ public final class DetectLocations
 
     private final String catalogFile;
     private final List<String> phoneRegions;
+    private final MasterKeys masterKeys;
 
     private transient SubjectDirectory directory;
     private transient RowLocator locator;
     private transient boolean restored;
-    private transient ListState<ChangeEvent> pending;
+
+    /** Changes waiting for the watermark: commit time (epoch ms), sealed Avro encoding. */
+    private transient ListState<Tuple2<Long, byte[]>> pending;
+
+    private transient StateCipher pendingCipher;
+    private transient StateCipher directoryCipher;
     private transient Counter located;
     private transient Counter uncatalogued;
 
     /**
      * @param catalogFile the personal-data catalog file; empty for the one shipped with Lethe
+     * @param masterKeys the master key the state key is derived from, opened on the TaskManager
      */
-    public DetectLocations(String catalogFile, List<String> phoneRegions) {
+    public DetectLocations(String catalogFile, List<String> phoneRegions, MasterKeys masterKeys) {
         this.catalogFile = catalogFile == null ? "" : catalogFile;
         this.phoneRegions = List.copyOf(phoneRegions);
+        this.masterKeys = masterKeys;
     }
 
+    /** The shipped catalog, the default phone regions, the process's master key. */
     public DetectLocations() {
-        this("", PhoneDetector.DEFAULT_REGIONS);
+        this("", PhoneDetector.DEFAULT_REGIONS, MasterKeys.fromProcess(MasterKeys.DEFAULT_FILE));
     }
 
     @Override
-    public void open(OpenContext context) {
+    public void open(OpenContext context) throws Exception {
+        var master = masterKeys.open();
+        pendingCipher = new StateCipher(master, PENDING_PURPOSE);
+        directoryCipher = new StateCipher(master, DIRECTORY_PURPOSE);
         PersonalDataCatalog catalog =
                 catalogFile.isBlank()
                         ? PersonalDataCatalog.loadDefault()
@@ -97,8 +136,7 @@ public final class DetectLocations
         restored = false;
         pending =
                 getRuntimeContext()
-                        .getListState(
-                                new ListStateDescriptor<>("pending-changes", ChangeEvent.class));
+                        .getListState(new ListStateDescriptor<>("pending-changes", PENDING_TYPE));
         located = getRuntimeContext().getMetricGroup().counter("numLocations");
         uncatalogued = getRuntimeContext().getMetricGroup().counter("numUncatalogued");
     }
@@ -106,14 +144,16 @@ public final class DetectLocations
     @Override
     public void processBroadcastElement(ChangeEvent change, Context ctx, Collector<LocatedRow> out)
             throws Exception {
-        BroadcastState<String, String> state = ctx.getBroadcastState(DIRECTORY);
+        BroadcastState<String, byte[]> state = ctx.getBroadcastState(DIRECTORY);
         restore(state);
         var entry = directory.apply(change);
         if (entry.isPresent()) {
             if (entry.get().value() == null) {
                 state.remove(entry.get().key());
             } else {
-                state.put(entry.get().key(), entry.get().value());
+                state.put(
+                        entry.get().key(),
+                        directoryCipher.seal(entry.get().value().getBytes(StandardCharsets.UTF_8)));
             }
         }
     }
@@ -122,8 +162,8 @@ public final class DetectLocations
     public void processElement(ChangeEvent change, ReadOnlyContext ctx, Collector<LocatedRow> out)
             throws Exception {
         restore(ctx.getBroadcastState(DIRECTORY));
-        pending.add(change);
         long committed = change.getSource().getCommitTime().toEpochMilli();
+        pending.add(Tuple2.of(committed, pendingCipher.seal(avro(change))));
         if (committed <= ctx.timerService().currentWatermark()) {
             flush(Long.MAX_VALUE, ctx, out);
         } else {
@@ -141,9 +181,13 @@ public final class DetectLocations
     /** Locates the pending changes committed at or before {@code upTo}, in LSN order. */
     private void flush(long upTo, ReadOnlyContext ctx, Collector<LocatedRow> out) throws Exception {
         List<ChangeEvent> ready = new ArrayList<>();
-        List<ChangeEvent> later = new ArrayList<>();
-        for (ChangeEvent c : pending.get()) {
-            (c.getSource().getCommitTime().toEpochMilli() <= upTo ? ready : later).add(c);
+        List<Tuple2<Long, byte[]>> later = new ArrayList<>();
+        for (Tuple2<Long, byte[]> p : pending.get()) {
+            if (p.f0 <= upTo) {
+                ready.add(ChangeEvent.fromByteBuffer(ByteBuffer.wrap(pendingCipher.open(p.f1))));
+            } else {
+                later.add(p);
+            }
         }
         if (ready.isEmpty()) {
             return;
@@ -199,13 +243,26 @@ public final class DetectLocations
         out.collect(row);
     }
 
-    private void restore(ReadOnlyBroadcastState<String, String> state) throws Exception {
+    private void restore(ReadOnlyBroadcastState<String, byte[]> state) throws Exception {
         if (restored) {
             return;
         }
-        for (Map.Entry<String, String> e : state.immutableEntries()) {
-            directory.restore(e.getKey(), e.getValue());
+        for (Map.Entry<String, byte[]> e : state.immutableEntries()) {
+            directory.restore(
+                    e.getKey(),
+                    new String(directoryCipher.open(e.getValue()), StandardCharsets.UTF_8));
         }
         restored = true;
+    }
+
+    private static byte[] avro(ChangeEvent change) {
+        try {
+            ByteBuffer b = change.toByteBuffer();
+            byte[] bytes = new byte[b.remaining()];
+            b.get(bytes);
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException("a change event always encodes", e);
+        }
     }
 }

@@ -9,6 +9,7 @@ import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.audit.DeadLetterRejectedDocuments;
 import dev.lethe.jobs.audit.NormalizeRawRecords;
 import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.config.MasterKeys;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.elasticsearch.ElasticsearchSink;
 import dev.lethe.jobs.kafka.CommitTimeWatermarks;
@@ -151,7 +152,9 @@ public final class DiscoveryJob {
                         .connect(directory)
                         .process(
                                 new DetectLocations(
-                                        settings.catalogPath(), PhoneDetector.DEFAULT_REGIONS))
+                                        settings.catalogPath(),
+                                        PhoneDetector.DEFAULT_REGIONS,
+                                        MasterKeys.fromProcess(MasterKeys.DEFAULT_FILE)))
                         .name("detect-locations")
                         .uid("discovery-detect");
 

@@ -11,8 +11,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.discovery.PhoneDetector;
 import dev.lethe.events.ChangeEvent;
+import dev.lethe.jobs.config.MasterKeys;
+import dev.lethe.keys.MasterKey;
 import dev.lethe.normalize.EntityId;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -21,19 +25,29 @@ import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DetectLocationsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A fixed master key (32 bytes), as a job would open from env or the key file. */
+    private static final MasterKeys TEST_MASTER_KEY =
+            () -> {
+                MasterKey key = MasterKey.of(new byte[MasterKey.LENGTH_BYTES]);
+                return () -> key;
+            };
+
     private static final String MENTION =
             "Mein Kollege Jean Dupont hat dasselbe Problem, Telefon +33 6 12 34 56 78.";
 
     private static KeyedBroadcastOperatorTestHarness<String, ChangeEvent, ChangeEvent, LocatedRow>
             harness() throws Exception {
         KeyedBroadcastProcessFunction<String, ChangeEvent, ChangeEvent, LocatedRow> f =
-                new DetectLocations("", PhoneDetector.DEFAULT_REGIONS);
+                new DetectLocations("", PhoneDetector.DEFAULT_REGIONS, TEST_MASTER_KEY);
         return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 f, EntityId::of, Types.STRING, DetectLocations.DIRECTORY);
     }
@@ -42,7 +56,7 @@ class DetectLocationsTest {
             unopenedHarness() throws Exception {
         return new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(
-                        new DetectLocations("", PhoneDetector.DEFAULT_REGIONS),
+                        new DetectLocations("", PhoneDetector.DEFAULT_REGIONS, TEST_MASTER_KEY),
                         List.of(DetectLocations.DIRECTORY)),
                 EntityId::of,
                 Types.STRING,
@@ -209,5 +223,64 @@ class DetectLocationsTest {
             // the known columns are still located
             assertThat(last(h).documentIds).contains("contacts/3/email");
         }
+    }
+
+    @Test
+    void checkpointsHoldNoPlaintextValueOfWaitingChangesOrTheDirectory(@TempDir Path dir)
+            throws Exception {
+        String email = "zelda.quintanilla-marsh@lethe-probe.example";
+        String mobile = "+33 6 98 76 54 32";
+        String note = "Bitte Zelda Quintanilla-Marsh anrufen, " + mobile + ", oder " + email;
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.processBroadcastElement(
+                    at(
+                            inserted(
+                                    "contacts",
+                                    contact(4, "Zelda", "Quintanilla-Marsh", email, mobile),
+                                    1),
+                            1_000),
+                    1_000);
+            // waits for the watermark: it is in keyed state when the checkpoint is taken
+            h.processElement(at(inserted("tickets", ticket(9, 1, note), 2), 2_000), 2_000);
+            assertThat(keyedStateEntries(h)).isEqualTo(1);
+            snapshot = h.snapshot(1, 10);
+        }
+        Path file = dir.resolve("detect-locations.snapshot");
+        OperatorSnapshotUtil.writeStateHandle(snapshot, file.toString());
+        byte[] bytes = Files.readAllBytes(file);
+
+        // the state is in the file (the waiting change's key is), its values are not
+        assertThat(contains(bytes, "tickets/9")).isTrue();
+        for (String value :
+                List.of(email, "Quintanilla-Marsh", "+33698765432", mobile, "anrufen")) {
+            assertThat(contains(bytes, value)).as("plaintext %s in the snapshot", value).isFalse();
+        }
+
+        // and the waiting change is still attributed after a restore
+        try (var h = unopenedHarness()) {
+            h.initializeState(snapshot);
+            h.open();
+            h.watermark(2_000);
+            LocatedRow row = last(h);
+            assertThat(row.recordId).isEqualTo("tickets/9");
+            assertThat(finding(row, "email").path("subjectIds").toString())
+                    .isEqualTo("[\"contact:4\"]");
+            assertThat(keyedStateEntries(h)).isZero();
+        }
+    }
+
+    private static boolean contains(byte[] haystack, String needle) {
+        byte[] n = needle.getBytes(StandardCharsets.UTF_8);
+        outer:
+        for (int i = 0; i + n.length <= haystack.length; i++) {
+            for (int j = 0; j < n.length; j++) {
+                if (haystack[i + j] != n[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 }
