@@ -1,0 +1,439 @@
+package dev.lethe.jobs.purge;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.catalog.Reference;
+import dev.lethe.catalog.SubjectPath;
+import dev.lethe.connectors.Actor;
+import dev.lethe.normalize.EntityId;
+import dev.lethe.retention.AnonymizeMethod;
+import dev.lethe.retention.LegalHold;
+import dev.lethe.retention.PurgeAction;
+import dev.lethe.retention.PurgeGuard;
+import dev.lethe.retention.PurgeGuard.Decision;
+import dev.lethe.retention.PurgeGuard.Verdict;
+import dev.lethe.retention.RetentionPolicy;
+import dev.lethe.retention.RetentionRule;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The purge executor on the helpdesk database. Each command is one transaction:
+ *
+ * <ol>
+ *   <li>{@code Actor.lethePurge(commandId, reason).emit(c)} first, so the audit attributes every
+ *       change of the transaction to Lethe's purge; {@code set_config('lethe.purge','on', true)}.
+ *   <li>A command already done ({@code lethe.purge_log}) is a replay: nothing more happens.
+ *   <li>The row is locked ({@code FOR UPDATE}) and checked by {@link PurgeGuard} together with the
+ *       legal holds of the policy and of {@code lethe.legal_holds}, on the record, its subject and
+ *       every row a delete would take with it.
+ *   <li>Delete: first the rows whose subject is found through this one (a ticket's threads,
+ *       comments, attachments; a contact's tickets and consents, recursively: dependency order),
+ *       then the row; other references to it (comments.agent_id, attachments.thread_id, ...) are
+ *       set NULL. Anonymize: the rule's columns are overwritten.
+ *   <li>The receipt row goes into {@code lethe.purge_log} (the outbox) in the same transaction.
+ * </ol>
+ *
+ * A skip is recorded as a receipt too (its own transaction); a failure rolls back and is recorded
+ * as a failed receipt. Receipts and logs name tables, ids and columns, never values.
+ */
+public final class JdbcPurgeExecutor implements PurgeExecutor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcPurgeExecutor.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DataSource dataSource;
+    private final PersonalDataCatalog catalog;
+    private final RetentionPolicy policy;
+    private final Clock clock;
+
+    public JdbcPurgeExecutor(
+            DataSource dataSource,
+            PersonalDataCatalog catalog,
+            RetentionPolicy policy,
+            Clock clock) {
+        this.dataSource = dataSource;
+        this.catalog = catalog;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /** Creates Lethe's purge tables if missing. */
+    public void createSchema() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            PurgeSchema.create(c);
+        }
+    }
+
+    @Override
+    public PurgeOutcome execute(PurgeCommand command) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                PurgeOutcome outcome = executeIn(c, command);
+                c.commit();
+                return outcome;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException | RuntimeException e) {
+            // the message of a SQL error may quote values (e.g. a constraint's detail): log only
+            // its state
+            String why = "FAILED: " + e.getClass().getSimpleName() + stateOf(e);
+            LOG.warn("purge {} of {} failed: {}", command.commandId(), command.entityId(), why);
+            return recordFailure(command, why);
+        }
+    }
+
+    private PurgeOutcome executeIn(Connection c, PurgeCommand command) throws SQLException {
+        Actor.lethePurge(
+                        command.requestId() != null ? command.requestId() : command.commandId(),
+                        command.requestId() != null
+                                ? "erasure request"
+                                : "retention rule " + command.ruleId())
+                .emit(c);
+        try (PreparedStatement s =
+                c.prepareStatement("SELECT set_config('lethe.purge', 'on', true)")) {
+            s.execute();
+        }
+        Optional<PurgeOutcome> previous = done(c, command.commandId());
+        if (previous.isPresent()) {
+            return previous.get();
+        }
+        Map<String, String> row = lockRow(c, command.table(), command.rowId());
+        List<String> subjects = row == null ? List.of() : subjectsOf(c, command.table(), row);
+        Optional<LegalHold> hold =
+                row == null ? Optional.empty() : holdOn(c, command.entityId(), subjects);
+        Decision decision;
+        RetentionRule rule = null;
+        if (command.ruleId() != null) {
+            rule =
+                    policy.rule(command.ruleId())
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalStateException(
+                                                    "rule "
+                                                            + command.ruleId()
+                                                            + " is not in the policy"));
+            decision = PurgeGuard.retention(rule, command.start(), row, clock.instant(), hold);
+        } else {
+            decision = PurgeGuard.erasure(row, hold);
+        }
+        Map<String, String> attributes = new TreeMap<>();
+        if (decision.eligible() && command.action() == PurgeAction.DELETE) {
+            List<String> cascade = new ArrayList<>();
+            Optional<LegalHold> childHold =
+                    deleteDependents(c, command.table(), command.rowId(), cascade, true);
+            if (childHold.isPresent()) {
+                decision =
+                        new Decision(
+                                Verdict.LEGAL_HOLD,
+                                "LEGAL_HOLD: a dependent row is held: "
+                                        + childHold.get().target()
+                                        + ": "
+                                        + childHold.get().reason());
+            } else {
+                deleteDependents(c, command.table(), command.rowId(), cascade, false);
+                delete(c, command.table(), command.rowId());
+                attributes.put("rowsDeleted", Integer.toString(cascade.size() + 1));
+                if (!cascade.isEmpty()) {
+                    attributes.put("dependents", String.join(",", cascade));
+                }
+            }
+        } else if (decision.eligible() && command.action() == PurgeAction.ANONYMIZE) {
+            Map<String, AnonymizeMethod> columns = rule != null ? rule.anonymize() : Map.of();
+            anonymize(c, command.table(), command.rowId(), columns);
+            attributes.put("anonymizedColumns", String.join(",", columns.keySet()));
+        }
+        String outcome = decision.eligible() ? PurgeOutcome.DONE : PurgeOutcome.SKIPPED;
+        Verdict verdict = decision.verdict();
+        String receiptId = PurgeOutcome.receiptId(command.commandId(), outcome, verdict);
+        writeReceipt(c, receiptId, command, subjects, outcome, decision.reason(), attributes);
+        return new PurgeOutcome(
+                command.commandId(), receiptId, outcome, verdict, decision.reason(), false);
+    }
+
+    private Optional<PurgeOutcome> done(Connection c, String commandId) throws SQLException {
+        try (PreparedStatement s =
+                c.prepareStatement(
+                        "SELECT receipt_id, reason FROM lethe.purge_log"
+                                + " WHERE command_id = ? AND outcome = 'done'")) {
+            s.setString(1, commandId);
+            try (ResultSet r = s.executeQuery()) {
+                if (r.next()) {
+                    return Optional.of(
+                            new PurgeOutcome(
+                                    commandId,
+                                    r.getString(1),
+                                    PurgeOutcome.DONE,
+                                    Verdict.ELIGIBLE,
+                                    r.getString(2),
+                                    true));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The row as text (column -> value), locked for this transaction; null if it is gone. */
+    static Map<String, String> lockRow(Connection c, String table, long id) throws SQLException {
+        try (PreparedStatement s =
+                c.prepareStatement("SELECT * FROM " + quote(table) + " WHERE id = ? FOR UPDATE")) {
+            s.setLong(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return null;
+                }
+                ResultSetMetaData m = r.getMetaData();
+                Map<String, String> row = new LinkedHashMap<>();
+                for (int i = 1; i <= m.getColumnCount(); i++) {
+                    row.put(m.getColumnName(i), r.getString(i));
+                }
+                return row;
+            }
+        }
+    }
+
+    /** The data subjects of a row, by following its catalog subject path. */
+    List<String> subjectsOf(Connection c, String table, Map<String, String> row)
+            throws SQLException {
+        SubjectPath path = catalog.subjectPath(table);
+        if (!path.hasSubject()) {
+            return List.of();
+        }
+        if (path.kind() == SubjectPath.Kind.SELF) {
+            return List.of(path.subjectId(row.get("id")));
+        }
+        String value = row.get(path.hops().get(0).from().column());
+        for (int i = 1; i < path.hops().size() && value != null; i++) {
+            Reference hop = path.hops().get(i);
+            try (PreparedStatement s =
+                    c.prepareStatement(
+                            "SELECT "
+                                    + quote(hop.from().column())
+                                    + " FROM "
+                                    + quote(hop.from().table())
+                                    + " WHERE id = ?")) {
+                s.setLong(1, Long.parseLong(value));
+                try (ResultSet r = s.executeQuery()) {
+                    value = r.next() ? r.getString(1) : null;
+                }
+            }
+        }
+        return value == null ? List.of() : List.of(path.subjectId(value));
+    }
+
+    /** A hold of the policy or of {@code lethe.legal_holds} covering the record or a subject. */
+    Optional<LegalHold> holdOn(Connection c, String recordId, List<String> subjects)
+            throws SQLException {
+        Optional<LegalHold> declared = policy.holdOn(recordId, subjects);
+        if (declared.isPresent()) {
+            return declared;
+        }
+        try (PreparedStatement s =
+                c.prepareStatement(
+                        "SELECT subject_id, record_id, reason FROM lethe.legal_holds"
+                                + " WHERE released_at IS NULL"
+                                + " AND (record_id = ? OR subject_id = ANY (?)) LIMIT 1")) {
+            s.setString(1, recordId);
+            s.setArray(2, c.createArrayOf("text", subjects.toArray()));
+            try (ResultSet r = s.executeQuery()) {
+                if (r.next()) {
+                    return Optional.of(
+                            new LegalHold(r.getString(1), r.getString(2), r.getString(3)));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Walks the rows that depend on {@code table/id}. With {@code checkOnly}, returns the first
+     * hold on one of them; otherwise deletes the rows whose subject path runs through this one
+     * (deepest first) and sets other references to it NULL.
+     */
+    private Optional<LegalHold> deleteDependents(
+            Connection c, String table, long id, List<String> deleted, boolean checkOnly)
+            throws SQLException {
+        for (Reference ref : catalog.referencing(table)) {
+            String child = ref.from().table();
+            SubjectPath childPath = catalog.subjectPath(child);
+            boolean owned =
+                    childPath.kind() == SubjectPath.Kind.VIA
+                            && childPath.hops().get(0).from().equals(ref.from());
+            if (!owned) {
+                if (!checkOnly) {
+                    try (PreparedStatement s =
+                            c.prepareStatement(
+                                    "UPDATE "
+                                            + quote(child)
+                                            + " SET "
+                                            + quote(ref.from().column())
+                                            + " = NULL WHERE "
+                                            + quote(ref.from().column())
+                                            + " = ?")) {
+                        s.setLong(1, id);
+                        s.executeUpdate();
+                    }
+                }
+                continue;
+            }
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement s =
+                    c.prepareStatement(
+                            "SELECT id FROM "
+                                    + quote(child)
+                                    + " WHERE "
+                                    + quote(ref.from().column())
+                                    + " = ? ORDER BY id FOR UPDATE")) {
+                s.setLong(1, id);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        ids.add(r.getLong(1));
+                    }
+                }
+            }
+            for (long childId : ids) {
+                String entity = EntityId.of(child, Map.of("id", Long.toString(childId)));
+                if (checkOnly) {
+                    Map<String, String> childRow = lockRow(c, child, childId);
+                    Optional<LegalHold> hold =
+                            holdOn(
+                                    c,
+                                    entity,
+                                    childRow == null ? List.of() : subjectsOf(c, child, childRow));
+                    if (hold.isPresent()) {
+                        return hold;
+                    }
+                }
+                Optional<LegalHold> deeper =
+                        deleteDependents(c, child, childId, deleted, checkOnly);
+                if (deeper.isPresent()) {
+                    return deeper;
+                }
+                if (!checkOnly) {
+                    delete(c, child, childId);
+                    deleted.add(entity);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void delete(Connection c, String table, long id) throws SQLException {
+        try (PreparedStatement s =
+                c.prepareStatement("DELETE FROM " + quote(table) + " WHERE id = ?")) {
+            s.setLong(1, id);
+            s.executeUpdate();
+        }
+    }
+
+    private static void anonymize(
+            Connection c, String table, long id, Map<String, AnonymizeMethod> columns)
+            throws SQLException {
+        if (columns.isEmpty()) {
+            return;
+        }
+        StringBuilder sql = new StringBuilder("UPDATE ").append(quote(table)).append(" SET ");
+        List<String> values = new ArrayList<>();
+        for (Map.Entry<String, AnonymizeMethod> col : columns.entrySet()) {
+            if (!values.isEmpty()) {
+                sql.append(", ");
+            }
+            sql.append(quote(col.getKey())).append(" = ?");
+            values.add(col.getValue().replacement(table, Long.toString(id)));
+        }
+        sql.append(", updated_at = now() WHERE id = ?");
+        try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            for (String v : values) {
+                s.setObject(i++, v, java.sql.Types.OTHER);
+            }
+            s.setLong(i, id);
+            s.executeUpdate();
+        }
+    }
+
+    private void writeReceipt(
+            Connection c,
+            String receiptId,
+            PurgeCommand command,
+            List<String> subjects,
+            String outcome,
+            String reason,
+            Map<String, String> attributes)
+            throws SQLException {
+        try (PreparedStatement s =
+                c.prepareStatement(
+                        "INSERT INTO lethe.purge_log (receipt_id, command_id, request_id, table_name,"
+                                + " entity_id, key_json, subject_ids, action, outcome, reason,"
+                                + " policy_rule, deadline, attributes_json)"
+                                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                                + " ON CONFLICT (receipt_id) DO NOTHING")) {
+            s.setString(1, receiptId);
+            s.setString(2, command.commandId());
+            s.setString(3, command.requestId());
+            s.setString(4, command.table());
+            s.setString(5, command.entityId());
+            s.setString(6, json(command.sortedKey()));
+            s.setString(7, String.join(",", subjects));
+            s.setString(8, command.action().wireName());
+            s.setString(9, outcome);
+            s.setString(10, reason);
+            s.setString(11, command.ruleId());
+            s.setTimestamp(
+                    12, command.deadline() == null ? null : Timestamp.from(command.deadline()));
+            s.setString(13, json(attributes));
+            s.executeUpdate();
+        }
+    }
+
+    private PurgeOutcome recordFailure(PurgeCommand command, String why) {
+        String receiptId = PurgeOutcome.receiptId(command.commandId(), PurgeOutcome.FAILED, null);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            writeReceipt(c, receiptId, command, List.of(), PurgeOutcome.FAILED, why, Map.of());
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("cannot record the failure of purge {}: {}", command.commandId(), stateOf(e));
+        }
+        return new PurgeOutcome(
+                command.commandId(), receiptId, PurgeOutcome.FAILED, null, why, false);
+    }
+
+    private static String stateOf(Exception e) {
+        return e instanceof SQLException sql && sql.getSQLState() != null
+                ? " (SQL state " + sql.getSQLState() + ")"
+                : "";
+    }
+
+    static String quote(String identifier) {
+        if (!identifier.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("not a plain identifier: " + identifier);
+        }
+        return "\"" + identifier + "\"";
+    }
+
+    private static String json(Map<String, String> map) {
+        try {
+            return JSON.writeValueAsString(new TreeMap<>(map));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

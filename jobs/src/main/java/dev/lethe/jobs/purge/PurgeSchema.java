@@ -1,0 +1,87 @@
+package dev.lethe.jobs.purge;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Lethe's purge bookkeeping in the helpdesk database (schema {@code lethe}, not captured by
+ * Debezium):
+ *
+ * <ul>
+ *   <li>{@code lethe.purge_log}: one row per receipt, written in the same transaction as the purge
+ *       it describes: the outbox {@link ReceiptRelay} publishes to {@code lethe.purge.receipts}
+ *       ({@code published_at} set once Kafka acknowledged). A crash between the delete and the
+ *       receipt is impossible: both commit or neither.
+ *   <li>{@code lethe.legal_holds}: holds added at run time (next to those of the policy file).
+ *   <li>{@code lethe.erasure_requests}: Art. 17 requests; {@code ./lethe subject erase} and other
+ *       systems insert here, Lethe carries them out and records progress.
+ * </ul>
+ */
+public final class PurgeSchema {
+
+    private PurgeSchema() {}
+
+    static final List<String> DDL =
+            List.of(
+                    "CREATE SCHEMA IF NOT EXISTS lethe",
+                    "CREATE TABLE IF NOT EXISTS lethe.purge_log ("
+                            + " seq BIGSERIAL UNIQUE,"
+                            + " receipt_id TEXT PRIMARY KEY,"
+                            + " command_id TEXT NOT NULL,"
+                            + " request_id TEXT,"
+                            + " table_name TEXT NOT NULL,"
+                            + " entity_id TEXT NOT NULL,"
+                            + " key_json TEXT NOT NULL,"
+                            + " subject_ids TEXT NOT NULL,"
+                            + " action TEXT NOT NULL,"
+                            + " outcome TEXT NOT NULL,"
+                            + " reason TEXT NOT NULL,"
+                            + " policy_rule TEXT,"
+                            + " deadline TIMESTAMPTZ,"
+                            + " executed_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),"
+                            + " attributes_json TEXT NOT NULL DEFAULT '{}',"
+                            + " published_at TIMESTAMPTZ)",
+                    "CREATE INDEX IF NOT EXISTS purge_log_command ON lethe.purge_log (command_id)",
+                    "CREATE INDEX IF NOT EXISTS purge_log_unpublished ON lethe.purge_log (seq)"
+                            + " WHERE published_at IS NULL",
+                    "CREATE TABLE IF NOT EXISTS lethe.legal_holds ("
+                            + " id BIGSERIAL PRIMARY KEY,"
+                            + " subject_id TEXT,"
+                            + " record_id TEXT,"
+                            + " reason TEXT NOT NULL,"
+                            + " created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+                            + " released_at TIMESTAMPTZ,"
+                            + " CHECK ((subject_id IS NULL) <> (record_id IS NULL)))",
+                    "CREATE TABLE IF NOT EXISTS lethe.erasure_requests ("
+                            + " request_id TEXT PRIMARY KEY,"
+                            + " subject_id TEXT NOT NULL,"
+                            + " reason TEXT NOT NULL,"
+                            + " requested_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+                            + " due_at TIMESTAMPTZ NOT NULL,"
+                            + " status TEXT NOT NULL DEFAULT 'pending',"
+                            + " status_reason TEXT,"
+                            + " records_found INT NOT NULL DEFAULT 0,"
+                            + " records_purged INT NOT NULL DEFAULT 0,"
+                            + " updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+                            + " completed_at TIMESTAMPTZ)");
+
+    /** Creates the tables if missing; safe to run concurrently (advisory lock). */
+    public static void create(Connection connection) throws SQLException {
+        boolean auto = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (Statement s = connection.createStatement()) {
+            s.execute("SELECT pg_advisory_xact_lock(1281713224, 2)");
+            for (String sql : DDL) {
+                s.execute(sql);
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(auto);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.lethe.jobs.retention;
+
+import static dev.lethe.jobs.retention.RetentionTestData.POLICY;
+import static dev.lethe.jobs.retention.RetentionTestData.RETRY_MS;
+import static dev.lethe.jobs.retention.RetentionTestData.WINDOW_MS;
+import static dev.lethe.jobs.retention.RetentionTestData.inserted;
+import static dev.lethe.jobs.retention.RetentionTestData.restored;
+import static dev.lethe.jobs.retention.RetentionTestData.softDeleted;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.events.ChangeEvent;
+import dev.lethe.events.Operation;
+import dev.lethe.jobs.purge.PurgeOutcome;
+import dev.lethe.jobs.retention.RetentionTestData.FakeHelpdesk;
+import dev.lethe.normalize.EntityId;
+import dev.lethe.retention.PurgeGuard.Verdict;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class TrackRetentionTest {
+
+    static KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, PurgeOutcome> harness(
+            FakeHelpdesk helpdesk, OperatorSubtaskState restore, long now) throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new TrackRetention(POLICY, () -> helpdesk, RETRY_MS)),
+                        (ChangeEvent c) -> EntityId.of(c),
+                        Types.STRING);
+        h.setProcessingTime(now);
+        if (restore != null) {
+            h.initializeState(restore);
+        }
+        h.open();
+        helpdesk.clock = () -> h.getProcessingTime();
+        return h;
+    }
+
+    private static void send(
+            KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, PurgeOutcome> h,
+            ChangeEvent e)
+            throws Exception {
+        h.processElement(new StreamRecord<>(e));
+    }
+
+    @Test
+    void aSoftDeleteIsPurgedWhenItsWindowEndsAndStateAndTimersGoBackToZero() throws Exception {
+        FakeHelpdesk helpdesk = new FakeHelpdesk();
+        helpdesk.insert(1);
+        helpdesk.softDelete(1, 1_000);
+        try (var h = harness(helpdesk, null, 1_000)) {
+            send(h, inserted(1));
+            assertThat(h.numKeyedStateEntries()).isZero();
+            send(h, softDeleted(1, 1_000));
+            assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
+
+            h.setProcessingTime(1_000 + WINDOW_MS - 1);
+            assertThat(helpdesk.purged).isEmpty();
+
+            h.setProcessingTime(1_000 + WINDOW_MS);
+            assertThat(helpdesk.purged).containsExactly(1L);
+            assertThat(h.extractOutputValues()).singleElement().matches(PurgeOutcome::done);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numProcessingTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void aRestoreWithinTheWindowCancelsThePurge() throws Exception {
+        FakeHelpdesk helpdesk = new FakeHelpdesk();
+        helpdesk.insert(1);
+        try (var h = harness(helpdesk, null, 0)) {
+            helpdesk.softDelete(1, 0);
+            send(h, softDeleted(1, 0));
+            h.setProcessingTime(30_000);
+            helpdesk.restore(1);
+            send(h, restored(1));
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numProcessingTimeTimers()).isZero();
+            h.setProcessingTime(10 * WINDOW_MS);
+            assertThat(helpdesk.purged).isEmpty();
+            assertThat(helpdesk.outcomes).isEmpty();
+        }
+    }
+
+    @Test
+    void aLaterSoftDeleteReschedules() throws Exception {
+        FakeHelpdesk helpdesk = new FakeHelpdesk();
+        helpdesk.insert(1);
+        try (var h = harness(helpdesk, null, 0)) {
+            send(h, softDeleted(1, 0));
+            helpdesk.softDelete(1, 20_000);
+            send(h, softDeleted(1, 20_000));
+            assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
+            h.setProcessingTime(WINDOW_MS);
+            assertThat(helpdesk.purged).isEmpty();
+            h.setProcessingTime(20_000 + WINDOW_MS);
+            assertThat(helpdesk.purged).containsExactly(1L);
+        }
+    }
+
+    @Test
+    void aHeldRecordIsRetriedAndPurgedOnceTheHoldIsLifted() throws Exception {
+        FakeHelpdesk helpdesk = new FakeHelpdesk();
+        helpdesk.insert(1);
+        helpdesk.softDelete(1, 0);
+        helpdesk.held.add(1L);
+        try (var h = harness(helpdesk, null, 0)) {
+            send(h, softDeleted(1, 0));
+            h.setProcessingTime(WINDOW_MS);
+            assertThat(helpdesk.purged).isEmpty();
+            assertThat(helpdesk.outcomes)
+                    .singleElement()
+                    .matches(o -> o.verdict() == Verdict.LEGAL_HOLD);
+            assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
+
+            helpdesk.held.clear();
+            h.setProcessingTime(WINDOW_MS + RETRY_MS);
+            assertThat(helpdesk.purged).containsExactly(1L);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numProcessingTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void aHardDeleteEndsTracking() throws Exception {
+        FakeHelpdesk helpdesk = new FakeHelpdesk();
+        try (var h = harness(helpdesk, null, 0)) {
+            send(h, softDeleted(1, 0));
+            send(h, RetentionTestData.ticket(1, Operation.DELETE, null));
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numProcessingTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void scheduledPurgesSurviveARestoreAndThoseDueDuringDowntimeFireOnceOnRecovery()
+            throws Exception {
+        FakeHelpdesk helpdesk = new FakeHelpdesk();
+        helpdesk.insert(1);
+        helpdesk.insert(2);
+        helpdesk.softDelete(1, 0);
+        helpdesk.softDelete(2, 0);
+        OperatorSubtaskState snapshot;
+        try (var h = harness(helpdesk, null, 0)) {
+            send(h, softDeleted(1, 0));
+            send(h, softDeleted(2, 0));
+            snapshot = h.snapshot(1, 10);
+        }
+        // down for longer than the window
+        try (var h = harness(helpdesk, snapshot, 0)) {
+            assertThat(h.numProcessingTimeTimers()).isEqualTo(2);
+            h.setProcessingTime(5 * WINDOW_MS);
+            assertThat(helpdesk.purged).containsExactlyInAnyOrder(1L, 2L);
+            h.setProcessingTime(50 * WINDOW_MS);
+            assertThat(helpdesk.outcomes).hasSize(2);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numProcessingTimeTimers()).isZero();
+        }
+    }
+}
