@@ -1,0 +1,596 @@
+package dev.lethe.bench;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import dev.lethe.cli.Lethe;
+import dev.lethe.cli.SubjectSearchProbe;
+import dev.lethe.discovery.LocationDocument;
+import dev.lethe.jobs.config.Secrets;
+import dev.lethe.jobs.discovery.DiscoveryJob;
+import dev.lethe.jobs.discovery.LocationUpdate;
+import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
+import dev.lethe.jobs.elasticsearch.ElasticsearchSink;
+import dev.lethe.jobs.elasticsearch.ElasticsearchSinkBuilder;
+import dev.lethe.local.LocalStack;
+import dev.lethe.local.StackOptions;
+import dev.lethe.local.StackProbe;
+import dev.lethe.local.StackSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Discovery: subject search latency on a large locations index while indexing continues, the
+ * discovery sink's index rate against a raw {@code _bulk} loader of the same documents, and the
+ * time to export a person with many items. Each figure is measured against its baseline or target
+ * in the same run, on a stack this benchmark starts for itself.
+ */
+@Command(
+        name = "discovery",
+        mixinStandardHelpOptions = true,
+        description =
+                "Subject search p50/p95/p99 at N locations while indexing; discovery sink vs raw"
+                        + " _bulk rate; export time of a person with many items.")
+final class DiscoveryBench implements Callable<Integer> {
+
+    @Mixin StackOptions options;
+
+    @Option(
+            names = "--locations",
+            defaultValue = "1000000",
+            description = "Locations indexed before searching (default ${DEFAULT-VALUE}).")
+    long locations;
+
+    @Option(
+            names = "--throughput-locations",
+            defaultValue = "200000",
+            description =
+                    "Locations written by each of the raw loader and the discovery sink (default"
+                            + " ${DEFAULT-VALUE}).")
+    long throughputLocations;
+
+    @Option(
+            names = "--queries",
+            defaultValue = "2000",
+            description = "Measured searches (default ${DEFAULT-VALUE}).")
+    int queries;
+
+    @Option(
+            names = "--warmup",
+            defaultValue = "200",
+            description = "Searches before measuring (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(
+            names = "--background-rate",
+            defaultValue = "1000",
+            description =
+                    "Locations per second indexed in the background while searching (default"
+                            + " ${DEFAULT-VALUE}).")
+    int backgroundRate;
+
+    @Option(
+            names = "--export-items",
+            defaultValue = "10000",
+            description = "Items of the exported person (default ${DEFAULT-VALUE}).")
+    int exportItems;
+
+    private static final int RAW_PER_REQUEST = ElasticsearchSinkBuilder.DEFAULT_MAX_BATCH_SIZE;
+    private static final int RAW_IN_FLIGHT =
+            ElasticsearchSinkBuilder.DEFAULT_MAX_IN_FLIGHT_REQUESTS;
+
+    private final List<String> rows = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        StackSettings s = options.resolve();
+        LocalStack stack = new LocalStack(s, System.out);
+        if (stack.alreadyRunning()) {
+            throw new IllegalArgumentException(
+                    "a stack already runs from "
+                            + s.dataDir()
+                            + ": the benchmark starts its own; pass --data-dir <empty dir> and free"
+                            + " ports, or ./lethe down first");
+        }
+        stack.up();
+        s = options.resolve();
+        String password = s.elasticsearchPassword().orElse(null);
+        if (password != null) {
+            // the discovery sink reads it from the process's secrets, as on a TaskManager
+            System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, password);
+        }
+        try (ElasticsearchConnection.Clients es =
+                new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
+                        .open(password)) {
+            RawBulkLoader raw =
+                    new RawBulkLoader(s.elasticsearchUrl(), s.elasticsearchUser(), password);
+            export(s, es.client());
+            throughput(s, es, raw);
+            search(s, es, raw);
+        } finally {
+            System.out.println();
+            System.out.println("| measure | value |");
+            System.out.println("|---|---|");
+            rows.forEach(System.out::println);
+            System.out.flush();
+            stack.down();
+        }
+        return 0;
+    }
+
+    private void row(String measure, String value) {
+        String r = "| " + measure + " | " + value + " |";
+        rows.add(r);
+        System.out.println(r);
+    }
+
+    // ---------------------------------------------------------------- export
+
+    private static final Pattern ITEMS = Pattern.compile("(\\d+) items");
+
+    private void export(StackSettings s, ElasticsearchClient es) throws Exception {
+        long contact = seedContact(s);
+        String subject = "contact:" + contact;
+        int tickets = Math.max(1, exportItems / 10);
+        int items = 0;
+        long seeded = 0;
+        List<Double> inProcess = new ArrayList<>();
+        Path out = Files.createTempDirectory("lethe-bench-export");
+        for (int round = 0; round < 4 && items < exportItems; round++) {
+            seedTickets(s, contact, tickets);
+            seeded += tickets;
+            double lag = waitIndexed(es, subject);
+            row(
+                    "export seed: " + seeded + " tickets, each with 2 threads and a comment",
+                    String.format("indexed by the discovery job %.1f s after commit", lag));
+            inProcess.clear();
+            for (int run = 0; run < 3; run++) {
+                long t0 = System.nanoTime();
+                String printed = runCli(s, subject, out.resolve("run-" + round + "-" + run));
+                inProcess.add((System.nanoTime() - t0) / 1e9);
+                Matcher m = ITEMS.matcher(printed);
+                if (!m.find()) {
+                    throw new IllegalStateException("subject export printed no item count");
+                }
+                items = Integer.parseInt(m.group(1));
+            }
+            tickets = (int) Math.ceil((exportItems - items) / (double) items * seeded) + 1;
+        }
+        if (items < exportItems) {
+            throw new IllegalStateException("could not seed " + exportItems + " items");
+        }
+        double child = runCliProcess(s, subject, out.resolve("process"));
+        inProcess.sort(null);
+        row(
+                "**export of one person, " + items + " items (JSON+CSV+HTML)**",
+                String.format(
+                        "**%.2f s** median of 3 in-process runs (%.2f–%.2f s); %.2f s as"
+                                + " `./lethe subject export` in its own JVM (target ≤ 5 s)",
+                        inProcess.get(1), inProcess.get(0), inProcess.get(2), child));
+    }
+
+    private static long seedContact(StackSettings s) throws Exception {
+        try (Connection c = StackProbe.connectPostgres(s);
+                Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            actor(st);
+            try (ResultSet rs =
+                    st.executeQuery(
+                            "INSERT INTO contacts (first_name, last_name, email, phone, mobile,"
+                                    + " twitter_handle, locale) VALUES ('Benedikte',"
+                                    + " 'Exportgaard', 'benedikte.exportgaard@example.eu', '+49 30"
+                                    + " 1234567', '+49 151 23456789', '@bexport', 'de-DE')"
+                                    + " RETURNING id")) {
+                rs.next();
+                long id = rs.getLong(1);
+                c.commit();
+                return id;
+            }
+        }
+    }
+
+    /** {@code n} tickets of the contact, each with two threads and a comment, 100 a transaction. */
+    private static void seedTickets(StackSettings s, long contact, int n) throws Exception {
+        try (Connection c = StackProbe.connectPostgres(s);
+                Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            for (int done = 0; done < n; done += 100) {
+                int k = Math.min(100, n - done);
+                actor(st);
+                st.execute(
+                        "WITH t AS (INSERT INTO tickets (contact_id, subject, description)"
+                                + " SELECT "
+                                + contact
+                                + ", 'Rechnung ' || g, 'Hallo, hier ist Benedikte Exportgaard,"
+                                + " bitte rufen Sie mich unter +49 151 23456789 zurück. Meine"
+                                + " Kollegin Mareike Holm (mareike.holm@example.de) weiß"
+                                + " Bescheid.' FROM generate_series(1, "
+                                + k
+                                + ") g RETURNING id),"
+                                + " th AS (INSERT INTO threads (ticket_id, direction,"
+                                + " from_address, to_address, content) SELECT t.id, d, CASE d"
+                                + " WHEN 'inbound' THEN 'benedikte.exportgaard@example.eu' ELSE"
+                                + " 'support@helpdesk.example' END, CASE d WHEN 'inbound' THEN"
+                                + " 'support@helpdesk.example' ELSE"
+                                + " 'benedikte.exportgaard@example.eu' END, 'Danke für Ihre"
+                                + " Nachricht, Frau Exportgaard.' FROM t, unnest(ARRAY['inbound',"
+                                + " 'outbound']) d RETURNING 1)"
+                                + " INSERT INTO comments (ticket_id, content) SELECT t.id,"
+                                + " 'Kundin hat zurückgerufen.' FROM t");
+                c.commit();
+            }
+        }
+    }
+
+    private static void actor(Statement st) throws Exception {
+        st.execute(
+                "SELECT pg_logical_emit_message(true, 'lethe.actor',"
+                        + " '{\"type\":\"system\",\"id\":\"bench\",\"reason\":\"discovery"
+                        + " benchmark\"}')");
+    }
+
+    /**
+     * Waits until the number of the person's locations stops changing (and is not zero); returns
+     * the seconds from now.
+     */
+    private static double waitIndexed(ElasticsearchClient es, String subject) throws Exception {
+        long t0 = System.nanoTime();
+        long last = -1;
+        long stableSince = System.nanoTime();
+        long lastChange = t0;
+        while (true) {
+            es.indices().refresh(r -> r.index(LocationDocument.INDEX));
+            long n =
+                    es.count(
+                                    r ->
+                                            r.index(LocationDocument.INDEX)
+                                                    .query(
+                                                            q ->
+                                                                    q.term(
+                                                                            t ->
+                                                                                    t.field(
+                                                                                                    "subjectIds")
+                                                                                            .value(
+                                                                                                    subject))))
+                            .count();
+            long now = System.nanoTime();
+            if (n != last) {
+                last = n;
+                stableSince = now;
+                lastChange = now;
+            } else if (n > 0 && now - stableSince > TimeUnit.SECONDS.toNanos(5)) {
+                return (lastChange - t0) / 1e9;
+            }
+            if (now - t0 > TimeUnit.MINUTES.toNanos(5)) {
+                throw new IllegalStateException(
+                        "the discovery job did not index the seed in 5 min");
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static List<String> stackArgs(StackSettings s) {
+        return List.of(
+                "--data-dir", s.dataDir().toString(),
+                "--elasticsearch-dir", s.elasticsearchDir().toString(),
+                "--postgres-port", Integer.toString(s.postgresPort()),
+                "--kafka-port", Integer.toString(s.kafkaPort()),
+                "--kafka-controller-port", Integer.toString(s.kafkaControllerPort()),
+                "--connect-port", Integer.toString(s.connectPort()),
+                "--elasticsearch-port", Integer.toString(s.elasticsearchPort()),
+                "--elasticsearch-transport-port", Integer.toString(s.elasticsearchTransportPort()),
+                "--flink-port", Integer.toString(s.flinkPort()));
+    }
+
+    private static List<String> exportArgs(StackSettings s, String subject, Path out) {
+        List<String> a = new ArrayList<>(List.of("subject", "export", subject));
+        a.addAll(List.of("--out", out.toString(), "--reason", "discovery benchmark"));
+        a.addAll(stackArgs(s));
+        return a;
+    }
+
+    /** {@code ./lethe subject export} in this JVM; returns what it printed. */
+    private static String runCli(StackSettings s, String subject, Path out) {
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(OutputStreamNull.INSTANCE));
+            code = Lethe.run(exportArgs(s, subject, out).toArray(String[]::new));
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+        String text = printed.toString(StandardCharsets.UTF_8);
+        if (code != 0) {
+            throw new IllegalStateException("subject export exited with " + code);
+        }
+        return text;
+    }
+
+    /** {@code subject export} as its own JVM, as {@code ./lethe} runs it; returns the seconds. */
+    private static double runCliProcess(StackSettings s, String subject, Path out)
+            throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx768m");
+        for (String p : List.of("lethe.home", "lethe.target")) {
+            if (System.getProperty(p) != null) {
+                cmd.add("-D" + p + "=" + System.getProperty(p));
+            }
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Lethe.class.getName()));
+        cmd.addAll(exportArgs(s, subject, out));
+        long t0 = System.nanoTime();
+        Process p =
+                new ProcessBuilder(cmd)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("subject export as a process failed");
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    // ------------------------------------------------------------ throughput
+
+    private void throughput(StackSettings s, ElasticsearchConnection.Clients es, RawBulkLoader raw)
+            throws Exception {
+        long n = throughputLocations;
+        String rawIndex = "lethe-bench-raw";
+        String sinkIndex = "lethe-bench-sink";
+        double rawSeconds =
+                fresh(es, rawIndex, () -> raw.load(rawIndex, 0, n, RAW_PER_REQUEST, RAW_IN_FLIGHT));
+        double[] sink = new double[2];
+        fresh(
+                es,
+                sinkIndex,
+                () -> {
+                    double[] r = sinkLoad(s, sinkIndex, n);
+                    sink[0] = r[0];
+                    sink[1] = r[1];
+                    return r[0];
+                });
+        double rawAgain =
+                fresh(es, rawIndex, () -> raw.load(rawIndex, 0, n, RAW_PER_REQUEST, RAW_IN_FLIGHT));
+        double rawBest = Math.min(rawSeconds, rawAgain);
+        row(
+                "raw `_bulk` loader (baseline), "
+                        + n
+                        + " locations, "
+                        + RAW_PER_REQUEST
+                        + " a request, "
+                        + RAW_IN_FLIGHT
+                        + " in flight",
+                String.format(
+                        "%.0f locations/s (runs before and after the sink: %.0f, %.0f)",
+                        n / rawBest, n / rawSeconds, n / rawAgain));
+        row(
+                "discovery sink (`ElasticsearchSink` + `LocationUpdate.Converter`, Flink, defaults)",
+                String.format(
+                        "%.0f locations/s from its first record (%.0f/s including job start)",
+                        n / sink[0], n / sink[1]));
+        row(
+                "**discovery sink / raw**",
+                String.format("**%.0f %%** (target ≥ 70 %%)", 100 * rawBest / sink[0]));
+    }
+
+    interface Timed {
+        double run() throws Exception;
+    }
+
+    /** Runs {@code load} on a new empty {@code index} (same definition), then deletes it. */
+    private static double fresh(ElasticsearchConnection.Clients es, String index, Timed load)
+            throws Exception {
+        if (es.client().indices().exists(r -> r.index(index)).value()) {
+            es.client().indices().delete(r -> r.index(index));
+        }
+        DiscoveryJob.ensureIndex(es, index);
+        try {
+            double seconds = load.run();
+            es.client().indices().refresh(r -> r.index(index));
+            long count = es.client().count(r -> r.index(index)).count();
+            if (count == 0) {
+                throw new IllegalStateException("nothing reached " + index);
+            }
+            return seconds;
+        } finally {
+            es.client().indices().delete(r -> r.index(index));
+        }
+    }
+
+    /** The time of the first record the sink job maps (same JVM: a local Flink cluster). */
+    static final AtomicLong FIRST_RECORD = new AtomicLong();
+
+    /** Location {@code i} as the update the discovery job's tracker emits. */
+    static final class ToLocationUpdate implements MapFunction<Long, LocationUpdate> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public LocationUpdate map(Long i) {
+            FIRST_RECORD.compareAndSet(0, System.nanoTime());
+            LocationDocument d = BenchLocations.document(i);
+            LocationUpdate u = new LocationUpdate();
+            u.documentId = d.id();
+            u.document = d.toJson();
+            u.version = d.sourceLsn();
+            return u;
+        }
+    }
+
+    /** The discovery job's sink fed with the documents; returns {from first record, total} s. */
+    private static double[] sinkLoad(StackSettings s, String index, long n) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        env.fromSequence(0, n - 1)
+                .map(new ToLocationUpdate())
+                .name("locations")
+                .sinkTo(
+                        ElasticsearchSink.<LocationUpdate>builder()
+                                .setUrl(s.elasticsearchUrl(), s.elasticsearchUser())
+                                .setConverter(new LocationUpdate.Converter(index))
+                                .build())
+                .name("locations-index");
+        FIRST_RECORD.set(0);
+        long t0 = System.nanoTime();
+        env.execute("bench-discovery-sink");
+        long t1 = System.nanoTime();
+        return new double[] {(t1 - FIRST_RECORD.get()) / 1e9, (t1 - t0) / 1e9};
+    }
+
+    // ---------------------------------------------------------------- search
+
+    enum QueryKind {
+        EMAIL,
+        PHONE,
+        NAME
+    }
+
+    private void search(StackSettings s, ElasticsearchConnection.Clients es, RawBulkLoader raw)
+            throws Exception {
+        double loadSeconds = raw.load(LocationDocument.INDEX, 0, locations, 5_000, RAW_IN_FLIGHT);
+        es.client().indices().refresh(r -> r.index(LocationDocument.INDEX));
+        long total = es.client().count(r -> r.index(LocationDocument.INDEX)).count();
+        row(
+                "locations index before searching",
+                String.format(
+                        "%d documents (%d generated, %d persons; loaded at %.0f/s by `_bulk`)",
+                        total,
+                        locations,
+                        locations / BenchLocations.PER_SUBJECT,
+                        locations / loadSeconds));
+
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicLong written = new AtomicLong();
+        Thread writer =
+                new Thread(
+                        () -> background(raw, writing, written, locations),
+                        "bench-background-indexing");
+        SubjectSearchProbe probe = new SubjectSearchProbe(es.client(), LocationDocument.INDEX);
+        long persons = locations / BenchLocations.PER_SUBJECT;
+        SplittableRandom random = new SplittableRandom(20250314L);
+        Map<QueryKind, List<Long>> byKind = new EnumMap<>(QueryKind.class);
+        List<Long> all = new ArrayList<>();
+        int wrong = 0;
+        writer.start();
+        long w0 = System.nanoTime();
+        try {
+            for (int q = 0; q < warmup + queries; q++) {
+                long n = random.nextLong(persons);
+                QueryKind kind = QueryKind.values()[q % QueryKind.values().length];
+                String text =
+                        switch (kind) {
+                            case EMAIL -> BenchLocations.email(n);
+                            case PHONE -> "+49 30 2" + BenchLocations.phone(n).substring(6);
+                            case NAME ->
+                                    BenchLocations.firstName(n) + " " + BenchLocations.lastName(n);
+                        };
+                long t0 = System.nanoTime();
+                List<SubjectSearchProbe.Found> found = probe.find(text);
+                long nanos = System.nanoTime() - t0;
+                String expected = BenchLocations.subject(n);
+                if (found.stream().noneMatch(f -> f.subjectId().equals(expected))) {
+                    wrong++;
+                }
+                if (q >= warmup) {
+                    all.add(nanos);
+                    byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(nanos);
+                }
+            }
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+        double writerSeconds = (System.nanoTime() - w0) / 1e9;
+        row(
+                "background indexing while searching",
+                String.format(
+                        "%d locations in %.1f s (%.0f/s, asked %d/s)",
+                        written.get(),
+                        writerSeconds,
+                        written.get() / writerSeconds,
+                        backgroundRate));
+        for (Map.Entry<QueryKind, List<Long>> e : byKind.entrySet()) {
+            long[] ns = e.getValue().stream().mapToLong(Long::longValue).toArray();
+            row(
+                    "`subject find` by " + e.getKey().name().toLowerCase(java.util.Locale.ROOT),
+                    String.format(
+                            "p50 %.1f ms, p95 %.1f ms, p99 %.1f ms (%d searches)",
+                            ms(ns, 50), ms(ns, 95), ms(ns, 99), ns.length));
+        }
+        long[] ns = all.stream().mapToLong(Long::longValue).toArray();
+        row(
+                "**`subject find`, all " + ns.length + " searches**",
+                String.format(
+                        "**p50 %.1f ms, p95 %.1f ms, p99 %.1f ms** (targets p50 ≤ 10 ms, p99 ≤ 50"
+                                + " ms)",
+                        ms(ns, 50), ms(ns, 95), ms(ns, 99)));
+        row(
+                "searches that missed their person",
+                (wrong == 0 ? "0" : Integer.toString(wrong)) + " of " + (warmup + queries));
+    }
+
+    /** Indexes new persons' locations at {@link #backgroundRate} until told to stop. */
+    private void background(
+            RawBulkLoader raw, AtomicBoolean writing, AtomicLong written, long from) {
+        int perTick = Math.max(1, backgroundRate / 10);
+        long next = from;
+        long tick = System.nanoTime();
+        try {
+            while (writing.get()) {
+                raw.loadOnce(LocationDocument.INDEX, next, next + perTick);
+                next += perTick;
+                written.addAndGet(perTick);
+                tick += TimeUnit.MILLISECONDS.toNanos(100);
+                long sleep = tick - System.nanoTime();
+                if (sleep > 0) {
+                    TimeUnit.NANOSECONDS.sleep(sleep);
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("background indexing failed", e);
+        }
+    }
+
+    private static double ms(long[] nanos, int percentile) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        int at = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, at)] / 1e6;
+    }
+
+    /** Discards what a command prints on stderr (its progress line). */
+    private static final class OutputStreamNull extends java.io.OutputStream {
+        static final OutputStreamNull INSTANCE = new OutputStreamNull();
+
+        @Override
+        public void write(int b) {}
+
+        @Override
+        public void write(byte[] b, int off, int len) {}
+    }
+}

@@ -1,0 +1,30 @@
+package dev.lethe.cli;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The benchmark's door to {@code ./lethe subject find}'s search ({@link SubjectFinder} on {@link
+ * LocationSearch}), which is package-private in the cli: this class lives in the same package in
+ * the bench module so the benchmark times exactly what the command runs, without the command's
+ * printing and client start.
+ */
+public final class SubjectSearchProbe {
+
+    private final SubjectFinder finder;
+
+    public SubjectSearchProbe(ElasticsearchClient es, String index) {
+        this.finder = SubjectFinder.onIndex(es, index);
+    }
+
+    /** What a person found by {@code query} is: their subject id and number of locations. */
+    public record Found(String subjectId, int locations) {}
+
+    /** Runs {@code subject find <query>}'s search. */
+    public List<Found> find(String query) throws IOException {
+        return finder.find(SubjectQuery.parse(query)).stream()
+                .map(p -> new Found(p.subjectId(), p.locations().size()))
+                .toList();
+    }
+}
