@@ -96,6 +96,7 @@ final class RetentionTestData {
         final List<PurgeOutcome> outcomes = new ArrayList<>();
         final List<Long> purged = new ArrayList<>();
         final Set<String> doneCommands = new HashSet<>();
+        final List<PurgeCommand> commands = new ArrayList<>();
         LongSupplier clock = () -> 0;
 
         void insert(long id) {
@@ -113,6 +114,7 @@ final class RetentionTestData {
 
         @Override
         public PurgeOutcome execute(PurgeCommand command) {
+            commands.add(command);
             long id = command.rowId();
             if (doneCommands.contains(command.commandId())) {
                 return record(
