@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.discovery.DiscoveryJob;
+import dev.lethe.jobs.retention.RetentionJob;
+import dev.lethe.jobs.retention.RetentionSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +44,8 @@ public final class LetheJobs {
     public static final List<Job> ALL =
             List.of(
                     new Job("lethe-audit", (env, s) -> AuditJob.submit(env, s)),
-                    new Job(DiscoveryJob.JOB_NAME, (env, s) -> DiscoveryJob.submit(env, s)));
+                    new Job(DiscoveryJob.JOB_NAME, (env, s) -> DiscoveryJob.submit(env, s)),
+                    new Job(RetentionSettings.JOB_NAME, (env, s) -> RetentionJob.submit(env, s)));
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -1,0 +1,178 @@
+package dev.lethe.jobs.retention;
+
+import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.events.ChangeEvent;
+import dev.lethe.jobs.audit.NormalizeRawRecords;
+import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.config.Secrets;
+import dev.lethe.jobs.kafka.CommitTimeWatermarks;
+import dev.lethe.jobs.kafka.LetheTopics;
+import dev.lethe.jobs.kafka.RawRecord;
+import dev.lethe.jobs.kafka.RawRecordDeserializer;
+import dev.lethe.jobs.purge.JdbcPurgeExecutor;
+import dev.lethe.jobs.purge.PurgeExecutor;
+import dev.lethe.jobs.purge.PurgeOutcome;
+import dev.lethe.jobs.purge.ReceiptRelay;
+import dev.lethe.normalize.ChangeNormalizer;
+import dev.lethe.normalize.EntityId;
+import dev.lethe.retention.RetentionPolicy;
+import java.sql.Connection;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The retention job: every helpdesk record's retention window, and the purge when it ends.
+ *
+ * <pre>
+ * raw topics -> normalize -> tables with rules -> keyBy(record) -> track retention
+ *   (state + processing-time timer per record; at the deadline the purge executor runs, guarded,
+ *    in one database transaction with its receipt in lethe.purge_log)
+ * ticks (1/s) -> publish receipts (outbox lethe.purge_log -> lethe.purge.receipts), parallelism 1
+ * </pre>
+ *
+ * The executor runs inside the tracking operator (synchronously, in {@code onTimer}): purges are
+ * rare, and running them there lets the operator know the outcome (a held record is retried, a done
+ * one forgotten) without a feedback loop.
+ */
+public final class RetentionJob {
+
+    private RetentionJob() {}
+
+    public static void main(String[] args) throws Exception {
+        JobSettings settings = JobSettings.parse(args).withJobName(RetentionSettings.JOB_NAME);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        submit(env, settings).getJobExecutionResult().get();
+    }
+
+    /** With the shipped policy and default intervals. */
+    public static JobClient submit(StreamExecutionEnvironment env, JobSettings settings)
+            throws Exception {
+        return submit(env, settings, RetentionSettings.defaults());
+    }
+
+    /** Validates the policy, creates the purge tables and the receipt topic, submits the job. */
+    public static JobClient submit(
+            StreamExecutionEnvironment env, JobSettings settings, RetentionSettings retention)
+            throws Exception {
+        RetentionPolicy policy = policy(settings, retention);
+        LetheTopics.ensure(
+                settings.kafkaBootstrap(), (short) 1, List.of(retention.receiptTopic()), List.of());
+        try (Connection c = dataSource(settings).getConnection()) {
+            dev.lethe.jobs.purge.PurgeSchema.create(c);
+        }
+        env.enableCheckpointing(settings.checkpointInterval().toMillis());
+        defineWorkflow(
+                env, rawRecords(env, settings), policy, executor(settings, retention), retention);
+        PublishReceipts.RelayFactory relay =
+                () ->
+                        new ReceiptRelay(
+                                dataSource(settings),
+                                settings.kafkaBootstrap(),
+                                retention.receiptTopic());
+        env.fromSource(
+                        new DataGeneratorSource<>(
+                                i -> i,
+                                Long.MAX_VALUE,
+                                RateLimiterStrategy.perSecond(
+                                        1000.0 / retention.relayInterval().toMillis()),
+                                Types.LONG),
+                        org.apache.flink.api.common.eventtime.WatermarkStrategy.noWatermarks(),
+                        "relay-ticks")
+                .uid("retention-relay-ticks")
+                .setParallelism(1)
+                .map(new PublishReceipts(relay))
+                .name("publish-receipts")
+                .uid("retention-publish-receipts")
+                .setParallelism(1)
+                .sinkTo(new DiscardingSink<>())
+                .name("published")
+                .uid("retention-published");
+        return env.executeAsync(settings.jobName());
+    }
+
+    /** The policy, validated against the catalog (a clear error before anything starts). */
+    public static RetentionPolicy policy(JobSettings settings, RetentionSettings retention) {
+        PersonalDataCatalog catalog =
+                settings.catalogFile()
+                        .map(f -> PersonalDataCatalog.load(java.nio.file.Path.of(f)))
+                        .orElseGet(PersonalDataCatalog::loadDefault);
+        return RetentionPolicy.loadOrDefault(retention.policyPath(), catalog);
+    }
+
+    /** The topology; tests drive it with a bounded source and a fake executor. */
+    public static DataStream<PurgeOutcome> defineWorkflow(
+            StreamExecutionEnvironment env,
+            DataStream<RawRecord> raw,
+            RetentionPolicy policy,
+            PurgeExecutor.Factory executor,
+            RetentionSettings retention) {
+        Set<String> tables = policy.tables();
+        DataStream<PurgeOutcome> outcomes =
+                raw.process(
+                                new NormalizeRawRecords(
+                                        "retention/normalize", ChangeNormalizer.forHelpdesk()))
+                        .name("normalize")
+                        .uid("retention-normalize")
+                        .filter(c -> tables.contains(c.getTable()))
+                        .name("governed-tables")
+                        .uid("retention-governed-tables")
+                        .keyBy((ChangeEvent c) -> EntityId.of(c))
+                        .process(
+                                new TrackRetention(
+                                        policy, executor, retention.retryInterval().toMillis()))
+                        .name("track-retention")
+                        .uid("retention-track");
+        outcomes.sinkTo(new DiscardingSink<>()).name("outcomes").uid("retention-outcomes");
+        return outcomes;
+    }
+
+    /** The JDBC executor, opened on the TaskManager. */
+    static PurgeExecutor.Factory executor(JobSettings settings, RetentionSettings retention) {
+        return () -> {
+            PersonalDataCatalog catalog =
+                    settings.catalogFile()
+                            .map(f -> PersonalDataCatalog.load(java.nio.file.Path.of(f)))
+                            .orElseGet(PersonalDataCatalog::loadDefault);
+            return new JdbcPurgeExecutor(
+                    dataSource(settings),
+                    catalog,
+                    RetentionPolicy.loadOrDefault(retention.policyPath(), catalog),
+                    Clock.systemUTC());
+        };
+    }
+
+    static PGSimpleDataSource dataSource(JobSettings settings) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(settings.postgresJdbcUrl());
+        ds.setUser(settings.postgresUser());
+        Secrets.ofProcess().find(Secrets.POSTGRES_PASSWORD).ifPresent(ds::setPassword);
+        return ds;
+    }
+
+    /** The raw topics from the earliest offset (a new job sees every soft delete ever made). */
+    static DataStream<RawRecord> rawRecords(StreamExecutionEnvironment env, JobSettings settings) {
+        KafkaSource<RawRecord> source =
+                KafkaSource.<RawRecord>builder()
+                        .setBootstrapServers(settings.kafkaBootstrap())
+                        .setTopics(settings.rawTopics())
+                        .setGroupId(settings.jobName())
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .setDeserializer(new RawRecordDeserializer())
+                        .setProperty("isolation.level", "read_committed")
+                        .build();
+        return env.fromSource(
+                        source, CommitTimeWatermarks.strategy(settings.idleTimeout()), "raw-topics")
+                .uid("retention-raw-topics");
+    }
+}
