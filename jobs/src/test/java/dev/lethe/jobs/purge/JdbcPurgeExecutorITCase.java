@@ -1,0 +1,202 @@
+package dev.lethe.jobs.purge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.connectors.HelpdeskMigrations;
+import dev.lethe.retention.PurgeGuard.Verdict;
+import dev.lethe.retention.RetentionPolicy;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The purge executor on a real, migrated helpdesk database. */
+class JdbcPurgeExecutorITCase {
+
+    private static final PersonalDataCatalog CATALOG = PersonalDataCatalog.loadDefault();
+    private static final RetentionPolicy POLICY =
+            RetentionPolicy.load(
+                    new ByteArrayInputStream(
+                            ("version: 1\nrules:\n"
+                                            + "  - {id: tickets.soft-deleted, table: tickets,"
+                                            + " since: deleted_at, after: 5s, action: delete}\n")
+                                    .getBytes(StandardCharsets.UTF_8)),
+                    "test",
+                    CATALOG);
+    private static final Instant LATER = Instant.parse("2100-01-01T00:00:00Z");
+
+    private static EmbeddedPostgres postgres;
+    private static DataSource db;
+    private static JdbcPurgeExecutor executor;
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = EmbeddedPostgres.builder().setServerConfig("wal_level", "logical").start();
+        db = postgres.getPostgresDatabase();
+        HelpdeskMigrations.migrate(db);
+        executor = new JdbcPurgeExecutor(db, CATALOG, POLICY, Clock.fixed(LATER, ZoneOffset.UTC));
+        executor.createSchema();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        postgres.close();
+    }
+
+    private static long insert(String sql) throws Exception {
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql + " RETURNING id")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private static long count(String sql) throws Exception {
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private static String deletedAt(long ticket) throws Exception {
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement();
+                ResultSet r =
+                        s.executeQuery("SELECT deleted_at FROM tickets WHERE id = " + ticket)) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+
+    private static long softDeletedTicketWithThread() throws Exception {
+        long contact =
+                insert(
+                        "INSERT INTO contacts (email) VALUES ('c"
+                                + System.nanoTime()
+                                + "@example.eu')");
+        long ticket =
+                insert("INSERT INTO tickets (contact_id, subject) VALUES (" + contact + ", 's')");
+        long thread =
+                insert("INSERT INTO threads (ticket_id, content) VALUES (" + ticket + ", 'x')");
+        insert(
+                "INSERT INTO attachments (ticket_id, thread_id, file_name, content_type, size_bytes,"
+                        + " storage_key) VALUES ("
+                        + ticket
+                        + ", "
+                        + thread
+                        + ", 'f', 't', 1, 'k')");
+        insert("INSERT INTO comments (ticket_id, content) VALUES (" + ticket + ", 'c')");
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("UPDATE tickets SET deleted_at = now() WHERE id = " + ticket);
+        }
+        return ticket;
+    }
+
+    private static PurgeCommand commandFor(long ticket) throws Exception {
+        var due =
+                POLICY.due("tickets", Map.of("id", "" + ticket, "deleted_at", deletedAt(ticket)))
+                        .orElseThrow();
+        return PurgeCommand.retention(
+                "tickets", Map.of("id", "" + ticket), "tickets/" + ticket, due);
+    }
+
+    @Test
+    void aDueSoftDeletedTicketIsDeletedWithItsDependentsAndAReceiptOnce() throws Exception {
+        long ticket = softDeletedTicketWithThread();
+        PurgeCommand command = commandFor(ticket);
+
+        PurgeOutcome first = executor.execute(command);
+        assertThat(first.done()).isTrue();
+        assertThat(count("SELECT count(*) FROM tickets WHERE id = " + ticket)).isZero();
+        assertThat(count("SELECT count(*) FROM threads WHERE ticket_id = " + ticket)).isZero();
+        assertThat(count("SELECT count(*) FROM attachments WHERE ticket_id = " + ticket)).isZero();
+        assertThat(count("SELECT count(*) FROM comments WHERE ticket_id = " + ticket)).isZero();
+
+        PurgeOutcome replay = executor.execute(command);
+        assertThat(replay.replay()).isTrue();
+        assertThat(replay.receiptId()).isEqualTo(first.receiptId());
+        assertThat(
+                        count(
+                                "SELECT count(*) FROM lethe.purge_log WHERE command_id = '"
+                                        + command.commandId()
+                                        + "'"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aRestoredTicketIsSkippedWithTheReason() throws Exception {
+        long ticket = softDeletedTicketWithThread();
+        PurgeCommand command = commandFor(ticket);
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("UPDATE tickets SET deleted_at = NULL WHERE id = " + ticket);
+        }
+        PurgeOutcome outcome = executor.execute(command);
+        assertThat(outcome.outcome()).isEqualTo(PurgeOutcome.SKIPPED);
+        assertThat(outcome.verdict()).isEqualTo(Verdict.RESTORED);
+        assertThat(count("SELECT count(*) FROM tickets WHERE id = " + ticket)).isEqualTo(1);
+    }
+
+    @Test
+    void aHoldOnTheSubjectSuspendsThePurge() throws Exception {
+        long ticket = softDeletedTicketWithThread();
+        long contact = count("SELECT contact_id FROM tickets WHERE id = " + ticket);
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute(
+                    "INSERT INTO lethe.legal_holds (subject_id, reason) VALUES ('contact:"
+                            + contact
+                            + "', 'case 17')");
+        }
+        PurgeOutcome outcome = executor.execute(commandFor(ticket));
+        assertThat(outcome.verdict()).isEqualTo(Verdict.LEGAL_HOLD);
+        assertThat(outcome.reason()).contains("case 17");
+        assertThat(outcome.retryLater()).isTrue();
+        assertThat(count("SELECT count(*) FROM tickets WHERE id = " + ticket)).isEqualTo(1);
+    }
+
+    @Test
+    void thePurgeAndItsReceiptCommitTogether() throws Exception {
+        long ticket = softDeletedTicketWithThread();
+        PurgeCommand command = commandFor(ticket);
+        // a receipt row that makes the insert fail after the delete: the delete must roll back
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute(
+                    "CREATE OR REPLACE FUNCTION fail_receipt() RETURNS trigger AS $$ BEGIN"
+                            + " IF NEW.command_id = '"
+                            + command.commandId()
+                            + "' THEN RAISE EXCEPTION 'crash'; END IF; RETURN NEW; END; $$"
+                            + " LANGUAGE plpgsql");
+            s.execute(
+                    "CREATE TRIGGER fail_receipt BEFORE INSERT ON lethe.purge_log FOR EACH ROW"
+                            + " WHEN (NEW.outcome = 'done') EXECUTE FUNCTION fail_receipt()");
+        }
+        try {
+            assertThat(executor.execute(command).outcome()).isEqualTo(PurgeOutcome.FAILED);
+            assertThat(count("SELECT count(*) FROM tickets WHERE id = " + ticket)).isEqualTo(1);
+        } finally {
+            try (Connection c = db.getConnection();
+                    Statement s = c.createStatement()) {
+                s.execute("DROP TRIGGER fail_receipt ON lethe.purge_log");
+            }
+        }
+        assertThat(executor.execute(command).done()).isTrue();
+        assertThat(count("SELECT count(*) FROM tickets WHERE id = " + ticket)).isZero();
+    }
+}
