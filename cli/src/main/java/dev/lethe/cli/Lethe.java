@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
             SeedCommand.class,
             LoadCommand.class,
             SubjectCommand.class,
+            PurgesCommand.class,
+            AuditCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Lethe implements Runnable {
