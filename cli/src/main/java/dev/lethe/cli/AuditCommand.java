@@ -1,0 +1,32 @@
+package dev.lethe.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code ./lethe audit}: the tamper-evident audit log, for auditors. {@code log} shows entries,
+ * {@code verify} checks the whole log of record and its index copy, {@code prove} prints inclusion
+ * and consistency proofs, {@code check-proof} checks a proof offline.
+ */
+@Command(
+        name = "audit",
+        description = {
+            "The tamper-evident audit log: show (log), check (verify), prove (prove, check-proof).",
+            "Format and independent verification: docs/audit-format.md."
+        },
+        mixinStandardHelpOptions = true,
+        subcommands = {
+            AuditLogCommand.class,
+            AuditVerifyCommand.class,
+            AuditProveCommand.class,
+            AuditCheckProofCommand.class
+        })
+final class AuditCommand implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

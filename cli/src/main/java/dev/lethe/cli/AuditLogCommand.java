@@ -1,0 +1,218 @@
+package dev.lethe.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.crypto.SubjectCipher;
+import dev.lethe.discovery.LocationDocument;
+import dev.lethe.events.AuditEntry;
+import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
+import dev.lethe.keys.EnvMasterKeySource;
+import dev.lethe.keys.FileMasterKeySource;
+import dev.lethe.keys.JdbcSubjectKeyStore;
+import dev.lethe.keys.MasterKeySource;
+import dev.lethe.local.StackOptions;
+import dev.lethe.local.StackSettings;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.postgresql.ds.PGSimpleDataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "log",
+        description = {
+            "Shows audit entries with who changed what, per field, read from the log of record"
+                    + " (Kafka, read_committed). Personal values are decrypted when their subject's"
+                    + " key exists and shown as [erased] when it was destroyed.",
+            "Entries print oldest first; --limit keeps the most recent N matches."
+        },
+        mixinStandardHelpOptions = true)
+final class AuditLogCommand implements Callable<Integer> {
+
+    /** The master key file of the local stack, relative to the data directory. */
+    static final String MASTER_KEY_FILE = "secrets/master.key";
+
+    @Mixin StackOptions options;
+
+    @Mixin AuditTopics topics;
+
+    @Option(names = "--table", description = "Only entries about rows of this table.")
+    String table;
+
+    @Option(
+            names = "--key",
+            description = "Only this record: an entity id (contacts/42), id=42, or 42.")
+    String key;
+
+    @Option(
+            names = "--subject",
+            description =
+                    "Only entries about this person: a subject id (contact:42), or an email, phone"
+                            + " or @handle resolved through the discovery index.")
+    String subject;
+
+    @Option(
+            names = "--op",
+            description = "Only this operation (INSERT, UPDATE, DELETE, PURGE, EXPORT...).")
+    String op;
+
+    @Option(
+            names = "--actor",
+            description = "Only this actor: a type (agent) or type:id (agent:7).")
+    String actor;
+
+    @Option(
+            names = "--since",
+            description =
+                    "Committed at or after: ISO instant, date, or duration before now (2h ago).")
+    String since;
+
+    @Option(names = "--until", description = "Committed before (same forms as --since).")
+    String until;
+
+    @Option(
+            names = "--limit",
+            defaultValue = "50",
+            description =
+                    "Show at most the N most recent matches; 0 = all (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(
+            names = "--no-decrypt",
+            description = "Do not read the key store: personal values stay [encrypted].")
+    boolean noDecrypt;
+
+    @Option(names = "--json", description = "Print {entries: [...]} as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (limit < 0) {
+            throw new IllegalArgumentException("--limit must be 0 (all) or positive, got " + limit);
+        }
+        StackSettings s = options.resolve();
+        Clock clock = Clock.systemUTC();
+        AuditEntryFilter filter =
+                new AuditEntryFilter(
+                        table,
+                        key,
+                        subjects(s),
+                        op,
+                        actor,
+                        AuditEntryFilter.instant("--since", since, clock),
+                        AuditEntryFilter.instant("--until", until, clock));
+        ArrayDeque<AuditEntry> shown = select(topics.source(s).entries(0), filter, limit);
+        if (noDecrypt) {
+            print(shown, new AuditEntryText(AuditEntryText.PersonalValues.NONE), json, System.out);
+            return 0;
+        }
+        try (KeyStoreValues values = KeyStoreValues.open(s)) {
+            print(shown, new AuditEntryText(values.personal()), json, System.out);
+        }
+        return 0;
+    }
+
+    /** The matching entries, oldest first, at most the {@code limit} most recent (0: all). */
+    static ArrayDeque<AuditEntry> select(
+            Iterable<AuditEntry> log, AuditEntryFilter filter, int limit) {
+        ArrayDeque<AuditEntry> kept = new ArrayDeque<>();
+        for (AuditEntry e : log) {
+            if (filter.test(e)) {
+                kept.addLast(e);
+                if (limit > 0 && kept.size() > limit) {
+                    kept.removeFirst();
+                }
+            }
+        }
+        return kept;
+    }
+
+    static void print(
+            Iterable<AuditEntry> entries, AuditEntryText format, boolean json, PrintStream out)
+            throws Exception {
+        if (json) {
+            ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectNode root = m.createObjectNode();
+            ArrayNode list = root.putArray("entries");
+            entries.forEach(e -> list.add(format.json(e)));
+            out.println(m.writeValueAsString(root));
+            return;
+        }
+        boolean any = false;
+        for (AuditEntry e : entries) {
+            out.print(format.text(e));
+            any = true;
+        }
+        if (!any) {
+            out.println("no matching audit entries");
+        }
+    }
+
+    private Set<String> subjects(StackSettings s) throws Exception {
+        if (subject == null) {
+            return Set.of();
+        }
+        SubjectQuery q = SubjectQuery.parse(subject);
+        if (q.kind() == SubjectQuery.Kind.SUBJECT) {
+            return Set.of(q.value());
+        }
+        try (ElasticsearchConnection.Clients clients =
+                new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
+                        .open(s.elasticsearchPassword().orElse(null))) {
+            Set<String> found =
+                    SubjectFinder.onIndex(clients.client(), LocationDocument.INDEX).subjects(q);
+            if (found.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "--subject: nobody found for that "
+                                + q.kind().name().toLowerCase(java.util.Locale.ROOT)
+                                + " in the discovery index; give a subject id like contact:42");
+            }
+            return found;
+        }
+    }
+
+    /** The subject key store of the helpdesk database, for reading personal values. */
+    static final class KeyStoreValues implements AutoCloseable {
+        private final AuditEntryText.PersonalValues personal;
+
+        private KeyStoreValues(AuditEntryText.PersonalValues personal) {
+            this.personal = personal;
+        }
+
+        /** With no master key (env or file), values stay encrypted. */
+        static KeyStoreValues open(StackSettings s) {
+            Path file = s.dataDir().resolve(MASTER_KEY_FILE);
+            MasterKeySource master;
+            if (System.getenv(EnvMasterKeySource.DEFAULT_VARIABLE) != null) {
+                master = EnvMasterKeySource.fromEnvironment();
+            } else if (Files.isRegularFile(file)) {
+                master = new FileMasterKeySource(file);
+            } else {
+                return new KeyStoreValues(AuditEntryText.PersonalValues.NONE);
+            }
+            PGSimpleDataSource ds = new PGSimpleDataSource();
+            ds.setUrl(s.postgresJdbcUrl());
+            ds.setUser(s.postgresUser());
+            ds.setPassword(s.postgresPassword());
+            ds.setConnectTimeout(3);
+            JdbcSubjectKeyStore store =
+                    JdbcSubjectKeyStore.builder().dataSource(ds).masterKeys(master).build();
+            return new KeyStoreValues(AuditEntryText.PersonalValues.of(new SubjectCipher(store)));
+        }
+
+        AuditEntryText.PersonalValues personal() {
+            return personal;
+        }
+
+        @Override
+        public void close() {}
+    }
+}

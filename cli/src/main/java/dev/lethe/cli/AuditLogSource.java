@@ -1,0 +1,199 @@
+package dev.lethe.cli;
+
+import dev.lethe.events.AuditCheckpoint;
+import dev.lethe.events.AuditEntry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Properties;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads the audit log of record from Kafka: the entries topic ({@code lethe.audit}, one partition,
+ * in logIndex order) and the checkpoints topic, {@code read_committed}, from offset 0 to the end
+ * offset seen when reading starts. Nothing is committed and no consumer group is joined: an
+ * auditor's read leaves no trace in the cluster.
+ *
+ * <p>The audit job commits entries and checkpoints in two Kafka transactions at the same Flink
+ * checkpoint; for a moment the checkpoints topic can be ahead of the entries topic. Reading the
+ * checkpoints first and then the entries until they reach the latest checkpoint's {@code treeSize}
+ * (waiting at most {@link #DEFAULT_CATCH_UP}) avoids reporting that moment as a truncation.
+ */
+final class AuditLogSource {
+
+    /** How long reading waits for entries a checkpoint already covers. */
+    static final Duration DEFAULT_CATCH_UP = Duration.ofSeconds(15);
+
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final String bootstrap;
+    private final String entriesTopic;
+    private final String checkpointsTopic;
+    private final Duration catchUp;
+
+    AuditLogSource(
+            String bootstrap, String entriesTopic, String checkpointsTopic, Duration catchUp) {
+        this.bootstrap = bootstrap;
+        this.entriesTopic = entriesTopic;
+        this.checkpointsTopic = checkpointsTopic;
+        this.catchUp = catchUp;
+    }
+
+    /** Every checkpoint, in topic order. */
+    List<AuditCheckpoint> checkpoints() {
+        List<AuditCheckpoint> all = new ArrayList<>();
+        read(checkpointsTopic, 0, b -> AuditCheckpoint.fromByteBuffer(ByteBuffer.wrap(b)))
+                .forEachRemaining(all::add);
+        return all;
+    }
+
+    /**
+     * The entries, in log order; each iteration reads the topic again from offset 0.
+     *
+     * @param atLeast keep reading (up to the catch-up time) until this many entries were read
+     */
+    Iterable<AuditEntry> entries(long atLeast) {
+        return () ->
+                read(entriesTopic, atLeast, b -> AuditEntry.fromByteBuffer(ByteBuffer.wrap(b)));
+    }
+
+    /** Single-partition topics only: the log of record has exactly one partition. */
+    private <T> Iterator<T> read(String topic, long atLeast, Decoder<T> decoder) {
+        KafkaConsumer<byte[], byte[]> consumer = consumer();
+        List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(15));
+        if (partitions == null || partitions.isEmpty()) {
+            consumer.close();
+            throw new IllegalArgumentException(
+                    "Kafka topic " + topic + " does not exist: is the audit job running?");
+        }
+        if (partitions.size() != 1) {
+            consumer.close();
+            throw new IllegalArgumentException(
+                    "Kafka topic "
+                            + topic
+                            + " has "
+                            + partitions.size()
+                            + " partitions; the audit log of record has exactly one");
+        }
+        TopicPartition tp = new TopicPartition(topic, 0);
+        consumer.assign(List.of(tp));
+        consumer.seekToBeginning(List.of(tp));
+        return new RecordIterator<>(consumer, tp, atLeast, decoder);
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 * 1024 * 1024));
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(16 * 1024 * 1024));
+        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @FunctionalInterface
+    interface Decoder<T> extends Function<byte[], T> {
+        T decode(byte[] bytes) throws IOException;
+
+        @Override
+        default T apply(byte[] bytes) {
+            try {
+                return decode(bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Streams a partition up to its (last-stable) end offset; closes the consumer at the end. */
+    private final class RecordIterator<T> implements Iterator<T> {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final TopicPartition tp;
+        private final long atLeast;
+        private final Function<byte[], T> decoder;
+        private final ArrayDeque<T> buffered = new ArrayDeque<>();
+        private long end;
+        private long read;
+        private final long catchUpDeadline;
+        private boolean closed;
+
+        RecordIterator(
+                KafkaConsumer<byte[], byte[]> consumer,
+                TopicPartition tp,
+                long atLeast,
+                Function<byte[], T> decoder) {
+            this.consumer = consumer;
+            this.tp = tp;
+            this.atLeast = atLeast;
+            this.decoder = decoder;
+            this.end = endOffset();
+            this.catchUpDeadline = System.nanoTime() + catchUp.toNanos();
+        }
+
+        private long endOffset() {
+            Map<TopicPartition, Long> ends = consumer.endOffsets(List.of(tp));
+            return ends.getOrDefault(tp, 0L);
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (buffered.isEmpty() && !closed) {
+                if (consumer.position(tp) >= end) {
+                    if (read >= atLeast || System.nanoTime() > catchUpDeadline) {
+                        close();
+                        break;
+                    }
+                    end = endOffset();
+                    if (consumer.position(tp) >= end) {
+                        sleep();
+                        continue;
+                    }
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL).records(tp)) {
+                    if (r.offset() < end || read < atLeast) {
+                        buffered.add(decoder.apply(r.value()));
+                        read++;
+                    }
+                }
+            }
+            return !buffered.isEmpty();
+        }
+
+        @Override
+        public T next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return buffered.poll();
+        }
+
+        private void close() {
+            closed = true;
+            consumer.close(Duration.ofSeconds(2));
+        }
+
+        private void sleep() {
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+            }
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package dev.lethe.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.audit.AuditVerifier;
+import dev.lethe.audit.AuditVerifier.IndexDiscrepancy;
+import dev.lethe.audit.AuditVerifier.IndexedCopy;
+import dev.lethe.audit.CheckpointSigner;
+import dev.lethe.audit.CheckpointVerifier;
+import dev.lethe.audit.Problem;
+import dev.lethe.audit.VerificationReport;
+import dev.lethe.events.AuditCheckpoint;
+import dev.lethe.events.AuditEntry;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What {@code ./lethe audit verify} checks and reports, apart from where the log comes from:
+ *
+ * <ol>
+ *   <li>the log of record ({@link AuditVerifier}: every hash, chain link, logIndex, checkpoint
+ *       signature and Merkle root);
+ *   <li>optionally, that a checkpoint hash the auditor kept from an earlier verification is still
+ *       part of the checkpoint chain (else the log was truncated or rewritten since);
+ *   <li>optionally, the index copy ({@link AuditVerifier#crossCheck}): every entry present in the
+ *       index with the log's hash, nothing else.
+ * </ol>
+ */
+final class AuditVerification {
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    /** The outcome. {@code index} is null when the index was not checked. */
+    record Result(
+            VerificationReport report,
+            List<AuditCheckpoint> checkpoints,
+            String expectedCheckpoint,
+            boolean expectedCheckpointFound,
+            Long indexDocuments,
+            List<IndexDiscrepancy> index) {
+
+        boolean ok() {
+            return report.ok()
+                    && (expectedCheckpoint == null || expectedCheckpointFound)
+                    && (index == null || index.isEmpty());
+        }
+
+        Optional<AuditCheckpoint> latest() {
+            return checkpoints.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(checkpoints.get(checkpoints.size() - 1));
+        }
+
+        String text() {
+            StringBuilder s = new StringBuilder();
+            s.append(ok() ? "OK" : "FAILED")
+                    .append(": ")
+                    .append(report.entries())
+                    .append(" entries, ")
+                    .append(report.checkpoints())
+                    .append(" signed checkpoints (")
+                    .append(report.checkpointsMatched())
+                    .append(" verified), Merkle root ")
+                    .append(report.merkleRootHex())
+                    .append('\n');
+            latest().ifPresent(
+                            c ->
+                                    s.append("latest checkpoint ")
+                                            .append(c.getCheckpointSeq())
+                                            .append(" (treeSize ")
+                                            .append(c.getTreeSize())
+                                            .append("), hash ")
+                                            .append(hashOf(c))
+                                            .append(
+                                                    "  <- keep it; later: audit verify"
+                                                            + " --expect-checkpoint <hash>\n"));
+            for (Problem p : report.problems()) {
+                s.append("log: ").append(p).append('\n');
+            }
+            if (expectedCheckpoint != null) {
+                s.append(
+                        expectedCheckpointFound
+                                ? "expected checkpoint " + expectedCheckpoint + " is in the chain\n"
+                                : "TRUNCATED: the checkpoint "
+                                        + expectedCheckpoint
+                                        + " you kept is no longer in the checkpoint chain: the"
+                                        + " log was truncated or rewritten since\n");
+            }
+            if (index != null) {
+                s.append("index: ")
+                        .append(indexDocuments)
+                        .append(" documents, ")
+                        .append(index.isEmpty() ? "all match the log" : index.size() + " problems")
+                        .append('\n');
+                for (IndexDiscrepancy d : index) {
+                    s.append("index: ").append(describe(d)).append('\n');
+                }
+            }
+            return s.toString();
+        }
+
+        ObjectNode json() {
+            ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectNode n = m.createObjectNode();
+            n.put("ok", ok());
+            n.put("entries", report.entries());
+            n.put("checkpoints", report.checkpoints());
+            n.put("checkpointsVerified", report.checkpointsMatched());
+            n.put("merkleRoot", report.merkleRootHex());
+            latest().ifPresent(
+                            c ->
+                                    n.putObject("latestCheckpoint")
+                                            .put("checkpointSeq", c.getCheckpointSeq())
+                                            .put("treeSize", c.getTreeSize())
+                                            .put("hash", hashOf(c)));
+            ArrayNode problems = n.putArray("problems");
+            for (Problem p : report.problems()) {
+                ObjectNode pn = problems.addObject();
+                pn.put("kind", p.kind().name());
+                if (p.position() >= 0) {
+                    pn.put("position", p.position());
+                }
+                if (p.logIndex() >= 0) {
+                    pn.put("logIndex", p.logIndex());
+                }
+                if (p.entityId() != null) {
+                    pn.put("entityId", p.entityId());
+                }
+                if (p.seq() > 0) {
+                    pn.put("seq", p.seq());
+                }
+                if (p.checkpointSeq() > 0) {
+                    pn.put("checkpointSeq", p.checkpointSeq());
+                }
+                pn.put("detail", p.detail());
+            }
+            if (expectedCheckpoint != null) {
+                n.putObject("expectedCheckpoint")
+                        .put("hash", expectedCheckpoint)
+                        .put("found", expectedCheckpointFound);
+            }
+            if (index != null) {
+                ObjectNode in = n.putObject("index");
+                in.put("documents", indexDocuments);
+                ArrayNode ds = in.putArray("problems");
+                for (IndexDiscrepancy d : index) {
+                    ObjectNode dn = ds.addObject();
+                    dn.put("kind", d.kind().name());
+                    dn.put("docId", d.docId());
+                    dn.put("logIndex", d.logIndex());
+                    dn.put("entityId", d.entityId());
+                    if (d.seq() > 0) {
+                        dn.put("seq", d.seq());
+                    }
+                    dn.put("detail", d.detail());
+                }
+            }
+            return n;
+        }
+    }
+
+    /** Reads the index copies (again on each call). */
+    @FunctionalInterface
+    interface IndexCopies {
+        List<IndexedCopy> read() throws java.io.IOException;
+    }
+
+    private final CheckpointVerifier signatures;
+    private final java.time.Duration indexCatchUp;
+
+    /**
+     * @param indexCatchUp how long to wait for the index to receive entries it lacks (the index
+     *     sink lags the log by up to a Flink checkpoint) before reporting them missing
+     */
+    AuditVerification(CheckpointVerifier signatures, java.time.Duration indexCatchUp) {
+        this.signatures = signatures;
+        this.indexCatchUp = indexCatchUp;
+    }
+
+    /**
+     * @param log the entries of record in log order (iterated once)
+     * @param expectedCheckpoint a checkpoint hash (hex) the auditor kept, or null
+     * @param index the index copies, or null not to check the index
+     */
+    Result verify(
+            Iterable<AuditEntry> log,
+            List<AuditCheckpoint> checkpoints,
+            String expectedCheckpoint,
+            IndexCopies index)
+            throws java.io.IOException, InterruptedException {
+        // the verifier streams the log once; keep what the index cross-check needs of each entry
+        List<AuditEntry> slim = index == null ? null : new ArrayList<>();
+        Iterable<AuditEntry> entries =
+                slim == null
+                        ? log
+                        : () ->
+                                new Iterator<>() {
+                                    final Iterator<AuditEntry> it = log.iterator();
+
+                                    @Override
+                                    public boolean hasNext() {
+                                        return it.hasNext();
+                                    }
+
+                                    @Override
+                                    public AuditEntry next() {
+                                        AuditEntry e = it.next();
+                                        AuditEntry s = new AuditEntry();
+                                        s.setLogIndex(e.getLogIndex());
+                                        s.setEntityId(e.getEntityId());
+                                        s.setSeq(e.getSeq());
+                                        s.setHash(e.getHash());
+                                        slim.add(s);
+                                        return e;
+                                    }
+                                };
+        VerificationReport report = new AuditVerifier(signatures).verify(entries, checkpoints);
+        String expected =
+                expectedCheckpoint == null
+                        ? null
+                        : expectedCheckpoint.strip().toLowerCase(java.util.Locale.ROOT);
+        boolean found =
+                expected != null && checkpoints.stream().anyMatch(c -> hashOf(c).equals(expected));
+        List<IndexDiscrepancy> discrepancies = null;
+        Long documents = null;
+        if (index != null) {
+            long deadline = System.nanoTime() + indexCatchUp.toNanos();
+            while (true) {
+                List<IndexedCopy> copies = index.read();
+                documents = (long) copies.size();
+                discrepancies = AuditVerifier.crossCheck(slim, copies);
+                boolean lagging =
+                        !discrepancies.isEmpty()
+                                && discrepancies.stream()
+                                        .allMatch(
+                                                d ->
+                                                        d.kind()
+                                                                == IndexDiscrepancy.Kind
+                                                                        .MISSING_FROM_INDEX);
+                if (!lagging || System.nanoTime() > deadline) {
+                    break;
+                }
+                Thread.sleep(1_000);
+            }
+        }
+        return new Result(report, checkpoints, expected, found, documents, discrepancies);
+    }
+
+    static String hashOf(AuditCheckpoint c) {
+        try {
+            return HEX.formatHex(CheckpointSigner.hashOf(c));
+        } catch (IllegalArgumentException malformed) {
+            return "(malformed)";
+        }
+    }
+
+    static String describe(IndexDiscrepancy d) {
+        StringBuilder s = new StringBuilder(d.kind().name());
+        if (d.docId() != null) {
+            s.append(" document ").append(d.docId());
+        }
+        s.append(" logIndex ").append(d.logIndex());
+        if (d.entityId() != null) {
+            s.append(" entity ").append(d.entityId()).append(" seq ").append(d.seq());
+        }
+        return s.append(": ").append(d.detail()).toString();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.lethe.cli;
+
+import dev.lethe.events.AuditCheckpoint;
+import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
+import dev.lethe.local.StackOptions;
+import dev.lethe.local.StackSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "verify",
+        description = {
+            "Recomputes every entry hash, every link of every chain and every signed checkpoint of"
+                    + " the log of record (Kafka, read_committed), then cross-checks the"
+                    + " Elasticsearch copy. Prints OK, or each entry that is wrong and how.",
+            "Exit code 0 when everything verifies, 1 when there is a problem."
+        },
+        mixinStandardHelpOptions = true)
+final class AuditVerifyCommand implements Callable<Integer> {
+
+    @Mixin StackOptions options;
+
+    @Mixin AuditTopics topics;
+
+    @Option(
+            names = "--expect-checkpoint",
+            paramLabel = "HASH",
+            description =
+                    "A checkpoint hash you kept from an earlier verification: it must still be in"
+                            + " the checkpoint chain (detects a truncated or rewritten tail).")
+    String expectCheckpoint;
+
+    @Option(
+            names = "--audit-index",
+            description = "The Elasticsearch copy (default ${DEFAULT-VALUE}).")
+    String index = JobSettings.DEFAULT_AUDIT_INDEX;
+
+    @Option(names = "--no-index", description = "Do not cross-check the Elasticsearch copy.")
+    boolean noIndex;
+
+    @Option(names = "--json", description = "Print the result as one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        StackSettings s = options.resolve();
+        AuditVerification verification =
+                new AuditVerification(topics.trusted(s), Duration.ofSeconds(20));
+        AuditLogSource source = topics.source(s);
+        List<AuditCheckpoint> checkpoints = source.checkpoints();
+        long covered = checkpoints.stream().mapToLong(AuditCheckpoint::getTreeSize).max().orElse(0);
+        AuditVerification.Result result;
+        if (noIndex) {
+            result =
+                    verification.verify(
+                            source.entries(covered), checkpoints, expectCheckpoint, null);
+        } else {
+            try (ElasticsearchConnection.Clients es =
+                    new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
+                            .open(s.elasticsearchPassword().orElse(null))) {
+                result =
+                        verification.verify(
+                                source.entries(covered),
+                                checkpoints,
+                                expectCheckpoint,
+                                new AuditIndexCopies(es.client(), index));
+            }
+        }
+        if (json) {
+            System.out.println(
+                    new com.fasterxml.jackson.databind.ObjectMapper()
+                            .writerWithDefaultPrettyPrinter()
+                            .writeValueAsString(result.json()));
+        } else {
+            System.out.print(result.text());
+        }
+        return result.ok() ? 0 : 1;
+    }
+}
