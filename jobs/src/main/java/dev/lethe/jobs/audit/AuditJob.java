@@ -36,7 +36,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * raw topics -> normalize -> protect personal data -> actor join (by tx) -> chain (by entity)
  *   -> log sequencer (parallelism 1) -> lethe.audit (Kafka, exactly once) + lethe-audit (ES)
  *                                    \-> lethe.audit.checkpoints (Kafka, exactly once)
- * normalize rejects -> lethe.deadletter; Elasticsearch rejects -> lethe.deadletter
+ * lethe.purge.receipts + lethe.audit.requests -> Lethe's actions as entries -> dedup (by entity)
+ *   -> log sequencer (chained like every change)
+ * normalize rejects, unreadable action records, Elasticsearch rejects -> lethe.deadletter
  * </pre>
  *
  * Topic values are Avro single-object encoded ({@code AuditEntry.fromByteBuffer}, {@code
@@ -50,6 +52,14 @@ public final class AuditJob {
 
     /** Kafka transactions must outlive a checkpoint; at most the broker's maximum (1 h). */
     static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+
+    /** Purge receipts of Lethe's purge executor (Avro {@code PurgeReceipt}). */
+    public static final String PURGE_RECEIPTS_TOPIC = "lethe.purge.receipts";
+
+    /**
+     * Records of data-subject requests Lethe carried out (JSON, {@code ./lethe subject export}).
+     */
+    public static final String AUDIT_REQUESTS_TOPIC = "lethe.audit.requests";
 
     private AuditJob() {}
 
@@ -75,7 +85,12 @@ public final class AuditJob {
         prepare(settings);
         env.enableCheckpointing(settings.checkpointInterval().toMillis());
         defineWorkflow(
-                env, rawRecords(env, settings), sinks(settings), resources(settings), settings);
+                env,
+                rawRecords(env, settings),
+                letheActionRecords(env, settings),
+                sinks(settings),
+                resources(settings),
+                settings);
         return env.executeAsync(settings.jobName());
     }
 
@@ -84,7 +99,11 @@ public final class AuditJob {
         LetheTopics.ensure(
                 settings.kafkaBootstrap(),
                 (short) 1,
-                List.of(settings.auditTopic(), settings.auditCheckpointTopic()),
+                List.of(
+                        settings.auditTopic(),
+                        settings.auditCheckpointTopic(),
+                        PURGE_RECEIPTS_TOPIC,
+                        AUDIT_REQUESTS_TOPIC),
                 List.of(settings.deadLetterTopic()));
         try (ElasticsearchConnection.Clients clients =
                 new ElasticsearchConnection(
@@ -112,6 +131,23 @@ public final class AuditJob {
     public static void defineWorkflow(
             StreamExecutionEnvironment env,
             DataStream<RawRecord> raw,
+            AuditSinks sinks,
+            AuditResources resources,
+            JobSettings settings) {
+        defineWorkflow(env, raw, null, sinks, resources, settings);
+    }
+
+    /**
+     * The topology with Lethe's own action records (purge receipts, export records) chained into
+     * the same log.
+     *
+     * @param actionRecords records of {@link #PURGE_RECEIPTS_TOPIC} and {@link
+     *     #AUDIT_REQUESTS_TOPIC}, or null for none
+     */
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env,
+            DataStream<RawRecord> raw,
+            DataStream<RawRecord> actionRecords,
             AuditSinks sinks,
             AuditResources resources,
             JobSettings settings) {
@@ -143,8 +179,26 @@ public final class AuditJob {
                         .name("chain")
                         .uid("audit-chain");
 
+        DataStream<AuditEntry> toSequence = ordered;
+        if (actionRecords != null) {
+            SingleOutputStreamOperator<AuditEntry> actions =
+                    actionRecords
+                            .process(
+                                    new RecordLetheActions(
+                                            PURGE_RECEIPTS_TOPIC, AUDIT_REQUESTS_TOPIC))
+                            .name("lethe-actions")
+                            .uid("audit-lethe-actions");
+            rejected = rejected.union(actions.getSideOutput(NormalizeRawRecords.DEAD_LETTERS));
+            DataStream<AuditEntry> unique =
+                    actions.keyBy(AuditEntry::getEntityId)
+                            .process(new DeduplicateActions())
+                            .name("deduplicate-actions")
+                            .uid("audit-deduplicate-actions");
+            toSequence = ordered.union(unique);
+        }
         SingleOutputStreamOperator<AuditEntry> log =
-                ordered.keyBy(AuditEntry::getEntityId)
+                toSequence
+                        .keyBy(AuditEntry::getEntityId)
                         .process(
                                 new LogSequencer(
                                         settings.auditCheckpointEvery(),
@@ -162,6 +216,26 @@ public final class AuditJob {
                 .name("audit-checkpoints")
                 .uid("audit-checkpoints-sink");
         rejected.sinkTo(sinks.deadLetters()).name("dead-letters").uid("audit-dead-letters-sink");
+    }
+
+    /**
+     * Lethe's action records ({@link #PURGE_RECEIPTS_TOPIC}, {@link #AUDIT_REQUESTS_TOPIC}) from
+     * the earliest offset, read_committed. No watermarks: nothing downstream of them waits for
+     * event time.
+     */
+    public static DataStream<RawRecord> letheActionRecords(
+            StreamExecutionEnvironment env, JobSettings settings) {
+        KafkaSource<RawRecord> source =
+                KafkaSource.<RawRecord>builder()
+                        .setBootstrapServers(settings.kafkaBootstrap())
+                        .setTopics(PURGE_RECEIPTS_TOPIC, AUDIT_REQUESTS_TOPIC)
+                        .setGroupId(settings.jobName() + "-actions")
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .setDeserializer(new RawRecordDeserializer())
+                        .setProperty("isolation.level", "read_committed")
+                        .build();
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "lethe-action-topics")
+                .uid("audit-lethe-action-topics");
     }
 
     /** The raw topics from the earliest offset, event time = commit time per partition. */

@@ -1,0 +1,202 @@
+package dev.lethe.jobs.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.events.AuditActor;
+import dev.lethe.events.AuditEntry;
+import dev.lethe.events.PurgeReceipt;
+import dev.lethe.keys.SubjectIds;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Lethe's own actions as audit entries, chained like every change: a purge receipt ({@code
+ * lethe.purge.receipts}, kind {@value #PURGE_RECEIPT}) and a data-subject export ({@code
+ * lethe.audit.requests}, kind {@value #EXPORT}). Flink-free.
+ *
+ * <ul>
+ *   <li>A receipt joins the chain of the record it purged ({@code tickets/42}; {@code
+ *       subjects/<subject id>} for a destroyed key), op {@code PURGE}, actor {@code lethe-purge}
+ *       with the policy rule or erasure request as id and the receipt's reason. Its facts
+ *       (receiptId, commandId, action, outcome, ...) and the receipt's own attributes go into
+ *       {@code attributes}.
+ *   <li>An export joins the chain {@code subjects/<subject id>}, op {@code EXPORT}, actor {@code
+ *       operator:<who asked>}; attributes: item counts and each file's SHA-256.
+ * </ul>
+ *
+ * Each entry carries {@value #ACTION_ID} in its attributes (the receiptId, or the SHA-256 of the
+ * export record): a replayed record has the same id and is dropped ({@link DeduplicateActions}).
+ * Neither input holds personal values, and neither does the entry.
+ */
+public final class LetheActionEntries {
+
+    public static final String PURGE_RECEIPT = "purge-receipt";
+    public static final String EXPORT = "export";
+
+    /** Attribute: the id a replay of the same action repeats. */
+    public static final String ACTION_ID = "actionId";
+
+    /** The chain of a data subject's own (non-row) entries: {@code subjects/<subject id>}. */
+    public static String subjectEntity(String subjectId) {
+        return "subjects/" + subjectId;
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ByteBuffer NO_HASH = ByteBuffer.allocate(0);
+
+    private LetheActionEntries() {}
+
+    /** The entry of a purge receipt. */
+    public static AuditEntry ofReceipt(
+            PurgeReceipt r, String topic, int partition, long offset, Instant recordedAt) {
+        Map<String, String> attributes = new HashMap<>(r.getAttributes());
+        attributes.put(ACTION_ID, r.getReceiptId());
+        attributes.put("receiptId", r.getReceiptId());
+        attributes.put("commandId", r.getCommandId());
+        attributes.put("action", r.getAction());
+        attributes.put("outcome", r.getOutcome());
+        if (r.getRequestId() != null) {
+            attributes.put("requestId", r.getRequestId());
+        }
+        if (r.getPolicyRule() != null) {
+            attributes.put("policyRule", r.getPolicyRule());
+        }
+        if (r.getDeadline() != null) {
+            attributes.put("deadline", r.getDeadline().toString());
+        }
+        String actorId = r.getPolicyRule() != null ? r.getPolicyRule() : r.getRequestId();
+        return draft(
+                PURGE_RECEIPT,
+                r.getEntityId(),
+                r.getTable(),
+                new HashMap<>(r.getKey()),
+                "PURGE",
+                new ArrayList<>(r.getSubjectIds()),
+                new AuditActor("lethe-purge", actorId, r.getReason()),
+                r.getExecutedAt(),
+                recordedAt,
+                topic,
+                partition,
+                offset,
+                attributes);
+    }
+
+    /**
+     * The entry of an export record (JSON, as {@code ./lethe subject export} writes it).
+     *
+     * @throws IllegalArgumentException naming the field that is missing or wrong (never a value)
+     */
+    public static AuditEntry ofExportRecord(
+            byte[] record, String topic, int partition, long offset, Instant recordedAt) {
+        JsonNode n;
+        try {
+            n = JSON.readTree(record);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not JSON");
+        }
+        if (n == null || !n.isObject()) {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        String type = n.path("type").asText("");
+        if (!EXPORT.equals(type)) {
+            throw new IllegalArgumentException("type is not export");
+        }
+        String subject = text(n, "subjectId");
+        if (!SubjectIds.isValid(subject)) {
+            throw new IllegalArgumentException("subjectId is not a subject id");
+        }
+        Instant at;
+        try {
+            at = Instant.parse(text(n, "at"));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("at is not an ISO instant");
+        }
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put(ACTION_ID, sha256(record));
+        attributes.put("items", n.path("items").asText("0"));
+        attributes.put("mentions", n.path("mentions").asText("0"));
+        for (JsonNode f : n.path("files")) {
+            attributes.put("file." + f.path("name").asText(), f.path("sha256").asText());
+        }
+        return draft(
+                EXPORT,
+                subjectEntity(subject),
+                "",
+                new HashMap<>(),
+                "EXPORT",
+                new ArrayList<>(List.of(subject)),
+                new AuditActor(
+                        "operator",
+                        n.hasNonNull("requestedBy") ? n.get("requestedBy").asText() : null,
+                        n.hasNonNull("reason") ? n.get("reason").asText() : null),
+                at,
+                recordedAt,
+                topic,
+                partition,
+                offset,
+                attributes);
+    }
+
+    private static AuditEntry draft(
+            String kind,
+            String entityId,
+            String table,
+            Map<String, String> key,
+            String op,
+            List<String> subjects,
+            AuditActor actor,
+            Instant at,
+            Instant recordedAt,
+            String topic,
+            int partition,
+            long offset,
+            Map<String, String> attributes) {
+        return AuditEntry.newBuilder()
+                .setLogIndex(-1)
+                .setKind(kind)
+                .setEntityId(entityId)
+                .setTable(table)
+                .setKey(key)
+                .setSeq(0)
+                .setOp(op)
+                .setChanges(new ArrayList<>())
+                .setSubjectIds(subjects)
+                .setActor(actor)
+                .setCommitTime(Instant.ofEpochMilli(at.toEpochMilli()))
+                .setCaptureTime(Instant.ofEpochMilli(recordedAt.toEpochMilli()))
+                .setLsn(null)
+                .setTxId(null)
+                .setSourceTopic(topic)
+                .setSourcePartition(partition)
+                .setSourceOffset(offset)
+                .setAttributes(attributes)
+                .setPrevHash(NO_HASH.duplicate())
+                .setHash(NO_HASH.duplicate())
+                .build();
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isTextual() || v.asText().isBlank()) {
+            throw new IllegalArgumentException("missing " + field);
+        }
+        return v.asText();
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

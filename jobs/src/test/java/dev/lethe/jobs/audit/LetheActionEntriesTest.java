@@ -1,0 +1,140 @@
+package dev.lethe.jobs.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lethe.audit.EntryHasher;
+import dev.lethe.audit.HashChain;
+import dev.lethe.events.AuditEntry;
+import dev.lethe.events.PurgeReceipt;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LetheActionEntriesTest {
+
+    static final Instant EXECUTED = Instant.parse("2025-04-01T02:00:00Z");
+    static final Instant RECORDED = Instant.parse("2025-04-01T02:00:01Z");
+
+    static PurgeReceipt ticketDeletedByRetention(long ticket) {
+        return PurgeReceipt.newBuilder()
+                .setReceiptId("rcpt-" + ticket)
+                .setCommandId("cmd-" + ticket)
+                .setTable("tickets")
+                .setKey(Map.of("id", Long.toString(ticket)))
+                .setEntityId("tickets/" + ticket)
+                .setSubjectIds(List.of("contact:42"))
+                .setAction("delete")
+                .setOutcome("done")
+                .setReason("retention deadline passed")
+                .setPolicyRule("tickets.soft-deleted")
+                .setDeadline(EXECUTED.minusSeconds(60))
+                .setExecutedAt(EXECUTED)
+                .setAttributes(Map.of("rowsAffected", "1"))
+                .build();
+    }
+
+    static byte[] exportOf(String subject) {
+        return ("{\"type\":\"export\",\"subjectId\":\""
+                        + subject
+                        + "\",\"requestedBy\":\"dpo\",\"reason\":\"Art. 15 request 77\","
+                        + "\"at\":\"2025-04-02T10:00:00Z\",\"items\":12,\"mentions\":3,"
+                        + "\"files\":[{\"name\":\"export.json\",\"sha256\":\"ab12\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aPurgeReceiptJoinsThePurgedRecordsChainWithItsFacts() {
+        AuditEntry e =
+                LetheActionEntries.ofReceipt(
+                        ticketDeletedByRetention(9), "lethe.purge.receipts", 0, 5, RECORDED);
+        assertThat(e.getKind()).isEqualTo("purge-receipt");
+        assertThat(e.getEntityId()).isEqualTo("tickets/9");
+        assertThat(e.getTable()).isEqualTo("tickets");
+        assertThat(e.getKey()).containsEntry("id", "9");
+        assertThat(e.getOp()).isEqualTo("PURGE");
+        assertThat(e.getSubjectIds()).containsExactly("contact:42");
+        assertThat(e.getActor().getType()).isEqualTo("lethe-purge");
+        assertThat(e.getActor().getId()).isEqualTo("tickets.soft-deleted");
+        assertThat(e.getActor().getReason()).isEqualTo("retention deadline passed");
+        assertThat(e.getCommitTime()).isEqualTo(EXECUTED);
+        assertThat(e.getCaptureTime()).isEqualTo(RECORDED);
+        assertThat(e.getAttributes())
+                .containsEntry("actionId", "rcpt-9")
+                .containsEntry("action", "delete")
+                .containsEntry("outcome", "done")
+                .containsEntry("policyRule", "tickets.soft-deleted")
+                .containsEntry("rowsAffected", "1")
+                .doesNotContainKey("requestId");
+        assertThat(e.getSourceOffset()).isEqualTo(5L);
+        // chainable and hashable like any entry
+        e.setLogIndex(0);
+        HashChain.Head head = HashChain.append(null, e, new EntryHasher());
+        assertThat(head.seq()).isEqualTo(1);
+    }
+
+    @Test
+    void anErasureReceiptIsAttributedToItsRequest() {
+        PurgeReceipt r = ticketDeletedByRetention(9);
+        r.setPolicyRule(null);
+        r.setDeadline(null);
+        r.setRequestId("erasure-3");
+        r.setAction("shred-key");
+        r.setEntityId("subjects/contact:42");
+        AuditEntry e = LetheActionEntries.ofReceipt(r, "t", 0, 1, RECORDED);
+        assertThat(e.getEntityId()).isEqualTo(LetheActionEntries.subjectEntity("contact:42"));
+        assertThat(e.getActor().getId()).isEqualTo("erasure-3");
+        assertThat(e.getAttributes())
+                .containsEntry("requestId", "erasure-3")
+                .doesNotContainKey("deadline");
+    }
+
+    @Test
+    void anExportJoinsTheSubjectsChainWithCountsAndFileHashes() {
+        byte[] record = exportOf("contact:42");
+        AuditEntry e =
+                LetheActionEntries.ofExportRecord(record, "lethe.audit.requests", 0, 3, RECORDED);
+        assertThat(e.getKind()).isEqualTo("export");
+        assertThat(e.getEntityId()).isEqualTo("subjects/contact:42");
+        assertThat(e.getOp()).isEqualTo("EXPORT");
+        assertThat(e.getSubjectIds()).containsExactly("contact:42");
+        assertThat(e.getActor().getType()).isEqualTo("operator");
+        assertThat(e.getActor().getId()).isEqualTo("dpo");
+        assertThat(e.getActor().getReason()).isEqualTo("Art. 15 request 77");
+        assertThat(e.getCommitTime()).isEqualTo(Instant.parse("2025-04-02T10:00:00Z"));
+        assertThat(e.getAttributes())
+                .containsEntry("items", "12")
+                .containsEntry("mentions", "3")
+                .containsEntry("file.export.json", "ab12")
+                .containsEntry("actionId", LetheActionEntries.sha256(record));
+        // the same record replayed has the same action id; another export a different one
+        assertThat(
+                        LetheActionEntries.ofExportRecord(record, "t", 0, 9, RECORDED)
+                                .getAttributes()
+                                .get("actionId"))
+                .isEqualTo(e.getAttributes().get("actionId"));
+        assertThat(
+                        LetheActionEntries.ofExportRecord(
+                                        exportOf("contact:43"), "t", 0, 9, RECORDED)
+                                .getAttributes()
+                                .get("actionId"))
+                .isNotEqualTo(e.getAttributes().get("actionId"));
+    }
+
+    @Test
+    void unreadableExportRecordsAreRejectedNamingTheFieldNotTheValue() {
+        assertThatThrownBy(
+                        () ->
+                                LetheActionEntries.ofExportRecord(
+                                        "{x".getBytes(StandardCharsets.UTF_8), "t", 0, 1, RECORDED))
+                .hasMessage("not JSON");
+        assertThatThrownBy(
+                        () ->
+                                LetheActionEntries.ofExportRecord(
+                                        exportOf("anna@example.eu"), "t", 0, 1, RECORDED))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("subjectId is not a subject id");
+    }
+}
