@@ -5,6 +5,7 @@ import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.catalog.Reference;
 import dev.lethe.catalog.SubjectPath;
 import dev.lethe.crypto.SubjectCipher;
+import dev.lethe.discovery.PhoneDetector;
 import dev.lethe.events.AuditActor;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.events.AuditFieldChange;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
@@ -38,6 +40,19 @@ import java.util.TreeSet;
  * the entry's attribute {@code redacted} says why ({@code subject-unresolved}, {@code
  * subject-erased}). Plaintext personal values leave this class only inside envelopes.
  *
+ * <p>Values of free-text columns ({@code scan} in the catalog) can be about several people: a
+ * ticket that names another customer's email or phone. Such a value is encrypted for the row's own
+ * subject and every contact it names by email, phone or handle ({@link MentionedSubjects}), sorted,
+ * each once, so erasing <em>any one</em> of them makes it unreadable while each person's other
+ * values stay readable until they are erased themselves. The entry's {@code subjectIds} are the
+ * row's subject and everyone a stored value was encrypted for. A free-text column the catalog does
+ * not mark personal ({@code accounts.name}) stays plain unless it names someone; then it is stored
+ * encrypted for them (and marked personal). If a named subject (not the row's own) was erased, only
+ * the values naming them are left out: attribute {@code redacted} is {@code
+ * mentioned-subject-erased} and {@code redactedColumns} lists the columns (names only). A failing
+ * lookup of a named identifier is thrown (the value is never in its message): the job restarts and
+ * retries rather than storing a value protected for too few people.
+ *
  * <p>Not thread-safe (the lookup's cache); one per operator instance.
  */
 public final class AuditDrafts {
@@ -48,17 +63,34 @@ public final class AuditDrafts {
     static final String REDACTED = "redacted";
     static final String SUBJECT_UNRESOLVED = "subject-unresolved";
     static final String SUBJECT_ERASED = "subject-erased";
+    static final String MENTIONED_SUBJECT_ERASED = "mentioned-subject-erased";
+    static final String REDACTED_COLUMNS = "redactedColumns";
 
     private static final ByteBuffer NO_HASH = ByteBuffer.allocate(0);
 
     private final PersonalDataCatalog catalog;
     private final SubjectCipher cipher;
     private final SubjectLookup lookup;
+    private final MentionedSubjects mentions;
 
+    /** Reads nationally written phone numbers in {@link PhoneDetector#DEFAULT_REGIONS}. */
     public AuditDrafts(PersonalDataCatalog catalog, SubjectCipher cipher, SubjectLookup lookup) {
+        this(catalog, cipher, lookup, PhoneDetector.DEFAULT_REGIONS);
+    }
+
+    /**
+     * @param phoneRegions regions to read phone numbers written without country code in, preferred
+     *     first (as the discovery job's)
+     */
+    public AuditDrafts(
+            PersonalDataCatalog catalog,
+            SubjectCipher cipher,
+            SubjectLookup lookup,
+            List<String> phoneRegions) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.cipher = Objects.requireNonNull(cipher, "cipher");
         this.lookup = Objects.requireNonNull(lookup, "lookup");
+        this.mentions = new MentionedSubjects(lookup, phoneRegions);
     }
 
     /** A fresh actor "unknown". */
@@ -96,6 +128,8 @@ public final class AuditDrafts {
         if (after != null) {
             columns.addAll(after.keySet());
         }
+        TreeSet<String> entrySubjects = new TreeSet<>(subjects);
+        TreeSet<String> partlyRedacted = new TreeSet<>();
         List<AuditFieldChange> changes = new ArrayList<>();
         for (String column : columns) {
             String b = before == null ? null : before.get(column);
@@ -104,26 +138,43 @@ public final class AuditDrafts {
                 continue;
             }
             boolean personal = isPersonal(table, column);
-            if (!personal) {
+            boolean scanned = isScanned(table, column);
+            if (!personal && !scanned) {
                 changes.add(new AuditFieldChange(column, false, b, a));
                 continue;
             }
-            if (redaction == null) {
-                try {
-                    String aad = entityId + "#" + column;
-                    changes.add(
-                            new AuditFieldChange(
-                                    column,
-                                    true,
-                                    encrypt(b, subject.get(), aad),
-                                    encrypt(a, subject.get(), aad)));
-                    continue;
-                } catch (SubjectErasedException e) {
-                    redaction = SUBJECT_ERASED;
-                    // values of earlier personal columns are dropped below as well
+            if (personal && (redaction != null || subject.isEmpty())) {
+                if (redaction == null) {
+                    redaction = SUBJECT_UNRESOLVED;
                 }
+                changes.add(new AuditFieldChange(column, true, null, null));
+                continue;
             }
-            changes.add(new AuditFieldChange(column, true, null, null));
+            List<String> own = personal ? List.of(subject.get()) : List.of();
+            SortedSet<String> forBefore = subjectsOf(b, own, scanned);
+            SortedSet<String> forAfter = subjectsOf(a, own, scanned);
+            if (forBefore.isEmpty() && forAfter.isEmpty()) {
+                // a non-personal free-text column that names nobody
+                changes.add(new AuditFieldChange(column, false, b, a));
+                continue;
+            }
+            String aad = entityId + "#" + column;
+            try {
+                Sealed sealedBefore = seal(b, forBefore, aad, subject);
+                Sealed sealedAfter = seal(a, forAfter, aad, subject);
+                if (sealedBefore.redacted() || sealedAfter.redacted()) {
+                    partlyRedacted.add(column);
+                }
+                entrySubjects.addAll(sealedBefore.subjects());
+                entrySubjects.addAll(sealedAfter.subjects());
+                changes.add(
+                        new AuditFieldChange(
+                                column, true, sealedBefore.envelope(), sealedAfter.envelope()));
+            } catch (SubjectErasedException e) {
+                // the row's own subject is erased: every personal value is dropped below
+                redaction = SUBJECT_ERASED;
+                changes.add(new AuditFieldChange(column, true, null, null));
+            }
         }
         if (redaction != null) {
             for (AuditFieldChange c : changes) {
@@ -133,7 +184,12 @@ public final class AuditDrafts {
                 }
             }
             attributes.put(REDACTED, redaction);
+            entrySubjects = new TreeSet<>(subjects);
+        } else if (!partlyRedacted.isEmpty()) {
+            attributes.put(REDACTED, MENTIONED_SUBJECT_ERASED);
+            attributes.put(REDACTED_COLUMNS, String.join(",", partlyRedacted));
         }
+        subjects = new ArrayList<>(entrySubjects);
         var source = change.getSource();
         return AuditEntry.newBuilder()
                 .setLogIndex(-1)
@@ -159,16 +215,54 @@ public final class AuditDrafts {
                 .build();
     }
 
-    private ByteBuffer encrypt(String value, String subject, String aad) {
+    /** A value as stored: its envelope (null if SQL NULL or redacted) and its subjects. */
+    private record Sealed(ByteBuffer envelope, List<String> subjects, boolean redacted) {}
+
+    /**
+     * The subjects a value is encrypted for: the row's own subject (for a personal column) and, in
+     * a free-text column, everyone it names; sorted, each once. Empty for SQL NULL.
+     */
+    private SortedSet<String> subjectsOf(String value, List<String> own, boolean scanned) {
+        SortedSet<String> subjects = new TreeSet<>();
         if (value == null) {
-            return null;
+            return subjects;
         }
-        return ByteBuffer.wrap(
-                cipher.encrypt(value.getBytes(StandardCharsets.UTF_8), List.of(subject), aad));
+        subjects.addAll(own);
+        if (scanned) {
+            subjects.addAll(mentions.in(value));
+        }
+        return subjects;
+    }
+
+    /**
+     * Encrypts {@code value} for {@code subjects}. If a subject other than the row's own is erased
+     * the value is not stored (redacted); if the row's own subject is erased, the exception goes to
+     * the caller, which drops all personal values of the entry.
+     */
+    private Sealed seal(
+            String value, SortedSet<String> subjects, String aad, Optional<String> ownSubject) {
+        if (value == null || subjects.isEmpty()) {
+            return new Sealed(null, List.of(), false);
+        }
+        try {
+            byte[] envelope =
+                    cipher.encrypt(
+                            value.getBytes(StandardCharsets.UTF_8), List.copyOf(subjects), aad);
+            return new Sealed(ByteBuffer.wrap(envelope), List.copyOf(subjects), false);
+        } catch (SubjectErasedException e) {
+            if (ownSubject.isPresent() && ownSubject.get().equals(e.subjectId())) {
+                throw e;
+            }
+            return new Sealed(null, List.of(), true);
+        }
     }
 
     private boolean hasPersonalColumns(String table) {
         return catalog.table(table).isPresent() && !catalog.personalColumns(table).isEmpty();
+    }
+
+    private boolean isScanned(String table, String column) {
+        return catalog.column(table, column).map(ColumnSpec::scan).orElse(false);
     }
 
     private boolean isPersonal(String table, String column) {

@@ -1,15 +1,26 @@
 package dev.lethe.jobs.audit;
 
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.MatchType;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import dev.lethe.catalog.IdentifierKind;
 import dev.lethe.jobs.config.Secrets;
+import dev.lethe.keys.SubjectIds;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -20,10 +31,29 @@ import java.util.regex.Pattern;
  * <p>Why a query and not keyed Flink state: the ticket a thread belongs to arrives on another topic
  * than the thread, in either order, so state would have to hold threads back until their ticket was
  * seen; the database already knows. The query reads ids only, never personal values.
+ *
+ * <p>Identifiers mentioned in free text are looked up in {@code contacts} (soft-deleted rows too:
+ * their subjects still have keys until they are erased): email by {@code lower(email)}, handle by
+ * {@code lower(ltrim(twitter_handle, '@'))}, phone by candidate rows whose {@code phone} or {@code
+ * mobile} ends in the same {@value #PHONE_TAIL_DIGITS} digits, then libphonenumber's {@link
+ * PhoneNumberUtil#isNumberMatch} (exact, or the same national number where one is written without
+ * country code). These queries compare personal values inside the database and return ids only;
+ * neither the value nor the query's parameters appear in an exception. Results (empty ones too) are
+ * cached for {@link #MENTION_CACHE_TTL}, so a contact created after a miss is found at the latest
+ * that much later, and a changed phone number stops matching that much later. The queries scan
+ * {@code contacts}; an expression index ({@code lower(email)}) helps a large helpdesk.
  */
 public final class JdbcSubjectLookup implements SubjectLookup {
 
     static final int CACHE_SIZE = 10_000;
+
+    /** How long a mentioned identifier's contacts (or their absence) are remembered. */
+    static final Duration MENTION_CACHE_TTL = Duration.ofMinutes(1);
+
+    /** How many trailing digits select the candidate rows of a phone number. */
+    static final int PHONE_TAIL_DIGITS = 6;
+
+    private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
 
     private final Connection connection;
@@ -31,6 +61,16 @@ public final class JdbcSubjectLookup implements SubjectLookup {
             new LinkedHashMap<>(256, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, Optional<String>> eldest) {
+                    return size() > CACHE_SIZE;
+                }
+            };
+
+    private record Mentioned(SortedSet<String> contacts, long expiresAtNanos) {}
+
+    private final Map<String, Mentioned> mentions =
+            new LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Mentioned> eldest) {
                     return size() > CACHE_SIZE;
                 }
             };
@@ -83,6 +123,110 @@ public final class JdbcSubjectLookup implements SubjectLookup {
             throw new IllegalStateException(
                     "reading " + table + "." + column + " by " + keyColumn + " failed", e);
         }
+    }
+
+    @Override
+    public SortedSet<String> contactsIdentifiedBy(IdentifierKind kind, String normalizedValue) {
+        if (normalizedValue == null || normalizedValue.isBlank()) {
+            return Collections.emptySortedSet();
+        }
+        String cacheKey = kind.catalogName() + '\u0000' + normalizedValue;
+        long now = System.nanoTime();
+        Mentioned cached = mentions.get(cacheKey);
+        if (cached != null && now - cached.expiresAtNanos() < 0) {
+            return cached.contacts();
+        }
+        SortedSet<String> contacts;
+        try {
+            switch (kind) {
+                case EMAIL:
+                    contacts =
+                            contactIds(
+                                    "SELECT id::text FROM contacts WHERE lower(email) = ?",
+                                    normalizedValue.toLowerCase(Locale.ROOT));
+                    break;
+                case HANDLE:
+                    contacts =
+                            contactIds(
+                                    "SELECT id::text FROM contacts"
+                                            + " WHERE lower(ltrim(twitter_handle, '@')) = ?",
+                                    stripAt(normalizedValue).toLowerCase(Locale.ROOT));
+                    break;
+                case PHONE:
+                    contacts = contactsByPhone(normalizedValue);
+                    break;
+                default:
+                    contacts = Collections.emptySortedSet();
+            }
+        } catch (SQLException e) {
+            // the value is never part of the message
+            throw new IllegalStateException(
+                    "looking up the contacts of a mentioned " + kind.catalogName() + " failed", e);
+        }
+        SortedSet<String> result = Collections.unmodifiableSortedSet(contacts);
+        mentions.put(cacheKey, new Mentioned(result, now + MENTION_CACHE_TTL.toNanos()));
+        return result;
+    }
+
+    private SortedSet<String> contactIds(String sql, String parameter) throws SQLException {
+        SortedSet<String> ids = new TreeSet<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, parameter);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(SubjectIds.of(SubjectIds.CONTACT, rs.getString(1)));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private SortedSet<String> contactsByPhone(String e164) throws SQLException {
+        PhoneNumber number;
+        try {
+            number = PHONES.parse(e164, "ZZ");
+        } catch (NumberParseException e) {
+            return Collections.emptySortedSet();
+        }
+        String national = PHONES.getNationalSignificantNumber(number);
+        String tail = national.substring(Math.max(0, national.length() - PHONE_TAIL_DIGITS));
+        String sql =
+                "SELECT id::text, phone, mobile FROM contacts"
+                        + " WHERE right(regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g'), ?) = ?"
+                        + " OR right(regexp_replace(coalesce(mobile, ''), '[^0-9]', '', 'g'), ?) = ?";
+        SortedSet<String> ids = new TreeSet<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setInt(1, tail.length());
+            ps.setString(2, tail);
+            ps.setInt(3, tail.length());
+            ps.setString(4, tail);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (sameNumber(number, rs.getString(2))
+                            || sameNumber(number, rs.getString(3))) {
+                        ids.add(SubjectIds.of(SubjectIds.CONTACT, rs.getString(1)));
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Whether {@code written} (as stored in the helpdesk, any format) is {@code number}: the same
+     * number with the same country code, or the same national number where {@code written} has no
+     * country code (it is then read in {@code number}'s country).
+     */
+    static boolean sameNumber(PhoneNumber number, String written) {
+        if (written == null || written.isBlank()) {
+            return false;
+        }
+        MatchType match = PHONES.isNumberMatch(number, written);
+        return match == MatchType.EXACT_MATCH || match == MatchType.NSN_MATCH;
+    }
+
+    private static String stripAt(String handle) {
+        return handle.startsWith("@") ? handle.substring(1) : handle;
     }
 
     private static String identifier(String name) {

@@ -1,8 +1,11 @@
 package dev.lethe.jobs.audit;
 
+import static dev.lethe.jobs.audit.AuditTestData.accountInserted;
 import static dev.lethe.jobs.audit.AuditTestData.contactInserted;
 import static dev.lethe.jobs.audit.AuditTestData.contactPhoneChanged;
 import static dev.lethe.jobs.audit.AuditTestData.threadInserted;
+import static dev.lethe.jobs.audit.AuditTestData.ticketDescriptionChanged;
+import static dev.lethe.jobs.audit.AuditTestData.ticketInserted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lethe.catalog.PersonalDataCatalog;
@@ -13,7 +16,7 @@ import dev.lethe.events.AuditFieldChange;
 import dev.lethe.keys.InMemorySubjectKeyStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AuditDraftsTest {
@@ -23,15 +26,19 @@ class AuditDraftsTest {
     private final InMemorySubjectKeyStore keys = new InMemorySubjectKeyStore();
     private final SubjectCipher cipher = new SubjectCipher(keys);
 
-    /** Ticket 3 belongs to contact 5; nothing else exists. */
-    private final SubjectLookup helpdesk =
-            (table, keyColumn, keyValue, column) ->
-                    table.equals("tickets")
-                                    && keyColumn.equals("id")
-                                    && keyValue.equals("3")
-                                    && column.equals("contact_id")
-                            ? Optional.of("5")
-                            : Optional.empty();
+    private static final String BOB_EMAIL = "Bob.Berger@example.com";
+    private static final String BOB_PHONE = "030 23125099";
+
+    /**
+     * Ticket 3 and 4 belong to contact 5 (Anna); contact 17 (Bob) is another customer, with an
+     * email, a nationally written phone and a handle.
+     */
+    private final FakeHelpdesk helpdesk =
+            new FakeHelpdesk()
+                    .ticket(3, 5)
+                    .ticket(4, 5)
+                    .contact(5, "anna@example.eu", "+49 30 1234567", null)
+                    .contact(17, BOB_EMAIL, BOB_PHONE, "@BobB");
 
     private final AuditDrafts drafts = new AuditDrafts(CATALOG, cipher, helpdesk);
 
@@ -103,6 +110,153 @@ class AuditDraftsTest {
                             assertThat(c.getBefore()).isNull();
                             assertThat(c.getAfter()).isNull();
                         });
+    }
+
+    @Test
+    void aDescriptionNamingAnotherContactsEmailAndPhoneIsEncryptedForBoth() {
+        AuditEntry entry =
+                drafts.draft(
+                        ticketInserted(
+                                3,
+                                5,
+                                "Invoice question",
+                                "Please also copy my colleague bob.berger@example.com, or call"
+                                        + " him on +49 30 23125099."));
+
+        assertThat(entry.getSubjectIds()).containsExactly("contact:17", "contact:5");
+        AuditFieldChange description = column(entry, "description");
+        assertThat(description.getPersonal()).isTrue();
+        assertThat(SubjectCipher.subjectIds(bytes(description.getAfter())))
+                .containsExactly("contact:17", "contact:5");
+        assertThat(decrypt(description.getAfter(), "tickets/3#description"))
+                .contains("bob.berger@example.com");
+        AuditFieldChange subject = column(entry, "subject");
+        assertThat(SubjectCipher.subjectIds(bytes(subject.getAfter())))
+                .containsExactly("contact:5");
+        assertThat(entry.getAttributes()).doesNotContainKey("redacted");
+    }
+
+    @Test
+    void erasingTheNamedContactHidesTheValueThatNamesThemAndNothingElseOfTheOwnContact() {
+        AuditEntry annasContact =
+                drafts.draft(contactInserted(5, "anna@example.eu", "+49 30 1234567"));
+        AuditEntry ticket =
+                drafts.draft(
+                        ticketInserted(
+                                3, 5, "Invoice question", "Bob (" + BOB_PHONE + ") pays it."));
+        assertThat(SubjectCipher.subjectIds(bytes(column(ticket, "description").getAfter())))
+                .containsExactly("contact:17", "contact:5");
+
+        keys.shred("contact:17", "dsar-17", "gdpr-art-17");
+
+        assertThat(
+                        cipher.decrypt(
+                                bytes(column(ticket, "description").getAfter()),
+                                "tickets/3#description"))
+                .isEqualTo(new Decrypted.Erased(List.of("contact:17")));
+        assertThat(decrypt(column(ticket, "subject").getAfter(), "tickets/3#subject"))
+                .isEqualTo("Invoice question");
+        assertThat(decrypt(column(annasContact, "first_name").getAfter(), "contacts/5#first_name"))
+                .isEqualTo("Anna");
+    }
+
+    @Test
+    void erasingTheOwnContactHidesTheSharedValueWhileTheNamedContactsOwnDataStaysReadable() {
+        AuditEntry bobsContact = drafts.draft(contactInserted(17, BOB_EMAIL, BOB_PHONE));
+        AuditEntry ticket =
+                drafts.draft(ticketInserted(3, 5, "Refund", "Refund to " + BOB_EMAIL + " please"));
+
+        keys.shred("contact:5", "dsar-5", "gdpr-art-17");
+
+        assertThat(
+                        cipher.decrypt(
+                                bytes(column(ticket, "description").getAfter()),
+                                "tickets/3#description"))
+                .isEqualTo(new Decrypted.Erased(List.of("contact:5")));
+        assertThat(cipher.decrypt(bytes(column(ticket, "subject").getAfter()), "tickets/3#subject"))
+                .isInstanceOf(Decrypted.Erased.class);
+        assertThat(decrypt(column(bobsContact, "email").getAfter(), "contacts/17#email"))
+                .isEqualTo(BOB_EMAIL);
+        assertThat(decrypt(column(bobsContact, "phone").getAfter(), "contacts/17#phone"))
+                .isEqualTo(BOB_PHONE);
+    }
+
+    @Test
+    void aValueNamingAnAlreadyErasedContactIsLeftOutAndTheRestOfTheRowStays() {
+        keys.shred("contact:17", "dsar-17", "gdpr-art-17");
+
+        AuditEntry entry = drafts.draft(ticketInserted(3, 5, "Question", "Ask @bobb about it"));
+
+        AuditFieldChange description = column(entry, "description");
+        assertThat(description.getPersonal()).isTrue();
+        assertThat(description.getAfter()).isNull();
+        assertThat(entry.getAttributes())
+                .containsEntry("redacted", "mentioned-subject-erased")
+                .containsEntry("redactedColumns", "description");
+        assertThat(decrypt(column(entry, "subject").getAfter(), "tickets/3#subject"))
+                .isEqualTo("Question");
+        assertThat(entry.getSubjectIds()).containsExactly("contact:5");
+        assertThat(entry.toString()).doesNotContain("bobb");
+    }
+
+    @Test
+    void beforeAndAfterAreEachEncryptedForThePeopleTheyName() {
+        AuditEntry entry =
+                drafts.draft(
+                        ticketDescriptionChanged(
+                                4,
+                                5,
+                                "Delivery",
+                                "Deliver to my neighbour, @BobB",
+                                "Deliver to my own address"));
+
+        AuditFieldChange description = column(entry, "description");
+        assertThat(SubjectCipher.subjectIds(bytes(description.getBefore())))
+                .containsExactly("contact:17", "contact:5");
+        assertThat(SubjectCipher.subjectIds(bytes(description.getAfter())))
+                .containsExactly("contact:5");
+        assertThat(entry.getSubjectIds()).containsExactly("contact:17", "contact:5");
+    }
+
+    @Test
+    void aTicketNamingItsOwnContactOrStrangersIsEncryptedForTheOwnContactOnly() {
+        AuditEntry entry =
+                drafts.draft(
+                        ticketInserted(
+                                3,
+                                5,
+                                "Hello",
+                                "I am anna@example.eu; my old address unknown@example.org"));
+
+        assertThat(entry.getSubjectIds()).containsExactly("contact:5");
+        assertThat(SubjectCipher.subjectIds(bytes(column(entry, "description").getAfter())))
+                .containsExactly("contact:5");
+    }
+
+    @Test
+    void aThreadNamingAnotherContactIsEncryptedForThemToo() {
+        AuditEntry entry = drafts.draft(threadInserted(9, 3, "Forwarding to " + BOB_EMAIL));
+
+        assertThat(SubjectCipher.subjectIds(bytes(column(entry, "content").getAfter())))
+                .containsExactly("contact:17", "contact:5");
+        // a declared address column is not free text: the thread's own contact only
+        assertThat(SubjectCipher.subjectIds(bytes(column(entry, "from_address").getAfter())))
+                .containsExactly("contact:5");
+    }
+
+    @Test
+    void aNonPersonalFreeTextColumnStaysPlainUnlessItNamesSomeone() {
+        AuditEntry plain = drafts.draft(accountInserted(1, "Berger Logistics GmbH"));
+        AuditEntry naming = drafts.draft(accountInserted(2, "Sole trader " + BOB_EMAIL));
+
+        assertThat(column(plain, "name").getPersonal()).isFalse();
+        assertThat(column(plain, "name").getAfter()).isEqualTo("Berger Logistics GmbH");
+        assertThat(plain.getSubjectIds()).isEmpty();
+        AuditFieldChange name = column(naming, "name");
+        assertThat(name.getPersonal()).isTrue();
+        assertThat(SubjectCipher.subjectIds(bytes(name.getAfter()))).containsExactly("contact:17");
+        assertThat(decrypt(name.getAfter(), "accounts/2#name")).endsWith(BOB_EMAIL);
+        assertThat(naming.getSubjectIds()).containsExactly("contact:17");
     }
 
     private String decrypt(Object envelope, String aad) {

@@ -74,6 +74,55 @@ final class AuditTestData {
         return change("threads", id, Operation.INSERT, null, after);
     }
 
+    static ChangeEvent ticketInserted(long id, long contactId, String subject, String description) {
+        return change(
+                "tickets",
+                id,
+                Operation.INSERT,
+                null,
+                ticketRow(id, contactId, subject, description));
+    }
+
+    static ChangeEvent ticketDescriptionChanged(
+            long id, long contactId, String subject, String oldDescription, String newDescription) {
+        return change(
+                "tickets",
+                id,
+                Operation.UPDATE,
+                ticketRow(id, contactId, subject, oldDescription),
+                ticketRow(id, contactId, subject, newDescription));
+    }
+
+    static Map<String, String> ticketRow(
+            long id, long contactId, String subject, String description) {
+        Map<String, String> row = new LinkedHashMap<>();
+        row.put("id", Long.toString(id));
+        row.put("contact_id", Long.toString(contactId));
+        row.put("agent_id", null);
+        row.put("subject", subject);
+        row.put("description", description);
+        row.put("status", "open");
+        row.put("channel", "email");
+        row.put("custom_fields", "{}");
+        row.put("created_at", "1740823200000");
+        row.put("updated_at", "1740823200000");
+        row.put("closed_at", null);
+        row.put("deleted_at", null);
+        return row;
+    }
+
+    static ChangeEvent accountInserted(long id, String name) {
+        Map<String, String> row = new LinkedHashMap<>();
+        row.put("id", Long.toString(id));
+        row.put("name", name);
+        row.put("domain", "example.com");
+        row.put("region", "EU");
+        row.put("created_at", "1740823200000");
+        row.put("updated_at", "1740823200000");
+        row.put("deleted_at", null);
+        return change("accounts", id, Operation.INSERT, null, row);
+    }
+
     static Map<String, String> contactRow(long id, String email, String phone) {
         Map<String, String> row = new LinkedHashMap<>();
         row.put("id", Long.toString(id));
