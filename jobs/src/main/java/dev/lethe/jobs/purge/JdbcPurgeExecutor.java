@@ -370,7 +370,7 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
         }
     }
 
-    private void writeReceipt(
+    void writeReceipt(
             Connection c,
             String receiptId,
             PurgeCommand command,

@@ -1,14 +1,20 @@
 package dev.lethe.jobs.retention;
 
 import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.discovery.LocationDocument;
 import dev.lethe.events.ChangeEvent;
+import dev.lethe.jobs.audit.AuditJob;
+import dev.lethe.jobs.audit.AuditResources;
 import dev.lethe.jobs.audit.NormalizeRawRecords;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
+import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.kafka.CommitTimeWatermarks;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.jobs.kafka.RawRecord;
 import dev.lethe.jobs.kafka.RawRecordDeserializer;
+import dev.lethe.jobs.purge.ElasticsearchErasureIndex;
+import dev.lethe.jobs.purge.ErasureProcessor;
 import dev.lethe.jobs.purge.JdbcPurgeExecutor;
 import dev.lethe.jobs.purge.PurgeExecutor;
 import dev.lethe.jobs.purge.PurgeOutcome;
@@ -18,6 +24,7 @@ import dev.lethe.normalize.EntityId;
 import dev.lethe.retention.RetentionPolicy;
 import java.sql.Connection;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -91,6 +98,10 @@ public final class RetentionJob {
                         "relay-ticks")
                 .uid("retention-relay-ticks")
                 .setParallelism(1)
+                .map(new ProcessErasures(erasures(settings, retention)))
+                .name("process-erasures")
+                .uid("retention-process-erasures")
+                .setParallelism(1)
                 .map(new PublishReceipts(relay))
                 .name("publish-receipts")
                 .uid("retention-publish-receipts")
@@ -149,6 +160,39 @@ public final class RetentionJob {
                     catalog,
                     RetentionPolicy.loadOrDefault(retention.policyPath(), catalog),
                     Clock.systemUTC());
+        };
+    }
+
+    /**
+     * The erasure processor, opened on the TaskManager: the audit job's key store (same master key:
+     * env {@code LETHE_MASTER_KEY} else {@code ${lethe.data}/secrets/master.key}) and the locations
+     * index (deleted documents expunged at most once a minute).
+     */
+    static ProcessErasures.ProcessorFactory erasures(
+            JobSettings settings, RetentionSettings retention) {
+        AuditResources.KeyStoreFactory keys = AuditJob.resources(settings).keyStore();
+        return () -> {
+            PersonalDataCatalog catalog =
+                    settings.catalogFile()
+                            .map(f -> PersonalDataCatalog.load(java.nio.file.Path.of(f)))
+                            .orElseGet(PersonalDataCatalog::loadDefault);
+            ElasticsearchErasureIndex index =
+                    new ElasticsearchErasureIndex(
+                            new ElasticsearchConnection(
+                                            settings.elasticsearchUrl(),
+                                            settings.elasticsearchUser())
+                                    .open(),
+                            LocationDocument.INDEX,
+                            Duration.ofMinutes(1),
+                            Clock.systemUTC());
+            return new ErasureProcessor(
+                    dataSource(settings),
+                    catalog,
+                    RetentionPolicy.loadOrDefault(retention.policyPath(), catalog),
+                    keys.open(),
+                    index,
+                    Clock.systemUTC(),
+                    retention.retryInterval());
         };
     }
 

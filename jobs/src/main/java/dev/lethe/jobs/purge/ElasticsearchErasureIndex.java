@@ -1,0 +1,156 @@
+package dev.lethe.jobs.purge;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lethe.discovery.LocationDocument;
+import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The erasure processor's view of the locations index. Searches return at most {@value #MAX_HITS}
+ * documents per query (one person's data; more is reported as a failure rather than silently cut).
+ */
+public final class ElasticsearchErasureIndex implements ErasureIndex {
+
+    static final int MAX_HITS = 10_000;
+    private static final Set<String> IDENTIFIER_KINDS = Set.of("email", "phone", "handle");
+
+    private final ElasticsearchConnection.Clients clients;
+    private final ElasticsearchClient es;
+    private final String index;
+    private final Duration expungeInterval;
+    private final Clock clock;
+    private Instant lastExpunge = Instant.MIN;
+    private boolean deletedSinceExpunge;
+
+    public ElasticsearchErasureIndex(
+            ElasticsearchConnection.Clients clients,
+            String index,
+            Duration expungeInterval,
+            Clock clock) {
+        this.clients = clients;
+        this.es = clients.client();
+        this.index = index;
+        this.expungeInterval = expungeInterval;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<LocationDocument> locationsOf(String subjectId) throws IOException {
+        Map<String, LocationDocument> found = new LinkedHashMap<>();
+        List<LocationDocument> attributed = search(term("subjectIds", subjectId));
+        attributed.forEach(d -> found.put(d.id(), d));
+        String own = ErasureProcessor.ownRecord(subjectId);
+        Map<String, Set<String>> identifiers = new LinkedHashMap<>();
+        for (LocationDocument d : attributed) {
+            if (d.recordId().equals(own)
+                    && d.value() != null
+                    && IDENTIFIER_KINDS.contains(d.kind())) {
+                identifiers.computeIfAbsent(d.kind(), k -> new TreeSet<>()).add(d.value());
+            }
+        }
+        for (Map.Entry<String, Set<String>> e : identifiers.entrySet()) {
+            for (LocationDocument d :
+                    search(and(term("kind", e.getKey()), terms("value", e.getValue())))) {
+                if (d.subjectIds().isEmpty() || d.subjectIds().contains(subjectId)) {
+                    found.putIfAbsent(d.id(), d);
+                }
+            }
+        }
+        return new ArrayList<>(found.values());
+    }
+
+    @Override
+    public void forget(String subjectId, Collection<String> recordIds) throws IOException {
+        List<Query> which = new ArrayList<>();
+        which.add(term("subjectIds", subjectId));
+        if (!recordIds.isEmpty()) {
+            which.add(terms("recordId", recordIds));
+        }
+        try {
+            es.deleteByQuery(
+                    d ->
+                            d.index(index)
+                                    .conflicts(
+                                            co.elastic.clients.elasticsearch._types.Conflicts
+                                                    .Proceed)
+                                    .refresh(true)
+                                    .query(
+                                            q ->
+                                                    q.bool(
+                                                            b ->
+                                                                    b.should(which)
+                                                                            .minimumShouldMatch(
+                                                                                    "1"))));
+            deletedSinceExpunge = true;
+        } catch (ElasticsearchException e) {
+            if (!"index_not_found_exception".equals(e.error().type())) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void expungeDeleted() throws IOException {
+        Instant now = clock.instant();
+        if (!deletedSinceExpunge
+                || (lastExpunge != Instant.MIN
+                        && now.isBefore(lastExpunge.plus(expungeInterval)))) {
+            return;
+        }
+        es.indices().forcemerge(f -> f.index(index).onlyExpungeDeletes(true));
+        lastExpunge = now;
+        deletedSinceExpunge = false;
+    }
+
+    private List<LocationDocument> search(Query query) throws IOException {
+        try {
+            var r = es.search(s -> s.index(index).size(MAX_HITS).query(query), JsonNode.class);
+            List<LocationDocument> found = new ArrayList<>();
+            for (Hit<JsonNode> h : r.hits().hits()) {
+                found.add(LocationDocument.fromJson(h.id(), h.source()));
+            }
+            if (found.size() >= MAX_HITS) {
+                throw new IOException("more than " + MAX_HITS + " locations for one query");
+            }
+            return found;
+        } catch (ElasticsearchException e) {
+            if ("index_not_found_exception".equals(e.error().type())) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    private static Query term(String field, String value) {
+        return Query.of(q -> q.term(t -> t.field(field).value(value)));
+    }
+
+    private static Query terms(String field, Collection<String> values) {
+        List<FieldValue> v = values.stream().map(FieldValue::of).toList();
+        return Query.of(q -> q.terms(t -> t.field(field).terms(tv -> tv.value(v))));
+    }
+
+    private static Query and(Query... queries) {
+        return Query.of(q -> q.bool(b -> b.filter(List.of(queries))));
+    }
+
+    @Override
+    public void close() throws IOException {
+        clients.close();
+    }
+}

@@ -1,0 +1,433 @@
+package dev.lethe.jobs.purge;
+
+import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.catalog.Reference;
+import dev.lethe.catalog.SubjectPath;
+import dev.lethe.connectors.Actor;
+import dev.lethe.discovery.LocationDocument;
+import dev.lethe.keys.SubjectIds;
+import dev.lethe.keys.SubjectKeyStore;
+import dev.lethe.normalize.EntityId;
+import dev.lethe.retention.PurgeAction;
+import dev.lethe.retention.PurgeGuard.Verdict;
+import dev.lethe.retention.RetentionPolicy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out the erasure requests (Art. 17) of {@code lethe.erasure_requests}, as soon as they are
+ * found: the retention job calls {@link #processPending()} on its ticks, so requests are acted on
+ * without anyone running anything; {@code ./lethe subject erase} and other systems only insert
+ * rows.
+ *
+ * <p>For one request of subject {@code contact:42}:
+ *
+ * <ol>
+ *   <li>An open ticket of the person (status neither solved nor closed) blocks the request: the
+ *       helpdesk is still processing it (Art. 17(3) does not lift that on its own; close or solve
+ *       the ticket, or withdraw the request).
+ *   <li>Their own row ({@code contacts/42}) is erased by the purge executor (guarded, legal holds
+ *       checked on every row, dependents deleted first, receipt in the purge log).
+ *   <li>Every other record the discovery index attributes to them (or that holds one of their own
+ *       identifiers) is handled by its own subject path: a record whose subject is the person is
+ *       erased; a record of someone else that mentions the person (their name or email in another
+ *       customer's comment) keeps existing, and the person's values found there are replaced by
+ *       {@value #REDACTED} in that column (receipt action {@code anonymize}, attribute {@code
+ *       redactedColumns}).
+ *   <li>Once nothing is left, their data key is shredded ({@link SubjectKeyStore#shred}): the audit
+ *       log's encrypted values of the person become unreadable; the key store never creates a key
+ *       again for an erased subject. The index forgets the records and expunges deleted documents
+ *       (rate limited by the index).
+ * </ol>
+ *
+ * A request blocked (legal hold, open ticket) or failing is retried every {@code retryInterval} and
+ * reported with its reason; past its {@code due_at} (requested + the policy's erasure deadline) it
+ * is overdue. Replays are no-ops: erasure commands are deterministic per request and record.
+ */
+public final class ErasureProcessor implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErasureProcessor.class);
+
+    /** What replaces a person's value in someone else's text. */
+    public static final String REDACTED = "[erased]";
+
+    public static final String PENDING = "pending";
+    public static final String BLOCKED = "blocked";
+    public static final String FAILING = "failing";
+    public static final String DONE = "done";
+
+    private static final Set<String> CLOSED_TICKET = Set.of("solved", "closed");
+
+    private final DataSource dataSource;
+    private final JdbcPurgeExecutor executor;
+    private final PersonalDataCatalog catalog;
+    private final SubjectKeyStore keys;
+    private final ErasureIndex index;
+    private final Clock clock;
+    private final Duration retryInterval;
+
+    public ErasureProcessor(
+            DataSource dataSource,
+            PersonalDataCatalog catalog,
+            RetentionPolicy policy,
+            SubjectKeyStore keys,
+            ErasureIndex index,
+            Clock clock,
+            Duration retryInterval) {
+        this.dataSource = dataSource;
+        this.catalog = catalog;
+        this.executor = new JdbcPurgeExecutor(dataSource, catalog, policy, clock);
+        this.keys = keys;
+        this.index = index;
+        this.clock = clock;
+        this.retryInterval = retryInterval;
+    }
+
+    /** How one request ended this round. */
+    public record Progress(String requestId, String status, String reason, int found, int purged) {}
+
+    /**
+     * Records a request (what {@code ./lethe subject erase} does); idempotent on the request id.
+     */
+    public static void request(
+            Connection c,
+            String requestId,
+            String subjectId,
+            String reason,
+            RetentionPolicy policy,
+            Instant now)
+            throws SQLException {
+        SubjectIds.requireValid(subjectId);
+        try (PreparedStatement s =
+                c.prepareStatement(
+                        "INSERT INTO lethe.erasure_requests (request_id, subject_id, reason,"
+                                + " requested_at, due_at) VALUES (?,?,?,?,?)"
+                                + " ON CONFLICT (request_id) DO NOTHING")) {
+            s.setString(1, requestId);
+            s.setString(2, subjectId);
+            s.setString(3, reason);
+            s.setTimestamp(4, Timestamp.from(now));
+            s.setTimestamp(5, Timestamp.from(policy.erasureDeadline().after(now)));
+            s.executeUpdate();
+        }
+    }
+
+    /** Processes every request that is pending, or blocked/failing and due for a retry. */
+    public List<Progress> processPending() throws Exception {
+        List<String[]> requests = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s =
+                        c.prepareStatement(
+                                "SELECT request_id, subject_id, reason FROM lethe.erasure_requests"
+                                        + " WHERE status = 'pending' OR (status <> 'done' AND"
+                                        + " updated_at <= ?) ORDER BY requested_at, request_id")) {
+            s.setTimestamp(1, Timestamp.from(clock.instant().minus(retryInterval)));
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    requests.add(new String[] {r.getString(1), r.getString(2), r.getString(3)});
+                }
+            }
+        }
+        List<Progress> progress = new ArrayList<>();
+        for (String[] r : requests) {
+            Progress p = process(r[0], r[1], r[2]);
+            progress.add(p);
+            record(p);
+        }
+        return progress;
+    }
+
+    /** One request, start to end (each step idempotent). */
+    Progress process(String requestId, String subjectId, String reason) {
+        try {
+            if (!SubjectIds.isValid(subjectId)) {
+                return new Progress(requestId, FAILING, "INVALID_SUBJECT", 0, 0);
+            }
+            Plan plan = plan(subjectId);
+            if (plan.openTicket() != null) {
+                return new Progress(
+                        requestId,
+                        BLOCKED,
+                        "OPEN_TICKET: " + plan.openTicket() + " is still open",
+                        plan.size(),
+                        0);
+            }
+            int purged = 0;
+            Set<String> forgotten = new TreeSet<>();
+            List<String> erase = new ArrayList<>(plan.erase());
+            for (String record : erase) {
+                PurgeOutcome o = executor.execute(command(requestId, record, PurgeAction.DELETE));
+                if (o.done() || o.verdict() == Verdict.GONE) {
+                    purged++;
+                    forgotten.add(record);
+                } else {
+                    return new Progress(
+                            requestId,
+                            o.retryLater() && o.verdict() == Verdict.LEGAL_HOLD ? BLOCKED : FAILING,
+                            record + ": " + o.reason(),
+                            plan.size(),
+                            purged);
+                }
+            }
+            for (Map.Entry<String, Map<String, Set<String>>> m : plan.redact().entrySet()) {
+                redact(requestId, subjectId, m.getKey(), m.getValue());
+                purged++;
+            }
+            keys.shred(subjectId, requestId, reason);
+            index.forget(subjectId, forgotten);
+            index.expungeDeleted();
+            return new Progress(requestId, DONE, "erased", plan.size(), purged);
+        } catch (Exception e) {
+            String why = "FAILED: " + e.getClass().getSimpleName();
+            LOG.warn("erasure request {} failed: {}", requestId, why);
+            return new Progress(requestId, FAILING, why, 0, 0);
+        }
+    }
+
+    /**
+     * What an erasure of {@code subjectId} would do now: the records to erase (their own row
+     * first), what would be deleted with them, the mentions to redact, and a blocking open ticket.
+     */
+    public record Plan(
+            List<String> erase,
+            List<String> dependents,
+            Map<String, Map<String, Set<String>>> redact,
+            String openTicket) {
+        public int size() {
+            return erase.size() + dependents.size() + redact.size();
+        }
+    }
+
+    /** The plan (read only; {@code subject erase --dry-run} prints it). */
+    public Plan plan(String subjectId) throws Exception {
+        String own = ownRecord(subjectId);
+        Set<String> erase = new LinkedHashSet<>();
+        Set<String> dependents = new LinkedHashSet<>();
+        Map<String, Map<String, Set<String>>> redact = new TreeMap<>();
+        String openTicket = null;
+        List<LocationDocument> locations = index.locationsOf(subjectId);
+        try (Connection c = dataSource.getConnection()) {
+            c.setReadOnly(true);
+            if (read(c, own) != null) {
+                erase.add(own);
+                dependentsOf(c, table(own), id(own), dependents);
+            }
+            for (LocationDocument d : locations) {
+                String record = d.recordId();
+                if (erase.contains(record) || dependents.contains(record)) {
+                    continue;
+                }
+                Map<String, String> row = read(c, record);
+                if (row == null) {
+                    continue;
+                }
+                if (executor.subjectsOf(c, table(record), row).contains(subjectId)) {
+                    erase.add(record);
+                    dependentsOf(c, table(record), id(record), dependents);
+                } else if (d.value() != null && d.spanStart() != null && isText(d)) {
+                    redact.computeIfAbsent(record, k -> new TreeMap<>())
+                            .computeIfAbsent(d.column(), k -> new TreeSet<>())
+                            .add(d.value());
+                }
+            }
+            dependents.removeAll(erase);
+            for (String record : erase) {
+                if (record.startsWith("tickets/")) {
+                    Map<String, String> row = read(c, record);
+                    if (row != null && !CLOSED_TICKET.contains(row.get("status"))) {
+                        openTicket = record;
+                    }
+                }
+            }
+            for (String record : dependents) {
+                if (openTicket == null && record.startsWith("tickets/")) {
+                    Map<String, String> row = read(c, record);
+                    if (row != null
+                            && row.get("deleted_at") == null
+                            && !CLOSED_TICKET.contains(row.get("status"))) {
+                        openTicket = record;
+                    }
+                }
+            }
+        }
+        return new Plan(List.copyOf(erase), List.copyOf(dependents), redact, openTicket);
+    }
+
+    private boolean isText(LocationDocument d) {
+        return catalog.freeTextColumns(d.table()).stream()
+                .anyMatch(col -> col.ref().column().equals(d.column()));
+    }
+
+    private void redact(
+            String requestId, String subjectId, String record, Map<String, Set<String>> columns)
+            throws SQLException {
+        PurgeCommand command = command(requestId, record, PurgeAction.ANONYMIZE);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Actor.lethePurge(requestId, "erasure request").emit(c);
+                try (PreparedStatement s =
+                        c.prepareStatement("SELECT set_config('lethe.purge', 'on', true)")) {
+                    s.execute();
+                }
+                for (Map.Entry<String, Set<String>> col : columns.entrySet()) {
+                    for (String value : col.getValue()) {
+                        String q = JdbcPurgeExecutor.quote(col.getKey());
+                        try (PreparedStatement s =
+                                c.prepareStatement(
+                                        "UPDATE "
+                                                + JdbcPurgeExecutor.quote(table(record))
+                                                + " SET "
+                                                + q
+                                                + " = replace("
+                                                + q
+                                                + ", ?, ?) WHERE id = ?")) {
+                            s.setString(1, value);
+                            s.setString(2, REDACTED);
+                            s.setLong(3, id(record));
+                            s.executeUpdate();
+                        }
+                    }
+                }
+                Map<String, String> row = JdbcPurgeExecutor.lockRow(c, table(record), id(record));
+                List<String> subjects =
+                        row == null ? List.of() : executor.subjectsOf(c, table(record), row);
+                executor.writeReceipt(
+                        c,
+                        PurgeOutcome.receiptId(
+                                command.commandId(), PurgeOutcome.DONE, Verdict.ELIGIBLE),
+                        command,
+                        subjects,
+                        PurgeOutcome.DONE,
+                        "erasure request (Art. 17): mentions of " + subjectId + " redacted",
+                        Map.of("redactedColumns", String.join(",", columns.keySet())));
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private void record(Progress p) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s =
+                        c.prepareStatement(
+                                "UPDATE lethe.erasure_requests SET status = ?, status_reason = ?,"
+                                        + " records_found = ?, records_purged = ?, updated_at = ?,"
+                                        + " completed_at = CASE WHEN ? THEN ? END"
+                                        + " WHERE request_id = ?")) {
+            Timestamp now = Timestamp.from(clock.instant());
+            s.setString(1, p.status());
+            s.setString(2, p.reason());
+            s.setInt(3, p.found());
+            s.setInt(4, p.purged());
+            s.setTimestamp(5, now);
+            s.setBoolean(6, DONE.equals(p.status()));
+            s.setTimestamp(7, now);
+            s.setString(8, p.requestId());
+            s.executeUpdate();
+        }
+        if (!DONE.equals(p.status())) {
+            LOG.info("erasure request {}: {} ({})", p.requestId(), p.status(), p.reason());
+        }
+    }
+
+    /** Rows deleted together with {@code table/id} (read only; same walk as the executor). */
+    private void dependentsOf(Connection c, String table, long id, Set<String> out)
+            throws SQLException {
+        for (Reference ref : catalog.referencing(table)) {
+            String child = ref.from().table();
+            SubjectPath childPath = catalog.subjectPath(child);
+            boolean owned =
+                    childPath.kind() == SubjectPath.Kind.VIA
+                            && childPath.hops().get(0).from().equals(ref.from());
+            if (!owned) {
+                continue;
+            }
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement s =
+                    c.prepareStatement(
+                            "SELECT id FROM "
+                                    + JdbcPurgeExecutor.quote(child)
+                                    + " WHERE "
+                                    + JdbcPurgeExecutor.quote(ref.from().column())
+                                    + " = ? ORDER BY id")) {
+                s.setLong(1, id);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        ids.add(r.getLong(1));
+                    }
+                }
+            }
+            for (long childId : ids) {
+                out.add(child + "/" + childId);
+                dependentsOf(c, child, childId, out);
+            }
+        }
+    }
+
+    private static Map<String, String> read(Connection c, String record) throws SQLException {
+        String table = table(record);
+        try (PreparedStatement s =
+                c.prepareStatement(
+                        "SELECT * FROM " + JdbcPurgeExecutor.quote(table) + " WHERE id = ?")) {
+            s.setLong(1, id(record));
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return null;
+                }
+                Map<String, String> row = new TreeMap<>();
+                for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
+                    row.put(r.getMetaData().getColumnName(i), r.getString(i));
+                }
+                return row;
+            }
+        }
+    }
+
+    private static PurgeCommand command(String requestId, String record, PurgeAction action) {
+        Map<String, String> key = Map.of("id", Long.toString(id(record)));
+        return PurgeCommand.erasure(
+                requestId, table(record), key, EntityId.of(table(record), key), action);
+    }
+
+    static String table(String record) {
+        return record.substring(0, record.indexOf('/'));
+    }
+
+    static long id(String record) {
+        return Long.parseLong(record.substring(record.indexOf('/') + 1));
+    }
+
+    @Override
+    public void close() throws Exception {
+        index.close();
+    }
+
+    /** The row a subject is: {@code contacts/42} for {@code contact:42}. */
+    public static String ownRecord(String subjectId) {
+        String kind = SubjectIds.kind(subjectId);
+        String table =
+                kind.equals(SubjectIds.CONTACT)
+                        ? "contacts"
+                        : kind.equals(SubjectIds.AGENT) ? "agents" : kind + "s";
+        return table + "/" + SubjectIds.id(subjectId);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.lethe.jobs.retention;
+
+import dev.lethe.jobs.purge.ErasureProcessor;
+import java.io.Serializable;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * On each tick, carries out the pending erasure requests of {@code lethe.erasure_requests}
+ * (parallelism 1); passes the tick on. A failing round is logged by the processor and recorded on
+ * the request, never fails the job.
+ */
+final class ProcessErasures extends RichMapFunction<Long, Long> {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessErasures.class);
+
+    /** Opens the processor where the operator runs (key store, index, database). */
+    interface ProcessorFactory extends Serializable {
+        ErasureProcessor open() throws Exception;
+    }
+
+    private final ProcessorFactory factory;
+    private transient ErasureProcessor processor;
+
+    ProcessErasures(ProcessorFactory factory) {
+        this.factory = factory;
+    }
+
+    @Override
+    public void open(OpenContext context) throws Exception {
+        processor = factory.open();
+    }
+
+    @Override
+    public Long map(Long tick) throws Exception {
+        try {
+            processor.processPending();
+        } catch (Exception e) {
+            // the database may be briefly unreachable: the next tick tries again
+            LOG.warn("erasure round failed: {}", e.getClass().getSimpleName());
+        }
+        return tick;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (processor != null) {
+            processor.close();
+        }
+    }
+}
