@@ -11,10 +11,15 @@ import picocli.CommandLine.Command;
 @Command(
         name = "subject",
         description = {
-            "Where a person's data lives (find), and their data as an Art. 15/20 package (export)."
+            "Where a person's data lives (find), their data as an Art. 15/20 package (export),"
+                    + " and their erasure (Art. 17, erase)."
         },
         mixinStandardHelpOptions = true,
-        subcommands = {SubjectFindCommand.class, SubjectExportCommand.class})
+        subcommands = {
+            SubjectFindCommand.class,
+            SubjectExportCommand.class,
+            SubjectEraseCommand.class
+        })
 final class SubjectCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
