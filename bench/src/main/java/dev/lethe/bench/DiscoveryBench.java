@@ -230,12 +230,12 @@ final class DiscoveryBench implements Callable<Integer> {
                                 + ") g RETURNING id),"
                                 + " th AS (INSERT INTO threads (ticket_id, direction,"
                                 + " from_address, to_address, content) SELECT t.id, d, CASE d"
-                                + " WHEN 'inbound' THEN 'benedikte.exportgaard@example.eu' ELSE"
-                                + " 'support@helpdesk.example' END, CASE d WHEN 'inbound' THEN"
+                                + " WHEN 'in' THEN 'benedikte.exportgaard@example.eu' ELSE"
+                                + " 'support@helpdesk.example' END, CASE d WHEN 'in' THEN"
                                 + " 'support@helpdesk.example' ELSE"
                                 + " 'benedikte.exportgaard@example.eu' END, 'Danke für Ihre"
-                                + " Nachricht, Frau Exportgaard.' FROM t, unnest(ARRAY['inbound',"
-                                + " 'outbound']) d RETURNING 1)"
+                                + " Nachricht, Frau Exportgaard.' FROM t, unnest(ARRAY['in',"
+                                + " 'out']) d RETURNING 1)"
                                 + " INSERT INTO comments (ticket_id, content) SELECT t.id,"
                                 + " 'Kundin hat zurückgerufen.' FROM t");
                 c.commit();
