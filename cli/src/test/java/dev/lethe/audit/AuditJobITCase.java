@@ -4,14 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.connectors.Actor;
+import dev.lethe.crypto.Decrypted;
+import dev.lethe.crypto.SubjectCipher;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
+import dev.lethe.events.AuditFieldChange;
 import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.audit.AuditDocuments;
 import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
+import dev.lethe.keys.EnvMasterKeySource;
+import dev.lethe.keys.FileMasterKeySource;
+import dev.lethe.keys.JdbcSubjectKeyStore;
 import dev.lethe.local.CaptureTopics;
 import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
@@ -40,6 +46,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The audit job on the real stack: changes written to PostgreSQL with their actors appear in the
@@ -131,6 +138,63 @@ class AuditJobITCase {
                                 assertThat(ch.getPersonal()).isTrue();
                                 assertThat(ch.getAfter()).isInstanceOf(ByteBuffer.class);
                             });
+
+            // a ticket naming another contact is encrypted for both of them: erasing that
+            // contact hides the ticket's description, while the rest stays readable
+            String otherEmail = "other." + run + "@example.eu";
+            long other;
+            long ticket;
+            try (Connection c = StackProbe.connectPostgres(s)) {
+                c.setAutoCommit(false);
+                Actor.agent(7, "new contact").emit(c);
+                other =
+                        insertReturningId(
+                                c,
+                                "INSERT INTO contacts (first_name, last_name, email)"
+                                        + " VALUES ('Otto', 'Other', ?) RETURNING id",
+                                otherEmail);
+                c.commit();
+                Actor.customer(contact, "opened a ticket").emit(c);
+                ticket =
+                        insertTicket(
+                                c, contact, "Invoice", "Please copy my colleague " + otherEmail);
+                c.commit();
+            }
+            String ticketEntity = "tickets/" + ticket;
+            AuditEntry opened =
+                    awaitAudit(
+                                    settings,
+                                    e -> e.getEntityId().equals(ticketEntity),
+                                    l -> !l.isEmpty())
+                            .get(0);
+            assertThat(opened.getSubjectIds())
+                    .containsExactlyInAnyOrder("contact:" + other, "contact:" + contact)
+                    .isSorted();
+            try (SubjectKeys keys = SubjectKeys.open(s)) {
+                SubjectCipher cipher = new SubjectCipher(keys.store());
+                Object description = column(opened, "description").getAfter();
+                assertThat(cipher.decrypt(bytes(description), ticketEntity + "#description"))
+                        .isInstanceOf(Decrypted.Plaintext.class);
+
+                keys.store().shred("contact:" + other, "it-" + run, "gdpr-art-17");
+
+                assertThat(cipher.decrypt(bytes(description), ticketEntity + "#description"))
+                        .isEqualTo(new Decrypted.Erased(List.of("contact:" + other)));
+                assertThat(
+                                cipher.decrypt(
+                                        bytes(column(opened, "subject").getAfter()),
+                                        ticketEntity + "#subject"))
+                        .isInstanceOfSatisfying(
+                                Decrypted.Plaintext.class,
+                                p -> assertThat(p.text()).isEqualTo("Invoice"));
+                assertThat(
+                                cipher.decrypt(
+                                        bytes(column(mine.get(0), "email").getAfter()),
+                                        entity + "#email"))
+                        .isInstanceOfSatisfying(
+                                Decrypted.Plaintext.class,
+                                p -> assertThat(p.text()).isEqualTo(email));
+            }
 
             // a poison record straight into a raw topic
             long poisonOffset;
@@ -316,6 +380,59 @@ class AuditJobITCase {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    private static long insertTicket(
+            Connection c, long contactId, String subject, String description) throws Exception {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "INSERT INTO tickets (contact_id, subject, description) VALUES (?, ?, ?)"
+                                + " RETURNING id")) {
+            ps.setLong(1, contactId);
+            ps.setString(2, subject);
+            ps.setString(3, description);
+            ResultSet rs = ps.executeQuery();
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static AuditFieldChange column(AuditEntry entry, String column) {
+        return entry.getChanges().stream()
+                .filter(c -> c.getColumn().equals(column))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static byte[] bytes(Object envelope) {
+        ByteBuffer d = ((ByteBuffer) envelope).duplicate();
+        byte[] out = new byte[d.remaining()];
+        d.get(out);
+        return out;
+    }
+
+    /** The stack's subject key store, opened as the audit job opens it. */
+    private record SubjectKeys(JdbcSubjectKeyStore store) implements AutoCloseable {
+        static SubjectKeys open(StackSettings s) {
+            PGSimpleDataSource ds = new PGSimpleDataSource();
+            ds.setUrl(s.postgresJdbcUrl());
+            ds.setUser(s.postgresUser());
+            ds.setPassword(s.postgresPassword());
+            return new SubjectKeys(
+                    JdbcSubjectKeyStore.builder()
+                            .dataSource(ds)
+                            .masterKeys(
+                                    System.getenv(EnvMasterKeySource.DEFAULT_VARIABLE) != null
+                                            ? EnvMasterKeySource.fromEnvironment()
+                                            : new FileMasterKeySource(
+                                                    s.dataDir()
+                                                            .resolve("secrets")
+                                                            .resolve("master.key")))
+                            .build());
+        }
+
+        @Override
+        public void close() {}
     }
 
     private static void update(Connection c, String sql, long id) throws Exception {

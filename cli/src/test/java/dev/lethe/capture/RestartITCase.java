@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * Changes made while capture is down (Connect killed, Kafka stopped) are captured after the stack
  * is started again from its data directory: none lost, none twice in effect (same source LSN).
  */
-@Order(100)
+@Order(Integer.MAX_VALUE)
 class RestartITCase {
 
     @Test

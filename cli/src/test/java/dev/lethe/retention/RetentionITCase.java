@@ -1,0 +1,379 @@
+package dev.lethe.retention;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.cli.Lethe;
+import dev.lethe.connectors.Actor;
+import dev.lethe.crypto.Decrypted;
+import dev.lethe.crypto.SubjectCipher;
+import dev.lethe.discovery.LocationDocument;
+import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.config.Secrets;
+import dev.lethe.jobs.discovery.DiscoveryJob;
+import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
+import dev.lethe.jobs.purge.JdbcPurgeExecutor;
+import dev.lethe.jobs.purge.PurgeCommand;
+import dev.lethe.jobs.purge.PurgeOutcome;
+import dev.lethe.jobs.retention.RetentionJob;
+import dev.lethe.jobs.retention.RetentionSettings;
+import dev.lethe.keys.FileMasterKeySource;
+import dev.lethe.keys.JdbcSubjectKeyStore;
+import dev.lethe.local.StackProbe;
+import dev.lethe.local.StackSettings;
+import dev.lethe.testing.SharedStack;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Retention and erasure on the real stack, with the retention and discovery jobs and a policy of
+ * seconds: a soft-deleted ticket is purged from the database and the index when its window ends, a
+ * restored one stays; an erasure request recorded by {@code ./lethe subject erase} removes the
+ * person from every table and the index, redacts their email in another customer's comment and
+ * shreds their key (what was encrypted for them reads as erased); a replayed purge does nothing.
+ */
+class RetentionITCase {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @Test
+    void windowsEndErasuresRunAndReplaysDoNothing(@TempDir Path dir) throws Exception {
+        StackSettings s = SharedStack.settings();
+        System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Path policy = dir.resolve("retention-policy.yaml");
+        Files.writeString(
+                policy,
+                String.join(
+                        "\n",
+                        "version: 1",
+                        "erasure:",
+                        "  deadline: P1M",
+                        "rules:",
+                        "  - id: tickets.soft-deleted",
+                        "    table: tickets",
+                        "    since: deleted_at",
+                        "    after: PT4S",
+                        "    action: delete",
+                        ""));
+        JobSettings retention = settings(s, "retention-it-" + run);
+        JobSettings discovery = settings(s, "discovery-it-" + run);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createRemoteEnvironment(
+                        "127.0.0.1", s.flinkUrl().getPort());
+        JobClient discoveryJob = DiscoveryJob.submit(env, discovery);
+        StreamExecutionEnvironment env2 =
+                StreamExecutionEnvironment.createRemoteEnvironment(
+                        "127.0.0.1", s.flinkUrl().getPort());
+        JobClient retentionJob =
+                RetentionJob.submit(
+                        env2,
+                        retention,
+                        RetentionSettings.defaults()
+                                .withPolicyPath(policy.toString())
+                                .withRetryInterval(Duration.ofSeconds(2)));
+        try (Connection c = StackProbe.connectPostgres(s);
+                ElasticsearchConnection.Clients clients =
+                        new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
+                                .open(s.elasticsearchPassword().orElseThrow())) {
+            ElasticsearchClient es = clients.client();
+            c.setAutoCommit(false);
+            Actor.agent(7, "test data").emit(c);
+            String erasedEmail = "erase.me." + run + "@example.eu";
+            long erased = contact(c, "Erika", "Gone", erasedEmail);
+            long other = contact(c, "Otto", "Stays", "otto." + run + "@example.eu");
+            long erasedTicket = ticket(c, erased, "closed");
+            long otherTicket = ticket(c, other, "solved");
+            long mention = comment(c, otherTicket, "please also ask " + erasedEmail + " today");
+            long deletedTicket = ticket(c, other, "solved");
+            long restoredTicket = ticket(c, other, "solved");
+            c.commit();
+
+            // the person's data key exists, as the audit job would have created it
+            JdbcSubjectKeyStore keys = keyStore(s);
+            keys.createSchema();
+            String subject = "contact:" + erased;
+            byte[] envelope =
+                    new SubjectCipher(keys)
+                            .encrypt(
+                                    "secret".getBytes(StandardCharsets.UTF_8),
+                                    List.of(subject),
+                                    "it");
+
+            Actor.agent(7, "delete and restore").emit(c);
+            update(
+                    c,
+                    "UPDATE tickets SET deleted_at = now() WHERE id IN (?, ?)",
+                    deletedTicket,
+                    restoredTicket);
+            c.commit();
+            Actor.agent(7, "restore").emit(c);
+            update(c, "UPDATE tickets SET deleted_at = NULL WHERE id = ?", restoredTicket);
+            c.commit();
+            c.setAutoCommit(true);
+
+            // the discovery index knows both tickets and the person
+            await(() -> indexed(es, "tickets/" + deletedTicket) > 0, "ticket indexed");
+            await(() -> indexed(es, "comments/" + mention) > 0, "mention indexed");
+            await(() -> indexed(es, "contacts/" + erased) > 0, "person indexed");
+
+            // the window ends: the deleted ticket is purged from the database and the index
+            await(() -> !exists(c, "tickets", deletedTicket), "soft-deleted ticket purged");
+            await(() -> indexed(es, "tickets/" + deletedTicket) == 0, "ticket gone from index");
+            Thread.sleep(2_000);
+            assertThat(exists(c, "tickets", restoredTicket)).as("restored ticket").isTrue();
+
+            // dry run: nothing happens, the plan names the person's rows and the mention
+            Cli dry =
+                    cli(
+                            "subject",
+                            "erase",
+                            subject,
+                            "--dry-run",
+                            "--data-dir",
+                            s.dataDir().toString(),
+                            "--policy",
+                            policy.toString());
+            assertThat(dry.code()).as(dry.out()).isZero();
+            assertThat(dry.out())
+                    .contains("delete  contacts/" + erased)
+                    .contains("delete  tickets/" + erasedTicket)
+                    .contains("redact  comments/" + mention + " content");
+            assertThat(exists(c, "contacts", erased)).isTrue();
+
+            // ./lethe subject erase records the request; the retention job carries it out
+            String requestId = "req-" + run;
+            Cli erase =
+                    cli(
+                            "subject",
+                            "erase",
+                            subject,
+                            "--reason",
+                            "Art. 17 request",
+                            "--request-id",
+                            requestId,
+                            "--wait",
+                            "60s",
+                            "--data-dir",
+                            s.dataDir().toString(),
+                            "--policy",
+                            policy.toString());
+            assertThat(erase.code()).as(erase.out()).isZero();
+            assertThat(erase.out()).contains(requestId).contains("done");
+            assertThat(exists(c, "contacts", erased)).isFalse();
+            assertThat(exists(c, "tickets", erasedTicket)).isFalse();
+            assertThat(count(c, "SELECT count(*) FROM tickets WHERE contact_id = ?", erased))
+                    .isZero();
+            assertThat(count(c, "SELECT count(*) FROM consents WHERE contact_id = ?", erased))
+                    .isZero();
+            assertThat(text(c, "SELECT content FROM comments WHERE id = ?", mention))
+                    .doesNotContain(erasedEmail)
+                    .contains("[erased]");
+            assertThat(exists(c, "tickets", otherTicket)).isTrue();
+            await(() -> subjectDocs(es, subject) == 0, "person gone from the index");
+            await(() -> indexed(es, "contacts/" + erased) == 0, "person's row gone from index");
+
+            // the key is shredded: what was encrypted for the person reads as erased
+            JdbcSubjectKeyStore fresh = keyStore(s);
+            assertThat(fresh.isErased(subject)).isTrue();
+            assertThat(fresh.find(subject)).isEmpty();
+            assertThat(new SubjectCipher(fresh).decrypt(envelope, "it"))
+                    .isInstanceOf(Decrypted.Erased.class);
+
+            Cli status = cli("subject", "erase", "--status", "--data-dir", s.dataDir().toString());
+            assertThat(status.out()).contains(requestId).contains(subject).contains("done");
+
+            // a replayed purge command changes nothing
+            long rowsBefore = count(c, "SELECT count(*) FROM lethe.purge_log");
+            Map<String, String> key = Map.of("id", Long.toString(erased));
+            PurgeCommand replay =
+                    PurgeCommand.erasure(
+                            requestId, "contacts", key, "contacts/" + erased, PurgeAction.DELETE);
+            PurgeOutcome again = executor(s, policy).execute(replay);
+            assertThat(again.replay()).isTrue();
+            assertThat(again.done()).isTrue();
+            assertThat(count(c, "SELECT count(*) FROM lethe.purge_log")).isEqualTo(rowsBefore);
+
+            Cli purges = cli("purges", "--data-dir", s.dataDir().toString());
+            assertThat(purges.out())
+                    .contains("tickets/" + deletedTicket)
+                    .contains("contacts/" + erased);
+        } finally {
+            retentionJob.cancel().get();
+            discoveryJob.cancel().get();
+        }
+    }
+
+    private static JobSettings settings(StackSettings s, String name) {
+        return JobSettings.parse(
+                new String[] {
+                    "--kafka-bootstrap", s.kafkaBootstrap(),
+                    "--elasticsearch-url", s.elasticsearchUrl().toString(),
+                    "--elasticsearch-user", s.elasticsearchUser(),
+                    "--postgres-url", s.postgresJdbcUrl(),
+                    "--postgres-user", s.postgresUser(),
+                    "--dead-letter-topic", "lethe.deadletter." + name,
+                    "--checkpoint-interval", "2s",
+                    "--idle-timeout", "2s",
+                    "--job-name", name
+                });
+    }
+
+    private static JdbcSubjectKeyStore keyStore(StackSettings s) {
+        return JdbcSubjectKeyStore.builder()
+                .dataSource(dataSource(s))
+                .masterKeys(new FileMasterKeySource(s.dataDir().resolve("secrets/master.key")))
+                .build();
+    }
+
+    private static JdbcPurgeExecutor executor(StackSettings s, Path policy) {
+        PersonalDataCatalog catalog = PersonalDataCatalog.loadDefault();
+        return new JdbcPurgeExecutor(
+                dataSource(s), catalog, RetentionPolicy.load(policy, catalog), Clock.systemUTC());
+    }
+
+    private static PGSimpleDataSource dataSource(StackSettings s) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(s.postgresJdbcUrl());
+        ds.setUser(s.postgresUser());
+        ds.setPassword(s.postgresPassword());
+        return ds;
+    }
+
+    private static long contact(Connection c, String first, String last, String email)
+            throws Exception {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "INSERT INTO contacts (first_name, last_name, email) VALUES (?, ?, ?)"
+                                + " RETURNING id")) {
+            ps.setString(1, first);
+            ps.setString(2, last);
+            ps.setString(3, email);
+            return single(ps);
+        }
+    }
+
+    private static long ticket(Connection c, long contact, String status) throws Exception {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "INSERT INTO tickets (contact_id, subject, status, closed_at)"
+                                + " VALUES (?, 'printer broken', ?, now()) RETURNING id")) {
+            ps.setLong(1, contact);
+            ps.setString(2, status);
+            return single(ps);
+        }
+    }
+
+    private static long comment(Connection c, long ticket, String content) throws Exception {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "INSERT INTO comments (ticket_id, content) VALUES (?, ?) RETURNING id")) {
+            ps.setLong(1, ticket);
+            ps.setString(2, content);
+            return single(ps);
+        }
+    }
+
+    private static long single(PreparedStatement ps) throws Exception {
+        try (ResultSet r = ps.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private static void update(Connection c, String sql, long... ids) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < ids.length; i++) {
+                ps.setLong(i + 1, ids[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    private static boolean exists(Connection c, String table, long id) throws Exception {
+        return count(c, "SELECT count(*) FROM " + table + " WHERE id = ?", id) > 0;
+    }
+
+    private static long count(Connection c, String sql, long... ids) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < ids.length; i++) {
+                ps.setLong(i + 1, ids[i]);
+            }
+            return single(ps);
+        }
+    }
+
+    private static String text(Connection c, String sql, long id) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, id);
+            try (ResultSet r = ps.executeQuery()) {
+                r.next();
+                return r.getString(1);
+            }
+        }
+    }
+
+    private static long indexed(ElasticsearchClient es, String record) throws Exception {
+        es.indices().refresh(r -> r.index(LocationDocument.INDEX));
+        return es.count(
+                        q ->
+                                q.index(LocationDocument.INDEX)
+                                        .query(x -> x.term(t -> t.field("recordId").value(record))))
+                .count();
+    }
+
+    private static long subjectDocs(ElasticsearchClient es, String subject) throws Exception {
+        es.indices().refresh(r -> r.index(LocationDocument.INDEX));
+        return es.count(
+                        q ->
+                                q.index(LocationDocument.INDEX)
+                                        .query(
+                                                x ->
+                                                        x.term(
+                                                                t ->
+                                                                        t.field("subjectIds")
+                                                                                .value(subject))))
+                .count();
+    }
+
+    private static void await(Callable<Boolean> condition, String what) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.call()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.sleep(300);
+        }
+    }
+
+    record Cli(int code, String out) {}
+
+    private static Cli cli(String... args) {
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Lethe.run(args);
+        } finally {
+            System.setOut(out);
+        }
+        return new Cli(code, captured.toString(StandardCharsets.UTF_8));
+    }
+}
