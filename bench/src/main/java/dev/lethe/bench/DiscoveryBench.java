@@ -158,9 +158,10 @@ final class DiscoveryBench implements Callable<Integer> {
         List<Double> inProcess = new ArrayList<>();
         Path out = Files.createTempDirectory("lethe-bench-export");
         for (int round = 0; round < 4 && items < exportItems; round++) {
-            seedTickets(s, contact, tickets);
+            long seedStart = System.nanoTime();
+            long lastThread = seedTickets(s, contact, tickets);
             seeded += tickets;
-            double lag = waitIndexed(es, subject);
+            double lag = waitIndexed(es, "threads/" + lastThread + "/from_address", seedStart);
             row(
                     "export seed: " + seeded + " tickets, each with 2 threads and a comment",
                     String.format("indexed by the discovery job %.1f s after commit", lag));
@@ -210,8 +211,11 @@ final class DiscoveryBench implements Callable<Integer> {
         }
     }
 
-    /** {@code n} tickets of the contact, each with two threads and a comment, 100 a transaction. */
-    private static void seedTickets(StackSettings s, long contact, int n) throws Exception {
+    /**
+     * {@code n} tickets of the contact, each with two threads and a comment, 100 a transaction;
+     * returns the id of the last thread.
+     */
+    private static long seedTickets(StackSettings s, long contact, int n) throws Exception {
         try (Connection c = StackProbe.connectPostgres(s);
                 Statement st = c.createStatement()) {
             c.setAutoCommit(false);
@@ -240,6 +244,10 @@ final class DiscoveryBench implements Callable<Integer> {
                                 + " 'Kundin hat zurückgerufen.' FROM t");
                 c.commit();
             }
+            try (ResultSet rs = st.executeQuery("SELECT max(id) FROM threads")) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 
@@ -251,43 +259,19 @@ final class DiscoveryBench implements Callable<Integer> {
     }
 
     /**
-     * Waits until the number of the person's locations stops changing (and is not zero); returns
-     * the seconds from now.
+     * Waits until the discovery job has indexed {@code documentId} (from the last row of the last
+     * seed transaction; rows are located in commit order); returns the seconds since {@code since}.
      */
-    private static double waitIndexed(ElasticsearchClient es, String subject) throws Exception {
-        long t0 = System.nanoTime();
-        long last = -1;
-        long stableSince = System.nanoTime();
-        long lastChange = t0;
-        while (true) {
-            es.indices().refresh(r -> r.index(LocationDocument.INDEX));
-            long n =
-                    es.count(
-                                    r ->
-                                            r.index(LocationDocument.INDEX)
-                                                    .query(
-                                                            q ->
-                                                                    q.term(
-                                                                            t ->
-                                                                                    t.field(
-                                                                                                    "subjectIds")
-                                                                                            .value(
-                                                                                                    subject))))
-                            .count();
-            long now = System.nanoTime();
-            if (n != last) {
-                last = n;
-                stableSince = now;
-                lastChange = now;
-            } else if (n > 0 && now - stableSince > TimeUnit.SECONDS.toNanos(5)) {
-                return (lastChange - t0) / 1e9;
-            }
-            if (now - t0 > TimeUnit.MINUTES.toNanos(5)) {
+    private static double waitIndexed(ElasticsearchClient es, String documentId, long since)
+            throws Exception {
+        while (!es.exists(r -> r.index(LocationDocument.INDEX).id(documentId)).value()) {
+            if (System.nanoTime() - since > TimeUnit.MINUTES.toNanos(5)) {
                 throw new IllegalStateException(
                         "the discovery job did not index the seed in 5 min");
             }
-            Thread.sleep(250);
+            Thread.sleep(100);
         }
+        return (System.nanoTime() - since) / 1e9;
     }
 
     private static List<String> stackArgs(StackSettings s) {
@@ -364,21 +348,32 @@ final class DiscoveryBench implements Callable<Integer> {
         long n = throughputLocations;
         String rawIndex = "lethe-bench-raw";
         String sinkIndex = "lethe-bench-sink";
-        double rawSeconds =
-                fresh(es, rawIndex, () -> raw.load(rawIndex, 0, n, RAW_PER_REQUEST, RAW_IN_FLIGHT));
-        double[] sink = new double[2];
-        fresh(
-                es,
-                sinkIndex,
-                () -> {
-                    double[] r = sinkLoad(s, sinkIndex, n);
-                    sink[0] = r[0];
-                    sink[1] = r[1];
-                    return r[0];
-                });
-        double rawAgain =
-                fresh(es, rawIndex, () -> raw.load(rawIndex, 0, n, RAW_PER_REQUEST, RAW_IN_FLIGHT));
-        double rawBest = Math.min(rawSeconds, rawAgain);
+        // warm-up (Elasticsearch's and this JVM's JIT), not counted
+        fresh(es, rawIndex, () -> raw.load(rawIndex, 0, n, RAW_PER_REQUEST, RAW_IN_FLIGHT));
+        fresh(es, sinkIndex, () -> sinkLoad(s, sinkIndex, Math.min(n, 20_000))[0]);
+        // alternating, best of two each
+        double[] rawRuns = new double[2];
+        double[] sinkRuns = new double[2];
+        double[] sinkTotal = new double[2];
+        for (int run = 0; run < 2; run++) {
+            rawRuns[run] =
+                    fresh(
+                            es,
+                            rawIndex,
+                            () -> raw.load(rawIndex, 0, n, RAW_PER_REQUEST, RAW_IN_FLIGHT));
+            final int r = run;
+            sinkRuns[run] =
+                    fresh(
+                            es,
+                            sinkIndex,
+                            () -> {
+                                double[] t = sinkLoad(s, sinkIndex, n);
+                                sinkTotal[r] = t[1];
+                                return t[0];
+                            });
+        }
+        double rawBest = Math.min(rawRuns[0], rawRuns[1]);
+        double sinkBest = Math.min(sinkRuns[0], sinkRuns[1]);
         row(
                 "raw `_bulk` loader (baseline), "
                         + n
@@ -388,16 +383,21 @@ final class DiscoveryBench implements Callable<Integer> {
                         + RAW_IN_FLIGHT
                         + " in flight",
                 String.format(
-                        "%.0f locations/s (runs before and after the sink: %.0f, %.0f)",
-                        n / rawBest, n / rawSeconds, n / rawAgain));
+                        "%.0f locations/s (best of %.0f, %.0f)",
+                        n / rawBest, n / rawRuns[0], n / rawRuns[1]));
         row(
-                "discovery sink (`ElasticsearchSink` + `LocationUpdate.Converter`, Flink, defaults)",
+                "discovery sink (`ElasticsearchSink` + `LocationUpdate.Converter` in Flink,"
+                        + " defaults), same locations",
                 String.format(
-                        "%.0f locations/s from its first record (%.0f/s including job start)",
-                        n / sink[0], n / sink[1]));
+                        "%.0f locations/s from its first record (best of %.0f, %.0f; %.0f/s"
+                                + " including job start)",
+                        n / sinkBest,
+                        n / sinkRuns[0],
+                        n / sinkRuns[1],
+                        n / Math.min(sinkTotal[0], sinkTotal[1])));
         row(
                 "**discovery sink / raw**",
-                String.format("**%.0f %%** (target ≥ 70 %%)", 100 * rawBest / sink[0]));
+                String.format("**%.0f %%** (target ≥ 70 %%)", 100 * rawBest / sinkBest));
     }
 
     interface Timed {
