@@ -146,7 +146,8 @@ class AuditCliITCase {
         }
         Thread.sleep(1_500);
         Path restoreFrom = latestCheckpoint(s, jobId).orElseThrow();
-        job = submit(s, settings, jobId, Optional.of(restoreFrom));
+        // a cancelled job's id stays taken in this Flink process: the restored run gets a new one
+        job = submit(s, settings, JobID.generate(), Optional.of(restoreFrom));
         try {
             writer.join();
             int changes = written.get();
