@@ -11,7 +11,12 @@ import picocli.CommandLine.Command;
             "Benchmarks, each measured as a ratio against a baseline run in the same run.",
             "Results print as Markdown rows for docs/benchmarks.md."
         },
-        subcommands = {CaptureBench.class, DiscoveryBench.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            CaptureBench.class,
+            DiscoveryBench.class,
+            AuditBench.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Bench implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

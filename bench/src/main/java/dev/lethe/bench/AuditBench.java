@@ -1,0 +1,154 @@
+package dev.lethe.bench;
+
+import dev.lethe.audit.AuditVerifier;
+import dev.lethe.audit.CheckpointSigner;
+import dev.lethe.audit.CheckpointVerifier;
+import dev.lethe.audit.EntryHasher;
+import dev.lethe.audit.HashChain;
+import dev.lethe.audit.MerkleFrontier;
+import dev.lethe.audit.SigningKeys;
+import dev.lethe.audit.VerificationReport;
+import dev.lethe.events.AuditActor;
+import dev.lethe.events.AuditCheckpoint;
+import dev.lethe.events.AuditEntry;
+import dev.lethe.events.AuditFieldChange;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Audit verification cost: {@code ./lethe audit verify}'s core ({@link AuditVerifier}: every entry
+ * re-encoded and hashed, every chain link, the Merkle tree, every checkpoint signature) over a
+ * generated log held in memory, measured as the verifying thread's CPU time. Reading the log from
+ * Kafka is not included.
+ */
+@Command(
+        name = "audit",
+        mixinStandardHelpOptions = true,
+        description = "CPU time of audit verify over a generated log (no servers).")
+final class AuditBench implements Callable<Integer> {
+
+    @Option(names = "--entries", defaultValue = "1000000", description = "Log size.")
+    int entries;
+
+    @Option(names = "--entities", defaultValue = "50000", description = "Chains (entities).")
+    int entities;
+
+    @Option(
+            names = "--checkpoint-every",
+            defaultValue = "10000",
+            description = "A signed checkpoint every N entries.")
+    int every;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Measured runs after one warm-up.")
+    int runs;
+
+    @Override
+    public Integer call() {
+        SigningKeys keys = SigningKeys.generate();
+        long g0 = System.nanoTime();
+        List<AuditEntry> log = new ArrayList<>(entries);
+        List<AuditCheckpoint> checkpoints = new ArrayList<>();
+        generate(log, checkpoints, keys);
+        System.out.printf(
+                "generated %d entries over %d entities, %d checkpoints in %.1f s%n",
+                log.size(), entities, checkpoints.size(), (System.nanoTime() - g0) / 1e9);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        AuditVerifier verifier = new AuditVerifier(CheckpointVerifier.trusting(keys.publicKey()));
+        double best = Double.MAX_VALUE;
+        for (int run = 0; run <= runs; run++) {
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            long wall0 = System.nanoTime();
+            VerificationReport report = verifier.verify(log, checkpoints);
+            double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+            double wall = (System.nanoTime() - wall0) / 1e9;
+            if (!report.ok()) {
+                System.out.println(report.describe());
+                return 1;
+            }
+            System.out.printf(
+                    "%s: %.2f s CPU, %.2f s wall%n",
+                    run == 0 ? "warm-up" : "run " + run, cpu, wall);
+            if (run > 0) {
+                best = Math.min(best, cpu);
+            }
+        }
+        System.out.println();
+        System.out.println("| measure | value |");
+        System.out.println("|---|---|");
+        System.out.printf(
+                "| log | %d entries, %d entities, checkpoint every %d |%n",
+                entries, entities, every);
+        System.out.printf(
+                "| **verify CPU (best of %d, warm)** | **%.2f s** (target ≤ 2 s) |%n", runs, best);
+        System.out.printf("| per entry | %.2f µs |%n", best * 1e6 / entries);
+        return 0;
+    }
+
+    /** Ticket and contact updates with two plain changes each; seeded, chained and signed. */
+    private void generate(
+            List<AuditEntry> log, List<AuditCheckpoint> checkpoints, SigningKeys keys) {
+        Random random = new Random(42);
+        EntryHasher hasher = new EntryHasher();
+        MerkleFrontier tree = new MerkleFrontier();
+        Map<String, HashChain.Head> heads = new HashMap<>();
+        CheckpointSigner signer = new CheckpointSigner(keys);
+        Instant t0 = Instant.parse("2025-03-01T09:00:00Z");
+        AuditCheckpoint last = null;
+        for (int i = 0; i < entries; i++) {
+            int id = random.nextInt(entities);
+            String table = id % 2 == 0 ? "tickets" : "contacts";
+            String entity = table + "/" + id;
+            Instant at = t0.plusMillis(i * 10L);
+            AuditEntry e =
+                    AuditEntry.newBuilder()
+                            .setLogIndex(i)
+                            .setKind("change")
+                            .setEntityId(entity)
+                            .setTable(table)
+                            .setKey(Map.of("id", Integer.toString(id)))
+                            .setSeq(0)
+                            .setOp("UPDATE")
+                            .setChanges(
+                                    List.of(
+                                            new AuditFieldChange("status", false, "open", "closed"),
+                                            new AuditFieldChange(
+                                                    "updated_at",
+                                                    false,
+                                                    at.toString(),
+                                                    at.plusSeconds(1).toString())))
+                            .setSubjectIds(List.of("contact:" + (id | 1)))
+                            .setActor(new AuditActor("agent", Integer.toString(id % 50), null))
+                            .setCommitTime(at)
+                            .setCaptureTime(at.plusMillis(40))
+                            .setLsn(1_000_000L + i)
+                            .setTxId(10_000L + i)
+                            .setSourceTopic("helpdesk.public." + table)
+                            .setSourcePartition(0)
+                            .setSourceOffset((long) i)
+                            .setAttributes(Map.of())
+                            .setPrevHash(ByteBuffer.allocate(0))
+                            .setHash(ByteBuffer.allocate(0))
+                            .build();
+            heads.put(entity, HashChain.append(heads.get(entity), e, hasher));
+            ByteBuffer h = e.getHash().duplicate();
+            byte[] hash = new byte[h.remaining()];
+            h.get(hash);
+            tree.appendEntryHash(hash);
+            log.add(e);
+            if ((i + 1) % every == 0 || i == entries - 1) {
+                last = signer.next(last, tree.size(), tree.root(), at);
+                checkpoints.add(last);
+            }
+        }
+    }
+}
