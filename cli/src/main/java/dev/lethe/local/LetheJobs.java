@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +86,7 @@ public final class LetheJobs {
             }
             Optional<Path> restore = latestCheckpoint(job.name());
             Configuration conf = new Configuration();
-            conf.setString("$internal.pipeline.job-id", jobId(job.name()).toHexString());
+            conf.setString("$internal.pipeline.job-id", freeJobId(job.name()).toHexString());
             conf.set(
                     CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                     org.apache.flink.configuration.ExternalizedCheckpointRetention
@@ -131,30 +130,71 @@ public final class LetheJobs {
         return running;
     }
 
-    /** The fixed id of a job: the same name always gives the same id. */
-    static JobID jobId(String name) {
+    /** The fixed id of a job's generation: the same name and generation give the same id. */
+    static JobID jobId(String name, int generation) {
         try {
+            String seed = "lethe-job:" + name + (generation == 0 ? "" : "#" + generation);
             byte[] d =
                     MessageDigest.getInstance("SHA-256")
-                            .digest(("lethe-job:" + name).getBytes(StandardCharsets.UTF_8));
+                            .digest(seed.getBytes(StandardCharsets.UTF_8));
             return new JobID(java.util.Arrays.copyOf(d, 16));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** The newest completed checkpoint of a job in the local Flink's checkpoint directory. */
+    static JobID jobId(String name) {
+        return jobId(name, 0);
+    }
+
+    /**
+     * The first generation's id this cluster has not seen: a Flink cluster refuses an id it already
+     * ran (say, a job that failed for good and is submitted again without a cluster restart).
+     */
+    JobID freeJobId(String name) throws Exception {
+        for (int g = 0; g < MAX_GENERATIONS; g++) {
+            JobID id = jobId(name, g);
+            if (Http.get(s.flinkUrl().resolve("/jobs/" + id.toHexString()), null).status() == 404) {
+                return id;
+            }
+        }
+        throw new LocalStack.StackException(
+                "the Flink cluster already ran job "
+                        + name
+                        + " "
+                        + MAX_GENERATIONS
+                        + " times: restart it (./lethe down; ./lethe up)");
+    }
+
+    private static final int MAX_GENERATIONS = 64;
+
+    /**
+     * The newest completed checkpoint of a job (any generation) in the local Flink's checkpoint
+     * directory.
+     */
     Optional<Path> latestCheckpoint(String name) throws IOException {
-        Path dir = s.dataDir().resolve("flink/checkpoints").resolve(jobId(name).toHexString());
-        if (!Files.isDirectory(dir)) {
-            return Optional.empty();
+        Path root = s.dataDir().resolve("flink/checkpoints");
+        Optional<Path> newest = Optional.empty();
+        long newestTime = Long.MIN_VALUE;
+        for (int g = 0; g < MAX_GENERATIONS; g++) {
+            Path dir = root.resolve(jobId(name, g).toHexString());
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> chks = Files.list(dir)) {
+                for (Path c : (Iterable<Path>) chks::iterator) {
+                    Path meta = c.resolve("_metadata");
+                    if (c.getFileName().toString().startsWith("chk-")
+                            && Files.isRegularFile(meta)) {
+                        long t = Files.getLastModifiedTime(meta).toMillis();
+                        if (t > newestTime) {
+                            newestTime = t;
+                            newest = Optional.of(c);
+                        }
+                    }
+                }
+            }
         }
-        try (Stream<Path> chks = Files.list(dir)) {
-            return chks.filter(p -> p.getFileName().toString().startsWith("chk-"))
-                    .filter(p -> Files.isRegularFile(p.resolve("_metadata")))
-                    .max(
-                            Comparator.comparingLong(
-                                    p -> Long.parseLong(p.getFileName().toString().substring(4))));
-        }
+        return newest;
     }
 }
