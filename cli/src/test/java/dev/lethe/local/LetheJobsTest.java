@@ -1,0 +1,61 @@
+package dev.lethe.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class LetheJobsTest {
+
+    @TempDir Path dataDir;
+
+    private LetheJobs jobs() {
+        StackOptions o = new StackOptions();
+        new CommandLine(o).parseArgs("--data-dir", dataDir.toString());
+        return new LetheJobs(o.resolve(Map.of()), System.out);
+    }
+
+    private Path checkpoint(String job, int generation, int n, Instant written) throws Exception {
+        Path chk =
+                dataDir.resolve("flink/checkpoints")
+                        .resolve(LetheJobs.jobId(job, generation).toHexString())
+                        .resolve("chk-" + n);
+        Files.createDirectories(chk);
+        Path meta = Files.writeString(chk.resolve("_metadata"), "x");
+        Files.setLastModifiedTime(meta, FileTime.from(written));
+        return chk;
+    }
+
+    @Test
+    void jobIdsAreFixedPerNameAndGeneration() {
+        assertThat(LetheJobs.jobId("lethe-audit", 0)).isEqualTo(LetheJobs.jobId("lethe-audit"));
+        assertThat(
+                        List.of(
+                                LetheJobs.jobId("lethe-audit", 0),
+                                LetheJobs.jobId("lethe-audit", 1),
+                                LetheJobs.jobId("lethe-discovery", 0)))
+                .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void resumesFromTheNewestCompletedCheckpointOfAnyGeneration() throws Exception {
+        assertThat(jobs().latestCheckpoint("lethe-audit")).isEmpty();
+        checkpoint("lethe-audit", 0, 41, Instant.parse("2026-01-01T00:00:00Z"));
+        Path newest = checkpoint("lethe-audit", 1, 3, Instant.parse("2026-01-02T00:00:00Z"));
+        checkpoint("lethe-discovery", 0, 99, Instant.parse("2026-01-03T00:00:00Z"));
+        // an incomplete checkpoint (no _metadata) never counts
+        Files.createDirectories(
+                dataDir.resolve("flink/checkpoints")
+                        .resolve(LetheJobs.jobId("lethe-audit", 1).toHexString())
+                        .resolve("chk-4"));
+
+        assertThat(jobs().latestCheckpoint("lethe-audit")).contains(newest);
+    }
+}
