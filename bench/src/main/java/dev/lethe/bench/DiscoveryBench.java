@@ -96,6 +96,12 @@ final class DiscoveryBench implements Callable<Integer> {
             description = "Items of the exported person (default ${DEFAULT-VALUE}).")
     int exportItems;
 
+    @Option(names = "--skip-export", description = "Leave out the export measurement.")
+    boolean skipExport;
+
+    @Option(names = "--skip-throughput", description = "Leave out the sink vs raw measurement.")
+    boolean skipThroughput;
+
     private static final int RAW_PER_REQUEST = ElasticsearchSinkBuilder.DEFAULT_MAX_BATCH_SIZE;
     private static final int RAW_IN_FLIGHT =
             ElasticsearchSinkBuilder.DEFAULT_MAX_IN_FLIGHT_REQUESTS;
@@ -125,8 +131,12 @@ final class DiscoveryBench implements Callable<Integer> {
                         .open(password)) {
             RawBulkLoader raw =
                     new RawBulkLoader(s.elasticsearchUrl(), s.elasticsearchUser(), password);
-            export(s, es.client());
-            throughput(s, es, raw);
+            if (!skipExport) {
+                export(s, es.client());
+            }
+            if (!skipThroughput) {
+                throughput(s, es, raw);
+            }
             search(s, es, raw);
         } finally {
             System.out.println();

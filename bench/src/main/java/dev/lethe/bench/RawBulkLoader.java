@@ -94,9 +94,21 @@ final class RawBulkLoader {
                             int at = b.indexOf("\"errors\":");
                             if (at < 0 || !b.startsWith("false", at + 9)) {
                                 throw new IllegalStateException(
-                                        "bulk request had rejected documents");
+                                        "bulk request had rejected documents: " + errorTypes(b));
                             }
                         });
+    }
+
+    /** The distinct error types of a bulk response (never a reason: it may quote a value). */
+    private static java.util.Set<String> errorTypes(String response) {
+        java.util.Set<String> types = new java.util.TreeSet<>();
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\"error\":\\{\"type\":\"([a-z_]+)\"")
+                        .matcher(response);
+        while (m.find()) {
+            types.add(m.group(1));
+        }
+        return types;
     }
 
     private static byte[] body(String index, long from, long to) {
