@@ -482,6 +482,12 @@ final class DiscoveryBench implements Callable<Integer> {
 
     private void search(StackSettings s, ElasticsearchConnection.Clients es, RawBulkLoader raw)
             throws Exception {
+        String first = BenchLocations.document(0).id();
+        if (es.client().exists(r -> r.index(LocationDocument.INDEX).id(first)).value()) {
+            throw new IllegalArgumentException(
+                    "the locations index holds an earlier run's documents: pass an empty"
+                            + " --elasticsearch-dir (and --data-dir)");
+        }
         double loadSeconds = raw.load(LocationDocument.INDEX, 0, locations, 5_000, RAW_IN_FLIGHT);
         es.client().indices().refresh(r -> r.index(LocationDocument.INDEX));
         long total = es.client().count(r -> r.index(LocationDocument.INDEX)).count();
