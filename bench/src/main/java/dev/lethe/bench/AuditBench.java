@@ -12,6 +12,9 @@ import dev.lethe.events.AuditActor;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.events.AuditFieldChange;
+import dev.lethe.local.LocalStack;
+import dev.lethe.local.StackOptions;
+import dev.lethe.local.StackSettings;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
@@ -23,18 +26,24 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Audit verification cost: {@code ./lethe audit verify}'s core ({@link AuditVerifier}: every entry
  * re-encoded and hashed, every chain link, the Merkle tree, every checkpoint signature) over a
  * generated log held in memory, measured as the verifying thread's CPU time. Reading the log from
- * Kafka is not included.
+ * Kafka is not included. Then {@link AuditPipelineBench} on a stack of its own.
  */
 @Command(
         name = "audit",
         mixinStandardHelpOptions = true,
-        description = "CPU time of audit verify over a generated log (no servers).")
+        description = {
+            "CPU time of audit verify over a generated log (no servers); then, on a stack of its"
+                    + " own, the audit job's backlog rate to Kafka and Elasticsearch vs a raw _bulk"
+                    + " load of the same documents, and commit-to-searchable latency at half that"
+                    + " rate."
+        })
 final class AuditBench implements Callable<Integer> {
 
     @Option(names = "--entries", defaultValue = "1000000", description = "Log size.")
@@ -52,8 +61,81 @@ final class AuditBench implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "Measured runs after one warm-up.")
     int runs;
 
+    @Mixin StackOptions options;
+
+    @Option(
+            names = "--changes",
+            defaultValue = "50000",
+            description =
+                    "Backlog changes for the throughput measurement (default ${DEFAULT-VALUE}).")
+    int changes;
+
+    @Option(
+            names = "--rows-per-transaction",
+            defaultValue = "1000",
+            description = "Backlog rows per transaction (default ${DEFAULT-VALUE}).")
+    int rowsPerTx;
+
+    @Option(
+            names = "--steady-seconds",
+            defaultValue = "60",
+            description =
+                    "Seconds of steady writes at half the measured rate (default ${DEFAULT-VALUE}).")
+    int steadySeconds;
+
+    @Option(
+            names = "--transactions-per-second",
+            defaultValue = "10",
+            description =
+                    "Steady transactions a second, one sampled change each (default ${DEFAULT-VALUE}).")
+    int transactionsPerSecond;
+
+    @Option(names = "--skip-verify", description = "Leave out the verify CPU measurement.")
+    boolean skipVerify;
+
+    @Option(
+            names = "--skip-pipeline",
+            description = "Leave out the stack (audit throughput vs raw _bulk, latency).")
+    boolean skipPipeline;
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        int code = skipVerify ? 0 : verify();
+        if (code != 0 || skipPipeline) {
+            return code;
+        }
+        return pipeline();
+    }
+
+    /** Throughput and latency of the audit job on a stack started for the purpose. */
+    private int pipeline() throws Exception {
+        StackSettings s = options.resolve();
+        LocalStack stack = new LocalStack(s, System.out).withJobs(false);
+        if (stack.alreadyRunning()) {
+            throw new IllegalArgumentException(
+                    "a stack already runs from "
+                            + s.dataDir()
+                            + ": the benchmark starts its own; pass --data-dir <empty dir> and free"
+                            + " ports, or ./lethe down first");
+        }
+        stack.up();
+        s = options.resolve();
+        List<String> rows = new ArrayList<>();
+        try {
+            new AuditPipelineBench(s, System.out, rows)
+                    .run(changes, rowsPerTx, steadySeconds, transactionsPerSecond);
+        } finally {
+            System.out.println();
+            System.out.println("| measure | value |");
+            System.out.println("|---|---|");
+            rows.forEach(System.out::println);
+            System.out.flush();
+            stack.down();
+        }
+        return 0;
+    }
+
+    private int verify() {
         SigningKeys keys = SigningKeys.generate();
         long g0 = System.nanoTime();
         List<AuditEntry> log = new ArrayList<>(entries);

@@ -1,6 +1,7 @@
 package dev.lethe.bench;
 
 import dev.lethe.discovery.LocationDocument;
+import dev.lethe.jobs.elasticsearch.DocumentOperation;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,11 +46,35 @@ final class RawBulkLoader {
      * @return the seconds it took, from the first request to the last response
      */
     double load(String index, long from, long to, int perRequest, int inFlight) throws Exception {
+        return load(from, to, perRequest, inFlight, (a, b) -> body(index, a, b));
+    }
+
+    /**
+     * Sends {@code operations} (index or delete, with their own index names and versions), as the
+     * Lethe sinks would, {@code perRequest} a request.
+     *
+     * @return the seconds it took, from the first request to the last response
+     */
+    double load(List<DocumentOperation> operations, int perRequest, int inFlight) throws Exception {
+        return load(
+                0,
+                operations.size(),
+                perRequest,
+                inFlight,
+                (a, b) -> body(operations.subList((int) a, (int) b)));
+    }
+
+    private interface Bodies {
+        byte[] of(long from, long to);
+    }
+
+    private double load(long from, long to, int perRequest, int inFlight, Bodies bodies)
+            throws Exception {
         Semaphore slots = new Semaphore(inFlight);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long t0 = System.nanoTime();
         for (long at = from; at < to && failure.get() == null; at += perRequest) {
-            byte[] body = body(index, at, Math.min(to, at + perRequest));
+            byte[] body = bodies.of(at, Math.min(to, at + perRequest));
             slots.acquire();
             send(body)
                     .whenComplete(
@@ -109,6 +135,37 @@ final class RawBulkLoader {
             types.add(m.group(1));
         }
         return types;
+    }
+
+    private static byte[] body(List<DocumentOperation> operations) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(operations.size() * 1200);
+        for (DocumentOperation op : operations) {
+            StringBuilder action =
+                    new StringBuilder("{\"")
+                            .append(op.kind() == DocumentOperation.Kind.DELETE ? "delete" : "index")
+                            .append("\":{\"_index\":\"")
+                            .append(op.index())
+                            .append("\",\"_id\":\"")
+                            .append(op.id())
+                            .append('"');
+            if (op.versioning() != DocumentOperation.Versioning.NONE) {
+                action.append(",\"version\":")
+                        .append(op.version())
+                        .append(",\"version_type\":\"")
+                        .append(
+                                op.versioning() == DocumentOperation.Versioning.EXTERNAL
+                                        ? "external"
+                                        : "external_gte")
+                        .append('"');
+            }
+            action.append("}}\n");
+            out.writeBytes(action.toString().getBytes(StandardCharsets.UTF_8));
+            if (op.kind() != DocumentOperation.Kind.DELETE) {
+                out.writeBytes(op.source());
+                out.write('\n');
+            }
+        }
+        return out.toByteArray();
     }
 
     private static byte[] body(String index, long from, long to) {

@@ -1,0 +1,490 @@
+package dev.lethe.bench;
+
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.events.AuditEntry;
+import dev.lethe.jobs.audit.AuditDocuments;
+import dev.lethe.jobs.audit.AuditJob;
+import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.config.Secrets;
+import dev.lethe.jobs.elasticsearch.DocumentOperation;
+import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
+import dev.lethe.jobs.elasticsearch.ElasticsearchSinkBuilder;
+import dev.lethe.local.CaptureTopics;
+import dev.lethe.local.LetheJobs;
+import dev.lethe.local.StackProbe;
+import dev.lethe.local.StackSettings;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The audit job on a running stack (started without jobs): backlog throughput from the raw topics
+ * to the audit log in Kafka and to the audit index, against a raw {@code _bulk} load of the same
+ * documents, then commit-to-searchable latency at half the measured rate.
+ */
+final class AuditPipelineBench {
+
+    /** The actor id of the backlog's transactions. */
+    static final String BACKLOG_ACTOR = "audit-bench-backlog";
+
+    /** The actor id of the steady phase's transactions. */
+    static final String STEADY_ACTOR = "audit-bench-steady";
+
+    private static final int RAW_PER_REQUEST = ElasticsearchSinkBuilder.DEFAULT_MAX_BATCH_SIZE;
+    private static final int RAW_IN_FLIGHT =
+            ElasticsearchSinkBuilder.DEFAULT_MAX_IN_FLIGHT_REQUESTS;
+
+    private final StackSettings s;
+    private final PrintStream out;
+    private final List<String> rows;
+    private final JobSettings settings;
+
+    /** Backlog entries read from the audit topic (read_committed), in log order. */
+    private final List<AuditEntry> backlog =
+            java.util.Collections.synchronizedList(new ArrayList<>());
+
+    private final AtomicLong firstBacklogEntryAt = new AtomicLong();
+    private final AtomicLong backlogInKafkaAt = new AtomicLong();
+
+    /** Commit-to-visible latency (ms) of every steady entry read from the audit topic. */
+    private final List<Long> kafkaLatencies =
+            java.util.Collections.synchronizedList(new ArrayList<>());
+
+    private volatile int backlogChanges;
+
+    AuditPipelineBench(StackSettings s, PrintStream out, List<String> rows) {
+        this.s = s;
+        this.out = out;
+        this.rows = rows;
+        this.settings = new LetheJobs(s, out).jobSettings("lethe-audit");
+    }
+
+    private void row(String measure, String value) {
+        String r = "| " + measure + " | " + value + " |";
+        rows.add(r);
+        out.println(r);
+    }
+
+    void run(int changes, int rowsPerTx, int steadySeconds, int samplesPerSecond) throws Exception {
+        this.backlogChanges = changes;
+        String password = s.elasticsearchPassword().orElse(null);
+        if (password != null) {
+            System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, password);
+        }
+        System.setProperty("LETHE_POSTGRES_PASSWORD", s.postgresPassword());
+        Properties ap = new Properties();
+        ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.kafkaBootstrap());
+        try (Admin admin = Admin.create(ap);
+                ElasticsearchConnection.Clients es =
+                        new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
+                                .open(password)) {
+            // the backlog: committed and in the raw topic before the job runs
+            String topic = CaptureTopics.tableTopic("contacts");
+            long before = endOffset(admin, topic);
+            long w0 = System.nanoTime();
+            writeBacklog(changes, rowsPerTx);
+            double writeSeconds = (System.nanoTime() - w0) / 1e9;
+            long d0 = System.nanoTime();
+            while (endOffset(admin, topic) < before + changes) {
+                deadline(d0, 10, "Debezium did not deliver the backlog");
+                Thread.sleep(100);
+            }
+            row(
+                    "backlog",
+                    String.format(
+                            "%d contact inserts, %d a transaction (each with its actor), written"
+                                    + " in %.1f s, in the raw topic %.1f s later, before the audit"
+                                    + " job runs",
+                            changes, rowsPerTx, writeSeconds, (System.nanoTime() - d0) / 1e9));
+
+            AtomicBoolean reading = new AtomicBoolean(true);
+            Thread reader = new Thread(() -> readAuditTopic(reading), "bench-audit-reader");
+            reader.setDaemon(true);
+            reader.start();
+
+            long t0 = System.nanoTime();
+            JobClient job = submit();
+            long submitted = System.nanoTime();
+            out.printf(
+                    "audit job %s submitted in %.1f s%n", job.getJobID(), (submitted - t0) / 1e9);
+            try {
+                long firstInEs = 0;
+                long allInEs = 0;
+                while (allInEs == 0 || backlogInKafkaAt.get() == 0) {
+                    deadline(t0, 15, "the audit job did not audit the backlog");
+                    if (allInEs == 0) {
+                        long n = countActor(es, BACKLOG_ACTOR);
+                        long now = System.nanoTime();
+                        if (n > 0 && firstInEs == 0) {
+                            firstInEs = now;
+                        }
+                        if (n >= changes) {
+                            allInEs = now;
+                        }
+                    }
+                    Thread.sleep(100);
+                }
+                long firstInKafka = firstBacklogEntryAt.get();
+                long allInKafka = backlogInKafkaAt.get();
+                double esFromStart = changes / ((allInEs - t0) / 1e9);
+                double esFromFirst = changes / ((allInEs - firstInEs) / 1e9);
+                double kafkaFromStart = changes / ((allInKafka - t0) / 1e9);
+                double kafkaFromFirst = changes / ((allInKafka - firstInKafka) / 1e9);
+                row(
+                        "audit job: backlog → `lethe.audit` (Kafka, read_committed)",
+                        String.format(
+                                "%.0f changes/s from the first visible entry (%.1f s); %.0f/s from"
+                                        + " job submission (%.1f s)",
+                                kafkaFromFirst,
+                                (allInKafka - firstInKafka) / 1e9,
+                                kafkaFromStart,
+                                (allInKafka - t0) / 1e9));
+                row(
+                        "audit job: backlog → `lethe-audit` (Elasticsearch, `_count`)",
+                        String.format(
+                                "%.0f changes/s from the first counted document (%.1f s); %.0f/s"
+                                        + " from job submission (%.1f s)",
+                                esFromFirst,
+                                (allInEs - firstInEs) / 1e9,
+                                esFromStart,
+                                (allInEs - t0) / 1e9));
+
+                double rawRate = rawBaseline(es);
+                row(
+                        "**audit job (ES, from first document) / raw**",
+                        String.format(
+                                "**%.0f %%** (target ≥ 70 %%); from job submission %.0f %%",
+                                100 * esFromFirst / rawRate, 100 * esFromStart / rawRate));
+                double kafkaRate = Math.min(kafkaFromFirst, esFromFirst);
+                steady(es, kafkaRate / 2, steadySeconds, samplesPerSecond);
+            } finally {
+                reading.set(false);
+                job.cancel().get(1, TimeUnit.MINUTES);
+            }
+        }
+    }
+
+    /** Submits the audit job with the stack's settings (exactly-once checkpoints, a fresh id). */
+    private JobClient submit() throws Exception {
+        Configuration conf = new Configuration();
+        conf.setString("$internal.pipeline.job-id", new JobID().toHexString());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
+                CheckpointingMode.EXACTLY_ONCE);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createRemoteEnvironment(
+                        s.flinkUrl().getHost(), s.flinkUrl().getPort(), conf);
+        return AuditJob.submit(env, settings);
+    }
+
+    private void writeBacklog(int changes, int rowsPerTx) throws Exception {
+        try (Connection c = StackProbe.connectPostgres(s);
+                Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            for (int done = 0; done < changes; done += rowsPerTx) {
+                insertContacts(st, BACKLOG_ACTOR, Math.min(rowsPerTx, changes - done));
+                c.commit();
+            }
+        }
+    }
+
+    /** Inserts {@code n} contacts in the current transaction; returns the highest id. */
+    private static long insertContacts(Statement st, String actor, int n) throws Exception {
+        st.execute(
+                "SELECT pg_logical_emit_message(true, 'lethe.actor',"
+                        + " '{\"type\":\"system\",\"id\":\""
+                        + actor
+                        + "\",\"reason\":\"audit benchmark\"}')");
+        try (ResultSet rs =
+                st.executeQuery(
+                        "WITH c AS (INSERT INTO contacts (first_name, last_name, email, phone,"
+                                + " twitter_handle) SELECT 'Bénédicte', 'Østergård',"
+                                + " 'audit-' || g || '-' || txid_current() || '@example.eu',"
+                                + " '+49 30 ' || (1000000 + g), '@audit' || g"
+                                + " FROM generate_series(1, "
+                                + n
+                                + ") g RETURNING id) SELECT max(id) FROM c")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Reads the audit log read_committed: counts backlog entries, times steady ones. */
+    private void readAuditTopic(AtomicBoolean reading) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.kafkaBootstrap());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-audit-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(settings.auditTopic()));
+            while (reading.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
+                    long now = System.nanoTime();
+                    long wall = System.currentTimeMillis();
+                    AuditEntry e = AuditEntry.fromByteBuffer(ByteBuffer.wrap(r.value()));
+                    String actor = e.getActor() == null ? null : e.getActor().getId();
+                    if (BACKLOG_ACTOR.equals(actor)) {
+                        firstBacklogEntryAt.compareAndSet(0, now);
+                        backlog.add(e);
+                        if (backlog.size() == backlogChanges) {
+                            backlogInKafkaAt.set(now);
+                        }
+                    } else if (STEADY_ACTOR.equals(actor)) {
+                        kafkaLatencies.add(wall - e.getCommitTime().toEpochMilli());
+                    }
+                }
+            }
+        } catch (Exception e) {
+            out.println("audit topic reader stopped: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private long countActor(ElasticsearchConnection.Clients es, String actor) throws Exception {
+        return es.client()
+                .count(
+                        r ->
+                                r.index(settings.auditIndex())
+                                        .query(q -> q.term(t -> t.field("actor.id").value(actor))))
+                .count();
+    }
+
+    /** The same documents (from the backlog's entries) by a raw `_bulk` loader; best of two. */
+    private double rawBaseline(ElasticsearchConnection.Clients es) throws Exception {
+        String index = "lethe-bench-audit-raw";
+        List<AuditEntry> entries;
+        synchronized (backlog) {
+            entries = new ArrayList<>(backlog);
+        }
+        AuditDocuments converter = new AuditDocuments(index);
+        List<DocumentOperation> ops = new ArrayList<>(entries.size());
+        for (AuditEntry e : entries) {
+            ops.add(converter.apply(e, null));
+        }
+        double[] seconds = new double[3];
+        for (int run = 0; run < 3; run++) { // the first is a warm-up
+            if (es.client().indices().exists(r -> r.index(index)).value()) {
+                es.client().indices().delete(r -> r.index(index));
+            }
+            AuditDocuments.ensureIndex(es, index);
+            RawBulkLoader raw =
+                    new RawBulkLoader(
+                            s.elasticsearchUrl(),
+                            s.elasticsearchUser(),
+                            s.elasticsearchPassword().orElse(null));
+            seconds[run] = raw.load(ops, RAW_PER_REQUEST, RAW_IN_FLIGHT);
+            es.client().indices().refresh(r -> r.index(index));
+            long count = es.client().count(r -> r.index(index)).count();
+            if (count != ops.size()) {
+                throw new IllegalStateException(
+                        "raw load indexed " + count + " of " + ops.size() + " documents");
+            }
+        }
+        es.client().indices().delete(r -> r.index(index));
+        double best = Math.min(seconds[1], seconds[2]);
+        row(
+                "raw `_bulk` loader (baseline), the same "
+                        + ops.size()
+                        + " audit documents, "
+                        + RAW_PER_REQUEST
+                        + " a request, "
+                        + RAW_IN_FLIGHT
+                        + " in flight",
+                String.format(
+                        "%.0f documents/s (best of %.0f, %.0f after a warm-up)",
+                        ops.size() / best, ops.size() / seconds[1], ops.size() / seconds[2]));
+        return ops.size() / best;
+    }
+
+    /**
+     * Writes at {@code rate} changes/s for {@code seconds}; samples one change per transaction and
+     * times it from its source commit time until a search of the audit index finds it.
+     */
+    private void steady(
+            ElasticsearchConnection.Clients es, double rate, int seconds, int transactionsPerSecond)
+            throws Exception {
+        int perTx = Math.max(1, (int) Math.round(rate / transactionsPerSecond));
+        long tickNanos = TimeUnit.SECONDS.toNanos(1) / transactionsPerSecond;
+        Map<String, Boolean> pending = new ConcurrentHashMap<>();
+        List<Long> esLatencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean searching = new AtomicBoolean(true);
+        AtomicLong searches = new AtomicLong();
+        Thread searcher =
+                new Thread(
+                        () -> search(es, pending, esLatencies, searching, searches),
+                        "bench-audit-searcher");
+        searcher.start();
+        long written = 0;
+        int sampled = 0;
+        long w0 = System.nanoTime();
+        try (Connection c = StackProbe.connectPostgres(s);
+                Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            long tick = System.nanoTime();
+            long end = tick + TimeUnit.SECONDS.toNanos(seconds);
+            while (System.nanoTime() < end) {
+                long id = insertContacts(st, STEADY_ACTOR, perTx);
+                c.commit();
+                written += perTx;
+                pending.put("contacts/" + id, Boolean.TRUE);
+                sampled++;
+                tick += tickNanos;
+                long sleep = tick - System.nanoTime();
+                if (sleep > 0) {
+                    TimeUnit.NANOSECONDS.sleep(sleep);
+                }
+            }
+        }
+        double writeSeconds = (System.nanoTime() - w0) / 1e9;
+        long d0 = System.nanoTime();
+        while (!pending.isEmpty() && System.nanoTime() - d0 < TimeUnit.MINUTES.toNanos(2)) {
+            Thread.sleep(100);
+        }
+        searching.set(false);
+        searcher.join();
+        Thread.sleep(Duration.ofSeconds(12).toMillis()); // the last Kafka transaction's checkpoint
+        row(
+                "steady writes (half the slower backlog rate)",
+                String.format(
+                        "%d changes in %.1f s (%.0f/s, asked %.0f/s), %d a transaction,"
+                                + " %d transactions/s",
+                        written,
+                        writeSeconds,
+                        written / writeSeconds,
+                        rate,
+                        perTx,
+                        transactionsPerSecond));
+        long[] esMs = esLatencies.stream().mapToLong(Long::longValue).toArray();
+        row(
+                "**commit → searchable in `lethe-audit`** (source commit time to a search hit;"
+                        + " one sampled change per transaction, searched every 50 ms)",
+                String.format(
+                        "**p50 %d ms, p95 %d ms, p99 %d ms** (%d samples, %d never found,"
+                                + " %d searches; target p99 ≤ 2 s)",
+                        pct(esMs, 50),
+                        pct(esMs, 95),
+                        pct(esMs, 99),
+                        esMs.length,
+                        pending.size(),
+                        searches.get()));
+        long[] kMs = kafkaLatencies.stream().mapToLong(Long::longValue).toArray();
+        row(
+                "commit → visible in `lethe.audit` (Kafka, read_committed; every steady change)",
+                String.format(
+                        "p50 %d ms, p95 %d ms, p99 %d ms (%d entries of %d written)",
+                        pct(kMs, 50), pct(kMs, 95), pct(kMs, 99), kMs.length, written));
+    }
+
+    private void search(
+            ElasticsearchConnection.Clients es,
+            Map<String, Boolean> pending,
+            List<Long> latencies,
+            AtomicBoolean searching,
+            AtomicLong searches) {
+        try {
+            while (searching.get()) {
+                List<co.elastic.clients.elasticsearch._types.FieldValue> ids = new ArrayList<>();
+                pending.keySet()
+                        .forEach(
+                                k ->
+                                        ids.add(
+                                                co.elastic.clients.elasticsearch._types.FieldValue
+                                                        .of(k)));
+                if (!ids.isEmpty()) {
+                    SearchResponse<ObjectNode> r =
+                            es.client()
+                                    .search(
+                                            q ->
+                                                    q.index(settings.auditIndex())
+                                                            .size(ids.size())
+                                                            .source(
+                                                                    src ->
+                                                                            src.filter(
+                                                                                    f ->
+                                                                                            f
+                                                                                                    .includes(
+                                                                                                            "entityId",
+                                                                                                            "commitTime")))
+                                                            .query(
+                                                                    qq ->
+                                                                            qq.terms(
+                                                                                    t ->
+                                                                                            t.field(
+                                                                                                            "entityId")
+                                                                                                    .terms(
+                                                                                                            v ->
+                                                                                                                    v
+                                                                                                                            .value(
+                                                                                                                                    ids)))),
+                                            ObjectNode.class);
+                    long now = System.currentTimeMillis();
+                    searches.incrementAndGet();
+                    for (Hit<ObjectNode> h : r.hits().hits()) {
+                        String entity = h.source().path("entityId").asText();
+                        if (pending.remove(entity) != null) {
+                            latencies.add(now - h.source().path("commitTime").asLong());
+                        }
+                    }
+                }
+                Thread.sleep(50);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("searching the audit index failed", e);
+        }
+    }
+
+    private static long pct(long[] values, int percentile) {
+        if (values.length == 0) {
+            return -1;
+        }
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int at = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, at)];
+    }
+
+    private static void deadline(long since, int minutes, String what) {
+        if (System.nanoTime() - since > TimeUnit.MINUTES.toNanos(minutes)) {
+            throw new IllegalStateException(what + " in " + minutes + " min");
+        }
+    }
+
+    private static long endOffset(Admin admin, String topic) throws Exception {
+        TopicPartition tp = new TopicPartition(topic, 0);
+        return admin.listOffsets(Map.of(tp, OffsetSpec.latest()))
+                .partitionResult(tp)
+                .get(10, TimeUnit.SECONDS)
+                .offset();
+    }
+}
