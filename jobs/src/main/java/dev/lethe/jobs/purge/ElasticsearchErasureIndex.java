@@ -3,9 +3,12 @@ package dev.lethe.jobs.purge;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.search.Hit;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import java.io.IOException;
@@ -19,6 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.RestClient;
 
 /**
  * The erasure processor's view of the locations index. Searches return at most {@value #MAX_HITS}
@@ -27,6 +33,7 @@ import java.util.TreeSet;
 public final class ElasticsearchErasureIndex implements ErasureIndex {
 
     static final int MAX_HITS = 10_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> IDENTIFIER_KINDS = Set.of("email", "phone", "handle");
 
     private final ElasticsearchConnection.Clients clients;
@@ -74,6 +81,10 @@ public final class ElasticsearchErasureIndex implements ErasureIndex {
         return new ArrayList<>(found.values());
     }
 
+    /**
+     * Searches the documents' ids, then deletes them in one {@code _bulk} (the local stack's
+     * Elasticsearch has no {@code _delete_by_query}, which lives in the reindex module).
+     */
     @Override
     public void forget(String subjectId, Collection<String> recordIds) throws IOException {
         List<Query> which = new ArrayList<>();
@@ -81,27 +92,30 @@ public final class ElasticsearchErasureIndex implements ErasureIndex {
         if (!recordIds.isEmpty()) {
             which.add(terms("recordId", recordIds));
         }
-        try {
-            es.deleteByQuery(
-                    d ->
-                            d.index(index)
-                                    .conflicts(
-                                            co.elastic.clients.elasticsearch._types.Conflicts
-                                                    .Proceed)
-                                    .refresh(true)
-                                    .query(
-                                            q ->
-                                                    q.bool(
-                                                            b ->
-                                                                    b.should(which)
-                                                                            .minimumShouldMatch(
-                                                                                    "1"))));
-            deletedSinceExpunge = true;
-        } catch (ElasticsearchException e) {
-            if (!"index_not_found_exception".equals(e.error().type())) {
-                throw e;
+        List<String> ids = new ArrayList<>();
+        for (LocationDocument d :
+                search(Query.of(q -> q.bool(b -> b.should(which).minimumShouldMatch("1"))))) {
+            ids.add(d.id());
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        var response =
+                es.bulk(
+                        b -> {
+                            b.index(index).refresh(Refresh.True);
+                            for (String id : ids) {
+                                b.operations(o -> o.delete(d -> d.id(id)));
+                            }
+                            return b;
+                        });
+        for (var item : response.items()) {
+            if (item.error() != null && item.status() != 404) {
+                throw new IOException(
+                        "bulk delete: status " + item.status() + " " + item.error().type());
             }
         }
+        deletedSinceExpunge = true;
     }
 
     @Override
@@ -112,9 +126,30 @@ public final class ElasticsearchErasureIndex implements ErasureIndex {
                         && now.isBefore(lastExpunge.plus(expungeInterval)))) {
             return;
         }
-        es.indices().forcemerge(f -> f.index(index).onlyExpungeDeletes(true));
+        Request r = new Request("POST", "/" + index + "/_forcemerge");
+        r.addParameter("only_expunge_deletes", "true");
+        try {
+            rest().performRequest(r);
+        } catch (ResponseException e) {
+            throw new IOException("force merge: " + errorType(e));
+        }
         lastExpunge = now;
         deletedSinceExpunge = false;
+    }
+
+    private RestClient rest() {
+        return ((RestClientTransport) es._transport()).restClient();
+    }
+
+    /** The status and Elasticsearch error type of a failed request (never its values). */
+    private static String errorType(ResponseException e) {
+        int status = e.getResponse().getStatusLine().getStatusCode();
+        try {
+            JsonNode body = JSON.readTree(e.getResponse().getEntity().getContent());
+            return "status " + status + " " + body.path("error").path("type").asText("");
+        } catch (IOException | RuntimeException unreadable) {
+            return "status " + status;
+        }
     }
 
     private List<LocationDocument> search(Query query) throws IOException {

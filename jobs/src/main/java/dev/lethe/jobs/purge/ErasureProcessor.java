@@ -194,7 +194,8 @@ public final class ErasureProcessor implements AutoCloseable {
             index.expungeDeleted();
             return new Progress(requestId, DONE, "erased", plan.size(), purged);
         } catch (Exception e) {
-            String why = "FAILED: " + e.getClass().getSimpleName();
+            // name the kind of error only: messages may quote values
+            String why = "FAILED: " + e.getClass().getSimpleName() + detail(e);
             LOG.warn("erasure request {} failed: {}", requestId, why);
             return new Progress(requestId, FAILING, why, 0, 0);
         }
@@ -331,7 +332,7 @@ public final class ErasureProcessor implements AutoCloseable {
                         c.prepareStatement(
                                 "UPDATE lethe.erasure_requests SET status = ?, status_reason = ?,"
                                         + " records_found = ?, records_purged = ?, updated_at = ?,"
-                                        + " completed_at = CASE WHEN ? THEN ? END"
+                                        + " completed_at = ?"
                                         + " WHERE request_id = ?")) {
             Timestamp now = Timestamp.from(clock.instant());
             s.setString(1, p.status());
@@ -339,9 +340,8 @@ public final class ErasureProcessor implements AutoCloseable {
             s.setInt(3, p.found());
             s.setInt(4, p.purged());
             s.setTimestamp(5, now);
-            s.setBoolean(6, DONE.equals(p.status()));
-            s.setTimestamp(7, now);
-            s.setString(8, p.requestId());
+            s.setTimestamp(6, DONE.equals(p.status()) ? now : null);
+            s.setString(7, p.requestId());
             s.executeUpdate();
         }
         if (!DONE.equals(p.status())) {
@@ -400,6 +400,20 @@ public final class ErasureProcessor implements AutoCloseable {
                 return row;
             }
         }
+    }
+
+    private static String detail(Exception e) {
+        if (e instanceof co.elastic.clients.elasticsearch._types.ElasticsearchException es) {
+            return " (" + es.error().type() + ", status " + es.status() + ")";
+        }
+        if (e instanceof java.io.IOException io && io.getMessage() != null) {
+            // the index's own messages name the operation and the error type only
+            return " (" + io.getMessage() + ")";
+        }
+        if (e instanceof SQLException sql && sql.getSQLState() != null) {
+            return " (SQL state " + sql.getSQLState() + ")";
+        }
+        return "";
     }
 
     private static PurgeCommand command(String requestId, String record, PurgeAction action) {
