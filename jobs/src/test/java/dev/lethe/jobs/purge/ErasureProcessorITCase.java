@@ -1,0 +1,232 @@
+package dev.lethe.jobs.purge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.connectors.HelpdeskMigrations;
+import dev.lethe.discovery.LocationDocument;
+import dev.lethe.keys.FileMasterKeySource;
+import dev.lethe.keys.JdbcSubjectKeyStore;
+import dev.lethe.retention.RetentionPolicy;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The erasure processor on a real, migrated helpdesk database, with a listed index. */
+class ErasureProcessorITCase {
+
+    private static final PersonalDataCatalog CATALOG = PersonalDataCatalog.loadDefault();
+    private static final RetentionPolicy POLICY = RetentionPolicy.loadDefault(CATALOG);
+
+    @TempDir static Path dir;
+    private static EmbeddedPostgres postgres;
+    private static DataSource db;
+    private static JdbcSubjectKeyStore keys;
+
+    /** Locations the test declares; records what the processor asked to forget. */
+    static final class ListedIndex implements ErasureIndex {
+        final List<LocationDocument> locations = new ArrayList<>();
+        final List<String> forgotten = new ArrayList<>();
+
+        @Override
+        public List<LocationDocument> locationsOf(String subjectId) {
+            return locations.stream().filter(d -> d.subjectIds().contains(subjectId)).toList();
+        }
+
+        @Override
+        public void forget(String subjectId, Collection<String> recordIds) {
+            forgotten.add(subjectId);
+            forgotten.addAll(recordIds);
+        }
+
+        @Override
+        public void expungeDeleted() {}
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = EmbeddedPostgres.builder().setServerConfig("wal_level", "logical").start();
+        db = postgres.getPostgresDatabase();
+        HelpdeskMigrations.migrate(db);
+        try (Connection c = db.getConnection()) {
+            PurgeSchema.create(c);
+        }
+        keys =
+                JdbcSubjectKeyStore.builder()
+                        .dataSource(db)
+                        .masterKeys(new FileMasterKeySource(dir.resolve("master.key")))
+                        .build();
+        keys.createSchema();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        postgres.close();
+    }
+
+    private static ErasureProcessor processor(ErasureIndex index) {
+        return new ErasureProcessor(
+                db, CATALOG, POLICY, keys, index, Clock.systemUTC(), Duration.ZERO);
+    }
+
+    @Test
+    void anOpenTicketBlocksWithItsReasonUntilClosedThenThePersonIsErasedAndTheKeyShredded()
+            throws Exception {
+        long contact = contact();
+        long ticket =
+                exec("INSERT INTO tickets (contact_id, subject) VALUES (" + contact + ", 's')");
+        exec("INSERT INTO comments (ticket_id, content) VALUES (" + ticket + ", 'c')");
+        String subject = "contact:" + contact;
+        keys.getOrCreate(subject);
+        String request = request(subject);
+        ListedIndex index = new ListedIndex();
+
+        processor(index).processPending();
+
+        assertThat(status(request))
+                .isEqualTo("blocked|OPEN_TICKET: tickets/" + ticket + " is still open");
+        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + contact)).isOne();
+        assertThat(keys.isErased(subject)).isFalse();
+
+        exec("UPDATE tickets SET status = 'closed', closed_at = now() WHERE id = " + ticket);
+        processor(index).processPending();
+
+        assertThat(status(request)).isEqualTo("done|erased");
+        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + contact)).isZero();
+        assertThat(count("SELECT count(*) FROM tickets WHERE contact_id = " + contact)).isZero();
+        assertThat(count("SELECT count(*) FROM comments WHERE ticket_id = " + ticket)).isZero();
+        assertThat(keys.isErased(subject)).isTrue();
+        assertThat(index.forgotten).contains(subject, "contacts/" + contact);
+        assertThat(
+                        count(
+                                "SELECT count(*) FROM lethe.purge_log WHERE request_id = '"
+                                        + request
+                                        + "' AND outcome = 'done'"))
+                .isOne();
+    }
+
+    @Test
+    void aLegalHoldBlocksWithItsReasonAndNothingIsDeletedOrShredded() throws Exception {
+        long contact = contact();
+        String subject = "contact:" + contact;
+        exec(
+                "INSERT INTO lethe.legal_holds (subject_id, reason) VALUES ('"
+                        + subject
+                        + "', 'case 2025-17')");
+        String request = request(subject);
+
+        processor(new ListedIndex()).processPending();
+
+        assertThat(status(request))
+                .startsWith("blocked|contacts/" + contact + ": LEGAL_HOLD")
+                .contains("case 2025-17");
+        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + contact)).isOne();
+        assertThat(keys.isErased(subject)).isFalse();
+    }
+
+    @Test
+    void theirEmailInSomeoneElsesCommentIsRedactedAndTheCommentStays() throws Exception {
+        long erased = contact();
+        long other = contact();
+        long ticket =
+                exec(
+                        "INSERT INTO tickets (contact_id, subject, status) VALUES ("
+                                + other
+                                + ", 's', 'solved')");
+        long comment =
+                exec(
+                        "INSERT INTO comments (ticket_id, content) VALUES ("
+                                + ticket
+                                + ", 'cc: erika@example.eu please')");
+        String subject = "contact:" + erased;
+        ListedIndex index = new ListedIndex();
+        index.locations.add(
+                new LocationDocument(
+                        "comments/" + comment + "#content#email#9",
+                        List.of(subject),
+                        "email",
+                        "erika@example.eu",
+                        "comments",
+                        "comments/" + comment,
+                        "content",
+                        "contact",
+                        "email",
+                        1.0,
+                        4,
+                        20,
+                        null,
+                        Instant.now(),
+                        1L,
+                        "tickets/" + ticket,
+                        false));
+        String request = request(subject);
+
+        processor(index).processPending();
+
+        assertThat(status(request)).isEqualTo("done|erased");
+        assertThat(text("SELECT content FROM comments WHERE id = " + comment))
+                .isEqualTo("cc: [erased] please");
+        assertThat(count("SELECT count(*) FROM tickets WHERE id = " + ticket)).isOne();
+    }
+
+    private static long contact() throws Exception {
+        return exec(
+                "INSERT INTO contacts (email) VALUES ('c" + System.nanoTime() + "@example.eu')");
+    }
+
+    private static String request(String subject) throws Exception {
+        String id = UUID.randomUUID().toString();
+        try (Connection c = db.getConnection()) {
+            ErasureProcessor.request(c, id, subject, "test", POLICY, Instant.now());
+        }
+        return id;
+    }
+
+    private static String status(String request) throws Exception {
+        return text(
+                "SELECT status || '|' || status_reason FROM lethe.erasure_requests"
+                        + " WHERE request_id = '"
+                        + request
+                        + "'");
+    }
+
+    private static long exec(String sql) throws Exception {
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement()) {
+            if (sql.startsWith("INSERT")) {
+                try (ResultSet r = s.executeQuery(sql + " RETURNING id")) {
+                    r.next();
+                    return r.getLong(1);
+                }
+            }
+            return s.executeUpdate(sql);
+        }
+    }
+
+    private static long count(String sql) throws Exception {
+        return Long.parseLong(text(sql));
+    }
+
+    private static String text(String sql) throws Exception {
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+}
