@@ -56,6 +56,9 @@ final class AuditPipelineBench {
     /** The actor id of the backlog's transactions. */
     static final String BACKLOG_ACTOR = "audit-bench-backlog";
 
+    /** The actor id of the update backlog's transactions (subjects whose keys exist). */
+    static final String UPDATES_ACTOR = "audit-bench-updates";
+
     /** The actor id of the steady phase's transactions. */
     static final String STEADY_ACTOR = "audit-bench-steady";
 
@@ -74,6 +77,9 @@ final class AuditPipelineBench {
 
     private final AtomicLong firstBacklogEntryAt = new AtomicLong();
     private final AtomicLong backlogInKafkaAt = new AtomicLong();
+    private final AtomicLong updates = new AtomicLong();
+    private final AtomicLong firstUpdateAt = new AtomicLong();
+    private final AtomicLong updatesInKafkaAt = new AtomicLong();
 
     /** Commit-to-visible latency (ms) of every steady entry read from the audit topic. */
     private final List<Long> kafkaLatencies =
@@ -182,14 +188,98 @@ final class AuditPipelineBench {
                 row(
                         "**audit job (ES, from first document) / raw**",
                         String.format(
-                                "**%.0f %%** (target ≥ 70 %%); from job submission %.0f %%",
+                                "**%.1f %%** (target ≥ 70 %%); from job submission %.1f %%",
                                 100 * esFromFirst / rawRate, 100 * esFromStart / rawRate));
                 double kafkaRate = Math.min(kafkaFromFirst, esFromFirst);
                 steady(es, kafkaRate / 2, steadySeconds, samplesPerSecond);
+                updateBacklog(es, changes, rowsPerTx);
             } finally {
                 reading.set(false);
                 job.cancel().get(1, TimeUnit.MINUTES);
             }
+        }
+    }
+
+    /**
+     * A second backlog: one update of each first-backlog contact (their subject keys exist and are
+     * cached), held back by pausing the Debezium connector while it is written, timed from resuming
+     * it (so this rate includes capture) until all are audited.
+     */
+    private void updateBacklog(ElasticsearchConnection.Clients es, int changes, int rowsPerTx)
+            throws Exception {
+        connector("pause");
+        Thread.sleep(3000); // the task stops polling at its next batch
+        try (Connection c = StackProbe.connectPostgres(s);
+                Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet rs =
+                    st.executeQuery(
+                            "SELECT id FROM contacts WHERE email LIKE 'audit-%' ORDER BY id LIMIT "
+                                    + changes)) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            c.commit();
+            for (int done = 0; done < ids.size(); done += rowsPerTx) {
+                List<Long> part = ids.subList(done, Math.min(ids.size(), done + rowsPerTx));
+                st.execute(
+                        "SELECT pg_logical_emit_message(true, 'lethe.actor',"
+                                + " '{\"type\":\"system\",\"id\":\""
+                                + UPDATES_ACTOR
+                                + "\",\"reason\":\"audit benchmark\"}')");
+                st.execute(
+                        "UPDATE contacts SET locale = 'de-DE' WHERE id BETWEEN "
+                                + part.get(0)
+                                + " AND "
+                                + part.get(part.size() - 1)
+                                + " AND email LIKE 'audit-%'");
+                c.commit();
+            }
+            if (ids.size() != changes) {
+                throw new IllegalStateException("found " + ids.size() + " backlog contacts");
+            }
+        }
+        long t0 = System.nanoTime();
+        connector("resume");
+        long firstInEs = 0;
+        long allInEs = 0;
+        while (allInEs == 0 || updatesInKafkaAt.get() == 0) {
+            deadline(t0, 15, "the audit job did not audit the update backlog");
+            if (allInEs == 0) {
+                long n = countActor(es, UPDATES_ACTOR);
+                long now = System.nanoTime();
+                if (n > 0 && firstInEs == 0) {
+                    firstInEs = now;
+                }
+                if (n >= changes) {
+                    allInEs = now;
+                }
+            }
+            Thread.sleep(100);
+        }
+        row(
+                "update backlog: one update of each backlog contact (subject keys exist), capture"
+                        + " paused while written, timed from resuming it",
+                String.format(
+                        "Kafka: %.0f changes/s from the first visible entry, %.0f/s from resume;"
+                                + " ES: %.0f/s from the first counted document, %.0f/s from resume",
+                        changes / ((updatesInKafkaAt.get() - firstUpdateAt.get()) / 1e9),
+                        changes / ((updatesInKafkaAt.get() - t0) / 1e9),
+                        changes / ((allInEs - firstInEs) / 1e9),
+                        changes / ((allInEs - t0) / 1e9)));
+    }
+
+    private void connector(String action) throws Exception {
+        dev.lethe.local.Http.Response r =
+                dev.lethe.local.Http.put(
+                        s.connectUrl()
+                                .resolve("/connectors/" + StackSettings.CONNECTOR + "/" + action),
+                        "",
+                        null);
+        if (!r.ok()) {
+            throw new IllegalStateException("could not " + action + " the connector");
         }
     }
 
@@ -260,6 +350,11 @@ final class AuditPipelineBench {
                         backlog.add(e);
                         if (backlog.size() == backlogChanges) {
                             backlogInKafkaAt.set(now);
+                        }
+                    } else if (UPDATES_ACTOR.equals(actor)) {
+                        firstUpdateAt.compareAndSet(0, now);
+                        if (updates.incrementAndGet() == backlogChanges) {
+                            updatesInKafkaAt.set(now);
                         }
                     } else if (STEADY_ACTOR.equals(actor)) {
                         kafkaLatencies.add(wall - e.getCommitTime().toEpochMilli());
