@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code ./lethe purges}: the purges Lethe carried out or skipped (with why), from the purge log
  * ({@code lethe.purge_log}, the receipts' outbox). Receipts name tables, ids and rules, never
- * personal values. Scheduled purges live in the retention job's state (see docs/retention.md).
+ * personal values. {@code --scheduled} lists the purges not yet due, from the retention job's
+ * mirror {@code lethe.purge_schedule} (the job's state is the schedule of record).
  */
 @Command(
         name = "purges",
@@ -28,6 +29,11 @@ final class PurgesCommand implements Callable<Integer> {
     @Option(names = "--outcome", description = "only done, skipped or failed")
     String outcome;
 
+    @Option(
+            names = "--scheduled",
+            description = "list the purges scheduled and not yet done, soonest first")
+    boolean scheduled;
+
     @Option(names = "--limit", defaultValue = "50", description = "at most this many (default 50)")
     int limit;
 
@@ -36,6 +42,10 @@ final class PurgesCommand implements Callable<Integer> {
         StackSettings s = options.resolve();
         try (Connection db = StackProbe.connectPostgres(s)) {
             PurgeSchema.create(db);
+            if (scheduled) {
+                printScheduled(db);
+                return 0;
+            }
             try (PreparedStatement q =
                     db.prepareStatement(
                             "SELECT executed_at, outcome, action, entity_id, coalesce(policy_rule,"
@@ -64,5 +74,25 @@ final class PurgesCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private void printScheduled(Connection db) throws Exception {
+        try (PreparedStatement q =
+                db.prepareStatement(
+                        "SELECT deadline, action, entity_id, policy_rule FROM lethe.purge_schedule"
+                                + " ORDER BY deadline, entity_id LIMIT ?")) {
+            q.setInt(1, limit);
+            try (ResultSet r = q.executeQuery()) {
+                System.out.printf("%-27s %-9s %-22s %s%n", "DEADLINE", "ACTION", "RECORD", "RULE");
+                while (r.next()) {
+                    System.out.printf(
+                            "%-27s %-9s %-22s %s%n",
+                            r.getTimestamp(1).toInstant(),
+                            r.getString(2),
+                            r.getString(3),
+                            r.getString(4));
+                }
+            }
+        }
     }
 }

@@ -73,6 +73,13 @@ class RetentionITCase {
                         "    since: deleted_at",
                         "    after: PT4S",
                         "    action: delete",
+                        "  - id: tickets.closed",
+                        "    table: tickets",
+                        "    since: closed_at",
+                        "    when: { status: closed }",
+                        "    after: P6Y",
+                        "    action: anonymize",
+                        "    anonymize: { subject: redacted, description: null }",
                         ""));
         JobSettings retention = settings(s, "retention-it-" + run);
         JobSettings discovery = settings(s, "discovery-it-" + run);
@@ -141,6 +148,13 @@ class RetentionITCase {
             Thread.sleep(2_000);
             assertThat(exists(c, "tickets", restoredTicket)).as("restored ticket").isTrue();
 
+            // scheduled purges are mirrored: the closed ticket's anonymization in six years
+            await(() -> scheduled(c, "tickets/" + erasedTicket) == 1, "closed ticket scheduled");
+            assertThat(scheduled(c, "tickets/" + restoredTicket)).as("restored").isZero();
+            assertThat(scheduled(c, "tickets/" + deletedTicket)).as("purged").isZero();
+            Cli plan = cli("purges", "--scheduled", "--data-dir", s.dataDir().toString());
+            assertThat(plan.out()).contains("anonymize").contains("tickets/" + erasedTicket);
+
             // dry run: nothing happens, the plan names the person's rows and the mention
             Cli dry =
                     cli(
@@ -189,6 +203,7 @@ class RetentionITCase {
                     .contains("[erased]");
             assertThat(exists(c, "tickets", otherTicket)).isTrue();
             await(() -> subjectDocs(es, subject) == 0, "person gone from the index");
+            await(() -> scheduled(c, "tickets/" + erasedTicket) == 0, "schedule of erased ticket");
             await(() -> indexed(es, "contacts/" + erased) == 0, "person's row gone from index");
 
             // the key is shredded: what was encrypted for the person reads as erased
@@ -317,6 +332,15 @@ class RetentionITCase {
             for (int i = 0; i < ids.length; i++) {
                 ps.setLong(i + 1, ids[i]);
             }
+            return single(ps);
+        }
+    }
+
+    private static long scheduled(Connection c, String entity) throws Exception {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT count(*) FROM lethe.purge_schedule WHERE entity_id = ?")) {
+            ps.setString(1, entity);
             return single(ps);
         }
     }

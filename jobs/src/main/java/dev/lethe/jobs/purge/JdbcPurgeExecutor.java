@@ -169,6 +169,42 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
                 command.commandId(), receiptId, outcome, verdict, decision.reason(), false);
     }
 
+    @Override
+    public void scheduled(PurgeCommand command) {
+        if (command.ruleId() == null || command.deadline() == null) {
+            return;
+        }
+        mirror(
+                "INSERT INTO lethe.purge_schedule (entity_id, table_name, command_id, policy_rule,"
+                        + " action, deadline) VALUES (?,?,?,?,?,?) ON CONFLICT (entity_id) DO"
+                        + " UPDATE SET table_name = EXCLUDED.table_name, command_id ="
+                        + " EXCLUDED.command_id, policy_rule = EXCLUDED.policy_rule, action ="
+                        + " EXCLUDED.action, deadline = EXCLUDED.deadline, scheduled_at = now()",
+                command.entityId(),
+                command.table(),
+                command.commandId(),
+                command.ruleId(),
+                command.action().wireName(),
+                Timestamp.from(command.deadline()));
+    }
+
+    @Override
+    public void unscheduled(String entityId) {
+        mirror("DELETE FROM lethe.purge_schedule WHERE entity_id = ?", entityId);
+    }
+
+    private void mirror(String sql, Object... values) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                s.setObject(i + 1, values[i]);
+            }
+            s.executeUpdate();
+        } catch (SQLException e) {
+            LOG.warn("cannot mirror the purge schedule: {}", stateOf(e));
+        }
+    }
+
     private Optional<PurgeOutcome> done(Connection c, String commandId) throws SQLException {
         try (PreparedStatement s =
                 c.prepareStatement(

@@ -11,6 +11,15 @@ public interface PurgeExecutor extends AutoCloseable {
 
     PurgeOutcome execute(PurgeCommand command);
 
+    /**
+     * Mirrors a scheduled purge where operators can list it ({@code lethe.purge_schedule}: keys,
+     * rule and deadline, no values). Best effort: the schedule of record is the job's state.
+     */
+    default void scheduled(PurgeCommand command) {}
+
+    /** Removes a record's mirrored schedule (restored, purged, no longer governed). */
+    default void unscheduled(String entityId) {}
+
     @Override
     default void close() throws Exception {}
 

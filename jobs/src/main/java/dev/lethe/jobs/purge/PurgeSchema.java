@@ -14,6 +14,9 @@ import java.util.List;
  *       it describes: the outbox {@link ReceiptRelay} publishes to {@code lethe.purge.receipts}
  *       ({@code published_at} set once Kafka acknowledged). A crash between the delete and the
  *       receipt is impossible: both commit or neither.
+ *   <li>{@code lethe.purge_schedule}: the purges the retention job has scheduled (one row per
+ *       record: rule, action, deadline), a mirror of its state for {@code ./lethe purges
+ *       --scheduled}; best effort, the job's state is the schedule of record.
  *   <li>{@code lethe.legal_holds}: holds added at run time (next to those of the policy file).
  *   <li>{@code lethe.erasure_requests}: Art. 17 requests; {@code ./lethe subject erase} and other
  *       systems insert here, Lethe carries them out and records progress.
@@ -46,6 +49,14 @@ public final class PurgeSchema {
                     "CREATE INDEX IF NOT EXISTS purge_log_command ON lethe.purge_log (command_id)",
                     "CREATE INDEX IF NOT EXISTS purge_log_unpublished ON lethe.purge_log (seq)"
                             + " WHERE published_at IS NULL",
+                    "CREATE TABLE IF NOT EXISTS lethe.purge_schedule ("
+                            + " entity_id TEXT PRIMARY KEY,"
+                            + " table_name TEXT NOT NULL,"
+                            + " command_id TEXT NOT NULL,"
+                            + " policy_rule TEXT NOT NULL,"
+                            + " action TEXT NOT NULL,"
+                            + " deadline TIMESTAMPTZ NOT NULL,"
+                            + " scheduled_at TIMESTAMPTZ NOT NULL DEFAULT now())",
                     "CREATE TABLE IF NOT EXISTS lethe.legal_holds ("
                             + " id BIGSERIAL PRIMARY KEY,"
                             + " subject_id TEXT,"

@@ -94,6 +94,7 @@ public final class TrackRetention extends KeyedProcessFunction<String, ChangeEve
         cancel(ctx);
         scheduled.update(command);
         schedule(ctx, command.deadline().toEpochMilli());
+        executor.scheduled(command);
     }
 
     @Override
@@ -114,6 +115,7 @@ public final class TrackRetention extends KeyedProcessFunction<String, ChangeEve
             schedule(ctx, next);
         } else {
             scheduled.clear();
+            executor.unscheduled(command.entityId());
         }
     }
 
@@ -128,6 +130,10 @@ public final class TrackRetention extends KeyedProcessFunction<String, ChangeEve
             ctx.timerService().deleteProcessingTimeTimer(at);
         }
         timer.clear();
+        PurgeCommand current = scheduled.value();
+        if (current != null) {
+            executor.unscheduled(current.entityId());
+        }
         scheduled.clear();
     }
 
