@@ -90,6 +90,14 @@ final class AuditBench implements Callable<Integer> {
                     "Steady transactions a second, one sampled change each (default ${DEFAULT-VALUE}).")
     int transactionsPerSecond;
 
+    @Option(
+            names = "--update-rounds",
+            defaultValue = "10",
+            description =
+                    "Updates of each backlog contact in the update backlog, 0 for none (default"
+                            + " ${DEFAULT-VALUE}).")
+    int updateRounds;
+
     @Option(names = "--skip-verify", description = "Leave out the verify CPU measurement.")
     boolean skipVerify;
 
@@ -123,7 +131,7 @@ final class AuditBench implements Callable<Integer> {
         List<String> rows = new ArrayList<>();
         try {
             new AuditPipelineBench(s, System.out, rows)
-                    .run(changes, rowsPerTx, steadySeconds, transactionsPerSecond);
+                    .run(changes, rowsPerTx, steadySeconds, transactionsPerSecond, updateRounds);
         } finally {
             System.out.println();
             System.out.println("| measure | value |");

@@ -78,7 +78,6 @@ final class AuditPipelineBench {
     private final AtomicLong firstBacklogEntryAt = new AtomicLong();
     private final AtomicLong backlogInKafkaAt = new AtomicLong();
     private final AtomicLong updates = new AtomicLong();
-    private final AtomicLong firstUpdateAt = new AtomicLong();
     private final AtomicLong updatesInKafkaAt = new AtomicLong();
 
     /** Commit-to-visible latency (ms) of every steady entry read from the audit topic. */
@@ -86,6 +85,7 @@ final class AuditPipelineBench {
             java.util.Collections.synchronizedList(new ArrayList<>());
 
     private volatile int backlogChanges;
+    private volatile long updatesTarget = Long.MAX_VALUE;
 
     AuditPipelineBench(StackSettings s, PrintStream out, List<String> rows) {
         this.s = s;
@@ -100,7 +100,8 @@ final class AuditPipelineBench {
         out.println(r);
     }
 
-    void run(int changes, int rowsPerTx, int steadySeconds, int samplesPerSecond) throws Exception {
+    void run(int changes, int rowsPerTx, int steadySeconds, int samplesPerSecond, int updateRounds)
+            throws Exception {
         this.backlogChanges = changes;
         String password = s.elasticsearchPassword().orElse(null);
         if (password != null) {
@@ -192,7 +193,9 @@ final class AuditPipelineBench {
                                 100 * esFromFirst / rawRate, 100 * esFromStart / rawRate));
                 double kafkaRate = Math.min(kafkaFromFirst, esFromFirst);
                 steady(es, kafkaRate / 2, steadySeconds, samplesPerSecond);
-                updateBacklog(es, changes, rowsPerTx);
+                if (updateRounds > 0) {
+                    updateBacklog(es, changes, rowsPerTx, updateRounds);
+                }
             } finally {
                 reading.set(false);
                 job.cancel().get(1, TimeUnit.MINUTES);
@@ -201,12 +204,14 @@ final class AuditPipelineBench {
     }
 
     /**
-     * A second backlog: one update of each first-backlog contact (their subject keys exist and are
-     * cached), held back by pausing the Debezium connector while it is written, timed from resuming
-     * it (so this rate includes capture) until all are audited.
+     * A second backlog: {@code rounds} updates of each first-backlog contact (their subject keys
+     * exist and are cached), held back by pausing the Debezium connector while it is written, timed
+     * from resuming it (so this rate includes capture) until all are audited.
      */
-    private void updateBacklog(ElasticsearchConnection.Clients es, int changes, int rowsPerTx)
+    private void updateBacklog(
+            ElasticsearchConnection.Clients es, int changes, int rowsPerTx, int rounds)
             throws Exception {
+        updatesTarget = (long) changes * rounds;
         connector("pause");
         Thread.sleep(3000); // the task stops polling at its next batch
         try (Connection c = StackProbe.connectPostgres(s);
@@ -222,53 +227,57 @@ final class AuditPipelineBench {
                 }
             }
             c.commit();
-            for (int done = 0; done < ids.size(); done += rowsPerTx) {
-                List<Long> part = ids.subList(done, Math.min(ids.size(), done + rowsPerTx));
-                st.execute(
-                        "SELECT pg_logical_emit_message(true, 'lethe.actor',"
-                                + " '{\"type\":\"system\",\"id\":\""
-                                + UPDATES_ACTOR
-                                + "\",\"reason\":\"audit benchmark\"}')");
-                st.execute(
-                        "UPDATE contacts SET locale = 'de-DE' WHERE id BETWEEN "
-                                + part.get(0)
-                                + " AND "
-                                + part.get(part.size() - 1)
-                                + " AND email LIKE 'audit-%'");
-                c.commit();
+            for (int round = 0; round < rounds; round++) {
+                String locale = round % 2 == 0 ? "de-DE" : "fr-FR";
+                for (int done = 0; done < ids.size(); done += rowsPerTx) {
+                    List<Long> part = ids.subList(done, Math.min(ids.size(), done + rowsPerTx));
+                    st.execute(
+                            "SELECT pg_logical_emit_message(true, 'lethe.actor',"
+                                    + " '{\"type\":\"system\",\"id\":\""
+                                    + UPDATES_ACTOR
+                                    + "\",\"reason\":\"audit benchmark\"}')");
+                    st.execute(
+                            "UPDATE contacts SET locale = '"
+                                    + locale
+                                    + "' WHERE id BETWEEN "
+                                    + part.get(0)
+                                    + " AND "
+                                    + part.get(part.size() - 1)
+                                    + " AND email LIKE 'audit-%'");
+                    c.commit();
+                }
             }
             if (ids.size() != changes) {
                 throw new IllegalStateException("found " + ids.size() + " backlog contacts");
             }
         }
+        long total = updatesTarget;
         long t0 = System.nanoTime();
         connector("resume");
-        long firstInEs = 0;
         long allInEs = 0;
         while (allInEs == 0 || updatesInKafkaAt.get() == 0) {
             deadline(t0, 15, "the audit job did not audit the update backlog");
-            if (allInEs == 0) {
-                long n = countActor(es, UPDATES_ACTOR);
-                long now = System.nanoTime();
-                if (n > 0 && firstInEs == 0) {
-                    firstInEs = now;
-                }
-                if (n >= changes) {
-                    allInEs = now;
-                }
+            // an entity's documents are <entity>#<seq>: every update is its own document
+            if (allInEs == 0 && countActor(es, UPDATES_ACTOR) >= total) {
+                allInEs = System.nanoTime();
             }
             Thread.sleep(100);
         }
         row(
-                "update backlog: one update of each backlog contact (subject keys exist), capture"
-                        + " paused while written, timed from resuming it",
+                "update backlog: "
+                        + rounds
+                        + " updates of each of the "
+                        + changes
+                        + " backlog contacts (subject keys exist), "
+                        + rowsPerTx
+                        + " a transaction, capture paused while written, timed from resuming it",
                 String.format(
-                        "Kafka: %.0f changes/s from the first visible entry, %.0f/s from resume;"
-                                + " ES: %.0f/s from the first counted document, %.0f/s from resume",
-                        changes / ((updatesInKafkaAt.get() - firstUpdateAt.get()) / 1e9),
-                        changes / ((updatesInKafkaAt.get() - t0) / 1e9),
-                        changes / ((allInEs - firstInEs) / 1e9),
-                        changes / ((allInEs - t0) / 1e9)));
+                        "%d changes; Kafka: %.0f changes/s (%.1f s); ES: %.0f changes/s (%.1f s)",
+                        total,
+                        total / ((updatesInKafkaAt.get() - t0) / 1e9),
+                        (updatesInKafkaAt.get() - t0) / 1e9,
+                        total / ((allInEs - t0) / 1e9),
+                        (allInEs - t0) / 1e9));
     }
 
     private void connector(String action) throws Exception {
@@ -352,8 +361,7 @@ final class AuditPipelineBench {
                             backlogInKafkaAt.set(now);
                         }
                     } else if (UPDATES_ACTOR.equals(actor)) {
-                        firstUpdateAt.compareAndSet(0, now);
-                        if (updates.incrementAndGet() == backlogChanges) {
+                        if (updates.incrementAndGet() == updatesTarget) {
                             updatesInKafkaAt.set(now);
                         }
                     } else if (STEADY_ACTOR.equals(actor)) {
