@@ -56,14 +56,17 @@ public final class RawTopics {
                     if (r.value() == null) {
                         continue;
                     }
-                    JsonNode v = JSON.readTree(r.value());
+                    JsonNode v;
+                    try {
+                        v = JSON.readTree(r.value());
+                    } catch (java.io.IOException poison) {
+                        continue; // other tests write malformed records on purpose (dead letters)
+                    }
                     if (filter.test(v)) {
                         found.add(v);
                     }
                 }
             }
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("unreadable event in " + topic, e);
         }
         return found;
     }
