@@ -41,6 +41,14 @@ final class SubjectFinder {
 
         List<LocationDocument> withFolded(Collection<String> folded) throws IOException;
 
+        /** Declared name columns whose folded value is one of {@code folded}. */
+        default List<LocationDocument> declaredNamesWithFolded(Collection<String> folded)
+                throws IOException {
+            return withFolded(folded).stream()
+                    .filter(d -> LocationDocument.DECLARED.equals(d.detector()))
+                    .toList();
+        }
+
         List<LocationDocument> ofSubject(String subjectId) throws IOException;
 
         List<LocationDocument> withValues(String kind, Collection<String> values)
@@ -85,6 +93,16 @@ final class SubjectFinder {
                     public List<LocationDocument> withFolded(Collection<String> folded)
                             throws IOException {
                         return search.all(LocationSearch.terms("folded", folded));
+                    }
+
+                    @Override
+                    public List<LocationDocument> declaredNamesWithFolded(Collection<String> folded)
+                            throws IOException {
+                        return search.all(
+                                LocationSearch.and(
+                                        LocationSearch.terms("folded", folded),
+                                        LocationSearch.term(
+                                                "detector", LocationDocument.DECLARED)));
                     }
 
                     @Override
@@ -155,16 +173,22 @@ final class SubjectFinder {
         // subject -> the folded declared names of their own row
         Map<String, Set<String>> declared = new TreeMap<>();
         Set<String> subjects = new TreeSet<>();
-        for (LocationDocument d : locations.withFolded(forms)) {
-            if (d.value() == null) {
+        // a common first name matches many rows: fetch declared names by word, but free-text
+        // mentions only by the whole name, so the tail of a name search stays short
+        for (LocationDocument d : locations.declaredNamesWithFolded(forms)) {
+            if (d.value() != null && isOwnRow(d)) {
+                for (String s : d.subjectIds()) {
+                    declared.computeIfAbsent(s, k -> new TreeSet<>())
+                            .add(NameFolding.fold(d.value()));
+                }
+            }
+        }
+        for (LocationDocument d : locations.withFolded(List.of(query.value()))) {
+            if (d.value() == null
+                    || (isOwnRow(d) && LocationDocument.DECLARED.equals(d.detector()))) {
                 continue;
             }
-            String folded = NameFolding.fold(d.value());
-            if (isOwnRow(d) && LocationDocument.DECLARED.equals(d.detector())) {
-                for (String s : d.subjectIds()) {
-                    declared.computeIfAbsent(s, k -> new TreeSet<>()).add(folded);
-                }
-            } else if (folded.equals(query.value())) {
+            if (NameFolding.fold(d.value()).equals(query.value())) {
                 subjects.addAll(d.subjectIds());
             }
         }
