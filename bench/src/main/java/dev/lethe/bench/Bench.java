@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             CaptureBench.class,
             DiscoveryBench.class,
             AuditBench.class,
+            RetentionBench.class,
             CommandLine.HelpCommand.class
         })
 public final class Bench implements Runnable {
