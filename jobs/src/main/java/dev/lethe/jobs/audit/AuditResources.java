@@ -1,5 +1,6 @@
 package dev.lethe.jobs.audit;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.lethe.audit.SigningKeys;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.jobs.config.MasterKeys;
@@ -9,7 +10,6 @@ import dev.lethe.keys.MasterKeySource;
 import dev.lethe.keys.SubjectKeyStore;
 import java.io.Serializable;
 import java.nio.file.Path;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * What the audit job's operators open where they run: the catalog, the subject key store, the
@@ -56,10 +56,15 @@ public record AuditResources(
             String signingKeyDir) {
         KeyStoreFactory keyStore =
                 () -> {
-                    PGSimpleDataSource ds = new PGSimpleDataSource();
-                    ds.setUrl(jdbcUrl);
-                    ds.setUser(user);
+                    // pooled: a new subject's key is created in its own short transaction, and
+                    // opening a connection for each one made the key store the audit's bottleneck
+                    HikariDataSource ds = new HikariDataSource();
+                    ds.setJdbcUrl(jdbcUrl);
+                    ds.setUsername(user);
                     Secrets.ofProcess().find(Secrets.POSTGRES_PASSWORD).ifPresent(ds::setPassword);
+                    ds.setMaximumPoolSize(4);
+                    ds.setMinimumIdle(1);
+                    ds.setPoolName("lethe-key-store");
                     MasterKeySource master = MasterKeys.source(masterKeyFile);
                     JdbcSubjectKeyStore store =
                             JdbcSubjectKeyStore.builder().dataSource(ds).masterKeys(master).build();
