@@ -2,6 +2,7 @@ package dev.lethe.jobs.elasticsearch;
 
 import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.json.JsonpMapper;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import dev.lethe.jobs.config.Secrets;
@@ -90,6 +91,16 @@ public final class ElasticsearchConnection implements Serializable {
 
         public ElasticsearchAsyncClient async() {
             return async;
+        }
+
+        /** The low-level REST client under both (for requests sent as raw bytes). */
+        RestClient restClient() {
+            return transport.restClient();
+        }
+
+        /** The JSON mapper the clients read answers with. */
+        JsonpMapper mapper() {
+            return transport.jsonpMapper();
         }
 
         /** Cluster health (works where {@code GET /} does not); throws if unreachable. */

@@ -1,5 +1,6 @@
 package dev.lethe.jobs.elasticsearch;
 
+import dev.lethe.jobs.config.MasterKeys;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -24,6 +25,11 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * and is not an error. A whole request failing with 401/403 or another non-transient error fails
  * the job.
  *
+ * <p>Up to {@code maxInFlightRequests} full batches are in flight from the start ({@link
+ * FixedRequestsInFlight}, not Flink's default AIMD congestion control). What is buffered at a
+ * checkpoint is sealed with the master key ({@link DocumentOperationStateSerializer}): documents
+ * hold personal values.
+ *
  * <p>Build with {@link #builder()}.
  */
 public final class ElasticsearchSink<InputT> extends AsyncSinkBase<InputT, DocumentOperation> {
@@ -34,6 +40,7 @@ public final class ElasticsearchSink<InputT> extends AsyncSinkBase<InputT, Docum
     private final RejectedDocumentHandler rejectedHandler;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
+    private final MasterKeys masterKeys;
 
     ElasticsearchSink(
             ElementConverter<InputT, DocumentOperation> converter,
@@ -46,7 +53,8 @@ public final class ElasticsearchSink<InputT> extends AsyncSinkBase<InputT, Docum
             ElasticsearchConnection connection,
             RejectedDocumentHandler rejectedHandler,
             Duration initialBackoff,
-            Duration maxBackoff) {
+            Duration maxBackoff,
+            MasterKeys masterKeys) {
         super(
                 converter,
                 maxBatchSize,
@@ -59,6 +67,7 @@ public final class ElasticsearchSink<InputT> extends AsyncSinkBase<InputT, Docum
         this.rejectedHandler = rejectedHandler;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
+        this.masterKeys = masterKeys;
     }
 
     public static <InputT> ElasticsearchSinkBuilder<InputT> builder() {
@@ -83,22 +92,12 @@ public final class ElasticsearchSink<InputT> extends AsyncSinkBase<InputT, Docum
                         .setMaxBufferedRequests(getMaxBufferedRequests())
                         .setMaxTimeInBufferMS(getMaxTimeInBufferMS())
                         .setMaxRecordSizeInBytes(getMaxRecordSizeInBytes())
+                        .setRateLimitingStrategy(
+                                new FixedRequestsInFlight(
+                                        getMaxInFlightRequests(), getMaxBatchSize()))
                         .build();
         ElasticsearchConnection.Clients clients = connection.open();
-        BulkClient bulk =
-                new BulkClient() {
-                    @Override
-                    public java.util.concurrent.CompletableFuture<
-                                    co.elastic.clients.elasticsearch.core.BulkResponse>
-                            bulk(co.elastic.clients.elasticsearch.core.BulkRequest request) {
-                        return clients.async().bulk(request);
-                    }
-
-                    @Override
-                    public void close() throws Exception {
-                        clients.close();
-                    }
-                };
+        BulkClient bulk = new RestBulkClient(clients);
         return new ElasticsearchSinkWriter<>(
                 getElementConverter(),
                 context,
@@ -113,6 +112,6 @@ public final class ElasticsearchSink<InputT> extends AsyncSinkBase<InputT, Docum
     @Override
     public SimpleVersionedSerializer<BufferedRequestState<DocumentOperation>>
             getWriterStateSerializer() {
-        return new DocumentOperationStateSerializer();
+        return new DocumentOperationStateSerializer(masterKeys);
     }
 }

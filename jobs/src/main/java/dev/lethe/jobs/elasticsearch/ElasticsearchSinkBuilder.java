@@ -1,5 +1,6 @@
 package dev.lethe.jobs.elasticsearch;
 
+import dev.lethe.jobs.config.MasterKeys;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ public final class ElasticsearchSinkBuilder<InputT> {
     private long maxRecordSizeInBytes = DEFAULT_MAX_RECORD_SIZE_IN_BYTES;
     private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
     private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+    private MasterKeys masterKeys = MasterKeys.fromProcess(MasterKeys.DEFAULT_FILE);
 
     ElasticsearchSinkBuilder() {}
 
@@ -97,6 +99,16 @@ public final class ElasticsearchSinkBuilder<InputT> {
     }
 
     /**
+     * The master key that seals buffered operations in checkpoints; default: the process's ({@code
+     * LETHE_MASTER_KEY}, else {@value MasterKeys#DEFAULT_FILE} under {@code lethe.data}), opened on
+     * the TaskManager at the first checkpoint or restore.
+     */
+    public ElasticsearchSinkBuilder<InputT> setMasterKeys(MasterKeys masterKeys) {
+        this.masterKeys = masterKeys;
+        return this;
+    }
+
+    /**
      * @throws IllegalArgumentException listing every invalid setting
      */
     public ElasticsearchSink<InputT> build() {
@@ -109,6 +121,9 @@ public final class ElasticsearchSinkBuilder<InputT> {
         }
         if (rejectedHandler == null) {
             problems.add("the rejected-document handler must not be null");
+        }
+        if (masterKeys == null) {
+            problems.add("the master keys must not be null: they seal checkpointed documents");
         }
         if (maxBatchSize <= 0) {
             problems.add("maxBatchSize must be > 0, got " + maxBatchSize);
@@ -163,6 +178,7 @@ public final class ElasticsearchSinkBuilder<InputT> {
                 connection,
                 rejectedHandler,
                 initialBackoff,
-                maxBackoff);
+                maxBackoff,
+                masterKeys);
     }
 }

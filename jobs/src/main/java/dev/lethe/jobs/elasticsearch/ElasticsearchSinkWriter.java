@@ -1,11 +1,6 @@
 package dev.lethe.jobs.elasticsearch;
 
-import co.elastic.clients.elasticsearch._types.VersionType;
-import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
-import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
-import co.elastic.clients.util.BinaryData;
-import co.elastic.clients.util.ContentType;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -80,8 +75,7 @@ final class ElasticsearchSinkWriter<InputT> extends AsyncSinkWriter<InputT, Docu
     @Override
     protected void submitRequestEntries(
             List<DocumentOperation> entries, ResultHandler<DocumentOperation> result) {
-        BulkRequest request = toBulkRequest(entries);
-        client.bulk(request)
+        client.bulk(BulkBody.ndjson(entries))
                 .whenComplete(
                         (response, failure) -> {
                             try {
@@ -145,50 +139,6 @@ final class ElasticsearchSinkWriter<InputT> extends AsyncSinkWriter<InputT, Docu
         int shift = Math.min(Math.max(failures - 1, 0), 30);
         long delay = initialBackoffMs << shift;
         return delay <= 0 || delay > maxBackoffMs ? maxBackoffMs : delay;
-    }
-
-    static BulkRequest toBulkRequest(List<DocumentOperation> entries) {
-        BulkRequest.Builder bulk = new BulkRequest.Builder();
-        for (DocumentOperation op : entries) {
-            bulk.operations(toBulkOperation(op));
-        }
-        return bulk.build();
-    }
-
-    static BulkOperation toBulkOperation(DocumentOperation op) {
-        Long version = op.versioning() == DocumentOperation.Versioning.NONE ? null : op.version();
-        VersionType versionType = versionType(op.versioning());
-        if (op.kind() == DocumentOperation.Kind.DELETE) {
-            return BulkOperation.of(
-                    b ->
-                            b.delete(
-                                    d ->
-                                            d.index(op.index())
-                                                    .id(op.id())
-                                                    .version(version)
-                                                    .versionType(versionType)));
-        }
-        BinaryData document = BinaryData.of(op.source(), ContentType.APPLICATION_JSON);
-        return BulkOperation.of(
-                b ->
-                        b.index(
-                                i ->
-                                        i.index(op.index())
-                                                .id(op.id())
-                                                .version(version)
-                                                .versionType(versionType)
-                                                .document(document)));
-    }
-
-    private static VersionType versionType(DocumentOperation.Versioning versioning) {
-        switch (versioning) {
-            case EXTERNAL:
-                return VersionType.External;
-            case EXTERNAL_GTE:
-                return VersionType.ExternalGte;
-            default:
-                return null;
-        }
     }
 
     @Override
