@@ -8,7 +8,6 @@ import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.elasticsearch.ElasticsearchSink;
 import dev.lethe.jobs.kafka.AvroRecords;
-import dev.lethe.jobs.kafka.CommitTimeWatermarks;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.jobs.kafka.RawRecord;
 import dev.lethe.jobs.kafka.RawRecordDeserializer;
@@ -241,18 +240,7 @@ public final class AuditJob {
     /** The raw topics from the earliest offset, event time = commit time per partition. */
     public static DataStream<RawRecord> rawRecords(
             StreamExecutionEnvironment env, JobSettings settings) {
-        KafkaSource<RawRecord> source =
-                KafkaSource.<RawRecord>builder()
-                        .setBootstrapServers(settings.kafkaBootstrap())
-                        .setTopics(settings.rawTopics())
-                        .setGroupId(settings.jobName())
-                        .setStartingOffsets(OffsetsInitializer.earliest())
-                        .setDeserializer(new RawRecordDeserializer())
-                        .setProperty("isolation.level", "read_committed")
-                        .build();
-        WatermarkStrategy<RawRecord> watermarks =
-                CommitTimeWatermarks.strategy(settings.idleTimeout());
-        return env.fromSource(source, watermarks, "raw-topics").uid("audit-raw-topics");
+        return dev.lethe.jobs.kafka.RawTopicsSource.of(env, settings, "audit-raw-topics");
     }
 
     /** The real sinks: Kafka exactly once for the log and checkpoints, ES, dead letters. */

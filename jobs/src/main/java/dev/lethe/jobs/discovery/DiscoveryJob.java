@@ -12,10 +12,8 @@ import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.MasterKeys;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.elasticsearch.ElasticsearchSink;
-import dev.lethe.jobs.kafka.CommitTimeWatermarks;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.jobs.kafka.RawRecord;
-import dev.lethe.jobs.kafka.RawRecordDeserializer;
 import dev.lethe.normalize.ChangeNormalizer;
 import dev.lethe.normalize.EntityId;
 import java.io.IOException;
@@ -31,8 +29,6 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -190,18 +186,7 @@ public final class DiscoveryJob {
     /** The raw topics from the earliest offset. */
     public static DataStream<RawRecord> rawRecords(
             StreamExecutionEnvironment env, JobSettings settings) {
-        KafkaSource<RawRecord> source =
-                KafkaSource.<RawRecord>builder()
-                        .setBootstrapServers(settings.kafkaBootstrap())
-                        .setTopics(settings.rawTopics())
-                        .setGroupId(settings.jobName())
-                        .setStartingOffsets(OffsetsInitializer.earliest())
-                        .setDeserializer(new RawRecordDeserializer())
-                        .setProperty("isolation.level", "read_committed")
-                        .build();
-        return env.fromSource(
-                        source, CommitTimeWatermarks.strategy(settings.idleTimeout()), "raw-topics")
-                .uid("discovery-raw-topics");
+        return dev.lethe.jobs.kafka.RawTopicsSource.of(env, settings, "discovery-raw-topics");
     }
 
     /** The real sinks: the locations index and the dead-letter topic. */

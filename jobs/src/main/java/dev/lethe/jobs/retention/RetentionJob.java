@@ -9,10 +9,8 @@ import dev.lethe.jobs.audit.NormalizeRawRecords;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
-import dev.lethe.jobs.kafka.CommitTimeWatermarks;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.jobs.kafka.RawRecord;
-import dev.lethe.jobs.kafka.RawRecordDeserializer;
 import dev.lethe.jobs.purge.ElasticsearchErasureIndex;
 import dev.lethe.jobs.purge.ErasureProcessor;
 import dev.lethe.jobs.purge.JdbcPurgeExecutor;
@@ -30,8 +28,6 @@ import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -206,17 +202,6 @@ public final class RetentionJob {
 
     /** The raw topics from the earliest offset (a new job sees every soft delete ever made). */
     static DataStream<RawRecord> rawRecords(StreamExecutionEnvironment env, JobSettings settings) {
-        KafkaSource<RawRecord> source =
-                KafkaSource.<RawRecord>builder()
-                        .setBootstrapServers(settings.kafkaBootstrap())
-                        .setTopics(settings.rawTopics())
-                        .setGroupId(settings.jobName())
-                        .setStartingOffsets(OffsetsInitializer.earliest())
-                        .setDeserializer(new RawRecordDeserializer())
-                        .setProperty("isolation.level", "read_committed")
-                        .build();
-        return env.fromSource(
-                        source, CommitTimeWatermarks.strategy(settings.idleTimeout()), "raw-topics")
-                .uid("retention-raw-topics");
+        return dev.lethe.jobs.kafka.RawTopicsSource.of(env, settings, "retention-raw-topics");
     }
 }
