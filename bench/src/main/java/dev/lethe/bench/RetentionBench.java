@@ -228,13 +228,19 @@ final class RetentionBench implements Callable<Integer> {
             List<long[]> plain = softDeletedTickets(db, purges);
             Thread.sleep(1_500); // past the 1 s window
 
-            double shippedSeconds = purgeThroughOperator(db, executor, policy, shipped);
+            double shippedSeconds =
+                    purgeThroughOperator("as shipped", db, executor, policy, shipped);
             try (Connection one = db.getConnection()) {
                 DataSource oneConnection = reusing(one);
                 JdbcPurgeExecutor reusingExecutor =
                         new JdbcPurgeExecutor(oneConnection, catalog, policy, Clock.systemUTC());
                 double reusedSeconds =
-                        purgeThroughOperator(oneConnection, reusingExecutor, policy, reused);
+                        purgeThroughOperator(
+                                "one reused connection",
+                                oneConnection,
+                                reusingExecutor,
+                                policy,
+                                reused);
 
                 long d0 = System.nanoTime();
                 try (PreparedStatement s =
@@ -278,7 +284,11 @@ final class RetentionBench implements Callable<Integer> {
      * the timers took to fire, i.e. to purge them all (execute + unschedule each).
      */
     private double purgeThroughOperator(
-            DataSource db, JdbcPurgeExecutor executor, RetentionPolicy policy, List<long[]> tickets)
+            String label,
+            DataSource db,
+            JdbcPurgeExecutor executor,
+            RetentionPolicy policy,
+            List<long[]> tickets)
             throws Exception {
         PurgeExecutor.Factory factory = () -> executor;
         long now = System.currentTimeMillis();
@@ -290,7 +300,9 @@ final class RetentionBench implements Callable<Integer> {
                         Types.STRING)) {
             h.setProcessingTime(0);
             h.open();
-            for (Map.Entry<Long, Instant> t : deletedAt(db, tickets).entrySet()) {
+            Map<Long, Instant> deletedAts = deletedAt(db, tickets);
+            long r0 = System.nanoTime();
+            for (Map.Entry<Long, Instant> t : deletedAts.entrySet()) {
                 Instant deletedAt = t.getValue();
                 latest = Math.max(latest, deletedAt.toEpochMilli());
                 h.processElement(
@@ -303,6 +315,11 @@ final class RetentionBench implements Callable<Integer> {
                                 + " timers, found "
                                 + h.numProcessingTimeTimers());
             }
+            double registerSeconds = (System.nanoTime() - r0) / 1e9;
+            System.out.printf(
+                    "| %s: schedule %,d soft deletes (each mirrored to lethe.purge_schedule) |"
+                            + " %.1f s: %,.0f/s |%n",
+                    label, tickets.size(), registerSeconds, tickets.size() / registerSeconds);
             long p0 = System.nanoTime();
             h.setProcessingTime(Math.max(now, latest + 1_000));
             double seconds = (System.nanoTime() - p0) / 1e9;
