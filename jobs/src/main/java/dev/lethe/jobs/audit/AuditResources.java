@@ -1,15 +1,15 @@
 package dev.lethe.jobs.audit;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.lethe.audit.SigningKeys;
 import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.jobs.config.HelpdeskDataSources;
 import dev.lethe.jobs.config.MasterKeys;
-import dev.lethe.jobs.config.Secrets;
 import dev.lethe.keys.JdbcSubjectKeyStore;
 import dev.lethe.keys.MasterKeySource;
 import dev.lethe.keys.SubjectKeyStore;
 import java.io.Serializable;
 import java.nio.file.Path;
+import javax.sql.DataSource;
 
 /**
  * What the audit job's operators open where they run: the catalog, the subject key store, the
@@ -56,15 +56,7 @@ public record AuditResources(
             String signingKeyDir) {
         KeyStoreFactory keyStore =
                 () -> {
-                    // pooled: a new subject's key is created in its own short transaction, and
-                    // opening a connection for each one made the key store the audit's bottleneck
-                    HikariDataSource ds = new HikariDataSource();
-                    ds.setJdbcUrl(jdbcUrl);
-                    ds.setUsername(user);
-                    Secrets.ofProcess().find(Secrets.POSTGRES_PASSWORD).ifPresent(ds::setPassword);
-                    ds.setMaximumPoolSize(4);
-                    ds.setMinimumIdle(1);
-                    ds.setPoolName("lethe-key-store");
+                    DataSource ds = HelpdeskDataSources.pooled(jdbcUrl, user, "lethe-key-store", 4);
                     MasterKeySource master = MasterKeys.source(masterKeyFile);
                     JdbcSubjectKeyStore store =
                             JdbcSubjectKeyStore.builder().dataSource(ds).masterKeys(master).build();

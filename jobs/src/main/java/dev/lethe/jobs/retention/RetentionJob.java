@@ -6,8 +6,8 @@ import dev.lethe.events.ChangeEvent;
 import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.audit.AuditResources;
 import dev.lethe.jobs.audit.NormalizeRawRecords;
+import dev.lethe.jobs.config.HelpdeskDataSources;
 import dev.lethe.jobs.config.JobSettings;
-import dev.lethe.jobs.config.Secrets;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.jobs.kafka.RawRecord;
@@ -32,7 +32,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The retention job: every helpdesk record's retention window, and the purge when it ends.
@@ -71,7 +70,8 @@ public final class RetentionJob {
         RetentionPolicy policy = policy(settings, retention);
         LetheTopics.ensure(
                 settings.kafkaBootstrap(), (short) 1, List.of(retention.receiptTopic()), List.of());
-        try (Connection c = dataSource(settings).getConnection()) {
+        try (Connection c =
+                HelpdeskDataSources.connect(settings.postgresJdbcUrl(), settings.postgresUser())) {
             dev.lethe.jobs.purge.PurgeSchema.create(c);
         }
         env.enableCheckpointing(settings.checkpointInterval().toMillis());
@@ -80,7 +80,7 @@ public final class RetentionJob {
         PublishReceipts.RelayFactory relay =
                 () ->
                         new ReceiptRelay(
-                                dataSource(settings),
+                                dataSource(settings, "receipt-relay"),
                                 settings.kafkaBootstrap(),
                                 retention.receiptTopic());
         env.fromSource(
@@ -152,7 +152,7 @@ public final class RetentionJob {
                             .map(f -> PersonalDataCatalog.load(java.nio.file.Path.of(f)))
                             .orElseGet(PersonalDataCatalog::loadDefault);
             return new JdbcPurgeExecutor(
-                    dataSource(settings),
+                    dataSource(settings, "purge"),
                     catalog,
                     RetentionPolicy.loadOrDefault(retention.policyPath(), catalog),
                     Clock.systemUTC());
@@ -182,7 +182,7 @@ public final class RetentionJob {
                             Duration.ofMinutes(1),
                             Clock.systemUTC());
             return new ErasureProcessor(
-                    dataSource(settings),
+                    dataSource(settings, "erasure"),
                     catalog,
                     RetentionPolicy.loadOrDefault(retention.policyPath(), catalog),
                     keys.open(),
@@ -192,12 +192,9 @@ public final class RetentionJob {
         };
     }
 
-    static PGSimpleDataSource dataSource(JobSettings settings) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(settings.postgresJdbcUrl());
-        ds.setUser(settings.postgresUser());
-        Secrets.ofProcess().find(Secrets.POSTGRES_PASSWORD).ifPresent(ds::setPassword);
-        return ds;
+    static javax.sql.DataSource dataSource(JobSettings settings, String purpose) {
+        return HelpdeskDataSources.pooled(
+                settings.postgresJdbcUrl(), settings.postgresUser(), "lethe-" + purpose, 2);
     }
 
     /** The raw topics from the earliest offset (a new job sees every soft delete ever made). */
