@@ -1,10 +1,6 @@
 package dev.lethe.cli;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.FieldValue;
-import co.elastic.clients.elasticsearch._types.SortOrder;
-import co.elastic.clients.elasticsearch.core.SearchResponse;
-import co.elastic.clients.elasticsearch.core.search.Hit;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.audit.AuditVerifier.IndexedCopy;
 import java.io.IOException;
@@ -36,69 +32,31 @@ final class AuditIndexCopies implements AuditVerification.IndexCopies {
         }
         es.indices().refresh(r -> r.index(index));
         List<IndexedCopy> copies = new ArrayList<>();
-        List<FieldValue> after = null;
-        while (true) {
-            final List<FieldValue> from = after;
-            SearchResponse<JsonNode> r =
-                    es.search(
-                            s -> {
-                                s.index(index)
-                                        .size(PAGE)
-                                        .source(
-                                                src ->
-                                                        src.filter(
-                                                                f ->
-                                                                        f.includes(
-                                                                                "logIndex",
-                                                                                "hash")))
-                                        .sort(
-                                                o ->
-                                                        o.field(
-                                                                f ->
-                                                                        f.field("logIndex")
-                                                                                .order(
-                                                                                        SortOrder
-                                                                                                .Asc)))
-                                        .sort(
-                                                o ->
-                                                        o.field(
-                                                                f ->
-                                                                        f.field("entityId")
-                                                                                .order(
-                                                                                        SortOrder
-                                                                                                .Asc)))
-                                        .sort(
-                                                o ->
-                                                        o.field(
-                                                                f ->
-                                                                        f.field("seq")
-                                                                                .order(
-                                                                                        SortOrder
-                                                                                                .Asc)));
-                                if (from != null) {
-                                    s.searchAfter(from);
-                                }
-                                return s;
-                            },
-                            JsonNode.class);
-            List<Hit<JsonNode>> hits = r.hits().hits();
-            for (Hit<JsonNode> h : hits) {
-                JsonNode src = h.source();
-                String hash = src == null ? null : src.path("hash").asText(null);
-                byte[] bytes;
-                try {
-                    bytes = hash == null ? null : HexFormat.of().parseHex(hash);
-                } catch (IllegalArgumentException notHex) {
-                    bytes = null;
-                }
-                copies.add(
-                        new IndexedCopy(
-                                h.id(), src == null ? -1 : src.path("logIndex").asLong(-1), bytes));
-            }
-            if (hits.size() < PAGE) {
-                return copies;
-            }
-            after = hits.get(hits.size() - 1).sort();
-        }
+        SearchAfterPages.forEach(
+                es,
+                index,
+                null,
+                List.of(
+                        SearchAfterPages.asc("logIndex"),
+                        SearchAfterPages.asc("entityId"),
+                        SearchAfterPages.asc("seq")),
+                List.of("logIndex", "hash"),
+                PAGE,
+                h -> {
+                    JsonNode src = h.source();
+                    String hash = src == null ? null : src.path("hash").asText(null);
+                    byte[] bytes;
+                    try {
+                        bytes = hash == null ? null : HexFormat.of().parseHex(hash);
+                    } catch (IllegalArgumentException notHex) {
+                        bytes = null;
+                    }
+                    copies.add(
+                            new IndexedCopy(
+                                    h.id(),
+                                    src == null ? -1 : src.path("logIndex").asLong(-1),
+                                    bytes));
+                });
+        return copies;
     }
 }

@@ -2,11 +2,8 @@ package dev.lethe.cli;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.FieldValue;
-import co.elastic.clients.elasticsearch._types.SortOrder;
+import co.elastic.clients.elasticsearch._types.SortOptions;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
-import co.elastic.clients.elasticsearch.core.SearchResponse;
-import co.elastic.clients.elasticsearch.core.search.Hit;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.discovery.LocationDocument;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,6 +14,14 @@ import java.util.List;
 final class LocationSearch {
 
     private static final int PAGE = 1_000;
+
+    /** A total order over locations, for paging. */
+    private static final List<SortOptions> SORT =
+            List.of(
+                    SearchAfterPages.asc("recordId"),
+                    SearchAfterPages.asc("column"),
+                    SearchAfterPages.asc("detector"),
+                    SearchAfterPages.asc("spanStart", true));
 
     private final ElasticsearchClient es;
     private final String index;
@@ -29,64 +34,15 @@ final class LocationSearch {
     /** Every document matching {@code query}. */
     List<LocationDocument> all(Query query) throws IOException {
         List<LocationDocument> found = new ArrayList<>();
-        List<FieldValue> after = null;
-        while (true) {
-            final List<FieldValue> from = after;
-            SearchResponse<JsonNode> r =
-                    es.search(
-                            s -> {
-                                s.index(index)
-                                        .query(query)
-                                        .size(PAGE)
-                                        .sort(
-                                                o ->
-                                                        o.field(
-                                                                f ->
-                                                                        f.field("recordId")
-                                                                                .order(
-                                                                                        SortOrder
-                                                                                                .Asc)))
-                                        .sort(
-                                                o ->
-                                                        o.field(
-                                                                f ->
-                                                                        f.field("column")
-                                                                                .order(
-                                                                                        SortOrder
-                                                                                                .Asc)))
-                                        .sort(
-                                                o ->
-                                                        o.field(
-                                                                f ->
-                                                                        f.field("detector")
-                                                                                .order(
-                                                                                        SortOrder
-                                                                                                .Asc)))
-                                        .sort(
-                                                o ->
-                                                        o.field(
-                                                                f ->
-                                                                        f.field("spanStart")
-                                                                                .order(
-                                                                                        SortOrder
-                                                                                                .Asc)
-                                                                                .missing(
-                                                                                        "_first")));
-                                if (from != null) {
-                                    s.searchAfter(from);
-                                }
-                                return s;
-                            },
-                            JsonNode.class);
-            List<Hit<JsonNode>> hits = r.hits().hits();
-            for (Hit<JsonNode> h : hits) {
-                found.add(LocationDocument.fromJson(h.id(), h.source()));
-            }
-            if (hits.size() < PAGE) {
-                return found;
-            }
-            after = hits.get(hits.size() - 1).sort();
-        }
+        SearchAfterPages.forEach(
+                es,
+                index,
+                query,
+                SORT,
+                List.of(),
+                PAGE,
+                h -> found.add(LocationDocument.fromJson(h.id(), h.source())));
+        return found;
     }
 
     static Query term(String field, String value) {
