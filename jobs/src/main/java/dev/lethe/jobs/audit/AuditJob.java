@@ -33,6 +33,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * raw topics -> normalize -> protect personal data -> actor join (by tx) -> chain (by entity)
+ *                         \-> positions (entity, LSN: source order) ----------/
  *   -> log sequencer (parallelism 1) -> lethe.audit (Kafka, exactly once) + lethe-audit (ES)
  *                                    \-> lethe.audit.checkpoints (Kafka, exactly once)
  * lethe.purge.receipts + lethe.audit.requests -> Lethe's actions as entries -> dedup (by entity)
@@ -51,6 +52,16 @@ public final class AuditJob {
 
     /** Kafka transactions must outlive a checkpoint; at most the broker's maximum (1 h). */
     static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+
+    /**
+     * How long a network buffer between operators waits to fill before it is sent (Flink's default
+     * is 100 ms per exchange, and a change crosses four): auditors search the index for what just
+     * happened. Under load buffers fill long before.
+     */
+    static final Duration NETWORK_BUFFER_TIMEOUT = Duration.ofMillis(5);
+
+    /** The longest an entry waits in the index sink's buffer before it is sent. */
+    static final Duration INDEX_MAX_TIME_IN_BUFFER = Duration.ofMillis(200);
 
     /** Purge receipts of Lethe's purge executor (Avro {@code PurgeReceipt}). */
     public static final String PURGE_RECEIPTS_TOPIC = "lethe.purge.receipts";
@@ -83,6 +94,7 @@ public final class AuditJob {
             throws Exception {
         prepare(settings);
         env.enableCheckpointing(settings.checkpointInterval().toMillis());
+        env.setBufferTimeout(NETWORK_BUFFER_TIMEOUT.toMillis());
         defineWorkflow(
                 env,
                 rawRecords(env, settings),
@@ -171,9 +183,16 @@ public final class AuditJob {
                         .name("actor-join")
                         .uid("audit-actor-join");
 
+        DataStream<ChangePosition> positions =
+                changes.map(ChangePosition::of)
+                        .returns(ChangePosition.class)
+                        .name("positions")
+                        .uid("audit-positions");
+
         DataStream<AuditEntry> ordered =
-                withActor
-                        .keyBy(AuditEntry::getEntityId)
+                positions
+                        .keyBy(p -> p.entityId)
+                        .connect(withActor.keyBy(AuditEntry::getEntityId))
                         .process(new ChainOperator())
                         .name("chain")
                         .uid("audit-chain");
@@ -270,6 +289,7 @@ public final class AuditJob {
                 ElasticsearchSink.<AuditEntry>builder()
                         .setUrl(settings.elasticsearchUrl(), settings.elasticsearchUser())
                         .setConverter(new AuditDocuments(settings.auditIndex()))
+                        .setMaxTimeInBuffer(INDEX_MAX_TIME_IN_BUFFER)
                         .setRejectedDocumentHandler(
                                 new DeadLetterRejectedDocuments(
                                         settings.kafkaBootstrap(),

@@ -6,43 +6,59 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * One entity's changes, exactly once and in order. Keyed by entity id.
+ * One entity's changes, exactly once and in order, as soon as they are there. Keyed by entity id;
+ * input 1: the entity's {@link ChangePosition}s straight from the normalizer, input 2: the entries
+ * (after the actor join, which may have swapped changes of different transactions).
  *
  * <ul>
- *   <li><b>Order.</b> Changes wait until event time reaches their commit time, then leave sorted by
- *       LSN. (Upstream, the actor join may have swapped changes of different transactions.) For one
- *       row, LSNs grow in commit order: a second transaction cannot change the row before the first
- *       commits (row lock).
+ *   <li><b>Order.</b> Positions arrive in source order: one entity's changes are in one Kafka
+ *       partition (Debezium keys by primary key), read by one source subtask and sent on one
+ *       channel, and for one row LSNs grow in commit order (a second transaction cannot change the
+ *       row before the first commits: row lock). An entry leaves when every position before its own
+ *       has left, without waiting for event time.
+ *   <li><b>Fallback.</b> When event time reaches an entry's commit time every position and entry
+ *       committed up to then has arrived (the actor join releases its waiting changes at their
+ *       commit time too), so the entries due then leave sorted by LSN. Normally they already have;
+ *       this also drains state restored from a version that had no positions.
  *   <li><b>Exactly once.</b> Debezium delivers at least once: after a connector restart changes
- *       come again with the same LSN. A change at or below the last LSN emitted is dropped, as is a
- *       second copy waiting with the same LSN.
+ *       come again with the same LSN. A position or entry at or below the last LSN emitted is
+ *       dropped, as is a second copy of one still waiting.
  * </ul>
  *
- * State per entity: the last LSN emitted, and the changes waiting (drafts, personal values
- * encrypted). When nothing waits, only the LSN remains. Seq, hash chain and log index are assigned
- * by the {@link LogSequencer}, because an entry's hash covers its log index.
+ * State per entity: the last LSN emitted, the LSNs announced but not yet emitted, and the entries
+ * waiting for an earlier one (drafts, personal values encrypted). When nothing waits, only the LSN
+ * remains. Seq, hash chain and log index are assigned by the {@link LogSequencer}, because an
+ * entry's hash covers its log index.
  */
-public final class ChainOperator extends KeyedProcessFunction<String, AuditEntry, AuditEntry> {
+public final class ChainOperator
+        extends KeyedCoProcessFunction<String, ChangePosition, AuditEntry, AuditEntry> {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     private transient ValueState<Long> lastLsn;
+    private transient ListState<Long> announced;
     private transient MapState<Long, AuditEntry> waiting;
     private transient Counter duplicates;
 
     @Override
     public void open(OpenContext context) {
         lastLsn = getRuntimeContext().getState(new ValueStateDescriptor<>("lastLsn", Long.class));
+        announced =
+                getRuntimeContext()
+                        .getListState(new ListStateDescriptor<>("announced", Long.class));
         waiting =
                 getRuntimeContext()
                         .getMapState(
@@ -51,7 +67,24 @@ public final class ChainOperator extends KeyedProcessFunction<String, AuditEntry
     }
 
     @Override
-    public void processElement(AuditEntry entry, Context ctx, Collector<AuditEntry> out)
+    public void processElement1(ChangePosition position, Context ctx, Collector<AuditEntry> out)
+            throws Exception {
+        Long last = lastLsn.value();
+        if (last != null && position.lsn <= last) {
+            return; // redelivered, its entry already left
+        }
+        List<Long> queue = announcedList();
+        if (!queue.isEmpty() && position.lsn <= queue.get(queue.size() - 1)) {
+            return; // redelivered while the first copy still waits
+        }
+        announced.add(position.lsn);
+        ctx.timerService().registerEventTimeTimer(position.commitTimeMillis);
+        queue.add(position.lsn);
+        release(queue, last, out);
+    }
+
+    @Override
+    public void processElement2(AuditEntry entry, Context ctx, Collector<AuditEntry> out)
             throws Exception {
         long lsn = entry.getLsn();
         Long last = lastLsn.value();
@@ -61,6 +94,7 @@ public final class ChainOperator extends KeyedProcessFunction<String, AuditEntry
         }
         waiting.put(lsn, entry);
         ctx.timerService().registerEventTimeTimer(entry.getCommitTime().toEpochMilli());
+        release(announcedList(), last, out);
     }
 
     @Override
@@ -88,5 +122,53 @@ public final class ChainOperator extends KeyedProcessFunction<String, AuditEntry
         if (last != null) {
             lastLsn.update(last);
         }
+        release(announcedList(), last, out);
+    }
+
+    /**
+     * Emits waiting entries in announced order while the next one is there and no unannounced entry
+     * with a lower LSN waits (one restored from a version without positions, left to the event-time
+     * path).
+     */
+    private void release(List<Long> queue, Long last, Collector<AuditEntry> out) throws Exception {
+        if (queue.isEmpty()) {
+            return;
+        }
+        TreeSet<Long> present = new TreeSet<>();
+        for (Long lsn : waiting.keys()) {
+            present.add(lsn);
+        }
+        int next = 0;
+        Long emitted = last;
+        while (next < queue.size()) {
+            long lsn = queue.get(next);
+            if (emitted != null && lsn <= emitted) {
+                next++; // left already, through the event-time fallback
+                continue;
+            }
+            if (present.isEmpty() || present.first() != lsn) {
+                break; // not there yet, or an older unannounced entry must leave first
+            }
+            out.collect(waiting.get(lsn));
+            waiting.remove(lsn);
+            present.pollFirst();
+            emitted = lsn;
+            next++;
+        }
+        if (next > 0) {
+            announced.update(new ArrayList<>(queue.subList(next, queue.size())));
+        }
+        if (emitted != null && !emitted.equals(last)) {
+            lastLsn.update(emitted);
+        }
+    }
+
+    private List<Long> announcedList() throws Exception {
+        List<Long> queue = new ArrayList<>();
+        Iterable<Long> stored = announced.get();
+        if (stored != null) {
+            stored.forEach(queue::add);
+        }
+        return queue;
     }
 }

@@ -8,25 +8,42 @@ import dev.lethe.events.AuditEntry;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 class ChainOperatorTest {
 
     @Test
-    void changesOfOneEntityLeaveInLsnOrderOnceEventTimeReachesTheirCommit() throws Exception {
+    void anEntryLeavesAsSoonAsEveryEarlierChangeOfItsEntityHasLeftWithoutWaitingForEventTime()
+            throws Exception {
         try (var h = harness()) {
             h.open();
-            send(h, draft("contacts/1", 30, T0 + 2, 3L));
-            send(h, draft("contacts/1", 10, T0, 1L));
-            send(h, draft("contacts/1", 20, T0 + 1, 2L));
-            assertThat(h.extractOutputValues()).isEmpty();
+            announce(h, "contacts/1", 10, T0);
+            announce(h, "contacts/1", 20, T0 + 1);
+            announce(h, "contacts/1", 30, T0 + 2);
 
-            h.processWatermark(T0 + 2);
+            send(h, draft("contacts/1", 30, T0 + 2, 3L)); // the actor join swapped it ahead
+            assertThat(lsns(h)).isEmpty();
+            send(h, draft("contacts/1", 10, T0, 1L));
+            assertThat(lsns(h)).containsExactly(10L);
+            send(h, draft("contacts/1", 20, T0 + 1, 2L));
 
             assertThat(lsns(h)).containsExactly(10L, 20L, 30L);
+        }
+    }
+
+    @Test
+    void anEntryThatOvertakesItsPositionWaitsForIt() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            send(h, draft("contacts/1", 10, T0, 1L));
+            assertThat(lsns(h)).isEmpty();
+
+            announce(h, "contacts/1", 10, T0);
+
+            assertThat(lsns(h)).containsExactly(10L);
         }
     }
 
@@ -34,14 +51,41 @@ class ChainOperatorTest {
     void aRedeliveredChangeIsDroppedWhetherItIsStillWaitingOrAlreadyOut() throws Exception {
         try (var h = harness()) {
             h.open();
-            send(h, draft("contacts/1", 10, T0, 1L));
-            send(h, draft("contacts/1", 10, T0, 1L)); // second copy while waiting
-            h.processWatermark(T0);
-            send(h, draft("contacts/1", 10, T0, 1L)); // Debezium redelivery after emission
+            announce(h, "contacts/1", 10, T0);
+            announce(h, "contacts/1", 20, T0 + 5);
             send(h, draft("contacts/1", 20, T0 + 5, 2L));
-            h.processWatermark(T0 + 5);
+            send(h, draft("contacts/1", 20, T0 + 5, 2L)); // second copy while waiting
+            announce(h, "contacts/1", 10, T0); // Debezium redelivery while 10 is still expected
+            send(h, draft("contacts/1", 10, T0, 1L));
+            announce(h, "contacts/1", 10, T0); // redelivery after emission
+            send(h, draft("contacts/1", 10, T0, 1L));
+            announce(h, "contacts/1", 30, T0 + 6);
+            send(h, draft("contacts/1", 30, T0 + 6, 3L));
+            watermark(h, T0 + 6);
 
+            assertThat(lsns(h)).containsExactly(10L, 20L, 30L);
+        }
+    }
+
+    @Test
+    void whenEventTimeReachesTheirCommitUnannouncedEntriesLeaveInLsnOrder() throws Exception {
+        // state restored from a version without positions: only the event-time path releases it
+        try (var h = harness()) {
+            h.open();
+            send(h, draft("contacts/1", 30, T0 + 2, 3L));
+            send(h, draft("contacts/1", 10, T0, 1L));
+            send(h, draft("contacts/1", 20, T0 + 1, 2L));
+            assertThat(lsns(h)).isEmpty();
+
+            watermark(h, T0 + 1);
             assertThat(lsns(h)).containsExactly(10L, 20L);
+            announce(h, "contacts/1", 20, T0 + 1); // late position of an entry already out
+            announce(h, "contacts/1", 40, T0 + 3);
+            send(h, draft("contacts/1", 40, T0 + 3, 4L));
+            assertThat(lsns(h)).containsExactly(10L, 20L); // 40 still waits for 30
+            watermark(h, T0 + 2);
+
+            assertThat(lsns(h)).containsExactly(10L, 20L, 30L, 40L);
         }
     }
 
@@ -49,57 +93,88 @@ class ChainOperatorTest {
     void entitiesAreIndependentAndOnlyTheLastLsnStaysInState() throws Exception {
         try (var h = harness()) {
             h.open();
-            send(h, draft("contacts/1", 10, T0, 1L));
+            announce(h, "contacts/1", 10, T0);
+            announce(h, "tickets/9", 5, T0);
             send(h, draft("tickets/9", 5, T0, 1L));
-            assertThat(h.numEventTimeTimers()).isEqualTo(2);
-            h.processWatermark(T0);
+            assertThat(h.extractOutputValues())
+                    .extracting(AuditEntry::getEntityId)
+                    .containsExactly("tickets/9");
+            send(h, draft("contacts/1", 10, T0, 1L));
+            watermark(h, T0);
 
             assertThat(h.extractOutputValues())
                     .extracting(AuditEntry::getEntityId)
-                    .containsExactlyInAnyOrder("contacts/1", "tickets/9");
-            // per entity: lastLsn only (the waiting map is empty again)
+                    .containsExactly("tickets/9", "contacts/1");
+            // per entity: lastLsn only (nothing announced or waiting any more)
             assertThat(h.numKeyedStateEntries()).isEqualTo(2);
             assertThat(h.numEventTimeTimers()).isZero();
         }
     }
 
     @Test
-    void afterRestoreTheWaitingChangesAndTheLastLsnAreKept() throws Exception {
+    void afterRestoreTheAnnouncedAndWaitingChangesAndTheLastLsnAreKept() throws Exception {
         OperatorSubtaskState snapshot;
         try (var h = harness()) {
             h.open();
+            announce(h, "contacts/1", 10, T0);
+            announce(h, "contacts/1", 20, T0 + 1);
+            announce(h, "contacts/1", 30, T0 + 2);
             send(h, draft("contacts/1", 10, T0, 1L));
-            h.processWatermark(T0);
-            send(h, draft("contacts/1", 20, T0 + 1, 2L));
+            send(h, draft("contacts/1", 30, T0 + 2, 3L));
+            assertThat(lsns(h)).containsExactly(10L);
             snapshot = h.snapshot(1, T0 + 100);
         }
         try (var h = harness()) {
             h.initializeState(snapshot);
             h.open();
-            send(h, draft("contacts/1", 10, T0, 1L)); // replayed after restore: a duplicate
-            send(h, draft("contacts/1", 30, T0 + 2, 3L));
-            h.processWatermark(T0 + 2);
+            announce(h, "contacts/1", 10, T0); // replayed after restore: duplicates
+            send(h, draft("contacts/1", 10, T0, 1L));
+            send(h, draft("contacts/1", 20, T0 + 1, 2L));
 
             assertThat(lsns(h)).containsExactly(20L, 30L);
         }
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, AuditEntry, AuditEntry> harness()
-            throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ChainOperator()),
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    String, ChangePosition, AuditEntry, AuditEntry>
+            harness() throws Exception {
+        return new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new ChainOperator()),
+                p -> p.entityId,
                 AuditEntry::getEntityId,
                 Types.STRING);
     }
 
-    private static void send(
-            KeyedOneInputStreamOperatorTestHarness<String, AuditEntry, AuditEntry> h, AuditEntry e)
+    private static void announce(
+            KeyedTwoInputStreamOperatorTestHarness<String, ChangePosition, AuditEntry, AuditEntry>
+                    h,
+            String entityId,
+            long lsn,
+            long commitMillis)
             throws Exception {
-        h.processElement(new StreamRecord<>(e, e.getCommitTime().toEpochMilli()));
+        h.processElement1(
+                new StreamRecord<>(new ChangePosition(entityId, lsn, commitMillis), commitMillis));
+    }
+
+    private static void send(
+            KeyedTwoInputStreamOperatorTestHarness<String, ChangePosition, AuditEntry, AuditEntry>
+                    h,
+            AuditEntry e)
+            throws Exception {
+        h.processElement2(new StreamRecord<>(e, e.getCommitTime().toEpochMilli()));
+    }
+
+    private static void watermark(
+            KeyedTwoInputStreamOperatorTestHarness<String, ChangePosition, AuditEntry, AuditEntry>
+                    h,
+            long time)
+            throws Exception {
+        h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(time));
     }
 
     private static List<Long> lsns(
-            KeyedOneInputStreamOperatorTestHarness<String, AuditEntry, AuditEntry> h) {
+            KeyedTwoInputStreamOperatorTestHarness<String, ChangePosition, AuditEntry, AuditEntry>
+                    h) {
         return h.extractOutputValues().stream().map(AuditEntry::getLsn).toList();
     }
 }
