@@ -8,8 +8,15 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import javax.crypto.SecretKey;
 import javax.sql.DataSource;
 
@@ -75,6 +82,14 @@ public final class JdbcSubjectKeyStore implements SubjectKeyStore {
 
     private static final String SELECT_KEY =
             "SELECT wrapped_key, master_key_id FROM lethe.subject_keys WHERE subject_id = ?";
+    private static final String SELECT_KEYS =
+            "SELECT subject_id, wrapped_key, master_key_id FROM lethe.subject_keys"
+                    + " WHERE subject_id = ANY (?)";
+    private static final String LOCK_MANY =
+            "SELECT count(pg_advisory_xact_lock(?, hashtext(s)))"
+                    + " FROM (SELECT s FROM unnest(?::text[]) AS s ORDER BY s) AS sorted";
+    private static final String SELECT_ERASED_MANY =
+            "SELECT subject_id FROM lethe.erased_subjects WHERE subject_id = ANY (?)";
     private static final String LOCK_SUBJECT = "SELECT pg_advisory_xact_lock(?, hashtext(?))";
     private static final String SELECT_ERASURE =
             "SELECT erased_at, request_id, reason FROM lethe.erased_subjects WHERE subject_id = ?";
@@ -167,6 +182,79 @@ public final class JdbcSubjectKeyStore implements SubjectKeyStore {
         SecretKey key = stored.unwrap(subjectId);
         cache.put(subjectId, key);
         return key;
+    }
+
+    /**
+     * Two round trips for the keys that exist, one transaction for those to create: locks on all of
+     * them (in subject order, so two batches cannot deadlock), one read of the tombstones, one
+     * batched insert, one read back. Keys end up in the cache, tombstones in its erased set.
+     */
+    @Override
+    public void prefetch(Collection<String> subjectIds) {
+        SortedSet<String> wanted = new TreeSet<>();
+        for (String subjectId : subjectIds) {
+            SubjectIds.requireValid(subjectId);
+            if (cache.get(subjectId) == null && !cache.knownErased(subjectId)) {
+                wanted.add(subjectId);
+            }
+        }
+        if (wanted.isEmpty()) {
+            return;
+        }
+        Map<String, StoredKey> existing =
+                inTransaction(
+                        "read the data keys of " + wanted.size() + " subjects",
+                        connection -> readKeys(connection, wanted));
+        existing.forEach((subjectId, stored) -> cache.put(subjectId, stored.unwrap(subjectId)));
+        SortedSet<String> missing = new TreeSet<>(wanted);
+        missing.removeAll(existing.keySet());
+        if (missing.isEmpty()) {
+            return;
+        }
+        MasterKey master = masterKeys.current();
+        Map<String, byte[]> wrapped = new HashMap<>();
+        for (String subjectId : missing) {
+            wrapped.put(subjectId, DataKeys.wrap(master, subjectId, DataKeys.newDataKey()));
+        }
+        record Created(Map<String, StoredKey> keys, Set<String> erased) {}
+        Created created =
+                inTransaction(
+                        "create the data keys of " + missing.size() + " subjects",
+                        connection -> {
+                            String[] ids = missing.toArray(String[]::new);
+                            try (PreparedStatement lock = connection.prepareStatement(LOCK_MANY)) {
+                                lock.setInt(1, LOCK_NAMESPACE);
+                                lock.setArray(2, connection.createArrayOf("text", ids));
+                                lock.execute();
+                            }
+                            Set<String> erased = new HashSet<>();
+                            try (PreparedStatement select =
+                                    connection.prepareStatement(SELECT_ERASED_MANY)) {
+                                select.setArray(1, connection.createArrayOf("text", ids));
+                                try (ResultSet rows = select.executeQuery()) {
+                                    while (rows.next()) {
+                                        erased.add(rows.getString(1));
+                                    }
+                                }
+                            }
+                            try (PreparedStatement insert =
+                                    connection.prepareStatement(INSERT_KEY)) {
+                                for (String subjectId : ids) {
+                                    if (erased.contains(subjectId)) {
+                                        continue;
+                                    }
+                                    insert.setString(1, subjectId);
+                                    insert.setBytes(2, wrapped.get(subjectId));
+                                    insert.setString(3, master.id());
+                                    insert.addBatch();
+                                }
+                                insert.executeBatch();
+                            }
+                            return new Created(readKeys(connection, missing), erased);
+                        });
+        created.erased().forEach(cache::markErased);
+        created.keys()
+                .forEach((subjectId, stored) -> cache.put(subjectId, stored.unwrap(subjectId)));
     }
 
     @Override
@@ -265,6 +353,20 @@ public final class JdbcSubjectKeyStore implements SubjectKeyStore {
                 return row.next() ? new StoredKey(row.getBytes(1), row.getString(2)) : null;
             }
         }
+    }
+
+    private Map<String, StoredKey> readKeys(Connection connection, Collection<String> subjectIds)
+            throws SQLException {
+        Map<String, StoredKey> keys = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(SELECT_KEYS)) {
+            select.setArray(1, connection.createArrayOf("text", subjectIds.toArray()));
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    keys.put(row.getString(1), new StoredKey(row.getBytes(2), row.getString(3)));
+                }
+            }
+        }
+        return keys;
     }
 
     private static Optional<Erasure> readErasure(Connection connection, String subjectId)

@@ -1,5 +1,6 @@
 package dev.lethe.keys;
 
+import java.util.Collection;
 import java.util.Optional;
 import javax.crypto.SecretKey;
 
@@ -23,6 +24,18 @@ public interface SubjectKeyStore {
      * @throws IllegalArgumentException if {@code subjectId} is not a valid subject id
      */
     SecretKey getOrCreate(String subjectId);
+
+    /**
+     * Loads, or creates, the data keys of many subjects in as few round trips as the store can, so
+     * that {@link #getOrCreate} answers them from memory next (for a while: see the store's cache).
+     * Erased subjects get no key (and {@link #getOrCreate} keeps throwing for them). Nothing is
+     * returned: this only saves time. The default does nothing.
+     *
+     * @throws IllegalArgumentException if one of {@code subjectIds} is not a valid subject id
+     */
+    default void prefetch(Collection<String> subjectIds) {
+        subjectIds.forEach(SubjectIds::requireValid);
+    }
 
     /**
      * The subject's data key if it exists; empty if the subject was erased or never had one.

@@ -158,6 +158,82 @@ class JdbcSubjectKeyStoreITCase {
     }
 
     @Test
+    void prefetchLoadsExistingKeysAndCreatesMissingOnesSoGetOrCreateNeedsNoRoundTrip()
+            throws SQLException {
+        String existing = newSubject();
+        byte[] existingKey = store().getOrCreate(existing).getEncoded();
+        String fresh1 = newSubject();
+        String fresh2 = newSubject();
+        AtomicInteger connections = new AtomicInteger();
+        JdbcSubjectKeyStore store =
+                JdbcSubjectKeyStore.builder()
+                        .dataSource(counting(dataSource, connections))
+                        .masterKeys(masterKeys)
+                        .build();
+
+        store.prefetch(List.of(existing, fresh1, fresh2, fresh1));
+        int afterPrefetch = connections.get();
+        byte[] fresh1Key = store.getOrCreate(fresh1).getEncoded();
+        store.getOrCreate(fresh2);
+
+        assertThat(afterPrefetch).isEqualTo(2); // one read, one transaction creating both
+        assertThat(store.getOrCreate(existing).getEncoded()).isEqualTo(existingKey);
+        assertThat(connections.get()).isEqualTo(afterPrefetch);
+        assertThat(keyRows(fresh1)).isEqualTo(1);
+        assertThat(keyRows(fresh2)).isEqualTo(1);
+        assertThat(store().getOrCreate(fresh1).getEncoded()).isEqualTo(fresh1Key);
+    }
+
+    @Test
+    void prefetchNeverCreatesAKeyForAnErasedSubject() throws SQLException {
+        String erased = newSubject();
+        String fresh = newSubject();
+        store().shred(erased, "dsar-1", "gdpr-art-17");
+        JdbcSubjectKeyStore store = store();
+
+        store.prefetch(List.of(erased, fresh));
+
+        assertThat(keyRows(erased)).isZero();
+        assertThat(keyRows(fresh)).isEqualTo(1);
+        assertThatThrownBy(() -> store.getOrCreate(erased))
+                .isInstanceOf(SubjectErasedException.class);
+    }
+
+    @Test
+    void concurrentPrefetchesOfOverlappingSubjectsGiveOneKeyEach() throws Exception {
+        List<String> subjects = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            subjects.add(newSubject());
+        }
+        CountDownLatch start = new CountDownLatch(1);
+        List<Callable<byte[]>> calls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            List<String> batch = new ArrayList<>(subjects.subList(i * 10, i * 10 + 20));
+            java.util.Collections.reverse(batch);
+            calls.add(
+                    () -> {
+                        start.await();
+                        JdbcSubjectKeyStore store = store();
+                        store.prefetch(batch);
+                        return store.getOrCreate(batch.get(0)).getEncoded();
+                    });
+        }
+
+        runAll(calls, start);
+
+        for (String subject : subjects) {
+            assertThat(keyRows(subject)).as(subject).isEqualTo(1);
+        }
+        JdbcSubjectKeyStore a = store();
+        JdbcSubjectKeyStore b = store();
+        a.prefetch(subjects);
+        for (String subject : subjects) {
+            assertThat(a.getOrCreate(subject).getEncoded())
+                    .isEqualTo(b.getOrCreate(subject).getEncoded());
+        }
+    }
+
+    @Test
     void concurrentGetOrCreateGivesOneKey() throws Exception {
         String subject = newSubject();
         List<JdbcSubjectKeyStore> stores = List.of(uncachedStore(), uncachedStore());
@@ -302,6 +378,24 @@ class JdbcSubjectKeyStoreITCase {
                 .masterKeys(masterKeys)
                 .cacheSize(0)
                 .build();
+    }
+
+    /** {@code delegate}, counting the connections it hands out. */
+    private static DataSource counting(DataSource delegate, AtomicInteger connections) {
+        return (DataSource)
+                java.lang.reflect.Proxy.newProxyInstance(
+                        DataSource.class.getClassLoader(),
+                        new Class<?>[] {DataSource.class},
+                        (proxy, method, args) -> {
+                            if (method.getName().equals("getConnection")) {
+                                connections.incrementAndGet();
+                            }
+                            try {
+                                return method.invoke(delegate, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
     }
 
     private static String newSubject() {
