@@ -1,10 +1,12 @@
 package dev.lethe.bench;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.connectors.HelpdeskMigrations;
 import dev.lethe.events.ChangeEvent;
 import dev.lethe.events.Operation;
 import dev.lethe.events.SourcePosition;
+import dev.lethe.jobs.config.HelpdeskDataSources;
 import dev.lethe.jobs.purge.JdbcPurgeExecutor;
 import dev.lethe.jobs.purge.PurgeCommand;
 import dev.lethe.jobs.purge.PurgeExecutor;
@@ -47,8 +49,9 @@ import picocli.CommandLine.Option;
  * Retention: (1) the real {@link TrackRetention} operator holding many pending deadlines (the
  * shipped 60-day policy, soft deletes of now): time to register them, heap used, checkpoint size
  * per timer; (2) purge throughput of the real {@link JdbcPurgeExecutor} on an embedded PostgreSQL
- * with the helpdesk schema, against plain {@code DELETE ... WHERE id = ?} of the same kind of rows
- * in the same run. No stack: purge lateness end to end is not measured here.
+ * with the helpdesk schema, on the connection pool the retention job gives it ({@link
+ * HelpdeskDataSources#pooled}, 2 connections), against plain {@code DELETE ... WHERE id = ?} of the
+ * same kind of rows in the same run. No stack: purge lateness end to end is not measured here.
  */
 @Command(
         name = "retention",
@@ -219,8 +222,16 @@ final class RetentionBench implements Callable<Integer> {
                 EmbeddedPostgres.builder().setServerConfig("wal_level", "logical").start()) {
             DataSource db = postgres.getPostgresDatabase();
             HelpdeskMigrations.migrate(db);
+            // as RetentionJob.dataSource(settings, "purge") builds it
+            HikariDataSource pooled =
+                    (HikariDataSource)
+                            HelpdeskDataSources.pooled(
+                                    postgres.getJdbcUrl("postgres", "postgres"),
+                                    "postgres",
+                                    "lethe-purge",
+                                    2);
             JdbcPurgeExecutor executor =
-                    new JdbcPurgeExecutor(db, catalog, policy, Clock.systemUTC());
+                    new JdbcPurgeExecutor(pooled, catalog, policy, Clock.systemUTC());
             executor.createSchema();
 
             List<long[]> shipped = softDeletedTickets(db, purges);
@@ -229,7 +240,8 @@ final class RetentionBench implements Callable<Integer> {
             Thread.sleep(1_500); // past the 1 s window
 
             double shippedSeconds =
-                    purgeThroughOperator("as shipped", db, executor, policy, shipped);
+                    purgeThroughOperator("as shipped (pool of 2)", db, executor, policy, shipped);
+            pooled.close();
             try (Connection one = db.getConnection()) {
                 DataSource oneConnection = reusing(one);
                 JdbcPurgeExecutor reusingExecutor =
@@ -263,7 +275,7 @@ final class RetentionBench implements Callable<Integer> {
                 double reusedRate = purges / reusedSeconds;
                 System.out.printf(
                         "| purges through TrackRetention + JdbcPurgeExecutor as shipped"
-                                + " (PGSimpleDataSource: a new connection per call) | %,d in %.1f"
+                                + " (HikariCP pool of 2, HelpdeskDataSources) | %,d in %.1f"
                                 + " s: %,.0f purges/s, ratio %.3f |%n",
                         purges, shippedSeconds, shippedRate, shippedRate / plainRate);
                 System.out.printf(

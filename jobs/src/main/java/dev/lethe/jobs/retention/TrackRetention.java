@@ -5,7 +5,6 @@ import dev.lethe.events.Operation;
 import dev.lethe.jobs.purge.PurgeCommand;
 import dev.lethe.jobs.purge.PurgeExecutor;
 import dev.lethe.jobs.purge.PurgeOutcome;
-import dev.lethe.normalize.EntityId;
 import dev.lethe.retention.RetentionPolicy;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +15,8 @@ import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keyed by record ({@code tickets/42}): the purge each record is due for, with a processing-time
@@ -33,17 +34,35 @@ import org.apache.flink.util.Collector;
  * </ul>
  *
  * Emits each executor outcome.
+ *
+ * <p>State per record is a {@link PendingPurge} (rule, start, deadline, timer time: ≈60 bytes, a
+ * Flink POJO) under {@value #STATE}; the {@link PurgeCommand} is rebuilt from the record's key and
+ * the policy when the timer fires. Versions up to 0.1 kept the whole command (Kryo) under {@value
+ * #LEGACY_COMMAND} and the timer time under {@value #LEGACY_TIMER}: a job restored from such a
+ * checkpoint or savepoint moves a record to the new state the first time the record is touched (a
+ * change or its timer), so no purge is lost or repeated across the upgrade.
  */
 public final class TrackRetention extends KeyedProcessFunction<String, ChangeEvent, PurgeOutcome> {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(TrackRetention.class);
+
+    /** The state of a record's pending purge. */
+    static final String STATE = "pending-purge";
+
+    /** Up to 0.1: the whole {@link PurgeCommand} (Kryo); read once and moved to {@link #STATE}. */
+    static final String LEGACY_COMMAND = "scheduled-purge";
+
+    /** Up to 0.1: the timer's time; read once and moved to {@link #STATE}. */
+    static final String LEGACY_TIMER = "purge-timer";
 
     private final RetentionPolicy policy;
     private final PurgeExecutor.Factory executorFactory;
     private final long retryMillis;
 
-    private transient ValueState<PurgeCommand> scheduled;
-    private transient ValueState<Long> timer;
+    private transient ValueState<PendingPurge> pending;
+    private transient ValueState<PurgeCommand> legacyCommand;
+    private transient ValueState<Long> legacyTimer;
     private transient PurgeExecutor executor;
 
     public TrackRetention(
@@ -55,13 +74,16 @@ public final class TrackRetention extends KeyedProcessFunction<String, ChangeEve
 
     @Override
     public void open(OpenContext context) throws Exception {
-        scheduled =
+        pending =
+                getRuntimeContext().getState(new ValueStateDescriptor<>(STATE, PendingPurge.TYPE));
+        legacyCommand =
                 getRuntimeContext()
                         .getState(
                                 new ValueStateDescriptor<>(
-                                        "scheduled-purge",
+                                        LEGACY_COMMAND,
                                         TypeInformation.of(new TypeHint<PurgeCommand>() {})));
-        timer = getRuntimeContext().getState(new ValueStateDescriptor<>("purge-timer", Long.class));
+        legacyTimer =
+                getRuntimeContext().getState(new ValueStateDescriptor<>(LEGACY_TIMER, Long.class));
         executor = executorFactory.open();
     }
 
@@ -86,55 +108,90 @@ public final class TrackRetention extends KeyedProcessFunction<String, ChangeEve
         }
         PurgeCommand command =
                 PurgeCommand.retention(
-                        change.getTable(), change.getKey(), EntityId.of(change), due.get());
-        PurgeCommand current = scheduled.value();
-        if (current != null && current.commandId().equals(command.commandId())) {
+                        change.getTable(), change.getKey(), ctx.getCurrentKey(), due.get());
+        PendingPurge current = current();
+        if (current != null && current.sameAs(command)) {
             return;
         }
         cancel(ctx);
-        scheduled.update(command);
-        schedule(ctx, command.deadline().toEpochMilli());
+        PendingPurge next = PendingPurge.of(command);
+        schedule(ctx, next, command.deadline().toEpochMilli());
         executor.scheduled(command);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<PurgeOutcome> out)
             throws Exception {
-        PurgeCommand command = scheduled.value();
-        timer.clear();
-        if (command == null) {
+        PendingPurge current = current();
+        if (current == null) {
             return;
         }
-        PurgeOutcome outcome = executor.execute(command);
+        String entityId = ctx.getCurrentKey();
+        Optional<PurgeCommand> command = current.command(entityId, policy);
+        if (command.isEmpty()) {
+            // names the rule and the record, never values
+            LOG.warn(
+                    "the purge of {} was scheduled by rule {}, which the policy no longer has:"
+                            + " not carried out",
+                    entityId,
+                    current.ruleId);
+            pending.clear();
+            executor.unscheduled(entityId);
+            return;
+        }
+        PurgeOutcome outcome = executor.execute(command.get());
         out.collect(outcome);
         if (outcome.retryLater()) {
             long next =
                     Math.max(
                             ctx.timerService().currentProcessingTime() + retryMillis,
-                            command.deadline().toEpochMilli());
-            schedule(ctx, next);
+                            current.deadline().toEpochMilli());
+            schedule(ctx, current, next);
         } else {
-            scheduled.clear();
-            executor.unscheduled(command.entityId());
+            pending.clear();
+            executor.unscheduled(entityId);
         }
     }
 
-    private void schedule(Context ctx, long at) throws Exception {
+    /**
+     * The record's pending purge; one kept by a version up to 0.1 is moved to the new state first
+     * (its timer stays registered as it was).
+     */
+    private PendingPurge current() throws Exception {
+        PendingPurge current = pending.value();
+        if (current != null) {
+            return current;
+        }
+        PurgeCommand legacy = legacyCommand.value();
+        if (legacy == null) {
+            return null;
+        }
+        Long at = legacyTimer.value();
+        legacyCommand.clear();
+        legacyTimer.clear();
+        if (legacy.ruleId() == null || legacy.start() == null || legacy.deadline() == null) {
+            return null;
+        }
+        PendingPurge moved = PendingPurge.of(legacy);
+        moved.timer = at != null ? at : legacy.deadline().toEpochMilli();
+        pending.update(moved);
+        return moved;
+    }
+
+    private void schedule(Context ctx, PendingPurge purge, long at) throws Exception {
         ctx.timerService().registerProcessingTimeTimer(at);
-        timer.update(at);
+        purge.timer = at;
+        pending.update(purge);
     }
 
     private void cancel(Context ctx) throws Exception {
-        Long at = timer.value();
-        if (at != null) {
-            ctx.timerService().deleteProcessingTimeTimer(at);
+        PendingPurge current = current();
+        if (current == null) {
+            return;
         }
-        timer.clear();
-        PurgeCommand current = scheduled.value();
-        if (current != null) {
-            executor.unscheduled(current.entityId());
-        }
-        scheduled.clear();
+        ctx.timerService().deleteProcessingTimeTimer(current.timer);
+        pending.clear();
+        executor.unscheduled(ctx.getCurrentKey());
     }
 
     @SuppressWarnings("unchecked")

@@ -3,6 +3,7 @@ package dev.lethe.jobs.retention;
 import static dev.lethe.jobs.retention.RetentionTestData.POLICY;
 import static dev.lethe.jobs.retention.RetentionTestData.RETRY_MS;
 import static dev.lethe.jobs.retention.RetentionTestData.WINDOW_MS;
+import static dev.lethe.jobs.retention.RetentionTestData.at;
 import static dev.lethe.jobs.retention.RetentionTestData.inserted;
 import static dev.lethe.jobs.retention.RetentionTestData.restored;
 import static dev.lethe.jobs.retention.RetentionTestData.softDeleted;
@@ -14,6 +15,7 @@ import dev.lethe.jobs.purge.PurgeOutcome;
 import dev.lethe.jobs.retention.RetentionTestData.FakeHelpdesk;
 import dev.lethe.normalize.EntityId;
 import dev.lethe.retention.PurgeGuard.Verdict;
+import dev.lethe.retention.RetentionPolicy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -158,6 +160,114 @@ class TrackRetentionTest {
             assertThat(helpdesk.purged).containsExactlyInAnyOrder(1L, 2L);
             h.setProcessingTime(50 * WINDOW_MS);
             assertThat(helpdesk.outcomes).hasSize(2);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numProcessingTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void aCheckpointOfTheOldStateFormatIsRestoredAndItsPurgesHappenOnceAtTheirDeadlines()
+            throws Exception {
+        FakeHelpdesk helpdesk = new FakeHelpdesk();
+        helpdesk.insert(1);
+        helpdesk.insert(2);
+        helpdesk.insert(3);
+        helpdesk.softDelete(1, 0);
+        helpdesk.softDelete(2, 30_000);
+        helpdesk.softDelete(3, 0);
+        OperatorSubtaskState legacySnapshot;
+        try (var old =
+                new KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, PurgeOutcome>(
+                        new KeyedProcessOperator<>(new LegacyTrackRetention(POLICY)),
+                        (ChangeEvent c) -> EntityId.of(c),
+                        Types.STRING)) {
+            old.open();
+            old.processElement(new StreamRecord<>(softDeleted(1, 0)));
+            old.processElement(new StreamRecord<>(softDeleted(2, 30_000)));
+            old.processElement(new StreamRecord<>(softDeleted(3, 0)));
+            legacySnapshot = old.snapshot(1, 10);
+        }
+        try (var h = harness(helpdesk, legacySnapshot, WINDOW_MS - 1)) {
+            assertThat(h.numProcessingTimeTimers()).isEqualTo(3);
+            // record 3 is restored before its deadline: the old schedule is found and cancelled
+            helpdesk.restore(3);
+            send(h, restored(3));
+            assertThat(h.numProcessingTimeTimers()).isEqualTo(2);
+
+            h.setProcessingTime(WINDOW_MS);
+            assertThat(helpdesk.purged).containsExactly(1L);
+            h.setProcessingTime(30_000 + WINDOW_MS - 1);
+            assertThat(helpdesk.purged).containsExactly(1L);
+            h.setProcessingTime(30_000 + WINDOW_MS);
+            assertThat(helpdesk.purged).containsExactly(1L, 2L);
+            assertThat(helpdesk.commands)
+                    .extracting(c -> c.entityId() + " " + c.ruleId() + " " + c.deadline())
+                    .containsExactly(
+                            "tickets/1 tickets.soft-deleted " + at(WINDOW_MS),
+                            "tickets/2 tickets.soft-deleted " + at(30_000 + WINDOW_MS));
+            h.setProcessingTime(10 * WINDOW_MS);
+            assertThat(helpdesk.outcomes).hasSize(2);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numProcessingTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void aRecordMovedFromTheOldStateIsKeptInTheNewOneAcrossTheNextCheckpoint() throws Exception {
+        FakeHelpdesk helpdesk = new FakeHelpdesk();
+        helpdesk.insert(1);
+        helpdesk.softDelete(1, 0);
+        helpdesk.held.add(1L);
+        OperatorSubtaskState legacySnapshot;
+        try (var old =
+                new KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, PurgeOutcome>(
+                        new KeyedProcessOperator<>(new LegacyTrackRetention(POLICY)),
+                        (ChangeEvent c) -> EntityId.of(c),
+                        Types.STRING)) {
+            old.open();
+            old.processElement(new StreamRecord<>(softDeleted(1, 0)));
+            legacySnapshot = old.snapshot(1, 10);
+        }
+        OperatorSubtaskState moved;
+        try (var h = harness(helpdesk, legacySnapshot, 0)) {
+            h.setProcessingTime(WINDOW_MS); // held: moved to the new state, retried later
+            assertThat(helpdesk.purged).isEmpty();
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            moved = h.snapshot(2, WINDOW_MS);
+        }
+        helpdesk.held.clear();
+        try (var h = harness(helpdesk, moved, WINDOW_MS)) {
+            assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
+            h.setProcessingTime(WINDOW_MS + RETRY_MS);
+            assertThat(helpdesk.purged).containsExactly(1L);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numProcessingTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void aRuleRemovedFromThePolicyWhileAPurgeWasPendingCarriesNothingOut() throws Exception {
+        FakeHelpdesk helpdesk = new FakeHelpdesk();
+        helpdesk.insert(1);
+        helpdesk.softDelete(1, 0);
+        OperatorSubtaskState snapshot;
+        try (var h = harness(helpdesk, null, 0)) {
+            send(h, softDeleted(1, 0));
+            snapshot = h.snapshot(1, 10);
+        }
+        RetentionPolicy withoutTheRule =
+                new RetentionPolicy(
+                        java.util.List.of(), java.util.List.of(), POLICY.erasureDeadline());
+        try (var h =
+                new KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, PurgeOutcome>(
+                        new KeyedProcessOperator<>(
+                                new TrackRetention(withoutTheRule, () -> helpdesk, RETRY_MS)),
+                        (ChangeEvent c) -> EntityId.of(c),
+                        Types.STRING)) {
+            h.initializeState(snapshot);
+            h.open();
+            h.setProcessingTime(2 * WINDOW_MS);
+            assertThat(helpdesk.commands).isEmpty();
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numProcessingTimeTimers()).isZero();
         }
