@@ -16,11 +16,13 @@ import dev.lethe.normalize.EntityId;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -91,6 +93,28 @@ public final class AuditDrafts {
         this.cipher = Objects.requireNonNull(cipher, "cipher");
         this.lookup = Objects.requireNonNull(lookup, "lookup");
         this.mentions = new MentionedSubjects(lookup, phoneRegions);
+    }
+
+    /**
+     * The data subjects of these rows themselves (as {@link #draft} finds them, without the people
+     * their free text names), each once: whose keys drafting them will need. Rows whose subject
+     * cannot be found are left out.
+     */
+    public Set<String> rowSubjects(Collection<ChangeEvent> changes) {
+        Set<String> subjects = new TreeSet<>();
+        for (ChangeEvent change : changes) {
+            if (!hasPersonalColumns(change.getTable())) {
+                continue;
+            }
+            Map<String, String> image =
+                    change.getAfter() != null ? change.getAfter() : change.getBefore();
+            try {
+                subjectOf(change.getTable(), change.getKey(), image).ifPresent(subjects::add);
+            } catch (RuntimeException e) {
+                // drafting it finds no subject either, and says so in the entry
+            }
+        }
+        return subjects;
     }
 
     /** A fresh actor "unknown". */

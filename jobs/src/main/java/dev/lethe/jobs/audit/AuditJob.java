@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -172,8 +173,10 @@ public final class AuditJob {
         DataStream<DeadLetter> rejected = changes.getSideOutput(NormalizeRawRecords.DEAD_LETTERS);
 
         DataStream<AuditEntry> drafts =
-                changes.map(new ProtectPersonalData(resources))
-                        .name("protect-personal-data")
+                changes.transform(
+                                "protect-personal-data",
+                                TypeInformation.of(AuditEntry.class),
+                                new ProtectPersonalData(resources))
                         .uid("audit-protect");
 
         DataStream<AuditEntry> withActor =
