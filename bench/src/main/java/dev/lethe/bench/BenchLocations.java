@@ -1,5 +1,6 @@
 package dev.lethe.bench;
 
+import dev.lethe.discovery.FullNameKeys;
 import dev.lethe.discovery.LocationDocument;
 import java.io.Serializable;
 import java.time.Instant;
@@ -9,12 +10,12 @@ import java.util.SplittableRandom;
 
 /**
  * A deterministic population of location documents shaped like the discovery job's: per person
- * {@value #PER_SUBJECT} documents, their contact row (first and family name, email, phone, handle,
- * declared), a ticket of theirs (the reference and two findings in its description) and a comment
- * under it (a name finding nobody is attributed to, a phone finding attributed to them). Person
- * {@code n} is {@code contact:<FIRST_ID + n>}; document {@code i} belongs to person {@code i /
- * PER_SUBJECT}, so any range of document numbers can be generated anywhere (the raw loader, a Flink
- * source) and yields the same documents.
+ * {@value #PER_SUBJECT} documents, their contact row (first and family name, each with the
+ * full-name keys, email, phone, handle, declared), a ticket of theirs (the reference and two
+ * findings in its description) and a comment under it (a name finding nobody is attributed to, a
+ * phone finding attributed to them). Person {@code n} is {@code contact:<FIRST_ID + n>}; document
+ * {@code i} belongs to person {@code i / PER_SUBJECT}, so any range of document numbers can be
+ * generated anywhere (the raw loader, a Flink source) and yields the same documents.
  */
 final class BenchLocations implements Serializable {
 
@@ -78,6 +79,11 @@ final class BenchLocations implements Serializable {
         return "@p" + Long.toString(n, 36);
     }
 
+    /** The full-name keys of person {@code n}'s name columns, as the discovery job writes them. */
+    static List<String> fullName(long n) {
+        return FullNameKeys.of(List.of(firstName(n), lastName(n)));
+    }
+
     /** Document {@code i}. */
     static LocationDocument document(long i) {
         long n = i / PER_SUBJECT;
@@ -91,9 +97,11 @@ final class BenchLocations implements Serializable {
         long lsn = 1_000_000L + i;
         switch (k) {
             case 0:
-                return declared(contact, "contacts", "first_name", "name", firstName(n), self, lsn);
+                return declared(contact, "contacts", "first_name", "name", firstName(n), self, lsn)
+                        .withFullName(fullName(n));
             case 1:
-                return declared(contact, "contacts", "last_name", "name", lastName(n), self, lsn);
+                return declared(contact, "contacts", "last_name", "name", lastName(n), self, lsn)
+                        .withFullName(fullName(n));
             case 2:
                 return declared(contact, "contacts", "email", "email", email(n), self, lsn);
             case 3:
@@ -156,7 +164,9 @@ final class BenchLocations implements Serializable {
                 table,
                 record,
                 column,
-                kind.equals("contact_id") ? "reference" : "contact_detail",
+                kind.equals("contact_id")
+                        ? "reference"
+                        : kind.equals("name") ? "name" : "contact_detail",
                 LocationDocument.DECLARED,
                 1.0,
                 null,

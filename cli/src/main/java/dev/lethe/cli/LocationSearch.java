@@ -3,17 +3,24 @@ package dev.lethe.cli;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.SortOptions;
+import co.elastic.clients.elasticsearch._types.aggregations.StringTermsAggregate;
+import co.elastic.clients.elasticsearch._types.aggregations.StringTermsBucket;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import dev.lethe.discovery.LocationDocument;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Reads the {@value LocationDocument#INDEX} index: every document matching a query, paged. */
 final class LocationSearch {
 
     private static final int PAGE = 1_000;
+
+    /** Distinct subjects one aggregation answers with before {@link #subjects} pages instead. */
+    private static final int SUBJECT_BUCKETS = 1_000;
 
     /** A total order over locations, for paging. */
     private static final List<SortOptions> SORT =
@@ -43,6 +50,57 @@ final class LocationSearch {
                 PAGE,
                 h -> found.add(LocationDocument.fromJson(h.id(), h.source())));
         return found;
+    }
+
+    /**
+     * The subjects of the documents matching {@code query}: one terms aggregation on {@code
+     * subjectIds}, without fetching the documents (a name mentioned in thousands of tickets is
+     * still one small answer); if there are more distinct subjects than one aggregation returns,
+     * every document is read.
+     */
+    Set<String> subjects(Query query) throws IOException {
+        var response =
+                es.search(
+                        s ->
+                                s.index(index)
+                                        .size(0)
+                                        .trackTotalHits(t -> t.enabled(false))
+                                        .query(query)
+                                        .aggregations(
+                                                "subjects",
+                                                a ->
+                                                        a.terms(
+                                                                t ->
+                                                                        t.field("subjectIds")
+                                                                                .size(
+                                                                                        SUBJECT_BUCKETS))),
+                        Void.class);
+        StringTermsAggregate terms = response.aggregations().get("subjects").sterms();
+        Set<String> subjects = new TreeSet<>();
+        if (terms.sumOtherDocCount() != null && terms.sumOtherDocCount() > 0) {
+            all(query).forEach(d -> subjects.addAll(d.subjectIds()));
+            return subjects;
+        }
+        for (StringTermsBucket b : terms.buckets().array()) {
+            subjects.add(b.key().stringValue());
+        }
+        return subjects;
+    }
+
+    /** Whether any document matches {@code query}. */
+    boolean any(Query query) throws IOException {
+        return es.search(
+                                s ->
+                                        s.index(index)
+                                                .size(0)
+                                                .terminateAfter(1L)
+                                                .trackTotalHits(t -> t.count(1))
+                                                .query(query),
+                                Void.class)
+                        .hits()
+                        .total()
+                        .value()
+                > 0;
     }
 
     static Query term(String field, String value) {

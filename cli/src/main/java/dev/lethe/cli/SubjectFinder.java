@@ -1,6 +1,7 @@
 package dev.lethe.cli;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import dev.lethe.discovery.FullNameKeys;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.discovery.NameFolding;
 import dev.lethe.keys.SubjectIds;
@@ -21,8 +22,12 @@ import java.util.stream.Collectors;
  *
  * <ol>
  *   <li>The query finds the people it may mean: the subjects of the documents holding that email,
- *       phone or handle; for a name, the contacts whose declared first and family names together
- *       contain every word (and the subjects of full-name findings).
+ *       phone or handle; for a name, the people whose declared full name it is (one exact lookup on
+ *       the {@code fullName} keys of declared name columns, see {@link FullNameKeys}) and the
+ *       subjects of the documents holding that whole name (findings in free text, attributed when
+ *       they were written). Only if no declared full name matches (a first or family name alone,
+ *       words in another order, or an index written before full-name keys existed) are the people
+ *       whose declared names together contain every word looked up word by word.
  *   <li>For each person: every document attributed to them; every document holding one of their
  *       identifiers (a mention written before their row was known); the rows that reference them
  *       directly (their tickets, consents); and in the rows below those (threads, comments,
@@ -48,6 +53,27 @@ final class SubjectFinder {
                     .filter(d -> LocationDocument.DECLARED.equals(d.detector()))
                     .toList();
         }
+
+        /**
+         * Declared name columns one of whose {@link FullNameKeys full-name keys} is {@code key}.
+         */
+        List<LocationDocument> withFullName(String key) throws IOException;
+
+        /** The subjects of the locations whose folded value is {@code folded}. */
+        default Set<String> subjectsWithFolded(String folded) throws IOException {
+            Set<String> subjects = new TreeSet<>();
+            for (LocationDocument d : withFolded(List.of(folded))) {
+                subjects.addAll(d.subjectIds());
+            }
+            return subjects;
+        }
+
+        /**
+         * Whether every declared name column has its full-name keys. False for an index written
+         * before they existed, until every such document has been rewritten: then an exact match is
+         * not the whole answer.
+         */
+        boolean fullNamesComplete() throws IOException;
 
         List<LocationDocument> ofSubject(String subjectId) throws IOException;
 
@@ -80,6 +106,34 @@ final class SubjectFinder {
         LocationSearch search = new LocationSearch(es, index);
         return new SubjectFinder(
                 new Locations() {
+                    /** Once complete, an index stays so (every writer sets the keys). */
+                    private volatile boolean fullNamesComplete;
+
+                    @Override
+                    public List<LocationDocument> withFullName(String key) throws IOException {
+                        return search.all(LocationSearch.term("fullName", key));
+                    }
+
+                    @Override
+                    public Set<String> subjectsWithFolded(String folded) throws IOException {
+                        return search.subjects(LocationSearch.term("folded", folded));
+                    }
+
+                    @Override
+                    public boolean fullNamesComplete() throws IOException {
+                        if (!fullNamesComplete) {
+                            fullNamesComplete =
+                                    !search.any(
+                                            LocationSearch.and(
+                                                    LocationSearch.term("kind", "name"),
+                                                    LocationSearch.term(
+                                                            "detector", LocationDocument.DECLARED),
+                                                    LocationSearch.not(
+                                                            LocationSearch.exists("fullName"))));
+                        }
+                        return fullNamesComplete;
+                    }
+
                     @Override
                     public List<LocationDocument> withValue(String kind, String value)
                             throws IOException {
@@ -167,14 +221,34 @@ final class SubjectFinder {
     }
 
     private Set<String> subjectsNamed(SubjectQuery query) throws IOException {
+        String name = query.value();
+        boolean severalWords = name.indexOf(' ') >= 0;
+        Set<String> subjects = new TreeSet<>();
+        for (LocationDocument d : locations.withFullName(name)) {
+            // "anna" is the whole name of someone called just Anna, and the first name of others
+            if (severalWords || FullNameKeys.isSeveralWords(d.fullName())) {
+                subjects.addAll(d.subjectIds());
+            }
+        }
+        if (subjects.isEmpty() || !locations.fullNamesComplete()) {
+            subjects.addAll(subjectsWithEveryWord(query));
+        }
+        // free-text mentions of the whole name carry the subjects they were attributed to
+        subjects.addAll(locations.subjectsWithFolded(name));
+        return subjects;
+    }
+
+    /**
+     * The subjects whose declared names (of their own row) together contain every word of the
+     * query, or one of which is the whole query: a declared name column is fetched for each word,
+     * so a common first name means many documents (the slow path).
+     */
+    private Set<String> subjectsWithEveryWord(SubjectQuery query) throws IOException {
         List<String> words = query.words();
         List<String> forms = new ArrayList<>(words);
         forms.add(query.value());
         // subject -> the folded declared names of their own row
         Map<String, Set<String>> declared = new TreeMap<>();
-        Set<String> subjects = new TreeSet<>();
-        // a common first name matches many rows: fetch declared names by word, but free-text
-        // mentions only by the whole name, so the tail of a name search stays short
         for (LocationDocument d : locations.declaredNamesWithFolded(forms)) {
             if (d.value() != null && isOwnRow(d)) {
                 for (String s : d.subjectIds()) {
@@ -183,15 +257,7 @@ final class SubjectFinder {
                 }
             }
         }
-        for (LocationDocument d : locations.withFolded(List.of(query.value()))) {
-            if (d.value() == null
-                    || (isOwnRow(d) && LocationDocument.DECLARED.equals(d.detector()))) {
-                continue;
-            }
-            if (NameFolding.fold(d.value()).equals(query.value())) {
-                subjects.addAll(d.subjectIds());
-            }
-        }
+        Set<String> subjects = new TreeSet<>();
         declared.forEach(
                 (s, names) -> {
                     if (names.containsAll(words) || names.contains(query.value())) {

@@ -15,7 +15,7 @@ import java.util.Optional;
  *
  * @param kind what the text is
  * @param value its normalized form: the subject id, lower-case email or handle, E.164 phone, or the
- *     {@link NameFolding folded} name
+ *     {@link NameFolding#foldName folded} name
  */
 public record SubjectQuery(Kind kind, String value) {
 
@@ -62,7 +62,7 @@ public record SubjectQuery(Kind kind, String value) {
                             + PhoneDetector.DEFAULT_REGIONS
                             + "; write it with its country code");
         }
-        return new SubjectQuery(Kind.NAME, NameFolding.fold(q).replaceAll(" +", " "));
+        return new SubjectQuery(Kind.NAME, NameFolding.foldName(q));
     }
 
     /** For a name: its words. */

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.cli.SubjectFinder.Person;
+import dev.lethe.discovery.FullNameKeys;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.discovery.NameFolding;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +41,29 @@ class SubjectFinderTest {
                 1,
                 null,
                 false);
+    }
+
+    /**
+     * A contact row's declared first and family name, as the discovery job writes them: each with
+     * the full-name keys of both.
+     */
+    private static List<LocationDocument> names(String subject, String first, String last) {
+        String record = "contacts/" + subject.substring(subject.indexOf(':') + 1);
+        List<String> keys = FullNameKeys.of(Arrays.asList(first, last));
+        List<LocationDocument> docs = new ArrayList<>();
+        if (first != null) {
+            docs.add(declared(subject, record, "first_name", "name", first).withFullName(keys));
+        }
+        if (last != null) {
+            docs.add(declared(subject, record, "last_name", "name", last).withFullName(keys));
+        }
+        return docs;
+    }
+
+    /** The same, as written before full-name keys existed (an index not yet rewritten). */
+    private static List<LocationDocument> namesWithoutKeys(
+            String subject, String first, String last) {
+        return names(subject, first, last).stream().map(d -> d.withFullName(List.of())).toList();
     }
 
     private static LocationDocument finding(
@@ -70,9 +96,38 @@ class SubjectFinderTest {
 
     /** The index, as a list. */
     private static SubjectFinder.Locations index(List<LocationDocument> docs) {
+        return index(docs, new AtomicInteger());
+    }
+
+    /** The index, as a list; counts the word-by-word lookups of declared names. */
+    private static SubjectFinder.Locations index(
+            List<LocationDocument> docs, AtomicInteger wordLookups) {
         return new SubjectFinder.Locations() {
             List<LocationDocument> where(Predicate<LocationDocument> p) {
                 return docs.stream().filter(p).toList();
+            }
+
+            @Override
+            public List<LocationDocument> withFullName(String key) {
+                return where(d -> d.fullName().contains(key));
+            }
+
+            @Override
+            public boolean fullNamesComplete() {
+                return docs.stream()
+                        .filter(
+                                d ->
+                                        d.kind().equals("name")
+                                                && d.detector().equals(LocationDocument.DECLARED))
+                        .noneMatch(d -> d.fullName().isEmpty());
+            }
+
+            @Override
+            public List<LocationDocument> declaredNamesWithFolded(Collection<String> folded) {
+                wordLookups.incrementAndGet();
+                return withFolded(folded).stream()
+                        .filter(d -> LocationDocument.DECLARED.equals(d.detector()))
+                        .toList();
             }
 
             @Override
@@ -115,8 +170,7 @@ class SubjectFinderTest {
         List<LocationDocument> docs = new ArrayList<>();
         // Anna, contact 1, with a ticket and a thread under it
         docs.add(declared("contact:1", "contacts/1", "email", "email", "anna@example.eu"));
-        docs.add(declared("contact:1", "contacts/1", "first_name", "name", "Anna"));
-        docs.add(declared("contact:1", "contacts/1", "last_name", "name", "Müller"));
+        docs.addAll(names("contact:1", "Anna", "Müller"));
         docs.add(declared("contact:1", "contacts/1", "phone", "phone", "+493023125000"));
         docs.add(declared("contact:1", "tickets/7", "contact_id", "contact_id", "contact:1"));
         docs.add(finding(List.of(), "threads/11", "tickets/7", "content", "name", "Anna", 8));
@@ -131,8 +185,7 @@ class SubjectFinderTest {
                         20));
         // Jean, contact 2, mentioned in Anna's thread
         docs.add(declared("contact:2", "contacts/2", "email", "email", "jean@orange.fr"));
-        docs.add(declared("contact:2", "contacts/2", "first_name", "name", "Jean"));
-        docs.add(declared("contact:2", "contacts/2", "last_name", "name", "Dupont"));
+        docs.addAll(names("contact:2", "Jean", "Dupont"));
         docs.add(
                 finding(
                         List.of("contact:2"),
@@ -153,8 +206,7 @@ class SubjectFinderTest {
                         "+493023125000",
                         3));
         // another Anna
-        docs.add(declared("contact:3", "contacts/3", "first_name", "name", "Anna"));
-        docs.add(declared("contact:3", "contacts/3", "last_name", "name", "Berg"));
+        docs.addAll(names("contact:3", "Anna", "Berg"));
         return docs;
     }
 
@@ -187,6 +239,82 @@ class SubjectFinderTest {
         assertThat(finder.subjects(SubjectQuery.parse("+49 30 23125000")))
                 .containsExactly("contact:1");
         assertThat(finder.subjects(SubjectQuery.parse("nobody@example.eu"))).isEmpty();
+    }
+
+    @Test
+    void aFullNameIsOneExactLookupWithoutMatchingWordByWord() throws Exception {
+        List<LocationDocument> docs = helpdesk();
+        docs.addAll(names("contact:4", "Anna Maria", "Müller"));
+        AtomicInteger wordLookups = new AtomicInteger();
+        SubjectFinder finder = new SubjectFinder(index(docs, wordLookups));
+
+        assertThat(finder.subjects(SubjectQuery.parse("Anna  MÜLLER")))
+                .containsExactly("contact:1");
+        assertThat(finder.subjects(SubjectQuery.parse("Müller Anna"))).containsExactly("contact:1");
+        // a first name of two words is part of the full name (word by word it never matched)
+        assertThat(finder.subjects(SubjectQuery.parse("anna maria muller")))
+                .containsExactly("contact:4");
+        assertThat(wordLookups).hasValue(0);
+        assertThat(finder.find(SubjectQuery.parse("anna muller")))
+                .singleElement()
+                .satisfies(p -> assertThat(p.name()).isEqualTo("Anna Müller"));
+    }
+
+    @Test
+    void aFirstNameAloneIsMatchedWordByWordEvenIfItIsSomeonesWholeName() throws Exception {
+        List<LocationDocument> docs = helpdesk();
+        docs.addAll(names("contact:4", "Anna", null)); // no family name: her full name is "anna"
+        AtomicInteger wordLookups = new AtomicInteger();
+        SubjectFinder finder = new SubjectFinder(index(docs, wordLookups));
+
+        assertThat(finder.subjects(SubjectQuery.parse("ANNA")))
+                .containsExactly("contact:1", "contact:3", "contact:4");
+        assertThat(finder.subjects(SubjectQuery.parse("Berg"))).containsExactly("contact:3");
+        assertThat(wordLookups).hasValue(2);
+    }
+
+    @Test
+    void japaneseNamesAreFoundWrittenTogetherOrApart() throws Exception {
+        List<LocationDocument> docs = helpdesk();
+        docs.addAll(names("contact:5", "一郎", "佐藤"));
+        docs.addAll(names("contact:6", "花子", "佐藤"));
+        AtomicInteger wordLookups = new AtomicInteger();
+        SubjectFinder finder = new SubjectFinder(index(docs, wordLookups));
+
+        assertThat(finder.subjects(SubjectQuery.parse("佐藤一郎"))).containsExactly("contact:5");
+        assertThat(finder.subjects(SubjectQuery.parse("佐藤　一郎"))).containsExactly("contact:5");
+        assertThat(wordLookups).hasValue(0);
+        assertThat(finder.subjects(SubjectQuery.parse("佐藤")))
+                .containsExactly("contact:5", "contact:6");
+    }
+
+    @Test
+    void anIndexWrittenBeforeFullNameKeysStillFindsEveryoneByTheirWords() throws Exception {
+        List<LocationDocument> docs = helpdesk();
+        docs.addAll(namesWithoutKeys("contact:7", "Anna", "Müller")); // not rewritten yet
+        SubjectFinder finder = new SubjectFinder(index(docs));
+
+        assertThat(finder.subjects(SubjectQuery.parse("anna muller")))
+                .containsExactly("contact:1", "contact:7");
+    }
+
+    @Test
+    void aMentionOfTheWholeNameFindsTheSubjectItWasAttributedTo() throws Exception {
+        List<LocationDocument> docs = helpdesk();
+        // a mention attributed to contact 8, whose own row is not (or no longer) in the index
+        docs.add(
+                finding(
+                        List.of("contact:8"),
+                        "tickets/20",
+                        null,
+                        "description",
+                        "name",
+                        "Anna Müller",
+                        0));
+        SubjectFinder finder = new SubjectFinder(index(docs));
+
+        assertThat(finder.subjects(SubjectQuery.parse("Anna Müller")))
+                .containsExactly("contact:1", "contact:8");
     }
 
     @Test

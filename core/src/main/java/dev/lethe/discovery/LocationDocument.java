@@ -42,6 +42,8 @@ import java.util.Objects;
  * @param parentRecord for a row whose subject is found through another row it references (a thread
  *     through its ticket): that row's entity id, {@code tickets/42}; else null
  * @param softDeleted whether the row is soft deleted (deleted_at set) but still in the helpdesk
+ * @param fullName for a declared name column: the {@link FullNameKeys} of the row's whole name (all
+ *     its declared name columns), so a full-name search is one exact lookup; else empty
  */
 public record LocationDocument(
         String id,
@@ -60,7 +62,8 @@ public record LocationDocument(
         Instant lastChanged,
         long sourceLsn,
         String parentRecord,
-        boolean softDeleted) {
+        boolean softDeleted,
+        List<String> fullName) {
 
     /** The index the discovery job writes to and {@code ./lethe subject find} reads. */
     public static final String INDEX = "lethe-locations";
@@ -79,6 +82,70 @@ public record LocationDocument(
         Objects.requireNonNull(column, "column");
         Objects.requireNonNull(detector, "detector");
         Objects.requireNonNull(lastChanged, "lastChanged");
+        fullName = fullName == null ? List.of() : List.copyOf(fullName);
+    }
+
+    /** A location without full-name keys (anything but a declared name column). */
+    public LocationDocument(
+            String id,
+            List<String> subjectIds,
+            String kind,
+            String value,
+            String table,
+            String recordId,
+            String column,
+            String category,
+            String detector,
+            double confidence,
+            Integer spanStart,
+            Integer spanEnd,
+            String reason,
+            Instant lastChanged,
+            long sourceLsn,
+            String parentRecord,
+            boolean softDeleted) {
+        this(
+                id,
+                subjectIds,
+                kind,
+                value,
+                table,
+                recordId,
+                column,
+                category,
+                detector,
+                confidence,
+                spanStart,
+                spanEnd,
+                reason,
+                lastChanged,
+                sourceLsn,
+                parentRecord,
+                softDeleted,
+                List.of());
+    }
+
+    /** This location with the full-name keys {@code keys}. */
+    public LocationDocument withFullName(List<String> keys) {
+        return new LocationDocument(
+                id,
+                subjectIds,
+                kind,
+                value,
+                table,
+                recordId,
+                column,
+                category,
+                detector,
+                confidence,
+                spanStart,
+                spanEnd,
+                reason,
+                lastChanged,
+                sourceLsn,
+                parentRecord,
+                softDeleted,
+                keys);
     }
 
     /** The id of a declared column's document. */
@@ -124,6 +191,10 @@ public record LocationDocument(
             n.put("parentRecord", parentRecord);
         }
         n.put("softDeleted", softDeleted);
+        if (!fullName.isEmpty()) {
+            ArrayNode keys = n.putArray("fullName");
+            fullName.forEach(keys::add);
+        }
         try {
             return JSON.writeValueAsBytes(n);
         } catch (JsonProcessingException e) {
@@ -144,6 +215,13 @@ public record LocationDocument(
     public static LocationDocument fromJson(String id, JsonNode n) {
         List<String> subjects = new ArrayList<>();
         n.path("subjectIds").forEach(s -> subjects.add(s.asText()));
+        List<String> fullName = new ArrayList<>();
+        JsonNode keys = n.path("fullName");
+        if (keys.isTextual()) {
+            fullName.add(keys.asText());
+        } else {
+            keys.forEach(k -> fullName.add(k.asText()));
+        }
         return new LocationDocument(
                 id,
                 subjects,
@@ -161,7 +239,8 @@ public record LocationDocument(
                 Instant.parse(n.path("lastChanged").asText()),
                 n.path("sourceLsn").asLong(),
                 text(n, "parentRecord"),
-                n.path("softDeleted").asBoolean());
+                n.path("softDeleted").asBoolean(),
+                fullName);
     }
 
     private static String text(JsonNode n, String field) {
@@ -172,9 +251,10 @@ public record LocationDocument(
      * The Elasticsearch mapping of {@value #INDEX}: keyword fields (exact lookups; {@code value}
      * case-insensitively through the built-in {@code lowercase} normalizer; a name also as {@code
      * folded}, folded by {@link NameFolding} before indexing since the asciifolding filter is not
-     * available everywhere), no text analysis, nothing that needs the analysis-common module.
-     * {@code index.gc_deletes} keeps the versions of deleted documents for a week, so a replayed
-     * old event cannot bring a deleted location back within that window.
+     * available everywhere), the {@code fullName} keys of a declared name likewise folded, no text
+     * analysis, nothing that needs the analysis-common module. {@code index.gc_deletes} keeps the
+     * versions of deleted documents for a week, so a replayed old event cannot bring a deleted
+     * location back within that window.
      */
     public static String indexDefinition() {
         return """
@@ -201,7 +281,8 @@ public record LocationDocument(
                       "lastChanged":  {"type": "date"},
                       "sourceLsn":    {"type": "long"},
                       "parentRecord": {"type": "keyword"},
-                      "softDeleted":  {"type": "boolean"}
+                      "softDeleted":  {"type": "boolean"},
+                      "fullName":     {"type": "keyword"}
                     }
                   }
                 }

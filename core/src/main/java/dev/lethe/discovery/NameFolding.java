@@ -13,6 +13,9 @@ public final class NameFolding {
     private static final int CACHED = 0x3000;
     private static final char[] CACHE = new char[CACHED];
 
+    /** The space between a Japanese family and given name, just past the cached range. */
+    private static final char IDEOGRAPHIC_SPACE = '\u3000';
+
     static {
         for (int c = 0; c < CACHED; c++) {
             CACHE[c] = compute((char) c);
@@ -30,9 +33,20 @@ public final class NameFolding {
         return new String(out);
     }
 
+    /**
+     * A name as it is matched: {@link #fold folded}, every run of spaces one space, no space at
+     * either end ({@code " Łukasz\u00a0 Wójcik "} is {@code "lukasz wojcik"}).
+     */
+    public static String foldName(String name) {
+        return fold(name).replaceAll(" +", " ").strip();
+    }
+
     /** One character folded. */
     public static char fold(char c) {
-        return c < CACHED ? CACHE[c] : c;
+        if (c < CACHED) {
+            return CACHE[c];
+        }
+        return c == IDEOGRAPHIC_SPACE ? ' ' : c;
     }
 
     private static char compute(char c) {

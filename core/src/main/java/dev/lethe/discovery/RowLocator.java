@@ -108,20 +108,47 @@ public final class RowLocator {
             } else if (column.identifies() != null) {
                 identifier(column, value, r, docs);
             } else if (column.personal()) {
-                docs.add(
+                LocationDocument d =
                         declared(
                                 column,
                                 r,
                                 column.category().catalogName(),
                                 nameValue(column, value),
                                 r.owners(),
-                                "declared " + column.category().catalogName() + " column"));
+                                "declared " + column.category().catalogName() + " column");
+                if (column.category() == DataCategory.NAME) {
+                    d = d.withFullName(fullNameKeys(spec, row));
+                }
+                docs.add(d);
             }
         }
         for (ColumnSpec column : scanned) {
             freeText(column.name(), column.category(), row.get(column.name()), r, docs);
         }
         return new Located(List.copyOf(docs), unknown);
+    }
+
+    /**
+     * The {@link FullNameKeys} of the row's declared name columns, in catalog order (the parts a
+     * backfill can read back from the index: each name document's value).
+     */
+    static List<String> fullNameKeys(TableSpec spec, Map<String, String> row) {
+        List<String> parts = new ArrayList<>();
+        for (ColumnSpec column : spec.columns().values()) {
+            if (isDeclaredName(column)) {
+                parts.add(row.get(column.name()));
+            }
+        }
+        return FullNameKeys.of(parts);
+    }
+
+    /** A column located as a declared name (not scanned, not an identifier, not JSON). */
+    public static boolean isDeclaredName(ColumnSpec column) {
+        return column.category() == DataCategory.NAME
+                && column.personal()
+                && column.encryptedKeys() == null
+                && !column.scan()
+                && column.identifies() == null;
     }
 
     private static String nameValue(ColumnSpec column, String value) {

@@ -73,6 +73,30 @@ class RowLocatorTest {
     }
 
     @Test
+    void aContactsNameColumnsCarryTheKeysOfTheWholeName() {
+        Located located =
+                locator.locate(
+                        inserted("contacts", contact(42, "Anna", " Müller ", "anna@gmx.de"), 100));
+
+        Map<String, LocationDocument> docs = byColumn(located);
+        assertThat(docs.get("first_name").fullName()).containsExactly("anna muller", "muller anna");
+        assertThat(docs.get("last_name").fullName()).isEqualTo(docs.get("first_name").fullName());
+        assertThat(docs.get("email").fullName()).isEmpty();
+        LocationDocument last = docs.get("last_name");
+        assertThat(new String(last.toJson(), StandardCharsets.UTF_8))
+                .contains("\"fullName\":[\"anna muller\",\"muller anna\"]");
+        assertThat(LocationDocument.fromJson(last.id(), last.toJson())).isEqualTo(last);
+        assertThat(new String(docs.get("email").toJson(), StandardCharsets.UTF_8))
+                .doesNotContain("fullName");
+
+        // a contact with a first name only: the key is that name
+        LocationDocument only =
+                byColumn(locator.locate(inserted("contacts", contact(43, "Anna", null, null), 101)))
+                        .get("first_name");
+        assertThat(only.fullName()).containsExactly("anna");
+    }
+
+    @Test
     void aMentionOfAnotherContactInATicketIsThatContactsLocation() {
         known(1, "Anna", "Müller", "anna@example.eu");
         known(2, "Jean", "Dupont", "jean.dupont@orange.fr");

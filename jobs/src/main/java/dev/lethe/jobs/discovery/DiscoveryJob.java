@@ -1,5 +1,6 @@
 package dev.lethe.jobs.discovery;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.discovery.PhoneDetector;
@@ -96,11 +97,21 @@ public final class DiscoveryJob {
         }
     }
 
-    /** Creates {@code index} with {@link LocationDocument#indexDefinition()} unless it exists. */
+    /**
+     * Creates {@code index} with {@link LocationDocument#indexDefinition()}; if it exists (written
+     * by an earlier version), adds the fields its mapping lacks, since the strict mapping would
+     * reject documents carrying them ({@code fullName}).
+     */
     public static void ensureIndex(ElasticsearchConnection.Clients clients, String index)
             throws IOException {
         var es = clients.client();
         if (es.indices().exists(r -> r.index(index)).value()) {
+            String mappings =
+                    new ObjectMapper()
+                            .readTree(LocationDocument.indexDefinition())
+                            .get("mappings")
+                            .toString();
+            es.indices().putMapping(r -> r.index(index).withJson(new StringReader(mappings)));
             return;
         }
         try {
