@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lethe.catalog.ColumnSpec;
 import dev.lethe.catalog.DataCategory;
+import dev.lethe.catalog.IdentifierKind;
 import dev.lethe.catalog.PersonalDataCatalog;
 import java.io.IOException;
 import java.io.InputStream;
@@ -280,7 +281,9 @@ public final class RetentionPolicy implements Serializable {
         Iterator<Map.Entry<String, JsonNode>> columns = node.path("anonymize").fields();
         while (columns.hasNext()) {
             Map.Entry<String, JsonNode> c = columns.next();
-            if (table != null && catalog.column(table, c.getKey()).isEmpty()) {
+            Optional<ColumnSpec> column =
+                    table == null ? Optional.empty() : catalog.column(table, c.getKey());
+            if (table != null && column.isEmpty()) {
                 problems.add(
                         name
                                 + ": anonymize column "
@@ -289,14 +292,31 @@ public final class RetentionPolicy implements Serializable {
                                 + c.getKey()
                                 + " is not in the catalog");
             }
+            AnonymizeMethod method = null;
             try {
-                anonymize.put(c.getKey(), AnonymizeMethod.fromPolicyName(c.getValue().asText()));
+                method = AnonymizeMethod.fromPolicyName(c.getValue().asText());
+                anonymize.put(c.getKey(), method);
             } catch (IllegalArgumentException e) {
                 problems.add(
                         name
                                 + ": anonymize "
                                 + c.getKey()
                                 + ": method must be null, redacted or placeholder");
+            }
+            if (method != null
+                    && method != AnonymizeMethod.PLACEHOLDER
+                    && column.flatMap(ColumnSpec::identifier).orElse(null)
+                            == IdentifierKind.EMAIL) {
+                // an email identifies its row's person: unique and required (contacts.email),
+                // and the only new value the helpdesk's email trigger lets a purge write
+                problems.add(
+                        name
+                                + ": anonymize "
+                                + table
+                                + "."
+                                + c.getKey()
+                                + ": an identifying email must be replaced by placeholder, got "
+                                + c.getValue().asText());
             }
         }
         if (action == PurgeAction.ANONYMIZE

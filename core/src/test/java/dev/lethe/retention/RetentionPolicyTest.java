@@ -128,4 +128,35 @@ class RetentionPolicyTest {
                 .isEqualTo(Instant.parse("2026-02-28T00:00:00Z"));
         assertThatThrownBy(() -> RetentionPeriod.parse("P")).hasMessageContaining("'P'");
     }
+
+    @Test
+    void contactsCanBeAnonymizedWithTheirEmailReplacedByAPlaceholderOnly() {
+        RetentionPolicy ok =
+                policy(
+                        "version: 1\nrules:\n"
+                                + "  - {id: contacts.soft-deleted, table: contacts, since: deleted_at,"
+                                + " after: 60d, action: anonymize, anonymize: {email: placeholder,"
+                                + " first_name: redacted, phone: null}}\n");
+        assertThat(ok.rule("contacts.soft-deleted").orElseThrow().anonymize())
+                .containsEntry("email", AnonymizeMethod.PLACEHOLDER)
+                .containsEntry("first_name", AnonymizeMethod.REDACTED)
+                .containsEntry("phone", AnonymizeMethod.NULL);
+
+        for (String method : new String[] {"redacted", "null"}) {
+            assertThatThrownBy(
+                            () ->
+                                    policy(
+                                            "version: 1\nrules:\n"
+                                                    + "  - {id: contacts.gone, table: contacts,"
+                                                    + " since: deleted_at, after: 60d, action:"
+                                                    + " anonymize, anonymize: {email: "
+                                                    + method
+                                                    + "}}\n"))
+                    .isInstanceOf(RetentionPolicyException.class)
+                    .hasMessageContaining(
+                            "rule contacts.gone: anonymize contacts.email: an identifying email"
+                                    + " must be replaced by placeholder, got "
+                                    + method);
+        }
+    }
 }

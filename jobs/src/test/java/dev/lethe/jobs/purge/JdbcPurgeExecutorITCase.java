@@ -1,6 +1,7 @@
 package dev.lethe.jobs.purge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.connectors.HelpdeskMigrations;
@@ -11,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
@@ -198,5 +200,148 @@ class JdbcPurgeExecutorITCase {
         }
         assertThat(executor.execute(command).done()).isTrue();
         assertThat(count("SELECT count(*) FROM tickets WHERE id = " + ticket)).isZero();
+    }
+
+    // ---- contacts anonymized rather than deleted (migration V2 lets the purge change the email)
+
+    private static final RetentionPolicy ANONYMIZE_CONTACTS =
+            RetentionPolicy.load(
+                    new ByteArrayInputStream(
+                            ("version: 1\nrules:\n"
+                                            + "  - {id: contacts.soft-deleted, table: contacts,"
+                                            + " since: deleted_at, after: 5s, action: anonymize,"
+                                            + " anonymize: {email: placeholder, first_name:"
+                                            + " redacted, last_name: redacted, phone: null}}\n")
+                                    .getBytes(StandardCharsets.UTF_8)),
+                    "test",
+                    CATALOG);
+
+    private static long softDeletedContact(String email) throws Exception {
+        long contact =
+                insert(
+                        "INSERT INTO contacts (first_name, last_name, email, phone) VALUES"
+                                + " ('Anna', 'Berg', '"
+                                + email
+                                + "', '+4930123456')");
+        insert("INSERT INTO tickets (contact_id, subject) VALUES (" + contact + ", 's')");
+        execute("UPDATE contacts SET deleted_at = now() WHERE id = " + contact);
+        return contact;
+    }
+
+    private static PurgeCommand anonymizeCommandFor(long contact) throws Exception {
+        String deletedAt = text("SELECT deleted_at FROM contacts WHERE id = " + contact);
+        var due =
+                ANONYMIZE_CONTACTS
+                        .due("contacts", Map.of("id", "" + contact, "deleted_at", deletedAt))
+                        .orElseThrow();
+        return PurgeCommand.retention(
+                "contacts", Map.of("id", "" + contact), "contacts/" + contact, due);
+    }
+
+    @Test
+    void aContactIsAnonymizedEmailIncludedAndKeepsItsTickets() throws Exception {
+        JdbcPurgeExecutor anonymizing =
+                new JdbcPurgeExecutor(
+                        db, CATALOG, ANONYMIZE_CONTACTS, Clock.fixed(LATER, ZoneOffset.UTC));
+        long contact = softDeletedContact("anna." + System.nanoTime() + "@example.eu");
+        PurgeCommand command = anonymizeCommandFor(contact);
+
+        PurgeOutcome outcome = anonymizing.execute(command);
+
+        assertThat(outcome.done()).as(outcome.reason()).isTrue();
+        assertThat(
+                        text(
+                                "SELECT email || ' ' || first_name || ' ' || last_name || ' '"
+                                        + " || coalesce(phone, 'NULL') FROM contacts WHERE id = "
+                                        + contact))
+                .isEqualTo("erased-contacts-" + contact + "@erased.invalid [erased] [erased] NULL");
+        assertThat(count("SELECT count(*) FROM tickets WHERE contact_id = " + contact))
+                .isEqualTo(1);
+        assertThat(
+                        text(
+                                "SELECT action || ' ' || outcome || ' ' || attributes_json FROM"
+                                        + " lethe.purge_log WHERE command_id = '"
+                                        + command.commandId()
+                                        + "'"))
+                .startsWith("anonymize done ")
+                .contains("email");
+        assertThat(anonymizing.execute(command).replay()).isTrue();
+    }
+
+    @Test
+    void theHelpdeskStillCannotChangeAContactsEmail() throws Exception {
+        long contact = softDeletedContact("bert." + System.nanoTime() + "@example.eu");
+        String placeholder = "erased-contacts-" + contact + "@erased.invalid";
+        // an ordinary update, even to the placeholder
+        assertEmailChangeRejected(
+                "UPDATE contacts SET email = 'new."
+                        + contact
+                        + "@example.eu' WHERE id = "
+                        + contact);
+        assertEmailChangeRejected(
+                "UPDATE contacts SET email = '" + placeholder + "' WHERE id = " + contact);
+        // with the purge's marker, but a value other than this contact's placeholder
+        assertEmailChangeRejected(
+                "SELECT set_config('lethe.purge', 'on', true);"
+                        + " UPDATE contacts SET email = 'new."
+                        + contact
+                        + "@example.eu' WHERE id = "
+                        + contact);
+        assertEmailChangeRejected(
+                "SELECT set_config('lethe.purge', 'on', true);"
+                        + " UPDATE contacts SET email = 'erased-contacts-"
+                        + (contact + 1)
+                        + "@erased.invalid' WHERE id = "
+                        + contact);
+        // the marker is local to the transaction that set it
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("SELECT set_config('lethe.purge', 'on', true)");
+            c.commit();
+            assertThatThrownBy(
+                            () ->
+                                    s.execute(
+                                            "UPDATE contacts SET email = '"
+                                                    + placeholder
+                                                    + "' WHERE id = "
+                                                    + contact))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("cannot be changed");
+            c.rollback();
+        }
+        // other columns stay editable
+        execute("UPDATE contacts SET locale = 'de' WHERE id = " + contact);
+        assertThat(text("SELECT email FROM contacts WHERE id = " + contact))
+                .startsWith("bert.")
+                .endsWith("@example.eu");
+    }
+
+    private static void assertEmailChangeRejected(String sql) throws Exception {
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            assertThatThrownBy(() -> s.execute(sql))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining(
+                            "contacts.email identifies the contact and cannot be" + " changed");
+            c.rollback();
+        }
+    }
+
+    private static void execute(String sql) throws Exception {
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static String text(String sql) throws Exception {
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getString(1);
+        }
     }
 }
