@@ -3,6 +3,8 @@ package dev.lethe.cli;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.audit.AuditVerifier.IndexedCopy;
+import dev.lethe.audit.EntryHasher;
+import dev.lethe.jobs.audit.AuditDocuments;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -10,7 +12,9 @@ import java.util.List;
 
 /**
  * Reads the Elasticsearch copy of the audit log for the cross-check: for every document its id,
- * {@code logIndex} and {@code hash}, paged in logIndex order ({@code search_after}).
+ * {@code logIndex}, stored {@code hash} and the hash of its content (the document read back as an
+ * entry and hashed again, so a document edited without touching its {@code hash} is caught too),
+ * paged in logIndex order ({@code search_after}).
  */
 final class AuditIndexCopies implements AuditVerification.IndexCopies {
 
@@ -18,10 +22,26 @@ final class AuditIndexCopies implements AuditVerification.IndexCopies {
 
     private final ElasticsearchClient es;
     private final String index;
+    private final EntryHasher hasher = new EntryHasher();
 
     AuditIndexCopies(ElasticsearchClient es, String index) {
         this.es = es;
         this.index = index;
+    }
+
+    /**
+     * The hash of what the document says (its fields as an entry); an unreadable document hashes to
+     * nothing, which the cross-check reports as modified.
+     */
+    private byte[] contentHash(JsonNode src) {
+        if (src == null) {
+            return new byte[0];
+        }
+        try {
+            return hasher.hash(AuditDocuments.fromJson(src));
+        } catch (RuntimeException unreadable) {
+            return new byte[0];
+        }
     }
 
     @Override
@@ -40,7 +60,7 @@ final class AuditIndexCopies implements AuditVerification.IndexCopies {
                         SearchAfterPages.asc("logIndex"),
                         SearchAfterPages.asc("entityId"),
                         SearchAfterPages.asc("seq")),
-                List.of("logIndex", "hash"),
+                List.of(), // whole documents: each one's content is hashed again
                 PAGE,
                 h -> {
                     JsonNode src = h.source();
@@ -55,7 +75,8 @@ final class AuditIndexCopies implements AuditVerification.IndexCopies {
                             new IndexedCopy(
                                     h.id(),
                                     src == null ? -1 : src.path("logIndex").asLong(-1),
-                                    bytes));
+                                    bytes,
+                                    contentHash(src)));
                 });
         return copies;
     }

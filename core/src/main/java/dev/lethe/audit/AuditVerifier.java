@@ -46,7 +46,13 @@ public final class AuditVerifier {
     }
 
     /** A copy of an audit entry in a secondary store (e.g. the Elasticsearch audit index). */
-    public record IndexedCopy(String docId, long logIndex, byte[] hash) {}
+    public record IndexedCopy(String docId, long logIndex, byte[] hash, byte[] contentHash) {
+
+        /** A copy known only by its stored hash (its content is not checked). */
+        public IndexedCopy(String docId, long logIndex, byte[] hash) {
+            this(docId, logIndex, hash, null);
+        }
+    }
 
     /** A difference between the log of record and an index copy of it. */
     public record IndexDiscrepancy(
@@ -107,6 +113,18 @@ public final class AuditVerifier {
                                 entry.getEntityId(),
                                 entry.getSeq(),
                                 "index document hash differs from the log entry's"));
+            } else if (copy.contentHash() != null
+                    && !Hex.equals(entry.getHash(), copy.contentHash())) {
+                found.add(
+                        new IndexDiscrepancy(
+                                IndexDiscrepancy.Kind.MODIFIED,
+                                copy.docId(),
+                                entry.getLogIndex(),
+                                entry.getEntityId(),
+                                entry.getSeq(),
+                                "index document content differs from the log entry (its stored"
+                                        + " hash is the entry's, its content does not hash to"
+                                        + " it)"));
             }
         }
         byLogIndex.values().stream()

@@ -431,6 +431,41 @@ class AuditVerifierTest {
                                 IndexDiscrepancy.Kind.NOT_IN_LOG, 5_000L));
     }
 
+    @Test
+    void crossCheckFindsACopyWhoseContentWasChangedButKeptTheEntrysHash() {
+        List<IndexedCopy> copies = new ArrayList<>();
+        for (AuditEntry entry : LOG.entries()) {
+            byte[] hash = Hex.toArray(entry.getHash());
+            copies.add(
+                    new IndexedCopy(
+                            entry.getEntityId() + "#" + entry.getSeq(),
+                            entry.getLogIndex(),
+                            hash,
+                            hash));
+        }
+        assertThat(AuditVerifier.crossCheck(LOG.entries(), copies)).isEmpty();
+        AuditEntry tampered = AuditEntry.newBuilder(LOG.entries().get(12)).setOp("DELETE").build();
+        IndexedCopy original = copies.get(12);
+        copies.set(
+                12,
+                new IndexedCopy(
+                        original.docId(),
+                        original.logIndex(),
+                        original.hash(),
+                        new EntryHasher().hash(tampered)));
+
+        List<IndexDiscrepancy> found = AuditVerifier.crossCheck(LOG.entries(), copies);
+
+        assertThat(found)
+                .singleElement()
+                .satisfies(
+                        d -> {
+                            assertThat(d.kind()).isEqualTo(IndexDiscrepancy.Kind.MODIFIED);
+                            assertThat(d.docId()).isEqualTo(original.docId());
+                            assertThat(d.detail()).contains("content");
+                        });
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     private VerificationReport verify(SignedLog log) {

@@ -1,8 +1,10 @@
 package dev.lethe.jobs.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.events.AuditActor;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.events.AuditFieldChange;
 import dev.lethe.jobs.elasticsearch.DocumentOperation;
@@ -10,8 +12,13 @@ import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 
@@ -28,6 +35,7 @@ public final class AuditDocuments implements ElementConverter<AuditEntry, Docume
     /** Explicit mapping (no dynamic fields), using only what a minimal Elasticsearch has. */
     public static final String MAPPING =
             "{\"dynamic\":\"strict\",\"properties\":{"
+                    + "\"encoding\":{\"type\":\"integer\"},"
                     + "\"logIndex\":{\"type\":\"long\"},"
                     + "\"kind\":{\"type\":\"keyword\"},"
                     + "\"entityId\":{\"type\":\"keyword\"},"
@@ -75,6 +83,7 @@ public final class AuditDocuments implements ElementConverter<AuditEntry, Docume
 
     static byte[] toJson(AuditEntry e) {
         ObjectNode doc = JSON.createObjectNode();
+        doc.put("encoding", e.getEncoding());
         doc.put("logIndex", e.getLogIndex());
         doc.put("kind", e.getKind());
         doc.put("entityId", e.getEntityId());
@@ -115,11 +124,115 @@ public final class AuditDocuments implements ElementConverter<AuditEntry, Docume
         }
     }
 
-    /** Creates the audit index with {@link #MAPPING} unless it exists. */
+    /**
+     * The entry a document is a copy of, every field as {@link #toJson} wrote it, so that a
+     * verifier can recompute its hash from the content (not only compare the stored {@code hash}).
+     * A document written before the index carried {@code encoding} is read as encoding 1.
+     *
+     * @throws IllegalArgumentException if the document is not an audit document (names the field)
+     */
+    public static AuditEntry fromJson(JsonNode doc) {
+        try {
+            List<AuditFieldChange> changes = new ArrayList<>();
+            for (JsonNode c : doc.path("changes")) {
+                boolean personal = c.path("personal").asBoolean();
+                changes.add(
+                        new AuditFieldChange(
+                                required(c, "column").asText(),
+                                personal,
+                                value(c.get("before"), personal),
+                                value(c.get("after"), personal)));
+            }
+            List<String> subjects = new ArrayList<>();
+            doc.path("subjectIds").forEach(n -> subjects.add(n.asText()));
+            JsonNode actor = required(doc, "actor");
+            return AuditEntry.newBuilder()
+                    .setEncoding(doc.path("encoding").asInt(1))
+                    .setLogIndex(required(doc, "logIndex").asLong())
+                    .setKind(required(doc, "kind").asText())
+                    .setEntityId(required(doc, "entityId").asText())
+                    .setTable(required(doc, "table").asText())
+                    .setKey(strings(doc.path("key")))
+                    .setSeq(required(doc, "seq").asLong())
+                    .setOp(required(doc, "op").asText())
+                    .setChanges(changes)
+                    .setSubjectIds(subjects)
+                    .setActor(
+                            new AuditActor(
+                                    required(actor, "type").asText(),
+                                    textOrNull(actor.get("id")),
+                                    textOrNull(actor.get("reason"))))
+                    .setCommitTime(Instant.ofEpochMilli(required(doc, "commitTime").asLong()))
+                    .setCaptureTime(Instant.ofEpochMilli(required(doc, "captureTime").asLong()))
+                    .setLsn(longOrNull(doc.get("lsn")))
+                    .setTxId(longOrNull(doc.get("txId")))
+                    .setSourceTopic(textOrNull(doc.get("sourceTopic")))
+                    .setSourcePartition(
+                            doc.hasNonNull("sourcePartition")
+                                    ? doc.get("sourcePartition").asInt()
+                                    : null)
+                    .setSourceOffset(longOrNull(doc.get("sourceOffset")))
+                    .setAttributes(strings(doc.path("attributes")))
+                    .setPrevHash(
+                            ByteBuffer.wrap(
+                                    HexFormat.of().parseHex(required(doc, "prevHash").asText())))
+                    .setHash(
+                            ByteBuffer.wrap(
+                                    HexFormat.of().parseHex(required(doc, "hash").asText())))
+                    .build();
+        } catch (org.apache.avro.AvroRuntimeException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("not an audit document: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode required(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new IllegalArgumentException("field " + field + " is missing");
+        }
+        return value;
+    }
+
+    private static Object value(JsonNode node, boolean personal) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        // personal values are encrypted envelopes (Base64 here), others plain text
+        return personal
+                ? ByteBuffer.wrap(Base64.getDecoder().decode(node.asText()))
+                : node.asText();
+    }
+
+    private static String textOrNull(JsonNode node) {
+        return node == null || node.isNull() ? null : node.asText();
+    }
+
+    private static Long longOrNull(JsonNode node) {
+        return node == null || node.isNull() ? null : node.asLong();
+    }
+
+    private static Map<String, String> strings(JsonNode object) {
+        Map<String, String> map = new HashMap<>();
+        object.fields().forEachRemaining(f -> map.put(f.getKey(), f.getValue().asText()));
+        return map;
+    }
+
+    /**
+     * Creates the audit index with {@link #MAPPING} unless it exists; an existing index gets the
+     * fields added since it was created (adding a field to a mapping is always allowed).
+     */
     public static void ensureIndex(ElasticsearchConnection.Clients clients, String index)
             throws IOException {
         var es = clients.client();
         if (es.indices().exists(r -> r.index(index)).value()) {
+            es.indices()
+                    .putMapping(
+                            r ->
+                                    r.index(index)
+                                            .withJson(
+                                                    new StringReader(
+                                                            "{\"properties\":{\"encoding\":"
+                                                                    + "{\"type\":\"integer\"}}}")));
             return;
         }
         try {
