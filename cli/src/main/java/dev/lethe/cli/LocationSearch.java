@@ -6,6 +6,7 @@ import co.elastic.clients.elasticsearch._types.SortOptions;
 import co.elastic.clients.elasticsearch._types.aggregations.StringTermsAggregate;
 import co.elastic.clients.elasticsearch._types.aggregations.StringTermsBucket;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import co.elastic.clients.elasticsearch.core.SearchRequest;
 import dev.lethe.discovery.LocationDocument;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -53,6 +54,47 @@ final class LocationSearch {
     }
 
     /**
+     * For each of {@code queries}, the subjects of the documents matching it ({@link
+     * #subjects(Query)}), in one request: a filter aggregation per query.
+     */
+    List<Set<String>> subjects(List<Query> queries) throws IOException {
+        SearchRequest.Builder s =
+                new SearchRequest.Builder()
+                        .index(index)
+                        .size(0)
+                        .trackTotalHits(t -> t.enabled(false))
+                        .query(or(queries));
+        for (int i = 0; i < queries.size(); i++) {
+            Query q = queries.get(i);
+            s.aggregations(
+                    "q" + i,
+                    a ->
+                            a.filter(q)
+                                    .aggregations(
+                                            "subjects",
+                                            sub ->
+                                                    sub.terms(
+                                                            t ->
+                                                                    t.field("subjectIds")
+                                                                            .size(
+                                                                                    SUBJECT_BUCKETS))));
+        }
+        var response = es.search(s.build(), Void.class);
+        List<Set<String>> answer = new ArrayList<>();
+        for (int i = 0; i < queries.size(); i++) {
+            StringTermsAggregate terms =
+                    response.aggregations()
+                            .get("q" + i)
+                            .filter()
+                            .aggregations()
+                            .get("subjects")
+                            .sterms();
+            answer.add(subjects(queries.get(i), terms));
+        }
+        return answer;
+    }
+
+    /**
      * The subjects of the documents matching {@code query}: one terms aggregation on {@code
      * subjectIds}, without fetching the documents (a name mentioned in thousands of tickets is
      * still one small answer); if there are more distinct subjects than one aggregation returns,
@@ -75,7 +117,11 @@ final class LocationSearch {
                                                                                 .size(
                                                                                         SUBJECT_BUCKETS))),
                         Void.class);
-        StringTermsAggregate terms = response.aggregations().get("subjects").sterms();
+        return subjects(query, response.aggregations().get("subjects").sterms());
+    }
+
+    /** The buckets of {@code terms}, or if it left some out, the subjects of every document. */
+    private Set<String> subjects(Query query, StringTermsAggregate terms) throws IOException {
         Set<String> subjects = new TreeSet<>();
         if (terms.sumOtherDocCount() != null && terms.sumOtherDocCount() > 0) {
             all(query).forEach(d -> subjects.addAll(d.subjectIds()));

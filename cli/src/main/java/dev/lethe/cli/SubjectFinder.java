@@ -69,6 +69,18 @@ final class SubjectFinder {
         }
 
         /**
+         * The subjects of the declared names one of whose full-name keys is {@code key}, and those
+         * of the locations whose folded value is {@code key} ({@link #subjectsWithFolded}).
+         */
+        default NameSubjects subjectsNamed(String key) throws IOException {
+            Set<String> full = new TreeSet<>();
+            for (LocationDocument d : withFullName(key)) {
+                full.addAll(d.subjectIds());
+            }
+            return new NameSubjects(full, subjectsWithFolded(key));
+        }
+
+        /**
          * Whether every declared name column has its full-name keys. False for an index written
          * before they existed, until every such document has been rewritten: then an exact match is
          * not the whole answer.
@@ -84,6 +96,12 @@ final class SubjectFinder {
 
         List<LocationDocument> inRecords(Collection<String> recordIds) throws IOException;
     }
+
+    /**
+     * Who a whole name is: the subjects whose declared full name it is, and the subjects of the
+     * locations holding it (mentions in free text).
+     */
+    record NameSubjects(Set<String> fullName, Set<String> mentioned) {}
 
     /** One person and every location of their data. */
     record Person(
@@ -117,6 +135,16 @@ final class SubjectFinder {
                     @Override
                     public Set<String> subjectsWithFolded(String folded) throws IOException {
                         return search.subjects(LocationSearch.term("folded", folded));
+                    }
+
+                    @Override
+                    public NameSubjects subjectsNamed(String key) throws IOException {
+                        List<Set<String>> s =
+                                search.subjects(
+                                        List.of(
+                                                LocationSearch.term("fullName", key),
+                                                LocationSearch.term("folded", key)));
+                        return new NameSubjects(s.get(0), s.get(1));
                     }
 
                     @Override
@@ -222,19 +250,28 @@ final class SubjectFinder {
 
     private Set<String> subjectsNamed(SubjectQuery query) throws IOException {
         String name = query.value();
-        boolean severalWords = name.indexOf(' ') >= 0;
         Set<String> subjects = new TreeSet<>();
-        for (LocationDocument d : locations.withFullName(name)) {
-            // "anna" is the whole name of someone called just Anna, and the first name of others
-            if (severalWords || FullNameKeys.isSeveralWords(d.fullName())) {
-                subjects.addAll(d.subjectIds());
+        Set<String> mentioned;
+        if (name.indexOf(' ') >= 0) {
+            // one request: whose full name it is, and whom its mentions were attributed to
+            NameSubjects named = locations.subjectsNamed(name);
+            subjects.addAll(named.fullName());
+            mentioned = named.mentioned();
+        } else {
+            for (LocationDocument d : locations.withFullName(name)) {
+                // "anna" is the whole name of someone called just Anna, and the first name of
+                // others; "佐藤一郎" is a whole name of two parts
+                if (FullNameKeys.isSeveralWords(d.fullName())) {
+                    subjects.addAll(d.subjectIds());
+                }
             }
+            mentioned = locations.subjectsWithFolded(name);
         }
         if (subjects.isEmpty() || !locations.fullNamesComplete()) {
             subjects.addAll(subjectsWithEveryWord(query));
         }
         // free-text mentions of the whole name carry the subjects they were attributed to
-        subjects.addAll(locations.subjectsWithFolded(name));
+        subjects.addAll(mentioned);
         return subjects;
     }
 
