@@ -349,8 +349,22 @@ final class AuditPipelineBench {
         p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "1000");
         try (KafkaConsumer<byte[], byte[]> c =
                 new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(settings.auditTopic()));
+            // assigned, not subscribed: no group coordination, no rebalance to stall on
+            List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
+            for (var info : c.partitionsFor(settings.auditTopic(), Duration.ofSeconds(30))) {
+                partitions.add(
+                        new org.apache.kafka.common.TopicPartition(info.topic(), info.partition()));
+            }
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            long lastReport = System.nanoTime();
             while (reading.get()) {
+                if (System.nanoTime() - lastReport > 10_000_000_000L) {
+                    lastReport = System.nanoTime();
+                    out.printf(
+                            "audit reader: %d backlog entries, %d updates read%n",
+                            backlog.size(), updates.get());
+                }
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
                     long now = System.nanoTime();
                     long wall = System.currentTimeMillis();
@@ -359,12 +373,12 @@ final class AuditPipelineBench {
                     if (BACKLOG_ACTOR.equals(actor)) {
                         firstBacklogEntryAt.compareAndSet(0, now);
                         backlog.add(e);
-                        if (backlog.size() == backlogChanges) {
-                            backlogInKafkaAt.set(now);
+                        if (backlog.size() >= backlogChanges) {
+                            backlogInKafkaAt.compareAndSet(0, now);
                         }
                     } else if (UPDATES_ACTOR.equals(actor)) {
-                        if (updates.incrementAndGet() == updatesTarget) {
-                            updatesInKafkaAt.set(now);
+                        if (updates.incrementAndGet() >= updatesTarget) {
+                            updatesInKafkaAt.compareAndSet(0, now);
                         }
                     } else if (STEADY_ACTOR.equals(actor)) {
                         kafkaLatencies.add(wall - e.getCommitTime().toEpochMilli());
@@ -372,7 +386,8 @@ final class AuditPipelineBench {
                 }
             }
         } catch (Exception e) {
-            out.println("audit topic reader stopped: " + e.getClass().getSimpleName());
+            out.println("audit topic reader stopped: " + e);
+            e.printStackTrace(out);
         }
     }
 
