@@ -81,6 +81,7 @@ public final class ErasureProcessor implements AutoCloseable {
     private final ErasureIndex index;
     private final Clock clock;
     private final Duration retryInterval;
+    private AutoCloseable owned;
 
     public ErasureProcessor(
             DataSource dataSource,
@@ -432,7 +433,22 @@ public final class ErasureProcessor implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        index.close();
+        try {
+            index.close();
+        } finally {
+            if (owned != null) {
+                owned.close();
+            }
+        }
+    }
+
+    /**
+     * Closes {@code resource} (the connection pool the job made for this {@code processor}) when
+     * this closes; a restarted operator then leaves no pool behind.
+     */
+    public ErasureProcessor closing(AutoCloseable resource) {
+        this.owned = resource;
+        return this;
     }
 
     /** The row a subject is: {@code contacts/42} for {@code contact:42}. */

@@ -61,6 +61,7 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
     private final PersonalDataCatalog catalog;
     private final RetentionPolicy policy;
     private final Clock clock;
+    private AutoCloseable owned;
 
     public JdbcPurgeExecutor(
             DataSource dataSource,
@@ -71,6 +72,22 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
         this.catalog = catalog;
         this.policy = policy;
         this.clock = clock;
+    }
+
+    /**
+     * Closes {@code resource} (the connection pool the job made for this {@code executor}) when
+     * this closes; a restarted operator then leaves no pool behind.
+     */
+    public JdbcPurgeExecutor closing(AutoCloseable resource) {
+        this.owned = resource;
+        return this;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (owned != null) {
+            owned.close();
+        }
     }
 
     /** Creates Lethe's purge tables if missing. */

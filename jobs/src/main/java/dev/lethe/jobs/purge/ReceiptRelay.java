@@ -38,6 +38,7 @@ public final class ReceiptRelay implements AutoCloseable {
     private final DataSource dataSource;
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
+    private AutoCloseable owned;
 
     public ReceiptRelay(DataSource dataSource, String bootstrap, String topic) {
         this.dataSource = dataSource;
@@ -129,6 +130,25 @@ public final class ReceiptRelay implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close();
+        try {
+            producer.close();
+        } finally {
+            if (owned != null) {
+                try {
+                    owned.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot close the relay's connection pool", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Closes {@code resource} (the connection pool the job made for this {@code relay}) when this
+     * closes; a restarted operator then leaves no pool behind.
+     */
+    public ReceiptRelay closing(AutoCloseable resource) {
+        this.owned = resource;
+        return this;
     }
 }

@@ -1,5 +1,6 @@
 package dev.lethe.jobs.retention;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.events.ChangeEvent;
@@ -78,11 +79,12 @@ public final class RetentionJob {
         defineWorkflow(
                 env, rawRecords(env, settings), policy, executor(settings, retention), retention);
         PublishReceipts.RelayFactory relay =
-                () ->
-                        new ReceiptRelay(
-                                dataSource(settings, "receipt-relay"),
-                                settings.kafkaBootstrap(),
-                                retention.receiptTopic());
+                () -> {
+                    HikariDataSource pool = dataSource(settings, "receipt-relay");
+                    return new ReceiptRelay(
+                                    pool, settings.kafkaBootstrap(), retention.receiptTopic())
+                            .closing(pool);
+                };
         env.fromSource(
                         new DataGeneratorSource<>(
                                 i -> i,
@@ -151,11 +153,13 @@ public final class RetentionJob {
                     settings.catalogFile()
                             .map(f -> PersonalDataCatalog.load(java.nio.file.Path.of(f)))
                             .orElseGet(PersonalDataCatalog::loadDefault);
+            HikariDataSource pool = dataSource(settings, "purge");
             return new JdbcPurgeExecutor(
-                    dataSource(settings, "purge"),
-                    catalog,
-                    RetentionPolicy.loadOrDefault(retention.policyPath(), catalog),
-                    Clock.systemUTC());
+                            pool,
+                            catalog,
+                            RetentionPolicy.loadOrDefault(retention.policyPath(), catalog),
+                            Clock.systemUTC())
+                    .closing(pool);
         };
     }
 
@@ -181,20 +185,24 @@ public final class RetentionJob {
                             LocationDocument.INDEX,
                             Duration.ofMinutes(1),
                             Clock.systemUTC());
+            HikariDataSource pool = dataSource(settings, "erasure");
             return new ErasureProcessor(
-                    dataSource(settings, "erasure"),
-                    catalog,
-                    RetentionPolicy.loadOrDefault(retention.policyPath(), catalog),
-                    keys.open(),
-                    index,
-                    Clock.systemUTC(),
-                    retention.retryInterval());
+                            pool,
+                            catalog,
+                            RetentionPolicy.loadOrDefault(retention.policyPath(), catalog),
+                            keys.open(),
+                            index,
+                            Clock.systemUTC(),
+                            retention.retryInterval())
+                    .closing(pool);
         };
     }
 
-    static javax.sql.DataSource dataSource(JobSettings settings, String purpose) {
-        return HelpdeskDataSources.pooled(
-                settings.postgresJdbcUrl(), settings.postgresUser(), "lethe-" + purpose, 2);
+    /** A pool of 2 for one operator instance, closed with what it is given to. */
+    static HikariDataSource dataSource(JobSettings settings, String purpose) {
+        return (HikariDataSource)
+                HelpdeskDataSources.pooled(
+                        settings.postgresJdbcUrl(), settings.postgresUser(), "lethe-" + purpose, 2);
     }
 
     /** The raw topics from the earliest offset (a new job sees every soft delete ever made). */

@@ -3,8 +3,10 @@ package dev.lethe.jobs.purge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.connectors.HelpdeskMigrations;
+import dev.lethe.jobs.config.HelpdeskDataSources;
 import dev.lethe.retention.PurgeGuard.Verdict;
 import dev.lethe.retention.RetentionPolicy;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -343,5 +345,29 @@ class JdbcPurgeExecutorITCase {
             r.next();
             return r.getString(1);
         }
+    }
+
+    @Test
+    void closingTheExecutorClosesThePoolTheJobGaveIt() throws Exception {
+        HikariDataSource pool =
+                (HikariDataSource)
+                        HelpdeskDataSources.pooled(
+                                postgres.getJdbcUrl("postgres", "postgres"),
+                                "postgres",
+                                "lethe-purge-test",
+                                2);
+        JdbcPurgeExecutor pooled =
+                new JdbcPurgeExecutor(pool, CATALOG, POLICY, Clock.fixed(LATER, ZoneOffset.UTC))
+                        .closing(pool);
+        long ticket = softDeletedTicketWithThread();
+        assertThat(pooled.execute(commandFor(ticket)).done()).isTrue();
+        assertThat(pool.isClosed()).isFalse();
+
+        pooled.close();
+
+        assertThat(pool.isClosed()).isTrue();
+        // an executor given a data source it does not own leaves it open
+        executor.close();
+        assertThat(count("SELECT count(*) FROM tickets WHERE id = " + ticket)).isZero();
     }
 }
