@@ -276,7 +276,286 @@ class DiscoveryITCase {
         }
     }
 
+    /**
+     * A contact whose first name is longer than Lucene's limit for one term (32,766 bytes; a form
+     * that pasted a whole text into the name field). The production mapping indexes a declared name
+     * as keywords ({@code value}, {@code folded}, {@code fullName}) without {@code ignore_above},
+     * on purpose: a name is looked up exactly. So Elasticsearch rejects that row's name documents
+     * (400, an immense term): they go to the dead-letter topic with the reason and the raw record's
+     * position, the rest of the row is indexed, and so is the next contact.
+     */
+    @Test
+    void aDocumentElasticsearchRejectsIsADeadLetterAndTheSinkGoesOn() throws Exception {
+        StackSettings s = SharedStack.settings();
+        System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        JobSettings settings =
+                DiscoveryJob.settings(
+                        new String[] {
+                            "--kafka-bootstrap", s.kafkaBootstrap(),
+                            "--elasticsearch-url", s.elasticsearchUrl().toString(),
+                            "--elasticsearch-user", s.elasticsearchUser(),
+                            "--postgres-url", s.postgresJdbcUrl(),
+                            "--postgres-user", s.postgresUser(),
+                            "--dead-letter-topic", "lethe.deadletter.discovery-reject-" + run,
+                            "--checkpoint-interval", "2s",
+                            "--idle-timeout", "2s",
+                            "--job-name", "discovery-reject-" + run
+                        });
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createRemoteEnvironment(
+                        "127.0.0.1", s.flinkUrl().getPort());
+        JobClient job = DiscoveryJob.submit(env, settings);
+        try (ElasticsearchConnection.Clients clients =
+                new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
+                        .open(s.elasticsearchPassword().orElseThrow())) {
+            ElasticsearchClient es = clients.client();
+            String pasted = ("Sehrgeehrtedamenundherren" + run).repeat(1_100); // > 32,766 bytes
+            assertThat(pasted.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(32_766);
+            String longEmail = "pasted." + run + "@example.eu";
+            String nextEmail = "next." + run + "@example.eu";
+            long longNamed;
+            long next;
+            try (Connection c = StackProbe.connectPostgres(s)) {
+                c.setAutoCommit(false);
+                Actor.agent(7, "web form").emit(c);
+                longNamed =
+                        insert(
+                                c,
+                                "INSERT INTO contacts (first_name, last_name, email, locale) VALUES (?, 'Krause', '"
+                                        + longEmail
+                                        + "', 'de-DE') RETURNING id",
+                                pasted);
+                c.commit();
+                Actor.agent(7, "web form").emit(c);
+                next =
+                        insert(
+                                c,
+                                "INSERT INTO contacts (first_name, last_name, email, locale) VALUES ('Lotte', 'Krause', ?, 'de-DE') RETURNING id",
+                                nextEmail);
+                c.commit();
+            }
+            String contactsTopic = CaptureTopics.tableTopic("contacts");
+            long[] origin =
+                    rawPosition(
+                            s,
+                            contactsTopic,
+                            v -> longEmail.equals(v.path("after").path("email").asText()));
+
+            List<DeadLetter> letters =
+                    awaitDeadLetters(
+                            s,
+                            settings.deadLetterTopic(),
+                            d ->
+                                    d.getSourceTopic().equals(contactsTopic)
+                                            && d.getSourceOffset() == origin[1],
+                            2);
+            assertThat(letters)
+                    .allSatisfy(
+                            d -> {
+                                assertThat(d.getReason()).isEqualTo("REJECTED_BY_ELASTICSEARCH");
+                                assertThat(d.getJob()).isEqualTo("discovery/index");
+                                assertThat(d.getSourcePartition()).isEqualTo((int) origin[0]);
+                                assertThat(d.getDetail())
+                                        .contains("contacts/" + longNamed + "/")
+                                        .contains("status 400")
+                                        .contains("immense term")
+                                        .doesNotContain("Sehrgeehrte")
+                                        .doesNotContain("sehrgeehrte")
+                                        .doesNotContain("Krause")
+                                        .doesNotContain("krause")
+                                        // the term's prefix as Lucene quotes it, in bytes
+                                        .doesNotContain("[115, 101, 104, 114")
+                                        .doesNotContain("[83, 101, 104, 114");
+                            });
+            assertThat(letters)
+                    .extracting(DeadLetter::getDetail)
+                    .anySatisfy(
+                            d -> assertThat(d).contains("contacts/" + longNamed + "/first_name"));
+
+            // the rest of that row, and the next row, are indexed: the sink did not stall
+            assertThat(
+                            kindsOf(
+                                    await(
+                                            es,
+                                            "contacts/" + longNamed,
+                                            docs -> kindsOf(docs).contains("email"))))
+                    .doesNotContain("name");
+            assertThat(kindsOf(await(es, "contacts/" + next, docs -> docs.size() >= 4)))
+                    .contains("name", "email");
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    /**
+     * An index written before full-name keys existed: {@link DiscoveryJob#upgradeIndex} adds the
+     * field to its mapping and the keys to its declared name documents, keeping their versions.
+     */
+    @Test
+    void anIndexFromBeforeFullNameKeysIsUpgradedInPlace() throws Exception {
+        StackSettings s = SharedStack.settings();
+        String index = "lethe-locations-upgrade-" + UUID.randomUUID().toString().substring(0, 8);
+        try (ElasticsearchConnection.Clients clients =
+                new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
+                        .open(s.elasticsearchPassword().orElseThrow())) {
+            ElasticsearchClient es = clients.client();
+            String oldDefinition =
+                    LocationDocument.indexDefinition()
+                            .replace(
+                                    "\"softDeleted\":  {\"type\": \"boolean\"},",
+                                    "\"softDeleted\":  {\"type\": \"boolean\"}")
+                            .replaceAll("\\s*\"fullName\":\\s*\\{\"type\": \"keyword\"\\}", "");
+            assertThat(oldDefinition).doesNotContain("fullName");
+            es.indices()
+                    .create(r -> r.index(index).withJson(new java.io.StringReader(oldDefinition)));
+            List<LocationDocument> old =
+                    List.of(
+                            oldName("contacts/1", "first_name", "Anna", 101),
+                            oldName("contacts/1", "last_name", "Müller", 101),
+                            oldName("contacts/2", "first_name", "  ", 102),
+                            oldName("contacts/3", "first_name", "一郎", 103),
+                            oldName("contacts/3", "last_name", "佐藤", 103));
+            for (LocationDocument d : old) {
+                es.index(
+                        r ->
+                                r.index(index)
+                                        .id(d.id())
+                                        .version(d.sourceLsn())
+                                        .versionType(
+                                                co.elastic.clients.elasticsearch._types.VersionType
+                                                        .External)
+                                        .withJson(new java.io.ByteArrayInputStream(d.toJson())));
+            }
+            es.indices().refresh(r -> r.index(index));
+
+            assertThat(DiscoveryJob.upgradeIndex(clients, index, null)).isEqualTo(5);
+            es.indices().refresh(r -> r.index(index));
+
+            var annaFirst = es.get(r -> r.index(index).id("contacts/1/first_name"), JsonNode.class);
+            assertThat(annaFirst.version()).isEqualTo(101);
+            assertThat(annaFirst.source().path("fullName").toString())
+                    .isEqualTo("[\"anna muller\",\"muller anna\"]");
+            // keyed from the parts in catalog order, as the job keys a row
+            assertThat(
+                            es.get(r -> r.index(index).id("contacts/3/last_name"), JsonNode.class)
+                                    .source()
+                                    .path("fullName")
+                                    .toString())
+                    .isEqualTo("[\"一郎 佐藤\",\"佐藤 一郎\",\"佐藤一郎\"]");
+            // a blank name is no longer a location
+            assertThat(es.exists(r -> r.index(index).id("contacts/2/first_name")).value())
+                    .isFalse();
+            assertThat(
+                            es.count(
+                                            r ->
+                                                    r.index(index)
+                                                            .query(
+                                                                    q ->
+                                                                            q.term(
+                                                                                    t ->
+                                                                                            t.field(
+                                                                                                            "fullName")
+                                                                                                    .value(
+                                                                                                            "muller anna"))))
+                                    .count())
+                    .isEqualTo(2);
+            // nothing left to do the second time
+            assertThat(DiscoveryJob.upgradeIndex(clients, index, null)).isZero();
+        } finally {
+            try (ElasticsearchConnection.Clients clients =
+                    new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
+                            .open(s.elasticsearchPassword().orElseThrow())) {
+                clients.client().indices().delete(r -> r.index(index).ignoreUnavailable(true));
+            }
+        }
+    }
+
+    private static LocationDocument oldName(String record, String column, String value, long lsn) {
+        return new LocationDocument(
+                LocationDocument.declaredId(record, column),
+                List.of("contact:" + record.substring(record.indexOf('/') + 1)),
+                "name",
+                value.strip(),
+                "contacts",
+                record,
+                column,
+                "name",
+                LocationDocument.DECLARED,
+                1.0,
+                null,
+                null,
+                "declared name column",
+                java.time.Instant.parse("2025-03-14T09:26:53Z"),
+                lsn,
+                null,
+                false);
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    /** Partition and offset of the first record of {@code topic} whose value matches. */
+    private static long[] rawPosition(StackSettings s, String topic, Predicate<JsonNode> matches)
+            throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", s.kafkaBootstrap());
+        p.put("group.id", "it-" + UUID.randomUUID());
+        p.put("auto.offset.reset", "earliest");
+        try (var c =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(
+                        p,
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (var r : c.poll(Duration.ofMillis(300))) {
+                    if (r.value() == null) {
+                        continue;
+                    }
+                    JsonNode v;
+                    try {
+                        v = JSON.readTree(r.value());
+                    } catch (java.io.IOException malformed) {
+                        continue; // other tests write malformed records on purpose
+                    }
+                    if (v != null && matches.test(v.has("payload") ? v.get("payload") : v)) {
+                        return new long[] {r.partition(), r.offset()};
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no matching record in " + topic);
+    }
+
+    /** The first {@code count} dead letters of {@code topic} that match. */
+    private static List<DeadLetter> awaitDeadLetters(
+            StackSettings s, String topic, Predicate<DeadLetter> matches, int count)
+            throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", s.kafkaBootstrap());
+        p.put("group.id", "it-" + UUID.randomUUID());
+        p.put("auto.offset.reset", "earliest");
+        List<DeadLetter> found = new ArrayList<>();
+        try (var c =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(
+                        p,
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline && found.size() < count) {
+                for (var r : c.poll(Duration.ofMillis(300))) {
+                    DeadLetter d = DeadLetter.fromByteBuffer(ByteBuffer.wrap(r.value()));
+                    if (matches.test(d)) {
+                        found.add(d);
+                    }
+                }
+            }
+        }
+        assertThat(found).as("dead letters in " + topic).hasSizeGreaterThanOrEqualTo(count);
+        return found;
+    }
 
     private static String cli(String... args) {
         PrintStream out = System.out;

@@ -98,8 +98,8 @@ public final class RowLocator {
         List<ColumnSpec> scanned = new ArrayList<>();
         for (ColumnSpec column : spec.columns().values()) {
             String value = row.get(column.name());
-            if (value == null || value.isEmpty()) {
-                continue;
+            if (value == null || value.isEmpty() || (isDeclaredName(column) && value.isBlank())) {
+                continue; // a blank name is nobody's; every name location has full-name keys
             }
             if (column.encryptedKeys() != null) {
                 jsonColumn(column, value, r, docs);

@@ -93,8 +93,19 @@ public final class DiscoveryJob {
                 new ElasticsearchConnection(
                                 settings.elasticsearchUrl(), settings.elasticsearchUser())
                         .open()) {
-            ensureIndex(clients, LocationDocument.INDEX);
+            upgradeIndex(clients, LocationDocument.INDEX, settings.catalogPath());
         }
+    }
+
+    /**
+     * {@link #ensureIndex}, then the documents an earlier version wrote brought up to date
+     * (full-name keys, {@link FullNameBackfill}); returns how many documents were rewritten.
+     */
+    public static long upgradeIndex(
+            ElasticsearchConnection.Clients clients, String index, String catalogFile)
+            throws IOException {
+        ensureIndex(clients, index);
+        return FullNameBackfill.run(clients.client(), index, catalog(catalogFile));
     }
 
     /**
@@ -180,10 +191,7 @@ public final class DiscoveryJob {
 
     /** The tables whose changes feed the directory, per the catalog. */
     static Set<String> directoryTables(String catalogFile) {
-        PersonalDataCatalog catalog =
-                catalogFile == null || catalogFile.isBlank()
-                        ? PersonalDataCatalog.loadDefault()
-                        : PersonalDataCatalog.load(Path.of(catalogFile));
+        PersonalDataCatalog catalog = catalog(catalogFile);
         SubjectDirectory d = new SubjectDirectory(catalog, PhoneDetector.DEFAULT_REGIONS);
         Set<String> tables = new TreeSet<>();
         for (String t : catalog.tables()) {
@@ -192,6 +200,12 @@ public final class DiscoveryJob {
             }
         }
         return tables;
+    }
+
+    private static PersonalDataCatalog catalog(String catalogFile) {
+        return catalogFile == null || catalogFile.isBlank()
+                ? PersonalDataCatalog.loadDefault()
+                : PersonalDataCatalog.load(Path.of(catalogFile));
     }
 
     /** The raw topics from the earliest offset. */
