@@ -5,18 +5,23 @@ import dev.lethe.jobs.elasticsearch.RejectedDocument;
 import dev.lethe.jobs.elasticsearch.RejectedDocumentHandler;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Sends documents Elasticsearch refused to the dead-letter topic (reason {@code
- * REJECTED_BY_ELASTICSEARCH}, the error without quoted values, the origin position of the event),
- * synchronously, so a checkpoint never completes before its rejects are recorded. The document
- * itself is not attached: the audit entry is in the audit log, at the recorded position.
+ * REJECTED_BY_ELASTICSEARCH}, the error without quoted values, the origin position of the event).
+ * The rejects of one bulk response are sent together and acknowledged before the response counts as
+ * handled ({@link #flush}), so a checkpoint never completes before its rejects are recorded. The
+ * document itself is not attached: the audit entry is in the audit log, at the recorded position.
  */
 public final class DeadLetterRejectedDocuments implements RejectedDocumentHandler {
 
@@ -28,6 +33,7 @@ public final class DeadLetterRejectedDocuments implements RejectedDocumentHandle
     private final String topic;
     private final String job;
     private transient KafkaProducer<byte[], byte[]> producer;
+    private transient List<Future<RecordMetadata>> sent;
 
     public DeadLetterRejectedDocuments(String bootstrap, String topic, String job) {
         this.bootstrap = bootstrap;
@@ -42,6 +48,7 @@ public final class DeadLetterRejectedDocuments implements RejectedDocumentHandle
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        sent = new ArrayList<>();
     }
 
     @Override
@@ -61,7 +68,17 @@ public final class DeadLetterRejectedDocuments implements RejectedDocumentHandle
         ByteBuffer value = letter.toByteBuffer();
         byte[] bytes = new byte[value.remaining()];
         value.get(bytes);
-        producer.send(new ProducerRecord<>(topic, null, bytes)).get(30, TimeUnit.SECONDS);
+        sent.add(producer.send(new ProducerRecord<>(topic, null, bytes)));
+    }
+
+    /** Waits for Kafka to acknowledge every dead letter sent: one round trip per bulk response. */
+    @Override
+    public void flush() throws Exception {
+        producer.flush();
+        for (Future<RecordMetadata> letter : sent) {
+            letter.get(30, TimeUnit.SECONDS); // rethrows a failed send
+        }
+        sent.clear();
     }
 
     @Override

@@ -120,6 +120,7 @@ final class ElasticsearchSinkWriter<InputT> extends AsyncSinkWriter<InputT, Docu
                 for (RejectedDocument rejected : outcome.rejected()) {
                     rejectedHandler.rejected(rejected);
                 }
+                rejectedHandler.flush();
             }
             docsRejected.inc(outcome.rejected().size());
         }

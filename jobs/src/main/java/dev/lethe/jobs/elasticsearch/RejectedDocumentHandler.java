@@ -15,8 +15,17 @@ public interface RejectedDocumentHandler extends Serializable {
     /** Called once per writer before the first {@link #rejected}. */
     default void open() throws Exception {}
 
-    /** Handles one rejected document. Throwing fails the job. */
+    /**
+     * Handles one rejected document. May work asynchronously: {@link #flush} follows every group of
+     * calls (the rejects of one bulk response). Throwing fails the job.
+     */
     void rejected(RejectedDocument document) throws Exception;
+
+    /**
+     * Returns once every document handed to {@link #rejected} so far is dealt with for good (e.g.
+     * acknowledged by Kafka). Throwing fails the job. The default does nothing.
+     */
+    default void flush() throws Exception {}
 
     /** Called when the writer closes. */
     default void close() throws Exception {}
