@@ -9,6 +9,8 @@ import dev.lethe.connectors.Actor;
 import dev.lethe.crypto.Decrypted;
 import dev.lethe.crypto.SubjectCipher;
 import dev.lethe.discovery.LocationDocument;
+import dev.lethe.events.AuditEntry;
+import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
 import dev.lethe.jobs.discovery.DiscoveryJob;
@@ -25,6 +27,7 @@ import dev.lethe.local.StackSettings;
 import dev.lethe.testing.SharedStack;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,10 +38,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -48,11 +58,17 @@ import org.postgresql.ds.PGSimpleDataSource;
  * seconds: a soft-deleted ticket is purged from the database and the index when its window ends, a
  * restored one stays; an erasure request recorded by {@code ./lethe subject erase} removes the
  * person from every table and the index, redacts their email in another customer's comment and
- * shreds their key (what was encrypted for them reads as erased); a replayed purge does nothing.
+ * shreds their key (what was encrypted for them reads as erased); the audit job's log of record
+ * still verifies after the erasure (entries, chains, signed checkpoints, the index copy) and {@code
+ * ./lethe audit log} shows the person's values, readable before, as erased; a replayed purge does
+ * nothing.
  */
 class RetentionITCase {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
+
+    /** The audit job starts from the raw topics' beginning: it may have a backlog to catch up. */
+    private static final Duration AUDIT_WAIT = Duration.ofSeconds(240);
 
     @Test
     void windowsEndErasuresRunAndReplaysDoNothing(@TempDir Path dir) throws Exception {
@@ -83,6 +99,20 @@ class RetentionITCase {
                         ""));
         JobSettings retention = settings(s, "retention-it-" + run);
         JobSettings discovery = settings(s, "discovery-it-" + run);
+        JobSettings audit = auditSettings(s, run);
+        List<String> auditTopics =
+                List.of(
+                        "--audit-topic",
+                        audit.auditTopic(),
+                        "--audit-checkpoint-topic",
+                        audit.auditCheckpointTopic(),
+                        "--data-dir",
+                        s.dataDir().toString());
+        JobClient auditJob =
+                AuditJob.submit(
+                        StreamExecutionEnvironment.createRemoteEnvironment(
+                                "127.0.0.1", s.flinkUrl().getPort()),
+                        audit);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createRemoteEnvironment(
                         "127.0.0.1", s.flinkUrl().getPort());
@@ -173,6 +203,13 @@ class RetentionITCase {
                     .contains("redact  comments/" + mention + " content");
             assertThat(exists(c, "contacts", erased)).isTrue();
 
+            // the audit log has the person's row, readable while their key exists
+            String person = "contacts/" + erased;
+            awaitAuditEntry(audit.auditTopic(), person, "INSERT");
+            Cli readable = cli(concat(List.of("audit", "log", "--key", person), auditTopics));
+            assertThat(readable.code()).as(readable.out()).isZero();
+            assertThat(readable.out()).contains(erasedEmail).contains("\"Erika\"");
+
             // ./lethe subject erase records the request; the retention job carries it out
             String requestId = "req-" + run;
             Cli erase =
@@ -213,6 +250,25 @@ class RetentionITCase {
             assertThat(new SubjectCipher(fresh).decrypt(envelope, "it"))
                     .isInstanceOf(Decrypted.Erased.class);
 
+            // the log of record still verifies after the erasure, up to and with the purge's
+            // delete of the person, and what it holds of the person now reads as erased
+            AuditEntry purgeDelete = awaitAuditEntry(audit.auditTopic(), person, "DELETE");
+            assertThat(purgeDelete.getActor().getType()).isEqualTo(Actor.LETHE_PURGE);
+            Cli verified = awaitVerified(audit, auditTopics, purgeDelete.getLogIndex() + 1);
+            assertThat(verified.out())
+                    .startsWith("OK: ")
+                    .doesNotContain("log: ")
+                    .contains("all match the log");
+            Cli erasedLog = cli(concat(List.of("audit", "log", "--key", person), auditTopics));
+            assertThat(erasedLog.code()).as(erasedLog.out()).isZero();
+            assertThat(erasedLog.out())
+                    .contains(person + " seq 1")
+                    .contains("by lethe-purge:" + requestId)
+                    .contains(AUDIT_ERASED)
+                    .doesNotContain(erasedEmail)
+                    .doesNotContain("Erika")
+                    .doesNotContain("[HASH MISMATCH]");
+
             Cli status = cli("subject", "erase", "--status", "--data-dir", s.dataDir().toString());
             assertThat(status.out()).contains(requestId).contains(subject).contains("done");
 
@@ -234,7 +290,105 @@ class RetentionITCase {
         } finally {
             retentionJob.cancel().get();
             discoveryJob.cancel().get();
+            auditJob.cancel().get();
         }
+    }
+
+    /** How {@code audit log} shows a value whose subject's key was destroyed. */
+    private static final String AUDIT_ERASED = "[erased]";
+
+    private static JobSettings auditSettings(StackSettings s, String run) {
+        return JobSettings.parse(
+                new String[] {
+                    "--kafka-bootstrap",
+                    s.kafkaBootstrap(),
+                    "--elasticsearch-url",
+                    s.elasticsearchUrl().toString(),
+                    "--elasticsearch-user",
+                    s.elasticsearchUser(),
+                    "--postgres-url",
+                    s.postgresJdbcUrl(),
+                    "--postgres-user",
+                    s.postgresUser(),
+                    "--audit-topic",
+                    "lethe.audit.retention-" + run,
+                    "--audit-checkpoint-topic",
+                    "lethe.audit.checkpoints.retention-" + run,
+                    "--dead-letter-topic",
+                    "lethe.deadletter.audit-retention-" + run,
+                    "--audit-index",
+                    "lethe-audit-retention-" + run,
+                    "--checkpoint-interval",
+                    "1s",
+                    "--audit-checkpoint-every",
+                    "5",
+                    "--audit-checkpoint-interval",
+                    "2s",
+                    "--idle-timeout",
+                    "2s",
+                    "--job-name",
+                    "audit-retention-it-" + run
+                });
+    }
+
+    /** The first entry of {@code entity} with {@code op} in the log of record. */
+    private static AuditEntry awaitAuditEntry(String topic, String entity, String op) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.settings().kafkaBootstrap());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + AUDIT_WAIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(300))) {
+                    AuditEntry e;
+                    try {
+                        e = AuditEntry.fromByteBuffer(ByteBuffer.wrap(r.value()));
+                    } catch (Exception x) {
+                        throw new IllegalStateException("undecodable audit entry", x);
+                    }
+                    if (e.getEntityId().equals(entity) && e.getOp().equals(op)) {
+                        return e;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no " + op + " of " + entity + " in " + topic);
+    }
+
+    /**
+     * Runs {@code audit verify} until a signed checkpoint covers the first {@code entries} entries
+     * and it passes (the index copy may trail the log by a moment), or the wait ends.
+     */
+    private static Cli awaitVerified(JobSettings audit, List<String> topics, long entries)
+            throws Exception {
+        long deadline = System.nanoTime() + AUDIT_WAIT.toNanos();
+        Pattern treeSize = Pattern.compile("latest checkpoint \\d+ \\(treeSize (\\d+)\\)");
+        Cli last;
+        do {
+            last =
+                    cli(
+                            concat(
+                                    List.of("audit", "verify", "--audit-index", audit.auditIndex()),
+                                    topics));
+            Matcher m = treeSize.matcher(last.out());
+            if (last.code() == 0 && m.find() && Long.parseLong(m.group(1)) >= entries) {
+                return last;
+            }
+            Thread.sleep(1_000);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(
+                "the log did not verify up to entry " + entries + " in time:\n" + last.out());
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static JobSettings settings(StackSettings s, String name) {
@@ -387,6 +541,10 @@ class RetentionITCase {
     }
 
     record Cli(int code, String out) {}
+
+    private static Cli cli(List<String> args) {
+        return cli(args.toArray(String[]::new));
+    }
 
     private static Cli cli(String... args) {
         PrintStream out = System.out;
