@@ -1,17 +1,30 @@
 package dev.lethe.bench;
 
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.connectors.HelpdeskMigrations;
+import dev.lethe.discovery.LocationDocument;
 import dev.lethe.events.ChangeEvent;
 import dev.lethe.events.Operation;
 import dev.lethe.events.SourcePosition;
 import dev.lethe.jobs.config.HelpdeskDataSources;
+import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.config.Secrets;
+import dev.lethe.jobs.discovery.DiscoveryJob;
+import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.purge.JdbcPurgeExecutor;
 import dev.lethe.jobs.purge.PurgeCommand;
 import dev.lethe.jobs.purge.PurgeExecutor;
 import dev.lethe.jobs.purge.PurgeOutcome;
+import dev.lethe.jobs.retention.RetentionJob;
+import dev.lethe.jobs.retention.RetentionSettings;
 import dev.lethe.jobs.retention.TrackRetention;
+import dev.lethe.local.LetheJobs;
+import dev.lethe.local.LocalStack;
+import dev.lethe.local.StackOptions;
+import dev.lethe.local.StackProbe;
+import dev.lethe.local.StackSettings;
 import dev.lethe.normalize.EntityId;
 import dev.lethe.retention.RetentionPolicy;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -26,6 +39,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,15 +48,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.storage.FileSystemCheckpointStorage;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,14 +69,49 @@ import picocli.CommandLine.Option;
  * per timer; (2) purge throughput of the real {@link JdbcPurgeExecutor} on an embedded PostgreSQL
  * with the helpdesk schema, on the connection pool the retention job gives it ({@link
  * HelpdeskDataSources#pooled}, 2 connections), against plain {@code DELETE ... WHERE id = ?} of the
- * same kind of rows in the same run. No stack: purge lateness end to end is not measured here.
+ * same kind of rows in the same run; (3) with {@code --with-stack} only: purge lateness end to end
+ * on a local stack of its own (the discovery and retention jobs, a short window): from each soft-
+ * deleted ticket's deadline until its row is gone from PostgreSQL and its locations are no longer
+ * found in {@code lethe-locations}.
  */
 @Command(
         name = "retention",
         mixinStandardHelpOptions = true,
         description =
-                "Pending-deadline state size and purge throughput vs plain DELETE (no stack).")
+                "Pending-deadline state size and purge throughput vs plain DELETE (no stack);"
+                        + " with --with-stack also purge lateness on a stack of its own.")
 final class RetentionBench implements Callable<Integer> {
+
+    @Mixin StackOptions options;
+
+    @Option(
+            names = "--with-stack",
+            description =
+                    "Also measure purge lateness (deadline -> deleted in PostgreSQL and no longer"
+                            + " found in the locations index) on a local stack the benchmark starts"
+                            + " and stops (give it an empty --data-dir and free ports).")
+    boolean withStack;
+
+    @Option(
+            names = "--lateness-tickets",
+            defaultValue = "300",
+            description = "Tickets soft-deleted for the lateness part.")
+    int latenessTickets;
+
+    @Option(
+            names = "--lateness-window",
+            defaultValue = "20",
+            description = "The soft-delete window of the lateness part, in seconds.")
+    int latenessWindowSeconds;
+
+    @Option(
+            names = "--discovery-idle-timeout",
+            defaultValue = "5s",
+            description =
+                    "The discovery job's --idle-timeout in the lateness part (default: the shipped"
+                            + " one): its watermark, which located changes wait for, follows a"
+                            + " source partition without records at now minus this.")
+    String discoveryIdleTimeout;
 
     @Option(
             names = "--timers",
@@ -79,6 +132,9 @@ final class RetentionBench implements Callable<Integer> {
         }
         if (purges > 0) {
             purgeThroughput();
+        }
+        if (withStack) {
+            purgeLateness();
         }
         return 0;
     }
@@ -434,5 +490,313 @@ final class RetentionBench implements Callable<Integer> {
             r.next();
             return r.getLong(1);
         }
+    }
+
+    // ---- (3) purge lateness on a stack ----
+
+    private void purgeLateness() throws Exception {
+        StackSettings s = options.resolve();
+        LocalStack stack = new LocalStack(s, System.out).withJobs(false);
+        if (stack.alreadyRunning()) {
+            throw new IllegalArgumentException(
+                    "a stack already runs from "
+                            + s.dataDir()
+                            + ": the benchmark starts its own; pass --data-dir <empty dir> and free"
+                            + " ports, or ./lethe down first");
+        }
+        Path policy = Files.createTempFile("lethe-bench-retention-policy-", ".yaml");
+        Files.writeString(
+                policy,
+                "version: 1\nrules:\n  - {id: tickets.soft-deleted, table: tickets, since:"
+                        + " deleted_at, after: PT"
+                        + latenessWindowSeconds
+                        + "S, action: delete}\n");
+        stack.up();
+        s = options.resolve();
+        String password = s.elasticsearchPassword().orElse(null);
+        if (password != null) {
+            System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, password);
+        }
+        JobClient discovery = null;
+        JobClient retention = null;
+        try (ElasticsearchConnection.Clients clients =
+                new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
+                        .open(password)) {
+            ElasticsearchClient es = clients.client();
+            LetheJobs jobs = new LetheJobs(s, System.out);
+            discovery = DiscoveryJob.submit(remote(s), discoverySettings(s));
+            retention =
+                    RetentionJob.submit(
+                            remote(s),
+                            jobs.jobSettings(RetentionSettings.JOB_NAME),
+                            RetentionSettings.defaults().withPolicyPath(policy.toString()));
+
+            List<Long> tickets = latenessTickets(s, latenessTickets);
+            long t0 = System.nanoTime();
+            while (!locatedRecords(es, tickets).containsAll(recordIds(tickets))) {
+                if (System.nanoTime() - t0 > TimeUnit.MINUTES.toNanos(5)) {
+                    throw new IllegalStateException("the tickets were not indexed in 5 min");
+                }
+                Thread.sleep(200);
+            }
+            System.out.printf(
+                    "| lateness: %,d tickets indexed by the discovery job | %.1f s after commit"
+                            + " |%n",
+                    tickets.size(), (System.nanoTime() - t0) / 1e9);
+
+            Map<Long, Instant> deadlines = softDeleteSpread(s, tickets);
+            Map<Long, Instant> goneFromDb = new HashMap<>();
+            Map<Long, Instant> goneFromIndex = new HashMap<>();
+            Instant last = deadlines.values().stream().max(Instant::compareTo).orElseThrow();
+            Instant giveUp = last.plusSeconds(180);
+            try (Connection c = StackProbe.connectPostgres(s);
+                    PreparedStatement present =
+                            c.prepareStatement("SELECT id FROM tickets WHERE id = ANY (?)")) {
+                while ((goneFromDb.size() < tickets.size() || goneFromIndex.size() < tickets.size())
+                        && Instant.now().isBefore(giveUp)) {
+                    List<Long> inDb = new ArrayList<>(tickets);
+                    inDb.removeAll(goneFromDb.keySet());
+                    if (!inDb.isEmpty()) {
+                        present.setArray(1, c.createArrayOf("bigint", inDb.toArray()));
+                        java.util.Set<Long> still = new java.util.HashSet<>();
+                        try (ResultSet r = present.executeQuery()) {
+                            while (r.next()) {
+                                still.add(r.getLong(1));
+                            }
+                        }
+                        Instant now = Instant.now();
+                        for (long id : inDb) {
+                            if (!still.contains(id)) {
+                                goneFromDb.put(id, now);
+                            }
+                        }
+                    }
+                    List<Long> inIndex = new ArrayList<>(tickets);
+                    inIndex.removeAll(goneFromIndex.keySet());
+                    if (!inIndex.isEmpty()) {
+                        java.util.Set<String> located = locatedRecords(es, inIndex);
+                        Instant now = Instant.now();
+                        for (long id : inIndex) {
+                            if (!located.contains("tickets/" + id)) {
+                                goneFromIndex.put(id, now);
+                            }
+                        }
+                    }
+                    Thread.sleep(POLL_MILLIS);
+                }
+            }
+            if (goneFromDb.size() < tickets.size() || goneFromIndex.size() < tickets.size()) {
+                throw new IllegalStateException(
+                        (tickets.size() - goneFromDb.size())
+                                + " tickets still in the database and "
+                                + (tickets.size() - goneFromIndex.size())
+                                + " still in the index 180 s after the last deadline");
+            }
+            double[] db = new double[tickets.size()];
+            double[] both = new double[tickets.size()];
+            double[] indexAfterDb = new double[tickets.size()];
+            int i = 0;
+            for (long id : tickets) {
+                Instant deadline = deadlines.get(id);
+                Instant dbAt = goneFromDb.get(id);
+                Instant indexAt = goneFromIndex.get(id);
+                db[i] = Duration.between(deadline, dbAt).toMillis() / 1000.0;
+                both[i] =
+                        Duration.between(deadline, dbAt.isAfter(indexAt) ? dbAt : indexAt)
+                                        .toMillis()
+                                / 1000.0;
+                indexAfterDb[i] = Math.max(0, Duration.between(dbAt, indexAt).toMillis() / 1000.0);
+                i++;
+            }
+            java.util.Arrays.sort(db);
+            java.util.Arrays.sort(both);
+            java.util.Arrays.sort(indexAfterDb);
+            System.out.printf(
+                    "| lateness: %,d soft-deleted tickets, window %d s, deadlines spread over %.1f"
+                            + " s; discovery --idle-timeout %s; polled every %d ms | |%n",
+                    tickets.size(),
+                    latenessWindowSeconds,
+                    Duration.between(
+                                            deadlines.values().stream()
+                                                    .min(Instant::compareTo)
+                                                    .orElseThrow(),
+                                            last)
+                                    .toMillis()
+                            / 1000.0,
+                    discoveryIdleTimeout,
+                    POLL_MILLIS);
+            System.out.printf(
+                    "| deadline -> row deleted in PostgreSQL | p50 %.2f s, p95 %.2f s, p99 %.2f"
+                            + " s, max %.2f s |%n",
+                    quantile(db, 0.50), quantile(db, 0.95), quantile(db, 0.99), db[db.length - 1]);
+            System.out.printf(
+                    "| row deleted -> no longer found in lethe-locations (CDC, discovery job,"
+                            + " index refresh) | p50 %.2f s, p95 %.2f s, p99 %.2f s, max %.2f s"
+                            + " |%n",
+                    quantile(indexAfterDb, 0.50),
+                    quantile(indexAfterDb, 0.95),
+                    quantile(indexAfterDb, 0.99),
+                    indexAfterDb[indexAfterDb.length - 1]);
+            System.out.printf(
+                    "| **deadline -> deleted and no longer found in lethe-locations** | p50 %.2f"
+                            + " s, p95 %.2f s, **p99 %.2f s**, max %.2f s (target p99 ≤ timer"
+                            + " resolution + 5 s) |%n",
+                    quantile(both, 0.50),
+                    quantile(both, 0.95),
+                    quantile(both, 0.99),
+                    both[both.length - 1]);
+        } finally {
+            if (retention != null) {
+                retention.cancel().get();
+            }
+            if (discovery != null) {
+                discovery.cancel().get();
+            }
+            stack.down();
+            Files.deleteIfExists(policy);
+        }
+    }
+
+    private static final int POLL_MILLIS = 100;
+
+    /** As {@code ./lethe up} submits the discovery job, with the idle timeout of this run. */
+    private JobSettings discoverySettings(StackSettings s) {
+        return JobSettings.parse(
+                new String[] {
+                    "--kafka-bootstrap", s.kafkaBootstrap(),
+                    "--elasticsearch-url", s.elasticsearchUrl().toString(),
+                    "--elasticsearch-user", s.elasticsearchUser(),
+                    "--postgres-url", s.postgresJdbcUrl(),
+                    "--postgres-user", s.postgresUser(),
+                    "--idle-timeout", discoveryIdleTimeout,
+                    "--job-name", DiscoveryJob.JOB_NAME
+                });
+    }
+
+    private static StreamExecutionEnvironment remote(StackSettings s) {
+        return StreamExecutionEnvironment.createRemoteEnvironment(
+                "127.0.0.1", s.flinkUrl().getPort());
+    }
+
+    /** Nearest-rank quantile of sorted values. */
+    private static double quantile(double[] sorted, double q) {
+        int rank = (int) Math.ceil(q * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    private static List<String> recordIds(List<Long> tickets) {
+        return tickets.stream().map(id -> "tickets/" + id).toList();
+    }
+
+    /** Which of these tickets the locations index still finds (as a searcher sees it). */
+    private static java.util.Set<String> locatedRecords(ElasticsearchClient es, List<Long> tickets)
+            throws Exception {
+        List<co.elastic.clients.elasticsearch._types.FieldValue> ids =
+                recordIds(tickets).stream()
+                        .map(co.elastic.clients.elasticsearch._types.FieldValue::of)
+                        .toList();
+        var response =
+                es.search(
+                        q ->
+                                q.index(LocationDocument.INDEX)
+                                        .size(0)
+                                        .query(
+                                                x ->
+                                                        x.terms(
+                                                                t ->
+                                                                        t.field("recordId")
+                                                                                .terms(
+                                                                                        v ->
+                                                                                                v
+                                                                                                        .value(
+                                                                                                                ids))))
+                                        .aggregations(
+                                                "records",
+                                                a ->
+                                                        a.terms(
+                                                                t ->
+                                                                        t.field("recordId")
+                                                                                .size(
+                                                                                        ids.size()
+                                                                                                + 1))),
+                        Void.class);
+        java.util.Set<String> found = new java.util.HashSet<>();
+        for (var bucket : response.aggregations().get("records").sterms().buckets().array()) {
+            found.add(bucket.key().stringValue());
+        }
+        return found;
+    }
+
+    /** A contact and {@code n} tickets of theirs, one transaction; returns the ticket ids. */
+    private static List<Long> latenessTickets(StackSettings s, int n) throws Exception {
+        List<Long> ids = new ArrayList<>(n);
+        try (Connection c = StackProbe.connectPostgres(s);
+                Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            benchActor(st);
+            long contact;
+            try (ResultSet r =
+                    st.executeQuery(
+                            "INSERT INTO contacts (first_name, last_name, email) VALUES ('Lena',"
+                                    + " 'Spaet', 'lena.spaet."
+                                    + System.nanoTime()
+                                    + "@example.eu') RETURNING id")) {
+                r.next();
+                contact = r.getLong(1);
+            }
+            try (ResultSet r =
+                    st.executeQuery(
+                            "INSERT INTO tickets (contact_id, subject) SELECT "
+                                    + contact
+                                    + ", 'printer broken ' || g FROM generate_series(1, "
+                                    + n
+                                    + ") g RETURNING id")) {
+                while (r.next()) {
+                    ids.add(r.getLong(1));
+                }
+            }
+            c.commit();
+        }
+        return ids;
+    }
+
+    /**
+     * Soft-deletes the tickets ten per transaction, one transaction every 100 ms (so deadlines are
+     * spread, not one instant); returns each ticket's deadline: its {@code deleted_at} as stored
+     * plus the window.
+     */
+    private Map<Long, Instant> softDeleteSpread(StackSettings s, List<Long> tickets)
+            throws Exception {
+        Map<Long, Instant> deadlines = new LinkedHashMap<>();
+        try (Connection c = StackProbe.connectPostgres(s);
+                Statement st = c.createStatement();
+                PreparedStatement delete =
+                        c.prepareStatement(
+                                "UPDATE tickets SET deleted_at = clock_timestamp() WHERE id ="
+                                        + " ANY (?) RETURNING id, deleted_at")) {
+            c.setAutoCommit(false);
+            for (int from = 0; from < tickets.size(); from += 10) {
+                List<Long> batch = tickets.subList(from, Math.min(tickets.size(), from + 10));
+                benchActor(st);
+                delete.setArray(1, c.createArrayOf("bigint", batch.toArray()));
+                try (ResultSet r = delete.executeQuery()) {
+                    while (r.next()) {
+                        deadlines.put(
+                                r.getLong(1),
+                                r.getTimestamp(2).toInstant().plusSeconds(latenessWindowSeconds));
+                    }
+                }
+                c.commit();
+                Thread.sleep(100);
+            }
+        }
+        return deadlines;
+    }
+
+    private static void benchActor(Statement st) throws Exception {
+        st.execute(
+                "SELECT pg_logical_emit_message(true, 'lethe.actor',"
+                        + " '{\"type\":\"system\",\"id\":\"bench\",\"reason\":\"retention"
+                        + " benchmark\"}')");
     }
 }
