@@ -26,12 +26,19 @@ public final class LetheHome {
     }
 
     /**
+     * A module's build output directory: {@code <module>/target}, or {@code -Dlethe.target} when a
+     * build with its own output directory runs its own modules.
+     */
+    public static Path moduleTarget(Path home, String module) {
+        return home.resolve(module).resolve(System.getProperty("lethe.target", "target"));
+    }
+
+    /**
      * The classpath of a module as its own JVM: its classes (or jar) and its runtime dependencies,
      * as written by the build to {@code <module>/target/runtime.classpath}.
      */
     public static String moduleClasspath(Path home, String module) {
-        // -Dlethe.target: a build with its own output directory runs its own modules
-        Path target = home.resolve(module).resolve(System.getProperty("lethe.target", "target"));
+        Path target = moduleTarget(home, module);
         Path cpFile = target.resolve("runtime.classpath");
         if (!Files.isRegularFile(cpFile)) {
             throw new IllegalStateException(

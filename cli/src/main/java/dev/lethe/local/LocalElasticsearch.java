@@ -34,7 +34,7 @@ final class LocalElasticsearch {
     }
 
     Path distribution() {
-        return s.home().resolve("stack/target/dist/elasticsearch.zip");
+        return LetheHome.moduleTarget(s.home(), "stack").resolve("dist/elasticsearch.zip");
     }
 
     /** Problems that stop {@code up} before anything starts, each saying what to do. */
