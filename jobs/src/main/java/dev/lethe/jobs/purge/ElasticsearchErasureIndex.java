@@ -97,13 +97,48 @@ public final class ElasticsearchErasureIndex implements ErasureIndex {
                 search(Query.of(q -> q.bool(b -> b.should(which).minimumShouldMatch("1"))))) {
             ids.add(d.id());
         }
+        delete(ids, Refresh.True);
+    }
+
+    /** Searches the records' document ids (no sources), deletes them in one {@code _bulk}. */
+    @Override
+    public void forgetRecords(Collection<String> recordIds) throws IOException {
+        if (recordIds.isEmpty()) {
+            return;
+        }
+        List<String> ids = new ArrayList<>();
+        try {
+            var r =
+                    es.search(
+                            s ->
+                                    s.index(index)
+                                            .size(MAX_HITS)
+                                            .source(src -> src.fetch(false))
+                                            .query(terms("recordId", recordIds)),
+                            JsonNode.class);
+            for (Hit<JsonNode> h : r.hits().hits()) {
+                ids.add(h.id());
+            }
+        } catch (ElasticsearchException e) {
+            if ("index_not_found_exception".equals(e.error().type())) {
+                return;
+            }
+            throw e;
+        }
+        if (ids.size() >= MAX_HITS) {
+            throw new IOException("more than " + MAX_HITS + " locations for one query");
+        }
+        delete(ids, Refresh.False);
+    }
+
+    private void delete(List<String> ids, Refresh refresh) throws IOException {
         if (ids.isEmpty()) {
             return;
         }
         var response =
                 es.bulk(
                         b -> {
-                            b.index(index).refresh(Refresh.True);
+                            b.index(index).refresh(refresh);
                             for (String id : ids) {
                                 b.operations(o -> o.delete(d -> d.id(id)));
                             }

@@ -24,6 +24,13 @@ public interface ErasureIndex extends AutoCloseable {
     void forget(String subjectId, Collection<String> recordIds) throws IOException;
 
     /**
+     * Deletes the documents of the given records only (records a retention purge deleted); they
+     * disappear from searches at the index's next refresh. The discovery job deletes them too when
+     * it sees the delete events; this makes it sooner.
+     */
+    void forgetRecords(Collection<String> recordIds) throws IOException;
+
+    /**
      * Expunges deleted documents from the index's segments ({@code _forcemerge?
      * only_expunge_deletes=true}), at most once per the implementation's interval.
      */
@@ -42,6 +49,9 @@ public interface ErasureIndex extends AutoCloseable {
 
                 @Override
                 public void forget(String subjectId, Collection<String> recordIds) {}
+
+                @Override
+                public void forgetRecords(Collection<String> recordIds) {}
 
                 @Override
                 public void expungeDeleted() {}

@@ -62,6 +62,7 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
     private final RetentionPolicy policy;
     private final Clock clock;
     private AutoCloseable owned;
+    private PurgedLocations locations;
 
     public JdbcPurgeExecutor(
             DataSource dataSource,
@@ -83,10 +84,26 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
         return this;
     }
 
+    /**
+     * Hands the records of every done delete to {@code locations} after the commit, so they
+     * disappear from the locations index without waiting for the discovery job; closed with this
+     * executor.
+     */
+    public JdbcPurgeExecutor removingLocations(PurgedLocations locations) {
+        this.locations = locations;
+        return this;
+    }
+
     @Override
     public void close() throws Exception {
-        if (owned != null) {
-            owned.close();
+        try {
+            if (locations != null) {
+                locations.close();
+            }
+        } finally {
+            if (owned != null) {
+                owned.close();
+            }
         }
     }
 
@@ -102,8 +119,12 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                PurgeOutcome outcome = executeIn(c, command);
+                List<String> deleted = new ArrayList<>();
+                PurgeOutcome outcome = executeIn(c, command, deleted);
                 c.commit();
+                if (locations != null && !deleted.isEmpty()) {
+                    locations.purged(deleted);
+                }
                 return outcome;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -118,7 +139,8 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
         }
     }
 
-    private PurgeOutcome executeIn(Connection c, PurgeCommand command) throws SQLException {
+    private PurgeOutcome executeIn(Connection c, PurgeCommand command, List<String> deleted)
+            throws SQLException {
         Actor.lethePurge(
                         command.requestId() != null ? command.requestId() : command.commandId(),
                         command.requestId() != null
@@ -168,6 +190,8 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
             } else {
                 deleteDependents(c, command.table(), command.rowId(), cascade, false);
                 delete(c, command.table(), command.rowId());
+                deleted.addAll(cascade);
+                deleted.add(command.entityId());
                 attributes.put("rowsDeleted", Integer.toString(cascade.size() + 1));
                 if (!cascade.isEmpty()) {
                     attributes.put("dependents", String.join(",", cascade));

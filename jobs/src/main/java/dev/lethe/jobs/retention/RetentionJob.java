@@ -17,6 +17,7 @@ import dev.lethe.jobs.purge.ErasureProcessor;
 import dev.lethe.jobs.purge.JdbcPurgeExecutor;
 import dev.lethe.jobs.purge.PurgeExecutor;
 import dev.lethe.jobs.purge.PurgeOutcome;
+import dev.lethe.jobs.purge.PurgedLocations;
 import dev.lethe.jobs.purge.ReceiptRelay;
 import dev.lethe.normalize.ChangeNormalizer;
 import dev.lethe.normalize.EntityId;
@@ -159,7 +160,10 @@ public final class RetentionJob {
                             catalog,
                             RetentionPolicy.loadOrDefault(retention.policyPath(), catalog),
                             Clock.systemUTC())
-                    .closing(pool);
+                    .closing(pool)
+                    .removingLocations(
+                            PurgedLocations.start(
+                                    locationsIndex(settings), PurgedLocations.DEFAULT_INTERVAL));
         };
     }
 
@@ -176,15 +180,7 @@ public final class RetentionJob {
                     settings.catalogFile()
                             .map(f -> PersonalDataCatalog.load(java.nio.file.Path.of(f)))
                             .orElseGet(PersonalDataCatalog::loadDefault);
-            ElasticsearchErasureIndex index =
-                    new ElasticsearchErasureIndex(
-                            new ElasticsearchConnection(
-                                            settings.elasticsearchUrl(),
-                                            settings.elasticsearchUser())
-                                    .open(),
-                            LocationDocument.INDEX,
-                            Duration.ofMinutes(1),
-                            Clock.systemUTC());
+            ElasticsearchErasureIndex index = locationsIndex(settings);
             HikariDataSource pool = dataSource(settings, "erasure");
             return new ErasureProcessor(
                             pool,
@@ -196,6 +192,17 @@ public final class RetentionJob {
                             retention.retryInterval())
                     .closing(pool);
         };
+    }
+
+    /** The locations index; deleted documents expunged at most once a minute. */
+    static ElasticsearchErasureIndex locationsIndex(JobSettings settings) throws Exception {
+        return new ElasticsearchErasureIndex(
+                new ElasticsearchConnection(
+                                settings.elasticsearchUrl(), settings.elasticsearchUser())
+                        .open(),
+                LocationDocument.INDEX,
+                Duration.ofMinutes(1),
+                Clock.systemUTC());
     }
 
     /** A pool of 2 for one operator instance, closed with what it is given to. */

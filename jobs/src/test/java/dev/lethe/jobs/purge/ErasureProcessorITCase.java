@@ -54,6 +54,11 @@ class ErasureProcessorITCase {
         }
 
         @Override
+        public void forgetRecords(Collection<String> recordIds) {
+            forgotten.addAll(recordIds);
+        }
+
+        @Override
         public void expungeDeleted() {}
     }
 

@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -369,5 +370,35 @@ class JdbcPurgeExecutorITCase {
         // an executor given a data source it does not own leaves it open
         executor.close();
         assertThat(count("SELECT count(*) FROM tickets WHERE id = " + ticket)).isZero();
+    }
+
+    @Test
+    void theRecordsOfADoneDeleteAreHandedToTheLocationsIndexAfterTheCommitOnce() throws Exception {
+        PurgedLocationsTest.RecordingIndex index = new PurgedLocationsTest.RecordingIndex();
+        PurgedLocations locations = PurgedLocations.start(index, Duration.ofHours(1));
+        JdbcPurgeExecutor removing =
+                new JdbcPurgeExecutor(db, CATALOG, POLICY, Clock.fixed(LATER, ZoneOffset.UTC))
+                        .removingLocations(locations);
+        long ticket = softDeletedTicketWithThread();
+        long thread = count("SELECT id FROM threads WHERE ticket_id = " + ticket);
+        long comment = count("SELECT id FROM comments WHERE ticket_id = " + ticket);
+        long attachment = count("SELECT id FROM attachments WHERE ticket_id = " + ticket);
+        long restored = softDeletedTicketWithThread();
+        PurgeCommand restoredCommand = commandFor(restored);
+        execute("UPDATE tickets SET deleted_at = NULL WHERE id = " + restored);
+
+        PurgeCommand command = commandFor(ticket);
+        assertThat(removing.execute(command).done()).isTrue();
+        assertThat(removing.execute(command).replay()).isTrue();
+        assertThat(removing.execute(restoredCommand).verdict()).isEqualTo(Verdict.RESTORED);
+        removing.close();
+
+        assertThat(index.forgotten())
+                .containsExactlyInAnyOrder(
+                        "tickets/" + ticket,
+                        "threads/" + thread,
+                        "comments/" + comment,
+                        "attachments/" + attachment);
+        assertThat(index.closed).isTrue();
     }
 }
