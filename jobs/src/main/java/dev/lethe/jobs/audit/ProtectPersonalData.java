@@ -35,7 +35,7 @@ public final class ProtectPersonalData extends AbstractStreamOperator<AuditEntry
     public static final int DEFAULT_BATCH_SIZE = 500;
 
     /** How long the first change of a batch waits for others at most, by default. */
-    public static final Duration DEFAULT_MAX_DELAY = Duration.ofMillis(5);
+    public static final Duration DEFAULT_MAX_DELAY = Duration.ofMillis(20);
 
     private final AuditResources resources;
     private final int batchSize;
