@@ -21,6 +21,7 @@ import dev.lethe.keys.JdbcSubjectKeyStore;
 import dev.lethe.local.CaptureTopics;
 import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
+import dev.lethe.testing.AuditTestJobs;
 import dev.lethe.testing.SharedStack;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -28,22 +29,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -62,38 +57,7 @@ class AuditJobITCase {
         StackSettings s = SharedStack.settings();
         System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
         String run = UUID.randomUUID().toString().substring(0, 8);
-        JobSettings settings =
-                JobSettings.parse(
-                        new String[] {
-                            "--kafka-bootstrap",
-                            s.kafkaBootstrap(),
-                            "--elasticsearch-url",
-                            s.elasticsearchUrl().toString(),
-                            "--elasticsearch-user",
-                            s.elasticsearchUser(),
-                            "--postgres-url",
-                            s.postgresJdbcUrl(),
-                            "--postgres-user",
-                            s.postgresUser(),
-                            "--audit-topic",
-                            "lethe.audit.it-" + run,
-                            "--audit-checkpoint-topic",
-                            "lethe.audit.checkpoints.it-" + run,
-                            "--dead-letter-topic",
-                            "lethe.deadletter.it-" + run,
-                            "--audit-index",
-                            "lethe-audit-it-" + run,
-                            "--checkpoint-interval",
-                            "2s",
-                            "--audit-checkpoint-every",
-                            "3",
-                            "--audit-checkpoint-interval",
-                            "5s",
-                            "--idle-timeout",
-                            "2s",
-                            "--job-name",
-                            "audit-it-" + run
-                        });
+        JobSettings settings = AuditTestJobs.settings(s, "it-" + run, 3);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createRemoteEnvironment(
                         "127.0.0.1", s.flinkUrl().getPort());
@@ -316,41 +280,11 @@ class AuditJobITCase {
 
     /** Reads {@code topic} read_committed from the start until {@code done} or the timeout. */
     private static <T> List<T> await(
-            String topic, ThrowingDecoder<T> decode, Predicate<T> filter, Predicate<List<T>> done) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.settings().kafkaBootstrap());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<T> found = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c =
-                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!done.test(found) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(300))) {
-                    T v = decode.apply(r.value());
-                    if (filter.test(v)) {
-                        found.add(v);
-                    }
-                }
-            }
-        }
-        return found;
-    }
-
-    interface ThrowingDecoder<T> extends Function<byte[], T> {
-        T decode(byte[] b) throws Exception;
-
-        @Override
-        default T apply(byte[] b) {
-            try {
-                return decode(b);
-            } catch (Exception e) {
-                throw new IllegalStateException("undecodable record", e);
-            }
-        }
+            String topic,
+            AuditTestJobs.Decoder<T> decode,
+            Predicate<T> filter,
+            Predicate<List<T>> done) {
+        return AuditTestJobs.read(topic, decode, filter, done, WAIT);
     }
 
     private static String flinkRest(StackSettings s, String path) {
