@@ -630,8 +630,8 @@ final class RetentionBench implements Callable<Integer> {
                             + " s, max %.2f s |%n",
                     quantile(db, 0.50), quantile(db, 0.95), quantile(db, 0.99), db[db.length - 1]);
             System.out.printf(
-                    "| row deleted -> no longer found in lethe-locations (CDC, discovery job,"
-                            + " index refresh) | p50 %.2f s, p95 %.2f s, p99 %.2f s, max %.2f s"
+                    "| row deleted -> no longer found in lethe-locations (PurgedLocations or the"
+                            + " discovery job, then the index refresh) | p50 %.2f s, p95 %.2f s, p99 %.2f s, max %.2f s"
                             + " |%n",
                     quantile(indexAfterDb, 0.50),
                     quantile(indexAfterDb, 0.95),
