@@ -231,7 +231,8 @@ public final class AuditJob {
                         .uid("audit-log-sequencer");
 
         log.sinkTo(sinks.log()).name("audit-log").uid("audit-log-sink");
-        log.sinkTo(sinks.index()).name("audit-index").uid("audit-index-sink");
+        // its own task: waiting for Elasticsearch's answers must not stop the sequencer
+        log.sinkTo(sinks.index()).name("audit-index").uid("audit-index-sink").disableChaining();
         log.getSideOutput(LogSequencer.CHECKPOINTS)
                 .sinkTo(sinks.checkpoints())
                 .name("audit-checkpoints")
