@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import dev.lethe.catalog.PersonalDataCatalog;
-import dev.lethe.cli.Lethe;
 import dev.lethe.connectors.Actor;
 import dev.lethe.crypto.Decrypted;
 import dev.lethe.crypto.SubjectCipher;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.jobs.audit.AuditJob;
+import dev.lethe.jobs.audit.LetheActionEntries;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
 import dev.lethe.jobs.discovery.DiscoveryJob;
@@ -18,16 +18,16 @@ import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.purge.JdbcPurgeExecutor;
 import dev.lethe.jobs.purge.PurgeCommand;
 import dev.lethe.jobs.purge.PurgeOutcome;
+import dev.lethe.jobs.purge.ReceiptRelay;
 import dev.lethe.jobs.retention.RetentionJob;
 import dev.lethe.jobs.retention.RetentionSettings;
 import dev.lethe.keys.FileMasterKeySource;
 import dev.lethe.keys.JdbcSubjectKeyStore;
 import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
+import dev.lethe.testing.AuditTestJobs;
+import dev.lethe.testing.AuditTestJobs.Cli;
 import dev.lethe.testing.SharedStack;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,18 +36,22 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +65,10 @@ import org.postgresql.ds.PGSimpleDataSource;
  * shreds their key (what was encrypted for them reads as erased); the audit job's log of record
  * still verifies after the erasure (entries, chains, signed checkpoints, the index copy) and {@code
  * ./lethe audit log} shows the person's values, readable before, as erased; a replayed purge does
- * nothing.
+ * nothing. A crash between a purge and its receipt (the relay crashed after the send and before the
+ * mark, the retention job restored from a savepoint taken before the purge, so its timer fires
+ * again) deletes nothing twice and loses no receipt: the receipt is published again with the same
+ * id, the log of record holds it once and still verifies.
  */
 class RetentionITCase {
 
@@ -99,7 +106,7 @@ class RetentionITCase {
                         ""));
         JobSettings retention = settings(s, "retention-it-" + run);
         JobSettings discovery = settings(s, "discovery-it-" + run);
-        JobSettings audit = auditSettings(s, run);
+        JobSettings audit = AuditTestJobs.settings(s, "retention-" + run, 5);
         List<String> auditTopics =
                 List.of(
                         "--audit-topic",
@@ -117,16 +124,12 @@ class RetentionITCase {
                 StreamExecutionEnvironment.createRemoteEnvironment(
                         "127.0.0.1", s.flinkUrl().getPort());
         JobClient discoveryJob = DiscoveryJob.submit(env, discovery);
-        StreamExecutionEnvironment env2 =
-                StreamExecutionEnvironment.createRemoteEnvironment(
-                        "127.0.0.1", s.flinkUrl().getPort());
+        RetentionSettings retentionSettings =
+                RetentionSettings.defaults()
+                        .withPolicyPath(policy.toString())
+                        .withRetryInterval(Duration.ofSeconds(2));
         JobClient retentionJob =
-                RetentionJob.submit(
-                        env2,
-                        retention,
-                        RetentionSettings.defaults()
-                                .withPolicyPath(policy.toString())
-                                .withRetryInterval(Duration.ofSeconds(2)));
+                RetentionJob.submit(retentionEnvironment(s, null), retention, retentionSettings);
         try (Connection c = StackProbe.connectPostgres(s);
                 ElasticsearchConnection.Clients clients =
                         new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
@@ -154,6 +157,10 @@ class RetentionITCase {
                                     "secret".getBytes(StandardCharsets.UTF_8),
                                     List.of(subject),
                                     "it");
+
+            // the retention job's state before the soft delete: a crash after the purge restores
+            // from a checkpoint taken before it, so the purge's timer runs again
+            String beforePurge = savepoint(retentionJob, dir.resolve("savepoints"));
 
             Actor.agent(7, "delete and restore").emit(c);
             update(
@@ -287,6 +294,80 @@ class RetentionITCase {
             assertThat(purges.out())
                     .contains("tickets/" + deletedTicket)
                     .contains("contacts/" + erased);
+
+            // a crash between the purge and its receipt: the soft-deleted ticket's purge is done
+            // and its receipt is in the log of record; the relay crashes after the send, before
+            // the mark (published_at back to NULL), and the retention job crashes and comes back
+            // from its state before the purge (its timer fires again)
+            String ticket = "tickets/" + deletedTicket;
+            String receiptId =
+                    string(
+                            c,
+                            "SELECT receipt_id FROM lethe.purge_log"
+                                    + " WHERE entity_id = ? AND outcome = 'done'",
+                            ticket);
+            assertThat(awaitAuditEntry(audit.auditTopic(), ticket, "PURGE").getAttributes())
+                    .containsEntry("receiptId", receiptId);
+            retentionJob.cancel().get();
+            try (PreparedStatement ps =
+                    c.prepareStatement(
+                            "UPDATE lethe.purge_log SET published_at = NULL"
+                                    + " WHERE receipt_id = ?")) {
+                ps.setString(1, receiptId);
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            retentionJob =
+                    RetentionJob.submit(
+                            retentionEnvironment(s, beforePurge), retention, retentionSettings);
+            await(
+                    () ->
+                            string(
+                                            c,
+                                            "SELECT published_at::text FROM lethe.purge_log"
+                                                    + " WHERE receipt_id = ?",
+                                            receiptId)
+                                    != null,
+                    "receipt published again");
+            // a later receipt of the same record (an erasure finding it gone) takes the same path
+            // through the audit job after the replayed one: once it is in the log, the replay was
+            // dealt with
+            PurgeOutcome gone =
+                    executor(s, policy)
+                            .execute(
+                                    PurgeCommand.erasure(
+                                            "after-crash-" + run,
+                                            "tickets",
+                                            Map.of("id", Long.toString(deletedTicket)),
+                                            ticket,
+                                            PurgeAction.DELETE));
+            assertThat(gone.done()).as(gone.reason()).isFalse();
+            List<AuditEntry> ticketLog =
+                    AuditTestJobs.entries(
+                            audit.auditTopic(),
+                            e -> e.getEntityId().equals(ticket),
+                            l -> l.stream().anyMatch(e -> receiptOf(e, gone.receiptId())),
+                            AUDIT_WAIT);
+            assertThat(ticketLog).anyMatch(e -> receiptOf(e, gone.receiptId()));
+            // deleted once, one receipt of it in the log though Kafka has it twice; the restored
+            // ticket, whose soft delete the restore replayed too, stays
+            assertThat(exists(c, "tickets", deletedTicket)).isFalse();
+            assertThat(exists(c, "tickets", restoredTicket)).as("restored ticket").isTrue();
+            assertThat(
+                            count(
+                                    c,
+                                    "SELECT count(*) FROM lethe.purge_log WHERE outcome = 'done'"
+                                            + " AND entity_id = 'tickets/' || ?",
+                                    deletedTicket))
+                    .isEqualTo(1);
+            assertThat(ticketLog).filteredOn(e -> e.getOp().equals("DELETE")).hasSize(1);
+            assertThat(ticketLog).filteredOn(e -> receiptOf(e, receiptId)).hasSize(1);
+            assertThat(published(ReceiptRelay.DEFAULT_TOPIC, receiptId)).isEqualTo(2);
+            Cli stillVerified =
+                    awaitVerified(
+                            audit,
+                            auditTopics,
+                            ticketLog.get(ticketLog.size() - 1).getLogIndex() + 1);
+            assertThat(stillVerified.out()).startsWith("OK: ").contains("all match the log");
         } finally {
             retentionJob.cancel().get();
             discoveryJob.cancel().get();
@@ -294,70 +375,93 @@ class RetentionITCase {
         }
     }
 
-    /** How {@code audit log} shows a value whose subject's key was destroyed. */
-    private static final String AUDIT_ERASED = "[erased]";
-
-    private static JobSettings auditSettings(StackSettings s, String run) {
-        return JobSettings.parse(
-                new String[] {
-                    "--kafka-bootstrap",
-                    s.kafkaBootstrap(),
-                    "--elasticsearch-url",
-                    s.elasticsearchUrl().toString(),
-                    "--elasticsearch-user",
-                    s.elasticsearchUser(),
-                    "--postgres-url",
-                    s.postgresJdbcUrl(),
-                    "--postgres-user",
-                    s.postgresUser(),
-                    "--audit-topic",
-                    "lethe.audit.retention-" + run,
-                    "--audit-checkpoint-topic",
-                    "lethe.audit.checkpoints.retention-" + run,
-                    "--dead-letter-topic",
-                    "lethe.deadletter.audit-retention-" + run,
-                    "--audit-index",
-                    "lethe-audit-retention-" + run,
-                    "--checkpoint-interval",
-                    "1s",
-                    "--audit-checkpoint-every",
-                    "5",
-                    "--audit-checkpoint-interval",
-                    "2s",
-                    "--idle-timeout",
-                    "2s",
-                    "--job-name",
-                    "audit-retention-it-" + run
-                });
+    /**
+     * Where the retention job runs: the shared stack's Flink, restored from {@code savepoint} if
+     * given.
+     */
+    private static StreamExecutionEnvironment retentionEnvironment(
+            StackSettings s, String savepoint) {
+        Configuration conf = new Configuration();
+        if (savepoint != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
+        return StreamExecutionEnvironment.createRemoteEnvironment(
+                "127.0.0.1", s.flinkUrl().getPort(), conf);
     }
 
-    /** The first entry of {@code entity} with {@code op} in the log of record. */
-    private static AuditEntry awaitAuditEntry(String topic, String entity, String op) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.settings().kafkaBootstrap());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    /** A savepoint of {@code job} in {@code dir}, once all its tasks run; its path. */
+    private static String savepoint(JobClient job, Path dir) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                return job.triggerSavepoint(dir.toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get();
+            } catch (ExecutionException e) {
+                // not all tasks running yet
+                assertThat(System.nanoTime())
+                        .as("a savepoint: " + e.getCause())
+                        .isLessThan(deadline);
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    /** Whether {@code e} is the entry of receipt {@code receiptId}. */
+    private static boolean receiptOf(AuditEntry e, String receiptId) {
+        return e.getKind().equals(LetheActionEntries.PURGE_RECEIPT)
+                && receiptId.equals(e.getAttributes().get("receiptId"));
+    }
+
+    /** How many records of {@code topic} (one partition) have the key {@code key}. */
+    private static long published(String topic, String key) {
+        TopicPartition tp = new TopicPartition(topic, 0);
+        byte[] wanted = key.getBytes(StandardCharsets.UTF_8);
+        long found = 0;
         try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + AUDIT_WAIT.toNanos();
-            while (System.nanoTime() < deadline) {
+                new KafkaConsumer<>(
+                        AuditTestJobs.consumerProperties(),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (consumer.position(tp) < end) {
+                assertThat(System.nanoTime()).as("read " + topic).isLessThan(deadline);
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(300))) {
-                    AuditEntry e;
-                    try {
-                        e = AuditEntry.fromByteBuffer(ByteBuffer.wrap(r.value()));
-                    } catch (Exception x) {
-                        throw new IllegalStateException("undecodable audit entry", x);
-                    }
-                    if (e.getEntityId().equals(entity) && e.getOp().equals(op)) {
-                        return e;
+                    if (Arrays.equals(r.key(), wanted)) {
+                        found++;
                     }
                 }
             }
         }
-        throw new AssertionError("no " + op + " of " + entity + " in " + topic);
+        return found;
+    }
+
+    private static String string(Connection c, String sql, String param) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet r = ps.executeQuery()) {
+                assertThat(r.next()).as(sql).isTrue();
+                return r.getString(1);
+            }
+        }
+    }
+
+    /** How {@code audit log} shows a value whose subject's key was destroyed. */
+    private static final String AUDIT_ERASED = "[erased]";
+
+    /** The first entry of {@code entity} with {@code op} in the log of record. */
+    private static AuditEntry awaitAuditEntry(String topic, String entity, String op) {
+        return AuditTestJobs.entries(
+                        topic,
+                        e -> e.getEntityId().equals(entity) && e.getOp().equals(op),
+                        l -> !l.isEmpty(),
+                        AUDIT_WAIT)
+                .stream()
+                .findFirst()
+                .orElseThrow(
+                        () -> new AssertionError("no " + op + " of " + entity + " in " + topic));
     }
 
     /**
@@ -540,22 +644,11 @@ class RetentionITCase {
         }
     }
 
-    record Cli(int code, String out) {}
-
     private static Cli cli(List<String> args) {
-        return cli(args.toArray(String[]::new));
+        return AuditTestJobs.cli(args);
     }
 
     private static Cli cli(String... args) {
-        PrintStream out = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = Lethe.run(args);
-        } finally {
-            System.setOut(out);
-        }
-        return new Cli(code, captured.toString(StandardCharsets.UTF_8));
+        return AuditTestJobs.cli(List.of(args));
     }
 }
