@@ -59,6 +59,12 @@ public final class AuditDocuments implements ElementConverter<AuditEntry, Docume
                     + "\"attributes\":{\"type\":\"flattened\"},"
                     + "\"prevHash\":{\"type\":\"keyword\"},\"hash\":{\"type\":\"keyword\"}}}";
 
+    /**
+     * How soon an entry becomes searchable after it is indexed: auditors browse what just happened
+     * (Elasticsearch's default is 1 s).
+     */
+    static final String REFRESH = "500ms";
+
     private final String index;
 
     public AuditDocuments(String index) {
@@ -233,6 +239,12 @@ public final class AuditDocuments implements ElementConverter<AuditEntry, Docume
                                                     new StringReader(
                                                             "{\"properties\":{\"encoding\":"
                                                                     + "{\"type\":\"integer\"}}}")));
+            es.indices()
+                    .putSettings(
+                            r ->
+                                    r.index(index)
+                                            .settings(
+                                                    s -> s.refreshInterval(t -> t.time(REFRESH))));
             return;
         }
         try {
@@ -243,7 +255,9 @@ public final class AuditDocuments implements ElementConverter<AuditEntry, Docume
                                             .settings(
                                                     s ->
                                                             s.numberOfShards("1")
-                                                                    .numberOfReplicas("0"))
+                                                                    .numberOfReplicas("0")
+                                                                    .refreshInterval(
+                                                                            t -> t.time(REFRESH)))
                                             .mappings(m -> m.withJson(new StringReader(MAPPING))));
         } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
             if (!"resource_already_exists_exception".equals(e.error().type())) {

@@ -62,7 +62,7 @@ public final class AuditJob {
     static final Duration NETWORK_BUFFER_TIMEOUT = Duration.ofMillis(5);
 
     /** The longest an entry waits in the index sink's buffer before it is sent. */
-    static final Duration INDEX_MAX_TIME_IN_BUFFER = Duration.ofMillis(200);
+    static final Duration INDEX_MAX_TIME_IN_BUFFER = Duration.ofMillis(100);
 
     /** Purge receipts of Lethe's purge executor (Avro {@code PurgeReceipt}). */
     public static final String PURGE_RECEIPTS_TOPIC = "lethe.purge.receipts";
