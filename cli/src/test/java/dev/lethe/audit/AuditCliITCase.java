@@ -52,8 +52,8 @@ import org.junit.jupiter.api.Test;
  * {@code ./lethe audit} against the audit job on the real stack: the log verifies; after the Flink
  * process is killed (SIGKILL) mid-stream and the stack restarted, the job restored from its latest
  * retained checkpoint still audits every change (also those made while it was down) exactly once
- * and the chains verify; an export record is chained as an entry; a proof checks offline; and
- * a hash changed in the Elasticsearch copy makes verify fail naming that document.
+ * and the chains verify; an export record is chained as an entry; a proof checks offline; and a
+ * hash changed in the Elasticsearch copy makes verify fail naming that document.
  */
 class AuditCliITCase {
 
