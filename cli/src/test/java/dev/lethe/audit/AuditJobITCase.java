@@ -210,9 +210,13 @@ class AuditJobITCase {
                     .containsExactly(1L, 2L, 3L, 4L);
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
 
-            // each change exactly once: no two entries of one entity share a source position
-            assertThat(log.stream().map(e -> e.getEntityId() + "@" + e.getLsn()).distinct())
-                    .hasSize(log.size());
+            // each change exactly once: no two change entries of one entity share a source
+            // position (Lethe's own records, e.g. purge receipts of other tests, have none)
+            List<AuditEntry> changes =
+                    log.stream().filter(e -> e.getKind().equals("change")).toList();
+            assertThat(changes).isNotEmpty().allSatisfy(e -> assertThat(e.getLsn()).isNotNull());
+            assertThat(changes.stream().map(e -> e.getEntityId() + "@" + e.getLsn()).distinct())
+                    .hasSize(changes.size());
 
             // the whole log verifies against the signed checkpoints
             List<AuditCheckpoint> checkpoints =
