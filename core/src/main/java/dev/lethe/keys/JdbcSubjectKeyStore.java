@@ -47,7 +47,7 @@ import javax.sql.DataSource;
  * cannot wipe a {@code SecretKeySpec}'s bytes; dropped keys are left to the garbage collector.)
  * Erased subjects are remembered without expiry, since erasure is final.
  */
-public final class JdbcSubjectKeyStore implements SubjectKeyStore {
+public final class JdbcSubjectKeyStore implements SubjectKeyStore, AutoCloseable {
 
     /** How many unwrapped data keys are cached at most, by default. */
     public static final int DEFAULT_CACHE_SIZE = 10_000;
@@ -104,6 +104,7 @@ public final class JdbcSubjectKeyStore implements SubjectKeyStore {
     private final DataSource dataSource;
     private final MasterKeySource masterKeys;
     private final DataKeyCache cache;
+    private AutoCloseable dataSourceToClose;
 
     JdbcSubjectKeyStore(
             DataSource dataSource,
@@ -317,6 +318,18 @@ public final class JdbcSubjectKeyStore implements SubjectKeyStore {
     }
 
     /**
+     * Closes the data source if the store was built to own it ({@link
+     * Builder#closeDataSourceOnClose}), e.g. the connection pool an operator made for it; otherwise
+     * nothing (the caller's data source stays open).
+     */
+    @Override
+    public void close() throws Exception {
+        if (dataSourceToClose != null) {
+            dataSourceToClose.close();
+        }
+    }
+
+    /**
      * Drops the subject's key from this instance's cache, e.g. when a job sees the subject's
      * erasure event, so the key is not used here for up to the cache TTL after another process
      * shredded it.
@@ -447,8 +460,18 @@ public final class JdbcSubjectKeyStore implements SubjectKeyStore {
         private int cacheSize = DEFAULT_CACHE_SIZE;
         private Duration cacheTtl = DEFAULT_CACHE_TTL;
         private Clock clock = Clock.systemUTC();
+        private boolean closeDataSource;
 
         private Builder() {}
+
+        /**
+         * The store owns its data source: {@link JdbcSubjectKeyStore#close()} closes it (if it is
+         * {@link AutoCloseable}, as a connection pool is).
+         */
+        public Builder closeDataSourceOnClose() {
+            this.closeDataSource = true;
+            return this;
+        }
 
         /** The helpdesk database (the store's tables live in its schema {@code lethe}). */
         public Builder dataSource(DataSource dataSource) {
@@ -497,8 +520,17 @@ public final class JdbcSubjectKeyStore implements SubjectKeyStore {
             if (cacheTtl == null || cacheTtl.isNegative()) {
                 throw new IllegalStateException("cacheTtl must be >= 0");
             }
-            return new JdbcSubjectKeyStore(
-                    dataSource, masterKeys, cacheSize, cacheTtl, Objects.requireNonNull(clock));
+            JdbcSubjectKeyStore store =
+                    new JdbcSubjectKeyStore(
+                            dataSource,
+                            masterKeys,
+                            cacheSize,
+                            cacheTtl,
+                            Objects.requireNonNull(clock));
+            if (closeDataSource && dataSource instanceof AutoCloseable closeable) {
+                store.dataSourceToClose = closeable;
+            }
+            return store;
         }
     }
 }

@@ -234,6 +234,27 @@ class JdbcSubjectKeyStoreITCase {
     }
 
     @Test
+    void aStoreClosesTheDataSourceItOwnsAndLeavesOthersOpen() throws Exception {
+        List<String> closed = new ArrayList<>();
+        JdbcSubjectKeyStore owning =
+                JdbcSubjectKeyStore.builder()
+                        .dataSource(closeable(dataSource, () -> closed.add("owned")))
+                        .masterKeys(masterKeys)
+                        .closeDataSourceOnClose()
+                        .build();
+        JdbcSubjectKeyStore borrowing =
+                JdbcSubjectKeyStore.builder()
+                        .dataSource(closeable(dataSource, () -> closed.add("borrowed")))
+                        .masterKeys(masterKeys)
+                        .build();
+
+        owning.close();
+        borrowing.close();
+
+        assertThat(closed).containsExactly("owned");
+    }
+
+    @Test
     void concurrentGetOrCreateGivesOneKey() throws Exception {
         String subject = newSubject();
         List<JdbcSubjectKeyStore> stores = List.of(uncachedStore(), uncachedStore());
@@ -378,6 +399,25 @@ class JdbcSubjectKeyStoreITCase {
                 .masterKeys(masterKeys)
                 .cacheSize(0)
                 .build();
+    }
+
+    /** {@code delegate} as a closeable data source (like a pool) that runs {@code onClose}. */
+    private static DataSource closeable(DataSource delegate, Runnable onClose) {
+        return (DataSource)
+                java.lang.reflect.Proxy.newProxyInstance(
+                        DataSource.class.getClassLoader(),
+                        new Class<?>[] {DataSource.class, AutoCloseable.class},
+                        (proxy, method, args) -> {
+                            if (method.getName().equals("close")) {
+                                onClose.run();
+                                return null;
+                            }
+                            try {
+                                return method.invoke(delegate, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
     }
 
     /** {@code delegate}, counting the connections it hands out. */

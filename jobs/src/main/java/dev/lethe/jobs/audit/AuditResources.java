@@ -59,7 +59,11 @@ public record AuditResources(
                     DataSource ds = HelpdeskDataSources.pooled(jdbcUrl, user, "lethe-key-store", 4);
                     MasterKeySource master = MasterKeys.source(masterKeyFile);
                     JdbcSubjectKeyStore store =
-                            JdbcSubjectKeyStore.builder().dataSource(ds).masterKeys(master).build();
+                            JdbcSubjectKeyStore.builder()
+                                    .dataSource(ds)
+                                    .masterKeys(master)
+                                    .closeDataSourceOnClose()
+                                    .build();
                     store.createSchema();
                     return store;
                 };

@@ -436,8 +436,14 @@ public final class ErasureProcessor implements AutoCloseable {
         try {
             index.close();
         } finally {
-            if (owned != null) {
-                owned.close();
+            try {
+                if (keys instanceof AutoCloseable closeable) {
+                    closeable.close(); // its connection pool, when it owns one
+                }
+            } finally {
+                if (owned != null) {
+                    owned.close();
+                }
             }
         }
     }
