@@ -43,6 +43,16 @@ public final class SubjectCipher {
     private static final int TAG_BITS = Envelope.TAG_BYTES * 8;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /**
+     * One cipher of each kind per thread, initialised again for every value: looking a
+     * transformation up in the JCE providers cost about a quarter of the encryption time.
+     */
+    private static final ThreadLocal<Cipher> GCM =
+            ThreadLocal.withInitial(() -> newCipher("AES/GCM/NoPadding"));
+
+    private static final ThreadLocal<Cipher> KEY_WRAP =
+            ThreadLocal.withInitial(() -> newCipher("AESWrap"));
+
     private final SubjectKeyStore keys;
 
     public SubjectCipher(SubjectKeyStore keys) {
@@ -72,13 +82,13 @@ public final class SubjectCipher {
         List<byte[]> wrappedShares = new ArrayList<>(subjects.size());
         try {
             for (int i = 0; i < subjects.size(); i++) {
-                Cipher wrap = Cipher.getInstance("AESWrap");
+                Cipher wrap = KEY_WRAP.get();
                 wrap.init(Cipher.WRAP_MODE, dataKeys.get(i));
                 wrappedShares.add(wrap.wrap(new SecretKeySpec(shares[i], "AES")));
             }
             byte[] header = Envelope.header(subjects, wrappedShares);
             byte[] iv = randomBytes(Envelope.IV_BYTES);
-            Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher gcm = GCM.get();
             gcm.init(
                     Cipher.ENCRYPT_MODE,
                     new SecretKeySpec(valueKey, "AES"),
@@ -139,7 +149,7 @@ public final class SubjectCipher {
                 xorInto(valueKey, share);
                 Arrays.fill(share, (byte) 0);
             }
-            Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher gcm = GCM.get();
             gcm.init(
                     Cipher.DECRYPT_MODE,
                     new SecretKeySpec(valueKey, "AES"),
@@ -178,6 +188,14 @@ public final class SubjectCipher {
         return subjectIds(decodeBase64(base64Envelope));
     }
 
+    private static Cipher newCipher(String transformation) {
+        try {
+            return Cipher.getInstance(transformation);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(transformation + " is not available in this JVM", e);
+        }
+    }
+
     private static byte[] decodeBase64(String base64Envelope) {
         Objects.requireNonNull(base64Envelope, "base64Envelope");
         try {
@@ -189,7 +207,7 @@ public final class SubjectCipher {
 
     private static byte[] unwrapShare(SecretKey dataKey, byte[] wrappedShare, int index)
             throws GeneralSecurityException {
-        Cipher unwrap = Cipher.getInstance("AESWrap");
+        Cipher unwrap = KEY_WRAP.get();
         unwrap.init(Cipher.UNWRAP_MODE, dataKey);
         try {
             return unwrap.unwrap(wrappedShare, "AES", Cipher.SECRET_KEY).getEncoded();
