@@ -51,29 +51,38 @@ class DiscoveryITCase {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The discovery job's settings for a test run {@code name} on the shared stack. */
+    private static JobSettings settings(StackSettings s, String name) {
+        return DiscoveryJob.settings(
+                new String[] {
+                    "--kafka-bootstrap", s.kafkaBootstrap(),
+                    "--elasticsearch-url", s.elasticsearchUrl().toString(),
+                    "--elasticsearch-user", s.elasticsearchUser(),
+                    "--postgres-url", s.postgresJdbcUrl(),
+                    "--postgres-user", s.postgresUser(),
+                    "--dead-letter-topic", "lethe.deadletter." + name,
+                    "--checkpoint-interval", "2s",
+                    "--idle-timeout", "2s",
+                    "--job-name", name
+                });
+    }
+
+    /** Submits the discovery job to the shared stack's Flink. */
+    private static JobClient submit(StackSettings s, JobSettings settings) throws Exception {
+        return DiscoveryJob.submit(
+                StreamExecutionEnvironment.createRemoteEnvironment(
+                        "127.0.0.1", s.flinkUrl().getPort()),
+                settings);
+    }
+
     @Test
     void theIndexFollowsTheHelpdeskAndAnswersForEachPerson(@TempDir Path exportDir)
             throws Exception {
         StackSettings s = SharedStack.settings();
         System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
         String run = UUID.randomUUID().toString().substring(0, 8);
-        JobSettings settings =
-                DiscoveryJob.settings(
-                        new String[] {
-                            "--kafka-bootstrap", s.kafkaBootstrap(),
-                            "--elasticsearch-url", s.elasticsearchUrl().toString(),
-                            "--elasticsearch-user", s.elasticsearchUser(),
-                            "--postgres-url", s.postgresJdbcUrl(),
-                            "--postgres-user", s.postgresUser(),
-                            "--dead-letter-topic", "lethe.deadletter.discovery-it-" + run,
-                            "--checkpoint-interval", "2s",
-                            "--idle-timeout", "2s",
-                            "--job-name", "discovery-it-" + run
-                        });
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createRemoteEnvironment(
-                        "127.0.0.1", s.flinkUrl().getPort());
-        JobClient job = DiscoveryJob.submit(env, settings);
+        JobSettings settings = settings(s, "discovery-it-" + run);
+        JobClient job = submit(s, settings);
         try (ElasticsearchConnection.Clients clients =
                 new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
                         .open(s.elasticsearchPassword().orElseThrow())) {
@@ -289,23 +298,8 @@ class DiscoveryITCase {
         StackSettings s = SharedStack.settings();
         System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
         String run = UUID.randomUUID().toString().substring(0, 8);
-        JobSettings settings =
-                DiscoveryJob.settings(
-                        new String[] {
-                            "--kafka-bootstrap", s.kafkaBootstrap(),
-                            "--elasticsearch-url", s.elasticsearchUrl().toString(),
-                            "--elasticsearch-user", s.elasticsearchUser(),
-                            "--postgres-url", s.postgresJdbcUrl(),
-                            "--postgres-user", s.postgresUser(),
-                            "--dead-letter-topic", "lethe.deadletter.discovery-reject-" + run,
-                            "--checkpoint-interval", "2s",
-                            "--idle-timeout", "2s",
-                            "--job-name", "discovery-reject-" + run
-                        });
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createRemoteEnvironment(
-                        "127.0.0.1", s.flinkUrl().getPort());
-        JobClient job = DiscoveryJob.submit(env, settings);
+        JobSettings settings = settings(s, "discovery-reject-" + run);
+        JobClient job = submit(s, settings);
         try (ElasticsearchConnection.Clients clients =
                 new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
                         .open(s.elasticsearchPassword().orElseThrow())) {
