@@ -119,13 +119,7 @@ final class AuditBench implements Callable<Integer> {
     private int pipeline() throws Exception {
         StackSettings s = options.resolve();
         LocalStack stack = new LocalStack(s, System.out).withJobs(false);
-        if (stack.alreadyRunning()) {
-            throw new IllegalArgumentException(
-                    "a stack already runs from "
-                            + s.dataDir()
-                            + ": the benchmark starts its own; pass --data-dir <empty dir> and free"
-                            + " ports, or ./lethe down first");
-        }
+        BenchStacks.requireNoneRunning(stack, s);
         stack.up();
         s = options.resolve();
         List<String> rows = new ArrayList<>();

@@ -55,13 +55,7 @@ final class CaptureBench implements Callable<Integer> {
     public Integer call() throws Exception {
         StackSettings s = options.resolve();
         LocalStack stack = new LocalStack(s, System.out);
-        if (stack.alreadyRunning()) {
-            throw new IllegalArgumentException(
-                    "a stack already runs from "
-                            + s.dataDir()
-                            + ": the benchmark starts its own; pass --data-dir <empty dir> and free"
-                            + " ports, or ./lethe down first");
-        }
+        BenchStacks.requireNoneRunning(stack, s);
         long t0 = System.nanoTime();
         stack.up();
         double upSeconds = (System.nanoTime() - t0) / 1e9;

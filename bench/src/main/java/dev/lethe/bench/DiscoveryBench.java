@@ -112,13 +112,7 @@ final class DiscoveryBench implements Callable<Integer> {
     public Integer call() throws Exception {
         StackSettings s = options.resolve();
         LocalStack stack = new LocalStack(s, System.out);
-        if (stack.alreadyRunning()) {
-            throw new IllegalArgumentException(
-                    "a stack already runs from "
-                            + s.dataDir()
-                            + ": the benchmark starts its own; pass --data-dir <empty dir> and free"
-                            + " ports, or ./lethe down first");
-        }
+        BenchStacks.requireNoneRunning(stack, s);
         stack.up();
         s = options.resolve();
         String password = s.elasticsearchPassword().orElse(null);

@@ -497,13 +497,7 @@ final class RetentionBench implements Callable<Integer> {
     private void purgeLateness() throws Exception {
         StackSettings s = options.resolve();
         LocalStack stack = new LocalStack(s, System.out).withJobs(false);
-        if (stack.alreadyRunning()) {
-            throw new IllegalArgumentException(
-                    "a stack already runs from "
-                            + s.dataDir()
-                            + ": the benchmark starts its own; pass --data-dir <empty dir> and free"
-                            + " ports, or ./lethe down first");
-        }
+        BenchStacks.requireNoneRunning(stack, s);
         Path policy = Files.createTempFile("lethe-bench-retention-policy-", ".yaml");
         Files.writeString(
                 policy,
