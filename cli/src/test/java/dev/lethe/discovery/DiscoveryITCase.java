@@ -17,6 +17,7 @@ import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
 import dev.lethe.testing.RawTopics;
 import dev.lethe.testing.SharedStack;
+import dev.lethe.testing.TestJobArgs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -53,18 +54,7 @@ class DiscoveryITCase {
 
     /** The discovery job's settings for a test run {@code name} on the shared stack. */
     private static JobSettings settings(StackSettings s, String name) {
-        return DiscoveryJob.settings(
-                new String[] {
-                    "--kafka-bootstrap", s.kafkaBootstrap(),
-                    "--elasticsearch-url", s.elasticsearchUrl().toString(),
-                    "--elasticsearch-user", s.elasticsearchUser(),
-                    "--postgres-url", s.postgresJdbcUrl(),
-                    "--postgres-user", s.postgresUser(),
-                    "--dead-letter-topic", "lethe.deadletter." + name,
-                    "--checkpoint-interval", "2s",
-                    "--idle-timeout", "2s",
-                    "--job-name", name
-                });
+        return DiscoveryJob.settings(TestJobArgs.of(s, name, name, "2s").toArray(String[]::new));
     }
 
     /** Submits the discovery job to the shared stack's Flink. */

@@ -28,6 +28,7 @@ import dev.lethe.local.StackSettings;
 import dev.lethe.testing.AuditTestJobs;
 import dev.lethe.testing.AuditTestJobs.Cli;
 import dev.lethe.testing.SharedStack;
+import dev.lethe.testing.TestJobArgs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -496,18 +497,7 @@ class RetentionITCase {
     }
 
     private static JobSettings settings(StackSettings s, String name) {
-        return JobSettings.parse(
-                new String[] {
-                    "--kafka-bootstrap", s.kafkaBootstrap(),
-                    "--elasticsearch-url", s.elasticsearchUrl().toString(),
-                    "--elasticsearch-user", s.elasticsearchUser(),
-                    "--postgres-url", s.postgresJdbcUrl(),
-                    "--postgres-user", s.postgresUser(),
-                    "--dead-letter-topic", "lethe.deadletter." + name,
-                    "--checkpoint-interval", "2s",
-                    "--idle-timeout", "2s",
-                    "--job-name", name
-                });
+        return JobSettings.parse(TestJobArgs.of(s, name, name, "2s").toArray(String[]::new));
     }
 
     private static JdbcSubjectKeyStore keyStore(StackSettings s) {

@@ -30,37 +30,15 @@ public final class AuditTestJobs {
 
     /** The audit job's settings on topics and an index of its own, named after {@code run}. */
     public static JobSettings settings(StackSettings s, String run, int checkpointEvery) {
-        return JobSettings.parse(
-                new String[] {
-                    "--kafka-bootstrap",
-                    s.kafkaBootstrap(),
-                    "--elasticsearch-url",
-                    s.elasticsearchUrl().toString(),
-                    "--elasticsearch-user",
-                    s.elasticsearchUser(),
-                    "--postgres-url",
-                    s.postgresJdbcUrl(),
-                    "--postgres-user",
-                    s.postgresUser(),
-                    "--audit-topic",
-                    "lethe.audit." + run,
-                    "--audit-checkpoint-topic",
-                    "lethe.audit.checkpoints." + run,
-                    "--dead-letter-topic",
-                    "lethe.deadletter." + run,
-                    "--audit-index",
-                    "lethe-audit-" + run,
-                    "--checkpoint-interval",
-                    "1s",
-                    "--audit-checkpoint-every",
-                    Integer.toString(checkpointEvery),
-                    "--audit-checkpoint-interval",
-                    "2s",
-                    "--idle-timeout",
-                    "2s",
-                    "--job-name",
-                    "audit-" + run
-                });
+        List<String> args = TestJobArgs.of(s, run, "audit-" + run, "1s");
+        args.addAll(
+                List.of(
+                        "--audit-topic", "lethe.audit." + run,
+                        "--audit-checkpoint-topic", "lethe.audit.checkpoints." + run,
+                        "--audit-index", "lethe-audit-" + run,
+                        "--audit-checkpoint-every", Integer.toString(checkpointEvery),
+                        "--audit-checkpoint-interval", "2s"));
+        return JobSettings.parse(args.toArray(String[]::new));
     }
 
     /** A fresh run name: {@code prefix-<8 hex>}. */
