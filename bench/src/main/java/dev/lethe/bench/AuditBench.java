@@ -98,6 +98,14 @@ final class AuditBench implements Callable<Integer> {
                             + " ${DEFAULT-VALUE}).")
     int updateRounds;
 
+    @Option(
+            names = "--warm-rounds",
+            defaultValue = "2",
+            description =
+                    "Backlogs of new people (as many as --changes) audited while the job runs"
+                            + " warm, each timed on its own (default ${DEFAULT-VALUE}).")
+    int warmRounds;
+
     @Option(names = "--skip-verify", description = "Leave out the verify CPU measurement.")
     boolean skipVerify;
 
@@ -125,7 +133,13 @@ final class AuditBench implements Callable<Integer> {
         List<String> rows = new ArrayList<>();
         try {
             new AuditPipelineBench(s, System.out, rows)
-                    .run(changes, rowsPerTx, steadySeconds, transactionsPerSecond, updateRounds);
+                    .run(
+                            changes,
+                            rowsPerTx,
+                            steadySeconds,
+                            transactionsPerSecond,
+                            warmRounds,
+                            updateRounds);
         } finally {
             System.out.println();
             System.out.println("| measure | value |");

@@ -59,6 +59,12 @@ final class AuditPipelineBench {
     /** The actor id of the update backlog's transactions (subjects whose keys exist). */
     static final String UPDATES_ACTOR = "audit-bench-updates";
 
+    /**
+     * The actor id of the warm backlog: new people again, while the job runs warm (its JVM compiled
+     * and its pools open, like the raw loader's after its warm-up).
+     */
+    static final String WARM_NEW_ACTOR = "audit-bench-new-warm";
+
     /** The actor id of the steady phase's transactions. */
     static final String STEADY_ACTOR = "audit-bench-steady";
 
@@ -77,15 +83,24 @@ final class AuditPipelineBench {
 
     private final AtomicLong firstBacklogEntryAt = new AtomicLong();
     private final AtomicLong backlogInKafkaAt = new AtomicLong();
-    private final AtomicLong updates = new AtomicLong();
-    private final AtomicLong updatesInKafkaAt = new AtomicLong();
+
+    /** Entries read from the audit topic per actor of a held backlog (updates, warm inserts). */
+    private final Map<String, AtomicLong> heldRead = new ConcurrentHashMap<>();
+
+    /** When the reader had read all entries of a held backlog, per actor. */
+    private final Map<String, Long> heldInKafkaAt = new ConcurrentHashMap<>();
+
+    /** How many entries of a held backlog to wait for, per actor. */
+    private final Map<String, Long> heldTarget = new ConcurrentHashMap<>();
 
     /** Commit-to-visible latency (ms) of every steady entry read from the audit topic. */
     private final List<Long> kafkaLatencies =
             java.util.Collections.synchronizedList(new ArrayList<>());
 
     private volatile int backlogChanges;
-    private volatile long updatesTarget = Long.MAX_VALUE;
+
+    /** The stack's Kafka, while {@link #run} runs. */
+    private Admin admin;
 
     AuditPipelineBench(StackSettings s, PrintStream out, List<String> rows) {
         this.s = s;
@@ -100,7 +115,13 @@ final class AuditPipelineBench {
         out.println(r);
     }
 
-    void run(int changes, int rowsPerTx, int steadySeconds, int samplesPerSecond, int updateRounds)
+    void run(
+            int changes,
+            int rowsPerTx,
+            int steadySeconds,
+            int samplesPerSecond,
+            int warmRounds,
+            int updateRounds)
             throws Exception {
         this.backlogChanges = changes;
         String password = s.elasticsearchPassword().orElse(null);
@@ -115,6 +136,7 @@ final class AuditPipelineBench {
                         new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
                                 .open(password)) {
             // the backlog: committed and in the raw topic before the job runs
+            this.admin = admin;
             String topic = CaptureTopics.tableTopic("contacts");
             long before = endOffset(admin, topic);
             long w0 = System.nanoTime();
@@ -188,14 +210,27 @@ final class AuditPipelineBench {
 
                 double rawRate = rawBaseline(es);
                 row(
-                        "**audit job (ES, from first document) / raw**",
+                        "**audit job, new people, cold: first backlog (ES, from first document) / raw**",
                         String.format(
                                 "**%.1f %%** (target ≥ 70 %%); from job submission %.1f %%",
                                 100 * esFromFirst / rawRate, 100 * esFromStart / rawRate));
                 double kafkaRate = Math.min(kafkaFromFirst, esFromFirst);
                 steady(es, kafkaRate / 2, steadySeconds, samplesPerSecond);
+                for (int round = 1; round <= warmRounds; round++) {
+                    double warmNew = warmNewPeopleBacklog(es, round, changes, rowsPerTx);
+                    row(
+                            "**audit job, new people, warm round " + round + " (ES) / raw**",
+                            String.format(
+                                    "**%.1f %%** (%.0f / %.0f; target ≥ 70 %%)",
+                                    100 * warmNew / rawRate, warmNew, rawRate));
+                }
                 if (updateRounds > 0) {
-                    updateBacklog(es, changes, rowsPerTx, updateRounds);
+                    double known = updateBacklog(es, changes, rowsPerTx, updateRounds);
+                    row(
+                            "**audit job, known people (ES) / raw**",
+                            String.format(
+                                    "**%.1f %%** (%.0f / %.0f; target ≥ 70 %%)",
+                                    100 * known / rawRate, known, rawRate));
                 }
             } finally {
                 reading.set(false);
@@ -205,66 +240,48 @@ final class AuditPipelineBench {
     }
 
     /**
-     * A second backlog: {@code rounds} updates of each first-backlog contact (their subject keys
-     * exist and are cached), held back by pausing the Debezium connector while it is written, timed
-     * from resuming it (so this rate includes capture) until all are audited.
+     * A backlog of {@code changes} new people written while the job runs warm: capture paused while
+     * it is written, timed from resuming it (so capture is included) until all are audited.
+     *
+     * @return the rate into Elasticsearch (changes/s)
      */
-    private void updateBacklog(
+    private double warmNewPeopleBacklog(
+            ElasticsearchConnection.Clients es, int round, int changes, int rowsPerTx)
+            throws Exception {
+        String actor = WARM_NEW_ACTOR + "-" + round;
+        return heldBacklog(
+                es,
+                actor,
+                changes,
+                "warm backlog, round "
+                        + round
+                        + ": "
+                        + changes
+                        + " contact inserts of new people (keys created), "
+                        + rowsPerTx
+                        + " a transaction, job running warm, capture paused while written,"
+                        + " timed from resuming it",
+                st -> {
+                    for (int done = 0; done < changes; done += rowsPerTx) {
+                        insertContacts(st, actor, Math.min(rowsPerTx, changes - done));
+                        st.getConnection().commit();
+                    }
+                });
+    }
+
+    /**
+     * {@code rounds} updates of each first-backlog contact (their subject keys exist and are
+     * cached), held back like {@link #warmNewPeopleBacklog}.
+     *
+     * @return the rate into Elasticsearch (changes/s)
+     */
+    private double updateBacklog(
             ElasticsearchConnection.Clients es, int changes, int rowsPerTx, int rounds)
             throws Exception {
-        updatesTarget = (long) changes * rounds;
-        connector("pause");
-        Thread.sleep(3000); // the task stops polling at its next batch
-        try (Connection c = StackProbe.connectPostgres(s);
-                Statement st = c.createStatement()) {
-            c.setAutoCommit(false);
-            List<Long> ids = new ArrayList<>();
-            try (ResultSet rs =
-                    st.executeQuery(
-                            "SELECT id FROM contacts WHERE email LIKE 'audit-%' ORDER BY id LIMIT "
-                                    + changes)) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-            c.commit();
-            for (int round = 0; round < rounds; round++) {
-                String locale = round % 2 == 0 ? "de-DE" : "fr-FR";
-                for (int done = 0; done < ids.size(); done += rowsPerTx) {
-                    List<Long> part = ids.subList(done, Math.min(ids.size(), done + rowsPerTx));
-                    st.execute(
-                            "SELECT pg_logical_emit_message(true, 'lethe.actor',"
-                                    + " '{\"type\":\"system\",\"id\":\""
-                                    + UPDATES_ACTOR
-                                    + "\",\"reason\":\"audit benchmark\"}')");
-                    st.execute(
-                            "UPDATE contacts SET locale = '"
-                                    + locale
-                                    + "' WHERE id BETWEEN "
-                                    + part.get(0)
-                                    + " AND "
-                                    + part.get(part.size() - 1)
-                                    + " AND email LIKE 'audit-%'");
-                    c.commit();
-                }
-            }
-            if (ids.size() != changes) {
-                throw new IllegalStateException("found " + ids.size() + " backlog contacts");
-            }
-        }
-        long total = updatesTarget;
-        long t0 = System.nanoTime();
-        connector("resume");
-        long allInEs = 0;
-        while (allInEs == 0 || updatesInKafkaAt.get() == 0) {
-            deadline(t0, 15, "the audit job did not audit the update backlog");
-            // an entity's documents are <entity>#<seq>: every update is its own document
-            if (allInEs == 0 && countActor(es, UPDATES_ACTOR) >= total) {
-                allInEs = System.nanoTime();
-            }
-            Thread.sleep(100);
-        }
-        row(
+        return heldBacklog(
+                es,
+                UPDATES_ACTOR,
+                (long) changes * rounds,
                 "update backlog: "
                         + rounds
                         + " updates of each of the "
@@ -272,13 +289,105 @@ final class AuditPipelineBench {
                         + " backlog contacts (subject keys exist), "
                         + rowsPerTx
                         + " a transaction, capture paused while written, timed from resuming it",
+                st -> {
+                    Connection c = st.getConnection();
+                    List<Long> ids = new ArrayList<>();
+                    try (ResultSet rs =
+                            st.executeQuery(
+                                    "SELECT id FROM contacts WHERE email LIKE 'audit-%' AND"
+                                            + " email NOT LIKE 'audit-w%' ORDER BY id LIMIT "
+                                            + changes)) {
+                        while (rs.next()) {
+                            ids.add(rs.getLong(1));
+                        }
+                    }
+                    c.commit();
+                    if (ids.size() != changes) {
+                        throw new IllegalStateException(
+                                "found " + ids.size() + " backlog contacts");
+                    }
+                    for (int round = 0; round < rounds; round++) {
+                        String locale = round % 2 == 0 ? "de-DE" : "fr-FR";
+                        for (int done = 0; done < ids.size(); done += rowsPerTx) {
+                            List<Long> part =
+                                    ids.subList(done, Math.min(ids.size(), done + rowsPerTx));
+                            emitActor(st, UPDATES_ACTOR);
+                            st.execute(
+                                    "UPDATE contacts SET locale = '"
+                                            + locale
+                                            + "' WHERE id BETWEEN "
+                                            + part.get(0)
+                                            + " AND "
+                                            + part.get(part.size() - 1)
+                                            + " AND email LIKE 'audit-%' AND email NOT LIKE"
+                                            + " 'audit-w%'");
+                            c.commit();
+                        }
+                    }
+                });
+    }
+
+    /** Writes into the helpdesk in one transaction-per-batch session. */
+    private interface BacklogWriter {
+        void write(Statement st) throws Exception;
+    }
+
+    /**
+     * A backlog held back by pausing the Debezium connector while {@code writer} writes it, timed
+     * from resuming the connector until all {@code total} entries of {@code actor} are in the audit
+     * index and in the audit topic.
+     *
+     * @return the rate into Elasticsearch (changes/s)
+     */
+    private double heldBacklog(
+            ElasticsearchConnection.Clients es,
+            String actor,
+            long total,
+            String label,
+            BacklogWriter writer)
+            throws Exception {
+        heldTarget.put(actor, total);
+        String topic = CaptureTopics.tableTopic("contacts");
+        long before = endOffset(admin, topic);
+        connector("pause");
+        Thread.sleep(3000); // the task stops polling at its next batch
+        try (Connection c = StackProbe.connectPostgres(s);
+                Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            writer.write(st);
+        }
+        long t0 = System.nanoTime();
+        connector("resume");
+        out.printf("%s: backlog written, capture resumed%n", actor);
+        long allInEs = 0;
+        long captured = 0;
+        while (allInEs == 0 || !heldInKafkaAt.containsKey(actor)) {
+            deadline(t0, 15, "the audit job did not audit the backlog of " + actor);
+            if (captured == 0 && endOffset(admin, topic) >= before + total) {
+                captured = System.nanoTime();
+            }
+            // an entity's documents are <entity>#<seq>: every change is its own document
+            if (allInEs == 0 && countActor(es, actor) >= total) {
+                allInEs = System.nanoTime();
+            }
+            Thread.sleep(100);
+        }
+        long inKafka = heldInKafkaAt.get(actor);
+        double esRate = total / ((allInEs - t0) / 1e9);
+        row(
+                label,
                 String.format(
-                        "%d changes; Kafka: %.0f changes/s (%.1f s); ES: %.0f changes/s (%.1f s)",
+                        "%d changes; captured (raw topic) in %s; Kafka: %.0f changes/s (%.1f s);"
+                                + " ES: %.0f changes/s (%.1f s)",
                         total,
-                        total / ((updatesInKafkaAt.get() - t0) / 1e9),
-                        (updatesInKafkaAt.get() - t0) / 1e9,
-                        total / ((allInEs - t0) / 1e9),
+                        captured == 0
+                                ? "(not seen before the audit finished)"
+                                : String.format("%.1f s", (captured - t0) / 1e9),
+                        total / ((inKafka - t0) / 1e9),
+                        (inKafka - t0) / 1e9,
+                        esRate,
                         (allInEs - t0) / 1e9));
+        return esRate;
     }
 
     private void connector(String action) throws Exception {
@@ -319,16 +428,19 @@ final class AuditPipelineBench {
 
     /** Inserts {@code n} contacts in the current transaction; returns the highest id. */
     private static long insertContacts(Statement st, String actor, int n) throws Exception {
-        st.execute(
-                "SELECT pg_logical_emit_message(true, 'lethe.actor',"
-                        + " '{\"type\":\"system\",\"id\":\""
-                        + actor
-                        + "\",\"reason\":\"audit benchmark\"}')");
+        emitActor(st, actor);
+        // warm rounds' contacts are told apart from the first backlog's (the update backlog)
+        String prefix =
+                actor.startsWith(WARM_NEW_ACTOR)
+                        ? "audit-w" + actor.substring(WARM_NEW_ACTOR.length()) + "-"
+                        : "audit-";
         try (ResultSet rs =
                 st.executeQuery(
                         "WITH c AS (INSERT INTO contacts (first_name, last_name, email, phone,"
                                 + " twitter_handle) SELECT 'Bénédicte', 'Østergård',"
-                                + " 'audit-' || g || '-' || txid_current() || '@example.eu',"
+                                + " '"
+                                + prefix
+                                + "' || g || '-' || txid_current() || '@example.eu',"
                                 + " '+49 30 ' || (1000000 + g), '@audit' || g"
                                 + " FROM generate_series(1, "
                                 + n
@@ -336,6 +448,15 @@ final class AuditPipelineBench {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** Sets the actor of the current transaction (a transactional logical-decoding message). */
+    private static void emitActor(Statement st, String actor) throws Exception {
+        st.execute(
+                "SELECT pg_logical_emit_message(true, 'lethe.actor',"
+                        + " '{\"type\":\"system\",\"id\":\""
+                        + actor
+                        + "\",\"reason\":\"audit benchmark\"}')");
     }
 
     /** Reads the audit log read_committed: counts backlog entries, times steady ones. */
@@ -362,8 +483,8 @@ final class AuditPipelineBench {
                 if (System.nanoTime() - lastReport > 10_000_000_000L) {
                     lastReport = System.nanoTime();
                     out.printf(
-                            "audit reader: %d backlog entries, %d updates read%n",
-                            backlog.size(), updates.get());
+                            "audit reader: %d backlog entries, held backlogs %s%n",
+                            backlog.size(), heldRead);
                 }
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
                     long now = System.nanoTime();
@@ -376,9 +497,13 @@ final class AuditPipelineBench {
                         if (backlog.size() >= backlogChanges) {
                             backlogInKafkaAt.compareAndSet(0, now);
                         }
-                    } else if (UPDATES_ACTOR.equals(actor)) {
-                        if (updates.incrementAndGet() >= updatesTarget) {
-                            updatesInKafkaAt.compareAndSet(0, now);
+                    } else if (UPDATES_ACTOR.equals(actor)
+                            || (actor != null && actor.startsWith(WARM_NEW_ACTOR))) {
+                        long read =
+                                heldRead.computeIfAbsent(actor, a -> new AtomicLong())
+                                        .incrementAndGet();
+                        if (read >= heldTarget.getOrDefault(actor, Long.MAX_VALUE)) {
+                            heldInKafkaAt.putIfAbsent(actor, now);
                         }
                     } else if (STEADY_ACTOR.equals(actor)) {
                         kafkaLatencies.add(wall - e.getCommitTime().toEpochMilli());
