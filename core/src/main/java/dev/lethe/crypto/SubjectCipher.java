@@ -10,8 +10,10 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.crypto.AEADBadTagException;
@@ -24,12 +26,14 @@ import javax.crypto.spec.SecretKeySpec;
  * Encrypts a value so that it can be read only while every data subject it is about still has its
  * data key (crypto-shredding), with JDK crypto only.
  *
- * <p>Each value gets a fresh random AES-256 value key; the value is encrypted with AES-256-GCM
- * under it. The value key is split n-of-n into XOR shares, one per subject the value is about, and
- * each share is key-wrapped (AES-KW, RFC 3394) under that subject's data key from the {@link
- * SubjectKeyStore}. Reading needs every share, so shredding the key of <em>any one</em> subject of
- * a value makes it unreadable; a value about one subject reads as long as that subject's key
- * exists. The envelope format is {@link Envelope} (docs/audit-format.md, "Encrypted values").
+ * <p>Each value is encrypted with AES-256-GCM under a random AES-256 value key and its own random
+ * IV. A value key belongs to one change and one set of subjects: {@link #encrypt} makes one per
+ * value, a {@link #sealer()} one per set of subjects among the values of a change. The value key is
+ * split n-of-n into XOR shares, one per subject the value is about, and each share is key-wrapped
+ * (AES-KW, RFC 3394) under that subject's data key from the {@link SubjectKeyStore}. Reading needs
+ * every share, so shredding the key of <em>any one</em> subject of a value makes it unreadable; a
+ * value about one subject reads as long as that subject's key exists. The envelope format is {@link
+ * Envelope} (docs/audit-format.md, "Encrypted values").
  *
  * <p>The context {@code aad} (e.g. {@code tickets/42#description}: the entity id and the column) is
  * authenticated, not stored: a value decrypts only with the aad it was encrypted with, so it cannot
@@ -70,9 +74,81 @@ public final class SubjectCipher {
      * @throws IllegalArgumentException if there is no subject, more than 255, or an invalid id
      */
     public byte[] encrypt(byte[] plaintext, List<String> subjectIds, String aad) {
-        Objects.requireNonNull(plaintext, "plaintext");
-        Objects.requireNonNull(aad, "aad");
-        List<String> subjects = distinctSubjects(subjectIds);
+        try (Sealer sealer = sealer()) {
+            return sealer.encrypt(plaintext, subjectIds, aad);
+        }
+    }
+
+    /**
+     * A sealer for the values of one change (one row's before and after): values about the same
+     * subjects share one value key, wrapped once per subject, and each has its own random IV. The
+     * envelopes are exactly those of {@link #encrypt(byte[], List, String)} (each carries the
+     * wrapped shares and decrypts on its own); only the key schedules and key wraps of the values
+     * after the first are saved. Close it when the change is sealed: its value keys are zeroed.
+     *
+     * <p>Not thread-safe; one per change.
+     */
+    public Sealer sealer() {
+        return new Sealer();
+    }
+
+    /** Seals the values of one change; see {@link #sealer()}. */
+    public final class Sealer implements AutoCloseable {
+
+        private final Map<List<String>, ValueKey> valueKeys = new HashMap<>(4);
+
+        private Sealer() {}
+
+        /**
+         * Encrypts {@code plaintext} for the subjects it is about, under this change's value key
+         * for them (created at the first value).
+         *
+         * @see SubjectCipher#encrypt(byte[], List, String)
+         */
+        public byte[] encrypt(byte[] plaintext, List<String> subjectIds, String aad) {
+            Objects.requireNonNull(plaintext, "plaintext");
+            Objects.requireNonNull(aad, "aad");
+            List<String> subjects = distinctSubjects(subjectIds);
+            ValueKey valueKey = valueKeys.get(subjects);
+            if (valueKey == null) {
+                valueKey = newValueKey(subjects);
+                valueKeys.put(subjects, valueKey);
+            }
+            try {
+                byte[] iv = randomBytes(Envelope.IV_BYTES);
+                Cipher gcm = GCM.get();
+                gcm.init(
+                        Cipher.ENCRYPT_MODE,
+                        new SecretKeySpec(valueKey.key(), "AES"),
+                        new GCMParameterSpec(TAG_BITS, iv));
+                gcm.updateAAD(valueKey.header());
+                gcm.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
+                return Envelope.assemble(valueKey.header(), iv, gcm.doFinal(plaintext));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES-GCM failed to encrypt", e);
+            }
+        }
+
+        /** Zeroes the value keys. */
+        @Override
+        public void close() {
+            for (ValueKey valueKey : valueKeys.values()) {
+                Arrays.fill(valueKey.key(), (byte) 0);
+            }
+            valueKeys.clear();
+        }
+    }
+
+    /** A value key and the envelope header that carries its wrapped shares. */
+    private record ValueKey(byte[] key, byte[] header) {}
+
+    /**
+     * A fresh random value key for {@code subjects}, split into one share per subject, each share
+     * wrapped under that subject's data key.
+     *
+     * @throws SubjectErasedException if one of the subjects was erased (no key is created for it)
+     */
+    private ValueKey newValueKey(List<String> subjects) {
         List<SecretKey> dataKeys = new ArrayList<>(subjects.size());
         for (String subject : subjects) {
             dataKeys.add(keys.getOrCreate(subject));
@@ -86,20 +162,11 @@ public final class SubjectCipher {
                 wrap.init(Cipher.WRAP_MODE, dataKeys.get(i));
                 wrappedShares.add(wrap.wrap(new SecretKeySpec(shares[i], "AES")));
             }
-            byte[] header = Envelope.header(subjects, wrappedShares);
-            byte[] iv = randomBytes(Envelope.IV_BYTES);
-            Cipher gcm = GCM.get();
-            gcm.init(
-                    Cipher.ENCRYPT_MODE,
-                    new SecretKeySpec(valueKey, "AES"),
-                    new GCMParameterSpec(TAG_BITS, iv));
-            gcm.updateAAD(header);
-            gcm.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
-            return Envelope.assemble(header, iv, gcm.doFinal(plaintext));
+            return new ValueKey(valueKey, Envelope.header(subjects, wrappedShares));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM or AES-KW failed to encrypt", e);
-        } finally {
             Arrays.fill(valueKey, (byte) 0);
+            throw new IllegalStateException("AES-KW failed to wrap a value key", e);
+        } finally {
             for (byte[] share : shares) {
                 Arrays.fill(share, (byte) 0);
             }
@@ -237,7 +304,7 @@ public final class SubjectCipher {
         return List.copyOf(distinct);
     }
 
-    /** n random shares whose XOR is {@code secret}; for n = 1 the share is the secret itself. */
+    /** n random shares whose XOR is {@code secret} (copies: none is {@code secret} itself). */
     private static byte[][] split(byte[] secret, int n) {
         byte[][] shares = new byte[n][];
         byte[] last = secret.clone();

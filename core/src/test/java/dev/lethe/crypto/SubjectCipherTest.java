@@ -203,6 +203,66 @@ class SubjectCipherTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void aSealerSharesOneValueKeyPerSubjectsAmongTheValuesOfAChange() {
+        byte[] email;
+        byte[] phone;
+        byte[] mention;
+        try (SubjectCipher.Sealer sealer = cipher.sealer()) {
+            email = sealer.encrypt(bytes("anna@example.eu"), List.of(ANNA), "contacts/1#email");
+            phone = sealer.encrypt(bytes("+49 30 1234567"), List.of(ANNA), "contacts/1#phone");
+            mention = sealer.encrypt(bytes("ask Ben"), List.of(ANNA, BEN), DESCRIPTION);
+        }
+        Envelope e = Envelope.parse(email);
+        Envelope p = Envelope.parse(phone);
+        Envelope m = Envelope.parse(mention);
+
+        // the same wrapped share (one value key for Anna's values), each value its own IV
+        assertThat(p.wrappedShares().get(0)).isEqualTo(e.wrappedShares().get(0));
+        assertThat(p.iv()).isNotEqualTo(e.iv());
+        // a value about Anna and Ben has a value key of its own
+        assertThat(m.subjectIds()).containsExactly(ANNA, BEN);
+        assertThat(m.wrappedShares().get(0)).isNotEqualTo(e.wrappedShares().get(0));
+        // each envelope reads on its own, in its own context only
+        assertThat(textOf(cipher.decrypt(email, "contacts/1#email"))).isEqualTo("anna@example.eu");
+        assertThat(textOf(cipher.decrypt(phone, "contacts/1#phone"))).isEqualTo("+49 30 1234567");
+        assertThat(textOf(cipher.decrypt(mention, DESCRIPTION))).isEqualTo("ask Ben");
+        assertThatThrownBy(() -> cipher.decrypt(phone, "contacts/1#email"))
+                .isInstanceOf(InvalidEnvelopeException.class);
+
+        // erasing Ben leaves Anna's own values readable, the shared one not
+        keys.shred(BEN, "request-1", "test");
+        assertThat(cipher.decrypt(mention, DESCRIPTION)).isInstanceOf(Decrypted.Erased.class);
+        assertThat(textOf(cipher.decrypt(email, "contacts/1#email"))).isEqualTo("anna@example.eu");
+    }
+
+    @Test
+    void separateSealersUseSeparateValueKeys() {
+        byte[] first;
+        byte[] second;
+        try (SubjectCipher.Sealer sealer = cipher.sealer()) {
+            first = sealer.encrypt(bytes("same"), List.of(ANNA), DESCRIPTION);
+        }
+        try (SubjectCipher.Sealer sealer = cipher.sealer()) {
+            second = sealer.encrypt(bytes("same"), List.of(ANNA), DESCRIPTION);
+        }
+
+        assertThat(Envelope.parse(first).wrappedShares().get(0))
+                .isNotEqualTo(Envelope.parse(second).wrappedShares().get(0));
+    }
+
+    @Test
+    void aSealerRefusesAnErasedSubjectAndKeepsSealingForOthers() {
+        keys.shred(CLARA, "request-1", "test");
+        try (SubjectCipher.Sealer sealer = cipher.sealer()) {
+            assertThatThrownBy(() -> sealer.encrypt(bytes("x"), List.of(ANNA, CLARA), DESCRIPTION))
+                    .isInstanceOf(SubjectErasedException.class);
+            byte[] envelope = sealer.encrypt(bytes("text"), List.of(ANNA), DESCRIPTION);
+            assertThat(plaintextOf(envelope)).isEqualTo(bytes("text"));
+        }
+        assertThat(keys.find(CLARA)).isEmpty();
+    }
+
     private byte[] plaintextOf(byte[] envelope) {
         Decrypted result = cipher.decrypt(envelope, DESCRIPTION);
         assertThat(result).isInstanceOf(Decrypted.Plaintext.class);

@@ -155,49 +155,51 @@ public final class AuditDrafts {
         TreeSet<String> entrySubjects = new TreeSet<>(subjects);
         TreeSet<String> partlyRedacted = new TreeSet<>();
         List<AuditFieldChange> changes = new ArrayList<>();
-        for (String column : columns) {
-            String b = before == null ? null : before.get(column);
-            String a = after == null ? null : after.get(column);
-            if (change.getOp() == Operation.UPDATE && Objects.equals(b, a)) {
-                continue;
-            }
-            boolean personal = isPersonal(table, column);
-            boolean scanned = isScanned(table, column);
-            if (!personal && !scanned) {
-                changes.add(new AuditFieldChange(column, false, b, a));
-                continue;
-            }
-            if (personal && (redaction != null || subject.isEmpty())) {
-                if (redaction == null) {
-                    redaction = SUBJECT_UNRESOLVED;
+        try (SubjectCipher.Sealer sealer = cipher.sealer()) {
+            for (String column : columns) {
+                String b = before == null ? null : before.get(column);
+                String a = after == null ? null : after.get(column);
+                if (change.getOp() == Operation.UPDATE && Objects.equals(b, a)) {
+                    continue;
                 }
-                changes.add(new AuditFieldChange(column, true, null, null));
-                continue;
-            }
-            List<String> own = personal ? List.of(subject.get()) : List.of();
-            SortedSet<String> forBefore = subjectsOf(b, own, scanned);
-            SortedSet<String> forAfter = subjectsOf(a, own, scanned);
-            if (forBefore.isEmpty() && forAfter.isEmpty()) {
-                // a non-personal free-text column that names nobody
-                changes.add(new AuditFieldChange(column, false, b, a));
-                continue;
-            }
-            String aad = entityId + "#" + column;
-            try {
-                Sealed sealedBefore = seal(b, forBefore, aad, subject);
-                Sealed sealedAfter = seal(a, forAfter, aad, subject);
-                if (sealedBefore.redacted() || sealedAfter.redacted()) {
-                    partlyRedacted.add(column);
+                boolean personal = isPersonal(table, column);
+                boolean scanned = isScanned(table, column);
+                if (!personal && !scanned) {
+                    changes.add(new AuditFieldChange(column, false, b, a));
+                    continue;
                 }
-                entrySubjects.addAll(sealedBefore.subjects());
-                entrySubjects.addAll(sealedAfter.subjects());
-                changes.add(
-                        new AuditFieldChange(
-                                column, true, sealedBefore.envelope(), sealedAfter.envelope()));
-            } catch (SubjectErasedException e) {
-                // the row's own subject is erased: every personal value is dropped below
-                redaction = SUBJECT_ERASED;
-                changes.add(new AuditFieldChange(column, true, null, null));
+                if (personal && (redaction != null || subject.isEmpty())) {
+                    if (redaction == null) {
+                        redaction = SUBJECT_UNRESOLVED;
+                    }
+                    changes.add(new AuditFieldChange(column, true, null, null));
+                    continue;
+                }
+                List<String> own = personal ? List.of(subject.get()) : List.of();
+                SortedSet<String> forBefore = subjectsOf(b, own, scanned);
+                SortedSet<String> forAfter = subjectsOf(a, own, scanned);
+                if (forBefore.isEmpty() && forAfter.isEmpty()) {
+                    // a non-personal free-text column that names nobody
+                    changes.add(new AuditFieldChange(column, false, b, a));
+                    continue;
+                }
+                String aad = entityId + "#" + column;
+                try {
+                    Sealed sealedBefore = seal(sealer, b, forBefore, aad, subject);
+                    Sealed sealedAfter = seal(sealer, a, forAfter, aad, subject);
+                    if (sealedBefore.redacted() || sealedAfter.redacted()) {
+                        partlyRedacted.add(column);
+                    }
+                    entrySubjects.addAll(sealedBefore.subjects());
+                    entrySubjects.addAll(sealedAfter.subjects());
+                    changes.add(
+                            new AuditFieldChange(
+                                    column, true, sealedBefore.envelope(), sealedAfter.envelope()));
+                } catch (SubjectErasedException e) {
+                    // the row's own subject is erased: every personal value is dropped below
+                    redaction = SUBJECT_ERASED;
+                    changes.add(new AuditFieldChange(column, true, null, null));
+                }
             }
         }
         if (redaction != null) {
@@ -259,18 +261,23 @@ public final class AuditDrafts {
     }
 
     /**
-     * Encrypts {@code value} for {@code subjects}. If a subject other than the row's own is erased
-     * the value is not stored (redacted); if the row's own subject is erased, the exception goes to
-     * the caller, which drops all personal values of the entry.
+     * Encrypts {@code value} for {@code subjects} (under the change's value key for them). If a
+     * subject other than the row's own is erased the value is not stored (redacted); if the row's
+     * own subject is erased, the exception goes to the caller, which drops all personal values of
+     * the entry.
      */
-    private Sealed seal(
-            String value, SortedSet<String> subjects, String aad, Optional<String> ownSubject) {
+    private static Sealed seal(
+            SubjectCipher.Sealer sealer,
+            String value,
+            SortedSet<String> subjects,
+            String aad,
+            Optional<String> ownSubject) {
         if (value == null || subjects.isEmpty()) {
             return new Sealed(null, List.of(), false);
         }
         try {
             byte[] envelope =
-                    cipher.encrypt(
+                    sealer.encrypt(
                             value.getBytes(StandardCharsets.UTF_8), List.copyOf(subjects), aad);
             return new Sealed(ByteBuffer.wrap(envelope), List.copyOf(subjects), false);
         } catch (SubjectErasedException e) {
