@@ -132,7 +132,7 @@ final class AuditBench implements Callable<Integer> {
         s = options.resolve();
         List<String> rows = new ArrayList<>();
         try {
-            new AuditPipelineBench(s, System.out, rows)
+            new AuditPipelineBench(s, System.out, rows, stack::pids)
                     .run(
                             changes,
                             rowsPerTx,

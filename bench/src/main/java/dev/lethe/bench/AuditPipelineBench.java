@@ -102,8 +102,16 @@ final class AuditPipelineBench {
     /** The stack's Kafka, while {@link #run} runs. */
     private Admin admin;
 
-    AuditPipelineBench(StackSettings s, PrintStream out, List<String> rows) {
+    /** The stack's processes by component, for the CPU each phase used. */
+    private final java.util.function.Supplier<Map<String, Long>> pids;
+
+    AuditPipelineBench(
+            StackSettings s,
+            PrintStream out,
+            List<String> rows,
+            java.util.function.Supplier<Map<String, Long>> pids) {
         this.s = s;
+        this.pids = pids;
         this.out = out;
         this.rows = rows;
         this.settings = new LetheJobs(s, out).jobSettings("lethe-audit");
@@ -155,6 +163,7 @@ final class AuditPipelineBench {
                                     + " job runs",
                             changes, rowsPerTx, writeSeconds, (System.nanoTime() - d0) / 1e9));
 
+            Map<String, Long> cpu0 = ProcessCpu.millis(pids.get());
             long t0 = System.nanoTime();
             JobClient job = submit();
             long submitted = System.nanoTime();
@@ -183,6 +192,7 @@ final class AuditPipelineBench {
                     }
                     Thread.sleep(100);
                 }
+                Map<String, Long> used = ProcessCpu.between(cpu0, ProcessCpu.millis(pids.get()));
                 long firstInKafka = firstBacklogEntryAt.get();
                 long allInKafka = backlogInKafkaAt.get();
                 double esFromStart = changes / ((allInEs - t0) / 1e9);
@@ -208,6 +218,10 @@ final class AuditPipelineBench {
                                 esFromStart,
                                 (allInEs - t0) / 1e9));
 
+                row(
+                        "CPU per change of the first backlog (ms; from job submission until all"
+                                + " were in both places, incl. the job's start)",
+                        ProcessCpu.perItem(used, changes));
                 double rawRate = rawBaseline(es);
                 row(
                         "**audit job, new people, cold: first backlog (ES, from first document) / raw**",
@@ -356,6 +370,7 @@ final class AuditPipelineBench {
             c.setAutoCommit(false);
             writer.write(st);
         }
+        Map<String, Long> cpu0 = ProcessCpu.millis(pids.get());
         long t0 = System.nanoTime();
         connector("resume");
         out.printf("%s: backlog written, capture resumed%n", actor);
@@ -372,6 +387,7 @@ final class AuditPipelineBench {
             }
             Thread.sleep(100);
         }
+        Map<String, Long> used = ProcessCpu.between(cpu0, ProcessCpu.millis(pids.get()));
         long inKafka = heldInKafkaAt.get(actor);
         double esRate = total / ((allInEs - t0) / 1e9);
         row(
@@ -387,6 +403,12 @@ final class AuditPipelineBench {
                         (inKafka - t0) / 1e9,
                         esRate,
                         (allInEs - t0) / 1e9));
+        row(
+                "CPU per change of the "
+                        + actor
+                        + " backlog (ms; from resuming capture until all"
+                        + " were in both places, incl. the benchmark's polling)",
+                ProcessCpu.perItem(used, total));
         return esRate;
     }
 
@@ -538,6 +560,8 @@ final class AuditPipelineBench {
             ops.add(converter.apply(e, null));
         }
         double[] seconds = new double[3];
+        @SuppressWarnings("unchecked")
+        Map<String, Long>[] rawCpu = new Map[3];
         for (int run = 0; run < 3; run++) { // the first is a warm-up
             if (es.client().indices().exists(r -> r.index(index)).value()) {
                 es.client().indices().delete(r -> r.index(index));
@@ -548,7 +572,9 @@ final class AuditPipelineBench {
                             s.elasticsearchUrl(),
                             s.elasticsearchUser(),
                             s.elasticsearchPassword().orElse(null));
+            Map<String, Long> cpu0 = ProcessCpu.millis(pids.get());
             seconds[run] = raw.load(ops, RAW_PER_REQUEST, RAW_IN_FLIGHT);
+            rawCpu[run] = ProcessCpu.between(cpu0, ProcessCpu.millis(pids.get()));
             es.client().indices().refresh(r -> r.index(index));
             long count = es.client().count(r -> r.index(index)).count();
             if (count != ops.size()) {
@@ -569,6 +595,11 @@ final class AuditPipelineBench {
                 String.format(
                         "%.0f documents/s (best of %.0f, %.0f after a warm-up)",
                         ops.size() / best, ops.size() / seconds[1], ops.size() / seconds[2]));
+        int bestRun = seconds[1] <= seconds[2] ? 1 : 2;
+        row(
+                "CPU per document of the best raw load (ms; the loader runs in the benchmark's"
+                        + " JVM)",
+                ProcessCpu.perItem(rawCpu[bestRun], ops.size()));
         return ops.size() / best;
     }
 
