@@ -132,7 +132,17 @@ final class AuditBench implements Callable<Integer> {
         s = options.resolve();
         List<String> rows = new ArrayList<>();
         try {
-            new AuditPipelineBench(s, System.out, rows, stack::pids)
+            int postgresPort = s.postgresPort();
+            new AuditPipelineBench(
+                            s,
+                            System.out,
+                            rows,
+                            () -> {
+                                Map<String, Long> pids = new HashMap<>(stack.pids());
+                                ProcessCpu.postmaster(postgresPort)
+                                        .ifPresent(pid -> pids.put("postgres", pid));
+                                return pids;
+                            })
                     .run(
                             changes,
                             rowsPerTx,

@@ -3,7 +3,9 @@ package dev.lethe.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -17,12 +19,33 @@ final class ProcessCpu {
 
     private ProcessCpu() {}
 
-    /** CPU milliseconds (user + system) used so far, per component, plus {@code bench} itself. */
+    /**
+     * CPU milliseconds (user + system) used so far, per component, plus {@code bench}: this JVM
+     * alone (the stack's processes are its children, counted under their own names).
+     */
     static Map<String, Long> millis(Map<String, Long> pids) {
         Map<String, Long> cpu = new TreeMap<>();
         pids.forEach((name, pid) -> cpu.put(name, treeMillis(pid)));
-        cpu.put("bench", treeMillis(ProcessHandle.current().pid()));
+        cpu.put("bench", ticks(ProcessHandle.current().pid(), false) * 1000 / TICKS_PER_SECOND);
         return cpu;
+    }
+
+    /**
+     * The PostgreSQL server listening on {@code port}: pg_ctl starts it detached, so it is not a
+     * descendant of the process the stack records.
+     */
+    static Optional<Long> postmaster(int port) {
+        String portArg = String.valueOf(port);
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+                .filter(
+                        p ->
+                                p.info()
+                                        .arguments()
+                                        .map(a -> Arrays.asList(a).contains(portArg))
+                                        .orElse(false))
+                .map(ProcessHandle::pid)
+                .findFirst();
     }
 
     /** What each component used between two readings of {@link #millis}. */
