@@ -108,11 +108,18 @@ public final class SubjectCipher {
         public byte[] encrypt(byte[] plaintext, List<String> subjectIds, String aad) {
             Objects.requireNonNull(plaintext, "plaintext");
             Objects.requireNonNull(aad, "aad");
-            List<String> subjects = distinctSubjects(subjectIds);
-            ValueKey valueKey = valueKeys.get(subjects);
+            // a list seen before (as given) was checked then
+            ValueKey valueKey = valueKeys.get(Objects.requireNonNull(subjectIds, "subjectIds"));
             if (valueKey == null) {
-                valueKey = newValueKey(subjects);
-                valueKeys.put(subjects, valueKey);
+                List<String> subjects = distinctSubjects(subjectIds);
+                valueKey = valueKeys.get(subjects);
+                if (valueKey == null) {
+                    valueKey = newValueKey(subjects);
+                    valueKeys.put(subjects, valueKey);
+                }
+                if (!subjects.equals(subjectIds)) {
+                    valueKeys.put(List.copyOf(subjectIds), valueKey);
+                }
             }
             try {
                 byte[] iv = randomBytes(Envelope.IV_BYTES);
@@ -132,6 +139,7 @@ public final class SubjectCipher {
         /** Zeroes the value keys. */
         @Override
         public void close() {
+            // a key may be listed under several lists; zeroing it twice does no harm
             for (ValueKey valueKey : valueKeys.values()) {
                 Arrays.fill(valueKey.key(), (byte) 0);
             }

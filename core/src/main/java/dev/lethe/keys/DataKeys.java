@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import javax.crypto.Cipher;
-import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -27,21 +26,29 @@ final class DataKeys {
 
     private DataKeys() {}
 
+    /** One AES-GCM cipher per thread, initialised for every key (a JCE lookup per key is slow). */
+    private static final ThreadLocal<Cipher> GCM =
+            ThreadLocal.withInitial(
+                    () -> {
+                        try {
+                            return Cipher.getInstance("AES/GCM/NoPadding");
+                        } catch (GeneralSecurityException e) {
+                            throw new IllegalStateException("AES-GCM is missing from this JDK", e);
+                        }
+                    });
+
+    /** A random AES-256 key (what the JDK's AES KeyGenerator makes: 32 random bytes). */
     static SecretKey newDataKey() {
-        try {
-            KeyGenerator generator = KeyGenerator.getInstance("AES");
-            generator.init(DATA_KEY_BYTES * 8, RANDOM);
-            return generator.generateKey();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-256 is missing from this JDK", e);
-        }
+        byte[] key = new byte[DATA_KEY_BYTES];
+        RANDOM.nextBytes(key);
+        return new SecretKeySpec(key, "AES");
     }
 
     static byte[] wrap(MasterKey master, String subjectId, SecretKey dataKey) {
         try {
             byte[] iv = new byte[IV_BYTES];
             RANDOM.nextBytes(iv);
-            Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher gcm = GCM.get();
             gcm.init(Cipher.ENCRYPT_MODE, master.key(), new GCMParameterSpec(TAG_BITS, iv));
             gcm.updateAAD(aad(master, subjectId));
             byte[] sealed = gcm.doFinal(dataKey.getEncoded());
@@ -62,7 +69,7 @@ final class DataKeys {
                     "the stored data key of " + subjectId + " is not a version-1 wrapped key");
         }
         try {
-            Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher gcm = GCM.get();
             gcm.init(
                     Cipher.DECRYPT_MODE,
                     master.key(),

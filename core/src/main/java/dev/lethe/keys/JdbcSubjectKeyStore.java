@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -213,9 +214,12 @@ public final class JdbcSubjectKeyStore implements SubjectKeyStore, AutoCloseable
             return;
         }
         MasterKey master = masterKeys.current();
+        Map<String, SecretKey> fresh = new HashMap<>();
         Map<String, byte[]> wrapped = new HashMap<>();
         for (String subjectId : missing) {
-            wrapped.put(subjectId, DataKeys.wrap(master, subjectId, DataKeys.newDataKey()));
+            SecretKey dataKey = DataKeys.newDataKey();
+            fresh.put(subjectId, dataKey);
+            wrapped.put(subjectId, DataKeys.wrap(master, subjectId, dataKey));
         }
         record Created(Map<String, StoredKey> keys, Set<String> erased) {}
         Created created =
@@ -255,7 +259,15 @@ public final class JdbcSubjectKeyStore implements SubjectKeyStore, AutoCloseable
                         });
         created.erased().forEach(cache::markErased);
         created.keys()
-                .forEach((subjectId, stored) -> cache.put(subjectId, stored.unwrap(subjectId)));
+                .forEach(
+                        (subjectId, stored) ->
+                                cache.put(
+                                        subjectId,
+                                        // the row holds the key made here, unless another
+                                        // writer's came first: then that one is read back
+                                        Arrays.equals(stored.wrapped, wrapped.get(subjectId))
+                                                ? fresh.get(subjectId)
+                                                : stored.unwrap(subjectId)));
     }
 
     @Override

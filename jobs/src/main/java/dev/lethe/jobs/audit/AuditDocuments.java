@@ -1,9 +1,9 @@
 package dev.lethe.jobs.audit;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.events.AuditActor;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.events.AuditFieldChange;
@@ -88,45 +88,75 @@ public final class AuditDocuments implements ElementConverter<AuditEntry, Docume
     }
 
     static byte[] toJson(AuditEntry e) {
-        ObjectNode doc = JSON.createObjectNode();
-        doc.put("encoding", e.getEncoding());
-        doc.put("logIndex", e.getLogIndex());
-        doc.put("kind", e.getKind());
-        doc.put("entityId", e.getEntityId());
-        doc.put("table", e.getTable());
-        ObjectNode key = doc.putObject("key");
-        e.getKey().forEach(key::put);
-        doc.put("seq", e.getSeq());
-        doc.put("op", e.getOp());
-        ArrayNode changes = doc.putArray("changes");
-        for (AuditFieldChange c : e.getChanges()) {
-            ObjectNode n = changes.addObject();
-            n.put("column", c.getColumn());
-            n.put("personal", c.getPersonal());
-            n.put("before", text(c.getBefore()));
-            n.put("after", text(c.getAfter()));
-        }
-        ArrayNode subjects = doc.putArray("subjectIds");
-        e.getSubjectIds().forEach(subjects::add);
-        ObjectNode actor = doc.putObject("actor");
-        actor.put("type", e.getActor().getType());
-        actor.put("id", e.getActor().getId());
-        actor.put("reason", e.getActor().getReason());
-        doc.put("commitTime", e.getCommitTime().toEpochMilli());
-        doc.put("captureTime", e.getCaptureTime().toEpochMilli());
-        doc.put("lsn", e.getLsn());
-        doc.put("txId", e.getTxId());
-        doc.put("sourceTopic", e.getSourceTopic());
-        doc.put("sourcePartition", e.getSourcePartition());
-        doc.put("sourceOffset", e.getSourceOffset());
-        ObjectNode attributes = doc.putObject("attributes");
-        e.getAttributes().forEach(attributes::put);
-        doc.put("prevHash", hex(e.getPrevHash()));
-        doc.put("hash", hex(e.getHash()));
-        try {
-            return JSON.writeValueAsBytes(doc);
+        // streamed, not built as a tree first: the index sink converts every entry
+        ByteArrayBuilder bytes = new ByteArrayBuilder(1024);
+        try (JsonGenerator g = JSON.getFactory().createGenerator(bytes)) {
+            g.writeStartObject();
+            g.writeNumberField("encoding", e.getEncoding());
+            g.writeNumberField("logIndex", e.getLogIndex());
+            g.writeStringField("kind", e.getKind());
+            g.writeStringField("entityId", e.getEntityId());
+            g.writeStringField("table", e.getTable());
+            writeStrings(g, "key", e.getKey());
+            g.writeNumberField("seq", e.getSeq());
+            g.writeStringField("op", e.getOp());
+            g.writeArrayFieldStart("changes");
+            for (AuditFieldChange c : e.getChanges()) {
+                g.writeStartObject();
+                g.writeStringField("column", c.getColumn());
+                g.writeBooleanField("personal", c.getPersonal());
+                g.writeStringField("before", text(c.getBefore()));
+                g.writeStringField("after", text(c.getAfter()));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("subjectIds");
+            for (String subject : e.getSubjectIds()) {
+                g.writeString(subject);
+            }
+            g.writeEndArray();
+            g.writeObjectFieldStart("actor");
+            g.writeStringField("type", e.getActor().getType());
+            g.writeStringField("id", e.getActor().getId());
+            g.writeStringField("reason", e.getActor().getReason());
+            g.writeEndObject();
+            g.writeNumberField("commitTime", e.getCommitTime().toEpochMilli());
+            g.writeNumberField("captureTime", e.getCaptureTime().toEpochMilli());
+            writeLong(g, "lsn", e.getLsn());
+            writeLong(g, "txId", e.getTxId());
+            g.writeStringField("sourceTopic", e.getSourceTopic());
+            g.writeFieldName("sourcePartition");
+            if (e.getSourcePartition() == null) {
+                g.writeNull();
+            } else {
+                g.writeNumber(e.getSourcePartition());
+            }
+            writeLong(g, "sourceOffset", e.getSourceOffset());
+            writeStrings(g, "attributes", e.getAttributes());
+            g.writeStringField("prevHash", hex(e.getPrevHash()));
+            g.writeStringField("hash", hex(e.getHash()));
+            g.writeEndObject();
         } catch (IOException ex) {
             throw new IllegalStateException("an audit document did not serialize", ex);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void writeStrings(JsonGenerator g, String field, Map<String, String> values)
+            throws IOException {
+        g.writeObjectFieldStart(field);
+        for (Map.Entry<String, String> v : values.entrySet()) {
+            g.writeStringField(v.getKey(), v.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeLong(JsonGenerator g, String field, Long value) throws IOException {
+        g.writeFieldName(field);
+        if (value == null) {
+            g.writeNull();
+        } else {
+            g.writeNumber(value);
         }
     }
 
