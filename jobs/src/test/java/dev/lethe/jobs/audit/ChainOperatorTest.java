@@ -26,11 +26,28 @@ class ChainOperatorTest {
 
             send(h, draft("contacts/1", 30, T0 + 2, 3L)); // the actor join swapped it ahead
             assertThat(lsns(h)).isEmpty();
+            // only the entry that waits has a fallback timer
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
             send(h, draft("contacts/1", 10, T0, 1L));
             assertThat(lsns(h)).containsExactly(10L);
             send(h, draft("contacts/1", 20, T0 + 1, 2L));
 
             assertThat(lsns(h)).containsExactly(10L, 20L, 30L);
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void entriesThatLeaveOnArrivalSetNoTimer() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            for (int i = 1; i <= 3; i++) {
+                announce(h, "contacts/" + i, 10 * i, T0 + i);
+                send(h, draft("contacts/" + i, 10 * i, T0 + i, (long) i));
+            }
+
+            assertThat(lsns(h)).containsExactly(10L, 20L, 30L);
+            assertThat(h.numEventTimeTimers()).isZero();
         }
     }
 
