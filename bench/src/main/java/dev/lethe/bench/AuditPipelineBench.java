@@ -365,10 +365,15 @@ final class AuditPipelineBench {
         long before = endOffset(admin, topic);
         connector("pause");
         Thread.sleep(3000); // the task stops polling at its next batch
-        try (Connection c = StackProbe.connectPostgres(s);
-                Statement st = c.createStatement()) {
-            c.setAutoCommit(false);
-            writer.write(st);
+        double decodeSeconds;
+        try (RawWalDecoder raw = new RawWalDecoder(s, "lethe_bench_audit_raw")) {
+            try (Connection c = StackProbe.connectPostgres(s);
+                    Statement st = c.createStatement()) {
+                c.setAutoCommit(false);
+                writer.write(st);
+            }
+            // the capture baseline: the same changes decoded from the WAL without Debezium
+            decodeSeconds = raw.read(total);
         }
         Map<String, Long> cpu0 = ProcessCpu.millis(pids.get());
         long t0 = System.nanoTime();
@@ -403,6 +408,15 @@ final class AuditPipelineBench {
                         (inKafka - t0) / 1e9,
                         esRate,
                         (allInEs - t0) / 1e9));
+        row(
+                "raw `pgoutput` decode of the same "
+                        + total
+                        + " changes (baseline, capture paused)",
+                String.format(
+                        "%.0f changes/s (%.1f s); audit job (ES) / raw decode: %.1f %%",
+                        total / decodeSeconds,
+                        decodeSeconds,
+                        100 * esRate / (total / decodeSeconds)));
         row(
                 "CPU per change of the "
                         + actor

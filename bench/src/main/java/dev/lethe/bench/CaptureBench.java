@@ -6,9 +6,7 @@ import dev.lethe.local.LocalStack;
 import dev.lethe.local.StackOptions;
 import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
-import java.nio.ByteBuffer;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
@@ -19,9 +17,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
-import org.postgresql.PGConnection;
-import org.postgresql.PGProperty;
-import org.postgresql.replication.PGReplicationStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,25 +63,22 @@ final class CaptureBench implements Callable<Integer> {
     }
 
     private int run(StackSettings s, LocalStack stack, double upSeconds) throws Exception {
-        try (Connection c = StackProbe.connectPostgres(s);
-                Statement st = c.createStatement()) {
-            st.execute(
-                    "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
-                            + " WHERE slot_name = '"
-                            + RAW_SLOT
-                            + "'");
-            st.execute("SELECT pg_create_logical_replication_slot('" + RAW_SLOT + "', 'pgoutput')");
-        }
         String topic = CaptureTopics.tableTopic("contacts");
         Properties ap = new Properties();
         ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.kafkaBootstrap());
-        try (Admin admin = Admin.create(ap)) {
-            return measure(s, stack, upSeconds, admin, topic);
+        try (RawWalDecoder raw = new RawWalDecoder(s, RAW_SLOT);
+                Admin admin = Admin.create(ap)) {
+            return measure(s, stack, upSeconds, admin, topic, raw);
         }
     }
 
     private int measure(
-            StackSettings s, LocalStack stack, double upSeconds, Admin admin, String topic)
+            StackSettings s,
+            LocalStack stack,
+            double upSeconds,
+            Admin admin,
+            String topic,
+            RawWalDecoder raw)
             throws Exception {
         long before = endOffset(admin, topic);
         pause(s, true);
@@ -94,7 +86,7 @@ final class CaptureBench implements Callable<Integer> {
         writeWorkload(s);
         double writeSeconds = (System.nanoTime() - w0) / 1e9;
 
-        double rawSeconds = readRaw(s);
+        double rawSeconds = raw.read(rows);
 
         long d0 = System.nanoTime();
         pause(s, false);
@@ -158,47 +150,6 @@ final class CaptureBench implements Callable<Integer> {
                                 + n
                                 + ") g");
                 c.commit();
-            }
-        }
-    }
-
-    /** Reads the backlog from the raw slot, counting row changes; returns the seconds it took. */
-    private double readRaw(StackSettings s) throws Exception {
-        Properties p = new Properties();
-        PGProperty.USER.set(p, s.postgresUser());
-        PGProperty.PASSWORD.set(p, s.postgresPassword());
-        PGProperty.ASSUME_MIN_SERVER_VERSION.set(p, "10");
-        PGProperty.REPLICATION.set(p, "database");
-        PGProperty.PREFER_QUERY_MODE.set(p, "simple");
-        try (Connection c = DriverManager.getConnection(s.postgresJdbcUrl(), p)) {
-            PGReplicationStream stream =
-                    c.unwrap(PGConnection.class)
-                            .getReplicationAPI()
-                            .replicationStream()
-                            .logical()
-                            .withSlotName(RAW_SLOT)
-                            .withSlotOption("proto_version", "1")
-                            .withSlotOption("publication_names", "lethe_helpdesk")
-                            .start();
-            long t0 = System.nanoTime();
-            long inserts = 0;
-            while (inserts < rows) {
-                ByteBuffer msg = stream.read();
-                if (msg != null && msg.hasRemaining() && msg.get(msg.position()) == 'I') {
-                    inserts++;
-                }
-                if (inserts % 10000 == 0) {
-                    stream.setAppliedLSN(stream.getLastReceiveLSN());
-                    stream.setFlushedLSN(stream.getLastReceiveLSN());
-                }
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            stream.close();
-            return seconds;
-        } finally {
-            try (Connection c = StackProbe.connectPostgres(s);
-                    Statement st = c.createStatement()) {
-                st.execute("SELECT pg_drop_replication_slot('" + RAW_SLOT + "')");
             }
         }
     }
