@@ -688,6 +688,14 @@ final class AuditPipelineBench {
                         esMs.length,
                         pending.size(),
                         searches.get()));
+        // found in about commit order: the halves show whether the job was still warming up
+        long[] early = Arrays.copyOfRange(esMs, 0, esMs.length / 2);
+        long[] late = Arrays.copyOfRange(esMs, esMs.length / 2, esMs.length);
+        row(
+                "commit → searchable, first and second half of the samples",
+                String.format(
+                        "p50 %d / %d ms, p99 %d / %d ms",
+                        pct(early, 50), pct(late, 50), pct(early, 99), pct(late, 99)));
         long[] kMs = kafkaLatencies.stream().mapToLong(Long::longValue).toArray();
         row(
                 "commit → visible in `lethe.audit` (Kafka, read_committed; every steady change)",
