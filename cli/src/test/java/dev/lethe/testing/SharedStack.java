@@ -41,6 +41,11 @@ public final class SharedStack {
         return settings;
     }
 
+    /** The settings of the stack if a test started it, without starting it. */
+    public static synchronized java.util.Optional<StackSettings> ifStarted() {
+        return stack == null ? java.util.Optional.empty() : java.util.Optional.of(settings);
+    }
+
     public static synchronized LocalStack stack() {
         settings();
         return stack;
