@@ -289,7 +289,9 @@ public final class AuditDrafts {
     }
 
     private boolean hasPersonalColumns(String table) {
-        return catalog.table(table).isPresent() && !catalog.personalColumns(table).isEmpty();
+        return catalog.table(table)
+                .map(t -> t.columns().values().stream().anyMatch(ColumnSpec::personal))
+                .orElse(false);
     }
 
     private boolean isScanned(String table, String column) {
