@@ -26,15 +26,8 @@ final class RawWalDecoder implements AutoCloseable {
     RawWalDecoder(StackSettings s, String slot) throws Exception {
         this.s = s;
         this.slot = slot;
-        try (Connection c = StackProbe.connectPostgres(s);
-                Statement st = c.createStatement()) {
-            st.execute(
-                    "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
-                            + " WHERE slot_name = '"
-                            + slot
-                            + "'");
-            st.execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
-        }
+        dropSlot();
+        sql("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
     }
 
     /**
@@ -84,13 +77,22 @@ final class RawWalDecoder implements AutoCloseable {
     /** Drops the slot (PostgreSQL would otherwise keep WAL for it). */
     @Override
     public void close() throws Exception {
+        dropSlot();
+    }
+
+    /** Drops the slot if it exists. */
+    private void dropSlot() throws Exception {
+        sql(
+                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                        + " WHERE slot_name = '"
+                        + slot
+                        + "'");
+    }
+
+    private void sql(String statement) throws Exception {
         try (Connection c = StackProbe.connectPostgres(s);
                 Statement st = c.createStatement()) {
-            st.execute(
-                    "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
-                            + " WHERE slot_name = '"
-                            + slot
-                            + "'");
+            st.execute(statement);
         }
     }
 }
