@@ -88,6 +88,9 @@ final class LocalElasticsearch {
         }
         Files.createDirectories(dir.resolve("data"));
         Files.createDirectories(dir.resolve("logs"));
+        // its temporary files (JNA, native libraries) stay in its directory instead of leaving an
+        // empty /tmp/elasticsearch-* behind at every start
+        Files.createDirectories(dir.resolve("tmp"));
         Files.writeString(
                 conf.resolve("elasticsearch.yml"),
                 String.join(
@@ -146,6 +149,7 @@ final class LocalElasticsearch {
         env.put("ES_JAVA_HOME", LetheHome.javaHome().toString());
         env.put("ES_PATH_CONF", s.elasticsearchDir().resolve("config").toString());
         env.put("ES_JAVA_OPTS", "-Dlethe.component=elasticsearch");
+        env.put("ES_TMPDIR", s.elasticsearchDir().resolve("tmp").toString());
         return env;
     }
 
