@@ -1,6 +1,8 @@
 package dev.lethe.jobs.kafka;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -8,7 +10,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * Creates the topics Lethe's jobs write, before a job starts:
@@ -27,6 +32,9 @@ public final class LetheTopics {
 
     public static final long DEAD_LETTER_RETENTION_MS = 7L * 24 * 3600 * 1000;
 
+    /** Dead-letter segments roll hourly, so retention removes them on time. */
+    public static final long DEAD_LETTER_SEGMENT_MS = 3600L * 1000;
+
     private LetheTopics() {}
 
     /** Settings of a log that is kept for ever and never compacted. */
@@ -38,12 +46,19 @@ public final class LetheTopics {
                 "min.insync.replicas", "1");
     }
 
+    /**
+     * Dead letters hold the raw bytes of rejected events (personal data in plaintext): kept like
+     * the raw topics, 7 days in hourly segments (Kafka deletes whole segments only, so without
+     * {@code segment.ms} a dead letter could live up to twice the retention).
+     */
     public static Map<String, String> deadLetterConfig() {
         return Map.of(
                 "cleanup.policy",
                 "delete",
                 "retention.ms",
-                String.valueOf(DEAD_LETTER_RETENTION_MS));
+                String.valueOf(DEAD_LETTER_RETENTION_MS),
+                "segment.ms",
+                String.valueOf(DEAD_LETTER_SEGMENT_MS));
     }
 
     /**
@@ -66,10 +81,28 @@ public final class LetheTopics {
                     missing.add(new NewTopic(t, 1, replicationFactor).configs(logOfRecordConfig()));
                 }
             }
+            List<ConfigResource> olderDeadLetters = new ArrayList<>();
             for (String t : deadLetterTopics) {
-                if (!existing.contains(t) && missing.stream().noneMatch(n -> n.name().equals(t))) {
+                if (existing.contains(t)) {
+                    olderDeadLetters.add(new ConfigResource(ConfigResource.Type.TOPIC, t));
+                } else if (missing.stream().noneMatch(n -> n.name().equals(t))) {
                     missing.add(new NewTopic(t, 1, replicationFactor).configs(deadLetterConfig()));
                 }
+            }
+            if (!olderDeadLetters.isEmpty()) {
+                // topics made before segments rolled hourly: the same bound for what they hold
+                Map<ConfigResource, Collection<AlterConfigOp>> ops = new HashMap<>();
+                for (ConfigResource r : olderDeadLetters) {
+                    ops.put(
+                            r,
+                            List.of(
+                                    new AlterConfigOp(
+                                            new ConfigEntry(
+                                                    "segment.ms",
+                                                    String.valueOf(DEAD_LETTER_SEGMENT_MS)),
+                                            AlterConfigOp.OpType.SET)));
+                }
+                admin.incrementalAlterConfigs(ops).all().get(30, TimeUnit.SECONDS);
             }
             if (!missing.isEmpty()) {
                 try {
