@@ -373,7 +373,7 @@ public final class LocalStack {
     }
 
     /** The helpdesk database as the connector reaches it, via the worker's environment. */
-    private Map<String, String> connectEnv() {
+    private Map<String, String> connectEnv() throws IOException {
         URI u = URI.create(s.postgresJdbcUrl().substring("jdbc:".length()));
         Map<String, String> env = new HashMap<>();
         env.put("HELPDESK_DB_HOST", u.getHost());
@@ -382,6 +382,8 @@ public final class LocalStack {
         env.put("HELPDESK_DB_USER", s.postgresUser());
         env.put("HELPDESK_DB_PASSWORD", s.postgresPassword());
         env.put("HELPDESK_TOPIC_REPLICATION", "1");
+        // the key of the digests that replace encrypted custom field values in change events
+        env.put("LETHE_CAPTURE_MASK_SECRET", localSecret("capture-mask-secret", 32));
         return env;
     }
 
@@ -426,12 +428,20 @@ public final class LocalStack {
     }
 
     private String localElasticsearchPassword() throws IOException {
-        Path f = s.secretsDir().resolve("elasticsearch-password");
+        return localSecret("elasticsearch-password", 18);
+    }
+
+    /**
+     * A secret of the local stack in {@code secrets/NAME} (owner-only), made of {@code bytes}
+     * random bytes (base64url) on first use.
+     */
+    private String localSecret(String name, int bytes) throws IOException {
+        Path f = s.secretsDir().resolve(name);
         if (!Files.exists(f)) {
             Files.createDirectories(s.secretsDir());
             Files.setPosixFilePermissions(
                     s.secretsDir(), PosixFilePermissions.fromString("rwx------"));
-            byte[] b = new byte[18];
+            byte[] b = new byte[bytes];
             new SecureRandom().nextBytes(b);
             Files.writeString(
                     f,

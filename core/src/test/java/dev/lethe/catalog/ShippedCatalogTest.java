@@ -24,6 +24,9 @@ class ShippedCatalogTest {
 
     private static final Path CONFIG_CATALOG = Path.of("../config/personal-data-catalog.yaml");
 
+    private static final Path CONNECTOR_REGISTRATION =
+            Path.of("../connectors/register-helpdesk.json");
+
     private static final Pattern CREATE_TABLE =
             Pattern.compile("CREATE TABLE (\\w+) \\((.*?)\\n\\);", Pattern.DOTALL);
     private static final Pattern COLUMN_LINE =
@@ -132,6 +135,30 @@ class ShippedCatalogTest {
                 .extracting(ColumnSpec::name)
                 .containsExactly("content");
         assertThat(catalog.freeTextColumns("contacts")).isEmpty();
+    }
+
+    @Test
+    void theConnectorMasksWhatTheCatalogDeclaresEncrypted() throws IOException {
+        com.fasterxml.jackson.databind.JsonNode config =
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(Files.readString(CONNECTOR_REGISTRATION))
+                        .path("config");
+        String mask = "transforms.maskEncrypted.";
+        assertThat(config.path("transforms").asText()).contains("maskEncrypted");
+
+        Set<String> tables = new LinkedHashSet<>();
+        for (String table : catalog.tables()) {
+            for (ColumnSpec c : catalog.encryptedKeyColumns(table)) {
+                tables.add(table);
+                EncryptedKeys keys = c.encrypted().get();
+                assertThat(config.path(mask + "column").asText()).isEqualTo(c.name());
+                assertThat(Set.of(config.path(mask + "keys").asText().split(",")))
+                        .isEqualTo(keys.fallbackKeys());
+                assertThat(config.path(mask + "definitions.table").asText())
+                        .isEqualTo(keys.definitionsTable());
+            }
+        }
+        assertThat(Set.of(config.path(mask + "tables").asText().split(","))).isEqualTo(tables);
     }
 
     @Test
