@@ -86,6 +86,22 @@ final class ElasticsearchSinkWriter<InputT> extends AsyncSinkWriter<InputT, Docu
                         });
     }
 
+    /**
+     * The failure as the job may log it: its type and Elasticsearch's reason without quoted values
+     * ({@link BulkOutcome#safeReason}; an error body can quote a document's field), with the
+     * original stack trace.
+     */
+    static ElasticsearchSinkException withoutValues(Throwable failure) {
+        ElasticsearchSinkException safe =
+                new ElasticsearchSinkException(
+                        failure.getClass().getName()
+                                + ": "
+                                + BulkOutcome.safeReason(failure.getMessage()),
+                        null);
+        safe.setStackTrace(failure.getStackTrace());
+        return safe;
+    }
+
     private void handle(
             List<DocumentOperation> entries,
             BulkResponse response,
@@ -101,13 +117,13 @@ final class ElasticsearchSinkWriter<InputT> extends AsyncSinkWriter<InputT, Docu
                                         + entries.size()
                                         + " operations failed permanently (check the URL, user,"
                                         + " password and role)",
-                                failure));
+                                withoutValues(failure)));
                 return;
             }
             LOG.warn(
                     "bulk request of {} operations failed transiently ({}), retrying",
                     entries.size(),
-                    failure.toString());
+                    withoutValues(failure).getMessage());
             outcome = BulkOutcome.retryAll(entries);
         } else {
             outcome = BulkOutcome.of(entries, response);
