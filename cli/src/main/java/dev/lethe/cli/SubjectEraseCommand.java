@@ -2,6 +2,7 @@ package dev.lethe.cli;
 
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.discovery.LocationDocument;
+import dev.lethe.discovery.PersonalDataInText;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.purge.ElasticsearchErasureIndex;
 import dev.lethe.jobs.purge.ErasureProcessor;
@@ -51,7 +52,11 @@ final class SubjectEraseCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "SUBJECT", description = "e.g. contact:42")
     String subject;
 
-    @Option(names = "--reason", description = "why (recorded with the request and the erasure)")
+    @Option(
+            names = "--reason",
+            description =
+                    "why (recorded with the request and the erasure, for good; refused if it holds"
+                            + " an email, phone, IBAN, card number or handle)")
     String reason;
 
     @Option(names = "--request-id", description = "the request's id (default: a new UUID)")
@@ -78,6 +83,8 @@ final class SubjectEraseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // kept with the request and in the register of erased subjects, for good
+        PersonalDataInText.requireNone("--reason", reason);
         StackSettings s = options.resolve();
         try (Connection db = StackProbe.connectPostgres(s)) {
             PurgeSchema.create(db);

@@ -5,6 +5,7 @@ import dev.lethe.cli.ExportFiles.Format;
 import dev.lethe.cli.SubjectExport.ExportPackage;
 import dev.lethe.cli.SubjectFinder.Person;
 import dev.lethe.discovery.LocationDocument;
+import dev.lethe.discovery.PersonalDataInText;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.local.StackOptions;
 import dev.lethe.local.StackProbe;
@@ -57,7 +58,9 @@ final class SubjectExportCommand implements Callable<Integer> {
 
     @Option(
             names = "--reason",
-            description = "Why (e.g. the request's reference), recorded in the audit log.")
+            description =
+                    "Why (e.g. the request's reference), recorded in the audit log for good; refused"
+                            + " if it holds an email, phone, IBAN, card number or handle.")
     String reason;
 
     @Option(
@@ -80,6 +83,8 @@ final class SubjectExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // the reason is recorded in the audit log, which is never erased
+        PersonalDataInText.requireNone("--reason", reason);
         StackSettings s = options.resolve();
         PrintStream err = System.err;
         List<Format> chosen =

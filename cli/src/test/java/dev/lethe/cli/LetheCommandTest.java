@@ -64,6 +64,39 @@ class LetheCommandTest {
     }
 
     @Test
+    void aReasonHoldingPersonalDataIsRefusedBeforeAnythingIsRecorded() {
+        int export =
+                Lethe.run(
+                        "subject",
+                        "export",
+                        "contact:42",
+                        "--out",
+                        dataDir.resolve("export").toString(),
+                        "--data-dir",
+                        dataDir.toString(),
+                        "--reason",
+                        "mail from anna.meyer@example.eu");
+        int erase =
+                Lethe.run(
+                        "subject",
+                        "erase",
+                        "contact:42",
+                        "--data-dir",
+                        dataDir.toString(),
+                        "--reason",
+                        "she called from +49 30 1234567");
+
+        assertThat(export).isEqualTo(2);
+        assertThat(erase).isEqualTo(2);
+        String messages = err.toString(StandardCharsets.UTF_8);
+        assertThat(messages)
+                .contains("--reason looks like it holds personal data (email)")
+                .contains("--reason looks like it holds personal data (phone)")
+                .doesNotContain("anna.meyer", "1234567");
+        assertThat(dataDir.resolve("export")).doesNotExist();
+    }
+
+    @Test
     void anUnknownOptionIsAUsageError() {
         assertThat(Lethe.run("up", "--no-such-flag")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))

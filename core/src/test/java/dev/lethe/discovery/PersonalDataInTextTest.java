@@ -1,0 +1,52 @@
+package dev.lethe.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class PersonalDataInTextTest {
+
+    @Test
+    void findsIdentifiersInAReason() {
+        assertThat(PersonalDataInText.kinds("request from anna.meyer@example.eu"))
+                .containsExactly(PiiKind.EMAIL);
+        assertThat(
+                        PersonalDataInText.kinds(
+                                "called from +49 30 1234567, refund to DE89370400440532013000"))
+                .containsExactlyInAnyOrder(PiiKind.PHONE, PiiKind.IBAN);
+        assertThat(PersonalDataInText.kinds("asked via @anna_meyer"))
+                .containsExactly(PiiKind.SOCIAL_HANDLE);
+    }
+
+    @Test
+    void acceptsReferencesAndPlainWords() {
+        for (String ok :
+                new String[] {
+                    "Art. 17 request DPO-2026-117",
+                    "Art. 15 request #1234",
+                    "Art. 17 request 2025-03",
+                    "ticket 4242, contact:42 asked by letter",
+                    "legal review 2026-11-29",
+                    "",
+                    null
+                }) {
+            assertThat(PersonalDataInText.kinds(ok)).as(ok).isEmpty();
+            assertThatCode(() -> PersonalDataInText.requireNone("--reason", ok))
+                    .doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void refusalNamesTheOptionAndKindButNeverTheValue() {
+        assertThatThrownBy(
+                        () ->
+                                PersonalDataInText.requireNone(
+                                        "--reason", "per mail of anna.meyer@example.eu"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--reason looks like it holds personal data (email)")
+                .hasMessageContaining("subject id")
+                .hasMessageNotContaining("anna");
+    }
+}
