@@ -5,6 +5,7 @@ import dev.lethe.catalog.Reference;
 import dev.lethe.catalog.SubjectPath;
 import dev.lethe.connectors.Actor;
 import dev.lethe.discovery.LocationDocument;
+import dev.lethe.discovery.PhoneDetector;
 import dev.lethe.keys.SubjectIds;
 import dev.lethe.keys.SubjectKeyStore;
 import dev.lethe.normalize.EntityId;
@@ -64,6 +65,8 @@ public final class ErasureProcessor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErasureProcessor.class);
 
+    private final MentionRedaction mentions;
+
     /** What replaces a person's value in someone else's text. */
     public static final String REDACTED = "[erased]";
 
@@ -94,6 +97,7 @@ public final class ErasureProcessor implements AutoCloseable {
         this.dataSource = dataSource;
         this.catalog = catalog;
         this.executor = new JdbcPurgeExecutor(dataSource, catalog, policy, clock);
+        this.mentions = new MentionRedaction(PhoneDetector.DEFAULT_REGIONS, REDACTED);
         this.keys = keys;
         this.index = index;
         this.clock = clock;
@@ -288,23 +292,26 @@ public final class ErasureProcessor implements AutoCloseable {
                         c.prepareStatement("SELECT set_config('lethe.purge', 'on', true)")) {
                     s.execute();
                 }
+                // the row as it is now, locked: the identifiers are found again in its text as
+                // written (the index has them normalized) and replaced
+                Map<String, String> current =
+                        JdbcPurgeExecutor.lockRow(c, table(record), id(record));
                 for (Map.Entry<String, Set<String>> col : columns.entrySet()) {
-                    for (String value : col.getValue()) {
-                        String q = JdbcPurgeExecutor.quote(col.getKey());
-                        try (PreparedStatement s =
-                                c.prepareStatement(
-                                        "UPDATE "
-                                                + JdbcPurgeExecutor.quote(table(record))
-                                                + " SET "
-                                                + q
-                                                + " = replace("
-                                                + q
-                                                + ", ?, ?) WHERE id = ?")) {
-                            s.setString(1, value);
-                            s.setString(2, REDACTED);
-                            s.setLong(3, id(record));
-                            s.executeUpdate();
-                        }
+                    String text = current == null ? null : current.get(col.getKey());
+                    String redacted = mentions.redact(text, col.getValue());
+                    if (redacted == null || redacted.equals(text)) {
+                        continue;
+                    }
+                    try (PreparedStatement s =
+                            c.prepareStatement(
+                                    "UPDATE "
+                                            + JdbcPurgeExecutor.quote(table(record))
+                                            + " SET "
+                                            + JdbcPurgeExecutor.quote(col.getKey())
+                                            + " = ? WHERE id = ?")) {
+                        s.setString(1, redacted);
+                        s.setLong(2, id(record));
+                        s.executeUpdate();
                     }
                 }
                 Map<String, String> row = JdbcPurgeExecutor.lockRow(c, table(record), id(record));

@@ -156,7 +156,8 @@ class ErasureProcessorITCase {
                 exec(
                         "INSERT INTO comments (ticket_id, content) VALUES ("
                                 + ticket
-                                + ", 'cc: erika@example.eu please')");
+                                // written as the customer wrote it; the index has it normalized
+                                + ", 'cc: Erika@Example.EU please, not otto@example.eu')");
         String subject = "contact:" + erased;
         ListedIndex index = new ListedIndex();
         index.locations.add(
@@ -184,7 +185,7 @@ class ErasureProcessorITCase {
 
         assertThat(status(request)).isEqualTo("done|erased");
         assertThat(text("SELECT content FROM comments WHERE id = " + comment))
-                .isEqualTo("cc: [erased] please");
+                .isEqualTo("cc: [erased] please, not otto@example.eu");
         assertThat(count("SELECT count(*) FROM tickets WHERE id = " + ticket)).isOne();
     }
 
