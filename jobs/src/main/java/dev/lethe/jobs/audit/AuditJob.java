@@ -11,6 +11,7 @@ import dev.lethe.jobs.kafka.AvroRecords;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.jobs.kafka.RawRecord;
 import dev.lethe.jobs.kafka.RawRecordDeserializer;
+import dev.lethe.jobs.state.EntityKeys;
 import dev.lethe.normalize.ChangeNormalizer;
 import java.time.Duration;
 import java.util.List;
@@ -200,8 +201,8 @@ public final class AuditJob {
 
         DataStream<AuditEntry> ordered =
                 positions
-                        .keyBy(p -> p.entityId)
-                        .connect(withActor.keyBy(AuditEntry::getEntityId))
+                        .keyBy(p -> p.entityId, EntityKeys.TYPE)
+                        .connect(withActor.keyBy(AuditEntry::getEntityId, EntityKeys.TYPE))
                         .process(new ChainOperator())
                         .name("chain")
                         .uid("audit-chain");
@@ -217,7 +218,7 @@ public final class AuditJob {
                             .uid("audit-lethe-actions");
             rejected = rejected.union(actions.getSideOutput(NormalizeRawRecords.DEAD_LETTERS));
             DataStream<AuditEntry> unique =
-                    actions.keyBy(AuditEntry::getEntityId)
+                    actions.keyBy(AuditEntry::getEntityId, EntityKeys.TYPE)
                             .process(new DeduplicateActions())
                             .name("deduplicate-actions")
                             .uid("audit-deduplicate-actions");
@@ -225,7 +226,7 @@ public final class AuditJob {
         }
         SingleOutputStreamOperator<AuditEntry> log =
                 toSequence
-                        .keyBy(AuditEntry::getEntityId)
+                        .keyBy(AuditEntry::getEntityId, EntityKeys.TYPE)
                         .process(
                                 new LogSequencer(
                                         settings.auditCheckpointEvery(),

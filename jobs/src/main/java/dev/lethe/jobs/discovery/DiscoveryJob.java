@@ -15,6 +15,7 @@ import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.elasticsearch.ElasticsearchSink;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.jobs.kafka.RawRecord;
+import dev.lethe.jobs.state.EntityKeys;
 import dev.lethe.normalize.ChangeNormalizer;
 import dev.lethe.normalize.EntityId;
 import java.io.IOException;
@@ -166,7 +167,7 @@ public final class DiscoveryJob {
                         .broadcast(DetectLocations.DIRECTORY);
 
         SingleOutputStreamOperator<LocatedRow> located =
-                changes.keyBy(EntityId::of)
+                changes.keyBy(EntityId::of, EntityKeys.TYPE)
                         .connect(directory)
                         .process(
                                 new DetectLocations(
@@ -177,7 +178,7 @@ public final class DiscoveryJob {
                         .uid("discovery-detect");
 
         DataStream<LocationUpdate> updates =
-                located.keyBy(r -> r.recordId)
+                located.keyBy(r -> r.recordId, EntityKeys.TYPE)
                         .process(new TrackLocations(TrackLocations.DEFAULT_TOMBSTONE_MILLIS))
                         .name("track-locations")
                         .uid("discovery-track");

@@ -19,6 +19,7 @@ import dev.lethe.jobs.purge.PurgeExecutor;
 import dev.lethe.jobs.purge.PurgeOutcome;
 import dev.lethe.jobs.purge.PurgedLocations;
 import dev.lethe.jobs.purge.ReceiptRelay;
+import dev.lethe.jobs.state.EntityKeys;
 import dev.lethe.normalize.ChangeNormalizer;
 import dev.lethe.normalize.EntityId;
 import dev.lethe.retention.RetentionPolicy;
@@ -137,7 +138,7 @@ public final class RetentionJob {
                         .filter(c -> tables.contains(c.getTable()))
                         .name("governed-tables")
                         .uid("retention-governed-tables")
-                        .keyBy((ChangeEvent c) -> EntityId.of(c))
+                        .keyBy((ChangeEvent c) -> EntityId.of(c), EntityKeys.TYPE)
                         .process(
                                 new TrackRetention(
                                         policy, executor, retention.retryInterval().toMillis()))

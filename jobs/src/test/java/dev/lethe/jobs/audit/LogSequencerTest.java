@@ -12,11 +12,13 @@ import dev.lethe.audit.MerkleFrontier;
 import dev.lethe.audit.SigningKeys;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
+import dev.lethe.jobs.state.EntityKeys;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -131,6 +133,45 @@ class LogSequencerTest {
                 .isEqualTo(ByteBuffer.wrap(CheckpointSigner.hashOf(checkpoints.get(0))));
     }
 
+    @Test
+    void stateKeyedWithFlinksStringSerializerRestoresUnderTheEntityKeySerializer()
+            throws Exception {
+        List<AuditEntry> uninterrupted;
+        try (var h = harness(2)) {
+            h.open();
+            for (AuditEntry e : fiveChanges()) {
+                send(h, e);
+            }
+            uninterrupted = h.extractOutputValues();
+        }
+        List<AuditEntry> drafts = fiveChanges();
+        List<AuditEntry> out = new ArrayList<>();
+        OperatorSubtaskState snapshot;
+        try (var h = harness(2, Types.STRING)) { // a checkpoint of a version keyed by String
+            h.open();
+            for (AuditEntry e : drafts.subList(0, 3)) {
+                send(h, e);
+            }
+            out.addAll(h.extractOutputValues());
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness(2, EntityKeys.TYPE)) {
+            h.initializeState(snapshot);
+            h.open();
+            for (AuditEntry e : drafts.subList(3, 5)) {
+                send(h, e);
+            }
+            out.addAll(h.extractOutputValues());
+        }
+
+        assertThat(out)
+                .extracting(AuditEntry::getHash)
+                .containsExactlyElementsOf(
+                        uninterrupted.stream().map(AuditEntry::getHash).toList());
+        assertThat(out).extracting(AuditEntry::getSeq).containsExactly(1L, 1L, 2L, 2L, 3L);
+        assertChainsVerify(out);
+    }
+
     private static List<AuditEntry> fiveChanges() {
         return List.of(
                 draft("contacts/1", 10, T0, 1L),
@@ -172,11 +213,16 @@ class LogSequencerTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, AuditEntry, AuditEntry> harness(
             int every) throws Exception {
+        return harness(every, EntityKeys.TYPE); // as the job keys it
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, AuditEntry, AuditEntry> harness(
+            int every, TypeInformation<String> keyType) throws Exception {
         var h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(new LogSequencer(every, 60_000, () -> KEYS)),
                         AuditEntry::getEntityId,
-                        Types.STRING,
+                        keyType,
                         1,
                         1,
                         0);
