@@ -2,6 +2,8 @@ package dev.lethe.bench;
 
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.jobs.audit.AuditDocuments;
@@ -12,6 +14,7 @@ import dev.lethe.jobs.elasticsearch.DocumentOperation;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.elasticsearch.ElasticsearchSinkBuilder;
 import dev.lethe.local.CaptureTopics;
+import dev.lethe.local.Http;
 import dev.lethe.local.LetheJobs;
 import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
@@ -246,11 +249,60 @@ final class AuditPipelineBench {
                                     "**%.1f %%** (%.0f / %.0f; target ≥ 70 %%)",
                                     100 * known / rawRate, known, rawRate));
                 }
+                checkpointSize(job.getJobID().toHexString());
             } finally {
                 reading.set(false);
                 job.cancel().get(1, TimeUnit.MINUTES);
             }
         }
+    }
+
+    /**
+     * The job's last completed Flink checkpoint (Flink's REST API) against the entities audited so
+     * far: the per-entity state (chain position, chain head) is snapshotted in full at every
+     * checkpoint with the heap state backend, so its size and duration grow with every entity ever
+     * changed (operations.md: use RocksDB with incremental checkpoints at scale).
+     */
+    private void checkpointSize(String jobId) throws Exception {
+        long entities;
+        try (Connection c = StackProbe.connectPostgres(s);
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM contacts")) {
+            rs.next();
+            entities = rs.getLong(1);
+        }
+        // the next checkpoint after the last backlog, so it holds every entity audited
+        long d0 = System.nanoTime();
+        JsonNode latest = null;
+        long firstId = -1;
+        while (System.nanoTime() - d0 < Duration.ofSeconds(60).toNanos()) {
+            Http.Response r =
+                    Http.get(s.flinkUrl().resolve("/jobs/" + jobId + "/checkpoints"), null);
+            JsonNode done = new ObjectMapper().readTree(r.body()).path("latest").path("completed");
+            if (done.has("id")) {
+                if (firstId < 0) {
+                    firstId = done.path("id").asLong();
+                } else if (done.path("id").asLong() > firstId) {
+                    latest = done;
+                    break;
+                }
+            }
+            Thread.sleep(500);
+        }
+        if (latest == null) {
+            row("last Flink checkpoint", "none completed within 60 s of the last backlog");
+            return;
+        }
+        long bytes = latest.path("state_size").asLong();
+        row(
+                "last Flink checkpoint (heap state backend, full snapshot) after the backlogs",
+                String.format(
+                        "%.1f MB in %d ms for ≈ %d entities in the log (%.0f bytes per entity;"
+                                + " contacts in the helpdesk)",
+                        bytes / 1e6,
+                        latest.path("end_to_end_duration").asLong(),
+                        entities,
+                        (double) bytes / Math.max(1, entities)));
     }
 
     /**
@@ -427,7 +479,7 @@ final class AuditPipelineBench {
     }
 
     private void connector(String action) throws Exception {
-        dev.lethe.local.Http.Response r =
+        Http.Response r =
                 dev.lethe.local.Http.put(
                         s.connectUrl()
                                 .resolve("/connectors/" + StackSettings.CONNECTOR + "/" + action),
