@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.lethe.discovery.PersonalDataInText;
 import dev.lethe.events.Actor;
 import dev.lethe.events.ChangeEvent;
 import dev.lethe.events.Operation;
@@ -591,8 +592,27 @@ public final class ChangeNormalizer implements Serializable {
         if (type == null || type.isBlank()) {
             throw new Reject(Rejected.MALFORMED_ACTOR, "actor message content has no type");
         }
+        // the actor is written to the audit log in clear and kept for good: an identifier in it
+        // (an email as the id, a phone in the reason) is withheld, the change still audited
+        // ids are numbers, names of components or request ids (a phone detector would take a
+        // long number for a phone): only an email or handle is withheld there
+        if (type.indexOf('@') >= 0) {
+            type = WITHHELD;
+        }
+        if (id != null && id.indexOf('@') >= 0) {
+            id = WITHHELD;
+        }
+        if (!PersonalDataInText.kinds(reason).isEmpty()) {
+            reason = WITHHELD;
+        }
         return new Actor(type, id, reason);
     }
+
+    /**
+     * What replaces an actor's type, id or reason that holds an identifier (email, phone, IBAN,
+     * card number, handle): the audit log keeps actors in clear and for good.
+     */
+    public static final String WITHHELD = "(withheld: held personal data)";
 
     /** Where parsing failed, as a position: Jackson's message may quote the input. */
     private static String at(JsonProcessingException e) {

@@ -314,6 +314,46 @@ class ChangeNormalizerTest {
     }
 
     @Test
+    void anIdentifierInTheActorIsWithheldAndTheChangeStillAudited() {
+        Normalized result =
+                normalize(
+                        actorMessageOf(
+                                        "{\"type\":\"agent\",\"id\":\"anna@helpdesk.example\","
+                                                + "\"reason\":\"asked by +49 30 1234567\"}")
+                                .toRecord());
+
+        assertThat(result).isInstanceOf(ActorMessage.class);
+        assertThat(((ActorMessage) result).actor())
+                .isEqualTo(
+                        new Actor("agent", ChangeNormalizer.WITHHELD, ChangeNormalizer.WITHHELD));
+    }
+
+    @Test
+    void ordinaryActorsAreKeptAsTheyAre() {
+        for (String[] a :
+                new String[][] {
+                    {"agent", "17", "ticket reply"},
+                    {"lethe-purge", "123e4567-e89b-12d3-a456-426614174000", "erasure request"},
+                    {"lethe-purge", "req-2026-117", "retention rule tickets.closed-2y"},
+                    {"system", "helpdesk-importer", "nightly import 2026-11-29"},
+                    {"customer", "4711", "Löschung gemäß Art. 17"}
+                }) {
+            Normalized result =
+                    normalize(
+                            actorMessageOf(
+                                            "{\"type\":\""
+                                                    + a[0]
+                                                    + "\",\"id\":\""
+                                                    + a[1]
+                                                    + "\",\"reason\":\""
+                                                    + a[2]
+                                                    + "\"}")
+                                    .toRecord());
+            assertThat(((ActorMessage) result).actor()).isEqualTo(new Actor(a[0], a[1], a[2]));
+        }
+    }
+
+    @Test
     void actorIdMayBeANumberAndReasonMayBeMissing() {
         Normalized result = normalize(actorMessageOf("{\"type\":\"agent\",\"id\":17}").toRecord());
 
