@@ -1,5 +1,8 @@
 package dev.lethe.jobs.purge;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.catalog.Reference;
 import dev.lethe.catalog.SubjectPath;
@@ -12,6 +15,7 @@ import dev.lethe.normalize.EntityId;
 import dev.lethe.retention.PurgeAction;
 import dev.lethe.retention.PurgeGuard.Verdict;
 import dev.lethe.retention.RetentionPolicy;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -64,6 +68,8 @@ import org.slf4j.LoggerFactory;
 public final class ErasureProcessor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErasureProcessor.class);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MentionRedaction mentions;
 
@@ -275,9 +281,41 @@ public final class ErasureProcessor implements AutoCloseable {
         return new Plan(List.copyOf(erase), List.copyOf(dependents), redact, openTicket);
     }
 
+    /**
+     * Whether the location is in a scanned text column, or in a scanned key of a JSON column
+     * ({@code custom_fields.order_ref}; discovery names a finding there so).
+     */
     private boolean isText(LocationDocument d) {
+        String column = d.column();
+        int dot = column.indexOf('.');
+        String base = dot < 0 ? column : column.substring(0, dot);
         return catalog.freeTextColumns(d.table()).stream()
-                .anyMatch(col -> col.ref().column().equals(d.column()));
+                .anyMatch(
+                        col ->
+                                col.ref().column().equals(base)
+                                        && (dot < 0 || col.encrypted().isPresent()));
+    }
+
+    /** The JSON object text with the person's values redacted in {@code key}'s text value. */
+    private String redactJsonKey(String json, String key, Set<String> values) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            JsonNode tree = JSON.readTree(json);
+            if (!(tree instanceof ObjectNode object) || !object.path(key).isTextual()) {
+                return json;
+            }
+            String text = object.get(key).asText();
+            String redacted = mentions.redact(text, values);
+            if (redacted.equals(text)) {
+                return json;
+            }
+            object.put(key, redacted);
+            return object.toString();
+        } catch (IOException e) {
+            return json; // not JSON: discovery found nothing by key there either
+        }
     }
 
     private void redact(
@@ -296,20 +334,39 @@ public final class ErasureProcessor implements AutoCloseable {
                 // written (the index has them normalized) and replaced
                 Map<String, String> current =
                         JdbcPurgeExecutor.lockRow(c, table(record), id(record));
+                Map<String, String> updated = new TreeMap<>();
+                Set<String> jsonColumns = new java.util.HashSet<>();
                 for (Map.Entry<String, Set<String>> col : columns.entrySet()) {
-                    String text = current == null ? null : current.get(col.getKey());
-                    String redacted = mentions.redact(text, col.getValue());
-                    if (redacted == null || redacted.equals(text)) {
-                        continue;
+                    String name = col.getKey();
+                    int dot = name.indexOf('.');
+                    String column = dot < 0 ? name : name.substring(0, dot);
+                    String text =
+                            updated.containsKey(column)
+                                    ? updated.get(column)
+                                    : current == null ? null : current.get(column);
+                    String redacted;
+                    if (dot < 0) {
+                        redacted = mentions.redact(text, col.getValue());
+                    } else {
+                        jsonColumns.add(column);
+                        redacted = redactJsonKey(text, name.substring(dot + 1), col.getValue());
                     }
+                    if (redacted != null && !redacted.equals(text)) {
+                        updated.put(column, redacted);
+                    }
+                }
+                for (Map.Entry<String, String> u : updated.entrySet()) {
                     try (PreparedStatement s =
                             c.prepareStatement(
                                     "UPDATE "
                                             + JdbcPurgeExecutor.quote(table(record))
                                             + " SET "
-                                            + JdbcPurgeExecutor.quote(col.getKey())
-                                            + " = ? WHERE id = ?")) {
-                        s.setString(1, redacted);
+                                            + JdbcPurgeExecutor.quote(u.getKey())
+                                            + (jsonColumns.contains(u.getKey())
+                                                    ? " = CAST(? AS jsonb)"
+                                                    : " = ?")
+                                            + " WHERE id = ?")) {
+                        s.setString(1, u.getValue());
                         s.setLong(2, id(record));
                         s.executeUpdate();
                     }

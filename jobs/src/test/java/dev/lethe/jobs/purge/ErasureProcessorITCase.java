@@ -189,6 +189,48 @@ class ErasureProcessorITCase {
         assertThat(count("SELECT count(*) FROM tickets WHERE id = " + ticket)).isOne();
     }
 
+    @Test
+    void theirPhoneInAScannedCustomFieldOfSomeoneElsesTicketIsRedacted() throws Exception {
+        long erased = contact();
+        long other = contact();
+        long ticket =
+                exec(
+                        "INSERT INTO tickets (contact_id, subject, status, custom_fields) VALUES ("
+                                + other
+                                + ", 's', 'solved', '{\"order_ref\": \"call back on +49 30"
+                                + " 1234567\", \"priority\": 2}')");
+        String subject = "contact:" + erased;
+        ListedIndex index = new ListedIndex();
+        index.locations.add(
+                new LocationDocument(
+                        "tickets/" + ticket + "#custom_fields.order_ref#phone#13",
+                        List.of(subject),
+                        "phone",
+                        "+49301234567",
+                        "tickets",
+                        "tickets/" + ticket,
+                        "custom_fields.order_ref",
+                        "contact",
+                        "phone",
+                        1.0,
+                        13,
+                        28,
+                        null,
+                        Instant.now(),
+                        1L,
+                        null,
+                        false));
+        String request = request(subject);
+
+        processor(index).processPending();
+
+        assertThat(status(request)).isEqualTo("done|erased");
+        assertThat(text("SELECT custom_fields->>'order_ref' FROM tickets WHERE id = " + ticket))
+                .isEqualTo("call back on [erased]");
+        assertThat(text("SELECT custom_fields->>'priority' FROM tickets WHERE id = " + ticket))
+                .isEqualTo("2");
+    }
+
     private static long contact() throws Exception {
         return exec(
                 "INSERT INTO contacts (email) VALUES ('c" + System.nanoTime() + "@example.eu')");
