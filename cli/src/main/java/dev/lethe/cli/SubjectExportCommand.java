@@ -85,6 +85,11 @@ final class SubjectExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // the reason is recorded in the audit log, which is never erased
         PersonalDataInText.requireNone("--reason", reason);
+        if (requestedBy != null && requestedBy.indexOf('@') >= 0) {
+            throw new IllegalArgumentException(
+                    "--requested-by is kept in the audit log for good: give a user name or staff"
+                            + " id, not an email address");
+        }
         StackSettings s = options.resolve();
         PrintStream err = System.err;
         List<Format> chosen =

@@ -86,8 +86,23 @@ class LetheCommandTest {
                         "--reason",
                         "she called from +49 30 1234567");
 
+        int requester =
+                Lethe.run(
+                        "subject",
+                        "export",
+                        "contact:42",
+                        "--out",
+                        dataDir.resolve("export").toString(),
+                        "--data-dir",
+                        dataDir.toString(),
+                        "--requested-by",
+                        "dpo.anna@example.eu");
+
         assertThat(export).isEqualTo(2);
         assertThat(erase).isEqualTo(2);
+        assertThat(requester).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("--requested-by is kept in the audit log for good");
         String messages = err.toString(StandardCharsets.UTF_8);
         assertThat(messages)
                 .contains("--reason looks like it holds personal data (email)")

@@ -24,7 +24,24 @@ public final class PersonalDataInText {
                             new PhoneDetector(),
                             new SocialHandleDetector()));
 
+    /** What replaces recorded text that holds an identifier. */
+    public static final String WITHHELD = "(withheld: held personal data)";
+
     private PersonalDataInText() {}
+
+    /**
+     * An id as recorded for good (an actor's id): ids are numbers, component names or request ids,
+     * where a phone detector would take a long number for a phone, so only an id holding {@code @}
+     * (an email or handle) is withheld.
+     */
+    public static String idOrWithheld(String id) {
+        return id != null && id.indexOf('@') >= 0 ? WITHHELD : id;
+    }
+
+    /** Free text as recorded for good (a reason): withheld when it holds an identifier. */
+    public static String textOrWithheld(String text) {
+        return kinds(text).isEmpty() ? text : WITHHELD;
+    }
 
     /** The kinds of identifier found in {@code text} (empty for null or blank text). */
     public static Set<PiiKind> kinds(String text) {

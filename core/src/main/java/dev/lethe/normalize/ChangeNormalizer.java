@@ -594,17 +594,9 @@ public final class ChangeNormalizer implements Serializable {
         }
         // the actor is written to the audit log in clear and kept for good: an identifier in it
         // (an email as the id, a phone in the reason) is withheld, the change still audited
-        // ids are numbers, names of components or request ids (a phone detector would take a
-        // long number for a phone): only an email or handle is withheld there
-        if (type.indexOf('@') >= 0) {
-            type = WITHHELD;
-        }
-        if (id != null && id.indexOf('@') >= 0) {
-            id = WITHHELD;
-        }
-        if (!PersonalDataInText.kinds(reason).isEmpty()) {
-            reason = WITHHELD;
-        }
+        type = PersonalDataInText.idOrWithheld(type);
+        id = PersonalDataInText.idOrWithheld(id);
+        reason = PersonalDataInText.textOrWithheld(reason);
         return new Actor(type, id, reason);
     }
 
@@ -612,7 +604,7 @@ public final class ChangeNormalizer implements Serializable {
      * What replaces an actor's type, id or reason that holds an identifier (email, phone, IBAN,
      * card number, handle): the audit log keeps actors in clear and for good.
      */
-    public static final String WITHHELD = "(withheld: held personal data)";
+    public static final String WITHHELD = PersonalDataInText.WITHHELD;
 
     /** Where parsing failed, as a position: Jackson's message may quote the input. */
     private static String at(JsonProcessingException e) {

@@ -134,6 +134,14 @@ public final class MaskEncryptedFields<R extends ConnectRecord<R>> implements Tr
     public void configure(Map<String, ?> configs) {
         Map<String, Object> values = CONFIG.parse(configs);
         String secret = ((Password) values.get(SECRET)).value();
+        if (secret != null && secret.startsWith("${")) {
+            // Connect leaves a variable it cannot resolve as it is: a public, well-known "secret"
+            throw new ConfigException(
+                    SECRET,
+                    "(hidden)",
+                    "is an unresolved config variable: set LETHE_CAPTURE_MASK_SECRET in the"
+                            + " Connect worker's environment (and config.providers=env)");
+        }
         if (secret == null || secret.length() < MIN_SECRET_LENGTH) {
             throw new ConfigException(
                     SECRET,

@@ -231,6 +231,10 @@ class MaskEncryptedFieldsTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("at least 32 characters")
                 .hasMessageNotContaining("short");
+        assertThatThrownBy(() -> configured(Map.of("secret", "${env:LETHE_CAPTURE_MASK_SECRET}")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unresolved config variable")
+                .hasMessageContaining("LETHE_CAPTURE_MASK_SECRET");
         assertThatThrownBy(() -> configured(Map.of("definitions.table", "x; DROP TABLE t")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("lower-case SQL identifier");

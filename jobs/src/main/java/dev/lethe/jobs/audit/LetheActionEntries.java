@@ -2,6 +2,7 @@ package dev.lethe.jobs.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.discovery.PersonalDataInText;
 import dev.lethe.events.AuditActor;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.events.PurgeReceipt;
@@ -81,7 +82,11 @@ public final class LetheActionEntries {
                 new HashMap<>(r.getKey()),
                 "PURGE",
                 new ArrayList<>(r.getSubjectIds()),
-                new AuditActor("lethe-purge", actorId, r.getReason()),
+                // kept in clear for good, like a change's actor (ChangeNormalizer)
+                new AuditActor(
+                        "lethe-purge",
+                        PersonalDataInText.idOrWithheld(actorId),
+                        PersonalDataInText.textOrWithheld(r.getReason())),
                 r.getExecutedAt(),
                 recordedAt,
                 topic,
@@ -136,8 +141,10 @@ public final class LetheActionEntries {
                 new ArrayList<>(List.of(subject)),
                 new AuditActor(
                         "operator",
-                        n.hasNonNull("requestedBy") ? n.get("requestedBy").asText() : null,
-                        n.hasNonNull("reason") ? n.get("reason").asText() : null),
+                        PersonalDataInText.idOrWithheld(
+                                n.hasNonNull("requestedBy") ? n.get("requestedBy").asText() : null),
+                        PersonalDataInText.textOrWithheld(
+                                n.hasNonNull("reason") ? n.get("reason").asText() : null)),
                 at,
                 recordedAt,
                 topic,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lethe.audit.EntryHasher;
 import dev.lethe.audit.HashChain;
+import dev.lethe.discovery.PersonalDataInText;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.events.PurgeReceipt;
 import java.nio.charset.StandardCharsets;
@@ -121,6 +122,23 @@ class LetheActionEntriesTest {
                                 .getAttributes()
                                 .get("actionId"))
                 .isNotEqualTo(e.getAttributes().get("actionId"));
+    }
+
+    @Test
+    void anIdentifierInAnActionsRequesterOrReasonIsWithheld() {
+        byte[] record =
+                ("{\"type\":\"export\",\"subjectId\":\"contact:42\","
+                                + "\"requestedBy\":\"dpo.anna@example.eu\","
+                                + "\"reason\":\"mail of erika@example.eu\","
+                                + "\"at\":\"2025-04-02T10:00:00Z\",\"items\":1,\"mentions\":0,"
+                                + "\"files\":[]}")
+                        .getBytes(StandardCharsets.UTF_8);
+
+        AuditEntry e = LetheActionEntries.ofExportRecord(record, "t", 0, 1, RECORDED);
+
+        assertThat(e.getActor().getId()).isEqualTo(PersonalDataInText.WITHHELD);
+        assertThat(e.getActor().getReason()).isEqualTo(PersonalDataInText.WITHHELD);
+        assertThat(e.toString()).doesNotContain("anna", "erika");
     }
 
     @Test
