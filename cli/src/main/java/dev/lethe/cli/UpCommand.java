@@ -31,7 +31,8 @@ final class UpCommand implements Callable<Integer> {
 
     @Option(
             names = "--no-jobs",
-            description = "Start the servers only, not Lethe's Flink jobs (audit, discovery).")
+            description =
+                    "Start the servers only, not Lethe's Flink jobs (audit, discovery, retention).")
     boolean noJobs;
 
     /** Set once Ctrl-C (or SIGTERM) started the orderly stop: exits are expected from then on. */
