@@ -396,7 +396,11 @@ class AuditVerifierTest {
         SignedLog log = LOG.copy();
         log.entries().get(10).getChanges().get(1).setAfter("secret-plain-value");
 
-        assertThat(verify(log).describe()).doesNotContain("secret-plain-value");
+        VerificationReport report = verify(log);
+        // the altered entry is found and reported ...
+        assertThat(entryProblems(report)).extracting(Problem::logIndex).contains(10L);
+        // ... without its value
+        assertThat(report.describe()).doesNotContain("secret-plain-value");
     }
 
     // ---- the index cross-check -----------------------------------------------------------------

@@ -49,7 +49,8 @@ class DetectorsTest {
                 .extracting(Finding::normalizedValue)
                 .containsExactly("+493023125000", "+4915123456789");
         assertThat(spanOf(text, found.get(0))).isEqualTo("+49 30 23125000");
-        assertThat(found.get(0).confidence()).isGreaterThan(found.get(1).confidence() - 0.2);
+        // an international number says its country; a national one is read in a default region
+        assertThat(found.get(0).confidence()).isGreaterThan(found.get(1).confidence());
         assertThat(found.get(1).reason()).contains("DE").doesNotContain("23456789");
     }
 

@@ -147,7 +147,9 @@ class MaskEncryptedFieldsTest {
         assertThat(mask.mask("[\"DE89370400440532013000\"]"))
                 .startsWith("\"" + MaskEncryptedFields.PREFIX)
                 .doesNotContain("DE89");
-        assertThat(mask.mask("not json DE89370400440532013000")).doesNotContain("DE89");
+        String notJson = mask.mask("not json DE89370400440532013000");
+        assertThat(notJson).startsWith("\"" + MaskEncryptedFields.PREFIX).doesNotContain("DE89");
+        assertThat(mask.mask("not json DE02120300000000202051")).isNotEqualTo(notJson);
     }
 
     @Test

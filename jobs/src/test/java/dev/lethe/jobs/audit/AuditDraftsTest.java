@@ -105,6 +105,11 @@ class AuditDraftsTest {
         assertThat(entry.getAttributes()).containsEntry("redacted", "subject-erased");
         assertThat(entry.getChanges())
                 .filteredOn(AuditFieldChange::getPersonal)
+                .extracting(AuditFieldChange::getColumn)
+                .contains("email", "phone");
+        assertThat(entry.toString()).doesNotContain("anna@example.eu", "+49 30 1");
+        assertThat(entry.getChanges())
+                .filteredOn(AuditFieldChange::getPersonal)
                 .allSatisfy(
                         c -> {
                             assertThat(c.getBefore()).isNull();

@@ -78,6 +78,8 @@ class TrackRetentionTest {
         try (var h = harness(helpdesk, null, 0)) {
             helpdesk.softDelete(1, 0);
             send(h, softDeleted(1, 0));
+            assertThat(h.numProcessingTimeTimers()).isOne(); // the purge was scheduled
+            assertThat(h.numKeyedStateEntries()).isPositive();
             h.setProcessingTime(30_000);
             helpdesk.restore(1);
             send(h, restored(1));
@@ -133,6 +135,8 @@ class TrackRetentionTest {
         FakeHelpdesk helpdesk = new FakeHelpdesk();
         try (var h = harness(helpdesk, null, 0)) {
             send(h, softDeleted(1, 0));
+            assertThat(h.numProcessingTimeTimers()).isOne(); // tracking had started
+            assertThat(h.numKeyedStateEntries()).isPositive();
             send(h, RetentionTestData.ticket(1, Operation.DELETE, null));
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numProcessingTimeTimers()).isZero();
