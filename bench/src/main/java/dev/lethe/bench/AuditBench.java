@@ -106,6 +106,19 @@ final class AuditBench implements Callable<Integer> {
                             + " warm, each timed on its own (default ${DEFAULT-VALUE}).")
     int warmRounds;
 
+    @Option(
+            names = "--elasticsearch-cpus",
+            description =
+                    "Pin Elasticsearch to these CPUs (e.g. 1) and everything else to"
+                            + " --other-cpus, as on a deployment where it has cores of its own"
+                            + " (needs taskset).")
+    String elasticsearchCpus;
+
+    @Option(
+            names = "--other-cpus",
+            description = "With --elasticsearch-cpus: the CPUs of every other process (e.g. 0).")
+    String otherCpus;
+
     @Option(names = "--skip-verify", description = "Leave out the verify CPU measurement.")
     boolean skipVerify;
 
@@ -125,6 +138,14 @@ final class AuditBench implements Callable<Integer> {
 
     /** Throughput and latency of the audit job on a stack started for the purpose. */
     private int pipeline() throws Exception {
+        if ((elasticsearchCpus == null) != (otherCpus == null)) {
+            throw new IllegalArgumentException(
+                    "give --elasticsearch-cpus and --other-cpus together (e.g. 1 and 0)");
+        }
+        if (elasticsearchCpus != null) {
+            CpuPinning.cpuList("--elasticsearch-cpus", elasticsearchCpus);
+            CpuPinning.cpuList("--other-cpus", otherCpus);
+        }
         StackSettings s = options.resolve();
         LocalStack stack = new LocalStack(s, System.out).withJobs(false);
         BenchStacks.requireNoneRunning(stack, s);
@@ -133,6 +154,15 @@ final class AuditBench implements Callable<Integer> {
         List<String> rows = new ArrayList<>();
         try {
             int postgresPort = s.postgresPort();
+            if (elasticsearchCpus != null) {
+                Map<String, Long> pids = new HashMap<>(stack.pids());
+                ProcessCpu.postmaster(postgresPort).ifPresent(pid -> pids.put("postgres", pid));
+                String placement = CpuPinning.pin(pids, elasticsearchCpus, otherCpus);
+                String row =
+                        "| CPU placement (taskset, before the first backlog) | " + placement + " |";
+                rows.add(row);
+                System.out.println(row);
+            }
             new AuditPipelineBench(
                             s,
                             System.out,
