@@ -10,8 +10,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -186,7 +188,7 @@ public final class MaskEncryptedFields<R extends ConnectRecord<R>> implements Tr
     }
 
     private Set<String> readDefinitions(String url, String user, String password) {
-        Set<String> found = new java.util.HashSet<>();
+        Set<String> found = new HashSet<>();
         try (Connection c = DriverManager.getConnection(url, user, password);
                 Statement st = c.createStatement();
                 ResultSet rs =
@@ -303,7 +305,7 @@ public final class MaskEncryptedFields<R extends ConnectRecord<R>> implements Tr
             // not an object of fields: nothing tells which part is safe
             return JSON.getNodeFactory().textNode(digest("", json)).toString();
         }
-        List<String> toMask = new java.util.ArrayList<>();
+        List<String> toMask = new ArrayList<>();
         object.fieldNames()
                 .forEachRemaining(
                         key -> {

@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -335,7 +336,7 @@ public final class ErasureProcessor implements AutoCloseable {
                 Map<String, String> current =
                         JdbcPurgeExecutor.lockRow(c, table(record), id(record));
                 Map<String, String> updated = new TreeMap<>();
-                Set<String> jsonColumns = new java.util.HashSet<>();
+                Set<String> jsonColumns = new HashSet<>();
                 for (Map.Entry<String, Set<String>> col : columns.entrySet()) {
                     String name = col.getKey();
                     int dot = name.indexOf('.');

@@ -8,6 +8,7 @@ import dev.lethe.discovery.PhoneDetector;
 import dev.lethe.discovery.SocialHandleDetector;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -84,7 +85,7 @@ final class MentionRedaction {
     }
 
     private static Set<String> lowerCase(Set<String> values) {
-        Set<String> s = new java.util.HashSet<>();
+        Set<String> s = new HashSet<>();
         values.forEach(v -> s.add(v.toLowerCase(Locale.ROOT)));
         return s;
     }
