@@ -123,6 +123,20 @@ public final class JdbcSubjectKeyStore implements SubjectKeyStore, AutoCloseable
     }
 
     /**
+     * Takes the transaction-scoped lock that every creator of schema {@code lethe}'s objects holds
+     * (the key store, the purge tables): PostgreSQL's {@code CREATE SCHEMA/TABLE IF NOT EXISTS} is
+     * not safe when two transactions run it at once (a unique violation on the catalog), and the
+     * audit and retention jobs start together.
+     */
+    public static void lockSchemaDdl(Connection connection) throws SQLException {
+        try (PreparedStatement lock =
+                connection.prepareStatement("SELECT pg_advisory_xact_lock(?, 0)")) {
+            lock.setInt(1, LOCK_NAMESPACE);
+            lock.execute();
+        }
+    }
+
+    /**
      * Creates the schema {@code lethe} and its tables if they do not exist. Safe to call from
      * several processes at once.
      */
@@ -130,11 +144,7 @@ public final class JdbcSubjectKeyStore implements SubjectKeyStore, AutoCloseable
         inTransaction(
                 "create schema " + SCHEMA,
                 connection -> {
-                    try (PreparedStatement lock =
-                            connection.prepareStatement("SELECT pg_advisory_xact_lock(?, 0)")) {
-                        lock.setInt(1, LOCK_NAMESPACE);
-                        lock.execute();
-                    }
+                    lockSchemaDdl(connection);
                     try (Statement ddl = connection.createStatement()) {
                         for (String sql : SCHEMA_DDL) {
                             ddl.execute(sql);

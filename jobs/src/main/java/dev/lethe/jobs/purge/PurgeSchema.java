@@ -1,5 +1,6 @@
 package dev.lethe.jobs.purge;
 
+import dev.lethe.keys.JdbcSubjectKeyStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -83,7 +84,8 @@ public final class PurgeSchema {
         boolean auto = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try (Statement s = connection.createStatement()) {
-            s.execute("SELECT pg_advisory_xact_lock(1281713224, 2)");
+            // the same lock as the key store's: both create objects in schema lethe
+            JdbcSubjectKeyStore.lockSchemaDdl(connection);
             for (String sql : DDL) {
                 s.execute(sql);
             }
