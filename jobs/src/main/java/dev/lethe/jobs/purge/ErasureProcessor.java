@@ -8,6 +8,7 @@ import dev.lethe.catalog.Reference;
 import dev.lethe.catalog.SubjectPath;
 import dev.lethe.connectors.Actor;
 import dev.lethe.discovery.LocationDocument;
+import dev.lethe.discovery.PersonalDataInText;
 import dev.lethe.discovery.PhoneDetector;
 import dev.lethe.keys.SubjectIds;
 import dev.lethe.keys.SubjectKeyStore;
@@ -201,7 +202,9 @@ public final class ErasureProcessor implements AutoCloseable {
                 redact(requestId, subjectId, m.getKey(), m.getValue());
                 purged++;
             }
-            keys.shred(subjectId, requestId, reason);
+            // the register of erased subjects is kept for good: a reason another system wrote
+            // with an identifier in it is not copied there
+            keys.shred(subjectId, requestId, PersonalDataInText.textOrWithheld(reason));
             index.forget(subjectId, forgotten);
             index.expungeDeleted();
             return new Progress(requestId, DONE, "erased", plan.size(), purged);

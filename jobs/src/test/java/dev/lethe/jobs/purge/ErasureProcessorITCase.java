@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.connectors.HelpdeskMigrations;
 import dev.lethe.discovery.LocationDocument;
+import dev.lethe.discovery.PersonalDataInText;
 import dev.lethe.keys.FileMasterKeySource;
 import dev.lethe.keys.JdbcSubjectKeyStore;
 import dev.lethe.retention.RetentionPolicy;
@@ -179,11 +180,19 @@ class ErasureProcessorITCase {
                         1L,
                         "tickets/" + ticket,
                         false));
-        String request = request(subject);
+        // written by another system, with the person's email in it
+        String request = request(subject, "per mail of erika@example.eu");
 
         processor(index).processPending();
 
         assertThat(status(request)).isEqualTo("done|erased");
+        // the register of erased subjects (kept for good) does not copy it
+        assertThat(
+                        text(
+                                "SELECT reason FROM lethe.erased_subjects WHERE subject_id = '"
+                                        + subject
+                                        + "'"))
+                .isEqualTo(PersonalDataInText.WITHHELD);
         assertThat(text("SELECT content FROM comments WHERE id = " + comment))
                 .isEqualTo("cc: [erased] please, not otto@example.eu");
         assertThat(count("SELECT count(*) FROM tickets WHERE id = " + ticket)).isOne();
@@ -237,9 +246,13 @@ class ErasureProcessorITCase {
     }
 
     private static String request(String subject) throws Exception {
+        return request(subject, "test");
+    }
+
+    private static String request(String subject, String reason) throws Exception {
         String id = UUID.randomUUID().toString();
         try (Connection c = db.getConnection()) {
-            ErasureProcessor.request(c, id, subject, "test", POLICY, Instant.now());
+            ErasureProcessor.request(c, id, subject, reason, POLICY, Instant.now());
         }
         return id;
     }
