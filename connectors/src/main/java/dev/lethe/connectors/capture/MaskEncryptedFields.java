@@ -241,12 +241,7 @@ public final class MaskEncryptedFields<R extends ConnectRecord<R>> implements Tr
         if (before == value.getStruct("before") && after == value.getStruct("after")) {
             return record;
         }
-        Struct copy = new Struct(schema);
-        for (Field f : schema.fields()) {
-            copy.put(f, value.get(f));
-        }
-        copy.put("before", before);
-        copy.put("after", after);
+        Struct copy = with(with(value, "before", before), "after", after);
         return record.newRecord(
                 record.topic(),
                 record.kafkaPartition(),
@@ -285,12 +280,18 @@ public final class MaskEncryptedFields<R extends ConnectRecord<R>> implements Tr
         if (masked.equals(json)) {
             return row;
         }
-        Struct copy = new Struct(row.schema());
-        for (Field f : row.schema().fields()) {
-            copy.put(f, row.get(f));
+        return with(row, column, masked);
+    }
+
+    /**
+     * A copy of {@code struct} with {@code field} set to {@code value} (the record is not ours).
+     */
+    private static Struct with(Struct struct, String field, Object value) {
+        Struct copy = new Struct(struct.schema());
+        for (Field f : struct.schema().fields()) {
+            copy.put(f, struct.get(f));
         }
-        copy.put(column, masked);
-        return copy;
+        return copy.put(field, value);
     }
 
     /** The JSON text with every encrypted key's value replaced by its digest. */
