@@ -65,17 +65,7 @@ class LetheCommandTest {
 
     @Test
     void aReasonOrRequesterHoldingPersonalDataIsAUsageErrorNamingTheKindNotTheValue() {
-        int export =
-                Lethe.run(
-                        "subject",
-                        "export",
-                        "contact:42",
-                        "--out",
-                        dataDir.resolve("export").toString(),
-                        "--data-dir",
-                        dataDir.toString(),
-                        "--reason",
-                        "mail from anna.meyer@example.eu");
+        int export = export("--reason", "mail from anna.meyer@example.eu");
         int erase =
                 Lethe.run(
                         "subject",
@@ -85,18 +75,7 @@ class LetheCommandTest {
                         dataDir.toString(),
                         "--reason",
                         "she called from +49 30 1234567");
-
-        int requester =
-                Lethe.run(
-                        "subject",
-                        "export",
-                        "contact:42",
-                        "--out",
-                        dataDir.resolve("export").toString(),
-                        "--data-dir",
-                        dataDir.toString(),
-                        "--requested-by",
-                        "dpo.anna@example.eu");
+        int requester = export("--requested-by", "dpo.anna@example.eu");
 
         assertThat(export).isEqualTo(2);
         assertThat(erase).isEqualTo(2);
@@ -108,6 +87,20 @@ class LetheCommandTest {
                 .contains("--reason looks like it holds personal data (email)")
                 .contains("--reason looks like it holds personal data (phone)")
                 .doesNotContain("anna.meyer", "1234567", "dpo.anna");
+    }
+
+    /** {@code subject export contact:42} into the test's directory with one more option. */
+    private int export(String option, String value) {
+        return Lethe.run(
+                "subject",
+                "export",
+                "contact:42",
+                "--out",
+                dataDir.resolve("export").toString(),
+                "--data-dir",
+                dataDir.toString(),
+                option,
+                value);
     }
 
     @Test

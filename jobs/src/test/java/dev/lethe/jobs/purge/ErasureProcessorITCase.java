@@ -162,24 +162,15 @@ class ErasureProcessorITCase {
         String subject = "contact:" + erased;
         ListedIndex index = new ListedIndex();
         index.locations.add(
-                new LocationDocument(
-                        "comments/" + comment + "#content#email#9",
-                        List.of(subject),
-                        "email",
-                        "erika@example.eu",
-                        "comments",
+                mention(
+                        subject,
                         "comments/" + comment,
                         "content",
-                        "contact",
                         "email",
-                        1.0,
+                        "erika@example.eu",
                         4,
                         20,
-                        null,
-                        Instant.now(),
-                        1L,
-                        "tickets/" + ticket,
-                        false));
+                        "tickets/" + ticket));
         // written by another system, with the person's email in it
         String request = request(subject, "per mail of erika@example.eu");
 
@@ -211,24 +202,15 @@ class ErasureProcessorITCase {
         String subject = "contact:" + erased;
         ListedIndex index = new ListedIndex();
         index.locations.add(
-                new LocationDocument(
-                        "tickets/" + ticket + "#custom_fields.order_ref#phone#13",
-                        List.of(subject),
-                        "phone",
-                        "+49301234567",
-                        "tickets",
+                mention(
+                        subject,
                         "tickets/" + ticket,
                         "custom_fields.order_ref",
-                        "contact",
                         "phone",
-                        1.0,
+                        "+49301234567",
                         13,
                         28,
-                        null,
-                        Instant.now(),
-                        1L,
-                        null,
-                        false));
+                        null));
         String request = request(subject);
 
         processor(index).processPending();
@@ -238,6 +220,36 @@ class ErasureProcessorITCase {
                 .isEqualTo("call back on [erased]");
         assertThat(text("SELECT custom_fields->>'priority' FROM tickets WHERE id = " + ticket))
                 .isEqualTo("2");
+    }
+
+    /** The index's location of {@code subject}'s identifier found in someone else's text. */
+    private static LocationDocument mention(
+            String subject,
+            String record,
+            String column,
+            String kind,
+            String value,
+            int start,
+            int end,
+            String parentRecord) {
+        return new LocationDocument(
+                record + "#" + column + "#" + kind + "#" + start,
+                List.of(subject),
+                kind,
+                value,
+                record.substring(0, record.indexOf('/')),
+                record,
+                column,
+                "contact",
+                kind,
+                1.0,
+                start,
+                end,
+                null,
+                Instant.now(),
+                1L,
+                parentRecord,
+                false);
     }
 
     private static long contact() throws Exception {
