@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -182,7 +181,7 @@ public final class AuditJob {
         DataStream<AuditEntry> drafts =
                 changes.transform(
                                 "protect-personal-data",
-                                TypeInformation.of(AuditEntry.class),
+                                AuditEntryType.TYPE,
                                 new ProtectPersonalData(resources))
                         .uid("audit-protect");
 
@@ -190,6 +189,7 @@ public final class AuditJob {
                 drafts.keyBy(ActorJoin::transactionOf)
                         .connect(actors.keyBy(a -> a.txId))
                         .process(new ActorJoin(ACTOR_RETENTION_MS))
+                        .returns(AuditEntryType.TYPE)
                         .name("actor-join")
                         .uid("audit-actor-join");
 
@@ -204,6 +204,7 @@ public final class AuditJob {
                         .keyBy(p -> p.entityId, EntityKeys.TYPE)
                         .connect(withActor.keyBy(AuditEntry::getEntityId, EntityKeys.TYPE))
                         .process(new ChainOperator())
+                        .returns(AuditEntryType.TYPE)
                         .name("chain")
                         .uid("audit-chain");
 
@@ -214,12 +215,14 @@ public final class AuditJob {
                             .process(
                                     new RecordLetheActions(
                                             PURGE_RECEIPTS_TOPIC, AUDIT_REQUESTS_TOPIC))
+                            .returns(AuditEntryType.TYPE)
                             .name("lethe-actions")
                             .uid("audit-lethe-actions");
             rejected = rejected.union(actions.getSideOutput(NormalizeRawRecords.DEAD_LETTERS));
             DataStream<AuditEntry> unique =
                     actions.keyBy(AuditEntry::getEntityId, EntityKeys.TYPE)
                             .process(new DeduplicateActions())
+                            .returns(AuditEntryType.TYPE)
                             .name("deduplicate-actions")
                             .uid("audit-deduplicate-actions");
             toSequence = ordered.union(unique);
@@ -232,6 +235,7 @@ public final class AuditJob {
                                         settings.auditCheckpointEvery(),
                                         settings.auditCheckpointInterval().toMillis(),
                                         resources.signingKeys()))
+                        .returns(AuditEntryType.TYPE)
                         .setParallelism(1)
                         .setMaxParallelism(1)
                         .name("log-sequencer")

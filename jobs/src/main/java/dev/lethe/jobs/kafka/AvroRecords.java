@@ -1,5 +1,7 @@
 package dev.lethe.jobs.kafka;
 
+import dev.lethe.audit.AuditEntryBinary;
+import dev.lethe.events.AuditEntry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
@@ -13,6 +15,7 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -61,13 +64,16 @@ public final class AvroRecords<T extends SpecificRecordBase>
      * Avro's single-object encoding ({@code C3 01}, the schema's CRC-64-AVRO fingerprint little
      * endian, the binary datum) written through one buffered encoder and buffer it reuses: the
      * generated {@code toByteBuffer} writes byte by byte into a synchronized stream and was most of
-     * the log sink's time. Not thread-safe: one per sink writer.
+     * the log sink's time. Audit entries are written by {@link AuditEntryBinary} (the same bytes,
+     * without Avro's per-field reflection). Not thread-safe: one per sink writer.
      */
     static final class SingleObjectWriter {
 
         private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
+        private final DataOutputSerializer entryBuffer = new DataOutputSerializer(1024);
         private Schema schema;
         private byte[] header;
+        private boolean auditEntries;
         private SpecificDatumWriter<SpecificRecordBase> datumWriter;
         private BinaryEncoder encoder;
 
@@ -77,11 +83,18 @@ public final class AvroRecords<T extends SpecificRecordBase>
                 schema = s;
                 header = header(s);
                 datumWriter = new SpecificDatumWriter<>(s);
+                auditEntries = record instanceof AuditEntry && AuditEntryBinary.handles(s);
             }
-            buffer.reset();
-            buffer.write(header, 0, header.length);
-            encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
             try {
+                if (auditEntries) {
+                    entryBuffer.clear();
+                    entryBuffer.write(header);
+                    AuditEntryBinary.write((AuditEntry) record, entryBuffer);
+                    return entryBuffer.getCopyOfBuffer();
+                }
+                buffer.reset();
+                buffer.write(header, 0, header.length);
+                encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
                 datumWriter.write(record, encoder);
                 encoder.flush();
             } catch (IOException e) {
