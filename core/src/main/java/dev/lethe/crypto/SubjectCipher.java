@@ -122,7 +122,7 @@ public final class SubjectCipher {
                 }
             }
             try {
-                byte[] iv = randomBytes(Envelope.IV_BYTES);
+                byte[] iv = valueKey.nextIv();
                 Cipher gcm = GCM.get();
                 gcm.init(
                         Cipher.ENCRYPT_MODE,
@@ -141,14 +141,50 @@ public final class SubjectCipher {
         public void close() {
             // a key may be listed under several lists; zeroing it twice does no harm
             for (ValueKey valueKey : valueKeys.values()) {
-                Arrays.fill(valueKey.key(), (byte) 0);
+                valueKey.destroy();
             }
             valueKeys.clear();
         }
     }
 
-    /** A value key and the envelope header that carries its wrapped shares. */
-    private record ValueKey(byte[] key, byte[] header) {}
+    /**
+     * A value key and the envelope header that carries its wrapped shares. Its values' IVs count
+     * from 0 (NIST SP 800-38D §8.2.1, deterministic construction: 4 zero bytes, then the 64-bit
+     * big-endian number of values sealed before): a value key is fresh and random for one change
+     * and never used past it, so no IV repeats under it, without a random draw per value.
+     */
+    private static final class ValueKey {
+        private final byte[] key;
+        private final byte[] header;
+        private long sealed;
+
+        ValueKey(byte[] key, byte[] header) {
+            this.key = key;
+            this.header = header;
+        }
+
+        byte[] key() {
+            return key;
+        }
+
+        byte[] header() {
+            return header;
+        }
+
+        byte[] nextIv() {
+            byte[] iv = new byte[Envelope.IV_BYTES];
+            long n = sealed++;
+            for (int i = Envelope.IV_BYTES - 1; i >= Envelope.IV_BYTES - 8; i--) {
+                iv[i] = (byte) n;
+                n >>>= 8;
+            }
+            return iv;
+        }
+
+        void destroy() {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
 
     /**
      * A fresh random value key for {@code subjects}, split into one share per subject, each share

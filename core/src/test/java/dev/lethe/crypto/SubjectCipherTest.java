@@ -220,6 +220,11 @@ class SubjectCipherTest {
         // the same wrapped share (one value key for Anna's values), each value its own IV
         assertThat(p.wrappedShares().get(0)).isEqualTo(e.wrappedShares().get(0));
         assertThat(p.iv()).isNotEqualTo(e.iv());
+        // numbered under the value key (4 zero bytes, a 64-bit big-endian count): 0, 1, and 0
+        // again under the other value key
+        assertThat(e.iv()).isEqualTo(new byte[12]);
+        assertThat(p.iv()).isEqualTo(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+        assertThat(m.iv()).isEqualTo(new byte[12]);
         // a value about Anna and Ben has a value key of its own
         assertThat(m.subjectIds()).containsExactly(ANNA, BEN);
         assertThat(m.wrappedShares().get(0)).isNotEqualTo(e.wrappedShares().get(0));
