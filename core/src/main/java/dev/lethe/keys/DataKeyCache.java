@@ -2,7 +2,6 @@ package dev.lethe.keys;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.crypto.SecretKey;
@@ -15,16 +14,16 @@ import javax.crypto.SecretKey;
 final class DataKeyCache {
 
     private final int capacity;
-    private final Duration ttl;
+    private final long ttlMillis;
     private final Clock clock;
     private final LinkedHashMap<String, Entry> keys;
     private final LinkedHashMap<String, Boolean> erased;
 
-    private record Entry(SecretKey key, Instant loadedAt) {}
+    private record Entry(SecretKey key, long expiresAtMillis) {}
 
     DataKeyCache(int capacity, Duration ttl, Clock clock) {
         this.capacity = capacity;
-        this.ttl = ttl;
+        this.ttlMillis = ttl.toMillis();
         this.clock = clock;
         this.keys = lru(capacity);
         this.erased = lru(capacity);
@@ -35,7 +34,7 @@ final class DataKeyCache {
         if (entry == null) {
             return null;
         }
-        if (!clock.instant().isBefore(entry.loadedAt().plus(ttl))) {
+        if (clock.millis() >= entry.expiresAtMillis()) {
             keys.remove(subjectId);
             return null;
         }
@@ -44,7 +43,7 @@ final class DataKeyCache {
 
     synchronized void put(String subjectId, SecretKey key) {
         if (capacity > 0 && !erased.containsKey(subjectId)) {
-            keys.put(subjectId, new Entry(key, clock.instant()));
+            keys.put(subjectId, new Entry(key, clock.millis() + ttlMillis));
         }
     }
 
