@@ -8,10 +8,12 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -94,6 +96,11 @@ public final class JdbcSubjectKeyStore implements SubjectKeyStore, AutoCloseable
     private static final String LOCK_SUBJECT = "SELECT pg_advisory_xact_lock(?, hashtext(?))";
     private static final String SELECT_ERASURE =
             "SELECT erased_at, request_id, reason FROM lethe.erased_subjects WHERE subject_id = ?";
+    private static final String INSERT_KEYS =
+            "INSERT INTO lethe.subject_keys (subject_id, wrapped_key, master_key_id)"
+                    + " SELECT s, decode(k, 'hex'), ? FROM unnest(?::text[], ?::text[]) AS t (s, k)"
+                    + " ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id";
+    private static final HexFormat HEX = HexFormat.of();
     private static final String INSERT_KEY =
             "INSERT INTO lethe.subject_keys (subject_id, wrapped_key, master_key_id)"
                     + " VALUES (?, ?, ?) ON CONFLICT (subject_id) DO NOTHING";
@@ -231,7 +238,7 @@ public final class JdbcSubjectKeyStore implements SubjectKeyStore, AutoCloseable
             fresh.put(subjectId, dataKey);
             wrapped.put(subjectId, DataKeys.wrap(master, subjectId, dataKey));
         }
-        record Created(Map<String, StoredKey> keys, Set<String> erased) {}
+        record Created(Set<String> inserted, Map<String, StoredKey> theirs, Set<String> erased) {}
         Created created =
                 inTransaction(
                         "create the data keys of " + missing.size() + " subjects",
@@ -252,32 +259,46 @@ public final class JdbcSubjectKeyStore implements SubjectKeyStore, AutoCloseable
                                     }
                                 }
                             }
-                            try (PreparedStatement insert =
-                                    connection.prepareStatement(INSERT_KEY)) {
-                                for (String subjectId : ids) {
-                                    if (erased.contains(subjectId)) {
-                                        continue;
-                                    }
-                                    insert.setString(1, subjectId);
-                                    insert.setBytes(2, wrapped.get(subjectId));
-                                    insert.setString(3, master.id());
-                                    insert.addBatch();
+                            List<String> toCreate = new ArrayList<>();
+                            List<String> wrappedHex = new ArrayList<>();
+                            for (String subjectId : ids) {
+                                if (!erased.contains(subjectId)) {
+                                    toCreate.add(subjectId);
+                                    wrappedHex.add(HEX.formatHex(wrapped.get(subjectId)));
                                 }
-                                insert.executeBatch();
                             }
-                            return new Created(readKeys(connection, missing), erased);
+                            Set<String> inserted = new HashSet<>();
+                            if (!toCreate.isEmpty()) {
+                                // one statement for the batch (a row per statement cost the
+                                // database more than the rest of a new subject's key)
+                                try (PreparedStatement insert =
+                                        connection.prepareStatement(INSERT_KEYS)) {
+                                    insert.setString(1, master.id());
+                                    insert.setArray(
+                                            2,
+                                            connection.createArrayOf("text", toCreate.toArray()));
+                                    insert.setArray(
+                                            3,
+                                            connection.createArrayOf("text", wrappedHex.toArray()));
+                                    try (ResultSet rows = insert.executeQuery()) {
+                                        while (rows.next()) {
+                                            inserted.add(rows.getString(1));
+                                        }
+                                    }
+                                }
+                            }
+                            // a key another writer stored first is read back
+                            List<String> theirs = new ArrayList<>(toCreate);
+                            theirs.removeAll(inserted);
+                            return new Created(
+                                    inserted,
+                                    theirs.isEmpty() ? Map.of() : readKeys(connection, theirs),
+                                    erased);
                         });
         created.erased().forEach(cache::markErased);
-        created.keys()
-                .forEach(
-                        (subjectId, stored) ->
-                                cache.put(
-                                        subjectId,
-                                        // the row holds the key made here, unless another
-                                        // writer's came first: then that one is read back
-                                        Arrays.equals(stored.wrapped, wrapped.get(subjectId))
-                                                ? fresh.get(subjectId)
-                                                : stored.unwrap(subjectId)));
+        created.inserted().forEach(subjectId -> cache.put(subjectId, fresh.get(subjectId)));
+        created.theirs()
+                .forEach((subjectId, stored) -> cache.put(subjectId, stored.unwrap(subjectId)));
     }
 
     @Override

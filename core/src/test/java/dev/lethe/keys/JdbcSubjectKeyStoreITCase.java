@@ -12,8 +12,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -206,7 +208,7 @@ class JdbcSubjectKeyStoreITCase {
             subjects.add(newSubject());
         }
         CountDownLatch start = new CountDownLatch(1);
-        List<Callable<byte[]>> calls = new ArrayList<>();
+        List<Callable<Map<String, byte[]>>> calls = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             List<String> batch = new ArrayList<>(subjects.subList(i * 10, i * 10 + 20));
             java.util.Collections.reverse(batch);
@@ -215,11 +217,16 @@ class JdbcSubjectKeyStoreITCase {
                         start.await();
                         JdbcSubjectKeyStore store = store();
                         store.prefetch(batch);
-                        return store.getOrCreate(batch.get(0)).getEncoded();
+                        // what the store cached: its own new key, or the one another stored first
+                        Map<String, byte[]> cached = new HashMap<>();
+                        for (String subject : batch) {
+                            cached.put(subject, store.getOrCreate(subject).getEncoded());
+                        }
+                        return cached;
                     });
         }
 
-        runAll(calls, start);
+        List<Map<String, byte[]>> cachedByStore = runAll(calls, start);
 
         for (String subject : subjects) {
             assertThat(keyRows(subject)).as(subject).isEqualTo(1);
@@ -230,6 +237,13 @@ class JdbcSubjectKeyStoreITCase {
         for (String subject : subjects) {
             assertThat(a.getOrCreate(subject).getEncoded())
                     .isEqualTo(b.getOrCreate(subject).getEncoded());
+        }
+        for (Map<String, byte[]> cached : cachedByStore) {
+            cached.forEach(
+                    (subject, key) ->
+                            assertThat(key)
+                                    .as("the key stored for %s", subject)
+                                    .isEqualTo(b.getOrCreate(subject).getEncoded()));
         }
     }
 
@@ -448,17 +462,17 @@ class JdbcSubjectKeyStoreITCase {
         return MasterKey.of(id, bytes);
     }
 
-    private static List<byte[]> runAll(List<Callable<byte[]>> calls, CountDownLatch start)
+    private static <T> List<T> runAll(List<Callable<T>> calls, CountDownLatch start)
             throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-            List<Future<byte[]>> futures = new ArrayList<>();
-            for (Callable<byte[]> call : calls) {
+            List<Future<T>> futures = new ArrayList<>();
+            for (Callable<T> call : calls) {
                 futures.add(pool.submit(call));
             }
             start.countDown();
-            List<byte[]> results = new ArrayList<>();
-            for (Future<byte[]> future : futures) {
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
                 results.add(future.get(60, TimeUnit.SECONDS));
             }
             return results;
