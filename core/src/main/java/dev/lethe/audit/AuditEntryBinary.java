@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 
 /**
  * An {@link AuditEntry} in Avro's binary encoding, written and read field by field: the same bytes
@@ -21,42 +22,11 @@ import org.apache.avro.Schema;
  * and union resolution, which were a fifth of the audit job's CPU (every entry crosses several task
  * boundaries and is written to the log of record).
  *
- * <p>Written for one schema: {@link #FIELDS} lists the fields it knows, in order, and a unit test
- * fails when the schema gains, loses or reorders one (then this class must change with it).
+ * <p>Written for one schema, named by its fingerprint ({@link #SCHEMA_FINGERPRINT}); writers use it
+ * only for that schema ({@link #handles}), and a unit test fails when the schema changes (then this
+ * class must change with it).
  */
 public final class AuditEntryBinary {
-
-    /** The fields of {@code AuditEntry}, in schema order, that this codec writes and reads. */
-    public static final List<String> FIELDS =
-            List.of(
-                    "encoding",
-                    "logIndex",
-                    "kind",
-                    "entityId",
-                    "table",
-                    "key",
-                    "seq",
-                    "op",
-                    "changes",
-                    "subjectIds",
-                    "actor",
-                    "commitTime",
-                    "captureTime",
-                    "lsn",
-                    "txId",
-                    "sourceTopic",
-                    "sourcePartition",
-                    "sourceOffset",
-                    "attributes",
-                    "prevHash",
-                    "hash");
-
-    /** The fields of {@code AuditFieldChange}, in schema order. */
-    public static final List<String> CHANGE_FIELDS =
-            List.of("column", "personal", "before", "after");
-
-    /** The fields of {@code AuditActor}, in schema order. */
-    public static final List<String> ACTOR_FIELDS = List.of("type", "id", "reason");
 
     /**
      * The longest string, byte array or collection read (a corrupt length fails, not allocates).
@@ -65,15 +35,16 @@ public final class AuditEntryBinary {
 
     private AuditEntryBinary() {}
 
-    /** Whether {@code schema} is the one this codec was written for (field names and order). */
-    public static boolean handles(Schema schema) {
-        return names(schema).equals(FIELDS)
-                && names(schema.getField("changes").schema().getElementType()).equals(CHANGE_FIELDS)
-                && names(schema.getField("actor").schema()).equals(ACTOR_FIELDS);
-    }
+    /**
+     * The Avro parsing fingerprint (CRC-64-AVRO of the parsing canonical form: names, types, union
+     * branch order) of the schema this codec was written for. A schema change fails {@code
+     * AuditEntryBinaryTest}: change the codec with it, then this value.
+     */
+    public static final long SCHEMA_FINGERPRINT = 8814469742213137649L;
 
-    private static List<String> names(Schema record) {
-        return record.getFields().stream().map(Schema.Field::name).toList();
+    /** Whether {@code schema} is the one this codec was written for (by its fingerprint). */
+    public static boolean handles(Schema schema) {
+        return SchemaNormalization.parsingFingerprint64(schema) == SCHEMA_FINGERPRINT;
     }
 
     /**
@@ -294,7 +265,7 @@ public final class AuditEntryBinary {
             readLong(in); // the block's byte size, for skipping; not needed here
             n = -n;
         }
-        if (n > MAX_LENGTH) {
+        if (n < 0 || n > MAX_LENGTH) {
             throw new IOException("corrupt audit entry: a block of " + n + " items");
         }
         return n;

@@ -26,14 +26,14 @@ import javax.crypto.spec.SecretKeySpec;
  * Encrypts a value so that it can be read only while every data subject it is about still has its
  * data key (crypto-shredding), with JDK crypto only.
  *
- * <p>Each value is encrypted with AES-256-GCM under a random AES-256 value key and its own random
- * IV. A value key belongs to one change and one set of subjects: {@link #encrypt} makes one per
- * value, a {@link #sealer()} one per set of subjects among the values of a change. The value key is
- * split n-of-n into XOR shares, one per subject the value is about, and each share is key-wrapped
- * (AES-KW, RFC 3394) under that subject's data key from the {@link SubjectKeyStore}. Reading needs
- * every share, so shredding the key of <em>any one</em> subject of a value makes it unreadable; a
- * value about one subject reads as long as that subject's key exists. The envelope format is {@link
- * Envelope} (docs/audit-format.md, "Encrypted values").
+ * <p>Each value is encrypted with AES-256-GCM under a random AES-256 value key and an IV unique
+ * under that key (counted, see {@code ValueKey}). A value key belongs to one change and one set of
+ * subjects: {@link #encrypt} makes one per value, a {@link #sealer()} one per set of subjects among
+ * the values of a change. The value key is split n-of-n into XOR shares, one per subject the value
+ * is about, and each share is key-wrapped (AES-KW, RFC 3394) under that subject's data key from the
+ * {@link SubjectKeyStore}. Reading needs every share, so shredding the key of <em>any one</em>
+ * subject of a value makes it unreadable; a value about one subject reads as long as that subject's
+ * key exists. The envelope format is {@link Envelope} (docs/audit-format.md, "Encrypted values").
  *
  * <p>The context {@code aad} (e.g. {@code tickets/42#description}: the entity id and the column) is
  * authenticated, not stored: a value decrypts only with the aad it was encrypted with, so it cannot
@@ -81,10 +81,11 @@ public final class SubjectCipher {
 
     /**
      * A sealer for the values of one change (one row's before and after): values about the same
-     * subjects share one value key, wrapped once per subject, and each has its own random IV. The
-     * envelopes are exactly those of {@link #encrypt(byte[], List, String)} (each carries the
-     * wrapped shares and decrypts on its own); only the key schedules and key wraps of the values
-     * after the first are saved. Close it when the change is sealed: its value keys are zeroed.
+     * subjects share one value key, wrapped once per subject, and each has its own IV (counted
+     * under the key). The envelopes are exactly those of {@link #encrypt(byte[], List, String)}
+     * (each carries the wrapped shares and decrypts on its own); only the key schedules and key
+     * wraps of the values after the first are saved. Close it when the change is sealed: its value
+     * keys are zeroed.
      *
      * <p>Not thread-safe; one per change.
      */

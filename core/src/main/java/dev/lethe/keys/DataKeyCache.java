@@ -43,8 +43,14 @@ final class DataKeyCache {
 
     synchronized void put(String subjectId, SecretKey key) {
         if (capacity > 0 && !erased.containsKey(subjectId)) {
-            keys.put(subjectId, new Entry(key, clock.millis() + ttlMillis));
+            keys.put(subjectId, new Entry(key, expiry(clock.millis())));
         }
+    }
+
+    /** When a key loaded at {@code nowMillis} expires (a TTL too long to add means never). */
+    private long expiry(long nowMillis) {
+        long at = nowMillis + ttlMillis;
+        return ((nowMillis ^ at) & (ttlMillis ^ at)) < 0 ? Long.MAX_VALUE : at;
     }
 
     synchronized void invalidate(String subjectId) {

@@ -3,6 +3,10 @@ package dev.lethe.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.events.AuditActor;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.events.AuditFieldChange;
@@ -23,6 +27,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
@@ -34,8 +39,58 @@ import org.junit.jupiter.api.Test;
 class AuditEntryBinaryTest {
 
     @Test
-    void knowsEveryFieldOfTheSchemaInOrder() {
-        assertThat(AuditEntryBinary.handles(AuditEntry.getClassSchema())).isTrue();
+    void isWrittenForTheSchemaOfTheGeneratedClass() {
+        // fails when AuditEntry.avsc changes: change the codec with it, then the fingerprint
+        assertThat(AuditEntryBinary.handles(AuditEntry.getClassSchema()))
+                .as(
+                        "the schema's fingerprint is %s",
+                        SchemaNormalization.parsingFingerprint64(AuditEntry.getClassSchema()))
+                .isTrue();
+    }
+
+    @Test
+    void aSchemaWithTheUnionBranchesOfAChangeValueSwappedIsNotItsSchema() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode schema = (ObjectNode) json.readTree(AuditEntry.getClassSchema().toString());
+        for (JsonNode field : schema.get("fields")) {
+            if (field.get("name").asText().equals("changes")) {
+                for (JsonNode change : field.get("type").get("items").get("fields")) {
+                    if (change.get("name").asText().equals("before")) {
+                        ArrayNode union = (ArrayNode) change.get("type");
+                        JsonNode second = union.get(1);
+                        union.set(1, union.get(2));
+                        union.set(2, second);
+                    }
+                }
+            }
+        }
+        Schema swapped = new Schema.Parser().parse(schema.toString());
+        assertThat(swapped.toString()).isNotEqualTo(AuditEntry.getClassSchema().toString());
+        assertThat(AuditEntryBinary.handles(swapped)).isFalse();
+    }
+
+    @Test
+    void aCorruptBlockCountFailsInsteadOfBeingSkipped() throws IOException {
+        AuditEntry entry = randomEntry(new Random(3));
+        entry.setEncoding(2);
+        entry.setLogIndex(5L);
+        entry.setKind("k");
+        entry.setEntityId("e");
+        entry.setTable("t");
+        byte[] bytes = codecBytes(entry);
+        // encoding, logIndex, then kind, entityId, table (2 bytes each): the key map's count at 8
+        ByteArrayOutputStream corrupt = new ByteArrayOutputStream();
+        corrupt.write(bytes, 0, 8);
+        // Long.MIN_VALUE as a zig-zag varint (2^64 - 1): a count still negative when negated
+        for (int i = 0; i < 9; i++) {
+            corrupt.write(0xFF);
+        }
+        corrupt.write(0x01);
+        corrupt.write(0); // a block size, read after a negative count
+        corrupt.write(bytes, 9, bytes.length - 9);
+        assertThatThrownBy(() -> AuditEntryBinary.read(input(corrupt.toByteArray())))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("corrupt audit entry: a block of");
     }
 
     @Test

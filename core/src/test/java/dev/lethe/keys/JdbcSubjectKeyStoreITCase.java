@@ -248,6 +248,45 @@ class JdbcSubjectKeyStoreITCase {
     }
 
     @Test
+    void aKeyAnotherWriterStoresFirstIsTheOneCached() throws Exception {
+        String contested = newSubject();
+        String free = newSubject();
+        SecretKey theirs = DataKeys.newDataKey();
+        // between this store's read (no keys yet) and its insert, another writer stores a key for
+        // one of the subjects
+        DataSource racing =
+                beforeStatement(
+                        dataSource,
+                        "unnest(?::text[], ?::text[])",
+                        () -> insertKeyRow(contested, theirs));
+        JdbcSubjectKeyStore store =
+                JdbcSubjectKeyStore.builder().dataSource(racing).masterKeys(masterKeys).build();
+
+        store.prefetch(List.of(contested, free));
+
+        assertThat(store.getOrCreate(contested).getEncoded()).isEqualTo(theirs.getEncoded());
+        assertThat(store.getOrCreate(free).getEncoded())
+                .isEqualTo(store().getOrCreate(free).getEncoded());
+        assertThat(keyRows(contested)).isEqualTo(1);
+        assertThat(keyRows(free)).isEqualTo(1);
+    }
+
+    @Test
+    void aPrefetchOfErasedSubjectsOnlyStoresNothing() throws Exception {
+        String a = newSubject();
+        String b = newSubject();
+        store().shred(a, "request-1", "test");
+        store().shred(b, "request-1", "test");
+        JdbcSubjectKeyStore store = store();
+
+        store.prefetch(List.of(a, b));
+
+        assertThat(keyRows(a)).isZero();
+        assertThat(keyRows(b)).isZero();
+        assertThat(store.find(a)).isEmpty();
+    }
+
+    @Test
     void aStoreClosesTheDataSourceItOwnsAndLeavesOthersOpen() throws Exception {
         List<String> closed = new ArrayList<>();
         JdbcSubjectKeyStore owning =
@@ -432,6 +471,62 @@ class JdbcSubjectKeyStoreITCase {
                                 throw e.getCause();
                             }
                         });
+    }
+
+    /**
+     * {@code delegate}, running {@code action} once before the first statement containing {@code
+     * sql}.
+     */
+    private static DataSource beforeStatement(DataSource delegate, String sql, Runnable action) {
+        AtomicInteger runs = new AtomicInteger();
+        return (DataSource)
+                java.lang.reflect.Proxy.newProxyInstance(
+                        DataSource.class.getClassLoader(),
+                        new Class<?>[] {DataSource.class},
+                        (proxy, method, args) -> {
+                            Object result;
+                            try {
+                                result = method.invoke(delegate, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                            if (!method.getName().equals("getConnection")) {
+                                return result;
+                            }
+                            Connection connection = (Connection) result;
+                            return java.lang.reflect.Proxy.newProxyInstance(
+                                    Connection.class.getClassLoader(),
+                                    new Class<?>[] {Connection.class},
+                                    (p, m, a) -> {
+                                        if (m.getName().equals("prepareStatement")
+                                                && String.valueOf(a[0]).contains(sql)
+                                                && runs.getAndIncrement() == 0) {
+                                            action.run();
+                                        }
+                                        try {
+                                            return m.invoke(connection, a);
+                                        } catch (java.lang.reflect.InvocationTargetException e) {
+                                            throw e.getCause();
+                                        }
+                                    });
+                        });
+    }
+
+    /** Stores a key row for {@code subject} on a connection of its own (committed at once). */
+    private static void insertKeyRow(String subject, SecretKey key) {
+        MasterKey master = masterKeys.current();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert =
+                        connection.prepareStatement(
+                                "INSERT INTO lethe.subject_keys (subject_id, wrapped_key,"
+                                        + " master_key_id) VALUES (?, ?, ?)")) {
+            insert.setString(1, subject);
+            insert.setBytes(2, DataKeys.wrap(master, subject, key));
+            insert.setString(3, master.id());
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** {@code delegate}, counting the connections it hands out. */
