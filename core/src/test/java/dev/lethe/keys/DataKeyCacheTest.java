@@ -26,6 +26,16 @@ class DataKeyCacheTest {
     }
 
     @Test
+    void aTimeToLiveTooLongToAddNeverExpires() {
+        DataKeyCache cache = new DataKeyCache(10, Duration.ofMillis(Long.MAX_VALUE), clock);
+        SecretKey key = DataKeys.newDataKey();
+        cache.put("contact:1", key);
+
+        clock.advance(Duration.ofDays(365 * 100));
+        assertThat(cache.get("contact:1")).isSameAs(key);
+    }
+
+    @Test
     void holdsAtMostItsCapacityDroppingTheLeastRecentlyUsed() {
         DataKeyCache cache = new DataKeyCache(2, Duration.ofMinutes(5), clock);
         cache.put("contact:1", DataKeys.newDataKey());
