@@ -40,6 +40,9 @@ public final class LocalStack {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
+    /** Task slots of the local Flink's one TaskManager. */
+    private static final int FLINK_TASK_SLOTS = 8;
+
     private final StackSettings s;
     private final PrintStream out;
     private final Map<String, ChildProcess> processes = new LinkedHashMap<>();
@@ -97,6 +100,7 @@ public final class LocalStack {
                 flinkEnv.put("LETHE_POSTGRES_PASSWORD", s.postgresPassword());
                 eff.elasticsearchPassword()
                         .ifPresent(pw -> flinkEnv.put("LETHE_ELASTICSEARCH_PASSWORD", pw));
+                LocalStateBackend.record(flinkDir(), s.flinkStateBackend());
                 start("flink", flinkCommand(), flinkEnv);
             }
             StackProbe probe = new StackProbe(eff, Map.of());
@@ -197,6 +201,7 @@ public final class LocalStack {
         }
         if (s.managesFlink()) {
             ports.put("flink (--flink-port)", s.flinkPort());
+            LocalStateBackend.problem(flinkDir(), s.flinkStateBackend()).ifPresent(problems::add);
         }
         ports.forEach(
                 (what, port) -> {
@@ -387,11 +392,17 @@ public final class LocalStack {
         return env;
     }
 
+    private Path flinkDir() {
+        return s.dataDir().resolve("flink");
+    }
+
     private List<String> flinkCommand() {
         List<String> c =
                 jvm("flink", s.flinkHeap(), "jobs", "dev.lethe.jobs.runtime.LocalFlinkCluster");
         c.add(String.valueOf(s.flinkPort()));
-        c.add(s.dataDir().resolve("flink").toString());
+        c.add(flinkDir().toString());
+        c.add(String.valueOf(FLINK_TASK_SLOTS));
+        c.add(s.flinkStateBackend());
         return c;
     }
 
@@ -471,6 +482,7 @@ public final class LocalStack {
                 s.connectHeap(),
                 s.elasticsearchHeap(),
                 s.flinkHeap(),
+                s.flinkStateBackend(),
                 s.externalPostgresUrl(),
                 s.postgresUser(),
                 s.postgresPassword(),
@@ -498,6 +510,7 @@ public final class LocalStack {
         set.put("connectHeap", s.connectHeap());
         set.put("elasticsearchHeap", s.elasticsearchHeap());
         set.put("flinkHeap", s.flinkHeap());
+        set.put("flinkStateBackend", s.flinkStateBackend());
         set.put("postgresUser", s.postgresUser());
         set.put("elasticsearchUser", s.elasticsearchUser());
         s.externalPostgresUrl().ifPresent(v -> set.put("externalPostgresUrl", v));

@@ -81,6 +81,16 @@ public final class StackOptions {
     String flinkHeap;
 
     @Option(
+            names = "--state-backend",
+            description =
+                    "State backend of the local Flink: hashmap (state in the heap, every checkpoint"
+                            + " a full copy; the default) or rocksdb (state on disk, incremental"
+                            + " checkpoints: for helpdesks with millions of records). A data"
+                            + " directory whose jobs have checkpoints keeps the backend that wrote"
+                            + " them (env LETHE_STATE_BACKEND).")
+    String stateBackend;
+
+    @Option(
             names = "--postgres-url",
             description =
                     "External mode: JDBC URL of an existing helpdesk PostgreSQL (wal_level=logical),"
@@ -202,6 +212,9 @@ public final class StackOptions {
                         "--elasticsearch-heap",
                         r.string(elasticsearchHeap, null, "elasticsearchHeap").orElse("512m")),
                 heap("--flink-heap", r.string(flinkHeap, null, "flinkHeap").orElse("1024m")),
+                stateBackend(
+                        r.string(stateBackend, "LETHE_STATE_BACKEND", "flinkStateBackend")
+                                .orElse(LocalStateBackend.DEFAULT)),
                 pgUrl,
                 r.string(postgresUser, "LETHE_POSTGRES_USER", "postgresUser").orElse("postgres"),
                 r.string(postgresPassword, "LETHE_POSTGRES_PASSWORD", null).orElse("postgres"),
@@ -221,6 +234,18 @@ public final class StackOptions {
         if (!HEAP.matcher(value).matches()) {
             throw new IllegalArgumentException(
                     flag + " must be a JVM heap size like 512m or 2g, got '" + value + "'");
+        }
+        return value;
+    }
+
+    private static String stateBackend(String value) {
+        if (!LocalStateBackend.NAMES.contains(value)) {
+            throw new IllegalArgumentException(
+                    "--state-backend must be one of "
+                            + String.join(", ", LocalStateBackend.NAMES)
+                            + ", got '"
+                            + value
+                            + "'");
         }
         return value;
     }

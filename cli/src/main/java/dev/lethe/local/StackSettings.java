@@ -25,6 +25,7 @@ public record StackSettings(
         String connectHeap,
         String elasticsearchHeap,
         String flinkHeap,
+        String flinkStateBackend,
         Optional<String> externalPostgresUrl,
         String postgresUser,
         String postgresPassword,

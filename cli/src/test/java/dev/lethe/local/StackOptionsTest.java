@@ -29,6 +29,41 @@ class StackOptionsTest {
         assertThat(s.flinkUrl()).hasToString("http://127.0.0.1:18081");
         assertThat(s.managesPostgres() && s.managesKafka() && s.managesConnect()).isTrue();
         assertThat(s.elasticsearchDir().toString()).startsWith("/var/tmp/lethe-es-");
+        assertThat(s.flinkStateBackend()).isEqualTo("hashmap");
+    }
+
+    @Test
+    void theStateBackendComesFromTheFlagTheEnvironmentOrWhatTheStackRecorded() throws Exception {
+        assertThat(
+                        resolve(
+                                        Map.of("LETHE_STATE_BACKEND", "hashmap"),
+                                        "--data-dir",
+                                        dataDir.toString(),
+                                        "--state-backend",
+                                        "rocksdb")
+                                .flinkStateBackend())
+                .isEqualTo("rocksdb");
+        assertThat(
+                        resolve(
+                                        Map.of("LETHE_STATE_BACKEND", "rocksdb"),
+                                        "--data-dir",
+                                        dataDir.toString())
+                                .flinkStateBackend())
+                .isEqualTo("rocksdb");
+        java.nio.file.Files.writeString(
+                dataDir.resolve("stack.json"),
+                "{\"settings\":{\"flinkStateBackend\":\"rocksdb\"}}");
+        assertThat(resolve(Map.of(), "--data-dir", dataDir.toString()).flinkStateBackend())
+                .isEqualTo("rocksdb");
+        assertThatThrownBy(
+                        () ->
+                                resolve(
+                                        Map.of(),
+                                        "--data-dir",
+                                        dataDir.toString(),
+                                        "--state-backend",
+                                        "memory"))
+                .hasMessage("--state-backend must be one of hashmap, rocksdb, got 'memory'");
     }
 
     @Test
