@@ -465,11 +465,7 @@ class JdbcSubjectKeyStoreITCase {
                                 onClose.run();
                                 return null;
                             }
-                            try {
-                                return method.invoke(delegate, args);
-                            } catch (java.lang.reflect.InvocationTargetException e) {
-                                throw e.getCause();
-                            }
+                            return forward(method, delegate, args);
                         });
     }
 
@@ -484,12 +480,7 @@ class JdbcSubjectKeyStoreITCase {
                         DataSource.class.getClassLoader(),
                         new Class<?>[] {DataSource.class},
                         (proxy, method, args) -> {
-                            Object result;
-                            try {
-                                result = method.invoke(delegate, args);
-                            } catch (java.lang.reflect.InvocationTargetException e) {
-                                throw e.getCause();
-                            }
+                            Object result = forward(method, delegate, args);
                             if (!method.getName().equals("getConnection")) {
                                 return result;
                             }
@@ -503,11 +494,7 @@ class JdbcSubjectKeyStoreITCase {
                                                 && runs.getAndIncrement() == 0) {
                                             action.run();
                                         }
-                                        try {
-                                            return m.invoke(connection, a);
-                                        } catch (java.lang.reflect.InvocationTargetException e) {
-                                            throw e.getCause();
-                                        }
+                                        return forward(m, connection, a);
                                     });
                         });
     }
@@ -529,6 +516,16 @@ class JdbcSubjectKeyStoreITCase {
         }
     }
 
+    /** Calls {@code method} on {@code target}, throwing what it throws (for proxies). */
+    private static Object forward(java.lang.reflect.Method method, Object target, Object[] args)
+            throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
     /** {@code delegate}, counting the connections it hands out. */
     private static DataSource counting(DataSource delegate, AtomicInteger connections) {
         return (DataSource)
@@ -539,11 +536,7 @@ class JdbcSubjectKeyStoreITCase {
                             if (method.getName().equals("getConnection")) {
                                 connections.incrementAndGet();
                             }
-                            try {
-                                return method.invoke(delegate, args);
-                            } catch (java.lang.reflect.InvocationTargetException e) {
-                                throw e.getCause();
-                            }
+                            return forward(method, delegate, args);
                         });
     }
 
