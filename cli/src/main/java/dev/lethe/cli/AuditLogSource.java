@@ -1,5 +1,6 @@
 package dev.lethe.cli;
 
+import dev.lethe.audit.AuditEntryBinary;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
 import java.io.IOException;
@@ -66,8 +67,7 @@ final class AuditLogSource {
      * @param atLeast keep reading (up to the catch-up time) until this many entries were read
      */
     Iterable<AuditEntry> entries(long atLeast) {
-        return () ->
-                read(entriesTopic, atLeast, b -> AuditEntry.fromByteBuffer(ByteBuffer.wrap(b)));
+        return () -> read(entriesTopic, atLeast, AuditEntryBinary::fromSingleObject);
     }
 
     /** Single-partition topics only: the log of record has exactly one partition. */

@@ -4,9 +4,13 @@ import dev.lethe.events.AuditActor;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.events.AuditFieldChange;
 import java.io.DataInput;
+import java.io.DataInputStream;
 import java.io.DataOutput;
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +36,9 @@ public final class AuditEntryBinary {
      * The longest string, byte array or collection read (a corrupt length fails, not allocates).
      */
     static final int MAX_LENGTH = 64 * 1024 * 1024;
+
+    /** Avro's single-object marker (2 bytes) and the writer schema's fingerprint (8 bytes). */
+    private static final int SINGLE_OBJECT_HEADER = 10;
 
     private AuditEntryBinary() {}
 
@@ -97,6 +104,28 @@ public final class AuditEntryBinary {
         writeMap(out, e.getAttributes());
         writeBytes(out, e.getPrevHash());
         writeBytes(out, e.getHash());
+    }
+
+    /**
+     * Decodes an entry of the log of record, in Avro's single-object encoding ({@code C3 01}, the
+     * writer schema's fingerprint little endian, the binary datum; what {@code
+     * AuditEntry.toByteBuffer} writes): with this codec when the fingerprint is its schema's,
+     * otherwise with Avro's own decoder ({@code AuditEntry.fromByteBuffer}), which reads the
+     * schemas it knows and names the one it does not. Like Avro's, bytes after the datum are not
+     * read.
+     */
+    public static AuditEntry fromSingleObject(byte[] bytes) throws IOException {
+        if (bytes.length < SINGLE_OBJECT_HEADER
+                || bytes[0] != (byte) 0xC3
+                || bytes[1] != 0x01
+                || ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(2)
+                        != SCHEMA_FINGERPRINT) {
+            return AuditEntry.fromByteBuffer(ByteBuffer.wrap(bytes));
+        }
+        return read(
+                new BufferInput(
+                        ByteBuffer.wrap(
+                                bytes, SINGLE_OBJECT_HEADER, bytes.length - SINGLE_OBJECT_HEADER)));
     }
 
     /** Reads what {@link #write} (or Avro's writer, with this schema) wrote. */
@@ -324,5 +353,117 @@ public final class AuditEntryBinary {
             }
         }
         throw new IOException("corrupt audit entry: a varint longer than 10 bytes");
+    }
+
+    /**
+     * {@link DataInput} over a byte buffer, without the locking of {@code DataInputStream} on a
+     * {@code ByteArrayInputStream}; reading past the end is an {@link EOFException}.
+     */
+    private static final class BufferInput implements DataInput {
+        private final ByteBuffer buffer;
+
+        BufferInput(ByteBuffer buffer) {
+            this.buffer = buffer;
+        }
+
+        private EOFException truncated() {
+            return new EOFException("corrupt audit entry: it ends early");
+        }
+
+        @Override
+        public void readFully(byte[] b) throws IOException {
+            readFully(b, 0, b.length);
+        }
+
+        @Override
+        public void readFully(byte[] b, int off, int len) throws IOException {
+            try {
+                buffer.get(b, off, len);
+            } catch (BufferUnderflowException e) {
+                throw truncated();
+            }
+        }
+
+        @Override
+        public int skipBytes(int n) {
+            int skipped = Math.max(0, Math.min(n, buffer.remaining()));
+            buffer.position(buffer.position() + skipped);
+            return skipped;
+        }
+
+        @Override
+        public boolean readBoolean() throws IOException {
+            return readByte() != 0;
+        }
+
+        @Override
+        public byte readByte() throws IOException {
+            if (!buffer.hasRemaining()) {
+                throw truncated();
+            }
+            return buffer.get();
+        }
+
+        @Override
+        public int readUnsignedByte() throws IOException {
+            return readByte() & 0xFF;
+        }
+
+        @Override
+        public short readShort() throws IOException {
+            try {
+                return buffer.getShort();
+            } catch (BufferUnderflowException e) {
+                throw truncated();
+            }
+        }
+
+        @Override
+        public int readUnsignedShort() throws IOException {
+            return readShort() & 0xFFFF;
+        }
+
+        @Override
+        public char readChar() throws IOException {
+            return (char) readShort();
+        }
+
+        @Override
+        public int readInt() throws IOException {
+            try {
+                return buffer.getInt();
+            } catch (BufferUnderflowException e) {
+                throw truncated();
+            }
+        }
+
+        @Override
+        public long readLong() throws IOException {
+            try {
+                return buffer.getLong();
+            } catch (BufferUnderflowException e) {
+                throw truncated();
+            }
+        }
+
+        @Override
+        public float readFloat() throws IOException {
+            return Float.intBitsToFloat(readInt());
+        }
+
+        @Override
+        public double readDouble() throws IOException {
+            return Double.longBitsToDouble(readLong());
+        }
+
+        @Override
+        public String readLine() {
+            throw new UnsupportedOperationException("an audit entry has no lines");
+        }
+
+        @Override
+        public String readUTF() throws IOException {
+            return DataInputStream.readUTF(this);
+        }
     }
 }

@@ -164,6 +164,46 @@ class AuditEntryBinaryTest {
                 .hasMessageContaining("corrupt audit entry");
     }
 
+    @Property(tries = 100)
+    void readsTheLogsSingleObjectEncodingAsAvroDoes(@ForAll long seed) throws IOException {
+        AuditEntry entry = randomEntry(new Random(seed));
+        byte[] bytes = entryBytes(entry);
+
+        assertThat(AuditEntryBinary.fromSingleObject(bytes))
+                .isEqualTo(AuditEntry.fromByteBuffer(ByteBuffer.wrap(bytes)))
+                .isEqualTo(entry);
+    }
+
+    @Test
+    void aSingleObjectOfAnotherSchemaIsLeftToAvrosDecoder() throws IOException {
+        byte[] bytes = entryBytes(randomEntry(new Random(11)));
+        bytes[2] ^= 0x01; // another fingerprint: a schema neither knows
+
+        assertThatThrownBy(() -> AuditEntryBinary.fromSingleObject(bytes))
+                .isInstanceOf(org.apache.avro.message.MissingSchemaException.class)
+                .hasMessageContaining("Cannot resolve schema for fingerprint");
+    }
+
+    @Test
+    void aTruncatedSingleObjectFailsAsCorrupt() throws IOException {
+        byte[] bytes = entryBytes(randomEntry(new Random(13)));
+        byte[] truncated = Arrays.copyOf(bytes, bytes.length - 1);
+
+        assertThatThrownBy(() -> AuditEntryBinary.fromSingleObject(truncated))
+                .isInstanceOf(java.io.EOFException.class)
+                .hasMessageContaining("corrupt audit entry: it ends early");
+        // too short for a header: Avro's decoder says so
+        assertThatThrownBy(() -> AuditEntryBinary.fromSingleObject(new byte[] {(byte) 0xC3}))
+                .isInstanceOf(org.apache.avro.message.BadHeaderException.class);
+    }
+
+    private static byte[] entryBytes(AuditEntry entry) throws IOException {
+        ByteBuffer encoded = entry.toByteBuffer();
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        return bytes;
+    }
+
     @Test
     void aChangeValueOfAnotherTypeIsRefused() {
         AuditEntry entry = randomEntry(new Random(5));
