@@ -5,6 +5,7 @@ import co.elastic.clients.elasticsearch.core.search.Hit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.audit.AuditEntryBinary;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.jobs.audit.AuditDocuments;
 import dev.lethe.jobs.audit.AuditJob;
@@ -19,7 +20,6 @@ import dev.lethe.local.LetheJobs;
 import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -101,6 +101,10 @@ final class AuditPipelineBench {
             java.util.Collections.synchronizedList(new ArrayList<>());
 
     private volatile int backlogChanges;
+
+    /** The update backlog's entries as read from the audit topic (for its raw baseline). */
+    private final List<AuditEntry> updates =
+            java.util.Collections.synchronizedList(new ArrayList<>());
 
     /** The stack's Kafka, while {@link #run} runs. */
     private Admin admin;
@@ -225,7 +229,8 @@ final class AuditPipelineBench {
                         "CPU per change of the first backlog (ms; from job submission until all"
                                 + " were in both places, incl. the job's start)",
                         ProcessCpu.perItem(used, changes));
-                double rawRate = rawBaseline(es);
+                RawBaseline raw = rawBaseline(es, backlog, "contact inserts");
+                double rawRate = raw.rate();
                 row(
                         "**audit job, new people, cold: first backlog (ES, from first document) / raw**",
                         String.format(
@@ -237,11 +242,19 @@ final class AuditPipelineBench {
                     BacklogRates warmNew = warmNewPeopleBacklog(es, round, changes, rowsPerTx);
                     row(
                             "**audit job, new people, warm round " + round + " (ES) / raw**",
-                            ratios(warmNew, rawRate));
+                            ratios(warmNew, raw));
                 }
                 if (updateRounds > 0) {
                     BacklogRates known = updateBacklog(es, changes, rowsPerTx, updateRounds);
-                    row("**audit job, known people (ES) / raw**", ratios(known, rawRate));
+                    RawBaseline rawUpdates = rawBaseline(es, updates, "contact updates");
+                    row(
+                            "**audit job, known people (ES) / raw of the same update documents**",
+                            ratios(known, rawUpdates));
+                    row(
+                            "audit job, known people (ES) / raw of the insert documents (as"
+                                    + " reported before 2026-11-29 13:30: smaller documents against"
+                                    + " larger ones)",
+                            ratios(known, raw));
                 }
                 checkpointSize(job.getJobID().toHexString());
             } finally {
@@ -387,10 +400,22 @@ final class AuditPipelineBench {
                 });
     }
 
-    /** A backlog's ratios to the raw loader: from resuming capture, and by indexing rate. */
-    private static String ratios(BacklogRates rates, double rawRate) {
+    /**
+     * A backlog's ratios to the raw loader: from resuming capture, and by indexing rate; then the
+     * ratio that CPU allows when both saturate the same cores (raw loader's CPU per document / the
+     * backlog's CPU per change, every process counted), also with the Flink job's CPU left out: the
+     * most any audit job could reach on this machine.
+     */
+    private static String ratios(BacklogRates rates, RawBaseline raw) {
+        double rawRate = raw.rate();
+        String ceiling =
+                String.format(
+                        "; CPU-bound ceiling on these cores %.0f %%, with the Flink job's CPU left"
+                                + " out %.0f %%",
+                        100 * raw.cpuPerDocument() / rates.cpuPerChange(true),
+                        100 * raw.cpuPerDocument() / rates.cpuPerChange(false));
         return String.format(
-                "**%.1f %%** (%.0f / %.0f; target ≥ 70 %%); by indexing rate %s",
+                "**%.1f %%** (%.0f / %.0f; target ≥ 70 %%); by indexing rate %s%s",
                 100 * rates.fromResume() / rawRate,
                 rates.fromResume(),
                 rawRate,
@@ -398,7 +423,8 @@ final class AuditPipelineBench {
                         ? "n/a"
                         : String.format(
                                 "%.1f %% (%.0f / %.0f)",
-                                100 * rates.indexing() / rawRate, rates.indexing(), rawRate));
+                                100 * rates.indexing() / rawRate, rates.indexing(), rawRate),
+                ceiling);
     }
 
     /** Writes into the helpdesk in one transaction-per-batch session. */
@@ -515,14 +541,27 @@ final class AuditPipelineBench {
                                 indexingRate,
                                 total - indexedAtFirst,
                                 (allIndexed - firstIndexed) / 1e9));
-        return new BacklogRates(esRate, indexingRate);
+        return new BacklogRates(esRate, indexingRate, used, total);
     }
 
     /**
      * A held backlog's rates into Elasticsearch: from resuming capture until all are searchable,
      * and Elasticsearch's indexing rate from the first document indexed until the last.
      */
-    private record BacklogRates(double fromResume, double indexing) {}
+    private record BacklogRates(
+            double fromResume, double indexing, Map<String, Long> cpu, long changes) {
+
+        /** CPU (ms, all processes) per change, and the same without the Flink job's. */
+        double cpuPerChange(boolean withFlink) {
+            long total = 0;
+            for (Map.Entry<String, Long> e : cpu.entrySet()) {
+                if (withFlink || !e.getKey().equals("flink")) {
+                    total += e.getValue();
+                }
+            }
+            return (double) total / changes;
+        }
+    }
 
     /** Documents indexed into the audit index so far (primaries; deletes not subtracted). */
     private long indexTotal(ElasticsearchConnection.Clients es) throws Exception {
@@ -634,7 +673,7 @@ final class AuditPipelineBench {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
                     long now = System.nanoTime();
                     long wall = System.currentTimeMillis();
-                    AuditEntry e = AuditEntry.fromByteBuffer(ByteBuffer.wrap(r.value()));
+                    AuditEntry e = AuditEntryBinary.fromSingleObject(r.value());
                     String actor = e.getActor() == null ? null : e.getActor().getId();
                     if (BACKLOG_ACTOR.equals(actor)) {
                         firstBacklogEntryAt.compareAndSet(0, now);
@@ -644,6 +683,9 @@ final class AuditPipelineBench {
                         }
                     } else if (UPDATES_ACTOR.equals(actor)
                             || (actor != null && actor.startsWith(WARM_NEW_ACTOR))) {
+                        if (UPDATES_ACTOR.equals(actor)) {
+                            updates.add(e);
+                        }
                         long read =
                                 heldRead.computeIfAbsent(actor, a -> new AtomicLong())
                                         .incrementAndGet();
@@ -670,12 +712,20 @@ final class AuditPipelineBench {
                 .count();
     }
 
-    /** The same documents (from the backlog's entries) by a raw `_bulk` loader; best of two. */
-    private double rawBaseline(ElasticsearchConnection.Clients es) throws Exception {
+    /** A raw loader's rate (documents/s) and CPU (ms, all processes) per document. */
+    private record RawBaseline(double rate, double cpuPerDocument) {}
+
+    /**
+     * The same documents (the audit job's documents of {@code read}'s entries) by a raw `_bulk`
+     * loader; best of two after a warm-up.
+     */
+    private RawBaseline rawBaseline(
+            ElasticsearchConnection.Clients es, List<AuditEntry> read, String what)
+            throws Exception {
         String index = "lethe-bench-audit-raw";
         List<AuditEntry> entries;
-        synchronized (backlog) {
-            entries = new ArrayList<>(backlog);
+        synchronized (read) {
+            entries = new ArrayList<>(read);
         }
         AuditDocuments converter = new AuditDocuments(index);
         List<DocumentOperation> ops = new ArrayList<>(entries.size());
@@ -710,7 +760,9 @@ final class AuditPipelineBench {
         row(
                 "raw `_bulk` loader (baseline), the same "
                         + ops.size()
-                        + " audit documents, "
+                        + " audit documents ("
+                        + what
+                        + "), "
                         + RAW_PER_REQUEST
                         + " a request, "
                         + RAW_IN_FLIGHT
@@ -720,10 +772,14 @@ final class AuditPipelineBench {
                         ops.size() / best, ops.size() / seconds[1], ops.size() / seconds[2]));
         int bestRun = seconds[1] <= seconds[2] ? 1 : 2;
         row(
-                "CPU per document of the best raw load (ms; the loader runs in the benchmark's"
-                        + " JVM)",
+                "CPU per document of the best raw load of the "
+                        + what
+                        + " (ms; the loader runs in the benchmark's JVM)",
                 ProcessCpu.perItem(rawCpu[bestRun], ops.size()));
-        return ops.size() / best;
+        return new RawBaseline(
+                ops.size() / best,
+                rawCpu[bestRun].values().stream().mapToLong(Long::longValue).sum()
+                        / (double) ops.size());
     }
 
     /**
