@@ -4,6 +4,7 @@ import dev.lethe.catalog.ColumnSpec;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.catalog.Reference;
 import dev.lethe.catalog.SubjectPath;
+import dev.lethe.catalog.TableSpec;
 import dev.lethe.crypto.SubjectCipher;
 import dev.lethe.discovery.PhoneDetector;
 import dev.lethe.events.AuditActor;
@@ -75,6 +76,16 @@ public final class AuditDrafts {
     private final SubjectLookup lookup;
     private final MentionedSubjects mentions;
 
+    /** Per table, the catalog's columns sorted by name (the order of an entry's changes). */
+    private final Map<String, CatalogColumns> catalogColumns = new HashMap<>();
+
+    private record CatalogColumns(List<String> sorted, Set<String> known) {
+        static CatalogColumns of(TableSpec spec) {
+            Set<String> names = spec.columns().keySet();
+            return new CatalogColumns(List.copyOf(new TreeSet<>(names)), Set.copyOf(names));
+        }
+    }
+
     /** Reads nationally written phone numbers in {@link PhoneDetector#DEFAULT_REGIONS}. */
     public AuditDrafts(PersonalDataCatalog catalog, SubjectCipher cipher, SubjectLookup lookup) {
         this(catalog, cipher, lookup, PhoneDetector.DEFAULT_REGIONS);
@@ -93,6 +104,35 @@ public final class AuditDrafts {
         this.cipher = Objects.requireNonNull(cipher, "cipher");
         this.lookup = Objects.requireNonNull(lookup, "lookup");
         this.mentions = new MentionedSubjects(lookup, phoneRegions);
+    }
+
+    /**
+     * The columns of both images, sorted by name: the catalog's columns of the table, sorted once,
+     * when it knows every column of both images (the normalizer has checked that), else the images'
+     * own columns sorted. Catalog columns that neither image has are skipped by the caller.
+     */
+    private Collection<String> columnsOf(
+            String table, Map<String, String> before, Map<String, String> after) {
+        CatalogColumns known =
+                catalogColumns.computeIfAbsent(
+                        table, t -> catalog.table(t).map(CatalogColumns::of).orElse(null));
+        if (known != null
+                && (before == null || known.known().containsAll(before.keySet()))
+                && (after == null || known.known().containsAll(after.keySet()))) {
+            return known.sorted();
+        }
+        TreeSet<String> columns = new TreeSet<>();
+        if (before != null) {
+            columns.addAll(before.keySet());
+        }
+        if (after != null) {
+            columns.addAll(after.keySet());
+        }
+        return columns;
+    }
+
+    private static boolean inImage(Map<String, String> image, String column) {
+        return image != null && image.containsKey(column);
     }
 
     /**
@@ -145,13 +185,7 @@ public final class AuditDrafts {
             }
         }
 
-        TreeSet<String> columns = new TreeSet<>();
-        if (before != null) {
-            columns.addAll(before.keySet());
-        }
-        if (after != null) {
-            columns.addAll(after.keySet());
-        }
+        Collection<String> columns = columnsOf(table, before, after);
         TreeSet<String> entrySubjects = new TreeSet<>(subjects);
         TreeSet<String> partlyRedacted = new TreeSet<>();
         List<AuditFieldChange> changes = new ArrayList<>();
@@ -159,6 +193,9 @@ public final class AuditDrafts {
             for (String column : columns) {
                 String b = before == null ? null : before.get(column);
                 String a = after == null ? null : after.get(column);
+                if (b == null && a == null && !inImage(before, column) && !inImage(after, column)) {
+                    continue; // a catalog column neither image has
+                }
                 if (change.getOp() == Operation.UPDATE && Objects.equals(b, a)) {
                     continue;
                 }

@@ -13,10 +13,13 @@ import dev.lethe.crypto.Decrypted;
 import dev.lethe.crypto.SubjectCipher;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.events.AuditFieldChange;
+import dev.lethe.events.Operation;
 import dev.lethe.keys.InMemorySubjectKeyStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AuditDraftsTest {
@@ -75,6 +78,31 @@ class AuditDraftsTest {
         AuditFieldChange phone = entry.getChanges().get(0);
         assertThat(decrypt(phone.getBefore(), "contacts/42#phone")).isEqualTo("+49 30 1");
         assertThat(decrypt(phone.getAfter(), "contacts/42#phone")).isEqualTo("+33 1 2");
+    }
+
+    @Test
+    void anImagesColumnsAreRecordedSortedEachOnceAndNoOthers() {
+        // an image without some catalog columns (a DELETE's key-only image, say): only its own
+        Map<String, String> partial = new LinkedHashMap<>();
+        partial.put("locale", "de");
+        partial.put("id", "42");
+        partial.put("email", "anna@example.eu");
+        AuditEntry entry =
+                drafts.draft(AuditTestData.change("contacts", 42, Operation.DELETE, partial, null));
+        assertThat(entry.getChanges())
+                .extracting(AuditFieldChange::getColumn)
+                .containsExactly("email", "id", "locale");
+
+        // a column the catalog does not know (the normalizer sends such changes to dead letters;
+        // should one get here) is still recorded, in its place
+        Map<String, String> grown = AuditTestData.contactRow(42, "anna@example.eu", "+49 30 1");
+        grown.put("nickname_x", "A.");
+        AuditEntry withUnknown =
+                drafts.draft(AuditTestData.change("contacts", 42, Operation.INSERT, null, grown));
+        assertThat(withUnknown.getChanges())
+                .extracting(AuditFieldChange::getColumn)
+                .isSorted()
+                .containsExactlyInAnyOrderElementsOf(grown.keySet());
     }
 
     @Test
