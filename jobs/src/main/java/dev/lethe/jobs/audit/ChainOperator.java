@@ -88,12 +88,32 @@ public final class ChainOperator
             throws Exception {
         long lsn = entry.getLsn();
         Long last = lastLsn.value();
-        if ((last != null && lsn <= last) || waiting.contains(lsn)) {
+        if (last != null && lsn <= last) {
             duplicates.inc();
             return;
         }
+        boolean nothingWaits = waiting.isEmpty();
+        if (!nothingWaits && waiting.contains(lsn)) {
+            duplicates.inc();
+            return;
+        }
+        List<Long> queue = announcedList();
+        if (nothingWaits) {
+            // the usual case: its position came first and nothing else waits, so it leaves now
+            // (what release would do with it as the only waiting entry, without storing it)
+            int next = 0;
+            while (next < queue.size() && last != null && queue.get(next) <= last) {
+                next++; // left already, through the event-time fallback
+            }
+            if (next < queue.size() && queue.get(next) == lsn) {
+                out.collect(entry);
+                announced.update(new ArrayList<>(queue.subList(next + 1, queue.size())));
+                lastLsn.update(lsn);
+                return;
+            }
+        }
         waiting.put(lsn, entry);
-        release(announcedList(), last, out);
+        release(queue, last, out);
         if (waiting.contains(lsn)) {
             // it waits for an earlier change: the event-time fallback releases it at the latest
             ctx.timerService().registerEventTimeTimer(entry.getCommitTime().toEpochMilli());
@@ -134,8 +154,8 @@ public final class ChainOperator
      * path).
      */
     private void release(List<Long> queue, Long last, Collector<AuditEntry> out) throws Exception {
-        if (queue.isEmpty()) {
-            return;
+        if (queue.isEmpty() || (waiting.isEmpty() && (last == null || queue.get(0) > last))) {
+            return; // nothing can leave and nothing is left to drop
         }
         TreeSet<Long> present = new TreeSet<>();
         for (Long lsn : waiting.keys()) {
