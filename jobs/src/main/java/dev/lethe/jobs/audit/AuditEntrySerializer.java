@@ -7,20 +7,33 @@ import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Audit entries between the audit job's tasks, in Avro's binary encoding written by {@link
  * AuditEntryBinary} (Flink's Avro serializer resolves every union by reflection, which made
- * crossing a task boundary a fifth of the job's CPU). Used for the job's streams ({@link
- * AuditEntryType}); the operators' state keeps Flink's Avro serializer, so existing checkpoints
- * restore unchanged.
+ * crossing a task boundary a fifth of the job's CPU), after its length (4 bytes, big endian): the
+ * receiving task reads an entry's bytes in one piece and decodes them from an array, instead of one
+ * bounds-checked copy out of the network buffer per string and byte array (≈ 7 % of the job's CPU).
+ * Used for the job's streams ({@link AuditEntryType}); the operators' state keeps Flink's Avro
+ * serializer, so existing checkpoints restore unchanged.
  */
 public final class AuditEntrySerializer extends TypeSerializerSingleton<AuditEntry> {
 
     private static final long serialVersionUID = 1L;
 
     public static final AuditEntrySerializer INSTANCE = new AuditEntrySerializer();
+
+    /** The longest entry read (a corrupt length fails, not allocates). */
+    private static final int MAX_LENGTH = 256 * 1024 * 1024;
+
+    /** After an entry above this size, a thread's buffer starts again at its initial size. */
+    private static final int KEEP_BUFFER_UP_TO = 64 * 1024;
+
+    /** Where an entry is written to learn its length: one per task thread (this is a singleton). */
+    private static final ThreadLocal<DataOutputSerializer> BUFFER =
+            ThreadLocal.withInitial(() -> new DataOutputSerializer(2048));
 
     private AuditEntrySerializer() {}
 
@@ -51,12 +64,31 @@ public final class AuditEntrySerializer extends TypeSerializerSingleton<AuditEnt
 
     @Override
     public void serialize(AuditEntry entry, DataOutputView target) throws IOException {
-        AuditEntryBinary.write(entry, target);
+        DataOutputSerializer buffer = BUFFER.get();
+        buffer.clear();
+        AuditEntryBinary.write(entry, buffer);
+        int length = buffer.length();
+        target.writeInt(length);
+        target.write(buffer.getSharedBuffer(), 0, length);
+        if (length > KEEP_BUFFER_UP_TO) {
+            BUFFER.remove(); // a rare large entry: its buffer is not kept
+        }
     }
 
     @Override
     public AuditEntry deserialize(DataInputView source) throws IOException {
-        return AuditEntryBinary.read(source);
+        int length = readLength(source);
+        byte[] bytes = new byte[length];
+        source.readFully(bytes);
+        return AuditEntryBinary.read(bytes, 0, length);
+    }
+
+    private static int readLength(DataInputView source) throws IOException {
+        int length = source.readInt();
+        if (length < 0 || length > MAX_LENGTH) {
+            throw new IOException("corrupt audit entry: a length of " + length);
+        }
+        return length;
     }
 
     @Override
@@ -66,7 +98,9 @@ public final class AuditEntrySerializer extends TypeSerializerSingleton<AuditEnt
 
     @Override
     public void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
+        int length = readLength(source);
+        target.writeInt(length);
+        target.write(source, length);
     }
 
     @Override

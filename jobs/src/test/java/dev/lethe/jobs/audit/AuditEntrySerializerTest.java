@@ -1,11 +1,13 @@
 package dev.lethe.jobs.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lethe.events.AuditActor;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.events.AuditFieldChange;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,23 +65,53 @@ class AuditEntrySerializerTest extends SerializerTestBase<AuditEntry> {
     }
 
     @Test
-    void writesAvrosBinaryEncoding() throws Exception {
+    void writesItsLengthThenAvrosBinaryEncoding() throws Exception {
         // (Flink's own Avro serializer writes fixed-width numbers: not Avro's encoding)
-        SpecificDatumWriter<AuditEntry> avro = new SpecificDatumWriter<>(AuditEntry.class);
         for (AuditEntry entry : getTestData()) {
             DataOutputSerializer ours = new DataOutputSerializer(256);
             AuditEntrySerializer.INSTANCE.serialize(entry, ours);
-            ByteArrayOutputStream theirs = new ByteArrayOutputStream();
-            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(theirs, null);
-            avro.write(entry, encoder);
-            encoder.flush();
+            byte[] theirs = lengthThenAvro(entry, 0);
 
-            assertThat(ours.getCopyOfBuffer()).isEqualTo(theirs.toByteArray());
-            assertThat(
-                            AuditEntrySerializer.INSTANCE.deserialize(
-                                    new DataInputDeserializer(theirs.toByteArray())))
+            assertThat(ours.getCopyOfBuffer()).isEqualTo(theirs);
+            assertThat(AuditEntrySerializer.INSTANCE.deserialize(new DataInputDeserializer(theirs)))
                     .isEqualTo(entry);
         }
+    }
+
+    @Test
+    void aLengthThatDoesNotMatchTheEntryOrIsNegativeFails() throws Exception {
+        AuditEntry entry = getTestData()[2];
+        // one byte more than the entry: the entry ends before its length does
+        byte[] longer = lengthThenAvro(entry, 1);
+        assertThatThrownBy(
+                        () ->
+                                AuditEntrySerializer.INSTANCE.deserialize(
+                                        new DataInputDeserializer(longer)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("1 bytes after its end");
+        DataOutputSerializer negative = new DataOutputSerializer(8);
+        negative.writeInt(-5);
+        assertThatThrownBy(
+                        () ->
+                                AuditEntrySerializer.INSTANCE.deserialize(
+                                        new DataInputDeserializer(negative.getCopyOfBuffer())))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("a length of -5");
+    }
+
+    /**
+     * The entry's length (plus {@code extra}) as 4 bytes big endian, Avro's binary, extra zeros.
+     */
+    private static byte[] lengthThenAvro(AuditEntry entry, int extra) throws IOException {
+        ByteArrayOutputStream avro = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(avro, null);
+        new SpecificDatumWriter<>(AuditEntry.class).write(entry, encoder);
+        encoder.flush();
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        out.writeInt(avro.size() + extra);
+        out.write(avro.toByteArray());
+        out.write(new byte[extra]);
+        return out.getCopyOfBuffer();
     }
 
     @Test
