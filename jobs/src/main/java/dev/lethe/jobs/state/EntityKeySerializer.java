@@ -1,6 +1,7 @@
 package dev.lethe.jobs.state;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -54,43 +55,32 @@ public final class EntityKeySerializer extends TypeSerializerSingleton<String> {
 
     @Override
     public void serialize(String record, DataOutputView target) throws IOException {
-        if (record == null || !isAscii(record)) {
+        // an ASCII id's UTF-8 bytes are its chars, one each (the JDK copies them in one piece);
+        // any other char takes two bytes or more, except a lone surrogate, which becomes '?'
+        byte[] ascii = record == null ? null : record.getBytes(StandardCharsets.UTF_8);
+        if (ascii == null || ascii.length != record.length() || replaced(record, ascii)) {
             StringValue.writeString(record, target);
             return;
         }
         // StringValue's format: the length + 1 as a base-128 varint, then each char as a varint,
         // which for an ASCII char is the char's one byte
-        int len = record.length();
-        int lenToWrite = len + 1;
-        byte[] bytes = new byte[varintSize(lenToWrite) + len];
-        int at = 0;
+        int lenToWrite = ascii.length + 1;
         while (lenToWrite >= HIGH_BIT) {
-            bytes[at++] = (byte) (lenToWrite | HIGH_BIT);
+            target.writeByte(lenToWrite | HIGH_BIT);
             lenToWrite >>>= 7;
         }
-        bytes[at++] = (byte) lenToWrite;
-        for (int i = 0; i < len; i++) {
-            bytes[at++] = (byte) record.charAt(i);
-        }
-        target.write(bytes);
+        target.writeByte(lenToWrite);
+        target.write(ascii);
     }
 
-    private static boolean isAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= HIGH_BIT) {
-                return false;
+    /** Whether a '?' in {@code utf8} stands for another char of {@code s} (a lone surrogate). */
+    private static boolean replaced(String s, byte[] utf8) {
+        for (int i = 0; i < utf8.length; i++) {
+            if (utf8[i] == '?' && s.charAt(i) != '?') {
+                return true;
             }
         }
-        return true;
-    }
-
-    private static int varintSize(int v) {
-        int n = 1;
-        while (v >= HIGH_BIT) {
-            v >>>= 7;
-            n++;
-        }
-        return n;
+        return false;
     }
 
     @Override

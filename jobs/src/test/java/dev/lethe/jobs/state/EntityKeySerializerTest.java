@@ -24,7 +24,9 @@ class EntityKeySerializerTest {
                     "z".repeat(20_000), // three
                     "tags/label=Müller", // not ASCII: Flink's own path
                     "tags/label=名前",
-                    "\u007f/\u0000");
+                    "\u007f/\u0000",
+                    "tags/label=?\ud800?", // a lone surrogate: UTF-8 would make it '?'
+                    "tags/label=\ud83d\ude00");
 
     @Test
     void writesExactlyTheBytesOfFlinksStringSerializer() throws IOException {
