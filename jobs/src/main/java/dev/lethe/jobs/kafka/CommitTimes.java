@@ -49,15 +49,23 @@ public final class CommitTimes {
     }
 
     /**
-     * The offset of the {@code {} that opens the value of the top-level field named {@code
-     * quotedName} (with its quotes, as written), or -1 when the document has no such field whose
-     * value is an object. Inside a JSON string every quote is escaped, so a quote outside one
-     * always starts a string; a string at depth 1 followed by a colon is a top-level field name.
+     * The offset of the {@code {} that opens the value of the first top-level field named {@code
+     * quotedName} (with its quotes, as written) whose value is an object, or -1 when there is none
+     * or the document's structure is broken: it must be one object whose brackets match. Inside a
+     * JSON string every quote is escaped, so a quote outside one always starts a string; a string
+     * at depth 1 followed by a colon is a top-level field name. Strings and nesting are all it
+     * follows: the tokens between them are the normalizer's to check.
      */
     static int topLevelObject(byte[] json, byte[] quotedName) {
-        int depth = 0;
         int n = json.length;
-        for (int i = 0; i < n; i++) {
+        int first = skipWhitespace(json, 0);
+        if (first >= n || json[first] != '{') {
+            return -1;
+        }
+        // which brackets are open, one bit a level (1 = array): 64 levels, more is given up on
+        long arrays = 0;
+        int depth = 0;
+        for (int i = first; i < n; i++) {
             byte c = json[i];
             if (c == '"') {
                 int start = i;
@@ -73,13 +81,26 @@ public final class CommitTimes {
                     int colon = skipWhitespace(json, i + 1);
                     if (colon < n && json[colon] == ':') {
                         int open = skipWhitespace(json, colon + 1);
-                        return open < n && json[open] == '{' ? open : -1;
+                        if (open < n && json[open] == '{') {
+                            return open;
+                        }
                     }
                 }
             } else if (c == '{' || c == '[') {
+                if (depth == Long.SIZE) {
+                    return -1;
+                }
+                arrays = c == '[' ? arrays | (1L << depth) : arrays & ~(1L << depth);
                 depth++;
             } else if (c == '}' || c == ']') {
+                if (depth == 0) {
+                    return -1;
+                }
                 depth--;
+                boolean array = (arrays & (1L << depth)) != 0;
+                if (array != (c == ']') || depth == 0) {
+                    return -1; // a bracket closed by the other kind, or the document ended
+                }
             }
         }
         return -1;

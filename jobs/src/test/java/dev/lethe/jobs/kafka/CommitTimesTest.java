@@ -53,6 +53,35 @@ class CommitTimesTest {
         assertThat(CommitTimes.read(null)).isEqualTo(RawRecord.NO_COMMIT_TIME);
     }
 
+    @Test
+    void aBrokenStructureHasNoCommitTimeEvenWithASourceInIt() {
+        // a stray closer that would lift a row's field to the top level
+        assertThat(
+                        read(
+                                "{\"after\":{\"x\":]\"source\":{\"ts_ms\":4102444800000}},"
+                                        + "\"source\":{\"ts_ms\":1}}"))
+                .isEqualTo(RawRecord.NO_COMMIT_TIME);
+        // two documents back to back, a top-level array, an unclosed row
+        assertThat(read("{\"op\":\"c\"}{\"source\":{\"ts_ms\":4102444800000}}"))
+                .isEqualTo(RawRecord.NO_COMMIT_TIME);
+        assertThat(read("[\"source\":{\"ts_ms\":5}]")).isEqualTo(RawRecord.NO_COMMIT_TIME);
+        assertThat(read("{\"after\":[{\"a\":1}}, \"source\":{\"ts_ms\":5}}"))
+                .isEqualTo(RawRecord.NO_COMMIT_TIME);
+        // nesting deeper than the scan follows
+        assertThat(
+                        read(
+                                "{\"after\":"
+                                        + "[".repeat(70)
+                                        + "]".repeat(70)
+                                        + ",\"source\":{\"ts_ms\":5}}"))
+                .isEqualTo(RawRecord.NO_COMMIT_TIME);
+    }
+
+    @Test
+    void aSourceThatIsNotAnObjectIsPassedOver() {
+        assertThat(read("{\"source\":null,\"source\":{\"ts_ms\":5}}")).isEqualTo(5L);
+    }
+
     @Property(tries = 300)
     void agreesWithAParsedTreeOnRandomEnvelopes(@ForAll long seed) throws Exception {
         Random r = new Random(seed);
