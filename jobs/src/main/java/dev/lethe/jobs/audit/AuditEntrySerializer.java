@@ -4,6 +4,7 @@ import dev.lethe.audit.AuditEntryBinary;
 import dev.lethe.events.AuditEntry;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
@@ -68,6 +69,18 @@ public final class AuditEntrySerializer extends TypeSerializerSingleton<AuditEnt
         buffer.clear();
         AuditEntryBinary.write(entry, buffer);
         int length = buffer.length();
+        if (length > MAX_LENGTH) {
+            throw new IOException(
+                    "an audit entry of table "
+                            + entry.getTable()
+                            + " at LSN "
+                            + entry.getLsn()
+                            + " is "
+                            + length
+                            + " bytes, more than the "
+                            + MAX_LENGTH
+                            + " an exchange between tasks carries");
+        }
         target.writeInt(length);
         target.write(buffer.getSharedBuffer(), 0, length);
         if (length > KEEP_BUFFER_UP_TO) {
@@ -105,14 +118,41 @@ public final class AuditEntrySerializer extends TypeSerializerSingleton<AuditEnt
 
     @Override
     public TypeSerializerSnapshot<AuditEntry> snapshotConfiguration() {
-        return new AuditEntrySerializerSnapshot();
+        return new LengthPrefixedSnapshot();
     }
 
     private Object readResolve() {
         return INSTANCE;
     }
 
-    /** The serializer has no configuration: its snapshot only names it. */
+    /**
+     * The snapshot of this format (length, then Avro binary). The serializer has no configuration:
+     * the snapshot only names it. Data written in the earlier format ({@link
+     * AuditEntrySerializerSnapshot}) cannot be read by it: such a snapshot is incompatible. Only
+     * in-flight data would be (entries are never kept in state with this serializer), and only
+     * under unaligned checkpoints, which Lethe does not use; this says so rather than misreading.
+     */
+    public static final class LengthPrefixedSnapshot
+            extends SimpleTypeSerializerSnapshot<AuditEntry> {
+
+        public LengthPrefixedSnapshot() {
+            super(() -> INSTANCE);
+        }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<AuditEntry> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<AuditEntry> oldSnapshot) {
+            if (oldSnapshot instanceof AuditEntrySerializerSnapshot) {
+                return TypeSerializerSchemaCompatibility.incompatible();
+            }
+            return super.resolveSchemaCompatibility(oldSnapshot);
+        }
+    }
+
+    /**
+     * The snapshot of the earlier format (Avro binary without its length), kept so that a snapshot
+     * naming it still loads and is then found incompatible.
+     */
     public static final class AuditEntrySerializerSnapshot
             extends SimpleTypeSerializerSnapshot<AuditEntry> {
 
