@@ -14,11 +14,11 @@ import org.apache.flink.types.StringValue;
 /**
  * The serializer of the entity ids that key the audit job's per-entity state ({@code contacts/42}),
  * written byte for byte as Flink's {@link StringSerializer} writes them, only faster: an ASCII id
- * (every entity id Lethe makes of a numeric key) goes out in one write instead of one call per
- * character. Keys are written for every entity at every checkpoint of a heap state backend, and
- * with one id per entity ever changed Flink's per-character path was a tenth of the audit job's CPU
- * (docs/benchmarks.md). Same bytes, so checkpoints written with {@link StringSerializer} restore as
- * they are, and the other way round.
+ * (every entity id Lethe makes of a numeric key) goes out as its length and one copy of its bytes
+ * instead of one call per character. Keys are written for every entity at every checkpoint of a
+ * heap state backend, and with one id per entity ever changed Flink's per-character path was a
+ * tenth of the audit job's CPU (docs/benchmarks.md). Same bytes, so checkpoints written with {@link
+ * StringSerializer} restore as they are, and the other way round.
  */
 public final class EntityKeySerializer extends TypeSerializerSingleton<String> {
 
