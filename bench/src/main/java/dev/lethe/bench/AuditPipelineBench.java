@@ -403,8 +403,8 @@ final class AuditPipelineBench {
     /**
      * A backlog's ratios to the raw loader: from resuming capture, and by indexing rate; then the
      * ratio that CPU allows when both saturate the same cores (raw loader's CPU per document / the
-     * backlog's CPU per change, every process counted), also with the Flink job's CPU left out: the
-     * most any audit job could reach on this machine.
+     * backlog's CPU per change, every process counted), also with the Flink TaskManager's CPU left
+     * out on both sides: the most any audit job could reach on this machine.
      */
     private static String ratios(BacklogRates rates, RawBaseline raw) {
         double rawRate = raw.rate();
@@ -412,8 +412,8 @@ final class AuditPipelineBench {
                 String.format(
                         "; CPU-bound ceiling on these cores %.0f %%, with the Flink job's CPU left"
                                 + " out %.0f %%",
-                        100 * raw.cpuPerDocument() / rates.cpuPerChange(true),
-                        100 * raw.cpuPerDocument() / rates.cpuPerChange(false));
+                        100 * raw.cpu().perItem(true) / rates.cpu().perItem(true),
+                        100 * raw.cpu().perItem(false) / rates.cpu().perItem(false));
         return String.format(
                 "**%.1f %%** (%.0f / %.0f; target ≥ 70 %%); by indexing rate %s%s",
                 100 * rates.fromResume() / rawRate,
@@ -541,25 +541,27 @@ final class AuditPipelineBench {
                                 indexingRate,
                                 total - indexedAtFirst,
                                 (allIndexed - firstIndexed) / 1e9));
-        return new BacklogRates(esRate, indexingRate, used, total);
+        return new BacklogRates(esRate, indexingRate, new CpuUse(used, total));
     }
 
     /**
      * A held backlog's rates into Elasticsearch: from resuming capture until all are searchable,
      * and Elasticsearch's indexing rate from the first document indexed until the last.
      */
-    private record BacklogRates(
-            double fromResume, double indexing, Map<String, Long> cpu, long changes) {
+    private record BacklogRates(double fromResume, double indexing, CpuUse cpu) {}
 
-        /** CPU (ms, all processes) per change, and the same without the Flink job's. */
-        double cpuPerChange(boolean withFlink) {
+    /** CPU (ms) per process used for {@code items} changes or documents. */
+    private record CpuUse(Map<String, Long> byProcess, long items) {
+
+        /** CPU (ms, all processes) per item, or without the Flink TaskManager's. */
+        double perItem(boolean withFlink) {
             long total = 0;
-            for (Map.Entry<String, Long> e : cpu.entrySet()) {
+            for (Map.Entry<String, Long> e : byProcess.entrySet()) {
                 if (withFlink || !e.getKey().equals("flink")) {
                     total += e.getValue();
                 }
             }
-            return (double) total / changes;
+            return (double) total / items;
         }
     }
 
@@ -713,7 +715,7 @@ final class AuditPipelineBench {
     }
 
     /** A raw loader's rate (documents/s) and CPU (ms, all processes) per document. */
-    private record RawBaseline(double rate, double cpuPerDocument) {}
+    private record RawBaseline(double rate, CpuUse cpu) {}
 
     /**
      * The same documents (the audit job's documents of {@code read}'s entries) by a raw `_bulk`
@@ -776,10 +778,7 @@ final class AuditPipelineBench {
                         + what
                         + " (ms; the loader runs in the benchmark's JVM)",
                 ProcessCpu.perItem(rawCpu[bestRun], ops.size()));
-        return new RawBaseline(
-                ops.size() / best,
-                rawCpu[bestRun].values().stream().mapToLong(Long::longValue).sum()
-                        / (double) ops.size());
+        return new RawBaseline(ops.size() / best, new CpuUse(rawCpu[bestRun], ops.size()));
     }
 
     /**
