@@ -8,7 +8,6 @@ import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -393,9 +392,13 @@ public final class AuditEntryBinary {
 
         @Override
         public void readFully(byte[] b, int off, int len) throws IOException {
-            try {
-                buffer.get(b, off, len);
-            } catch (BufferUnderflowException e) {
+            need(len);
+            buffer.get(b, off, len);
+        }
+
+        /** Fails as a truncated entry unless {@code n} more bytes are there. */
+        private void need(int n) throws EOFException {
+            if (buffer.remaining() < n) {
                 throw truncated();
             }
         }
@@ -414,9 +417,7 @@ public final class AuditEntryBinary {
 
         @Override
         public byte readByte() throws IOException {
-            if (!buffer.hasRemaining()) {
-                throw truncated();
-            }
+            need(1);
             return buffer.get();
         }
 
@@ -427,11 +428,8 @@ public final class AuditEntryBinary {
 
         @Override
         public short readShort() throws IOException {
-            try {
-                return buffer.getShort();
-            } catch (BufferUnderflowException e) {
-                throw truncated();
-            }
+            need(Short.BYTES);
+            return buffer.getShort();
         }
 
         @Override
@@ -446,20 +444,14 @@ public final class AuditEntryBinary {
 
         @Override
         public int readInt() throws IOException {
-            try {
-                return buffer.getInt();
-            } catch (BufferUnderflowException e) {
-                throw truncated();
-            }
+            need(Integer.BYTES);
+            return buffer.getInt();
         }
 
         @Override
         public long readLong() throws IOException {
-            try {
-                return buffer.getLong();
-            } catch (BufferUnderflowException e) {
-                throw truncated();
-            }
+            need(Long.BYTES);
+            return buffer.getLong();
         }
 
         @Override
