@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -99,6 +100,11 @@ final class SubjectEraseCommand implements Callable<Integer> {
             }
             PersonalDataCatalog catalog = PersonalDataCatalog.loadDefault();
             RetentionPolicy policy = RetentionPolicy.loadOrDefault(policyPath, catalog);
+            Optional<String> refused = ErasureProcessor.refusal(db, catalog, subject);
+            if (refused.isPresent()) {
+                System.err.println("refused: " + refused.get() + "; nothing was recorded");
+                return 2;
+            }
             if (dryRun) {
                 return dryRun(s, catalog, policy);
             }
@@ -107,7 +113,7 @@ final class SubjectEraseCommand implements Callable<Integer> {
                 return 2;
             }
             String id = requestId != null ? requestId : UUID.randomUUID().toString();
-            ErasureProcessor.request(db, id, subject, reason, policy, Instant.now());
+            ErasureProcessor.request(db, id, subject, reason, policy, catalog, Instant.now());
             System.out.println("erasure request " + id + " recorded for " + subject);
             if (wait == null) {
                 return 0;
@@ -121,7 +127,8 @@ final class SubjectEraseCommand implements Callable<Integer> {
                 }
                 boolean stuck =
                         ErasureProcessor.BLOCKED.equals(state)
-                                || ErasureProcessor.FAILING.equals(state);
+                                || ErasureProcessor.FAILING.equals(state)
+                                || ErasureProcessor.REFUSED.equals(state);
                 if (stuck || Instant.now().isAfter(until)) {
                     printStatus(db, id);
                     return 1;

@@ -1,6 +1,7 @@
 package dev.lethe.cli;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.discovery.FullNameKeys;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.discovery.NameFolding;
@@ -388,13 +389,16 @@ final class SubjectFinder {
         return d.subjectIds().stream().anyMatch(s -> d.recordId().equals(ownRecord(s)));
     }
 
-    /** The row a subject is: {@code contacts/42} for {@code contact:42}. */
+    private static final PersonalDataCatalog CATALOG = PersonalDataCatalog.loadDefault();
+
+    /**
+     * The row a subject is: {@code contacts/42} for {@code contact:42}, the table the catalog
+     * declares for the kind; for a kind it does not declare, a record id no row has.
+     */
     static String ownRecord(String subjectId) {
         String kind = SubjectIds.kind(subjectId);
-        String table =
-                kind.equals(SubjectIds.CONTACT)
-                        ? "contacts"
-                        : kind.equals(SubjectIds.AGENT) ? "agents" : kind + "s";
-        return table + "/" + SubjectIds.id(subjectId);
+        return CATALOG.subjectTable(kind)
+                .map(t -> t + "/" + SubjectIds.id(subjectId))
+                .orElse("undeclared-kind:" + kind + "/" + SubjectIds.id(subjectId));
     }
 }

@@ -1,5 +1,6 @@
 package dev.lethe.catalog;
 
+import dev.lethe.keys.SubjectIds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -83,6 +84,54 @@ public final class PersonalDataCatalog {
     /** The declared tables, in catalog order. */
     public Set<String> tables() {
         return tables.keySet();
+    }
+
+    /**
+     * The table whose rows are the data subjects of {@code kind} ({@code contacts} for {@code
+     * contact}): the table declared {@code subject: self: <kind>}; empty for a kind the catalog
+     * does not declare.
+     */
+    public Optional<String> subjectTable(String kind) {
+        for (TableSpec t : tables.values()) {
+            SubjectPath p = t.subjectPath();
+            if (p.kind() == SubjectPath.Kind.SELF && p.subjectKind().equals(kind)) {
+                return Optional.of(t.name());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The subject kinds the catalog declares ({@code subject: self: <kind>}), sorted. */
+    public Set<String> subjectKinds() {
+        Set<String> kinds = new TreeSet<>();
+        for (TableSpec t : tables.values()) {
+            if (t.subjectPath().kind() == SubjectPath.Kind.SELF) {
+                kinds.add(t.subjectPath().subjectKind());
+            }
+        }
+        return kinds;
+    }
+
+    /**
+     * The row a subject is, as an entity id: {@code contacts/42} for {@code contact:42}.
+     *
+     * @throws IllegalArgumentException for a malformed subject id or a kind the catalog does not
+     *     declare (the message lists the declared kinds)
+     */
+    public String subjectRecord(String subjectId) {
+        String kind = SubjectIds.kind(subjectId);
+        String table =
+                subjectTable(kind)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                "subject kind '"
+                                                        + kind
+                                                        + "' is not declared in the catalog"
+                                                        + " (declared: "
+                                                        + String.join(", ", subjectKinds())
+                                                        + ")"));
+        return table + "/" + SubjectIds.id(subjectId);
     }
 
     /** The declaration of {@code table}, if the catalog has it. */

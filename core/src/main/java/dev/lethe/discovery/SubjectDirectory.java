@@ -165,7 +165,7 @@ public final class SubjectDirectory {
     }
 
     /** The subject a row of a {@code subject: self} table describes. */
-    KnownSubject subjectOf(String table, String subjectId, Map<String, String> row) {
+    public KnownSubject subjectOf(String table, String subjectId, Map<String, String> row) {
         TableSpec spec = catalog.table(table).orElseThrow();
         Map<IdentifierKind, Set<String>> identifiers = new EnumMap<>(IdentifierKind.class);
         List<String> regions = phoneRegionsFor(row);

@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.Refresh;
+import co.elastic.clients.elasticsearch._types.mapping.FieldType;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
@@ -27,12 +28,14 @@ import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 
 /**
- * The erasure processor's view of the locations index. Searches return at most {@value #MAX_HITS}
- * documents per query (one person's data; more is reported as a failure rather than silently cut).
+ * The erasure processor's view of the locations index. Searches page through every matching
+ * document, however many there are.
  */
 public final class ElasticsearchErasureIndex implements ErasureIndex {
 
-    static final int MAX_HITS = 10_000;
+    /** Documents read per search request. */
+    static final int PAGE = 1_000;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> IDENTIFIER_KINDS = Set.of("email", "phone", "handle");
 
@@ -57,11 +60,10 @@ public final class ElasticsearchErasureIndex implements ErasureIndex {
     }
 
     @Override
-    public List<LocationDocument> locationsOf(String subjectId) throws IOException {
+    public List<LocationDocument> locationsOf(String subjectId, String own) throws IOException {
         Map<String, LocationDocument> found = new LinkedHashMap<>();
         List<LocationDocument> attributed = search(term("subjectIds", subjectId));
         attributed.forEach(d -> found.put(d.id(), d));
-        String own = ErasureProcessor.ownRecord(subjectId);
         Map<String, Set<String>> identifiers = new LinkedHashMap<>();
         for (LocationDocument d : attributed) {
             if (d.recordId().equals(own)
@@ -107,26 +109,8 @@ public final class ElasticsearchErasureIndex implements ErasureIndex {
             return;
         }
         List<String> ids = new ArrayList<>();
-        try {
-            var r =
-                    es.search(
-                            s ->
-                                    s.index(index)
-                                            .size(MAX_HITS)
-                                            .source(src -> src.fetch(false))
-                                            .query(terms("recordId", recordIds)),
-                            JsonNode.class);
-            for (Hit<JsonNode> h : r.hits().hits()) {
-                ids.add(h.id());
-            }
-        } catch (ElasticsearchException e) {
-            if ("index_not_found_exception".equals(e.error().type())) {
-                return;
-            }
-            throw e;
-        }
-        if (ids.size() >= MAX_HITS) {
-            throw new IOException("more than " + MAX_HITS + " locations for one query");
+        for (LocationDocument d : search(terms("recordId", recordIds))) {
+            ids.add(d.id());
         }
         delete(ids, Refresh.False);
     }
@@ -187,20 +171,54 @@ public final class ElasticsearchErasureIndex implements ErasureIndex {
         }
     }
 
+    /**
+     * Every document that matches, page by page ({@value #PAGE} a page, {@code search_after} on the
+     * fields that name a location uniquely: record, column, detector, span start), so a person
+     * found in any number of places is erased whole.
+     */
     private List<LocationDocument> search(Query query) throws IOException {
+        List<LocationDocument> found = new ArrayList<>();
+        List<FieldValue> after = null;
         try {
-            var r = es.search(s -> s.index(index).size(MAX_HITS).query(query), JsonNode.class);
-            List<LocationDocument> found = new ArrayList<>();
-            for (Hit<JsonNode> h : r.hits().hits()) {
-                found.add(LocationDocument.fromJson(h.id(), h.source()));
+            while (true) {
+                List<FieldValue> from = after;
+                var r =
+                        es.search(
+                                s -> {
+                                    s.index(index)
+                                            .size(PAGE)
+                                            .query(query)
+                                            .sort(so -> so.field(f -> f.field("recordId")))
+                                            .sort(so -> so.field(f -> f.field("column")))
+                                            .sort(so -> so.field(f -> f.field("detector")))
+                                            .sort(
+                                                    so ->
+                                                            so.field(
+                                                                    f ->
+                                                                            f.field("spanStart")
+                                                                                    .missing(
+                                                                                            "_first")
+                                                                                    .unmappedType(
+                                                                                            FieldType
+                                                                                                    .Integer)));
+                                    if (from != null) {
+                                        s.searchAfter(from);
+                                    }
+                                    return s;
+                                },
+                                JsonNode.class);
+                List<Hit<JsonNode>> hits = r.hits().hits();
+                for (Hit<JsonNode> h : hits) {
+                    found.add(LocationDocument.fromJson(h.id(), h.source()));
+                }
+                if (hits.size() < PAGE) {
+                    return found;
+                }
+                after = hits.get(hits.size() - 1).sort();
             }
-            if (found.size() >= MAX_HITS) {
-                throw new IOException("more than " + MAX_HITS + " locations for one query");
-            }
-            return found;
         } catch (ElasticsearchException e) {
             if ("index_not_found_exception".equals(e.error().type())) {
-                return List.of();
+                return found;
             }
             throw e;
         }

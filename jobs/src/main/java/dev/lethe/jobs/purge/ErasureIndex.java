@@ -14,8 +14,10 @@ public interface ErasureIndex extends AutoCloseable {
     /**
      * The locations of a subject's data: every document attributed to them, and every document
      * holding one of their own identifiers (email, phone, handle) not attributed to someone else.
+     * {@code ownRecord} is the subject's own row ({@code contacts/42}), where their own identifiers
+     * are.
      */
-    List<LocationDocument> locationsOf(String subjectId) throws IOException;
+    List<LocationDocument> locationsOf(String subjectId, String ownRecord) throws IOException;
 
     /**
      * Deletes the documents of the given records and those attributed to the subject (the discovery
@@ -43,7 +45,7 @@ public interface ErasureIndex extends AutoCloseable {
     ErasureIndex NONE =
             new ErasureIndex() {
                 @Override
-                public List<LocationDocument> locationsOf(String subjectId) {
+                public List<LocationDocument> locationsOf(String subjectId, String ownRecord) {
                     return List.of();
                 }
 

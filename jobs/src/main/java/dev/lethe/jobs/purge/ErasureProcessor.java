@@ -7,12 +7,17 @@ import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.catalog.Reference;
 import dev.lethe.catalog.SubjectPath;
 import dev.lethe.connectors.Actor;
+import dev.lethe.discovery.KnownSubject;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.discovery.PersonalDataInText;
 import dev.lethe.discovery.PhoneDetector;
+import dev.lethe.discovery.PiiKind;
+import dev.lethe.discovery.SubjectDirectory;
+import dev.lethe.erasure.MentionRedactor;
 import dev.lethe.keys.SubjectIds;
 import dev.lethe.keys.SubjectKeyStore;
 import dev.lethe.normalize.EntityId;
+import dev.lethe.retention.LegalHold;
 import dev.lethe.retention.PurgeAction;
 import dev.lethe.retention.PurgeGuard.Verdict;
 import dev.lethe.retention.RetentionPolicy;
@@ -30,6 +35,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -73,15 +79,22 @@ public final class ErasureProcessor implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final MentionRedaction mentions;
+    private final MentionRedactor mentions;
+    private final SubjectDirectory subjects;
 
     /** What replaces a person's value in someone else's text. */
-    public static final String REDACTED = "[erased]";
+    public static final String REDACTED = MentionRedactor.REPLACEMENT;
 
     public static final String PENDING = "pending";
     public static final String BLOCKED = "blocked";
     public static final String FAILING = "failing";
     public static final String DONE = "done";
+
+    /**
+     * A request that cannot be carried out as asked (a kind the catalog does not declare, a subject
+     * that never existed): final, never retried, nothing erased or tombstoned.
+     */
+    public static final String REFUSED = "refused";
 
     private static final Set<String> CLOSED_TICKET = Set.of("solved", "closed");
 
@@ -105,7 +118,8 @@ public final class ErasureProcessor implements AutoCloseable {
         this.dataSource = dataSource;
         this.catalog = catalog;
         this.executor = new JdbcPurgeExecutor(dataSource, catalog, policy, clock);
-        this.mentions = new MentionRedaction(PhoneDetector.DEFAULT_REGIONS, REDACTED);
+        this.mentions = new MentionRedactor(PhoneDetector.DEFAULT_REGIONS, REDACTED);
+        this.subjects = new SubjectDirectory(catalog, PhoneDetector.DEFAULT_REGIONS);
         this.keys = keys;
         this.index = index;
         this.clock = clock;
@@ -117,6 +131,9 @@ public final class ErasureProcessor implements AutoCloseable {
 
     /**
      * Records a request (what {@code ./lethe subject erase} does); idempotent on the request id.
+     *
+     * @throws IllegalArgumentException naming what to fix, with nothing recorded, when the request
+     *     would be refused ({@link #refusal})
      */
     public static void request(
             Connection c,
@@ -124,9 +141,13 @@ public final class ErasureProcessor implements AutoCloseable {
             String subjectId,
             String reason,
             RetentionPolicy policy,
+            PersonalDataCatalog catalog,
             Instant now)
             throws SQLException {
-        SubjectIds.requireValid(subjectId);
+        Optional<String> refused = refusal(c, catalog, subjectId);
+        if (refused.isPresent()) {
+            throw new IllegalArgumentException(refused.get());
+        }
         try (PreparedStatement s =
                 c.prepareStatement(
                         "INSERT INTO lethe.erasure_requests (request_id, subject_id, reason,"
@@ -141,6 +162,59 @@ public final class ErasureProcessor implements AutoCloseable {
         }
     }
 
+    /**
+     * Why an erasure of {@code subjectId} cannot be carried out, or empty if it can: a malformed
+     * subject id, a kind the catalog does not declare as a subject ({@code subject: self}), a
+     * subject already erased, or one that does not exist (neither its row is in the helpdesk nor
+     * was a data key ever made for it). Only declared subjects are erased, and a tombstone is never
+     * written for an id that is nobody's: a future row with that id would never get a key.
+     */
+    public static Optional<String> refusal(
+            Connection c, PersonalDataCatalog catalog, String subjectId) throws SQLException {
+        if (!SubjectIds.isValid(subjectId)) {
+            return Optional.of(
+                    "not a subject id: give <kind>:<row id>, e.g. contact:42 (see ./lethe subject"
+                            + " find)");
+        }
+        String record;
+        try {
+            record = catalog.subjectRecord(subjectId);
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage() + "; only data subjects can be erased");
+        }
+        if (hasRow(c, "lethe.erased_subjects", "subject_id", subjectId)) {
+            return Optional.of(subjectId + " is already erased");
+        }
+        if (read(c, record) == null && !hasRow(c, "lethe.subject_keys", "subject_id", subjectId)) {
+            return Optional.of(
+                    "no such subject: "
+                            + record
+                            + " is not in the helpdesk and Lethe never held data of "
+                            + subjectId);
+        }
+        return Optional.empty();
+    }
+
+    private static boolean hasRow(Connection c, String table, String column, String value)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            s.setString(1, table);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next() || !r.getBoolean(1)) {
+                    return false;
+                }
+            }
+        }
+        try (PreparedStatement s =
+                c.prepareStatement(
+                        "SELECT 1 FROM " + table + " WHERE " + column + " = ? LIMIT 1")) {
+            s.setString(1, value);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
     /** Processes every request that is pending, or blocked/failing and due for a retry. */
     public List<Progress> processPending() throws Exception {
         List<String[]> requests = new ArrayList<>();
@@ -148,7 +222,7 @@ public final class ErasureProcessor implements AutoCloseable {
                 PreparedStatement s =
                         c.prepareStatement(
                                 "SELECT request_id, subject_id, reason FROM lethe.erasure_requests"
-                                        + " WHERE status = 'pending' OR (status <> 'done' AND"
+                                        + " WHERE status = 'pending' OR (status NOT IN ('done', 'refused') AND"
                                         + " updated_at <= ?) ORDER BY requested_at, request_id")) {
             s.setTimestamp(1, Timestamp.from(clock.instant().minus(retryInterval)));
             try (ResultSet r = s.executeQuery()) {
@@ -169,8 +243,12 @@ public final class ErasureProcessor implements AutoCloseable {
     /** One request, start to end (each step idempotent). */
     Progress process(String requestId, String subjectId, String reason) {
         try {
-            if (!SubjectIds.isValid(subjectId)) {
-                return new Progress(requestId, FAILING, "INVALID_SUBJECT", 0, 0);
+            Optional<String> refused;
+            try (Connection c = dataSource.getConnection()) {
+                refused = refusal(c, catalog, subjectId);
+            }
+            if (refused.isPresent()) {
+                return new Progress(requestId, REFUSED, "REFUSED: " + refused.get(), 0, 0);
             }
             Plan plan = plan(subjectId);
             if (plan.openTicket() != null) {
@@ -180,6 +258,10 @@ public final class ErasureProcessor implements AutoCloseable {
                         "OPEN_TICKET: " + plan.openTicket() + " is still open",
                         plan.size(),
                         0);
+            }
+            Optional<String> held = heldMention(plan);
+            if (held.isPresent()) {
+                return new Progress(requestId, BLOCKED, held.get(), plan.size(), 0);
             }
             int purged = 0;
             Set<String> forgotten = new TreeSet<>();
@@ -199,7 +281,11 @@ public final class ErasureProcessor implements AutoCloseable {
                 }
             }
             for (Map.Entry<String, Map<String, Set<String>>> m : plan.redact().entrySet()) {
-                redact(requestId, subjectId, m.getKey(), m.getValue());
+                Optional<String> heldNow =
+                        redact(requestId, subjectId, plan.person(), m.getKey(), m.getValue());
+                if (heldNow.isPresent()) {
+                    return new Progress(requestId, BLOCKED, heldNow.get(), plan.size(), purged);
+                }
                 purged++;
             }
             // the register of erased subjects is kept for good: a reason another system wrote
@@ -218,31 +304,53 @@ public final class ErasureProcessor implements AutoCloseable {
 
     /**
      * What an erasure of {@code subjectId} would do now: the records to erase (their own row
-     * first), what would be deleted with them, the mentions to redact, and a blocking open ticket.
+     * first), what would be deleted with them, the mentions to redact (record -> column -> the
+     * person's values the index found there), a blocking open ticket, and the person as the
+     * redaction recognises them (names and identifiers from their own row and the index).
      */
     public record Plan(
             List<String> erase,
             List<String> dependents,
             Map<String, Map<String, Set<String>>> redact,
-            String openTicket) {
+            String openTicket,
+            MentionRedactor.Person person) {
         public int size() {
             return erase.size() + dependents.size() + redact.size();
+        }
+
+        /** Names the records, never the person's values. */
+        @Override
+        public String toString() {
+            return "Plan[erase "
+                    + erase
+                    + ", dependents "
+                    + dependents
+                    + ", redact "
+                    + redact.keySet()
+                    + ", openTicket "
+                    + openTicket
+                    + "]";
         }
     }
 
     /** The plan (read only; {@code subject erase --dry-run} prints it). */
     public Plan plan(String subjectId) throws Exception {
-        String own = ownRecord(subjectId);
+        String own = catalog.subjectRecord(subjectId);
         Set<String> erase = new LinkedHashSet<>();
+        KnownSubject subject = new KnownSubject(subjectId, null, null, Map.of());
+        Set<String> identifiers = new TreeSet<>();
+        Set<String> names = new TreeSet<>();
         Set<String> dependents = new LinkedHashSet<>();
         Map<String, Map<String, Set<String>>> redact = new TreeMap<>();
         String openTicket = null;
-        List<LocationDocument> locations = index.locationsOf(subjectId);
+        List<LocationDocument> locations = index.locationsOf(subjectId, own);
         try (Connection c = dataSource.getConnection()) {
             c.setReadOnly(true);
-            if (read(c, own) != null) {
+            Map<String, String> ownRow = read(c, own);
+            if (ownRow != null) {
                 erase.add(own);
                 dependentsOf(c, table(own), id(own), dependents);
+                subject = subjects.subjectOf(table(own), subjectId, ownRow);
             }
             for (LocationDocument d : locations) {
                 String record = d.recordId();
@@ -260,6 +368,11 @@ public final class ErasureProcessor implements AutoCloseable {
                     redact.computeIfAbsent(record, k -> new TreeMap<>())
                             .computeIfAbsent(d.column(), k -> new TreeSet<>())
                             .add(d.value());
+                    if (PiiKind.NAME.code().equals(d.kind())) {
+                        names.add(d.value());
+                    } else {
+                        identifiers.add(d.value());
+                    }
                 }
             }
             dependents.removeAll(erase);
@@ -282,7 +395,43 @@ public final class ErasureProcessor implements AutoCloseable {
                 }
             }
         }
-        return new Plan(List.copyOf(erase), List.copyOf(dependents), redact, openTicket);
+        return new Plan(
+                List.copyOf(erase),
+                List.copyOf(dependents),
+                redact,
+                openTicket,
+                new MentionRedactor.Person(subject, identifiers, names));
+    }
+
+    /**
+     * A legal hold on a record whose mentions the plan would redact (read without locks; the
+     * redaction checks again under its lock), as the request's blocking reason.
+     */
+    private Optional<String> heldMention(Plan plan) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setReadOnly(true);
+            for (String record : plan.redact().keySet()) {
+                Map<String, String> row = read(c, record);
+                if (row == null) {
+                    continue;
+                }
+                Optional<LegalHold> hold =
+                        executor.holdOn(c, record, executor.subjectsOf(c, table(record), row));
+                if (hold.isPresent()) {
+                    return Optional.of(heldReason(record, hold.get()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String heldReason(String record, LegalHold hold) {
+        return record
+                + ": LEGAL_HOLD: "
+                + hold.target()
+                + ": "
+                + hold.reason()
+                + " (mentions of the person there are not redacted while it is held)";
     }
 
     /**
@@ -301,7 +450,7 @@ public final class ErasureProcessor implements AutoCloseable {
     }
 
     /** The JSON object text with the person's values redacted in {@code key}'s text value. */
-    private String redactJsonKey(String json, String key, Set<String> values) {
+    private String redactJsonKey(String json, String key, MentionRedactor.Person person) {
         if (json == null) {
             return null;
         }
@@ -311,7 +460,7 @@ public final class ErasureProcessor implements AutoCloseable {
                 return json;
             }
             String text = object.get(key).asText();
-            String redacted = mentions.redact(text, values);
+            String redacted = mentions.redact(text, person).text();
             if (redacted.equals(text)) {
                 return json;
             }
@@ -322,8 +471,17 @@ public final class ErasureProcessor implements AutoCloseable {
         }
     }
 
-    private void redact(
-            String requestId, String subjectId, String record, Map<String, Set<String>> columns)
+    /**
+     * Redacts the person's mentions in one record's columns, in one transaction on the locked row:
+     * the spans are detected again in the text as it is now ({@link MentionRedactor}). A record
+     * under a legal hold is left as it is: the hold is returned as the request's reason.
+     */
+    private Optional<String> redact(
+            String requestId,
+            String subjectId,
+            MentionRedactor.Person person,
+            String record,
+            Map<String, Set<String>> columns)
             throws SQLException {
         PurgeCommand command = command(requestId, record, PurgeAction.ANONYMIZE);
         try (Connection c = dataSource.getConnection()) {
@@ -338,6 +496,15 @@ public final class ErasureProcessor implements AutoCloseable {
                 // written (the index has them normalized) and replaced
                 Map<String, String> current =
                         JdbcPurgeExecutor.lockRow(c, table(record), id(record));
+                if (current != null) {
+                    Optional<LegalHold> hold =
+                            executor.holdOn(
+                                    c, record, executor.subjectsOf(c, table(record), current));
+                    if (hold.isPresent()) {
+                        c.rollback();
+                        return Optional.of(heldReason(record, hold.get()));
+                    }
+                }
                 Map<String, String> updated = new TreeMap<>();
                 Set<String> jsonColumns = new HashSet<>();
                 for (Map.Entry<String, Set<String>> col : columns.entrySet()) {
@@ -350,10 +517,10 @@ public final class ErasureProcessor implements AutoCloseable {
                                     : current == null ? null : current.get(column);
                     String redacted;
                     if (dot < 0) {
-                        redacted = mentions.redact(text, col.getValue());
+                        redacted = mentions.redact(text, person).text();
                     } else {
                         jsonColumns.add(column);
-                        redacted = redactJsonKey(text, name.substring(dot + 1), col.getValue());
+                        redacted = redactJsonKey(text, name.substring(dot + 1), person);
                     }
                     if (redacted != null && !redacted.equals(text)) {
                         updated.put(column, redacted);
@@ -388,6 +555,7 @@ public final class ErasureProcessor implements AutoCloseable {
                         "erasure request (Art. 17): mentions of " + subjectId + " redacted",
                         Map.of("redactedColumns", String.join(",", columns.keySet())));
                 c.commit();
+                return Optional.empty();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -523,15 +691,5 @@ public final class ErasureProcessor implements AutoCloseable {
     public ErasureProcessor closing(AutoCloseable resource) {
         this.owned = resource;
         return this;
-    }
-
-    /** The row a subject is: {@code contacts/42} for {@code contact:42}. */
-    public static String ownRecord(String subjectId) {
-        String kind = SubjectIds.kind(subjectId);
-        String table =
-                kind.equals(SubjectIds.CONTACT)
-                        ? "contacts"
-                        : kind.equals(SubjectIds.AGENT) ? "agents" : kind + "s";
-        return table + "/" + SubjectIds.id(subjectId);
     }
 }

@@ -1,6 +1,7 @@
 package dev.lethe.jobs.purge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.connectors.HelpdeskMigrations;
@@ -44,7 +45,7 @@ class ErasureProcessorITCase {
         final List<String> forgotten = new ArrayList<>();
 
         @Override
-        public List<LocationDocument> locationsOf(String subjectId) {
+        public List<LocationDocument> locationsOf(String subjectId, String ownRecord) {
             return locations.stream().filter(d -> d.subjectIds().contains(subjectId)).toList();
         }
 
@@ -222,6 +223,134 @@ class ErasureProcessorITCase {
                 .isEqualTo("2");
     }
 
+    private static final String WEI_LI_TEXT =
+            "Our delivery was late. Wei Li from your team (+86 138 1234 5678) promised a Litre of"
+                    + " oil; please deliver it. Li said so.";
+
+    /**
+     * Wei Li's contact and another customer's solved ticket that mentions him; [contact, ticket].
+     */
+    private static long[] weiLiMentionedInAnotherCustomersTicket() throws Exception {
+        long weiLi =
+                exec(
+                        "INSERT INTO contacts (first_name, last_name, email, phone) VALUES ('Wei',"
+                                + " 'Li', 'wei.li"
+                                + System.nanoTime()
+                                + "@example.cn', '+86 138 1234 5678')");
+        long other = contact();
+        long ticket =
+                exec(
+                        "INSERT INTO tickets (contact_id, subject, status, description) VALUES ("
+                                + other
+                                + ", 'late delivery', 'solved', '"
+                                + WEI_LI_TEXT
+                                + "')");
+        return new long[] {weiLi, ticket};
+    }
+
+    /** The locations discovery writes for Wei Li in that ticket's description. */
+    private static ListedIndex weiLiLocations(String subject, long ticket) {
+        ListedIndex index = new ListedIndex();
+        String record = "tickets/" + ticket;
+        int at = WEI_LI_TEXT.indexOf("Wei Li");
+        index.locations.add(
+                mention(subject, record, "description", "name", "Wei Li", at, at + 6, null));
+        at = WEI_LI_TEXT.indexOf("+86");
+        index.locations.add(
+                mention(
+                        subject,
+                        record,
+                        "description",
+                        "phone",
+                        "+8613812345678",
+                        at,
+                        at + 17,
+                        null));
+        at = WEI_LI_TEXT.lastIndexOf("Li said");
+        index.locations.add(
+                mention(subject, record, "description", "name", "Li", at, at + 2, null));
+        return index;
+    }
+
+    @Test
+    void erasingWeiLiChangesAnotherCustomersTicketOnlyWhereHisNameAndPhoneAre() throws Exception {
+        long[] ids = weiLiMentionedInAnotherCustomersTicket();
+        String subject = "contact:" + ids[0];
+        String request = request(subject);
+
+        processor(weiLiLocations(subject, ids[1])).processPending();
+
+        assertThat(status(request)).isEqualTo("done|erased");
+        assertThat(text("SELECT description FROM tickets WHERE id = " + ids[1]))
+                .isEqualTo(
+                        "Our delivery was late. [erased] from your team ([erased]) promised a"
+                                + " Litre of oil; please deliver it. [erased] said so.");
+        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + ids[0])).isZero();
+    }
+
+    @Test
+    void aHeldRecordThatMentionsThePersonBlocksTheRequestAndIsNotEdited() throws Exception {
+        long[] ids = weiLiMentionedInAnotherCustomersTicket();
+        String subject = "contact:" + ids[0];
+        exec(
+                "INSERT INTO lethe.legal_holds (record_id, reason) VALUES ('tickets/"
+                        + ids[1]
+                        + "', 'litigation 2026-3')");
+        String request = request(subject);
+
+        processor(weiLiLocations(subject, ids[1])).processPending();
+
+        assertThat(status(request))
+                .startsWith("blocked|tickets/" + ids[1] + ": LEGAL_HOLD")
+                .contains("litigation 2026-3");
+        assertThat(text("SELECT description FROM tickets WHERE id = " + ids[1]))
+                .isEqualTo(WEI_LI_TEXT);
+        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + ids[0])).isOne();
+        assertThat(keys.isErased(subject)).isFalse();
+    }
+
+    @Test
+    void aKindTheCatalogDoesNotDeclareAsASubjectIsRefusedAndNothingRecorded() throws Exception {
+        long before = count("SELECT count(*) FROM lethe.erasure_requests");
+        long definition =
+                exec(
+                        "INSERT INTO custom_field_definitions (name, label, field_type, encrypted)"
+                                + " VALUES ('f"
+                                + System.nanoTime()
+                                + "', 'F', 'text', true)");
+
+        assertThatThrownBy(() -> request("custom_field_definition:" + definition))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not declared in the catalog")
+                .hasMessageContaining("contact");
+
+        assertThat(count("SELECT count(*) FROM lethe.erasure_requests")).isEqualTo(before);
+        assertThat(count("SELECT count(*) FROM custom_field_definitions WHERE id = " + definition))
+                .isOne();
+    }
+
+    @Test
+    void aSubjectThatNeverExistedIsRefusedAndNeverTombstoned() throws Exception {
+        long before = count("SELECT count(*) FROM lethe.erasure_requests");
+
+        assertThatThrownBy(() -> request("contact:999999999"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no such subject");
+        assertThat(count("SELECT count(*) FROM lethe.erasure_requests")).isEqualTo(before);
+
+        // written by another system straight into the table: refused when processed, for good
+        String id = UUID.randomUUID().toString();
+        update(
+                "INSERT INTO lethe.erasure_requests (request_id, subject_id, reason, due_at)"
+                        + " VALUES ('"
+                        + id
+                        + "', 'contact:999999998', 'x', now())");
+        processor(new ListedIndex()).processPending();
+
+        assertThat(status(id)).startsWith("refused|REFUSED: no such subject");
+        assertThat(keys.isErased("contact:999999998")).isFalse();
+    }
+
     /** The index's location of {@code subject}'s identifier found in someone else's text. */
     private static LocationDocument mention(
             String subject,
@@ -264,7 +393,7 @@ class ErasureProcessorITCase {
     private static String request(String subject, String reason) throws Exception {
         String id = UUID.randomUUID().toString();
         try (Connection c = db.getConnection()) {
-            ErasureProcessor.request(c, id, subject, reason, POLICY, Instant.now());
+            ErasureProcessor.request(c, id, subject, reason, POLICY, CATALOG, Instant.now());
         }
         return id;
     }
@@ -287,6 +416,14 @@ class ErasureProcessorITCase {
                 }
             }
             return s.executeUpdate(sql);
+        }
+    }
+
+    /** Runs a statement that returns no id. */
+    private static void update(String sql) throws Exception {
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement()) {
+            s.executeUpdate(sql);
         }
     }
 

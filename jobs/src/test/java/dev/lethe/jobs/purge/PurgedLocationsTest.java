@@ -21,7 +21,7 @@ class PurgedLocationsTest {
         boolean closed;
 
         @Override
-        public List<LocationDocument> locationsOf(String subjectId) {
+        public List<LocationDocument> locationsOf(String subjectId, String ownRecord) {
             return List.of();
         }
 
