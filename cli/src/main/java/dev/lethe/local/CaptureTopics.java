@@ -1,5 +1,6 @@
 package dev.lethe.local;
 
+import dev.lethe.connectors.capture.SizeLimits;
 import dev.lethe.jobs.config.JobSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,10 +48,16 @@ public final class CaptureTopics {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             Map<String, String> config =
                     Map.of(
-                            "cleanup.policy", "delete",
-                            "retention.ms", String.valueOf(RAW_RETENTION_MS),
-                            "segment.ms", "3600000",
-                            "compression.type", "lz4");
+                            "cleanup.policy",
+                            "delete",
+                            "retention.ms",
+                            String.valueOf(RAW_RETENTION_MS),
+                            "segment.ms",
+                            "3600000",
+                            "compression.type",
+                            "lz4",
+                            "max.message.bytes",
+                            String.valueOf(SizeLimits.MAX_MESSAGE_BYTES));
             List<NewTopic> missing =
                     all().stream()
                             .filter(t -> !existing.contains(t))

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.connectors.HelpdeskMigrations;
+import dev.lethe.connectors.capture.SizeLimits;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -324,6 +325,9 @@ public final class LocalStack {
                         // Flink's exactly-once Kafka sink keeps transactions open up to a
                         // checkpoint
                         "transaction.max.timeout.ms=3600000",
+                        // no single row stops capture: SizeLimits holds from Connect to the jobs
+                        "message.max.bytes=" + SizeLimits.MAX_MESSAGE_BYTES,
+                        "replica.fetch.max.bytes=" + SizeLimits.MAX_MESSAGE_BYTES,
                         ""));
         List<String> c = jvm("kafka", s.kafkaHeap(), "stack", "dev.lethe.stack.KafkaBroker");
         c.add(props.toString());
@@ -362,6 +366,7 @@ public final class LocalStack {
                         "plugin.discovery=service_load",
                         "scheduled.rebalance.max.delay.ms=0",
                         "topic.creation.enable=true",
+                        "producer.max.request.size=" + SizeLimits.MAX_MESSAGE_BYTES,
                         // secrets reach the connector through the worker's environment
                         "config.providers=env",
                         "config.providers.env.class="

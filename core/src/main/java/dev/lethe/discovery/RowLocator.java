@@ -21,6 +21,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -64,6 +65,14 @@ public final class RowLocator {
         this.directory = directory;
         this.phoneRegions = List.copyOf(phoneRegions);
         this.scanner = new FreeTextScanner(phoneRegions, directory.names());
+    }
+
+    private OversizedText oversized = OversizedText.NONE;
+
+    /** Reads values the capture left out for their size from {@code reader} to scan them. */
+    public RowLocator readingOversizedFrom(OversizedText reader) {
+        this.oversized = reader;
+        return this;
     }
 
     /** The locations of the row after {@code change}: none after a delete. */
@@ -123,7 +132,24 @@ public final class RowLocator {
             }
         }
         for (ColumnSpec column : scanned) {
-            freeText(column.name(), column.category(), row.get(column.name()), r, docs);
+            String text = row.get(column.name());
+            if (OversizedText.isMarker(text)) {
+                Optional<String> full = oversized.read(table, recordId, column.name());
+                if (full.isEmpty()) {
+                    docs.add(
+                            declared(
+                                    column,
+                                    r,
+                                    column.category().catalogName(),
+                                    null,
+                                    r.owners(),
+                                    "value over the capture's size bound, not scanned (read"
+                                            + " it from the helpdesk)"));
+                    continue;
+                }
+                text = full.get();
+            }
+            freeText(column.name(), column.category(), text, r, docs);
         }
         return new Located(List.copyOf(docs), unknown);
     }

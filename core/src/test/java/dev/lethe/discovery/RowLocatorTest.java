@@ -248,4 +248,49 @@ class RowLocatorTest {
                 .contains("passport_no", "iban", "national_id");
         assertThat(entry.value()).doesNotContain("Kind").contains("+33612345678");
     }
+
+    private static final String MARKER =
+            OversizedText.MARKER_PREFIX + "640000:AAAAAAAAAAAAAAAAAAAAAA";
+
+    @Test
+    void anOversizedDescriptionIsReadBackAndScannedWhole() {
+        known(7, "Otto", "Other", "otto@example.eu");
+        locator.readingOversizedFrom(
+                (table, record, column) ->
+                        table.equals("tickets")
+                                        && record.equals("tickets/5")
+                                        && column.equals("description")
+                                ? java.util.Optional.of(
+                                        "log...\n".repeat(1000) + "cc otto@example.eu")
+                                : java.util.Optional.empty());
+
+        Located located =
+                locator.locate(inserted("tickets", ticket(5, 42, "spool", MARKER, "{}"), 300));
+
+        assertThat(located.documents())
+                .filteredOn(d -> d.column().equals("description"))
+                .singleElement()
+                .satisfies(
+                        d -> {
+                            assertThat(d.kind()).isEqualTo("email");
+                            assertThat(d.value()).isEqualTo("otto@example.eu");
+                            assertThat(d.subjectIds()).contains("contact:7");
+                        });
+    }
+
+    @Test
+    void anOversizedValueThatCannotBeReadIsALocationNotScannedAndTheMarkerIsNeverScanned() {
+        Located located =
+                locator.locate(inserted("tickets", ticket(5, 42, "spool", MARKER, "{}"), 300));
+
+        assertThat(located.documents())
+                .filteredOn(d -> d.column().equals("description"))
+                .singleElement()
+                .satisfies(
+                        d -> {
+                            assertThat(d.value()).isNull();
+                            assertThat(d.detector()).isEqualTo(LocationDocument.DECLARED);
+                            assertThat(d.reason()).contains("not scanned");
+                        });
+    }
 }

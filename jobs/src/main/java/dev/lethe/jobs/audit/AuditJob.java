@@ -325,6 +325,7 @@ public final class AuditJob {
                 "transaction.timeout.ms", String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
         producer.setProperty("enable.idempotence", "true");
         producer.setProperty("acks", "all");
+        LetheTopics.withMessageLimit(producer);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(settings.kafkaBootstrap())
                 .setKafkaProducerConfig(producer)

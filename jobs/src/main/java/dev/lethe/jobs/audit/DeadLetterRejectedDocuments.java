@@ -3,6 +3,7 @@ package dev.lethe.jobs.audit;
 import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.elasticsearch.RejectedDocument;
 import dev.lethe.jobs.elasticsearch.RejectedDocumentHandler;
+import dev.lethe.jobs.kafka.LetheTopics;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +48,7 @@ public final class DeadLetterRejectedDocuments implements RejectedDocumentHandle
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        LetheTopics.withMessageLimit(p);
         producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         sent = new ArrayList<>();
     }

@@ -94,6 +94,9 @@ public final class DetectLocations
     private final String catalogFile;
     private final List<String> phoneRegions;
     private final MasterKeys masterKeys;
+    private String helpdeskJdbcUrl;
+    private String helpdeskUser;
+    private transient JdbcOversizedText oversized;
 
     private transient SubjectDirectory directory;
     private transient RowLocator locator;
@@ -117,6 +120,16 @@ public final class DetectLocations
         this.masterKeys = masterKeys;
     }
 
+    /**
+     * Reads values the capture left out for their size back from the helpdesk database at {@code
+     * jdbcUrl} as {@code user} (password from the process's secrets), to scan them whole.
+     */
+    public DetectLocations readingOversizedFrom(String jdbcUrl, String user) {
+        this.helpdeskJdbcUrl = jdbcUrl;
+        this.helpdeskUser = user;
+        return this;
+    }
+
     /** The shipped catalog, the default phone regions, the process's master key. */
     public DetectLocations() {
         this("", PhoneDetector.DEFAULT_REGIONS, MasterKeys.fromProcess(MasterKeys.DEFAULT_FILE));
@@ -133,6 +146,10 @@ public final class DetectLocations
                         : PersonalDataCatalog.load(Path.of(catalogFile));
         directory = new SubjectDirectory(catalog, phoneRegions);
         locator = new RowLocator(catalog, directory, phoneRegions);
+        if (helpdeskJdbcUrl != null && !helpdeskJdbcUrl.isBlank()) {
+            oversized = new JdbcOversizedText(helpdeskJdbcUrl, helpdeskUser);
+            locator.readingOversizedFrom(oversized);
+        }
         restored = false;
         pending =
                 getRuntimeContext()
@@ -263,6 +280,17 @@ public final class DetectLocations
             return bytes;
         } catch (IOException e) {
             throw new UncheckedIOException("a change event always encodes", e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (oversized != null) {
+                oversized.close();
+            }
+        } finally {
+            super.close();
         }
     }
 }

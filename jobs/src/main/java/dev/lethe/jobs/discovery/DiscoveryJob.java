@@ -24,6 +24,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -171,9 +172,12 @@ public final class DiscoveryJob {
                         .connect(directory)
                         .process(
                                 new DetectLocations(
-                                        settings.catalogPath(),
-                                        PhoneDetector.DEFAULT_REGIONS,
-                                        MasterKeys.fromProcess(MasterKeys.DEFAULT_FILE)))
+                                                settings.catalogPath(),
+                                                PhoneDetector.DEFAULT_REGIONS,
+                                                MasterKeys.fromProcess(MasterKeys.DEFAULT_FILE))
+                                        .readingOversizedFrom(
+                                                settings.postgresJdbcUrl(),
+                                                settings.postgresUser()))
                         .name("detect-locations")
                         .uid("discovery-detect");
 
@@ -230,6 +234,7 @@ public final class DiscoveryJob {
         Sink<DeadLetter> deadLetters =
                 KafkaSink.<DeadLetter>builder()
                         .setBootstrapServers(settings.kafkaBootstrap())
+                        .setKafkaProducerConfig(LetheTopics.withMessageLimit(new Properties()))
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                         .setRecordSerializer(
                                 KafkaRecordSerializationSchema.<DeadLetter>builder()

@@ -1,5 +1,6 @@
 package dev.lethe.jobs.kafka;
 
+import dev.lethe.connectors.capture.SizeLimits;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -37,13 +38,23 @@ public final class LetheTopics {
 
     private LetheTopics() {}
 
+    /**
+     * The producer setting every Kafka producer of Lethe's jobs carries: messages up to {@link
+     * SizeLimits#MAX_MESSAGE_BYTES}, the limit the broker and the topics have too.
+     */
+    public static Properties withMessageLimit(Properties producer) {
+        producer.setProperty("max.request.size", String.valueOf(SizeLimits.MAX_MESSAGE_BYTES));
+        return producer;
+    }
+
     /** Settings of a log that is kept for ever and never compacted. */
     public static Map<String, String> logOfRecordConfig() {
         return Map.of(
                 "cleanup.policy", "delete",
                 "retention.ms", "-1",
                 "retention.bytes", "-1",
-                "min.insync.replicas", "1");
+                "min.insync.replicas", "1",
+                "max.message.bytes", String.valueOf(SizeLimits.MAX_MESSAGE_BYTES));
     }
 
     /**
@@ -53,6 +64,8 @@ public final class LetheTopics {
      */
     public static Map<String, String> deadLetterConfig() {
         return Map.of(
+                "max.message.bytes",
+                String.valueOf(SizeLimits.MAX_MESSAGE_BYTES),
                 "cleanup.policy",
                 "delete",
                 "retention.ms",

@@ -3,6 +3,7 @@ package dev.lethe.jobs.purge;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.events.PurgeReceipt;
+import dev.lethe.jobs.kafka.LetheTopics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -47,6 +48,7 @@ public final class ReceiptRelay implements AutoCloseable {
         p.put("bootstrap.servers", bootstrap);
         p.put("enable.idempotence", "true");
         p.put("acks", "all");
+        LetheTopics.withMessageLimit(p);
         this.producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
