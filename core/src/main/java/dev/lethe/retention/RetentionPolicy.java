@@ -301,7 +301,7 @@ public final class RetentionPolicy implements Serializable {
                         name
                                 + ": anonymize "
                                 + c.getKey()
-                                + ": method must be null, redacted or placeholder");
+                                + ": method must be null, redacted, placeholder or empty");
             }
             if (method != null
                     && method != AnonymizeMethod.PLACEHOLDER

@@ -434,7 +434,9 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
                 sql.append(", ");
             }
             sql.append(quote(col.getKey())).append(" = ?");
-            values.add(col.getValue().replacement(table, Long.toString(id)));
+            values.add(
+                    col.getValue()
+                            .replacement(table, Long.toString(id), isJson(c, table, col.getKey())));
         }
         sql.append(", updated_at = now() WHERE id = ?");
         try (PreparedStatement s = c.prepareStatement(sql.toString())) {
@@ -444,6 +446,21 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
             }
             s.setLong(i, id);
             s.executeUpdate();
+        }
+    }
+
+    /** Whether {@code table.column} is of type json or jsonb. */
+    private static boolean isJson(Connection c, String table, String column) throws SQLException {
+        try (PreparedStatement s =
+                c.prepareStatement(
+                        "SELECT data_type IN ('json', 'jsonb') FROM information_schema.columns"
+                                + " WHERE table_schema = current_schema() AND table_name = ?"
+                                + " AND column_name = ?")) {
+            s.setString(1, table);
+            s.setString(2, column);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() && r.getBoolean(1);
+            }
         }
     }
 

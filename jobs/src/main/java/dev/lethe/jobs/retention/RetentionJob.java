@@ -23,6 +23,7 @@ import dev.lethe.jobs.state.EntityKeys;
 import dev.lethe.normalize.ChangeNormalizer;
 import dev.lethe.normalize.EntityId;
 import dev.lethe.retention.RetentionPolicy;
+import dev.lethe.retention.RetentionSchemaCheck;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,6 +77,8 @@ public final class RetentionJob {
         try (Connection c =
                 HelpdeskDataSources.connect(settings.postgresJdbcUrl(), settings.postgresUser())) {
             dev.lethe.jobs.purge.PurgeSchema.create(c);
+            // a rule that could never be carried out stops here, naming the rule
+            RetentionSchemaCheck.require(c, policy);
         }
         env.enableCheckpointing(settings.checkpointInterval().toMillis());
         defineWorkflow(
