@@ -24,7 +24,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * or is held, every ticket soft deleted and not held is purged once its window (plus a retry) has
  * passed, and replaying every command again changes nothing.
  */
-class RetentionHistoryProperties {
+class RetentionHistoryPropertiesTest {
 
     enum Kind {
         SOFT_DELETE,
