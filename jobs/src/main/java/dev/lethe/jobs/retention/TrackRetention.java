@@ -6,6 +6,7 @@ import dev.lethe.jobs.purge.PurgeCommand;
 import dev.lethe.jobs.purge.PurgeExecutor;
 import dev.lethe.jobs.purge.PurgeOutcome;
 import dev.lethe.retention.RetentionPolicy;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -115,7 +116,7 @@ public final class TrackRetention extends KeyedProcessFunction<String, ChangeEve
         }
         cancel(ctx);
         PendingPurge next = PendingPurge.of(command);
-        schedule(ctx, next, command.deadline().toEpochMilli());
+        schedule(ctx, next, timerFor(command.deadline()));
         executor.scheduled(command);
     }
 
@@ -124,6 +125,12 @@ public final class TrackRetention extends KeyedProcessFunction<String, ChangeEve
             throws Exception {
         PendingPurge current = current();
         if (current == null) {
+            return;
+        }
+        long due = timerFor(current.deadline());
+        if (ctx.timerService().currentProcessingTime() < due) {
+            // a timer set by an earlier version, at the deadline's millisecond rounded down
+            schedule(ctx, current, due);
             return;
         }
         String entityId = ctx.getCurrentKey();
@@ -142,15 +149,22 @@ public final class TrackRetention extends KeyedProcessFunction<String, ChangeEve
         PurgeOutcome outcome = executor.execute(command.get());
         out.collect(outcome);
         if (outcome.retryLater()) {
-            long next =
-                    Math.max(
-                            ctx.timerService().currentProcessingTime() + retryMillis,
-                            current.deadline().toEpochMilli());
+            long next = Math.max(ctx.timerService().currentProcessingTime() + retryMillis, due);
             schedule(ctx, current, next);
         } else {
             pending.clear();
             executor.unscheduled(entityId);
         }
+    }
+
+    /**
+     * When the timer of a deadline fires: its millisecond, rounded up, so a deadline with
+     * microseconds (a {@code deleted_at} from PostgreSQL) is never carried out in the millisecond
+     * before it (the guard would find it not due and the purge would wait a whole retry).
+     */
+    static long timerFor(Instant deadline) {
+        long millis = deadline.toEpochMilli(); // rounded down
+        return deadline.getNano() % 1_000_000 == 0 ? millis : millis + 1;
     }
 
     /**

@@ -11,6 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lethe.events.ChangeEvent;
 import dev.lethe.events.Operation;
+import dev.lethe.jobs.purge.PurgeCommand;
+import dev.lethe.jobs.purge.PurgeExecutor;
 import dev.lethe.jobs.purge.PurgeOutcome;
 import dev.lethe.jobs.retention.RetentionTestData.FakeHelpdesk;
 import dev.lethe.normalize.EntityId;
@@ -247,6 +249,90 @@ class TrackRetentionTest {
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numProcessingTimeTimers()).isZero();
         }
+    }
+
+    /** Carries out every command it is given, and lists them. */
+    private static PurgeExecutor recording(java.util.List<PurgeCommand> executed) {
+        return command -> {
+            executed.add(command);
+            return new PurgeOutcome(
+                    command.commandId(), "r", PurgeOutcome.DONE, Verdict.ELIGIBLE, "", false);
+        };
+    }
+
+    /** Ticket 1 soft deleted at 1 s and 1 µs (PostgreSQL keeps microseconds). */
+    private static ChangeEvent softDeletedWithMicroseconds() {
+        ChangeEvent deleted = softDeleted(1, 1_000);
+        deleted.getAfter().put("deleted_at", "1970-01-01T00:00:01.000001Z");
+        return deleted;
+    }
+
+    @Test
+    void aDeadlineWithMicrosecondsIsNotCarriedOutInTheMillisecondBeforeIt() throws Exception {
+        java.util.List<PurgeCommand> executed = new java.util.ArrayList<>();
+        PurgeExecutor executor = recording(executed);
+        try (var h =
+                new KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, PurgeOutcome>(
+                        new KeyedProcessOperator<>(
+                                new TrackRetention(POLICY, () -> executor, RETRY_MS)),
+                        (ChangeEvent c) -> EntityId.of(c),
+                        Types.STRING)) {
+            h.open();
+            send(h, softDeletedWithMicroseconds());
+
+            h.setProcessingTime(1_000 + WINDOW_MS);
+            assertThat(executed).isEmpty();
+
+            h.setProcessingTime(1_000 + WINDOW_MS + 1);
+            assertThat(executed)
+                    .singleElement()
+                    .extracting(PurgeCommand::deadline)
+                    .isEqualTo(java.time.Instant.parse("1970-01-01T00:01:01.000001Z"));
+        }
+    }
+
+    @Test
+    void aTimerAnOlderVersionSetAtTheDeadlineRoundedDownWaitsForTheDeadline() throws Exception {
+        OperatorSubtaskState legacySnapshot;
+        try (var old =
+                new KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, PurgeOutcome>(
+                        new KeyedProcessOperator<>(new LegacyTrackRetention(POLICY)),
+                        (ChangeEvent c) -> EntityId.of(c),
+                        Types.STRING)) {
+            old.open();
+            old.processElement(new StreamRecord<>(softDeletedWithMicroseconds()));
+            legacySnapshot = old.snapshot(1, 10);
+        }
+        java.util.List<PurgeCommand> executed = new java.util.ArrayList<>();
+        PurgeExecutor executor = recording(executed);
+        try (var h =
+                new KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, PurgeOutcome>(
+                        new KeyedProcessOperator<>(
+                                new TrackRetention(POLICY, () -> executor, RETRY_MS)),
+                        (ChangeEvent c) -> EntityId.of(c),
+                        Types.STRING)) {
+            h.initializeState(legacySnapshot);
+            h.open();
+
+            h.setProcessingTime(1_000 + WINDOW_MS); // the old timer fires
+            assertThat(executed).isEmpty();
+            assertThat(h.numProcessingTimeTimers()).isOne();
+
+            h.setProcessingTime(1_000 + WINDOW_MS + 1);
+            assertThat(executed).hasSize(1);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numProcessingTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void theTimerOfADeadlineIsItsMillisecondRoundedUp() {
+        assertThat(TrackRetention.timerFor(java.time.Instant.parse("2025-01-01T00:00:00.123Z")))
+                .isEqualTo(java.time.Instant.parse("2025-01-01T00:00:00.123Z").toEpochMilli());
+        assertThat(
+                        TrackRetention.timerFor(
+                                java.time.Instant.parse("2025-01-01T00:00:00.123000001Z")))
+                .isEqualTo(java.time.Instant.parse("2025-01-01T00:00:00.124Z").toEpochMilli());
     }
 
     @Test
