@@ -43,6 +43,9 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class SubjectCipher {
 
+    /** The most subjects one value can be encrypted for (the envelope's one-byte count). */
+    public static final int MAX_SUBJECTS = Envelope.MAX_SUBJECTS;
+
     private static final int VALUE_KEY_BYTES = 32;
     private static final int TAG_BITS = Envelope.TAG_BYTES * 8;
     private static final SecureRandom RANDOM = new SecureRandom();

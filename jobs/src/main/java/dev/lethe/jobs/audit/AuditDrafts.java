@@ -67,6 +67,13 @@ public final class AuditDrafts {
     static final String SUBJECT_UNRESOLVED = "subject-unresolved";
     static final String SUBJECT_ERASED = "subject-erased";
     static final String MENTIONED_SUBJECT_ERASED = "mentioned-subject-erased";
+
+    /**
+     * A value naming more people than an envelope can hold ({@value SubjectCipher#MAX_SUBJECTS}):
+     * left out, never stored for too few of them.
+     */
+    static final String TOO_MANY_SUBJECTS = "too-many-subjects";
+
     static final String REDACTED_COLUMNS = "redactedColumns";
 
     private static final ByteBuffer NO_HASH = ByteBuffer.allocate(0);
@@ -188,6 +195,7 @@ public final class AuditDrafts {
         Collection<String> columns = columnsOf(table, before, after);
         TreeSet<String> entrySubjects = new TreeSet<>(subjects);
         TreeSet<String> partlyRedacted = new TreeSet<>();
+        String partlyWhy = MENTIONED_SUBJECT_ERASED;
         List<AuditFieldChange> changes = new ArrayList<>();
         try (SubjectCipher.Sealer sealer = cipher.sealer()) {
             for (String column : columns) {
@@ -226,6 +234,9 @@ public final class AuditDrafts {
                     Sealed sealedAfter = seal(sealer, a, forAfter, aad, subject);
                     if (sealedBefore.redacted() || sealedAfter.redacted()) {
                         partlyRedacted.add(column);
+                        if (sealedBefore.tooMany() || sealedAfter.tooMany()) {
+                            partlyWhy = TOO_MANY_SUBJECTS;
+                        }
                     }
                     entrySubjects.addAll(sealedBefore.subjects());
                     entrySubjects.addAll(sealedAfter.subjects());
@@ -249,7 +260,7 @@ public final class AuditDrafts {
             attributes.put(REDACTED, redaction);
             entrySubjects = new TreeSet<>(subjects);
         } else if (!partlyRedacted.isEmpty()) {
-            attributes.put(REDACTED, MENTIONED_SUBJECT_ERASED);
+            attributes.put(REDACTED, partlyWhy);
             attributes.put(REDACTED_COLUMNS, String.join(",", partlyRedacted));
         }
         subjects = new ArrayList<>(entrySubjects);
@@ -279,7 +290,12 @@ public final class AuditDrafts {
     }
 
     /** A value as stored: its envelope (null if SQL NULL or redacted) and its subjects. */
-    private record Sealed(ByteBuffer envelope, List<String> subjects, boolean redacted) {}
+    private record Sealed(
+            ByteBuffer envelope, List<String> subjects, boolean redacted, boolean tooMany) {
+        Sealed(ByteBuffer envelope, List<String> subjects, boolean redacted) {
+            this(envelope, subjects, redacted, false);
+        }
+    }
 
     /**
      * The subjects a value is encrypted for: the row's own subject (for a personal column) and, in
@@ -311,6 +327,9 @@ public final class AuditDrafts {
             Optional<String> ownSubject) {
         if (value == null || subjects.isEmpty()) {
             return new Sealed(null, List.of(), false);
+        }
+        if (subjects.size() > SubjectCipher.MAX_SUBJECTS) {
+            return new Sealed(null, List.of(), true, true);
         }
         try {
             byte[] envelope =

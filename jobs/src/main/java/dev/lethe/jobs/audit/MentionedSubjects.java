@@ -31,9 +31,16 @@ import java.util.TreeSet;
  * so for every namesake; so a mentioned name stays protected only by the row's own subject (see
  * docs/audit-format.md).
  *
+ * <p>An identifier that more than {@value #SHARED_BY} contacts have (a company's switchboard
+ * number, a team mailbox) identifies none of them: it is not resolved, and a value that names it is
+ * protected by the row's own subject and whoever else it names.
+ *
  * <p>Never logs or reports a value; not thread-safe (the lookup's cache).
  */
 final class MentionedSubjects {
+
+    /** More contacts than this sharing an identifier make it nobody's own. */
+    static final int SHARED_BY = 16;
 
     private final FreeTextScanner scanner;
     private final SubjectLookup lookup;
@@ -62,7 +69,11 @@ final class MentionedSubjects {
             if (kind.isEmpty() || !looked.add(kind.get() + ":" + finding.normalizedValue())) {
                 continue;
             }
-            subjects.addAll(lookup.contactsIdentifiedBy(kind.get(), finding.normalizedValue()));
+            SortedSet<String> owners =
+                    lookup.contactsIdentifiedBy(kind.get(), finding.normalizedValue());
+            if (owners.size() <= SHARED_BY) {
+                subjects.addAll(owners);
+            }
         }
         return subjects;
     }

@@ -215,6 +215,44 @@ class AuditDraftsTest {
     }
 
     @Test
+    void aSwitchboardNumberSharedByThreeHundredContactsIsNobodysAndTheEntryIsDrafted() {
+        FakeHelpdesk company = new FakeHelpdesk().ticket(3, 5);
+        for (long id = 100; id < 400; id++) {
+            company.contact(id, "staff" + id + "@example.eu", "+49 30 9999000", null);
+        }
+        AuditDrafts drafts = new AuditDrafts(CATALOG, cipher, company);
+
+        AuditEntry entry =
+                drafts.draft(ticketInserted(3, 5, "Call", "Call the switchboard +49 30 9999000"));
+
+        assertThat(entry.getSubjectIds()).containsExactly("contact:5");
+        assertThat(decrypt(column(entry, "description").getAfter(), "tickets/3#description"))
+                .isEqualTo("Call the switchboard +49 30 9999000");
+        assertThat(entry.getAttributes()).doesNotContainKey("redacted");
+    }
+
+    @Test
+    void aValueNamingMorePeopleThanAnEnvelopeHoldsIsLeftOutNotThrown() {
+        FakeHelpdesk many = new FakeHelpdesk().ticket(3, 5);
+        StringBuilder list = new StringBuilder("cc:");
+        for (long id = 100; id < 400; id++) {
+            many.contact(id, "p" + id + "@example.eu", null, null);
+            list.append(" p").append(id).append("@example.eu");
+        }
+        AuditDrafts drafts = new AuditDrafts(CATALOG, cipher, many);
+
+        AuditEntry entry = drafts.draft(ticketInserted(3, 5, "Newsletter", list.toString()));
+
+        assertThat(column(entry, "description").getAfter()).isNull();
+        assertThat(entry.getAttributes())
+                .containsEntry("redacted", "too-many-subjects")
+                .containsEntry("redactedColumns", "description");
+        assertThat(decrypt(column(entry, "subject").getAfter(), "tickets/3#subject"))
+                .isEqualTo("Newsletter");
+        assertThat(entry.getSubjectIds()).containsExactly("contact:5");
+    }
+
+    @Test
     void aValueNamingAnAlreadyErasedContactIsLeftOutAndTheRestOfTheRowStays() {
         keys.shred("contact:17", "dsar-17", "gdpr-art-17");
 
