@@ -30,11 +30,16 @@ public final class PurgeGuard {
         /** The deadline has not passed. */
         NOT_DUE,
         /** A legal hold covers the record or its subject. */
-        LEGAL_HOLD;
+        LEGAL_HOLD,
+        /**
+         * A record that would be deleted with this one is still in use (a contact's open ticket
+         * that nobody deleted): retention never takes live work with it.
+         */
+        DEPENDENT_IN_USE;
 
         /** Whether the purge should be tried again later (the record stays in scope). */
         public boolean retryLater() {
-            return this == NOT_DUE || this == LEGAL_HOLD;
+            return this == NOT_DUE || this == LEGAL_HOLD || this == DEPENDENT_IN_USE;
         }
     }
 

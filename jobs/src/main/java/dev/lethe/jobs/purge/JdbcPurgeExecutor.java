@@ -175,6 +175,20 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
             decision = PurgeGuard.erasure(row, hold);
         }
         Map<String, String> attributes = new TreeMap<>();
+        if (decision.eligible()
+                && command.action() == PurgeAction.DELETE
+                && command.ruleId() != null) {
+            Optional<String> inUse = dependentInUse(c, command.table(), command.rowId());
+            if (inUse.isPresent()) {
+                decision =
+                        new Decision(
+                                Verdict.DEPENDENT_IN_USE,
+                                "DEPENDENT_IN_USE: "
+                                        + inUse.get()
+                                        + " is open and not deleted; retention deletes it only"
+                                        + " with its own rule");
+            }
+        }
         if (decision.eligible() && command.action() == PurgeAction.DELETE) {
             List<String> cascade = new ArrayList<>();
             Optional<LegalHold> childHold =
@@ -407,6 +421,56 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
                 if (!checkOnly) {
                     delete(c, child, childId);
                     deleted.add(entity);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Statuses of a row that is done with (a solved or closed ticket). */
+    private static final java.util.Set<String> FINISHED = java.util.Set.of("solved", "closed");
+
+    /**
+     * The first row that a delete of {@code table/id} would take with it and that is still in use:
+     * not soft deleted and, where it has a status, neither solved nor closed (a contact's open
+     * ticket). Rows that are deleted or finished follow the owner.
+     */
+    private Optional<String> dependentInUse(Connection c, String table, long id)
+            throws SQLException {
+        for (Reference ref : catalog.referencing(table)) {
+            String child = ref.from().table();
+            SubjectPath childPath = catalog.subjectPath(child);
+            boolean owned =
+                    childPath.kind() == SubjectPath.Kind.VIA
+                            && childPath.hops().get(0).from().equals(ref.from());
+            if (!owned) {
+                continue;
+            }
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement s =
+                    c.prepareStatement(
+                            "SELECT id FROM "
+                                    + quote(child)
+                                    + " WHERE "
+                                    + quote(ref.from().column())
+                                    + " = ? ORDER BY id")) {
+                s.setLong(1, id);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        ids.add(r.getLong(1));
+                    }
+                }
+            }
+            for (long childId : ids) {
+                Map<String, String> row = lockRow(c, child, childId);
+                if (row == null) {
+                    continue;
+                }
+                boolean deleted = row.get("deleted_at") != null;
+                boolean finished =
+                        !row.containsKey("status") || FINISHED.contains(row.get("status"));
+                if (!deleted && row.containsKey("status") && !finished) {
+                    return Optional.of(EntityId.of(child, Map.of("id", Long.toString(childId))));
                 }
             }
         }
