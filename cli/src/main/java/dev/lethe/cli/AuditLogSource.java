@@ -1,6 +1,6 @@
 package dev.lethe.cli;
 
-import dev.lethe.audit.AuditEntryBinary;
+import dev.lethe.audit.EntryRecord;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
 import java.io.IOException;
@@ -65,9 +65,37 @@ final class AuditLogSource {
      * The entries, in log order; each iteration reads the topic again from offset 0.
      *
      * @param atLeast keep reading (up to the catch-up time) until this many entries were read
+     * @throws IllegalStateException (when iterating) at a record that is not a strictly encoded
+     *     entry: {@code audit verify} reports where
      */
     Iterable<AuditEntry> entries(long atLeast) {
-        return () -> read(entriesTopic, atLeast, AuditEntryBinary::fromSingleObject);
+        return () ->
+                read(
+                        entriesTopic,
+                        atLeast,
+                        b -> {
+                            EntryRecord r = EntryRecord.decode(b);
+                            if (r.isMalformed()) {
+                                throw new IllegalStateException(
+                                        "a record of "
+                                                + entriesTopic
+                                                + " is not an audit entry ("
+                                                + r.malformed()
+                                                + "): run audit verify");
+                            }
+                            return r.entry();
+                        });
+    }
+
+    /**
+     * The records of the entries topic, in log order, each decoded strictly ({@link
+     * EntryRecord#decode}): an entry, or why the record is not one. Each iteration reads the topic
+     * again from offset 0.
+     *
+     * @param atLeast keep reading (up to the catch-up time) until this many records were read
+     */
+    Iterable<EntryRecord> records(long atLeast) {
+        return () -> read(entriesTopic, atLeast, EntryRecord::decode);
     }
 
     /** Single-partition topics only: the log of record has exactly one partition. */

@@ -9,6 +9,7 @@ import dev.lethe.audit.AuditVerifier.IndexDiscrepancy;
 import dev.lethe.audit.AuditVerifier.IndexedCopy;
 import dev.lethe.audit.CheckpointSigner;
 import dev.lethe.audit.CheckpointVerifier;
+import dev.lethe.audit.EntryRecord;
 import dev.lethe.audit.Problem;
 import dev.lethe.audit.VerificationReport;
 import dev.lethe.events.AuditCheckpoint;
@@ -193,14 +194,30 @@ final class AuditVerification {
             String expectedCheckpoint,
             IndexCopies index)
             throws java.io.IOException, InterruptedException {
+        return verifyRecords(EntryRecord.of(log), checkpoints, expectedCheckpoint, index);
+    }
+
+    /**
+     * @param log the records of the entries topic in log order (iterated once), each an entry or a
+     *     record that does not decode ({@link EntryRecord#decode}), which is reported MALFORMED at
+     *     its position
+     * @param expectedCheckpoint a checkpoint hash (hex) the auditor kept, or null
+     * @param index the index copies, or null not to check the index
+     */
+    Result verifyRecords(
+            Iterable<EntryRecord> log,
+            List<AuditCheckpoint> checkpoints,
+            String expectedCheckpoint,
+            IndexCopies index)
+            throws java.io.IOException, InterruptedException {
         // the verifier streams the log once; keep what the index cross-check needs of each entry
         List<AuditEntry> slim = index == null ? null : new ArrayList<>();
-        Iterable<AuditEntry> entries =
+        Iterable<EntryRecord> records =
                 slim == null
                         ? log
                         : () ->
                                 new Iterator<>() {
-                                    final Iterator<AuditEntry> it = log.iterator();
+                                    final Iterator<EntryRecord> it = log.iterator();
 
                                     @Override
                                     public boolean hasNext() {
@@ -208,18 +225,22 @@ final class AuditVerification {
                                     }
 
                                     @Override
-                                    public AuditEntry next() {
-                                        AuditEntry e = it.next();
-                                        AuditEntry s = new AuditEntry();
-                                        s.setLogIndex(e.getLogIndex());
-                                        s.setEntityId(e.getEntityId());
-                                        s.setSeq(e.getSeq());
-                                        s.setHash(e.getHash());
-                                        slim.add(s);
-                                        return e;
+                                    public EntryRecord next() {
+                                        EntryRecord r = it.next();
+                                        if (!r.isMalformed()) {
+                                            AuditEntry e = r.entry();
+                                            AuditEntry s = new AuditEntry();
+                                            s.setLogIndex(e.getLogIndex());
+                                            s.setEntityId(e.getEntityId());
+                                            s.setSeq(e.getSeq());
+                                            s.setHash(e.getHash());
+                                            slim.add(s);
+                                        }
+                                        return r;
                                     }
                                 };
-        VerificationReport report = new AuditVerifier(signatures).verify(entries, checkpoints);
+        VerificationReport report =
+                new AuditVerifier(signatures).verifyRecords(records, checkpoints);
         String expected =
                 expectedCheckpoint == null
                         ? null

@@ -57,15 +57,15 @@ final class AuditVerifyCommand implements Callable<Integer> {
         AuditVerification.Result result;
         if (noIndex) {
             result =
-                    verification.verify(
-                            source.entries(covered), checkpoints, expectCheckpoint, null);
+                    verification.verifyRecords(
+                            source.records(covered), checkpoints, expectCheckpoint, null);
         } else {
             try (ElasticsearchConnection.Clients es =
                     new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
                             .open(s.elasticsearchPassword().orElse(null))) {
                 result =
-                        verification.verify(
-                                source.entries(covered),
+                        verification.verifyRecords(
+                                source.records(covered),
                                 checkpoints,
                                 expectCheckpoint,
                                 new AuditIndexCopies(es.client(), index));
