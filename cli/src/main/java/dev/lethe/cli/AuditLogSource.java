@@ -1,11 +1,11 @@
 package dev.lethe.cli;
 
+import dev.lethe.audit.CheckpointRecord;
 import dev.lethe.audit.EntryRecord;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -53,11 +53,32 @@ final class AuditLogSource {
         this.catchUp = catchUp;
     }
 
-    /** Every checkpoint, in topic order. */
+    /**
+     * Every checkpoint, in topic order.
+     *
+     * @throws IllegalStateException at a record that is not a strictly encoded checkpoint: {@code
+     *     audit verify} reports where
+     */
     List<AuditCheckpoint> checkpoints() {
         List<AuditCheckpoint> all = new ArrayList<>();
-        read(checkpointsTopic, 0, b -> AuditCheckpoint.fromByteBuffer(ByteBuffer.wrap(b)))
-                .forEachRemaining(all::add);
+        for (CheckpointRecord r : checkpointRecords()) {
+            if (r.isMalformed()) {
+                throw new IllegalStateException(
+                        "a record of "
+                                + checkpointsTopic
+                                + " is not an audit checkpoint ("
+                                + r.malformed()
+                                + "): run audit verify");
+            }
+            all.add(r.checkpoint());
+        }
+        return all;
+    }
+
+    /** Every record of the checkpoints topic, in topic order, each decoded strictly. */
+    List<CheckpointRecord> checkpointRecords() {
+        List<CheckpointRecord> all = new ArrayList<>();
+        read(checkpointsTopic, 0, CheckpointRecord::decode).forEachRemaining(all::add);
         return all;
     }
 

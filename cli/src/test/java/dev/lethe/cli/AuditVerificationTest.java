@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.audit.AuditVerifier.IndexDiscrepancy;
 import dev.lethe.audit.AuditVerifier.IndexedCopy;
+import dev.lethe.audit.CheckpointRecord;
 import dev.lethe.audit.CheckpointVerifier;
 import dev.lethe.audit.EntryRecord;
 import dev.lethe.audit.ProblemKind;
@@ -110,10 +111,42 @@ class AuditVerificationTest {
 
     /** What {@code audit verify} reads: each record value decoded strictly. */
     private AuditVerification.Result verifyValues(List<byte[]> values) throws Exception {
+        List<byte[]> checkpoints = new ArrayList<>();
+        log.checkpoints.forEach(c -> checkpoints.add(AvroRecords.bytes(c)));
+        return verifyValues(values, checkpoints);
+    }
+
+    private AuditVerification.Result verifyValues(List<byte[]> values, List<byte[]> checkpoints)
+            throws Exception {
         List<EntryRecord> records = new ArrayList<>();
         values.forEach(v -> records.add(EntryRecord.decode(v)));
-        return verification.verifyRecords(
-                records, log.checkpoints, null, () -> indexOf(log.entries));
+        List<CheckpointRecord> checkpointRecords = new ArrayList<>();
+        checkpoints.forEach(v -> checkpointRecords.add(CheckpointRecord.decode(v)));
+        return verification.verifyTopics(
+                records, checkpointRecords, null, () -> indexOf(log.entries));
+    }
+
+    @Test
+    void aCheckpointRecordNotStrictlyEncodedIsMalformedAndBreaksTheChain() throws Exception {
+        List<byte[]> checkpoints = new ArrayList<>();
+        log.checkpoints.forEach(c -> checkpoints.add(AvroRecords.bytes(c)));
+        byte[] first = checkpoints.get(0);
+        checkpoints.set(0, Arrays.copyOf(first, first.length + 1));
+
+        AuditVerification.Result r = verifyValues(recordValues(), checkpoints);
+
+        assertThat(r.ok()).isFalse();
+        assertThat(r.report().problems())
+                .anySatisfy(
+                        p -> {
+                            assertThat(p.kind()).isEqualTo(ProblemKind.MALFORMED);
+                            assertThat(p.detail())
+                                    .startsWith("the checkpoint record at position 0")
+                                    .contains("1 bytes after the end of the record");
+                        })
+                .anySatisfy(
+                        p -> assertThat(p.kind()).isEqualTo(ProblemKind.CHECKPOINT_CHAIN_BROKEN));
+        assertThat(r.text()).contains("log: MALFORMED: the checkpoint record at position 0");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.lethe.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -249,6 +250,28 @@ class StrictDecodingTest {
                 .hasMessageContaining("offset")
                 .hasMessageNotContaining("contacts")
                 .hasMessageNotContaining("42");
+    }
+
+    @Test
+    void checkpointsAreDecodedStrictlyToo() throws Exception {
+        AuditCheckpoint checkpoint =
+                AuditLogs.signedLog(3, 2, 3, AuditLogs.rfc8032Keys(), 1).checkpoints().get(0);
+        ByteBuffer b = checkpoint.toByteBuffer();
+        byte[] valid = new byte[b.remaining()];
+        b.get(valid);
+        assertThat(CheckpointRecord.decode(valid).checkpoint()).isEqualTo(checkpoint);
+
+        byte[] trailing = Arrays.copyOf(valid, valid.length + 1);
+        assertThat(CheckpointRecord.decode(trailing).malformed())
+                .startsWith("1 bytes after the end of the record");
+        // checkpointSeq (offset 11, the varint 02) with a redundant 0x00 byte
+        byte[] overlong = splice(valid, 11, 1, new byte[] {(byte) 0x82, 0x00});
+        assertThat(AuditCheckpoint.fromByteBuffer(ByteBuffer.wrap(overlong))).isEqualTo(checkpoint);
+        assertThat(CheckpointRecord.decode(overlong).malformed()).contains("overlong");
+        byte[] unknown = valid.clone();
+        unknown[9] ^= 1;
+        assertThat(CheckpointRecord.decode(unknown).malformed())
+                .contains("which this reader does not know");
     }
 
     /** Valid entries, random: read by both paths, as Avro reads them. */
