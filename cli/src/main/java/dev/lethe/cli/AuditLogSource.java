@@ -1,11 +1,11 @@
 package dev.lethe.cli;
 
-import dev.lethe.audit.AuditEntryBinary;
+import dev.lethe.audit.CheckpointRecord;
+import dev.lethe.audit.EntryRecord;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -53,11 +53,32 @@ final class AuditLogSource {
         this.catchUp = catchUp;
     }
 
-    /** Every checkpoint, in topic order. */
+    /**
+     * Every checkpoint, in topic order.
+     *
+     * @throws IllegalStateException at a record that is not a strictly encoded checkpoint: {@code
+     *     audit verify} reports where
+     */
     List<AuditCheckpoint> checkpoints() {
         List<AuditCheckpoint> all = new ArrayList<>();
-        read(checkpointsTopic, 0, b -> AuditCheckpoint.fromByteBuffer(ByteBuffer.wrap(b)))
-                .forEachRemaining(all::add);
+        for (CheckpointRecord r : checkpointRecords()) {
+            if (r.isMalformed()) {
+                throw new IllegalStateException(
+                        "a record of "
+                                + checkpointsTopic
+                                + " is not an audit checkpoint ("
+                                + r.malformed()
+                                + "): run audit verify");
+            }
+            all.add(r.checkpoint());
+        }
+        return all;
+    }
+
+    /** Every record of the checkpoints topic, in topic order, each decoded strictly. */
+    List<CheckpointRecord> checkpointRecords() {
+        List<CheckpointRecord> all = new ArrayList<>();
+        read(checkpointsTopic, 0, CheckpointRecord::decode).forEachRemaining(all::add);
         return all;
     }
 
@@ -65,9 +86,37 @@ final class AuditLogSource {
      * The entries, in log order; each iteration reads the topic again from offset 0.
      *
      * @param atLeast keep reading (up to the catch-up time) until this many entries were read
+     * @throws IllegalStateException (when iterating) at a record that is not a strictly encoded
+     *     entry: {@code audit verify} reports where
      */
     Iterable<AuditEntry> entries(long atLeast) {
-        return () -> read(entriesTopic, atLeast, AuditEntryBinary::fromSingleObject);
+        return () ->
+                read(
+                        entriesTopic,
+                        atLeast,
+                        b -> {
+                            EntryRecord r = EntryRecord.decode(b);
+                            if (r.isMalformed()) {
+                                throw new IllegalStateException(
+                                        "a record of "
+                                                + entriesTopic
+                                                + " is not an audit entry ("
+                                                + r.malformed()
+                                                + "): run audit verify");
+                            }
+                            return r.entry();
+                        });
+    }
+
+    /**
+     * The records of the entries topic, in log order, each decoded strictly ({@link
+     * EntryRecord#decode}): an entry, or why the record is not one. Each iteration reads the topic
+     * again from offset 0.
+     *
+     * @param atLeast keep reading (up to the catch-up time) until this many records were read
+     */
+    Iterable<EntryRecord> records(long atLeast) {
+        return () -> read(entriesTopic, atLeast, EntryRecord::decode);
     }
 
     /** Single-partition topics only: the log of record has exactly one partition. */

@@ -72,9 +72,11 @@ final class AuditProofs {
         EntryHasher hasher = new EntryHasher();
         byte[] hash = new byte[EntryHasher.HASH_LENGTH];
         long position = -1;
+        AuditEntry selected = null;
         for (AuditEntry e : log) {
             if (position < 0 && which.matches(e)) {
                 position = leaves.size();
+                selected = e;
             }
             hasher.hashInto(e, hash);
             leaves.addEntryHash(hash);
@@ -103,7 +105,7 @@ final class AuditProofs {
                             + ": run audit verify");
         }
         InclusionProof proof = leaves.inclusionProof(position, latest.getTreeSize());
-        return AuditProofJson.toJson(proof, latest);
+        return AuditProofJson.toJson(proof, latest, record(selected));
     }
 
     /**
@@ -139,6 +141,18 @@ final class AuditProofs {
         return AuditProofJson.toJson(proof, a, b);
     }
 
+    /** The entry's record value as the log holds it (Avro single-object encoding). */
+    private static byte[] record(AuditEntry e) {
+        try {
+            java.nio.ByteBuffer b = e.toByteBuffer();
+            byte[] bytes = new byte[b.remaining()];
+            b.get(bytes);
+            return bytes;
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
     private static AuditCheckpoint bySeq(List<AuditCheckpoint> checkpoints, long seq) {
         return checkpoints.stream()
                 .filter(c -> c.getCheckpointSeq() == seq)
@@ -160,58 +174,50 @@ final class AuditProofs {
     static Verdict check(String json, CheckpointVerifier signatures, String entryHash) {
         if (json.contains(AuditProofJson.CONSISTENCY_TYPE)) {
             AuditProofJson.Consistency c = AuditProofJson.parseConsistency(json);
-            CheckpointVerifier.Outcome older = signatures.check(c.older());
-            CheckpointVerifier.Outcome newer = signatures.check(c.newer());
-            boolean sizes =
-                    c.older().getTreeSize() == c.proof().oldSize()
-                            && c.newer().getTreeSize() == c.proof().newSize();
-            boolean path =
-                    c.proof()
-                            .verify(
-                                    bytes(c.older().getMerkleRoot()),
-                                    bytes(c.newer().getMerkleRoot()));
-            boolean ok =
-                    sizes
-                            && path
-                            && older == CheckpointVerifier.Outcome.VALID
-                            && newer == CheckpointVerifier.Outcome.VALID;
+            AuditProofJson.ConsistencyCheck k = c.check(signatures);
             String what =
                     "the tree of checkpoint "
                             + c.older().getCheckpointSeq()
                             + " (treeSize "
-                            + c.proof().oldSize()
+                            + c.older().getTreeSize()
                             + ") is a prefix of the tree of checkpoint "
                             + c.newer().getCheckpointSeq()
                             + " (treeSize "
-                            + c.proof().newSize()
+                            + c.newer().getTreeSize()
                             + ")";
             return new Verdict(
-                    ok,
-                    ok
+                    k.ok(),
+                    k.ok()
                             ? "OK: " + what + "; both signatures valid\n"
                             : "FAILED: cannot show that "
                                     + what
                                     + ": "
                                     + reasons(
-                                            sizes
+                                            k.sizes()
                                                     ? null
-                                                    : "tree sizes differ from the checkpoints'",
-                                            path
+                                                    : "the proof's oldSize/newSize ("
+                                                            + c.proof().oldSize()
+                                                            + ", "
+                                                            + c.proof().newSize()
+                                                            + ") are not the checkpoints' tree"
+                                                            + " sizes",
+                                            k.order()
+                                                    ? null
+                                                    : "the older checkpoint's tree is larger",
+                                            k.path()
                                                     ? null
                                                     : "the path does not lead to both signed roots",
-                                            signature("older", older),
-                                            signature("newer", newer))
+                                            signature("older", k.older()),
+                                            signature("newer", k.newer()))
                                     + "\n");
         }
         AuditProofJson.Inclusion in = AuditProofJson.parseInclusion(json);
-        CheckpointVerifier.Outcome sig = signatures.check(in.checkpoint());
-        boolean size = in.checkpoint().getTreeSize() == in.proof().treeSize();
-        boolean path = in.proof().verify(bytes(in.checkpoint().getMerkleRoot()));
-        boolean entry =
+        AuditProofJson.InclusionCheck k = in.check(signatures);
+        boolean given =
                 entryHash == null
                         || HEX.formatHex(in.proof().entryHash())
                                 .equalsIgnoreCase(entryHash.strip());
-        boolean ok = size && path && sig == CheckpointVerifier.Outcome.VALID && entry;
+        boolean ok = k.ok() && given;
         String what =
                 "entry logIndex "
                         + in.proof().logIndex()
@@ -220,20 +226,35 @@ final class AuditProofs {
                         + ") is in the log signed by checkpoint "
                         + in.checkpoint().getCheckpointSeq()
                         + " (treeSize "
-                        + in.proof().treeSize()
+                        + in.checkpoint().getTreeSize()
                         + ")";
         return new Verdict(
                 ok,
                 ok
-                        ? "OK: " + what + "; signature valid\n"
+                        ? "OK: "
+                                + what
+                                + "; signature valid"
+                                + (k.entryCarried()
+                                        ? "; the entry it carries hashes to it"
+                                        : "; the proof carries no entry: check yours with"
+                                                + " --entry-hash")
+                                + "\n"
                         : "FAILED: cannot show that "
                                 + what
                                 + ": "
                                 + reasons(
-                                        size ? null : "treeSize differs from the checkpoint's",
-                                        path ? null : "the path does not lead to the signed root",
-                                        signature("checkpoint", sig),
-                                        entry ? null : "the entry hash is not the one given")
+                                        k.treeSize()
+                                                ? null
+                                                : "treeSize differs from the checkpoint's",
+                                        k.leafHash()
+                                                ? null
+                                                : "leafHash is not SHA-256(00 || entryHash)",
+                                        k.entry(),
+                                        k.path()
+                                                ? null
+                                                : "the path does not lead to the signed root",
+                                        signature("checkpoint", k.signature()),
+                                        given ? null : "the entry hash is not the one given")
                                 + "\n");
     }
 

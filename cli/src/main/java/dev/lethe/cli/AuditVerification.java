@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.audit.AuditVerifier;
 import dev.lethe.audit.AuditVerifier.IndexDiscrepancy;
 import dev.lethe.audit.AuditVerifier.IndexedCopy;
+import dev.lethe.audit.CheckpointRecord;
 import dev.lethe.audit.CheckpointSigner;
 import dev.lethe.audit.CheckpointVerifier;
+import dev.lethe.audit.EntryRecord;
 import dev.lethe.audit.Problem;
+import dev.lethe.audit.ProblemKind;
 import dev.lethe.audit.VerificationReport;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
@@ -193,14 +196,84 @@ final class AuditVerification {
             String expectedCheckpoint,
             IndexCopies index)
             throws java.io.IOException, InterruptedException {
+        return verifyRecords(EntryRecord.of(log), checkpoints, expectedCheckpoint, index);
+    }
+
+    /**
+     * As {@link #verifyRecords(Iterable, List, String, IndexCopies)} with the records of the
+     * checkpoints topic: a record that is not a strictly encoded checkpoint is a MALFORMED problem
+     * naming its position in that topic (the checkpoint chain then breaks at the next one).
+     */
+    Result verifyTopics(
+            Iterable<EntryRecord> log,
+            List<CheckpointRecord> checkpointRecords,
+            String expectedCheckpoint,
+            IndexCopies index)
+            throws java.io.IOException, InterruptedException {
+        List<AuditCheckpoint> checkpoints = new ArrayList<>();
+        List<Problem> malformed = new ArrayList<>();
+        for (int i = 0; i < checkpointRecords.size(); i++) {
+            CheckpointRecord r = checkpointRecords.get(i);
+            if (r.isMalformed()) {
+                malformed.add(
+                        new Problem(
+                                ProblemKind.MALFORMED,
+                                -1,
+                                -1,
+                                null,
+                                0,
+                                0,
+                                "the checkpoint record at position "
+                                        + i
+                                        + " of the checkpoints topic is not a strictly encoded"
+                                        + " checkpoint: "
+                                        + r.malformed()));
+            } else {
+                checkpoints.add(r.checkpoint());
+            }
+        }
+        Result result = verifyRecords(log, checkpoints, expectedCheckpoint, index);
+        if (malformed.isEmpty()) {
+            return result;
+        }
+        VerificationReport r = result.report();
+        List<Problem> problems = new ArrayList<>(r.problems());
+        problems.addAll(malformed);
+        return new Result(
+                new VerificationReport(
+                        r.entries(),
+                        checkpointRecords.size(),
+                        r.checkpointsMatched(),
+                        r.merkleRoot(),
+                        problems),
+                result.checkpoints(),
+                result.expectedCheckpoint(),
+                result.expectedCheckpointFound(),
+                result.indexDocuments(),
+                result.index());
+    }
+
+    /**
+     * @param log the records of the entries topic in log order (iterated once), each an entry or a
+     *     record that does not decode ({@link EntryRecord#decode}), which is reported MALFORMED at
+     *     its position
+     * @param expectedCheckpoint a checkpoint hash (hex) the auditor kept, or null
+     * @param index the index copies, or null not to check the index
+     */
+    Result verifyRecords(
+            Iterable<EntryRecord> log,
+            List<AuditCheckpoint> checkpoints,
+            String expectedCheckpoint,
+            IndexCopies index)
+            throws java.io.IOException, InterruptedException {
         // the verifier streams the log once; keep what the index cross-check needs of each entry
         List<AuditEntry> slim = index == null ? null : new ArrayList<>();
-        Iterable<AuditEntry> entries =
+        Iterable<EntryRecord> records =
                 slim == null
                         ? log
                         : () ->
                                 new Iterator<>() {
-                                    final Iterator<AuditEntry> it = log.iterator();
+                                    final Iterator<EntryRecord> it = log.iterator();
 
                                     @Override
                                     public boolean hasNext() {
@@ -208,18 +281,22 @@ final class AuditVerification {
                                     }
 
                                     @Override
-                                    public AuditEntry next() {
-                                        AuditEntry e = it.next();
-                                        AuditEntry s = new AuditEntry();
-                                        s.setLogIndex(e.getLogIndex());
-                                        s.setEntityId(e.getEntityId());
-                                        s.setSeq(e.getSeq());
-                                        s.setHash(e.getHash());
-                                        slim.add(s);
-                                        return e;
+                                    public EntryRecord next() {
+                                        EntryRecord r = it.next();
+                                        if (!r.isMalformed()) {
+                                            AuditEntry e = r.entry();
+                                            AuditEntry s = new AuditEntry();
+                                            s.setLogIndex(e.getLogIndex());
+                                            s.setEntityId(e.getEntityId());
+                                            s.setSeq(e.getSeq());
+                                            s.setHash(e.getHash());
+                                            slim.add(s);
+                                        }
+                                        return r;
                                     }
                                 };
-        VerificationReport report = new AuditVerifier(signatures).verify(entries, checkpoints);
+        VerificationReport report =
+                new AuditVerifier(signatures).verifyRecords(records, checkpoints);
         String expected =
                 expectedCheckpoint == null
                         ? null

@@ -1,6 +1,6 @@
 package dev.lethe.cli;
 
-import dev.lethe.events.AuditCheckpoint;
+import dev.lethe.audit.CheckpointRecord;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.local.StackOptions;
@@ -52,20 +52,25 @@ final class AuditVerifyCommand implements Callable<Integer> {
         AuditVerification verification =
                 new AuditVerification(topics.trusted(s), Duration.ofSeconds(20));
         AuditLogSource source = topics.source(s);
-        List<AuditCheckpoint> checkpoints = source.checkpoints();
-        long covered = checkpoints.stream().mapToLong(AuditCheckpoint::getTreeSize).max().orElse(0);
+        List<CheckpointRecord> checkpoints = source.checkpointRecords();
+        long covered =
+                checkpoints.stream()
+                        .filter(c -> !c.isMalformed())
+                        .mapToLong(c -> c.checkpoint().getTreeSize())
+                        .max()
+                        .orElse(0);
         AuditVerification.Result result;
         if (noIndex) {
             result =
-                    verification.verify(
-                            source.entries(covered), checkpoints, expectCheckpoint, null);
+                    verification.verifyTopics(
+                            source.records(covered), checkpoints, expectCheckpoint, null);
         } else {
             try (ElasticsearchConnection.Clients es =
                     new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
                             .open(s.elasticsearchPassword().orElse(null))) {
                 result =
-                        verification.verify(
-                                source.entries(covered),
+                        verification.verifyTopics(
+                                source.records(covered),
                                 checkpoints,
                                 expectCheckpoint,
                                 new AuditIndexCopies(es.client(), index));

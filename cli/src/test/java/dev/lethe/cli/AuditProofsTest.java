@@ -123,4 +123,49 @@ class AuditProofsTest {
         assertThatThrownBy(() -> AuditProofs.consistency(log.entries, log.checkpoints, 1, 9))
                 .hasMessageContaining("no checkpoint 9");
     }
+
+    @Test
+    void anInclusionProofCarriesItsEntryAndAForgedOneWithTheGenuineLeafHashFails()
+            throws Exception {
+        String proof =
+                AuditProofs.inclusion(
+                        log.entries, log.checkpoints, AuditProofs.EntrySelector.parse("8"));
+        AuditProofs.Verdict v = AuditProofs.check(proof, trusted, null);
+        assertThat(v.ok()).as(v.text()).isTrue();
+        assertThat(v.text()).contains("the entry it carries hashes to it");
+
+        AuditEntry forged = AuditEntry.newBuilder(log.entries.get(8)).build();
+        forged.getChanges().get(0).setAfter("forged");
+        forged.setHash(java.nio.ByteBuffer.wrap(new EntryHasher().hash(forged)));
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode json = (ObjectNode) m.readTree(proof);
+        java.nio.ByteBuffer b = forged.toByteBuffer();
+        byte[] record = new byte[b.remaining()];
+        b.get(record);
+        json.put("entry", HexFormat.of().formatHex(record));
+        AuditProofs.Verdict carried = AuditProofs.check(m.writeValueAsString(json), trusted, null);
+        assertThat(carried.ok()).isFalse();
+        assertThat(carried.text()).contains("the entry's content does not hash to entryHash");
+
+        json.put("entryHash", HexFormat.of().formatHex(new EntryHasher().hash(forged)));
+        AuditProofs.Verdict named = AuditProofs.check(m.writeValueAsString(json), trusted, null);
+        assertThat(named.ok()).isFalse();
+        assertThat(named.text())
+                .contains("leafHash is not SHA-256(00 || entryHash)")
+                .contains("the path does not lead to the signed root");
+    }
+
+    @Test
+    void aConsistencyProofWithAlteredSizesFails() throws Exception {
+        String proof = AuditProofs.consistency(log.entries, log.checkpoints, 1, 3);
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode json = (ObjectNode) m.readTree(proof);
+        json.put("oldSize", 8);
+        AuditProofs.Verdict v = AuditProofs.check(m.writeValueAsString(json), trusted, null);
+        assertThat(v.ok()).isFalse();
+        assertThat(v.text())
+                .contains("checkpoint 1 (treeSize 10)")
+                .contains(
+                        "the proof's oldSize/newSize (8, 30) are not the checkpoints' tree sizes");
+    }
 }

@@ -5,12 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.audit.AuditVerifier.IndexDiscrepancy;
 import dev.lethe.audit.AuditVerifier.IndexedCopy;
+import dev.lethe.audit.CheckpointRecord;
 import dev.lethe.audit.CheckpointVerifier;
+import dev.lethe.audit.EntryRecord;
 import dev.lethe.audit.ProblemKind;
 import dev.lethe.events.AuditEntry;
+import dev.lethe.jobs.kafka.AvroRecords;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** {@code audit verify}: the log of record, a kept checkpoint, and the index copy. */
@@ -93,6 +100,149 @@ class AuditVerificationTest {
                 .contains(
                         "log: MODIFIED at position 12 logIndex 12 entity " + victim.getEntityId());
         assertThat(r.index()).isNull();
+    }
+
+    /** The Kafka record values of the log, as the audit job writes them. */
+    private List<byte[]> recordValues() {
+        List<byte[]> values = new ArrayList<>();
+        log.entries.forEach(e -> values.add(AvroRecords.bytes(e)));
+        return values;
+    }
+
+    /** What {@code audit verify} reads: each record value decoded strictly. */
+    private AuditVerification.Result verifyValues(List<byte[]> values) throws Exception {
+        List<byte[]> checkpoints = new ArrayList<>();
+        log.checkpoints.forEach(c -> checkpoints.add(AvroRecords.bytes(c)));
+        return verifyValues(values, checkpoints);
+    }
+
+    private AuditVerification.Result verifyValues(List<byte[]> values, List<byte[]> checkpoints)
+            throws Exception {
+        List<EntryRecord> records = new ArrayList<>();
+        values.forEach(v -> records.add(EntryRecord.decode(v)));
+        List<CheckpointRecord> checkpointRecords = new ArrayList<>();
+        checkpoints.forEach(v -> checkpointRecords.add(CheckpointRecord.decode(v)));
+        return verification.verifyTopics(
+                records, checkpointRecords, null, () -> indexOf(log.entries));
+    }
+
+    @Test
+    void aCheckpointRecordNotStrictlyEncodedIsMalformedAndBreaksTheChain() throws Exception {
+        List<byte[]> checkpoints = new ArrayList<>();
+        log.checkpoints.forEach(c -> checkpoints.add(AvroRecords.bytes(c)));
+        byte[] first = checkpoints.get(0);
+        checkpoints.set(0, Arrays.copyOf(first, first.length + 1));
+
+        AuditVerification.Result r = verifyValues(recordValues(), checkpoints);
+
+        assertThat(r.ok()).isFalse();
+        assertThat(r.report().problems())
+                .anySatisfy(
+                        p -> {
+                            assertThat(p.kind()).isEqualTo(ProblemKind.MALFORMED);
+                            assertThat(p.detail())
+                                    .startsWith("the checkpoint record at position 0")
+                                    .contains("1 bytes after the end of the record");
+                        })
+                .anySatisfy(
+                        p -> assertThat(p.kind()).isEqualTo(ProblemKind.CHECKPOINT_CHAIN_BROKEN));
+        assertThat(r.text()).contains("log: MALFORMED: the checkpoint record at position 0");
+    }
+
+    @Test
+    void theRecordsAsTheJobWritesThemVerify() throws Exception {
+        AuditVerification.Result r = verifyValues(recordValues());
+        assertThat(r.ok()).as(r.text()).isTrue();
+    }
+
+    @Test
+    void eachNonCanonicalEncodingOfAnEntryIsMalformedAtItsPosition() throws Exception {
+        AuditEntry victim = log.entries.get(12);
+        byte[] valid = AvroRecords.bytes(victim);
+        Map<String, byte[]> corruptions = new LinkedHashMap<>();
+        corruptions.put("a boolean byte other than 0 or 1", booleanTwo(victim));
+        corruptions.put("overlong", splice(valid, 11, 1, (byte) (valid[11] | 0x80), (byte) 0));
+        corruptions.put("1 bytes after the end", splice(valid, valid.length, 0, (byte) 0));
+        int entity = indexOf(valid, victim.getEntityId().getBytes(StandardCharsets.UTF_8));
+        corruptions.put("not valid UTF-8", splice(valid, entity, 1, (byte) 0xFF));
+        // the key map {id: 10xx}: one pair in one block, written twice with count 2
+        byte[] pair = concat(new byte[] {4, 'i', 'd', 8}, victim.getKey().get("id").getBytes());
+        int map = indexOf(valid, concat(new byte[] {2}, pair, new byte[] {0}));
+        corruptions.put(
+                "a map key that occurs twice",
+                concat(
+                        Arrays.copyOfRange(valid, 0, map),
+                        new byte[] {4},
+                        pair,
+                        pair,
+                        Arrays.copyOfRange(valid, map + 1 + pair.length, valid.length)));
+        for (Map.Entry<String, byte[]> c : corruptions.entrySet()) {
+            // Avro's own decoder reads all but the invalid boolean and UTF-8 as an entry
+            List<byte[]> values = recordValues();
+            values.set(12, c.getValue());
+
+            AuditVerification.Result r = verifyValues(values);
+
+            assertThat(r.ok()).as(c.getKey()).isFalse();
+            assertThat(r.report().problems())
+                    .as(c.getKey())
+                    .filteredOn(p -> p.kind() == ProblemKind.MALFORMED)
+                    .singleElement()
+                    .satisfies(
+                            p -> {
+                                assertThat(p.position()).isEqualTo(12);
+                                assertThat(p.detail()).contains(c.getKey());
+                            });
+            assertThat(r.text())
+                    .as(c.getKey())
+                    .contains("log: MALFORMED at position 12: the record is not a strictly")
+                    .doesNotContain("MALFORMED at position 12 logIndex");
+            JsonNode malformed = r.json().path("problems").get(0);
+            assertThat(malformed.path("kind").asText()).isEqualTo("MALFORMED");
+            assertThat(malformed.path("position").asLong()).isEqualTo(12);
+            assertThat(malformed.has("entityId")).isFalse();
+            assertThat(malformed.path("detail").asText()).doesNotContain(victim.getEntityId());
+        }
+    }
+
+    private static byte[] booleanTwo(AuditEntry e) {
+        byte[] valid = AvroRecords.bytes(e);
+        AuditEntry flipped = AuditEntry.newBuilder(e).build();
+        flipped.getChanges().get(0).setPersonal(!e.getChanges().get(0).getPersonal());
+        byte[] other = AvroRecords.bytes(flipped);
+        byte[] bad = valid.clone();
+        for (int i = 0; i < valid.length; i++) {
+            if (valid[i] != other[i]) {
+                bad[i] = 2;
+            }
+        }
+        return bad;
+    }
+
+    private static byte[] splice(byte[] b, int at, int remove, byte... insert) {
+        return concat(
+                Arrays.copyOfRange(b, 0, at), insert, Arrays.copyOfRange(b, at + remove, b.length));
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 10; i <= haystack.length - needle.length; i++) {
+            for (int k = 0; k < needle.length; k++) {
+                if (haystack[i + k] != needle[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
     }
 
     @Test

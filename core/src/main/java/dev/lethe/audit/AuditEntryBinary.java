@@ -9,15 +9,17 @@ import java.io.DataOutput;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
 
 /**
  * An {@link AuditEntry} in Avro's binary encoding, written and read field by field: the same bytes
@@ -34,10 +36,10 @@ public final class AuditEntryBinary {
     /**
      * The longest string, byte array or collection read (a corrupt length fails, not allocates).
      */
-    static final int MAX_LENGTH = 64 * 1024 * 1024;
+    static final int MAX_LENGTH = StrictAvro.MAX_LENGTH;
 
     /** Avro's single-object marker (2 bytes) and the writer schema's fingerprint (8 bytes). */
-    private static final int SINGLE_OBJECT_HEADER = 10;
+    private static final int SINGLE_OBJECT_HEADER = StrictAvro.SINGLE_OBJECT_HEADER;
 
     private AuditEntryBinary() {}
 
@@ -108,23 +110,83 @@ public final class AuditEntryBinary {
     /**
      * Decodes an entry of the log of record, in Avro's single-object encoding ({@code C3 01}, the
      * writer schema's fingerprint little endian, the binary datum; what {@code
-     * AuditEntry.toByteBuffer} writes): with this codec when the fingerprint is its schema's,
-     * otherwise with Avro's own decoder ({@code AuditEntry.fromByteBuffer}), which reads the
-     * schemas it knows and names the one it does not. Like Avro's, bytes after the datum are not
-     * read.
+     * AuditEntry.toByteBuffer} writes), strictly: the datum must be exactly the bytes Avro's writer
+     * produces for the entry it decodes to ({@link StrictAvro}: booleans 0 or 1, shortest varints,
+     * valid UTF-8, distinct map keys, one block per array or map, nothing after the record). With
+     * this codec when the fingerprint is its schema's; otherwise the writer schema must be one this
+     * reader knows ({@link #writerSchema}), the bytes are checked against it by {@link StrictAvro}
+     * and decoded by Avro's resolving decoder.
+     *
+     * @throws MalformedRecordException when the bytes are not one strictly encoded entry of a known
+     *     schema (the message names the rule and the byte offset, never a value)
      */
-    public static AuditEntry fromSingleObject(byte[] bytes) throws IOException {
-        if (bytes.length < SINGLE_OBJECT_HEADER
-                || bytes[0] != (byte) 0xC3
-                || bytes[1] != 0x01
-                || ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(2)
-                        != SCHEMA_FINGERPRINT) {
-            return AuditEntry.fromByteBuffer(ByteBuffer.wrap(bytes));
+    public static AuditEntry fromSingleObject(byte[] bytes) throws MalformedRecordException {
+        long fingerprint = StrictAvro.singleObjectFingerprint(bytes);
+        if (fingerprint == SCHEMA_FINGERPRINT) {
+            ByteBuffer buffer =
+                    ByteBuffer.wrap(
+                            bytes, SINGLE_OBJECT_HEADER, bytes.length - SINGLE_OBJECT_HEADER);
+            AuditEntry entry;
+            try {
+                entry = read(new BufferInput(buffer));
+            } catch (IOException | RuntimeException e) {
+                String why = String.valueOf(e.getMessage());
+                throw new MalformedRecordException(
+                        (why.startsWith("corrupt audit entry")
+                                        ? why
+                                        : "corrupt audit entry: " + why)
+                                + " (offset "
+                                + buffer.position()
+                                + ")",
+                        e);
+            }
+            if (buffer.hasRemaining()) {
+                throw new MalformedRecordException(
+                        buffer.remaining()
+                                + " bytes after the end of the record (offset "
+                                + buffer.position()
+                                + ")");
+            }
+            return entry;
         }
-        return read(
-                new BufferInput(
-                        ByteBuffer.wrap(
-                                bytes, SINGLE_OBJECT_HEADER, bytes.length - SINGLE_OBJECT_HEADER)));
+        Schema writer = writerSchema(fingerprint);
+        if (writer == null) {
+            throw new MalformedRecordException(
+                    String.format(
+                            "written with the schema of fingerprint %016x (little-endian bytes"
+                                    + " %s), which this reader does not know",
+                            fingerprint, Hex.of(Arrays.copyOfRange(bytes, 2, 10))));
+        }
+        return fromSingleObject(bytes, writer);
+    }
+
+    /**
+     * Decodes an entry written with {@code writer} with Avro's resolving decoder after {@link
+     * StrictAvro} checked it: the path for every writer schema but this codec's.
+     */
+    static AuditEntry fromSingleObject(byte[] bytes, Schema writer)
+            throws MalformedRecordException {
+        int length = bytes.length - SINGLE_OBJECT_HEADER;
+        StrictAvro.check(writer, bytes, SINGLE_OBJECT_HEADER, length);
+        try {
+            return new SpecificDatumReader<AuditEntry>(writer, AuditEntry.getClassSchema())
+                    .read(
+                            null,
+                            DecoderFactory.get()
+                                    .binaryDecoder(bytes, SINGLE_OBJECT_HEADER, length, null));
+        } catch (IOException | RuntimeException e) {
+            throw new MalformedRecordException("not an audit entry: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The writer schema of an entry by its fingerprint, or null if unknown: the schema of the
+     * generated class (the released schemas of schemas/released/ are added here once an entry
+     * schema is released and changed).
+     */
+    static Schema writerSchema(long fingerprint) {
+        Schema current = AuditEntry.getClassSchema();
+        return SchemaNormalization.parsingFingerprint64(current) == fingerprint ? current : null;
     }
 
     /**
@@ -143,7 +205,12 @@ public final class AuditEntryBinary {
         return entry;
     }
 
-    /** Reads what {@link #write} (or Avro's writer, with this schema) wrote. */
+    /**
+     * Reads what {@link #write} (or Avro's plain binary writer, with this schema) wrote, and
+     * nothing else: the rules of {@link StrictAvro} (booleans 0 or 1, shortest varints, valid
+     * UTF-8, distinct map keys, one block per array or map), so that one entry has one encoding.
+     * Map entries keep the order read.
+     */
     public static AuditEntry read(DataInput in) throws IOException {
         int encoding = readInt(in);
         long logIndex = readLong(in);
@@ -154,19 +221,21 @@ public final class AuditEntryBinary {
         long seq = readLong(in);
         String op = readString(in);
         List<AuditFieldChange> changes = new ArrayList<>();
-        for (long n = readBlockCount(in); n != 0; n = readBlockCount(in)) {
-            for (long i = 0; i < n; i++) {
-                String column = readString(in);
-                boolean personal = readBoolean(in);
-                Object before = readValue(in);
-                Object after = readValue(in);
-                changes.add(new AuditFieldChange(column, personal, before, after));
+        for (long i = 0, n = readBlockCount(in); i < n; i++) {
+            String column = readString(in);
+            boolean personal = readBoolean(in);
+            Object before = readValue(in);
+            Object after = readValue(in);
+            changes.add(new AuditFieldChange(column, personal, before, after));
+            if (i == n - 1) {
+                readLastBlock(in);
             }
         }
         List<String> subjects = new ArrayList<>();
-        for (long n = readBlockCount(in); n != 0; n = readBlockCount(in)) {
-            for (long i = 0; i < n; i++) {
-                subjects.add(readString(in));
+        for (long i = 0, n = readBlockCount(in); i < n; i++) {
+            subjects.add(readString(in));
+            if (i == n - 1) {
+                readLastBlock(in);
             }
         }
         AuditActor actor =
@@ -292,27 +361,42 @@ public final class AuditEntryBinary {
     }
 
     private static Map<String, String> readMap(DataInput in) throws IOException {
-        Map<String, String> map = new HashMap<>();
-        for (long n = readBlockCount(in); n != 0; n = readBlockCount(in)) {
-            for (long i = 0; i < n; i++) {
-                String k = readString(in);
-                map.put(k, readString(in));
+        // in the order read: written back, the entry is the same bytes
+        Map<String, String> map = new LinkedHashMap<>();
+        for (long i = 0, n = readBlockCount(in); i < n; i++) {
+            String k = readString(in);
+            if (map.put(k, readString(in)) != null) {
+                throw new IOException("corrupt audit entry: a map key that occurs twice");
+            }
+            if (i == n - 1) {
+                readLastBlock(in);
             }
         }
         return map;
     }
 
-    /** The item count of the next block (a negative count is followed by the block's size). */
+    /**
+     * The item count of an array or map: Avro's writer writes one block (a positive count, the
+     * items, then {@link #readLastBlock the count 0}) or the count 0 alone; a negative count (a
+     * block with its byte size) is not what it writes.
+     */
     private static long readBlockCount(DataInput in) throws IOException {
         long n = readLong(in);
         if (n < 0) {
-            readLong(in); // the block's byte size, for skipping; not needed here
-            n = -n;
+            throw new IOException("corrupt audit entry: a block with a byte size (negative count)");
         }
-        if (n < 0 || n > MAX_LENGTH) {
-            throw new IOException("corrupt audit entry: a block of " + n + " items");
+        if (n > MAX_LENGTH) {
+            throw new IOException(
+                    "corrupt audit entry: a block of more than " + MAX_LENGTH + " items");
         }
         return n;
+    }
+
+    /** The count 0 that ends an array or map after its one block. */
+    private static void readLastBlock(DataInput in) throws IOException {
+        if (readLong(in) != 0) {
+            throw new IOException("corrupt audit entry: a second block");
+        }
     }
 
     private static String readNullableString(DataInput in) throws IOException {
@@ -326,44 +410,67 @@ public final class AuditEntryBinary {
     private static int unionIndex(DataInput in, int max) throws IOException {
         long index = readLong(in);
         if (index < 0 || index > max) {
-            throw new IOException("corrupt audit entry: union branch " + index);
+            throw new IOException("corrupt audit entry: a union branch out of range");
         }
         return (int) index;
     }
 
+    /** The byte 0 or 1. */
     private static boolean readBoolean(DataInput in) throws IOException {
-        return in.readByte() != 0;
+        byte b = in.readByte();
+        if (b != 0 && b != 1) {
+            throw new IOException("corrupt audit entry: a boolean byte other than 0 or 1");
+        }
+        return b == 1;
     }
 
+    /** Valid UTF-8 only (as {@link StrictAvro#isValidUtf8}). */
     private static String readString(DataInput in) throws IOException {
-        return new String(readByteArray(in), StandardCharsets.UTF_8);
+        byte[] utf8 = readByteArray(in);
+        if (!StrictAvro.isValidUtf8(utf8, 0, utf8.length)) {
+            throw new IOException("corrupt audit entry: a string that is not valid UTF-8");
+        }
+        return new String(utf8, StandardCharsets.UTF_8);
     }
 
     private static byte[] readByteArray(DataInput in) throws IOException {
         long length = readLong(in);
-        if (length < 0 || length > MAX_LENGTH) {
-            throw new IOException("corrupt audit entry: a length of " + length);
+        if (length < 0) {
+            throw new IOException("corrupt audit entry: a negative length");
+        }
+        if (length > MAX_LENGTH || (in instanceof BufferInput b && length > b.buffer.remaining())) {
+            throw new IOException("corrupt audit entry: a length beyond the end of the entry");
         }
         byte[] bytes = new byte[(int) length];
         in.readFully(bytes);
         return bytes;
     }
 
+    /** An int: a varint whose value fits 32 bits (so at most 5 bytes, being shortest). */
     private static int readInt(DataInput in) throws IOException {
         long v = readLong(in);
         if (v != (int) v) {
-            throw new IOException("corrupt audit entry: an int of " + v);
+            throw new IOException("corrupt audit entry: an int varint beyond int range");
         }
         return (int) v;
     }
 
-    /** A zig-zag varint of at most 10 bytes. */
+    /**
+     * A zig-zag varint in its shortest form (no final 0x00 byte after a continuation byte), at most
+     * 10 bytes, the tenth at most 0x01.
+     */
     static long readLong(DataInput in) throws IOException {
         long n = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
+        for (int i = 0; i < 10; i++) {
             int b = in.readByte() & 0xFF;
-            n |= (long) (b & 0x7F) << shift;
+            n |= (long) (b & 0x7F) << (7 * i);
             if ((b & 0x80) == 0) {
+                if (i > 0 && b == 0) {
+                    throw new IOException("corrupt audit entry: an overlong varint");
+                }
+                if (i == 9 && b > 1) {
+                    throw new IOException("corrupt audit entry: a varint beyond long range");
+                }
                 return (n >>> 1) ^ -(n & 1);
             }
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.events.AuditCheckpoint;
+import dev.lethe.events.AuditEntry;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,14 +28,180 @@ public final class AuditProofJson {
 
     private AuditProofJson() {}
 
-    /** An inclusion proof together with the checkpoint it is checked against. */
-    public record Inclusion(InclusionProof proof, AuditCheckpoint checkpoint) {}
+    /**
+     * An inclusion proof together with the checkpoint it is checked against, the leaf hash it
+     * states and the entry it carries (the Kafka record value: Avro single-object encoding).
+     *
+     * @param leafHash the {@code leafHash} as stated in the proof, or null if it states none
+     * @param entry the entry's record value, or null if the proof carries none
+     */
+    public record Inclusion(
+            InclusionProof proof, AuditCheckpoint checkpoint, byte[] leafHash, byte[] entry) {
+
+        public Inclusion(InclusionProof proof, AuditCheckpoint checkpoint) {
+            this(proof, checkpoint, proof.leafHash(), null);
+        }
+
+        /**
+         * Checks everything the proof claims (docs/audit-format.md, "Proof formats"): the carried
+         * entry decodes strictly and its content hashes to {@code entryHash} (and to its stored
+         * {@code hash}) at {@code logIndex}; the stated {@code leafHash} is {@code SHA-256(00 ||
+         * entryHash)}; the audit path leads from that leaf, at {@code logIndex} in a tree of the
+         * <em>checkpoint's</em> {@code treeSize}, to the checkpoint's root; the proof's {@code
+         * treeSize} is the checkpoint's; the checkpoint's signature is valid for a trusted key.
+         */
+        public InclusionCheck check(CheckpointVerifier signatures) {
+            byte[] entryHash = proof.entryHash();
+            String entryProblem = null;
+            if (entry != null) {
+                entryProblem = entryProblem(entry, proof.logIndex(), entryHash);
+            }
+            boolean leaf =
+                    leafHash == null
+                            || (entryHash != null
+                                    && java.security.MessageDigest.isEqual(
+                                            leafHash, MerkleTree.leafHash(entryHash)));
+            long size = checkpoint.getTreeSize();
+            boolean path =
+                    entryHash != null
+                            && entryHash.length == EntryHasher.HASH_LENGTH
+                            && checkpoint.getMerkleRoot() != null
+                            && MerkleTree.verifyInclusion(
+                                    proof.logIndex(),
+                                    size,
+                                    MerkleTree.leafHash(entryHash),
+                                    proof.path(),
+                                    Hex.toArray(checkpoint.getMerkleRoot()));
+            return new InclusionCheck(
+                    signatures.check(checkpoint),
+                    proof.treeSize() == size,
+                    leaf,
+                    path,
+                    entry != null,
+                    entryProblem);
+        }
+
+        /** Why the carried entry is not the entry of {@code entryHash} at {@code logIndex}. */
+        private static String entryProblem(byte[] record, long logIndex, byte[] entryHash) {
+            AuditEntry e;
+            try {
+                e = AuditEntryBinary.fromSingleObject(record);
+            } catch (MalformedRecordException malformed) {
+                return "the entry is malformed: " + malformed.getMessage();
+            }
+            byte[] recomputed;
+            try {
+                recomputed = new EntryHasher().hash(e);
+            } catch (IllegalArgumentException unencodable) {
+                return "the entry cannot be encoded: " + unencodable.getMessage();
+            }
+            if (entryHash == null || !java.security.MessageDigest.isEqual(recomputed, entryHash)) {
+                return "the entry's content does not hash to entryHash";
+            }
+            if (!Hex.equals(e.getHash(), recomputed)) {
+                return "the entry's stored hash is not the hash of its content";
+            }
+            if (e.getLogIndex() != logIndex) {
+                return "the entry's logIndex is not the proof's";
+            }
+            return null;
+        }
+    }
+
+    /**
+     * What {@link Inclusion#check} found.
+     *
+     * @param signature the checkpoint's signature
+     * @param treeSize whether the proof's treeSize is the checkpoint's
+     * @param leafHash whether the stated leafHash is {@code SHA-256(00 || entryHash)}
+     * @param path whether the path leads from that leaf to the checkpoint's root
+     * @param entryCarried whether the proof carries the entry
+     * @param entry why the carried entry does not bind to entryHash and logIndex, or null
+     */
+    public record InclusionCheck(
+            CheckpointVerifier.Outcome signature,
+            boolean treeSize,
+            boolean leafHash,
+            boolean path,
+            boolean entryCarried,
+            String entry) {
+
+        public boolean ok() {
+            return signature == CheckpointVerifier.Outcome.VALID
+                    && treeSize
+                    && leafHash
+                    && path
+                    && entry == null;
+        }
+    }
 
     /** A consistency proof together with the two checkpoints it relates. */
     public record Consistency(
-            ConsistencyProof proof, AuditCheckpoint older, AuditCheckpoint newer) {}
+            ConsistencyProof proof, AuditCheckpoint older, AuditCheckpoint newer) {
+
+        /**
+         * Checks the proof between the two checkpoints with the sizes <em>they</em> sign (the
+         * proof's own {@code oldSize} and {@code newSize} must equal them, else the proof is
+         * refused): the older's treeSize is at most the newer's, the path leads to both signed
+         * roots, and both signatures are valid for trusted keys.
+         */
+        public ConsistencyCheck check(CheckpointVerifier signatures) {
+            long oldSize = older.getTreeSize();
+            long newSize = newer.getTreeSize();
+            boolean order = oldSize <= newSize;
+            boolean path =
+                    order
+                            && older.getMerkleRoot() != null
+                            && newer.getMerkleRoot() != null
+                            && MerkleTree.verifyConsistency(
+                                    oldSize,
+                                    newSize,
+                                    Hex.toArray(older.getMerkleRoot()),
+                                    Hex.toArray(newer.getMerkleRoot()),
+                                    proof.path());
+            return new ConsistencyCheck(
+                    signatures.check(older),
+                    signatures.check(newer),
+                    proof.oldSize() == oldSize && proof.newSize() == newSize,
+                    order,
+                    path);
+        }
+    }
+
+    /**
+     * What {@link Consistency#check} found.
+     *
+     * @param older the older checkpoint's signature
+     * @param newer the newer checkpoint's signature
+     * @param sizes whether the proof's oldSize and newSize are the checkpoints' treeSizes
+     * @param order whether the older checkpoint's treeSize is at most the newer's
+     * @param path whether the path leads to both signed roots (at the signed sizes)
+     */
+    public record ConsistencyCheck(
+            CheckpointVerifier.Outcome older,
+            CheckpointVerifier.Outcome newer,
+            boolean sizes,
+            boolean order,
+            boolean path) {
+
+        public boolean ok() {
+            return older == CheckpointVerifier.Outcome.VALID
+                    && newer == CheckpointVerifier.Outcome.VALID
+                    && sizes
+                    && order
+                    && path;
+        }
+    }
 
     public static String toJson(InclusionProof proof, AuditCheckpoint checkpoint) {
+        return toJson(proof, checkpoint, null);
+    }
+
+    /**
+     * @param entry the entry's record value (Avro single-object encoding), carried as {@code entry}
+     *     so that a verifier recomputes entryHash from it; null to carry none
+     */
+    public static String toJson(InclusionProof proof, AuditCheckpoint checkpoint, byte[] entry) {
         ObjectNode root = JSON.createObjectNode();
         root.put("type", INCLUSION_TYPE);
         root.put("logIndex", proof.logIndex());
@@ -43,6 +210,9 @@ public final class AuditProofJson {
         root.put("leafHash", Hex.of(proof.leafHash()));
         root.set("path", hashes(proof.path()));
         root.set("checkpoint", checkpoint(checkpoint));
+        if (entry != null) {
+            root.put("entry", Hex.of(entry));
+        }
         return write(root);
     }
 
@@ -69,7 +239,11 @@ public final class AuditProofJson {
                         root.path("treeSize").asLong(-1),
                         Hex.parse(text(root, "entryHash")),
                         hashList(root.path("path")));
-        return new Inclusion(proof, checkpoint(root.path("checkpoint")));
+        return new Inclusion(
+                proof,
+                checkpoint(root.path("checkpoint")),
+                root.hasNonNull("leafHash") ? Hex.parse(text(root, "leafHash")) : null,
+                root.hasNonNull("entry") ? Hex.parse(text(root, "entry")) : null);
     }
 
     /**

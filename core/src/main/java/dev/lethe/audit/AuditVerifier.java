@@ -42,7 +42,17 @@ public final class AuditVerifier {
     /** Verifies the whole log (entries in log order) against all checkpoints. */
     public VerificationReport verify(
             Iterable<AuditEntry> entries, Iterable<AuditCheckpoint> checkpoints) {
-        return new Run(signatures, checkpoints).verify(entries.iterator());
+        return verifyRecords(EntryRecord.of(entries), checkpoints);
+    }
+
+    /**
+     * Verifies the whole log as read from the entries topic, record by record in log order: a
+     * record that does not decode ({@link EntryRecord#malformed}) is {@link ProblemKind#MALFORMED}
+     * at its position, and its Merkle leaf is unknown (every checkpoint covering it mismatches).
+     */
+    public VerificationReport verifyRecords(
+            Iterable<EntryRecord> records, Iterable<AuditCheckpoint> checkpoints) {
+        return new Run(signatures, checkpoints).verify(records.iterator());
     }
 
     /** A copy of an audit entry in a secondary store (e.g. the Elasticsearch audit index). */
@@ -238,16 +248,20 @@ public final class AuditVerifier {
             checkpoints.forEach(this.checkpoints::add);
         }
 
-        VerificationReport verify(Iterator<AuditEntry> entries) {
+        VerificationReport verify(Iterator<EntryRecord> records) {
             checkCheckpointChain();
             bySize = new ArrayList<>(checkpoints);
             bySize.sort(Comparator.comparingLong(AuditCheckpoint::getTreeSize));
             compareCheckpointsAt(0);
             long position = 0;
-            AuditEntry current = entries.hasNext() ? entries.next() : null;
+            EntryRecord current = records.hasNext() ? records.next() : null;
             while (current != null) {
-                AuditEntry next = entries.hasNext() ? entries.next() : null;
-                check(position++, current, next);
+                EntryRecord next = records.hasNext() ? records.next() : null;
+                if (current.isMalformed()) {
+                    checkMalformed(position++, current.malformed(), next);
+                } else {
+                    check(position++, current.entry(), next == null ? null : next.entry());
+                }
                 current = next;
             }
             finish(position);
@@ -388,6 +402,34 @@ public final class AuditVerifier {
             checkLogIndex(position, id, next);
             hashKnown = encodable;
             checkChain(position, id, entry);
+        }
+
+        /**
+         * A record that is not an entry: MALFORMED at its position. Its hash, logIndex, entity and
+         * seq are unknown: its Merkle leaf is {@code SHA-256(00 || 32 zero bytes)}, so a checkpoint
+         * covering it mismatches; when the next entry's logIndex is the one after the expected one,
+         * the record is taken to hold the expected logIndex (not reported MISSING as well); its
+         * chain sees a gap (a MISSING seq may be this entry).
+         */
+        private void checkMalformed(long position, String why, EntryRecord next) {
+            addEntryProblem(
+                    new Problem(
+                            ProblemKind.MALFORMED,
+                            position,
+                            -1,
+                            null,
+                            0,
+                            0,
+                            "the record is not a strictly encoded audit entry: " + why));
+            Arrays.fill(contentHash, (byte) 0);
+            tree.appendEntryHash(contentHash);
+            compareCheckpointsAt(tree.size());
+            if (next != null
+                    && !next.isMalformed()
+                    && next.entry().getLogIndex() == lastInOrder + 2
+                    && !seenAhead.containsKey(lastInOrder + 1)) {
+                lastInOrder++;
+            }
         }
 
         private void checkLogIndex(long position, Problem.Entry id, AuditEntry next) {

@@ -18,13 +18,12 @@ public record ConsistencyProof(long oldSize, long newSize, List<byte[]> path) {
         return MerkleTree.verifyConsistency(oldSize, newSize, oldRoot, newRoot, path);
     }
 
-    /** Whether the proof holds between two checkpoints whose signatures are valid. */
+    /**
+     * Whether the proof holds between two checkpoints whose signatures are valid, at the sizes the
+     * checkpoints sign (which must be this proof's): {@link AuditProofJson.Consistency#check}.
+     */
     public boolean verify(
             AuditCheckpoint older, AuditCheckpoint newer, CheckpointVerifier signatures) {
-        return older.getTreeSize() == oldSize
-                && newer.getTreeSize() == newSize
-                && verify(Hex.toArray(older.getMerkleRoot()), Hex.toArray(newer.getMerkleRoot()))
-                && signatures.isValid(older)
-                && signatures.isValid(newer);
+        return new AuditProofJson.Consistency(this, older, newer).check(signatures).ok();
     }
 }

@@ -29,12 +29,12 @@ public record InclusionProof(long logIndex, long treeSize, byte[] entryHash, Lis
     }
 
     /**
-     * Whether the proof holds against the checkpoint: same tree size, path leads to its root, and
-     * the checkpoint's signature is valid for a trusted key.
+     * Whether the proof holds against the checkpoint: same tree size, path leads (at the
+     * checkpoint's size) to its root, and the checkpoint's signature is valid for a trusted key.
+     * This binds {@code entryHash}; whoever holds the entry recomputes its hash and compares it
+     * ({@link AuditProofJson.Inclusion#check} does, for a proof that carries its entry).
      */
     public boolean verify(AuditCheckpoint checkpoint, CheckpointVerifier signatures) {
-        return checkpoint.getTreeSize() == treeSize
-                && verify(Hex.toArray(checkpoint.getMerkleRoot()))
-                && signatures.isValid(checkpoint);
+        return new AuditProofJson.Inclusion(this, checkpoint).check(signatures).ok();
     }
 }

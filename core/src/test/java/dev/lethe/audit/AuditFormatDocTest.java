@@ -119,6 +119,7 @@ class AuditFormatDocTest {
                 .append('\n')
                 .append("```\n");
 
+        String records = recordsBlock(second, checkpoint);
         String block = md.toString();
         Path testClasses =
                 Path.of(
@@ -128,10 +129,200 @@ class AuditFormatDocTest {
                                 .getLocation()
                                 .toURI());
         Path out = testClasses.resolveSibling("audit-format-example.md");
-        Files.writeString(out, block);
+        Files.writeString(out, block + "\n" + records);
         assertThat(Files.readString(DOC))
                 .as("docs/audit-format.md must contain the worked example written to %s", out)
-                .contains(block);
+                .contains(block)
+                .contains(records)
+                .contains(fingerprintRow(AuditEntry.getClassSchema()))
+                .contains(fingerprintRow(AuditCheckpoint.getClassSchema()));
+    }
+
+    /**
+     * The Kafka records of entry 1 and checkpoint 1, annotated field by field by a second Avro
+     * binary encoder written from the document, checked against the generated classes' {@code
+     * toByteBuffer} (what the audit job writes) and read back strictly.
+     */
+    private static String recordsBlock(AuditEntry entry, AuditCheckpoint checkpoint)
+            throws Exception {
+        Avro e = new Avro();
+        e.header(AuditEntry.getClassSchema());
+        e.zigzag(entry.getEncoding(), "encoding = " + entry.getEncoding() + " (int)");
+        e.zigzag(entry.getLogIndex(), "logIndex = " + entry.getLogIndex());
+        e.str(entry.getKind(), "kind");
+        e.str(entry.getEntityId(), "entityId");
+        e.str(entry.getTable(), "table");
+        e.zigzag(entry.getKey().size(), "key: block of " + entry.getKey().size() + " entry");
+        entry.getKey().forEach((k, v) -> e.str(k, "key name").str(v, "key value"));
+        e.zigzag(0, "key: end (count 0)");
+        e.zigzag(entry.getSeq(), "seq = " + entry.getSeq());
+        e.str(entry.getOp(), "op");
+        e.zigzag(entry.getChanges().size(), "changes: block of " + entry.getChanges().size());
+        for (AuditFieldChange c : entry.getChanges()) {
+            e.str(c.getColumn(), "column");
+            e.raw(new byte[] {(byte) (c.getPersonal() ? 1 : 0)}, "personal = " + c.getPersonal());
+            e.value(c.getBefore(), "before");
+            e.value(c.getAfter(), "after");
+        }
+        e.zigzag(0, "changes: end");
+        e.zigzag(entry.getSubjectIds().size(), "subjectIds: block of 1");
+        entry.getSubjectIds().forEach(id -> e.str(id, "subject id"));
+        e.zigzag(0, "subjectIds: end");
+        e.str(entry.getActor().getType(), "actor.type");
+        e.optStr(entry.getActor().getId(), "actor.id");
+        e.optStr(entry.getActor().getReason(), "actor.reason");
+        e.zigzag(
+                entry.getCommitTime().toEpochMilli(),
+                "commitTime = " + entry.getCommitTime() + " (ms)");
+        e.zigzag(
+                entry.getCaptureTime().toEpochMilli(),
+                "captureTime = " + entry.getCaptureTime() + " (ms)");
+        e.zigzag(1, "lsn: union branch 1 (long)").zigzag(entry.getLsn(), "lsn = " + entry.getLsn());
+        e.zigzag(1, "txId: union branch 1 (long)")
+                .zigzag(entry.getTxId(), "txId = " + entry.getTxId());
+        e.optStr(entry.getSourceTopic(), "sourceTopic");
+        e.zigzag(1, "sourcePartition: union branch 1 (int)")
+                .zigzag(
+                        entry.getSourcePartition(),
+                        "sourcePartition = " + entry.getSourcePartition());
+        e.zigzag(1, "sourceOffset: union branch 1 (long)")
+                .zigzag(entry.getSourceOffset(), "sourceOffset = " + entry.getSourceOffset());
+        e.zigzag(0, "attributes: empty (count 0)");
+        e.bytes(Hex.toArray(entry.getPrevHash()), "prevHash (entry 0 hash)");
+        e.bytes(Hex.toArray(entry.getHash()), "hash (entry 1 hash)");
+        byte[] entryRecord = toBytes(entry.toByteBuffer());
+        assertThat(e.hex()).isEqualTo(Hex.of(entryRecord));
+        assertThat(AuditEntryBinary.fromSingleObject(entryRecord)).isEqualTo(entry);
+
+        Avro c = new Avro();
+        c.header(AuditCheckpoint.getClassSchema());
+        c.zigzag(checkpoint.getEncoding(), "encoding = 1 (int)");
+        c.zigzag(checkpoint.getCheckpointSeq(), "checkpointSeq = " + checkpoint.getCheckpointSeq());
+        c.zigzag(checkpoint.getTreeSize(), "treeSize = " + checkpoint.getTreeSize());
+        c.bytes(Hex.toArray(checkpoint.getMerkleRoot()), "merkleRoot");
+        c.bytes(Hex.toArray(checkpoint.getPrevCheckpointHash()), "prevCheckpointHash");
+        c.zigzag(
+                checkpoint.getCreatedAt().toEpochMilli(),
+                "createdAt = " + checkpoint.getCreatedAt() + " (ms)");
+        c.str(checkpoint.getSigningKeyId(), "signingKeyId");
+        c.zigzag(1, "publicKey: union branch 1 (bytes)");
+        c.bytes(Hex.toArray(checkpoint.getPublicKey()), "publicKey (SPKI DER)");
+        c.bytes(Hex.toArray(checkpoint.getSignature()), "signature");
+        byte[] checkpointRecord = toBytes(checkpoint.toByteBuffer());
+        assertThat(c.hex()).isEqualTo(Hex.of(checkpointRecord));
+
+        return "Kafka record of entry 1: topic `lethe.audit`, partition 0, key `contacts/42` (UTF-8),"
+                + " value ("
+                + entryRecord.length
+                + " bytes):\n\n```\n"
+                + e.text()
+                + "```\n\nKafka record of checkpoint 1: topic `lethe.audit.checkpoints`, partition 0,"
+                + " key `1` (UTF-8), value ("
+                + checkpointRecord.length
+                + " bytes):\n\n```\n"
+                + c.text()
+                + "```\n";
+    }
+
+    /** The row of the table of current fingerprints ("Kafka records"). */
+    private static String fingerprintRow(org.apache.avro.Schema schema) {
+        long fingerprint = org.apache.avro.SchemaNormalization.parsingFingerprint64(schema);
+        byte[] le =
+                ByteBuffer.allocate(8)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                        .putLong(fingerprint)
+                        .array();
+        StringBuilder spaced = new StringBuilder();
+        for (byte b : le) {
+            spaced.append(spaced.length() == 0 ? "" : " ").append(String.format("%02x", b));
+        }
+        return String.format(
+                "| `%s` | `0x%016x` | `%s` |", schema.getFullName(), fingerprint, spaced);
+    }
+
+    private static byte[] toBytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    /** Avro binary, written from the document, annotated line by line. */
+    private static final class Avro {
+        private final StringBuilder hex = new StringBuilder();
+        private final StringBuilder text = new StringBuilder();
+
+        Avro raw(byte[] bytes, String comment) {
+            String h = Hex.of(bytes);
+            hex.append(h);
+            text.append(String.format("%-66s %s%n", h, comment));
+            return this;
+        }
+
+        void header(org.apache.avro.Schema schema) {
+            long fingerprint = org.apache.avro.SchemaNormalization.parsingFingerprint64(schema);
+            raw(new byte[] {(byte) 0xC3, 0x01}, "single-object marker");
+            raw(
+                    ByteBuffer.allocate(8)
+                            .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                            .putLong(fingerprint)
+                            .array(),
+                    String.format(
+                            "%s schema fingerprint 0x%016x, little-endian",
+                            schema.getName(), fingerprint));
+        }
+
+        /** A zig-zag varint (int and long alike). */
+        Avro zigzag(long v, String comment) {
+            long n = (v << 1) ^ (v >> 63);
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            while ((n & ~0x7FL) != 0) {
+                b.write((int) ((n & 0x7F) | 0x80));
+                n >>>= 7;
+            }
+            b.write((int) n);
+            return raw(b.toByteArray(), comment);
+        }
+
+        Avro str(String s, String field) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            zigzag(utf8.length, field + ": length " + utf8.length);
+            return raw(utf8, "  \"" + s + "\"");
+        }
+
+        Avro bytes(byte[] b, String field) {
+            zigzag(b.length, field + ": length " + b.length);
+            return raw(b, "  bytes");
+        }
+
+        /** A change value: union ["null", "string", "bytes"]. */
+        void value(Object v, String field) {
+            if (v == null) {
+                zigzag(0, field + ": union branch 0 (null)");
+            } else if (v instanceof ByteBuffer b) {
+                zigzag(2, field + ": union branch 2 (bytes, encrypted)");
+                bytes(Hex.toArray(b), field);
+            } else {
+                zigzag(1, field + ": union branch 1 (string)");
+                str(v.toString(), field);
+            }
+        }
+
+        void optStr(String s, String field) {
+            if (s == null) {
+                zigzag(0, field + ": union branch 0 (null)");
+            } else {
+                zigzag(1, field + ": union branch 1 (string)");
+                str(s, field);
+            }
+        }
+
+        String hex() {
+            return hex.toString();
+        }
+
+        String text() {
+            return text.toString();
+        }
     }
 
     /** The first example entry: contact 42's email and status changed by agent 7. */

@@ -95,6 +95,65 @@ class AuditVerifierTest {
     }
 
     @Test
+    void aRecordThatDoesNotDecodeIsMalformedAtItsPositionWithoutItsValues() throws Exception {
+        int position = 123;
+        AuditEntry victim = LOG.entries().get(position);
+        List<EntryRecord> records = records(LOG.entries());
+        // the Kafka record of the entry with its first change's boolean byte set to 0x02
+        records.set(position, EntryRecord.decode(StrictDecodingTest.booleanTwo(victim)));
+        assertThat(records.get(position).isMalformed()).isTrue();
+
+        VerificationReport report = verifier.verifyRecords(records, LOG.checkpoints());
+
+        assertThat(entryProblems(report))
+                .first()
+                .satisfies(
+                        p -> {
+                            assertThat(p.kind()).isEqualTo(ProblemKind.MALFORMED);
+                            assertThat(p.position()).isEqualTo(position);
+                            assertThat(p.logIndex()).isEqualTo(-1);
+                            assertThat(p.entityId()).isNull();
+                            assertThat(p.detail())
+                                    .contains("a boolean byte other than 0 or 1")
+                                    .doesNotContain(victim.getEntityId());
+                        });
+        // its logIndex is taken as held (the next entry continues); its chain sees a gap
+        assertThat(entryProblems(report).subList(1, entryProblems(report).size()))
+                .allSatisfy(
+                        p -> {
+                            assertThat(p.kind()).isEqualTo(ProblemKind.MISSING);
+                            assertThat(p.entityId()).isEqualTo(victim.getEntityId());
+                            assertThat(p.seq()).isEqualTo(victim.getSeq());
+                        });
+        assertMismatchesFrom(report, position);
+    }
+
+    @Test
+    void aRecordOfGarbageInsertedIsMalformedAndNothingElseAboutTheEntries() {
+        int position = 123;
+        List<EntryRecord> records = records(LOG.entries());
+        records.add(position, EntryRecord.decode(new byte[] {(byte) 0xC3, 0x01, 1, 2, 3}));
+
+        VerificationReport report = verifier.verifyRecords(records, LOG.checkpoints());
+
+        assertThat(entryProblems(report))
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.kind()).isEqualTo(ProblemKind.MALFORMED);
+                            assertThat(p.position()).isEqualTo(position);
+                        });
+        assertMismatchesFrom(report, position);
+        assertThat(report.entries()).isEqualTo(401);
+    }
+
+    private static List<EntryRecord> records(List<AuditEntry> entries) {
+        List<EntryRecord> records = new ArrayList<>();
+        entries.forEach(e -> records.add(EntryRecord.of(e)));
+        return records;
+    }
+
+    @Test
     void aDeletedEntryIsMissingByLogIndexAndInItsChain() {
         SignedLog log = LOG.copy();
         int position = 77;
