@@ -139,11 +139,20 @@ class RetentionITCase {
             c.setAutoCommit(false);
             Actor.agent(7, "test data").emit(c);
             String erasedEmail = "erase.me." + run + "@example.eu";
-            long erased = contact(c, "Erika", "Gone", erasedEmail);
+            long erased = contact(c, "Wei", "Li", erasedEmail);
+            update(c, "UPDATE contacts SET phone = '+86 138 1234 5678' WHERE id = ?", erased);
             long other = contact(c, "Otto", "Stays", "otto." + run + "@example.eu");
             long erasedTicket = ticket(c, erased, "closed");
             long otherTicket = ticket(c, other, "solved");
             long mention = comment(c, otherTicket, "please also ask " + erasedEmail + " today");
+            // another customer's text that mentions the person by name and phone, with words
+            // that hold the name's letters: only the mentions may change
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE tickets SET description = ? WHERE id = ?")) {
+                ps.setString(1, WEI_LI_TEXT);
+                ps.setLong(2, otherTicket);
+                ps.executeUpdate();
+            }
             long deletedTicket = ticket(c, other, "solved");
             long restoredTicket = ticket(c, other, "solved");
             c.commit();
@@ -178,6 +187,9 @@ class RetentionITCase {
             // the discovery index knows both tickets and the person
             await(() -> indexed(es, "tickets/" + deletedTicket) > 0, "ticket indexed");
             await(() -> indexed(es, "comments/" + mention) > 0, "mention indexed");
+            await(
+                    () -> indexedColumn(es, "tickets/" + otherTicket, "description") >= 2,
+                    "name and phone in the other customer's ticket indexed");
             await(() -> indexed(es, "contacts/" + erased) > 0, "person indexed");
 
             // the window ends: the deleted ticket is purged from the database and the index
@@ -208,7 +220,8 @@ class RetentionITCase {
             assertThat(dry.out())
                     .contains("delete  contacts/" + erased)
                     .contains("delete  tickets/" + erasedTicket)
-                    .contains("redact  comments/" + mention + " content");
+                    .contains("redact  comments/" + mention + " content")
+                    .contains("redact  tickets/" + otherTicket + " description");
             assertThat(exists(c, "contacts", erased)).isTrue();
 
             // the audit log has the person's row, readable while their key exists
@@ -216,7 +229,24 @@ class RetentionITCase {
             awaitAuditEntry(audit.auditTopic(), person, "INSERT");
             Cli readable = cli(concat(List.of("audit", "log", "--key", person), auditTopics));
             assertThat(readable.code()).as(readable.out()).isZero();
-            assertThat(readable.out()).contains(erasedEmail).contains("\"Erika\"");
+            assertThat(readable.out()).contains(erasedEmail).contains("\"Wei\"");
+
+            // an erasure of what the catalog does not declare a subject, or of nobody, is
+            // refused and records nothing
+            long requests = count(c, "SELECT count(*) FROM lethe.erasure_requests");
+            for (String nobody : List.of("custom_field_definition:1", "contact:999999999")) {
+                Cli refused =
+                        cli(
+                                "subject",
+                                "erase",
+                                nobody,
+                                "--reason",
+                                "x",
+                                "--data-dir",
+                                s.dataDir().toString());
+                assertThat(refused.code()).as(nobody + ": " + refused.out()).isNotZero();
+            }
+            assertThat(count(c, "SELECT count(*) FROM lethe.erasure_requests")).isEqualTo(requests);
 
             // ./lethe subject erase records the request; the retention job carries it out
             String requestId = "req-" + run;
@@ -247,6 +277,10 @@ class RetentionITCase {
                     .doesNotContain(erasedEmail)
                     .contains("[erased]");
             assertThat(exists(c, "tickets", otherTicket)).isTrue();
+            assertThat(text(c, "SELECT description FROM tickets WHERE id = ?", otherTicket))
+                    .isEqualTo(
+                            "Our delivery was late. [erased] from your team ([erased]) promised a"
+                                    + " Litre of oil; please deliver it. [erased] said so.");
             await(() -> subjectDocs(es, subject) == 0, "person gone from the index");
             await(() -> scheduled(c, "tickets/" + erasedTicket) == 0, "schedule of erased ticket");
             await(() -> indexed(es, "contacts/" + erased) == 0, "person's row gone from index");
@@ -274,7 +308,7 @@ class RetentionITCase {
                     .contains("by lethe-purge:" + requestId)
                     .contains(AUDIT_ERASED)
                     .doesNotContain(erasedEmail)
-                    .doesNotContain("Erika")
+                    .doesNotContain("\"Wei\"")
                     .doesNotContain("[HASH MISMATCH]");
 
             Cli status = cli("subject", "erase", "--status", "--data-dir", s.dataDir().toString());
@@ -601,6 +635,41 @@ class RetentionITCase {
                 return r.getString(1);
             }
         }
+    }
+
+    private static final String WEI_LI_TEXT =
+            "Our delivery was late. Wei Li from your team (+86 138 1234 5678) promised a Litre of"
+                    + " oil; please deliver it. Li said so.";
+
+    private static long indexedColumn(ElasticsearchClient es, String record, String column)
+            throws Exception {
+        es.indices().refresh(r -> r.index(LocationDocument.INDEX));
+        return es.count(
+                        q ->
+                                q.index(LocationDocument.INDEX)
+                                        .query(
+                                                x ->
+                                                        x.bool(
+                                                                b ->
+                                                                        b.filter(
+                                                                                        f ->
+                                                                                                f
+                                                                                                        .term(
+                                                                                                                t ->
+                                                                                                                        t.field(
+                                                                                                                                        "recordId")
+                                                                                                                                .value(
+                                                                                                                                        record)))
+                                                                                .filter(
+                                                                                        f ->
+                                                                                                f
+                                                                                                        .term(
+                                                                                                                t ->
+                                                                                                                        t.field(
+                                                                                                                                        "column")
+                                                                                                                                .value(
+                                                                                                                                        column))))))
+                .count();
     }
 
     private static long indexed(ElasticsearchClient es, String record) throws Exception {
