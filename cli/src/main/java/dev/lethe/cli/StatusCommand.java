@@ -2,12 +2,14 @@ package dev.lethe.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.local.ComponentHealth;
 import dev.lethe.local.LocalStack;
 import dev.lethe.local.StackOptions;
 import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
 import java.io.PrintStream;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,10 +39,35 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         StackSettings s = options.resolve();
         LocalStack stack = new LocalStack(s, System.err);
-        return print(new StackProbe(s, stack.pids()).all(), json, System.out);
+        List<ComponentHealth> all = new StackProbe(s, stack.pids()).all();
+        RecentDeadLetters dead = null;
+        if (all.stream().anyMatch(h -> h.component().equals("kafka") && h.healthy())) {
+            try {
+                dead =
+                        RecentDeadLetters.read(
+                                s.kafkaBootstrap(),
+                                JobSettings.DEFAULT_DEAD_LETTER_TOPIC,
+                                Instant.now().minus(RecentDeadLetters.WINDOW));
+            } catch (RuntimeException e) {
+                dead = null; // reported as unknown below; the components' health stands
+            }
+        }
+        return print(all, dead, json, System.out);
     }
 
     static int print(List<ComponentHealth> all, boolean json, PrintStream out) throws Exception {
+        return print(all, null, json, out);
+    }
+
+    /**
+     * Prints the components and, when known, the dead letters of the last hour (an entry {@code
+     * deadletters} with the components' fields plus {@code lastHour}, {@code byReason} and {@code
+     * bySource}; health {@code attention} when there are any). Dead letters do not change the exit
+     * code: they are data to act on, not a component down.
+     */
+    static int print(
+            List<ComponentHealth> all, RecentDeadLetters dead, boolean json, PrintStream out)
+            throws Exception {
         if (json) {
             ObjectMapper m = new ObjectMapper();
             ObjectNode root = m.createObjectNode();
@@ -57,6 +84,20 @@ final class StatusCommand implements Callable<Integer> {
                 }
                 n.put("detail", h.detail());
             }
+            if (dead != null) {
+                ObjectNode n = root.putObject("deadletters");
+                n.put("address", JobSettings.DEFAULT_DEAD_LETTER_TOPIC);
+                n.put("health", dead.total() == 0 ? "healthy" : "attention");
+                n.put("healthy", true);
+                n.put("managed", true);
+                n.putNull("pid");
+                n.put("detail", dead.summary());
+                n.put("lastHour", dead.total());
+                ObjectNode reasons = n.putObject("byReason");
+                dead.byReason().forEach(reasons::put);
+                ObjectNode sources = n.putObject("bySource");
+                dead.bySource().forEach(sources::put);
+            }
             out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(root));
         } else {
             out.printf("%-14s %-10s %-44s %s%n", "COMPONENT", "HEALTH", "ADDRESS", "DETAIL");
@@ -68,6 +109,14 @@ final class StatusCommand implements Callable<Integer> {
                         h.address(),
                         h.detail(),
                         h.managed() ? "" : " (external)");
+            }
+            if (dead != null) {
+                out.printf(
+                        "%-14s %-10s %-44s %s%n",
+                        "deadletters",
+                        dead.total() == 0 ? "healthy" : "ATTENTION",
+                        JobSettings.DEFAULT_DEAD_LETTER_TOPIC,
+                        dead.summary());
             }
         }
         return all.stream().allMatch(ComponentHealth::healthy) ? 0 : 1;

@@ -1,0 +1,133 @@
+package dev.lethe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.events.DeadLetter;
+import dev.lethe.local.ComponentHealth;
+import dev.lethe.local.StackSettings;
+import dev.lethe.testing.SharedStack;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code ./lethe status} counts the dead letters of the last hour by reason and source, from the
+ * topic's timestamp index: older ones are not counted, and no value is printed.
+ */
+class RecentDeadLettersITCase {
+
+    @Test
+    void deadLettersOfTheLastHourAreCountedByReasonAndOlderOnesAreNot() throws Exception {
+        StackSettings s = SharedStack.settings();
+        String topic = "lethe.deadletter.status-" + UUID.randomUUID().toString().substring(0, 8);
+        Properties p = new Properties();
+        p.put("bootstrap.servers", s.kafkaBootstrap());
+        try (Admin admin = Admin.create(p)) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        Instant now = Instant.now();
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            send(
+                    producer,
+                    topic,
+                    now.minus(Duration.ofHours(2)),
+                    "MALFORMED_JSON",
+                    "helpdesk.public.tickets");
+            send(
+                    producer,
+                    topic,
+                    now.minusSeconds(60),
+                    "SCHEMA_CHANGE",
+                    "helpdesk.public.contacts");
+            send(
+                    producer,
+                    topic,
+                    now.minusSeconds(30),
+                    "SCHEMA_CHANGE",
+                    "helpdesk.public.contacts");
+            send(
+                    producer,
+                    topic,
+                    now.minusSeconds(10),
+                    "MALFORMED_JSON",
+                    "helpdesk.public.tickets");
+            producer.flush();
+        }
+
+        RecentDeadLetters recent =
+                RecentDeadLetters.read(
+                        s.kafkaBootstrap(), topic, now.minus(RecentDeadLetters.WINDOW));
+
+        assertThat(recent.total()).isEqualTo(3);
+        assertThat(recent.byReason())
+                .containsExactly(Map.entry("MALFORMED_JSON", 1L), Map.entry("SCHEMA_CHANGE", 2L));
+        assertThat(recent.bySource())
+                .containsEntry("helpdesk.public.contacts", 2L)
+                .containsEntry("helpdesk.public.tickets", 1L);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code =
+                StatusCommand.print(
+                        List.of(
+                                new ComponentHealth(
+                                        "kafka",
+                                        s.kafkaBootstrap(),
+                                        true,
+                                        true,
+                                        null,
+                                        "1 broker(s)")),
+                        recent,
+                        true,
+                        new PrintStream(out, true, StandardCharsets.UTF_8));
+        String json = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).isZero();
+        assertThat(json)
+                .contains("\"deadletters\"")
+                .contains("\"health\" : \"attention\"")
+                .contains("\"lastHour\" : 3")
+                .doesNotContain("secret-value");
+
+        RecentDeadLetters none =
+                RecentDeadLetters.read(
+                        s.kafkaBootstrap(), "lethe.deadletter.absent-" + UUID.randomUUID(), now);
+        assertThat(none.total()).isZero();
+    }
+
+    private static void send(
+            KafkaProducer<byte[], byte[]> producer,
+            String topic,
+            Instant at,
+            String reason,
+            String source)
+            throws Exception {
+        DeadLetter d =
+                DeadLetter.newBuilder()
+                        .setJob("test")
+                        .setReason(reason)
+                        .setDetail("column x")
+                        .setSourceTopic(source)
+                        .setSourcePartition(0)
+                        .setSourceOffset(1)
+                        .setRawKey(null)
+                        .setRawValue(
+                                java.nio.ByteBuffer.wrap(
+                                        "secret-value".getBytes(StandardCharsets.UTF_8)))
+                        .setFailedAt(at)
+                        .build();
+        byte[] bytes = d.toByteBuffer().array();
+        producer.send(new ProducerRecord<>(topic, null, at.toEpochMilli(), null, bytes)).get();
+    }
+}
