@@ -28,7 +28,15 @@ final class CatalogParser {
     private static final Set<String> TABLE_ATTRIBUTES = Set.of("subject", "columns", "note");
     private static final Set<String> SUBJECT_ATTRIBUTES = Set.of("self", "via", "none");
     private static final Set<String> COLUMN_ATTRIBUTES =
-            Set.of("category", "personal", "identifies", "scan", "references", "json", "note");
+            Set.of(
+                    "category",
+                    "personal",
+                    "identifies",
+                    "scan",
+                    "references",
+                    "json",
+                    "stores_file",
+                    "note");
     private static final Set<String> JSON_ATTRIBUTES =
             Set.of("encrypted_keys_from", "encrypted_keys");
 
@@ -142,6 +150,7 @@ final class CatalogParser {
         }
         boolean personal = bool(where, node, "personal", category.get().personalByDefault());
         boolean scan = bool(where, node, "scan", category.get() == DataCategory.FREE_TEXT);
+        boolean storesFile = bool(where, node, "stores_file", false);
 
         IdentifierKind identifies = null;
         JsonNode identifiesNode = node.get("identifies");
@@ -194,6 +203,7 @@ final class CatalogParser {
                         scan,
                         references,
                         encryptedKeys,
+                        storesFile,
                         text(node.get("note"))));
     }
 

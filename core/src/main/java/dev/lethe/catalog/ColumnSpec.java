@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param scan whether discovery scans its values as free text for anyone's personal data
  * @param references the column it is a foreign key to, or null
  * @param encryptedKeys for a JSON column with encrypted keys, which ones; otherwise null
+ * @param storesFile whether the value is the key of a stored file (an attachment's bytes), which a
+ *     purge of the row deletes
  * @param note the reviewer's note, or an empty string
  */
 public record ColumnSpec(
@@ -22,6 +24,7 @@ public record ColumnSpec(
         boolean scan,
         ColumnRef references,
         EncryptedKeys encryptedKeys,
+        boolean storesFile,
         String note) {
 
     public String table() {

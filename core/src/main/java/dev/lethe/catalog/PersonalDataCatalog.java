@@ -134,6 +134,16 @@ public final class PersonalDataCatalog {
         return table + "/" + SubjectIds.id(subjectId);
     }
 
+    /**
+     * The columns of {@code table} whose value is the key of a stored file ({@code stores_file:
+     * true}): a purge of the row deletes the file too.
+     */
+    public List<ColumnSpec> fileColumns(String table) {
+        return table(table)
+                .map(t -> t.columns().values().stream().filter(ColumnSpec::storesFile).toList())
+                .orElse(List.of());
+    }
+
     /** The declaration of {@code table}, if the catalog has it. */
     public Optional<TableSpec> table(String table) {
         return Optional.ofNullable(tables.get(table));

@@ -17,6 +17,7 @@ import dev.lethe.erasure.MentionRedactor;
 import dev.lethe.keys.SubjectIds;
 import dev.lethe.keys.SubjectKeyStore;
 import dev.lethe.normalize.EntityId;
+import dev.lethe.retention.FileStore;
 import dev.lethe.retention.LegalHold;
 import dev.lethe.retention.PurgeAction;
 import dev.lethe.retention.PurgeGuard.Verdict;
@@ -682,6 +683,12 @@ public final class ErasureProcessor implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Deletes the files of erased rows in {@code store} (see {@link JdbcPurgeExecutor}). */
+    public ErasureProcessor deletingFilesIn(FileStore store) {
+        executor.deletingFilesIn(store);
+        return this;
     }
 
     /**

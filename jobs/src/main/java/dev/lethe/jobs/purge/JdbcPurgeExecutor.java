@@ -8,6 +8,7 @@ import dev.lethe.catalog.SubjectPath;
 import dev.lethe.connectors.Actor;
 import dev.lethe.normalize.EntityId;
 import dev.lethe.retention.AnonymizeMethod;
+import dev.lethe.retention.FileStore;
 import dev.lethe.retention.LegalHold;
 import dev.lethe.retention.PurgeAction;
 import dev.lethe.retention.PurgeGuard;
@@ -63,6 +64,7 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
     private final Clock clock;
     private AutoCloseable owned;
     private PurgedLocations locations;
+    private FileStore files = FileStore.UNCONFIGURED;
 
     public JdbcPurgeExecutor(
             DataSource dataSource,
@@ -81,6 +83,16 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
      */
     public JdbcPurgeExecutor closing(AutoCloseable resource) {
         this.owned = resource;
+        return this;
+    }
+
+    /**
+     * Deletes the files that deleted rows name ({@code stores_file} columns, an attachment's
+     * storage key) in {@code store}, before the receipt is written: a file that cannot be deleted
+     * fails the purge, which is retried; a receipt never says done while a file is left.
+     */
+    public JdbcPurgeExecutor deletingFilesIn(FileStore store) {
+        this.files = store;
         return this;
     }
 
@@ -191,8 +203,9 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
         }
         if (decision.eligible() && command.action() == PurgeAction.DELETE) {
             List<String> cascade = new ArrayList<>();
+            List<String> fileKeys = new ArrayList<>();
             Optional<LegalHold> childHold =
-                    deleteDependents(c, command.table(), command.rowId(), cascade, true);
+                    deleteDependents(c, command.table(), command.rowId(), cascade, fileKeys, true);
             if (childHold.isPresent()) {
                 decision =
                         new Decision(
@@ -202,8 +215,19 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
                                         + ": "
                                         + childHold.get().reason());
             } else {
-                deleteDependents(c, command.table(), command.rowId(), cascade, false);
+                deleteDependents(c, command.table(), command.rowId(), cascade, fileKeys, false);
+                fileKeys.addAll(fileKeysOf(command.table(), row));
                 delete(c, command.table(), command.rowId());
+                for (String key : fileKeys) {
+                    try {
+                        files.delete(key);
+                    } catch (java.io.IOException e) {
+                        throw new FileNotDeleted(e);
+                    }
+                }
+                if (!fileKeys.isEmpty()) {
+                    attributes.put("filesDeleted", Integer.toString(fileKeys.size()));
+                }
                 deleted.addAll(cascade);
                 deleted.add(command.entityId());
                 attributes.put("rowsDeleted", Integer.toString(cascade.size() + 1));
@@ -360,7 +384,12 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
      * (deepest first) and sets other references to it NULL.
      */
     private Optional<LegalHold> deleteDependents(
-            Connection c, String table, long id, List<String> deleted, boolean checkOnly)
+            Connection c,
+            String table,
+            long id,
+            List<String> deleted,
+            List<String> fileKeys,
+            boolean checkOnly)
             throws SQLException {
         for (Reference ref : catalog.referencing(table)) {
             String child = ref.from().table();
@@ -414,17 +443,35 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
                     }
                 }
                 Optional<LegalHold> deeper =
-                        deleteDependents(c, child, childId, deleted, checkOnly);
+                        deleteDependents(c, child, childId, deleted, fileKeys, checkOnly);
                 if (deeper.isPresent()) {
                     return deeper;
                 }
                 if (!checkOnly) {
+                    if (!catalog.fileColumns(child).isEmpty()) {
+                        fileKeys.addAll(fileKeysOf(child, lockRow(c, child, childId)));
+                    }
                     delete(c, child, childId);
                     deleted.add(entity);
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /** The stored-file keys a row names (its {@code stores_file} columns that are set). */
+    private List<String> fileKeysOf(String table, Map<String, String> row) {
+        List<String> keys = new ArrayList<>();
+        if (row == null) {
+            return keys;
+        }
+        for (var column : catalog.fileColumns(table)) {
+            String key = row.get(column.name());
+            if (key != null && !key.isBlank()) {
+                keys.add(key);
+            }
+        }
+        return keys;
     }
 
     /** Statuses of a row that is done with (a solved or closed ticket). */
@@ -574,7 +621,19 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
                 command.commandId(), receiptId, PurgeOutcome.FAILED, null, why, false);
     }
 
+    /** A stored file could not be deleted; its message names the problem, never the key. */
+    static final class FileNotDeleted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        FileNotDeleted(java.io.IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
     private static String stateOf(Exception e) {
+        if (e instanceof FileNotDeleted f) {
+            return " (" + f.getMessage() + ")";
+        }
         return e instanceof SQLException sql && sql.getSQLState() != null
                 ? " (SQL state " + sql.getSQLState() + ")"
                 : "";

@@ -7,6 +7,7 @@ import dev.lethe.events.ChangeEvent;
 import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.audit.AuditResources;
 import dev.lethe.jobs.audit.NormalizeRawRecords;
+import dev.lethe.jobs.config.FileStores;
 import dev.lethe.jobs.config.HelpdeskDataSources;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
@@ -165,6 +166,7 @@ public final class RetentionJob {
                             RetentionPolicy.loadOrDefault(retention.policyPath(), catalog),
                             Clock.systemUTC())
                     .closing(pool)
+                    .deletingFilesIn(FileStores.fromProcess())
                     .removingLocations(
                             PurgedLocations.start(
                                     locationsIndex(settings), PurgedLocations.DEFAULT_INTERVAL));
@@ -194,6 +196,7 @@ public final class RetentionJob {
                             index,
                             Clock.systemUTC(),
                             retention.retryInterval())
+                    .deletingFilesIn(FileStores.fromProcess())
                     .closing(pool);
         };
     }

@@ -7,11 +7,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.connectors.HelpdeskMigrations;
 import dev.lethe.jobs.config.HelpdeskDataSources;
+import dev.lethe.retention.FileStore;
 import dev.lethe.retention.PurgeGuard.Verdict;
 import dev.lethe.retention.RetentionPolicy;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,6 +28,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The purge executor on a real, migrated helpdesk database. */
 class JdbcPurgeExecutorITCase {
@@ -41,6 +45,7 @@ class JdbcPurgeExecutorITCase {
                     CATALOG);
     private static final Instant LATER = Instant.parse("2100-01-01T00:00:00Z");
 
+    @TempDir static Path attachments;
     private static EmbeddedPostgres postgres;
     private static DataSource db;
     private static JdbcPurgeExecutor executor;
@@ -50,7 +55,9 @@ class JdbcPurgeExecutorITCase {
         postgres = EmbeddedPostgres.builder().setServerConfig("wal_level", "logical").start();
         db = postgres.getPostgresDatabase();
         HelpdeskMigrations.migrate(db);
-        executor = new JdbcPurgeExecutor(db, CATALOG, POLICY, Clock.fixed(LATER, ZoneOffset.UTC));
+        executor =
+                new JdbcPurgeExecutor(db, CATALOG, POLICY, Clock.fixed(LATER, ZoneOffset.UTC))
+                        .deletingFilesIn(FileStore.directory(attachments));
         executor.createSchema();
     }
 
@@ -103,7 +110,10 @@ class JdbcPurgeExecutorITCase {
                         + ticket
                         + ", "
                         + thread
-                        + ", 'f', 't', 1, 'k')");
+                        + ", 'f', 't', 1, 'k-"
+                        + ticket
+                        + "')");
+        Files.writeString(attachments.resolve("k-" + ticket), "the file's bytes");
         insert("INSERT INTO comments (ticket_id, content) VALUES (" + ticket + ", 'c')");
         try (Connection c = db.getConnection();
                 Statement s = c.createStatement()) {
@@ -127,6 +137,7 @@ class JdbcPurgeExecutorITCase {
 
         PurgeOutcome first = executor.execute(command);
         assertThat(first.done()).isTrue();
+        assertThat(attachments.resolve("k-" + ticket)).as("the attachment's file").doesNotExist();
         assertThat(count("SELECT count(*) FROM tickets WHERE id = " + ticket)).isZero();
         assertThat(count("SELECT count(*) FROM threads WHERE ticket_id = " + ticket)).isZero();
         assertThat(count("SELECT count(*) FROM attachments WHERE ticket_id = " + ticket)).isZero();
@@ -359,6 +370,7 @@ class JdbcPurgeExecutorITCase {
                                 2);
         JdbcPurgeExecutor pooled =
                 new JdbcPurgeExecutor(pool, CATALOG, POLICY, Clock.fixed(LATER, ZoneOffset.UTC))
+                        .deletingFilesIn(FileStore.directory(attachments))
                         .closing(pool);
         long ticket = softDeletedTicketWithThread();
         assertThat(pooled.execute(commandFor(ticket)).done()).isTrue();
@@ -378,6 +390,7 @@ class JdbcPurgeExecutorITCase {
         PurgedLocations locations = PurgedLocations.start(index, Duration.ofHours(1));
         JdbcPurgeExecutor removing =
                 new JdbcPurgeExecutor(db, CATALOG, POLICY, Clock.fixed(LATER, ZoneOffset.UTC))
+                        .deletingFilesIn(FileStore.directory(attachments))
                         .removingLocations(locations);
         long ticket = softDeletedTicketWithThread();
         long thread = count("SELECT id FROM threads WHERE ticket_id = " + ticket);
@@ -400,5 +413,21 @@ class JdbcPurgeExecutorITCase {
                         "comments/" + comment,
                         "attachments/" + attachment);
         assertThat(index.closed).isTrue();
+    }
+
+    @Test
+    void aPurgeWhoseFileCannotBeDeletedFailsAndLeavesTheRowsForARetry() throws Exception {
+        long ticket = softDeletedTicketWithThread();
+        JdbcPurgeExecutor noStore =
+                new JdbcPurgeExecutor(db, CATALOG, POLICY, Clock.fixed(LATER, ZoneOffset.UTC));
+
+        PurgeOutcome failed = noStore.execute(commandFor(ticket));
+
+        assertThat(failed.done()).isFalse();
+        assertThat(failed.retryLater()).isTrue();
+        assertThat(failed.reason()).contains("FILE_STORE_NOT_CONFIGURED");
+        assertThat(count("SELECT count(*) FROM tickets WHERE id = " + ticket)).isOne();
+        assertThat(count("SELECT count(*) FROM attachments WHERE ticket_id = " + ticket)).isOne();
+        assertThat(attachments.resolve("k-" + ticket)).exists();
     }
 }
