@@ -167,6 +167,20 @@ public final class ChangeNormalizer implements Serializable {
                             + " image) holds Debezium's unavailable-value placeholder");
         }
         Map<String, String> primaryKey = readKey(key, table, expected);
+        Map<String, String> image = needsBefore ? envelope.before : envelope.after;
+        for (Map.Entry<String, String> k : primaryKey.entrySet()) {
+            if (image.containsKey(k.getKey()) && !k.getValue().equals(image.get(k.getKey()))) {
+                // e.g. a key {"id":"042"} on the row 42: the purge would check one record and
+                // delete another
+                throw new Reject(
+                        Rejected.MALFORMED_EVENT,
+                        "table "
+                                + table
+                                + ": key column "
+                                + k.getKey()
+                                + " differs from the row's value of it");
+            }
+        }
         SourcePosition source =
                 new SourcePosition(
                         envelope.lsn,

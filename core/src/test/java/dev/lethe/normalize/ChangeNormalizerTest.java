@@ -459,6 +459,18 @@ class ChangeNormalizerTest {
     }
 
     @Test
+    void aKeyThatDiffersFromTheRowsIdIsMalformedSoNoPurgeChecksOneRowAndDeletesAnother() {
+        Rejected rejected =
+                assertRejected(
+                        insertOf("contacts", contact(42)).toRecord().withKey("{\"id\":\"042\"}"),
+                        Rejected.MALFORMED_EVENT);
+        assertThat(rejected.detail()).contains("key column id differs");
+        assertRejected(
+                deleteOf("contacts", contact(42)).toRecord().withKey("{\"id\":43}"),
+                Rejected.MALFORMED_EVENT);
+    }
+
+    @Test
     void emptyKeyIsMissingKey() {
         assertRejected(
                 insertOf("contacts", contact(42)).toRecord().withKey("{}"), Rejected.MISSING_KEY);

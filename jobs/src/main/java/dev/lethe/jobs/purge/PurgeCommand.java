@@ -89,9 +89,26 @@ public record PurgeCommand(
                 null);
     }
 
-    /** The row's id (the helpdesk's tables have a single {@code id} key). */
+    /**
+     * The row's id (the helpdesk's tables have a single {@code id} key).
+     *
+     * @throws IllegalArgumentException unless the key is the canonical decimal the entity id names
+     *     ({@code "042"} would have the guard look at {@code tickets/042} while the statement
+     *     touches row 42)
+     */
     public long rowId() {
-        return Long.parseLong(key.get("id"));
+        String raw = key.get("id");
+        long id;
+        try {
+            id = Long.parseLong(raw);
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new IllegalArgumentException("table " + table + ": key id is not a row id");
+        }
+        if (!Long.toString(id).equals(raw) || !entityId.equals(table + "/" + raw)) {
+            throw new IllegalArgumentException(
+                    "table " + table + ": key id is not in canonical form or not the entity's");
+        }
+        return id;
     }
 
     /** A stable sorted copy of the key, for receipts. */
