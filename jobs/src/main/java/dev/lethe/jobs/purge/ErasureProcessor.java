@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.catalog.PersonalDataCatalog;
-import dev.lethe.catalog.Reference;
-import dev.lethe.catalog.SubjectPath;
 import dev.lethe.connectors.Actor;
 import dev.lethe.discovery.KnownSubject;
 import dev.lethe.discovery.LocationDocument;
@@ -18,6 +16,7 @@ import dev.lethe.keys.SubjectIds;
 import dev.lethe.keys.SubjectKeyStore;
 import dev.lethe.normalize.EntityId;
 import dev.lethe.retention.FileStore;
+import dev.lethe.retention.HelpdeskRowGraph;
 import dev.lethe.retention.LegalHold;
 import dev.lethe.retention.PurgeAction;
 import dev.lethe.retention.PurgeGuard.Verdict;
@@ -82,6 +81,7 @@ public final class ErasureProcessor implements AutoCloseable {
 
     private final MentionRedactor mentions;
     private final SubjectDirectory subjects;
+    private final HelpdeskRowGraph graph;
 
     /** What replaces a person's value in someone else's text. */
     public static final String REDACTED = MentionRedactor.REPLACEMENT;
@@ -121,6 +121,7 @@ public final class ErasureProcessor implements AutoCloseable {
         this.executor = new JdbcPurgeExecutor(dataSource, catalog, policy, clock);
         this.mentions = new MentionRedactor(PhoneDetector.DEFAULT_REGIONS, REDACTED);
         this.subjects = new SubjectDirectory(catalog, PhoneDetector.DEFAULT_REGIONS);
+        this.graph = new HelpdeskRowGraph(catalog);
         this.keys = keys;
         this.index = index;
         this.clock = clock;
@@ -587,57 +588,16 @@ public final class ErasureProcessor implements AutoCloseable {
         }
     }
 
-    /** Rows deleted together with {@code table/id} (read only; same walk as the executor). */
+    /** Rows deleted together with {@code table/id} (read only; the executor's walk). */
     private void dependentsOf(Connection c, String table, long id, Set<String> out)
             throws SQLException {
-        for (Reference ref : catalog.referencing(table)) {
-            String child = ref.from().table();
-            SubjectPath childPath = catalog.subjectPath(child);
-            boolean owned =
-                    childPath.kind() == SubjectPath.Kind.VIA
-                            && childPath.hops().get(0).from().equals(ref.from());
-            if (!owned) {
-                continue;
-            }
-            List<Long> ids = new ArrayList<>();
-            try (PreparedStatement s =
-                    c.prepareStatement(
-                            "SELECT id FROM "
-                                    + JdbcPurgeExecutor.quote(child)
-                                    + " WHERE "
-                                    + JdbcPurgeExecutor.quote(ref.from().column())
-                                    + " = ? ORDER BY id")) {
-                s.setLong(1, id);
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        ids.add(r.getLong(1));
-                    }
-                }
-            }
-            for (long childId : ids) {
-                out.add(child + "/" + childId);
-                dependentsOf(c, child, childId, out);
-            }
+        for (HelpdeskRowGraph.Dependent d : graph.dependents(c, table, id, false)) {
+            out.add(d.entityId());
         }
     }
 
     private static Map<String, String> read(Connection c, String record) throws SQLException {
-        String table = table(record);
-        try (PreparedStatement s =
-                c.prepareStatement(
-                        "SELECT * FROM " + JdbcPurgeExecutor.quote(table) + " WHERE id = ?")) {
-            s.setLong(1, id(record));
-            try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) {
-                    return null;
-                }
-                Map<String, String> row = new TreeMap<>();
-                for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
-                    row.put(r.getMetaData().getColumnName(i), r.getString(i));
-                }
-                return row;
-            }
-        }
+        return HelpdeskRowGraph.read(c, table(record), id(record), false);
     }
 
     private static String detail(Exception e) {

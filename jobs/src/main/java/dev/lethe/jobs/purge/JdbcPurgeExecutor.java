@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.catalog.Reference;
-import dev.lethe.catalog.SubjectPath;
 import dev.lethe.connectors.Actor;
-import dev.lethe.normalize.EntityId;
 import dev.lethe.retention.AnonymizeMethod;
 import dev.lethe.retention.FileStore;
+import dev.lethe.retention.HelpdeskRowGraph;
+import dev.lethe.retention.HelpdeskRowGraph.Dependent;
 import dev.lethe.retention.LegalHold;
 import dev.lethe.retention.PurgeAction;
 import dev.lethe.retention.PurgeGuard;
@@ -19,12 +19,10 @@ import dev.lethe.retention.RetentionRule;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,6 +58,7 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
 
     private final DataSource dataSource;
     private final PersonalDataCatalog catalog;
+    private final HelpdeskRowGraph graph;
     private final RetentionPolicy policy;
     private final Clock clock;
     private AutoCloseable owned;
@@ -73,6 +72,7 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
             Clock clock) {
         this.dataSource = dataSource;
         this.catalog = catalog;
+        this.graph = new HelpdeskRowGraph(catalog);
         this.policy = policy;
         this.clock = clock;
     }
@@ -187,36 +187,23 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
             decision = PurgeGuard.erasure(row, hold);
         }
         Map<String, String> attributes = new TreeMap<>();
-        if (decision.eligible()
-                && command.action() == PurgeAction.DELETE
-                && command.ruleId() != null) {
-            Optional<String> inUse = dependentInUse(c, command.table(), command.rowId());
-            if (inUse.isPresent()) {
-                decision =
-                        new Decision(
-                                Verdict.DEPENDENT_IN_USE,
-                                "DEPENDENT_IN_USE: "
-                                        + inUse.get()
-                                        + " is open and not deleted; retention deletes it only"
-                                        + " with its own rule");
-            }
-        }
         if (decision.eligible() && command.action() == PurgeAction.DELETE) {
-            List<String> cascade = new ArrayList<>();
-            List<String> fileKeys = new ArrayList<>();
-            Optional<LegalHold> childHold =
-                    deleteDependents(c, command.table(), command.rowId(), cascade, fileKeys, true);
-            if (childHold.isPresent()) {
-                decision =
-                        new Decision(
-                                Verdict.LEGAL_HOLD,
-                                "LEGAL_HOLD: a dependent row is held: "
-                                        + childHold.get().target()
-                                        + ": "
-                                        + childHold.get().reason());
+            List<Dependent> dependents =
+                    graph.dependents(c, command.table(), command.rowId(), true);
+            Optional<Decision> blocked = blockedByDependents(c, command, dependents);
+            if (blocked.isPresent()) {
+                decision = blocked.get();
             } else {
-                deleteDependents(c, command.table(), command.rowId(), cascade, fileKeys, false);
+                List<String> cascade = new ArrayList<>();
+                List<String> fileKeys = new ArrayList<>();
+                for (Dependent d : dependents) {
+                    fileKeys.addAll(fileKeysOf(d.table(), d.row()));
+                    clearReferencesTo(c, d.table(), d.id());
+                    delete(c, d.table(), d.id());
+                    cascade.add(d.entityId());
+                }
                 fileKeys.addAll(fileKeysOf(command.table(), row));
+                clearReferencesTo(c, command.table(), command.rowId());
                 delete(c, command.table(), command.rowId());
                 for (String key : fileKeys) {
                     try {
@@ -308,50 +295,13 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
 
     /** The row as text (column -> value), locked for this transaction; null if it is gone. */
     static Map<String, String> lockRow(Connection c, String table, long id) throws SQLException {
-        try (PreparedStatement s =
-                c.prepareStatement("SELECT * FROM " + quote(table) + " WHERE id = ? FOR UPDATE")) {
-            s.setLong(1, id);
-            try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) {
-                    return null;
-                }
-                ResultSetMetaData m = r.getMetaData();
-                Map<String, String> row = new LinkedHashMap<>();
-                for (int i = 1; i <= m.getColumnCount(); i++) {
-                    row.put(m.getColumnName(i), r.getString(i));
-                }
-                return row;
-            }
-        }
+        return HelpdeskRowGraph.read(c, table, id, true);
     }
 
     /** The data subjects of a row, by following its catalog subject path. */
     List<String> subjectsOf(Connection c, String table, Map<String, String> row)
             throws SQLException {
-        SubjectPath path = catalog.subjectPath(table);
-        if (!path.hasSubject()) {
-            return List.of();
-        }
-        if (path.kind() == SubjectPath.Kind.SELF) {
-            return List.of(path.subjectId(row.get("id")));
-        }
-        String value = row.get(path.hops().get(0).from().column());
-        for (int i = 1; i < path.hops().size() && value != null; i++) {
-            Reference hop = path.hops().get(i);
-            try (PreparedStatement s =
-                    c.prepareStatement(
-                            "SELECT "
-                                    + quote(hop.from().column())
-                                    + " FROM "
-                                    + quote(hop.from().table())
-                                    + " WHERE id = ?")) {
-                s.setLong(1, Long.parseLong(value));
-                try (ResultSet r = s.executeQuery()) {
-                    value = r.next() ? r.getString(1) : null;
-                }
-            }
-        }
-        return value == null ? List.of() : List.of(path.subjectId(value));
+        return graph.subjectsOf(c, table, row);
     }
 
     /** A hold of the policy or of {@code lethe.legal_holds} covering the record or a subject. */
@@ -378,87 +328,6 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
         return Optional.empty();
     }
 
-    /**
-     * Walks the rows that depend on {@code table/id}. With {@code checkOnly}, returns the first
-     * hold on one of them; otherwise deletes the rows whose subject path runs through this one
-     * (deepest first) and sets other references to it NULL.
-     */
-    private Optional<LegalHold> deleteDependents(
-            Connection c,
-            String table,
-            long id,
-            List<String> deleted,
-            List<String> fileKeys,
-            boolean checkOnly)
-            throws SQLException {
-        for (Reference ref : catalog.referencing(table)) {
-            String child = ref.from().table();
-            SubjectPath childPath = catalog.subjectPath(child);
-            boolean owned =
-                    childPath.kind() == SubjectPath.Kind.VIA
-                            && childPath.hops().get(0).from().equals(ref.from());
-            if (!owned) {
-                if (!checkOnly) {
-                    try (PreparedStatement s =
-                            c.prepareStatement(
-                                    "UPDATE "
-                                            + quote(child)
-                                            + " SET "
-                                            + quote(ref.from().column())
-                                            + " = NULL WHERE "
-                                            + quote(ref.from().column())
-                                            + " = ?")) {
-                        s.setLong(1, id);
-                        s.executeUpdate();
-                    }
-                }
-                continue;
-            }
-            List<Long> ids = new ArrayList<>();
-            try (PreparedStatement s =
-                    c.prepareStatement(
-                            "SELECT id FROM "
-                                    + quote(child)
-                                    + " WHERE "
-                                    + quote(ref.from().column())
-                                    + " = ? ORDER BY id FOR UPDATE")) {
-                s.setLong(1, id);
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        ids.add(r.getLong(1));
-                    }
-                }
-            }
-            for (long childId : ids) {
-                String entity = EntityId.of(child, Map.of("id", Long.toString(childId)));
-                if (checkOnly) {
-                    Map<String, String> childRow = lockRow(c, child, childId);
-                    Optional<LegalHold> hold =
-                            holdOn(
-                                    c,
-                                    entity,
-                                    childRow == null ? List.of() : subjectsOf(c, child, childRow));
-                    if (hold.isPresent()) {
-                        return hold;
-                    }
-                }
-                Optional<LegalHold> deeper =
-                        deleteDependents(c, child, childId, deleted, fileKeys, checkOnly);
-                if (deeper.isPresent()) {
-                    return deeper;
-                }
-                if (!checkOnly) {
-                    if (!catalog.fileColumns(child).isEmpty()) {
-                        fileKeys.addAll(fileKeysOf(child, lockRow(c, child, childId)));
-                    }
-                    delete(c, child, childId);
-                    deleted.add(entity);
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
     /** The stored-file keys a row names (its {@code stores_file} columns that are set). */
     private List<String> fileKeysOf(String table, Map<String, String> row) {
         List<String> keys = new ArrayList<>();
@@ -478,50 +347,62 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
     private static final java.util.Set<String> FINISHED = java.util.Set.of("solved", "closed");
 
     /**
-     * The first row that a delete of {@code table/id} would take with it and that is still in use:
-     * not soft deleted and, where it has a status, neither solved nor closed (a contact's open
-     * ticket). Rows that are deleted or finished follow the owner.
+     * Why the rows a delete would take with it stop it, if they do: a legal hold on one of them (or
+     * its subject), or, for a retention purge, one still in use (not soft deleted and, where it has
+     * a status, neither solved nor closed: a contact's open ticket). An erasure takes its person's
+     * rows whatever their state (the erasure processor blocks on open tickets itself).
      */
-    private Optional<String> dependentInUse(Connection c, String table, long id)
-            throws SQLException {
-        for (Reference ref : catalog.referencing(table)) {
-            String child = ref.from().table();
-            SubjectPath childPath = catalog.subjectPath(child);
-            boolean owned =
-                    childPath.kind() == SubjectPath.Kind.VIA
-                            && childPath.hops().get(0).from().equals(ref.from());
-            if (!owned) {
-                continue;
+    private Optional<Decision> blockedByDependents(
+            Connection c, PurgeCommand command, List<Dependent> dependents) throws SQLException {
+        for (Dependent d : dependents) {
+            Optional<LegalHold> hold =
+                    holdOn(c, d.entityId(), graph.subjectsOf(c, d.table(), d.row()));
+            if (hold.isPresent()) {
+                return Optional.of(
+                        new Decision(
+                                Verdict.LEGAL_HOLD,
+                                "LEGAL_HOLD: a dependent row is held: "
+                                        + hold.get().target()
+                                        + ": "
+                                        + hold.get().reason()));
             }
-            List<Long> ids = new ArrayList<>();
-            try (PreparedStatement s =
-                    c.prepareStatement(
-                            "SELECT id FROM "
-                                    + quote(child)
-                                    + " WHERE "
-                                    + quote(ref.from().column())
-                                    + " = ? ORDER BY id")) {
-                s.setLong(1, id);
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        ids.add(r.getLong(1));
-                    }
-                }
-            }
-            for (long childId : ids) {
-                Map<String, String> row = lockRow(c, child, childId);
-                if (row == null) {
-                    continue;
-                }
-                boolean deleted = row.get("deleted_at") != null;
-                boolean finished =
-                        !row.containsKey("status") || FINISHED.contains(row.get("status"));
-                if (!deleted && row.containsKey("status") && !finished) {
-                    return Optional.of(EntityId.of(child, Map.of("id", Long.toString(childId))));
-                }
+        }
+        if (command.ruleId() == null) {
+            return Optional.empty();
+        }
+        for (Dependent d : dependents) {
+            Map<String, String> row = d.row();
+            if (row.get("deleted_at") == null
+                    && row.containsKey("status")
+                    && !FINISHED.contains(row.get("status"))) {
+                return Optional.of(
+                        new Decision(
+                                Verdict.DEPENDENT_IN_USE,
+                                "DEPENDENT_IN_USE: "
+                                        + d.entityId()
+                                        + " is open and not deleted; retention deletes it only"
+                                        + " with its own rule"));
             }
         }
         return Optional.empty();
+    }
+
+    /** Sets NULL the references to {@code table/id} whose rows do not go with it. */
+    private void clearReferencesTo(Connection c, String table, long id) throws SQLException {
+        for (Reference ref : graph.clearedReferences(table)) {
+            try (PreparedStatement s =
+                    c.prepareStatement(
+                            "UPDATE "
+                                    + quote(ref.from().table())
+                                    + " SET "
+                                    + quote(ref.from().column())
+                                    + " = NULL WHERE "
+                                    + quote(ref.from().column())
+                                    + " = ?")) {
+                s.setLong(1, id);
+                s.executeUpdate();
+            }
+        }
     }
 
     private static void delete(Connection c, String table, long id) throws SQLException {
@@ -640,10 +521,7 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
     }
 
     static String quote(String identifier) {
-        if (!identifier.matches("[a-z_][a-z0-9_]*")) {
-            throw new IllegalArgumentException("not a plain identifier: " + identifier);
-        }
-        return "\"" + identifier + "\"";
+        return HelpdeskRowGraph.quote(identifier);
     }
 
     private static String json(Map<String, String> map) {
