@@ -1,0 +1,416 @@
+package dev.lethe.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.connectors.Actor;
+import dev.lethe.connectors.LoadGenerator;
+import dev.lethe.connectors.LoadResult;
+import dev.lethe.events.AuditEntry;
+import dev.lethe.events.DeadLetter;
+import dev.lethe.jobs.audit.AuditJob;
+import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.config.Secrets;
+import dev.lethe.jobs.discovery.DiscoveryJob;
+import dev.lethe.local.CaptureTopics;
+import dev.lethe.local.ComponentHealth;
+import dev.lethe.local.StackProbe;
+import dev.lethe.local.StackSettings;
+import dev.lethe.testing.AuditTestJobs;
+import dev.lethe.testing.SharedStack;
+import dev.lethe.testing.TestJobArgs;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * No single row stops any component: during a steady load, the rows a helpdesk really gets and a
+ * forged event are written — a 50 MB description inserted then updated, a switchboard number shared
+ * by 300 contacts, a ticket naming 300 people, a 3 MB custom_fields object, a 2 MB single token,
+ * a column added mid-load (and dropped), a TRUNCATE of a governed table, and a raw event with an
+ * escaped lone surrogate. Then: no job restarted, the Connect task was RUNNING at every probe, and
+ * every change PostgreSQL committed on a governed table (read independently from a {@code
+ * test_decoding} slot made before the load) is in the audit log exactly once by (entity, LSN),
+ * except the changes of contacts while the catalog did not know their new column, which went to
+ * the dead letters as {@code SCHEMA_CHANGE} (documented).
+ */
+class PoisonRowsITCase {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> GOVERNED =
+            Set.of(
+                    "accounts",
+                    "contacts",
+                    "agents",
+                    "custom_field_definitions",
+                    "tickets",
+                    "threads",
+                    "comments",
+                    "attachments",
+                    "consents");
+    private static final Pattern CHANGE =
+            Pattern.compile("^table public\\.(\\w+): (INSERT|UPDATE|DELETE): .*?id\\[bigint\\]:(\\d+)");
+
+    @Test
+    void poisonRowsDuringALoadStopNothingAndEveryGoodChangeIsAuditedOnce() throws Exception {
+        StackSettings s = SharedStack.settings();
+        System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
+        String run = AuditTestJobs.run("poison");
+        String slot = "it_" + run.replace('-', '_');
+        JobSettings audit = AuditTestJobs.settings(s, run, 20);
+        JobSettings discovery =
+                JobSettings.parse(
+                        TestJobArgs.of(s, "discovery-" + run, "discovery-" + run, "2s")
+                                .toArray(String[]::new));
+        try (Connection c = StackProbe.connectPostgres(s);
+                Statement st = c.createStatement()) {
+            st.execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'test_decoding')");
+        }
+        JobClient auditJob = AuditJob.submit(remote(s), audit);
+        JobClient discoveryJob = DiscoveryJob.submit(remote(s), discovery);
+        List<String> connectStates = new ArrayList<>();
+        AtomicReference<Boolean> probing = new AtomicReference<>(true);
+        CompletableFuture<Void> connectProbe =
+                CompletableFuture.runAsync(
+                        () -> {
+                            StackProbe probe = new StackProbe(s, Map.of());
+                            while (probing.get()) {
+                                ComponentHealth h = probe.probe("connect");
+                                if (!h.healthy()) {
+                                    synchronized (connectStates) {
+                                        connectStates.add(h.detail());
+                                    }
+                                }
+                                sleep(1000);
+                            }
+                        });
+        try {
+            LoadGenerator load =
+                    LoadGenerator.builder()
+                            .dataSource(dataSource(s))
+                            .rate(20)
+                            .duration(Duration.ofSeconds(90))
+                            .seed(run.hashCode())
+                            .build();
+            CompletableFuture<LoadResult> loading =
+                    CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    return load.run();
+                                } catch (Exception e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            });
+            sleep(3000);
+            long owner;
+            try (Connection c = StackProbe.connectPostgres(s)) {
+                c.setAutoCommit(false);
+                Actor.agent(7, "poison rows").emit(c);
+                owner =
+                        id(
+                                c,
+                                "INSERT INTO contacts (first_name, last_name, email) VALUES"
+                                        + " ('Pia', 'Poison', ?) RETURNING id",
+                                run + "@example.eu");
+                c.commit();
+
+                // a 50 MB pasted log, inserted then updated
+                String huge = "2026-12-05 ERROR spool full; retry in 5s\n".repeat(1_220_000);
+                Actor.agent(7, "huge description").emit(c);
+                long ticket =
+                        id(
+                                c,
+                                "INSERT INTO tickets (contact_id, subject, description) VALUES ("
+                                        + owner
+                                        + ", 'log', ?) RETURNING id",
+                                huge);
+                c.commit();
+                Actor.agent(7, "huge description again").emit(c);
+                exec(c, "UPDATE tickets SET description = description || 'x' WHERE id = " + ticket);
+                c.commit();
+                huge = null;
+
+                // a switchboard number 300 contacts share, and a ticket naming 300 people
+                Actor.agent(7, "a company's staff").emit(c);
+                StringBuilder everyone = new StringBuilder("cc:");
+                for (int i = 0; i < 300; i++) {
+                    String email = "staff" + i + "." + run + "@example.eu";
+                    exec(
+                            c,
+                            "INSERT INTO contacts (email, phone) VALUES ('"
+                                    + email
+                                    + "', '+49 30 9999000')");
+                    everyone.append(' ').append(email);
+                }
+                c.commit();
+                Actor.agent(7, "the switchboard and a mailing list").emit(c);
+                insertTicket(c, owner, "switchboard", "Call +49 30 9999000 please", "{}");
+                insertTicket(c, owner, "newsletter", everyone.toString(), "{}");
+                c.commit();
+
+                // a 3 MB custom_fields object and a 2 MB single token
+                StringBuilder fields = new StringBuilder("{");
+                for (int i = 0; i < 30_000; i++) {
+                    fields.append(i == 0 ? "" : ",")
+                            .append("\"k")
+                            .append(i)
+                            .append("\":\"")
+                            .append("v".repeat(90))
+                            .append('"');
+                }
+                fields.append('}');
+                Actor.agent(7, "huge custom fields and a long token").emit(c);
+                insertTicket(c, owner, "fields", "see fields", fields.toString());
+                insertTicket(c, owner, "token", "a".repeat(2_000_000), "{}");
+                insertTicket(c, owner, "token200k", "@" + "ab".repeat(100_000), "{}");
+                c.commit();
+
+                // a column added mid-load, used, then dropped
+                c.setAutoCommit(true);
+                exec(c, "ALTER TABLE contacts ADD COLUMN nickname_" + slot + " text");
+                sleep(3000);
+                exec(c, "ALTER TABLE contacts DROP COLUMN nickname_" + slot);
+                exec(c, "TRUNCATE consents");
+            }
+
+            // a forged raw event with an escaped lone surrogate
+            forgeRawEvent(s);
+
+            LoadResult loaded = loading.get();
+            assertThat(loaded.total()).as("the load ran").isGreaterThan(100);
+
+            // a marker change after everything: once it is in the audit log, so is all before it
+            long marker;
+            try (Connection c = StackProbe.connectPostgres(s)) {
+                c.setAutoCommit(false);
+                Actor.agent(7, "marker").emit(c);
+                marker =
+                        id(
+                                c,
+                                "INSERT INTO contacts (email) VALUES (?) RETURNING id",
+                                "marker." + run + "@example.eu");
+                c.commit();
+            }
+            String markerEntity = "contacts/" + marker;
+            List<AuditEntry> entries =
+                    AuditTestJobs.entries(
+                            audit.auditTopic(),
+                            e -> true,
+                            l -> l.stream().anyMatch(e -> e.getEntityId().equals(markerEntity)),
+                            Duration.ofMinutes(4));
+            assertThat(entries)
+                    .as("the marker reached the audit log")
+                    .anyMatch(e -> e.getEntityId().equals(markerEntity));
+
+            Map<String, Integer> audited = new HashMap<>();
+            for (AuditEntry e : entries) {
+                if ("change".equals(e.getKind()) && e.getLsn() != null) {
+                    audited.merge(e.getEntityId() + "@" + e.getLsn(), 1, Integer::sum);
+                }
+            }
+            List<String[]> committed = committedChanges(s, slot);
+            assertThat(committed).as("changes read from the independent slot").hasSizeGreaterThan(500);
+            List<String> missing = new ArrayList<>();
+            List<String> doubled = new ArrayList<>();
+            for (String[] change : committed) {
+                Integer n = audited.get(change[0] + "@" + change[1]);
+                if (n == null) {
+                    missing.add(change[0] + "@" + change[1]);
+                } else if (n > 1) {
+                    doubled.add(change[0] + "@" + change[1]);
+                }
+            }
+            assertThat(doubled).as("changes logged twice").isEmpty();
+            long schemaChanges =
+                    deadLetters(audit.deadLetterTopic()).stream()
+                            .filter(d -> d.getReason().equals("SCHEMA_CHANGE"))
+                            .filter(d -> d.getSourceTopic().equals(CaptureTopics.tableTopic("contacts")))
+                            .count();
+            assertThat(missing)
+                    .as("changes never logged (only contacts while the catalog lacked a column)")
+                    .allMatch(m -> m.startsWith("contacts/"))
+                    .hasSizeLessThanOrEqualTo((int) schemaChanges);
+
+            for (JobClient job : List.of(auditJob, discoveryJob)) {
+                assertThat(restarts(s, job)).as("restarts of " + job.getJobID()).isZero();
+            }
+            probing.set(false);
+            connectProbe.get();
+            assertThat(connectStates).as("Connect probes that were not RUNNING").isEmpty();
+        } finally {
+            probing.set(false);
+            auditJob.cancel().get();
+            discoveryJob.cancel().get();
+            try (Connection c = StackProbe.connectPostgres(s);
+                    Statement st = c.createStatement()) {
+                st.execute("SELECT pg_drop_replication_slot('" + slot + "')");
+            }
+        }
+    }
+
+    /** (entity id, LSN) of every committed change on a governed table, in commit order. */
+    private static List<String[]> committedChanges(StackSettings s, String slot) throws Exception {
+        List<String[]> changes = new ArrayList<>();
+        try (Connection c = StackProbe.connectPostgres(s);
+                Statement st = c.createStatement()) {
+            st.setFetchSize(1000);
+            c.setAutoCommit(false);
+            // only the start of each line: a 50 MB value need not come over the wire
+            try (ResultSet r =
+                    st.executeQuery(
+                            "SELECT lsn::text, left(data, 200) FROM"
+                                    + " pg_logical_slot_peek_changes('"
+                                    + slot
+                                    + "', NULL, NULL)")) {
+                while (r.next()) {
+                    Matcher m = CHANGE.matcher(r.getString(2));
+                    if (m.find() && GOVERNED.contains(m.group(1))) {
+                        changes.add(
+                                new String[] {m.group(1) + "/" + m.group(3), Long.toString(lsn(r.getString(1)))});
+                    }
+                }
+            }
+            c.commit();
+        }
+        return changes;
+    }
+
+    private static long lsn(String text) {
+        int slash = text.indexOf('/');
+        return (Long.parseLong(text.substring(0, slash), 16) << 32)
+                | Long.parseLong(text.substring(slash + 1), 16);
+    }
+
+    private static void forgeRawEvent(StackSettings s) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", s.kafkaBootstrap());
+        String value =
+                "{\"before\":null,\"after\":{\"id\":999999001,\"contact_id\":1,\"agent_id\":null,"
+                        + "\"subject\":\"forged\",\"description\":\"lone \\ud800 surrogate\","
+                        + "\"status\":\"open\",\"channel\":\"email\",\"custom_fields\":\"{}\","
+                        + "\"created_at\":1764900000000000,\"updated_at\":1764900000000000,"
+                        + "\"closed_at\":null,\"deleted_at\":null},\"source\":{\"table\":\"tickets\","
+                        + "\"lsn\":1,\"txId\":1,\"ts_ms\":1764900000000},\"op\":\"c\","
+                        + "\"ts_ms\":1764900000000}";
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(
+                            new ProducerRecord<>(
+                                    CaptureTopics.tableTopic("tickets"),
+                                    "{\"id\":999999001}".getBytes(StandardCharsets.UTF_8),
+                                    value.getBytes(StandardCharsets.UTF_8)))
+                    .get();
+        }
+    }
+
+    private static List<DeadLetter> deadLetters(String topic) {
+        return AuditTestJobs.read(
+                topic,
+                b -> DeadLetter.fromByteBuffer(ByteBuffer.wrap(b)),
+                d -> true,
+                l -> false,
+                Duration.ofSeconds(5));
+    }
+
+    private static long restarts(StackSettings s, JobClient job) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        String body =
+                http.send(
+                                java.net.http.HttpRequest.newBuilder(
+                                                s.flinkUrl()
+                                                        .resolve(
+                                                                "/jobs/"
+                                                                        + job.getJobID()
+                                                                        + "/metrics?get=numRestarts"))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .body();
+        JsonNode metrics = JSON.readTree(body);
+        for (JsonNode m : metrics) {
+            if (m.path("id").asText().equals("numRestarts")) {
+                return Long.parseLong(m.path("value").asText());
+            }
+        }
+        throw new AssertionError("no numRestarts metric for " + job.getJobID() + ": " + body);
+    }
+
+    private static StreamExecutionEnvironment remote(StackSettings s) {
+        return StreamExecutionEnvironment.createRemoteEnvironment(
+                "127.0.0.1", s.flinkUrl().getPort());
+    }
+
+    private static PGSimpleDataSource dataSource(StackSettings s) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(s.postgresJdbcUrl());
+        ds.setUser(s.postgresUser());
+        ds.setPassword(s.postgresPassword());
+        return ds;
+    }
+
+    private static long id(Connection c, String sql, String value) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, value);
+            try (ResultSet r = ps.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    private static void insertTicket(
+            Connection c, long contact, String subject, String description, String fields)
+            throws Exception {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "INSERT INTO tickets (contact_id, subject, description, custom_fields)"
+                                + " VALUES (?, ?, ?, ?::jsonb)")) {
+            ps.setLong(1, contact);
+            ps.setString(2, subject);
+            ps.setString(3, description);
+            ps.setString(4, fields);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void exec(Connection c, String sql) throws Exception {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static Set<String> none() {
+        return new HashSet<>();
+    }
+}
