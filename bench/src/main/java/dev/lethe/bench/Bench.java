@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             DiscoveryBench.class,
             AuditBench.class,
             RetentionBench.class,
+            ScannerBench.class,
             CommandLine.HelpCommand.class
         })
 public final class Bench implements Runnable {

@@ -15,8 +15,9 @@ class HelpdeskMigrationsITCase {
         String database = HelpdeskPostgres.emptyDatabase();
         String url = HelpdeskPostgres.jdbcUrl(database);
 
-        // V1 the schema, V2 the email trigger's exception for the purge's anonymization
-        assertThat(HelpdeskMigrations.migrate(url, "postgres", "postgres")).isEqualTo(2);
+        // V1 the schema, V2 the email trigger's exception for the purge's anonymization, V3 the
+        // indexes of the audit job's look-ups
+        assertThat(HelpdeskMigrations.migrate(url, "postgres", "postgres")).isEqualTo(3);
         assertThat(HelpdeskMigrations.migrate(url, "postgres", "postgres")).isZero();
 
         DataSource ds = HelpdeskPostgres.server().getDatabase("postgres", database);

@@ -10,21 +10,35 @@ import java.util.regex.Pattern;
  * Email addresses: a dot-atom local part, {@code @}, and a domain of at least two labels ending in
  * an alphabetic top-level domain. A match never starts in the middle of a word and never takes a
  * trailing dot ({@code "write to anna@gmx.de."}) or what follows {@code _} in a file name ({@code
- * "anna@gmx.de_invoice.pdf"}). Normalized to lower case.
+ * "anna@gmx.de_invoice.pdf"}). A domain of more than {@value #MAX_LABELS_BEFORE_TLD} labels before
+ * its top-level domain (longer than any host name) is no match. Linear in the text's length.
+ * Normalized to lower case.
  */
 public final class EmailDetector implements PiiDetector {
 
     public static final String NAME = "email";
 
+    /**
+     * A host name has at most 253 characters, so at most 126 labels before its top-level domain.
+     * The bound keeps the regex's recursion shallow: {@code java.util.regex} recurses once per
+     * repetition of a group it may have to backtrack into, and an unbounded {@code (label\.)+}
+     * overflowed the stack on a long run of {@code "a.a.a…"} after an {@code @}.
+     */
+    static final int MAX_LABELS_BEFORE_TLD = 126;
+
+    // The local part is possessive (never given back): no shorter local part can be followed by
+    // the "@", and a possessive repetition does not recurse per repetition.
     private static final String LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
     private static final Pattern EMAIL =
             Pattern.compile(
                     "(?<![A-Za-z0-9._%+\\-])"
-                            + "[A-Za-z0-9_%+\\-]+(?:\\.[A-Za-z0-9_%+\\-]+)*"
+                            + "[A-Za-z0-9_%+\\-]++(?:\\.[A-Za-z0-9_%+\\-]++)*+"
                             + "@"
                             + "(?:"
                             + LABEL
-                            + "\\.)+[A-Za-z]{2,24}"
+                            + "\\.){1,"
+                            + MAX_LABELS_BEFORE_TLD
+                            + "}[A-Za-z]{2,24}"
                             + "(?![A-Za-z0-9\\-]|\\.[A-Za-z0-9])");
 
     @Override

@@ -1,8 +1,9 @@
 package dev.lethe.discovery;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Runs every detector over a text and keeps one finding per stretch of text: where findings
@@ -35,20 +36,38 @@ public final class FreeTextScanner {
         this.detectors = List.copyOf(detectors);
     }
 
-    /** The findings in {@code text}, ordered by start, none overlapping another. */
+    /**
+     * The findings in {@code text}, ordered by start, none overlapping another. The findings kept
+     * so far never overlap each other, so whether a new one overlaps any of them is one look-up in
+     * a tree keyed by start: only the kept finding starting last before the new one's end can
+     * overlap it. That makes a scan O(f log f) in the f findings, not O(f²).
+     */
     public List<Finding> scan(String text) {
-        List<Finding> kept = new ArrayList<>();
         if (text == null || text.isBlank()) {
-            return kept;
+            return new ArrayList<>();
         }
+        List<List<Finding>> byDetector = new ArrayList<>(detectors.size());
         for (PiiDetector detector : detectors) {
-            for (Finding f : detector.detect(text)) {
-                if (kept.stream().noneMatch(f::overlaps)) {
-                    kept.add(f);
+            byDetector.add(detector.detect(text));
+        }
+        return resolve(byDetector);
+    }
+
+    /**
+     * The findings of detectors in priority order, each list in its detector's order, reduced to
+     * those no earlier finding (a higher-priority detector's, or an earlier one of the same
+     * detector) overlaps; ordered by start.
+     */
+    static List<Finding> resolve(List<List<Finding>> byDetector) {
+        TreeMap<Integer, Finding> kept = new TreeMap<>();
+        for (List<Finding> findings : byDetector) {
+            for (Finding f : findings) {
+                Map.Entry<Integer, Finding> before = kept.lowerEntry(f.end());
+                if (before == null || before.getValue().end() <= f.start()) {
+                    kept.put(f.start(), f);
                 }
             }
         }
-        kept.sort(Comparator.comparingInt(Finding::start));
-        return kept;
+        return new ArrayList<>(kept.values());
     }
 }

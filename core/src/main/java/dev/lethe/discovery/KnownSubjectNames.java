@@ -1,6 +1,7 @@
 package dev.lethe.discovery;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,12 +21,29 @@ import java.util.Set;
  * anywhere in the text, a family or first name on its own only where it stands apart from other Han
  * or kana characters or is followed by an honorific ({@code 佐藤様}, {@code 佐藤さん}).
  *
- * <p>Not thread-safe: one instance per operator. Memory is a few map entries per subject; no
+ * <p>A name is a dictionary entry only if its folded form has at most {@value #MAX_NAME_LENGTH}
+ * characters and, in an alphabetic script, at most {@value #MAX_NAME_WORDS} words (runs of
+ * letters), or, written in Han or kana, at most {@value #MAX_CJK_NAME_LENGTH} characters; a longer
+ * part of a name is not registered (the subject's other parts still are). That bounds the work per
+ * word of scanned text: {@link #match} walks a trie of the registered names word by word (character
+ * by character in Han and kana) from each word start and stops at the first word no registered name
+ * continues with, so scanning is linear in the text's length whatever has been registered.
+ *
+ * <p>Not thread-safe: one instance per operator. Memory is a few trie nodes per subject; no
  * personal data is logged.
  */
 public final class KnownSubjectNames implements PiiDetector {
 
     public static final String NAME = "known_subject_name";
+
+    /** The most characters a registered name (folded) may have. */
+    public static final int MAX_NAME_LENGTH = 100;
+
+    /** The most words (runs of letters) a registered name in an alphabetic script may have. */
+    public static final int MAX_NAME_WORDS = 10;
+
+    /** The most characters a registered name written in Han or kana may have. */
+    public static final int MAX_CJK_NAME_LENGTH = 20;
 
     /** Which part of a subject's name a dictionary entry is. */
     public enum Part {
@@ -39,17 +57,34 @@ public final class KnownSubjectNames implements PiiDetector {
 
     private static final String HONORIFICS = "様さ氏殿君ち先";
 
-    /** folded key -> subject id -> part. */
-    private final Map<String, Map<String, Part>> entries = new HashMap<>();
+    /**
+     * A trie node: the names that start with the segments leading here. A name in an alphabetic
+     * script is cut after each run of letters ({@code "anna müller"} is {@code "anna"}, {@code "
+     * müller"}), one written in Han or kana after each character.
+     */
+    private static final class Node {
+        /** next segment -> node; null while there is none. */
+        Map<String, Node> children;
 
-    /** folded key -> the name as first registered (the finding's normalized value). */
-    private final Map<String, String> display = new HashMap<>();
+        /** subject id -> part, for the name ending here; null if none does. */
+        Map<String, Part> subjects;
+
+        /** The name as first registered (the finding's normalized value). */
+        String display;
+
+        Node child(String segment) {
+            return children == null ? null : children.get(segment);
+        }
+    }
+
+    /** Names whose first character is not Han or kana, cut into words. */
+    private final Node latin = new Node();
+
+    /** Names whose first character is Han or kana, cut into characters. */
+    private final Node cjk = new Node();
 
     /** subject id -> its folded keys. */
     private final Map<String, List<String>> keysBySubject = new HashMap<>();
-
-    private int maxLatinLength;
-    private int maxCjkLength;
 
     @Override
     public String name() {
@@ -91,14 +126,7 @@ public final class KnownSubjectNames implements PiiDetector {
             return;
         }
         for (String key : keys) {
-            Map<String, Part> subjects = entries.get(key);
-            if (subjects != null) {
-                subjects.remove(subjectId);
-                if (subjects.isEmpty()) {
-                    entries.remove(key);
-                    display.remove(key);
-                }
-            }
+            remove(key, subjectId);
         }
     }
 
@@ -109,8 +137,11 @@ public final class KnownSubjectNames implements PiiDetector {
 
     /** The subjects one of whose names folds like {@code name}, with which part it is. */
     public Map<String, Part> subjectsNamed(String name) {
-        Map<String, Part> s = entries.get(NameFolding.fold(name.strip()));
-        return s == null ? Map.of() : Collections.unmodifiableMap(s);
+        String key = NameFolding.fold(name.strip());
+        Node node = key.isEmpty() ? null : find(key);
+        return node == null || node.subjects == null
+                ? Map.of()
+                : Collections.unmodifiableMap(node.subjects);
     }
 
     @Override
@@ -121,7 +152,7 @@ public final class KnownSubjectNames implements PiiDetector {
     /** Every name of a known subject in {@code text}, leftmost-longest, with its subjects. */
     public List<NameMatch> match(String text) {
         List<NameMatch> found = new ArrayList<>();
-        if (text == null || text.isEmpty() || entries.isEmpty()) {
+        if (text == null || text.isEmpty() || (latin.children == null && cjk.children == null)) {
             return found;
         }
         String folded = NameFolding.fold(text);
@@ -133,13 +164,13 @@ public final class KnownSubjectNames implements PiiDetector {
                 i++;
                 continue;
             }
-            boolean cjk = isCjk(c);
+            boolean cjkStart = isCjk(c);
             boolean wordStart = i == 0 || !Character.isLetter(text.charAt(i - 1));
-            if (!cjk && !wordStart) {
+            if (!cjkStart && !wordStart) {
                 i++;
                 continue;
             }
-            NameMatch m = longestAt(text, folded, i, cjk, wordStart);
+            NameMatch m = longestAt(text, folded, i, cjkStart, wordStart);
             if (m != null) {
                 found.add(m);
                 i = m.finding().end();
@@ -150,29 +181,63 @@ public final class KnownSubjectNames implements PiiDetector {
         return found;
     }
 
-    private NameMatch longestAt(String text, String folded, int i, boolean cjk, boolean wordStart) {
+    /**
+     * The longest allowed name starting at {@code i}: walks the trie along the text, one word (one
+     * character from a Han or kana start) at a time, as long as some registered name continues so,
+     * then takes the longest name passed whose subjects the context allows.
+     */
+    private NameMatch longestAt(
+            String text, String folded, int i, boolean cjkStart, boolean wordStart) {
         int n = text.length();
-        int maxEnd =
-                Math.min(n, i + (cjk ? Math.max(maxCjkLength, maxLatinLength) : maxLatinLength));
-        for (int j = maxEnd; j > i; j--) {
-            boolean wordEnd = j == n || !Character.isLetter(text.charAt(j));
-            if (!cjk && !(wordEnd && Character.isLetter(text.charAt(j - 1)))) {
-                continue;
+        int limit = Math.min(n, i + (cjkStart ? MAX_CJK_NAME_LENGTH : MAX_NAME_LENGTH));
+        Node node = cjkStart ? cjk : latin;
+        int[] ends = null;
+        Node[] names = null;
+        int count = 0;
+        int j = i;
+        while (true) {
+            int next = j + 1;
+            if (!cjkStart) {
+                // a name in an alphabetic script ends where a run of letters does
+                while (next <= limit
+                        && !(Character.isLetter(text.charAt(next - 1))
+                                && (next == n || !Character.isLetter(text.charAt(next))))) {
+                    next++;
+                }
             }
-            Map<String, Part> subjects = entries.get(folded.substring(i, j));
-            if (subjects == null) {
-                continue;
+            if (next > limit) {
+                break;
             }
+            node = node.child(folded.substring(j, next));
+            if (node == null) {
+                break;
+            }
+            j = next;
+            if (node.subjects != null) {
+                if (ends == null) {
+                    ends = new int[4];
+                    names = new Node[4];
+                } else if (count == ends.length) {
+                    ends = Arrays.copyOf(ends, count * 2);
+                    names = Arrays.copyOf(names, count * 2);
+                }
+                ends[count] = j;
+                names[count] = node;
+                count++;
+            }
+        }
+        for (int k = count - 1; k >= 0; k--) {
+            int end = ends[k];
+            boolean wordEnd = end == n || !Character.isLetter(text.charAt(end));
             Map<String, Part> allowed = new LinkedHashMap<>();
-            for (Map.Entry<String, Part> e : subjects.entrySet()) {
-                if (allowed(e.getValue(), text, i, j, cjk, wordStart, wordEnd)) {
+            for (Map.Entry<String, Part> e : names[k].subjects.entrySet()) {
+                if (allowed(e.getValue(), text, i, end, cjkStart, wordStart, wordEnd)) {
                     allowed.put(e.getKey(), e.getValue());
                 }
             }
-            if (allowed.isEmpty()) {
-                continue;
+            if (!allowed.isEmpty()) {
+                return new NameMatch(finding(names[k].display, i, end, allowed), allowed);
             }
-            return new NameMatch(finding(folded.substring(i, j), i, j, allowed), allowed);
         }
         return null;
     }
@@ -191,7 +256,7 @@ public final class KnownSubjectNames implements PiiDetector {
                 && (Character.isUpperCase(first) || Character.isTitleCase(first));
     }
 
-    private Finding finding(String key, int start, int end, Map<String, Part> subjects) {
+    private static Finding finding(String display, int start, int end, Map<String, Part> subjects) {
         boolean full = subjects.containsValue(Part.FULL);
         int count = subjects.size();
         double confidence = full ? (count == 1 ? 0.9 : 0.8) : (count == 1 ? 0.6 : 0.4);
@@ -204,7 +269,7 @@ public final class KnownSubjectNames implements PiiDetector {
                 PiiKind.NAME,
                 start,
                 end,
-                display.get(key),
+                display,
                 confidence,
                 part + " of " + count + " known subject" + (count == 1 ? "" : "s"));
     }
@@ -214,15 +279,112 @@ public final class KnownSubjectNames implements PiiDetector {
         if (key.length() < 2 && !isCjk(key.charAt(0))) {
             return; // an initial is not a name
         }
-        entries.computeIfAbsent(key, k -> new LinkedHashMap<>())
-                .merge(subjectId, part, KnownSubjectNames::stronger);
-        display.putIfAbsent(key, name);
-        keys.add(key);
-        if (isCjk(key.charAt(0))) {
-            maxCjkLength = Math.max(maxCjkLength, key.length());
-        } else {
-            maxLatinLength = Math.max(maxLatinLength, key.length());
+        if (!fits(key)) {
+            return; // longer than any name: see MAX_NAME_LENGTH
         }
+        Node node = root(key);
+        for (String segment : segments(key)) {
+            if (node.children == null) {
+                node.children = new HashMap<>(4);
+            }
+            node = node.children.computeIfAbsent(segment, s -> new Node());
+        }
+        if (node.subjects == null) {
+            node.subjects = new LinkedHashMap<>();
+            node.display = name;
+        }
+        node.subjects.merge(subjectId, part, KnownSubjectNames::stronger);
+        keys.add(key);
+    }
+
+    private void remove(String key, String subjectId) {
+        List<String> segments = segments(key);
+        Node[] path = new Node[segments.size() + 1];
+        path[0] = root(key);
+        for (int k = 0; k < segments.size(); k++) {
+            path[k + 1] = path[k].child(segments.get(k));
+            if (path[k + 1] == null) {
+                return;
+            }
+        }
+        Node node = path[segments.size()];
+        if (node.subjects == null) {
+            return;
+        }
+        node.subjects.remove(subjectId);
+        if (!node.subjects.isEmpty()) {
+            return;
+        }
+        node.subjects = null;
+        node.display = null;
+        // drop the nodes no name passes through any more
+        for (int k = segments.size(); k > 0; k--) {
+            Node n = path[k];
+            if (n.subjects != null || n.children != null) {
+                break;
+            }
+            path[k - 1].children.remove(segments.get(k - 1));
+            if (path[k - 1].children.isEmpty()) {
+                path[k - 1].children = null;
+            }
+        }
+    }
+
+    private Node find(String key) {
+        Node node = root(key);
+        for (String segment : segments(key)) {
+            node = node.child(segment);
+            if (node == null) {
+                return null;
+            }
+        }
+        return node;
+    }
+
+    private Node root(String key) {
+        return isCjk(key.charAt(0)) ? cjk : latin;
+    }
+
+    /**
+     * A folded name cut as the trie holds it: in Han or kana into characters, otherwise after each
+     * run of letters ({@link NameFolding} keeps a letter a letter and a non-letter a non-letter, so
+     * the cuts of a name are the cuts of the text it matches).
+     */
+    private static List<String> segments(String key) {
+        List<String> out = new ArrayList<>();
+        if (isCjk(key.charAt(0))) {
+            for (int k = 0; k < key.length(); k++) {
+                out.add(key.substring(k, k + 1));
+            }
+            return out;
+        }
+        int from = 0;
+        for (int p = 1; p < key.length(); p++) {
+            if (Character.isLetter(key.charAt(p - 1)) && !Character.isLetter(key.charAt(p))) {
+                out.add(key.substring(from, p));
+                from = p;
+            }
+        }
+        out.add(key.substring(from));
+        return out;
+    }
+
+    /** Whether a folded name is within the bounds a registered name may have. */
+    static boolean fits(String key) {
+        if (isCjk(key.charAt(0))) {
+            return key.length() <= MAX_CJK_NAME_LENGTH;
+        }
+        if (key.length() > MAX_NAME_LENGTH) {
+            return false;
+        }
+        int words = 0;
+        for (int p = 0; p < key.length(); p++) {
+            if (Character.isLetter(key.charAt(p))
+                    && (p == 0 || !Character.isLetter(key.charAt(p - 1)))) {
+                words++;
+            }
+        }
+        return words <= MAX_NAME_WORDS;
     }
 
     private static Part stronger(Part a, Part b) {

@@ -84,4 +84,43 @@ class KnownSubjectNamesTest {
         assertThat(names.subjectsNamed("Anna Müller")).isEmpty();
         assertThat(names.subjectsNamed("anna schmidt")).containsOnlyKeys("contact:1");
     }
+
+    @Test
+    void aNameBeyondTheBoundIsNoEntryButTheSubjectsOtherPartsAre() {
+        KnownSubjectNames names = new KnownSubjectNames();
+        String huge = "Ab".repeat(100_000);
+        names.register("contact:1", "Anna", huge);
+        assertThat(names.subjectsNamed(huge)).isEmpty();
+        assertThat(names.subjectsNamed("Anna " + huge)).isEmpty();
+        assertThat(names.subjectsNamed("Anna")).containsOnlyKeys("contact:1");
+        assertThat(names.match(huge + " and Anna")).hasSize(1);
+
+        String eleven = "Maria de los Angeles del Carmen y de la Santa Cruz";
+        names.register("contact:2", eleven, "Lopez");
+        assertThat(names.subjectsNamed(eleven)).isEmpty();
+        assertThat(names.subjectsNamed("Lopez")).containsOnlyKeys("contact:2");
+        String ten = "Maria de los Angeles del Carmen de la Santa Cruz";
+        names.register("contact:3", ten, null);
+        assertThat(names.subjectsNamed(ten)).containsOnlyKeys("contact:3");
+        assertThat(names.match("Dear " + ten + ",")).hasSize(1);
+
+        names.register("contact:4", "一".repeat(21), "佐藤");
+        assertThat(names.subjectsNamed("一".repeat(21))).isEmpty();
+        assertThat(names.subjectsNamed("佐藤")).containsOnlyKeys("contact:4");
+    }
+
+    @Test
+    void forgettingPrunesTheTrieButKeepsNamesSharingItsPrefix() {
+        KnownSubjectNames names = new KnownSubjectNames();
+        names.register("contact:1", "Anna", "Maria Berg");
+        names.register("contact:2", "Anna", "Maria");
+        names.forget("contact:2");
+        assertThat(names.match("Anna Maria Berg")).hasSize(1);
+        assertThat(names.match("Anna Maria Berg").get(0).subjects()).containsOnlyKeys("contact:1");
+        names.forget("contact:1");
+        assertThat(names.match("Anna Maria Berg")).isEmpty();
+        assertThat(names.subjects()).isZero();
+        names.register("contact:3", "Berg", null);
+        assertThat(names.match("Anna Maria Berg")).hasSize(1);
+    }
 }

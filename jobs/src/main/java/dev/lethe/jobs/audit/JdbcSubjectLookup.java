@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -35,13 +36,21 @@ import java.util.regex.Pattern;
  * <p>Identifiers mentioned in free text are looked up in {@code contacts} (soft-deleted rows too:
  * their subjects still have keys until they are erased): email by {@code lower(email)}, handle by
  * {@code lower(ltrim(twitter_handle, '@'))}, phone by candidate rows whose {@code phone} or {@code
- * mobile} ends in the same {@value #PHONE_TAIL_DIGITS} digits, then libphonenumber's {@link
- * PhoneNumberUtil#isNumberMatch} (exact, or the same national number where one is written without
- * country code). These queries compare personal values inside the database and return ids only;
- * neither the value nor the query's parameters appear in an exception. Results (empty ones too) are
- * cached for {@link #MENTION_CACHE_TTL}, so a contact created after a miss is found at the latest
- * that much later, and a changed phone number stops matching that much later. The queries scan
- * {@code contacts}; an expression index ({@code lower(email)}) helps a large helpdesk.
+ * mobile} ends in the same {@value #PHONE_TAIL_DIGITS} digits (or all of a shorter national
+ * number's digits), then libphonenumber's {@link PhoneNumberUtil#isNumberMatch} (exact, or the same
+ * national number where one is written without country code). These queries compare personal values
+ * inside the database and return ids only; neither the value nor the query's parameters appear in
+ * an exception. Results (empty ones too) are cached for {@link #MENTION_CACHE_TTL}, so a contact
+ * created after a miss is found at the latest that much later, and a changed phone number stops
+ * matching that much later.
+ *
+ * <p>Every query can use an index, so none reads all of {@code contacts}: a row by its key column
+ * compares the column as its own type (the parameter is cast to it), which the primary key's index
+ * serves; the mention look-ups need the expression indexes of the helpdesk migration {@code
+ * V3__lethe_lookup_indexes.sql} (listed in docs/operations.md for a helpdesk database Lethe does
+ * not migrate): {@code lower(email)}, {@code lower(ltrim(twitter_handle, '@'))}, and for {@code
+ * phone} and {@code mobile} each the reversed last {@value #PHONE_TAIL_DIGITS} digits in the {@code
+ * "C"} collation ({@link #phoneTail}), searched as a range so a number's tail is a prefix.
  */
 public final class JdbcSubjectLookup implements SubjectLookup {
 
@@ -52,6 +61,29 @@ public final class JdbcSubjectLookup implements SubjectLookup {
 
     /** How many trailing digits select the candidate rows of a phone number. */
     static final int PHONE_TAIL_DIGITS = 6;
+
+    /** Contacts by email, ignoring case (index {@code contacts_lower_email_idx}). */
+    static final String CONTACTS_BY_EMAIL = "SELECT id::text FROM contacts WHERE lower(email) = ?";
+
+    /** Contacts by handle, ignoring case and the {@code @} (index {@code contacts_handle_idx}). */
+    static final String CONTACTS_BY_HANDLE =
+            "SELECT id::text FROM contacts WHERE lower(ltrim(twitter_handle, '@')) = ?";
+
+    /**
+     * Candidate contacts of a phone number: those whose phone or mobile's reversed digit tail
+     * starts with the number's reversed tail, i.e. lies in [tail, tail || ':') (':' follows '9'),
+     * which the indexes {@code contacts_phone_tail_idx} and {@code contacts_mobile_tail_idx} serve.
+     */
+    static final String CONTACTS_BY_PHONE_TAIL =
+            "SELECT id::text, phone, mobile FROM contacts WHERE ("
+                    + phoneTail("phone")
+                    + " >= ? AND "
+                    + phoneTail("phone")
+                    + " < ?) OR ("
+                    + phoneTail("mobile")
+                    + " >= ? AND "
+                    + phoneTail("mobile")
+                    + " < ?)";
 
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
@@ -74,6 +106,9 @@ public final class JdbcSubjectLookup implements SubjectLookup {
                     return size() > CACHE_SIZE;
                 }
             };
+
+    /** table + '.' + key column -> the column's SQL type ("" if the catalog does not know it). */
+    private final Map<String, String> keyTypes = new HashMap<>();
 
     JdbcSubjectLookup(Connection connection) {
         this.connection = connection;
@@ -101,28 +136,70 @@ public final class JdbcSubjectLookup implements SubjectLookup {
         if (cached != null) {
             return cached;
         }
-        String sql =
-                "SELECT "
-                        + identifier(column)
-                        + "::text FROM "
-                        + identifier(table)
-                        + " WHERE "
-                        + identifier(keyColumn)
-                        + "::text = ?";
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setString(1, keyValue);
-            try (ResultSet rs = ps.executeQuery()) {
-                Optional<String> value =
-                        rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
-                if (value.isPresent()) {
-                    cache.put(cacheKey, value);
+        try {
+            String sql = valueSql(table, keyColumn, column);
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                ps.setString(1, keyValue);
+                if (sql.indexOf('?') != sql.lastIndexOf('?')) {
+                    ps.setString(2, keyValue);
                 }
-                return value;
+                try (ResultSet rs = ps.executeQuery()) {
+                    Optional<String> value =
+                            rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+                    if (value.isPresent()) {
+                        cache.put(cacheKey, value);
+                    }
+                    return value;
+                }
             }
         } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("22")) {
+                // not a value of the key column's type: no row's key is written so
+                return Optional.empty();
+            }
             throw new IllegalStateException(
                     "reading " + table + "." + column + " by " + keyColumn + " failed", e);
         }
+    }
+
+    /**
+     * {@code SELECT column::text FROM table WHERE keyColumn = CAST(? AS <its type>) AND
+     * keyColumn::text = ?}: the cast comparison lets the column's index find the row, the text
+     * comparison keeps the match exactly what comparing the column's text with the key value was (a
+     * key value {@code "007"} does not find id 7). Falls back to the text comparison alone if the
+     * catalog does not know the column (then the query fails as it did).
+     */
+    String valueSql(String table, String keyColumn, String column) throws SQLException {
+        String type = keyType(identifier(table), identifier(keyColumn));
+        String select = "SELECT " + identifier(column) + "::text FROM " + table + " WHERE ";
+        if (type.isEmpty()) {
+            return select + keyColumn + "::text = ?";
+        }
+        return select + keyColumn + " = CAST(? AS " + type + ") AND " + keyColumn + "::text = ?";
+    }
+
+    private String keyType(String table, String keyColumn) throws SQLException {
+        String key = table + '.' + keyColumn;
+        String type = keyTypes.get(key);
+        if (type == null) {
+            // a domain's base type, so the cast never checks the domain's constraints
+            try (PreparedStatement ps =
+                    connection.prepareStatement(
+                            "SELECT format_type(CASE WHEN t.typtype = 'd' THEN t.typbasetype"
+                                    + " ELSE a.atttypid END, CASE WHEN t.typtype = 'd'"
+                                    + " THEN t.typtypmod ELSE a.atttypmod END)"
+                                    + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+                                    + " WHERE a.attrelid = to_regclass(?) AND a.attname = ?"
+                                    + " AND a.attnum > 0 AND NOT a.attisdropped")) {
+                ps.setString(1, table);
+                ps.setString(2, keyColumn);
+                try (ResultSet rs = ps.executeQuery()) {
+                    type = rs.next() && rs.getString(1) != null ? rs.getString(1) : "";
+                }
+            }
+            keyTypes.put(key, type);
+        }
+        return type;
     }
 
     @Override
@@ -141,15 +218,12 @@ public final class JdbcSubjectLookup implements SubjectLookup {
             switch (kind) {
                 case EMAIL:
                     contacts =
-                            contactIds(
-                                    "SELECT id::text FROM contacts WHERE lower(email) = ?",
-                                    normalizedValue.toLowerCase(Locale.ROOT));
+                            contactIds(CONTACTS_BY_EMAIL, normalizedValue.toLowerCase(Locale.ROOT));
                     break;
                 case HANDLE:
                     contacts =
                             contactIds(
-                                    "SELECT id::text FROM contacts"
-                                            + " WHERE lower(ltrim(twitter_handle, '@')) = ?",
+                                    CONTACTS_BY_HANDLE,
                                     stripAt(normalizedValue).toLowerCase(Locale.ROOT));
                     break;
                 case PHONE:
@@ -190,16 +264,13 @@ public final class JdbcSubjectLookup implements SubjectLookup {
         }
         String national = PHONES.getNationalSignificantNumber(number);
         String tail = national.substring(Math.max(0, national.length() - PHONE_TAIL_DIGITS));
-        String sql =
-                "SELECT id::text, phone, mobile FROM contacts"
-                        + " WHERE right(regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g'), ?) = ?"
-                        + " OR right(regexp_replace(coalesce(mobile, ''), '[^0-9]', '', 'g'), ?) = ?";
+        String[] range = phoneTailRange(tail);
         SortedSet<String> ids = new TreeSet<>();
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setInt(1, tail.length());
-            ps.setString(2, tail);
-            ps.setInt(3, tail.length());
-            ps.setString(4, tail);
+        try (PreparedStatement ps = connection.prepareStatement(CONTACTS_BY_PHONE_TAIL)) {
+            ps.setString(1, range[0]);
+            ps.setString(2, range[1]);
+            ps.setString(3, range[0]);
+            ps.setString(4, range[1]);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (sameNumber(number, rs.getString(2))
@@ -210,6 +281,26 @@ public final class JdbcSubjectLookup implements SubjectLookup {
             }
         }
         return ids;
+    }
+
+    /**
+     * The indexed form of a phone column: its last {@value #PHONE_TAIL_DIGITS} digits (all of them
+     * if it has fewer), reversed, in the "C" collation. A column's digits end in {@code tail} (of
+     * at most that many digits) exactly when this starts with {@code tail} reversed: the same rows
+     * as {@code right(digits, length(tail)) = tail}, through a btree range.
+     */
+    static String phoneTail(String column) {
+        return "reverse(right(regexp_replace(coalesce("
+                + column
+                + ", ''), '[^0-9]', '', 'g'), "
+                + PHONE_TAIL_DIGITS
+                + ")) COLLATE \"C\"";
+    }
+
+    /** The bounds [from, to) of {@link #phoneTail} values that start with {@code tail} reversed. */
+    static String[] phoneTailRange(String tail) {
+        String reversed = new StringBuilder(tail).reverse().toString();
+        return new String[] {reversed, reversed + ':'};
     }
 
     /**
