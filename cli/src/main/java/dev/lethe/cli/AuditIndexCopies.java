@@ -62,22 +62,23 @@ final class AuditIndexCopies implements AuditVerification.IndexCopies {
                         SearchAfterPages.asc("seq")),
                 List.of(), // whole documents: each one's content is hashed again
                 PAGE,
-                h -> {
-                    JsonNode src = h.source();
-                    String hash = src == null ? null : src.path("hash").asText(null);
-                    byte[] bytes;
-                    try {
-                        bytes = hash == null ? null : HexFormat.of().parseHex(hash);
-                    } catch (IllegalArgumentException notHex) {
-                        bytes = null;
-                    }
-                    copies.add(
-                            new IndexedCopy(
-                                    h.id(),
-                                    src == null ? -1 : src.path("logIndex").asLong(-1),
-                                    bytes,
-                                    contentHash(src)));
-                });
+                h -> copies.add(copyOf(h.id(), h.source())));
         return copies;
+    }
+
+    /**
+     * What the cross-check knows of one document: its {@code logIndex} (-1 if missing), its stored
+     * {@code hash} (null if missing or not hex) and the hash of its content.
+     */
+    IndexedCopy copyOf(String docId, JsonNode src) {
+        String hash = src == null ? null : src.path("hash").asText(null);
+        byte[] bytes;
+        try {
+            bytes = hash == null ? null : HexFormat.of().parseHex(hash);
+        } catch (IllegalArgumentException notHex) {
+            bytes = null;
+        }
+        return new IndexedCopy(
+                docId, src == null ? -1 : src.path("logIndex").asLong(-1), bytes, contentHash(src));
     }
 }

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Properties;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,14 +42,23 @@ final class AuditLogSource {
 
     private static final Duration POLL = Duration.ofMillis(200);
 
-    private final String bootstrap;
+    private final Supplier<Consumer<byte[], byte[]>> consumers;
     private final String entriesTopic;
     private final String checkpointsTopic;
     private final Duration catchUp;
 
     AuditLogSource(
             String bootstrap, String entriesTopic, String checkpointsTopic, Duration catchUp) {
-        this.bootstrap = bootstrap;
+        this(() -> consumer(bootstrap), entriesTopic, checkpointsTopic, catchUp);
+    }
+
+    /** Reads with a new consumer from {@code consumers} for every read (a mock in tests). */
+    AuditLogSource(
+            Supplier<Consumer<byte[], byte[]>> consumers,
+            String entriesTopic,
+            String checkpointsTopic,
+            Duration catchUp) {
+        this.consumers = consumers;
         this.entriesTopic = entriesTopic;
         this.checkpointsTopic = checkpointsTopic;
         this.catchUp = catchUp;
@@ -121,7 +132,7 @@ final class AuditLogSource {
 
     /** Single-partition topics only: the log of record has exactly one partition. */
     private <T> Iterator<T> read(String topic, long atLeast, Decoder<T> decoder) {
-        KafkaConsumer<byte[], byte[]> consumer = consumer();
+        Consumer<byte[], byte[]> consumer = consumers.get();
         List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(15));
         if (partitions == null || partitions.isEmpty()) {
             consumer.close();
@@ -143,7 +154,7 @@ final class AuditLogSource {
         return new RecordIterator<>(consumer, tp, atLeast, decoder);
     }
 
-    private KafkaConsumer<byte[], byte[]> consumer() {
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -171,7 +182,7 @@ final class AuditLogSource {
 
     /** Streams a partition up to its (last-stable) end offset; closes the consumer at the end. */
     private final class RecordIterator<T> implements Iterator<T> {
-        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final Consumer<byte[], byte[]> consumer;
         private final TopicPartition tp;
         private final long atLeast;
         private final Function<byte[], T> decoder;
@@ -182,7 +193,7 @@ final class AuditLogSource {
         private boolean closed;
 
         RecordIterator(
-                KafkaConsumer<byte[], byte[]> consumer,
+                Consumer<byte[], byte[]> consumer,
                 TopicPartition tp,
                 long atLeast,
                 Function<byte[], T> decoder) {

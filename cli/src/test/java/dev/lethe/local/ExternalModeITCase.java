@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.cli.Lethe;
 import dev.lethe.testing.SharedStack;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Order;
@@ -23,6 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Order(3)
 class ExternalModeITCase {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A setting of the registration whose change is harmless: the heartbeat's interval. */
+    private static final String MARKED = "heartbeat.interval.ms";
 
     @TempDir Path otherDataDir;
 
@@ -39,10 +47,42 @@ class ExternalModeITCase {
                                 "--elasticsearch-url", s.elasticsearchUrl().toString(),
                                 "--elasticsearch-password", s.elasticsearchPassword().orElseThrow(),
                                 "--flink-url", s.flinkUrl().toString()));
+        // the shared stack registered the connector already: mark its config, so that only a
+        // registration by this `up` can put the registration file's value back
+        URI config = s.connectUrl().resolve("/connectors/" + StackSettings.CONNECTOR + "/config");
+        String registered =
+                JSON.readTree(s.home().resolve("connectors/register-helpdesk.json").toFile())
+                        .path("config")
+                        .path(MARKED)
+                        .asText();
+        assertThat(registered).as(MARKED + " in register-helpdesk.json").isNotEmpty();
+        ObjectNode marked = (ObjectNode) JSON.readTree(connect(Http.get(config, null)));
+        marked.put(MARKED, registered + "1");
+        connect(Http.put(config, JSON.writeValueAsString(marked), null));
+        assertThat(JSON.readTree(connect(Http.get(config, null))).path(MARKED).asText())
+                .isEqualTo(registered + "1");
+
         List<String> up = new ArrayList<>(List.of("up", "--detach", "--no-jobs"));
         up.addAll(external);
         assertThat(Lethe.run(up.toArray(String[]::new))).isZero();
         assertThat(Files.list(otherDataDir.resolve("logs"))).isEmpty(); // nothing was started
+
+        // `up` registered the connector from the registration file, and it runs
+        assertThat(JSON.readTree(connect(Http.get(config, null))).path(MARKED).asText())
+                .as("%s after up", MARKED)
+                .isEqualTo(registered);
+        // the new config restarts the task: wait (with a deadline) until it runs again
+        URI connectorStatus =
+                s.connectUrl().resolve("/connectors/" + StackSettings.CONNECTOR + "/status");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode connector = JSON.readTree(connect(Http.get(connectorStatus, null)));
+        while (!running(connector) && System.nanoTime() - deadline < 0) {
+            Thread.sleep(300);
+            connector = JSON.readTree(connect(Http.get(connectorStatus, null)));
+        }
+        assertThat(running(connector))
+                .as("connector and its tasks RUNNING within 60 s: %s", connector)
+                .isTrue();
 
         List<String> status = new ArrayList<>(List.of("status", "--json"));
         status.addAll(external);
@@ -56,7 +96,7 @@ class ExternalModeITCase {
             System.setOut(original);
         }
         assertThat(rc).isZero();
-        JsonNode json = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        JsonNode json = JSON.readTree(out.toString(StandardCharsets.UTF_8));
         for (String c : StackProbe.COMPONENTS) {
             assertThat(json.path(c).path("healthy").asBoolean()).as(c).isTrue();
             assertThat(json.path(c).path("managed").asBoolean()).as(c).isFalse();
@@ -67,5 +107,21 @@ class ExternalModeITCase {
         List<String> badPassword = new ArrayList<>(status);
         badPassword.set(badPassword.indexOf(s.elasticsearchPassword().orElseThrow()), "wrong");
         assertThat(Lethe.run(badPassword.toArray(String[]::new))).isEqualTo(1);
+    }
+
+    private static boolean running(JsonNode status) {
+        boolean running =
+                "RUNNING".equals(status.path("connector").path("state").asText())
+                        && !status.path("tasks").isEmpty();
+        for (JsonNode task : status.path("tasks")) {
+            running &= "RUNNING".equals(task.path("state").asText());
+        }
+        return running;
+    }
+
+    /** The body of a successful Connect REST call. */
+    private static String connect(Http.Response r) {
+        assertThat(r.ok()).as("Connect answered HTTP %s: %s", r.status(), r.body()).isTrue();
+        return r.body();
     }
 }

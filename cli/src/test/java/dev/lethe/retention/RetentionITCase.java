@@ -430,7 +430,7 @@ class RetentionITCase {
         while (true) {
             try {
                 return job.triggerSavepoint(dir.toUri().toString(), SavepointFormatType.CANONICAL)
-                        .get();
+                        .get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 // not all tasks running yet
                 assertThat(System.nanoTime())

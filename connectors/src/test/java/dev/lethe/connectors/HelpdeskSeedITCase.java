@@ -108,20 +108,34 @@ class HelpdeskSeedITCase {
         assertThat(second.firstContactId()).isGreaterThan(300);
     }
 
+    /**
+     * The seed at the scale of the benchmarks: every row it reports is in the database and every
+     * ground-truth item it counts is in the file. How fast it seeds is a benchmark's question, not
+     * a test's: a shared or slow machine must not fail it.
+     */
     @Test
-    void seedsTenThousandContactsWellUnderAMinute() throws Exception {
+    void seedsTenThousandContactsAndCountsEveryRowItWrote() throws Exception {
         DataSource ds = HelpdeskPostgres.migratedDatabase();
+        Path truthFile = dir.resolve("gt.jsonl");
 
-        SeedResult result = HelpdeskGenerator.seed(ds, 10_000, 99, dir.resolve("gt.jsonl"));
+        SeedResult result = HelpdeskGenerator.seed(ds, 10_000, 99, truthFile);
 
-        System.out.printf(
-                "seeded %d contacts, %d rows, %d ground-truth items in %d ms%n",
-                result.contacts(),
-                result.rows(),
-                result.groundTruthItems(),
-                result.elapsed().toMillis());
+        assertThat(result.contacts()).isEqualTo(10_000);
         assertThat(HelpdeskPostgres.count(ds, "SELECT count(*) FROM contacts")).isEqualTo(10_000);
-        assertThat(result.elapsed().toSeconds()).isLessThan(45);
+        assertThat(HelpdeskPostgres.count(ds, "SELECT count(*) FROM tickets"))
+                .isEqualTo(result.tickets());
+        assertThat(HelpdeskPostgres.count(ds, "SELECT count(*) FROM threads"))
+                .isEqualTo(result.threads());
+        assertThat(HelpdeskPostgres.count(ds, "SELECT count(*) FROM comments"))
+                .isEqualTo(result.comments());
+        assertThat(HelpdeskPostgres.count(ds, "SELECT count(*) FROM attachments"))
+                .isEqualTo(result.attachments());
+        assertThat(HelpdeskPostgres.count(ds, "SELECT count(*) FROM consents"))
+                .isEqualTo(result.consents());
+        assertThat(result.lastContactId() - result.firstContactId() + 1).isEqualTo(10_000);
+        try (var lines = Files.lines(truthFile)) {
+            assertThat(lines.count()).isEqualTo(result.groundTruthItems());
+        }
     }
 
     private static Map<Long, String> emails(DataSource ds) throws Exception {

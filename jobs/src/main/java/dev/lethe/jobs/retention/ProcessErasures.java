@@ -19,11 +19,31 @@ final class ProcessErasures extends RichMapFunction<Long, Long> {
 
     /** Opens the processor where the operator runs (key store, index, database). */
     interface ProcessorFactory extends Serializable {
-        ErasureProcessor open() throws Exception;
+        Processor open() throws Exception;
+    }
+
+    /** What the operator calls on the processor: an {@link ErasureProcessor} in the job. */
+    interface Processor extends AutoCloseable {
+        /** One round over the pending requests. */
+        void processPending() throws Exception;
+
+        static Processor of(ErasureProcessor processor) {
+            return new Processor() {
+                @Override
+                public void processPending() throws Exception {
+                    processor.processPending();
+                }
+
+                @Override
+                public void close() throws Exception {
+                    processor.close();
+                }
+            };
+        }
     }
 
     private final ProcessorFactory factory;
-    private transient ErasureProcessor processor;
+    private transient Processor processor;
 
     ProcessErasures(ProcessorFactory factory) {
         this.factory = factory;

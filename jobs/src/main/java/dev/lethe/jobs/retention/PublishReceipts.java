@@ -12,11 +12,37 @@ final class PublishReceipts extends RichMapFunction<Long, Integer> {
 
     /** Opens the relay where the operator runs. */
     interface RelayFactory extends Serializable {
-        ReceiptRelay open() throws Exception;
+        Relay open() throws Exception;
     }
 
+    /** What the operator calls on the relay: a {@link ReceiptRelay} in the job. */
+    interface Relay extends AutoCloseable {
+        /** Publishes up to {@code max} unpublished receipts; returns how many. */
+        int publishPending(int max) throws Exception;
+
+        @Override
+        void close();
+
+        static Relay of(ReceiptRelay relay) {
+            return new Relay() {
+                @Override
+                public int publishPending(int max) throws Exception {
+                    return relay.publishPending(max);
+                }
+
+                @Override
+                public void close() {
+                    relay.close();
+                }
+            };
+        }
+    }
+
+    /** The most receipts one call to the relay publishes; a full batch means more may wait. */
+    static final int BATCH = 500;
+
     private final RelayFactory factory;
-    private transient ReceiptRelay relay;
+    private transient Relay relay;
 
     PublishReceipts(RelayFactory factory) {
         this.factory = factory;
@@ -32,9 +58,9 @@ final class PublishReceipts extends RichMapFunction<Long, Integer> {
         int total = 0;
         int n;
         do {
-            n = relay.publishPending(500);
+            n = relay.publishPending(BATCH);
             total += n;
-        } while (n == 500);
+        } while (n == BATCH);
         return total;
     }
 

@@ -87,9 +87,12 @@ public final class RetentionJob {
         PublishReceipts.RelayFactory relay =
                 () -> {
                     HikariDataSource pool = dataSource(settings, "receipt-relay");
-                    return new ReceiptRelay(
-                                    pool, settings.kafkaBootstrap(), retention.receiptTopic())
-                            .closing(pool);
+                    return PublishReceipts.Relay.of(
+                            new ReceiptRelay(
+                                            pool,
+                                            settings.kafkaBootstrap(),
+                                            retention.receiptTopic())
+                                    .closing(pool));
                 };
         env.fromSource(
                         new DataGeneratorSource<>(
@@ -188,16 +191,17 @@ public final class RetentionJob {
                             .orElseGet(PersonalDataCatalog::loadDefault);
             ElasticsearchErasureIndex index = locationsIndex(settings);
             HikariDataSource pool = dataSource(settings, "erasure");
-            return new ErasureProcessor(
-                            pool,
-                            catalog,
-                            RetentionPolicy.loadOrDefault(retention.policyPath(), catalog),
-                            keys.open(),
-                            index,
-                            Clock.systemUTC(),
-                            retention.retryInterval())
-                    .deletingFilesIn(FileStores.fromProcess())
-                    .closing(pool);
+            return ProcessErasures.Processor.of(
+                    new ErasureProcessor(
+                                    pool,
+                                    catalog,
+                                    RetentionPolicy.loadOrDefault(retention.policyPath(), catalog),
+                                    keys.open(),
+                                    index,
+                                    Clock.systemUTC(),
+                                    retention.retryInterval())
+                            .deletingFilesIn(FileStores.fromProcess())
+                            .closing(pool));
         };
     }
 

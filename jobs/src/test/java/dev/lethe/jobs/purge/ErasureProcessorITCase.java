@@ -351,6 +351,169 @@ class ErasureProcessorITCase {
         assertThat(keys.isErased("contact:999999998")).isFalse();
     }
 
+    // ---- failing rounds: status failing, the reason names the kind of error, never a value
+
+    /** An index whose search or forget fails with {@code failure}. */
+    static final class FailingIndex implements ErasureIndex {
+        final Exception onSearch;
+        final Exception onForget;
+
+        FailingIndex(Exception onSearch, Exception onForget) {
+            this.onSearch = onSearch;
+            this.onForget = onForget;
+        }
+
+        @Override
+        public List<LocationDocument> locationsOf(String subjectId, String ownRecord)
+                throws java.io.IOException {
+            throw0(onSearch);
+            return List.of();
+        }
+
+        @Override
+        public void forget(String subjectId, Collection<String> recordIds)
+                throws java.io.IOException {
+            throw0(onForget);
+        }
+
+        @Override
+        public void forgetRecords(Collection<String> recordIds) {}
+
+        @Override
+        public void expungeDeleted() {}
+
+        private static void throw0(Exception e) throws java.io.IOException {
+            if (e instanceof java.io.IOException io) {
+                throw io;
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+        }
+    }
+
+    /** The test's key store, whose shred fails while {@code failing} holds. */
+    static final class FailingShred implements dev.lethe.keys.SubjectKeyStore {
+        boolean failing = true;
+
+        @Override
+        public javax.crypto.SecretKey getOrCreate(String subjectId) {
+            return keys.getOrCreate(subjectId);
+        }
+
+        @Override
+        public java.util.Optional<javax.crypto.SecretKey> find(String subjectId) {
+            return keys.find(subjectId);
+        }
+
+        @Override
+        public boolean shred(String subjectId, String requestId, String reason) {
+            if (failing) {
+                throw new IllegalStateException(
+                        "key store unreachable while shredding " + subjectId);
+            }
+            return keys.shred(subjectId, requestId, reason);
+        }
+
+        @Override
+        public boolean isErased(String subjectId) {
+            return keys.isErased(subjectId);
+        }
+
+        @Override
+        public java.util.Optional<dev.lethe.keys.Erasure> erasure(String subjectId) {
+            return keys.erasure(subjectId);
+        }
+    }
+
+    @Test
+    void anIndexThatCannotBeSearchedLeavesTheRequestFailingWithTheErrorKindAndNothingDeleted()
+            throws Exception {
+        long contact = contact();
+        String subject = "contact:" + contact;
+        String request = request(subject);
+        ErasureIndex index =
+                new FailingIndex(
+                        new java.io.IOException(
+                                "locations search failed (index_not_found_exception)"),
+                        null);
+
+        List<ErasureProcessor.Progress> progress = processor(index).processPending();
+
+        assertThat(status(request))
+                .isEqualTo(
+                        "failing|FAILED: IOException (locations search failed"
+                                + " (index_not_found_exception))");
+        assertThat(progress)
+                .filteredOn(p -> p.requestId().equals(request))
+                .singleElement()
+                .satisfies(p -> assertThat(p.status()).isEqualTo(ErasureProcessor.FAILING));
+        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + contact)).isOne();
+        assertThat(keys.isErased(subject)).isFalse();
+    }
+
+    @Test
+    void anErrorWhoseMessageQuotesAValueIsRecordedByItsKindOnly() throws Exception {
+        long contact = contact();
+        String email = text("SELECT email FROM contacts WHERE id = " + contact);
+        String subject = "contact:" + contact;
+        String request = request(subject);
+        ErasureIndex index =
+                new FailingIndex(
+                        new IllegalStateException("cannot parse document holding " + email), null);
+
+        processor(index).processPending();
+
+        assertThat(status(request))
+                .isEqualTo("failing|FAILED: IllegalStateException")
+                .doesNotContain(email);
+        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + contact)).isOne();
+    }
+
+    @Test
+    void anIndexThatCannotForgetLeavesTheRequestFailingWithTheErrorKind() throws Exception {
+        long contact = contact();
+        String subject = "contact:" + contact;
+        String request = request(subject);
+        ErasureIndex index =
+                new FailingIndex(
+                        null, new java.io.IOException("delete by query failed (status 503)"));
+
+        processor(index).processPending();
+
+        assertThat(status(request))
+                .isEqualTo("failing|FAILED: IOException (delete by query failed (status 503))");
+    }
+
+    @Test
+    void aKeyStoreThatCannotShredLeavesTheRequestFailingAndTheNextRoundFinishesIt()
+            throws Exception {
+        long contact = contact();
+        String subject = "contact:" + contact;
+        keys.getOrCreate(subject);
+        String request = request(subject);
+        FailingShred store = new FailingShred();
+        ListedIndex index = new ListedIndex();
+        ErasureProcessor processor =
+                new ErasureProcessor(
+                        db, CATALOG, POLICY, store, index, Clock.systemUTC(), Duration.ZERO);
+
+        processor.processPending();
+
+        assertThat(status(request))
+                .isEqualTo("failing|FAILED: IllegalStateException")
+                .doesNotContain(subject);
+        assertThat(keys.isErased(subject)).isFalse();
+
+        store.failing = false;
+        processor.processPending();
+
+        assertThat(status(request)).isEqualTo("done|erased");
+        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + contact)).isZero();
+        assertThat(keys.isErased(subject)).isTrue();
+        assertThat(index.forgotten).contains(subject);
+    }
+
     /** The index's location of {@code subject}'s identifier found in someone else's text. */
     private static LocationDocument mention(
             String subject,

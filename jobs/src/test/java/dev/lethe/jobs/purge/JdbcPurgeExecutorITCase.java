@@ -63,6 +63,7 @@ class JdbcPurgeExecutorITCase {
 
     @AfterAll
     static void stop() throws Exception {
+        executor.close();
         postgres.close();
     }
 
@@ -379,9 +380,36 @@ class JdbcPurgeExecutorITCase {
         pooled.close();
 
         assertThat(pool.isClosed()).isTrue();
-        // an executor given a data source it does not own leaves it open
-        executor.close();
-        assertThat(count("SELECT count(*) FROM tickets WHERE id = " + ticket)).isZero();
+    }
+
+    @Test
+    void closingTheExecutorLeavesAPoolItDoesNotOwnOpen() throws Exception {
+        // a closeable pool, so that closing it by mistake would show (a PGSimpleDataSource
+        // cannot be closed, and a test on one could not fail); the shared executor stays open
+        try (HikariDataSource pool =
+                (HikariDataSource)
+                        HelpdeskDataSources.pooled(
+                                postgres.getJdbcUrl("postgres", "postgres"),
+                                "postgres",
+                                "lethe-purge-test-borrowed",
+                                2)) {
+            JdbcPurgeExecutor borrowing =
+                    new JdbcPurgeExecutor(
+                            pool, CATALOG, POLICY, Clock.fixed(LATER, ZoneOffset.UTC));
+            long ticket = softDeletedTicketWithThread();
+            assertThat(borrowing.execute(commandFor(ticket)).done()).isTrue();
+
+            borrowing.close();
+
+            assertThat(pool.isClosed()).isFalse();
+            try (Connection c = pool.getConnection();
+                    Statement s = c.createStatement();
+                    ResultSet r =
+                            s.executeQuery("SELECT count(*) FROM tickets WHERE id = " + ticket)) {
+                r.next();
+                assertThat(r.getLong(1)).isZero();
+            }
+        }
     }
 
     @Test
