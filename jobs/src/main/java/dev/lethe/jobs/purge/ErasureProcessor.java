@@ -173,6 +173,17 @@ public final class ErasureProcessor implements AutoCloseable {
      */
     public static Optional<String> refusal(
             Connection c, PersonalDataCatalog catalog, String subjectId) throws SQLException {
+        return refusal(c, catalog, subjectId, null);
+    }
+
+    /**
+     * As {@link #refusal(Connection, PersonalDataCatalog, String)}, for the request {@code
+     * requestId} being carried out: a subject this very request erased is not refused (a round that
+     * failed after the shred is finished by the next).
+     */
+    static Optional<String> refusal(
+            Connection c, PersonalDataCatalog catalog, String subjectId, String requestId)
+            throws SQLException {
         if (!SubjectIds.isValid(subjectId)) {
             return Optional.of(
                     "not a subject id: give <kind>:<row id>, e.g. contact:42 (see ./lethe subject"
@@ -184,7 +195,11 @@ public final class ErasureProcessor implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return Optional.of(e.getMessage() + "; only data subjects can be erased");
         }
-        if (hasRow(c, "lethe.erased_subjects", "subject_id", subjectId)) {
+        Optional<String> erasedBy = erasedBy(c, subjectId);
+        if (erasedBy.isPresent()) {
+            if (erasedBy.get().equals(requestId)) {
+                return Optional.empty();
+            }
             return Optional.of(subjectId + " is already erased");
         }
         if (read(c, record) == null && !hasRow(c, "lethe.subject_keys", "subject_id", subjectId)) {
@@ -195,6 +210,21 @@ public final class ErasureProcessor implements AutoCloseable {
                             + subjectId);
         }
         return Optional.empty();
+    }
+
+    /** The request that erased {@code subjectId}, if it is erased. */
+    private static Optional<String> erasedBy(Connection c, String subjectId) throws SQLException {
+        if (!hasRow(c, "lethe.erased_subjects", "subject_id", subjectId)) {
+            return Optional.empty();
+        }
+        try (PreparedStatement s =
+                c.prepareStatement(
+                        "SELECT request_id FROM lethe.erased_subjects WHERE subject_id = ?")) {
+            s.setString(1, subjectId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(String.valueOf(r.getString(1))) : Optional.empty();
+            }
+        }
     }
 
     private static boolean hasRow(Connection c, String table, String column, String value)
@@ -247,7 +277,7 @@ public final class ErasureProcessor implements AutoCloseable {
         try {
             Optional<String> refused;
             try (Connection c = dataSource.getConnection()) {
-                refused = refusal(c, catalog, subjectId);
+                refused = refusal(c, catalog, subjectId, requestId);
             }
             if (refused.isPresent()) {
                 return new Progress(requestId, REFUSED, "REFUSED: " + refused.get(), 0, 0);

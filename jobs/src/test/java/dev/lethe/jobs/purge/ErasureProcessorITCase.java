@@ -486,6 +486,50 @@ class ErasureProcessorITCase {
     }
 
     @Test
+    void anIndexThatFailsToForgetAfterTheShredIsAskedAgainByTheNextRoundOfTheSameRequest()
+            throws Exception {
+        long contact = contact();
+        String subject = "contact:" + contact;
+        keys.getOrCreate(subject);
+        String request = request(subject);
+        ListedIndex later = new ListedIndex();
+        ErasureIndex flaky =
+                new ErasureIndex() {
+                    int calls;
+
+                    @Override
+                    public List<LocationDocument> locationsOf(String s, String own) {
+                        return later.locationsOf(s, own);
+                    }
+
+                    @Override
+                    public void forget(String s, Collection<String> records)
+                            throws java.io.IOException {
+                        if (calls++ == 0) {
+                            throw new java.io.IOException("bulk delete: status 503");
+                        }
+                        later.forget(s, records);
+                    }
+
+                    @Override
+                    public void forgetRecords(Collection<String> records) {}
+
+                    @Override
+                    public void expungeDeleted() {}
+                };
+        ErasureProcessor processor = processor(flaky);
+
+        processor.processPending();
+        assertThat(status(request)).startsWith("failing|");
+        assertThat(keys.isErased(subject)).isTrue();
+
+        processor.processPending();
+
+        assertThat(status(request)).isEqualTo("done|erased");
+        assertThat(later.forgotten).contains(subject);
+    }
+
+    @Test
     void aKeyStoreThatCannotShredLeavesTheRequestFailingAndTheNextRoundFinishesIt()
             throws Exception {
         long contact = contact();
