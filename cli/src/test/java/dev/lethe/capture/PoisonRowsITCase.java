@@ -49,13 +49,13 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * No single row stops any component: during a steady load, the rows a helpdesk really gets and a
  * forged event are written — a 50 MB description inserted then updated, a switchboard number shared
- * by 300 contacts, a ticket naming 300 people, a 3 MB custom_fields object, a 2 MB single token,
- * a column added mid-load (and dropped), a TRUNCATE of a governed table, and a raw event with an
+ * by 300 contacts, a ticket naming 300 people, a 3 MB custom_fields object, a 2 MB single token, a
+ * column added mid-load (and dropped), a TRUNCATE of a governed table, and a raw event with an
  * escaped lone surrogate. Then: no job restarted, the Connect task was RUNNING at every probe, and
  * every change PostgreSQL committed on a governed table (read independently from a {@code
  * test_decoding} slot made before the load) is in the audit log exactly once by (entity, LSN),
- * except the changes of contacts while the catalog did not know their new column, which went to
- * the dead letters as {@code SCHEMA_CHANGE} (documented).
+ * except the changes of contacts while the catalog did not know their new column, which went to the
+ * dead letters as {@code SCHEMA_CHANGE} (documented).
  */
 class PoisonRowsITCase {
 
@@ -72,7 +72,8 @@ class PoisonRowsITCase {
                     "attachments",
                     "consents");
     private static final Pattern CHANGE =
-            Pattern.compile("^table public\\.(\\w+): (INSERT|UPDATE|DELETE): .*?id\\[bigint\\]:(\\d+)");
+            Pattern.compile(
+                    "^table public\\.(\\w+): (INSERT|UPDATE|DELETE): .*?id\\[bigint\\]:(\\d+)");
 
     @Test
     void poisonRowsDuringALoadStopNothingAndEveryGoodChangeIsAuditedOnce() throws Exception {
@@ -87,7 +88,8 @@ class PoisonRowsITCase {
                                 .toArray(String[]::new));
         try (Connection c = StackProbe.connectPostgres(s);
                 Statement st = c.createStatement()) {
-            st.execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'test_decoding')");
+            st.execute(
+                    "SELECT pg_create_logical_replication_slot('" + slot + "', 'test_decoding')");
         }
         JobClient auditJob = AuditJob.submit(remote(s), audit);
         JobClient discoveryJob = DiscoveryJob.submit(remote(s), discovery);
@@ -232,7 +234,9 @@ class PoisonRowsITCase {
                 }
             }
             List<String[]> committed = committedChanges(s, slot);
-            assertThat(committed).as("changes read from the independent slot").hasSizeGreaterThan(500);
+            assertThat(committed)
+                    .as("changes read from the independent slot")
+                    .hasSizeGreaterThan(500);
             List<String> missing = new ArrayList<>();
             List<String> doubled = new ArrayList<>();
             for (String[] change : committed) {
@@ -247,7 +251,10 @@ class PoisonRowsITCase {
             long schemaChanges =
                     deadLetters(audit.deadLetterTopic()).stream()
                             .filter(d -> d.getReason().equals("SCHEMA_CHANGE"))
-                            .filter(d -> d.getSourceTopic().equals(CaptureTopics.tableTopic("contacts")))
+                            .filter(
+                                    d ->
+                                            d.getSourceTopic()
+                                                    .equals(CaptureTopics.tableTopic("contacts")))
                             .count();
             assertThat(missing)
                     .as("changes never logged (only contacts while the catalog lacked a column)")
@@ -289,7 +296,10 @@ class PoisonRowsITCase {
                     Matcher m = CHANGE.matcher(r.getString(2));
                     if (m.find() && GOVERNED.contains(m.group(1))) {
                         changes.add(
-                                new String[] {m.group(1) + "/" + m.group(3), Long.toString(lsn(r.getString(1)))});
+                                new String[] {
+                                    m.group(1) + "/" + m.group(3),
+                                    Long.toString(lsn(r.getString(1)))
+                                });
                     }
                 }
             }

@@ -268,7 +268,24 @@ class DiscoveryITCase {
             DeadLetter letter = awaitDeadLetter(s, settings.deadLetterTopic(), poisonOffset);
             assertThat(letter.getReason()).isEqualTo("MALFORMED_JSON");
             assertThat(letter.getDetail()).doesNotContain("not json");
-            Thread.sleep(2_000);
+            // a barrier, not a sleep: a marker row's insert sent after the replay on the same
+            // topic and partition; once the marker is indexed, the replay was processed before it
+            long markerId = 8_000_000_000L + (System.nanoTime() % 1_000_000_000L);
+            com.fasterxml.jackson.databind.node.ObjectNode marker = insertEvent.deepCopy();
+            ((com.fasterxml.jackson.databind.node.ObjectNode) marker.path("after"))
+                    .put("id", markerId)
+                    .put("email", "marker." + run + "@example.eu");
+            try (KafkaProducer<byte[], byte[]> p =
+                    new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
+                p.send(
+                                new ProducerRecord<>(
+                                        CaptureTopics.tableTopic("contacts"),
+                                        ("{\"id\":" + markerId + "}")
+                                                .getBytes(StandardCharsets.UTF_8),
+                                        JSON.writeValueAsBytes(marker)))
+                        .get();
+            }
+            assertThat(await(es, "contacts/" + markerId, l -> !l.isEmpty())).isNotEmpty();
             assertThat(search(es, annaRow)).isEmpty();
         } finally {
             job.cancel().get();

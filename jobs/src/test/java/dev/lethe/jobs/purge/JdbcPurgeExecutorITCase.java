@@ -394,8 +394,8 @@ class JdbcPurgeExecutorITCase {
                                 "lethe-purge-test-borrowed",
                                 2)) {
             JdbcPurgeExecutor borrowing =
-                    new JdbcPurgeExecutor(
-                            pool, CATALOG, POLICY, Clock.fixed(LATER, ZoneOffset.UTC));
+                    new JdbcPurgeExecutor(pool, CATALOG, POLICY, Clock.fixed(LATER, ZoneOffset.UTC))
+                            .deletingFilesIn(FileStore.directory(attachments));
             long ticket = softDeletedTicketWithThread();
             assertThat(borrowing.execute(commandFor(ticket)).done()).isTrue();
 
