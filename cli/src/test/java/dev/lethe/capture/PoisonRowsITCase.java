@@ -345,26 +345,30 @@ class PoisonRowsITCase {
                 Duration.ofSeconds(5));
     }
 
+    /**
+     * How often the job restarted: the time it last entered RESTARTING (0 if never, Flink's job
+     * details) and its exception history (each failure that caused a restart is an entry).
+     */
     private static long restarts(StackSettings s, JobClient job) throws Exception {
+        JsonNode details = flinkRest(s, "/jobs/" + job.getJobID());
+        JsonNode exceptions = flinkRest(s, "/jobs/" + job.getJobID() + "/exceptions");
+        long restarting = details.path("timestamps").path("RESTARTING").asLong(-1);
+        assertThat(restarting)
+                .as("job details of " + job.getJobID() + ": " + details)
+                .isNotNegative();
+        return (restarting > 0 ? 1 : 0)
+                + exceptions.path("exceptionHistory").path("entries").size();
+    }
+
+    private static JsonNode flinkRest(StackSettings s, String path) throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
         String body =
                 http.send(
-                                java.net.http.HttpRequest.newBuilder(
-                                                s.flinkUrl()
-                                                        .resolve(
-                                                                "/jobs/"
-                                                                        + job.getJobID()
-                                                                        + "/metrics?get=numRestarts"))
+                                java.net.http.HttpRequest.newBuilder(s.flinkUrl().resolve(path))
                                         .build(),
                                 java.net.http.HttpResponse.BodyHandlers.ofString())
                         .body();
-        JsonNode metrics = JSON.readTree(body);
-        for (JsonNode m : metrics) {
-            if (m.path("id").asText().equals("numRestarts")) {
-                return Long.parseLong(m.path("value").asText());
-            }
-        }
-        throw new AssertionError("no numRestarts metric for " + job.getJobID() + ": " + body);
+        return JSON.readTree(body);
     }
 
     private static StreamExecutionEnvironment remote(StackSettings s) {

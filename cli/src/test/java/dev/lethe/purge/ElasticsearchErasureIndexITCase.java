@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.json.JsonData;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.purge.ElasticsearchErasureIndex;
 import dev.lethe.local.StackSettings;
 import dev.lethe.testing.SharedStack;
-import java.io.ByteArrayInputStream;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,17 +48,10 @@ class ElasticsearchErasureIndexITCase {
                         .refresh(co.elastic.clients.elasticsearch._types.Refresh.True);
         for (int i = 0; i < 2_500; i++) {
             LocationDocument d = mention(person, "comments/" + i, i);
-            bulk.operations(
-                    o -> o.index(x -> x.id(d.id()).document(new ByteArrayInputStream(d.toJson()))));
+            bulk.operations(o -> o.index(x -> x.id(d.id()).document(json(d))));
         }
         LocationDocument other = mention("contact:78", "comments/9999", 1);
-        bulk.operations(
-                o ->
-                        o.index(
-                                x ->
-                                        x.id(other.id())
-                                                .document(
-                                                        new ByteArrayInputStream(other.toJson()))));
+        bulk.operations(o -> o.index(x -> x.id(other.id()).document(json(other))));
         assertThat(es.bulk(bulk.build()).errors()).isFalse();
 
         try (ElasticsearchErasureIndex erasure =
@@ -79,6 +73,10 @@ class ElasticsearchErasureIndexITCase {
                 again.client().indices().delete(d -> d.index(index));
             }
         }
+    }
+
+    private static JsonData json(LocationDocument d) {
+        return JsonData.fromJson(new String(d.toJson(), StandardCharsets.UTF_8));
     }
 
     private static LocationDocument mention(String subject, String record, int start) {

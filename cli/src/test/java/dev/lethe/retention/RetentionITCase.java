@@ -168,6 +168,10 @@ class RetentionITCase {
                                     List.of(subject),
                                     "it");
 
+            // indexed before the soft delete: its window (4 s) is shorter than discovery's lag
+            await(() -> indexed(es, "tickets/" + deletedTicket) > 0, "ticket indexed");
+            await(() -> indexed(es, "comments/" + mention) > 0, "mention indexed");
+
             // the retention job's state before the soft delete: a crash after the purge restores
             // from a checkpoint taken before it, so the purge's timer runs again
             String beforePurge = savepoint(retentionJob, dir.resolve("savepoints"));
@@ -193,8 +197,6 @@ class RetentionITCase {
             c.setAutoCommit(true);
 
             // the discovery index knows both tickets and the person
-            await(() -> indexed(es, "tickets/" + deletedTicket) > 0, "ticket indexed");
-            await(() -> indexed(es, "comments/" + mention) > 0, "mention indexed");
             await(
                     () -> indexedColumn(es, "tickets/" + otherTicket, "description") >= 2,
                     "name and phone in the other customer's ticket indexed");
