@@ -127,28 +127,13 @@ class PoisonRowsITCase {
                                 }
                             });
             sleep(3000);
-            long owner;
             try (Connection c = StackProbe.connectPostgres(s)) {
                 c.setAutoCommit(false);
-                Actor.agent(7, "poison rows").emit(c);
-                owner =
-                        id(
-                                c,
-                                "INSERT INTO contacts (first_name, last_name, email) VALUES"
-                                        + " ('Pia', 'Poison', ?) RETURNING id",
-                                run + "@example.eu");
-                c.commit();
 
                 // a 50 MB pasted log, inserted then updated
                 String huge = "2026-12-05 ERROR spool full; retry in 5s\n".repeat(1_220_000);
                 Actor.agent(7, "huge description").emit(c);
-                long ticket =
-                        id(
-                                c,
-                                "INSERT INTO tickets (contact_id, subject, description) VALUES ("
-                                        + owner
-                                        + ", 'log', ?) RETURNING id",
-                                huge);
+                long ticket = insertTicket(c, "log", huge, "{}");
                 c.commit();
                 Actor.agent(7, "huge description again").emit(c);
                 exec(c, "UPDATE tickets SET description = description || 'x' WHERE id = " + ticket);
@@ -169,8 +154,8 @@ class PoisonRowsITCase {
                 }
                 c.commit();
                 Actor.agent(7, "the switchboard and a mailing list").emit(c);
-                insertTicket(c, owner, "switchboard", "Call +49 30 9999000 please", "{}");
-                insertTicket(c, owner, "newsletter", everyone.toString(), "{}");
+                insertTicket(c, "switchboard", "Call +49 30 9999000 please", "{}");
+                insertTicket(c, "newsletter", everyone.toString(), "{}");
                 c.commit();
 
                 // a 3 MB custom_fields object and a 2 MB single token
@@ -185,9 +170,9 @@ class PoisonRowsITCase {
                 }
                 fields.append('}');
                 Actor.agent(7, "huge custom fields and a long token").emit(c);
-                insertTicket(c, owner, "fields", "see fields", fields.toString());
-                insertTicket(c, owner, "token", "a".repeat(2_000_000), "{}");
-                insertTicket(c, owner, "token200k", "@" + "ab".repeat(100_000), "{}");
+                insertTicket(c, "fields", "see fields", fields.toString());
+                insertTicket(c, "token", "a".repeat(2_000_000), "{}");
+                insertTicket(c, "token200k", "@" + "ab".repeat(100_000), "{}");
                 c.commit();
 
                 // a column added mid-load, used, then dropped
@@ -394,18 +379,26 @@ class PoisonRowsITCase {
         }
     }
 
-    private static void insertTicket(
-            Connection c, long contact, String subject, String description, String fields)
-            throws Exception {
+    /**
+     * A ticket with an owner of its own, made in the same statement (the load may delete any
+     * contact it did not see a ticket of).
+     */
+    private static long insertTicket(
+            Connection c, String subject, String description, String fields) throws Exception {
         try (PreparedStatement ps =
                 c.prepareStatement(
-                        "INSERT INTO tickets (contact_id, subject, description, custom_fields)"
-                                + " VALUES (?, ?, ?, ?::jsonb)")) {
-            ps.setLong(1, contact);
-            ps.setString(2, subject);
-            ps.setString(3, description);
-            ps.setString(4, fields);
-            ps.executeUpdate();
+                        "WITH owner AS (INSERT INTO contacts (first_name, email) VALUES ('Pia',"
+                                + " 'pia.' || md5(random()::text) || '@example.eu') RETURNING id)"
+                                + " INSERT INTO tickets (contact_id, subject, description,"
+                                + " custom_fields) SELECT id, ?, ?, ?::jsonb FROM owner RETURNING"
+                                + " id")) {
+            ps.setString(1, subject);
+            ps.setString(2, description);
+            ps.setString(3, fields);
+            try (ResultSet r = ps.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
         }
     }
 
