@@ -11,6 +11,7 @@ import dev.lethe.local.StackSettings;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +41,7 @@ final class StatusCommand implements Callable<Integer> {
         StackSettings s = options.resolve();
         LocalStack stack = new LocalStack(s, System.err);
         List<ComponentHealth> all = new StackProbe(s, stack.pids()).all();
+        Map<String, LocalStack.Restart> restarts = stack.restarts();
         RecentDeadLetters dead = null;
         if (all.stream().anyMatch(h -> h.component().equals("kafka") && h.healthy())) {
             try {
@@ -52,7 +54,7 @@ final class StatusCommand implements Callable<Integer> {
                 dead = null; // reported as unknown below; the components' health stands
             }
         }
-        return print(all, dead, json, System.out);
+        return print(all, dead, restarts, json, System.out);
     }
 
     static int print(List<ComponentHealth> all, boolean json, PrintStream out) throws Exception {
@@ -67,6 +69,21 @@ final class StatusCommand implements Callable<Integer> {
      */
     static int print(
             List<ComponentHealth> all, RecentDeadLetters dead, boolean json, PrintStream out)
+            throws Exception {
+        return print(all, dead, Map.of(), json, out);
+    }
+
+    /**
+     * As above, with each component's restarts by the supervisor ({@code restarts}, {@code
+     * lastRestart}, {@code lastRestartReason} in JSON) and uptime ({@code uptimeSeconds}, from its
+     * process's start; null when it does not run here).
+     */
+    static int print(
+            List<ComponentHealth> all,
+            RecentDeadLetters dead,
+            Map<String, LocalStack.Restart> restarts,
+            boolean json,
+            PrintStream out)
             throws Exception {
         if (json) {
             ObjectMapper m = new ObjectMapper();
@@ -83,6 +100,18 @@ final class StatusCommand implements Callable<Integer> {
                     n.putNull("pid");
                 }
                 n.put("detail", h.detail());
+                LocalStack.Restart r = restarts.get(h.component());
+                n.put("restarts", r == null ? 0 : r.count());
+                if (r != null) {
+                    n.put("lastRestart", r.last().toString());
+                    n.put("lastRestartReason", r.reason());
+                }
+                Long up = uptimeSeconds(h.pid());
+                if (up == null) {
+                    n.putNull("uptimeSeconds");
+                } else {
+                    n.put("uptimeSeconds", up);
+                }
             }
             if (dead != null) {
                 ObjectNode n = root.putObject("deadletters");
@@ -107,7 +136,7 @@ final class StatusCommand implements Callable<Integer> {
                         h.component(),
                         h.healthy() ? "healthy" : "UNHEALTHY",
                         h.address(),
-                        h.detail(),
+                        h.detail() + runtime(h, restarts.get(h.component())),
                         h.managed() ? "" : " (external)");
             }
             if (dead != null) {
@@ -120,5 +149,35 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         return all.stream().allMatch(ComponentHealth::healthy) ? 0 : 1;
+    }
+
+    /** Seconds since the process {@code pid} started, or null. */
+    static Long uptimeSeconds(Long pid) {
+        if (pid == null) {
+            return null;
+        }
+        return ProcessHandle.of(pid)
+                .flatMap(h -> h.info().startInstant())
+                .map(t -> java.time.Duration.between(t, Instant.now()).toSeconds())
+                .orElse(null);
+    }
+
+    /** {@code "; up 3m12s, restarted 2 times (last: process 123 exited)"} or "". */
+    private static String runtime(ComponentHealth h, LocalStack.Restart r) {
+        StringBuilder b = new StringBuilder();
+        Long up = uptimeSeconds(h.pid());
+        if (up != null) {
+            b.append("; up ").append(up / 60).append('m').append(up % 60).append('s');
+        }
+        if (r != null) {
+            b.append(b.length() == 0 ? "; " : ", ")
+                    .append("restarted ")
+                    .append(r.count())
+                    .append(r.count() == 1 ? " time" : " times")
+                    .append(" (last: ")
+                    .append(r.reason())
+                    .append(')');
+        }
+        return b.toString();
     }
 }

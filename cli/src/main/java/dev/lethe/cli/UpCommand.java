@@ -42,8 +42,13 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         StackSettings s = options.resolve();
         LocalStack stack = new LocalStack(s, System.out).withJobs(!noJobs);
-        if (stack.alreadyRunning()) {
-            System.out.println("Lethe is already running from " + s.dataDir() + ":");
+        if (stack.alreadyRunning() || stack.partlyRunning()) {
+            // a partly dead stack: restart what is dead, leave the rest running
+            for (String line : stack.heal()) {
+                System.out.println(line);
+            }
+            stack.ensureSupervisor();
+            System.out.println("Lethe is running from " + s.dataDir() + ":");
             return StatusCommand.print(new StackProbe(s, stack.pids()).all(), false, System.out);
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -63,27 +68,37 @@ final class UpCommand implements Callable<Integer> {
         StatusCommand.print(
                 new StackProbe(options.resolve(), stack.pids()).all(), false, System.out);
         if (detach) {
+            stack.ensureSupervisor();
             System.out.println("Stop it with: ./lethe down");
             return 0;
         }
+        stack.recordSupervisor(ProcessHandle.current().pid());
         System.out.println("Press Ctrl-C to stop.");
         watch(stack);
         stopped.await();
         return 0;
     }
 
-    /** Reports a server that exits on its own while the stack runs in the foreground. */
+    /**
+     * Supervises the stack while it runs in the foreground: a crashed component is reported with
+     * its log's last lines and restarted ({@link LocalStack#heal}).
+     */
     private void watch(LocalStack stack) throws InterruptedException {
-        java.util.Set<String> reported = new java.util.HashSet<>();
-        while (true) {
+        java.util.Set<Long> reported = new java.util.HashSet<>();
+        while (!stopping) {
             for (ChildProcess p : stack.processes().values()) {
-                if (!stopping && !p.isAlive() && reported.add(p.name())) {
+                if (!stopping && !p.isAlive() && reported.add(p.pid())) {
                     System.err.println(
                             p.name()
                                     + " exited unexpectedly; its log: "
                                     + p.logFile()
                                     + "\n"
                                     + p.logTail(10));
+                }
+            }
+            if (!stopping) {
+                for (String line : stack.heal()) {
+                    System.out.println(line);
                 }
             }
             Thread.sleep(2000);

@@ -140,8 +140,359 @@ public final class LocalStack {
         }
     }
 
+    // ---- self-healing: the supervisor's pass ---------------------------------------------------
+
+    /** A component the supervisor restarted: how often, when last, and why. */
+    public record Restart(int count, Instant last, String reason) {}
+
+    private final Map<String, Instant> nextAttempt = new HashMap<>();
+    private final Map<String, Integer> failedAttempts = new HashMap<>();
+    private Instant nextJobCheck = Instant.MIN;
+
+    /** The restarts recorded for this data directory ({@code restarts.json}), by component. */
+    public Map<String, Restart> restarts() {
+        Map<String, Restart> m = new LinkedHashMap<>();
+        Path f = s.dataDir().resolve("restarts.json");
+        if (!Files.isRegularFile(f)) {
+            return m;
+        }
+        try {
+            JSON.readTree(f.toFile())
+                    .fields()
+                    .forEachRemaining(
+                            e ->
+                                    m.put(
+                                            e.getKey(),
+                                            new Restart(
+                                                    e.getValue().path("count").asInt(),
+                                                    Instant.parse(
+                                                            e.getValue().path("last").asText()),
+                                                    e.getValue().path("reason").asText())));
+        } catch (IOException | RuntimeException e) {
+            out.println("ignoring unreadable " + f + ": " + e.getMessage());
+        }
+        return m;
+    }
+
+    private void recordRestart(String name, String reason) throws IOException {
+        Map<String, Restart> all = restarts();
+        Restart before = all.get(name);
+        all.put(name, new Restart(before == null ? 1 : before.count() + 1, Instant.now(), reason));
+        ObjectNode root = JSON.createObjectNode();
+        all.forEach(
+                (k, v) -> {
+                    ObjectNode n = root.putObject(k);
+                    n.put("count", v.count());
+                    n.put("last", v.last().toString());
+                    n.put("reason", v.reason());
+                });
+        Path tmp = s.dataDir().resolve("restarts.json.tmp");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
+        Files.move(
+                tmp,
+                s.dataDir().resolve("restarts.json"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The components recorded as started ({@code stack.json}), dead or alive, with their pids. */
+    private Map<String, Long> recordedPids() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        if (!Files.exists(s.stateFile())) {
+            return m;
+        }
+        try {
+            JSON.readTree(s.stateFile().toFile())
+                    .path("processes")
+                    .fields()
+                    .forEachRemaining(e -> m.put(e.getKey(), e.getValue().path("pid").asLong()));
+        } catch (IOException e) {
+            out.println("ignoring unreadable " + s.stateFile() + ": " + e.getMessage());
+        }
+        return m;
+    }
+
+    /**
+     * One pass of the supervisor. A component whose process died is restarted, in start order (a
+     * dead Kafka before the Connect that needs it), waiting for its health; a failed restart is
+     * tried again with backoff (2, 4, 8 ... 60 s). A connector or task that failed (e.g. while
+     * Kafka was away) is restarted through Connect's REST API, and Lethe's jobs are resubmitted
+     * from their latest checkpoints when they are not running. Every restart is recorded ({@link
+     * #restarts}). Does nothing when the stack is stopped.
+     *
+     * @return what it did, one line each
+     */
+    public synchronized List<String> heal() {
+        List<String> done = new ArrayList<>();
+        Map<String, Long> recorded = recordedPids();
+        if (recorded.isEmpty()) {
+            return done;
+        }
+        Map<String, ChildProcess> alive = recordedProcesses();
+        processes.clear();
+        processes.putAll(alive);
+        Instant now = Instant.now();
+        for (String name : ORDER) {
+            if (!recorded.containsKey(name) || alive.containsKey(name)) {
+                continue;
+            }
+            if (now.isBefore(nextAttempt.getOrDefault(name, Instant.MIN))) {
+                continue;
+            }
+            String reason = "process " + recorded.get(name) + " exited";
+            try {
+                restart(name);
+                recordRestart(name, reason);
+                failedAttempts.remove(name);
+                nextAttempt.remove(name);
+                done.add("restarted " + name + " (" + reason + ")");
+            } catch (Exception e) {
+                int n = failedAttempts.merge(name, 1, Integer::sum);
+                long wait = Math.min(60, 1L << Math.min(n, 6));
+                nextAttempt.put(name, Instant.now().plusSeconds(wait));
+                done.add(
+                        "restart of "
+                                + name
+                                + " failed ("
+                                + e.getMessage()
+                                + "); next try in "
+                                + wait
+                                + " s");
+                return done; // what starts after it depends on it
+            }
+        }
+        if (s.managesConnect() && processes.containsKey("connect")) {
+            restartFailedConnector().ifPresent(done::add);
+        }
+        if (startJobs && processes.containsKey("flink") && !now.isBefore(nextJobCheck)) {
+            nextJobCheck = now.plusSeconds(10);
+            try {
+                StackSettings eff = effective();
+                if (new StackProbe(eff, Map.of()).flink().healthy()) {
+                    List<String> failed = new LetheJobs(eff, out).startAll();
+                    if (!failed.isEmpty()) {
+                        done.add("jobs not running: " + failed);
+                    }
+                }
+            } catch (Exception e) {
+                done.add("cannot check the jobs: " + e.getMessage());
+            }
+        }
+        return done;
+    }
+
+    private StackSettings effective() throws IOException {
+        return withEsPassword(s.managesElasticsearch() ? localElasticsearchPassword() : null);
+    }
+
+    /** Starts one component again (its process is gone) and waits until it is healthy. */
+    private void restart(String name) throws Exception {
+        StackSettings eff = effective();
+        StackProbe probe = new StackProbe(eff, Map.of());
+        stopStray(name);
+        switch (name) {
+            case "postgres" -> {
+                stopOrphanPostgres();
+                start("postgres", postgresCommand(), Map.of());
+                await("postgres", probe::postgres);
+            }
+            case "kafka" -> {
+                start("kafka", kafkaCommand(), Map.of());
+                await("kafka", probe::kafka);
+            }
+            case "elasticsearch" -> {
+                processes.put(
+                        "elasticsearch",
+                        new LocalElasticsearch(eff)
+                                .start(eff.elasticsearchPassword().orElse(null)));
+                record(eff);
+                await("elasticsearch", probe::elasticsearch);
+            }
+            case "connect" -> {
+                start("connect", connectCommand(), connectEnv());
+                ConnectorRegistration.register(
+                        s.connectUrl(),
+                        s.home().resolve("connectors/register-helpdesk.json"),
+                        START_TIMEOUT);
+                await("connect", probe::connect);
+            }
+            case "flink" -> {
+                Map<String, String> flinkEnv = new HashMap<>();
+                flinkEnv.put("LETHE_POSTGRES_PASSWORD", s.postgresPassword());
+                eff.elasticsearchPassword()
+                        .ifPresent(pw -> flinkEnv.put("LETHE_ELASTICSEARCH_PASSWORD", pw));
+                start("flink", flinkCommand(), flinkEnv);
+                await("flink", probe::flink);
+                if (startJobs) {
+                    new LetheJobs(eff, out).startAll();
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown component " + name);
+        }
+        record(eff);
+    }
+
+    /**
+     * Processes of a dead component that outlived it (Elasticsearch's server behind its launcher, a
+     * JVM whose wrapper was killed) would hold its ports: they are ended first.
+     */
+    private void stopStray(String name) throws InterruptedException {
+        String marker = "-Dlethe.component=" + name;
+        String data = "-Dlethe.data=" + s.dataDir();
+        List<ProcessHandle> strays =
+                ProcessHandle.allProcesses()
+                        .filter(
+                                h ->
+                                        h.info()
+                                                .arguments()
+                                                .map(a -> String.join(" ", a))
+                                                .map(
+                                                        a ->
+                                                                a.contains(marker)
+                                                                        && (a.contains(data)
+                                                                                || a.contains(
+                                                                                        s.elasticsearchDir()
+                                                                                                .toString())))
+                                                .orElse(false))
+                        .toList();
+        for (ProcessHandle h : strays) {
+            out.println("stopping a leftover " + name + " process (pid " + h.pid() + ")");
+            h.destroy();
+        }
+        for (ProcessHandle h : strays) {
+            try {
+                h.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                h.destroyForcibly();
+            }
+        }
+    }
+
+    /** Restarts a failed connector or task (Connect leaves them failed after Kafka was away). */
+    private Optional<String> restartFailedConnector() {
+        try {
+            Http.Response r =
+                    Http.get(
+                            s.connectUrl()
+                                    .resolve("/connectors/" + StackSettings.CONNECTOR + "/status"),
+                            null);
+            if (!r.ok()) {
+                return Optional.empty();
+            }
+            JsonNode st = JSON.readTree(r.body());
+            boolean failed = "FAILED".equals(st.path("connector").path("state").asText());
+            for (JsonNode t : st.path("tasks")) {
+                failed |= "FAILED".equals(t.path("state").asText());
+            }
+            if (!failed) {
+                return Optional.empty();
+            }
+            Http.post(
+                    s.connectUrl()
+                            .resolve(
+                                    "/connectors/"
+                                            + StackSettings.CONNECTOR
+                                            + "/restart?includeTasks=true&onlyFailed=true"),
+                    "",
+                    null);
+            recordRestart("connect", "connector or task failed");
+            return Optional.of("restarted the failed connector " + StackSettings.CONNECTOR);
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    // ---- the supervisor process ---------------------------------------------------------------
+
+    private Path supervisorPidFile() {
+        return s.dataDir().resolve("supervisor.pid");
+    }
+
+    /** The running supervisor of this data directory ({@code ./lethe up} or its detached one). */
+    public Optional<ProcessHandle> supervisor() {
+        try {
+            if (!Files.isRegularFile(supervisorPidFile())) {
+                return Optional.empty();
+            }
+            long pid = Long.parseLong(Files.readString(supervisorPidFile()).trim());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Records {@code pid} (this process, or a detached one) as the supervisor. */
+    public void recordSupervisor(long pid) throws IOException {
+        Files.createDirectories(s.dataDir());
+        Files.writeString(supervisorPidFile(), Long.toString(pid));
+    }
+
+    /**
+     * Starts a detached supervisor ({@code lethe supervise}, its own session, output in {@code
+     * logs/supervisor.log}) unless one runs already.
+     */
+    public void ensureSupervisor() throws IOException {
+        if (supervisor().isPresent()) {
+            return;
+        }
+        List<String> c = new ArrayList<>();
+        c.add(LetheHome.javaExecutable());
+        c.add("-Xmx128m");
+        c.add("-Dlethe.component=supervisor");
+        c.add("-Dlethe.home=" + s.home());
+        String target = System.getProperty("lethe.target");
+        if (target != null) {
+            c.add("-Dlethe.target=" + target);
+        }
+        c.add("-cp");
+        c.add(LetheHome.moduleClasspath(s.home(), "cli"));
+        c.add("dev.lethe.cli.Lethe");
+        c.add("supervise");
+        c.add("--data-dir");
+        c.add(s.dataDir().toString());
+        if (!startJobs) {
+            c.add("--no-jobs");
+        }
+        ChildProcess p =
+                ChildProcess.start(
+                        "supervisor",
+                        c,
+                        Map.of(),
+                        s.logsDir().resolve("supervisor.log"),
+                        s.dataDir().resolve("supervisor"));
+        recordSupervisor(p.pid());
+        out.println("supervisor started (pid " + p.pid() + "): crashed components restart");
+    }
+
+    /** Stops the supervisor first, so that it does not restart what {@link #down} stops. */
+    private void stopSupervisor() {
+        Optional<ProcessHandle> sup = supervisor();
+        if (sup.isPresent() && sup.get().pid() != ProcessHandle.current().pid()) {
+            out.println("stopping the supervisor (pid " + sup.get().pid() + ")");
+            sup.get().destroy();
+            try {
+                sup.get().onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                sup.get().destroyForcibly();
+            }
+        }
+        try {
+            Files.deleteIfExists(supervisorPidFile());
+        } catch (IOException e) {
+            out.println("could not remove " + supervisorPidFile() + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether some recorded component still runs while another is gone. */
+    public boolean partlyRunning() {
+        Map<String, Long> recorded = recordedPids();
+        Map<String, ChildProcess> alive = recordedProcesses();
+        return !alive.isEmpty() && alive.size() < recorded.size();
+    }
+
     /** Stops every process this data directory records, in reverse start order. */
-    public void down() {
+    public synchronized void down() {
+        stopSupervisor();
         Map<String, ChildProcess> all = new LinkedHashMap<>(recordedProcesses());
         processes.forEach(all::putIfAbsent);
         List<String> order = new ArrayList<>(ORDER);

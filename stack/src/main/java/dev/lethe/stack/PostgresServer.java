@@ -19,6 +19,39 @@ public final class PostgresServer {
 
     private PostgresServer() {}
 
+    /** Set when this process is asked to stop: the server's exit is expected from then on. */
+    private static volatile boolean stopping;
+
+    /**
+     * Exits this process when the PostgreSQL server it runs dies (e.g. {@code kill -9} of the
+     * postmaster), so that the stack's supervisor sees the component as dead and restarts it,
+     * instead of a live wrapper around a dead database.
+     */
+    private static void watchPostmaster(Path dataDir, CountDownLatch stopped) {
+        try {
+            long pid =
+                    Long.parseLong(
+                            Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+            java.util.Optional<ProcessHandle> postmaster = ProcessHandle.of(pid);
+            if (postmaster.isEmpty()) {
+                return;
+            }
+            postmaster
+                    .get()
+                    .onExit()
+                    .thenRun(
+                            () -> {
+                                if (!stopping) {
+                                    System.err.println(
+                                            "postgres: the server (pid " + pid + ") exited");
+                                    Runtime.getRuntime().halt(1);
+                                }
+                            });
+        } catch (Exception e) {
+            System.err.println("postgres: cannot watch the server: " + e);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {
             System.err.println("usage: PostgresServer <data-dir> <port> <database>");
@@ -63,6 +96,7 @@ public final class PostgresServer {
                 .addShutdownHook(
                         new Thread(
                                 () -> {
+                                    stopping = true;
                                     try {
                                         pg.close();
                                     } catch (Exception e) {
@@ -72,6 +106,7 @@ public final class PostgresServer {
                                 },
                                 "postgres-stop"));
         System.out.println("LETHE-READY postgres 127.0.0.1:" + port + "/" + database);
+        watchPostmaster(dataDir, stopped);
         stopped.await();
     }
 }
