@@ -1,5 +1,6 @@
 package dev.lethe.bench;
 
+import dev.lethe.local.StackOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,6 +27,7 @@ public final class Bench implements Runnable {
         System.exit(
                 new CommandLine(new Bench())
                         .setCaseInsensitiveEnumValuesAllowed(true)
+                        .setHelpFactory(StackOptions.HELP)
                         .execute(args));
     }
 
