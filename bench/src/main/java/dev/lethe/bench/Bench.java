@@ -1,5 +1,6 @@
 package dev.lethe.bench;
 
+import dev.lethe.local.StackOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,7 +25,11 @@ public final class Bench implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Bench()).execute(args));
+        System.exit(
+                new CommandLine(new Bench())
+                        .setCaseInsensitiveEnumValuesAllowed(true)
+                        .setHelpFactory(StackOptions.HELP)
+                        .execute(args));
     }
 
     @Override

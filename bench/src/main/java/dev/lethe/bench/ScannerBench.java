@@ -1,14 +1,14 @@
 package dev.lethe.bench;
 
-import dev.lethe.connectors.HelpdeskData.Comment;
-import dev.lethe.connectors.HelpdeskData.Contact;
-import dev.lethe.connectors.HelpdeskData.ContactBundle;
-import dev.lethe.connectors.HelpdeskData.Thread;
-import dev.lethe.connectors.HelpdeskData.Ticket;
-import dev.lethe.connectors.HelpdeskGenerator;
 import dev.lethe.discovery.FreeTextScanner;
 import dev.lethe.discovery.KnownSubjectNames;
 import dev.lethe.discovery.PhoneDetector;
+import dev.lethe.simulator.HelpdeskData.Comment;
+import dev.lethe.simulator.HelpdeskData.Contact;
+import dev.lethe.simulator.HelpdeskData.ContactBundle;
+import dev.lethe.simulator.HelpdeskData.Thread;
+import dev.lethe.simulator.HelpdeskData.Ticket;
+import dev.lethe.simulator.HelpdeskGenerator;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;

@@ -31,7 +31,7 @@ public final class Lethe implements Runnable {
 
     /** Runs a command line and returns its exit code (tests call this instead of main). */
     public static int run(String... args) {
-        CommandLine cl = new CommandLine(new Lethe());
+        CommandLine cl = commandLine();
         cl.setExecutionExceptionHandler(
                 (e, cmd, parsed) -> {
                     if (e instanceof IllegalArgumentException
@@ -50,6 +50,16 @@ public final class Lethe implements Runnable {
                     throw e;
                 });
         return cl.execute(args);
+    }
+
+    /** The command line as {@link #run} executes it (tests parse and render help with it). */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Lethe());
+        // options take the values their help prints (--format json), in any case
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // each command's usage: its own options, then the stack's under their own heading
+        cl.setHelpFactory(dev.lethe.local.StackOptions.HELP);
+        return cl;
     }
 
     @Override

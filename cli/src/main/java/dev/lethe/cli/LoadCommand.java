@@ -1,10 +1,10 @@
 package dev.lethe.cli;
 
-import dev.lethe.connectors.LoadGenerator;
-import dev.lethe.connectors.LoadOperation;
-import dev.lethe.connectors.LoadResult;
 import dev.lethe.local.StackOptions;
 import dev.lethe.local.StackSettings;
+import dev.lethe.simulator.LoadGenerator;
+import dev.lethe.simulator.LoadOperation;
+import dev.lethe.simulator.LoadResult;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.postgresql.ds.PGSimpleDataSource;

@@ -1,10 +1,10 @@
 package dev.lethe.cli;
 
-import dev.lethe.connectors.HelpdeskGenerator;
-import dev.lethe.connectors.SeedResult;
 import dev.lethe.local.StackOptions;
 import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
+import dev.lethe.simulator.HelpdeskGenerator;
+import dev.lethe.simulator.SeedResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

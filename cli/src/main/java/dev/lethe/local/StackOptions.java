@@ -9,11 +9,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Help.Ansi.Text;
+import picocli.CommandLine.Help.ColorScheme;
+import picocli.CommandLine.Model.ArgGroupSpec;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,126 +37,166 @@ public final class StackOptions {
 
     private static final Pattern HEAP = Pattern.compile("\\d+[mMgG]");
 
-    @Option(
-            names = "--data-dir",
-            description =
-                    "Where the local stack keeps its data and logs (env LETHE_DATA_DIR; default"
-                            + " <lethe-home>/.lethe).")
-    Path dataDir;
+    /**
+     * The stack's options as one group, so that every command's usage lists its own options first
+     * and these after them under one heading. Not validated as a group: any subset may be given.
+     */
+    @ArgGroup(validate = false, heading = HEADING, order = 1000)
+    Flags flags = new Flags();
 
-    @Option(
-            names = "--elasticsearch-dir",
-            description =
-                    "Where the local Elasticsearch is unpacked and keeps its data. Every parent"
-                            + " directory must be traversable by the user Elasticsearch runs as"
-                            + " (env LETHE_ELASTICSEARCH_DIR; default /var/tmp/lethe-es-<hash of"
-                            + " data dir>).")
-    Path elasticsearchDir;
+    static final String HEADING = "Stack options:%n";
 
-    @Option(names = "--postgres-port", description = "Local PostgreSQL port (default 15432).")
-    Integer postgresPort;
+    /**
+     * Help that names the stack's options once in the synopsis ({@code [STACK OPTIONS]}) instead of
+     * spelling out all of them before the command's own; set on the root {@code CommandLine}.
+     */
+    public static final CommandLine.IHelpFactory HELP = StackHelp::new;
 
-    @Option(names = "--kafka-port", description = "Local Kafka broker port (default 19092).")
-    Integer kafkaPort;
+    private static final class StackHelp extends CommandLine.Help {
 
-    @Option(
-            names = "--kafka-controller-port",
-            description = "Local Kafka KRaft controller port (default 19093).")
-    Integer kafkaControllerPort;
+        StackHelp(CommandSpec spec, ColorScheme colors) {
+            super(spec, colors);
+        }
 
-    @Option(names = "--connect-port", description = "Kafka Connect REST port (default 18083).")
-    Integer connectPort;
+        @Override
+        protected Text createDetailedSynopsisOptionsText(
+                Collection<ArgSpec> done, Comparator<OptionSpec> order, boolean cluster) {
+            Set<ArgSpec> skip = new HashSet<>(done);
+            for (ArgGroupSpec group : commandSpec().argGroups()) {
+                if (HEADING.equals(group.heading())) {
+                    skip.addAll(group.allOptionsNested());
+                }
+            }
+            Text own = super.createDetailedSynopsisOptionsText(skip, order, cluster);
+            return skip.size() == done.size() ? own : own.concat(" [STACK OPTIONS]");
+        }
+    }
 
-    @Option(
-            names = "--elasticsearch-port",
-            description = "Local Elasticsearch HTTP port (default 19200).")
-    Integer elasticsearchPort;
+    /** The flags themselves; {@link StackOptions#resolve()} reads them. */
+    public static final class Flags {
 
-    @Option(
-            names = "--elasticsearch-transport-port",
-            description = "Local Elasticsearch transport port (default 19300).")
-    Integer elasticsearchTransportPort;
+        @Option(
+                names = "--data-dir",
+                description =
+                        "Where the local stack keeps its data and logs (env LETHE_DATA_DIR; default"
+                                + " <lethe-home>/.lethe).")
+        Path dataDir;
 
-    @Option(names = "--flink-port", description = "Local Flink REST port (default 18081).")
-    Integer flinkPort;
+        @Option(
+                names = "--elasticsearch-dir",
+                description =
+                        "Where the local Elasticsearch is unpacked and keeps its data. Every parent"
+                                + " directory must be traversable by the user Elasticsearch runs as"
+                                + " (env LETHE_ELASTICSEARCH_DIR; default /var/tmp/lethe-es-<hash of"
+                                + " data dir>).")
+        Path elasticsearchDir;
 
-    @Option(names = "--kafka-heap", description = "Kafka broker JVM heap (default 512m).")
-    String kafkaHeap;
+        @Option(names = "--postgres-port", description = "Local PostgreSQL port (default 15432).")
+        Integer postgresPort;
 
-    @Option(names = "--connect-heap", description = "Kafka Connect JVM heap (default 768m).")
-    String connectHeap;
+        @Option(names = "--kafka-port", description = "Local Kafka broker port (default 19092).")
+        Integer kafkaPort;
 
-    @Option(names = "--elasticsearch-heap", description = "Elasticsearch heap (default 512m).")
-    String elasticsearchHeap;
+        @Option(
+                names = "--kafka-controller-port",
+                description = "Local Kafka KRaft controller port (default 19093).")
+        Integer kafkaControllerPort;
 
-    @Option(names = "--flink-heap", description = "Flink MiniCluster JVM heap (default 1024m).")
-    String flinkHeap;
+        @Option(names = "--connect-port", description = "Kafka Connect REST port (default 18083).")
+        Integer connectPort;
 
-    @Option(
-            names = "--state-backend",
-            description =
-                    "State backend of the local Flink: hashmap (state in the heap, every checkpoint"
-                            + " a full copy; the default) or rocksdb (state on disk, incremental"
-                            + " checkpoints: for helpdesks with millions of records). A data"
-                            + " directory whose jobs have checkpoints keeps the backend that wrote"
-                            + " them (env LETHE_STATE_BACKEND).")
-    String stateBackend;
+        @Option(
+                names = "--elasticsearch-port",
+                description = "Local Elasticsearch HTTP port (default 19200).")
+        Integer elasticsearchPort;
 
-    @Option(
-            names = "--postgres-url",
-            description =
-                    "External mode: JDBC URL of an existing helpdesk PostgreSQL (wal_level=logical),"
-                            + " e.g. jdbc:postgresql://db:5432/helpdesk (env LETHE_POSTGRES_URL).")
-    String postgresUrl;
+        @Option(
+                names = "--elasticsearch-transport-port",
+                description = "Local Elasticsearch transport port (default 19300).")
+        Integer elasticsearchTransportPort;
 
-    @Option(
-            names = "--postgres-user",
-            description = "PostgreSQL user (env LETHE_POSTGRES_USER; default postgres).")
-    String postgresUser;
+        @Option(names = "--flink-port", description = "Local Flink REST port (default 18081).")
+        Integer flinkPort;
 
-    @Option(
-            names = "--postgres-password",
-            description = "PostgreSQL password (env LETHE_POSTGRES_PASSWORD; default postgres).")
-    String postgresPassword;
+        @Option(names = "--kafka-heap", description = "Kafka broker JVM heap (default 512m).")
+        String kafkaHeap;
 
-    @Option(
-            names = "--kafka-bootstrap",
-            description =
-                    "External mode: bootstrap servers of an existing Kafka (env"
-                            + " LETHE_KAFKA_BOOTSTRAP).")
-    String kafkaBootstrap;
+        @Option(names = "--connect-heap", description = "Kafka Connect JVM heap (default 768m).")
+        String connectHeap;
 
-    @Option(
-            names = "--connect-url",
-            description =
-                    "External mode: REST URL of an existing Kafka Connect worker with Debezium (env"
-                            + " LETHE_CONNECT_URL).")
-    String connectUrl;
+        @Option(names = "--elasticsearch-heap", description = "Elasticsearch heap (default 512m).")
+        String elasticsearchHeap;
 
-    @Option(
-            names = "--elasticsearch-url",
-            description =
-                    "External mode: URL of an existing Elasticsearch 8 (env"
-                            + " LETHE_ELASTICSEARCH_URL).")
-    String elasticsearchUrl;
+        @Option(names = "--flink-heap", description = "Flink MiniCluster JVM heap (default 1024m).")
+        String flinkHeap;
 
-    @Option(
-            names = "--elasticsearch-user",
-            description = "Elasticsearch user (env LETHE_ELASTICSEARCH_USER; default elastic).")
-    String elasticsearchUser;
+        @Option(
+                names = "--state-backend",
+                description =
+                        "State backend of the local Flink: hashmap (state in the heap, every checkpoint"
+                                + " a full copy; the default) or rocksdb (state on disk, incremental"
+                                + " checkpoints: for helpdesks with millions of records). A data"
+                                + " directory whose jobs have checkpoints keeps the backend that wrote"
+                                + " them (env LETHE_STATE_BACKEND).")
+        String stateBackend;
 
-    @Option(
-            names = "--elasticsearch-password",
-            description =
-                    "Elasticsearch password (env LETHE_ELASTICSEARCH_PASSWORD; the local stack"
-                            + " generates one and keeps it in <data-dir>/secrets).")
-    String elasticsearchPassword;
+        @Option(
+                names = "--postgres-url",
+                description =
+                        "External mode: JDBC URL of an existing helpdesk PostgreSQL (wal_level=logical),"
+                                + " e.g. jdbc:postgresql://db:5432/helpdesk (env LETHE_POSTGRES_URL).")
+        String postgresUrl;
 
-    @Option(
-            names = "--flink-url",
-            description =
-                    "External mode: REST URL of an existing Flink cluster (env LETHE_FLINK_URL).")
-    String flinkUrl;
+        @Option(
+                names = "--postgres-user",
+                description = "PostgreSQL user (env LETHE_POSTGRES_USER; default postgres).")
+        String postgresUser;
+
+        @Option(
+                names = "--postgres-password",
+                description =
+                        "PostgreSQL password (env LETHE_POSTGRES_PASSWORD; default postgres).")
+        String postgresPassword;
+
+        @Option(
+                names = "--kafka-bootstrap",
+                description =
+                        "External mode: bootstrap servers of an existing Kafka (env"
+                                + " LETHE_KAFKA_BOOTSTRAP).")
+        String kafkaBootstrap;
+
+        @Option(
+                names = "--connect-url",
+                description =
+                        "External mode: REST URL of an existing Kafka Connect worker with Debezium (env"
+                                + " LETHE_CONNECT_URL).")
+        String connectUrl;
+
+        @Option(
+                names = "--elasticsearch-url",
+                description =
+                        "External mode: URL of an existing Elasticsearch 8 (env"
+                                + " LETHE_ELASTICSEARCH_URL).")
+        String elasticsearchUrl;
+
+        @Option(
+                names = "--elasticsearch-user",
+                description = "Elasticsearch user (env LETHE_ELASTICSEARCH_USER; default elastic).")
+        String elasticsearchUser;
+
+        @Option(
+                names = "--elasticsearch-password",
+                description =
+                        "Elasticsearch password (env LETHE_ELASTICSEARCH_PASSWORD; the local stack"
+                                + " generates one and keeps it in <data-dir>/secrets).")
+        String elasticsearchPassword;
+
+        @Option(
+                names = "--flink-url",
+                description =
+                        "External mode: REST URL of an existing Flink cluster (env LETHE_FLINK_URL).")
+        String flinkUrl;
+    }
 
     /** Resolves the options against the environment, the recorded stack and the defaults. */
     public StackSettings resolve() {
@@ -152,9 +204,10 @@ public final class StackOptions {
     }
 
     StackSettings resolve(Map<String, String> env) {
+        Flags f = flags != null ? flags : new Flags();
         Path home = LetheHome.get();
         Path data =
-                Optional.ofNullable(dataDir)
+                Optional.ofNullable(f.dataDir)
                         .or(() -> Optional.ofNullable(env.get("LETHE_DATA_DIR")).map(Path::of))
                         .orElse(home.resolve(".lethe"))
                         .toAbsolutePath()
@@ -163,7 +216,7 @@ public final class StackOptions {
         Resolver r = new Resolver(env, recorded);
 
         Path esDir =
-                Optional.ofNullable(elasticsearchDir)
+                Optional.ofNullable(f.elasticsearchDir)
                         .or(
                                 () ->
                                         Optional.ofNullable(env.get("LETHE_ELASTICSEARCH_DIR"))
@@ -173,7 +226,8 @@ public final class StackOptions {
                         .toAbsolutePath()
                         .normalize();
 
-        Optional<String> pgUrl = r.string(postgresUrl, "LETHE_POSTGRES_URL", "externalPostgresUrl");
+        Optional<String> pgUrl =
+                r.string(f.postgresUrl, "LETHE_POSTGRES_URL", "externalPostgresUrl");
         pgUrl.ifPresent(
                 u -> {
                     if (!u.startsWith("jdbc:postgresql://")) {
@@ -185,48 +239,48 @@ public final class StackOptions {
                     }
                 });
         Optional<String> esPassword =
-                r.string(elasticsearchPassword, "LETHE_ELASTICSEARCH_PASSWORD", null)
+                r.string(f.elasticsearchPassword, "LETHE_ELASTICSEARCH_PASSWORD", null)
                         .or(() -> readSecret(data.resolve("secrets/elasticsearch-password")));
         return new StackSettings(
                 home,
                 data,
                 esDir,
-                r.port("--postgres-port", postgresPort, "postgresPort", 15432),
-                r.port("--kafka-port", kafkaPort, "kafkaPort", 19092),
+                r.port("--postgres-port", f.postgresPort, "postgresPort", 15432),
+                r.port("--kafka-port", f.kafkaPort, "kafkaPort", 19092),
                 r.port(
                         "--kafka-controller-port",
-                        kafkaControllerPort,
+                        f.kafkaControllerPort,
                         "kafkaControllerPort",
                         19093),
-                r.port("--connect-port", connectPort, "connectPort", 18083),
-                r.port("--elasticsearch-port", elasticsearchPort, "elasticsearchPort", 19200),
+                r.port("--connect-port", f.connectPort, "connectPort", 18083),
+                r.port("--elasticsearch-port", f.elasticsearchPort, "elasticsearchPort", 19200),
                 r.port(
                         "--elasticsearch-transport-port",
-                        elasticsearchTransportPort,
+                        f.elasticsearchTransportPort,
                         "elasticsearchTransportPort",
                         19300),
-                r.port("--flink-port", flinkPort, "flinkPort", 18081),
-                heap("--kafka-heap", r.string(kafkaHeap, null, "kafkaHeap").orElse("512m")),
-                heap("--connect-heap", r.string(connectHeap, null, "connectHeap").orElse("768m")),
+                r.port("--flink-port", f.flinkPort, "flinkPort", 18081),
+                heap("--kafka-heap", r.string(f.kafkaHeap, null, "kafkaHeap").orElse("512m")),
+                heap("--connect-heap", r.string(f.connectHeap, null, "connectHeap").orElse("768m")),
                 heap(
                         "--elasticsearch-heap",
-                        r.string(elasticsearchHeap, null, "elasticsearchHeap").orElse("512m")),
-                heap("--flink-heap", r.string(flinkHeap, null, "flinkHeap").orElse("1024m")),
+                        r.string(f.elasticsearchHeap, null, "elasticsearchHeap").orElse("512m")),
+                heap("--flink-heap", r.string(f.flinkHeap, null, "flinkHeap").orElse("1024m")),
                 stateBackend(
-                        r.string(stateBackend, "LETHE_STATE_BACKEND", "flinkStateBackend")
+                        r.string(f.stateBackend, "LETHE_STATE_BACKEND", "flinkStateBackend")
                                 .orElse(LocalStateBackend.DEFAULT)),
                 pgUrl,
-                r.string(postgresUser, "LETHE_POSTGRES_USER", "postgresUser").orElse("postgres"),
-                r.string(postgresPassword, "LETHE_POSTGRES_PASSWORD", null).orElse("postgres"),
-                r.string(kafkaBootstrap, "LETHE_KAFKA_BOOTSTRAP", "externalKafkaBootstrap"),
-                r.string(connectUrl, "LETHE_CONNECT_URL", "externalConnectUrl")
+                r.string(f.postgresUser, "LETHE_POSTGRES_USER", "postgresUser").orElse("postgres"),
+                r.string(f.postgresPassword, "LETHE_POSTGRES_PASSWORD", null).orElse("postgres"),
+                r.string(f.kafkaBootstrap, "LETHE_KAFKA_BOOTSTRAP", "externalKafkaBootstrap"),
+                r.string(f.connectUrl, "LETHE_CONNECT_URL", "externalConnectUrl")
                         .map(u -> url("--connect-url", u)),
-                r.string(elasticsearchUrl, "LETHE_ELASTICSEARCH_URL", "externalElasticsearchUrl")
+                r.string(f.elasticsearchUrl, "LETHE_ELASTICSEARCH_URL", "externalElasticsearchUrl")
                         .map(u -> url("--elasticsearch-url", u)),
-                r.string(elasticsearchUser, "LETHE_ELASTICSEARCH_USER", "elasticsearchUser")
+                r.string(f.elasticsearchUser, "LETHE_ELASTICSEARCH_USER", "elasticsearchUser")
                         .orElse("elastic"),
                 esPassword,
-                r.string(flinkUrl, "LETHE_FLINK_URL", "externalFlinkUrl")
+                r.string(f.flinkUrl, "LETHE_FLINK_URL", "externalFlinkUrl")
                         .map(u -> url("--flink-url", u)));
     }
 

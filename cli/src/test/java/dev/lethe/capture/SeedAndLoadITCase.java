@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.cli.Lethe;
-import dev.lethe.connectors.LoadOperation;
 import dev.lethe.local.CaptureTopics;
 import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
+import dev.lethe.simulator.LoadOperation;
 import dev.lethe.testing.AuditTestJobs;
 import dev.lethe.testing.RawTopics;
 import dev.lethe.testing.SharedStack;

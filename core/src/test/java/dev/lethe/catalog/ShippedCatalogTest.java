@@ -20,7 +20,7 @@ class ShippedCatalogTest {
 
     /** Run from the core module directory (Maven's working directory for its tests). */
     private static final Path HELPDESK_SCHEMA =
-            Path.of("../connectors/src/main/resources/db/helpdesk/V1__helpdesk_schema.sql");
+            Path.of("../simulator/src/main/resources/db/helpdesk/V1__helpdesk_schema.sql");
 
     private static final Path CONFIG_CATALOG = Path.of("../config/personal-data-catalog.yaml");
 

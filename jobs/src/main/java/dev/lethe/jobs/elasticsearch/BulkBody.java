@@ -12,13 +12,13 @@ import java.util.List;
 /**
  * The wire form of one bulk request, written and read without the Java client's request model.
  *
- * <p>Measured (JFR, docs/benchmarks.md): building a {@code BulkRequest} of 1,000 operations through
- * the client's builders and JSON-P generator, sending it as 2,000 chunked buffers, and reading the
- * full answer (index, id, version, shards, sequence numbers for every item) into the client's model
- * cost the sink a large part of its CPU next to a plain {@code _bulk} loader. Here the action lines
- * are written directly, the documents appended as they are (already JSON), the body sent as one
- * byte array, and Elasticsearch asked ({@value #FILTER_PATH}) to answer only what {@link
- * BulkOutcome} reads: each item's status and error.
+ * <p>Measured (JFR, docs/benchmarks/history/discovery.md): building a {@code BulkRequest} of 1,000
+ * operations through the client's builders and JSON-P generator, sending it as 2,000 chunked
+ * buffers, and reading the full answer (index, id, version, shards, sequence numbers for every
+ * item) into the client's model cost the sink a large part of its CPU next to a plain {@code _bulk}
+ * loader. Here the action lines are written directly, the documents appended as they are (already
+ * JSON), the body sent as one byte array, and Elasticsearch asked ({@value #FILTER_PATH}) to answer
+ * only what {@link BulkOutcome} reads: each item's status and error.
  */
 final class BulkBody {
 

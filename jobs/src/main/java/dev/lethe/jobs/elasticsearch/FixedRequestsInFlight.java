@@ -13,7 +13,7 @@ import org.apache.flink.connector.base.sink.writer.strategy.ResultInfo;
  * go one at a time, and each retried item halves the window again. Elasticsearch has its own
  * back-pressure (429 on a full write queue), which the writer already answers with exponential
  * backoff per retried batch; a second, slower throttle on top of it only cost throughput (measured
- * in docs/benchmarks.md). The writer calls this from its mailbox thread only.
+ * in docs/benchmarks/history/discovery.md). The writer calls this from its mailbox thread only.
  */
 final class FixedRequestsInFlight implements RateLimitingStrategy {
 

@@ -21,11 +21,11 @@ import org.slf4j.LoggerFactory;
  * <p>Best effort and only a shortcut: the discovery job deletes the same documents when it sees the
  * delete events (Debezium → Kafka → its watermark, several seconds), so a failed request only loses
  * time; it is logged (record count and error kind, never values) and not retried. Without it, a
- * purge became unsearchable about 7 s after its deadline on the local stack (docs/benchmarks.md).
- * The delete events still reach the discovery job afterwards: deleting a document that is gone
- * changes nothing, and since a record's delete event is its last, even a discovery job lagging by
- * more than the window (re-indexing an older change of the record after this removal) ends with the
- * documents deleted.
+ * purge became unsearchable about 7 s after its deadline on the local stack
+ * (docs/benchmarks/history/retention.md). The delete events still reach the discovery job
+ * afterwards: deleting a document that is gone changes nothing, and since a record's delete event
+ * is its last, even a discovery job lagging by more than the window (re-indexing an older change of
+ * the record after this removal) ends with the documents deleted.
  */
 public final class PurgedLocations implements AutoCloseable {
 

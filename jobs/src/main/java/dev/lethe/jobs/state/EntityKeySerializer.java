@@ -17,8 +17,8 @@ import org.apache.flink.types.StringValue;
  * (every entity id Lethe makes of a numeric key) goes out as its length and one copy of its bytes
  * instead of one call per character. Keys are written for every entity at every checkpoint of a
  * heap state backend, and with one id per entity ever changed Flink's per-character path was a
- * tenth of the audit job's CPU (docs/benchmarks.md). Same bytes, so checkpoints written with {@link
- * StringSerializer} restore as they are, and the other way round.
+ * tenth of the audit job's CPU (docs/benchmarks/history/audit.md). Same bytes, so checkpoints
+ * written with {@link StringSerializer} restore as they are, and the other way round.
  */
 public final class EntityKeySerializer extends TypeSerializerSingleton<String> {
 

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lethe.catalog.PersonalDataCatalog;
-import dev.lethe.connectors.HelpdeskMigrations;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.discovery.PersonalDataInText;
 import dev.lethe.keys.FileMasterKeySource;
 import dev.lethe.keys.JdbcSubjectKeyStore;
 import dev.lethe.retention.RetentionPolicy;
+import dev.lethe.simulator.HelpdeskMigrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -3,9 +3,9 @@ package dev.lethe.jobs.purge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lethe.catalog.PersonalDataCatalog;
-import dev.lethe.connectors.HelpdeskMigrations;
 import dev.lethe.retention.PurgeGuard.Verdict;
 import dev.lethe.retention.RetentionPolicy;
+import dev.lethe.simulator.HelpdeskMigrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

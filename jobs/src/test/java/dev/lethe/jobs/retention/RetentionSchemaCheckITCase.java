@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lethe.catalog.PersonalDataCatalog;
-import dev.lethe.connectors.HelpdeskMigrations;
 import dev.lethe.retention.RetentionPolicy;
 import dev.lethe.retention.RetentionPolicyException;
 import dev.lethe.retention.RetentionSchemaCheck;
+import dev.lethe.simulator.HelpdeskMigrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
