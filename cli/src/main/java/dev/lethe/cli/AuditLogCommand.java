@@ -1,9 +1,6 @@
 package dev.lethe.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.crypto.SubjectCipher;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.events.AuditEntry;
@@ -109,7 +106,10 @@ final class AuditLogCommand implements Callable<Integer> {
                         actor,
                         AuditEntryFilter.instant("--since", since, clock),
                         AuditEntryFilter.instant("--until", until, clock));
-        ArrayDeque<AuditEntry> shown = select(topics.source(s).entries(0), filter, limit);
+        Iterable<AuditEntry> log = topics.source(s).entries(0);
+        // without a limit, entries are written as they are read: constant memory for any log
+        Iterable<AuditEntry> shown =
+                limit == 0 ? matching(log, filter) : select(log, filter, limit);
         if (noDecrypt) {
             print(shown, new AuditEntryText(AuditEntryText.PersonalValues.NONE), json, System.out);
             return 0;
@@ -118,6 +118,14 @@ final class AuditLogCommand implements Callable<Integer> {
             print(shown, new AuditEntryText(values.personal()), json, System.out);
         }
         return 0;
+    }
+
+    /** The matching entries of {@code log}, read as they are iterated (nothing is kept). */
+    static Iterable<AuditEntry> matching(Iterable<AuditEntry> log, AuditEntryFilter filter) {
+        return () ->
+                java.util.stream.StreamSupport.stream(log.spliterator(), false)
+                        .filter(filter)
+                        .iterator();
     }
 
     /** The matching entries, oldest first, at most the {@code limit} most recent (0: all). */
@@ -139,11 +147,24 @@ final class AuditLogCommand implements Callable<Integer> {
             Iterable<AuditEntry> entries, AuditEntryText format, boolean json, PrintStream out)
             throws Exception {
         if (json) {
-            ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            ObjectNode root = m.createObjectNode();
-            ArrayNode list = root.putArray("entries");
-            entries.forEach(e -> list.add(format.json(e)));
-            out.println(m.writeValueAsString(root));
+            // {"entries": [...]} written entry by entry, never built whole
+            ObjectMapper m = new ObjectMapper();
+            com.fasterxml.jackson.core.JsonGenerator g =
+                    m.getFactory()
+                            .createGenerator(out)
+                            .disable(
+                                    com.fasterxml.jackson.core.JsonGenerator.Feature
+                                            .AUTO_CLOSE_TARGET)
+                            .useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeArrayFieldStart("entries");
+            for (AuditEntry e : entries) {
+                m.writeTree(g, format.json(e));
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.flush();
+            out.println();
             return;
         }
         boolean any = false;

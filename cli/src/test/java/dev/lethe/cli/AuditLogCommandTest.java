@@ -170,6 +170,44 @@ class AuditLogCommandTest {
     }
 
     @Test
+    void jsonOfTheWholeLogIsWrittenWhileItIsReadNotBuiltFirst() throws Exception {
+        annaAndBen();
+        AuditEntry one = log.entries.get(2);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int total = 20_000;
+        // a log that is read lazily: by its 10,000th entry, earlier ones must be written
+        Iterable<AuditEntry> lazy =
+                () ->
+                        new java.util.Iterator<>() {
+                            int served;
+
+                            @Override
+                            public boolean hasNext() {
+                                return served < total;
+                            }
+
+                            @Override
+                            public AuditEntry next() {
+                                if (++served == total / 2) {
+                                    assertThat(bytes.size())
+                                            .as("bytes written before half the log was read")
+                                            .isGreaterThan(100_000);
+                                }
+                                return one;
+                            }
+                        };
+
+        AuditLogCommand.print(
+                AuditLogCommand.matching(lazy, filter(null, null, null, null, null)),
+                new AuditEntryText(AuditEntryText.PersonalValues.NONE),
+                true,
+                new PrintStream(bytes, false, StandardCharsets.UTF_8));
+
+        JsonNode root = new ObjectMapper().readTree(bytes.toString(StandardCharsets.UTF_8));
+        assertThat(root.path("entries")).hasSize(total);
+    }
+
+    @Test
     void noMatchSaysSo() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         AuditLogCommand.print(

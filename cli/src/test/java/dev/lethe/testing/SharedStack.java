@@ -14,9 +14,11 @@ import picocli.CommandLine;
 
 /**
  * The real stack, started once per test run (the first ITCase that asks starts it; a JVM shutdown
- * hook stops it). Every component runs as in {@code ./lethe up}, on free ports, with a fresh data
- * directory under {@code target/it}. Tests share it and keep out of each other's way by using their
- * own rows, topics and indices.
+ * hook stops it). Every server runs as in {@code ./lethe up --no-jobs}, on free ports, with a fresh
+ * data directory under {@code target/it}: Lethe's jobs are not started here; each test submits the
+ * jobs it needs on topics and indices of its own ({@code LetheJobsITCase} tests what {@code up}
+ * does with the jobs). Tests share it and keep out of each other's way by using their own rows,
+ * topics and indices.
  */
 public final class SharedStack {
 
