@@ -432,8 +432,14 @@ public final class LocalStack {
      * logs/supervisor.log}) unless one runs already.
      */
     public void ensureSupervisor() throws IOException {
-        if (supervisor().isPresent()) {
-            return;
+        boolean managesAny =
+                s.managesPostgres()
+                        || s.managesKafka()
+                        || s.managesConnect()
+                        || s.managesElasticsearch()
+                        || s.managesFlink();
+        if (!managesAny || supervisor().isPresent()) {
+            return; // in external mode there is nothing of ours to restart
         }
         List<String> c = new ArrayList<>();
         c.add(LetheHome.javaExecutable());
