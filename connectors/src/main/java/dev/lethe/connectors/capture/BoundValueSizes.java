@@ -1,14 +1,12 @@
 package dev.lethe.connectors.capture;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
@@ -72,23 +70,7 @@ public final class BoundValueSizes<R extends ConnectRecord<R>> implements Transf
     public void configure(Map<String, ?> configs) {
         Map<String, Object> values = CONFIG.parse(configs);
         String secret = ((Password) values.get(SECRET)).value();
-        if (secret == null
-                || secret.startsWith("${")
-                || secret.length() < MaskEncryptedFields.MIN_SECRET_LENGTH) {
-            throw new ConfigException(
-                    SECRET,
-                    "(hidden)",
-                    "must be at least "
-                            + MaskEncryptedFields.MIN_SECRET_LENGTH
-                            + " characters: set LETHE_CAPTURE_MASK_SECRET in the Connect worker's"
-                            + " environment (and config.providers=env)");
-        }
-        try {
-            mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        } catch (GeneralSecurityException e) {
-            throw new ConfigException("HmacSHA256 is not available: " + e.getMessage());
-        }
+        mac = CaptureSecret.hmac(SECRET, secret);
         maxValue = (Integer) values.get(MAX_VALUE_BYTES);
         maxEvent = (Integer) values.get(MAX_EVENT_VALUE_BYTES);
         if (maxValue > maxEvent) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -20,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
@@ -58,7 +56,7 @@ public final class MaskEncryptedFields<R extends ConnectRecord<R>> implements Tr
     public static final String PREFIX = "lethe-masked:";
 
     /** The least length of the secret (e.g. 32 random bytes in base64url are 43 characters). */
-    static final int MIN_SECRET_LENGTH = 32;
+    static final int MIN_SECRET_LENGTH = CaptureSecret.MIN_LENGTH;
 
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
 
@@ -136,30 +134,7 @@ public final class MaskEncryptedFields<R extends ConnectRecord<R>> implements Tr
     public void configure(Map<String, ?> configs) {
         Map<String, Object> values = CONFIG.parse(configs);
         String secret = ((Password) values.get(SECRET)).value();
-        if (secret != null && secret.startsWith("${")) {
-            // Connect leaves a variable it cannot resolve as it is: a public, well-known "secret"
-            throw new ConfigException(
-                    SECRET,
-                    "(hidden)",
-                    "is an unresolved config variable: set LETHE_CAPTURE_MASK_SECRET in the"
-                            + " Connect worker's environment (and config.providers=env)");
-        }
-        if (secret == null || secret.length() < MIN_SECRET_LENGTH) {
-            throw new ConfigException(
-                    SECRET,
-                    "(hidden)",
-                    "must be at least "
-                            + MIN_SECRET_LENGTH
-                            + " characters, e.g. 32 random bytes in base64url; the connector"
-                            + " registration reads it as ${env:LETHE_CAPTURE_MASK_SECRET} from the"
-                            + " Connect worker's environment");
-        }
-        try {
-            mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        } catch (GeneralSecurityException e) {
-            throw new ConfigException("HmacSHA256 is not available: " + e.getMessage());
-        }
+        mac = CaptureSecret.hmac(SECRET, secret);
         @SuppressWarnings("unchecked")
         List<String> t = (List<String>) values.get(TABLES);
         tables = Set.copyOf(t);
