@@ -31,9 +31,11 @@ class SelfHealingITCase {
             StackProbe probe = new StackProbe(s, Map.of());
             long deadline = killed + Duration.ofSeconds(60).toNanos();
             ComponentHealth h = probe.connect();
+            // healthy again, a new process, and the restart recorded (after its health check)
             while (!(h.healthy()
                             && stack.pids().containsKey("connect")
-                            && stack.pids().get("connect") != connect)
+                            && stack.pids().get("connect") != connect
+                            && restartsOf(stack, "connect") > before)
                     && System.nanoTime() < deadline) {
                 Thread.sleep(500);
                 h = probe.connect();
