@@ -197,9 +197,11 @@ class RetentionITCase {
             c.setAutoCommit(true);
 
             // the discovery index knows both tickets and the person
+            // the index need only know the record holds the person's data: the redaction
+            // detects every mention again on the locked row
             await(
-                    () -> indexedColumn(es, "tickets/" + otherTicket, "description") >= 2,
-                    "name and phone in the other customer's ticket indexed");
+                    () -> indexedColumn(es, "tickets/" + otherTicket, "description") >= 1,
+                    "a mention in the other customer's ticket indexed");
             await(() -> indexed(es, "contacts/" + erased) > 0, "person indexed");
 
             // the window ends: the deleted ticket is purged from the database and the index
