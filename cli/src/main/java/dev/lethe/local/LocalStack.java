@@ -268,8 +268,18 @@ public final class LocalStack {
             nextJobCheck = now.plusSeconds(10);
             try {
                 StackSettings eff = effective();
-                if (new StackProbe(eff, Map.of()).flink().healthy()) {
-                    List<String> failed = new LetheJobs(eff, out).startAll();
+                LetheJobs lethe = new LetheJobs(eff, out);
+                boolean missing =
+                        new StackProbe(eff, Map.of()).flink().healthy()
+                                && !lethe.runningJobs()
+                                        .keySet()
+                                        .containsAll(
+                                                LetheJobs.ALL.stream()
+                                                        .map(LetheJobs.Job::name)
+                                                        .toList());
+                if (missing) {
+                    done.add("resubmitting the jobs that are not running");
+                    List<String> failed = lethe.startAll();
                     if (!failed.isEmpty()) {
                         done.add("jobs not running: " + failed);
                     }
