@@ -38,15 +38,7 @@ public final class BoundValueSizes<R extends ConnectRecord<R>> implements Transf
     public static final String MAX_EVENT_VALUE_BYTES = "max.event.value.bytes";
 
     static final ConfigDef CONFIG =
-            new ConfigDef()
-                    .define(
-                            SECRET,
-                            ConfigDef.Type.PASSWORD,
-                            ConfigDef.NO_DEFAULT_VALUE,
-                            ConfigDef.Importance.HIGH,
-                            "Key of the digests that replace oversized values, at least "
-                                    + MaskEncryptedFields.MIN_SECRET_LENGTH
-                                    + " characters (e.g. ${env:LETHE_CAPTURE_MASK_SECRET}).")
+            CaptureSecret.definition(SECRET, "oversized values")
                     .define(
                             MAX_VALUE_BYTES,
                             ConfigDef.Type.INT,

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -17,6 +18,21 @@ final class CaptureSecret {
     static final int MIN_LENGTH = 32;
 
     private CaptureSecret() {}
+
+    /** A new config definition that starts with the secret option {@code option}. */
+    static ConfigDef definition(String option, String digestsOf) {
+        return new ConfigDef()
+                .define(
+                        option,
+                        ConfigDef.Type.PASSWORD,
+                        ConfigDef.NO_DEFAULT_VALUE,
+                        ConfigDef.Importance.HIGH,
+                        "Key of the digests that replace "
+                                + digestsOf
+                                + ", at least "
+                                + MIN_LENGTH
+                                + " characters (e.g. ${env:LETHE_CAPTURE_MASK_SECRET}).");
+    }
 
     /**
      * An HMAC-SHA256 keyed with {@code secret}, the value of the option {@code option}.

@@ -70,15 +70,7 @@ public final class MaskEncryptedFields<R extends ConnectRecord<R>> implements Tr
     public static final String DEFINITIONS_PASSWORD = "definitions.jdbc.password";
 
     static final ConfigDef CONFIG =
-            new ConfigDef()
-                    .define(
-                            SECRET,
-                            ConfigDef.Type.PASSWORD,
-                            ConfigDef.NO_DEFAULT_VALUE,
-                            ConfigDef.Importance.HIGH,
-                            "Key of the digests that replace encrypted values, at least "
-                                    + MIN_SECRET_LENGTH
-                                    + " characters (e.g. ${env:LETHE_CAPTURE_MASK_SECRET}).")
+            CaptureSecret.definition(SECRET, "encrypted values")
                     .define(
                             TABLES,
                             ConfigDef.Type.LIST,
