@@ -109,16 +109,30 @@ public final class HelpdeskRowGraph {
      */
     public List<Dependent> dependents(Connection c, String table, long id, boolean lock)
             throws SQLException {
+        return dependents(c, table, id, lock, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The first {@code limit} rows of {@link #dependents(Connection, String, long, boolean)}: a
+     * prefix of that order, so every row in it comes after the rows it would take with it, and
+     * deleting exactly these rows breaks no reference.
+     */
+    public List<Dependent> dependents(Connection c, String table, long id, boolean lock, int limit)
+            throws SQLException {
         List<Dependent> out = new ArrayList<>();
-        walk(c, table, id, lock, out);
+        walk(c, table, id, lock, limit, out);
         return out;
     }
 
-    private void walk(Connection c, String table, long id, boolean lock, List<Dependent> out)
+    private void walk(
+            Connection c, String table, long id, boolean lock, int limit, List<Dependent> out)
             throws SQLException {
         for (Reference ref : catalog.referencing(table)) {
             if (!owned(ref)) {
                 continue;
+            }
+            if (out.size() >= limit) {
+                return;
             }
             String child = ref.from().table();
             List<Long> ids = new ArrayList<>();
@@ -129,8 +143,13 @@ public final class HelpdeskRowGraph {
                                     + " WHERE "
                                     + quote(ref.from().column())
                                     + " = ? ORDER BY id"
+                                    + (limit == Integer.MAX_VALUE ? "" : " LIMIT ?")
                                     + (lock ? " FOR UPDATE" : ""))) {
                 s.setLong(1, id);
+                if (limit != Integer.MAX_VALUE) {
+                    // each child is at least one row of the result
+                    s.setLong(2, limit - out.size());
+                }
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
                         ids.add(r.getLong(1));
@@ -138,7 +157,10 @@ public final class HelpdeskRowGraph {
                 }
             }
             for (long childId : ids) {
-                walk(c, child, childId, lock, out);
+                walk(c, child, childId, lock, limit, out);
+                if (out.size() >= limit) {
+                    return;
+                }
                 Map<String, String> row = read(c, child, childId, lock);
                 if (row != null) {
                     out.add(new Dependent(child, childId, row));

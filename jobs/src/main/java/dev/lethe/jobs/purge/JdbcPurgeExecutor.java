@@ -32,7 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The purge executor on the helpdesk database. Each command is one transaction:
+ * The purge executor on the helpdesk database. Each command is one transaction, or several bounded
+ * ones when a delete takes more rows with it than {@link #inBatchesOf one batch} holds (each
+ * re-checks the row under its lock; docs/retention.md, "Bounded batches"):
  *
  * <ol>
  *   <li>{@code Actor.lethePurge(commandId, reason).emit(c)} first, so the audit attributes every
@@ -56,6 +58,12 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcPurgeExecutor.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Rows one purge transaction deletes at most, unless told otherwise. */
+    public static final int DEFAULT_BATCH_ROWS = 500;
+
+    /** A done receipt names its dependents one by one up to this many. */
+    static final int LISTED_DEPENDENTS = 100;
+
     private final DataSource dataSource;
     private final PersonalDataCatalog catalog;
     private final HelpdeskRowGraph graph;
@@ -64,6 +72,8 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
     private AutoCloseable owned;
     private PurgedLocations locations;
     private FileStore files = FileStore.UNCONFIGURED;
+    private int batchRows = DEFAULT_BATCH_ROWS;
+    private Runnable afterEachBatch = () -> {};
 
     public JdbcPurgeExecutor(
             DataSource dataSource,
@@ -93,6 +103,24 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
      */
     public JdbcPurgeExecutor deletingFilesIn(FileStore store) {
         this.files = store;
+        return this;
+    }
+
+    /**
+     * Deletes at most {@code rows} rows (the row itself included) per transaction; a larger tree is
+     * purged in several, each re-checking the row under its lock.
+     */
+    public JdbcPurgeExecutor inBatchesOf(int rows) {
+        if (rows < 1) {
+            throw new IllegalArgumentException("a purge batch holds at least one row, not " + rows);
+        }
+        this.batchRows = rows;
+        return this;
+    }
+
+    /** Runs {@code action} after each committed batch that leaves rows for the next (tests). */
+    JdbcPurgeExecutor afterEachBatch(Runnable action) {
+        this.afterEachBatch = action;
         return this;
     }
 
@@ -128,30 +156,72 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
 
     @Override
     public PurgeOutcome execute(PurgeCommand command) {
+        Progress progress = new Progress();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try {
+            while (true) {
                 List<String> deleted = new ArrayList<>();
-                PurgeOutcome outcome = executeIn(c, command, deleted);
-                c.commit();
+                Optional<PurgeOutcome> outcome;
+                try {
+                    outcome = batchIn(c, command, progress, deleted);
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                }
+                progress.committed(deleted);
                 if (locations != null && !deleted.isEmpty()) {
                     locations.purged(deleted);
                 }
-                return outcome;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+                if (outcome.isPresent()) {
+                    return outcome.get();
+                }
+                afterEachBatch.run();
             }
         } catch (SQLException | RuntimeException e) {
             // the message of a SQL error may quote values (e.g. a constraint's detail): log only
             // its state
             String why = "FAILED: " + e.getClass().getSimpleName() + stateOf(e);
+            if (progress.rowsDeleted > 0) {
+                why += " after " + progress.rowsDeleted + " rows deleted in earlier batches";
+            }
             LOG.warn("purge {} of {} failed: {}", command.commandId(), command.entityId(), why);
             return recordFailure(command, why);
         }
     }
 
-    private PurgeOutcome executeIn(Connection c, PurgeCommand command, List<String> deleted)
+    /** What the committed batches of one purge deleted. */
+    private static final class Progress {
+        int batches;
+        int rowsDeleted;
+        int filesDeleted;
+        final Map<String, Integer> byTable = new TreeMap<>();
+        final List<String> dependents = new ArrayList<>();
+
+        void committed(List<String> deleted) {
+            batches++;
+            rowsDeleted += deleted.size();
+        }
+
+        void deleting(Dependent d) {
+            byTable.merge(d.table(), 1, Integer::sum);
+            if (dependents.size() <= LISTED_DEPENDENTS) {
+                dependents.add(d.entityId());
+            }
+        }
+
+        int dependentCount() {
+            return byTable.values().stream().mapToInt(Integer::intValue).sum();
+        }
+    }
+
+    /**
+     * One transaction of a purge: the guard on the locked row, then at most {@link #batchRows} rows
+     * deleted. Empty when rows are left for the next batch; the outcome when the purge is done or
+     * stopped (its receipt written in this transaction).
+     */
+    private Optional<PurgeOutcome> batchIn(
+            Connection c, PurgeCommand command, Progress progress, List<String> deleted)
             throws SQLException {
         Actor.lethePurge(
                         command.requestId() != null ? command.requestId() : command.commandId(),
@@ -165,7 +235,7 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
         }
         Optional<PurgeOutcome> previous = done(c, command.commandId());
         if (previous.isPresent()) {
-            return previous.get();
+            return previous;
         }
         Map<String, String> row = lockRow(c, command.table(), command.rowId());
         List<String> subjects = row == null ? List.of() : subjectsOf(c, command.table(), row);
@@ -188,38 +258,55 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
         }
         Map<String, String> attributes = new TreeMap<>();
         if (decision.eligible() && command.action() == PurgeAction.DELETE) {
-            List<Dependent> dependents =
-                    graph.dependents(c, command.table(), command.rowId(), true);
-            Optional<Decision> blocked = blockedByDependents(c, command, dependents);
+            List<Dependent> batch =
+                    graph.dependents(c, command.table(), command.rowId(), true, batchRows);
+            boolean last = batch.size() < batchRows;
+            List<Dependent> checked = batch;
+            if (!last && progress.batches == 0) {
+                // more rows than one batch: the whole tree is checked before anything goes
+                checked = graph.dependents(c, command.table(), command.rowId(), false);
+            }
+            Optional<Decision> blocked = blockedByDependents(c, command, checked);
             if (blocked.isPresent()) {
                 decision = blocked.get();
             } else {
-                List<String> cascade = new ArrayList<>();
                 List<String> fileKeys = new ArrayList<>();
-                for (Dependent d : dependents) {
+                for (Dependent d : batch) {
                     fileKeys.addAll(fileKeysOf(d.table(), d.row()));
                     clearReferencesTo(c, d.table(), d.id());
                     delete(c, d.table(), d.id());
-                    cascade.add(d.entityId());
+                    deleted.add(d.entityId());
+                    progress.deleting(d);
                 }
-                fileKeys.addAll(fileKeysOf(command.table(), row));
-                clearReferencesTo(c, command.table(), command.rowId());
-                delete(c, command.table(), command.rowId());
-                for (String key : fileKeys) {
-                    try {
-                        files.delete(key);
-                    } catch (java.io.IOException e) {
-                        throw new FileNotDeleted(e);
+                if (last) {
+                    fileKeys.addAll(fileKeysOf(command.table(), row));
+                    clearReferencesTo(c, command.table(), command.rowId());
+                    delete(c, command.table(), command.rowId());
+                    deleted.add(command.entityId());
+                }
+                deleteFiles(fileKeys);
+                progress.filesDeleted += fileKeys.size();
+                if (!last) {
+                    return Optional.empty();
+                }
+                if (progress.filesDeleted > 0) {
+                    attributes.put("filesDeleted", Integer.toString(progress.filesDeleted));
+                }
+                int dependents = progress.dependentCount();
+                attributes.put("rowsDeleted", Integer.toString(dependents + 1));
+                attributes.put("batches", Integer.toString(progress.batches + 1));
+                if (dependents > 0) {
+                    StringBuilder byTable = new StringBuilder();
+                    progress.byTable.forEach(
+                            (table, n) ->
+                                    byTable.append(byTable.isEmpty() ? "" : ",")
+                                            .append(table)
+                                            .append('=')
+                                            .append(n));
+                    attributes.put("dependentsByTable", byTable.toString());
+                    if (dependents <= LISTED_DEPENDENTS) {
+                        attributes.put("dependents", String.join(",", progress.dependents));
                     }
-                }
-                if (!fileKeys.isEmpty()) {
-                    attributes.put("filesDeleted", Integer.toString(fileKeys.size()));
-                }
-                deleted.addAll(cascade);
-                deleted.add(command.entityId());
-                attributes.put("rowsDeleted", Integer.toString(cascade.size() + 1));
-                if (!cascade.isEmpty()) {
-                    attributes.put("dependents", String.join(",", cascade));
                 }
             }
         } else if (decision.eligible() && command.action() == PurgeAction.ANONYMIZE) {
@@ -227,12 +314,34 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
             anonymize(c, command.table(), command.rowId(), columns);
             attributes.put("anonymizedColumns", String.join(",", columns.keySet()));
         }
+        if (!decision.eligible() && progress.rowsDeleted > 0) {
+            // stopped between two batches: what the earlier ones deleted stays deleted (each row
+            // was eligible, under this row's lock, when its batch committed)
+            attributes.put("rowsDeletedBeforeStop", Integer.toString(progress.rowsDeleted));
+            attributes.put("batches", Integer.toString(progress.batches));
+        }
         String outcome = decision.eligible() ? PurgeOutcome.DONE : PurgeOutcome.SKIPPED;
         Verdict verdict = decision.verdict();
         String receiptId = PurgeOutcome.receiptId(command.commandId(), outcome, verdict);
         writeReceipt(c, receiptId, command, subjects, outcome, decision.reason(), attributes);
-        return new PurgeOutcome(
-                command.commandId(), receiptId, outcome, verdict, decision.reason(), false);
+        return Optional.of(
+                new PurgeOutcome(
+                        command.commandId(),
+                        receiptId,
+                        outcome,
+                        verdict,
+                        decision.reason(),
+                        false));
+    }
+
+    private void deleteFiles(List<String> keys) {
+        for (String key : keys) {
+            try {
+                files.delete(key);
+            } catch (java.io.IOException e) {
+                throw new FileNotDeleted(e);
+            }
+        }
     }
 
     @Override
