@@ -83,6 +83,14 @@ public final class ChangeNormalizer implements Serializable {
     }
 
     /**
+     * The largest sum of the UTF-8 lengths of a change's values (before and after) that the jobs
+     * accept: 2 MiB, twice what the capture transformation lets through ({@code
+     * SizeLimits.MAX_EVENT_VALUE_BYTES}), so that every audit entry stays far below the 8 MiB
+     * message limit. A larger change is rejected ({@link Rejected#EVENT_TOO_LARGE}).
+     */
+    public static final long MAX_EVENT_VALUE_BYTES = 2L * 1024 * 1024;
+
+    /**
      * Normalizes one Kafka record.
      *
      * @param key the record key bytes, may be null (truncate events have none)
@@ -165,6 +173,21 @@ public final class ChangeNormalizer implements Serializable {
                             + " ("
                             + envelope.unavailableImage
                             + " image) holds Debezium's unavailable-value placeholder");
+        }
+        long valueBytes = utf8Bytes(envelope.before) + utf8Bytes(envelope.after);
+        if (valueBytes > MAX_EVENT_VALUE_BYTES) {
+            // only an event that went around the capture transformation's bound gets here; its
+            // audit entry could exceed the message limit and stop the job on this one offset
+            throw new Reject(
+                    Rejected.EVENT_TOO_LARGE,
+                    "table "
+                            + table
+                            + ": the values of the change add up to "
+                            + valueBytes
+                            + " bytes, over the bound of "
+                            + MAX_EVENT_VALUE_BYTES
+                            + " (is the capture connector's BoundValueSizes transformation"
+                            + " configured?)");
         }
         Map<String, String> primaryKey = readKey(key, table, expected);
         Map<String, String> image = needsBefore ? envelope.before : envelope.after;
@@ -649,5 +672,21 @@ public final class ChangeNormalizer implements Serializable {
     @Override
     public String toString() {
         return "ChangeNormalizer" + columnsByTable.keySet();
+    }
+
+    private static long utf8Bytes(Map<String, String> image) {
+        if (image == null) {
+            return 0;
+        }
+        long bytes = 0;
+        for (String v : image.values()) {
+            if (v != null) {
+                for (int i = 0; i < v.length(); i++) {
+                    char ch = v.charAt(i);
+                    bytes += ch < 0x80 ? 1 : ch < 0x800 ? 2 : Character.isSurrogate(ch) ? 2 : 3;
+                }
+            }
+        }
+        return bytes;
     }
 }

@@ -8,6 +8,13 @@ import java.time.Instant;
 /** Builds the {@link DeadLetter} for a rejected input, keeping its raw bytes so nothing is lost. */
 public final class DeadLetters {
 
+    /**
+     * The largest raw value a dead letter carries: 4 MiB. A larger one (a change that came around
+     * the capture bound) would not fit in a dead-letter message beside its envelope; the letter
+     * then names its source position instead, where it stays for the raw topic's retention.
+     */
+    public static final int MAX_KEPT_VALUE_BYTES = 4 * 1024 * 1024;
+
     private DeadLetters() {}
 
     /**
@@ -25,15 +32,28 @@ public final class DeadLetters {
             byte[] key,
             byte[] value,
             Instant now) {
+        boolean keep = value == null || value.length <= MAX_KEPT_VALUE_BYTES;
+        String detail =
+                keep
+                        ? rejected.detail()
+                        : rejected.detail()
+                                + "; raw value of "
+                                + value.length
+                                + " bytes not kept: read it at "
+                                + topic
+                                + " partition "
+                                + partition
+                                + " offset "
+                                + offset;
         return new DeadLetter(
                 job,
                 rejected.reason(),
-                rejected.detail(),
+                detail,
                 topic,
                 partition,
                 offset,
                 key == null ? null : ByteBuffer.wrap(key),
-                value == null ? null : ByteBuffer.wrap(value),
+                value == null || !keep ? null : ByteBuffer.wrap(value),
                 now);
     }
 }

@@ -61,6 +61,12 @@ public sealed interface Normalized
         /** A {@code lethe.actor} message that is not transactional or not a valid actor. */
         public static final String MALFORMED_ACTOR = "MALFORMED_ACTOR";
 
+        /**
+         * The change's values are larger than {@link ChangeNormalizer#MAX_EVENT_VALUE_BYTES}: it
+         * came around the capture transformation's bound.
+         */
+        public static final String EVENT_TOO_LARGE = "EVENT_TOO_LARGE";
+
         public Rejected {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(detail, "detail");

@@ -401,6 +401,33 @@ class ChangeNormalizerTest {
     }
 
     @Test
+    void aChangeLargerThanTheBoundIsRejectedNotPassedOnToTheAuditLog() {
+        String half = "x".repeat((int) (ChangeNormalizer.MAX_EVENT_VALUE_BYTES / 2) + 1);
+        Row before = contact(42).with("first_name", half);
+
+        Rejected rejected =
+                assertRejected(
+                        updateOf("contacts", before, before.with("last_name", half)).toRecord(),
+                        Rejected.EVENT_TOO_LARGE);
+
+        assertThat(rejected.detail())
+                .contains("table contacts")
+                .contains("BoundValueSizes")
+                .doesNotContain("xxxx");
+    }
+
+    @Test
+    void aChangeJustWithinTheBoundIsAChange() {
+        String half = "é".repeat((int) (ChangeNormalizer.MAX_EVENT_VALUE_BYTES / 8));
+        Row before = contact(42).with("first_name", half);
+
+        ChangeEvent change =
+                changeOf(updateOf("contacts", before, before.with("last_name", half)).toRecord());
+
+        assertThat(change.getAfter()).containsEntry("last_name", half);
+    }
+
+    @Test
     void valueThatIsNotAnObjectIsMalformedEvent() {
         assertRejected(
                 insertOf("contacts", contact(42)).toRecord().withValue("[1,2]"),

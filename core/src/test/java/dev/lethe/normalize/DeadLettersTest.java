@@ -54,6 +54,31 @@ class DeadLettersTest {
     }
 
     @Test
+    void aValueTooLargeToTravelAgainStaysInItsTopicAndTheLetterSaysWhere() {
+        byte[] huge = new byte[DeadLetters.MAX_KEPT_VALUE_BYTES + 1];
+        Rejected rejected = new Rejected(Rejected.EVENT_TOO_LARGE, "values add up to too much");
+
+        DeadLetter letter =
+                DeadLetters.of(
+                        rejected,
+                        "audit/normalize",
+                        "helpdesk.public.tickets",
+                        0,
+                        77L,
+                        "{\"id\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        huge,
+                        NOW);
+
+        assertThat(letter.getRawValue()).isNull();
+        assertThat(letter.getRawKey()).isNotNull();
+        assertThat(letter.getDetail())
+                .startsWith("values add up to too much")
+                .contains("raw value of " + huge.length + " bytes not kept")
+                .contains("helpdesk.public.tickets")
+                .contains("offset 77");
+    }
+
+    @Test
     void tombstoneDeadLetterHasNoRawValue() {
         Rejected rejected =
                 new Rejected(Rejected.NOT_A_CHANGE, "record has no value (a tombstone)");
