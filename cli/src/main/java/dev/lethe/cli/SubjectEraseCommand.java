@@ -154,7 +154,7 @@ final class SubjectEraseCommand implements Callable<Integer> {
         try (ErasureProcessor processor =
                 new ErasureProcessor(
                         ds, catalog, policy, null, index, Clock.systemUTC(), Duration.ZERO)) {
-            ErasureProcessor.Plan plan = processor.plan(subject);
+            dev.lethe.erasure.ErasurePlan plan = processor.plan(subject);
             System.out.println("dry run: an erasure of " + subject + " would now");
             for (String r : plan.erase()) {
                 System.out.println("  delete  " + r);

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.connectors.Actor;
-import dev.lethe.discovery.KnownSubject;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.discovery.PersonalDataInText;
 import dev.lethe.discovery.PhoneDetector;
-import dev.lethe.discovery.PiiKind;
 import dev.lethe.discovery.SubjectDirectory;
+import dev.lethe.erasure.ErasurePlan;
+import dev.lethe.erasure.ErasurePlanner;
 import dev.lethe.erasure.MentionRedactor;
 import dev.lethe.keys.SubjectIds;
 import dev.lethe.keys.SubjectKeyStore;
@@ -32,7 +32,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,6 +81,7 @@ public final class ErasureProcessor implements AutoCloseable {
     private final MentionRedactor mentions;
     private final SubjectDirectory subjects;
     private final HelpdeskRowGraph graph;
+    private final ErasurePlanner planner;
 
     /** What replaces a person's value in someone else's text. */
     public static final String REDACTED = MentionRedactor.REPLACEMENT;
@@ -96,8 +96,6 @@ public final class ErasureProcessor implements AutoCloseable {
      * that never existed): final, never retried, nothing erased or tombstoned.
      */
     public static final String REFUSED = "refused";
-
-    private static final Set<String> CLOSED_TICKET = Set.of("solved", "closed");
 
     private final DataSource dataSource;
     private final JdbcPurgeExecutor executor;
@@ -122,6 +120,7 @@ public final class ErasureProcessor implements AutoCloseable {
         this.mentions = new MentionRedactor(PhoneDetector.DEFAULT_REGIONS, REDACTED);
         this.subjects = new SubjectDirectory(catalog, PhoneDetector.DEFAULT_REGIONS);
         this.graph = new HelpdeskRowGraph(catalog);
+        this.planner = new ErasurePlanner(graph, subjects);
         this.keys = keys;
         this.index = index;
         this.clock = clock;
@@ -282,7 +281,7 @@ public final class ErasureProcessor implements AutoCloseable {
             if (refused.isPresent()) {
                 return new Progress(requestId, REFUSED, "REFUSED: " + refused.get(), 0, 0);
             }
-            Plan plan = plan(subjectId);
+            ErasurePlan plan = plan(subjectId);
             if (plan.openTicket() != null) {
                 return new Progress(
                         requestId,
@@ -334,112 +333,21 @@ public final class ErasureProcessor implements AutoCloseable {
         }
     }
 
-    /**
-     * What an erasure of {@code subjectId} would do now: the records to erase (their own row
-     * first), what would be deleted with them, the mentions to redact (record -> column -> the
-     * person's values the index found there), a blocking open ticket, and the person as the
-     * redaction recognises them (names and identifiers from their own row and the index).
-     */
-    public record Plan(
-            List<String> erase,
-            List<String> dependents,
-            Map<String, Map<String, Set<String>>> redact,
-            String openTicket,
-            MentionRedactor.Person person) {
-        public int size() {
-            return erase.size() + dependents.size() + redact.size();
-        }
-
-        /** Names the records, never the person's values. */
-        @Override
-        public String toString() {
-            return "Plan[erase "
-                    + erase
-                    + ", dependents "
-                    + dependents
-                    + ", redact "
-                    + redact.keySet()
-                    + ", openTicket "
-                    + openTicket
-                    + "]";
-        }
-    }
-
     /** The plan (read only; {@code subject erase --dry-run} prints it). */
-    public Plan plan(String subjectId) throws Exception {
+    public ErasurePlan plan(String subjectId) throws Exception {
         String own = catalog.subjectRecord(subjectId);
-        Set<String> erase = new LinkedHashSet<>();
-        KnownSubject subject = new KnownSubject(subjectId, null, null, Map.of());
-        Set<String> identifiers = new TreeSet<>();
-        Set<String> names = new TreeSet<>();
-        Set<String> dependents = new LinkedHashSet<>();
-        Map<String, Map<String, Set<String>>> redact = new TreeMap<>();
-        String openTicket = null;
         List<LocationDocument> locations = index.locationsOf(subjectId, own);
         try (Connection c = dataSource.getConnection()) {
             c.setReadOnly(true);
-            Map<String, String> ownRow = read(c, own);
-            if (ownRow != null) {
-                erase.add(own);
-                dependentsOf(c, table(own), id(own), dependents);
-                subject = subjects.subjectOf(table(own), subjectId, ownRow);
-            }
-            for (LocationDocument d : locations) {
-                String record = d.recordId();
-                if (erase.contains(record) || dependents.contains(record)) {
-                    continue;
-                }
-                Map<String, String> row = read(c, record);
-                if (row == null) {
-                    continue;
-                }
-                if (executor.subjectsOf(c, table(record), row).contains(subjectId)) {
-                    erase.add(record);
-                    dependentsOf(c, table(record), id(record), dependents);
-                } else if (d.value() != null && d.spanStart() != null && isText(d)) {
-                    redact.computeIfAbsent(record, k -> new TreeMap<>())
-                            .computeIfAbsent(d.column(), k -> new TreeSet<>())
-                            .add(d.value());
-                    if (PiiKind.NAME.code().equals(d.kind())) {
-                        names.add(d.value());
-                    } else {
-                        identifiers.add(d.value());
-                    }
-                }
-            }
-            dependents.removeAll(erase);
-            for (String record : erase) {
-                if (record.startsWith("tickets/")) {
-                    Map<String, String> row = read(c, record);
-                    if (row != null && !CLOSED_TICKET.contains(row.get("status"))) {
-                        openTicket = record;
-                    }
-                }
-            }
-            for (String record : dependents) {
-                if (openTicket == null && record.startsWith("tickets/")) {
-                    Map<String, String> row = read(c, record);
-                    if (row != null
-                            && row.get("deleted_at") == null
-                            && !CLOSED_TICKET.contains(row.get("status"))) {
-                        openTicket = record;
-                    }
-                }
-            }
+            return planner.plan(c, subjectId, locations);
         }
-        return new Plan(
-                List.copyOf(erase),
-                List.copyOf(dependents),
-                redact,
-                openTicket,
-                new MentionRedactor.Person(subject, identifiers, names));
     }
 
     /**
      * A legal hold on a record whose mentions the plan would redact (read without locks; the
      * redaction checks again under its lock), as the request's blocking reason.
      */
-    private Optional<String> heldMention(Plan plan) throws SQLException {
+    private Optional<String> heldMention(ErasurePlan plan) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setReadOnly(true);
             for (String record : plan.redact().keySet()) {
@@ -464,21 +372,6 @@ public final class ErasureProcessor implements AutoCloseable {
                 + ": "
                 + hold.reason()
                 + " (mentions of the person there are not redacted while it is held)";
-    }
-
-    /**
-     * Whether the location is in a scanned text column, or in a scanned key of a JSON column
-     * ({@code custom_fields.order_ref}; discovery names a finding there so).
-     */
-    private boolean isText(LocationDocument d) {
-        String column = d.column();
-        int dot = column.indexOf('.');
-        String base = dot < 0 ? column : column.substring(0, dot);
-        return catalog.freeTextColumns(d.table()).stream()
-                .anyMatch(
-                        col ->
-                                col.ref().column().equals(base)
-                                        && (dot < 0 || col.encrypted().isPresent()));
     }
 
     /** The JSON object text with the person's values redacted in {@code key}'s text value. */
@@ -615,14 +508,6 @@ public final class ErasureProcessor implements AutoCloseable {
         }
         if (!DONE.equals(p.status())) {
             LOG.info("erasure request {}: {} ({})", p.requestId(), p.status(), p.reason());
-        }
-    }
-
-    /** Rows deleted together with {@code table/id} (read only; the executor's walk). */
-    private void dependentsOf(Connection c, String table, long id, Set<String> out)
-            throws SQLException {
-        for (HelpdeskRowGraph.Dependent d : graph.dependents(c, table, id, false)) {
-            out.add(d.entityId());
         }
     }
 

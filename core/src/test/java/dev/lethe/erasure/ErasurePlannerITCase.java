@@ -1,0 +1,201 @@
+package dev.lethe.erasure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.discovery.LocationDocument;
+import dev.lethe.discovery.PhoneDetector;
+import dev.lethe.discovery.SubjectDirectory;
+import dev.lethe.retention.HelpdeskRowGraph;
+import dev.lethe.retention.HelpdeskRowGraph.Dependent;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The erasure plan and the dependency walk it shares with the purge executor, on the helpdesk's own
+ * schema (the simulator's migrations, applied in order).
+ */
+class ErasurePlannerITCase {
+
+    private static final PersonalDataCatalog CATALOG = PersonalDataCatalog.loadDefault();
+    private static final HelpdeskRowGraph GRAPH = new HelpdeskRowGraph(CATALOG);
+    private static final ErasurePlanner PLANNER =
+            new ErasurePlanner(GRAPH, new SubjectDirectory(CATALOG, PhoneDetector.DEFAULT_REGIONS));
+
+    private static EmbeddedPostgres postgres;
+    private static DataSource db;
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        db = postgres.getPostgresDatabase();
+        Path migrations = Path.of("../simulator/src/main/resources/db/helpdesk");
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(migrations)) {
+            files = listed.filter(f -> f.toString().endsWith(".sql")).sorted().toList();
+        }
+        assertThat(files).isNotEmpty();
+        for (Path file : files) {
+            exec(Files.readString(file));
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        postgres.close();
+    }
+
+    @Test
+    void thePlanErasesThePersonsRecordsRedactsTheirMentionsAndNamesAnOpenTicket() throws Exception {
+        long wei =
+                id(
+                        "INSERT INTO contacts (first_name, last_name, email) VALUES ('Wei', 'Li',"
+                                + " 'wei@example.cn') RETURNING id");
+        long other = id("INSERT INTO contacts (email) VALUES ('other@example.eu') RETURNING id");
+        long closed =
+                id(
+                        "INSERT INTO tickets (contact_id, subject, status, closed_at) VALUES ("
+                                + wei
+                                + ", 's', 'closed', now()) RETURNING id");
+        long thread =
+                id(
+                        "INSERT INTO threads (ticket_id, content) VALUES ("
+                                + closed
+                                + ", 'x') RETURNING id");
+        long open =
+                id(
+                        "INSERT INTO tickets (contact_id, subject) VALUES ("
+                                + wei
+                                + ", 'still open') RETURNING id");
+        long mentioning =
+                id(
+                        "INSERT INTO tickets (contact_id, subject, description) VALUES ("
+                                + other
+                                + ", 's', 'Wei Li from your team promised it') RETURNING id");
+        String subject = "contact:" + wei;
+        List<LocationDocument> locations =
+                List.of(
+                        location(subject, "tickets/" + closed, "subject", "name", null),
+                        location(
+                                subject, "tickets/" + mentioning, "description", "name", "Wei Li"));
+
+        ErasurePlan plan;
+        try (Connection c = db.getConnection()) {
+            plan = PLANNER.plan(c, subject, locations);
+        }
+
+        assertThat(plan.erase()).containsExactly("contacts/" + wei);
+        assertThat(plan.dependents())
+                .contains("tickets/" + closed, "threads/" + thread, "tickets/" + open)
+                .doesNotContain("tickets/" + mentioning);
+        assertThat(plan.redact()).containsOnlyKeys("tickets/" + mentioning);
+        assertThat(plan.redact().get("tickets/" + mentioning))
+                .containsEntry("description", java.util.Set.of("Wei Li"));
+        assertThat(plan.openTicket()).isEqualTo("tickets/" + open);
+        assertThat(plan.toString()).doesNotContain("Wei Li").doesNotContain("wei@example.cn");
+    }
+
+    @Test
+    void aSubjectWithoutARowHasAnEmptyPlan() throws Exception {
+        try (Connection c = db.getConnection()) {
+            ErasurePlan plan = PLANNER.plan(c, "contact:987654321", List.of());
+
+            assertThat(plan.size()).isZero();
+            assertThat(plan.openTicket()).isNull();
+        }
+    }
+
+    @Test
+    void everyLimitedWalkIsAPrefixOfTheFullWalkChildrenBeforeParents() throws Exception {
+        long contact = id("INSERT INTO contacts (email) VALUES ('walk@example.eu') RETURNING id");
+        for (int t = 0; t < 3; t++) {
+            long ticket =
+                    id(
+                            "INSERT INTO tickets (contact_id, subject) VALUES ("
+                                    + contact
+                                    + ", 's') RETURNING id");
+            for (int i = 0; i < 2; i++) {
+                id(
+                        "INSERT INTO threads (ticket_id, content) VALUES ("
+                                + ticket
+                                + ", 'x') RETURNING id");
+            }
+            id(
+                    "INSERT INTO comments (ticket_id, content) VALUES ("
+                            + ticket
+                            + ", 'c') RETURNING id");
+        }
+        try (Connection c = db.getConnection()) {
+            List<String> all = ids(GRAPH.dependents(c, "contacts", contact, false));
+            assertThat(all).hasSize(12);
+            for (String ticket : all.stream().filter(e -> e.startsWith("tickets/")).toList()) {
+                long ticketId = Long.parseLong(ticket.substring("tickets/".length()));
+                List<String> own = ids(GRAPH.dependents(c, "tickets", ticketId, false));
+                assertThat(all.indexOf(ticket))
+                        .as("a ticket comes after its threads and comments")
+                        .isGreaterThan(own.stream().mapToInt(all::indexOf).max().orElseThrow());
+            }
+            for (int limit = 0; limit <= 13; limit++) {
+                assertThat(ids(GRAPH.dependents(c, "contacts", contact, false, limit)))
+                        .as("limit " + limit)
+                        .isEqualTo(all.subList(0, Math.min(limit, all.size())));
+            }
+        }
+    }
+
+    private static List<String> ids(List<Dependent> dependents) {
+        return dependents.stream().map(Dependent::entityId).toList();
+    }
+
+    private static LocationDocument location(
+            String subject, String record, String column, String kind, String value) {
+        Integer start = value == null ? null : 0;
+        Integer end = value == null ? null : value.length();
+        return new LocationDocument(
+                record + "#" + column,
+                List.of(subject),
+                kind,
+                value,
+                record.substring(0, record.indexOf('/')),
+                record,
+                column,
+                "contact",
+                kind,
+                1.0,
+                start,
+                end,
+                null,
+                Instant.now(),
+                1L,
+                null,
+                false,
+                List.of());
+    }
+
+    private static long id(String sql) throws Exception {
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private static void exec(String sql) throws Exception {
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
