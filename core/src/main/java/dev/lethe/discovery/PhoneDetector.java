@@ -23,6 +23,13 @@ import java.util.Optional;
  * detector's default regions in order, and the first region where it is valid wins. The confidence
  * says how certain that is: high for an international number, lower when the national number is
  * valid in more than one region with different E.164 values.
+ *
+ * <p>Each region's pass gives up after {@link #maxTries(int)} failed candidates (libphonenumber's
+ * own bound for degenerate text): a text that is mostly digits and separators ({@code 1 2-3 (4) 5.6
+ * ...}) makes every stretch a candidate that fails to parse and is retried piece by piece, ten
+ * regions over. Ordinary text uses a small fraction of the bound (see {@link #CHARS_PER_TRY}), so
+ * what is found in it does not change; in a degenerate text the numbers past the bound are not
+ * looked for.
  */
 public final class PhoneDetector implements PiiDetector {
 
@@ -33,6 +40,21 @@ public final class PhoneDetector implements PiiDetector {
             List.of("DE", "FR", "GB", "PL", "ES", "IT", "JP", "AT", "CZ", "SE");
 
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+
+    /**
+     * Failed candidates allowed per region in any text, however short. The 300 generated tickets of
+     * {@code ./lethe bench scanner} need at most 15 in a region (the fewest with which a region's
+     * findings stay the same).
+     */
+    static final long MIN_TRIES = 64;
+
+    /**
+     * One more failed candidate allowed per region for every this many characters. Ordinary tickets
+     * need one per ≈ 330 characters on average (at most one per 25 in a short ticket, which {@link
+     * #MIN_TRIES} covers); text that is all digits and separators fails one per ≈ 2 characters, so
+     * it is scanned up to about an eighth of its length, at about an eighth of the cost.
+     */
+    static final int CHARS_PER_TRY = 16;
 
     private final List<String> regions;
 
@@ -71,9 +93,9 @@ public final class PhoneDetector implements PiiDetector {
         }
         // span -> the readings of that span, in region order
         Map<Long, List<Candidate>> bySpan = new LinkedHashMap<>();
+        long tries = maxTries(text.length());
         for (String region : regions) {
-            for (PhoneNumberMatch m :
-                    UTIL.findNumbers(text, region, Leniency.VALID, Long.MAX_VALUE)) {
+            for (PhoneNumberMatch m : UTIL.findNumbers(text, region, Leniency.VALID, tries)) {
                 long span = ((long) m.start() << 32) | m.end();
                 String raw = m.rawString();
                 boolean international =
@@ -134,6 +156,16 @@ public final class PhoneDetector implements PiiDetector {
             kept.add(f);
         }
         return kept;
+    }
+
+    /**
+     * The failed candidates (parse attempts that yield no valid number, libphonenumber's {@code
+     * maxTries}) one region's pass may make in a text of {@code textLength} characters before it
+     * gives up: linear in the length, so a pass costs at most a bounded number of parses per
+     * character whatever the text.
+     */
+    static long maxTries(int textLength) {
+        return MIN_TRIES + textLength / CHARS_PER_TRY;
     }
 
     /**
