@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             AuditLogCommand.class,
             AuditVerifyCommand.class,
+            AuditReconcileCommand.class,
             AuditProveCommand.class,
             AuditCheckProofCommand.class
         })

@@ -154,7 +154,7 @@ final class AuditLogSource {
         return new RecordIterator<>(consumer, tp, atLeast, decoder);
     }
 
-    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+    static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -53,6 +53,9 @@ class AuditTamperITCase {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The log topic each named copy was written to. */
+    private static final Map<String, String> COPIES = new java.util.HashMap<>();
+
     @Test
     void everyTamperingOfTheLogOfRecordOrOfItsIndexCopyIsFoundAndLocated() throws Exception {
         StackSettings s = SharedStack.settings();
@@ -101,6 +104,24 @@ class AuditTamperITCase {
                             l -> !l.isEmpty() && l.get(l.size() - 1).getTreeSize() >= size,
                             WAIT);
             assertThat(checkpoints.get(checkpoints.size() - 1).getTreeSize()).isEqualTo(size);
+
+            // the live log holds every change of the raw topics exactly once
+            AuditTestJobs.Cli reconciled =
+                    AuditTestJobs.cli(
+                            List.of(
+                                    "audit",
+                                    "reconcile",
+                                    "--json",
+                                    "--settle",
+                                    "120s",
+                                    "--audit-topic",
+                                    settings.auditTopic(),
+                                    "--data-dir",
+                                    s.dataDir().toString()));
+            JsonNode complete = JSON.readTree(reconciled.out());
+            assertThat(reconciled.code()).as(reconciled.out()).isZero();
+            assertThat(complete.path("complete").asBoolean()).isTrue();
+            assertThat(complete.path("rawChanges").asLong()).isGreaterThanOrEqualTo(9);
         } finally {
             job.cancel().get();
         }
@@ -129,12 +150,36 @@ class AuditTamperITCase {
         List<AuditEntry> deleted = copy(log);
         AuditEntry removed = deleted.remove(position(log, first, 2));
         assertProblem(verifyCopy(s, run, "deleted", deleted, checkpoints), "MISSING", removed);
+        // reconcile names the change whose entry is gone, with its raw-topic position
+        JsonNode gap = reconcileCopy(run, "deleted");
+        assertThat(gap.path("complete").asBoolean()).isFalse();
+        assertThat(gap.path("missing"))
+                .as(gap.toString())
+                .anySatisfy(
+                        m -> {
+                            assertThat(m.path("entityId").asText())
+                                    .isEqualTo(removed.getEntityId());
+                            assertThat(m.path("lsn").asLong()).isEqualTo(removed.getLsn());
+                            assertThat(m.path("topic").asText())
+                                    .isEqualTo(removed.getSourceTopic());
+                            assertThat(m.path("offset").asLong())
+                                    .isEqualTo(removed.getSourceOffset());
+                        });
 
         // a replayed copy of an entry slipped in after it
         List<AuditEntry> replayed = copy(log);
         int at = position(log, second, 2);
         replayed.add(at + 1, AuditEntry.newBuilder(log.get(at)).build());
         JsonNode replay = verifyCopy(s, run, "replayed", replayed, checkpoints);
+        JsonNode doubled = reconcileCopy(run, "replayed");
+        assertThat(doubled.path("doubled"))
+                .as(doubled.toString())
+                .anySatisfy(
+                        d -> {
+                            assertThat(d.path("entityId").asText())
+                                    .isEqualTo(log.get(at).getEntityId());
+                            assertThat(d.path("lsn").asLong()).isEqualTo(log.get(at).getLsn());
+                        });
         assertThat(replay.path("problems"))
                 .as(replay.toString())
                 .isNotEmpty()
@@ -343,6 +388,7 @@ class AuditTamperITCase {
             checkpointTopic += ".again";
             writeCopy(s, logTopic, checkpointTopic, entries, checkpoints);
         }
+        COPIES.put(name, logTopic);
         List<String> args =
                 new ArrayList<>(
                         List.of(
@@ -363,6 +409,26 @@ class AuditTamperITCase {
                 .as(name + ": " + cli.out())
                 .isEqualTo(report.path("ok").asBoolean() ? 0 : 1);
         return report;
+    }
+
+    /** {@code audit reconcile} on the copy {@code verifyCopy} wrote; exit code 1 expected. */
+    private static JsonNode reconcileCopy(String run, String name) throws Exception {
+        StackSettings s = SharedStack.settings();
+        String logTopic = COPIES.get(name);
+        AuditTestJobs.Cli cli =
+                AuditTestJobs.cli(
+                        List.of(
+                                "audit",
+                                "reconcile",
+                                "--json",
+                                "--settle",
+                                "2s",
+                                "--audit-topic",
+                                logTopic,
+                                "--data-dir",
+                                s.dataDir().toString()));
+        assertThat(cli.code()).as(name + ": " + cli.out()).isEqualTo(1);
+        return JSON.readTree(cli.out());
     }
 
     private static void assertProblem(JsonNode report, String kind, AuditEntry at) {

@@ -29,11 +29,16 @@ import org.apache.flink.util.Collector;
  *       channel, and for one row LSNs grow in commit order (a second transaction cannot change the
  *       row before the first commits: row lock). An entry leaves when every position before its own
  *       has left, without waiting for event time.
- *   <li><b>Fallback.</b> When event time reaches an entry's commit time every position and entry
- *       committed up to then has arrived (the actor join releases its waiting changes at their
- *       commit time too), so the entries due then leave sorted by LSN. Only an entry that has to
- *       wait gets a timer (most leave on arrival, and a timer per change cost a tenth of the
- *       operator's time); this also drains state restored from a version that had no positions.
+ *   <li><b>Fallback.</b> When event time reaches an entry's commit time, the entries due then leave
+ *       sorted by LSN, except those after an announced change whose entry has not arrived: event
+ *       time is no proof of arrival (after a crash a partition that was idle comes back behind the
+ *       watermark, and the actor join may still hold its change), and a change is never overtaken
+ *       or dropped for that. Only an entry that has to wait gets a timer (most leave on arrival,
+ *       and a timer per change cost a tenth of the operator's time); this also drains state
+ *       restored from a version that had no positions. An entry held longer than {@link
+ *       #OVERTAKE_AFTER_MS} for a missing one leaves without it; the missing one, if it ever comes,
+ *       is emitted late rather than dropped (counters {@code numOvertakes}, {@code
+ *       numLateEntries}).
  *   <li><b>Exactly once.</b> Debezium delivers at least once: after a connector restart changes
  *       come again with the same LSN. A position or entry at or below the last LSN emitted is
  *       dropped, as is a second copy of one still waiting.
@@ -52,7 +57,17 @@ public final class ChainOperator
     private transient ValueState<Long> lastLsn;
     private transient ListState<Long> announced;
     private transient MapState<Long, AuditEntry> waiting;
+    private transient ListState<Long> overtaken;
     private transient Counter duplicates;
+    private transient Counter overtakes;
+    private transient Counter lateEntries;
+
+    /**
+     * How long (event time past its commit) an entry waits for the entry of an earlier announced
+     * change before it leaves without it: 10 minutes. Each position has its entry (both come from
+     * the same change), so this only bounds the damage of an entry lost upstream by a defect.
+     */
+    static final long OVERTAKE_AFTER_MS = 10 * 60 * 1000L;
 
     @Override
     public void open(OpenContext context) {
@@ -64,7 +79,12 @@ public final class ChainOperator
                 getRuntimeContext()
                         .getMapState(
                                 new MapStateDescriptor<>("waiting", Long.class, AuditEntry.class));
+        overtaken =
+                getRuntimeContext()
+                        .getListState(new ListStateDescriptor<>("overtaken", Long.class));
         duplicates = getRuntimeContext().getMetricGroup().counter("numDuplicatesDropped");
+        overtakes = getRuntimeContext().getMetricGroup().counter("numOvertakes");
+        lateEntries = getRuntimeContext().getMetricGroup().counter("numLateEntries");
     }
 
     @Override
@@ -89,6 +109,13 @@ public final class ChainOperator
         long lsn = entry.getLsn();
         Long last = lastLsn.value();
         if (last != null && lsn <= last) {
+            if (removeOvertaken(lsn)) {
+                // its change was announced, and later ones left without it (overdue): late, but
+                // in the log, never dropped as a copy
+                lateEntries.inc();
+                out.collect(entry);
+                return;
+            }
             duplicates.inc();
             return;
         }
@@ -133,17 +160,53 @@ public final class ChainOperator
         }
         due.sort(Comparator.comparingLong(AuditEntry::getLsn));
         Long last = lastLsn.value();
+        List<Long> queue = announcedList();
+        // the first announced change whose entry is not here: event time passing its commit does
+        // not mean it has arrived (a partition that was idle can come back behind the watermark),
+        // so nothing after it leaves before it, unless it is overdue by OVERTAKE_AFTER_MS
+        Long missing = null;
+        for (Long lsn : queue) {
+            if ((last == null || lsn > last) && !waiting.contains(lsn)) {
+                missing = lsn;
+                break;
+            }
+        }
+        boolean heldBack = false;
+        List<Long> overtakenNow = new ArrayList<>();
         for (AuditEntry e : due) {
-            waiting.remove(e.getLsn());
             if (last != null && e.getLsn() <= last) {
+                waiting.remove(e.getLsn());
                 duplicates.inc(); // a late copy of an entry already emitted
                 continue;
             }
+            if (missing != null && e.getLsn() > missing) {
+                if (e.getCommitTime().toEpochMilli() + OVERTAKE_AFTER_MS > timestamp) {
+                    heldBack = true;
+                    continue;
+                }
+                // overdue: the missing entries go to the overtaken list, emitted if they come
+                for (Long lsn : queue) {
+                    if (lsn < e.getLsn()
+                            && (last == null || lsn > last)
+                            && !waiting.contains(lsn)) {
+                        overtakenNow.add(lsn);
+                    }
+                }
+                overtakes.inc();
+            }
+            waiting.remove(e.getLsn());
             out.collect(e);
             last = e.getLsn();
         }
         if (last != null) {
             lastLsn.update(last);
+        }
+        if (!overtakenNow.isEmpty()) {
+            overtaken.addAll(overtakenNow);
+        }
+        if (heldBack) {
+            // tried again when event time moves on; the missing entry's arrival releases it sooner
+            ctx.timerService().registerEventTimeTimer(timestamp + 1);
         }
         release(announcedList(), last, out);
     }
@@ -184,6 +247,19 @@ public final class ChainOperator
         if (emitted != null && !emitted.equals(last)) {
             lastLsn.update(emitted);
         }
+    }
+
+    private boolean removeOvertaken(long lsn) throws Exception {
+        List<Long> list = new ArrayList<>();
+        Iterable<Long> stored = overtaken.get();
+        if (stored != null) {
+            stored.forEach(list::add);
+        }
+        if (!list.remove(Long.valueOf(lsn))) {
+            return false;
+        }
+        overtaken.update(list);
+        return true;
     }
 
     private List<Long> announcedList() throws Exception {
