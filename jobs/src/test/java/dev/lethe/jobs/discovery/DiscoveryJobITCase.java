@@ -1,0 +1,339 @@
+package dev.lethe.jobs.discovery;
+
+import static dev.lethe.jobs.testing.DebeziumLog.row;
+import static dev.lethe.jobs.testing.DebeziumLog.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.events.DeadLetter;
+import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.config.MasterKeys;
+import dev.lethe.jobs.testing.CollectingSink;
+import dev.lethe.jobs.testing.DebeziumLog;
+import dev.lethe.jobs.testing.RawTopics;
+import dev.lethe.keys.MasterKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The discovery job's topology ({@link DiscoveryJob#defineWorkflow}) on a MiniCluster with
+ * parallelism 2: Debezium records of the raw topics in, the location updates and dead letters
+ * collected, the updates applied in order to an index in memory (as Elasticsearch applies them).
+ * What the end-to-end test in module cli checks on the real stack, without Kafka, PostgreSQL or
+ * Elasticsearch: declared columns and PII found in free text located with the right records and
+ * subjects, an edit that removes a phone number removing that location, a soft delete marking the
+ * row's locations, a delete removing them, a poison record a dead letter.
+ */
+class DiscoveryJobITCase {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final String JEAN_EMAIL = "jean.dupont@orange.fr";
+    private static final String JEAN_MOBILE = "+33 6 12 34 56 78";
+    private static final String IBAN = "DE89370400440532013000";
+
+    /** The TaskManager's data directory: the job opens its master key from there. */
+    @TempDir static Path dataDir;
+
+    private static String dataProperty;
+
+    private final CollectingSink<LocationUpdate> locations = CollectingSink.create("locations");
+    private final CollectingSink<DeadLetter> deadLetters = CollectingSink.create("dead-letters");
+
+    @BeforeAll
+    static void masterKey() throws IOException {
+        dataProperty = System.getProperty("lethe.data");
+        System.setProperty("lethe.data", dataDir.toString());
+        Path key = MasterKeys.resolveDataPath(MasterKeys.DEFAULT_FILE);
+        Files.createDirectories(key.getParent());
+        byte[] bytes = new byte[MasterKey.LENGTH_BYTES];
+        new SecureRandom().nextBytes(bytes);
+        Files.write(key, bytes);
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @AfterAll
+    static void restoreDataDir() {
+        if (dataProperty == null) {
+            System.clearProperty("lethe.data");
+        } else {
+            System.setProperty("lethe.data", dataProperty);
+        }
+    }
+
+    @AfterEach
+    void forget() {
+        locations.clear();
+        deadLetters.clear();
+    }
+
+    @Test
+    void theLocationsFollowTheHelpdeskRowByRow() throws Exception {
+        DebeziumLog raw = new DebeziumLog(Instant.parse("2025-03-14T09:00:00Z"));
+        Map<String, Object> anna =
+                row(
+                        "contacts",
+                        "id",
+                        1,
+                        "first_name",
+                        "Anna",
+                        "last_name",
+                        "Müller",
+                        "email",
+                        "anna.mueller@example.eu",
+                        "phone",
+                        "030 23125000",
+                        "locale",
+                        "de-DE",
+                        "region",
+                        "EU");
+        Map<String, Object> jean =
+                row(
+                        "contacts",
+                        "id",
+                        2,
+                        "first_name",
+                        "Jean",
+                        "last_name",
+                        "Dupont",
+                        "email",
+                        JEAN_EMAIL,
+                        "mobile",
+                        JEAN_MOBILE,
+                        "locale",
+                        "fr-FR",
+                        "region",
+                        "EU");
+        raw.begin()
+                .actor("agent", "7", "new customers")
+                .insert("contacts", anna)
+                .insert("contacts", jean)
+                .commit();
+        Map<String, Object> ticket =
+                row(
+                        "tickets",
+                        "id",
+                        10,
+                        "contact_id",
+                        1,
+                        "subject",
+                        "Rückruf",
+                        "description",
+                        "Mein Kollege Jean Dupont ("
+                                + JEAN_EMAIL
+                                + ") hat dasselbe Problem, Tel. "
+                                + JEAN_MOBILE
+                                + ". Viele Grüße, Anna",
+                        "status",
+                        "open",
+                        "channel",
+                        "email",
+                        "custom_fields",
+                        "{\"iban\":\"" + IBAN + "\"}");
+        raw.begin().actor("customer", "1", "opened a ticket").insert("tickets", ticket).commit();
+        long inserted = raw.lastLsn();
+        long ticketOffset = raw.records().get(raw.records().size() - 1).offset;
+        Map<String, Object> edited =
+                with(
+                        ticket,
+                        "description",
+                        "Mein Kollege Jean Dupont hat dasselbe Problem. Viele Grüße, Anna");
+        raw.begin().actor("agent", "7", "removed a phone number").update("tickets", ticket, edited);
+        raw.commit();
+        long edit = raw.lastLsn();
+        long poisonOffset =
+                raw.raw(
+                        DebeziumLog.topic("tickets"),
+                        DebeziumLog.utf8("{\"id\":10}"),
+                        DebeziumLog.utf8("{not json"));
+        raw.begin()
+                .actor("agent", "7", "soft delete")
+                .update("contacts", anna, with(anna, "deleted_at", "2025-03-14T09:00:04Z"))
+                .commit();
+        long softDelete = raw.lastLsn();
+        raw.begin().actor("agent", "7", "hard delete").delete("tickets", edited).commit();
+
+        run(raw);
+
+        List<LocationUpdate> updates = locations.values();
+        // each document's updates in LSN order, as Elasticsearch's external versions require
+        Map<String, Long> lastVersion = new HashMap<>();
+        for (LocationUpdate u : updates) {
+            Long before = lastVersion.put(u.documentId, u.version);
+            assertThat(before == null || before < u.version)
+                    .as("%s after version %s", u, before)
+                    .isTrue();
+        }
+
+        // after the inserts: the declared columns of both contacts, Anna's phone normalized
+        Map<String, JsonNode> index = indexAsOf(updates, inserted);
+        assertThat(index.get("contacts/1/email").path("value").asText())
+                .isEqualTo("anna.mueller@example.eu");
+        assertThat(index.get("contacts/1/phone").path("value").asText()).isEqualTo("+493023125000");
+        assertThat(index.get("contacts/1/email").path("subjectIds").toString())
+                .isEqualTo("[\"contact:1\"]");
+        assertThat(index.get("contacts/2/mobile").path("subjectIds").toString())
+                .isEqualTo("[\"contact:2\"]");
+        // the ticket: declared columns, the mention of Jean found in its description, the
+        // encrypted IBAN located without its value
+        Map<String, JsonNode> ticketDocs = documentsOf(index, "tickets/10");
+        assertThat(kinds(ticketDocs)).contains("contact_id", "encrypted", "email", "phone", "name");
+        assertThat(ticketDocs.values())
+                .allSatisfy(d -> assertThat(d.path("table").asText()).isEqualTo("tickets"));
+        JsonNode phone = finding(ticketDocs, "phone");
+        assertThat(phone.path("column").asText()).isEqualTo("description");
+        assertThat(phone.path("value").asText()).isEqualTo("+33612345678");
+        assertThat(phone.path("subjectIds").toString()).isEqualTo("[\"contact:2\"]");
+        JsonNode email = finding(ticketDocs, "email");
+        assertThat(email.path("value").asText()).isEqualTo(JEAN_EMAIL);
+        assertThat(email.path("subjectIds").toString()).isEqualTo("[\"contact:2\"]");
+        // Jean by full name, Anna (the ticket's own contact) by her first name in the greeting
+        assertThat(
+                        ticketDocs.values().stream()
+                                .filter(d -> d.path("kind").asText().equals("name"))
+                                .filter(d -> d.has("spanStart"))
+                                .map(d -> d.path("value").asText() + " " + d.path("subjectIds")))
+                .containsExactlyInAnyOrder("Jean Dupont [\"contact:2\"]", "Anna [\"contact:1\"]");
+        assertThat(ticketDocs.toString()).contains("custom_fields.iban").doesNotContain(IBAN);
+        assertThat(updates)
+                .filteredOn(u -> u.documentId.startsWith("tickets/10/") && u.version == inserted)
+                .isNotEmpty()
+                .allSatisfy(
+                        u -> {
+                            assertThat(u.originTopic).isEqualTo(DebeziumLog.topic("tickets"));
+                            assertThat(u.originOffset).isEqualTo(ticketOffset);
+                        });
+
+        // the edit removed the phone number and the email: their locations are deleted
+        Map<String, JsonNode> afterEdit = documentsOf(indexAsOf(updates, edit), "tickets/10");
+        assertThat(kinds(afterEdit)).contains("name", "encrypted").doesNotContain("phone", "email");
+        Set<String> removedByEdit =
+                updates.stream()
+                        .filter(u -> u.version == edit && u.isDelete())
+                        .map(u -> u.documentId)
+                        .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> goneWithEdit = new TreeSet<>(ticketDocs.keySet());
+        goneWithEdit.removeAll(afterEdit.keySet());
+        assertThat(removedByEdit)
+                .isEqualTo(goneWithEdit)
+                .contains(idOf(ticketDocs, phone), idOf(ticketDocs, email));
+
+        // soft delete: still in the helpdesk, so still located, marked
+        Map<String, JsonNode> afterSoftDelete = indexAsOf(updates, softDelete);
+        assertThat(documentsOf(afterSoftDelete, "contacts/1").values())
+                .isNotEmpty()
+                .allSatisfy(d -> assertThat(d.path("softDeleted").asBoolean()).isTrue());
+        assertThat(documentsOf(afterSoftDelete, "contacts/2").values())
+                .isNotEmpty()
+                .allSatisfy(d -> assertThat(d.path("softDeleted").asBoolean()).isFalse());
+
+        // the delete removes every location of the ticket, and nothing of anyone else
+        Map<String, JsonNode> end = indexAsOf(updates, Long.MAX_VALUE);
+        assertThat(documentsOf(end, "tickets/10")).isEmpty();
+        assertThat(documentsOf(end, "contacts/1").keySet())
+                .isEqualTo(documentsOf(afterSoftDelete, "contacts/1").keySet());
+        assertThat(documentsOf(end, "contacts/2").keySet())
+                .isEqualTo(documentsOf(index, "contacts/2").keySet());
+
+        // the poison record: a dead letter naming where it was
+        assertThat(deadLetters.values())
+                .singleElement()
+                .satisfies(
+                        d -> {
+                            assertThat(d.getReason()).isEqualTo("MALFORMED_JSON");
+                            assertThat(d.getJob()).isEqualTo("discovery/normalize");
+                            assertThat(d.getSourceTopic()).isEqualTo(DebeziumLog.topic("tickets"));
+                            assertThat(d.getSourceOffset()).isEqualTo(poisonOffset);
+                        });
+    }
+
+    private void run(DebeziumLog raw) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
+        JobSettings settings =
+                JobSettings.parse(
+                        new String[] {
+                            "--kafka-bootstrap", "kafka.invalid:9092",
+                            "--elasticsearch-url", "http://elasticsearch.invalid:9200",
+                            "--postgres-url", "jdbc:postgresql://postgres.invalid:5432/helpdesk",
+                            "--idle-timeout", "30s"
+                        });
+        DiscoveryJob.defineWorkflow(
+                env,
+                RawTopics.bounded(env, raw.records(), settings.idleTimeout()),
+                new DiscoveryJob.DiscoverySinks(locations, deadLetters),
+                settings);
+        env.execute("discovery-job-itcase");
+    }
+
+    /** The index as the updates of changes up to {@code lsn} leave it: id -> document. */
+    private static Map<String, JsonNode> indexAsOf(List<LocationUpdate> updates, long lsn)
+            throws IOException {
+        Map<String, JsonNode> index = new TreeMap<>();
+        for (LocationUpdate u : updates) {
+            if (u.version > lsn) {
+                continue;
+            }
+            if (u.isDelete()) {
+                assertThat(index.remove(u.documentId)).as("deleted %s was indexed", u).isNotNull();
+            } else {
+                index.put(u.documentId, JSON.readTree(u.document));
+            }
+        }
+        return index;
+    }
+
+    private static Map<String, JsonNode> documentsOf(Map<String, JsonNode> index, String record) {
+        Map<String, JsonNode> docs = new TreeMap<>();
+        index.forEach(
+                (id, d) -> {
+                    if (d.path("recordId").asText().equals(record)) {
+                        assertThat(id).startsWith(record + "/");
+                        docs.put(id, d);
+                    }
+                });
+        return docs;
+    }
+
+    private static List<String> kinds(Map<String, JsonNode> docs) {
+        List<String> kinds = new ArrayList<>();
+        docs.values().forEach(d -> kinds.add(d.path("kind").asText()));
+        return kinds;
+    }
+
+    /** The one document of {@code kind} found in free text (it has a span). */
+    private static JsonNode finding(Map<String, JsonNode> docs, String kind) {
+        List<JsonNode> found =
+                docs.values().stream()
+                        .filter(d -> d.path("kind").asText().equals(kind) && d.has("spanStart"))
+                        .toList();
+        assertThat(found).as("findings of kind %s", kind).hasSize(1);
+        return found.get(0);
+    }
+
+    private static String idOf(Map<String, JsonNode> docs, JsonNode doc) {
+        return docs.entrySet().stream()
+                .filter(e -> e.getValue() == doc)
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow();
+    }
+}

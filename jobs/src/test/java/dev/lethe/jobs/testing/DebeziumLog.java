@@ -1,0 +1,244 @@
+package dev.lethe.jobs.testing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.jobs.kafka.CommitTimes;
+import dev.lethe.jobs.kafka.RawRecord;
+import dev.lethe.normalize.HelpdeskTables;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The raw topics as the helpdesk's Debezium connector (PostgreSQL, pgoutput, JSON converter without
+ * schemas, prefix {@code helpdesk}) fills them, in commit order: each transaction its {@code
+ * lethe.actor} message on {@code helpdesk.message}, then its changes on {@code
+ * helpdesk.public.<table>}, all with the transaction's id and commit time, growing LSNs and
+ * per-topic offsets. Records are read back as a Kafka consumer of the job would deliver them.
+ *
+ * <pre>
+ * DebeziumLog log = new DebeziumLog(Instant.parse("2025-03-01T10:00:00Z"));
+ * log.begin().actor("agent", "7", "created on the phone");
+ * log.insert("contacts", DebeziumLog.row("contacts", "id", 1, "email", "anna@example.eu"));
+ * log.commit();
+ * </pre>
+ */
+public final class DebeziumLog {
+
+    public static final String PREFIX = "helpdesk";
+    public static final String MESSAGE_TOPIC = PREFIX + ".message";
+
+    /** {@code created_at}/{@code updated_at} of rows that do not name their own. */
+    public static final String CREATED = "2025-03-01T09:00:00.123456Z";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<RawRecord> records = new ArrayList<>();
+    private final Map<String, Long> offsets = new HashMap<>();
+    private Instant clock;
+    private long lsn = 24_000_000L;
+    private long nextTxId = 770L;
+    private Long txId;
+    private Instant committed;
+
+    /** A log whose first transaction commits at {@code start}; each next one 1 s later. */
+    public DebeziumLog(Instant start) {
+        this.clock = start;
+    }
+
+    /** The topic of a helpdesk table. */
+    public static String topic(String table) {
+        return PREFIX + ".public." + table;
+    }
+
+    /**
+     * A full row of {@code table} (every column Debezium captures, so the normalizer accepts it):
+     * the given columns, {@code created_at}/{@code updated_at} = {@link #CREATED}, the rest null.
+     */
+    public static Map<String, Object> row(String table, Object... columnsAndValues) {
+        Set<String> columns = HelpdeskTables.columns(table);
+        if (columns.isEmpty()) {
+            throw new IllegalArgumentException("not a helpdesk table: " + table);
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (String c : columns) {
+            row.put(c, c.equals("created_at") || c.equals("updated_at") ? CREATED : null);
+        }
+        for (int i = 0; i < columnsAndValues.length; i += 2) {
+            String column = (String) columnsAndValues[i];
+            if (!columns.contains(column)) {
+                throw new IllegalArgumentException(table + " has no column " + column);
+            }
+            row.put(column, columnsAndValues[i + 1]);
+        }
+        return row;
+    }
+
+    /** {@code row} with {@code column} set to {@code value}. */
+    public static Map<String, Object> with(Map<String, Object> row, String column, Object value) {
+        Map<String, Object> copy = new LinkedHashMap<>(row);
+        if (!copy.containsKey(column)) {
+            throw new IllegalArgumentException("the row has no column " + column);
+        }
+        copy.put(column, value);
+        return copy;
+    }
+
+    /** Starts a transaction committed 1 s after the previous one. */
+    public DebeziumLog begin() {
+        if (txId != null) {
+            throw new IllegalStateException("transaction " + txId + " is still open");
+        }
+        txId = nextTxId++;
+        clock = clock.plusSeconds(1);
+        committed = clock;
+        return this;
+    }
+
+    public DebeziumLog commit() {
+        requireTransaction();
+        txId = null;
+        return this;
+    }
+
+    /** The transaction's id (Debezium's {@code source.txId}). */
+    public long txId() {
+        requireTransaction();
+        return txId;
+    }
+
+    /** The transaction's commit time ({@code source.ts_ms}). */
+    public Instant committed() {
+        requireTransaction();
+        return committed;
+    }
+
+    /** The transactional {@code lethe.actor} message a writer emits before its changes. */
+    public DebeziumLog actor(String type, String id, String reason) {
+        requireTransaction();
+        ObjectNode actor = JSON.createObjectNode();
+        actor.put("type", type);
+        actor.put("id", id);
+        actor.put("reason", reason);
+        ObjectNode message = JSON.createObjectNode();
+        message.put("prefix", "lethe.actor");
+        message.put("content", Base64.getEncoder().encodeToString(write(actor)));
+        ObjectNode value = envelope("m", "", "", null, null);
+        value.set("message", message);
+        ObjectNode key = JSON.createObjectNode().put("prefix", "lethe.actor");
+        append(MESSAGE_TOPIC, write(key), write(value));
+        return this;
+    }
+
+    public DebeziumLog insert(String table, Map<String, Object> after) {
+        return change("c", table, null, after);
+    }
+
+    public DebeziumLog update(String table, Map<String, Object> before, Map<String, Object> after) {
+        return change("u", table, before, after);
+    }
+
+    public DebeziumLog delete(String table, Map<String, Object> before) {
+        return change("d", table, before, null);
+    }
+
+    /** A record with any bytes on {@code topic} (a poison record), at the next offset. */
+    public long raw(String topic, byte[] key, byte[] value) {
+        return append(topic, key, value).offset;
+    }
+
+    /** The records so far, in the order they were written. */
+    public List<RawRecord> records() {
+        return List.copyOf(records);
+    }
+
+    /** The LSN of the last record written. */
+    public long lastLsn() {
+        return lsn;
+    }
+
+    private DebeziumLog change(
+            String op, String table, Map<String, Object> before, Map<String, Object> after) {
+        requireTransaction();
+        ObjectNode value = envelope(op, "public", table, before, after);
+        Map<String, Object> image = after != null ? after : before;
+        ObjectNode key = JSON.createObjectNode();
+        key.set("id", JSON.valueToTree(image.get("id")));
+        append(topic(table), write(key), write(value));
+        return this;
+    }
+
+    private ObjectNode envelope(
+            String op,
+            String schema,
+            String table,
+            Map<String, Object> before,
+            Map<String, Object> after) {
+        lsn += 8;
+        ObjectNode value = JSON.createObjectNode();
+        if (!op.equals("m")) {
+            value.set("before", before == null ? null : JSON.valueToTree(before));
+            value.set("after", after == null ? null : JSON.valueToTree(after));
+        }
+        ObjectNode source = value.putObject("source");
+        source.put("version", "3.1.2.Final");
+        source.put("connector", "postgresql");
+        source.put("name", PREFIX);
+        source.put("ts_ms", committed.toEpochMilli());
+        source.put("ts_us", committed.toEpochMilli() * 1_000L);
+        source.put("ts_ns", committed.toEpochMilli() * 1_000_000L);
+        source.put("snapshot", "false");
+        source.put("db", "helpdesk");
+        source.put("sequence", "[null,\"" + lsn + "\"]");
+        source.put("schema", schema);
+        source.put("table", table);
+        source.put("txId", txId);
+        source.put("lsn", lsn);
+        source.putNull("xmin");
+        value.put("op", op);
+        long captured = committed.toEpochMilli() + 40;
+        value.put("ts_ms", captured);
+        value.put("ts_us", captured * 1_000L);
+        value.put("ts_ns", captured * 1_000_000L);
+        if (!op.equals("m")) {
+            value.putNull("transaction");
+        }
+        return value;
+    }
+
+    private RawRecord append(String topic, byte[] key, byte[] value) {
+        long offset = offsets.merge(topic, 1L, Long::sum) - 1;
+        long kafkaTimestamp = (committed != null ? committed : clock).toEpochMilli() + 50;
+        RawRecord r =
+                new RawRecord(
+                        topic, 0, offset, key, value, CommitTimes.read(value), kafkaTimestamp);
+        records.add(r);
+        return r;
+    }
+
+    private void requireTransaction() {
+        if (txId == null) {
+            throw new IllegalStateException("no open transaction: begin() first");
+        }
+    }
+
+    private static byte[] write(Object tree) {
+        try {
+            return JSON.writeValueAsBytes(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** UTF-8 bytes. */
+    public static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
