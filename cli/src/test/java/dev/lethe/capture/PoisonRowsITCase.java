@@ -18,6 +18,7 @@ import dev.lethe.local.StackSettings;
 import dev.lethe.simulator.LoadGenerator;
 import dev.lethe.simulator.LoadResult;
 import dev.lethe.testing.AuditTestJobs;
+import dev.lethe.testing.CommittedChanges;
 import dev.lethe.testing.SharedStack;
 import dev.lethe.testing.TestJobArgs;
 import java.nio.ByteBuffer;
@@ -36,8 +37,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -60,37 +59,19 @@ import org.postgresql.ds.PGSimpleDataSource;
 class PoisonRowsITCase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> GOVERNED =
-            Set.of(
-                    "accounts",
-                    "contacts",
-                    "agents",
-                    "custom_field_definitions",
-                    "tickets",
-                    "threads",
-                    "comments",
-                    "attachments",
-                    "consents");
-    private static final Pattern CHANGE =
-            Pattern.compile(
-                    "^table public\\.(\\w+): (INSERT|UPDATE|DELETE): .*?id\\[bigint\\]:(\\d+)");
 
     @Test
     void poisonRowsDuringALoadStopNothingAndEveryGoodChangeIsAuditedOnce() throws Exception {
         StackSettings s = SharedStack.settings();
         System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
         String run = AuditTestJobs.run("poison");
-        String slot = "it_" + run.replace('-', '_');
+        CommittedChanges committedChanges = CommittedChanges.from(s, run);
+        String slot = committedChanges.slot();
         JobSettings audit = AuditTestJobs.settings(s, run, 20);
         JobSettings discovery =
                 JobSettings.parse(
                         TestJobArgs.of(s, "discovery-" + run, "discovery-" + run, "2s")
                                 .toArray(String[]::new));
-        try (Connection c = StackProbe.connectPostgres(s);
-                Statement st = c.createStatement()) {
-            st.execute(
-                    "SELECT pg_create_logical_replication_slot('" + slot + "', 'test_decoding')");
-        }
         JobClient auditJob = AuditJob.submit(remote(s), audit);
         JobClient discoveryJob = DiscoveryJob.submit(remote(s), discovery);
         List<String> connectStates = new ArrayList<>();
@@ -218,18 +199,18 @@ class PoisonRowsITCase {
                     audited.merge(e.getEntityId() + "@" + e.getLsn(), 1, Integer::sum);
                 }
             }
-            List<String[]> committed = committedChanges(s, slot);
+            List<String> committed = committedChanges.read();
             assertThat(committed)
                     .as("changes read from the independent slot")
                     .hasSizeGreaterThan(500);
             List<String> missing = new ArrayList<>();
             List<String> doubled = new ArrayList<>();
-            for (String[] change : committed) {
-                Integer n = audited.get(change[0] + "@" + change[1]);
+            for (String change : committed) {
+                Integer n = audited.get(change);
                 if (n == null) {
-                    missing.add(change[0] + "@" + change[1]);
+                    missing.add(change);
                 } else if (n > 1) {
-                    doubled.add(change[0] + "@" + change[1]);
+                    doubled.add(change);
                 }
             }
             assertThat(doubled).as("changes logged twice").isEmpty();
@@ -256,47 +237,8 @@ class PoisonRowsITCase {
             probing.set(false);
             auditJob.cancel().get();
             discoveryJob.cancel().get();
-            try (Connection c = StackProbe.connectPostgres(s);
-                    Statement st = c.createStatement()) {
-                st.execute("SELECT pg_drop_replication_slot('" + slot + "')");
-            }
+            committedChanges.close();
         }
-    }
-
-    /** (entity id, LSN) of every committed change on a governed table, in commit order. */
-    private static List<String[]> committedChanges(StackSettings s, String slot) throws Exception {
-        List<String[]> changes = new ArrayList<>();
-        try (Connection c = StackProbe.connectPostgres(s);
-                Statement st = c.createStatement()) {
-            st.setFetchSize(1000);
-            c.setAutoCommit(false);
-            // only the start of each line: a 50 MB value need not come over the wire
-            try (ResultSet r =
-                    st.executeQuery(
-                            "SELECT lsn::text, left(data, 200) FROM"
-                                    + " pg_logical_slot_peek_changes('"
-                                    + slot
-                                    + "', NULL, NULL)")) {
-                while (r.next()) {
-                    Matcher m = CHANGE.matcher(r.getString(2));
-                    if (m.find() && GOVERNED.contains(m.group(1))) {
-                        changes.add(
-                                new String[] {
-                                    m.group(1) + "/" + m.group(3),
-                                    Long.toString(lsn(r.getString(1)))
-                                });
-                    }
-                }
-            }
-            c.commit();
-        }
-        return changes;
-    }
-
-    private static long lsn(String text) {
-        int slash = text.indexOf('/');
-        return (Long.parseLong(text.substring(0, slash), 16) << 32)
-                | Long.parseLong(text.substring(slash + 1), 16);
     }
 
     private static void forgeRawEvent(StackSettings s) throws Exception {

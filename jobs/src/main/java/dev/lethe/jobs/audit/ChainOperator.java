@@ -38,7 +38,10 @@ import org.apache.flink.util.Collector;
  *       restored from a version that had no positions. An entry held longer than {@link
  *       #OVERTAKE_AFTER_MS} for a missing one leaves without it; the missing one, if it ever comes,
  *       is emitted late rather than dropped (counters {@code numOvertakes}, {@code
- *       numLateEntries}).
+ *       numLateEntries}). So is an entry below one that left by event time before any position of
+ *       the entity came (its partition was behind the watermark): for {@link #OVERTAKE_AFTER_MS}
+ *       after such a release, an entry between the last LSN before it and it that has not left is
+ *       late, not a copy. Late entries are out of LSN order in the entity's chain, never missing.
  *   <li><b>Exactly once.</b> Debezium delivers at least once: after a connector restart changes
  *       come again with the same LSN. A position or entry at or below the last LSN emitted is
  *       dropped, as is a second copy of one still waiting.
@@ -58,6 +61,9 @@ public final class ChainOperator
     private transient ListState<Long> announced;
     private transient MapState<Long, AuditEntry> waiting;
     private transient ListState<Long> overtaken;
+    private transient ValueState<Long> uncertainFrom;
+    private transient ValueState<Long> uncertainUntil;
+    private transient ListState<Long> fallbackEmitted;
     private transient Counter duplicates;
     private transient Counter overtakes;
     private transient Counter lateEntries;
@@ -82,6 +88,15 @@ public final class ChainOperator
         overtaken =
                 getRuntimeContext()
                         .getListState(new ListStateDescriptor<>("overtaken", Long.class));
+        uncertainFrom =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("uncertainFrom", Long.class));
+        uncertainUntil =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("uncertainUntil", Long.class));
+        fallbackEmitted =
+                getRuntimeContext()
+                        .getListState(new ListStateDescriptor<>("fallbackEmitted", Long.class));
         duplicates = getRuntimeContext().getMetricGroup().counter("numDuplicatesDropped");
         overtakes = getRuntimeContext().getMetricGroup().counter("numOvertakes");
         lateEntries = getRuntimeContext().getMetricGroup().counter("numLateEntries");
@@ -109,9 +124,9 @@ public final class ChainOperator
         long lsn = entry.getLsn();
         Long last = lastLsn.value();
         if (last != null && lsn <= last) {
-            if (removeOvertaken(lsn)) {
-                // its change was announced, and later ones left without it (overdue): late, but
-                // in the log, never dropped as a copy
+            if (removeOvertaken(lsn) || firstOfUncertain(lsn)) {
+                // a later change left before it (overdue, or by event time before either of
+                // their positions came): late, but in the log, never dropped as a copy
                 lateEntries.inc();
                 out.collect(entry);
                 return;
@@ -150,6 +165,12 @@ public final class ChainOperator
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AuditEntry> out)
             throws Exception {
+        Long until = uncertainUntil.value();
+        if (until != null && timestamp >= until) {
+            uncertainFrom.clear();
+            uncertainUntil.clear();
+            fallbackEmitted.clear();
+        }
         List<AuditEntry> due = new ArrayList<>();
         Iterator<Map.Entry<Long, AuditEntry>> it = waiting.iterator();
         while (it.hasNext()) {
@@ -195,6 +216,10 @@ public final class ChainOperator
                 overtakes.inc();
             }
             waiting.remove(e.getLsn());
+            if (!queue.contains(e.getLsn())) {
+                // left by event time without its position: a change below it may still come
+                uncertain(last, e, ctx);
+            }
             out.collect(e);
             last = e.getLsn();
         }
@@ -247,6 +272,42 @@ public final class ChainOperator
         if (emitted != null && !emitted.equals(last)) {
             lastLsn.update(emitted);
         }
+    }
+
+    /**
+     * Notes that {@code e} leaves by event time without its position, after {@code last}: until
+     * {@link #OVERTAKE_AFTER_MS} past its commit, an entry between {@code last} and it that has not
+     * left is late, not a copy.
+     */
+    private void uncertain(Long last, AuditEntry e, OnTimerContext ctx) throws Exception {
+        long from = last == null ? Long.MIN_VALUE : last;
+        Long current = uncertainFrom.value();
+        uncertainFrom.update(current == null ? from : Math.min(current, from));
+        fallbackEmitted.add(e.getLsn());
+        long until = e.getCommitTime().toEpochMilli() + OVERTAKE_AFTER_MS;
+        Long previous = uncertainUntil.value();
+        if (previous == null || until > previous) {
+            uncertainUntil.update(until);
+            ctx.timerService().registerEventTimeTimer(until);
+        }
+    }
+
+    /** Whether {@code lsn} lies in the uncertain range and has not left: then it leaves now. */
+    private boolean firstOfUncertain(long lsn) throws Exception {
+        Long from = uncertainFrom.value();
+        if (from == null || lsn <= from) {
+            return false;
+        }
+        List<Long> emitted = new ArrayList<>();
+        Iterable<Long> stored = fallbackEmitted.get();
+        if (stored != null) {
+            stored.forEach(emitted::add);
+        }
+        if (emitted.contains(lsn)) {
+            return false;
+        }
+        fallbackEmitted.add(lsn);
+        return true;
     }
 
     private boolean removeOvertaken(long lsn) throws Exception {

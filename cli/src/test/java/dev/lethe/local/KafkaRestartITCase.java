@@ -1,0 +1,180 @@
+package dev.lethe.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.connectors.Actor;
+import dev.lethe.events.AuditEntry;
+import dev.lethe.jobs.audit.AuditJob;
+import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.config.Secrets;
+import dev.lethe.simulator.LoadGenerator;
+import dev.lethe.simulator.LoadResult;
+import dev.lethe.testing.AuditTestJobs;
+import dev.lethe.testing.CommittedChanges;
+import dev.lethe.testing.SharedStack;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The faults issue's crash run, reduced to its failing case: under a steady load, Kafka is killed
+ * with {@code kill -9} and brought back by the supervisor while changes are being committed. Then
+ * every change PostgreSQL committed on a governed table (an independent {@code test_decoding} slot
+ * made before the load) is in the audit log exactly once by (entity, LSN), and {@code audit
+ * reconcile} agrees.
+ */
+class KafkaRestartITCase {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aKafkaKilledUnderLoadLosesAndDoublesNoChangeOfTheAuditLog() throws Exception {
+        StackSettings s = SharedStack.settings();
+        System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
+        String run = AuditTestJobs.run("kafka-kill");
+        JobSettings audit = AuditTestJobs.settings(s, run, 50);
+        LocalStack stack = new LocalStack(s, System.out).withJobs(false);
+        try (CommittedChanges committed = CommittedChanges.from(s, run)) {
+            JobClient job =
+                    AuditJob.submit(
+                            StreamExecutionEnvironment.createRemoteEnvironment(
+                                    "127.0.0.1", s.flinkUrl().getPort()),
+                            audit);
+            stack.ensureSupervisor();
+            ProcessHandle supervisor = stack.supervisor().orElseThrow();
+            try {
+                LoadGenerator load =
+                        LoadGenerator.builder()
+                                .dataSource(dataSource(s))
+                                .rate(40)
+                                .duration(Duration.ofSeconds(75))
+                                .seed(run.hashCode())
+                                .build();
+                CompletableFuture<LoadResult> loading =
+                        CompletableFuture.supplyAsync(
+                                () -> {
+                                    try {
+                                        return load.run();
+                                    } catch (Exception e) {
+                                        throw new IllegalStateException(e);
+                                    }
+                                });
+                Thread.sleep(15_000);
+                long kafka = stack.pids().get("kafka");
+                ProcessHandle.of(kafka).orElseThrow().destroyForcibly();
+                ProcessHandle.of(kafka).ifPresent(h -> h.onExit().join());
+
+                awaitHealthy(s, Duration.ofSeconds(120));
+                LoadResult loaded = loading.get();
+                assertThat(loaded.total()).as("the load ran").isGreaterThan(500);
+
+                // a marker after everything: once it is in the log, so is all before it
+                long marker;
+                try (Connection c = StackProbe.connectPostgres(s)) {
+                    c.setAutoCommit(false);
+                    Actor.agent(7, "marker").emit(c);
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "INSERT INTO contacts (email) VALUES (?) RETURNING id")) {
+                        ps.setString(1, "marker." + run + "@example.eu");
+                        try (ResultSet r = ps.executeQuery()) {
+                            r.next();
+                            marker = r.getLong(1);
+                        }
+                    }
+                    c.commit();
+                }
+                String markerEntity = "contacts/" + marker;
+                List<AuditEntry> entries =
+                        AuditTestJobs.entries(
+                                audit.auditTopic(),
+                                e -> true,
+                                l -> l.stream().anyMatch(e -> e.getEntityId().equals(markerEntity)),
+                                Duration.ofMinutes(5));
+                assertThat(entries).anyMatch(e -> e.getEntityId().equals(markerEntity));
+
+                Map<String, Integer> audited = new HashMap<>();
+                for (AuditEntry e : entries) {
+                    if ("change".equals(e.getKind()) && e.getLsn() != null) {
+                        audited.merge(e.getEntityId() + "@" + e.getLsn(), 1, Integer::sum);
+                    }
+                }
+                List<String> changes = committed.read();
+                assertThat(changes).as("changes from the independent slot").hasSizeGreaterThan(500);
+                List<String> missing = new ArrayList<>();
+                List<String> doubled = new ArrayList<>();
+                for (String change : changes) {
+                    Integer n = audited.get(change);
+                    if (n == null) {
+                        missing.add(change);
+                    } else if (n > 1) {
+                        doubled.add(change);
+                    }
+                }
+                assertThat(missing).as("committed changes never logged").isEmpty();
+                assertThat(doubled).as("changes logged twice").isEmpty();
+
+                AuditTestJobs.Cli reconciled =
+                        AuditTestJobs.cli(
+                                List.of(
+                                        "audit",
+                                        "reconcile",
+                                        "--json",
+                                        "--settle",
+                                        "120s",
+                                        "--audit-topic",
+                                        audit.auditTopic(),
+                                        "--data-dir",
+                                        s.dataDir().toString()));
+                JsonNode report = JSON.readTree(reconciled.out());
+                assertThat(reconciled.code()).as(reconciled.out()).isZero();
+                assertThat(report.path("rawChanges").asLong())
+                        .isGreaterThanOrEqualTo(changes.size());
+            } finally {
+                job.cancel().get();
+                supervisor.destroy();
+                supervisor.onExit().get();
+            }
+        }
+    }
+
+    private static void awaitHealthy(StackSettings s, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        StackProbe probe = new StackProbe(s, Map.of());
+        List<String> components = List.of("kafka", "connect");
+        while (true) {
+            List<String> unhealthy = new ArrayList<>();
+            for (String component : components) {
+                ComponentHealth h = probe.probe(component);
+                if (!h.healthy()) {
+                    unhealthy.add(component + ": " + h.detail());
+                }
+            }
+            if (unhealthy.isEmpty()) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("healthy again: " + unhealthy).isLessThan(deadline);
+            Thread.sleep(1000);
+        }
+    }
+
+    private static PGSimpleDataSource dataSource(StackSettings s) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(s.postgresJdbcUrl());
+        ds.setUser(s.postgresUser());
+        ds.setPassword(s.postgresPassword());
+        return ds;
+    }
+}

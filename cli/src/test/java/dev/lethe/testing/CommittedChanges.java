@@ -1,0 +1,98 @@
+package dev.lethe.testing;
+
+import dev.lethe.local.StackProbe;
+import dev.lethe.local.StackSettings;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What PostgreSQL committed, read independently of Debezium: a {@code test_decoding} logical slot
+ * made before a test's writes, peeked (not consumed) afterwards. Each change on a governed table as
+ * {@code entity@LSN}, the way the audit log identifies a change.
+ */
+public final class CommittedChanges implements AutoCloseable {
+
+    public static final Set<String> GOVERNED =
+            Set.of(
+                    "accounts",
+                    "contacts",
+                    "agents",
+                    "custom_field_definitions",
+                    "tickets",
+                    "threads",
+                    "comments",
+                    "attachments",
+                    "consents");
+    private static final Pattern CHANGE =
+            Pattern.compile(
+                    "^table public\\.(\\w+): (INSERT|UPDATE|DELETE): .*?id\\[bigint\\]:(\\d+)");
+
+    private final StackSettings settings;
+    private final String slot;
+
+    private CommittedChanges(StackSettings settings, String slot) {
+        this.settings = settings;
+        this.slot = slot;
+    }
+
+    /** Creates the slot {@code it_<run>} now; changes committed from here on are kept for it. */
+    public static CommittedChanges from(StackSettings s, String run) throws Exception {
+        String slot = "it_" + run.replaceAll("[^a-zA-Z0-9]", "_").toLowerCase();
+        try (Connection c = StackProbe.connectPostgres(s);
+                Statement st = c.createStatement()) {
+            st.execute(
+                    "SELECT pg_create_logical_replication_slot('" + slot + "', 'test_decoding')");
+        }
+        return new CommittedChanges(s, slot);
+    }
+
+    public String slot() {
+        return slot;
+    }
+
+    /** {@code entity@LSN} of every committed change on a governed table, in commit order. */
+    public List<String> read() throws Exception {
+        List<String> changes = new ArrayList<>();
+        try (Connection c = StackProbe.connectPostgres(settings);
+                Statement st = c.createStatement()) {
+            st.setFetchSize(1000);
+            c.setAutoCommit(false);
+            // only the start of each line: a 50 MB value need not come over the wire
+            try (ResultSet r =
+                    st.executeQuery(
+                            "SELECT lsn::text, left(data, 200) FROM"
+                                    + " pg_logical_slot_peek_changes('"
+                                    + slot
+                                    + "', NULL, NULL)")) {
+                while (r.next()) {
+                    Matcher m = CHANGE.matcher(r.getString(2));
+                    if (m.find() && GOVERNED.contains(m.group(1))) {
+                        changes.add(m.group(1) + "/" + m.group(3) + "@" + lsn(r.getString(1)));
+                    }
+                }
+            }
+            c.commit();
+        }
+        return changes;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try (Connection c = StackProbe.connectPostgres(settings);
+                Statement st = c.createStatement()) {
+            st.execute("SELECT pg_drop_replication_slot('" + slot + "')");
+        }
+    }
+
+    private static long lsn(String text) {
+        int slash = text.indexOf('/');
+        return (Long.parseLong(text.substring(0, slash), 16) << 32)
+                | Long.parseLong(text.substring(slash + 1), 16);
+    }
+}
