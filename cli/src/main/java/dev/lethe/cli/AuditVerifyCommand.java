@@ -46,6 +46,13 @@ final class AuditVerifyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
 
+    @Option(
+            names = "--completeness",
+            description =
+                    "Also check the log against the raw topics, as audit reconcile does: every"
+                            + " captured change has exactly one entry (JSON key completeness).")
+    boolean completeness;
+
     @Override
     public Integer call() throws Exception {
         StackSettings s = options.resolve();
@@ -76,14 +83,26 @@ final class AuditVerifyCommand implements Callable<Integer> {
                                 new AuditIndexCopies(es.client(), index));
             }
         }
+        dev.lethe.audit.Completeness.Report complete =
+                completeness
+                        ? AuditReconciliation.reconcile(
+                                s.kafkaBootstrap(), source, Duration.ofSeconds(60))
+                        : null;
         if (json) {
+            var out = result.json();
+            if (complete != null) {
+                out.set("completeness", AuditReconciliation.json(complete));
+            }
             System.out.println(
                     new com.fasterxml.jackson.databind.ObjectMapper()
                             .writerWithDefaultPrettyPrinter()
-                            .writeValueAsString(result.json()));
+                            .writeValueAsString(out));
         } else {
             System.out.print(result.text());
+            if (complete != null) {
+                System.out.print("completeness: " + AuditReconciliation.text(complete));
+            }
         }
-        return result.ok() ? 0 : 1;
+        return result.ok() && (complete == null || complete.complete()) ? 0 : 1;
     }
 }
