@@ -47,6 +47,9 @@ final class AuditLogSource {
     private final String checkpointsTopic;
     private final Duration catchUp;
 
+    /** Where the last complete read of the entries topic stopped (its next offset); -1: none. */
+    private volatile long entriesEnd = -1;
+
     AuditLogSource(
             String bootstrap, String entriesTopic, String checkpointsTopic, Duration catchUp) {
         this(() -> consumer(bootstrap), entriesTopic, checkpointsTopic, catchUp);
@@ -128,6 +131,36 @@ final class AuditLogSource {
      */
     Iterable<EntryRecord> records(long atLeast) {
         return () -> read(entriesTopic, atLeast, EntryRecord::decode);
+    }
+
+    /**
+     * The entries committed after the last complete read of {@link #records}/{@link #entries} (the
+     * horizon), read until one with {@code logIndex >= through} is there or {@code bound} has
+     * passed. Records that do not decode are skipped: they are past the horizon, the next
+     * verification reports them.
+     */
+    List<AuditEntry> tail(long through, Duration bound) {
+        List<AuditEntry> tail = new ArrayList<>();
+        if (entriesEnd < 0) {
+            return tail;
+        }
+        TopicPartition tp = new TopicPartition(entriesTopic, 0);
+        long deadline = System.nanoTime() + bound.toNanos();
+        try (Consumer<byte[], byte[]> consumer = consumers.get()) {
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, entriesEnd);
+            long highest = -1;
+            while (highest < through && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL).records(tp)) {
+                    EntryRecord e = EntryRecord.decode(r.value());
+                    if (!e.isMalformed()) {
+                        tail.add(e.entry());
+                        highest = Math.max(highest, e.entry().getLogIndex());
+                    }
+                }
+            }
+        }
+        return tail;
     }
 
     /** Single-partition topics only: the log of record has exactly one partition. */
@@ -244,6 +277,9 @@ final class AuditLogSource {
 
         private void close() {
             closed = true;
+            if (tp.topic().equals(entriesTopic)) {
+                entriesEnd = consumer.position(tp);
+            }
             consumer.close(Duration.ofSeconds(2));
         }
 

@@ -45,7 +45,25 @@ final class AuditVerification {
             String expectedCheckpoint,
             boolean expectedCheckpointFound,
             Long indexDocuments,
-            List<IndexDiscrepancy> index) {
+            List<IndexDiscrepancy> index,
+            Horizon horizon) {
+
+        Result(
+                VerificationReport report,
+                List<AuditCheckpoint> checkpoints,
+                String expectedCheckpoint,
+                boolean expectedCheckpointFound,
+                Long indexDocuments,
+                List<IndexDiscrepancy> index) {
+            this(
+                    report,
+                    checkpoints,
+                    expectedCheckpoint,
+                    expectedCheckpointFound,
+                    indexDocuments,
+                    index,
+                    null);
+        }
 
         boolean ok() {
             return report.ok()
@@ -82,6 +100,16 @@ final class AuditVerification {
                                             .append(
                                                     "  <- keep it; later: audit verify"
                                                             + " --expect-checkpoint <hash>\n"));
+            if (horizon != null) {
+                s.append("horizon: logIndex ")
+                        .append(horizon.logIndex())
+                        .append(" (the latest committed entry when verification started")
+                        .append(
+                                horizon.commitTime() == null
+                                        ? ""
+                                        : ", committed " + horizon.commitTime())
+                        .append(")\n");
+            }
             for (Problem p : report.problems()) {
                 s.append("log: ").append(p).append('\n');
             }
@@ -100,6 +128,20 @@ final class AuditVerification {
                         .append(" documents, ")
                         .append(index.isEmpty() ? "all match the log" : index.size() + " problems")
                         .append('\n');
+                if (horizon != null) {
+                    s.append("index: ahead of the log: ")
+                            .append(horizon.pending())
+                            .append(" (pending")
+                            .append(
+                                    horizon.pending() == 0
+                                            ? ""
+                                            : "; "
+                                                    + horizon.pendingReached()
+                                                    + " reached the log within "
+                                                    + horizon.pendingBound().toSeconds()
+                                                    + " s and match it")
+                            .append(")\n");
+                }
                 for (IndexDiscrepancy d : index) {
                     s.append("index: ").append(describe(d)).append('\n');
                 }
@@ -147,9 +189,20 @@ final class AuditVerification {
                         .put("hash", expectedCheckpoint)
                         .put("found", expectedCheckpointFound);
             }
+            if (horizon != null) {
+                ObjectNode h = n.putObject("horizon");
+                h.put("logIndex", horizon.logIndex());
+                if (horizon.commitTime() != null) {
+                    h.put("commitTime", horizon.commitTime().toString());
+                }
+            }
             if (index != null) {
                 ObjectNode in = n.putObject("index");
                 in.put("documents", indexDocuments);
+                if (horizon != null) {
+                    in.put("pending", horizon.pending());
+                    in.put("pendingReachedLog", horizon.pendingReached());
+                }
                 ArrayNode ds = in.putArray("problems");
                 for (IndexDiscrepancy d : index) {
                     ObjectNode dn = ds.addObject();
@@ -167,6 +220,26 @@ final class AuditVerification {
         }
     }
 
+    /**
+     * Where a verification stops: the latest entry committed when it started ({@code logIndex}),
+     * and the index documents found beyond it.
+     *
+     * @param pending index documents ahead of the log at the horizon
+     * @param pendingReached how many of them the log reached within {@code pendingBound}
+     */
+    record Horizon(
+            long logIndex,
+            java.time.Instant commitTime,
+            long pending,
+            long pendingReached,
+            java.time.Duration pendingBound) {}
+
+    /** The log's entries after the horizon, read until {@code through} is there or the bound. */
+    @FunctionalInterface
+    interface LogTail {
+        List<AuditEntry> read(long through, java.time.Duration bound);
+    }
+
     /** Reads the index copies (again on each call). */
     @FunctionalInterface
     interface IndexCopies {
@@ -175,6 +248,20 @@ final class AuditVerification {
 
     private final CheckpointVerifier signatures;
     private final java.time.Duration indexCatchUp;
+    private LogTail tail;
+    private java.time.Instant lastCommit;
+    private java.time.Duration pendingBound = java.time.Duration.ofSeconds(30);
+
+    /**
+     * Index documents ahead of the log's horizon are pending: each must reach the log, with the
+     * same hash, within {@code bound} (the log commits with each Flink checkpoint; two intervals
+     * plus a margin), read through {@code tail}; one that does not is NOT_IN_LOG.
+     */
+    AuditVerification withPendingCheck(LogTail tail, java.time.Duration bound) {
+        this.tail = tail;
+        this.pendingBound = bound;
+        return this;
+    }
 
     /**
      * @param indexCatchUp how long to wait for the index to receive entries it lacks (the index
@@ -291,6 +378,7 @@ final class AuditVerification {
                                             s.setSeq(e.getSeq());
                                             s.setHash(e.getHash());
                                             slim.add(s);
+                                            lastCommit = e.getCommitTime();
                                         }
                                         return r;
                                     }
@@ -305,12 +393,30 @@ final class AuditVerification {
                 expected != null && checkpoints.stream().anyMatch(c -> hashOf(c).equals(expected));
         List<IndexDiscrepancy> discrepancies = null;
         Long documents = null;
+        Horizon horizon = null;
+        List<IndexedCopy> ahead = List.of();
+        long end = -1;
+        java.time.Instant endTime = null;
+        if (slim != null) {
+            for (AuditEntry e : slim) {
+                if (e.getLogIndex() > end) {
+                    end = e.getLogIndex();
+                }
+            }
+            endTime = lastCommit;
+        }
         if (index != null) {
             long deadline = System.nanoTime() + indexCatchUp.toNanos();
             while (true) {
                 List<IndexedCopy> copies = index.read();
                 documents = (long) copies.size();
-                discrepancies = AuditVerifier.crossCheck(slim, copies);
+                if (tail != null) {
+                    // documents beyond the horizon are not compared with the log read so far
+                    long last = end;
+                    ahead = copies.stream().filter(c -> c.logIndex() > last).toList();
+                    copies = copies.stream().filter(c -> c.logIndex() <= last).toList();
+                }
+                discrepancies = new ArrayList<>(AuditVerifier.crossCheck(slim, copies));
                 boolean lagging =
                         !discrepancies.isEmpty()
                                 && discrepancies.stream()
@@ -325,7 +431,47 @@ final class AuditVerification {
                 Thread.sleep(1_000);
             }
         }
-        return new Result(report, checkpoints, expected, found, documents, discrepancies);
+        if (index != null && tail != null) {
+            long reached = 0;
+            if (!ahead.isEmpty()) {
+                long through = ahead.stream().mapToLong(IndexedCopy::logIndex).max().orElse(end);
+                List<AuditEntry> later = tail.read(through, pendingBound);
+                java.util.Map<Long, AuditEntry> byIndex = new java.util.HashMap<>();
+                later.forEach(e -> byIndex.put(e.getLogIndex(), e));
+                List<AuditEntry> covered = new ArrayList<>();
+                List<IndexedCopy> inTail = new ArrayList<>();
+                for (IndexedCopy c : ahead) {
+                    AuditEntry e = byIndex.get(c.logIndex());
+                    if (e == null) {
+                        discrepancies.add(
+                                new IndexDiscrepancy(
+                                        IndexDiscrepancy.Kind.NOT_IN_LOG,
+                                        c.docId(),
+                                        c.logIndex(),
+                                        null,
+                                        0,
+                                        "ahead of the log, and no entry logIndex "
+                                                + c.logIndex()
+                                                + " reached the log within "
+                                                + pendingBound.toSeconds()
+                                                + " s after the horizon"));
+                    } else {
+                        covered.add(e);
+                        inTail.add(c);
+                    }
+                }
+                for (IndexDiscrepancy d : AuditVerifier.crossCheck(covered, inTail)) {
+                    if (d.kind() != IndexDiscrepancy.Kind.MISSING_FROM_INDEX) {
+                        discrepancies.add(d);
+                    }
+                }
+                reached = covered.size();
+            }
+            horizon = new Horizon(end, endTime, ahead.size(), reached, pendingBound);
+        } else if (slim != null) {
+            horizon = new Horizon(end, endTime, 0, 0, pendingBound);
+        }
+        return new Result(report, checkpoints, expected, found, documents, discrepancies, horizon);
     }
 
     static String hashOf(AuditCheckpoint c) {

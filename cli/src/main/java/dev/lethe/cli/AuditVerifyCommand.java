@@ -43,6 +43,17 @@ final class AuditVerifyCommand implements Callable<Integer> {
     @Option(names = "--no-index", description = "Do not cross-check the Elasticsearch copy.")
     boolean noIndex;
 
+    @Option(
+            names = "--pending-bound",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description =
+                    "Index documents ahead of the log's horizon (the latest committed entry when"
+                            + " verification starts) are pending: each must reach the log, with the"
+                            + " same hash, within this time, else it is NOT_IN_LOG (default"
+                            + " ${DEFAULT-VALUE}: two audit checkpoint intervals and a margin).")
+    Duration pendingBound = Duration.ofSeconds(30);
+
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
 
@@ -59,6 +70,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
         AuditVerification verification =
                 new AuditVerification(topics.trusted(s), Duration.ofSeconds(20));
         AuditLogSource source = topics.source(s);
+        verification.withPendingCheck(source::tail, pendingBound);
         List<CheckpointRecord> checkpoints = source.checkpointRecords();
         long covered =
                 checkpoints.stream()

@@ -274,4 +274,74 @@ class AuditVerificationTest {
                                 IndexDiscrepancy.Kind.MISSING_FROM_INDEX, 3L),
                         org.assertj.core.groups.Tuple.tuple(IndexDiscrepancy.Kind.NOT_IN_LOG, 99L));
     }
+
+    // ---- a live log: the index is ahead of the log of record ------------------------------
+
+    @Test
+    void indexDocumentsAheadOfTheHorizonArePendingNotProblemsOnceTheLogReachesThem()
+            throws Exception {
+        List<AuditEntry> committed = log.entries.subList(0, 20); // the log at the horizon
+        List<AuditEntry> later = log.entries.subList(20, 25); // committed with the next checkpoint
+        AuditVerification live =
+                new AuditVerification(
+                                CheckpointVerifier.trusting(log.signing.publicKey()), Duration.ZERO)
+                        .withPendingCheck((through, bound) -> later, Duration.ofSeconds(30));
+
+        AuditVerification.Result r =
+                live.verify(committed, log.checkpoints, null, () -> indexOf(log.entries));
+
+        assertThat(r.ok()).as(r.text()).isTrue();
+        assertThat(r.horizon().logIndex()).isEqualTo(19);
+        assertThat(r.horizon().pending()).isEqualTo(5);
+        assertThat(r.text())
+                .contains("horizon: logIndex 19")
+                .contains("index: ahead of the log: 5 (pending; 5 reached the log");
+        assertThat(r.json().path("index").path("pending").asLong()).isEqualTo(5);
+    }
+
+    @Test
+    void aDocumentAheadOfTheHorizonThatNeverReachesTheLogIsNotInLog() throws Exception {
+        List<AuditEntry> committed = log.entries.subList(0, 20);
+        List<IndexedCopy> index = indexOf(committed);
+        index.add(new IndexedCopy("tickets/999#1", 20, new byte[32])); // forged, or lost
+        AuditVerification live =
+                new AuditVerification(
+                                CheckpointVerifier.trusting(log.signing.publicKey()), Duration.ZERO)
+                        .withPendingCheck((through, bound) -> List.of(), Duration.ofSeconds(30));
+
+        AuditVerification.Result r = live.verify(committed, log.checkpoints, null, () -> index);
+
+        assertThat(r.ok()).isFalse();
+        assertThat(r.index())
+                .singleElement()
+                .satisfies(
+                        d -> {
+                            assertThat(d.kind()).isEqualTo(IndexDiscrepancy.Kind.NOT_IN_LOG);
+                            assertThat(d.docId()).isEqualTo("tickets/999#1");
+                            assertThat(d.detail()).contains("ahead of the log");
+                        });
+    }
+
+    @Test
+    void aPendingDocumentWhoseEntryReachesTheLogWithAnotherHashIsModified() throws Exception {
+        List<AuditEntry> committed = log.entries.subList(0, 20);
+        List<AuditEntry> later = log.entries.subList(20, 25);
+        List<IndexedCopy> index = indexOf(log.entries);
+        IndexedCopy pending = index.get(22);
+        byte[] wrong = pending.hash().clone();
+        wrong[0] ^= 1;
+        index.set(22, new IndexedCopy(pending.docId(), 22, wrong));
+        AuditVerification live =
+                new AuditVerification(
+                                CheckpointVerifier.trusting(log.signing.publicKey()), Duration.ZERO)
+                        .withPendingCheck((through, bound) -> later, Duration.ofSeconds(30));
+
+        AuditVerification.Result r = live.verify(committed, log.checkpoints, null, () -> index);
+
+        assertThat(r.ok()).isFalse();
+        assertThat(r.index())
+                .extracting(IndexDiscrepancy::kind, IndexDiscrepancy::logIndex)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(IndexDiscrepancy.Kind.MODIFIED, 22L));
+    }
 }
