@@ -1,0 +1,202 @@
+package dev.lethe.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.events.AuditEntry;
+import dev.lethe.jobs.audit.AuditJob;
+import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.config.Secrets;
+import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
+import dev.lethe.jobs.kafka.AvroRecords;
+import dev.lethe.local.StackSettings;
+import dev.lethe.simulator.LoadGenerator;
+import dev.lethe.simulator.LoadResult;
+import dev.lethe.testing.AuditTestJobs;
+import dev.lethe.testing.SharedStack;
+import dev.lethe.testing.TestJobArgs;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * {@code audit verify} on a live log: under a steady load, with the audit job committing the log of
+ * record with its 10 s checkpoints while the index copy runs ahead, every run exits 0 (the
+ * documents ahead of the horizon are pending, not problems); in the same run an index document
+ * changed inside the horizon and a record forged into the audit topic are each named.
+ */
+class AuditVerifyLiveITCase {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void verifyUnderLoadRaisesNoFalseAlarmAndStillNamesTampering() throws Exception {
+        StackSettings s = SharedStack.settings();
+        System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
+        String run = AuditTestJobs.run("live-verify");
+        List<String> args = TestJobArgs.of(s, run, "audit-" + run, "10s");
+        args.addAll(
+                List.of(
+                        "--audit-topic", "lethe.audit." + run,
+                        "--audit-checkpoint-topic", "lethe.audit.checkpoints." + run,
+                        "--audit-index", "lethe-audit-" + run,
+                        "--audit-checkpoint-every", "200",
+                        "--audit-checkpoint-interval", "5s"));
+        JobSettings settings = JobSettings.parse(args.toArray(String[]::new));
+        JobClient job =
+                AuditJob.submit(
+                        StreamExecutionEnvironment.createRemoteEnvironment(
+                                "127.0.0.1", s.flinkUrl().getPort()),
+                        settings);
+        try {
+            // the log exists before the first verification
+            AuditTestJobs.entries(
+                    settings.auditTopic(), e -> true, l -> !l.isEmpty(), Duration.ofMinutes(3));
+            LoadGenerator load =
+                    LoadGenerator.builder()
+                            .dataSource(dataSource(s))
+                            .rate(100)
+                            .duration(Duration.ofSeconds(60))
+                            .seed(run.hashCode())
+                            .build();
+            CompletableFuture<LoadResult> loading =
+                    CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    return load.run();
+                                } catch (Exception e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            });
+            Thread.sleep(5_000);
+            long pendingSeen = 0;
+            List<String> runs = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                AuditTestJobs.Cli verify = verify(s, settings);
+                JsonNode report = JSON.readTree(verify.out());
+                runs.add(
+                        report.path("horizon")
+                                + " pending "
+                                + report.path("index").path("pending"));
+                assertThat(verify.code()).as("run " + i + ": " + verify.out()).isZero();
+                assertThat(report.path("index").has("pending")).isTrue();
+                pendingSeen += report.path("index").path("pending").asLong();
+                Thread.sleep(5_000);
+            }
+            assertThat(loading.get().total()).as("the load ran").isGreaterThan(1000);
+            assertThat(pendingSeen)
+                    .as("premise: the index was ahead of the log at some horizon: " + runs)
+                    .isPositive();
+
+            // an index document inside the horizon, changed
+            List<AuditEntry> log =
+                    AuditTestJobs.entries(
+                            settings.auditTopic(), e -> true, l -> false, Duration.ofSeconds(3));
+            AuditEntry victim = log.get(log.size() / 2);
+            String docId;
+            try (ElasticsearchConnection.Clients es =
+                    new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
+                            .open(s.elasticsearchPassword().orElseThrow())) {
+                es.client().indices().refresh(r -> r.index(settings.auditIndex()));
+                SearchResponse<ObjectNode> hit =
+                        es.client()
+                                .search(
+                                        q ->
+                                                q.index(settings.auditIndex())
+                                                        .query(
+                                                                t ->
+                                                                        t.term(
+                                                                                f ->
+                                                                                        f.field(
+                                                                                                        "logIndex")
+                                                                                                .value(
+                                                                                                        victim
+                                                                                                                .getLogIndex()))),
+                                        ObjectNode.class);
+                docId = hit.hits().hits().get(0).id();
+                ObjectNode doc = hit.hits().hits().get(0).source();
+                doc.put("op", "DELETE".equals(doc.path("op").asText()) ? "UPDATE" : "DELETE");
+                es.client()
+                        .index(
+                                x ->
+                                        x.index(settings.auditIndex())
+                                                .id(docId)
+                                                .document(doc)
+                                                .refresh(
+                                                        co.elastic.clients.elasticsearch._types
+                                                                .Refresh.True));
+            }
+            AuditTestJobs.Cli changed = verify(s, settings);
+            assertThat(changed.code()).as(changed.out()).isEqualTo(1);
+            assertThat(JSON.readTree(changed.out()).path("index").path("problems"))
+                    .as(changed.out())
+                    .anySatisfy(
+                            p -> {
+                                assertThat(p.path("kind").asText()).isEqualTo("MODIFIED");
+                                assertThat(p.path("docId").asText()).isEqualTo(docId);
+                            });
+
+            // a record forged into the audit topic by a client that may produce there
+            AuditEntry forged = AuditEntry.newBuilder(log.get(log.size() - 1)).build();
+            forged.setOp("DELETE".equals(forged.getOp()) ? "UPDATE" : "DELETE");
+            Properties pp = new Properties();
+            pp.put("bootstrap.servers", s.kafkaBootstrap());
+            try (KafkaProducer<byte[], byte[]> p =
+                    new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
+                p.send(
+                                new ProducerRecord<>(
+                                        settings.auditTopic(),
+                                        forged.getEntityId()
+                                                .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                        AvroRecords.bytes(forged)))
+                        .get();
+            }
+            AuditTestJobs.Cli forgery = verify(s, settings);
+            assertThat(forgery.code()).as(forgery.out()).isEqualTo(1);
+            assertThat(JSON.readTree(forgery.out()).path("problems"))
+                    .as(forgery.out())
+                    .anySatisfy(
+                            p ->
+                                    assertThat(p.path("entityId").asText())
+                                            .isEqualTo(forged.getEntityId()));
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static AuditTestJobs.Cli verify(StackSettings s, JobSettings settings) {
+        return AuditTestJobs.cli(
+                List.of(
+                        "audit",
+                        "verify",
+                        "--json",
+                        "--audit-topic",
+                        settings.auditTopic(),
+                        "--audit-checkpoint-topic",
+                        settings.auditCheckpointTopic(),
+                        "--audit-index",
+                        settings.auditIndex(),
+                        "--data-dir",
+                        s.dataDir().toString()));
+    }
+
+    private static PGSimpleDataSource dataSource(StackSettings s) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(s.postgresJdbcUrl());
+        ds.setUser(s.postgresUser());
+        ds.setPassword(s.postgresPassword());
+        return ds;
+    }
+}
