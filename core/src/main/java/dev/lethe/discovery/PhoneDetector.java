@@ -24,15 +24,16 @@ import java.util.Optional;
  * says how certain that is: high for an international number, lower when the national number is
  * valid in more than one region with different E.164 values.
  *
- * <p>The text is read in {@linkplain #windows(String) windows} of at most {@link #WINDOW}
- * characters, and each region's pass over a window gives up after {@link #maxTries(int)} failed
- * candidates for that window (libphonenumber's own bound for degenerate text): a text that is
- * mostly digits and separators ({@code 1 2-3 (4) 5.6 ...}) makes every stretch a candidate that
- * fails to parse and is retried piece by piece, ten regions over. Ordinary text uses a small
- * fraction of the bound (see {@link #CHARS_PER_TRY}), so what is found in it does not change; in a
- * degenerate stretch the numbers past the bound are not looked for, but only up to the end of its
- * window: junk cannot use up the budget of the rest of the text, and libphonenumber, which copies
- * the text after some candidates (time stamps), copies at most a window.
+ * <p>The text is read in {@linkplain #windows(String) windows} of about {@link #WINDOW} characters,
+ * and each region's pass over a window gives up after {@link #maxTries(int)} failed candidates for
+ * that window (libphonenumber's own bound for degenerate text): a text that is mostly digits and
+ * separators ({@code 1 2-3 (4) 5.6 ...}) makes every stretch a candidate that fails to parse and is
+ * retried piece by piece, ten regions over. Ordinary text uses a small fraction of the bound (see
+ * {@link #CHARS_PER_TRY}), so what is found in it does not change; in a degenerate stretch the
+ * numbers past the bound are not looked for, but only up to the end of its window: junk cannot use
+ * up the budget of the rest of the text (a number later in the junk's own window can still be
+ * missed), and libphonenumber, which copies the text after some candidates (time stamps), copies at
+ * most a window.
  *
  * <p>Windows end after a line break where they can: a window is a run of whole lines, together at
  * most {@link #WINDOW} characters, so no line shares a window with a line longer than that. No
