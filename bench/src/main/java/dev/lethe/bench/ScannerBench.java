@@ -138,6 +138,13 @@ final class ScannerBench implements Callable<Integer> {
                         hostileKb + " KB of `1 2-3 (4) 5.6 `",
                         scanner,
                         List.of(repeat("1 2-3 (4) 5.6 ", size))));
+        // every candidate a time stamp, whose check copies the text after it
+        inputs.put(
+                "stamps",
+                new Input(
+                        hostileKb + " KB of `2026-11-03 14a `",
+                        scanner,
+                        List.of(repeat("2026-11-03 14a ", size))));
 
         // a 200 KB name registered (as a subject's family name), then a text made of it
         KnownSubjectNames withHuge = new KnownSubjectNames();

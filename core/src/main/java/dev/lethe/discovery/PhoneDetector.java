@@ -24,12 +24,28 @@ import java.util.Optional;
  * says how certain that is: high for an international number, lower when the national number is
  * valid in more than one region with different E.164 values.
  *
- * <p>Each region's pass gives up after {@link #maxTries(int)} failed candidates (libphonenumber's
- * own bound for degenerate text): a text that is mostly digits and separators ({@code 1 2-3 (4) 5.6
- * ...}) makes every stretch a candidate that fails to parse and is retried piece by piece, ten
- * regions over. Ordinary text uses a small fraction of the bound (see {@link #CHARS_PER_TRY}), so
- * what is found in it does not change; in a degenerate text the numbers past the bound are not
- * looked for.
+ * <p>The text is read in {@linkplain #windows(String) windows} of about {@link #WINDOW} characters,
+ * and each region's pass over a window gives up after {@link #maxTries(int)} failed candidates for
+ * that window (libphonenumber's own bound for degenerate text): a text that is mostly digits and
+ * separators ({@code 1 2-3 (4) 5.6 ...}) makes every stretch a candidate that fails to parse and is
+ * retried piece by piece, ten regions over. Ordinary text uses a small fraction of the bound (see
+ * {@link #CHARS_PER_TRY}), so what is found in it does not change; in a degenerate stretch the
+ * numbers past the bound are not looked for, but only up to the end of its window: junk cannot use
+ * up the budget of the rest of the text (a number later in the junk's own window can still be
+ * missed), and libphonenumber, which copies the text after some candidates (time stamps), copies at
+ * most a window.
+ *
+ * <p>Windows end after a line break where they can: a window is a run of whole lines, together at
+ * most {@link #WINDOW} characters, so no line shares a window with a line longer than that. No
+ * number libphonenumber finds holds a line break (its pattern allows none), so a window reads its
+ * lines exactly as the whole text would: same candidates, same neighbouring characters, and
+ * findings at the same offsets once the window's start is added. A line longer than {@link #WINDOW}
+ * is cut into pieces, after a whitespace character in the last quarter of the window where there is
+ * one; each piece is read with {@link #OVERLAP} characters of the line on either side and keeps
+ * only the findings that start in it. A number of at most {@link #OVERLAP} characters (a phone
+ * number has at most 20 digits with its country code, about 30 characters with separators) that
+ * starts in a piece therefore ends in the text its window reads, and a number read by two windows
+ * (in their overlap) is kept once, by the window its start is in.
  */
 public final class PhoneDetector implements PiiDetector {
 
@@ -42,9 +58,9 @@ public final class PhoneDetector implements PiiDetector {
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
 
     /**
-     * Failed candidates allowed per region in any text, however short. The 300 generated tickets of
-     * {@code ./lethe bench scanner} need at most 15 in a region (the fewest with which a region's
-     * findings stay the same).
+     * Failed candidates allowed per region in any window, however short. The 300 generated tickets
+     * of {@code ./lethe bench scanner} need at most 15 in a region (the fewest with which a
+     * region's findings stay the same).
      */
     static final long MIN_TRIES = 64;
 
@@ -52,9 +68,22 @@ public final class PhoneDetector implements PiiDetector {
      * One more failed candidate allowed per region for every this many characters. Ordinary tickets
      * need one per ≈ 330 characters on average (at most one per 25 in a short ticket, which {@link
      * #MIN_TRIES} covers); text that is all digits and separators fails one per ≈ 2 characters, so
-     * it is scanned up to about an eighth of its length, at about an eighth of the cost.
+     * a full window of it is read up to about its first 640 of {@link #WINDOW} characters, at about
+     * a sixth of the cost of reading it all.
      */
     static final int CHARS_PER_TRY = 16;
+
+    /**
+     * Most characters in a window of whole lines, and in the piece of a longer line a window keeps
+     * findings from.
+     */
+    static final int WINDOW = 4096;
+
+    /**
+     * Characters of its line a piece of a long line is read with on either side, beyond the piece:
+     * the longest number a cut cannot split.
+     */
+    static final int OVERLAP = 64;
 
     private final List<String> regions;
 
@@ -87,21 +116,46 @@ public final class PhoneDetector implements PiiDetector {
 
     @Override
     public List<Finding> detect(String text) {
-        List<Finding> found = new ArrayList<>();
-        if (text == null || !hasDigits(text)) {
-            return found;
+        if (text == null || !hasDigits(text, 0, text.length())) {
+            return new ArrayList<>();
         }
+        return detect(text, windows(text), true);
+    }
+
+    /**
+     * A stretch of the text libphonenumber reads as a whole ({@code start..end}), and the part of
+     * it whose findings it keeps ({@code ownStart..ownEnd}): the windows' own parts follow each
+     * other and make up the text.
+     */
+    record Window(int start, int end, int ownStart, int ownEnd) {}
+
+    /**
+     * The findings in {@code text}, reading it window by window, each region's pass over a window
+     * bounded by {@link #maxTries(int)} of the window's length if {@code bounded}.
+     */
+    List<Finding> detect(String text, List<Window> windows, boolean bounded) {
+        List<Finding> found = new ArrayList<>();
         // span -> the readings of that span, in region order
         Map<Long, List<Candidate>> bySpan = new LinkedHashMap<>();
-        long tries = maxTries(text.length());
-        for (String region : regions) {
-            for (PhoneNumberMatch m : UTIL.findNumbers(text, region, Leniency.VALID, tries)) {
-                long span = ((long) m.start() << 32) | m.end();
-                String raw = m.rawString();
-                boolean international =
-                        raw.startsWith("+") || raw.startsWith("00") || raw.startsWith("＋");
-                bySpan.computeIfAbsent(span, k -> new ArrayList<>())
-                        .add(new Candidate(region, e164(m.number()), international));
+        for (Window w : windows) {
+            if (!hasDigits(text, w.start(), w.end())) {
+                continue;
+            }
+            String part = text.substring(w.start(), w.end());
+            long tries = bounded ? maxTries(part.length()) : Long.MAX_VALUE;
+            for (String region : regions) {
+                for (PhoneNumberMatch m : UTIL.findNumbers(part, region, Leniency.VALID, tries)) {
+                    int start = w.start() + m.start();
+                    if (start < w.ownStart() || start >= w.ownEnd()) {
+                        continue; // the window whose own part it starts in keeps it
+                    }
+                    long span = ((long) start << 32) | (w.start() + m.end());
+                    String raw = m.rawString();
+                    boolean international =
+                            raw.startsWith("+") || raw.startsWith("00") || raw.startsWith("＋");
+                    bySpan.computeIfAbsent(span, k -> new ArrayList<>())
+                            .add(new Candidate(region, e164(m.number()), international));
+                }
             }
         }
         bySpan.forEach(
@@ -160,12 +214,90 @@ public final class PhoneDetector implements PiiDetector {
 
     /**
      * The failed candidates (parse attempts that yield no valid number, libphonenumber's {@code
-     * maxTries}) one region's pass may make in a text of {@code textLength} characters before it
+     * maxTries}) one region's pass may make in a window of {@code textLength} characters before it
      * gives up: linear in the length, so a pass costs at most a bounded number of parses per
      * character whatever the text.
      */
     static long maxTries(int textLength) {
         return MIN_TRIES + textLength / CHARS_PER_TRY;
+    }
+
+    /**
+     * How {@code text} is read: windows whose own parts follow each other from 0 to the text's
+     * length. A window of whole lines ends after a line break (or at the text's end) and is read as
+     * it is; a line longer than {@link #WINDOW} is cut into pieces of at most {@link #WINDOW}
+     * characters, each read with up to {@link #OVERLAP} characters of the line before and after.
+     *
+     * <p>A window owning fewer than {@code WINDOW / 2} characters is the last piece of a line,
+     * after a piece of at least {@code 3 * WINDOW / 4}, or a run of lines that the next window's
+     * first line did not fit in, so that window owns more than {@code WINDOW / 2}; or it is the
+     * last window. Each window owning {@code WINDOW / 2} or more is next to at most two short ones:
+     * a text of n characters has at most {@code 6 * n / WINDOW + 1} windows.
+     */
+    static List<Window> windows(String text) {
+        int n = text.length();
+        List<Window> windows = new ArrayList<>();
+        int start = 0;
+        while (start < n) {
+            int lineEnd = lineEnd(text, start);
+            if (lineEnd - start > WINDOW) {
+                cutLine(text, start, lineEnd, windows);
+                start = lineEnd;
+                continue;
+            }
+            int end = lineEnd;
+            while (end < n) {
+                int next = lineEnd(text, end);
+                if (next - start > WINDOW) {
+                    break;
+                }
+                end = next;
+            }
+            windows.add(new Window(start, end, start, end));
+            start = end;
+        }
+        return windows;
+    }
+
+    /**
+     * The index just after the line break ending the line {@code from} is in, or the text's end.
+     */
+    private static int lineEnd(String text, int from) {
+        int nl = text.indexOf('\n', from);
+        return nl < 0 ? text.length() : nl + 1;
+    }
+
+    /**
+     * Pieces of the line {@code from..to} (longer than {@link #WINDOW}): each at most {@link
+     * #WINDOW} characters, cut after the last whitespace character in the last quarter of that,
+     * else where it reaches {@link #WINDOW} (never inside a surrogate pair).
+     */
+    private static void cutLine(String text, int from, int to, List<Window> windows) {
+        int own = from;
+        while (own < to) {
+            int ownEnd = to;
+            if (to - own > WINDOW) {
+                int limit = own + WINDOW;
+                ownEnd = limit;
+                for (int i = limit; i > limit - WINDOW / 4; i--) {
+                    char c = text.charAt(i - 1);
+                    if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+                        ownEnd = i;
+                        break;
+                    }
+                }
+                if (ownEnd == limit && Character.isLowSurrogate(text.charAt(limit))) {
+                    ownEnd = limit - 1;
+                }
+            }
+            windows.add(
+                    new Window(
+                            Math.max(from, own - OVERLAP),
+                            Math.min(to, ownEnd + OVERLAP),
+                            own,
+                            ownEnd));
+            own = ownEnd;
+        }
     }
 
     /**
@@ -202,8 +334,8 @@ public final class PhoneDetector implements PiiDetector {
         return UTIL.format(number, PhoneNumberFormat.E164);
     }
 
-    private static boolean hasDigits(String text) {
-        for (int i = 0; i < text.length(); i++) {
+    private static boolean hasDigits(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (Character.isDigit(text.charAt(i))) {
                 return true;
             }
