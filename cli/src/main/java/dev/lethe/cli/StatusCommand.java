@@ -54,7 +54,8 @@ final class StatusCommand implements Callable<Integer> {
                 dead = null; // reported as unknown below; the components' health stands
             }
         }
-        return print(all, dead, restarts, json, System.out);
+        return print(
+                all, dead, restarts, AuditMonitor.read(s.dataDir()).orElse(null), json, System.out);
     }
 
     static int print(List<ComponentHealth> all, boolean json, PrintStream out) throws Exception {
@@ -82,6 +83,23 @@ final class StatusCommand implements Callable<Integer> {
             List<ComponentHealth> all,
             RecentDeadLetters dead,
             Map<String, LocalStack.Restart> restarts,
+            boolean json,
+            PrintStream out)
+            throws Exception {
+        return print(all, dead, restarts, null, json, out);
+    }
+
+    /**
+     * As above, with the audit monitor's state when it has one (an entry {@code monitor}: health
+     * {@code healthy} or {@code attention}, {@code detail}, {@code verifiedThrough} with {@code
+     * checkpointSeq}, {@code treeSize}, {@code logIndex}, {@code at}, and {@code finding}). Like
+     * dead letters, a finding does not change the exit code.
+     */
+    static int print(
+            List<ComponentHealth> all,
+            RecentDeadLetters dead,
+            Map<String, LocalStack.Restart> restarts,
+            AuditMonitor.State monitor,
             boolean json,
             PrintStream out)
             throws Exception {
@@ -127,6 +145,21 @@ final class StatusCommand implements Callable<Integer> {
                 ObjectNode sources = n.putObject("bySource");
                 dead.bySource().forEach(sources::put);
             }
+            if (monitor != null) {
+                ObjectNode n = root.putObject("monitor");
+                n.put("address", "audit log " + JobSettings.DEFAULT_AUDIT_TOPIC);
+                n.put("health", monitor.attention() ? "attention" : "healthy");
+                n.put("healthy", true);
+                n.put("managed", true);
+                n.putNull("pid");
+                n.put("detail", monitor.summary());
+                ObjectNode v = n.putObject("verifiedThrough");
+                v.put("checkpointSeq", monitor.checkpointSeq());
+                v.put("treeSize", monitor.treeSize());
+                v.put("logIndex", monitor.logIndex());
+                v.put("at", monitor.verifiedAt() == null ? null : monitor.verifiedAt().toString());
+                n.put("finding", monitor.finding());
+            }
             out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(root));
         } else {
             out.printf("%-14s %-10s %-44s %s%n", "COMPONENT", "HEALTH", "ADDRESS", "DETAIL");
@@ -146,6 +179,14 @@ final class StatusCommand implements Callable<Integer> {
                         dead.total() == 0 ? "healthy" : "ATTENTION",
                         JobSettings.DEFAULT_DEAD_LETTER_TOPIC,
                         dead.summary());
+            }
+            if (monitor != null) {
+                out.printf(
+                        "%-14s %-10s %-44s %s%n",
+                        "monitor",
+                        monitor.attention() ? "ATTENTION" : "healthy",
+                        "audit log " + JobSettings.DEFAULT_AUDIT_TOPIC,
+                        monitor.summary());
             }
         }
         return all.stream().allMatch(ComponentHealth::healthy) ? 0 : 1;

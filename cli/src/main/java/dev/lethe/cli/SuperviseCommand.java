@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
  * {@code ./lethe supervise}: the detached supervisor {@code ./lethe up --detach} leaves running.
  * Every 2 s it restarts a crashed component (in start order, with backoff), a failed connector
  * task, and Lethe's jobs when they are not running ({@link LocalStack#heal}); it ends when the
- * stack is stopped ({@code ./lethe down} stops it first).
+ * stack is stopped ({@code ./lethe down} stops it first). With the jobs, it also runs the {@link
+ * AuditMonitor}, which verifies each new signed tree head.
  */
 @Command(
         name = "supervise",
@@ -31,6 +32,9 @@ final class SuperviseCommand implements Callable<Integer> {
         LocalStack stack = new LocalStack(options.resolve(), System.out).withJobs(!noJobs);
         stack.recordSupervisor(ProcessHandle.current().pid());
         System.out.println(Instant.now() + " supervising " + stack.settings().dataDir());
+        if (!noJobs) {
+            AuditMonitor.start(stack.settings(), System.out);
+        }
         while (!stack.pids().isEmpty() || stack.partlyRunning()) {
             for (String line : stack.heal()) {
                 System.out.println(Instant.now() + " " + line);

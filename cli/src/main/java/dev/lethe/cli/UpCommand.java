@@ -85,6 +85,10 @@ final class UpCommand implements Callable<Integer> {
      */
     private void watch(LocalStack stack) throws InterruptedException {
         java.util.Set<Long> reported = new java.util.HashSet<>();
+        if (!noJobs) {
+            // resolved again: the first start generated the local Elasticsearch password
+            AuditMonitor.start(options.resolve(), System.out);
+        }
         while (!stopping) {
             for (ChildProcess p : stack.processes().values()) {
                 if (!stopping && !p.isAlive() && reported.add(p.pid())) {

@@ -1,0 +1,270 @@
+package dev.lethe.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.audit.CheckpointRecord;
+import dev.lethe.events.AuditCheckpoint;
+import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
+import dev.lethe.local.StackSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The audit monitor the supervisor runs: when a new signed tree head is published it verifies the
+ * log of record up to its horizon and the index copy (as {@code ./lethe audit verify} does), and
+ * keeps the outcome in {@code <data-dir>/audit-monitor.json} for {@code ./lethe status}: verified
+ * through which tree head, or the finding that needs attention. It checks at most every {@link
+ * #MIN_INTERVAL}, so a busy log does not keep it verifying.
+ */
+final class AuditMonitor {
+
+    static final String FILE = "audit-monitor.json";
+
+    /** The least time between two verifications. */
+    static final Duration MIN_INTERVAL = Duration.ofSeconds(60);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * What the monitor last established.
+     *
+     * @param checkpointSeq the last verified tree head's sequence number (0: none yet)
+     * @param treeSize its tree size
+     * @param logIndex the horizon of that verification
+     * @param headHash its hash (hex)
+     * @param verifiedAt when
+     * @param finding the latest verification's first problem, or null when it passed
+     * @param findingAt when that finding was made
+     */
+    record State(
+            long checkpointSeq,
+            long treeSize,
+            long logIndex,
+            String headHash,
+            Instant verifiedAt,
+            String finding,
+            Instant findingAt) {
+
+        boolean attention() {
+            return finding != null;
+        }
+
+        String summary() {
+            String verified =
+                    checkpointSeq == 0
+                            ? "nothing verified yet"
+                            : "verified through tree head "
+                                    + checkpointSeq
+                                    + " (logIndex "
+                                    + logIndex
+                                    + ") at "
+                                    + verifiedAt;
+            return finding == null ? verified : finding + " (" + verified + ")";
+        }
+    }
+
+    private final StackSettings settings;
+    private final Path file;
+    private final AuditTopics topics;
+    private final String index;
+    private Duration minInterval = MIN_INTERVAL;
+    private Instant lastRun = Instant.EPOCH;
+
+    AuditMonitor(StackSettings settings) {
+        this(
+                settings,
+                new AuditTopics(),
+                JobSettings.DEFAULT_AUDIT_INDEX,
+                settings.dataDir().resolve(FILE));
+    }
+
+    /**
+     * A monitor of the log in {@code topics} with its copy in {@code index}, state in {@code file}.
+     */
+    AuditMonitor(StackSettings settings, AuditTopics topics, String index, Path file) {
+        this.settings = settings;
+        this.file = file;
+        this.topics = topics;
+        this.index = index;
+    }
+
+    Path stateFile() {
+        return file;
+    }
+
+    /** Verifies on every tick that finds a new tree head (tests). */
+    AuditMonitor everyTick() {
+        this.minInterval = Duration.ZERO;
+        return this;
+    }
+
+    /** Runs the monitor on a daemon thread, ticking every 10 s, logging to {@code out}. */
+    static Thread start(StackSettings settings, java.io.PrintStream out) {
+        AuditMonitor monitor = new AuditMonitor(settings);
+        Thread t =
+                new Thread(
+                        () -> {
+                            while (!Thread.currentThread().isInterrupted()) {
+                                monitor.tick().ifPresent(l -> out.println(Instant.now() + " " + l));
+                                try {
+                                    Thread.sleep(10_000);
+                                } catch (InterruptedException e) {
+                                    return;
+                                }
+                            }
+                        },
+                        "audit-monitor");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    static Optional<State> read(Path dataDir) {
+        return readFile(dataDir.resolve(FILE));
+    }
+
+    static Optional<State> readFile(Path f) {
+        if (!Files.isRegularFile(f)) {
+            return Optional.empty();
+        }
+        try {
+            var n = JSON.readTree(f.toFile());
+            return Optional.of(
+                    new State(
+                            n.path("checkpointSeq").asLong(),
+                            n.path("treeSize").asLong(),
+                            n.path("logIndex").asLong(),
+                            n.path("headHash").asText(null),
+                            n.hasNonNull("verifiedAt")
+                                    ? Instant.parse(n.path("verifiedAt").asText())
+                                    : null,
+                            n.path("finding").asText(null),
+                            n.hasNonNull("findingAt")
+                                    ? Instant.parse(n.path("findingAt").asText())
+                                    : null));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Verifies if a tree head newer than the last verified one is published and the last run is at
+     * least {@link #MIN_INTERVAL} ago; the line to log, if it did.
+     */
+    Optional<String> tick() {
+        if (Duration.between(lastRun, Instant.now()).compareTo(minInterval) < 0) {
+            return Optional.empty();
+        }
+        lastRun = Instant.now();
+        Optional<State> previous = readFile(file);
+        try {
+            AuditLogSource source = topics.source(settings);
+            List<CheckpointRecord> heads = source.checkpointRecords();
+            Optional<AuditCheckpoint> latest =
+                    heads.stream()
+                            .filter(c -> !c.isMalformed())
+                            .map(CheckpointRecord::checkpoint)
+                            .reduce((a, b) -> b);
+            if (latest.isEmpty()) {
+                return Optional.empty();
+            }
+            String hash = AuditVerification.hashOf(latest.get());
+            if (previous.isPresent()
+                    && hash.equals(previous.get().headHash())
+                    && !previous.get().attention()) {
+                return Optional.empty();
+            }
+            AuditVerification verification =
+                    new AuditVerification(topics.trusted(settings), Duration.ofSeconds(20))
+                            .withPendingCheck(source::tail, Duration.ofSeconds(30));
+            long covered = latest.get().getTreeSize();
+            AuditVerification.Result result;
+            try (ElasticsearchConnection.Clients es =
+                    new ElasticsearchConnection(
+                                    settings.elasticsearchUrl(), settings.elasticsearchUser())
+                            .open(settings.elasticsearchPassword().orElse(null))) {
+                result =
+                        verification.verifyTopics(
+                                source.records(covered),
+                                heads,
+                                null,
+                                new AuditIndexCopies(es.client(), index));
+            }
+            State state;
+            if (result.ok()) {
+                state =
+                        new State(
+                                latest.get().getCheckpointSeq(),
+                                latest.get().getTreeSize(),
+                                result.horizon() == null ? -1 : result.horizon().logIndex(),
+                                hash,
+                                Instant.now(),
+                                null,
+                                null);
+            } else {
+                String finding = firstProblem(result);
+                State p = previous.orElse(new State(0, 0, -1, null, null, null, null));
+                state =
+                        new State(
+                                p.checkpointSeq(),
+                                p.treeSize(),
+                                p.logIndex(),
+                                p.headHash(),
+                                p.verifiedAt(),
+                                finding,
+                                Instant.now());
+            }
+            write(state);
+            return Optional.of(line(state));
+        } catch (Exception e) {
+            // the log or the index unreachable (a component restarting): tried again next tick
+            return Optional.of(
+                    "audit-monitor {\"event\":\"skipped\",\"reason\":"
+                            + JSON.valueToTree(e.getClass().getSimpleName())
+                            + "}");
+        }
+    }
+
+    private static String firstProblem(AuditVerification.Result r) {
+        if (!r.report().problems().isEmpty()) {
+            return "log: " + r.report().problems().get(0);
+        }
+        if (r.index() != null && !r.index().isEmpty()) {
+            return "index: " + AuditVerification.describe(r.index().get(0));
+        }
+        return "FAILED: " + r.text().lines().findFirst().orElse("");
+    }
+
+    /** One structured line: {@code audit-monitor {"event":"verified",...}}. */
+    private static String line(State s) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("event", s.attention() ? "finding" : "verified");
+        n.put("checkpointSeq", s.checkpointSeq());
+        n.put("logIndex", s.logIndex());
+        if (s.attention()) {
+            n.put("finding", s.finding());
+        }
+        return "audit-monitor " + n;
+    }
+
+    private void write(State s) throws IOException {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("checkpointSeq", s.checkpointSeq());
+        n.put("treeSize", s.treeSize());
+        n.put("logIndex", s.logIndex());
+        n.put("headHash", s.headHash());
+        n.put("verifiedAt", s.verifiedAt() == null ? null : s.verifiedAt().toString());
+        n.put("finding", s.finding());
+        n.put("findingAt", s.findingAt() == null ? null : s.findingAt().toString());
+        Path tmp = file.resolveSibling(FILE + ".tmp");
+        Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n));
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}
