@@ -21,8 +21,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Sends documents Elasticsearch refused to the dead-letter topic (reason {@code
  * REJECTED_BY_ELASTICSEARCH}, the error without quoted values, the origin position of the event).
  * The rejects of one bulk response are sent together and acknowledged before the response counts as
- * handled ({@link #flush}), so a checkpoint never completes before its rejects are recorded. The
- * document itself is not attached: the audit entry is in the audit log, at the recorded position.
+ * handled ({@link #flush}, on the sink's task thread, not Elasticsearch's I/O thread), so a
+ * checkpoint never completes before its rejects are recorded. The document itself is not attached:
+ * the audit entry is in the audit log, at the recorded position.
  */
 public final class DeadLetterRejectedDocuments implements RejectedDocumentHandler {
 

@@ -3,7 +3,11 @@ package dev.lethe.jobs.elasticsearch;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import java.util.concurrent.CompletableFuture;
 
-/** Sends one bulk request; the writer's only contact with Elasticsearch (a fake in tests). */
+/**
+ * Sends one bulk request; the writer's only contact with Elasticsearch ({@link RestBulkClient}; in
+ * tests a {@code FakeBulkClient} that records requests and is answered by the test). The future may
+ * complete on any thread; the writer only hands the answer to its mailbox there.
+ */
 interface BulkClient extends AutoCloseable {
 
     /**

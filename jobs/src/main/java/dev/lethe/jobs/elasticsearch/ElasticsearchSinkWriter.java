@@ -4,10 +4,8 @@ import co.elastic.clients.elasticsearch.core.BulkResponse;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.operators.MailboxExecutor;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
@@ -15,16 +13,49 @@ import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.base.sink.writer.ResultHandler;
 import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sends batches of {@link DocumentOperation}s as bulk requests and sorts out each item's fate with
- * {@link BulkOutcome}. Metrics (in the sink's writer group): {@code numDocsSent}, {@code
- * numDocsRetried}, {@code numDocsRejected}, {@code numDocsSuperseded}.
+ * {@link BulkOutcome}.
+ *
+ * <p>Threads: the REST client completes a request on its I/O thread; the writer only hands the
+ * answer to its mailbox there ({@link #submitRequestEntries}). Everything else — sorting the items,
+ * counting, handing rejected documents to the {@link RejectedDocumentHandler} (which may block,
+ * e.g. on Kafka's acknowledgement of a dead letter), scheduling a retry — runs in the mailbox, on
+ * the task thread, like {@link AsyncSinkWriter}'s own bookkeeping; nothing here is shared between
+ * threads. Retries wait on the writer's {@link ProcessingTimeService}, whose timers fire as mails
+ * too. A request stays in flight (for {@link AsyncSinkWriter}) until its retried items are handed
+ * back after the backoff, so {@code flush} at a checkpoint or at the end of input — which yields to
+ * the mailbox until nothing is in flight — waits for the answer, the dead letters and the backoff;
+ * the retried items then go back to the head of the buffer (sent again, or checkpointed).
+ *
+ * <p>Metrics, in the sink's writer group:
+ *
+ * <ul>
+ *   <li>{@code numRecordsSend}, {@code numBytesSend} (Flink's, counted by {@link AsyncSinkWriter}):
+ *       operations put into bulk requests, every retry again;
+ *   <li>{@code numRecordsSendErrors} (Flink's): operations that failed for good — rejected by
+ *       Elasticsearch (to the dead letters), or in a request that failed the job;
+ *   <li>{@code numDocsRetried}: operations that failed transiently (429, 5xx, a failed connection)
+ *       and are sent again after a backoff;
+ *   <li>{@code numDocsSuperseded}: operations not applied because a newer version of the document
+ *       is stored (409), done and not an error.
+ * </ul>
+ *
+ * Each send ends in exactly one of stored, superseded, retried or failed, so the documents stored
+ * are {@code numRecordsSend - numDocsRetried - numDocsSuperseded - numRecordsSendErrors} (up to
+ * requests that {@link AsyncSinkWriter} itself times out and sends again).
  */
 final class ElasticsearchSinkWriter<InputT> extends AsyncSinkWriter<InputT, DocumentOperation> {
+
+    /** Metric name: operations sent again after a transient failure. */
+    static final String NUM_DOCS_RETRIED = "numDocsRetried";
+
+    /** Metric name: operations a newer stored version made moot (409). */
+    static final String NUM_DOCS_SUPERSEDED = "numDocsSuperseded";
 
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchSinkWriter.class);
 
@@ -32,12 +63,14 @@ final class ElasticsearchSinkWriter<InputT> extends AsyncSinkWriter<InputT, Docu
     private final RejectedDocumentHandler rejectedHandler;
     private final long initialBackoffMs;
     private final long maxBackoffMs;
-    private final ScheduledExecutorService retryTimer;
-    private final AtomicInteger consecutiveFailures = new AtomicInteger();
-    private final Counter docsSent;
+    private final MailboxExecutor mailbox;
+    private final ProcessingTimeService timeService;
+    private final Counter docsFailed;
     private final Counter docsRetried;
-    private final Counter docsRejected;
     private final Counter docsSuperseded;
+    // mailbox thread only
+    private int consecutiveFailures;
+    private boolean closed;
 
     ElasticsearchSinkWriter(
             ElementConverter<InputT, DocumentOperation> converter,
@@ -53,18 +86,12 @@ final class ElasticsearchSinkWriter<InputT> extends AsyncSinkWriter<InputT, Docu
         this.rejectedHandler = rejectedHandler;
         this.initialBackoffMs = initialBackoff.toMillis();
         this.maxBackoffMs = maxBackoff.toMillis();
-        this.retryTimer =
-                Executors.newSingleThreadScheduledExecutor(
-                        r -> {
-                            Thread t = new Thread(r, "elasticsearch-sink-retry");
-                            t.setDaemon(true);
-                            return t;
-                        });
-        MetricGroup metrics = context.metricGroup();
-        this.docsSent = metrics.counter("numDocsSent");
-        this.docsRetried = metrics.counter("numDocsRetried");
-        this.docsRejected = metrics.counter("numDocsRejected");
-        this.docsSuperseded = metrics.counter("numDocsSuperseded");
+        this.mailbox = context.getMailboxExecutor();
+        this.timeService = context.getProcessingTimeService();
+        SinkWriterMetricGroup metrics = context.metricGroup();
+        this.docsFailed = metrics.getNumRecordsSendErrorsCounter();
+        this.docsRetried = metrics.counter(NUM_DOCS_RETRIED);
+        this.docsSuperseded = metrics.counter(NUM_DOCS_SUPERSEDED);
         try {
             rejectedHandler.open();
         } catch (Exception e) {
@@ -77,13 +104,19 @@ final class ElasticsearchSinkWriter<InputT> extends AsyncSinkWriter<InputT, Docu
             List<DocumentOperation> entries, ResultHandler<DocumentOperation> result) {
         client.bulk(BulkBody.ndjson(entries))
                 .whenComplete(
-                        (response, failure) -> {
-                            try {
-                                handle(entries, response, failure, result);
-                            } catch (Exception e) {
-                                result.completeExceptionally(e);
-                            }
-                        });
+                        // on the client's I/O thread: hand over and return at once (a mailbox that
+                        // no longer takes mails means the task is gone, and the request with it)
+                        (response, failure) ->
+                                mailbox.execute(
+                                        () -> {
+                                            try {
+                                                handle(entries, response, failure, result);
+                                            } catch (Exception e) {
+                                                result.completeExceptionally(e);
+                                            }
+                                        },
+                                        "Elasticsearch bulk answer for %s operations",
+                                        entries.size()));
     }
 
     /**
@@ -102,15 +135,20 @@ final class ElasticsearchSinkWriter<InputT> extends AsyncSinkWriter<InputT, Docu
         return safe;
     }
 
+    /** In the mailbox: what became of each operation of one bulk request. */
     private void handle(
             List<DocumentOperation> entries,
             BulkResponse response,
             Throwable failure,
             ResultHandler<DocumentOperation> result)
             throws Exception {
+        if (closed) {
+            return; // the answer came after close: the last checkpoint still holds what it had
+        }
         BulkOutcome outcome;
         if (failure != null) {
             if (!BulkOutcome.isTransient(failure)) {
+                docsFailed.inc(entries.size());
                 result.completeExceptionally(
                         new ElasticsearchSinkException(
                                 "a bulk request of "
@@ -128,27 +166,30 @@ final class ElasticsearchSinkWriter<InputT> extends AsyncSinkWriter<InputT, Docu
         } else {
             outcome = BulkOutcome.of(entries, response);
         }
-        docsSent.inc(outcome.succeeded());
         docsSuperseded.inc(outcome.superseded());
         if (!outcome.rejected().isEmpty()) {
-            // items of concurrent requests complete on I/O threads: one at a time into the handler
-            synchronized (rejectedHandler) {
-                for (RejectedDocument rejected : outcome.rejected()) {
-                    rejectedHandler.rejected(rejected);
-                }
-                rejectedHandler.flush();
+            for (RejectedDocument rejected : outcome.rejected()) {
+                rejectedHandler.rejected(rejected);
             }
-            docsRejected.inc(outcome.rejected().size());
+            // before the request counts as done: a checkpoint's flush waits for its dead letters
+            rejectedHandler.flush();
+            docsFailed.inc(outcome.rejected().size());
         }
         if (outcome.retry().isEmpty()) {
-            consecutiveFailures.set(0);
+            consecutiveFailures = 0;
             result.complete();
             return;
         }
         docsRetried.inc(outcome.retry().size());
-        long delay = backoffMillis(consecutiveFailures.incrementAndGet());
-        retryTimer.schedule(
-                () -> result.retryForEntries(outcome.retry()), delay, TimeUnit.MILLISECONDS);
+        long delay = backoffMillis(++consecutiveFailures);
+        List<DocumentOperation> retry = outcome.retry();
+        timeService.registerTimer(
+                timeService.getCurrentProcessingTime() + delay,
+                time -> {
+                    if (!closed) {
+                        result.retryForEntries(retry);
+                    }
+                });
     }
 
     /** {@code initial * 2^(failures-1)}, capped at the maximum. */
@@ -165,8 +206,8 @@ final class ElasticsearchSinkWriter<InputT> extends AsyncSinkWriter<InputT, Docu
 
     @Override
     public void close() {
+        closed = true;
         super.close();
-        retryTimer.shutdownNow();
         try {
             rejectedHandler.close();
         } catch (Exception e) {

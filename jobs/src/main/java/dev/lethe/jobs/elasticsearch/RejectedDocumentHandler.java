@@ -5,7 +5,8 @@ import java.io.Serializable;
 /**
  * What a sink does with a document Elasticsearch refused for good. Created with the sink (so it
  * must be serializable), opened on the TaskManager by each writer, called from the writer's mailbox
- * thread (never concurrently).
+ * thread, the task thread (never concurrently, never on the Elasticsearch client's I/O thread: the
+ * writer hands each bulk answer to its mailbox first), so it may block.
  *
  * <p>Lethe's jobs send rejected documents to their dead-letter topic; the default only logs (see
  * {@link #logging()}).
@@ -23,7 +24,9 @@ public interface RejectedDocumentHandler extends Serializable {
 
     /**
      * Returns once every document handed to {@link #rejected} so far is dealt with for good (e.g.
-     * acknowledged by Kafka). Throwing fails the job. The default does nothing.
+     * acknowledged by Kafka). The bulk request counts as done only after this returns, so a
+     * checkpoint or the end of input waits for it. Throwing fails the job. The default does
+     * nothing.
      */
     default void flush() throws Exception {}
 
