@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             SubjectCommand.class,
             PurgesCommand.class,
             AuditCommand.class,
+            CatalogCommand.class,
             SuperviseCommand.class,
             CommandLine.HelpCommand.class
         })

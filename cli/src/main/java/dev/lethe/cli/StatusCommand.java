@@ -54,8 +54,24 @@ final class StatusCommand implements Callable<Integer> {
                 dead = null; // reported as unknown below; the components' health stands
             }
         }
+        List<String> unclassified = null;
+        if (all.stream().anyMatch(h -> h.component().equals("postgres") && h.healthy())) {
+            try (java.sql.Connection c = StackProbe.connectPostgres(s)) {
+                unclassified =
+                        dev.lethe.catalog.UnclassifiedColumns.find(
+                                c, dev.lethe.catalog.PersonalDataCatalog.loadDefault());
+            } catch (java.sql.SQLException | RuntimeException e) {
+                unclassified = null; // unknown; the components' health stands
+            }
+        }
         return print(
-                all, dead, restarts, AuditMonitor.read(s.dataDir()).orElse(null), json, System.out);
+                all,
+                dead,
+                restarts,
+                AuditMonitor.read(s.dataDir()).orElse(null),
+                unclassified,
+                json,
+                System.out);
     }
 
     static int print(List<ComponentHealth> all, boolean json, PrintStream out) throws Exception {
@@ -86,7 +102,7 @@ final class StatusCommand implements Callable<Integer> {
             boolean json,
             PrintStream out)
             throws Exception {
-        return print(all, dead, restarts, null, json, out);
+        return print(all, dead, restarts, null, null, json, out);
     }
 
     /**
@@ -100,9 +116,19 @@ final class StatusCommand implements Callable<Integer> {
             RecentDeadLetters dead,
             Map<String, LocalStack.Restart> restarts,
             AuditMonitor.State monitor,
+            List<String> unclassified,
             boolean json,
             PrintStream out)
             throws Exception {
+        String catalogDetail =
+                unclassified == null
+                        ? null
+                        : unclassified.isEmpty()
+                                ? "every column of the governed tables is classified"
+                                : "UNCLASSIFIED_COLUMN "
+                                        + String.join(", ", unclassified)
+                                        + " (encrypted and scanned as free text until classified;"
+                                        + " ./lethe catalog check)";
         if (json) {
             ObjectMapper m = new ObjectMapper();
             ObjectNode root = m.createObjectNode();
@@ -145,6 +171,17 @@ final class StatusCommand implements Callable<Integer> {
                 ObjectNode sources = n.putObject("bySource");
                 dead.bySource().forEach(sources::put);
             }
+            if (unclassified != null) {
+                ObjectNode n = root.putObject("catalog");
+                n.put("address", "personal-data catalog");
+                n.put("health", unclassified.isEmpty() ? "healthy" : "attention");
+                n.put("healthy", true);
+                n.put("managed", true);
+                n.putNull("pid");
+                n.put("detail", catalogDetail);
+                var cols = n.putArray("unclassified");
+                unclassified.forEach(cols::add);
+            }
             if (monitor != null) {
                 ObjectNode n = root.putObject("monitor");
                 n.put("address", "audit log " + JobSettings.DEFAULT_AUDIT_TOPIC);
@@ -179,6 +216,14 @@ final class StatusCommand implements Callable<Integer> {
                         dead.total() == 0 ? "healthy" : "ATTENTION",
                         JobSettings.DEFAULT_DEAD_LETTER_TOPIC,
                         dead.summary());
+            }
+            if (unclassified != null) {
+                out.printf(
+                        "%-14s %-10s %-44s %s%n",
+                        "catalog",
+                        unclassified.isEmpty() ? "healthy" : "ATTENTION",
+                        "personal-data catalog",
+                        catalogDetail);
             }
             if (monitor != null) {
                 out.printf(

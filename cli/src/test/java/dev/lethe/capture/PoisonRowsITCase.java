@@ -53,8 +53,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * escaped lone surrogate. Then: no job restarted, the Connect task was RUNNING at every probe, and
  * every change PostgreSQL committed on a governed table (read independently from a {@code
  * test_decoding} slot made before the load) is in the audit log exactly once by (entity, LSN),
- * except the changes of contacts while the catalog did not know their new column, which went to the
- * dead letters as {@code SCHEMA_CHANGE} (documented).
+ * including the changes of contacts while the catalog did not know their new column.
  */
 class PoisonRowsITCase {
 
@@ -214,18 +213,9 @@ class PoisonRowsITCase {
                 }
             }
             assertThat(doubled).as("changes logged twice").isEmpty();
-            long schemaChanges =
-                    deadLetters(audit.deadLetterTopic()).stream()
-                            .filter(d -> d.getReason().equals("SCHEMA_CHANGE"))
-                            .filter(
-                                    d ->
-                                            d.getSourceTopic()
-                                                    .equals(CaptureTopics.tableTopic("contacts")))
-                            .count();
-            assertThat(missing)
-                    .as("changes never logged (only contacts while the catalog lacked a column)")
-                    .allMatch(m -> m.startsWith("contacts/"))
-                    .hasSizeLessThanOrEqualTo((int) schemaChanges);
+            // a column added mid-load takes nothing out of the log (fail safe: its values are
+            // encrypted as personal data until classified)
+            assertThat(missing).as("committed changes never logged").isEmpty();
 
             for (JobClient job : List.of(auditJob, discoveryJob)) {
                 assertThat(restarts(s, job)).as("restarts of " + job.getJobID()).isZero();

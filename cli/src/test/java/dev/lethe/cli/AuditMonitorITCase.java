@@ -140,6 +140,7 @@ class AuditMonitorITCase {
                 null,
                 Map.of(),
                 state,
+                null,
                 false,
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         return bytes.toString(StandardCharsets.UTF_8);

@@ -32,8 +32,9 @@ import java.util.TreeSet;
  *   <li>Every personal column the catalog declares, and every column that identifies a subject, is
  *       a location by itself ({@value LocationDocument#DECLARED}), with its identifier value
  *       normalized (contacts.email, threads.from_address, tickets.contact_id, ...).
- *   <li>Columns the catalog marks {@code scan} are searched by the {@link FreeTextScanner}; each
- *       finding is a location (a phone number in a thread, a colleague's name in a ticket).
+ *   <li>Columns the catalog marks {@code scan}, and columns it does not know (added by a migration,
+ *       not yet classified), are searched by the {@link FreeTextScanner}; each finding is a
+ *       location (a phone number in a thread, a colleague's name in a ticket).
  *   <li>A JSON column with encrypted keys (tickets.custom_fields): each encrypted key with a value
  *       is a location whose value is never read; the other keys are scanned as free text.
  * </ul>
@@ -150,6 +151,14 @@ public final class RowLocator {
                 text = full.get();
             }
             freeText(column.name(), column.category(), text, r, docs);
+        }
+        // a column the catalog does not know yet (a migration nobody classified): fail safe, its
+        // values are searched like free text until it is classified
+        for (String column : unknown) {
+            String text = row.get(column);
+            if (text != null && !text.isBlank() && !OversizedText.isMarker(text)) {
+                freeText(column, DataCategory.FREE_TEXT, text, r, docs);
+            }
         }
         return new Located(List.copyOf(docs), unknown);
     }

@@ -16,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -62,8 +61,9 @@ import org.apache.flink.util.OutputTag;
  * #DIRECTORY_PURPOSE}); the state key is derived from the master key ({@link MasterKeys}), opened
  * on the TaskManager. Only the in-memory indices hold plaintext.
  *
- * <p>A row with a column the catalog does not declare is a schema change nobody reviewed: its known
- * columns are still located, and a dead letter ({@value #UNCATALOGUED}) names the unknown columns.
+ * <p>A row with a column the catalog does not declare is a schema change nobody classified yet: its
+ * declared columns are located as usual and the unknown ones are scanned as free text (fail safe);
+ * {@code ./lethe status} and {@code ./lethe catalog check} name such columns.
  */
 public final class DetectLocations
         extends KeyedBroadcastProcessFunction<String, ChangeEvent, ChangeEvent, LocatedRow> {
@@ -223,24 +223,8 @@ public final class DetectLocations
     private void locate(ChangeEvent change, ReadOnlyContext ctx, Collector<LocatedRow> out) {
         RowLocator.Located l = locator.locate(change);
         if (!l.unknownColumns().isEmpty()) {
+            // scanned as free text (RowLocator); status and catalog check name the columns
             uncatalogued.inc();
-            var source = change.getSource();
-            ctx.output(
-                    DEAD_LETTERS,
-                    new DeadLetter(
-                            "discovery/detect",
-                            UNCATALOGUED,
-                            "table "
-                                    + change.getTable()
-                                    + " has columns the personal-data catalog does not declare: "
-                                    + l.unknownColumns()
-                                    + "; the declared columns were located, these were not",
-                            source.getTopic(),
-                            source.getPartition(),
-                            source.getOffset(),
-                            null,
-                            null,
-                            Instant.now()));
         }
         LocatedRow row = new LocatedRow();
         row.recordId = EntityId.of(change);

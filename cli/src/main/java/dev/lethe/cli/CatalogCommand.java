@@ -1,0 +1,183 @@
+package dev.lethe.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.catalog.UnclassifiedColumns;
+import dev.lethe.discovery.Finding;
+import dev.lethe.discovery.FreeTextScanner;
+import dev.lethe.discovery.KnownSubjectNames;
+import dev.lethe.discovery.PhoneDetector;
+import dev.lethe.discovery.PiiKind;
+import dev.lethe.local.StackOptions;
+import dev.lethe.local.StackProbe;
+import dev.lethe.local.StackSettings;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "catalog",
+        description = "The personal-data catalog against the helpdesk's live schema.",
+        subcommands = {CatalogCommand.Check.class},
+        mixinStandardHelpOptions = true)
+final class CatalogCommand implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** How many non-null values of a column are sampled for a suggestion. */
+    static final int SAMPLE = 100;
+
+    /** One unclassified column, with what the detectors saw in its sampled values. */
+    record ColumnFinding(
+            String column, int sampled, Map<String, Integer> kinds, String suggestion) {}
+
+    /** The unclassified columns, each with a suggested category from a sample of its values. */
+    static List<ColumnFinding> check(Connection c, PersonalDataCatalog catalog)
+            throws SQLException {
+        List<ColumnFinding> out = new ArrayList<>();
+        List<String> columns = UnclassifiedColumns.find(c, catalog);
+        if (columns.isEmpty()) {
+            return out;
+        }
+        KnownSubjectNames names = new KnownSubjectNames();
+        try (Statement s = c.createStatement();
+                ResultSet r =
+                        s.executeQuery(
+                                "SELECT id, first_name, last_name FROM contacts ORDER BY id DESC"
+                                        + " LIMIT 5000")) {
+            while (r.next()) {
+                names.register("contact:" + r.getLong(1), r.getString(2), r.getString(3));
+            }
+        }
+        FreeTextScanner scanner = new FreeTextScanner(PhoneDetector.DEFAULT_REGIONS, names);
+        for (String tc : columns) {
+            String table = tc.substring(0, tc.indexOf('.'));
+            String column = tc.substring(tc.indexOf('.') + 1);
+            Map<String, Integer> kinds = new TreeMap<>();
+            int sampled = 0;
+            try (Statement s = c.createStatement();
+                    ResultSet r =
+                            s.executeQuery(
+                                    "SELECT "
+                                            + quote(column)
+                                            + "::text FROM "
+                                            + quote(table)
+                                            + " WHERE "
+                                            + quote(column)
+                                            + " IS NOT NULL ORDER BY id DESC LIMIT "
+                                            + SAMPLE)) {
+                while (r.next()) {
+                    sampled++;
+                    for (Finding f : scanner.scan(r.getString(1))) {
+                        kinds.merge(f.kind().code(), 1, Integer::sum);
+                    }
+                }
+            }
+            out.add(new ColumnFinding(tc, sampled, kinds, suggest(sampled, kinds)));
+        }
+        return out;
+    }
+
+    /** The category the sample suggests: the detector that found most, or free text. */
+    static String suggest(int sampled, Map<String, Integer> kinds) {
+        if (sampled == 0) {
+            return "unknown (no values yet)";
+        }
+        String best = null;
+        for (Map.Entry<String, Integer> k : kinds.entrySet()) {
+            if (best == null || k.getValue() > kinds.get(best)) {
+                best = k.getKey();
+            }
+        }
+        if (best == null) {
+            return "free_text (no identifier or known name found in the sample)";
+        }
+        return (best.equals(PiiKind.SOCIAL_HANDLE.code()) ? "handle" : best)
+                + " ("
+                + kinds.get(best)
+                + " findings in "
+                + sampled
+                + " sampled values)";
+    }
+
+    private static String quote(String identifier) {
+        return dev.lethe.retention.HelpdeskRowGraph.quote(identifier);
+    }
+
+    @Command(
+            name = "check",
+            description = {
+                "Names every column of a governed table that the catalog does not classify (added"
+                        + " by a migration), with a category suggested by the detectors from a sample"
+                        + " of its values (never printed). Until classified, the audit log encrypts"
+                        + " such a column as the row subject's personal data and discovery scans it"
+                        + " as free text.",
+                "Exit code 0 when every column is classified, 1 otherwise."
+            },
+            mixinStandardHelpOptions = true)
+    static final class Check implements Callable<Integer> {
+
+        @Option(names = "--json", description = "Print the result as one JSON object.")
+        boolean json;
+
+        @Mixin StackOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            StackSettings s = options.resolve();
+            List<ColumnFinding> found;
+            try (Connection c = StackProbe.connectPostgres(s)) {
+                found = check(c, PersonalDataCatalog.loadDefault());
+            }
+            if (json) {
+                ObjectMapper m = new ObjectMapper();
+                ObjectNode root = m.createObjectNode();
+                root.put("ok", found.isEmpty());
+                ArrayNode cols = root.putArray("unclassified");
+                for (ColumnFinding f : found) {
+                    ObjectNode n = cols.addObject();
+                    n.put("finding", "UNCLASSIFIED_COLUMN");
+                    n.put("column", f.column());
+                    n.put("sampled", f.sampled());
+                    ObjectNode k = n.putObject("detected");
+                    f.kinds().forEach(k::put);
+                    n.put("suggestedCategory", f.suggestion());
+                }
+                System.out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+            } else if (found.isEmpty()) {
+                System.out.println(
+                        "OK: the catalog classifies every column of the governed tables");
+            } else {
+                for (ColumnFinding f : found) {
+                    System.out.println(
+                            "UNCLASSIFIED_COLUMN "
+                                    + f.column()
+                                    + ": suggested category "
+                                    + f.suggestion());
+                }
+                System.out.println(
+                        "Until classified in the catalog, these columns are encrypted in the audit"
+                                + " log as personal data of the row's subject and scanned as free text"
+                                + " by discovery.");
+            }
+            return found.isEmpty() ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.lethe.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.connectors.Actor;
+import dev.lethe.events.AuditEntry;
+import dev.lethe.events.AuditFieldChange;
+import dev.lethe.jobs.audit.AuditJob;
+import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.config.Secrets;
+import dev.lethe.jobs.discovery.DiscoveryJob;
+import dev.lethe.local.StackProbe;
+import dev.lethe.local.StackSettings;
+import dev.lethe.testing.AuditTestJobs;
+import dev.lethe.testing.SharedStack;
+import dev.lethe.testing.TestJobArgs;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A migration never takes a table out of governance: after {@code ALTER TABLE contacts ADD COLUMN
+ * nickname}, a contact inserted with a nickname is in the audit log (the nickname encrypted, as
+ * personal data of the contact, not plaintext), {@code subject find} finds it by its email, and
+ * {@code status} names the column as unclassified until the catalog classifies it.
+ */
+class SchemaEvolutionITCase {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aColumnAddedByAMigrationIsAuditedEncryptedIndexedAndNamedAsUnclassified()
+            throws Exception {
+        StackSettings s = SharedStack.settings();
+        System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
+        String run = AuditTestJobs.run("schema");
+        String column = "nickname_" + run.replaceAll("[^a-z0-9]", "_");
+        JobSettings audit = AuditTestJobs.settings(s, run, 10);
+        JobSettings discovery =
+                JobSettings.parse(
+                        TestJobArgs.of(s, "discovery-" + run, "discovery-" + run, "2s")
+                                .toArray(String[]::new));
+        StreamExecutionEnvironment remote =
+                StreamExecutionEnvironment.createRemoteEnvironment(
+                        "127.0.0.1", s.flinkUrl().getPort());
+        JobClient auditJob = AuditJob.submit(remote, audit);
+        JobClient discoveryJob = DiscoveryJob.submit(remote, discovery);
+        String nickname = "Kiki-" + run;
+        String email = "schema." + run + "@example.eu";
+        try (Connection c = StackProbe.connectPostgres(s)) {
+            exec(c, "ALTER TABLE contacts ADD COLUMN " + column + " text");
+            try {
+                long id;
+                c.setAutoCommit(false);
+                Actor.agent(7, "new contact with a nickname").emit(c);
+                try (PreparedStatement ps =
+                        c.prepareStatement(
+                                "INSERT INTO contacts (first_name, last_name, email, "
+                                        + column
+                                        + ") VALUES ('Kirsten', 'Schema', ?, ?) RETURNING id")) {
+                    ps.setString(1, email);
+                    ps.setString(2, nickname);
+                    try (ResultSet r = ps.executeQuery()) {
+                        r.next();
+                        id = r.getLong(1);
+                    }
+                }
+                c.commit();
+                c.setAutoCommit(true);
+                String entity = "contacts/" + id;
+
+                // the audit log holds the insert, the nickname encrypted
+                List<AuditEntry> entries =
+                        AuditTestJobs.entries(
+                                audit.auditTopic(),
+                                e -> e.getEntityId().equals(entity),
+                                l -> !l.isEmpty(),
+                                Duration.ofSeconds(60));
+                assertThat(entries).hasSize(1);
+                AuditFieldChange nick =
+                        entries.get(0).getChanges().stream()
+                                .filter(f -> f.getColumn().equals(column))
+                                .findFirst()
+                                .orElseThrow();
+                assertThat(nick.getPersonal()).isTrue();
+                assertThat(nick.getAfter()).isInstanceOf(ByteBuffer.class);
+                assertThat(
+                                new String(
+                                        ((ByteBuffer) nick.getAfter()).array(),
+                                        StandardCharsets.ISO_8859_1))
+                        .doesNotContain(nickname);
+
+                // subject find <email> finds the contact
+                JsonNode found = awaitFound(s, email, Duration.ofSeconds(60));
+                List<String> records = new ArrayList<>();
+                found.path("people")
+                        .forEach(
+                                p ->
+                                        p.path("locations")
+                                                .forEach(
+                                                        l ->
+                                                                records.add(
+                                                                        l.path("record")
+                                                                                .asText())));
+                assertThat(records).contains(entity);
+
+                // status names the column as unclassified
+                AuditTestJobs.Cli status =
+                        AuditTestJobs.cli(
+                                List.of("status", "--json", "--data-dir", s.dataDir().toString()));
+                JsonNode catalog = JSON.readTree(status.out()).path("catalog");
+                assertThat(catalog.path("health").asText()).isEqualTo("attention");
+                assertThat(catalog.path("unclassified").toString()).contains("contacts." + column);
+                AuditTestJobs.Cli check =
+                        AuditTestJobs.cli(
+                                List.of("catalog", "check", "--data-dir", s.dataDir().toString()));
+                assertThat(check.code()).isEqualTo(1);
+                assertThat(check.out())
+                        .contains("UNCLASSIFIED_COLUMN contacts." + column)
+                        .doesNotContain(nickname);
+            } finally {
+                c.setAutoCommit(true);
+                exec(c, "ALTER TABLE contacts DROP COLUMN " + column);
+            }
+        } finally {
+            auditJob.cancel().get();
+            discoveryJob.cancel().get();
+        }
+    }
+
+    private static JsonNode awaitFound(StackSettings s, String email, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode found = null;
+        while (System.nanoTime() < deadline) {
+            AuditTestJobs.Cli cli =
+                    AuditTestJobs.cli(
+                            List.of(
+                                    "subject",
+                                    "find",
+                                    email,
+                                    "--json",
+                                    "--data-dir",
+                                    s.dataDir().toString()));
+            if (cli.code() == 0) {
+                found = JSON.readTree(cli.out());
+                if (found.path("people").size() > 0) {
+                    return found;
+                }
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("subject find never found " + email + ": " + found);
+    }
+
+    private static void exec(Connection c, String sql) throws Exception {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+}
