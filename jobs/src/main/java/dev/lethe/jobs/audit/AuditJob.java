@@ -203,8 +203,9 @@ public final class AuditJob {
                 positions
                         .keyBy(p -> p.entityId, EntityKeys.TYPE)
                         .connect(withActor.keyBy(AuditEntry::getEntityId, EntityKeys.TYPE))
-                        .process(new ChainOperator())
+                        .process(new OrderEntityChanges())
                         .returns(AuditEntryType.TYPE)
+                        // name and uid unchanged since the operator's first version: savepoints
                         .name("chain")
                         .uid("audit-chain");
 

@@ -30,9 +30,9 @@ import org.apache.flink.util.OutputTag;
  * The one place the audit log is written in order (parallelism 1). For each entry, in arrival
  * order: assigns the next {@code logIndex}, links it into its entity's hash chain ({@link
  * HashChain#append}: seq, prevHash, hash — the hash covers the log index, which is why chaining
- * happens here and not in the parallel {@link ChainOperator}), and appends its hash to the Merkle
- * tree. Every {@code checkpointEvery} entries, or {@code checkpointIntervalMs} after the first
- * entry not yet covered, it emits a signed {@link AuditCheckpoint} on {@link #CHECKPOINTS}.
+ * happens here and not in the parallel {@link OrderEntityChanges}), and appends its hash to the
+ * Merkle tree. Every {@code checkpointEvery} entries, or {@code checkpointIntervalMs} after the
+ * first entry not yet covered, it emits a signed {@link AuditCheckpoint} on {@link #CHECKPOINTS}.
  *
  * <p>State: keyed by entity id, the chain head (seq and hash) of each entity; in operator state
  * (one entry, as the operator runs alone), the Merkle frontier (whose size is the next log index),

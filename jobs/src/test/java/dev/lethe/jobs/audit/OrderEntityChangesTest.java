@@ -13,7 +13,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-class ChainOperatorTest {
+class OrderEntityChangesTest {
 
     @Test
     void anEntryLeavesAsSoonAsEveryEarlierChangeOfItsEntityHasLeftWithoutWaitingForEventTime()
@@ -157,10 +157,10 @@ class ChainOperatorTest {
             announce(h, "contacts/1", 10, T0);
             announce(h, "contacts/1", 20, T0 + 5);
             send(h, draft("contacts/1", 20, T0 + 5, 2L));
-            watermark(h, T0 + 5 + ChainOperator.OVERTAKE_AFTER_MS - 1);
+            watermark(h, T0 + 5 + OrderEntityChanges.OVERTAKE_AFTER_MS - 1);
             assertThat(lsns(h)).isEmpty();
 
-            watermark(h, T0 + 5 + ChainOperator.OVERTAKE_AFTER_MS);
+            watermark(h, T0 + 5 + OrderEntityChanges.OVERTAKE_AFTER_MS);
             assertThat(lsns(h)).containsExactly(20L);
             OperatorSubtaskState snapshot = h.snapshot(1L, 1L);
             try (var restored = harness()) {
@@ -241,7 +241,7 @@ class ChainOperatorTest {
                     String, ChangePosition, AuditEntry, AuditEntry>
             harness() throws Exception {
         return new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new ChainOperator()),
+                new KeyedCoProcessOperator<>(new OrderEntityChanges()),
                 p -> p.entityId,
                 AuditEntry::getEntityId,
                 Types.STRING);

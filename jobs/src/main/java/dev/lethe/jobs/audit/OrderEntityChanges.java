@@ -52,7 +52,7 @@ import org.apache.flink.util.Collector;
  * remains. Seq, hash chain and log index are assigned by the {@link LogSequencer}, because an
  * entry's hash covers its log index.
  */
-public final class ChainOperator
+public final class OrderEntityChanges
         extends KeyedCoProcessFunction<String, ChangePosition, AuditEntry, AuditEntry> {
 
     private static final long serialVersionUID = 2L;
