@@ -13,10 +13,10 @@ import dev.lethe.jobs.config.Secrets;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.kafka.AvroRecords;
 import dev.lethe.local.StackSettings;
-import dev.lethe.simulator.LoadGenerator;
 import dev.lethe.simulator.LoadResult;
 import dev.lethe.testing.AuditTestJobs;
 import dev.lethe.testing.SharedStack;
+import dev.lethe.testing.SteadyLoad;
 import dev.lethe.testing.TestJobArgs;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +29,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * {@code audit verify} on a live log: under a steady load, with the audit job committing the log of
@@ -64,22 +63,8 @@ class AuditVerifyLiveITCase {
             // the log exists before the first verification
             AuditTestJobs.entries(
                     settings.auditTopic(), e -> true, l -> !l.isEmpty(), Duration.ofMinutes(3));
-            LoadGenerator load =
-                    LoadGenerator.builder()
-                            .dataSource(dataSource(s))
-                            .rate(100)
-                            .duration(Duration.ofSeconds(60))
-                            .seed(run.hashCode())
-                            .build();
             CompletableFuture<LoadResult> loading =
-                    CompletableFuture.supplyAsync(
-                            () -> {
-                                try {
-                                    return load.run();
-                                } catch (Exception e) {
-                                    throw new IllegalStateException(e);
-                                }
-                            });
+                    SteadyLoad.start(s, 100, Duration.ofSeconds(60), run.hashCode());
             Thread.sleep(5_000);
             long pendingSeen = 0;
             List<String> runs = new ArrayList<>();
@@ -190,13 +175,5 @@ class AuditVerifyLiveITCase {
                         settings.auditIndex(),
                         "--data-dir",
                         s.dataDir().toString()));
-    }
-
-    private static PGSimpleDataSource dataSource(StackSettings s) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(s.postgresJdbcUrl());
-        ds.setUser(s.postgresUser());
-        ds.setPassword(s.postgresPassword());
-        return ds;
     }
 }

@@ -15,11 +15,11 @@ import dev.lethe.local.CaptureTopics;
 import dev.lethe.local.ComponentHealth;
 import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
-import dev.lethe.simulator.LoadGenerator;
 import dev.lethe.simulator.LoadResult;
 import dev.lethe.testing.AuditTestJobs;
 import dev.lethe.testing.CommittedChanges;
 import dev.lethe.testing.SharedStack;
+import dev.lethe.testing.SteadyLoad;
 import dev.lethe.testing.TestJobArgs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +43,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * No single row stops any component: during a steady load, the rows a helpdesk really gets and a
@@ -90,22 +89,8 @@ class PoisonRowsITCase {
                             }
                         });
         try {
-            LoadGenerator load =
-                    LoadGenerator.builder()
-                            .dataSource(dataSource(s))
-                            .rate(20)
-                            .duration(Duration.ofSeconds(90))
-                            .seed(run.hashCode())
-                            .build();
             CompletableFuture<LoadResult> loading =
-                    CompletableFuture.supplyAsync(
-                            () -> {
-                                try {
-                                    return load.run();
-                                } catch (Exception e) {
-                                    throw new IllegalStateException(e);
-                                }
-                            });
+                    SteadyLoad.start(s, 20, Duration.ofSeconds(90), run.hashCode());
             sleep(3000);
             try (Connection c = StackProbe.connectPostgres(s)) {
                 c.setAutoCommit(false);
@@ -291,14 +276,6 @@ class PoisonRowsITCase {
     private static StreamExecutionEnvironment remote(StackSettings s) {
         return StreamExecutionEnvironment.createRemoteEnvironment(
                 "127.0.0.1", s.flinkUrl().getPort());
-    }
-
-    private static PGSimpleDataSource dataSource(StackSettings s) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(s.postgresJdbcUrl());
-        ds.setUser(s.postgresUser());
-        ds.setPassword(s.postgresPassword());
-        return ds;
     }
 
     private static long id(Connection c, String sql, String value) throws Exception {

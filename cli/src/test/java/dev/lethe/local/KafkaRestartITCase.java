@@ -9,11 +9,11 @@ import dev.lethe.events.AuditEntry;
 import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
-import dev.lethe.simulator.LoadGenerator;
 import dev.lethe.simulator.LoadResult;
 import dev.lethe.testing.AuditTestJobs;
 import dev.lethe.testing.CommittedChanges;
 import dev.lethe.testing.SharedStack;
+import dev.lethe.testing.SteadyLoad;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,7 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The faults issue's crash run, reduced to its failing case: under a steady load, Kafka is killed
@@ -55,22 +54,8 @@ class KafkaRestartITCase {
             stack.ensureSupervisor();
             ProcessHandle supervisor = stack.supervisor().orElseThrow();
             try {
-                LoadGenerator load =
-                        LoadGenerator.builder()
-                                .dataSource(dataSource(s))
-                                .rate(40)
-                                .duration(Duration.ofSeconds(75))
-                                .seed(run.hashCode())
-                                .build();
                 CompletableFuture<LoadResult> loading =
-                        CompletableFuture.supplyAsync(
-                                () -> {
-                                    try {
-                                        return load.run();
-                                    } catch (Exception e) {
-                                        throw new IllegalStateException(e);
-                                    }
-                                });
+                        SteadyLoad.start(s, 40, Duration.ofSeconds(75), run.hashCode());
                 Thread.sleep(15_000);
                 long kafka = stack.pids().get("kafka");
                 ProcessHandle.of(kafka).orElseThrow().destroyForcibly();
@@ -168,13 +153,5 @@ class KafkaRestartITCase {
             assertThat(System.nanoTime()).as("healthy again: " + unhealthy).isLessThan(deadline);
             Thread.sleep(1000);
         }
-    }
-
-    private static PGSimpleDataSource dataSource(StackSettings s) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(s.postgresJdbcUrl());
-        ds.setUser(s.postgresUser());
-        ds.setPassword(s.postgresPassword());
-        return ds;
     }
 }

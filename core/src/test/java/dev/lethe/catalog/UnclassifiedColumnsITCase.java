@@ -3,12 +3,8 @@ package dev.lethe.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.List;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,18 +21,7 @@ class UnclassifiedColumnsITCase {
     static void start() throws Exception {
         postgres = EmbeddedPostgres.builder().start();
         db = postgres.getPostgresDatabase();
-        List<Path> files;
-        try (Stream<Path> listed =
-                Files.list(Path.of("../simulator/src/main/resources/db/helpdesk"))) {
-            files = listed.filter(f -> f.toString().endsWith(".sql")).sorted().toList();
-        }
-        assertThat(files).isNotEmpty();
-        try (Connection c = db.getConnection();
-                Statement s = c.createStatement()) {
-            for (Path file : files) {
-                s.execute(Files.readString(file));
-            }
-        }
+        HelpdeskSchema.apply(db);
     }
 
     @AfterAll

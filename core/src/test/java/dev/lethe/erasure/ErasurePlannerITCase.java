@@ -2,6 +2,7 @@ package dev.lethe.erasure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lethe.catalog.HelpdeskSchema;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.discovery.PhoneDetector;
@@ -9,14 +10,11 @@ import dev.lethe.discovery.SubjectDirectory;
 import dev.lethe.retention.HelpdeskRowGraph;
 import dev.lethe.retention.HelpdeskRowGraph.Dependent;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,15 +38,7 @@ class ErasurePlannerITCase {
     static void start() throws Exception {
         postgres = EmbeddedPostgres.builder().start();
         db = postgres.getPostgresDatabase();
-        Path migrations = Path.of("../simulator/src/main/resources/db/helpdesk");
-        List<Path> files;
-        try (Stream<Path> listed = Files.list(migrations)) {
-            files = listed.filter(f -> f.toString().endsWith(".sql")).sorted().toList();
-        }
-        assertThat(files).isNotEmpty();
-        for (Path file : files) {
-            exec(Files.readString(file));
-        }
+        HelpdeskSchema.apply(db);
     }
 
     @AfterAll
