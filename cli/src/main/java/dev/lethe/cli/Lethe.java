@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             PurgesCommand.class,
             AuditCommand.class,
             CatalogCommand.class,
+            DeadLettersCommand.class,
             SuperviseCommand.class,
             CommandLine.HelpCommand.class
         })

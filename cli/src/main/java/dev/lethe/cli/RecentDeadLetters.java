@@ -28,7 +28,32 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * @param bySource source topic -> count, sorted
  */
 record RecentDeadLetters(
-        Instant since, long total, Map<String, Long> byReason, Map<String, Long> bySource) {
+        Instant since,
+        long total,
+        Map<String, Long> byReason,
+        Map<String, Long> bySource,
+        List<Letter> letters) {
+
+    /** The most letters kept one by one ({@code ./lethe deadletters}); the rest are counted. */
+    static final int KEPT = 1000;
+
+    /**
+     * One dead letter as {@code ./lethe deadletters} lists it: where it came from and why, never
+     * its raw bytes.
+     */
+    record Letter(
+            Instant failedAt,
+            String job,
+            String reason,
+            String detail,
+            String sourceTopic,
+            int sourcePartition,
+            long sourceOffset) {}
+
+    RecentDeadLetters(
+            Instant since, long total, Map<String, Long> byReason, Map<String, Long> bySource) {
+        this(since, total, byReason, bySource, List.of());
+    }
 
     /** The window {@code ./lethe status} reports. */
     static final Duration WINDOW = Duration.ofHours(1);
@@ -43,6 +68,7 @@ record RecentDeadLetters(
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
         Map<String, Long> reasons = new TreeMap<>();
         Map<String, Long> sources = new TreeMap<>();
+        List<Letter> letters = new java.util.ArrayList<>();
         long total = 0;
         try (KafkaConsumer<byte[], byte[]> c =
                 new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -82,6 +108,17 @@ record RecentDeadLetters(
                         DeadLetter d = DeadLetter.fromByteBuffer(ByteBuffer.wrap(r.value()));
                         reasons.merge(d.getReason(), 1L, Long::sum);
                         sources.merge(d.getSourceTopic(), 1L, Long::sum);
+                        if (letters.size() < KEPT) {
+                            letters.add(
+                                    new Letter(
+                                            d.getFailedAt(),
+                                            d.getJob(),
+                                            d.getReason(),
+                                            d.getDetail(),
+                                            d.getSourceTopic(),
+                                            d.getSourcePartition(),
+                                            d.getSourceOffset()));
+                        }
                     } catch (Exception e) {
                         reasons.merge("UNREADABLE_DEAD_LETTER", 1L, Long::sum);
                     }
@@ -93,7 +130,8 @@ record RecentDeadLetters(
                 }
             }
         }
-        return new RecentDeadLetters(since, total, reasons, sources);
+        letters.sort(java.util.Comparator.comparing(Letter::failedAt));
+        return new RecentDeadLetters(since, total, reasons, sources, letters);
     }
 
     /** {@code 3 in the last hour (SCHEMA_CHANGE 2, MALFORMED_JSON 1)} or {@code none ...}. */

@@ -78,6 +78,42 @@ class RecentDeadLettersITCase {
                 .containsEntry("helpdesk.public.contacts", 2L)
                 .containsEntry("helpdesk.public.tickets", 1L);
 
+        // ./lethe deadletters lists them one by one, oldest first, filtered by reason
+        assertThat(recent.letters())
+                .extracting(RecentDeadLetters.Letter::reason)
+                .containsExactly("SCHEMA_CHANGE", "SCHEMA_CHANGE", "MALFORMED_JSON");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream previous = System.out;
+        int listCode;
+        try {
+            System.setOut(
+                    new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+            listCode =
+                    Lethe.run(
+                            "deadletters",
+                            "--since",
+                            "3h",
+                            "--reason",
+                            "MALFORMED_JSON",
+                            "--topic",
+                            topic,
+                            "--json",
+                            "--data-dir",
+                            s.dataDir().toString());
+        } finally {
+            System.setOut(previous);
+        }
+        assertThat(listCode).isZero();
+        assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .doesNotContain("secret-value");
+        var listed =
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(listed.path("total").asLong()).isEqualTo(4);
+        assertThat(listed.path("letters")).hasSize(2);
+        assertThat(listed.path("letters").get(0).path("sourceTopic").asText())
+                .isEqualTo("helpdesk.public.tickets");
+
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code =
                 StatusCommand.print(
