@@ -29,7 +29,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -176,27 +175,13 @@ class PoisonRowsITCase {
             assertThat(entries)
                     .as("the marker reached the audit log")
                     .anyMatch(e -> e.getEntityId().equals(markerEntity));
-
-            Map<String, Integer> audited = new HashMap<>();
-            for (AuditEntry e : entries) {
-                if ("change".equals(e.getKind()) && e.getLsn() != null) {
-                    audited.merge(e.getEntityId() + "@" + e.getLsn(), 1, Integer::sum);
-                }
-            }
             List<String> committed = committedChanges.read();
             assertThat(committed)
                     .as("changes read from the independent slot")
                     .hasSizeGreaterThan(500);
-            List<String> missing = new ArrayList<>();
-            List<String> doubled = new ArrayList<>();
-            for (String change : committed) {
-                Integer n = audited.get(change);
-                if (n == null) {
-                    missing.add(change);
-                } else if (n > 1) {
-                    doubled.add(change);
-                }
-            }
+            CommittedChanges.Comparison compared = CommittedChanges.compare(committed, entries);
+            List<String> missing = compared.missing();
+            List<String> doubled = compared.doubled();
             assertThat(doubled).as("changes logged twice").isEmpty();
             // a column added mid-load takes nothing out of the log (fail safe: its values are
             // encrypted as personal data until classified)

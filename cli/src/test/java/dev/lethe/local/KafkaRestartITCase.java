@@ -19,7 +19,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -89,25 +88,11 @@ class KafkaRestartITCase {
                                 l -> l.stream().anyMatch(e -> e.getEntityId().equals(markerEntity)),
                                 Duration.ofMinutes(5));
                 assertThat(entries).anyMatch(e -> e.getEntityId().equals(markerEntity));
-
-                Map<String, Integer> audited = new HashMap<>();
-                for (AuditEntry e : entries) {
-                    if ("change".equals(e.getKind()) && e.getLsn() != null) {
-                        audited.merge(e.getEntityId() + "@" + e.getLsn(), 1, Integer::sum);
-                    }
-                }
                 List<String> changes = committed.read();
                 assertThat(changes).as("changes from the independent slot").hasSizeGreaterThan(500);
-                List<String> missing = new ArrayList<>();
-                List<String> doubled = new ArrayList<>();
-                for (String change : changes) {
-                    Integer n = audited.get(change);
-                    if (n == null) {
-                        missing.add(change);
-                    } else if (n > 1) {
-                        doubled.add(change);
-                    }
-                }
+                CommittedChanges.Comparison compared = CommittedChanges.compare(changes, entries);
+                List<String> missing = compared.missing();
+                List<String> doubled = compared.doubled();
                 assertThat(missing).as("committed changes never logged").isEmpty();
                 assertThat(doubled).as("changes logged twice").isEmpty();
 

@@ -82,6 +82,31 @@ public final class CommittedChanges implements AutoCloseable {
         return changes;
     }
 
+    /** What the audit log lacks or holds twice of {@code committed} ({@code entity@LSN} each). */
+    public record Comparison(List<String> missing, List<String> doubled) {}
+
+    /** Compares committed changes with the change entries of an audit log by (entity, LSN). */
+    public static Comparison compare(
+            List<String> committed, List<dev.lethe.events.AuditEntry> entries) {
+        java.util.Map<String, Integer> audited = new java.util.HashMap<>();
+        for (dev.lethe.events.AuditEntry e : entries) {
+            if ("change".equals(e.getKind()) && e.getLsn() != null) {
+                audited.merge(e.getEntityId() + "@" + e.getLsn(), 1, Integer::sum);
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        List<String> doubled = new ArrayList<>();
+        for (String change : committed) {
+            Integer n = audited.get(change);
+            if (n == null) {
+                missing.add(change);
+            } else if (n > 1) {
+                doubled.add(change);
+            }
+        }
+        return new Comparison(missing, doubled);
+    }
+
     @Override
     public void close() throws Exception {
         try (Connection c = StackProbe.connectPostgres(settings);

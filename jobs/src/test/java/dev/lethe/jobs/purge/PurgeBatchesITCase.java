@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -194,19 +193,7 @@ class PurgeBatchesITCase {
     }
 
     private static PurgeCommand commandFor(long contact) throws Exception {
-        String deletedAt;
-        try (Connection c = db.getConnection();
-                Statement s = c.createStatement();
-                ResultSet r =
-                        s.executeQuery("SELECT deleted_at FROM contacts WHERE id = " + contact)) {
-            r.next();
-            deletedAt = r.getString(1);
-        }
-        var due =
-                POLICY.due("contacts", Map.of("id", "" + contact, "deleted_at", deletedAt))
-                        .orElseThrow();
-        return PurgeCommand.retention(
-                "contacts", Map.of("id", "" + contact), "contacts/" + contact, due);
+        return ContactPurges.commandFor(db, POLICY, contact);
     }
 
     private static String receiptAttributes(String receiptId) throws Exception {
