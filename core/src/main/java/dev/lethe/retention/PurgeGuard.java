@@ -35,11 +35,19 @@ public final class PurgeGuard {
          * A record that would be deleted with this one is still in use (a contact's open ticket
          * that nobody deleted): retention never takes live work with it.
          */
-        DEPENDENT_IN_USE;
+        DEPENDENT_IN_USE,
+        /**
+         * Due before Lethe adopted the helpdesk, and the policy holds that backlog until an
+         * operator approves it (decided before the row is read or locked).
+         */
+        ADOPTION_BACKLOG;
 
         /** Whether the purge should be tried again later (the record stays in scope). */
         public boolean retryLater() {
-            return this == NOT_DUE || this == LEGAL_HOLD || this == DEPENDENT_IN_USE;
+            return this == NOT_DUE
+                    || this == LEGAL_HOLD
+                    || this == DEPENDENT_IN_USE
+                    || this == ADOPTION_BACKLOG;
         }
     }
 

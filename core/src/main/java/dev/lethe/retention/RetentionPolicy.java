@@ -49,19 +49,69 @@ public final class RetentionPolicy implements Serializable {
             new ObjectMapper(new YAMLFactory())
                     .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-    private static final Set<String> ROOT = Set.of("version", "erasure", "rules", "holds");
+    private static final Set<String> ROOT =
+            Set.of("version", "erasure", "adoption", "rules", "holds");
     private static final Set<String> RULE =
             Set.of("id", "table", "since", "when", "after", "action", "anonymize", "note");
 
     private final List<RetentionRule> rules;
     private final List<LegalHold> holds;
     private final RetentionPeriod erasureDeadline;
+    private final Adoption adoption;
+
+    /**
+     * What happens to purges that were already due when Lethe adopted the helpdesk (their deadline
+     * lies before the adoption: rows soft-deleted, or closed, long before Lethe watched them).
+     */
+    public enum Adoption {
+        /**
+         * They wait for an operator's approval ({@code ./lethe purges approve-backlog}); the
+         * default: a first start never deletes years of history silently.
+         */
+        HOLD_BACKLOG("hold-backlog"),
+        /** They are carried out like any purge, as soon as the retention job sees the rows. */
+        PURGE_IMMEDIATELY("purge-immediately");
+
+        private final String yaml;
+
+        Adoption(String yaml) {
+            this.yaml = yaml;
+        }
+
+        /** As written in the policy file. */
+        public String yaml() {
+            return yaml;
+        }
+
+        static Optional<Adoption> parse(String text) {
+            for (Adoption a : values()) {
+                if (a.yaml.equals(text)) {
+                    return Optional.of(a);
+                }
+            }
+            return Optional.empty();
+        }
+    }
 
     public RetentionPolicy(
             List<RetentionRule> rules, List<LegalHold> holds, RetentionPeriod erasureDeadline) {
+        this(rules, holds, erasureDeadline, Adoption.HOLD_BACKLOG);
+    }
+
+    public RetentionPolicy(
+            List<RetentionRule> rules,
+            List<LegalHold> holds,
+            RetentionPeriod erasureDeadline,
+            Adoption adoption) {
         this.rules = List.copyOf(rules);
         this.holds = List.copyOf(holds);
         this.erasureDeadline = erasureDeadline;
+        this.adoption = java.util.Objects.requireNonNull(adoption, "adoption");
+    }
+
+    /** What happens to purges due before Lethe adopted the helpdesk. */
+    public Adoption adoption() {
+        return adoption;
     }
 
     /** Reads and validates a policy file against {@code catalog}. */
@@ -188,6 +238,22 @@ public final class RetentionPolicy implements Serializable {
                 problems.add("erasure.deadline: " + e.getMessage());
             }
         }
+        Adoption adoption = Adoption.HOLD_BACKLOG;
+        JsonNode adoptionNode = root.path("adoption");
+        if (!adoptionNode.isMissingNode()) {
+            Optional<Adoption> parsed =
+                    adoptionNode.isTextual()
+                            ? Adoption.parse(adoptionNode.asText())
+                            : Optional.empty();
+            if (parsed.isPresent()) {
+                adoption = parsed.get();
+            } else {
+                problems.add(
+                        "adoption must be hold-backlog (the default) or purge-immediately, got '"
+                                + adoptionNode.asText()
+                                + "'");
+            }
+        }
         List<RetentionRule> rules = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         int index = 0;
@@ -212,7 +278,7 @@ public final class RetentionPolicy implements Serializable {
                 problems.add("hold #" + index + ": " + e.getMessage());
             }
         }
-        return new RetentionPolicy(rules, holds, erasure);
+        return new RetentionPolicy(rules, holds, erasure, adoption);
     }
 
     private static RetentionRule rule(

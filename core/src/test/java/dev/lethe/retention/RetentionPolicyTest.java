@@ -40,6 +40,27 @@ class RetentionPolicyTest {
     }
 
     @Test
+    void theAdoptionBacklogIsHeldUnlessThePolicySaysPurgeImmediately() {
+        assertThat(RetentionPolicy.loadDefault(CATALOG).adoption())
+                .isEqualTo(RetentionPolicy.Adoption.HOLD_BACKLOG);
+        String rules =
+                "rules:\n  - {id: t, table: tickets, since: deleted_at, after: 5s, action: delete}\n";
+        assertThat(policy("version: 1\n" + rules).adoption())
+                .isEqualTo(RetentionPolicy.Adoption.HOLD_BACKLOG);
+        assertThat(policy("version: 1\nadoption: purge-immediately\n" + rules).adoption())
+                .isEqualTo(RetentionPolicy.Adoption.PURGE_IMMEDIATELY);
+        assertThatThrownBy(() -> policy("version: 1\nadoption: yes-please\n" + rules))
+                .isInstanceOfSatisfying(
+                        RetentionPolicyException.class,
+                        e ->
+                                assertThat(e.problems())
+                                        .singleElement()
+                                        .asString()
+                                        .contains("adoption must be hold-backlog")
+                                        .contains("'yes-please'"));
+    }
+
+    @Test
     void aRowThatIsNotDeletedIsNotDue() {
         RetentionPolicy policy = RetentionPolicy.loadDefault(CATALOG);
         assertThat(policy.due("tickets", row("id", "7", "status", "open"))).isEmpty();

@@ -32,6 +32,10 @@ import java.util.Map;
  *       {@code attributes}.
  *   <li>An export joins the chain {@code subjects/<subject id>}, op {@code EXPORT}, actor {@code
  *       operator:<who asked>}; attributes: item counts and each file's SHA-256.
+ *   <li>The approval of the adoption backlog ({@code ./lethe purges approve-backlog}, kind {@value
+ *       #BACKLOG_APPROVAL}) joins the chain {@value #BACKLOG_ENTITY}, op {@code APPROVE}, actor
+ *       {@code operator:<who approved>} with the reason; attributes: the adoption time, the number
+ *       of purges approved and their count per rule.
  * </ul>
  *
  * Each entry carries {@value #ACTION_ID} in its attributes (the receiptId, or the SHA-256 of the
@@ -42,6 +46,10 @@ public final class LetheActionEntries {
 
     public static final String PURGE_RECEIPT = "purge-receipt";
     public static final String EXPORT = "export";
+    public static final String BACKLOG_APPROVAL = "backlog-approval";
+
+    /** The chain of the adoption backlog's approval. */
+    public static final String BACKLOG_ENTITY = "retention/adoption-backlog";
 
     /** Attribute: the id a replay of the same action repeats. */
     public static final String ACTION_ID = "actionId";
@@ -96,12 +104,22 @@ public final class LetheActionEntries {
     }
 
     /**
-     * The entry of an export record (JSON, as {@code ./lethe subject export} writes it).
+     * The entry of a record of {@code lethe.audit.requests}: an export or a backlog approval, by
+     * its {@code type}.
      *
      * @throws IllegalArgumentException naming the field that is missing or wrong (never a value)
      */
-    public static AuditEntry ofExportRecord(
+    public static AuditEntry ofRequestRecord(
             byte[] record, String topic, int partition, long offset, Instant recordedAt) {
+        JsonNode n = object(record);
+        String type = n.path("type").asText("");
+        if (BACKLOG_APPROVAL.equals(type)) {
+            return ofBacklogApproval(n, record, topic, partition, offset, recordedAt);
+        }
+        return ofExportRecord(record, topic, partition, offset, recordedAt);
+    }
+
+    private static JsonNode object(byte[] record) {
         JsonNode n;
         try {
             n = JSON.readTree(record);
@@ -111,6 +129,63 @@ public final class LetheActionEntries {
         if (n == null || !n.isObject()) {
             throw new IllegalArgumentException("not a JSON object");
         }
+        return n;
+    }
+
+    private static AuditEntry ofBacklogApproval(
+            JsonNode n,
+            byte[] record,
+            String topic,
+            int partition,
+            long offset,
+            Instant recordedAt) {
+        Instant at = instant(n, "at");
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put(ACTION_ID, sha256(record));
+        attributes.put("adoptedAt", instant(n, "adoptedAt").toString());
+        attributes.put("purges", Long.toString(n.path("purges").asLong(0)));
+        for (JsonNode c : n.path("byRule")) {
+            String rule = c.path("rule").asText("");
+            if (!rule.isEmpty()) {
+                attributes.put("rule." + rule, Long.toString(c.path("purges").asLong(0)));
+            }
+        }
+        return draft(
+                BACKLOG_APPROVAL,
+                BACKLOG_ENTITY,
+                "",
+                new HashMap<>(),
+                "APPROVE",
+                new ArrayList<>(),
+                new AuditActor(
+                        "operator",
+                        PersonalDataInText.idOrWithheld(text(n, "approvedBy")),
+                        PersonalDataInText.textOrWithheld(
+                                n.hasNonNull("reason") ? n.get("reason").asText() : null)),
+                at,
+                recordedAt,
+                topic,
+                partition,
+                offset,
+                attributes);
+    }
+
+    private static Instant instant(JsonNode n, String field) {
+        try {
+            return Instant.parse(text(n, field));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(field + " is not an ISO instant");
+        }
+    }
+
+    /**
+     * The entry of an export record (JSON, as {@code ./lethe subject export} writes it).
+     *
+     * @throws IllegalArgumentException naming the field that is missing or wrong (never a value)
+     */
+    public static AuditEntry ofExportRecord(
+            byte[] record, String topic, int partition, long offset, Instant recordedAt) {
+        JsonNode n = object(record);
         String type = n.path("type").asText("");
         if (!EXPORT.equals(type)) {
             throw new IllegalArgumentException("type is not export");

@@ -12,8 +12,8 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Records of Lethe's own actions (purge receipts, export records) to audit entry drafts ({@link
- * LetheActionEntries}); a record that cannot be read goes to {@link
+ * Records of Lethe's own actions (purge receipts, export records, backlog approvals) to audit entry
+ * drafts ({@link LetheActionEntries}); a record that cannot be read goes to {@link
  * NormalizeRawRecords#DEAD_LETTERS} with the reason, never its content.
  */
 public final class RecordLetheActions extends ProcessFunction<RawRecord, AuditEntry> {
@@ -53,7 +53,7 @@ public final class RecordLetheActions extends ProcessFunction<RawRecord, AuditEn
                                 receipt, raw.topic, raw.partition, raw.offset, recordedAt));
             } else if (raw.topic.equals(requestsTopic)) {
                 out.collect(
-                        LetheActionEntries.ofExportRecord(
+                        LetheActionEntries.ofRequestRecord(
                                 raw.value, raw.topic, raw.partition, raw.offset, recordedAt));
             } else {
                 throw new IllegalArgumentException("unexpected topic");

@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,11 @@ import org.slf4j.LoggerFactory;
  *
  * A skip is recorded as a receipt too (its own transaction); a failure rolls back and is recorded
  * as a failed receipt. Receipts and logs name tables, ids and columns, never values.
+ *
+ * <p>Before all of this, a retention purge due before Lethe adopted the helpdesk waits while the
+ * policy holds the backlog and nobody approved it ({@link AdoptionBacklog}): outcome skipped,
+ * verdict {@code ADOPTION_BACKLOG}, no receipt (nothing was looked at), retried. The adoption row
+ * is read at most once per {@link #ADOPTION_RECHECK}.
  */
 public final class JdbcPurgeExecutor implements PurgeExecutor {
 
@@ -63,6 +69,12 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
 
     /** A done receipt names its dependents one by one up to this many. */
     static final int LISTED_DEPENDENTS = 100;
+
+    /** How long the executor trusts what it last read of {@code lethe.adoption}. */
+    static final java.time.Duration ADOPTION_RECHECK = java.time.Duration.ofSeconds(5);
+
+    private AdoptionBacklog.State adoption;
+    private Instant adoptionReadAt;
 
     private final DataSource dataSource;
     private final PersonalDataCatalog catalog;
@@ -156,6 +168,17 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
 
     @Override
     public PurgeOutcome execute(PurgeCommand command) {
+        try {
+            Optional<PurgeOutcome> held = heldAsBacklog(command);
+            if (held.isPresent()) {
+                return held.get();
+            }
+        } catch (SQLException e) {
+            String why =
+                    "FAILED: reading lethe.adoption: " + e.getClass().getSimpleName() + stateOf(e);
+            LOG.warn("purge {} of {} failed: {}", command.commandId(), command.entityId(), why);
+            return recordFailure(command, why);
+        }
         Progress progress = new Progress();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -188,6 +211,41 @@ public final class JdbcPurgeExecutor implements PurgeExecutor {
             LOG.warn("purge {} of {} failed: {}", command.commandId(), command.entityId(), why);
             return recordFailure(command, why);
         }
+    }
+
+    /**
+     * The outcome of a retention purge of the adoption backlog while it waits for approval; empty
+     * when the command may go ahead.
+     */
+    private Optional<PurgeOutcome> heldAsBacklog(PurgeCommand command) throws SQLException {
+        if (command.ruleId() == null
+                || command.deadline() == null
+                || policy.adoption() != RetentionPolicy.Adoption.HOLD_BACKLOG) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        if (adoption == null
+                || !adoption.approved() && !now.isBefore(adoptionReadAt.plus(ADOPTION_RECHECK))) {
+            try (Connection c = dataSource.getConnection()) {
+                adoption = AdoptionBacklog.read(c);
+            }
+            adoptionReadAt = now;
+        }
+        if (!adoption.holds(policy.adoption(), command.deadline())) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                new PurgeOutcome(
+                        command.commandId(),
+                        null,
+                        PurgeOutcome.SKIPPED,
+                        Verdict.ADOPTION_BACKLOG,
+                        "ADOPTION_BACKLOG: due at "
+                                + command.deadline()
+                                + ", before Lethe adopted the helpdesk at "
+                                + adoption.adoptedAt()
+                                + "; waits for ./lethe purges approve-backlog",
+                        false));
     }
 
     /** What the committed batches of one purge deleted. */

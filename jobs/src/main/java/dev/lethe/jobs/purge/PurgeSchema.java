@@ -21,6 +21,8 @@ import java.util.List;
  *   <li>{@code lethe.legal_holds}: holds added at run time (next to those of the policy file).
  *   <li>{@code lethe.erasure_requests}: Art. 17 requests; {@code ./lethe subject erase} and other
  *       systems insert here, Lethe carries them out and records progress.
+ *   <li>{@code lethe.adoption}: one row, when Lethe adopted this database and whether the backlog
+ *       of purges due before then was approved ({@link AdoptionBacklog}).
  * </ul>
  */
 public final class PurgeSchema {
@@ -77,7 +79,19 @@ public final class PurgeSchema {
                             + " records_found INT NOT NULL DEFAULT 0,"
                             + " records_purged INT NOT NULL DEFAULT 0,"
                             + " updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
-                            + " completed_at TIMESTAMPTZ)");
+                            + " completed_at TIMESTAMPTZ)",
+                    "CREATE TABLE IF NOT EXISTS lethe.adoption ("
+                            + " id SMALLINT PRIMARY KEY DEFAULT 1 CHECK (id = 1),"
+                            + " adopted_at TIMESTAMPTZ NOT NULL,"
+                            + " backlog_approved_at TIMESTAMPTZ,"
+                            + " backlog_approved_by TEXT,"
+                            + " backlog_approval_reason TEXT)",
+                    // adopted when Lethe first governed this database: its earliest bookkeeping if
+                    // it did before this table existed, else now
+                    "INSERT INTO lethe.adoption (id, adopted_at) SELECT 1, coalesce(least("
+                            + "(SELECT min(scheduled_at) FROM lethe.purge_schedule),"
+                            + " (SELECT min(executed_at) FROM lethe.purge_log)), now())"
+                            + " ON CONFLICT (id) DO NOTHING");
 
     /** Creates the tables if missing; safe to run concurrently (advisory lock). */
     public static void create(Connection connection) throws SQLException {

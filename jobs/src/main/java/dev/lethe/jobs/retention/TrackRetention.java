@@ -5,6 +5,7 @@ import dev.lethe.events.Operation;
 import dev.lethe.jobs.purge.PurgeCommand;
 import dev.lethe.jobs.purge.PurgeExecutor;
 import dev.lethe.jobs.purge.PurgeOutcome;
+import dev.lethe.retention.PurgeGuard.Verdict;
 import dev.lethe.retention.RetentionPolicy;
 import java.time.Instant;
 import java.util.Map;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a change that moves the deadline (deleted again, closed again) reschedules it;
  *   <li>a change that ends it (restore, reopen) or a hard delete cancels it: state and timer gone;
  *   <li>at the deadline the executor carries it out, guarded; done or no longer eligible clears the
- *       state, a legal hold, not-due or a failure retries after {@code retryMillis}.
+ *       state, a legal hold, not-due or a failure retries after {@code retryMillis}, a purge held
+ *       as adoption backlog after at most {@link #BACKLOG_RECHECK_MS}.
  * </ul>
  *
  * Emits each executor outcome.
@@ -56,6 +58,12 @@ public final class TrackRetention extends KeyedProcessFunction<String, ChangeEve
 
     /** Up to 0.1: the timer's time; read once and moved to {@link #STATE}. */
     static final String LEGACY_TIMER = "purge-timer";
+
+    /**
+     * How soon a purge held as adoption backlog is tried again at most: the check is in memory
+     * until the executor rereads {@code lethe.adoption}, so an approval takes effect within this.
+     */
+    static final long BACKLOG_RECHECK_MS = 30_000;
 
     private final RetentionPolicy policy;
     private final PurgeExecutor.Factory executorFactory;
@@ -149,7 +157,11 @@ public final class TrackRetention extends KeyedProcessFunction<String, ChangeEve
         PurgeOutcome outcome = executor.execute(command.get());
         out.collect(outcome);
         if (outcome.retryLater()) {
-            long next = Math.max(ctx.timerService().currentProcessingTime() + retryMillis, due);
+            long wait =
+                    outcome.verdict() == Verdict.ADOPTION_BACKLOG
+                            ? Math.min(retryMillis, BACKLOG_RECHECK_MS)
+                            : retryMillis;
+            long next = Math.max(ctx.timerService().currentProcessingTime() + wait, due);
             schedule(ctx, current, next);
         } else {
             pending.clear();

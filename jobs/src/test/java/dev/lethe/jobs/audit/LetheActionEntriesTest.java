@@ -93,6 +93,51 @@ class LetheActionEntriesTest {
     }
 
     @Test
+    void aBacklogApprovalIsAnEntryOfTheBacklogsChainWithWhoWhyAndCountsPerRule() {
+        byte[] record =
+                ("{\"type\":\"backlog-approval\",\"adoptedAt\":\"2025-04-01T00:00:00Z\","
+                                + "\"approved\":true,\"approvedAt\":\"2025-04-02T10:00:00Z\","
+                                + "\"approvedBy\":\"dpo\",\"reason\":\"decision 7\",\"purges\":14,"
+                                + "\"byRule\":[{\"table\":\"tickets\",\"rule\":\"tickets.soft-deleted\","
+                                + "\"purges\":12},{\"table\":\"threads\",\"rule\":\"threads.soft-deleted\","
+                                + "\"purges\":2}],\"at\":\"2025-04-02T10:00:00Z\"}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        AuditEntry e =
+                LetheActionEntries.ofRequestRecord(record, "lethe.audit.requests", 0, 4, RECORDED);
+        assertThat(e.getKind()).isEqualTo("backlog-approval");
+        assertThat(e.getEntityId()).isEqualTo("retention/adoption-backlog");
+        assertThat(e.getOp()).isEqualTo("APPROVE");
+        assertThat(e.getSubjectIds()).isEmpty();
+        assertThat(e.getActor().getType()).isEqualTo("operator");
+        assertThat(e.getActor().getId()).isEqualTo("dpo");
+        assertThat(e.getActor().getReason()).isEqualTo("decision 7");
+        assertThat(e.getCommitTime()).isEqualTo(Instant.parse("2025-04-02T10:00:00Z"));
+        assertThat(e.getAttributes())
+                .containsEntry("adoptedAt", "2025-04-01T00:00:00Z")
+                .containsEntry("purges", "14")
+                .containsEntry("rule.tickets.soft-deleted", "12")
+                .containsEntry("rule.threads.soft-deleted", "2")
+                .containsEntry("actionId", LetheActionEntries.sha256(record));
+        // an export record still reads as an export through the same entry point
+        assertThat(
+                        LetheActionEntries.ofRequestRecord(
+                                        exportOf("contact:42"), "t", 0, 5, RECORDED)
+                                .getKind())
+                .isEqualTo("export");
+        assertThatThrownBy(
+                        () ->
+                                LetheActionEntries.ofRequestRecord(
+                                        "{\"type\":\"backlog-approval\",\"at\":\"x\"}"
+                                                .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                        "t",
+                                        0,
+                                        6,
+                                        RECORDED))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("at is not an ISO instant");
+    }
+
+    @Test
     void anExportJoinsTheSubjectsChainWithCountsAndFileHashes() {
         byte[] record = exportOf("contact:42");
         AuditEntry e =

@@ -132,6 +132,68 @@ class JdbcPurgeExecutorITCase {
     }
 
     @Test
+    void aPurgeDueBeforeTheAdoptionWaitsForTheBacklogsApprovalUnlessThePolicySaysOtherwise()
+            throws Exception {
+        long old = softDeletedTicketWithThread();
+        // soft-deleted a year before Lethe adopted the database: its deadline is in the backlog
+        execute(
+                "UPDATE tickets SET deleted_at = (SELECT adopted_at FROM lethe.adoption)"
+                        + " - interval '365 days' WHERE id = "
+                        + old);
+        PurgeCommand command = commandFor(old);
+        long receipts = count("SELECT count(*) FROM lethe.purge_log");
+
+        PurgeOutcome held = executor.execute(command);
+        assertThat(held.outcome()).isEqualTo(PurgeOutcome.SKIPPED);
+        assertThat(held.verdict()).isEqualTo(Verdict.ADOPTION_BACKLOG);
+        assertThat(held.retryLater()).isTrue();
+        assertThat(held.reason()).startsWith("ADOPTION_BACKLOG: due at ");
+        assertThat(count("SELECT count(*) FROM tickets WHERE id = " + old)).isOne();
+        assertThat(count("SELECT count(*) FROM lethe.purge_log")).isEqualTo(receipts);
+
+        RetentionPolicy immediately =
+                RetentionPolicy.load(
+                        new ByteArrayInputStream(
+                                ("version: 1\nadoption: purge-immediately\nrules:\n"
+                                                + "  - {id: tickets.soft-deleted, table: tickets,"
+                                                + " since: deleted_at, after: 5s, action: delete}\n")
+                                        .getBytes(StandardCharsets.UTF_8)),
+                        "test",
+                        CATALOG);
+        long other = softDeletedTicketWithThread();
+        execute(
+                "UPDATE tickets SET deleted_at = (SELECT adopted_at FROM lethe.adoption)"
+                        + " - interval '365 days' WHERE id = "
+                        + other);
+        try (JdbcPurgeExecutor anyway =
+                new JdbcPurgeExecutor(db, CATALOG, immediately, Clock.fixed(LATER, ZoneOffset.UTC))
+                        .deletingFilesIn(FileStore.directory(attachments))) {
+            assertThat(anyway.execute(commandFor(other)).done()).isTrue();
+        }
+
+        try (Connection c = db.getConnection()) {
+            assertThat(AdoptionBacklog.approve(c, "dpo", "decision 7")).isPresent();
+            assertThat(AdoptionBacklog.approve(c, "someone-else", null))
+                    .as("the first approval stands")
+                    .isEmpty();
+            assertThat(AdoptionBacklog.read(c).approvedBy()).isEqualTo("dpo");
+        }
+        try {
+            // the executor rereads lethe.adoption at most every few seconds: a new one reads it now
+            try (JdbcPurgeExecutor approved =
+                    new JdbcPurgeExecutor(db, CATALOG, POLICY, Clock.fixed(LATER, ZoneOffset.UTC))
+                            .deletingFilesIn(FileStore.directory(attachments))) {
+                assertThat(approved.execute(command).done()).isTrue();
+            }
+            assertThat(count("SELECT count(*) FROM tickets WHERE id = " + old)).isZero();
+        } finally {
+            execute(
+                    "UPDATE lethe.adoption SET backlog_approved_at = NULL,"
+                            + " backlog_approved_by = NULL, backlog_approval_reason = NULL");
+        }
+    }
+
+    @Test
     void aDueSoftDeletedTicketIsDeletedWithItsDependentsAndAReceiptOnce() throws Exception {
         long ticket = softDeletedTicketWithThread();
         PurgeCommand command = commandFor(ticket);

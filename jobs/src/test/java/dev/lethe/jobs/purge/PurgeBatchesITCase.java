@@ -33,10 +33,12 @@ class PurgeBatchesITCase {
 
     private static final int BATCH = 5;
     private static final PersonalDataCatalog CATALOG = PersonalDataCatalog.loadDefault();
+
+    /** Rows here are soft-deleted a day back, before the adoption: purged at once all the same. */
     private static final RetentionPolicy POLICY =
             RetentionPolicy.load(
                     new ByteArrayInputStream(
-                            ("version: 1\nrules:\n"
+                            ("version: 1\nadoption: purge-immediately\nrules:\n"
                                             + "  - {id: contacts.soft-deleted, table: contacts,"
                                             + " since: deleted_at, after: 5s, action: delete}\n")
                                     .getBytes(StandardCharsets.UTF_8)),

@@ -93,6 +93,10 @@ final class RetentionTestData {
         final Map<Long, Long> deletedAt = new HashMap<>();
         final Set<Long> rows = new HashSet<>();
         final Set<Long> held = new HashSet<>();
+
+        /** Rows whose purge waits as adoption backlog (as JdbcPurgeExecutor decides it). */
+        final Set<Long> backlog = new HashSet<>();
+
         final List<PurgeOutcome> outcomes = new ArrayList<>();
         final List<Long> purged = new ArrayList<>();
         final Set<String> doneCommands = new HashSet<>();
@@ -125,6 +129,16 @@ final class RetentionTestData {
                                 PurgeGuard.Verdict.ELIGIBLE,
                                 "replay",
                                 true));
+            }
+            if (backlog.contains(id)) {
+                return record(
+                        new PurgeOutcome(
+                                command.commandId(),
+                                null,
+                                PurgeOutcome.SKIPPED,
+                                PurgeGuard.Verdict.ADOPTION_BACKLOG,
+                                "ADOPTION_BACKLOG",
+                                false));
             }
             Map<String, String> row = null;
             if (rows.contains(id)) {

@@ -29,10 +29,16 @@ class TrackRetentionTest {
 
     static KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, PurgeOutcome> harness(
             FakeHelpdesk helpdesk, OperatorSubtaskState restore, long now) throws Exception {
+        return harness(helpdesk, restore, now, RETRY_MS);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, PurgeOutcome> harness(
+            FakeHelpdesk helpdesk, OperatorSubtaskState restore, long now, long retryMs)
+            throws Exception {
         var h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(
-                                new TrackRetention(POLICY, () -> helpdesk, RETRY_MS)),
+                                new TrackRetention(POLICY, () -> helpdesk, retryMs)),
                         (ChangeEvent c) -> EntityId.of(c),
                         Types.STRING);
         h.setProcessingTime(now);
@@ -106,6 +112,36 @@ class TrackRetentionTest {
             assertThat(helpdesk.purged).isEmpty();
             h.setProcessingTime(20_000 + WINDOW_MS);
             assertThat(helpdesk.purged).containsExactly(1L);
+        }
+    }
+
+    @Test
+    void anAdoptionBacklogPurgeIsRecheckedSoonerThanTheRetryIntervalAndRunsOnceApproved()
+            throws Exception {
+        long retry = 10 * 60_000;
+        FakeHelpdesk helpdesk = new FakeHelpdesk();
+        helpdesk.insert(1);
+        helpdesk.softDelete(1, 0);
+        helpdesk.backlog.add(1L);
+        try (var h = harness(helpdesk, null, 0, retry)) {
+            send(h, softDeleted(1, 0));
+            h.setProcessingTime(WINDOW_MS);
+            assertThat(helpdesk.purged).isEmpty();
+            assertThat(helpdesk.outcomes)
+                    .singleElement()
+                    .matches(o -> o.verdict() == Verdict.ADOPTION_BACKLOG && o.retryLater());
+            assertThat(h.numKeyedStateEntries()).isPositive();
+
+            h.setProcessingTime(WINDOW_MS + TrackRetention.BACKLOG_RECHECK_MS - 1);
+            assertThat(helpdesk.outcomes).hasSize(1);
+            h.setProcessingTime(WINDOW_MS + TrackRetention.BACKLOG_RECHECK_MS);
+            assertThat(helpdesk.outcomes).hasSize(2); // still waiting: checked again
+
+            helpdesk.backlog.clear(); // approved
+            h.setProcessingTime(WINDOW_MS + 2 * TrackRetention.BACKLOG_RECHECK_MS);
+            assertThat(helpdesk.purged).containsExactly(1L);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numProcessingTimeTimers()).isZero();
         }
     }
 
