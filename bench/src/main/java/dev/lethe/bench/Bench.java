@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             AuditBench.class,
             RetentionBench.class,
             ScannerBench.class,
+            ActorTriggerBench.class,
             CommandLine.HelpCommand.class
         })
 public final class Bench implements Runnable {

@@ -18,7 +18,10 @@ import java.util.function.Predicate;
  *     value of a single-column key ({@code 42})
  * @param subjects the entry concerns at least one of these subject ids (empty: any)
  * @param op operation, case-insensitive ({@code UPDATE}, {@code PURGE}, ...)
- * @param actor actor type ({@code agent}) or type and id ({@code agent:7})
+ * @param actor actor type ({@code agent}), type and id ({@code agent:7}, {@code
+ *     database:helpdesk_app}), or one fact the helpdesk's actor trigger records of a transaction
+ *     that named no actor: {@code application=psql}, {@code role=helpdesk_app}, {@code
+ *     client=10.0.0.5}
  * @param since commit time at or after
  * @param until commit time before
  */
@@ -64,6 +67,19 @@ record AuditEntryFilter(
     }
 
     private boolean actorMatches(AuditEntry e) {
+        int eq = actor.indexOf('=');
+        if (eq > 0) {
+            // application=.., role=.., client=..: the reason of a "database" actor
+            if (!"database".equals(e.getActor().getType()) || e.getActor().getReason() == null) {
+                return false;
+            }
+            for (String fact : e.getActor().getReason().split("; ")) {
+                if (fact.equals(actor)) {
+                    return true;
+                }
+            }
+            return false;
+        }
         int colon = actor.indexOf(':');
         if (colon < 0) {
             return actor.equals(e.getActor().getType());

@@ -63,7 +63,10 @@ final class AuditLogCommand implements Callable<Integer> {
 
     @Option(
             names = "--actor",
-            description = "Only this actor: a type (agent) or type:id (agent:7).")
+            description =
+                    "Only this actor: a type (agent), type:id (agent:7, database:helpdesk_app), or"
+                            + " for changes whose transaction named no actor what the database"
+                            + " knew: application=NAME, role=ROLE or client=ADDRESS.")
     String actor;
 
     @Option(

@@ -79,7 +79,12 @@ class AuditJobITCase {
                 Actor.customer(contact, "changed own phone").emit(c);
                 update(c, "UPDATE contacts SET phone = '+33 1 23 45 67 89' WHERE id = ?", contact);
                 c.commit();
-                // a writer that names no actor
+                // a writer that names no actor: the helpdesk's actor trigger names the database
+                // role, application and client
+                try (PreparedStatement ps =
+                        c.prepareStatement("SET application_name = 'audit-it'")) {
+                    ps.execute();
+                }
                 update(c, "UPDATE contacts SET locale = 'fr' WHERE id = ?", contact);
                 c.commit();
             }
@@ -93,7 +98,13 @@ class AuditJobITCase {
             assertThat(mine).extracting(AuditEntry::getSeq).containsExactly(1L, 2L, 3L);
             assertThat(mine)
                     .extracting(e -> e.getActor().getType() + ":" + e.getActor().getId())
-                    .containsExactly("agent:7", "customer:" + contact, "unknown:null");
+                    .containsExactly(
+                            "agent:7", "customer:" + contact, "database:" + s.postgresUser());
+            assertThat(mine.get(2).getActor().getReason())
+                    .matches(
+                            "application=audit-it; role="
+                                    + s.postgresUser()
+                                    + "; client=(local|[0-9a-f.:]+)");
             assertThat(mine.get(1).getChanges())
                     .singleElement()
                     .satisfies(

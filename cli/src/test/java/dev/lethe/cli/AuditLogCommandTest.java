@@ -65,6 +65,33 @@ class AuditLogCommandTest {
     }
 
     @Test
+    void anActorTheDatabaseNamedIsFoundByRoleApplicationOrClient() {
+        annaAndBen();
+        AuditEntry e = AuditEntry.newBuilder(log.entries.get(0)).build();
+        e.setActor(
+                new dev.lethe.events.AuditActor(
+                        "database",
+                        "helpdesk_app",
+                        "application=helpdesk-web; role=helpdesk_app; client=10.0.0.5"));
+        for (String match :
+                List.of(
+                        "database",
+                        "database:helpdesk_app",
+                        "application=helpdesk-web",
+                        "role=helpdesk_app",
+                        "client=10.0.0.5")) {
+            assertThat(filter(null, null, null, null, match).test(e)).as(match).isTrue();
+        }
+        for (String miss :
+                List.of("database:postgres", "application=psql", "client=10.0.0.50", "client=")) {
+            assertThat(filter(null, null, null, null, miss).test(e)).as(miss).isFalse();
+        }
+        // an agent's entry is not found by a database fact
+        assertThat(filter(null, null, null, null, "role=helpdesk_app").test(log.entries.get(0)))
+                .isFalse();
+    }
+
+    @Test
     void timeWindowIsSinceInclusiveUntilExclusive() {
         Instant at2 = AuditTestLogs.T0.plusSeconds(120);
         Instant at4 = AuditTestLogs.T0.plusSeconds(240);

@@ -11,7 +11,10 @@ import java.util.Objects;
 /**
  * Who makes a change in the helpdesk, and why. Every writer starts its transaction with {@link
  * #emit(Connection)}: a transactional logical-decoding message with prefix {@value #MESSAGE_PREFIX}
- * that Debezium forwards, with the transaction's id, to {@code <topic.prefix>.message}.
+ * that Debezium forwards, with the transaction's id, to {@code <topic.prefix>.message}. A
+ * transaction that names no actor gets one from the helpdesk's actor trigger (migration V5: type
+ * {@value #DATABASE}, the login role, application name and client address), or the one an
+ * application set with {@code SET LOCAL lethe.actor = '<type>:<id>'}.
  *
  * <p>{@code reason} is free text that ends up in the audit log: it must never carry personal data
  * (name the operation, never the values).
@@ -31,6 +34,12 @@ public record Actor(String type, String id, String reason) {
 
     /** An automated helpdesk component (seeding, imports, automations); id = component name. */
     public static final String SYSTEM = "system";
+
+    /**
+     * A transaction that named no actor, as the database knows its author (the helpdesk's actor
+     * trigger); id = the login role, reason = {@code application=..; role=..; client=..}.
+     */
+    public static final String DATABASE = "database";
 
     /** Lethe's own retention/erasure purge; id = the purge request id. */
     public static final String LETHE_PURGE = "lethe-purge";
@@ -102,8 +111,12 @@ public record Actor(String type, String id, String reason) {
                     "the actor message must be part of the transaction it describes:"
                             + " disable auto-commit first");
         }
+        // the flag tells the helpdesk's actor trigger (migration V5) that this transaction has
+        // named its actor, so it emits no 'database' actor of its own
         try (PreparedStatement statement =
-                connection.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
+                connection.prepareStatement(
+                        "SELECT pg_logical_emit_message(true, ?, ?),"
+                                + " set_config('lethe.actor_emitted', 'on', true)")) {
             statement.setString(1, MESSAGE_PREFIX);
             statement.setString(2, toJson());
             statement.execute();

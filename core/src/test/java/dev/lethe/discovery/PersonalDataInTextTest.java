@@ -29,6 +29,11 @@ class PersonalDataInTextTest {
                     "Art. 17 request 2025-03",
                     "ticket 4242, contact:42 asked by letter",
                     "legal review 2026-11-29",
+                    // the actor the helpdesk's trigger names for a transaction without one
+                    "application=helpdesk-app; role=helpdesk; client=10.20.30.40",
+                    "application=psql; role=postgres; client=192.168.178.201",
+                    "application=-; role=app; client=2001:db8::1",
+                    "application=PostgreSQL JDBC Driver; role=lethe_purge; client=local",
                     "",
                     null
                 }) {

@@ -4,7 +4,11 @@ import static dev.lethe.simulator.HelpdeskPostgres.HELPDESK_TABLES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lethe.connectors.Actor;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -16,8 +20,8 @@ class HelpdeskMigrationsITCase {
         String url = HelpdeskPostgres.jdbcUrl(database);
 
         // V1 the schema, V2 the email trigger's exception for the purge's anonymization, V3 the
-        // indexes of the audit job's look-ups
-        assertThat(HelpdeskMigrations.migrate(url, "postgres", "postgres")).isEqualTo(3);
+        // indexes of the audit job's look-ups, V5 the actor trigger (V4 comes with the snapshot signal table)
+        assertThat(HelpdeskMigrations.migrate(url, "postgres", "postgres")).isEqualTo(5);
         assertThat(HelpdeskMigrations.migrate(url, "postgres", "postgres")).isZero();
 
         DataSource ds = HelpdeskPostgres.server().getDatabase("postgres", database);
@@ -47,6 +51,68 @@ class HelpdeskMigrationsITCase {
         HelpdeskPostgres.execute(ds, "UPDATE contacts SET phone = '+4930123456' WHERE id = 1");
         assertThat(HelpdeskPostgres.strings(ds, "SELECT email || ' ' || phone FROM contacts"))
                 .containsExactly("anna@example.eu +4930123456");
+    }
+
+    @Test
+    void everyCapturedTableNamesTheActorOfEachTransactionOnce() throws Exception {
+        DataSource ds = HelpdeskPostgres.migratedDatabase();
+        assertThat(
+                        HelpdeskPostgres.strings(
+                                ds,
+                                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid ="
+                                        + " t.tgrelid WHERE t.tgname = 'lethe_actor' ORDER BY 1"))
+                .containsExactlyElementsOf(HELPDESK_TABLES);
+        String slot = "actors_" + System.nanoTime();
+        HelpdeskPostgres.execute(
+                ds, "SELECT pg_create_logical_replication_slot('" + slot + "', 'test_decoding')");
+        try (Connection c = ds.getConnection()) {
+            // a writer that knows nothing of Lethe: one message for a transaction of three
+            // statements on two tables
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET application_name = 'helpdesk-app'");
+                st.execute("INSERT INTO contacts (id, email) VALUES (11, 'a@example.eu')");
+                st.execute("INSERT INTO contacts (id, email) VALUES (12, 'b@example.eu')");
+                st.execute("INSERT INTO tickets (contact_id, subject) VALUES (11, 's')");
+            }
+            c.commit();
+            // an application naming its user with SET LOCAL
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LOCAL lethe.actor = 'agent:7'");
+                st.execute("SET LOCAL lethe.actor_reason = 'ticket triage'");
+                st.execute("UPDATE contacts SET phone = '+4930123456' WHERE id = 11");
+            }
+            c.commit();
+            // Lethe's own writers emit first: the trigger adds nothing
+            Actor.system("loader", "seed").emit(c);
+            try (Statement st = c.createStatement()) {
+                st.execute("UPDATE contacts SET phone = '+4930999999' WHERE id = 12");
+            }
+            c.commit();
+            c.setAutoCommit(true);
+        }
+        List<String> messages =
+                HelpdeskPostgres.strings(
+                        ds,
+                        "SELECT data FROM pg_logical_slot_get_changes('"
+                                + slot
+                                + "', NULL, NULL) WHERE data LIKE 'message:%'");
+        HelpdeskPostgres.execute(ds, "SELECT pg_drop_replication_slot('" + slot + "')");
+        assertThat(messages).hasSize(3);
+        Actor database = Actor.fromJson(content(messages.get(0)));
+        assertThat(database.type()).isEqualTo(Actor.DATABASE);
+        assertThat(database.id()).isEqualTo("postgres");
+        assertThat(database.reason())
+                .matches("application=helpdesk-app; role=postgres; client=(local|[0-9a-f.:]+)");
+        assertThat(Actor.fromJson(content(messages.get(1))))
+                .isEqualTo(new Actor("agent", "7", "ticket triage"));
+        assertThat(Actor.fromJson(content(messages.get(2))))
+                .isEqualTo(Actor.system("loader", "seed"));
+    }
+
+    /** The content of a test_decoding message line ({@code ... content:<payload>}). */
+    private static String content(String line) {
+        return line.substring(line.indexOf("content:") + "content:".length());
     }
 
     @Test
