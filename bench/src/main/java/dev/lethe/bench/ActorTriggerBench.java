@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
         name = "actor-trigger",
         mixinStandardHelpOptions = true,
         description =
-                "Cost per statement of the helpdesk's actor trigger (V4) against the same"
+                "Cost per statement of the helpdesk's actor trigger (V5) against the same"
                         + " statements without it, in transactions of 1 and 10 statements.")
 final class ActorTriggerBench implements Callable<Integer> {
 
