@@ -16,8 +16,8 @@ class HelpdeskMigrationsITCase {
         String url = HelpdeskPostgres.jdbcUrl(database);
 
         // V1 the schema, V2 the email trigger's exception for the purge's anonymization, V3 the
-        // indexes of the audit job's look-ups
-        assertThat(HelpdeskMigrations.migrate(url, "postgres", "postgres")).isEqualTo(3);
+        // indexes of the audit job's look-ups, V4 Debezium's signalling table
+        assertThat(HelpdeskMigrations.migrate(url, "postgres", "postgres")).isEqualTo(4);
         assertThat(HelpdeskMigrations.migrate(url, "postgres", "postgres")).isZero();
 
         DataSource ds = HelpdeskPostgres.server().getDatabase("postgres", database);
@@ -27,7 +27,7 @@ class HelpdeskMigrationsITCase {
                                 "SELECT table_name FROM information_schema.tables"
                                         + " WHERE table_schema = 'public' ORDER BY 1"))
                 .containsAll(HELPDESK_TABLES)
-                .contains("lethe_heartbeat");
+                .contains("lethe_heartbeat", "lethe_signal");
     }
 
     @Test
@@ -63,7 +63,7 @@ class HelpdeskMigrationsITCase {
     }
 
     @Test
-    void thePublicationListsExactlyTheHelpdeskTables() throws Exception {
+    void thePublicationListsExactlyTheHelpdeskTablesAndTheSignalTable() throws Exception {
         DataSource ds = HelpdeskPostgres.migratedDatabase();
 
         assertThat(
@@ -71,6 +71,10 @@ class HelpdeskMigrationsITCase {
                                 ds,
                                 "SELECT tablename FROM pg_publication_tables"
                                         + " WHERE pubname = 'lethe_helpdesk' ORDER BY 1"))
-                .containsExactlyElementsOf(HELPDESK_TABLES);
+                .containsExactlyInAnyOrderElementsOf(
+                        java.util.stream.Stream.concat(
+                                        HELPDESK_TABLES.stream(),
+                                        java.util.stream.Stream.of("lethe_signal"))
+                                .toList());
     }
 }
