@@ -33,7 +33,9 @@ final class StatusCommand implements Callable<Integer> {
             description =
                     "Print one JSON object keyed by component (postgres, kafka, connect,"
                             + " elasticsearch, flink), each with address, health, healthy,"
-                            + " managed, pid and detail.")
+                            + " managed, pid and detail; with entries deadletters, catalog,"
+                            + " monitor and snapshot (Debezium's snapshots: per table rows done,"
+                            + " total, rate, expected end) when known.")
     boolean json;
 
     @Override
