@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             AuditCommand.class,
             CatalogCommand.class,
             DeadLettersCommand.class,
+            SnapshotCommand.class,
             SuperviseCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -33,7 +33,9 @@ final class StatusCommand implements Callable<Integer> {
             description =
                     "Print one JSON object keyed by component (postgres, kafka, connect,"
                             + " elasticsearch, flink), each with address, health, healthy,"
-                            + " managed, pid and detail.")
+                            + " managed, pid and detail; with entries deadletters, catalog,"
+                            + " monitor and snapshot (Debezium's snapshots: per table rows done,"
+                            + " total, rate, expected end) when known.")
     boolean json;
 
     @Override
@@ -64,14 +66,35 @@ final class StatusCommand implements Callable<Integer> {
                 unclassified = null; // unknown; the components' health stands
             }
         }
+        SnapshotReadings.Reports snapshot = null;
+        if (all.stream().anyMatch(h -> h.component().equals("kafka") && h.healthy())) {
+            try {
+                snapshot = SnapshotReadings.read(s, registeredConnectorConfig(s));
+            } catch (RuntimeException e) {
+                snapshot = null; // unknown; the components' health stands
+            }
+        }
         return print(
                 all,
                 dead,
                 restarts,
                 AuditMonitor.read(s.dataDir()).orElse(null),
                 unclassified,
+                snapshot,
                 json,
                 System.out);
+    }
+
+    /** The connector's configuration as this checkout registers it, or null. */
+    private static com.fasterxml.jackson.databind.JsonNode registeredConnectorConfig(
+            StackSettings s) {
+        try {
+            return new ObjectMapper()
+                    .readTree(s.home().resolve("connectors/register-helpdesk.json").toFile())
+                    .path("config");
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     static int print(List<ComponentHealth> all, boolean json, PrintStream out) throws Exception {
@@ -117,6 +140,29 @@ final class StatusCommand implements Callable<Integer> {
             Map<String, LocalStack.Restart> restarts,
             AuditMonitor.State monitor,
             List<String> unclassified,
+            boolean json,
+            PrintStream out)
+            throws Exception {
+        return print(all, dead, restarts, monitor, unclassified, null, json, out);
+    }
+
+    /**
+     * As above, with Debezium's snapshots when Kafka answers (an entry {@code snapshot}: health
+     * {@code healthy} or {@code attention} (a snapshot aborted or a table failed), {@code status}
+     * {@code running}, {@code completed} or {@code none}, {@code detail}, and {@code initial} and
+     * {@code incremental}, the latest of each kind or null: {@code status}, {@code startedAt},
+     * {@code completedAt}, {@code rowsDone}, {@code rowsPerSecond}, {@code expectedEnd} and per
+     * table {@code table}, {@code status}, {@code rowsDone}, {@code total}, {@code totalKind}
+     * (estimate or exact), {@code rowsPerSecond}, {@code startedAt}, {@code endedAt}, {@code
+     * expectedEnd}). A snapshot does not change the exit code.
+     */
+    static int print(
+            List<ComponentHealth> all,
+            RecentDeadLetters dead,
+            Map<String, LocalStack.Restart> restarts,
+            AuditMonitor.State monitor,
+            List<String> unclassified,
+            SnapshotReadings.Reports snapshot,
             boolean json,
             PrintStream out)
             throws Exception {
@@ -197,6 +243,21 @@ final class StatusCommand implements Callable<Integer> {
                 v.put("at", monitor.verifiedAt() == null ? null : monitor.verifiedAt().toString());
                 n.put("finding", monitor.finding());
             }
+            if (snapshot != null) {
+                String state = SnapshotProgress.health(snapshot.initial(), snapshot.incremental());
+                ObjectNode n = root.putObject("snapshot");
+                n.put("address", SnapshotProgress.NOTIFICATION_TOPIC);
+                n.put("health", "attention".equals(state) ? "attention" : "healthy");
+                n.put("healthy", true);
+                n.put("managed", true);
+                n.putNull("pid");
+                n.put("status", "attention".equals(state) ? snapshotStatus(snapshot) : state);
+                n.put(
+                        "detail",
+                        SnapshotProgress.summary(snapshot.initial(), snapshot.incremental()));
+                n.set("initial", SnapshotProgress.json(m, snapshot.initial()));
+                n.set("incremental", SnapshotProgress.json(m, snapshot.incremental()));
+            }
             out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(root));
         } else {
             out.printf("%-14s %-10s %-44s %s%n", "COMPONENT", "HEALTH", "ADDRESS", "DETAIL");
@@ -233,8 +294,42 @@ final class StatusCommand implements Callable<Integer> {
                         "audit log " + JobSettings.DEFAULT_AUDIT_TOPIC,
                         monitor.summary());
             }
+            if (snapshot != null) {
+                String state = SnapshotProgress.health(snapshot.initial(), snapshot.incremental());
+                out.printf(
+                        "%-14s %-10s %-44s %s%n",
+                        "snapshot",
+                        switch (state) {
+                            case "attention" -> "ATTENTION";
+                            case "running" -> "running";
+                            default -> "healthy";
+                        },
+                        SnapshotProgress.NOTIFICATION_TOPIC,
+                        SnapshotProgress.summary(snapshot.initial(), snapshot.incremental()));
+                for (SnapshotProgress.RunReport r :
+                        new SnapshotProgress.RunReport[] {
+                            snapshot.initial(), snapshot.incremental()
+                        }) {
+                    if (r != null && !"completed".equals(r.state())) {
+                        for (SnapshotProgress.TableReport t : r.tables()) {
+                            out.printf("%-14s %-10s %s%n", "", "", SnapshotProgress.tableText(t));
+                        }
+                    }
+                }
+            }
         }
         return all.stream().allMatch(ComponentHealth::healthy) ? 0 : 1;
+    }
+
+    /** running or completed: what the snapshots do, whatever their health. */
+    private static String snapshotStatus(SnapshotReadings.Reports snapshot) {
+        for (SnapshotProgress.RunReport r :
+                new SnapshotProgress.RunReport[] {snapshot.initial(), snapshot.incremental()}) {
+            if (r != null && ("running".equals(r.state()) || "paused".equals(r.state()))) {
+                return "running";
+            }
+        }
+        return "completed";
     }
 
     /** Seconds since the process {@code pid} started, or null. */

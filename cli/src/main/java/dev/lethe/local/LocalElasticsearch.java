@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -78,15 +82,75 @@ final class LocalElasticsearch {
         }
     }
 
-    ChildProcess start(String password) throws IOException, InterruptedException {
-        Path dir = s.elasticsearchDir();
-        Files.createDirectories(dir);
-        Path esHome = unpack(dir);
-        Path conf = dir.resolve("config");
-        if (!Files.isDirectory(conf)) {
-            copyTree(esHome.resolve("config"), conf);
+    /**
+     * The file under the data directory that holds its id, made when the data directory is first
+     * used: the indices of the local Elasticsearch belong to it ({@link #dataPath()}).
+     */
+    static final String DATA_DIRECTORY_ID = "id";
+
+    /**
+     * Makes the data directory's id unless it has one; {@code up} calls it before anything writes
+     * to the data directory. A data directory that ran before it had an id (it has a {@code
+     * stack.json}) keeps its indices: the shared {@code <elasticsearch-dir>/data} becomes its own
+     * {@code data-<id>}. A new data directory (none, or one removed and made again at the same
+     * path) gets a new id, so it never sees the indices of a log that no longer exists.
+     */
+    void claimData() throws IOException {
+        Path idFile = s.dataDir().resolve(DATA_DIRECTORY_ID);
+        if (Files.isRegularFile(idFile)) {
+            return;
         }
-        Files.createDirectories(dir.resolve("data"));
+        boolean ranBefore = Files.isRegularFile(s.stateFile());
+        byte[] random = new byte[8];
+        new SecureRandom().nextBytes(random);
+        String id = HexFormat.of().formatHex(random);
+        Files.createDirectories(s.dataDir());
+        Path tmp = idFile.resolveSibling(DATA_DIRECTORY_ID + ".tmp");
+        Files.writeString(tmp, id + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, idFile, StandardCopyOption.ATOMIC_MOVE);
+        Path legacy = s.elasticsearchDir().resolve("data");
+        if (ranBefore && Files.isDirectory(legacy)) {
+            Files.move(legacy, dataPath());
+        }
+    }
+
+    /** {@code <elasticsearch-dir>/data-<id of the data directory>}: Elasticsearch's path.data. */
+    Path dataPath() throws IOException {
+        Path idFile = s.dataDir().resolve(DATA_DIRECTORY_ID);
+        if (!Files.isRegularFile(idFile)) {
+            claimData();
+        }
+        String id = Files.readString(idFile, StandardCharsets.UTF_8).trim();
+        if (!id.matches("[0-9a-f]{16}")) {
+            throw new LocalStack.StackException(
+                    idFile
+                            + " does not hold a data directory id (16 hex digits): remove it to"
+                            + " start with empty Elasticsearch indices");
+        }
+        return s.elasticsearchDir().resolve("data-" + id);
+    }
+
+    /**
+     * Writes {@code config/elasticsearch.yml} and the heap options, makes the directories they
+     * name, and removes the indices of other data directories ({@code data} and {@code data-*}
+     * besides this one's): their logs no longer exist.
+     */
+    void configure() throws IOException {
+        Path dir = s.elasticsearchDir();
+        Path conf = dir.resolve("config");
+        Files.createDirectories(conf);
+        Path data = dataPath();
+        try (var entries = Files.list(dir)) {
+            for (Path p : entries.toList()) {
+                String name = p.getFileName().toString();
+                if ((name.equals("data") || name.startsWith("data-"))
+                        && !p.equals(data)
+                        && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    deleteTree(p);
+                }
+            }
+        }
+        Files.createDirectories(data);
         Files.createDirectories(dir.resolve("logs"));
         // its temporary files (JNA, native libraries) stay in its directory instead of leaving an
         // empty /tmp/elasticsearch-* behind at every start
@@ -98,7 +162,7 @@ final class LocalElasticsearch {
                         "# written by ./lethe up; edits are overwritten",
                         "cluster.name: lethe",
                         "node.name: lethe-local",
-                        "path.data: " + dir.resolve("data"),
+                        "path.data: " + data,
                         "path.logs: " + dir.resolve("logs"),
                         "network.host: 127.0.0.1",
                         "http.port: " + s.elasticsearchPort(),
@@ -116,6 +180,17 @@ final class LocalElasticsearch {
         Files.writeString(
                 jvmOpts.resolve("lethe-heap.options"),
                 "-Xms" + s.elasticsearchHeap() + "\n-Xmx" + s.elasticsearchHeap() + "\n");
+    }
+
+    ChildProcess start(String password) throws IOException, InterruptedException {
+        Path dir = s.elasticsearchDir();
+        Files.createDirectories(dir);
+        Path esHome = unpack(dir);
+        Path conf = dir.resolve("config");
+        if (!Files.isDirectory(conf)) {
+            copyTree(esHome.resolve("config"), conf);
+        }
+        configure();
         if (runningAsRoot()) {
             run(List.of("chown", "-R", "nobody:nogroup", dir.toString()), null);
         }

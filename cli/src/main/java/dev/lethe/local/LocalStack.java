@@ -81,6 +81,10 @@ public final class LocalStack {
         Instant t0 = Instant.now();
         Files.createDirectories(s.logsDir());
         stopLeftovers();
+        if (s.managesElasticsearch()) {
+            // before stack.json is written: whether it exists tells an older data directory
+            new LocalElasticsearch(s).claimData();
+        }
         preflight();
         String esPassword = s.managesElasticsearch() ? localElasticsearchPassword() : null;
         StackSettings eff = withEsPassword(esPassword);

@@ -64,6 +64,52 @@ class LetheCommandTest {
     }
 
     @Test
+    void snapshotRefusesATableItCannotSnapshotBeforeTouchingTheDatabase() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        String[] stack = {
+            "--data-dir",
+            dataDir.toString(),
+            "--connect-port",
+            String.valueOf(closedPort),
+            "--postgres-port",
+            String.valueOf(closedPort)
+        };
+        assertThat(Lethe.run(concat(new String[] {"snapshot"}, stack))).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--table");
+        err.reset();
+
+        assertThat(Lethe.run(concat(new String[] {"snapshot", "--table", "invoices"}, stack)))
+                .isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("lethe: table invoices is not in the personal-data catalog");
+        err.reset();
+
+        assertThat(
+                        Lethe.run(
+                                concat(
+                                        new String[] {
+                                            "snapshot",
+                                            "--table",
+                                            "tickets",
+                                            "--table",
+                                            "lethe_heartbeat"
+                                        },
+                                        stack)))
+                .isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("lethe: table lethe_heartbeat is in the catalog but not captured");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    @Test
     void aReasonOrRequesterHoldingPersonalDataIsAUsageErrorNamingTheKindNotTheValue() {
         int export = export("--reason", "mail from anna.meyer@example.eu");
         int erase =
