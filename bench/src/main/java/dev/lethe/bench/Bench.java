@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             RetentionBench.class,
             ScannerBench.class,
             ActorTriggerBench.class,
+            ScaleBench.class,
             CommandLine.HelpCommand.class
         })
 public final class Bench implements Runnable {

@@ -3,6 +3,7 @@ package dev.lethe.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.purge.AdoptionBacklog;
 import dev.lethe.local.ComponentHealth;
 import dev.lethe.local.LocalStack;
 import dev.lethe.local.StackOptions;
@@ -74,15 +75,44 @@ final class StatusCommand implements Callable<Integer> {
                 snapshot = null; // unknown; the components' health stands
             }
         }
+        Backlog backlog = null;
+        if (all.stream().anyMatch(h -> h.component().equals("postgres") && h.healthy())) {
+            try (java.sql.Connection c = StackProbe.connectPostgres(s)) {
+                backlog = backlog(c);
+            } catch (java.sql.SQLException | RuntimeException e) {
+                backlog = null; // unknown (e.g. the retention job never ran here)
+            }
+        }
         return print(
                 all,
-                dead,
-                restarts,
-                AuditMonitor.read(s.dataDir()).orElse(null),
-                unclassified,
-                snapshot,
+                Findings.NONE
+                        .withDeadLetters(dead)
+                        .withRestarts(restarts)
+                        .withMonitor(AuditMonitor.read(s.dataDir()).orElse(null))
+                        .withUnclassified(unclassified)
+                        .withSnapshot(snapshot)
+                        .withBacklog(backlog),
                 json,
                 System.out);
+    }
+
+    /** The adoption backlog, or null when the retention job has not created its schema yet. */
+    static Backlog backlog(java.sql.Connection c) throws java.sql.SQLException {
+        try (var q =
+                        c.prepareStatement(
+                                "SELECT to_regclass('lethe.adoption') IS NOT NULL"
+                                        + " AND to_regclass('lethe.purge_schedule') IS NOT NULL");
+                var r = q.executeQuery()) {
+            if (!r.next() || !r.getBoolean(1)) {
+                return null;
+            }
+        }
+        AdoptionBacklog.State state = AdoptionBacklog.read(c);
+        long purges =
+                AdoptionBacklog.counts(c, state.adoptedAt()).stream()
+                        .mapToLong(AdoptionBacklog.Count::purges)
+                        .sum();
+        return new Backlog(state.adoptedAt(), state.approved(), purges);
     }
 
     /** The connector's configuration as this checkout registers it, or null. */
@@ -98,74 +128,105 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     static int print(List<ComponentHealth> all, boolean json, PrintStream out) throws Exception {
-        return print(all, null, json, out);
+        return print(all, Findings.NONE, json, out);
     }
 
     /**
-     * Prints the components and, when known, the dead letters of the last hour (an entry {@code
-     * deadletters} with the components' fields plus {@code lastHour}, {@code byReason} and {@code
-     * bySource}; health {@code attention} when there are any). Dead letters do not change the exit
-     * code: they are data to act on, not a component down.
+     * What {@code status} shows beside the components, each null when unknown (its source did not
+     * answer) and then left out; none of them changes the exit code: they are data to act on, not a
+     * component down.
+     *
+     * @param dead the dead letters of the last hour: entry {@code deadletters} with the components'
+     *     fields plus {@code lastHour}, {@code byReason} and {@code bySource}; health {@code
+     *     attention} when there are any
+     * @param restarts each component's restarts by the supervisor ({@code restarts}, {@code
+     *     lastRestart}, {@code lastRestartReason} in JSON) next to its uptime ({@code
+     *     uptimeSeconds}, from its process's start; null when it does not run here)
+     * @param monitor the audit monitor's state: entry {@code monitor}, health {@code healthy} or
+     *     {@code attention}, {@code detail}, {@code verifiedThrough} with {@code checkpointSeq},
+     *     {@code treeSize}, {@code logIndex}, {@code at}, and {@code finding}
+     * @param unclassified columns of governed tables the catalog does not classify: entry {@code
+     *     catalog}, {@code unclassified}
+     * @param snapshot Debezium's snapshots: entry {@code snapshot}, health {@code healthy} or
+     *     {@code attention} (a snapshot aborted or a table failed), {@code status} {@code running},
+     *     {@code completed} or {@code none}, {@code detail}, and {@code initial} and {@code
+     *     incremental}, the latest of each kind or null: {@code status}, {@code startedAt}, {@code
+     *     completedAt}, {@code rowsDone}, {@code rowsPerSecond}, {@code expectedEnd} and per table
+     *     {@code table}, {@code status}, {@code rowsDone}, {@code total}, {@code totalKind}
+     *     (estimate or exact), {@code rowsPerSecond}, {@code startedAt}, {@code endedAt}, {@code
+     *     expectedEnd}
+     * @param backlog the adoption backlog: entry {@code retention}, health {@code attention} while
+     *     purges due before the adoption wait for approval, with {@code adoptedAt}, {@code
+     *     approved}, {@code backlog} (scheduled purges due before the adoption)
      */
-    static int print(
-            List<ComponentHealth> all, RecentDeadLetters dead, boolean json, PrintStream out)
-            throws Exception {
-        return print(all, dead, Map.of(), json, out);
-    }
-
-    /**
-     * As above, with each component's restarts by the supervisor ({@code restarts}, {@code
-     * lastRestart}, {@code lastRestartReason} in JSON) and uptime ({@code uptimeSeconds}, from its
-     * process's start; null when it does not run here).
-     */
-    static int print(
-            List<ComponentHealth> all,
-            RecentDeadLetters dead,
-            Map<String, LocalStack.Restart> restarts,
-            boolean json,
-            PrintStream out)
-            throws Exception {
-        return print(all, dead, restarts, null, null, json, out);
-    }
-
-    /**
-     * As above, with the audit monitor's state when it has one (an entry {@code monitor}: health
-     * {@code healthy} or {@code attention}, {@code detail}, {@code verifiedThrough} with {@code
-     * checkpointSeq}, {@code treeSize}, {@code logIndex}, {@code at}, and {@code finding}). Like
-     * dead letters, a finding does not change the exit code.
-     */
-    static int print(
-            List<ComponentHealth> all,
-            RecentDeadLetters dead,
-            Map<String, LocalStack.Restart> restarts,
-            AuditMonitor.State monitor,
-            List<String> unclassified,
-            boolean json,
-            PrintStream out)
-            throws Exception {
-        return print(all, dead, restarts, monitor, unclassified, null, json, out);
-    }
-
-    /**
-     * As above, with Debezium's snapshots when Kafka answers (an entry {@code snapshot}: health
-     * {@code healthy} or {@code attention} (a snapshot aborted or a table failed), {@code status}
-     * {@code running}, {@code completed} or {@code none}, {@code detail}, and {@code initial} and
-     * {@code incremental}, the latest of each kind or null: {@code status}, {@code startedAt},
-     * {@code completedAt}, {@code rowsDone}, {@code rowsPerSecond}, {@code expectedEnd} and per
-     * table {@code table}, {@code status}, {@code rowsDone}, {@code total}, {@code totalKind}
-     * (estimate or exact), {@code rowsPerSecond}, {@code startedAt}, {@code endedAt}, {@code
-     * expectedEnd}). A snapshot does not change the exit code.
-     */
-    static int print(
-            List<ComponentHealth> all,
+    record Findings(
             RecentDeadLetters dead,
             Map<String, LocalStack.Restart> restarts,
             AuditMonitor.State monitor,
             List<String> unclassified,
             SnapshotReadings.Reports snapshot,
-            boolean json,
-            PrintStream out)
+            Backlog backlog) {
+
+        static final Findings NONE = new Findings(null, Map.of(), null, null, null, null);
+
+        Findings {
+            restarts = restarts == null ? Map.of() : restarts;
+        }
+
+        Findings withDeadLetters(RecentDeadLetters d) {
+            return new Findings(d, restarts, monitor, unclassified, snapshot, backlog);
+        }
+
+        Findings withRestarts(Map<String, LocalStack.Restart> r) {
+            return new Findings(dead, r, monitor, unclassified, snapshot, backlog);
+        }
+
+        Findings withMonitor(AuditMonitor.State m) {
+            return new Findings(dead, restarts, m, unclassified, snapshot, backlog);
+        }
+
+        Findings withUnclassified(List<String> u) {
+            return new Findings(dead, restarts, monitor, u, snapshot, backlog);
+        }
+
+        Findings withSnapshot(SnapshotReadings.Reports r) {
+            return new Findings(dead, restarts, monitor, unclassified, r, backlog);
+        }
+
+        Findings withBacklog(Backlog b) {
+            return new Findings(dead, restarts, monitor, unclassified, snapshot, b);
+        }
+    }
+
+    /** The adoption backlog as {@code status} shows it. */
+    record Backlog(Instant adoptedAt, boolean approved, long purges) {
+
+        boolean attention() {
+            return !approved && purges > 0;
+        }
+
+        String detail() {
+            if (purges == 0) {
+                return "no purge due before the adoption at " + adoptedAt;
+            }
+            return approved
+                    ? purges + " purges due before the adoption at " + adoptedAt + ", approved"
+                    : "ADOPTION_BACKLOG "
+                            + purges
+                            + " purges due before the adoption at "
+                            + adoptedAt
+                            + " wait for approval (./lethe purges --backlog)";
+        }
+    }
+
+    static int print(List<ComponentHealth> all, Findings findings, boolean json, PrintStream out)
             throws Exception {
+        RecentDeadLetters dead = findings.dead();
+        Map<String, LocalStack.Restart> restarts = findings.restarts();
+        AuditMonitor.State monitor = findings.monitor();
+        List<String> unclassified = findings.unclassified();
+        SnapshotReadings.Reports snapshot = findings.snapshot();
+        Backlog backlog = findings.backlog();
         String catalogDetail =
                 unclassified == null
                         ? null
@@ -228,6 +289,18 @@ final class StatusCommand implements Callable<Integer> {
                 var cols = n.putArray("unclassified");
                 unclassified.forEach(cols::add);
             }
+            if (backlog != null) {
+                ObjectNode n = root.putObject("retention");
+                n.put("address", "lethe.adoption, lethe.purge_schedule");
+                n.put("health", backlog.attention() ? "attention" : "healthy");
+                n.put("healthy", true);
+                n.put("managed", true);
+                n.putNull("pid");
+                n.put("detail", backlog.detail());
+                n.put("adoptedAt", backlog.adoptedAt().toString());
+                n.put("approved", backlog.approved());
+                n.put("backlog", backlog.purges());
+            }
             if (monitor != null) {
                 ObjectNode n = root.putObject("monitor");
                 n.put("address", "audit log " + JobSettings.DEFAULT_AUDIT_TOPIC);
@@ -285,6 +358,14 @@ final class StatusCommand implements Callable<Integer> {
                         unclassified.isEmpty() ? "healthy" : "ATTENTION",
                         "personal-data catalog",
                         catalogDetail);
+            }
+            if (backlog != null) {
+                out.printf(
+                        "%-14s %-10s %-44s %s%n",
+                        "retention",
+                        backlog.attention() ? "ATTENTION" : "healthy",
+                        "lethe.adoption, lethe.purge_schedule",
+                        backlog.detail());
             }
             if (monitor != null) {
                 out.printf(

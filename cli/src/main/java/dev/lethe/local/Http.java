@@ -45,6 +45,14 @@ public final class Http {
                         .build());
     }
 
+    public static Response patch(URI uri, String basicAuth)
+            throws IOException, InterruptedException {
+        return send(
+                request(uri, basicAuth)
+                        .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                        .build());
+    }
+
     public static String basic(String user, String password) {
         if (user == null || password == null) {
             return null;

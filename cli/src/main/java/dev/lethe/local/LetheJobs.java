@@ -72,46 +72,75 @@ public final class LetheJobs {
      */
     public List<String> startAll() throws Exception {
         List<String> failed = new java.util.ArrayList<>();
+        Map<String, String> running = runningJobs();
+        for (Job job : ALL) {
+            if (!start(job, running)) {
+                failed.add(job.name());
+            }
+        }
+        return failed;
+    }
+
+    /**
+     * Submits the job of this name unless it runs (resumed from its latest checkpoint, as {@link
+     * #startAll} does); false if it could not be submitted (reported).
+     */
+    public boolean start(String name) throws Exception {
+        Job job =
+                ALL.stream()
+                        .filter(j -> j.name().equals(name))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("no Lethe job " + name));
+        return start(job, runningJobs());
+    }
+
+    private boolean start(Job job, Map<String, String> running) throws Exception {
         // the client side of a submission (creating topics and indices) reads the same secrets
         // the TaskManagers get from their environment
         s.elasticsearchPassword()
                 .ifPresent(pw -> System.setProperty("LETHE_ELASTICSEARCH_PASSWORD", pw));
         System.setProperty("LETHE_POSTGRES_PASSWORD", s.postgresPassword());
-        Map<String, String> running = runningJobs();
-        for (Job job : ALL) {
-            if (running.containsKey(job.name())) {
-                out.printf(
-                        "  job %-22s already running (%s)%n", job.name(), running.get(job.name()));
-                continue;
-            }
-            Optional<Path> restore = latestCheckpoint(job.name());
-            Configuration conf = new Configuration();
-            conf.setString("$internal.pipeline.job-id", freeJobId(job.name()).toHexString());
-            conf.set(
-                    CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
-                    org.apache.flink.configuration.ExternalizedCheckpointRetention
-                            .RETAIN_ON_CANCELLATION);
-            conf.set(
-                    CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
-                    CheckpointingMode.EXACTLY_ONCE);
-            restore.ifPresent(p -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, p.toString()));
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.createRemoteEnvironment(
-                            s.flinkUrl().getHost(), s.flinkUrl().getPort(), conf);
-            try {
-                job.submitter().submit(env, jobSettings(job.name()));
-            } catch (Exception | LinkageError e) {
-                failed.add(job.name());
-                out.printf(
-                        "  job %-22s FAILED to submit: %s%n",
-                        job.name(), StackProbe.reason(e).replaceFirst("^unreachable: ", ""));
-                continue;
-            }
-            out.printf(
-                    "  job %-22s submitted%s%n",
-                    job.name(), restore.map(p -> ", resumed from " + p.getFileName()).orElse(""));
+        if (running.containsKey(job.name())) {
+            out.printf("  job %-22s already running (%s)%n", job.name(), running.get(job.name()));
+            return true;
         }
-        return failed;
+        Optional<Path> restore = latestCheckpoint(job.name());
+        Configuration conf = new Configuration();
+        conf.setString("$internal.pipeline.job-id", freeJobId(job.name()).toHexString());
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                org.apache.flink.configuration.ExternalizedCheckpointRetention
+                        .RETAIN_ON_CANCELLATION);
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        restore.ifPresent(p -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, p.toString()));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createRemoteEnvironment(
+                        s.flinkUrl().getHost(), s.flinkUrl().getPort(), conf);
+        try {
+            job.submitter().submit(env, jobSettings(job.name()));
+        } catch (Exception | LinkageError e) {
+            out.printf(
+                    "  job %-22s FAILED to submit: %s%n",
+                    job.name(), StackProbe.reason(e).replaceFirst("^unreachable: ", ""));
+            return false;
+        }
+        out.printf(
+                "  job %-22s submitted%s%n",
+                job.name(), restore.map(p -> ", resumed from " + p.getFileName()).orElse(""));
+        return true;
+    }
+
+    /** Cancels the running job of this name, if any (its latest checkpoint is kept). */
+    public void cancel(String name) throws Exception {
+        String id = runningJobs().get(name);
+        if (id == null) {
+            return;
+        }
+        Http.Response r = Http.patch(s.flinkUrl().resolve("/jobs/" + id + "?mode=cancel"), null);
+        if (!r.ok()) {
+            throw new IllegalStateException(
+                    "Flink did not cancel " + name + ": HTTP " + r.status() + " " + r.body());
+        }
     }
 
     /** Names of the jobs the cluster runs (or is starting), with their job ids. */

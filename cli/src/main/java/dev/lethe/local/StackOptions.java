@@ -199,6 +199,12 @@ public final class StackOptions {
     }
 
     /** Resolves the options against the environment, the recorded stack and the defaults. */
+    /** Uses {@code dir} as the data directory from now on (tools that run several stacks). */
+    public StackOptions withDataDir(Path dir) {
+        flags.dataDir = dir;
+        return this;
+    }
+
     public StackSettings resolve() {
         return resolve(System.getenv());
     }

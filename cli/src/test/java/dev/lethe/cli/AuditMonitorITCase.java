@@ -21,7 +21,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -137,10 +136,7 @@ class AuditMonitorITCase {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         StatusCommand.print(
                 List.of(),
-                null,
-                Map.of(),
-                state,
-                null,
+                StatusCommand.Findings.NONE.withMonitor(state),
                 false,
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         return bytes.toString(StandardCharsets.UTF_8);

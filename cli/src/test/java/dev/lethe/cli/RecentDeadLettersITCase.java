@@ -125,7 +125,7 @@ class RecentDeadLettersITCase {
                                         true,
                                         null,
                                         "1 broker(s)")),
-                        recent,
+                        StatusCommand.Findings.NONE.withDeadLetters(recent),
                         true,
                         new PrintStream(out, true, StandardCharsets.UTF_8));
         String json = out.toString(StandardCharsets.UTF_8);

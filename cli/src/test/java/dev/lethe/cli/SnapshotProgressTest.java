@@ -316,11 +316,7 @@ class SnapshotProgressTest {
         int rc =
                 StatusCommand.print(
                         all,
-                        null,
-                        Map.of(),
-                        null,
-                        null,
-                        reports,
+                        StatusCommand.Findings.NONE.withSnapshot(reports),
                         true,
                         new PrintStream(json, true, StandardCharsets.UTF_8));
         assertThat(rc).isZero();
@@ -342,11 +338,7 @@ class SnapshotProgressTest {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         StatusCommand.print(
                 all,
-                null,
-                Map.of(),
-                null,
-                null,
-                reports,
+                StatusCommand.Findings.NONE.withSnapshot(reports),
                 false,
                 new PrintStream(text, true, StandardCharsets.UTF_8));
         assertThat(text.toString(StandardCharsets.UTF_8))
