@@ -2,8 +2,6 @@ package dev.lethe.jobs.audit;
 
 import dev.lethe.catalog.ColumnSpec;
 import dev.lethe.catalog.PersonalDataCatalog;
-import dev.lethe.catalog.Reference;
-import dev.lethe.catalog.SubjectPath;
 import dev.lethe.catalog.TableSpec;
 import dev.lethe.crypto.SubjectCipher;
 import dev.lethe.discovery.PhoneDetector;
@@ -37,26 +35,25 @@ import java.util.TreeSet;
  * columns whose value differs. Sorted by column name.
  *
  * <p>Personal columns (per the catalog) are encrypted with {@link SubjectCipher} for the row's
- * subject (found by the catalog's subject path; past the row itself through {@link SubjectLookup})
- * with the context {@code <entityId>#<column>}. When no subject can be found (the referenced row is
- * gone) or the subject was erased, the personal values are not stored at all: they become null and
- * the entry's attribute {@code redacted} says why ({@code subject-unresolved}, {@code
+ * subject (given: {@link ResolveRowSubjects} found it in the changelog by the catalog's subject
+ * path) with the context {@code <entityId>#<column>}. When no subject can be found (the referenced
+ * row is gone) or the subject was erased, the personal values are not stored at all: they become
+ * null and the entry's attribute {@code redacted} says why ({@code subject-unresolved}, {@code
  * subject-erased}). Plaintext personal values leave this class only inside envelopes.
  *
  * <p>Values of free-text columns ({@code scan} in the catalog) can be about several people: a
  * ticket that names another customer's email or phone. Such a value is encrypted for the row's own
- * subject and every contact it names by email, phone or handle ({@link MentionedSubjects}), sorted,
- * each once, so erasing <em>any one</em> of them makes it unreadable while each person's other
- * values stay readable until they are erased themselves. The entry's {@code subjectIds} are the
- * row's subject and everyone a stored value was encrypted for. A free-text column the catalog does
- * not mark personal ({@code accounts.name}) stays plain unless it names someone; then it is stored
- * encrypted for them (and marked personal). If a named subject (not the row's own) was erased, only
- * the values naming them are left out: attribute {@code redacted} is {@code
- * mentioned-subject-erased} and {@code redactedColumns} lists the columns (names only). A failing
- * lookup of a named identifier is thrown (the value is never in its message): the job restarts and
- * retries rather than storing a value protected for too few people.
+ * subject and everyone it names by email, phone or handle as of the change's LSN ({@link
+ * MentionedSubjects}, resolved through {@link SubjectIdentifiers}), sorted, each once, so erasing
+ * <em>any one</em> of them makes it unreadable while each person's other values stay readable until
+ * they are erased themselves. The entry's {@code subjectIds} are the row's subject and everyone a
+ * stored value was encrypted for. A free-text column the catalog does not mark personal ({@code
+ * accounts.name}) stays plain unless it names someone; then it is stored encrypted for them (and
+ * marked personal). If a named subject (not the row's own) was erased, only the values naming them
+ * are left out: attribute {@code redacted} is {@code mentioned-subject-erased} and {@code
+ * redactedColumns} lists the columns (names only). Nothing here reads the helpdesk.
  *
- * <p>Not thread-safe (the lookup's cache); one per operator instance.
+ * <p>Not thread-safe (the scan cache); one per operator instance.
  */
 public final class AuditDrafts {
 
@@ -80,7 +77,7 @@ public final class AuditDrafts {
 
     private final PersonalDataCatalog catalog;
     private final SubjectCipher cipher;
-    private final SubjectLookup lookup;
+    private final RowSubjectPaths paths;
     private final MentionedSubjects mentions;
 
     /** Per table, the catalog's columns sorted by name (the order of an entry's changes). */
@@ -94,23 +91,24 @@ public final class AuditDrafts {
     }
 
     /** Reads nationally written phone numbers in {@link PhoneDetector#DEFAULT_REGIONS}. */
-    public AuditDrafts(PersonalDataCatalog catalog, SubjectCipher cipher, SubjectLookup lookup) {
-        this(catalog, cipher, lookup, PhoneDetector.DEFAULT_REGIONS);
+    AuditDrafts(
+            PersonalDataCatalog catalog, SubjectCipher cipher, MentionedSubjects.Holders holders) {
+        this(catalog, cipher, holders, PhoneDetector.DEFAULT_REGIONS);
     }
 
     /**
      * @param phoneRegions regions to read phone numbers written without country code in, preferred
      *     first (as the discovery job's)
      */
-    public AuditDrafts(
+    AuditDrafts(
             PersonalDataCatalog catalog,
             SubjectCipher cipher,
-            SubjectLookup lookup,
+            MentionedSubjects.Holders holders,
             List<String> phoneRegions) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.cipher = Objects.requireNonNull(cipher, "cipher");
-        this.lookup = Objects.requireNonNull(lookup, "lookup");
-        this.mentions = new MentionedSubjects(lookup, phoneRegions);
+        this.paths = RowSubjectPaths.of(catalog);
+        this.mentions = new MentionedSubjects(holders, phoneRegions);
     }
 
     /**
@@ -143,25 +141,46 @@ public final class AuditDrafts {
     }
 
     /**
-     * The data subjects of these rows themselves (as {@link #draft} finds them, without the people
-     * their free text names), each once: whose keys drafting them will need. Rows whose subject
-     * cannot be found are left out.
+     * The data subjects of these rows themselves (without the people their free text names), each
+     * once: whose keys drafting them will need. Rows without a subject are left out.
      */
-    public Set<String> rowSubjects(Collection<ChangeEvent> changes) {
+    public Set<String> rowSubjects(Collection<SubjectedChange> changes) {
         Set<String> subjects = new TreeSet<>();
-        for (ChangeEvent change : changes) {
-            if (!hasPersonalColumns(change.getTable())) {
-                continue;
-            }
-            Map<String, String> image =
-                    change.getAfter() != null ? change.getAfter() : change.getBefore();
-            try {
-                subjectOf(change.getTable(), change.getKey(), image).ifPresent(subjects::add);
-            } catch (RuntimeException e) {
-                // drafting it finds no subject either, and says so in the entry
+        for (SubjectedChange c : changes) {
+            if (c.rowSubject != null && hasPersonalColumns(c.change.getTable())) {
+                subjects.add(c.rowSubject);
             }
         }
         return subjects;
+    }
+
+    /**
+     * Whether a free-text column of the change holds an email address, phone number or handle: then
+     * who it names depends on the identifiers known at its LSN, and {@link ProtectPersonalData}
+     * waits for event time before drafting it.
+     */
+    public boolean namesAnIdentifier(ChangeEvent change) {
+        Map<String, String> before = imageOrEmpty(change.getBefore());
+        Map<String, String> after = imageOrEmpty(change.getAfter());
+        boolean update = change.getOp() == Operation.UPDATE;
+        for (Map<String, String> image : List.of(before, after)) {
+            for (Map.Entry<String, String> e : image.entrySet()) {
+                String column = e.getKey();
+                if (e.getValue() == null
+                        || !isScanned(change.getTable(), column)
+                        || (update && Objects.equals(before.get(column), after.get(column)))) {
+                    continue; // not free text, or not part of the entry
+                }
+                if (mentions.namesAnIdentifier(e.getValue())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Map<String, String> imageOrEmpty(Map<String, String> image) {
+        return image == null ? Map.of() : image;
     }
 
     /** A fresh actor "unknown". */
@@ -169,22 +188,35 @@ public final class AuditDrafts {
         return new AuditActor(UNKNOWN, null, null);
     }
 
-    public AuditEntry draft(ChangeEvent change) {
+    /** The draft of a change with the subject {@link ResolveRowSubjects} found for its row. */
+    public AuditEntry draft(SubjectedChange change) {
+        return draft(change.change, change.subject());
+    }
+
+    /**
+     * The draft of a change of a row that names its subject itself (self or one hop); a row of a
+     * two-hop table gets no subject this way.
+     */
+    AuditEntry draft(ChangeEvent change) {
+        return draft(change, paths.subjectOfRow(change));
+    }
+
+    /**
+     * The draft of {@code change}, its personal values encrypted for {@code rowSubject} (empty: the
+     * row has none, or none was found) and whoever its free text names as of its LSN.
+     */
+    AuditEntry draft(ChangeEvent change, Optional<String> rowSubject) {
         String table = change.getTable();
+        long lsn = change.getSource().getLsn();
         String entityId = EntityId.of(change);
         Map<String, String> before = change.getBefore();
         Map<String, String> after = change.getAfter();
-        Map<String, String> image = after != null ? after : before;
         Map<String, String> attributes = new HashMap<>();
         List<String> subjects = new ArrayList<>();
         Optional<String> subject = Optional.empty();
         String redaction = null;
         if (hasPersonalColumns(table)) {
-            try {
-                subject = subjectOf(table, change.getKey(), image);
-            } catch (RuntimeException e) {
-                subject = Optional.empty();
-            }
+            subject = rowSubject;
             if (subject.isEmpty()) {
                 redaction = SUBJECT_UNRESOLVED;
             } else {
@@ -221,8 +253,8 @@ public final class AuditDrafts {
                     continue;
                 }
                 List<String> own = personal ? List.of(subject.get()) : List.of();
-                SortedSet<String> forBefore = subjectsOf(b, own, scanned);
-                SortedSet<String> forAfter = subjectsOf(a, own, scanned);
+                SortedSet<String> forBefore = subjectsOf(b, own, scanned, lsn);
+                SortedSet<String> forAfter = subjectsOf(a, own, scanned, lsn);
                 if (forBefore.isEmpty() && forAfter.isEmpty()) {
                     // a non-personal free-text column that names nobody
                     changes.add(new AuditFieldChange(column, false, b, a));
@@ -301,14 +333,15 @@ public final class AuditDrafts {
      * The subjects a value is encrypted for: the row's own subject (for a personal column) and, in
      * a free-text column, everyone it names; sorted, each once. Empty for SQL NULL.
      */
-    private SortedSet<String> subjectsOf(String value, List<String> own, boolean scanned) {
+    private SortedSet<String> subjectsOf(
+            String value, List<String> own, boolean scanned, long lsn) {
         SortedSet<String> subjects = new TreeSet<>();
         if (value == null) {
             return subjects;
         }
         subjects.addAll(own);
         if (scanned) {
-            subjects.addAll(mentions.in(value));
+            subjects.addAll(mentions.in(value, lsn));
         }
         return subjects;
     }
@@ -357,39 +390,5 @@ public final class AuditDrafts {
     private boolean isPersonal(String table, String column) {
         // a column the catalog does not know is treated as personal: better encrypted than leaked
         return catalog.column(table, column).map(ColumnSpec::personal).orElse(true);
-    }
-
-    /**
-     * The data subject of a row: the row itself ({@code contacts/42} -> {@code contact:42}), the
-     * row it references ({@code tickets.contact_id}), or further along the catalog's path through
-     * the database ({@code threads.ticket_id -> tickets.contact_id}).
-     */
-    Optional<String> subjectOf(String table, Map<String, String> key, Map<String, String> row) {
-        SubjectPath path = catalog.subjectPath(table);
-        switch (path.kind()) {
-            case SELF:
-                {
-                    String id = key.size() == 1 ? key.values().iterator().next() : null;
-                    return id == null ? Optional.empty() : Optional.of(path.subjectId(id));
-                }
-            case VIA:
-                {
-                    List<Reference> hops = path.hops();
-                    String value = row == null ? null : row.get(hops.get(0).from().column());
-                    for (int i = 1; i < hops.size() && value != null; i++) {
-                        Reference hop = hops.get(i);
-                        value =
-                                lookup.value(
-                                                hop.from().table(),
-                                                hops.get(i - 1).to().column(),
-                                                value,
-                                                hop.from().column())
-                                        .orElse(null);
-                    }
-                    return value == null ? Optional.empty() : Optional.of(path.subjectId(value));
-                }
-            default:
-                return Optional.empty();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.lethe.jobs.audit;
 
+import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.events.ChangeEvent;
@@ -16,6 +17,7 @@ import dev.lethe.normalize.ChangeNormalizer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -33,8 +35,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * entity, in one ordered log with signed Merkle checkpoints.
  *
  * <pre>
- * raw topics -> normalize -> protect personal data -> actor join (by tx) -> chain (by entity)
- *                         \-> positions (entity, LSN: source order) ----------/
+ * raw topics -> normalize -> resolve subjects (by resolution key: a thread by its ticket)
+ *          |              -> protect personal data -> actor join (by tx) -> chain (by entity)
+ *          |  contacts, agents (broadcast) --/                                   /
+ *          \-> positions (entity, LSN: source order) ---------------------------/
  *   -> log sequencer (parallelism 1) -> lethe.audit (Kafka, exactly once) + lethe-audit (ES)
  *                                    \-> lethe.audit.checkpoints (Kafka, exactly once)
  * lethe.purge.receipts + lethe.audit.requests -> Lethe's actions as entries -> dedup (by entity)
@@ -42,7 +46,15 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * normalize rejects, unreadable action records, Elasticsearch rejects -> lethe.deadletter
  * </pre>
  *
- * Topic values are Avro single-object encoded ({@code AuditEntry.fromByteBuffer}, {@code
+ * <p>Subjects come from the changelog alone: no operator queries the helpdesk's own tables per
+ * change (the key store is in Lethe's own schema). A row's subject is found by {@link
+ * ResolveRowSubjects} (a thread's through the versions of its ticket's {@code contact_id}), the
+ * people free text names by {@link SubjectIdentifiers} in {@link ProtectPersonalData}, as of the
+ * change's LSN; replaying the raw topics into a fresh log attributes every entry alike (see
+ * docs/adr/0008-subjects-from-the-changelog.md). Resolving may reorder one entity's changes; the
+ * chain puts them back in the order of the positions, which bypass it.
+ *
+ * <p>Topic values are Avro single-object encoded ({@code AuditEntry.fromByteBuffer}, {@code
  * AuditCheckpoint.fromByteBuffer}, {@code DeadLetter.fromByteBuffer}); audit keys are the entity
  * id.
  */
@@ -56,7 +68,7 @@ public final class AuditJob {
 
     /**
      * How long a network buffer between operators waits to fill before it is sent (Flink's default
-     * is 100 ms per exchange, and a change crosses four): auditors search the index for what just
+     * is 100 ms per exchange, and a change crosses five): auditors search the index for what just
      * happened. Under load buffers fill long before.
      */
     static final Duration NETWORK_BUFFER_TIMEOUT = Duration.ofMillis(5);
@@ -125,7 +137,7 @@ public final class AuditJob {
         }
     }
 
-    /** The production resources: catalog, key store and lookup in Postgres, signing keys. */
+    /** The production resources: catalog, key store in Postgres, state master key, signing keys. */
     public static AuditResources resources(JobSettings settings) {
         return AuditResources.production(
                 settings.catalogPath(),
@@ -166,8 +178,8 @@ public final class AuditJob {
         // Records pass between chained operators without a deep copy (Avro copies were a tenth of
         // the job's CPU). Safe here: every operator emits new records and never changes a record
         // after emitting it (the sequencer sets an entry's index and hashes before it emits it);
-        // the operators that keep records (protect's batch, the actor join, the chain) only read
-        // them, and records that cross a network exchange are deserialized fresh.
+        // the operators that keep records (protect's batch and held changes, the actor join, the
+        // chain) only read them, and records that cross a network exchange are deserialized fresh.
         env.getConfig().enableObjectReuse();
         SingleOutputStreamOperator<ChangeEvent> changes =
                 raw.process(
@@ -178,11 +190,30 @@ public final class AuditJob {
         DataStream<ActorSeen> actors = changes.getSideOutput(NormalizeRawRecords.ACTORS);
         DataStream<DeadLetter> rejected = changes.getSideOutput(NormalizeRawRecords.DEAD_LETTERS);
 
+        // refuses, here on the client, a catalog whose subject paths it cannot follow
+        PersonalDataCatalog catalog = resources.openCatalog();
+        RowSubjectPaths paths = RowSubjectPaths.of(catalog);
+        DataStream<SubjectedChange> subjected =
+                changes.keyBy(paths::resolutionKey, EntityKeys.TYPE)
+                        .process(new ResolveRowSubjects(resources))
+                        .returns(SubjectedChange.class)
+                        .name("resolve-subjects")
+                        .uid("audit-resolve-subjects");
+        Set<String> describing = SubjectIdentifiers.describingTables(catalog);
+        DataStream<ChangeEvent> identifierChanges =
+                changes.filter(c -> describing.contains(c.getTable()))
+                        .name("subject-identifier-changes")
+                        .uid("audit-subject-identifier-changes")
+                        .broadcast();
+
         DataStream<AuditEntry> drafts =
-                changes.transform(
+                subjected
+                        .connect(identifierChanges)
+                        .transform(
                                 "protect-personal-data",
                                 AuditEntryType.TYPE,
                                 new ProtectPersonalData(resources))
+                        // uid unchanged; the operator had no state before it learnt identifiers
                         .uid("audit-protect");
 
         DataStream<AuditEntry> withActor =

@@ -13,15 +13,19 @@ import javax.sql.DataSource;
 
 /**
  * What the audit job's operators open where they run: the catalog, the subject key store, the
- * subject lookup and the checkpoint signing keys. Only names and paths travel in the job graph;
- * keys and passwords are read on the TaskManager.
+ * master key Flink state is sealed under and the checkpoint signing keys. Only names and paths
+ * travel in the job graph; keys and passwords are read on the TaskManager. Nothing here reads the
+ * helpdesk's own tables: subjects are found in the changelog ({@link ResolveRowSubjects}, {@link
+ * SubjectIdentifiers}); the key store lives in Lethe's own schema.
  *
  * @param catalogFile the catalog file, or empty for the one shipped with Lethe
+ * @param stateKeys the master key the keys of sealed Flink state are derived from ({@link
+ *     dev.lethe.jobs.state.StateCipher})
  */
 public record AuditResources(
         String catalogFile,
         KeyStoreFactory keyStore,
-        SubjectLookup.Factory subjectLookup,
+        MasterKeys stateKeys,
         SigningKeysFactory signingKeys)
         implements Serializable {
 
@@ -44,9 +48,9 @@ public record AuditResources(
     /**
      * The production resources: the key store in the helpdesk database (schema {@code lethe}), its
      * master key from env {@code LETHE_MASTER_KEY} or else the file {@code masterKeyFile}; the
-     * signing keys in {@code signingKeyDir} (created on first use); the subject lookup read-only in
-     * the helpdesk database. A relative path is resolved against the TaskManager's system property
-     * {@code lethe.data} (the local stack's data directory) if set.
+     * signing keys in {@code signingKeyDir} (created on first use); Flink state sealed under the
+     * same master key. A relative path is resolved against the TaskManager's system property {@code
+     * lethe.data} (the local stack's data directory) if set.
      */
     public static AuditResources production(
             String catalogFile,
@@ -69,7 +73,7 @@ public record AuditResources(
                 };
         SigningKeysFactory signing = () -> SigningKeys.loadOrCreate(resolve(signingKeyDir));
         return new AuditResources(
-                catalogFile, keyStore, JdbcSubjectLookup.factory(jdbcUrl, user), signing);
+                catalogFile, keyStore, MasterKeys.fromProcess(masterKeyFile), signing);
     }
 
     static Path resolve(String path) {

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.crypto.Decrypted;
 import dev.lethe.crypto.SubjectCipher;
+import dev.lethe.discovery.PhoneDetector;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.events.AuditFieldChange;
 import dev.lethe.events.Operation;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AuditDraftsTest {
@@ -34,16 +36,25 @@ class AuditDraftsTest {
 
     /**
      * Ticket 3 and 4 belong to contact 5 (Anna); contact 17 (Bob) is another customer, with an
-     * email, a nationally written phone and a handle.
+     * email, a nationally written phone and a handle. Both contacts were created at the start of
+     * the log (LSN 1 and 2), before every change drafted here.
      */
-    private final FakeHelpdesk helpdesk =
-            new FakeHelpdesk()
-                    .ticket(3, 5)
-                    .ticket(4, 5)
-                    .contact(5, "anna@example.eu", "+49 30 1234567", null)
-                    .contact(17, BOB_EMAIL, BOB_PHONE, "@BobB");
+    private final SubjectIdentifiers helpdesk = directory(CATALOG);
 
     private final AuditDrafts drafts = new AuditDrafts(CATALOG, cipher, helpdesk);
+
+    private static SubjectIdentifiers directory(PersonalDataCatalog catalog) {
+        SubjectIdentifiers d = new SubjectIdentifiers(catalog, PhoneDetector.DEFAULT_REGIONS);
+        d.apply(AuditTestData.at(contactInserted(5, "anna@example.eu", "+49 30 1234567"), 1));
+        Map<String, String> bob = AuditTestData.contactRow(17, BOB_EMAIL, BOB_PHONE);
+        bob.put("twitter_handle", "@BobB");
+        d.apply(
+                AuditTestData.at(
+                        AuditTestData.change("contacts", 17, Operation.INSERT, null, bob), 2));
+        return d;
+    }
+
+    private static final Optional<String> ANNA = Optional.of("contact:5");
 
     @Test
     void personalValuesAreEncryptedForTheContactAndOthersStayReadable() {
@@ -107,7 +118,7 @@ class AuditDraftsTest {
 
     @Test
     void aThreadIsEncryptedForTheContactOfItsTicket() {
-        AuditEntry entry = drafts.draft(threadInserted(9, 3, "Hi, my IBAN is DE89..."));
+        AuditEntry entry = drafts.draft(threadInserted(9, 3, "Hi, my IBAN is DE89..."), ANNA);
 
         assertThat(entry.getSubjectIds()).containsExactly("contact:5");
         assertThat(decrypt(column(entry, "content").getAfter(), "threads/9#content"))
@@ -116,7 +127,7 @@ class AuditDraftsTest {
 
     @Test
     void withoutAResolvableSubjectPersonalValuesAreNotStoredAtAll() {
-        AuditEntry entry = drafts.draft(threadInserted(9, 404, "secret words"));
+        AuditEntry entry = drafts.draft(threadInserted(9, 404, "secret words"), Optional.empty());
 
         assertThat(entry.getSubjectIds()).isEmpty();
         assertThat(entry.getAttributes()).containsEntry("redacted", "subject-unresolved");
@@ -216,9 +227,12 @@ class AuditDraftsTest {
 
     @Test
     void aSwitchboardNumberSharedByThreeHundredContactsIsNobodysAndTheEntryIsDrafted() {
-        FakeHelpdesk company = new FakeHelpdesk().ticket(3, 5);
+        SubjectIdentifiers company = new SubjectIdentifiers(CATALOG, PhoneDetector.DEFAULT_REGIONS);
         for (long id = 100; id < 400; id++) {
-            company.contact(id, "staff" + id + "@example.eu", "+49 30 9999000", null);
+            company.apply(
+                    AuditTestData.at(
+                            contactInserted(id, "staff" + id + "@example.eu", "+49 30 9999000"),
+                            1));
         }
         AuditDrafts drafts = new AuditDrafts(CATALOG, cipher, company);
 
@@ -233,10 +247,10 @@ class AuditDraftsTest {
 
     @Test
     void aValueNamingMorePeopleThanAnEnvelopeHoldsIsLeftOutNotThrown() {
-        FakeHelpdesk many = new FakeHelpdesk().ticket(3, 5);
+        SubjectIdentifiers many = new SubjectIdentifiers(CATALOG, PhoneDetector.DEFAULT_REGIONS);
         StringBuilder list = new StringBuilder("cc:");
         for (long id = 100; id < 400; id++) {
-            many.contact(id, "p" + id + "@example.eu", null, null);
+            many.apply(AuditTestData.at(contactInserted(id, "p" + id + "@example.eu", null), 1));
             list.append(" p").append(id).append("@example.eu");
         }
         AuditDrafts drafts = new AuditDrafts(CATALOG, cipher, many);
@@ -306,7 +320,7 @@ class AuditDraftsTest {
 
     @Test
     void aThreadNamingAnotherContactIsEncryptedForThemToo() {
-        AuditEntry entry = drafts.draft(threadInserted(9, 3, "Forwarding to " + BOB_EMAIL));
+        AuditEntry entry = drafts.draft(threadInserted(9, 3, "Forwarding to " + BOB_EMAIL), ANNA);
 
         assertThat(SubjectCipher.subjectIds(bytes(column(entry, "content").getAfter())))
                 .containsExactly("contact:17", "contact:5");

@@ -296,11 +296,7 @@ class AuditJobITCase {
                 new AuditResources(
                         null,
                         () -> KEY_STORES.computeIfAbsent(keys, k -> new InMemorySubjectKeyStore()),
-                        () ->
-                                new FakeHelpdesk()
-                                        .ticket(10, 1)
-                                        .contact(1, ANNA_EMAIL, ANNA_NEW_PHONE, null)
-                                        .contact(2, OTTO_EMAIL, null, null),
+                        AuditTestData.STATE_KEYS,
                         () -> SigningKeys.loadOrCreate(Path.of(signingDir)));
         AuditJob.defineWorkflow(
                 env,

@@ -4,6 +4,8 @@ import dev.lethe.events.AuditEntry;
 import dev.lethe.events.ChangeEvent;
 import dev.lethe.events.Operation;
 import dev.lethe.events.SourcePosition;
+import dev.lethe.jobs.config.MasterKeys;
+import dev.lethe.keys.MasterKey;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +16,29 @@ final class AuditTestData {
 
     static final long T0 = Instant.parse("2025-03-01T10:00:00Z").toEpochMilli();
 
+    /** A fixed master key (32 zero bytes) to seal operator state with, as a job would open one. */
+    static final MasterKeys STATE_KEYS =
+            () -> {
+                MasterKey key = MasterKey.of(new byte[MasterKey.LENGTH_BYTES]);
+                return () -> key;
+            };
+
     private AuditTestData() {}
+
+    /** Whether {@code needle} is in {@code haystack} as UTF-8 (a snapshot's bytes, say). */
+    static boolean containsUtf8(byte[] haystack, String needle) {
+        byte[] n = needle.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        outer:
+        for (int i = 0; i + n.length <= haystack.length; i++) {
+            for (int j = 0; j < n.length; j++) {
+                if (haystack[i + j] != n[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
 
     /** A draft (as the protect step makes it) of a change of {@code entityId} at {@code lsn}. */
     static AuditEntry draft(String entityId, long lsn, long commitMillis, Long txId) {
@@ -139,6 +163,20 @@ final class AuditTestData {
         row.put("updated_at", "1740823200000");
         row.put("deleted_at", null);
         return row;
+    }
+
+    /** {@code change} at another LSN (the builders put change N at LSN 100 + N). */
+    static ChangeEvent at(ChangeEvent change, long lsn) {
+        ChangeEvent c = ChangeEvent.newBuilder(change).build();
+        c.getSource().setLsn(lsn);
+        return c;
+    }
+
+    /** {@code change} at another LSN and commit time. */
+    static ChangeEvent at(ChangeEvent change, long lsn, long commitMillis) {
+        ChangeEvent c = at(change, lsn);
+        c.getSource().setCommitTime(Instant.ofEpochMilli(commitMillis));
+        return c;
     }
 
     static ChangeEvent change(
