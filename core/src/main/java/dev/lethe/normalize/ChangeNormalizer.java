@@ -262,6 +262,13 @@ public final class ChangeNormalizer implements Serializable {
         if (envelope.table == null || envelope.table.isEmpty()) {
             throw new Reject(Rejected.MALFORMED_EVENT, "value has no source.table");
         }
+        if (!envelope.hasLsn && envelope.op == 'r' && envelope.sequenceLsn != null) {
+            // an incremental snapshot's read (./lethe snapshot --table T) belongs to no
+            // transaction and has no lsn: it was taken at the position its sequence names, which
+            // orders it after the row's earlier changes and before its later ones
+            envelope.hasLsn = true;
+            envelope.lsn = envelope.sequenceLsn;
+        }
         if (!envelope.hasLsn) {
             throw new Reject(
                     Rejected.MALFORMED_EVENT, "table " + envelope.table + ": no source.lsn");
@@ -301,6 +308,10 @@ public final class ChangeNormalizer implements Serializable {
         String table;
         boolean hasLsn;
         long lsn;
+
+        /** The last position of {@code source.sequence}, if it is a number; null otherwise. */
+        Long sequenceLsn;
+
         boolean hasTxId;
         long txId;
         boolean hasCommitMillis;
@@ -477,12 +488,47 @@ public final class ChangeNormalizer implements Serializable {
                 case "snapshot":
                     envelope.snapshot = isSnapshot(parser, value);
                     break;
+                case "sequence":
+                    envelope.sequenceLsn =
+                            value == JsonToken.VALUE_STRING
+                                    ? lastOfSequence(parser.getText())
+                                    : null;
+                    if (value != JsonToken.VALUE_STRING) {
+                        parser.skipChildren();
+                    }
+                    break;
                 case "table":
                     envelope.table = value == JsonToken.VALUE_STRING ? parser.getText() : null;
                     break;
                 default:
                     parser.skipChildren();
             }
+        }
+    }
+
+    /**
+     * The last element of Debezium's {@code source.sequence}, a JSON array in a string ({@code
+     * ["26887512","26887512"]}: the last committed and the current LSN), if it is a number.
+     */
+    static Long lastOfSequence(String sequence) {
+        if (sequence == null) {
+            return null;
+        }
+        int end = sequence.lastIndexOf(']');
+        int comma = sequence.lastIndexOf(',', end);
+        int start = Math.max(comma, sequence.indexOf('['));
+        if (end < 0 || start < 0 || start >= end) {
+            return null;
+        }
+        String last = sequence.substring(start + 1, end).strip();
+        if (last.length() > 2 && last.startsWith("\"") && last.endsWith("\"")) {
+            last = last.substring(1, last.length() - 1);
+        }
+        try {
+            long lsn = Long.parseLong(last);
+            return lsn >= 0 ? lsn : null;
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

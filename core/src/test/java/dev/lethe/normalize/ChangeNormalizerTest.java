@@ -153,6 +153,59 @@ class ChangeNormalizerTest {
         assertThat(change.getSource().getSnapshot()).isEqualTo(snapshot);
     }
 
+    /**
+     * Debezium's incremental snapshot ({@code ./lethe snapshot --table T}) reads rows outside any
+     * transaction: no {@code source.lsn}, no txId; {@code source.sequence} holds the position the
+     * read was taken at, which orders it among the row's changes.
+     */
+    @Test
+    void anIncrementalSnapshotReadTakesItsPositionFromTheSequence() {
+        RawRecord read = incrementalRead("[\"26887512\",\"26887512\"]");
+        ChangeEvent change = changeOf(read);
+
+        assertThat(change.getOp()).isEqualTo(Operation.SNAPSHOT);
+        assertThat(change.getSource().getSnapshot()).isTrue();
+        assertThat(change.getSource().getLsn()).isEqualTo(26887512L);
+        assertThat(change.getSource().getTxId()).isNull();
+
+        assertThat(
+                        assertRejected(incrementalRead("[null,null]"), Rejected.MALFORMED_EVENT)
+                                .detail())
+                .contains("no source.lsn");
+        assertThat(
+                        assertRejected(incrementalRead("[\"12\",\"x\"]"), Rejected.MALFORMED_EVENT)
+                                .detail())
+                .contains("no source.lsn");
+        // only a snapshot read may do without source.lsn
+        RawRecord insert = insertOf("accounts", account(7)).toRecord();
+        assertThat(
+                        assertRejected(
+                                        insert.withValue(
+                                                insert.valueText()
+                                                        .replaceAll(
+                                                                "\"lsn\":[0-9]+", "\"lsn\":null")),
+                                        Rejected.MALFORMED_EVENT)
+                                .detail())
+                .contains("no source.lsn");
+    }
+
+    private static RawRecord incrementalRead(String sequence) {
+        RawRecord r =
+                snapshotReadOf("accounts", account(7)).snapshotMarker("incremental").toRecord();
+        String v =
+                r.valueText()
+                        .replaceAll("\"lsn\":[0-9]+", "\"lsn\":null")
+                        .replaceAll("\"txId\":[0-9]+", "\"txId\":null");
+        int from = v.indexOf("\"sequence\":\"") + "\"sequence\":".length();
+        int to = v.indexOf("]\"", from) + 2;
+        return r.withValue(
+                v.substring(0, from)
+                        + "\""
+                        + sequence.replace("\"", "\\\"")
+                        + "\""
+                        + v.substring(to));
+    }
+
     @Test
     void olderBooleanSnapshotFieldIsUnderstood() {
         RawRecord record = snapshotReadOf("accounts", account(7)).toRecord();
