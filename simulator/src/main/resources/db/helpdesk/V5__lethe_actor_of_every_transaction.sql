@@ -17,8 +17,9 @@
 -- Kept in the audit log in clear and for good, like every actor: an application_name or setting
 -- that holds an email, phone, IBAN, card number or handle is withheld by the normalizer.
 --
--- Cost: one PL/pgSQL call per statement on these tables, the first of a transaction also emits the
--- message (docs/benchmarks.md, "actor trigger"). On a helpdesk database Lethe does not migrate,
+-- Cost: the trigger's WHEN condition reads one setting per statement on these tables; only the
+-- first statement of a transaction calls the function, which emits the message (docs/benchmarks.md,
+-- "Actor trigger"). On a helpdesk database Lethe does not migrate,
 -- run this file as it is (docs/operations.md, "External mode").
 
 CREATE OR REPLACE FUNCTION lethe_actor_of_transaction() RETURNS trigger
@@ -57,20 +58,38 @@ END
 $$;
 
 CREATE TRIGGER lethe_actor AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON accounts
-    FOR EACH STATEMENT EXECUTE FUNCTION lethe_actor_of_transaction();
+    FOR EACH STATEMENT
+    WHEN (current_setting('lethe.actor_emitted', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION lethe_actor_of_transaction();
 CREATE TRIGGER lethe_actor AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON contacts
-    FOR EACH STATEMENT EXECUTE FUNCTION lethe_actor_of_transaction();
+    FOR EACH STATEMENT
+    WHEN (current_setting('lethe.actor_emitted', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION lethe_actor_of_transaction();
 CREATE TRIGGER lethe_actor AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON agents
-    FOR EACH STATEMENT EXECUTE FUNCTION lethe_actor_of_transaction();
+    FOR EACH STATEMENT
+    WHEN (current_setting('lethe.actor_emitted', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION lethe_actor_of_transaction();
 CREATE TRIGGER lethe_actor AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON custom_field_definitions
-    FOR EACH STATEMENT EXECUTE FUNCTION lethe_actor_of_transaction();
+    FOR EACH STATEMENT
+    WHEN (current_setting('lethe.actor_emitted', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION lethe_actor_of_transaction();
 CREATE TRIGGER lethe_actor AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tickets
-    FOR EACH STATEMENT EXECUTE FUNCTION lethe_actor_of_transaction();
+    FOR EACH STATEMENT
+    WHEN (current_setting('lethe.actor_emitted', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION lethe_actor_of_transaction();
 CREATE TRIGGER lethe_actor AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON threads
-    FOR EACH STATEMENT EXECUTE FUNCTION lethe_actor_of_transaction();
+    FOR EACH STATEMENT
+    WHEN (current_setting('lethe.actor_emitted', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION lethe_actor_of_transaction();
 CREATE TRIGGER lethe_actor AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON comments
-    FOR EACH STATEMENT EXECUTE FUNCTION lethe_actor_of_transaction();
+    FOR EACH STATEMENT
+    WHEN (current_setting('lethe.actor_emitted', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION lethe_actor_of_transaction();
 CREATE TRIGGER lethe_actor AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON attachments
-    FOR EACH STATEMENT EXECUTE FUNCTION lethe_actor_of_transaction();
+    FOR EACH STATEMENT
+    WHEN (current_setting('lethe.actor_emitted', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION lethe_actor_of_transaction();
 CREATE TRIGGER lethe_actor AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON consents
-    FOR EACH STATEMENT EXECUTE FUNCTION lethe_actor_of_transaction();
+    FOR EACH STATEMENT
+    WHEN (current_setting('lethe.actor_emitted', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION lethe_actor_of_transaction();
