@@ -157,17 +157,25 @@ public final class LetheActionEntries {
                 new HashMap<>(),
                 "APPROVE",
                 new ArrayList<>(),
-                new AuditActor(
-                        "operator",
-                        PersonalDataInText.idOrWithheld(text(n, "approvedBy")),
-                        PersonalDataInText.textOrWithheld(
-                                n.hasNonNull("reason") ? n.get("reason").asText() : null)),
+                operator(text(n, "approvedBy"), n),
                 at,
                 recordedAt,
                 topic,
                 partition,
                 offset,
                 attributes);
+    }
+
+    /**
+     * The operator who asked, and the record's reason; kept in clear for good, like a change's
+     * actor, so an identifier in either is withheld.
+     */
+    private static AuditActor operator(String who, JsonNode n) {
+        return new AuditActor(
+                "operator",
+                PersonalDataInText.idOrWithheld(who),
+                PersonalDataInText.textOrWithheld(
+                        n.hasNonNull("reason") ? n.get("reason").asText() : null));
     }
 
     private static Instant instant(JsonNode n, String field) {
@@ -214,12 +222,7 @@ public final class LetheActionEntries {
                 new HashMap<>(),
                 "EXPORT",
                 new ArrayList<>(List.of(subject)),
-                new AuditActor(
-                        "operator",
-                        PersonalDataInText.idOrWithheld(
-                                n.hasNonNull("requestedBy") ? n.get("requestedBy").asText() : null),
-                        PersonalDataInText.textOrWithheld(
-                                n.hasNonNull("reason") ? n.get("reason").asText() : null)),
+                operator(n.hasNonNull("requestedBy") ? n.get("requestedBy").asText() : null, n),
                 at,
                 recordedAt,
                 topic,

@@ -1,6 +1,7 @@
 package dev.lethe.jobs.audit;
 
 import dev.lethe.events.ChangeEvent;
+import dev.lethe.jobs.kafka.AvroRecords;
 import dev.lethe.jobs.state.StateCipher;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -170,7 +171,7 @@ public final class ResolveRowSubjects
             out.collect(new SubjectedChange(change, null));
         } else {
             heldCount.inc();
-            held.add(new HeldChange(lsn, committed, heldCipher.seal(SubjectedChange.avro(change))));
+            held.add(new HeldChange(lsn, committed, heldCipher.seal(AvroRecords.bytes(change))));
             ctx.timerService().registerEventTimeTimer(committed);
         }
     }

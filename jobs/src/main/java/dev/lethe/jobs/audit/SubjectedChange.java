@@ -1,6 +1,7 @@
 package dev.lethe.jobs.audit;
 
 import dev.lethe.events.ChangeEvent;
+import dev.lethe.jobs.kafka.AvroRecords;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -47,7 +48,7 @@ public class SubjectedChange {
             if (rowSubject != null) {
                 out.writeUTF(rowSubject);
             }
-            out.write(avro(change));
+            out.write(AvroRecords.bytes(change));
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -63,17 +64,6 @@ public class SubjectedChange {
             return new SubjectedChange(ChangeEvent.fromByteBuffer(ByteBuffer.wrap(rest)), subject);
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable subjected change", e);
-        }
-    }
-
-    static byte[] avro(ChangeEvent change) {
-        try {
-            ByteBuffer b = change.toByteBuffer();
-            byte[] bytes = new byte[b.remaining()];
-            b.get(bytes);
-            return bytes;
-        } catch (IOException e) {
-            throw new UncheckedIOException("a change event always encodes", e);
         }
     }
 

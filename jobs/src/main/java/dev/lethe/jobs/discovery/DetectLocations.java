@@ -9,10 +9,9 @@ import dev.lethe.events.ChangeEvent;
 import dev.lethe.events.DeadLetter;
 import dev.lethe.events.Operation;
 import dev.lethe.jobs.config.MasterKeys;
+import dev.lethe.jobs.kafka.AvroRecords;
 import dev.lethe.jobs.state.StateCipher;
 import dev.lethe.normalize.EntityId;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -180,7 +179,7 @@ public final class DetectLocations
             throws Exception {
         restore(ctx.getBroadcastState(DIRECTORY));
         long committed = change.getSource().getCommitTime().toEpochMilli();
-        pending.add(Tuple2.of(committed, pendingCipher.seal(avro(change))));
+        pending.add(Tuple2.of(committed, pendingCipher.seal(AvroRecords.bytes(change))));
         if (committed <= ctx.timerService().currentWatermark()) {
             flush(Long.MAX_VALUE, ctx, out);
         } else {
@@ -254,17 +253,6 @@ public final class DetectLocations
                     new String(directoryCipher.open(e.getValue()), StandardCharsets.UTF_8));
         }
         restored = true;
-    }
-
-    private static byte[] avro(ChangeEvent change) {
-        try {
-            ByteBuffer b = change.toByteBuffer();
-            byte[] bytes = new byte[b.remaining()];
-            b.get(bytes);
-            return bytes;
-        } catch (IOException e) {
-            throw new UncheckedIOException("a change event always encodes", e);
-        }
     }
 
     @Override
