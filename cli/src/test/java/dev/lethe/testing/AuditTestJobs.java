@@ -30,6 +30,11 @@ public final class AuditTestJobs {
 
     /** The audit job's settings on topics and an index of its own, named after {@code run}. */
     public static JobSettings settings(StackSettings s, String run, int checkpointEvery) {
+        return JobSettings.parse(args(s, run, checkpointEvery).toArray(String[]::new));
+    }
+
+    /** The arguments of {@link #settings}, for a test that changes some. */
+    public static List<String> args(StackSettings s, String run, int checkpointEvery) {
         List<String> args = TestJobArgs.of(s, run, "audit-" + run, "1s");
         args.addAll(
                 List.of(
@@ -38,7 +43,7 @@ public final class AuditTestJobs {
                         "--audit-index", "lethe-audit-" + run,
                         "--audit-checkpoint-every", Integer.toString(checkpointEvery),
                         "--audit-checkpoint-interval", "2s"));
-        return JobSettings.parse(args.toArray(String[]::new));
+        return args;
     }
 
     /** A fresh run name: {@code prefix-<8 hex>}. */
