@@ -2,13 +2,17 @@ package dev.lethe.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.discovery.LocationDocument;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
+import dev.lethe.jobs.discovery.DiscoveryJob;
+import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.jobs.retention.RetentionJob;
 import dev.lethe.jobs.retention.RetentionSettings;
@@ -53,6 +57,9 @@ class AdoptPrefilledHelpdeskITCase {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofMinutes(3);
 
+    /** Where the adopted database's ids start, far from the shared stack's own rows. */
+    private static final long FIRST_ID = 900_000_000L;
+
     @Test
     void everyExistingRowIsLoggedAsSnapshotAndTheBacklogWaits(@TempDir Path dir) throws Exception {
         StackSettings s = SharedStack.settings();
@@ -67,6 +74,19 @@ class AdoptPrefilledHelpdeskITCase {
             st.execute("CREATE DATABASE " + database);
         }
         HelpdeskMigrations.migrate(url, s.postgresUser(), s.postgresPassword());
+        try (Connection c =
+                        DriverManager.getConnection(url, s.postgresUser(), s.postgresPassword());
+                Statement st = c.createStatement()) {
+            // ids far from the shared stack's: its rows and these share the locations index
+            for (String t : JobSettings.HELPDESK_TABLES) {
+                st.execute(
+                        "SELECT setval(pg_get_serial_sequence('public."
+                                + t
+                                + "', 'id'), "
+                                + FIRST_ID
+                                + ")");
+            }
+        }
         Map<String, Long> rows;
         long old;
         try (Connection c =
@@ -87,6 +107,7 @@ class AdoptPrefilledHelpdeskITCase {
 
         JobClient audit = null;
         JobClient retention = null;
+        JobClient discovery = null;
         try {
             JobSettings auditSettings = parse(AuditTestJobs.args(s, run, 5), url, prefix);
             // the raw topics exist before a job subscribes (Debezium creates a table's topic only
@@ -97,6 +118,14 @@ class AdoptPrefilledHelpdeskITCase {
                     StreamExecutionEnvironment.createRemoteEnvironment(
                             "127.0.0.1", s.flinkUrl().getPort());
             audit = AuditJob.submit(env, auditSettings);
+            discovery =
+                    DiscoveryJob.submit(
+                            StreamExecutionEnvironment.createRemoteEnvironment(
+                                    "127.0.0.1", s.flinkUrl().getPort()),
+                            parse(
+                                    TestJobArgs.of(s, run, "adopt-discovery-" + run, "2s"),
+                                    url,
+                                    prefix));
 
             Path policy = dir.resolve("retention-policy.yaml");
             Files.writeString(
@@ -133,6 +162,47 @@ class AdoptPrefilledHelpdeskITCase {
                     .extracting(AuditEntry::getEntityId)
                     .doesNotHaveDuplicates()
                     .contains("tickets/" + old);
+
+            // discovery indexed them: every contact (its email) and every ticket (its contact)
+            List<String> records =
+                    snapshots.stream()
+                            .map(AuditEntry::getEntityId)
+                            .filter(id -> id.startsWith("contacts/") || id.startsWith("tickets/"))
+                            .toList();
+            try (ElasticsearchConnection.Clients clients =
+                    new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
+                            .open(s.elasticsearchPassword().orElseThrow())) {
+                ElasticsearchClient es = clients.client();
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                List<String> missing = records;
+                while (!missing.isEmpty()) {
+                    assertThat(System.nanoTime())
+                            .as("records not in the locations index: " + missing)
+                            .isLessThan(deadline);
+                    Thread.sleep(1000);
+                    es.indices().refresh(r -> r.index(LocationDocument.INDEX));
+                    List<String> still = new java.util.ArrayList<>();
+                    for (String record : missing) {
+                        long n =
+                                es.count(
+                                                q ->
+                                                        q.index(LocationDocument.INDEX)
+                                                                .query(
+                                                                        x ->
+                                                                                x.term(
+                                                                                        t ->
+                                                                                                t.field(
+                                                                                                                "recordId")
+                                                                                                        .value(
+                                                                                                                record))))
+                                        .count();
+                        if (n == 0) {
+                            still.add(record);
+                        }
+                    }
+                    missing = still;
+                }
+            }
 
             try (Connection c =
                     DriverManager.getConnection(url, s.postgresUser(), s.postgresPassword())) {
@@ -171,6 +241,9 @@ class AdoptPrefilledHelpdeskITCase {
             }
             if (retention != null) {
                 retention.cancel().get();
+            }
+            if (discovery != null) {
+                discovery.cancel().get();
             }
             unregister(s, connector);
             try (Connection admin = StackProbe.connectPostgres(s);
