@@ -78,6 +78,14 @@ public final class ResolveRowSubjects
      */
     static final long RETENTION_MS = 60 * 60 * 1000L;
 
+    /**
+     * How long (event time) past its commit a change waits for its target row before it leaves
+     * without subject: 30 s. Event time passing the commit is not enough: a source partition marked
+     * idle (catching up, or under load) can deliver the target row behind the watermark. Shorter
+     * than the actor join's retention, so the change still finds its transaction's actor.
+     */
+    static final long UNRESOLVED_AFTER_MS = 30_000L;
+
     /** The {@link StateCipher} purpose of the held changes. */
     public static final String HELD_PURPOSE = "audit/held-for-row-subject";
 
@@ -166,13 +174,13 @@ public final class ResolveRowSubjects
         Optional<LsnVersions.Version<String>> version = load().asOf(lsn);
         if (version.isPresent()) {
             out.collect(subjected(change, version.get()));
-        } else if (committed <= ctx.timerService().currentWatermark()) {
+        } else if (committed + UNRESOLVED_AFTER_MS <= ctx.timerService().currentWatermark()) {
             unresolved.inc();
             out.collect(new SubjectedChange(change, null));
         } else {
             heldCount.inc();
             held.add(new HeldChange(lsn, committed, heldCipher.seal(AvroRecords.bytes(change))));
-            ctx.timerService().registerEventTimeTimer(committed);
+            ctx.timerService().registerEventTimeTimer(committed + UNRESOLVED_AFTER_MS);
         }
     }
 
@@ -183,7 +191,7 @@ public final class ResolveRowSubjects
         List<HeldChange> due = new ArrayList<>();
         List<HeldChange> later = new ArrayList<>();
         for (HeldChange h : heldList()) {
-            (h.commitMillis <= timestamp ? due : later).add(h);
+            (h.commitMillis + UNRESOLVED_AFTER_MS <= timestamp ? due : later).add(h);
         }
         if (!due.isEmpty()) {
             held.update(later);

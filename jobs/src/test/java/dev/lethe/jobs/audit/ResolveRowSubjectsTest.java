@@ -64,29 +64,47 @@ class ResolveRowSubjectsTest {
             assertThat(out(h)).containsExactly("tickets/3@10 contact:5", "threads/9@20 contact:5");
             assertThat(records(h).get(1).getTimestamp()).isEqualTo(T0 + 20);
             // nothing is held any more; the timer fires without effect
-            h.processWatermark(T0 + 20);
+            h.processWatermark(T0 + 20 + ResolveRowSubjects.UNRESOLVED_AFTER_MS);
             assertThat(out(h)).hasSize(2);
             assertThat(h.numEventTimeTimers()).isZero();
         }
     }
 
     @Test
-    void aThreadWhoseTicketNeverComesLeavesWithoutSubjectWhenEventTimePassesItsCommit()
+    void aThreadWhoseTicketNeverComesLeavesWithoutSubjectAGraceAfterEventTimePassesItsCommit()
             throws Exception {
+        long grace = ResolveRowSubjects.UNRESOLVED_AFTER_MS;
         try (var h = harness()) {
             h.open();
             send(h, thread(9, 404, 20));
-            h.processWatermark(T0 + 19);
+            h.processWatermark(T0 + 20);
+            // a tickets partition that fell behind while marked idle still delivers in the grace
+            h.processWatermark(T0 + 19 + grace);
             assertThat(out(h)).isEmpty();
 
-            h.processWatermark(T0 + 20);
+            h.processWatermark(T0 + 20 + grace);
 
             assertThat(out(h)).containsExactly("threads/9@20 -");
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
-            // and one behind event time leaves at once, without subject
+            // and one further behind event time than the grace leaves at once, without subject
             send(h, thread(10, 404, 15));
             assertThat(out(h)).containsExactly("threads/9@20 -", "threads/10@15 -");
+        }
+    }
+
+    @Test
+    void aTicketArrivingLateBehindTheWatermarkStillGivesItsThreadASubject() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            send(h, thread(9, 3, 20));
+            // event time passed the commit: the tickets partition was idle and comes back late
+            h.processWatermark(T0 + 25);
+            assertThat(out(h)).isEmpty();
+
+            send(h, ticket(3, 5, 10));
+
+            assertThat(out(h)).contains("threads/9@20 contact:5");
         }
     }
 
