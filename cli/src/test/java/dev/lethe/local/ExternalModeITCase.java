@@ -56,10 +56,10 @@ class ExternalModeITCase {
                         .path(MARKED)
                         .asText();
         assertThat(registered).as(MARKED + " in register-helpdesk.json").isNotEmpty();
-        ObjectNode marked = (ObjectNode) JSON.readTree(connect(Http.get(config, null)));
+        ObjectNode marked = (ObjectNode) JSON.readTree(connect(() -> Http.get(config, null)));
         marked.put(MARKED, registered + "1");
-        connect(Http.put(config, JSON.writeValueAsString(marked), null));
-        assertThat(JSON.readTree(connect(Http.get(config, null))).path(MARKED).asText())
+        connect(() -> Http.put(config, JSON.writeValueAsString(marked), null));
+        assertThat(JSON.readTree(connect(() -> Http.get(config, null))).path(MARKED).asText())
                 .isEqualTo(registered + "1");
 
         List<String> up = new ArrayList<>(List.of("up", "--detach", "--no-jobs"));
@@ -68,17 +68,17 @@ class ExternalModeITCase {
         assertThat(Files.list(otherDataDir.resolve("logs"))).isEmpty(); // nothing was started
 
         // `up` registered the connector from the registration file, and it runs
-        assertThat(JSON.readTree(connect(Http.get(config, null))).path(MARKED).asText())
+        assertThat(JSON.readTree(connect(() -> Http.get(config, null))).path(MARKED).asText())
                 .as("%s after up", MARKED)
                 .isEqualTo(registered);
         // the new config restarts the task: wait (with a deadline) until it runs again
         URI connectorStatus =
                 s.connectUrl().resolve("/connectors/" + StackSettings.CONNECTOR + "/status");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode connector = JSON.readTree(connect(Http.get(connectorStatus, null)));
+        JsonNode connector = JSON.readTree(connect(() -> Http.get(connectorStatus, null)));
         while (!running(connector) && System.nanoTime() - deadline < 0) {
             Thread.sleep(300);
-            connector = JSON.readTree(connect(Http.get(connectorStatus, null)));
+            connector = JSON.readTree(connect(() -> Http.get(connectorStatus, null)));
         }
         assertThat(running(connector))
                 .as("connector and its tasks RUNNING within 60 s: %s", connector)
@@ -119,9 +119,27 @@ class ExternalModeITCase {
         return running;
     }
 
-    /** The body of a successful Connect REST call. */
-    private static String connect(Http.Response r) {
+    /**
+     * The body of a successful Connect REST call. A config change makes the worker rebalance, and
+     * until it has, Connect answers 409 or 500 "a rebalance is expected": the call is repeated
+     * (with a deadline) as any client of Connect's REST API has to.
+     */
+    private static String connect(ConnectCall call) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Http.Response r = call.send();
+        while (rebalancing(r) && System.nanoTime() - deadline < 0) {
+            Thread.sleep(300);
+            r = call.send();
+        }
         assertThat(r.ok()).as("Connect answered HTTP %s: %s", r.status(), r.body()).isTrue();
         return r.body();
+    }
+
+    private static boolean rebalancing(Http.Response r) {
+        return (r.status() == 409 || r.status() == 500) && r.body().contains("rebalance");
+    }
+
+    private interface ConnectCall {
+        Http.Response send() throws Exception;
     }
 }
