@@ -12,6 +12,7 @@ import dev.lethe.jobs.kafka.AvroRecords;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.jobs.kafka.RawRecord;
 import dev.lethe.jobs.kafka.RawRecordDeserializer;
+import dev.lethe.jobs.kafka.RawTopicsSource;
 import dev.lethe.jobs.state.EntityKeys;
 import dev.lethe.normalize.ChangeNormalizer;
 import java.time.Duration;
@@ -186,6 +187,8 @@ public final class AuditJob {
                                 new NormalizeRawRecords(
                                         "audit/normalize", ChangeNormalizer.forHelpdesk()))
                         .name("normalize")
+                        // chained to the source: each partition's records stay in order
+                        .setParallelism(RawTopicsSource.PARALLELISM)
                         .uid("audit-normalize");
         DataStream<ActorSeen> actors = changes.getSideOutput(NormalizeRawRecords.ACTORS);
         DataStream<DeadLetter> rejected = changes.getSideOutput(NormalizeRawRecords.DEAD_LETTERS);
@@ -306,7 +309,7 @@ public final class AuditJob {
     /** The raw topics from the earliest offset, event time = commit time per partition. */
     public static DataStream<RawRecord> rawRecords(
             StreamExecutionEnvironment env, JobSettings settings) {
-        return dev.lethe.jobs.kafka.RawTopicsSource.of(env, settings, "audit-raw-topics");
+        return RawTopicsSource.of(env, settings, "audit-raw-topics");
     }
 
     /** The real sinks: Kafka exactly once for the log and checkpoints, ES, dead letters. */

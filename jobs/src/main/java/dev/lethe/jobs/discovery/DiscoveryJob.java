@@ -15,6 +15,7 @@ import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.elasticsearch.ElasticsearchSink;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.jobs.kafka.RawRecord;
+import dev.lethe.jobs.kafka.RawTopicsSource;
 import dev.lethe.jobs.state.EntityKeys;
 import dev.lethe.normalize.ChangeNormalizer;
 import dev.lethe.normalize.EntityId;
@@ -157,6 +158,8 @@ public final class DiscoveryJob {
                                 new NormalizeRawRecords(
                                         "discovery/normalize", ChangeNormalizer.forHelpdesk()))
                         .name("normalize")
+                        // chained to the source: each partition's records stay in order
+                        .setParallelism(RawTopicsSource.PARALLELISM)
                         .uid("discovery-normalize");
         DataStream<DeadLetter> rejected = changes.getSideOutput(NormalizeRawRecords.DEAD_LETTERS);
 
@@ -216,7 +219,7 @@ public final class DiscoveryJob {
     /** The raw topics from the earliest offset. */
     public static DataStream<RawRecord> rawRecords(
             StreamExecutionEnvironment env, JobSettings settings) {
-        return dev.lethe.jobs.kafka.RawTopicsSource.of(env, settings, "discovery-raw-topics");
+        return RawTopicsSource.of(env, settings, "discovery-raw-topics");
     }
 
     /** The real sinks: the locations index and the dead-letter topic. */

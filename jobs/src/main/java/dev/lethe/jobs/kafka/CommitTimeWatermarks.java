@@ -1,8 +1,11 @@
 package dev.lethe.jobs.kafka;
 
 import java.time.Duration;
+import org.apache.flink.api.common.eventtime.TimestampAssigner;
+import org.apache.flink.api.common.eventtime.TimestampAssignerSupplier;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
@@ -13,22 +16,57 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
  * <p>Each topic of Debezium's is written in commit order, so a partition's watermark is the commit
  * time of its latest record (minus 1 ms: records of the same millisecond may follow).
  *
- * <p><b>Idle partitions.</b> A partition without records for {@code idleTimeout} is caught up: any
- * record it gets next was committed after {@code now - idleTimeout} (assuming capture takes less
- * than that). Its watermark then follows the wall clock at {@code now - idleTimeout}, instead of
- * being left out as Flink's {@code withIdleness} does: when <em>every</em> partition is quiet,
- * event time still advances and the last changes still leave the actor join and the chain. This
- * replaces {@code withIdleness}.
+ * <p><b>Quiet partitions.</b> A partition without records for {@code idleTimeout} <em>that the
+ * reader has read to its end</em> ({@link PartitionHeads}, from the brokers' offsets) is caught up:
+ * any record it gets next was committed after {@code now - idleTimeout} (assuming capture takes
+ * less than that). Its watermark then follows the wall clock at {@code now - idleTimeout}, instead
+ * of being left out as Flink's {@code withIdleness} does: when <em>every</em> partition is quiet,
+ * event time still advances and the last changes still leave the actor join and the chain. Quiet
+ * alone is no proof: while a job works through a backlog (a new job over the raw topics, a restart
+ * after an outage), the consumer can leave a partition unread for seconds while it hands out the
+ * records of others, and a partition it has not read yet has said nothing. Counting such a
+ * partition as caught up let event time run ahead of records still to come (a thread's ticket read
+ * after event time had passed the thread's commit). A partition not read from yet counts once every
+ * such partition of the raw topics is empty or the job's committed offset is at its end; the raw
+ * topics are read by one source subtask, which holds all of them.
  */
 public final class CommitTimeWatermarks {
 
     private CommitTimeWatermarks() {}
 
-    public static WatermarkStrategy<RawRecord> strategy(Duration idleTimeout) {
-        long idleMs = idleTimeout.toMillis();
-        return WatermarkStrategy.<RawRecord>forGenerator(
-                        ctx -> new Generator(idleMs, System::currentTimeMillis))
-                .withTimestampAssigner((record, previous) -> record.eventTime());
+    /** The raw topics' strategy: the brokers' offsets tell when a quiet partition is caught up. */
+    public static WatermarkStrategy<RawRecord> strategy(
+            Duration idleTimeout, PartitionHeads.Factory heads) {
+        return new Strategy(idleTimeout.toMillis(), heads);
+    }
+
+    /** One reader's generators share one {@link PartitionHeads}. */
+    static final class Strategy implements WatermarkStrategy<RawRecord> {
+        private static final long serialVersionUID = 1L;
+
+        private final long idleMs;
+        private final PartitionHeads.Factory headsFactory;
+        private transient PartitionHeads heads;
+
+        Strategy(long idleMs, PartitionHeads.Factory headsFactory) {
+            this.idleMs = idleMs;
+            this.headsFactory = headsFactory;
+        }
+
+        @Override
+        public synchronized WatermarkGenerator<RawRecord> createWatermarkGenerator(
+                WatermarkGeneratorSupplier.Context context) {
+            if (heads == null) {
+                heads = headsFactory.create();
+            }
+            return new Generator(idleMs, System::currentTimeMillis, heads);
+        }
+
+        @Override
+        public TimestampAssigner<RawRecord> createTimestampAssigner(
+                TimestampAssignerSupplier.Context context) {
+            return (record, previous) -> record.eventTime();
+        }
     }
 
     /** The clock of a generator (the wall clock, or a test's). */
@@ -40,13 +78,17 @@ public final class CommitTimeWatermarks {
     public static final class Generator implements WatermarkGenerator<RawRecord> {
         private final long idleMs;
         private final Clock clock;
+        private final PartitionHeads heads;
         private long maxTimestamp = Long.MIN_VALUE;
         private long lastRecordAt;
+        private String partition;
+        private long next;
         private long emitted = Long.MIN_VALUE;
 
-        public Generator(long idleMs, Clock clock) {
+        public Generator(long idleMs, Clock clock, PartitionHeads heads) {
             this.idleMs = idleMs;
             this.clock = clock;
+            this.heads = heads;
             this.lastRecordAt = clock.millis();
         }
 
@@ -54,19 +96,30 @@ public final class CommitTimeWatermarks {
         public void onEvent(RawRecord record, long timestamp, WatermarkOutput output) {
             maxTimestamp = Math.max(maxTimestamp, timestamp);
             lastRecordAt = clock.millis();
+            if (partition == null) {
+                partition = PartitionHeads.name(record.topic, record.partition);
+                heads.delivered(partition);
+            }
+            next = record.offset + 1;
         }
 
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
             long now = clock.millis();
             long watermark = maxTimestamp == Long.MIN_VALUE ? Long.MIN_VALUE : maxTimestamp - 1;
-            if (now - lastRecordAt >= idleMs) {
+            if (now - lastRecordAt >= idleMs && caughtUp()) {
                 watermark = Math.max(watermark, now - idleMs);
             }
             if (watermark > emitted) {
                 emitted = watermark;
                 output.emitWatermark(new Watermark(watermark));
             }
+        }
+
+        private boolean caughtUp() {
+            return partition == null
+                    ? heads.restSettled(lastRecordAt)
+                    : heads.caughtUp(partition, next, lastRecordAt);
         }
     }
 }

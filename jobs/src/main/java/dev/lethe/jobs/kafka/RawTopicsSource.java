@@ -9,9 +9,18 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * Debezium's raw change topics as every Lethe job reads them: all helpdesk tables plus the actor
  * messages, from the earliest offset (a new job sees every change still in Kafka), committed data
- * only, event time = commit time per partition.
+ * only, event time = commit time per partition (a quiet partition counts as caught up only when the
+ * brokers' offsets say so: {@link KafkaPartitionHeads}). One source subtask reads them all.
  */
 public final class RawTopicsSource {
+
+    /**
+     * The raw topics' source runs as one subtask, and so does each job's first operator (the
+     * normalizer), chained to it: one reader holding every raw partition can tell when a partition
+     * it has not read from yet is caught up ({@link CommitTimeWatermarks}), and the normalizer
+     * receives each partition's records in order, as everything after it assumes.
+     */
+    public static final int PARALLELISM = 1;
 
     private RawTopicsSource() {}
 
@@ -30,7 +39,15 @@ public final class RawTopicsSource {
                         .setProperty("isolation.level", "read_committed")
                         .build();
         return env.fromSource(
-                        source, CommitTimeWatermarks.strategy(settings.idleTimeout()), "raw-topics")
+                        source,
+                        CommitTimeWatermarks.strategy(
+                                settings.idleTimeout(),
+                                KafkaPartitionHeads.factory(
+                                        settings.kafkaBootstrap(),
+                                        settings.rawTopics(),
+                                        settings.jobName())),
+                        "raw-topics")
+                .setParallelism(PARALLELISM)
                 .uid(uid);
     }
 }

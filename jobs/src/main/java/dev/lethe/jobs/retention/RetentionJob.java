@@ -13,6 +13,7 @@ import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.jobs.kafka.RawRecord;
+import dev.lethe.jobs.kafka.RawTopicsSource;
 import dev.lethe.jobs.purge.ElasticsearchErasureIndex;
 import dev.lethe.jobs.purge.ErasureProcessor;
 import dev.lethe.jobs.purge.JdbcPurgeExecutor;
@@ -141,6 +142,8 @@ public final class RetentionJob {
                                 new NormalizeRawRecords(
                                         "retention/normalize", ChangeNormalizer.forHelpdesk()))
                         .name("normalize")
+                        // chained to the source: each partition's records stay in order
+                        .setParallelism(RawTopicsSource.PARALLELISM)
                         .uid("retention-normalize")
                         .filter(c -> tables.contains(c.getTable()))
                         .name("governed-tables")
@@ -225,6 +228,6 @@ public final class RetentionJob {
 
     /** The raw topics from the earliest offset (a new job sees every soft delete ever made). */
     static DataStream<RawRecord> rawRecords(StreamExecutionEnvironment env, JobSettings settings) {
-        return dev.lethe.jobs.kafka.RawTopicsSource.of(env, settings, "retention-raw-topics");
+        return RawTopicsSource.of(env, settings, "retention-raw-topics");
     }
 }

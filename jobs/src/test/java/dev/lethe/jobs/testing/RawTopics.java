@@ -1,6 +1,7 @@
 package dev.lethe.jobs.testing;
 
 import dev.lethe.jobs.kafka.CommitTimeWatermarks;
+import dev.lethe.jobs.kafka.PartitionHeads;
 import dev.lethe.jobs.kafka.RawRecord;
 import java.io.IOException;
 import java.io.Serializable;
@@ -73,10 +74,23 @@ public final class RawTopics implements Source<RawRecord, RawTopics.Split, Void>
             StreamExecutionEnvironment env, RawTopics source, Duration idleTimeout) {
         return env.fromSource(
                         source,
-                        CommitTimeWatermarks.strategy(idleTimeout),
+                        CommitTimeWatermarks.strategy(
+                                idleTimeout, PartitionHeads.fixed(source.ends())),
                         "raw-topics",
                         TypeInformation.of(RawRecord.class))
                 .uid("test-raw-topics");
+    }
+
+    /** Each partition's end offset: a reader that has read its last record is caught up. */
+    private Map<String, Long> ends() {
+        Map<String, Long> ends = new LinkedHashMap<>();
+        for (Split split : splits) {
+            for (Entry e : split.records) {
+                ends.merge(
+                        PartitionHeads.name(e.topic(), e.partition()), e.offset() + 1, Math::max);
+            }
+        }
+        return ends;
     }
 
     @Override
