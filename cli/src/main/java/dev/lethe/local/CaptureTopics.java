@@ -26,6 +26,10 @@ public final class CaptureTopics {
     public static final List<String> TABLES = JobSettings.HELPDESK_TABLES;
 
     public static final String ACTOR_TOPIC = PREFIX + ".message";
+
+    /** Debezium's transaction metadata: BEGIN and END of each transaction, in commit order. */
+    public static final String TRANSACTION_TOPIC = PREFIX + ".transaction";
+
     public static final long RAW_RETENTION_MS = 7L * 24 * 3600 * 1000;
 
     private CaptureTopics() {}
@@ -38,6 +42,7 @@ public final class CaptureTopics {
         List<String> topics = new ArrayList<>();
         TABLES.forEach(t -> topics.add(tableTopic(t)));
         topics.add(ACTOR_TOPIC);
+        topics.add(TRANSACTION_TOPIC);
         return topics;
     }
 

@@ -77,8 +77,15 @@ public final class ActorJoin
             out.collect(entry);
             return;
         }
-        waiting.add(entry);
         long commit = entry.getCommitTime().toEpochMilli();
+        if (commit <= ctx.timerService().currentWatermark()) {
+            // late: event time passed its commit already; a timer set now would fire only at the
+            // next watermark, which a quiet helpdesk may not bring for a while
+            unknownActors.inc();
+            out.collect(entry);
+            return;
+        }
+        waiting.add(entry);
         if (commitTime.value() == null) {
             commitTime.update(commit);
             ctx.timerService().registerEventTimeTimer(commit);

@@ -206,6 +206,7 @@ public final class AuditJob {
         DataStream<ChangeEvent> identifierChanges =
                 changes.filter(c -> describing.contains(c.getTable()))
                         .name("subject-identifier-changes")
+                        .setParallelism(RawTopicsSource.PARALLELISM) // chained: order kept
                         .uid("audit-subject-identifier-changes")
                         .broadcast();
 
@@ -231,6 +232,8 @@ public final class AuditJob {
                 changes.map(ChangePosition::of)
                         .returns(ChangePosition.class)
                         .name("positions")
+                        // chained to the normalizer: each entity's positions in source order
+                        .setParallelism(RawTopicsSource.PARALLELISM)
                         .uid("audit-positions");
 
         DataStream<AuditEntry> ordered =

@@ -152,6 +152,11 @@ public record JobSettings(
         return rawTopicPrefix + ".message";
     }
 
+    /** Debezium's transaction metadata (BEGIN/END per transaction, in commit order). */
+    public String transactionTopic() {
+        return rawTopicPrefix + ".transaction";
+    }
+
     /** Every raw topic the audit job reads: the table topics and the actor topic. */
     public List<String> rawTopics() {
         List<String> topics = new ArrayList<>();

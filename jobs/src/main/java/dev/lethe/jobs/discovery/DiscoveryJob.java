@@ -167,6 +167,7 @@ public final class DiscoveryJob {
         BroadcastStream<ChangeEvent> directory =
                 changes.filter(c -> directoryTables.contains(c.getTable()))
                         .name("subjects-and-fields")
+                        .setParallelism(RawTopicsSource.PARALLELISM) // chained: order kept
                         .uid("discovery-directory-changes")
                         .broadcast(DetectLocations.DIRECTORY);
 

@@ -84,6 +84,7 @@ public final class CommitTimeWatermarks {
         private String partition;
         private long next;
         private long emitted = Long.MIN_VALUE;
+        private boolean idle;
 
         public Generator(long idleMs, Clock clock, PartitionHeads heads) {
             this.idleMs = idleMs;
@@ -96,6 +97,7 @@ public final class CommitTimeWatermarks {
         public void onEvent(RawRecord record, long timestamp, WatermarkOutput output) {
             maxTimestamp = Math.max(maxTimestamp, timestamp);
             lastRecordAt = clock.millis();
+            idle = false; // its next watermark makes it count again
             if (partition == null) {
                 partition = PartitionHeads.name(record.topic, record.partition);
                 heads.delivered(partition);
@@ -106,20 +108,26 @@ public final class CommitTimeWatermarks {
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
             long now = clock.millis();
+            if (partition == null) {
+                // nothing read through this generator: a split with nothing to read yet, or the
+                // source's main output (Flink gives it a generator too; the Kafka source emits
+                // every record through its splits). It never follows the wall clock: it leaves the
+                // minimum (idle) once no raw partition has anything unread for a reader that has
+                // not read from it, and holds it (at no watermark) until then.
+                if (!idle && now - lastRecordAt >= idleMs && heads.restSettled(lastRecordAt)) {
+                    idle = true;
+                    output.markIdle();
+                }
+                return;
+            }
             long watermark = maxTimestamp == Long.MIN_VALUE ? Long.MIN_VALUE : maxTimestamp - 1;
-            if (now - lastRecordAt >= idleMs && caughtUp()) {
+            if (now - lastRecordAt >= idleMs && heads.caughtUp(partition, next, lastRecordAt)) {
                 watermark = Math.max(watermark, now - idleMs);
             }
             if (watermark > emitted) {
                 emitted = watermark;
                 output.emitWatermark(new Watermark(watermark));
             }
-        }
-
-        private boolean caughtUp() {
-            return partition == null
-                    ? heads.restSettled(lastRecordAt)
-                    : heads.caughtUp(partition, next, lastRecordAt);
         }
     }
 }

@@ -7,60 +7,108 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads {@code source.ts_ms} (the commit time) from a Debezium envelope without building a tree.
- * The envelope's {@code before} and {@code after} rows, most of its bytes, are passed over by a
- * scan that follows only strings and nesting (no tokens, names or numbers are parsed; it was a
- * twentieth of the audit job's CPU as a Jackson skip); the small {@code source} object is then read
- * with Jackson. Anything unreadable gives {@link RawRecord#NO_COMMIT_TIME}; the normalizer rejects
- * such records with the proper reason later.
+ * Reads {@code source.ts_ms} (the commit time) and the transaction from a Debezium envelope without
+ * building a tree. The envelope's {@code before} and {@code after} rows, most of its bytes, are
+ * passed over by a scan that follows only strings and nesting (no tokens, names or numbers are
+ * parsed; it was a twentieth of the audit job's CPU as a Jackson skip); the small {@code source}
+ * object is then read with Jackson. Anything unreadable gives {@link RawRecord#NO_COMMIT_TIME}; the
+ * normalizer rejects such records with the proper reason later.
  */
 public final class CommitTimes {
 
     private static final JsonFactory JSON = new JsonFactory();
 
     private static final byte[] SOURCE = "\"source\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRANSACTION = "\"transaction\"".getBytes(StandardCharsets.US_ASCII);
 
     private CommitTimes() {}
 
     public static long read(byte[] value) {
-        if (value == null || value.length == 0) {
-            return RawRecord.NO_COMMIT_TIME;
-        }
-        int source = topLevelObject(value, SOURCE);
-        if (source < 0) {
-            return RawRecord.NO_COMMIT_TIME;
-        }
-        try (JsonParser p = JSON.createParser(value, source, value.length - source)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return RawRecord.NO_COMMIT_TIME;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken token = p.nextToken();
-                if (field.equals("ts_ms") && token == JsonToken.VALUE_NUMBER_INT) {
-                    return p.getLongValue();
-                }
-                p.skipChildren();
-            }
-        } catch (IOException e) {
-            return RawRecord.NO_COMMIT_TIME;
-        }
-        return RawRecord.NO_COMMIT_TIME;
+        return header(value).commitTimeMillis();
     }
 
     /**
-     * The offset of the {@code {} that opens the value of the first top-level field named {@code
-     * quotedName} (with its quotes, as written) whose value is an object, or -1 when there is none
-     * or the document's structure is broken: it must be one object whose brackets match. Inside a
+     * What the jobs read of an envelope before the normalizer: the commit time ({@code
+     * source.ts_ms}), the transaction ({@code source.txId}, the PostgreSQL transaction id) and the
+     * event's position in it ({@code transaction.total_order}, present when the connector provides
+     * transaction metadata).
+     *
+     * @param commitTimeMillis {@link RawRecord#NO_COMMIT_TIME} when unreadable
+     * @param transactionId null when the envelope names none (a snapshot read may, too)
+     * @param totalOrder -1 when the envelope has no transaction block
+     */
+    public record Header(long commitTimeMillis, String transactionId, long totalOrder) {
+        static final Header NONE = new Header(RawRecord.NO_COMMIT_TIME, null, -1);
+    }
+
+    /** The envelope's {@link Header}; anything unreadable is left out, never an exception. */
+    public static Header header(byte[] value) {
+        if (value == null || value.length == 0) {
+            return Header.NONE;
+        }
+        int[] at = topLevelObjects(value, SOURCE, TRANSACTION);
+        long commitTime = RawRecord.NO_COMMIT_TIME;
+        String transactionId = null;
+        long totalOrder = -1;
+        if (at[0] >= 0) {
+            try (JsonParser p = JSON.createParser(value, at[0], value.length - at[0])) {
+                if (p.nextToken() == JsonToken.START_OBJECT) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String field = p.currentName();
+                        JsonToken token = p.nextToken();
+                        if (field.equals("ts_ms") && token == JsonToken.VALUE_NUMBER_INT) {
+                            commitTime = p.getLongValue();
+                        } else if (field.equals("txId") && token == JsonToken.VALUE_NUMBER_INT) {
+                            transactionId = Long.toString(p.getLongValue());
+                        }
+                        p.skipChildren();
+                    }
+                }
+            } catch (IOException e) {
+                return Header.NONE;
+            }
+        }
+        if (at[1] >= 0) {
+            try (JsonParser p = JSON.createParser(value, at[1], value.length - at[1])) {
+                if (p.nextToken() == JsonToken.START_OBJECT) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String field = p.currentName();
+                        JsonToken token = p.nextToken();
+                        if (field.equals("total_order") && token == JsonToken.VALUE_NUMBER_INT) {
+                            totalOrder = p.getLongValue();
+                        }
+                        p.skipChildren();
+                    }
+                }
+            } catch (IOException e) {
+                totalOrder = -1;
+            }
+        }
+        return new Header(commitTime, transactionId, totalOrder);
+    }
+
+    static int topLevelObject(byte[] json, byte[] quotedName) {
+        return topLevelObjects(json, quotedName)[0];
+    }
+
+    /**
+     * For each name, the offset of the {@code {} that opens the value of the first top-level field
+     * of that name (with its quotes, as written) whose value is an object, or -1 when there is none
+     * or the document's structure is broken: it must be one object whose brackets match (up to the
+     * point where every name is found). One pass over the document, whatever the number of names.
+     * Inside a
      * JSON string every quote is escaped, so a quote outside one always starts a string; a string
      * at depth 1 followed by a colon is a top-level field name. Strings and nesting are all it
      * follows: the tokens between them are the normalizer's to check.
      */
-    static int topLevelObject(byte[] json, byte[] quotedName) {
+    static int[] topLevelObjects(byte[] json, byte[]... quotedNames) {
+        int[] found = new int[quotedNames.length];
+        java.util.Arrays.fill(found, -1);
+        int missing = quotedNames.length;
         int n = json.length;
         int first = skipWhitespace(json, 0);
         if (first >= n || json[first] != '{') {
-            return -1;
+            return found;
         }
         // which brackets are open, one bit a level (1 = array): 64 levels, more is given up on
         long arrays = 0;
@@ -74,33 +122,53 @@ public final class CommitTimes {
                         i++; // the escaped character, a quote included
                     }
                 }
-                if (depth == 1
-                        && i < n
-                        && i - start + 1 == quotedName.length
-                        && named(json, start, quotedName)) {
+                int name = depth == 1 && i < n ? nameAt(json, start, i, quotedNames) : -1;
+                if (name >= 0 && found[name] < 0) {
                     int colon = skipWhitespace(json, i + 1);
                     if (colon < n && json[colon] == ':') {
                         int open = skipWhitespace(json, colon + 1);
                         if (open < n && json[open] == '{') {
-                            return open;
+                            found[name] = open;
+                            if (--missing == 0) {
+                                return found;
+                            }
                         }
                     }
                 }
             } else if (c == '{' || c == '[') {
                 if (depth == Long.SIZE) {
-                    return -1;
+                    return unfound(found);
                 }
                 arrays = c == '[' ? arrays | (1L << depth) : arrays & ~(1L << depth);
                 depth++;
             } else if (c == '}' || c == ']') {
                 if (depth == 0) {
-                    return -1;
+                    return unfound(found);
                 }
                 depth--;
                 boolean array = (arrays & (1L << depth)) != 0;
-                if (array != (c == ']') || depth == 0) {
-                    return -1; // a bracket closed by the other kind, or the document ended
+                if (array != (c == ']')) {
+                    return unfound(found); // a bracket closed by the other kind
                 }
+                if (depth == 0) {
+                    return found; // the document ended: what was found is all there is
+                }
+            }
+        }
+        return unfound(found); // the document never ended
+    }
+
+    /** Nothing counts of a document whose structure is broken. */
+    private static int[] unfound(int[] found) {
+        java.util.Arrays.fill(found, -1);
+        return found;
+    }
+
+    /** Which of the names the string from {@code start} to the quote at {@code end} is, or -1. */
+    private static int nameAt(byte[] json, int start, int end, byte[][] quotedNames) {
+        for (int k = 0; k < quotedNames.length; k++) {
+            if (end - start + 1 == quotedNames[k].length && named(json, start, quotedNames[k])) {
+                return k;
             }
         }
         return -1;

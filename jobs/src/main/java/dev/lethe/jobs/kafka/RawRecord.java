@@ -19,6 +19,12 @@ public class RawRecord {
     /** Kafka's record timestamp (the fallback event time). */
     public long kafkaTimestamp;
 
+    /** The PostgreSQL transaction id from the envelope's source, or null. */
+    public String transactionId;
+
+    /** The event's position in its transaction ({@code transaction.total_order}), or -1. */
+    public long totalOrder = -1;
+
     public RawRecord() {}
 
     public RawRecord(
@@ -36,6 +42,23 @@ public class RawRecord {
         this.value = value;
         this.commitTimeMillis = commitTimeMillis;
         this.kafkaTimestamp = kafkaTimestamp;
+    }
+
+    /** A record with what {@link CommitTimes#header} read of its envelope. */
+    public static RawRecord of(
+            String topic,
+            int partition,
+            long offset,
+            byte[] key,
+            byte[] value,
+            long kafkaTimestamp) {
+        CommitTimes.Header h = CommitTimes.header(value);
+        RawRecord r =
+                new RawRecord(
+                        topic, partition, offset, key, value, h.commitTimeMillis(), kafkaTimestamp);
+        r.transactionId = h.transactionId();
+        r.totalOrder = h.totalOrder();
+        return r;
     }
 
     /** The commit time, or Kafka's timestamp if the envelope had none. */

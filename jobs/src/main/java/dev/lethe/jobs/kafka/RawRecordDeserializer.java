@@ -5,7 +5,7 @@ import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDe
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/** Keeps Kafka's bytes and position as they are; reads only the commit time for watermarks. */
+/** Keeps Kafka's bytes and position as they are; reads only the commit time and transaction. */
 public final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
 
     private static final long serialVersionUID = 1L;
@@ -13,13 +13,12 @@ public final class RawRecordDeserializer implements KafkaRecordDeserializationSc
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) {
         out.collect(
-                new RawRecord(
+                RawRecord.of(
                         record.topic(),
                         record.partition(),
                         record.offset(),
                         record.key(),
                         record.value(),
-                        CommitTimes.read(record.value()),
                         record.timestamp()));
     }
 

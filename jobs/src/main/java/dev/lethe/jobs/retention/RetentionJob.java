@@ -147,6 +147,7 @@ public final class RetentionJob {
                         .uid("retention-normalize")
                         .filter(c -> tables.contains(c.getTable()))
                         .name("governed-tables")
+                        .setParallelism(RawTopicsSource.PARALLELISM) // chained: order kept
                         .uid("retention-governed-tables")
                         .keyBy((ChangeEvent c) -> EntityId.of(c), EntityKeys.TYPE)
                         .process(

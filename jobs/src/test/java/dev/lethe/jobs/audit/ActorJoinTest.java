@@ -66,6 +66,21 @@ class ActorJoinTest {
     }
 
     @Test
+    void aChangeArrivingAfterEventTimePassedItsCommitLeavesAtOnce() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(T0));
+            // no later watermark may come for a while (a quiet helpdesk): it must not wait for one
+            h.processElement1(new StreamRecord<>(draft("contacts/1", 10, T0, 8L), T0));
+
+            assertThat(h.extractOutputValues())
+                    .extracting(e -> e.getEntityId() + " by " + e.getActor().getType())
+                    .containsExactly("contacts/1 by " + AuditDrafts.UNKNOWN);
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    @Test
     void everythingOfATransactionIsClearedAfterTheRetention() throws Exception {
         try (var h = harness()) {
             h.open();

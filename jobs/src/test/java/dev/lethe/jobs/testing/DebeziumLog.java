@@ -3,10 +3,10 @@ package dev.lethe.jobs.testing;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lethe.jobs.kafka.CommitTimes;
 import dev.lethe.jobs.kafka.RawRecord;
 import dev.lethe.normalize.HelpdeskTables;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -34,6 +34,7 @@ public final class DebeziumLog {
 
     public static final String PREFIX = "helpdesk";
     public static final String MESSAGE_TOPIC = PREFIX + ".message";
+    public static final String TRANSACTION_TOPIC = PREFIX + ".transaction";
 
     /** {@code created_at}/{@code updated_at} of rows that do not name their own. */
     public static final String CREATED = "2025-03-01T09:00:00.123456Z";
@@ -47,6 +48,9 @@ public final class DebeziumLog {
     private long nextTxId = 770L;
     private Long txId;
     private Instant committed;
+    private boolean transactionMetadata;
+    private long totalOrder;
+    private final Map<String, Long> collectionOrders = new LinkedHashMap<>();
 
     /** A log whose first transaction commits at {@code start}; each next one 1 s later. */
     public DebeziumLog(Instant start) {
@@ -91,21 +95,67 @@ public final class DebeziumLog {
         return copy;
     }
 
+    /**
+     * From here on, as with {@code provide.transaction.metadata}: each change carries its {@code
+     * transaction} block, and each transaction's BEGIN and END (with its event count per table) go
+     * to {@link #TRANSACTION_TOPIC}.
+     */
+    public DebeziumLog withTransactionMetadata() {
+        transactionMetadata = true;
+        return this;
+    }
+
     /** Starts a transaction committed 1 s after the previous one. */
     public DebeziumLog begin() {
+        return begin(Duration.ofSeconds(1));
+    }
+
+    /** Starts a transaction committed {@code after} the previous one. */
+    public DebeziumLog begin(Duration after) {
         if (txId != null) {
             throw new IllegalStateException("transaction " + txId + " is still open");
         }
         txId = nextTxId++;
-        clock = clock.plusSeconds(1);
+        clock = clock.plus(after);
         committed = clock;
+        totalOrder = 0;
+        collectionOrders.clear();
+        if (transactionMetadata) {
+            boundary("BEGIN");
+        }
         return this;
     }
 
     public DebeziumLog commit() {
         requireTransaction();
+        if (transactionMetadata) {
+            boundary("END");
+        }
         txId = null;
         return this;
+    }
+
+    /** A BEGIN or END record of the open transaction, as Debezium writes it. */
+    private void boundary(String status) {
+        ObjectNode value = JSON.createObjectNode();
+        value.put("status", status);
+        value.put("id", txId + ":" + (lsn + 8));
+        value.put("ts_ms", committed.toEpochMilli());
+        if (status.equals("END")) {
+            value.put("event_count", totalOrder);
+            var collections = value.putArray("data_collections");
+            collectionOrders.forEach(
+                    (collection, count) ->
+                            collections
+                                    .addObject()
+                                    .put("data_collection", collection)
+                                    .put("event_count", count));
+        } else {
+            value.putNull("event_count");
+            value.putNull("data_collections");
+        }
+        ObjectNode key = JSON.createObjectNode().put("id", txId + ":" + (lsn + 8));
+        append(TRANSACTION_TOPIC, write(key), write(value));
     }
 
     /** The transaction's id (Debezium's {@code source.txId}). */
@@ -208,7 +258,16 @@ public final class DebeziumLog {
         value.put("ts_us", captured * 1_000L);
         value.put("ts_ns", captured * 1_000_000L);
         if (!op.equals("m")) {
-            value.putNull("transaction");
+            if (transactionMetadata) {
+                ObjectNode tx = value.putObject("transaction");
+                tx.put("id", txId + ":" + lsn);
+                tx.put("total_order", ++totalOrder);
+                tx.put(
+                        "data_collection_order",
+                        collectionOrders.merge(schema + "." + table, 1L, Long::sum));
+            } else {
+                value.putNull("transaction");
+            }
         }
         return value;
     }
@@ -216,9 +275,7 @@ public final class DebeziumLog {
     private RawRecord append(String topic, byte[] key, byte[] value) {
         long offset = offsets.merge(topic, 1L, Long::sum) - 1;
         long kafkaTimestamp = (committed != null ? committed : clock).toEpochMilli() + 50;
-        RawRecord r =
-                new RawRecord(
-                        topic, 0, offset, key, value, CommitTimes.read(value), kafkaTimestamp);
+        RawRecord r = RawRecord.of(topic, 0, offset, key, value, kafkaTimestamp);
         records.add(r);
         return r;
     }

@@ -93,6 +93,11 @@ public final class RawTopics implements Source<RawRecord, RawTopics.Split, Void>
         return ends;
     }
 
+    /** Where the partitions of {@code records} end, as the brokers would say. */
+    public static PartitionHeads.Factory heads(List<RawRecord> records) {
+        return PartitionHeads.fixed(new RawTopics(records, false).ends());
+    }
+
     @Override
     public Boundedness getBoundedness() {
         return keptOpen ? Boundedness.CONTINUOUS_UNBOUNDED : Boundedness.BOUNDED;
@@ -148,7 +153,9 @@ public final class RawTopics implements Source<RawRecord, RawTopics.Split, Void>
             byte[] key,
             byte[] value,
             long commitTimeMillis,
-            long kafkaTimestamp)
+            long kafkaTimestamp,
+            String transactionId,
+            long totalOrder)
             implements Serializable {
 
         static Entry of(int seq, RawRecord r) {
@@ -160,12 +167,18 @@ public final class RawTopics implements Source<RawRecord, RawTopics.Split, Void>
                     r.key,
                     r.value,
                     r.commitTimeMillis,
-                    r.kafkaTimestamp);
+                    r.kafkaTimestamp,
+                    r.transactionId,
+                    r.totalOrder);
         }
 
         RawRecord toRecord() {
-            return new RawRecord(
-                    topic, partition, offset, key, value, commitTimeMillis, kafkaTimestamp);
+            RawRecord r =
+                    new RawRecord(
+                            topic, partition, offset, key, value, commitTimeMillis, kafkaTimestamp);
+            r.transactionId = transactionId;
+            r.totalOrder = totalOrder;
+            return r;
         }
     }
 

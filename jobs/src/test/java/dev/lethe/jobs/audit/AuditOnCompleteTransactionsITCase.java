@@ -1,0 +1,172 @@
+package dev.lethe.jobs.audit;
+
+import static dev.lethe.jobs.testing.DebeziumLog.row;
+import static dev.lethe.jobs.testing.DebeziumLog.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.audit.SigningKeys;
+import dev.lethe.events.AuditCheckpoint;
+import dev.lethe.events.AuditEntry;
+import dev.lethe.events.DeadLetter;
+import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.kafka.RawRecord;
+import dev.lethe.jobs.kafka.TransactionWatermarks;
+import dev.lethe.jobs.testing.CollectingSink;
+import dev.lethe.jobs.testing.DebeziumLog;
+import dev.lethe.jobs.testing.RawTopics;
+import dev.lethe.keys.InMemorySubjectKeyStore;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The audit job releases what waits for event time as soon as transactions are complete (Debezium's
+ * transaction metadata), not after the raw partitions' idle timeout: the raw topics stay open after
+ * the last record with an idle timeout of an hour, so only complete transactions can move event
+ * time. What waits: a comment whose text names a person (drafted once every contact before it is
+ * known), and a change whose transaction carries no actor message (it leaves once a later
+ * transaction's message shows there is none). One transaction spans four tables; a later one is
+ * delivered twice (a Debezium redelivery) and logged once; each entity's chain is in order.
+ */
+class AuditOnCompleteTransactionsITCase {
+
+    private static final Map<String, InMemorySubjectKeyStore> KEY_STORES =
+            new ConcurrentHashMap<>();
+
+    @TempDir Path signingKeys;
+
+    private final String run = UUID.randomUUID().toString();
+    private final CollectingSink<AuditEntry> log =
+            CollectingSink.create("audit-log", e -> AuditEntry.newBuilder(e).build());
+    private final CollectingSink<AuditEntry> index =
+            CollectingSink.create("audit-index", e -> AuditEntry.newBuilder(e).build());
+    private final CollectingSink<AuditCheckpoint> checkpoints =
+            CollectingSink.create("audit-checkpoints");
+    private final CollectingSink<DeadLetter> deadLetters = CollectingSink.create("dead-letters");
+
+    @AfterEach
+    void forget() {
+        KEY_STORES.remove(run);
+        List.of(log, index, checkpoints, deadLetters).forEach(CollectingSink::clear);
+    }
+
+    @Test
+    void whatWaitsForEventTimeLeavesOnceItsTransactionIsComplete() throws Exception {
+        DebeziumLog raw =
+                new DebeziumLog(Instant.parse("2025-03-01T10:00:00Z")).withTransactionMetadata();
+        Map<String, Object> anna =
+                row("contacts", "id", 1, "first_name", "Anna", "email", "anna@example.eu");
+        Map<String, Object> ticket = row("tickets", "id", 10, "contact_id", 1, "subject", "Login");
+        raw.begin()
+                .actor("agent", "7", "new customer with a ticket")
+                .insert("contacts", anna)
+                .insert("tickets", ticket)
+                .insert("threads", row("threads", "id", 100, "ticket_id", 10, "content", "Hello"))
+                .insert(
+                        "comments",
+                        row(
+                                "comments",
+                                "id",
+                                1000,
+                                "ticket_id",
+                                10,
+                                "content",
+                                "Anna wrote from anna@example.eu"))
+                .commit();
+        // a writer that names no actor
+        raw.begin().update("tickets", ticket, with(ticket, "subject", "Login fails")).commit();
+        int redelivered = raw.records().size();
+        raw.begin()
+                .actor("agent", "7", "closing")
+                .update(
+                        "tickets",
+                        with(ticket, "subject", "Login fails"),
+                        with(with(ticket, "subject", "Login fails"), "status", "closed"))
+                .commit();
+        List<RawRecord> records = new ArrayList<>(raw.records());
+        for (RawRecord r : raw.records().subList(redelivered, raw.records().size())) {
+            records.add(
+                    RawRecord.of(
+                            r.topic,
+                            r.partition,
+                            r.offset + 100,
+                            r.key,
+                            r.value,
+                            r.kafkaTimestamp));
+        }
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
+        JobSettings settings =
+                JobSettings.parse(
+                        new String[] {
+                            "--kafka-bootstrap", "kafka.invalid:9092",
+                            "--elasticsearch-url", "http://elasticsearch.invalid:9200",
+                            "--postgres-url", "jdbc:postgresql://postgres.invalid:5432/helpdesk",
+                            "--audit-checkpoint-every", "1000",
+                            "--audit-checkpoint-interval", "1h",
+                            "--idle-timeout", "1h"
+                        });
+        String keys = run;
+        String signingDir = signingKeys.toString();
+        AuditResources resources =
+                new AuditResources(
+                        null,
+                        () -> KEY_STORES.computeIfAbsent(keys, k -> new InMemorySubjectKeyStore()),
+                        AuditTestData.STATE_KEYS,
+                        () -> SigningKeys.loadOrCreate(Path.of(signingDir)));
+        AuditJob.defineWorkflow(
+                env,
+                TransactionWatermarks.apply(
+                        RawTopics.keptOpen(env, records, settings.idleTimeout()),
+                        settings,
+                        "test-transactions",
+                        RawTopics.heads(records)),
+                new AuditJob.AuditSinks(log, checkpoints, deadLetters, index),
+                resources,
+                settings);
+        JobClient job = env.executeAsync("audit-on-complete-transactions");
+        List<AuditEntry> entries;
+        try {
+            entries = log.await(l -> l.size() >= 6, 60_000);
+            Thread.sleep(500); // a copy of the redelivered change would come right after
+            entries = log.values();
+        } finally {
+            job.cancel().get();
+        }
+
+        assertThat(entries)
+                .extracting(e -> e.getEntityId() + "#" + e.getSeq())
+                .containsExactlyInAnyOrder(
+                        "contacts/1#1",
+                        "tickets/10#1",
+                        "threads/100#1",
+                        "comments/1000#1",
+                        "tickets/10#2",
+                        "tickets/10#3");
+        List<AuditEntry> tickets =
+                entries.stream()
+                        .filter(e -> e.getEntityId().equals("tickets/10"))
+                        .sorted(Comparator.comparing(AuditEntry::getLogIndex))
+                        .toList();
+        assertThat(tickets)
+                .extracting(e -> e.getSeq() + " " + e.getActor().getType())
+                .containsExactly("1 agent", "2 unknown", "3 agent");
+        AuditEntry comment =
+                entries.stream()
+                        .filter(e -> e.getEntityId().equals("comments/1000"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(comment.getSubjectIds()).contains("contact:1");
+        assertThat(deadLetters.values()).isEmpty();
+    }
+}

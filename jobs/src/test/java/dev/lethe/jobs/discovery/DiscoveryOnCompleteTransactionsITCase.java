@@ -1,0 +1,154 @@
+package dev.lethe.jobs.discovery;
+
+import static dev.lethe.jobs.testing.DebeziumLog.row;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.events.DeadLetter;
+import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.config.MasterKeys;
+import dev.lethe.jobs.kafka.TransactionWatermarks;
+import dev.lethe.jobs.testing.CollectingSink;
+import dev.lethe.jobs.testing.DebeziumLog;
+import dev.lethe.jobs.testing.RawTopics;
+import dev.lethe.keys.MasterKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Discovery locates a change as soon as its transaction is complete (Debezium's transaction
+ * metadata), not after the raw partitions' idle timeout: the raw topics stay open after the last
+ * record, with an idle timeout of an hour, so only complete transactions can move event time. One
+ * transaction spans four tables (four partitions, read interleaved), a later one is delivered twice
+ * (a Debezium redelivery) and is still located once per row version.
+ */
+class DiscoveryOnCompleteTransactionsITCase {
+
+    @TempDir static Path dataDir;
+    private static String dataProperty;
+
+    private final CollectingSink<LocationUpdate> locations = CollectingSink.create("locations");
+    private final CollectingSink<DeadLetter> deadLetters = CollectingSink.create("dead-letters");
+
+    @BeforeAll
+    static void masterKey() throws IOException {
+        dataProperty = System.getProperty("lethe.data");
+        System.setProperty("lethe.data", dataDir.toString());
+        Path key = MasterKeys.resolveDataPath(MasterKeys.DEFAULT_FILE);
+        Files.createDirectories(key.getParent());
+        byte[] bytes = new byte[MasterKey.LENGTH_BYTES];
+        new SecureRandom().nextBytes(bytes);
+        Files.write(key, bytes);
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @AfterAll
+    static void restoreDataDir() {
+        if (dataProperty == null) {
+            System.clearProperty("lethe.data");
+        } else {
+            System.setProperty("lethe.data", dataProperty);
+        }
+    }
+
+    @Test
+    void everyRowOfACompleteTransactionIsLocatedWithoutWaitingForTime() throws Exception {
+        DebeziumLog raw =
+                new DebeziumLog(Instant.parse("2025-03-14T09:00:00Z")).withTransactionMetadata();
+        raw.begin()
+                .actor("agent", "7", "new customer with a ticket")
+                .insert(
+                        "contacts",
+                        row(
+                                "contacts",
+                                "id",
+                                1,
+                                "first_name",
+                                "Anna",
+                                "last_name",
+                                "Müller",
+                                "email",
+                                "anna.mueller@example.eu"))
+                .insert("tickets", row("tickets", "id", 10, "contact_id", 1, "subject", "Login"))
+                .insert(
+                        "threads",
+                        row("threads", "id", 100, "ticket_id", 10, "content", "Please call me"))
+                .insert(
+                        "comments",
+                        row(
+                                "comments",
+                                "id",
+                                1000,
+                                "ticket_id",
+                                10,
+                                "content",
+                                "Reach Anna at anna.mueller@example.eu"))
+                .commit();
+        raw.begin()
+                .actor("agent", "7", "second address")
+                .insert("contacts", row("contacts", "id", 2, "email", "jean.dupont@orange.fr"))
+                .commit();
+        int firstOfSecond = raw.records().size() - 4; // BEGIN, message, contact, END
+        List<dev.lethe.jobs.kafka.RawRecord> records = new java.util.ArrayList<>(raw.records());
+        // Debezium sends the second transaction again after a restart: same LSNs, same END
+        for (dev.lethe.jobs.kafka.RawRecord r :
+                raw.records().subList(firstOfSecond, raw.records().size())) {
+            dev.lethe.jobs.kafka.RawRecord copy =
+                    dev.lethe.jobs.kafka.RawRecord.of(
+                            r.topic, r.partition, r.offset + 100, r.key, r.value, r.kafkaTimestamp);
+            records.add(copy);
+        }
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        JobSettings settings =
+                JobSettings.parse(
+                        new String[] {
+                            "--kafka-bootstrap", "kafka.invalid:9092",
+                            "--elasticsearch-url", "http://elasticsearch.invalid:9200",
+                            "--postgres-url", "jdbc:postgresql://postgres.invalid:5432/helpdesk",
+                            "--idle-timeout", "1h"
+                        });
+        DiscoveryJob.defineWorkflow(
+                env,
+                TransactionWatermarks.apply(
+                        RawTopics.keptOpen(env, records, settings.idleTimeout()),
+                        settings,
+                        "test-transactions",
+                        RawTopics.heads(records)),
+                new DiscoveryJob.DiscoverySinks(locations, deadLetters),
+                settings);
+        JobClient job = env.executeAsync("discovery-on-complete-transactions");
+        Set<String> expected = Set.of("contacts/1", "tickets/10", "comments/1000", "contacts/2");
+        List<LocationUpdate> found;
+        try {
+            found = locations.await(l -> recordsOf(l).containsAll(expected), 60_000);
+        } finally {
+            job.cancel().get();
+        }
+        assertThat(recordsOf(found)).containsAll(expected);
+        // the redelivered transaction is located once: one update per document and version
+        assertThat(found).extracting(u -> u.documentId + "@" + u.version).doesNotHaveDuplicates();
+        assertThat(deadLetters.values()).isEmpty();
+    }
+
+    private static Set<String> recordsOf(List<LocationUpdate> updates) {
+        Set<String> records = new TreeSet<>();
+        for (LocationUpdate u : updates) {
+            int slash = u.documentId.indexOf('/', u.documentId.indexOf('/') + 1);
+            records.add(slash > 0 ? u.documentId.substring(0, slash) : u.documentId);
+        }
+        return records;
+    }
+}
