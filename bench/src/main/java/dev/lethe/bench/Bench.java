@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             ScannerBench.class,
             ActorTriggerBench.class,
             ScaleBench.class,
+            LatencyBench.class,
             CommandLine.HelpCommand.class
         })
 public final class Bench implements Runnable {

@@ -1,0 +1,304 @@
+package dev.lethe.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.connectors.Actor;
+import dev.lethe.local.Http;
+import dev.lethe.local.LocalStack;
+import dev.lethe.local.StackOptions;
+import dev.lethe.local.StackProbe;
+import dev.lethe.local.StackSettings;
+import dev.lethe.simulator.LoadGenerator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.postgresql.ds.PGSimpleDataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Commit → searchable, for both kinds of writer, in both indexes: on a fresh local stack with its
+ * jobs, under a steady {@code ./lethe load}, contacts are inserted one per transaction, alternately
+ * by a writer that names its actor ({@code lethe.actor} message first, as {@code ./lethe load}
+ * does) and by one that does not (as {@code psql} or any application unaware of Lethe: the actor
+ * trigger names the database role). Each is timed from the moment its commit returned until a term
+ * query finds it in {@code lethe-audit} ({@code entityId}) and in {@code lethe-locations} ({@code
+ * recordId}), polled every {@link #POLL}. The baseline, in the same run: a document written
+ * straight into a scratch index with the same refresh, timed the same way (what Elasticsearch alone
+ * costs); each p50 is also given as a multiple of it. The audit entries of the second writer must
+ * name the database role, not {@code unknown}.
+ */
+@Command(
+        name = "latency",
+        mixinStandardHelpOptions = true,
+        description =
+                "Commit to found in lethe-audit and lethe-locations, for writers with and without an"
+                        + " actor message, under a steady load; against Elasticsearch alone.")
+final class LatencyBench implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final Duration POLL = Duration.ofMillis(20);
+    private static final Duration FIND_TIMEOUT = Duration.ofSeconds(60);
+
+    @Mixin StackOptions options;
+
+    @Option(
+            names = "--rate",
+            defaultValue = "100",
+            description = "Steady load, operations per second (default 100).")
+    int rate;
+
+    @Option(
+            names = "--samples",
+            defaultValue = "60",
+            description = "Contacts timed per writer (default 60).")
+    int samples;
+
+    @Option(
+            names = "--warmup",
+            defaultValue = "30",
+            description = "Seconds of load before the first sample (default 30).")
+    int warmupSeconds;
+
+    /** One timed contact. */
+    record Sample(String writer, long auditMs, long locationsMs, String actorType) {}
+
+    @Override
+    public Integer call() throws Exception {
+        if (samples < 5 || rate < 0 || warmupSeconds < 0) {
+            throw new IllegalArgumentException("--samples must be >= 5, --rate and --warmup >= 0");
+        }
+        StackSettings s = options.resolve();
+        LocalStack stack = new LocalStack(s, System.out);
+        BenchStacks.requireNoneRunning(stack, s);
+        stack.up();
+        try {
+            s = options.resolve();
+            List<Long> baseline = baseline(s, samples);
+            PGSimpleDataSource db = new PGSimpleDataSource();
+            db.setUrl(s.postgresJdbcUrl());
+            db.setUser(s.postgresUser());
+            db.setPassword(s.postgresPassword());
+            Duration loadFor =
+                    Duration.ofSeconds(warmupSeconds)
+                            .plus(Duration.ofSeconds(samples * 2L * 5)); // ample; stopped after
+            LoadGenerator load =
+                    LoadGenerator.builder()
+                            .dataSource(db)
+                            .rate(Math.max(rate, 1))
+                            .duration(loadFor)
+                            .seed(11)
+                            .build();
+            CompletableFuture<?> loading =
+                    rate == 0
+                            ? CompletableFuture.completedFuture(null)
+                            : CompletableFuture.runAsync(
+                                    () -> {
+                                        try {
+                                            load.run();
+                                        } catch (Exception e) {
+                                            throw new IllegalStateException(e);
+                                        }
+                                    });
+            Thread.sleep(warmupSeconds * 1000L);
+            List<Sample> timed = new ArrayList<>();
+            try {
+                for (int i = 0; i < samples * 2; i++) {
+                    boolean named = i % 2 == 0;
+                    timed.add(sample(s, named));
+                }
+            } finally {
+                load.stop();
+                loading.exceptionally(e -> null).join();
+            }
+            print(s, timed, baseline);
+        } finally {
+            stack.down();
+        }
+        return 0;
+    }
+
+    /** One contact: insert, commit, then poll both indexes until it is found in each. */
+    private static Sample sample(StackSettings s, boolean namesActor) throws Exception {
+        long id;
+        long committed;
+        try (Connection c = StackProbe.connectPostgres(s)) {
+            c.setAutoCommit(false);
+            if (namesActor) {
+                Actor.agent(7, "latency bench").emit(c);
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO contacts (email) VALUES (?) RETURNING id")) {
+                ps.setString(1, "latency." + UUID.randomUUID() + "@example.eu");
+                try (ResultSet r = ps.executeQuery()) {
+                    r.next();
+                    id = r.getLong(1);
+                }
+            }
+            c.commit();
+            committed = System.nanoTime();
+        }
+        String entity = "contacts/" + id;
+        long audit = -1;
+        long locations = -1;
+        String actor = null;
+        long deadline = committed + FIND_TIMEOUT.toNanos();
+        while ((audit < 0 || locations < 0) && System.nanoTime() < deadline) {
+            if (audit < 0) {
+                JsonNode hit = firstHit(s, "lethe-audit", "entityId", entity);
+                if (hit != null) {
+                    audit = (System.nanoTime() - committed) / 1_000_000;
+                    actor = hit.path("_source").path("actor").path("type").asText();
+                }
+            }
+            if (locations < 0 && firstHit(s, "lethe-locations", "recordId", entity) != null) {
+                locations = (System.nanoTime() - committed) / 1_000_000;
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+        return new Sample(namesActor ? "with actor message" : "without", audit, locations, actor);
+    }
+
+    /** Elasticsearch alone: a document into a scratch index, timed until a term query finds it. */
+    private static List<Long> baseline(StackSettings s, int n) throws Exception {
+        String index = "lethe-bench-latency-" + UUID.randomUUID().toString().substring(0, 8);
+        String auth = auth(s);
+        URI base = s.elasticsearchUrl();
+        Http.put(
+                base.resolve("/" + index),
+                "{\"mappings\":{\"properties\":{\"recordId\":{\"type\":\"keyword\"}}}}",
+                auth);
+        List<Long> out = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                String record = "contacts/" + i;
+                long start = System.nanoTime();
+                Http.Response r =
+                        Http.post(
+                                base.resolve("/" + index + "/_doc"),
+                                JSON.writeValueAsString(Map.of("recordId", record)),
+                                auth);
+                if (!r.ok()) {
+                    throw new IllegalStateException("baseline write: HTTP " + r.status());
+                }
+                while (firstHit(s, index, "recordId", record) == null) {
+                    Thread.sleep(POLL.toMillis());
+                }
+                out.add((System.nanoTime() - start) / 1_000_000);
+            }
+        } finally {
+            HttpRequest.Builder delete = HttpRequest.newBuilder(base.resolve("/" + index)).DELETE();
+            if (auth != null) {
+                delete.header("Authorization", auth);
+            }
+            HttpClient.newHttpClient().send(delete.build(), HttpResponse.BodyHandlers.discarding());
+        }
+        return out;
+    }
+
+    private static JsonNode firstHit(StackSettings s, String index, String field, String value)
+            throws Exception {
+        String query =
+                JSON.writeValueAsString(
+                        Map.of("size", 1, "query", Map.of("term", Map.of(field, value))));
+        Http.Response r =
+                Http.post(s.elasticsearchUrl().resolve("/" + index + "/_search"), query, auth(s));
+        if (!r.ok()) {
+            return null; // the index may not exist yet
+        }
+        JsonNode hits = JSON.readTree(r.body()).path("hits").path("hits");
+        return hits.isEmpty() ? null : hits.get(0);
+    }
+
+    private static String auth(StackSettings s) {
+        return Http.basic(s.elasticsearchUser(), s.elasticsearchPassword().orElse(null));
+    }
+
+    private void print(StackSettings s, List<Sample> timed, List<Long> baseline) {
+        long baseP50 = percentile(baseline, 50);
+        System.out.printf(
+                "%nlatency: %d contacts per writer under a steady load of %d/s; polled every %d"
+                        + " ms%n",
+                samples, rate, POLL.toMillis());
+        System.out.printf(
+                "baseline (Elasticsearch alone: write, then found by a term query): p50 %d / p95 %d"
+                        + " / max %d ms%n%n",
+                baseP50, percentile(baseline, 95), Collections.max(baseline));
+        System.out.println(
+                "| writer | audit index p50 / p95 / p99 / max | location index p50 / p95 / p99 /"
+                        + " max | audit p50 ÷ baseline | actor in the audit entries | not found |");
+        System.out.println("|---|---|---|---|---|---|");
+        Map<String, List<Sample>> byWriter = new TreeMap<>(Collections.reverseOrder());
+        for (Sample t : timed) {
+            byWriter.computeIfAbsent(t.writer(), w -> new ArrayList<>()).add(t);
+        }
+        byWriter.forEach(
+                (writer, list) -> {
+                    List<Long> audit = new ArrayList<>();
+                    List<Long> locations = new ArrayList<>();
+                    Map<String, Integer> actors = new TreeMap<>();
+                    int missing = 0;
+                    for (Sample t : list) {
+                        if (t.auditMs() >= 0) {
+                            audit.add(t.auditMs());
+                            actors.merge(t.actorType(), 1, Integer::sum);
+                        }
+                        if (t.locationsMs() >= 0) {
+                            locations.add(t.locationsMs());
+                        }
+                        if (t.auditMs() < 0 || t.locationsMs() < 0) {
+                            missing++;
+                        }
+                    }
+                    System.out.printf(
+                            "| %s | %s | %s | %s | %s | %d |%n",
+                            writer,
+                            summary(audit),
+                            summary(locations),
+                            audit.isEmpty()
+                                    ? "-"
+                                    : String.format(
+                                            "%.1fx",
+                                            percentile(audit, 50) / (double) Math.max(1, baseP50)),
+                            actors,
+                            missing);
+                });
+        System.out.println(
+                "\ntargets (issue: searchable within a second): p50 <= 500 ms, p99 <= 1000 ms in"
+                        + " both indexes for both writers; the second writer's entries name the"
+                        + " database role.");
+    }
+
+    private static String summary(List<Long> values) {
+        if (values.isEmpty()) {
+            return "none found";
+        }
+        return String.format(
+                "%d / %d / %d / %d ms",
+                percentile(values, 50),
+                percentile(values, 95),
+                percentile(values, 99),
+                Collections.max(values));
+    }
+
+    static long percentile(List<Long> values, int p) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+}
