@@ -49,6 +49,7 @@ public final class TransactionLedger {
         boolean message;
         int expected = -1; // -1 until its END is read
         long endReadAt = Long.MIN_VALUE; // when its END was read (processing time)
+        int messagesExpected = -1; // from its END, when the connector counts messages; else -1
 
         Entry(String id) {
             this.id = id;
@@ -102,6 +103,15 @@ public final class TransactionLedger {
      * readAt} when it was read (processing time, see {@link #messagesReadBefore}).
      */
     public void end(String id, int expected, long commitMillis, long readAt) {
+        end(id, expected, -1, commitMillis, readAt);
+    }
+
+    /**
+     * As {@link #end(String, int, long, long)}, with the number of actor messages the END counts:
+     * Debezium 3 counts them (as a data collection of their own), and a transaction whose END
+     * counts none has none: it needs no wait for one. -1 when the connector does not say.
+     */
+    public void end(String id, int expected, int messages, long commitMillis, long readAt) {
         Entry e = open.get(id);
         if (e == null) {
             if (commitMillis <= floor()) {
@@ -115,6 +125,7 @@ public final class TransactionLedger {
             return; // redelivered
         }
         e.expected = expected;
+        e.messagesExpected = messages;
         e.endReadAt = readAt;
         ended.addLast(e);
         if (e.message) {
@@ -183,6 +194,7 @@ public final class TransactionLedger {
         // or every message written before its END was read, by a look at the topic's end
         return front.expected == 0
                 || front.message
+                || front.messagesExpected == 0
                 || endedWithMessage > 0
                 || front.endReadAt < messagesReadBefore;
     }
@@ -226,7 +238,7 @@ public final class TransactionLedger {
     public byte[] snapshot() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(1); // format
+            out.writeInt(2); // format
             out.writeLong(released);
             out.writeLong(fallback);
             out.writeInt(open.size());
@@ -248,7 +260,7 @@ public final class TransactionLedger {
         TransactionLedger ledger = new TransactionLedger();
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
             int format = in.readInt();
-            if (format != 1) {
+            if (format != 2) {
                 throw new IOException("unknown transaction ledger format " + format);
             }
             ledger.released = in.readLong();
@@ -260,6 +272,7 @@ public final class TransactionLedger {
                 e.unordered = in.readInt();
                 e.message = in.readBoolean();
                 e.expected = in.readInt();
+                e.messagesExpected = in.readInt();
                 byte[] orders = new byte[in.readInt()];
                 in.readFully(orders);
                 e.orders.or(BitSet.valueOf(orders));
@@ -281,6 +294,7 @@ public final class TransactionLedger {
         out.writeInt(e.unordered);
         out.writeBoolean(e.message);
         out.writeInt(e.expected);
+        out.writeInt(e.messagesExpected);
         byte[] orders = e.orders.toByteArray();
         out.writeInt(orders.length);
         out.write(orders);

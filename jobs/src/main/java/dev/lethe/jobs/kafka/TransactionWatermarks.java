@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * source's own watermark (commit time per partition, quiet partitions at the wall clock) stays the
  * fallback and the floor: the watermark passed on is the greater of the two.
  *
- * <p>A transaction without an actor message leaves once a later transaction's message has been
- * read, or once a look at the message topic (taken after its END was read) finds the topic read to
- * its end ({@link PartitionHeads}, off the task thread): a writer that names no actor costs that
- * look, well under a second, not the idle timeout.
+ * <p>A transaction without an actor message: Debezium 3 counts messages in the END, so once the
+ * connector has been seen counting them, an END that counts none releases at once. Otherwise it
+ * leaves once a later transaction's message has been read, or once a look at the message topic
+ * (taken after its END was read) finds the topic read to its end ({@link PartitionHeads}, off the
+ * task thread): well under a second, not the idle timeout.
  *
  * <p>Records pass unchanged, except the transaction topic's, which end here. Watermarks are passed
  * on at most every {@link #EMIT_INTERVAL_MS} (processing time): one per transaction would cut every
@@ -51,6 +52,13 @@ public final class TransactionWatermarks extends AbstractStreamOperator<RawRecor
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(TransactionWatermarks.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * How Debezium 3 names the data collection of logical-decoding messages in an END (the class
+     * name of its id). Once an END has named it, the connector counts messages, and an END without
+     * it means a transaction without one.
+     */
+    static final String MESSAGE_COLLECTION = "LogicalDecodingMessage";
 
     /** The longest a watermark waits to be passed on after the one before: 20 ms. */
     static final long EMIT_INTERVAL_MS = 20;
@@ -69,6 +77,7 @@ public final class TransactionWatermarks extends AbstractStreamOperator<RawRecor
     private transient boolean timerSet;
     private transient PartitionHeads heads;
     private transient Map<Integer, Long> nextMessage;
+    private transient boolean countsMessages;
 
     /**
      * @param transactionTopic Debezium's transaction topic ({@code <prefix>.transaction})
@@ -213,9 +222,14 @@ public final class TransactionWatermarks extends AbstractStreamOperator<RawRecor
         int colon = id.indexOf(':');
         String transaction = colon >= 0 ? id.substring(0, colon) : id;
         int expected = 0;
+        int messages = 0;
         for (JsonNode c : end.path("data_collections")) {
-            if (changeTopics.contains(collectionPrefix + c.path("data_collection").asText())) {
+            String collection = c.path("data_collection").asText();
+            if (changeTopics.contains(collectionPrefix + collection)) {
                 expected += c.path("event_count").asInt(0);
+            } else if (collection.contains(MESSAGE_COLLECTION)) {
+                messages += c.path("event_count").asInt(0);
+                countsMessages = true;
             }
         }
         long commit = end.path("ts_ms").asLong(r.kafkaTimestamp);
@@ -223,6 +237,7 @@ public final class TransactionWatermarks extends AbstractStreamOperator<RawRecor
             ledger.end(
                     transaction,
                     expected,
+                    countsMessages ? messages : -1,
                     commit,
                     getProcessingTimeService().getCurrentProcessingTime());
         }

@@ -88,6 +88,22 @@ class TransactionLedgerTest {
     }
 
     @Test
+    void anEndCountingNoMessageNeedsNone() {
+        ledger.change("771", 1, 1_000);
+        ledger.end("771", 1, 0, 1_000, 0);
+        assertThat(ledger.release(NONE)).isEqualTo(1_000);
+    }
+
+    @Test
+    void anEndCountingAMessageWaitsForIt() {
+        ledger.change("771", 2, 1_000);
+        ledger.end("771", 1, 1, 1_000, 0);
+        assertThat(ledger.release(NONE)).isEqualTo(NONE);
+        ledger.message("771", 1_000);
+        assertThat(ledger.release(NONE)).isEqualTo(1_000);
+    }
+
+    @Test
     void aTransactionWithoutChangesTheJobReadsNeedsNoMessage() {
         ledger.end("771", 0, 1_000, 0); // e.g. only a signal row
         assertThat(ledger.release(NONE)).isEqualTo(1_000);

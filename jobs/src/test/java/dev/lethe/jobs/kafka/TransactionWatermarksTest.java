@@ -93,8 +93,29 @@ class TransactionWatermarksTest {
     }
 
     @Test
-    void aTransactionWithoutMessageLeavesOnceTheMessageTopicIsReadToItsEnd() throws Exception {
+    void aTransactionWhoseEndCountsNoMessageLeavesAtOnce() throws Exception {
         DebeziumLog log = new DebeziumLog(START).withTransactionMetadata();
+        log.begin().actor("agent", "7", "phone");
+        long first = log.committed().toEpochMilli();
+        log.insert("contacts", DebeziumLog.row("contacts", "id", 1));
+        log.commit();
+        log.begin(); // a writer that names no actor, and no actor trigger
+        long second = log.committed().toEpochMilli();
+        log.insert("contacts", DebeziumLog.row("contacts", "id", 2));
+        log.commit();
+        try (var h = harness(operator())) { // the message topic never looks read to its end
+            h.open();
+            h.setProcessingTime(1_000);
+            feed(h, log.records());
+            h.setProcessingTime(1_000 + TransactionWatermarks.EMIT_INTERVAL_MS);
+            assertThat(watermarks(h)).containsExactly(first, second);
+        }
+    }
+
+    @Test
+    void aTransactionWithoutMessageLeavesOnceTheMessageTopicIsReadToItsEnd() throws Exception {
+        // a connector that does not count messages in its ENDs
+        DebeziumLog log = new DebeziumLog(START).withTransactionMetadata(false);
         log.begin().actor("agent", "7", "phone");
         log.insert("contacts", DebeziumLog.row("contacts", "id", 1));
         log.commit();

@@ -49,6 +49,7 @@ public final class DebeziumLog {
     private Long txId;
     private Instant committed;
     private boolean transactionMetadata;
+    private boolean countsMessages;
     private long totalOrder;
     private final Map<String, Long> collectionOrders = new LinkedHashMap<>();
 
@@ -101,9 +102,23 @@ public final class DebeziumLog {
      * to {@link #TRANSACTION_TOPIC}.
      */
     public DebeziumLog withTransactionMetadata() {
+        return withTransactionMetadata(true);
+    }
+
+    /**
+     * As {@link #withTransactionMetadata()}; {@code countsMessages}: the actor messages carry a
+     * transaction block and the END counts them under a data collection of their own, as Debezium 3
+     * does; false for a connector that does not count them.
+     */
+    public DebeziumLog withTransactionMetadata(boolean countsMessages) {
         transactionMetadata = true;
+        this.countsMessages = countsMessages;
         return this;
     }
+
+    /** How Debezium 3.6 names the data collection of logical-decoding messages in an END. */
+    public static final String MESSAGE_COLLECTION =
+            "io.debezium.connector.postgresql.LogicalDecodingMessageMonitor$LogicalDecodingMessageId@62b4b2fd";
 
     /** Starts a transaction committed 1 s after the previous one. */
     public DebeziumLog begin() {
@@ -257,17 +272,17 @@ public final class DebeziumLog {
         value.put("ts_ms", captured);
         value.put("ts_us", captured * 1_000L);
         value.put("ts_ns", captured * 1_000_000L);
-        if (!op.equals("m")) {
-            if (transactionMetadata) {
-                ObjectNode tx = value.putObject("transaction");
-                tx.put("id", txId + ":" + lsn);
-                tx.put("total_order", ++totalOrder);
-                tx.put(
-                        "data_collection_order",
-                        collectionOrders.merge(schema + "." + table, 1L, Long::sum));
-            } else {
-                value.putNull("transaction");
-            }
+        boolean message = op.equals("m");
+        if (transactionMetadata && (!message || countsMessages)) {
+            ObjectNode tx = value.putObject("transaction");
+            tx.put("id", txId + ":" + lsn);
+            tx.put("total_order", ++totalOrder);
+            tx.put(
+                    "data_collection_order",
+                    collectionOrders.merge(
+                            message ? MESSAGE_COLLECTION : schema + "." + table, 1L, Long::sum));
+        } else if (!message) {
+            value.putNull("transaction");
         }
         return value;
     }
