@@ -24,6 +24,7 @@ import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -58,6 +59,19 @@ public final class DiscoveryJob {
     /** The Flink job name and Kafka consumer group, unless {@code --job-name} says otherwise. */
     public static final String JOB_NAME = "lethe-discovery";
 
+    /**
+     * How long a network buffer between operators waits to fill before it is sent (Flink's default
+     * is 100 ms per exchange): a DPO searches for what just happened. Under load buffers fill long
+     * before.
+     */
+    static final Duration NETWORK_BUFFER_TIMEOUT = Duration.ofMillis(5);
+
+    /** The longest a location waits in the index sink's buffer before it is sent. */
+    static final Duration INDEX_MAX_TIME_IN_BUFFER = Duration.ofMillis(100);
+
+    /** The index's refresh interval, set on an index an earlier version created, too. */
+    static final String REFRESH = "500ms";
+
     private DiscoveryJob() {}
 
     /** Where the discovery job writes. */
@@ -81,6 +95,7 @@ public final class DiscoveryJob {
             throws Exception {
         prepare(settings);
         env.enableCheckpointing(settings.checkpointInterval().toMillis());
+        env.setBufferTimeout(NETWORK_BUFFER_TIMEOUT.toMillis());
         defineWorkflow(env, rawRecords(env, settings), sinks(settings), settings);
         return env.executeAsync(settings.jobName());
     }
@@ -126,6 +141,12 @@ public final class DiscoveryJob {
                             .get("mappings")
                             .toString();
             es.indices().putMapping(r -> r.index(index).withJson(new StringReader(mappings)));
+            es.indices()
+                    .putSettings(
+                            r ->
+                                    r.index(index)
+                                            .settings(
+                                                    x -> x.refreshInterval(t -> t.time(REFRESH))));
             return;
         }
         try {
@@ -229,6 +250,7 @@ public final class DiscoveryJob {
                 ElasticsearchSink.<LocationUpdate>builder()
                         .setUrl(settings.elasticsearchUrl(), settings.elasticsearchUser())
                         .setConverter(new LocationUpdate.Converter(LocationDocument.INDEX))
+                        .setMaxTimeInBuffer(INDEX_MAX_TIME_IN_BUFFER)
                         .setRejectedDocumentHandler(
                                 new DeadLetterRejectedDocuments(
                                         settings.kafkaBootstrap(),
