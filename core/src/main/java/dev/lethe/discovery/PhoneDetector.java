@@ -8,11 +8,14 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber.CountryCodeSource;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Phone numbers, found with libphonenumber's {@link PhoneNumberUtil#findNumbers} at leniency {@link
@@ -246,15 +249,15 @@ public final class PhoneDetector implements PiiDetector {
                 }
             }
         }
+        // findings that are the numbers of orders, tickets, ...: they still hide the shorter
+        // readings they overlap, then are dropped
+        Set<Finding> references = Collections.newSetFromMap(new IdentityHashMap<>());
         bySpan.forEach(
                 (span, candidates) -> {
                     int start = (int) (span >>> 32);
                     int end = (int) (long) span;
                     Candidate first = candidates.get(0);
                     NumberContext.Kind context = NumberContext.before(text, start);
-                    if (context == NumberContext.Kind.REFERENCE && !first.international()) {
-                        return; // the number of an order, a ticket, ...: not a phone number
-                    }
                     long distinct = candidates.stream().map(Candidate::e164).distinct().count();
                     double confidence;
                     String reason;
@@ -289,7 +292,7 @@ public final class PhoneDetector implements PiiDetector {
                         confidence = labelled(confidence);
                         reason = reason + ", after a phone label";
                     }
-                    found.add(
+                    Finding f =
                             new Finding(
                                     NAME,
                                     PiiKind.PHONE,
@@ -297,7 +300,11 @@ public final class PhoneDetector implements PiiDetector {
                                     end,
                                     first.e164(),
                                     confidence,
-                                    reason));
+                                    reason);
+                    found.add(f);
+                    if (context == NumberContext.Kind.REFERENCE && !first.international()) {
+                        references.add(f);
+                    }
                 });
         found.sort(java.util.Comparator.comparingInt(Finding::start));
         // libphonenumber may report overlapping spans for different regions: keep the longest
@@ -313,6 +320,7 @@ public final class PhoneDetector implements PiiDetector {
             }
             kept.add(f);
         }
+        kept.removeIf(references::contains);
         return kept;
     }
 
@@ -453,6 +461,20 @@ public final class PhoneDetector implements PiiDetector {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The region an E.164 number belongs to ({@code +33…} → {@code FR}), if libphonenumber knows.
+     */
+    public static Optional<String> regionOf(String e164) {
+        try {
+            String region = UTIL.getRegionCodeForNumber(UTIL.parse(e164, "ZZ"));
+            return region == null || region.equals("ZZ") || region.equals("001")
+                    ? Optional.empty()
+                    : Optional.of(region);
+        } catch (NumberParseException e) {
+            return Optional.empty();
+        }
     }
 
     private static String e164(PhoneNumber number) {
