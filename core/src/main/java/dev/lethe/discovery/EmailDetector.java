@@ -1,5 +1,8 @@
 package dev.lethe.discovery;
 
+import java.net.IDN;
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -7,12 +10,34 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Email addresses: a dot-atom local part, {@code @}, and a domain of at least two labels ending in
- * an alphabetic top-level domain. A match never starts in the middle of a word and never takes a
- * trailing dot ({@code "write to anna@gmx.de."}) or what follows {@code _} in a file name ({@code
- * "anna@gmx.de_invoice.pdf"}). A domain of more than {@value #MAX_LABELS_BEFORE_TLD} labels before
- * its top-level domain (longer than any host name) is no match. Linear in the text's length.
- * Normalized to lower case.
+ * Email addresses, internationalized ones included (RFC 6531 local parts, IDN domains): a dot-atom
+ * local part, {@code @}, and a domain of at least two labels ending in an alphabetic top-level
+ * domain (or a punycode one, {@code xn--…}). A match never starts in the middle of a word and never
+ * takes a trailing dot ({@code "write to anna@gmx.de."}) or what follows {@code _} in a file name
+ * ({@code "anna@gmx.de_invoice.pdf"}). A domain of more than {@value #MAX_LABELS_BEFORE_TLD} labels
+ * before its top-level domain (longer than any host name) is no match. Linear in the text's length.
+ *
+ * <p>An address is found whole or not at all, never as a part of what is written:
+ *
+ * <ul>
+ *   <li>Local parts and labels hold letters, combining marks and digits of any script; the local
+ *       part also {@code _ % + -}, and an apostrophe between two of its characters ({@code
+ *       o'brien}). A letter, mark, number or joiner (ZWJ, ZWNJ) right before the local part or
+ *       right after the top-level domain, or a dot-separated word after it, makes the stretch no
+ *       address: {@code JOSÉ.ÁLVAREZ@…} is never read as {@code LVAREZ@…}.
+ *   <li>Scripts written without spaces between words (Han, kana, Hangul, Thai, Lao, Khmer, Myanmar)
+ *       are the only word boundary without a separator: a Latin address right after Japanese text
+ *       ({@code メールはsato@example.jpまで}) starts and ends where the script changes.
+ *   <li>A dot-separated part of the local part, or a label of the domain, that mixes the letters of
+ *       two scripts (Latin and Cyrillic, Latin and Han, …; Han, kana and Hangul count as one) is no
+ *       address: a look-alike or two words glued together.
+ *   <li>In free text a local part of more than {@value #MAX_LOCAL_OCTETS} octets in UTF-8 (RFC 5321
+ *       §4.5.3.1.1, kept by RFC 6531) is no address: it holds more than the address.
+ * </ul>
+ *
+ * <p>Normalized to NFC and lower case ({@link #normalize}). Two addresses are the same address when
+ * their {@linkplain #comparisonKey comparison keys} are equal: the domain compared in its ASCII
+ * (punycode) form, so {@code zoë@bücher.de} and {@code zoë@xn--bcher-kva.de} are one address.
  */
 public final class EmailDetector implements PiiDetector {
 
@@ -26,20 +51,89 @@ public final class EmailDetector implements PiiDetector {
      */
     static final int MAX_LABELS_BEFORE_TLD = 126;
 
+    /** Most octets (UTF-8) of a local part found in free text (RFC 5321, RFC 6531). */
+    static final int MAX_LOCAL_OCTETS = 64;
+
+    /** Letters of scripts written without spaces between words (and the kana length mark). */
+    private static final String UNSPACED =
+            "\\p{IsHan}\\p{IsHiragana}\\p{IsKatakana}\\p{IsHangul}\\p{IsBopomofo}"
+                    + "\\p{IsThai}\\p{IsLao}\\p{IsKhmer}\\p{IsMyanmar}\\u30FC\\uFF70";
+
+    /** Letters, marks and numbers of the scripts written with spaces (ASCII included). */
+    private static final String SPACED = "[\\p{L}\\p{M}\\p{N}&&[^" + UNSPACED + "]]";
+
+    /** Letters, marks and numbers of a text without spaces. */
+    private static final String UNSPACED_WORD = "[" + UNSPACED + "\\p{M}\\p{N}]";
+
+    private static final String JOINERS = "\\u200C\\u200D";
+
     // The local part is possessive (never given back): no shorter local part can be followed by
-    // the "@", and a possessive repetition does not recurse per repetition.
-    private static final String LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+    // the "@", and a possessive repetition does not recurse per repetition. It is written in the
+    // scripts with spaces, or in those without (then it starts with a letter of theirs, and a
+    // word of another script may be glued to it).
+    private static final String ATOM_SPACED =
+            "(?!\\p{M})[" + SPACED + "_%+\\-]++(?:'[" + SPACED + "_%+\\-]++)*+";
+    private static final String LOCAL_SPACED =
+            "(?<!["
+                    + SPACED
+                    + "._%+\\-"
+                    + JOINERS
+                    + "]|["
+                    + SPACED
+                    + "_%+\\-]')"
+                    + ATOM_SPACED
+                    + "(?:\\."
+                    + ATOM_SPACED
+                    + ")*+";
+    private static final String ATOM_UNSPACED = "(?!\\p{M})[" + UNSPACED_WORD + "_%+\\-]++";
+    private static final String LOCAL_UNSPACED =
+            "(?<!["
+                    + UNSPACED_WORD
+                    + "._%+\\-"
+                    + JOINERS
+                    + "])(?=["
+                    + UNSPACED
+                    + "])"
+                    + ATOM_UNSPACED
+                    + "(?:\\."
+                    + ATOM_UNSPACED
+                    + ")*+";
+
+    // A label is atomic: it can match only one way (the longest run ending in a letter or digit,
+    // at most 63 characters), so a failed match never tries its labels again.
+    private static final String LABEL_CHAR = "[\\p{L}\\p{M}\\p{Nd}]";
+    private static final String LABEL =
+            "(?>(?!\\p{M})" + LABEL_CHAR + "(?:[\\p{L}\\p{M}\\p{Nd}\\-]{0,61}" + LABEL_CHAR + ")?)";
+
+    private static final String AFTER_SPACED =
+            "(?![" + SPACED + "\\-" + JOINERS + "]|\\.[" + SPACED + "])";
+    private static final String AFTER_UNSPACED =
+            "(?![" + UNSPACED_WORD + "\\-" + JOINERS + "]|\\.[" + UNSPACED_WORD + "])";
+    private static final String TLD =
+            "(?:[Xx][Nn]--[A-Za-z0-9](?:[A-Za-z0-9\\-]{0,57}[A-Za-z0-9])?"
+                    + AFTER_SPACED
+                    + "|(?!\\p{M})[\\p{L}\\p{M}&&[^"
+                    + UNSPACED
+                    + "]]{2,24}"
+                    + AFTER_SPACED
+                    + "|(?!\\p{M})["
+                    + UNSPACED
+                    + "\\p{M}]{2,24}"
+                    + AFTER_UNSPACED
+                    + ")";
+
     private static final Pattern EMAIL =
             Pattern.compile(
-                    "(?<![A-Za-z0-9._%+\\-])"
-                            + "[A-Za-z0-9_%+\\-]++(?:\\.[A-Za-z0-9_%+\\-]++)*+"
-                            + "@"
-                            + "(?:"
+                    "(?:"
+                            + LOCAL_SPACED
+                            + "|"
+                            + LOCAL_UNSPACED
+                            + ")@(?:"
                             + LABEL
                             + "\\.){1,"
                             + MAX_LABELS_BEFORE_TLD
-                            + "}[A-Za-z]{2,24}"
-                            + "(?![A-Za-z0-9\\-]|\\.[A-Za-z0-9])");
+                            + "}"
+                            + TLD);
 
     @Override
     public String name() {
@@ -54,13 +148,17 @@ public final class EmailDetector implements PiiDetector {
         }
         Matcher m = EMAIL.matcher(text);
         while (m.find()) {
+            String address = m.group();
+            if (!oneScriptPerPart(address) || localOctets(address) > MAX_LOCAL_OCTETS) {
+                continue; // not this address, and no part of it either
+            }
             found.add(
                     new Finding(
                             NAME,
                             PiiKind.EMAIL,
                             m.start(),
                             m.end(),
-                            normalize(m.group()),
+                            normalize(address),
                             0.95,
                             "local@domain with a "
                                     + (m.end() - m.start())
@@ -70,13 +168,101 @@ public final class EmailDetector implements PiiDetector {
         return found;
     }
 
-    /** Lower case, surrounding whitespace removed. */
+    /** NFC, lower case, surrounding whitespace removed. */
     public static String normalize(String email) {
-        return email.trim().toLowerCase(Locale.ROOT);
+        String composed = Normalizer.normalize(email.trim(), Normalizer.Form.NFC);
+        return Normalizer.normalize(composed.toLowerCase(Locale.ROOT), Normalizer.Form.NFC);
+    }
+
+    /**
+     * What two addresses are compared by: {@link #normalize normalized}, with an internationalized
+     * domain in its ASCII (punycode) form, so an address matches whether its domain is written in
+     * Unicode or in punycode, in any case. A domain holding a character IDNA2003 (the JDK's {@link
+     * IDN}) maps to another (ß, final sigma, ZWJ, ZWNJ), or that it cannot convert, is compared as
+     * written: a miss rather than the address of another domain. The local part is compared as
+     * written (composed, lower case).
+     */
+    public static String comparisonKey(String email) {
+        String n = normalize(email);
+        int at = n.lastIndexOf('@');
+        if (at < 0) {
+            return n;
+        }
+        String domain = n.substring(at + 1);
+        if (isAscii(domain) || domain.matches(".*[\\u00DF\\u03C2\\u200C\\u200D].*")) {
+            return n;
+        }
+        try {
+            return n.substring(0, at + 1)
+                    + IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return n;
+        }
     }
 
     /** Whether {@code text} as a whole is an email address. */
     public static boolean isEmail(String text) {
-        return text != null && EMAIL.matcher(text.trim()).matches();
+        if (text == null) {
+            return false;
+        }
+        String t = text.trim();
+        return EMAIL.matcher(t).matches() && oneScriptPerPart(t);
+    }
+
+    /** UTF-8 octets before the last {@code @}. */
+    private static int localOctets(String address) {
+        return address.substring(0, address.lastIndexOf('@'))
+                .getBytes(StandardCharsets.UTF_8)
+                .length;
+    }
+
+    /**
+     * Whether each dot-separated part of the address (local part atoms, domain labels) has the
+     * letters of one script at most, Han, kana, Hangul and Bopomofo counting as one.
+     */
+    static boolean oneScriptPerPart(String address) {
+        Character.UnicodeScript script = null;
+        for (int i = 0; i < address.length(); ) {
+            int cp = address.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp == '.' || cp == '@') {
+                script = null;
+                continue;
+            }
+            if (!Character.isLetter(cp)) {
+                continue;
+            }
+            Character.UnicodeScript s = family(Character.UnicodeScript.of(cp));
+            if (s == Character.UnicodeScript.COMMON || s == Character.UnicodeScript.INHERITED) {
+                continue;
+            }
+            if (script == null) {
+                script = s;
+            } else if (script != s) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Character.UnicodeScript family(Character.UnicodeScript s) {
+        switch (s) {
+            case HIRAGANA:
+            case KATAKANA:
+            case HANGUL:
+            case BOPOMOFO:
+                return Character.UnicodeScript.HAN;
+            default:
+                return s;
+        }
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0x7F) {
+                return false;
+            }
+        }
+        return true;
     }
 }

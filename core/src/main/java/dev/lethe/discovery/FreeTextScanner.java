@@ -43,12 +43,21 @@ public final class FreeTextScanner {
      * overlap it. That makes a scan O(f log f) in the f findings, not O(f²).
      */
     public List<Finding> scan(String text) {
+        return scan(text, List.of());
+    }
+
+    /**
+     * As {@link #scan(String)}, for a text written by someone living in {@code writerRegions} (ISO
+     * 3166 regions, likeliest first; may be empty): nationally written phone numbers are read in
+     * those regions first, the configured ones last ({@link PiiDetector#detect(String, List)}).
+     */
+    public List<Finding> scan(String text, List<String> writerRegions) {
         if (text == null || text.isBlank()) {
             return new ArrayList<>();
         }
         List<List<Finding>> byDetector = new ArrayList<>(detectors.size());
         for (PiiDetector detector : detectors) {
-            byDetector.add(detector.detect(text));
+            byDetector.add(detector.detect(text, writerRegions));
         }
         return resolve(byDetector);
     }

@@ -6,23 +6,52 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.Leniency;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber.CountryCodeSource;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Phone numbers, found with libphonenumber's {@link PhoneNumberUtil#findNumbers} at leniency {@link
  * Leniency#VALID} (the number must be a valid number of its region, not just plausible) and
  * normalized to E.164.
  *
- * <p>A number written internationally ({@code +49 30 1234567}, {@code 0049...}) carries its
- * country. A number written nationally ({@code 030 1234567}) does not: it is read in each of the
- * detector's default regions in order, and the first region where it is valid wins. The confidence
- * says how certain that is: high for an international number, lower when the national number is
- * valid in more than one region with different E.164 values.
+ * <p>A number written internationally ({@code +49 30 1234567}, {@code (+49) 30 …}, {@code 0049...})
+ * carries its country. A number written nationally ({@code 030 1234567}, {@code (415) 555-0123})
+ * does not: it is read in the writer's regions first, in the order given ({@link #detect(String,
+ * List)}: the country of the contact's locale, of their declared phone, …), then in the detector's
+ * configured regions, the last fallback; the first region where it is valid wins, and the finding's
+ * reason names that region and whether it is the writer's.
+ *
+ * <p>The words right before a number ({@link NumberContext}, in the helpdesk's languages) decide
+ * too: a national number right after a reference label ({@code Order #}, {@code Bestellung Nr.},
+ * {@code 注文番号}, {@code заказ №}, or {@code #}, {@code No.}, {@code Nr.} alone) is the number of
+ * something else and not reported (a number written with its country code always is); a phone label
+ * ({@code Tel.}, {@code Telefon}, {@code 電話}, {@code appelez}, {@code ring}, …) raises the
+ * confidence.
+ *
+ * <p>Confidence, one constant per meaning:
+ *
+ * <ul>
+ *   <li>{@link #INTERNATIONAL} ({@value #INTERNATIONAL}): valid and written with its country code,
+ *       so no region was guessed;
+ *   <li>{@link #SINGLE_READING} ({@value #SINGLE_READING}): national, valid in the region it is
+ *       recorded in, and no other region tried reads it as another number;
+ *   <li>{@link #WRITER_REGION} ({@value #WRITER_REGION}): national, valid in the writer's region
+ *       and recorded there, while other regions would read it as other numbers (the writer's
+ *       country is the likeliest reading; a writer may still quote a foreign number nationally);
+ *   <li>{@link #AMBIGUOUS} ({@value #AMBIGUOUS}): national, valid in no region of the writer's,
+ *       read in the first configured region it is valid in, while others read it differently;
+ *   <li>a phone label right before the number adds {@link #LABEL_BOOST} ({@value #LABEL_BOOST}), up
+ *       to {@link #LABELLED_MAX} ({@value #LABELLED_MAX}): see {@link #labelled(double)}. A
+ *       labelled national number stays below an international one.
+ * </ul>
  *
  * <p>The text is read in {@linkplain #windows(String) windows} of about {@link #WINDOW} characters,
  * and each region's pass over a window gives up after {@link #maxTries(int)} failed candidates for
@@ -85,6 +114,24 @@ public final class PhoneDetector implements PiiDetector {
      */
     static final int OVERLAP = 64;
 
+    /** A number written with its country code. */
+    public static final double INTERNATIONAL = 0.95;
+
+    /** A national number valid in its region and read as no other number in the others. */
+    public static final double SINGLE_READING = 0.85;
+
+    /** A national number valid in the writer's region, other regions reading it differently. */
+    public static final double WRITER_REGION = 0.8;
+
+    /** A national number read in a configured region, other regions reading it differently. */
+    public static final double AMBIGUOUS = 0.6;
+
+    /** What a phone label right before the number adds to its confidence. */
+    public static final double LABEL_BOOST = 0.05;
+
+    /** The most a phone label raises a confidence to. */
+    public static final double LABELLED_MAX = 0.99;
+
     private final List<String> regions;
 
     /** Reads national numbers in {@link #DEFAULT_REGIONS}. */
@@ -112,14 +159,44 @@ public final class PhoneDetector implements PiiDetector {
         return NAME;
     }
 
-    private record Candidate(String region, String e164, boolean international) {}
+    /** The confidence of a number with a phone label right before it, given its confidence. */
+    public static double labelled(double confidence) {
+        return Math.min(LABELLED_MAX, Math.round((confidence + LABEL_BOOST) * 100) / 100.0);
+    }
 
+    private record Candidate(String region, String e164, boolean international, boolean writer) {}
+
+    /** National numbers read in the configured regions. */
     @Override
     public List<Finding> detect(String text) {
+        return detect(text, List.of());
+    }
+
+    /**
+     * National numbers read in {@code writerRegions} first, in their order, then in the configured
+     * regions. Regions libphonenumber does not know (a locale's {@code 419}, a residency region
+     * {@code EU}) are skipped; lower case is read as upper case.
+     *
+     * @param writerRegions ISO 3166 regions of the text's writer, likeliest first; may be empty
+     */
+    @Override
+    public List<Finding> detect(String text, List<String> writerRegions) {
         if (text == null || !hasDigits(text, 0, text.length())) {
             return new ArrayList<>();
         }
-        return detect(text, windows(text), true);
+        return detect(text, windows(text), true, writerRegions(writerRegions));
+    }
+
+    /** The supported, distinct regions of {@code writerRegions}, upper case, in order. */
+    private static List<String> writerRegions(List<String> writerRegions) {
+        List<String> supported = new ArrayList<>();
+        for (String r : writerRegions) {
+            String region = r == null ? "" : r.toUpperCase(Locale.ROOT);
+            if (UTIL.getSupportedRegions().contains(region) && !supported.contains(region)) {
+                supported.add(region);
+            }
+        }
+        return supported;
     }
 
     /**
@@ -134,6 +211,17 @@ public final class PhoneDetector implements PiiDetector {
      * bounded by {@link #maxTries(int)} of the window's length if {@code bounded}.
      */
     List<Finding> detect(String text, List<Window> windows, boolean bounded) {
+        return detect(text, windows, bounded, List.of());
+    }
+
+    /**
+     * As {@link #detect(String, List, boolean)}, reading national numbers in {@code writer} (known,
+     * distinct regions) before the configured ones.
+     */
+    private List<Finding> detect(
+            String text, List<Window> windows, boolean bounded, List<String> writer) {
+        List<String> order = new ArrayList<>(writer);
+        regions.stream().filter(r -> !writer.contains(r)).forEach(order::add);
         List<Finding> found = new ArrayList<>();
         // span -> the readings of that span, in region order
         Map<Long, List<Candidate>> bySpan = new LinkedHashMap<>();
@@ -143,49 +231,68 @@ public final class PhoneDetector implements PiiDetector {
             }
             String part = text.substring(w.start(), w.end());
             long tries = bounded ? maxTries(part.length()) : Long.MAX_VALUE;
-            for (String region : regions) {
+            for (String region : order) {
+                boolean writes = writer.contains(region);
                 for (PhoneNumberMatch m : UTIL.findNumbers(part, region, Leniency.VALID, tries)) {
                     int start = w.start() + m.start();
                     if (start < w.ownStart() || start >= w.ownEnd()) {
                         continue; // the window whose own part it starts in keeps it
                     }
                     long span = ((long) start << 32) | (w.start() + m.end());
-                    String raw = m.rawString();
-                    boolean international =
-                            raw.startsWith("+") || raw.startsWith("00") || raw.startsWith("＋");
                     bySpan.computeIfAbsent(span, k -> new ArrayList<>())
-                            .add(new Candidate(region, e164(m.number()), international));
+                            .add(
+                                    new Candidate(
+                                            region,
+                                            e164(m.number()),
+                                            writtenInternationally(m.rawString(), region),
+                                            writes));
                 }
             }
         }
+        // findings that are the numbers of orders, tickets, ...: they still hide the shorter
+        // readings they overlap, then are dropped
+        Set<Finding> references = Collections.newSetFromMap(new IdentityHashMap<>());
         bySpan.forEach(
                 (span, candidates) -> {
                     int start = (int) (span >>> 32);
                     int end = (int) (long) span;
                     Candidate first = candidates.get(0);
+                    NumberContext.Kind context = NumberContext.before(text, start);
                     long distinct = candidates.stream().map(Candidate::e164).distinct().count();
                     double confidence;
                     String reason;
                     if (first.international()) {
-                        confidence = 0.95;
+                        confidence = INTERNATIONAL;
                         reason =
                                 "valid number written with its country code (libphonenumber VALID)";
                     } else if (distinct == 1) {
-                        confidence = 0.85;
+                        confidence = SINGLE_READING;
                         reason =
                                 "valid national number of "
-                                        + first.region()
+                                        + regionOf(first)
                                         + " (libphonenumber VALID), no other reading";
+                    } else if (first.writer()) {
+                        confidence = WRITER_REGION;
+                        reason =
+                                "valid national number of "
+                                        + regionOf(first)
+                                        + " (libphonenumber VALID), read there of "
+                                        + distinct
+                                        + " possible regions";
                     } else {
-                        confidence = 0.6;
+                        confidence = AMBIGUOUS;
                         reason =
                                 "valid national number, read as "
-                                        + first.region()
+                                        + regionOf(first)
                                         + " of "
                                         + distinct
                                         + " possible regions";
                     }
-                    found.add(
+                    if (context == NumberContext.Kind.PHONE_LABEL) {
+                        confidence = labelled(confidence);
+                        reason = reason + ", after a phone label";
+                    }
+                    Finding f =
                             new Finding(
                                     NAME,
                                     PiiKind.PHONE,
@@ -193,7 +300,11 @@ public final class PhoneDetector implements PiiDetector {
                                     end,
                                     first.e164(),
                                     confidence,
-                                    reason));
+                                    reason);
+                    found.add(f);
+                    if (context == NumberContext.Kind.REFERENCE && !first.international()) {
+                        references.add(f);
+                    }
                 });
         found.sort(java.util.Comparator.comparingInt(Finding::start));
         // libphonenumber may report overlapping spans for different regions: keep the longest
@@ -209,7 +320,29 @@ public final class PhoneDetector implements PiiDetector {
             }
             kept.add(f);
         }
+        kept.removeIf(references::contains);
         return kept;
+    }
+
+    /** The region a national reading was made in, and whether it is the writer's. */
+    private static String regionOf(Candidate c) {
+        return c.region() + (c.writer() ? ", the writer's region" : ", a configured region");
+    }
+
+    /**
+     * Whether {@code raw}, found in {@code region}, is written with its country code: after a plus
+     * sign ({@code +49}, {@code (+49)}, {@code ＋49}) or the region's international call prefix
+     * ({@code 0049} in Germany, not in the United States).
+     */
+    private static boolean writtenInternationally(String raw, String region) {
+        try {
+            CountryCodeSource source =
+                    UTIL.parseAndKeepRawInput(raw, region).getCountryCodeSource();
+            return source == CountryCodeSource.FROM_NUMBER_WITH_PLUS_SIGN
+                    || source == CountryCodeSource.FROM_NUMBER_WITH_IDD;
+        } catch (NumberParseException e) {
+            return false;
+        }
     }
 
     /**
@@ -328,6 +461,20 @@ public final class PhoneDetector implements PiiDetector {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The region an E.164 number belongs to ({@code +33…} → {@code FR}), if libphonenumber knows.
+     */
+    public static Optional<String> regionOf(String e164) {
+        try {
+            String region = UTIL.getRegionCodeForNumber(UTIL.parse(e164, "ZZ"));
+            return region == null || region.equals("ZZ") || region.equals("001")
+                    ? Optional.empty()
+                    : Optional.of(region);
+        } catch (NumberParseException e) {
+            return Optional.empty();
+        }
     }
 
     private static String e164(PhoneNumber number) {

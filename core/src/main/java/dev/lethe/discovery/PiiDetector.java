@@ -13,4 +13,13 @@ public interface PiiDetector {
 
     /** Every match in {@code text}, in order of {@link Finding#start()}; empty for null text. */
     List<Finding> detect(String text);
+
+    /**
+     * As {@link #detect(String)}, for a text whose writer is known to live in {@code writerRegions}
+     * (ISO 3166 regions, likeliest first): a detector whose reading depends on the region (a
+     * nationally written phone number) reads in those first. The others ignore them.
+     */
+    default List<Finding> detect(String text, List<String> writerRegions) {
+        return detect(text);
+    }
 }

@@ -308,9 +308,23 @@ public final class RowLocator {
         }
     }
 
+    /**
+     * The regions the row's writer likely lives in, likeliest first: those of the row's subjects,
+     * then of the subjects its declared identifiers name (a thread's addresses), as the {@link
+     * SubjectDirectory} knows them. The configured regions are not included: the phone detector
+     * falls back to them last.
+     */
+    private List<String> writerRegions(Row r) {
+        Set<String> regions = new LinkedHashSet<>();
+        r.owners.forEach(s -> regions.addAll(directory.phoneRegionsOf(s)));
+        r.context.forEach(s -> regions.addAll(directory.phoneRegionsOf(s)));
+        return List.copyOf(regions);
+    }
+
     private void freeText(
             String column, DataCategory category, String text, Row r, List<LocationDocument> docs) {
-        List<Finding> findings = scanner.scan(text);
+        List<String> writerRegions = writerRegions(r);
+        List<Finding> findings = scanner.scan(text, writerRegions);
         if (findings.isEmpty()) {
             return;
         }
@@ -334,20 +348,38 @@ public final class RowLocator {
         for (Finding f : findings) {
             Set<String> subjects = new TreeSet<>();
             String value = f.normalizedValue();
+            String reason = f.reason();
             switch (f.kind()) {
                 case PHONE:
                     subjects.addAll(directory.resolver().resolve(f));
                     if (subjects.isEmpty()) {
                         // a national number valid in several countries: the reading a known subject
-                        // has
+                        // has, unless the writer's own region reads it (that reading stands)
                         String written = text.substring(f.start(), f.end());
-                        for (String region : phoneRegions) {
+                        List<String> order = new ArrayList<>(writerRegions);
+                        phoneRegions.stream()
+                                .filter(g -> !writerRegions.contains(g))
+                                .forEach(order::add);
+                        for (String region : order) {
                             String reading = PhoneDetector.normalize(written, region).orElse(null);
+                            if (reading == null) {
+                                continue;
+                            }
                             Set<String> s =
                                     directory.resolver().resolve(IdentifierKind.PHONE, reading);
                             if (!s.isEmpty()) {
                                 subjects.addAll(s);
-                                value = reading;
+                                if (!reading.equals(value)) {
+                                    value = reading;
+                                    reason =
+                                            reason
+                                                    + "; recorded as read in "
+                                                    + region
+                                                    + ", the reading a known subject has";
+                                }
+                                break;
+                            }
+                            if (writerRegions.contains(region)) {
                                 break;
                             }
                         }
@@ -381,7 +413,7 @@ public final class RowLocator {
                             f.confidence(),
                             f.start(),
                             f.end(),
-                            f.reason(),
+                            reason,
                             r.changedAt,
                             r.lsn,
                             r.parentRecord,

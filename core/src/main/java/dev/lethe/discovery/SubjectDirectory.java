@@ -28,7 +28,8 @@ import java.util.TreeSet;
 /**
  * What discovery knows about the helpdesk's people and fields, built from the rows that describe
  * them: every contact's and agent's names and identifiers (for {@link KnownSubjectNames} and {@link
- * SubjectResolver}), and which custom fields are encrypted.
+ * SubjectResolver}), the regions a contact lives in ({@link #phoneRegionsOf}: where their
+ * nationally written phone numbers are read first), and which custom fields are encrypted.
  *
  * <p>Fed with changes of the tables whose rows are their own subject ({@code subject: self} in the
  * catalog: contacts, agents) and of the custom-field definitions table. {@link #apply} returns the
@@ -48,6 +49,9 @@ public final class SubjectDirectory {
     private final List<String> phoneRegions;
     private final KnownSubjectNames names = new KnownSubjectNames();
     private final SubjectResolver resolver = new SubjectResolver();
+
+    /** subject id -> the regions the subject lives in, likeliest first (none: not kept). */
+    private final Map<String, List<String>> regionsBySubject = new HashMap<>();
 
     /** definition row id -> field name, for definitions marked encrypted. */
     private final Map<String, String> encryptedFields = new HashMap<>();
@@ -118,8 +122,10 @@ public final class SubjectDirectory {
             return Optional.of(new Entry(subjectId, null));
         }
         KnownSubject subject = subjectOf(table, subjectId, row);
+        List<String> regions = regionsOf(row, subject);
         put(subject);
-        return Optional.of(new Entry(subjectId, encode(subject)));
+        putRegions(subjectId, regions);
+        return Optional.of(new Entry(subjectId, encode(subject, regions)));
     }
 
     /** Restores one persisted entry (after a restart). */
@@ -128,6 +134,7 @@ public final class SubjectDirectory {
             encryptedFields.put(key, value);
         } else {
             put(decode(key, value));
+            putRegions(key, decodeRegions(key, value));
         }
     }
 
@@ -141,6 +148,50 @@ public final class SubjectDirectory {
     public void forget(String subjectId) {
         names.forget(subjectId);
         resolver.forget(subjectId);
+        regionsBySubject.remove(subjectId);
+    }
+
+    /**
+     * The ISO 3166 regions {@code subjectId} lives in, likeliest first: the country of their locale
+     * ({@code fr-FR} → {@code FR}), their {@code region} column if it is a country code ({@code UK}
+     * read as {@code GB}), the countries of their declared phone numbers. Only regions
+     * libphonenumber knows; empty for a subject not seen or without any.
+     */
+    public List<String> phoneRegionsOf(String subjectId) {
+        return regionsBySubject.getOrDefault(subjectId, List.of());
+    }
+
+    private void putRegions(String subjectId, List<String> regions) {
+        if (regions.isEmpty()) {
+            regionsBySubject.remove(subjectId);
+        } else {
+            regionsBySubject.put(subjectId, List.copyOf(regions));
+        }
+    }
+
+    /** What {@link #phoneRegionsOf} says of the subject a row describes as {@code subject}. */
+    static List<String> regionsOf(Map<String, String> row, KnownSubject subject) {
+        Set<String> regions = new LinkedHashSet<>();
+        String locale = row.get("locale");
+        if (locale != null) {
+            regions.add(Locale.forLanguageTag(locale.strip().replace('_', '-')).getCountry());
+        }
+        String region = row.get("region");
+        if (region != null) {
+            String r = region.strip().toUpperCase(Locale.ROOT);
+            // ISO 3166 reserves UK for the United Kingdom, whose code is GB
+            regions.add(r.equals("UK") ? "GB" : r);
+        }
+        for (String phone : subject.identifiers(IdentifierKind.PHONE)) {
+            PhoneDetector.regionOf(phone).ifPresent(regions::add);
+        }
+        List<String> known = new ArrayList<>();
+        for (String r : regions) {
+            if (PhoneDetectorRegions.supported(r)) {
+                known.add(r);
+            }
+        }
+        return known;
     }
 
     /** The keys of a JSON column to treat as encrypted now: the catalog's plus the runtime ones. */
@@ -212,6 +263,11 @@ public final class SubjectDirectory {
     }
 
     static String encode(KnownSubject s) {
+        return encode(s, List.of());
+    }
+
+    /** A subject and its regions as persisted ({@code regions} left out when there are none). */
+    static String encode(KnownSubject s, List<String> regions) {
         ObjectNode n = JSON.createObjectNode();
         if (s.firstName() != null) {
             n.put("first", s.firstName());
@@ -221,7 +277,21 @@ public final class SubjectDirectory {
         }
         ObjectNode ids = n.putObject("ids");
         s.identifiers().forEach((k, v) -> v.forEach(ids.withArray(k.catalogName())::add));
+        if (!regions.isEmpty()) {
+            regions.forEach(n.putArray("regions")::add);
+        }
         return n.toString();
+    }
+
+    /** The regions of a persisted entry; none in an entry written before they were kept. */
+    static List<String> decodeRegions(String subjectId, String encoded) {
+        try {
+            List<String> regions = new ArrayList<>();
+            JSON.readTree(encoded).path("regions").forEach(r -> regions.add(r.asText()));
+            return regions;
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable directory entry for " + subjectId, e);
+        }
     }
 
     static KnownSubject decode(String subjectId, String encoded) {

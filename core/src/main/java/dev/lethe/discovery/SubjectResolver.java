@@ -141,7 +141,10 @@ public final class SubjectResolver {
         }
     }
 
+    /** An email is keyed by its {@linkplain EmailDetector#comparisonKey comparison key}. */
     private static String key(IdentifierKind kind, String value) {
-        return kind.catalogName() + ':' + value;
+        return kind.catalogName()
+                + ':'
+                + (kind == IdentifierKind.EMAIL ? EmailDetector.comparisonKey(value) : value);
     }
 }

@@ -1,0 +1,173 @@
+package dev.lethe.discovery;
+
+import static dev.lethe.discovery.DiscoveryRows.contact;
+import static dev.lethe.discovery.DiscoveryRows.inserted;
+import static dev.lethe.discovery.DiscoveryRows.thread;
+import static dev.lethe.discovery.DiscoveryRows.ticket;
+import static dev.lethe.discovery.DiscoveryRows.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.catalog.PersonalDataCatalog;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A row's national phone numbers are read in its writer's regions, the configured list last. */
+class RowLocatorRegionsTest {
+
+    private static final PersonalDataCatalog CATALOG = PersonalDataCatalog.loadDefault();
+
+    private SubjectDirectory directory;
+    private RowLocator locator;
+
+    @BeforeEach
+    void setUp() {
+        directory = new SubjectDirectory(CATALOG, PhoneDetector.DEFAULT_REGIONS);
+        locator = new RowLocator(CATALOG, directory, PhoneDetector.DEFAULT_REGIONS);
+    }
+
+    private void known(long id, String email, String locale, String region) {
+        Map<String, String> row =
+                with(
+                        with(contact(id, "First" + id, "Last" + id, email), "locale", locale),
+                        "region",
+                        region);
+        directory.apply(inserted("contacts", row, id));
+    }
+
+    private List<LocationDocument> phones(String table, Map<String, String> row) {
+        return locator.locate(inserted(table, row, 500)).documents().stream()
+                .filter(d -> d.kind().equals("phone"))
+                .toList();
+    }
+
+    private List<LocationDocument> ticketPhones(long contactId, String description) {
+        return phones("tickets", ticket(70, contactId, "Rückruf", description, "{}"));
+    }
+
+    @Test
+    void aFrenchContactsMobileIsFrench() {
+        known(3, "zoe@orange.fr", "fr-FR", "EU");
+        List<LocationDocument> found = ticketPhones(3, "Appelez-moi au 06 12 34 56 78 svp");
+        assertThat(found).extracting(LocationDocument::value).containsExactly("+33612345678");
+        assertThat(found.get(0).reason()).contains("FR").contains("writer");
+        // a contact the directory does not know: the configured regions
+        assertThat(ticketPhones(99, "Appelez-moi au 06 12 34 56 78 svp"))
+                .extracting(LocationDocument::value)
+                .containsExactly("+49612345678");
+    }
+
+    @Test
+    void aJapaneseContactsMobileInAThreadFoundByItsAddressIsJapanese() {
+        known(4, "sato@yahoo.co.jp", "ja-JP", "APAC");
+        var row =
+                thread(12, 7, "sato@yahoo.co.jp", "support@helpdesk.example", "携帯は090-1234-5678です");
+        assertThat(phones("threads", row))
+                .extracting(LocationDocument::value)
+                .containsExactly("+819012345678");
+    }
+
+    @Test
+    void aSwedishContactsMobileIsSwedish() {
+        known(5, "lars@telia.com", "sv-SE", "EU");
+        assertThat(ticketPhones(5, "Ring mig på 070-123 45 67, tack"))
+                .extracting(LocationDocument::value)
+                .containsExactly("+46701234567");
+    }
+
+    @Test
+    void anAmericanContactsNumberInParenthesesIsFound() {
+        known(6, "amy@example.com", "en-US", null);
+        assertThat(ticketPhones(6, "Please call me at (415) 555-0123."))
+                .extracting(LocationDocument::value)
+                .containsExactly("+14155550123");
+    }
+
+    @Test
+    void theRegionColumnAndTheDeclaredPhoneSayWhereAContactLives() {
+        // a locale without a country; the region column is a country code
+        known(8, "a@example.com", "fr", "FR");
+        assertThat(directory.phoneRegionsOf("contact:8")).containsExactly("FR");
+        assertThat(ticketPhones(8, "06 12 34 56 78"))
+                .extracting(LocationDocument::value)
+                .containsExactly("+33612345678");
+        // no locale, a residency region, a Swedish mobile
+        directory.apply(
+                inserted(
+                        "contacts",
+                        with(
+                                with(
+                                        with(
+                                                contact(9, "Lars", "Berg", "l@example.com"),
+                                                "locale",
+                                                null),
+                                        "region",
+                                        "EU"),
+                                "mobile",
+                                "+46 70 123 45 67"),
+                        9));
+        assertThat(directory.phoneRegionsOf("contact:9")).containsExactly("SE");
+        // the locale's country first, then the region column, then the phone's country
+        directory.apply(
+                inserted(
+                        "contacts",
+                        with(
+                                with(
+                                        with(
+                                                contact(10, "Ana", "Ruiz", "r@example.com"),
+                                                "locale",
+                                                "es-ES"),
+                                        "region",
+                                        "UK"),
+                                "phone",
+                                "+33 1 42 68 53 00"),
+                        10));
+        assertThat(directory.phoneRegionsOf("contact:10")).containsExactly("ES", "GB", "FR");
+        assertThat(directory.phoneRegionsOf("contact:404")).isEmpty();
+    }
+
+    @Test
+    void theRegionsComeBackWithTheDirectorysPersistedEntries() {
+        var entry =
+                directory
+                        .apply(
+                                inserted(
+                                        "contacts",
+                                        with(
+                                                contact(3, "Zoë", "Martin", "z@orange.fr"),
+                                                "locale",
+                                                "fr-FR"),
+                                        1))
+                        .orElseThrow();
+        SubjectDirectory restored = new SubjectDirectory(CATALOG, PhoneDetector.DEFAULT_REGIONS);
+        restored.restore(entry.key(), entry.value());
+        assertThat(restored.phoneRegionsOf("contact:3")).containsExactly("FR");
+        // an entry persisted before regions were kept
+        restored.restore("contact:4", "{\"first\":\"Otto\",\"ids\":{}}");
+        assertThat(restored.phoneRegionsOf("contact:4")).isEmpty();
+        // a deleted contact's regions are forgotten
+        restored.forget("contact:3");
+        assertThat(restored.phoneRegionsOf("contact:3")).isEmpty();
+    }
+
+    @Test
+    void aReadingOfAnotherRegionNeverReplacesTheWritersReading() {
+        // a German contact whose number is the German reading of the French writer's digits
+        directory.apply(
+                inserted(
+                        "contacts",
+                        with(contact(2, "Otto", "Other", "otto@gmx.de"), "phone", "0612 345678"),
+                        2));
+        known(3, "zoe@orange.fr", "fr-FR", "EU");
+        List<LocationDocument> found = ticketPhones(3, "Appelez-moi au 06 12 34 56 78 svp");
+        assertThat(found).extracting(LocationDocument::value).containsExactly("+33612345678");
+        assertThat(found.get(0).subjectIds()).doesNotContain("contact:2");
+    }
+
+    @Test
+    void anOrderNumberInATicketIsNoPhoneNumber() {
+        known(3, "zoe@orange.fr", "fr-FR", "EU");
+        assertThat(ticketPhones(3, "Ma commande n° 0612345678 n'est pas arrivée")).isEmpty();
+    }
+}
