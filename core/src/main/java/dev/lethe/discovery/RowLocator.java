@@ -354,7 +354,8 @@ public final class RowLocator {
                     subjects.addAll(directory.resolver().resolve(f));
                     if (subjects.isEmpty()) {
                         // a national number valid in several countries: the reading a known subject
-                        // has, unless the writer's own region reads it (that reading stands)
+                        // has, the writer's regions tried first (a number that is a known person's
+                        // in one reading is theirs: the text is about them)
                         String written = text.substring(f.start(), f.end());
                         List<String> order = new ArrayList<>(writerRegions);
                         phoneRegions.stream()
@@ -377,9 +378,6 @@ public final class RowLocator {
                                                     + region
                                                     + ", the reading a known subject has";
                                 }
-                                break;
-                            }
-                            if (writerRegions.contains(region)) {
                                 break;
                             }
                         }

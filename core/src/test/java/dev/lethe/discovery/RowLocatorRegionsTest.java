@@ -152,17 +152,27 @@ class RowLocatorRegionsTest {
     }
 
     @Test
-    void aReadingOfAnotherRegionNeverReplacesTheWritersReading() {
-        // a German contact whose number is the German reading of the French writer's digits
+    void aNumberThatIsAKnownPersonsInAnotherReadingIsTheirs() {
+        // a German contact whose number is the German reading of the digits a French writer wrote:
+        // the text names a number someone has, so it is about them (the generator's texts mention
+        // people's numbers this way, in their own national format)
         directory.apply(
                 inserted(
                         "contacts",
                         with(contact(2, "Otto", "Other", "otto@gmx.de"), "phone", "0612 345678"),
                         2));
         known(3, "zoe@orange.fr", "fr-FR", "EU");
+        List<LocationDocument> found = ticketPhones(3, "Rufen Sie Otto an: 0612 345678");
+        assertThat(found).extracting(LocationDocument::value).containsExactly("+49612345678");
+        assertThat(found.get(0).subjectIds()).contains("contact:2");
+        assertThat(found.get(0).reason()).contains("DE");
+    }
+
+    @Test
+    void withoutAKnownReadingTheWritersRegionStands() {
+        known(3, "zoe@orange.fr", "fr-FR", "EU");
         List<LocationDocument> found = ticketPhones(3, "Appelez-moi au 06 12 34 56 78 svp");
         assertThat(found).extracting(LocationDocument::value).containsExactly("+33612345678");
-        assertThat(found.get(0).subjectIds()).doesNotContain("contact:2");
     }
 
     @Test
