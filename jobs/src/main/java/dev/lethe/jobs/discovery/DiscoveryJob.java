@@ -69,9 +69,6 @@ public final class DiscoveryJob {
     /** The longest a location waits in the index sink's buffer before it is sent. */
     static final Duration INDEX_MAX_TIME_IN_BUFFER = Duration.ofMillis(100);
 
-    /** The index's refresh interval, set on an index an earlier version created, too. */
-    static final String REFRESH = "500ms";
-
     private DiscoveryJob() {}
 
     /** Where the discovery job writes. */
@@ -141,12 +138,6 @@ public final class DiscoveryJob {
                             .get("mappings")
                             .toString();
             es.indices().putMapping(r -> r.index(index).withJson(new StringReader(mappings)));
-            es.indices()
-                    .putSettings(
-                            r ->
-                                    r.index(index)
-                                            .settings(
-                                                    x -> x.refreshInterval(t -> t.time(REFRESH))));
             return;
         }
         try {
