@@ -47,44 +47,62 @@ public final class CommitTimes {
             return Header.NONE;
         }
         int[] at = topLevelObjects(value, SOURCE, TRANSACTION);
-        long commitTime = RawRecord.NO_COMMIT_TIME;
-        String transactionId = null;
-        long totalOrder = -1;
-        if (at[0] >= 0) {
-            try (JsonParser p = JSON.createParser(value, at[0], value.length - at[0])) {
-                if (p.nextToken() == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String field = p.currentName();
-                        JsonToken token = p.nextToken();
-                        if (field.equals("ts_ms") && token == JsonToken.VALUE_NUMBER_INT) {
-                            commitTime = p.getLongValue();
-                        } else if (field.equals("txId") && token == JsonToken.VALUE_NUMBER_INT) {
-                            transactionId = Long.toString(p.getLongValue());
-                        }
-                        p.skipChildren();
-                    }
-                }
-            } catch (IOException e) {
-                return Header.NONE;
-            }
+        long[] commitTime = {RawRecord.NO_COMMIT_TIME};
+        String[] transactionId = {null};
+        long[] totalOrder = {-1};
+        boolean sourceRead =
+                at[0] < 0
+                        || readFields(
+                                value,
+                                at[0],
+                                (field, token, p) -> {
+                                    if (field.equals("ts_ms")
+                                            && token == JsonToken.VALUE_NUMBER_INT) {
+                                        commitTime[0] = p.getLongValue();
+                                    } else if (field.equals("txId")
+                                            && token == JsonToken.VALUE_NUMBER_INT) {
+                                        transactionId[0] = Long.toString(p.getLongValue());
+                                    }
+                                });
+        if (!sourceRead) {
+            return Header.NONE;
         }
-        if (at[1] >= 0) {
-            try (JsonParser p = JSON.createParser(value, at[1], value.length - at[1])) {
-                if (p.nextToken() == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String field = p.currentName();
-                        JsonToken token = p.nextToken();
-                        if (field.equals("total_order") && token == JsonToken.VALUE_NUMBER_INT) {
-                            totalOrder = p.getLongValue();
-                        }
-                        p.skipChildren();
-                    }
-                }
-            } catch (IOException e) {
-                totalOrder = -1;
-            }
+        if (at[1] >= 0
+                && !readFields(
+                        value,
+                        at[1],
+                        (field, token, p) -> {
+                            if (field.equals("total_order")
+                                    && token == JsonToken.VALUE_NUMBER_INT) {
+                                totalOrder[0] = p.getLongValue();
+                            }
+                        })) {
+            totalOrder[0] = -1;
         }
-        return new Header(commitTime, transactionId, totalOrder);
+        return new Header(commitTime[0], transactionId[0], totalOrder[0]);
+    }
+
+    /** What to do with one field of an object: its name, first token, and the parser on it. */
+    private interface FieldReader {
+        void read(String field, JsonToken token, JsonParser parser) throws IOException;
+    }
+
+    /** Hands each field of the object opening at {@code at} to {@code reader}; false if broken. */
+    private static boolean readFields(byte[] value, int at, FieldReader reader) {
+        try (JsonParser p = JSON.createParser(value, at, value.length - at)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return true;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken token = p.nextToken();
+                reader.read(field, token, p);
+                p.skipChildren();
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static int topLevelObject(byte[] json, byte[] quotedName) {

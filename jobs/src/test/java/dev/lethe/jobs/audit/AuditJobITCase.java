@@ -19,6 +19,7 @@ import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.kafka.RawRecord;
 import dev.lethe.jobs.testing.CollectingSink;
 import dev.lethe.jobs.testing.DebeziumLog;
+import dev.lethe.jobs.testing.OfflineSettings;
 import dev.lethe.jobs.testing.RawTopics;
 import dev.lethe.keys.InMemorySubjectKeyStore;
 import java.nio.ByteBuffer;
@@ -309,15 +310,10 @@ class AuditJobITCase {
 
     /** Addresses nothing is reached at: the topology must not connect anywhere. */
     static JobSettings settings(int checkpointEvery) {
-        return JobSettings.parse(
-                new String[] {
-                    "--kafka-bootstrap", "kafka.invalid:9092",
-                    "--elasticsearch-url", "http://elasticsearch.invalid:9200",
-                    "--postgres-url", "jdbc:postgresql://postgres.invalid:5432/helpdesk",
-                    "--audit-checkpoint-every", Integer.toString(checkpointEvery),
-                    "--audit-checkpoint-interval", "1h",
-                    "--idle-timeout", "30s"
-                });
+        return OfflineSettings.of(
+                "--audit-checkpoint-every", Integer.toString(checkpointEvery),
+                "--audit-checkpoint-interval", "1h",
+                "--idle-timeout", "30s");
     }
 
     private static List<AuditEntry> entity(List<AuditEntry> entries, String entityId) {

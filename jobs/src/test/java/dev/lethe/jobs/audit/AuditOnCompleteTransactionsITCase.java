@@ -13,6 +13,7 @@ import dev.lethe.jobs.kafka.RawRecord;
 import dev.lethe.jobs.kafka.TransactionWatermarks;
 import dev.lethe.jobs.testing.CollectingSink;
 import dev.lethe.jobs.testing.DebeziumLog;
+import dev.lethe.jobs.testing.OfflineSettings;
 import dev.lethe.jobs.testing.RawTopics;
 import dev.lethe.keys.InMemorySubjectKeyStore;
 import java.nio.file.Path;
@@ -107,15 +108,10 @@ class AuditOnCompleteTransactionsITCase {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
         JobSettings settings =
-                JobSettings.parse(
-                        new String[] {
-                            "--kafka-bootstrap", "kafka.invalid:9092",
-                            "--elasticsearch-url", "http://elasticsearch.invalid:9200",
-                            "--postgres-url", "jdbc:postgresql://postgres.invalid:5432/helpdesk",
-                            "--audit-checkpoint-every", "1000",
-                            "--audit-checkpoint-interval", "1h",
-                            "--idle-timeout", "1h"
-                        });
+                OfflineSettings.of(
+                        "--audit-checkpoint-every", "1000",
+                        "--audit-checkpoint-interval", "1h",
+                        "--idle-timeout", "1h");
         String keys = run;
         String signingDir = signingKeys.toString();
         AuditResources resources =

@@ -11,6 +11,7 @@ import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.kafka.RawRecord;
 import dev.lethe.jobs.testing.CollectingSink;
 import dev.lethe.jobs.testing.DebeziumLog;
+import dev.lethe.jobs.testing.OfflineSettings;
 import dev.lethe.jobs.testing.RawTopics;
 import dev.lethe.keys.InMemorySubjectKeyStore;
 import java.nio.file.Path;
@@ -235,14 +236,9 @@ class SubjectsFromTheChangelogTest {
      * the topics' own (an idle partition would otherwise follow the wall clock).
      */
     private static JobSettings settings() {
-        return JobSettings.parse(
-                new String[] {
-                    "--kafka-bootstrap", "kafka.invalid:9092",
-                    "--elasticsearch-url", "http://elasticsearch.invalid:9200",
-                    "--postgres-url", "jdbc:postgresql://postgres.invalid:5432/helpdesk",
-                    "--audit-checkpoint-every", "5",
-                    "--audit-checkpoint-interval", "1h",
-                    "--idle-timeout", "10m"
-                });
+        return OfflineSettings.of(
+                "--audit-checkpoint-every", "5",
+                "--audit-checkpoint-interval", "1h",
+                "--idle-timeout", "10m");
     }
 }

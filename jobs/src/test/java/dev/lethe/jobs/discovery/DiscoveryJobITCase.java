@@ -8,16 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.config.JobSettings;
-import dev.lethe.jobs.config.MasterKeys;
 import dev.lethe.jobs.testing.CollectingSink;
 import dev.lethe.jobs.testing.DebeziumLog;
+import dev.lethe.jobs.testing.OfflineSettings;
 import dev.lethe.jobs.testing.RawTopics;
-import dev.lethe.keys.MasterKey;
+import dev.lethe.jobs.testing.TestMasterKey;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,30 +51,19 @@ class DiscoveryJobITCase {
     /** The TaskManager's data directory: the job opens its master key from there. */
     @TempDir static Path dataDir;
 
-    private static String dataProperty;
+    private static TestMasterKey masterKey;
 
     private final CollectingSink<LocationUpdate> locations = CollectingSink.create("locations");
     private final CollectingSink<DeadLetter> deadLetters = CollectingSink.create("dead-letters");
 
     @BeforeAll
     static void masterKey() throws IOException {
-        dataProperty = System.getProperty("lethe.data");
-        System.setProperty("lethe.data", dataDir.toString());
-        Path key = MasterKeys.resolveDataPath(MasterKeys.DEFAULT_FILE);
-        Files.createDirectories(key.getParent());
-        byte[] bytes = new byte[MasterKey.LENGTH_BYTES];
-        new SecureRandom().nextBytes(bytes);
-        Files.write(key, bytes);
-        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        masterKey = TestMasterKey.install(dataDir);
     }
 
     @AfterAll
     static void restoreDataDir() {
-        if (dataProperty == null) {
-            System.clearProperty("lethe.data");
-        } else {
-            System.setProperty("lethe.data", dataProperty);
-        }
+        masterKey.restore();
     }
 
     @AfterEach
@@ -268,14 +254,7 @@ class DiscoveryJobITCase {
 
     private void run(DebeziumLog raw) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
-        JobSettings settings =
-                JobSettings.parse(
-                        new String[] {
-                            "--kafka-bootstrap", "kafka.invalid:9092",
-                            "--elasticsearch-url", "http://elasticsearch.invalid:9200",
-                            "--postgres-url", "jdbc:postgresql://postgres.invalid:5432/helpdesk",
-                            "--idle-timeout", "30s"
-                        });
+        JobSettings settings = OfflineSettings.of("--idle-timeout", "30s");
         DiscoveryJob.defineWorkflow(
                 env,
                 RawTopics.bounded(env, raw.records(), settings.idleTimeout()),

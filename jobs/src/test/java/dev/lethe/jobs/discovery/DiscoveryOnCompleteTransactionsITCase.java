@@ -5,17 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.config.JobSettings;
-import dev.lethe.jobs.config.MasterKeys;
 import dev.lethe.jobs.kafka.TransactionWatermarks;
 import dev.lethe.jobs.testing.CollectingSink;
 import dev.lethe.jobs.testing.DebeziumLog;
+import dev.lethe.jobs.testing.OfflineSettings;
 import dev.lethe.jobs.testing.RawTopics;
-import dev.lethe.keys.MasterKey;
+import dev.lethe.jobs.testing.TestMasterKey;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -37,30 +34,19 @@ import org.junit.jupiter.api.io.TempDir;
 class DiscoveryOnCompleteTransactionsITCase {
 
     @TempDir static Path dataDir;
-    private static String dataProperty;
+    private static TestMasterKey masterKey;
 
     private final CollectingSink<LocationUpdate> locations = CollectingSink.create("locations");
     private final CollectingSink<DeadLetter> deadLetters = CollectingSink.create("dead-letters");
 
     @BeforeAll
     static void masterKey() throws IOException {
-        dataProperty = System.getProperty("lethe.data");
-        System.setProperty("lethe.data", dataDir.toString());
-        Path key = MasterKeys.resolveDataPath(MasterKeys.DEFAULT_FILE);
-        Files.createDirectories(key.getParent());
-        byte[] bytes = new byte[MasterKey.LENGTH_BYTES];
-        new SecureRandom().nextBytes(bytes);
-        Files.write(key, bytes);
-        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        masterKey = TestMasterKey.install(dataDir);
     }
 
     @AfterAll
     static void restoreDataDir() {
-        if (dataProperty == null) {
-            System.clearProperty("lethe.data");
-        } else {
-            System.setProperty("lethe.data", dataProperty);
-        }
+        masterKey.restore();
     }
 
     @Test
@@ -112,14 +98,7 @@ class DiscoveryOnCompleteTransactionsITCase {
         }
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
-        JobSettings settings =
-                JobSettings.parse(
-                        new String[] {
-                            "--kafka-bootstrap", "kafka.invalid:9092",
-                            "--elasticsearch-url", "http://elasticsearch.invalid:9200",
-                            "--postgres-url", "jdbc:postgresql://postgres.invalid:5432/helpdesk",
-                            "--idle-timeout", "1h"
-                        });
+        JobSettings settings = OfflineSettings.of("--idle-timeout", "1h");
         DiscoveryJob.defineWorkflow(
                 env,
                 TransactionWatermarks.apply(
