@@ -57,10 +57,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * it has been applied, however the topics were read, so two runs over the same log name the same
  * people. Such a change waits in memory and, across a checkpoint, in operator list state, sealed
  * (purpose {@value #HELD_PURPOSE}). Every other change (most of them) leaves at once. The cost is
- * the watermark's delay (up to the raw topics' idle timeout when the helpdesk is quiet) for entries
- * that name an identifier; it is the same wait the discovery job makes for every change. A contacts
- * partition that comes back from an outage behind the watermark can still be late for it: the one
- * residual race, see docs/adr/0008-subjects-from-the-changelog.md.
+ * the watermark's delay (until the change's transaction and those before it are complete: {@code
+ * TransactionWatermarks}; the idle timeout only without transaction metadata) for entries that name
+ * an identifier; it is the same wait the discovery job makes for every change. A contacts partition
+ * that comes back from an outage behind the watermark can still be late for it: the one residual
+ * race, see docs/adr/0008-subjects-from-the-changelog.md.
  *
  * <p><b>Batches.</b> Changes are drafted in small batches: up to {@code batchSize} changes, or what
  * arrived within {@code maxDelay} of the first, have their subjects' data keys fetched (or created)

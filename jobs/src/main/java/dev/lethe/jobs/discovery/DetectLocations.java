@@ -51,8 +51,9 @@ import org.apache.flink.util.OutputTag;
  * pass their commit time before they are located: by then every contact committed earlier has
  * reached the directory, whatever order the topics were read in, so a ticket naming a contact
  * created a moment before is recognised. The waiting changes are kept in keyed state (for the
- * watermark's delay, a few seconds) and removed as soon as they are located; a row leaves no state
- * here.
+ * watermark's delay: until the change's transaction, and every one committed before it, has been
+ * read, see {@code TransactionWatermarks}) and removed as soon as they are located; a row leaves no
+ * state here.
  *
  * <p>Flink state holds no personal value in plaintext: a waiting change is kept as its commit time
  * and its Avro encoding sealed with AES-256-GCM ({@link StateCipher}, purpose {@value
