@@ -105,10 +105,6 @@ public final class CommitTimes {
         }
     }
 
-    static int topLevelObject(byte[] json, byte[] quotedName) {
-        return topLevelObjects(json, quotedName)[0];
-    }
-
     /**
      * For each name, the offset of the {@code {} that opens the value of the first top-level field
      * of that name (with its quotes, as written) whose value is an object, or -1 when there is none
