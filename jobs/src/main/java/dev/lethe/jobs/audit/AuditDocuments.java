@@ -46,7 +46,10 @@ public final class AuditDocuments implements ElementConverter<AuditEntry, Docume
                     + "\"key\":{\"type\":\"flattened\"},"
                     + "\"seq\":{\"type\":\"long\"},"
                     + "\"op\":{\"type\":\"keyword\"},"
-                    + "\"changes\":{\"type\":\"nested\",\"properties\":{"
+                    // a plain object array, not nested: a nested object is a Lucene document of its
+                    // own (a ticket's entry made 13 of them, and a backlog's merges and refreshes
+                    // 13 times the work); no query needs a column matched with its own values
+                    + "\"changes\":{\"properties\":{"
                     + "\"column\":{\"type\":\"keyword\"},\"personal\":{\"type\":\"boolean\"},"
                     + "\"before\":{\"type\":\"keyword\",\"index\":false,\"doc_values\":false},"
                     + "\"after\":{\"type\":\"keyword\",\"index\":false,\"doc_values\":false}}},"
