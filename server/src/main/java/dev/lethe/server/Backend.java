@@ -1,0 +1,42 @@
+package dev.lethe.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * What the server asks of the rest of Lethe: searches in the location index and the audit log, and
+ * the record of each access. The server decides who may ask; the backend answers. The command
+ * line's module provides the real one ({@code ./lethe server}); tests provide their own.
+ */
+public interface Backend {
+
+    /**
+     * The answer to a search for a person.
+     *
+     * @param body the same JSON as {@code ./lethe subject find --json}
+     * @param subjectIds every subject whose data the answer shows
+     * @param queryKind what kind of term was searched (email, phone, name, handle, subject), never
+     *     the term
+     */
+    record Found(JsonNode body, List<String> subjectIds, String queryKind) {}
+
+    /**
+     * Searches the location index.
+     *
+     * @throws IllegalArgumentException when {@code query} is not a searchable term (the message
+     *     says why without repeating it)
+     */
+    Found find(String query) throws Exception;
+
+    /**
+     * Appends an access record to the audit log's input and returns once the log's input holds it
+     * (a record that cannot be written throws, and the data is not handed out).
+     */
+    void record(AccessRecord access) throws Exception;
+
+    /**
+     * Who has seen a subject's data: the access entries of the audit log that name it, newest
+     * first, then the accesses recorded by this process that the log's index does not show yet.
+     */
+    List<JsonNode> accessesOf(String subjectId) throws Exception;
+}

@@ -1,0 +1,409 @@
+package dev.lethe.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lethe's front door: the REST API under {@value #API}, on Javalin (Jetty 12). Every endpoint but
+ * {@code health}, {@code openapi.json} and {@code token} needs a bearer token (issued here at
+ * sign-in, or by the configured OIDC issuer) whose role grants the endpoint's scope; every answer
+ * that shows personal data is recorded in the audit log before it is sent.
+ */
+public final class LetheServer implements AutoCloseable {
+
+    public static final String API = "/api/v1";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LetheServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern SUBJECT_ID =
+            Pattern.compile("[a-z][a-z_]{0,31}:[A-Za-z0-9._-]{1,64}");
+    private static final int MAX_PURPOSE = 200;
+    private static final int MAX_QUERY = 320;
+
+    /** How the server is reached and how long its tokens live. */
+    public record Settings(String host, int port, Duration tokenTtl) {}
+
+    /** One endpoint as the OpenAPI document must describe it. */
+    public record Route(String method, String path, String scope) {}
+
+    private final Settings settings;
+    private final UserStore users;
+    private final Passwords passwords;
+    private final LocalTokens tokens;
+    private final Optional<OidcTokens> oidc;
+    private final Backend backend;
+    private final LoginThrottle throttle;
+    private final Clock clock;
+    private final List<Route> routes = new ArrayList<>();
+    private final String decoyHash;
+    private Javalin app;
+
+    public LetheServer(
+            Settings settings,
+            UserStore users,
+            Passwords passwords,
+            LocalTokens tokens,
+            Optional<OidcTokens> oidc,
+            Backend backend,
+            Clock clock) {
+        this.settings = settings;
+        this.users = users;
+        this.passwords = passwords;
+        this.tokens = tokens;
+        this.oidc = oidc;
+        this.backend = backend;
+        this.clock = clock;
+        this.throttle = new LoginThrottle(5, Duration.ofMinutes(5), clock);
+        this.decoyHash = passwords.decoy();
+    }
+
+    /** A handler that runs once the caller is known and allowed. */
+    @FunctionalInterface
+    interface Authorized {
+        void handle(Context ctx, Principal who) throws Exception;
+    }
+
+    /** Starts listening; {@link #port()} tells where (port 0 picks a free one). */
+    public LetheServer start() {
+        app =
+                Javalin.create(
+                        config -> {
+                            config.startup.showJavalinBanner = false;
+                            config.startup.showOldJavalinVersionWarning = false;
+                            config.http.maxRequestSize = 64 * 1024L;
+                            config.routes.before(
+                                    ctx -> {
+                                        ctx.header("Cache-Control", "no-store");
+                                        ctx.header("X-Content-Type-Options", "nosniff");
+                                    });
+                            open(config.routes, "GET", API + "/health", this::health);
+                            open(config.routes, "GET", API + "/openapi.json", this::openApi);
+                            open(config.routes, "POST", API + "/token", this::token);
+                            scoped(config.routes, "GET", API + "/me", null, this::me);
+                            scoped(
+                                    config.routes,
+                                    "GET",
+                                    API + "/subjects",
+                                    Role.Scope.SUBJECTS_FIND,
+                                    this::findSubjects);
+                            scoped(
+                                    config.routes,
+                                    "GET",
+                                    API + "/subjects/{subjectId}/accesses",
+                                    Role.Scope.SUBJECTS_ACCESSES,
+                                    this::accesses);
+                            scoped(
+                                    config.routes,
+                                    "GET",
+                                    API + "/users",
+                                    Role.Scope.USERS_MANAGE,
+                                    this::listUsers);
+                            config.routes.exception(Problem.class, (e, ctx) -> e.write(ctx));
+                            config.routes.exception(
+                                    Exception.class,
+                                    (e, ctx) -> {
+                                        String ref = UUID.randomUUID().toString();
+                                        // the class only: a message may carry what was asked
+                                        LOG.error(
+                                                "request failed ({}): {}",
+                                                ref,
+                                                e.getClass().getName());
+                                        Problem.write(
+                                                ctx,
+                                                500,
+                                                "internal",
+                                                "the request failed; the server's log names it "
+                                                        + ref);
+                                    });
+                            config.routes.error(
+                                    404,
+                                    ctx -> {
+                                        // a problem a handler wrote stays; Javalin's own text
+                                        // for an unknown path becomes one
+                                        if (!Problem.CONTENT_TYPE.equals(ctx.contentType())) {
+                                            Problem.write(
+                                                    ctx, 404, "not-found", "no such endpoint");
+                                        }
+                                    });
+                            config.routes.error(
+                                    405,
+                                    ctx ->
+                                            Problem.write(
+                                                    ctx,
+                                                    405,
+                                                    "method-not-allowed",
+                                                    "this endpoint does not take " + ctx.method()));
+                        });
+        app.start(settings.host(), settings.port());
+        LOG.info("listening on http://{}:{}{}", settings.host(), app.port(), API);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** The endpoints, as registered (the OpenAPI document's test reads them). */
+    public List<Route> routes() {
+        return Collections.unmodifiableList(routes);
+    }
+
+    @Override
+    public void close() {
+        if (app != null) {
+            app.stop();
+        }
+    }
+
+    private void open(
+            io.javalin.config.RoutesConfig r,
+            String method,
+            String path,
+            io.javalin.http.Handler h) {
+        routes.add(new Route(method, path, null));
+        add(r, method, path, h);
+    }
+
+    private void scoped(
+            io.javalin.config.RoutesConfig r,
+            String method,
+            String path,
+            String scope,
+            Authorized h) {
+        routes.add(new Route(method, path, scope));
+        add(
+                r,
+                method,
+                path,
+                ctx -> {
+                    Principal who = authenticate(ctx);
+                    if (scope != null && !who.may(scope)) {
+                        throw Problem.forbidden(
+                                "the role " + who.role().id() + " does not grant " + scope);
+                    }
+                    h.handle(ctx, who);
+                });
+    }
+
+    private static void add(
+            io.javalin.config.RoutesConfig r,
+            String method,
+            String path,
+            io.javalin.http.Handler h) {
+        switch (method) {
+            case "GET" -> r.get(path, h);
+            case "POST" -> r.post(path, h);
+            default -> throw new IllegalArgumentException(method);
+        }
+    }
+
+    /** The caller of a request with a valid bearer token, or a 401 problem. */
+    Principal authenticate(Context ctx) throws Exception {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"lethe\"");
+            throw Problem.unauthorized(
+                    "sign in first: POST "
+                            + API
+                            + "/token, then send Authorization: Bearer <token>");
+        }
+        String token = header.substring(7).trim();
+        Optional<Principal> who;
+        if (LocalTokens.issuedHere(token)) {
+            who = tokens.verify(token).filter(this::stillEnabled);
+        } else {
+            who = oidc.flatMap(o -> o.verify(token));
+        }
+        if (who.isEmpty()) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"lethe\", error=\"invalid_token\"");
+            throw Problem.unauthorized("the token is invalid or expired: sign in again");
+        }
+        return who.get();
+    }
+
+    /** A local user disabled after the token was issued loses access at once. */
+    private boolean stillEnabled(Principal p) {
+        try {
+            return users.credentials(p.name()).map(c -> !c.user().disabled()).orElse(false);
+        } catch (Exception e) {
+            throw new IllegalStateException("the user store did not answer", e);
+        }
+    }
+
+    private void health(Context ctx) throws IOException {
+        json(ctx, JSON.createObjectNode().put("status", "UP"));
+    }
+
+    private void openApi(Context ctx) throws IOException {
+        try (InputStream in = LetheServer.class.getResourceAsStream("openapi.json")) {
+            ctx.contentType("application/json").result(in.readAllBytes());
+        }
+    }
+
+    private void token(Context ctx) throws Exception {
+        JsonNode body;
+        try {
+            body = JSON.readTree(ctx.bodyAsBytes());
+        } catch (IOException e) {
+            throw Problem.badRequest("the body must be JSON: {\"username\": …, \"password\": …}");
+        }
+        if (body == null
+                || !body.path("username").isTextual()
+                || !body.path("password").isTextual()) {
+            throw Problem.badRequest("the body must be JSON: {\"username\": …, \"password\": …}");
+        }
+        String name = body.get("username").asText();
+        String password = body.get("password").asText();
+        String address = ctx.ip();
+        Optional<Duration> wait = throttle.retryAfter(name, address);
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, wait.get().toSeconds());
+            ctx.header("Retry-After", Long.toString(seconds));
+            LOG.warn("sign-in refused (too many failures) for {} from {}", shown(name), address);
+            Problem.write(
+                    ctx,
+                    429,
+                    "too-many-sign-in-failures",
+                    "too many failed sign-ins: try again in " + seconds + " s");
+            return;
+        }
+        Optional<UserStore.Credentials> c =
+                User.isValidName(name) ? users.credentials(name) : Optional.empty();
+        // the hash is checked even for an unknown name: a failure takes as long either way
+        boolean ok =
+                passwords.matches(
+                        password, c.map(UserStore.Credentials::passwordHash).orElse(decoyHash));
+        if (c.isEmpty() || !ok || c.get().user().disabled()) {
+            throttle.failed(name, address);
+            LOG.warn(
+                    "sign-in failed for {} from {} ({})",
+                    shown(name),
+                    address,
+                    c.isEmpty() ? "no such user" : !ok ? "wrong password" : "user disabled");
+            throw Problem.unauthorized("wrong user name or password, or the user is disabled");
+        }
+        throttle.succeeded(name);
+        LocalTokens.Issued t = tokens.issue(c.get().user());
+        LOG.info("signed in: {} ({})", name, c.get().user().role().id());
+        ObjectNode out = JSON.createObjectNode();
+        out.put("access_token", t.token());
+        out.put("token_type", "Bearer");
+        out.put("expires_in", t.expiresIn());
+        json(ctx, out);
+    }
+
+    private static void json(Context ctx, JsonNode body) throws IOException {
+        ctx.contentType("application/json").result(JSON.writeValueAsBytes(body));
+    }
+
+    /** A user name as logs show it: a name that is not a valid user name is not repeated. */
+    private static String shown(String name) {
+        return User.isValidName(name) ? name : "(not a user name)";
+    }
+
+    private void me(Context ctx, Principal who) throws IOException {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("name", who.name());
+        n.put("role", who.role().id());
+        n.put("issuer", who.issuer());
+        ArrayNode scopes = n.putArray("scopes");
+        who.role().scopes().stream().sorted().forEach(scopes::add);
+        json(ctx, n);
+    }
+
+    private void findSubjects(Context ctx, Principal who) throws Exception {
+        String q = ctx.queryParam("q");
+        if (q == null || q.isBlank()) {
+            throw Problem.badRequest(
+                    "q is required: an email, phone, name, @handle or subject id (contact:42)");
+        }
+        if (q.length() > MAX_QUERY) {
+            throw Problem.badRequest("q is longer than " + MAX_QUERY + " characters");
+        }
+        String purpose = purpose(ctx);
+        Backend.Found found;
+        try {
+            found = backend.find(q);
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest(e.getMessage());
+        }
+        recordOrRefuse(
+                AccessRecord.of(
+                        who,
+                        purpose,
+                        "find",
+                        found.subjectIds(),
+                        found.subjectIds().size(),
+                        found.queryKind(),
+                        clock.instant()));
+        json(ctx, found.body());
+    }
+
+    private void accesses(Context ctx, Principal who) throws Exception {
+        String subject = ctx.pathParam("subjectId");
+        if (!SUBJECT_ID.matcher(subject).matches()) {
+            throw Problem.badRequest("subjectId must look like contact:42");
+        }
+        ObjectNode n = JSON.createObjectNode();
+        n.put("subjectId", subject);
+        ArrayNode list = n.putArray("accesses");
+        backend.accessesOf(subject).forEach(list::add);
+        json(ctx, n);
+    }
+
+    private void listUsers(Context ctx, Principal who) throws Exception {
+        ArrayNode list = JSON.createArrayNode();
+        for (User u : users.list()) {
+            ObjectNode n = list.addObject();
+            n.put("name", u.name());
+            n.put("role", u.role().id());
+            n.put("disabled", u.disabled());
+            n.put("createdAt", String.valueOf(u.createdAt()));
+            n.put("passwordSetAt", String.valueOf(u.passwordSetAt()));
+        }
+        json(ctx, JSON.createObjectNode().set("users", list));
+    }
+
+    /** The required purpose or case reference of a read of personal data. */
+    private static String purpose(Context ctx) {
+        String purpose = ctx.queryParam("purpose");
+        if (purpose == null || purpose.isBlank()) {
+            throw Problem.badRequest(
+                    "purpose is required: why this person's data is looked at (a case reference,"
+                            + " e.g. DSAR-2026-0042); it is recorded with the access");
+        }
+        if (purpose.length() > MAX_PURPOSE) {
+            throw Problem.badRequest("purpose is longer than " + MAX_PURPOSE + " characters");
+        }
+        return purpose.strip();
+    }
+
+    private void recordOrRefuse(AccessRecord access) {
+        try {
+            backend.record(access);
+        } catch (Exception e) {
+            LOG.error("an access could not be recorded: {}", e.getClass().getName());
+            throw new Problem(
+                    503,
+                    "access-not-recorded",
+                    "the access could not be recorded in the audit log, so nothing is shown; try"
+                            + " again when the stack is healthy");
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.lethe.server;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Short-lived bearer tokens this server issues at sign-in: JWTs signed with HMAC-SHA256 (Nimbus
+ * JOSE+JWT) under a 256-bit key only the server reads; issuer {@value #ISSUER}, audience {@value
+ * #AUDIENCE}, the user's name as subject and the role as claim {@value #ROLE_CLAIM}.
+ */
+public final class LocalTokens {
+
+    public static final String ISSUER = "lethe";
+    public static final String AUDIENCE = "lethe-api";
+    public static final String ROLE_CLAIM = "role";
+
+    /** How long a token is valid: short, the CLI signs in again. */
+    public static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
+
+    private final MACSigner signer;
+    private final MACVerifier verifier;
+    private final Duration ttl;
+    private final Clock clock;
+
+    /** An issued token and its lifetime in seconds. */
+    public record Issued(String token, long expiresIn) {}
+
+    public LocalTokens(byte[] key, Duration ttl, Clock clock) {
+        if (key == null || key.length < 32) {
+            throw new IllegalArgumentException("the token key needs at least 256 bits");
+        }
+        try {
+            this.signer = new MACSigner(key);
+            this.verifier = new MACVerifier(key);
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("unusable token key: " + e.getMessage());
+        }
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    public Issued issue(User user) {
+        Instant now = clock.instant();
+        JWTClaimsSet claims =
+                new JWTClaimsSet.Builder()
+                        .issuer(ISSUER)
+                        .audience(AUDIENCE)
+                        .subject(user.name())
+                        .claim(ROLE_CLAIM, user.role().id())
+                        .issueTime(Date.from(now))
+                        .notBeforeTime(Date.from(now))
+                        .expirationTime(Date.from(now.plus(ttl)))
+                        .jwtID(UUID.randomUUID().toString())
+                        .build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+        try {
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign a token", e);
+        }
+        return new Issued(jwt.serialize(), ttl.toSeconds());
+    }
+
+    /**
+     * The principal of a token this server issued and that is still valid, or empty (a token of
+     * another issuer, a bad signature, expired, not yet valid, malformed).
+     */
+    public Optional<Principal> verify(String token) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm())
+                    || !jwt.verify(verifier)) {
+                return Optional.empty();
+            }
+            JWTClaimsSet c = jwt.getJWTClaimsSet();
+            Instant now = clock.instant();
+            if (!ISSUER.equals(c.getIssuer())
+                    || c.getAudience() == null
+                    || !c.getAudience().contains(AUDIENCE)
+                    || c.getExpirationTime() == null
+                    || !now.isBefore(c.getExpirationTime().toInstant())
+                    || (c.getNotBeforeTime() != null
+                            && now.plusSeconds(5).isBefore(c.getNotBeforeTime().toInstant()))) {
+                return Optional.empty();
+            }
+            return Role.of(c.getStringClaim(ROLE_CLAIM))
+                    .filter(r -> User.isValidName(c.getSubject()))
+                    .map(r -> new Principal(c.getSubject(), r, ISSUER));
+        } catch (ParseException | JOSEException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether a token names this server as its issuer (without verifying it). */
+    static boolean issuedHere(String token) {
+        try {
+            return ISSUER.equals(SignedJWT.parse(token).getJWTClaimsSet().getIssuer());
+        } catch (ParseException e) {
+            return false;
+        }
+    }
+}

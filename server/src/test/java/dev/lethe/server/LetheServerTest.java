@@ -1,0 +1,338 @@
+package dev.lethe.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The HTTP layer on a real Jetty (port 0) with users in memory and a recording backend: sign-in,
+ * the authorization matrix over every endpoint and role, token expiry, the login rate limit, the
+ * access record written before personal data is shown, and the OpenAPI document.
+ */
+class LetheServerTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String PASSWORD = "correct horse battery";
+
+    static final class MutableClock extends Clock {
+        volatile Instant now = Instant.parse("2026-12-06T09:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    static MutableClock clock = new MutableClock();
+    static InMemoryUsers users = new InMemoryUsers();
+    static RecordingBackend backend = new RecordingBackend();
+    static LetheServer server;
+    static HttpClient http = HttpClient.newHttpClient();
+    static Passwords passwords = new Passwords();
+
+    @BeforeAll
+    static void start() throws Exception {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        for (Role r : Role.values()) {
+            users.add(r.id() + "1", r, passwords.hash(PASSWORD));
+        }
+        users.add("gone", Role.DPO, passwords.hash(PASSWORD));
+        users.disable("gone");
+        server =
+                new LetheServer(
+                                new LetheServer.Settings("127.0.0.1", 0, LocalTokens.DEFAULT_TTL),
+                                users,
+                                passwords,
+                                new LocalTokens(key, LocalTokens.DEFAULT_TTL, clock),
+                                Optional.empty(),
+                                backend,
+                                clock)
+                        .start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        backend.recorded.clear();
+        backend.refuseRecords = false;
+        clock.now = clock.now.plus(Duration.ofHours(1)); // past any earlier test's throttle
+    }
+
+    static HttpResponse<String> send(String method, String path, String token, String body)
+            throws Exception {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        b.method(
+                method,
+                body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> signIn(String user, String password) throws Exception {
+        return send(
+                "POST",
+                "/api/v1/token",
+                null,
+                JSON.createObjectNode().put("username", user).put("password", password).toString());
+    }
+
+    static String token(Role role) throws Exception {
+        HttpResponse<String> r = signIn(role.id() + "1", PASSWORD);
+        assertThat(r.statusCode()).isEqualTo(200);
+        return JSON.readTree(r.body()).get("access_token").asText();
+    }
+
+    /** A request that satisfies the endpoint's parameters, for the matrix. */
+    static String example(LetheServer.Route route) {
+        return switch (route.path()) {
+            case "/api/v1/subjects" -> route.path() + "?q=ada%40example.org&purpose=DSAR-1";
+            case "/api/v1/subjects/{subjectId}/accesses" -> "/api/v1/subjects/contact:7/accesses";
+            default -> route.path();
+        };
+    }
+
+    @Test
+    void healthAndTheOpenApiDocumentNeedNoSignIn() throws Exception {
+        HttpResponse<String> health = send("GET", "/api/v1/health", null, null);
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(health.body()).get("status").asText()).isEqualTo("UP");
+        HttpResponse<String> doc = send("GET", "/api/v1/openapi.json", null, null);
+        assertThat(doc.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(doc.body()).get("openapi").asText()).startsWith("3.");
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesEveryEndpointWithItsScope() throws Exception {
+        JsonNode doc;
+        try (InputStream in = LetheServer.class.getResourceAsStream("openapi.json")) {
+            doc = JSON.readTree(in);
+        }
+        Set<String> documented = new HashSet<>();
+        doc.get("paths")
+                .fields()
+                .forEachRemaining(
+                        p ->
+                                p.getValue()
+                                        .fields()
+                                        .forEachRemaining(
+                                                m ->
+                                                        documented.add(
+                                                                m.getKey().toUpperCase()
+                                                                        + " /api/v1"
+                                                                        + p.getKey()
+                                                                        + " "
+                                                                        + m.getValue()
+                                                                                .path(
+                                                                                        "x-lethe-scope")
+                                                                                .asText("null"))));
+        Set<String> served = new HashSet<>();
+        for (LetheServer.Route r : server.routes()) {
+            served.add(r.method() + " " + r.path() + " " + r.scope());
+        }
+        // an endpoint open to every signed-in user has no scope, like the open ones
+        assertThat(documented).isEqualTo(served);
+    }
+
+    @Test
+    void signInReturnsAShortLivedBearerToken() throws Exception {
+        HttpResponse<String> r = signIn("dpo1", PASSWORD);
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode t = JSON.readTree(r.body());
+        assertThat(t.get("token_type").asText()).isEqualTo("Bearer");
+        assertThat(t.get("expires_in").asLong()).isEqualTo(900);
+        assertThat(t.get("access_token").asText()).contains(".");
+        HttpResponse<String> me = send("GET", "/api/v1/me", t.get("access_token").asText(), null);
+        assertThat(me.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(me.body()).get("role").asText()).isEqualTo("dpo");
+    }
+
+    @Test
+    void wrongPasswordsUnknownAndDisabledUsersAreRefusedAlike() throws Exception {
+        for (String[] c :
+                List.of(
+                        new String[] {"dpo1", "wrong password!!"},
+                        new String[] {"nobody", PASSWORD},
+                        new String[] {"gone", PASSWORD})) {
+            HttpResponse<String> r = signIn(c[0], c[1]);
+            assertThat(r.statusCode()).as(c[0]).isEqualTo(401);
+            assertThat(r.headers().firstValue("Content-Type").orElse(""))
+                    .startsWith("application/problem+json");
+            assertThat(r.body()).doesNotContain(c[1]);
+        }
+    }
+
+    @Test
+    void failedSignInsAreRateLimited() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertThat(signIn("auditor1", "not the password " + i).statusCode()).isEqualTo(401);
+        }
+        HttpResponse<String> limited = signIn("auditor1", PASSWORD);
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+        clock.now = clock.now.plus(Duration.ofMinutes(6));
+        assertThat(signIn("auditor1", PASSWORD).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void everyRoleReachesExactlyTheEndpointsItsScopesGrant() throws Exception {
+        Map<Role, String> tokens = new java.util.EnumMap<>(Role.class);
+        for (Role r : Role.values()) {
+            tokens.put(r, token(r));
+        }
+        List<String> unexpected = new ArrayList<>();
+        int checked = 0;
+        for (LetheServer.Route route : server.routes()) {
+            boolean open =
+                    route.path().endsWith("/health")
+                            || route.path().endsWith("/openapi.json")
+                            || route.path().endsWith("/token");
+            if (open) {
+                continue;
+            }
+            String path = example(route);
+            int anonymous = send(route.method(), path, null, null).statusCode();
+            if (anonymous != 401) {
+                unexpected.add(route + " without a token: " + anonymous);
+            }
+            int forged = send(route.method(), path, "not.a.token", null).statusCode();
+            if (forged != 401) {
+                unexpected.add(route + " with a forged token: " + forged);
+            }
+            for (Role role : Role.values()) {
+                boolean granted = route.scope() == null || role.scopes().contains(route.scope());
+                int status = send(route.method(), path, tokens.get(role), null).statusCode();
+                checked++;
+                if (granted ? status / 100 != 2 : status != 403) {
+                    unexpected.add(route + " as " + role + ": " + status);
+                }
+            }
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(Role.values().length * 3);
+        assertThat(unexpected).isEmpty();
+    }
+
+    @Test
+    void anExpiredTokenIsRefused() throws Exception {
+        String t = token(Role.DPO);
+        assertThat(send("GET", "/api/v1/me", t, null).statusCode()).isEqualTo(200);
+        clock.now = clock.now.plus(LocalTokens.DEFAULT_TTL).plusSeconds(1);
+        HttpResponse<String> r = send("GET", "/api/v1/me", t, null);
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.headers().firstValue("WWW-Authenticate").orElse("")).contains("invalid_token");
+    }
+
+    @Test
+    void aUserDisabledAfterSignInLosesAccessAtOnce() throws Exception {
+        users.add("brief", Role.AUDITOR, passwords.hash(PASSWORD));
+        HttpResponse<String> r = signIn("brief", PASSWORD);
+        String t = JSON.readTree(r.body()).get("access_token").asText();
+        assertThat(send("GET", "/api/v1/me", t, null).statusCode()).isEqualTo(200);
+        users.disable("brief");
+        assertThat(send("GET", "/api/v1/me", t, null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aFindNeedsAPurposeAndIsRecordedBeforeItIsShown() throws Exception {
+        String dpo = token(Role.DPO);
+        HttpResponse<String> noPurpose =
+                send("GET", "/api/v1/subjects?q=ada%40example.org", dpo, null);
+        assertThat(noPurpose.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(noPurpose.body()).get("detail").asText()).contains("purpose");
+        assertThat(backend.recorded).isEmpty();
+
+        String purpose = URLEncoder.encode("DSAR-2026-0042", StandardCharsets.UTF_8);
+        HttpResponse<String> found =
+                send("GET", "/api/v1/subjects?q=ada%40example.org&purpose=" + purpose, dpo, null);
+        assertThat(found.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(found.body()).at("/people/0/subjectId").asText())
+                .isEqualTo("contact:7");
+        assertThat(backend.recorded).hasSize(1);
+        AccessRecord a = backend.recorded.get(0);
+        assertThat(a.user()).isEqualTo("dpo1");
+        assertThat(a.role()).isEqualTo(Role.DPO);
+        assertThat(a.purpose()).isEqualTo("DSAR-2026-0042");
+        assertThat(a.subjectIds()).containsExactly("contact:7");
+        assertThat(a.action()).isEqualTo("find");
+        assertThat(new String(a.toJson(), StandardCharsets.UTF_8))
+                .doesNotContain("ada@example.org");
+
+        HttpResponse<String> accesses =
+                send("GET", "/api/v1/subjects/contact:7/accesses", token(Role.AUDITOR), null);
+        assertThat(accesses.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(accesses.body()).at("/accesses/0/user").asText())
+                .isEqualTo("dpo1");
+    }
+
+    @Test
+    void nothingIsShownWhenTheAccessCannotBeRecorded() throws Exception {
+        backend.refuseRecords = true;
+        HttpResponse<String> r =
+                send(
+                        "GET",
+                        "/api/v1/subjects?q=ada%40example.org&purpose=DSAR-1",
+                        token(Role.DPO),
+                        null);
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body()).doesNotContain("contact:7").doesNotContain("Ada");
+    }
+
+    @Test
+    void aBadTermIsABadRequestThatDoesNotRepeatIt() throws Exception {
+        HttpResponse<String> r =
+                send("GET", "/api/v1/subjects?q=not+a+term&purpose=DSAR-1", token(Role.DPO), null);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).doesNotContain("not a term\"");
+        assertThat(backend.recorded).isEmpty();
+    }
+
+    @Test
+    void unknownEndpointsAreProblems() throws Exception {
+        HttpResponse<String> r = send("GET", "/api/v1/nothing-here", null, null);
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.headers().firstValue("Content-Type").orElse(""))
+                .startsWith("application/problem+json");
+    }
+}

@@ -1,0 +1,58 @@
+package dev.lethe.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A backend for tests of the HTTP layer: one person, {@code contact:7}, found for any term but
+ * {@code nobody@example.org}; access records kept in a list (or refused, to test that nothing is
+ * shown then).
+ */
+final class RecordingBackend implements Backend {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final List<AccessRecord> recorded = new CopyOnWriteArrayList<>();
+    volatile boolean refuseRecords;
+
+    @Override
+    public Found find(String query) {
+        if (query.equals("not a term")) {
+            throw new IllegalArgumentException("not an email, phone, name, @handle or subject id");
+        }
+        ObjectNode body = JSON.createObjectNode().put("query", "email");
+        if (query.equals("nobody@example.org")) {
+            body.putArray("people");
+            return new Found(body, List.of(), "email");
+        }
+        body.putArray("people")
+                .addObject()
+                .put("subjectId", "contact:7")
+                .put("name", "Ada Example")
+                .putArray("locations");
+        return new Found(body, List.of("contact:7"), "email");
+    }
+
+    @Override
+    public void record(AccessRecord access) {
+        if (refuseRecords) {
+            throw new IllegalStateException("the log's input is down");
+        }
+        recorded.add(access);
+    }
+
+    @Override
+    public List<JsonNode> accessesOf(String subjectId) {
+        List<JsonNode> out = new ArrayList<>();
+        for (AccessRecord r : recorded) {
+            if (r.subjectIds().contains(subjectId)) {
+                out.add(0, r.toNode());
+            }
+        }
+        return out;
+    }
+}
