@@ -36,6 +36,11 @@ import java.util.Map;
  *       #BACKLOG_APPROVAL}) joins the chain {@value #BACKLOG_ENTITY}, op {@code APPROVE}, actor
  *       {@code operator:<who approved>} with the reason; attributes: the adoption time, the number
  *       of purges approved and their count per rule.
+ *   <li>A look at personal data through Lethe's server (kind {@value #ACCESS}) joins the chain
+ *       {@code accesses/<user>}, op {@code READ}, actor {@code user:<name>} with the purpose or
+ *       case reference as reason; its subject ids are every subject the answer showed; attributes:
+ *       role, token issuer, action ({@code find}, {@code export}, ...), result count, the kind of
+ *       term searched (never the term), the access id.
  * </ul>
  *
  * Each entry carries {@value #ACTION_ID} in its attributes (the receiptId, or the SHA-256 of the
@@ -47,6 +52,12 @@ public final class LetheActionEntries {
     public static final String PURGE_RECEIPT = "purge-receipt";
     public static final String EXPORT = "export";
     public static final String BACKLOG_APPROVAL = "backlog-approval";
+    public static final String ACCESS = "access";
+
+    /** The chain of one user's accesses: {@code accesses/<user>}. */
+    public static String accessEntity(String user) {
+        return "accesses/" + user;
+    }
 
     /** The chain of the adoption backlog's approval. */
     public static final String BACKLOG_ENTITY = "retention/adoption-backlog";
@@ -116,6 +127,9 @@ public final class LetheActionEntries {
         if (BACKLOG_APPROVAL.equals(type)) {
             return ofBacklogApproval(n, record, topic, partition, offset, recordedAt);
         }
+        if (ACCESS.equals(type)) {
+            return ofAccess(n, record, topic, partition, offset, recordedAt);
+        }
         return ofExportRecord(record, topic, partition, offset, recordedAt);
     }
 
@@ -159,6 +173,48 @@ public final class LetheActionEntries {
                 new ArrayList<>(),
                 operator(text(n, "approvedBy"), n),
                 at,
+                recordedAt,
+                topic,
+                partition,
+                offset,
+                attributes);
+    }
+
+    private static AuditEntry ofAccess(
+            JsonNode n,
+            byte[] record,
+            String topic,
+            int partition,
+            long offset,
+            Instant recordedAt) {
+        String user = PersonalDataInText.idOrWithheld(text(n, "user"));
+        List<String> subjects = new ArrayList<>();
+        for (JsonNode s : n.path("subjectIds")) {
+            if (!s.isTextual() || !SubjectIds.isValid(s.asText())) {
+                throw new IllegalArgumentException(
+                        "subjectIds holds something that is not a subject id");
+            }
+            subjects.add(s.asText());
+        }
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put(ACTION_ID, sha256(record));
+        attributes.put("accessId", text(n, "accessId"));
+        attributes.put("role", text(n, "role"));
+        attributes.put("issuer", text(n, "issuer"));
+        attributes.put("action", text(n, "action"));
+        attributes.put("results", Long.toString(n.path("results").asLong(0)));
+        if (n.hasNonNull("queryKind")) {
+            attributes.put("queryKind", n.get("queryKind").asText());
+        }
+        return draft(
+                ACCESS,
+                accessEntity(user),
+                "",
+                new HashMap<>(),
+                "READ",
+                subjects,
+                new AuditActor("user", user, PersonalDataInText.textOrWithheld(text(n, "purpose"))),
+                instant(n, "at"),
                 recordedAt,
                 topic,
                 partition,

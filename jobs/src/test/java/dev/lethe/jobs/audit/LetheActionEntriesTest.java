@@ -93,6 +93,56 @@ class LetheActionEntriesTest {
     }
 
     @Test
+    void anAccessIsAnEntryOfTheUsersChainNamingEverySubjectItShowed() {
+        byte[] record =
+                ("{\"type\":\"access\",\"accessId\":\"a-1\",\"user\":\"dana\",\"role\":\"dpo\","
+                                + "\"issuer\":\"lethe\",\"purpose\":\"DSAR-2026-0042\",\"action\":\"find\","
+                                + "\"subjectIds\":[\"contact:42\",\"contact:7\"],\"results\":2,"
+                                + "\"queryKind\":\"email\",\"at\":\"2026-12-06T09:00:00Z\"}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        AuditEntry e =
+                LetheActionEntries.ofRequestRecord(record, "lethe.audit.requests", 0, 9, RECORDED);
+        assertThat(e.getKind()).isEqualTo("access");
+        assertThat(e.getEntityId()).isEqualTo("accesses/dana");
+        assertThat(e.getOp()).isEqualTo("READ");
+        assertThat(e.getSubjectIds()).containsExactly("contact:42", "contact:7");
+        assertThat(e.getActor().getType()).isEqualTo("user");
+        assertThat(e.getActor().getId()).isEqualTo("dana");
+        assertThat(e.getActor().getReason()).isEqualTo("DSAR-2026-0042");
+        assertThat(e.getCommitTime()).isEqualTo(Instant.parse("2026-12-06T09:00:00Z"));
+        assertThat(e.getAttributes())
+                .containsEntry("role", "dpo")
+                .containsEntry("issuer", "lethe")
+                .containsEntry("action", "find")
+                .containsEntry("results", "2")
+                .containsEntry("queryKind", "email")
+                .containsEntry("accessId", "a-1")
+                .containsEntry("actionId", LetheActionEntries.sha256(record));
+        // a purpose that names someone is withheld, like any operator's reason
+        byte[] naming =
+                new String(record, java.nio.charset.StandardCharsets.UTF_8)
+                        .replace("DSAR-2026-0042", "asked by ada@example.org")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(
+                        LetheActionEntries.ofRequestRecord(naming, "t", 0, 10, RECORDED)
+                                .getActor()
+                                .getReason())
+                .doesNotContain("ada@example.org");
+        assertThatThrownBy(
+                        () ->
+                                LetheActionEntries.ofRequestRecord(
+                                        new String(record, java.nio.charset.StandardCharsets.UTF_8)
+                                                .replace("\"contact:7\"", "\"not a subject\"")
+                                                .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                        "t",
+                                        0,
+                                        11,
+                                        RECORDED))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("subjectIds holds something that is not a subject id");
+    }
+
+    @Test
     void aBacklogApprovalIsAnEntryOfTheBacklogsChainWithWhoWhyAndCountsPerRule() {
         byte[] record =
                 ("{\"type\":\"backlog-approval\",\"adoptedAt\":\"2025-04-01T00:00:00Z\","
