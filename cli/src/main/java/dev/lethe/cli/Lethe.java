@@ -22,6 +22,9 @@ import picocli.CommandLine.Command;
             DeadLettersCommand.class,
             SnapshotCommand.class,
             SuperviseCommand.class,
+            ServerCommand.class,
+            UsersCommand.class,
+            LoginCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Lethe implements Runnable {

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             SubjectFindCommand.class,
             SubjectExportCommand.class,
-            SubjectEraseCommand.class
+            SubjectEraseCommand.class,
+            SubjectAccessesCommand.class
         })
 final class SubjectCommand implements Runnable {
 

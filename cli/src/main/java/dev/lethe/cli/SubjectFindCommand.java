@@ -60,46 +60,55 @@ final class SubjectFindCommand implements Callable<Integer> {
         }
     }
 
+    /** The answer as {@code --json} prints it (and Lethe's server returns it). */
+    static ObjectNode toJson(SubjectQuery q, List<Person> people) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("query", q.kind().name().toLowerCase(java.util.Locale.ROOT));
+        ArrayNode ps = root.putArray("people");
+        for (Person p : people) {
+            ObjectNode pn = ps.addObject();
+            pn.put("subjectId", p.subjectId());
+            if (p.name() != null) {
+                pn.put("name", p.name());
+            }
+            ObjectNode ids = pn.putObject("identifiers");
+            p.identifiers().forEach((k, v) -> v.forEach(ids.withArray(k)::add));
+            ArrayNode ls = pn.putArray("locations");
+            for (LocationDocument d : p.locations()) {
+                ObjectNode l = ls.addObject();
+                l.put("id", d.id());
+                l.put("table", d.table());
+                l.put("record", d.recordId());
+                l.put("column", d.column());
+                l.put("category", d.category());
+                l.put("kind", d.kind());
+                if (d.value() != null) {
+                    l.put("value", d.value());
+                }
+                l.put("detector", d.detector());
+                l.put("confidence", d.confidence());
+                if (d.spanStart() != null) {
+                    l.put("start", d.spanStart());
+                    l.put("end", d.spanEnd());
+                }
+                l.put("lastChanged", d.lastChanged().toString());
+                l.put("softDeleted", d.softDeleted());
+                ArrayNode subjects = l.putArray("subjectIds");
+                d.subjectIds().forEach(subjects::add);
+            }
+        }
+        return root;
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     static void print(SubjectQuery q, List<Person> people, boolean json, PrintStream out)
             throws Exception {
         if (json) {
-            ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            ObjectNode root = m.createObjectNode();
-            root.put("query", q.kind().name().toLowerCase(java.util.Locale.ROOT));
-            ArrayNode ps = root.putArray("people");
-            for (Person p : people) {
-                ObjectNode pn = ps.addObject();
-                pn.put("subjectId", p.subjectId());
-                if (p.name() != null) {
-                    pn.put("name", p.name());
-                }
-                ObjectNode ids = pn.putObject("identifiers");
-                p.identifiers().forEach((k, v) -> v.forEach(ids.withArray(k)::add));
-                ArrayNode ls = pn.putArray("locations");
-                for (LocationDocument d : p.locations()) {
-                    ObjectNode l = ls.addObject();
-                    l.put("id", d.id());
-                    l.put("table", d.table());
-                    l.put("record", d.recordId());
-                    l.put("column", d.column());
-                    l.put("category", d.category());
-                    l.put("kind", d.kind());
-                    if (d.value() != null) {
-                        l.put("value", d.value());
-                    }
-                    l.put("detector", d.detector());
-                    l.put("confidence", d.confidence());
-                    if (d.spanStart() != null) {
-                        l.put("start", d.spanStart());
-                        l.put("end", d.spanEnd());
-                    }
-                    l.put("lastChanged", d.lastChanged().toString());
-                    l.put("softDeleted", d.softDeleted());
-                    ArrayNode subjects = l.putArray("subjectIds");
-                    d.subjectIds().forEach(subjects::add);
-                }
-            }
-            out.println(m.writeValueAsString(root));
+            out.println(
+                    new ObjectMapper()
+                            .enable(SerializationFeature.INDENT_OUTPUT)
+                            .writeValueAsString(toJson(q, people)));
             return;
         }
         if (people.isEmpty()) {

@@ -10,15 +10,11 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +32,7 @@ public final class LocalStack {
 
     /** Start order; stop runs in reverse. */
     static final List<String> ORDER =
-            List.of("postgres", "kafka", "elasticsearch", "connect", "flink");
+            List.of("postgres", "kafka", "elasticsearch", "connect", "flink", "server");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
@@ -133,6 +129,8 @@ public final class LocalStack {
                                     + " <data-dir>/logs/flink.log.");
                 }
             }
+            start("server", serverCommand(), serverEnv(eff));
+            await("server", () -> probe.server());
             record(eff);
             out.printf(
                     "Lethe is up in %.1f s (data in %s)%n",
@@ -340,6 +338,10 @@ public final class LocalStack {
                 if (startJobs) {
                     new LetheJobs(eff, out).startAll();
                 }
+            }
+            case "server" -> {
+                start("server", serverCommand(), serverEnv(eff));
+                await("server", probe::server);
             }
             default -> throw new IllegalArgumentException("unknown component " + name);
         }
@@ -575,6 +577,7 @@ public final class LocalStack {
             ports.put("flink (--flink-port)", s.flinkPort());
             LocalStateBackend.problem(flinkDir(), s.flinkStateBackend()).ifPresent(problems::add);
         }
+        ports.put("server (--server-port)", s.serverPort());
         ports.forEach(
                 (what, port) -> {
                     if (!portFree(port)) {
@@ -643,6 +646,23 @@ public final class LocalStack {
         c.add(LetheHome.moduleClasspath(s.home(), module));
         c.add(mainClass);
         return c;
+    }
+
+    /**
+     * Lethe's server: {@code ./lethe server} in a JVM of its own, reading the settings this stack
+     * recorded; the stores' secrets reach it through its environment.
+     */
+    private List<String> serverCommand() {
+        List<String> c = jvm("server", "256m", "cli", "dev.lethe.cli.Lethe");
+        c.addAll(List.of("server", "--data-dir", s.dataDir().toString()));
+        return c;
+    }
+
+    private Map<String, String> serverEnv(StackSettings eff) {
+        Map<String, String> env = new HashMap<>();
+        env.put("LETHE_POSTGRES_PASSWORD", s.postgresPassword());
+        eff.elasticsearchPassword().ifPresent(pw -> env.put("LETHE_ELASTICSEARCH_PASSWORD", pw));
+        return env;
     }
 
     private List<String> postgresCommand() {
@@ -823,20 +843,7 @@ public final class LocalStack {
      * random bytes (base64url) on first use.
      */
     private String localSecret(String name, int bytes) throws IOException {
-        Path f = s.secretsDir().resolve(name);
-        if (!Files.exists(f)) {
-            Files.createDirectories(s.secretsDir());
-            Files.setPosixFilePermissions(
-                    s.secretsDir(), PosixFilePermissions.fromString("rwx------"));
-            byte[] b = new byte[bytes];
-            new SecureRandom().nextBytes(b);
-            Files.writeString(
-                    f,
-                    Base64.getUrlEncoder().withoutPadding().encodeToString(b),
-                    StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
-        }
-        return Files.readString(f).trim();
+        return LocalSecrets.get(s.secretsDir(), name, bytes);
     }
 
     private StackSettings withEsPassword(String password) {
@@ -867,7 +874,9 @@ public final class LocalStack {
                 s.externalElasticsearchUrl(),
                 s.elasticsearchUser(),
                 Optional.of(password),
-                s.externalFlinkUrl());
+                s.externalFlinkUrl(),
+                s.serverHost(),
+                s.serverPort());
     }
 
     /** Writes {@code stack.json}: the settings in force (no secrets) and the running processes. */
@@ -882,6 +891,8 @@ public final class LocalStack {
         set.put("elasticsearchPort", s.elasticsearchPort());
         set.put("elasticsearchTransportPort", s.elasticsearchTransportPort());
         set.put("flinkPort", s.flinkPort());
+        set.put("serverHost", s.serverHost());
+        set.put("serverPort", s.serverPort());
         set.put("kafkaHeap", s.kafkaHeap());
         set.put("connectHeap", s.connectHeap());
         set.put("elasticsearchHeap", s.elasticsearchHeap());

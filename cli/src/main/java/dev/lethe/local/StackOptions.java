@@ -118,6 +118,18 @@ public final class StackOptions {
         @Option(names = "--flink-port", description = "Local Flink REST port (default 18081).")
         Integer flinkPort;
 
+        @Option(
+                names = "--server-port",
+                description = "Port of Lethe's server, the REST API and console (default 18080).")
+        Integer serverPort;
+
+        @Option(
+                names = "--server-host",
+                description =
+                        "Address Lethe's server binds to (env LETHE_SERVER_HOST; default 127.0.0.1,"
+                                + " loopback only: give 0.0.0.0 to serve other machines).")
+        String serverHost;
+
         @Option(names = "--kafka-heap", description = "Kafka broker JVM heap (default 512m).")
         String kafkaHeap;
 
@@ -287,7 +299,9 @@ public final class StackOptions {
                         .orElse("elastic"),
                 esPassword,
                 r.string(f.flinkUrl, "LETHE_FLINK_URL", "externalFlinkUrl")
-                        .map(u -> url("--flink-url", u)));
+                        .map(u -> url("--flink-url", u)),
+                r.string(f.serverHost, "LETHE_SERVER_HOST", "serverHost").orElse("127.0.0.1"),
+                r.port("--server-port", f.serverPort, "serverPort", 18080));
     }
 
     private static String heap(String flag, String value) {

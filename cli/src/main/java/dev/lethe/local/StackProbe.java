@@ -19,7 +19,7 @@ public final class StackProbe {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final List<String> COMPONENTS =
-            List.of("postgres", "kafka", "connect", "elasticsearch", "flink");
+            List.of("postgres", "kafka", "connect", "elasticsearch", "flink", "server");
 
     private final StackSettings s;
     private final Map<String, Long> pids;
@@ -40,6 +40,7 @@ public final class StackProbe {
             case "connect" -> connect();
             case "elasticsearch" -> elasticsearch();
             case "flink" -> flink();
+            case "server" -> server();
             default -> throw new IllegalArgumentException("unknown component " + component);
         };
     }
@@ -236,6 +237,26 @@ public final class StackProbe {
                             + jobs);
         } catch (Exception e) {
             return health("flink", base.toString(), false, s.managesFlink(), reason(e));
+        }
+    }
+
+    ComponentHealth server() {
+        URI base = s.serverUrl();
+        String address = base + "/api/v1";
+        try {
+            Http.Response r = Http.get(base.resolve("/api/v1/health"), null);
+            if (!r.ok()) {
+                return health("server", address, false, true, "HTTP " + r.status());
+            }
+            String status = JSON.readTree(r.body()).path("status").asText();
+            return health(
+                    "server",
+                    address,
+                    "UP".equals(status),
+                    true,
+                    "REST API " + status + ", bound to " + s.serverHost());
+        } catch (Exception e) {
+            return health("server", address, false, true, reason(e));
         }
     }
 

@@ -34,7 +34,9 @@ public record StackSettings(
         Optional<URI> externalElasticsearchUrl,
         String elasticsearchUser,
         Optional<String> elasticsearchPassword,
-        Optional<URI> externalFlinkUrl) {
+        Optional<URI> externalFlinkUrl,
+        String serverHost,
+        int serverPort) {
 
     public static final String DATABASE = "helpdesk";
     public static final String CONNECTOR = "helpdesk";
@@ -58,6 +60,13 @@ public record StackSettings(
 
     public URI flinkUrl() {
         return externalFlinkUrl.orElse(URI.create("http://127.0.0.1:" + flinkPort));
+    }
+
+    /** Where Lethe's server (the REST API and console) answers. */
+    public URI serverUrl() {
+        String host = serverHost.contains(":") ? "[" + serverHost + "]" : serverHost;
+        String reach = "0.0.0.0".equals(serverHost) || "::".equals(serverHost) ? "127.0.0.1" : host;
+        return URI.create("http://" + reach + ":" + serverPort);
     }
 
     public boolean managesPostgres() {

@@ -70,7 +70,7 @@ public final class SharedStack {
             deleteTree(dir);
             Files.createDirectories(dir);
             List<String> args = new ArrayList<>(argsFor(dir));
-            int[] ports = freePorts(8);
+            int[] ports = freePorts(9);
             String[] flags = {
                 "--postgres-port",
                 "--kafka-port",
@@ -78,7 +78,8 @@ public final class SharedStack {
                 "--connect-port",
                 "--elasticsearch-port",
                 "--elasticsearch-transport-port",
-                "--flink-port"
+                "--flink-port",
+                "--server-port"
             };
             for (int i = 0; i < flags.length; i++) {
                 args.add(flags[i]);

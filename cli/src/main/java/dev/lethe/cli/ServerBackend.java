@@ -1,0 +1,160 @@
+package dev.lethe.cli;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.cli.SubjectFinder.Person;
+import dev.lethe.discovery.LocationDocument;
+import dev.lethe.jobs.kafka.LetheTopics;
+import dev.lethe.server.AccessRecord;
+import dev.lethe.server.Backend;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The server's backend on the real stores: searches {@code lethe-locations} with the code of {@code
+ * ./lethe subject find}, records accesses on {@value AuditRequests#TOPIC} (acks=all, idempotent;
+ * the audit job chains them into the log) and reads them back from the audit log's index ({@code
+ * kind: access}).
+ */
+final class ServerBackend implements Backend, AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** How long this process remembers an access it recorded, until the log's index shows it. */
+    private static final Duration PENDING = Duration.ofMinutes(10);
+
+    private final ElasticsearchClient es;
+    private final String locationsIndex;
+    private final String auditIndex;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final ConcurrentLinkedDeque<AccessRecord> recent = new ConcurrentLinkedDeque<>();
+
+    ServerBackend(
+            ElasticsearchClient es, String locationsIndex, String auditIndex, String bootstrap)
+            throws Exception {
+        this.es = es;
+        this.locationsIndex = locationsIndex;
+        this.auditIndex = auditIndex;
+        LetheTopics.ensure(bootstrap, (short) 1, List.of(AuditRequests.TOPIC), List.of());
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        this.producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public Found find(String query) throws Exception {
+        SubjectQuery q = SubjectQuery.parse(query);
+        List<Person> people = SubjectFinder.onIndex(es, locationsIndex).find(q);
+        Set<String> shown = new LinkedHashSet<>();
+        for (Person p : people) {
+            shown.add(p.subjectId());
+            for (LocationDocument d : p.locations()) {
+                shown.addAll(d.subjectIds());
+            }
+        }
+        return new Found(
+                SubjectFindCommand.toJson(q, people),
+                new ArrayList<>(shown),
+                q.kind().name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    @Override
+    public void record(AccessRecord access) throws Exception {
+        // keyed by user: one user's accesses stay in order on one partition
+        producer.send(
+                        new ProducerRecord<>(
+                                AuditRequests.TOPIC,
+                                access.user().getBytes(StandardCharsets.UTF_8),
+                                access.toJson()))
+                .get(20, TimeUnit.SECONDS);
+        recent.addLast(access);
+        Instant horizon = Instant.now().minus(PENDING);
+        while (!recent.isEmpty() && recent.peekFirst().at().isBefore(horizon)) {
+            recent.pollFirst();
+        }
+    }
+
+    @Override
+    public List<JsonNode> accessesOf(String subjectId) throws Exception {
+        List<JsonNode> logged = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        try {
+            SearchAfterPages.forEach(
+                    es,
+                    auditIndex,
+                    LocationSearch.and(
+                            LocationSearch.term("kind", "access"),
+                            LocationSearch.term("subjectIds", subjectId)),
+                    List.of(SearchAfterPages.asc("logIndex")),
+                    List.of(),
+                    500,
+                    hit -> {
+                        JsonNode e = hit.source();
+                        ObjectNode a = JSON.createObjectNode();
+                        a.put("logIndex", e.path("logIndex").asLong());
+                        a.put("at", Instant.ofEpochMilli(e.path("commitTime").asLong()).toString());
+                        a.put("user", e.path("actor").path("id").asText());
+                        a.put("role", e.path("attributes").path("role").asText());
+                        a.put("purpose", e.path("actor").path("reason").asText());
+                        a.put("action", e.path("attributes").path("action").asText());
+                        a.put("results", e.path("attributes").path("results").asInt());
+                        a.set("subjectIds", e.path("subjectIds"));
+                        a.put("pending", false);
+                        logged.add(0, a);
+                        seen.add(e.path("attributes").path("accessId").asText());
+                    });
+        } catch (ElasticsearchException e) {
+            if (!"index_not_found_exception".equals(e.error().type())) {
+                throw e;
+            }
+        }
+        List<JsonNode> pending = new ArrayList<>();
+        for (AccessRecord r : recent) {
+            if (r.subjectIds().contains(subjectId) && !seen.contains(r.id())) {
+                ObjectNode a = JSON.createObjectNode();
+                a.put("at", r.at().toString());
+                a.put("user", r.user());
+                a.put("role", r.role().id());
+                // as the log keeps it: a purpose that names someone is withheld
+                a.put(
+                        "purpose",
+                        dev.lethe.discovery.PersonalDataInText.textOrWithheld(r.purpose()));
+                a.put("action", r.action());
+                a.put("results", r.results());
+                r.subjectIds().forEach(a.putArray("subjectIds")::add);
+                a.put("pending", true);
+                pending.add(0, a);
+            }
+        }
+        pending.addAll(logged);
+        return pending;
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,230 @@
+package dev.lethe.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.cli.Lethe;
+import dev.lethe.local.LetheJobs;
+import dev.lethe.local.StackProbe;
+import dev.lethe.local.StackSettings;
+import dev.lethe.testing.SharedStack;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Lethe's server as {@code ./lethe up} runs it, on the real stack with the three jobs: users made
+ * with {@code ./lethe users add}, signed in through {@code POST /api/v1/token}; a DPO finds a new
+ * contact with a purpose, and the access is in the audit log (read back by an auditor through the
+ * API and by {@code ./lethe subject accesses}); the wrong role and no token are refused; the
+ * server's log holds no searched term.
+ */
+class ServerITCase {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static StackSettings s;
+    static LetheJobs jobs;
+    static final String PW = "a long enough password";
+
+    @BeforeAll
+    static void stack() throws Exception {
+        s = SharedStack.settings();
+        jobs = new LetheJobs(s, new PrintStream(new ByteArrayOutputStream(), true));
+        assertThat(jobs.startAll()).isEmpty();
+    }
+
+    @AfterAll
+    static void cancelJobs() throws Exception {
+        for (String jid : jobs.runningJobs().values()) {
+            HTTP.send(
+                    HttpRequest.newBuilder(s.flinkUrl().resolve("/jobs/" + jid + "?mode=cancel"))
+                            .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    /** Runs {@code ./lethe ARGS} with {@code stdin}; returns its exit code and output. */
+    static String[] lethe(String stdin, String... args) {
+        PrintStream out = System.out;
+        InputStream in = System.in;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            String[] all = new String[args.length + 2];
+            System.arraycopy(args, 0, all, 0, args.length);
+            all[args.length] = "--data-dir";
+            all[args.length + 1] = s.dataDir().toString();
+            int code = Lethe.run(all);
+            return new String[] {Integer.toString(code), buf.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setOut(out);
+            System.setIn(in);
+        }
+    }
+
+    static HttpResponse<String> send(String method, String path, String token, String body)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(s.serverUrl().resolve(path));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        b.method(
+                method,
+                body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String signIn(String user) throws Exception {
+        HttpResponse<String> r =
+                send(
+                        "POST",
+                        "/api/v1/token",
+                        null,
+                        JSON.createObjectNode()
+                                .put("username", user)
+                                .put("password", PW)
+                                .toString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode t = JSON.readTree(r.body());
+        assertThat(t.get("token_type").asText()).isEqualTo("Bearer");
+        assertThat(t.get("expires_in").asLong()).isPositive();
+        return t.get("access_token").asText();
+    }
+
+    @Test
+    void aDpoFindIsOnTheRecordForTheAuditorAndOtherRolesAreRefused() throws Exception {
+        String[] status = lethe("", "status", "--json");
+        JsonNode server = JSON.readTree(status[1]).path("server");
+        assertThat(server.path("address").asText()).isEqualTo(s.serverUrl() + "/api/v1");
+        assertThat(server.path("healthy").asBoolean()).as(status[1]).isTrue();
+
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String dpo = "dana-" + suffix;
+        String auditor = "otto-" + suffix;
+        assertThat(lethe(PW + "\n", "users", "add", dpo, "--role", "dpo", "--password-stdin")[0])
+                .isEqualTo("0");
+        assertThat(
+                        lethe(
+                                PW + "\n",
+                                "users",
+                                "add",
+                                auditor,
+                                "--role",
+                                "auditor",
+                                "--password-stdin")[0])
+                .isEqualTo("0");
+        String[] list = lethe("", "users", "list");
+        assertThat(list[1]).contains(dpo).contains(auditor).doesNotContain("argon2");
+
+        String email = "server-it-" + suffix + "@example.org";
+        long id;
+        try (Connection c = StackProbe.connectPostgres(s);
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "INSERT INTO contacts (first_name, last_name, email, locale)"
+                                        + " VALUES ('Greta', 'Lindqvist', ?, 'sv-SE') RETURNING id")) {
+            ps.setString(1, email);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+        }
+        String subject = "contact:" + id;
+        String q =
+                "/api/v1/subjects?q="
+                        + URLEncoder.encode(email, StandardCharsets.UTF_8)
+                        + "&purpose=DSAR-"
+                        + suffix;
+
+        assertThat(send("GET", q, null, null).statusCode()).isEqualTo(401);
+        String auditorToken = signIn(auditor);
+        HttpResponse<String> wrongRole = send("GET", q, auditorToken, null);
+        assertThat(wrongRole.statusCode()).isEqualTo(403);
+        assertThat(wrongRole.headers().firstValue("Content-Type").orElse(""))
+                .startsWith("application/problem+json");
+
+        String dpoToken = signIn(dpo);
+        JsonNode found = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = send("GET", q, dpoToken, null);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            found = JSON.readTree(r.body());
+            if (found.path("people").size() > 0) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertThat(found.at("/people/0/subjectId").asText()).isEqualTo(subject);
+
+        // the access is on the record, read by the auditor: first as recorded, then from the log
+        JsonNode logged = null;
+        deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r =
+                    send("GET", "/api/v1/subjects/" + subject + "/accesses", auditorToken, null);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode accesses = JSON.readTree(r.body()).path("accesses");
+            assertThat(accesses.size()).isPositive();
+            assertThat(accesses.get(0).path("user").asText()).isEqualTo(dpo);
+            assertThat(accesses.get(0).path("purpose").asText()).isEqualTo("DSAR-" + suffix);
+            assertThat(accesses.get(0).path("role").asText()).isEqualTo("dpo");
+            if (!accesses.get(0).path("pending").asBoolean()) {
+                logged = accesses.get(0);
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertThat(logged).as("the access entry in the audit log's index").isNotNull();
+        assertThat(logged.path("logIndex").asLong()).isNotNegative();
+        assertThat(logged.path("action").asText()).isEqualTo("find");
+
+        // the same through the command line, which goes through the server
+        assertThat(lethe(PW + "\n", "login", "--username", auditor, "--password-stdin")[0])
+                .isEqualTo("0");
+        Path tokenFile = s.dataDir().resolve("cli-token.json");
+        assertThat(Files.getPosixFilePermissions(tokenFile))
+                .containsExactlyInAnyOrder(
+                        java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        String[] accesses = lethe("", "subject", "accesses", subject);
+        assertThat(accesses[0]).isEqualTo("0");
+        assertThat(accesses[1]).contains(dpo).contains("DSAR-" + suffix).contains("find");
+
+        // the searched term is nowhere in the server's log
+        String serverLog = Files.readString(s.logsDir().resolve("server.log"));
+        assertThat(serverLog).contains("signed in: " + dpo).doesNotContain(email);
+    }
+
+    @Test
+    void theApiDescribesItself() throws Exception {
+        HttpResponse<String> health = send("GET", "/api/v1/health", null, null);
+        assertThat(health.statusCode()).isEqualTo(200);
+        JsonNode doc = JSON.readTree(send("GET", "/api/v1/openapi.json", null, null).body());
+        assertThat(doc.path("paths").has("/subjects/{subjectId}/accesses")).isTrue();
+        assertThat(URI.create(s.serverUrl().toString()).getHost()).isEqualTo("127.0.0.1");
+    }
+}
