@@ -38,6 +38,57 @@ final class AuditEntryText {
         /** No key store: every personal value stays encrypted. */
         PersonalValues NONE = (envelope, aad) -> new Value(null, ENCRYPTED);
 
+        /**
+         * Decrypts, then shows each value only as {@code masked:<category>:<fingerprint>}: the
+         * column's category in the catalog and the first 64 bits of HMAC-SHA256 of the value under
+         * {@code fingerprintKey} (equal values, equal fingerprints; no value recoverable without
+         * the key). An erased subject's values stay erased.
+         */
+        static PersonalValues masked(
+                SubjectCipher cipher,
+                byte[] fingerprintKey,
+                dev.lethe.catalog.PersonalDataCatalog catalog) {
+            return (envelope, aad) -> {
+                try {
+                    Decrypted d = cipher.decrypt(envelope, aad);
+                    if (!(d instanceof Decrypted.Plaintext p)) {
+                        return new Value(null, ERASED);
+                    }
+                    return new Value(
+                            null,
+                            "[masked:"
+                                    + category(catalog, aad)
+                                    + ":"
+                                    + fingerprint(fingerprintKey, p.text())
+                                    + "]");
+                } catch (InvalidEnvelopeException e) {
+                    return new Value(null, UNREADABLE);
+                }
+            };
+        }
+
+        private static String category(dev.lethe.catalog.PersonalDataCatalog catalog, String aad) {
+            int slash = aad.indexOf('/');
+            int hash = aad.lastIndexOf('#');
+            if (slash < 0 || hash < slash) {
+                return "personal";
+            }
+            return catalog.column(aad.substring(0, slash), aad.substring(hash + 1))
+                    .map(c -> c.category().name().toLowerCase(java.util.Locale.ROOT))
+                    .orElse("unclassified");
+        }
+
+        private static String fingerprint(byte[] key, String text) {
+            try {
+                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+                mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+                return HEX.formatHex(
+                        mac.doFinal(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 8);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 is missing", e);
+            }
+        }
+
         /** Decrypts with a cipher over the subject key store. */
         static PersonalValues of(SubjectCipher cipher) {
             return (envelope, aad) -> {

@@ -213,6 +213,14 @@ final class AuditLogCommand implements Callable<Integer> {
 
         /** With no master key (env or file), values stay encrypted. */
         static KeyStoreValues open(StackSettings s) {
+            return new KeyStoreValues(
+                    cipher(s)
+                            .map(AuditEntryText.PersonalValues::of)
+                            .orElse(AuditEntryText.PersonalValues.NONE));
+        }
+
+        /** The subject cipher over the key store, or empty without a master key. */
+        static java.util.Optional<SubjectCipher> cipher(StackSettings s) {
             Path file = s.dataDir().resolve(MASTER_KEY_FILE);
             MasterKeySource master;
             if (System.getenv(EnvMasterKeySource.DEFAULT_VARIABLE) != null) {
@@ -220,7 +228,7 @@ final class AuditLogCommand implements Callable<Integer> {
             } else if (Files.isRegularFile(file)) {
                 master = new FileMasterKeySource(file);
             } else {
-                return new KeyStoreValues(AuditEntryText.PersonalValues.NONE);
+                return java.util.Optional.empty();
             }
             PGSimpleDataSource ds = new PGSimpleDataSource();
             ds.setUrl(s.postgresJdbcUrl());
@@ -229,7 +237,7 @@ final class AuditLogCommand implements Callable<Integer> {
             ds.setConnectTimeout(3);
             JdbcSubjectKeyStore store =
                     JdbcSubjectKeyStore.builder().dataSource(ds).masterKeys(master).build();
-            return new KeyStoreValues(AuditEntryText.PersonalValues.of(new SubjectCipher(store)));
+            return java.util.Optional.of(new SubjectCipher(store));
         }
 
         AuditEntryText.PersonalValues personal() {

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.cli.SubjectFinder.Person;
+import dev.lethe.crypto.SubjectCipher;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.server.AccessRecord;
+import dev.lethe.server.AuditQuery;
 import dev.lethe.server.Backend;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,10 +47,28 @@ final class ServerBackend implements Backend, AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final ConcurrentLinkedDeque<AccessRecord> recent = new ConcurrentLinkedDeque<>();
 
+    private final java.util.function.Supplier<java.util.Optional<SubjectCipher>> openCipher;
+    private final byte[] fingerprintKey;
+    private final dev.lethe.catalog.PersonalDataCatalog catalog =
+            dev.lethe.catalog.PersonalDataCatalog.loadDefault();
+    private volatile SubjectCipher cipher;
+
+    /**
+     * @param openCipher opens the subject cipher over the key store; empty while there is no master
+     *     key (the audit job makes it on first use): values stay encrypted until there is
+     * @param fingerprintKey the key of masked values' fingerprints
+     */
     ServerBackend(
-            ElasticsearchClient es, String locationsIndex, String auditIndex, String bootstrap)
+            ElasticsearchClient es,
+            String locationsIndex,
+            String auditIndex,
+            String bootstrap,
+            java.util.function.Supplier<java.util.Optional<SubjectCipher>> openCipher,
+            byte[] fingerprintKey)
             throws Exception {
         this.es = es;
+        this.openCipher = openCipher;
+        this.fingerprintKey = fingerprintKey.clone();
         this.locationsIndex = locationsIndex;
         this.auditIndex = auditIndex;
         LetheTopics.ensure(bootstrap, (short) 1, List.of(AuditRequests.TOPIC), List.of());
@@ -95,6 +115,146 @@ final class ServerBackend implements Backend, AutoCloseable {
         while (!recent.isEmpty() && recent.peekFirst().at().isBefore(horizon)) {
             recent.pollFirst();
         }
+    }
+
+    @Override
+    public AuditPage auditEntries(AuditQuery q, boolean values) throws Exception {
+        List<co.elastic.clients.elasticsearch._types.query_dsl.Query> must = new ArrayList<>();
+        if (q.table() != null) {
+            must.add(LocationSearch.term("table", q.table()));
+        }
+        if (q.subject() != null) {
+            must.add(LocationSearch.term("subjectIds", q.subject()));
+        }
+        if (q.kind() != null) {
+            must.add(LocationSearch.term("kind", q.kind()));
+        }
+        if (q.op() != null) {
+            must.add(LocationSearch.term("op", q.op()));
+        }
+        if (q.key() != null && q.key().contains("/")) {
+            must.add(LocationSearch.term("entityId", q.key()));
+        }
+        if (q.before() != null) {
+            long below = q.before();
+            must.add(
+                    co.elastic.clients.elasticsearch._types.query_dsl.Query.of(
+                            x ->
+                                    x.range(
+                                            r ->
+                                                    r.number(
+                                                            n ->
+                                                                    n.field("logIndex")
+                                                                            .lt((double) below)))));
+        }
+        if (q.since() != null || q.until() != null) {
+            must.add(
+                    co.elastic.clients.elasticsearch._types.query_dsl.Query.of(
+                            x ->
+                                    x.range(
+                                            r ->
+                                                    r.number(
+                                                            n -> {
+                                                                n.field("commitTime");
+                                                                if (q.since() != null) {
+                                                                    n.gte(
+                                                                            (double)
+                                                                                    q.since()
+                                                                                            .toEpochMilli());
+                                                                }
+                                                                if (q.until() != null) {
+                                                                    n.lt(
+                                                                            (double)
+                                                                                    q.until()
+                                                                                            .toEpochMilli());
+                                                                }
+                                                                return n;
+                                                            }))));
+        }
+        // the index narrows, the same filter as ./lethe audit log decides (keys, actor facts)
+        AuditEntryFilter exact =
+                new AuditEntryFilter(
+                        q.table(),
+                        q.key(),
+                        q.subject() == null ? Set.of() : Set.of(q.subject()),
+                        q.op(),
+                        q.actor(),
+                        q.since(),
+                        q.until());
+        AuditEntryText format = new AuditEntryText(personalValues(values));
+        com.fasterxml.jackson.databind.node.ArrayNode entries = JSON.createArrayNode();
+        Set<String> subjects = new LinkedHashSet<>();
+        List<co.elastic.clients.elasticsearch._types.FieldValue> after = null;
+        long last = -1;
+        boolean more = true;
+        try {
+            while (entries.size() < q.limit() && more) {
+                co.elastic.clients.elasticsearch.core.SearchRequest.Builder s =
+                        new co.elastic.clients.elasticsearch.core.SearchRequest.Builder()
+                                .index(auditIndex)
+                                .size(Math.min(AuditQuery.MAX_LIMIT, q.limit() * 2))
+                                .sort(
+                                        o ->
+                                                o.field(
+                                                        f ->
+                                                                f.field("logIndex")
+                                                                        .order(
+                                                                                co.elastic.clients
+                                                                                        .elasticsearch
+                                                                                        ._types
+                                                                                        .SortOrder
+                                                                                        .Desc)))
+                                .query(
+                                        LocationSearch.and(
+                                                must.toArray(
+                                                        co.elastic.clients.elasticsearch._types
+                                                                                .query_dsl.Query
+                                                                        []
+                                                                ::new)));
+                if (after != null) {
+                    s.searchAfter(after);
+                }
+                var hits = es.search(s.build(), JsonNode.class).hits().hits();
+                more = !hits.isEmpty();
+                for (var hit : hits) {
+                    after = new ArrayList<>(hit.sort());
+                    dev.lethe.events.AuditEntry e =
+                            dev.lethe.jobs.audit.AuditDocuments.fromJson(hit.source());
+                    if (!exact.test(e)) {
+                        continue;
+                    }
+                    entries.add(format.json(e));
+                    subjects.addAll(e.getSubjectIds());
+                    last = e.getLogIndex();
+                    if (entries.size() == q.limit()) {
+                        break;
+                    }
+                }
+            }
+        } catch (ElasticsearchException e) {
+            if (!"index_not_found_exception".equals(e.error().type())) {
+                throw e;
+            }
+        }
+        String next =
+                entries.size() == q.limit() && last > 0
+                        ? dev.lethe.server.LetheServer.cursorBelow(last)
+                        : null;
+        return new AuditPage(entries, next, new ArrayList<>(subjects));
+    }
+
+    private AuditEntryText.PersonalValues personalValues(boolean decrypted) {
+        SubjectCipher c = cipher;
+        if (c == null) {
+            c = openCipher.get().orElse(null);
+            cipher = c;
+        }
+        if (c == null) {
+            return AuditEntryText.PersonalValues.NONE;
+        }
+        return decrypted
+                ? AuditEntryText.PersonalValues.of(c)
+                : AuditEntryText.PersonalValues.masked(c, fingerprintKey, catalog);
     }
 
     @Override

@@ -106,7 +106,14 @@ final class ServerCommand implements Callable<Integer> {
                                 clients.client(),
                                 LocationDocument.INDEX,
                                 JobSettings.DEFAULT_AUDIT_INDEX,
-                                s.kafkaBootstrap());
+                                s.kafkaBootstrap(),
+                                () -> AuditLogCommand.KeyStoreValues.cipher(s),
+                                Base64.getUrlDecoder()
+                                        .decode(
+                                                LocalSecrets.get(
+                                                        s.secretsDir(),
+                                                        "server-fingerprint-key",
+                                                        32)));
                 LetheServer server =
                         new LetheServer(
                                         new LetheServer.Settings(

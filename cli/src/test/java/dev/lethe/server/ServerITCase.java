@@ -202,6 +202,59 @@ class ServerITCase {
         assertThat(logged.path("logIndex").asLong()).isNotNegative();
         assertThat(logged.path("action").asText()).isEqualTo("find");
 
+        // the auditor browses the log with the values masked, a page at a time
+        JsonNode insert = null;
+        deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (insert == null && System.nanoTime() < deadline) {
+            HttpResponse<String> r =
+                    send("GET", "/api/v1/audit/entries?key=contacts/" + id, auditorToken, null);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(r.body()).doesNotContain(email);
+            for (JsonNode e : JSON.readTree(r.body()).path("entries")) {
+                if ("INSERT".equals(e.path("op").asText())) {
+                    insert = e;
+                }
+            }
+            Thread.sleep(300);
+        }
+        assertThat(insert).as("the contact's INSERT in the audit log").isNotNull();
+        JsonNode emailChange = null;
+        for (JsonNode c : insert.path("changes")) {
+            if ("email".equals(c.path("column").asText())) {
+                emailChange = c;
+            }
+        }
+        assertThat(emailChange.path("after").isNull()).isTrue();
+        assertThat(emailChange.path("afterState").asText())
+                .matches("masked:contact_detail:[0-9a-f]{16}");
+        JsonNode first =
+                JSON.readTree(
+                        send("GET", "/api/v1/audit/entries?limit=1", auditorToken, null).body());
+        assertThat(first.path("entries").size()).isEqualTo(1);
+        JsonNode second =
+                JSON.readTree(
+                        send(
+                                        "GET",
+                                        "/api/v1/audit/entries?limit=1&after="
+                                                + first.path("next").asText(),
+                                        auditorToken,
+                                        null)
+                                .body());
+        assertThat(second.at("/entries/0/logIndex").asLong())
+                .isLessThan(first.at("/entries/0/logIndex").asLong());
+
+        // a DPO reads the subject's history with its values, and that read is on the record too
+        HttpResponse<String> history =
+                send(
+                        "GET",
+                        "/api/v1/audit/entries?subject=" + subject + "&purpose=DSAR-" + suffix,
+                        dpoToken,
+                        null);
+        assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
+        assertThat(history.body()).contains(email);
+        assertThat(send("GET", "/api/v1/audit/entries?limit=1", dpoToken, null).statusCode())
+                .isEqualTo(403);
+
         // the same through the command line, which goes through the server
         assertThat(lethe(PW + "\n", "login", "--username", auditor, "--password-stdin")[0])
                 .isEqualTo("0");
@@ -212,7 +265,11 @@ class ServerITCase {
                         java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
         String[] accesses = lethe("", "subject", "accesses", subject);
         assertThat(accesses[0]).isEqualTo("0");
-        assertThat(accesses[1]).contains(dpo).contains("DSAR-" + suffix).contains("find");
+        assertThat(accesses[1])
+                .contains(dpo)
+                .contains("DSAR-" + suffix)
+                .contains("find")
+                .contains("audit-history");
 
         // the searched term is nowhere in the server's log
         String serverLog = Files.readString(s.logsDir().resolve("server.log"));

@@ -35,6 +35,24 @@ public interface Backend {
     void record(AccessRecord access) throws Exception;
 
     /**
+     * A page of the audit log.
+     *
+     * @param entries the entries, newest first, in the JSON of {@code ./lethe audit log --json}
+     * @param next the cursor of the next (older) page, or null at the log's start
+     * @param subjectIds every subject the entries name
+     */
+    record AuditPage(JsonNode entries, String next, List<String> subjectIds) {}
+
+    /**
+     * Reads a page of the audit log.
+     *
+     * @param values true: personal values decrypted (a DPO's look at one subject's history); false:
+     *     each personal value masked as its category and a keyed fingerprint (equal values have
+     *     equal fingerprints), never plaintext
+     */
+    AuditPage auditEntries(AuditQuery query, boolean values) throws Exception;
+
+    /**
      * Who has seen a subject's data: the access entries of the audit log that name it, newest
      * first, then the accesses recorded by this process that the log's index does not show yet.
      */

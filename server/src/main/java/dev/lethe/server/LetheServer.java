@@ -39,8 +39,17 @@ public final class LetheServer implements AutoCloseable {
     /** How the server is reached and how long its tokens live. */
     public record Settings(String host, int port, Duration tokenTtl) {}
 
-    /** One endpoint as the OpenAPI document must describe it. */
-    public record Route(String method, String path, String scope) {}
+    /**
+     * One endpoint as the OpenAPI document must describe it.
+     *
+     * @param scopes the caller needs one of these; empty: any signed-in caller (or nobody, for the
+     *     open endpoints)
+     */
+    public record Route(String method, String path, List<String> scopes, boolean open) {
+        public boolean grants(Role role) {
+            return scopes.isEmpty() || scopes.stream().anyMatch(role.scopes()::contains);
+        }
+    }
 
     private final Settings settings;
     private final UserStore users;
@@ -95,7 +104,7 @@ public final class LetheServer implements AutoCloseable {
                             open(config.routes, "GET", API + "/health", this::health);
                             open(config.routes, "GET", API + "/openapi.json", this::openApi);
                             open(config.routes, "POST", API + "/token", this::token);
-                            scoped(config.routes, "GET", API + "/me", null, this::me);
+                            scoped(config.routes, "GET", API + "/me", List.of(), this::me);
                             scoped(
                                     config.routes,
                                     "GET",
@@ -108,6 +117,12 @@ public final class LetheServer implements AutoCloseable {
                                     API + "/subjects/{subjectId}/accesses",
                                     Role.Scope.SUBJECTS_ACCESSES,
                                     this::accesses);
+                            scoped(
+                                    config.routes,
+                                    "GET",
+                                    API + "/audit/entries",
+                                    List.of(Role.Scope.AUDIT_READ, Role.Scope.AUDIT_SUBJECT_VALUES),
+                                    this::auditEntries);
                             scoped(
                                     config.routes,
                                     "GET",
@@ -176,7 +191,7 @@ public final class LetheServer implements AutoCloseable {
             String method,
             String path,
             io.javalin.http.Handler h) {
-        routes.add(new Route(method, path, null));
+        routes.add(new Route(method, path, List.of(), true));
         add(r, method, path, h);
     }
 
@@ -186,16 +201,29 @@ public final class LetheServer implements AutoCloseable {
             String path,
             String scope,
             Authorized h) {
-        routes.add(new Route(method, path, scope));
+        scoped(r, method, path, scope == null ? List.of() : List.of(scope), h);
+    }
+
+    private void scoped(
+            io.javalin.config.RoutesConfig r,
+            String method,
+            String path,
+            List<String> anyOf,
+            Authorized h) {
+        Route route = new Route(method, path, anyOf, false);
+        routes.add(route);
         add(
                 r,
                 method,
                 path,
                 ctx -> {
                     Principal who = authenticate(ctx);
-                    if (scope != null && !who.may(scope)) {
+                    if (!route.grants(who.role())) {
                         throw Problem.forbidden(
-                                "the role " + who.role().id() + " does not grant " + scope);
+                                "the role "
+                                        + who.role().id()
+                                        + " does not grant "
+                                        + String.join(" or ", anyOf));
                     }
                     h.handle(ctx, who);
                 });
@@ -365,6 +393,117 @@ public final class LetheServer implements AutoCloseable {
         ArrayNode list = n.putArray("accesses");
         backend.accessesOf(subject).forEach(list::add);
         json(ctx, n);
+    }
+
+    /**
+     * The audit log, newest first, paged by cursor. An auditor reads every entry with personal
+     * values masked; a DPO reads one subject's history with its values, for a purpose, recorded.
+     */
+    private void auditEntries(Context ctx, Principal who) throws Exception {
+        String subject = ctx.queryParam("subject");
+        if (subject != null && !SUBJECT_ID.matcher(subject).matches()) {
+            throw Problem.badRequest("subject must be a subject id like contact:42");
+        }
+        boolean values = !who.may(Role.Scope.AUDIT_READ);
+        String purpose = null;
+        if (values) {
+            if (subject == null) {
+                throw Problem.forbidden(
+                        "the role "
+                                + who.role().id()
+                                + " reads one subject's history: give subject=<subject id>");
+            }
+            purpose = purpose(ctx);
+        }
+        AuditQuery q =
+                new AuditQuery(
+                        ctx.queryParam("table"),
+                        ctx.queryParam("key"),
+                        subject,
+                        ctx.queryParam("actor"),
+                        ctx.queryParam("op"),
+                        ctx.queryParam("kind"),
+                        instant(ctx, "since"),
+                        instant(ctx, "until"),
+                        cursor(ctx.queryParam("after")),
+                        limit(ctx.queryParam("limit")));
+        Backend.AuditPage page = backend.auditEntries(q, values);
+        if (values) {
+            recordOrRefuse(
+                    AccessRecord.of(
+                            who,
+                            purpose,
+                            "audit-history",
+                            page.subjectIds().isEmpty() ? List.of(subject) : page.subjectIds(),
+                            page.entries().size(),
+                            "subject",
+                            clock.instant()));
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.set("entries", page.entries());
+        if (page.next() == null) {
+            out.putNull("next");
+        } else {
+            out.put("next", page.next());
+        }
+        out.put("values", values ? "decrypted" : "masked");
+        json(ctx, out);
+    }
+
+    private static java.time.Instant instant(Context ctx, String param) {
+        String v = ctx.queryParam(param);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(v);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw Problem.badRequest(param + " must be an ISO instant like 2026-12-06T09:00:00Z");
+        }
+    }
+
+    /** The opaque cursor a page's {@code next} gave: the log index to continue below. */
+    private static Long cursor(String after) {
+        if (after == null || after.isBlank()) {
+            return null;
+        }
+        try {
+            long v =
+                    Long.parseLong(
+                            new String(
+                                    java.util.Base64.getUrlDecoder().decode(after),
+                                    java.nio.charset.StandardCharsets.US_ASCII));
+            if (v < 0) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest("after must be the next cursor of an earlier page");
+        }
+    }
+
+    /** The cursor of the page after the one ending at {@code logIndex}. */
+    public static String cursorBelow(long logIndex) {
+        return java.util.Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(
+                        Long.toString(logIndex)
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    private static int limit(String v) {
+        if (v == null || v.isBlank()) {
+            return AuditQuery.DEFAULT_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < 1 || n > AuditQuery.MAX_LIMIT) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw Problem.badRequest("limit must be between 1 and " + AuditQuery.MAX_LIMIT);
+        }
     }
 
     private void listUsers(Context ctx, Principal who) throws Exception {

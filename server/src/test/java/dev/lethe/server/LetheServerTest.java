@@ -130,6 +130,7 @@ class LetheServerTest {
         return switch (route.path()) {
             case "/api/v1/subjects" -> route.path() + "?q=ada%40example.org&purpose=DSAR-1";
             case "/api/v1/subjects/{subjectId}/accesses" -> "/api/v1/subjects/contact:7/accesses";
+            case "/api/v1/audit/entries" -> route.path() + "?subject=contact:7&purpose=DSAR-1";
             default -> route.path();
         };
     }
@@ -160,20 +161,32 @@ class LetheServerTest {
                                         .forEachRemaining(
                                                 m ->
                                                         documented.add(
-                                                                m.getKey().toUpperCase()
-                                                                        + " /api/v1"
-                                                                        + p.getKey()
-                                                                        + " "
-                                                                        + m.getValue()
-                                                                                .path(
-                                                                                        "x-lethe-scope")
-                                                                                .asText("null"))));
+                                                                describe(
+                                                                        m.getKey(),
+                                                                        p.getKey(),
+                                                                        m.getValue()))));
         Set<String> served = new HashSet<>();
         for (LetheServer.Route r : server.routes()) {
-            served.add(r.method() + " " + r.path() + " " + r.scope());
+            served.add(
+                    r.method()
+                            + " "
+                            + r.path()
+                            + (r.open() ? " open" : " " + new java.util.TreeSet<>(r.scopes())));
         }
         // an endpoint open to every signed-in user has no scope, like the open ones
         assertThat(documented).isEqualTo(served);
+    }
+
+    private static String describe(String method, String path, JsonNode op) {
+        String access;
+        if (!op.has("security")) {
+            access = "open";
+        } else {
+            java.util.TreeSet<String> scopes = new java.util.TreeSet<>();
+            op.path("x-lethe-scopes").forEach(x -> scopes.add(x.asText()));
+            access = scopes.toString();
+        }
+        return method.toUpperCase() + " /api/v1" + path + " " + access;
     }
 
     @Test
@@ -225,11 +238,7 @@ class LetheServerTest {
         List<String> unexpected = new ArrayList<>();
         int checked = 0;
         for (LetheServer.Route route : server.routes()) {
-            boolean open =
-                    route.path().endsWith("/health")
-                            || route.path().endsWith("/openapi.json")
-                            || route.path().endsWith("/token");
-            if (open) {
+            if (route.open()) {
                 continue;
             }
             String path = example(route);
@@ -242,7 +251,7 @@ class LetheServerTest {
                 unexpected.add(route + " with a forged token: " + forged);
             }
             for (Role role : Role.values()) {
-                boolean granted = route.scope() == null || role.scopes().contains(route.scope());
+                boolean granted = route.grants(role);
                 int status = send(route.method(), path, tokens.get(role), null).statusCode();
                 checked++;
                 if (granted ? status / 100 != 2 : status != 403) {
@@ -304,6 +313,49 @@ class LetheServerTest {
         assertThat(accesses.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(accesses.body()).at("/accesses/0/user").asText())
                 .isEqualTo("dpo1");
+    }
+
+    @Test
+    void anAuditorReadsTheLogMaskedAndADpoOneSubjectsHistoryOnTheRecord() throws Exception {
+        HttpResponse<String> masked =
+                send("GET", "/api/v1/audit/entries?limit=10", token(Role.AUDITOR), null);
+        assertThat(masked.statusCode()).isEqualTo(200);
+        JsonNode m = JSON.readTree(masked.body());
+        assertThat(m.get("values").asText()).isEqualTo("masked");
+        assertThat(m.at("/entries/0/changes/0/afterState").asText()).startsWith("masked:");
+        assertThat(masked.body()).doesNotContain("ada@example.org");
+        assertThat(backend.recorded).isEmpty();
+        String next = m.get("next").asText();
+        HttpResponse<String> older =
+                send("GET", "/api/v1/audit/entries?after=" + next, token(Role.AUDITOR), null);
+        assertThat(JSON.readTree(older.body()).at("/entries/0/logIndex").asLong()).isEqualTo(4);
+
+        String dpo = token(Role.DPO);
+        assertThat(send("GET", "/api/v1/audit/entries", dpo, null).statusCode()).isEqualTo(403);
+        assertThat(send("GET", "/api/v1/audit/entries?subject=contact:7", dpo, null).statusCode())
+                .isEqualTo(400);
+        assertThat(backend.recorded).isEmpty();
+        HttpResponse<String> values =
+                send("GET", "/api/v1/audit/entries?subject=contact:7&purpose=DSAR-9", dpo, null);
+        assertThat(values.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(values.body()).at("/entries/0/changes/0/after").asText())
+                .isEqualTo("ada@example.org");
+        assertThat(backend.recorded).hasSize(1);
+        assertThat(backend.recorded.get(0).action()).isEqualTo("audit-history");
+        assertThat(backend.recorded.get(0).subjectIds()).containsExactly("contact:7");
+
+        assertThat(
+                        send(
+                                        "GET",
+                                        "/api/v1/audit/entries?after=bm90LWEtbnVtYmVy",
+                                        token(Role.AUDITOR),
+                                        null)
+                                .statusCode())
+                .isEqualTo(400);
+        assertThat(
+                        send("GET", "/api/v1/audit/entries?limit=501", token(Role.AUDITOR), null)
+                                .statusCode())
+                .isEqualTo(400);
     }
 
     @Test

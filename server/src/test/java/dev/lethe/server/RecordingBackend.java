@@ -45,6 +45,26 @@ final class RecordingBackend implements Backend {
         recorded.add(access);
     }
 
+    /** Two entries of contact:7, log indices 5 and 4, the newest first; pages of one. */
+    @Override
+    public AuditPage auditEntries(AuditQuery query, boolean values) {
+        long top = query.before() == null ? 5 : query.before() - 1;
+        com.fasterxml.jackson.databind.node.ArrayNode entries = JSON.createArrayNode();
+        if (top >= 4) {
+            ObjectNode e = entries.addObject().put("logIndex", top).put("entityId", "contacts/7");
+            ObjectNode change = e.putArray("changes").addObject().put("column", "email");
+            if (values) {
+                change.put("after", "ada@example.org");
+            } else {
+                change.putNull("after");
+                change.put("afterState", "masked:email:0a1b2c3d4e5f6a7b");
+            }
+            e.putArray("subjectIds").add("contact:7");
+        }
+        return new AuditPage(
+                entries, top > 4 ? LetheServer.cursorBelow(top) : null, List.of("contact:7"));
+    }
+
     @Override
     public List<JsonNode> accessesOf(String subjectId) {
         List<JsonNode> out = new ArrayList<>();
