@@ -76,7 +76,9 @@ public record StackSettings(
     /**
      * Makes this stack's passwords the secrets of this process (system properties read by {@link
      * Secrets}), for the clients that Lethe's job code makes here: topic creation before a job
-     * submission, jobs in a test's MiniCluster, the CLI's own Kafka clients.
+     * submission, jobs in a test's MiniCluster, the CLI's own Kafka clients. A password these
+     * settings lack leaves the one already published (a command for an empty data directory does
+     * not take the credentials from a stack this process works with).
      */
     public StackSettings publishSecrets() {
         elasticsearchPassword.ifPresent(
@@ -85,9 +87,7 @@ public record StackSettings(
             System.setProperty(Secrets.POSTGRES_PASSWORD, postgresPassword);
         }
         System.setProperty(Secrets.KAFKA_USER, kafkaUser);
-        kafkaPassword.ifPresentOrElse(
-                pw -> System.setProperty(Secrets.KAFKA_PASSWORD, pw),
-                () -> System.clearProperty(Secrets.KAFKA_PASSWORD));
+        kafkaPassword.ifPresent(pw -> System.setProperty(Secrets.KAFKA_PASSWORD, pw));
         return this;
     }
 
