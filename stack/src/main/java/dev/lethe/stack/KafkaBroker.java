@@ -137,6 +137,14 @@ public final class KafkaBroker {
                             + " must be set in the environment");
             System.exit(2);
         }
+        String listener = props.getProperty("inter.broker.listener.name", "");
+        for (String line : securityProperties(listener)) {
+            String key = line.substring(0, line.indexOf('='));
+            if (!line.substring(key.length() + 1).equals(props.getProperty(key))) {
+                System.err.println("kafka: " + config + " must have " + line);
+                System.exit(2);
+            }
+        }
         Files.createDirectories(Path.of(props.getProperty("log.dirs")));
         List<String> format =
                 new ArrayList<>(
