@@ -41,7 +41,6 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -144,8 +143,7 @@ final class AuditPipelineBench {
             System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, password);
         }
         System.setProperty("LETHE_POSTGRES_PASSWORD", s.postgresPassword());
-        Properties ap = new Properties();
-        ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.kafkaBootstrap());
+        Properties ap = s.kafkaClient();
         try (Admin admin = Admin.create(ap);
                 ElasticsearchConnection.Clients es =
                         new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
@@ -647,8 +645,7 @@ final class AuditPipelineBench {
 
     /** Reads the audit log read_committed: counts backlog entries, times steady ones. */
     private void readAuditTopic(AtomicBoolean reading) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.kafkaBootstrap());
+        Properties p = s.kafkaClient();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-audit-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -14,7 +14,6 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
@@ -64,8 +63,7 @@ final class CaptureBench implements Callable<Integer> {
 
     private int run(StackSettings s, LocalStack stack, double upSeconds) throws Exception {
         String topic = CaptureTopics.tableTopic("contacts");
-        Properties ap = new Properties();
-        ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.kafkaBootstrap());
+        Properties ap = s.kafkaClient();
         try (RawWalDecoder raw = new RawWalDecoder(s, RAW_SLOT);
                 Admin admin = Admin.create(ap)) {
             return measure(s, stack, upSeconds, admin, topic, raw);

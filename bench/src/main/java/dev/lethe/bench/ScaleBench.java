@@ -24,7 +24,6 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -307,8 +306,7 @@ final class ScaleBench implements Callable<Integer> {
     }
 
     private static Admin admin(StackSettings s) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.kafkaBootstrap());
+        Properties p = s.kafkaClient();
         return Admin.create(p);
     }
 

@@ -4,6 +4,7 @@ import dev.lethe.audit.CheckpointRecord;
 import dev.lethe.audit.EntryRecord;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
+import dev.lethe.jobs.kafka.KafkaClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -188,8 +189,7 @@ final class AuditLogSource {
     }
 
     static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = KafkaClients.properties(bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");

@@ -3,6 +3,7 @@ package dev.lethe.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.jobs.kafka.KafkaClients;
 import dev.lethe.jobs.kafka.LetheTopics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,8 +66,7 @@ final class AuditRequests {
     /** Sends a record and waits until Kafka has it (acks=all). */
     static void send(String bootstrap, String subjectId, byte[] record) throws Exception {
         LetheTopics.ensure(bootstrap, (short) 1, List.of(TOPIC), List.of());
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = KafkaClients.properties(bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");

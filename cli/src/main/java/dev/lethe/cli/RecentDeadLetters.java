@@ -1,6 +1,7 @@
 package dev.lethe.cli;
 
 import dev.lethe.events.DeadLetter;
+import dev.lethe.jobs.kafka.KafkaClients;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,8 +61,7 @@ record RecentDeadLetters(
 
     /** Reads {@code topic} from {@code since} to its end (empty counts if it does not exist). */
     static RecentDeadLetters read(String bootstrap, String topic, Instant since) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = KafkaClients.properties(bootstrap);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");

@@ -72,8 +72,7 @@ final class ServerBackend implements Backend, AutoCloseable {
         this.locationsIndex = locationsIndex;
         this.auditIndex = auditIndex;
         LetheTopics.ensure(bootstrap, (short) 1, List.of(AuditRequests.TOPIC), List.of());
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = dev.lethe.jobs.kafka.KafkaClients.properties(bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");

@@ -49,8 +49,7 @@ final class SnapshotReadings {
     record Reports(RunReport initial, RunReport incremental) {}
 
     static Reports read(StackSettings s, JsonNode connectorConfig) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.kafkaBootstrap());
+        Properties p = s.kafkaClient();
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");

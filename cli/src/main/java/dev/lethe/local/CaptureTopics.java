@@ -9,7 +9,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
@@ -46,10 +45,11 @@ public final class CaptureTopics {
         return topics;
     }
 
-    public static void ensure(String bootstrap) throws Exception {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(p)) {
+    /**
+     * @param client the stack's Kafka client properties ({@link StackSettings#kafkaClient()})
+     */
+    public static void ensure(Properties client) throws Exception {
+        try (Admin admin = Admin.create(client)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             Map<String, String> config =
                     Map.of(

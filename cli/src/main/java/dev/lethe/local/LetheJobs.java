@@ -97,9 +97,7 @@ public final class LetheJobs {
     private boolean start(Job job, Map<String, String> running) throws Exception {
         // the client side of a submission (creating topics and indices) reads the same secrets
         // the TaskManagers get from their environment
-        s.elasticsearchPassword()
-                .ifPresent(pw -> System.setProperty("LETHE_ELASTICSEARCH_PASSWORD", pw));
-        System.setProperty("LETHE_POSTGRES_PASSWORD", s.postgresPassword());
+        s.publishSecrets();
         if (running.containsKey(job.name())) {
             out.printf("  job %-22s already running (%s)%n", job.name(), running.get(job.name()));
             return true;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.connectors.capture.SizeLimits;
+import dev.lethe.jobs.config.Secrets;
+import dev.lethe.jobs.kafka.KafkaClients;
 import dev.lethe.simulator.HelpdeskMigrations;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -82,35 +84,32 @@ public final class LocalStack {
             new LocalElasticsearch(s).claimData();
         }
         preflight();
-        String esPassword = s.managesElasticsearch() ? localElasticsearchPassword() : null;
-        StackSettings eff = withEsPassword(esPassword);
+        StackSettings eff = effective().publishSecrets();
         try {
             if (s.managesPostgres()) {
-                start("postgres", postgresCommand(), Map.of());
+                start("postgres", postgresCommand(), postgresEnv(eff));
             }
             if (s.managesKafka()) {
-                start("kafka", kafkaCommand(), Map.of());
+                start("kafka", kafkaCommand(), kafkaEnv(eff));
             }
             if (s.managesElasticsearch()) {
-                processes.put("elasticsearch", new LocalElasticsearch(eff).start(esPassword));
+                processes.put(
+                        "elasticsearch",
+                        new LocalElasticsearch(eff)
+                                .start(eff.elasticsearchPassword().orElse(null)));
                 record(eff);
             }
             if (s.managesFlink()) {
-                // secrets reach the operators through the TaskManager's environment
-                Map<String, String> flinkEnv = new HashMap<>();
-                flinkEnv.put("LETHE_POSTGRES_PASSWORD", s.postgresPassword());
-                eff.elasticsearchPassword()
-                        .ifPresent(pw -> flinkEnv.put("LETHE_ELASTICSEARCH_PASSWORD", pw));
                 LocalStateBackend.record(flinkDir(), s.flinkStateBackend());
-                start("flink", flinkCommand(), flinkEnv);
+                start("flink", flinkCommand(), secretsEnv(eff));
             }
             StackProbe probe = new StackProbe(eff, Map.of());
             await("postgres", () -> probe.postgres());
-            migrate();
+            migrate(eff);
             await("kafka", () -> probe.kafka());
-            CaptureTopics.ensure(s.kafkaBootstrap());
+            CaptureTopics.ensure(eff.kafkaClient());
             if (s.managesConnect()) {
-                start("connect", connectCommand(), connectEnv());
+                start("connect", connectCommand(eff), connectEnv(eff));
             }
             ConnectorRegistration.register(
                     s.connectUrl(),
@@ -129,7 +128,7 @@ public final class LocalStack {
                                     + " <data-dir>/logs/flink.log.");
                 }
             }
-            start("server", serverCommand(), serverEnv(eff));
+            start("server", serverCommand(), secretsEnv(eff));
             await("server", () -> probe.server());
             record(eff);
             out.printf(
@@ -293,8 +292,51 @@ public final class LocalStack {
         return done;
     }
 
+    /**
+     * The settings with the local stack's own passwords: those the operator did not give are
+     * generated on first use and kept in {@code secrets/} (owner-only).
+     */
     private StackSettings effective() throws IOException {
-        return withEsPassword(s.managesElasticsearch() ? localElasticsearchPassword() : null);
+        String pg =
+                s.managesPostgres() && s.postgresPassword().isBlank()
+                        ? localSecret("postgres-password", 18)
+                        : s.postgresPassword();
+        Optional<String> kafka =
+                s.managesKafka() && s.kafkaPassword().isEmpty()
+                        ? Optional.of(localSecret("kafka-password", 18))
+                        : s.kafkaPassword();
+        Optional<String> es =
+                s.managesElasticsearch()
+                        ? Optional.of(localElasticsearchPassword())
+                        : s.elasticsearchPassword();
+        return s.withPasswords(pg, kafka, es);
+    }
+
+    /** The superuser password of the local PostgreSQL, via its environment. */
+    private static Map<String, String> postgresEnv(StackSettings eff) {
+        return Map.of("LETHE_POSTGRES_PASSWORD", eff.postgresPassword());
+    }
+
+    /** Lethe's SCRAM user and the broker's own admin password, via the broker's environment. */
+    private Map<String, String> kafkaEnv(StackSettings eff) throws IOException {
+        Map<String, String> env = new HashMap<>();
+        env.put("LETHE_KAFKA_USER", eff.kafkaUser());
+        env.put("LETHE_KAFKA_PASSWORD", eff.kafkaPassword().orElseThrow());
+        env.put("LETHE_KAFKA_ADMIN_PASSWORD", localSecret("kafka-admin-password", 18));
+        return env;
+    }
+
+    /**
+     * The stores' secrets, for the processes that hold them in their environment: the Flink
+     * TaskManager (its operators) and Lethe's server.
+     */
+    private static Map<String, String> secretsEnv(StackSettings eff) {
+        Map<String, String> env = new HashMap<>();
+        env.put(Secrets.POSTGRES_PASSWORD, eff.postgresPassword());
+        eff.elasticsearchPassword().ifPresent(pw -> env.put(Secrets.ELASTICSEARCH_PASSWORD, pw));
+        env.put(Secrets.KAFKA_USER, eff.kafkaUser());
+        eff.kafkaPassword().ifPresent(pw -> env.put(Secrets.KAFKA_PASSWORD, pw));
+        return env;
     }
 
     /** Starts one component again (its process is gone) and waits until it is healthy. */
@@ -305,11 +347,11 @@ public final class LocalStack {
         switch (name) {
             case "postgres" -> {
                 stopOrphanPostgres();
-                start("postgres", postgresCommand(), Map.of());
+                start("postgres", postgresCommand(), postgresEnv(eff));
                 await("postgres", probe::postgres);
             }
             case "kafka" -> {
-                start("kafka", kafkaCommand(), Map.of());
+                start("kafka", kafkaCommand(), kafkaEnv(eff));
                 await("kafka", probe::kafka);
             }
             case "elasticsearch" -> {
@@ -321,7 +363,7 @@ public final class LocalStack {
                 await("elasticsearch", probe::elasticsearch);
             }
             case "connect" -> {
-                start("connect", connectCommand(), connectEnv());
+                start("connect", connectCommand(eff), connectEnv(eff));
                 ConnectorRegistration.register(
                         s.connectUrl(),
                         s.home().resolve("connectors/register-helpdesk.json"),
@@ -329,18 +371,14 @@ public final class LocalStack {
                 await("connect", probe::connect);
             }
             case "flink" -> {
-                Map<String, String> flinkEnv = new HashMap<>();
-                flinkEnv.put("LETHE_POSTGRES_PASSWORD", s.postgresPassword());
-                eff.elasticsearchPassword()
-                        .ifPresent(pw -> flinkEnv.put("LETHE_ELASTICSEARCH_PASSWORD", pw));
-                start("flink", flinkCommand(), flinkEnv);
+                start("flink", flinkCommand(), secretsEnv(eff));
                 await("flink", probe::flink);
                 if (startJobs) {
                     new LetheJobs(eff, out).startAll();
                 }
             }
             case "server" -> {
-                start("server", serverCommand(), serverEnv(eff));
+                start("server", serverCommand(), secretsEnv(eff));
                 await("server", probe::server);
             }
             default -> throw new IllegalArgumentException("unknown component " + name);
@@ -627,7 +665,7 @@ public final class LocalStack {
                 ChildProcess.start(
                         name, command, env, s.logsDir().resolve(name + ".log"), workDir(name));
         processes.put(name, p);
-        record(withEsPassword(null));
+        record(s);
     }
 
     private Path workDir(String name) {
@@ -658,13 +696,6 @@ public final class LocalStack {
         return c;
     }
 
-    private Map<String, String> serverEnv(StackSettings eff) {
-        Map<String, String> env = new HashMap<>();
-        env.put("LETHE_POSTGRES_PASSWORD", s.postgresPassword());
-        eff.elasticsearchPassword().ifPresent(pw -> env.put("LETHE_ELASTICSEARCH_PASSWORD", pw));
-        return env;
-    }
-
     private List<String> postgresCommand() {
         List<String> c = jvm("postgres", "128m", "stack", "dev.lethe.stack.PostgresServer");
         c.addAll(
@@ -684,24 +715,35 @@ public final class LocalStack {
         }
         String clusterId = Files.readString(idFile).trim();
         String listeners =
-                "PLAINTEXT://127.0.0.1:"
+                "SASL_PLAINTEXT://127.0.0.1:"
                         + s.kafkaPort()
                         + ",CONTROLLER://127.0.0.1:"
                         + s.kafkaControllerPort();
         Path props = dir.resolve("server.properties");
+        List<String> lines = new ArrayList<>();
+        lines.add("# written by ./lethe up; edits are overwritten; holds no password");
+        // clients authenticate with SASL/SCRAM, the controller listener takes only the broker's
+        // admin user (SASL/PLAIN); the logins are made in memory by KafkaBroker from its
+        // environment, which checks that these lines are what it expects
+        lines.add(
+                "listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,"
+                        + "CONTROLLER:SASL_PLAINTEXT");
+        lines.add("inter.broker.listener.name=SASL_PLAINTEXT");
+        lines.add("sasl.enabled.mechanisms=" + KafkaClients.MECHANISM + ",PLAIN");
+        lines.add("sasl.mechanism.inter.broker.protocol=" + KafkaClients.MECHANISM);
+        lines.add("sasl.mechanism.controller.protocol=PLAIN");
+        lines.add("listener.name.controller.sasl.enabled.mechanisms=PLAIN");
         Files.writeString(
                 props,
                 String.join(
                         "\n",
-                        "# written by ./lethe up; edits are overwritten",
+                        String.join("\n", lines),
                         "process.roles=broker,controller",
                         "node.id=1",
                         "controller.quorum.voters=1@127.0.0.1:" + s.kafkaControllerPort(),
                         "listeners=" + listeners,
-                        "advertised.listeners=PLAINTEXT://127.0.0.1:" + s.kafkaPort(),
+                        "advertised.listeners=SASL_PLAINTEXT://127.0.0.1:" + s.kafkaPort(),
                         "controller.listener.names=CONTROLLER",
-                        "inter.broker.listener.name=PLAINTEXT",
-                        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
                         "log.dirs=" + dir.resolve("logs"),
                         "num.partitions=1",
                         "offsets.topic.num.partitions=4",
@@ -726,7 +768,7 @@ public final class LocalStack {
         return c;
     }
 
-    private List<String> connectCommand() throws IOException {
+    private List<String> connectCommand(StackSettings eff) throws IOException {
         Path dir = s.dataDir().resolve("connect");
         Files.createDirectories(dir);
         Path props = dir.resolve("worker.properties");
@@ -758,10 +800,11 @@ public final class LocalStack {
                         "scheduled.rebalance.max.delay.ms=0",
                         "topic.creation.enable=true",
                         "producer.max.request.size=" + SizeLimits.MAX_MESSAGE_BYTES,
-                        // secrets reach the connector through the worker's environment
+                        // secrets reach the worker and the connector through its environment
                         "config.providers=env",
                         "config.providers.env.class="
                                 + "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+                        String.join("\n", connectKafkaSecurity(eff)),
                         ""));
         List<String> c =
                 jvm(
@@ -773,15 +816,36 @@ public final class LocalStack {
         return c;
     }
 
-    /** The helpdesk database as the connector reaches it, via the worker's environment. */
-    private Map<String, String> connectEnv() throws IOException {
+    /**
+     * SASL for the worker's own clients and the producers, consumers and admin clients it makes for
+     * connectors; the JAAS login (with the password) comes from the environment ({@code
+     * LETHE_KAFKA_JAAS}, {@link #connectEnv}).
+     */
+    private static List<String> connectKafkaSecurity(StackSettings eff) {
+        List<String> lines = new ArrayList<>();
+        if (eff.kafkaPassword().isEmpty()) {
+            return lines;
+        }
+        for (String prefix : List.of("", "producer.", "consumer.", "admin.")) {
+            lines.add(prefix + "security.protocol=SASL_PLAINTEXT");
+            lines.add(prefix + "sasl.mechanism=" + KafkaClients.MECHANISM);
+            lines.add(prefix + "sasl.jaas.config=${env:LETHE_KAFKA_JAAS}");
+        }
+        return lines;
+    }
+
+    /** The helpdesk database and Kafka as the worker reaches them, via its environment. */
+    private Map<String, String> connectEnv(StackSettings eff) throws IOException {
         URI u = URI.create(s.postgresJdbcUrl().substring("jdbc:".length()));
         Map<String, String> env = new HashMap<>();
         env.put("HELPDESK_DB_HOST", u.getHost());
         env.put("HELPDESK_DB_PORT", String.valueOf(u.getPort() > 0 ? u.getPort() : 5432));
         env.put("HELPDESK_DB_NAME", u.getPath().replaceFirst("^/", ""));
-        env.put("HELPDESK_DB_USER", s.postgresUser());
-        env.put("HELPDESK_DB_PASSWORD", s.postgresPassword());
+        env.put("HELPDESK_DB_USER", eff.postgresUser());
+        env.put("HELPDESK_DB_PASSWORD", eff.postgresPassword());
+        eff.kafkaPassword()
+                .ifPresent(
+                        pw -> env.put("LETHE_KAFKA_JAAS", KafkaClients.jaas(eff.kafkaUser(), pw)));
         env.put("HELPDESK_TOPIC_REPLICATION", "1");
         // the key of the digests that replace encrypted custom field values in change events
         env.put("LETHE_CAPTURE_MASK_SECRET", localSecret("capture-mask-secret", 32));
@@ -802,8 +866,9 @@ public final class LocalStack {
         return c;
     }
 
-    private void migrate() {
-        HelpdeskMigrations.migrate(s.postgresJdbcUrl(), s.postgresUser(), s.postgresPassword());
+    private static void migrate(StackSettings eff) {
+        HelpdeskMigrations.migrate(
+                eff.postgresJdbcUrl(), eff.postgresUser(), eff.postgresPassword());
     }
 
     private void await(String component, Supplier<ComponentHealth> probe) throws Exception {
@@ -846,39 +911,6 @@ public final class LocalStack {
         return LocalSecrets.get(s.secretsDir(), name, bytes);
     }
 
-    private StackSettings withEsPassword(String password) {
-        if (password == null) {
-            return s;
-        }
-        return new StackSettings(
-                s.home(),
-                s.dataDir(),
-                s.elasticsearchDir(),
-                s.postgresPort(),
-                s.kafkaPort(),
-                s.kafkaControllerPort(),
-                s.connectPort(),
-                s.elasticsearchPort(),
-                s.elasticsearchTransportPort(),
-                s.flinkPort(),
-                s.kafkaHeap(),
-                s.connectHeap(),
-                s.elasticsearchHeap(),
-                s.flinkHeap(),
-                s.flinkStateBackend(),
-                s.externalPostgresUrl(),
-                s.postgresUser(),
-                s.postgresPassword(),
-                s.externalKafkaBootstrap(),
-                s.externalConnectUrl(),
-                s.externalElasticsearchUrl(),
-                s.elasticsearchUser(),
-                Optional.of(password),
-                s.externalFlinkUrl(),
-                s.serverHost(),
-                s.serverPort());
-    }
-
     /** Writes {@code stack.json}: the settings in force (no secrets) and the running processes. */
     private synchronized void record(StackSettings eff) throws IOException {
         ObjectNode state = JSON.createObjectNode();
@@ -899,6 +931,7 @@ public final class LocalStack {
         set.put("flinkHeap", s.flinkHeap());
         set.put("flinkStateBackend", s.flinkStateBackend());
         set.put("postgresUser", s.postgresUser());
+        set.put("kafkaUser", s.kafkaUser());
         set.put("elasticsearchUser", s.elasticsearchUser());
         s.externalPostgresUrl().ifPresent(v -> set.put("externalPostgresUrl", v));
         s.externalKafkaBootstrap().ifPresent(v -> set.put("externalKafkaBootstrap", v));

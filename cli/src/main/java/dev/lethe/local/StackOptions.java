@@ -167,7 +167,9 @@ public final class StackOptions {
         @Option(
                 names = "--postgres-password",
                 description =
-                        "PostgreSQL password (env LETHE_POSTGRES_PASSWORD; default postgres).")
+                        "PostgreSQL password (env LETHE_POSTGRES_PASSWORD; the local stack"
+                                + " generates one and keeps it in <data-dir>/secrets; default"
+                                + " postgres with --postgres-url).")
         String postgresPassword;
 
         @Option(
@@ -176,6 +178,20 @@ public final class StackOptions {
                         "External mode: bootstrap servers of an existing Kafka (env"
                                 + " LETHE_KAFKA_BOOTSTRAP).")
         String kafkaBootstrap;
+
+        @Option(
+                names = "--kafka-user",
+                description =
+                        "Kafka user (SASL/SCRAM-SHA-512; env LETHE_KAFKA_USER; default lethe).")
+        String kafkaUser;
+
+        @Option(
+                names = "--kafka-password",
+                description =
+                        "Kafka password (env LETHE_KAFKA_PASSWORD; the local stack generates one and"
+                                + " keeps it in <data-dir>/secrets; none with --kafka-bootstrap means"
+                                + " a Kafka without authentication).")
+        String kafkaPassword;
 
         @Option(
                 names = "--connect-url",
@@ -217,8 +233,9 @@ public final class StackOptions {
         return this;
     }
 
+    /** Resolves the settings and makes their passwords this process's secrets. */
     public StackSettings resolve() {
-        return resolve(System.getenv());
+        return resolve(System.getenv()).publishSecrets();
     }
 
     StackSettings resolve(Map<String, String> env) {
@@ -259,6 +276,14 @@ public final class StackOptions {
         Optional<String> esPassword =
                 r.string(f.elasticsearchPassword, "LETHE_ELASTICSEARCH_PASSWORD", null)
                         .or(() -> readSecret(data.resolve("secrets/elasticsearch-password")));
+        String pgPassword =
+                r.string(f.postgresPassword, "LETHE_POSTGRES_PASSWORD", null)
+                        .or(() -> readSecret(data.resolve("secrets/postgres-password")))
+                        // blank: the local stack generates one on up
+                        .orElse(pgUrl.isPresent() ? "postgres" : "");
+        Optional<String> kafkaPassword =
+                r.string(f.kafkaPassword, "LETHE_KAFKA_PASSWORD", null)
+                        .or(() -> readSecret(data.resolve("secrets/kafka-password")));
         return new StackSettings(
                 home,
                 data,
@@ -289,8 +314,10 @@ public final class StackOptions {
                                 .orElse(LocalStateBackend.DEFAULT)),
                 pgUrl,
                 r.string(f.postgresUser, "LETHE_POSTGRES_USER", "postgresUser").orElse("postgres"),
-                r.string(f.postgresPassword, "LETHE_POSTGRES_PASSWORD", null).orElse("postgres"),
+                pgPassword,
                 r.string(f.kafkaBootstrap, "LETHE_KAFKA_BOOTSTRAP", "externalKafkaBootstrap"),
+                r.string(f.kafkaUser, "LETHE_KAFKA_USER", "kafkaUser").orElse("lethe"),
+                kafkaPassword,
                 r.string(f.connectUrl, "LETHE_CONNECT_URL", "externalConnectUrl")
                         .map(u -> url("--connect-url", u)),
                 r.string(f.elasticsearchUrl, "LETHE_ELASTICSEARCH_URL", "externalElasticsearchUrl")

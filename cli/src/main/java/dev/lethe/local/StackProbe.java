@@ -82,8 +82,7 @@ public final class StackProbe {
 
     ComponentHealth kafka() {
         String address = s.kafkaBootstrap();
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address);
+        Properties p = s.kafkaClient();
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 4000);
         try (Admin admin = Admin.create(p)) {

@@ -323,8 +323,7 @@ class AuditCliITCase {
 
     private static void send(StackSettings s, String topic, String key, String value)
             throws Exception {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", s.kafkaBootstrap());
+        Properties p = s.kafkaClient();
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(

@@ -173,8 +173,7 @@ class AuditJobITCase {
 
             // a poison record straight into a raw topic
             long poisonOffset;
-            Properties pp = new Properties();
-            pp.put("bootstrap.servers", s.kafkaBootstrap());
+            Properties pp = s.kafkaClient();
             try (KafkaProducer<byte[], byte[]> p =
                     new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
                 RecordMetadata m =

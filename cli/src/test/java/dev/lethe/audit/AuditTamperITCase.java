@@ -328,8 +328,7 @@ class AuditTamperITCase {
             List<AuditEntry> entries,
             List<AuditCheckpoint> checkpoints)
             throws Exception {
-        Properties ap = new Properties();
-        ap.put("bootstrap.servers", s.kafkaBootstrap());
+        Properties ap = s.kafkaClient();
         try (Admin admin = Admin.create(ap)) {
             admin.createTopics(
                             List.of(
@@ -338,8 +337,7 @@ class AuditTamperITCase {
                     .all()
                     .get();
         }
-        Properties pp = new Properties();
-        pp.put("bootstrap.servers", s.kafkaBootstrap());
+        Properties pp = s.kafkaClient();
         pp.put("acks", "all");
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> p =

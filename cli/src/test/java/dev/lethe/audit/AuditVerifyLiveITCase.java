@@ -136,8 +136,7 @@ class AuditVerifyLiveITCase {
             // a record forged into the audit topic by a client that may produce there
             AuditEntry forged = AuditEntry.newBuilder(log.get(log.size() - 1)).build();
             forged.setOp("DELETE".equals(forged.getOp()) ? "UPDATE" : "DELETE");
-            Properties pp = new Properties();
-            pp.put("bootstrap.servers", s.kafkaBootstrap());
+            Properties pp = s.kafkaClient();
             try (KafkaProducer<byte[], byte[]> p =
                     new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
                 p.send(

@@ -211,8 +211,7 @@ class PoisonRowsITCase {
     }
 
     private static void forgeRawEvent(StackSettings s) throws Exception {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", s.kafkaBootstrap());
+        Properties p = s.kafkaClient();
         String value =
                 "{\"before\":null,\"after\":{\"id\":999999001,\"contact_id\":1,\"agent_id\":null,"
                         + "\"subject\":\"forged\",\"description\":\"lone \\ud800 surrogate\","

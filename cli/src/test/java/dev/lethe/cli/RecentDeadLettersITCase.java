@@ -32,8 +32,7 @@ class RecentDeadLettersITCase {
     void deadLettersOfTheLastHourAreCountedByReasonAndOlderOnesAreNot() throws Exception {
         StackSettings s = SharedStack.settings();
         String topic = "lethe.deadletter.status-" + UUID.randomUUID().toString().substring(0, 8);
-        Properties p = new Properties();
-        p.put("bootstrap.servers", s.kafkaBootstrap());
+        Properties p = s.kafkaClient();
         try (Admin admin = Admin.create(p)) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
         }

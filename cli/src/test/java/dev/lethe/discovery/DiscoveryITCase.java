@@ -244,8 +244,7 @@ class DiscoveryITCase {
                                     WAIT)
                             .get(0);
             long poisonOffset;
-            Properties pp = new Properties();
-            pp.put("bootstrap.servers", s.kafkaBootstrap());
+            Properties pp = s.kafkaClient();
             try (KafkaProducer<byte[], byte[]> p =
                     new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
                 p.send(
@@ -502,8 +501,7 @@ class DiscoveryITCase {
     /** Partition and offset of the first record of {@code topic} whose value matches. */
     private static long[] rawPosition(StackSettings s, String topic, Predicate<JsonNode> matches)
             throws Exception {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", s.kafkaBootstrap());
+        Properties p = s.kafkaClient();
         p.put("group.id", "it-" + UUID.randomUUID());
         p.put("auto.offset.reset", "earliest");
         try (var c =
@@ -537,8 +535,7 @@ class DiscoveryITCase {
     private static List<DeadLetter> awaitDeadLetters(
             StackSettings s, String topic, Predicate<DeadLetter> matches, int count)
             throws Exception {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", s.kafkaBootstrap());
+        Properties p = s.kafkaClient();
         p.put("group.id", "it-" + UUID.randomUUID());
         p.put("auto.offset.reset", "earliest");
         List<DeadLetter> found = new ArrayList<>();
@@ -620,8 +617,7 @@ class DiscoveryITCase {
 
     private static DeadLetter awaitDeadLetter(StackSettings s, String topic, long offset)
             throws Exception {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", s.kafkaBootstrap());
+        Properties p = s.kafkaClient();
         p.put("group.id", "it-" + UUID.randomUUID());
         p.put("auto.offset.reset", "earliest");
         try (var c =

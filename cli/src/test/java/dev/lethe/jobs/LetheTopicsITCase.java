@@ -2,6 +2,7 @@ package dev.lethe.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lethe.jobs.kafka.KafkaClients;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.testing.SharedStack;
 import java.util.List;
@@ -10,7 +11,6 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
@@ -24,8 +24,7 @@ class LetheTopicsITCase {
         String bootstrap = SharedStack.settings().kafkaBootstrap();
         String fresh = "it.deadletter." + UUID.randomUUID();
         String older = "it.deadletter.older." + UUID.randomUUID();
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = KafkaClients.properties(bootstrap);
         try (Admin admin = Admin.create(p)) {
             // a dead-letter topic made by an earlier version: retention, but default segments
             admin.createTopics(

@@ -42,7 +42,9 @@ class ExternalModeITCase {
                         List.of(
                                 "--data-dir", otherDataDir.toString(),
                                 "--postgres-url", s.postgresJdbcUrl(),
+                                "--postgres-password", s.postgresPassword(),
                                 "--kafka-bootstrap", s.kafkaBootstrap(),
+                                "--kafka-password", s.kafkaPassword().orElseThrow(),
                                 "--connect-url", s.connectUrl().toString(),
                                 "--elasticsearch-url", s.elasticsearchUrl().toString(),
                                 "--elasticsearch-password", s.elasticsearchPassword().orElseThrow(),

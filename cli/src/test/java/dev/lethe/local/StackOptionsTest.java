@@ -100,6 +100,51 @@ class StackOptionsTest {
     }
 
     @Test
+    void localPasswordsComeFromTheSecretsDirectoryUnlessGiven() throws Exception {
+        StackSettings before = resolve(Map.of(), "--data-dir", dataDir.toString());
+        // nothing generated yet: up makes them
+        assertThat(before.postgresPassword()).isEmpty();
+        assertThat(before.kafkaPassword()).isEmpty();
+        assertThat(before.kafkaUser()).isEqualTo("lethe");
+
+        java.nio.file.Path secrets =
+                java.nio.file.Files.createDirectories(dataDir.resolve("secrets"));
+        java.nio.file.Files.writeString(secrets.resolve("postgres-password"), "pg-generated\n");
+        java.nio.file.Files.writeString(secrets.resolve("kafka-password"), "kafka-generated\n");
+        StackSettings after = resolve(Map.of(), "--data-dir", dataDir.toString());
+        assertThat(after.postgresPassword()).isEqualTo("pg-generated");
+        assertThat(after.kafkaPassword()).contains("kafka-generated");
+        assertThat(after.kafkaClient().getProperty("sasl.jaas.config"))
+                .contains("username=\"lethe\"")
+                .contains("password=\"kafka-generated\"");
+
+        StackSettings given =
+                resolve(
+                        Map.of("LETHE_KAFKA_PASSWORD", "from-env"),
+                        "--data-dir",
+                        dataDir.toString(),
+                        "--postgres-password",
+                        "from-flag");
+        assertThat(given.postgresPassword()).isEqualTo("from-flag");
+        assertThat(given.kafkaPassword()).contains("from-env");
+    }
+
+    @Test
+    void externalKafkaWithoutPasswordIsPlain() {
+        StackSettings s =
+                resolve(
+                        Map.of(),
+                        "--data-dir",
+                        dataDir.toString(),
+                        "--kafka-bootstrap",
+                        "broker:9092",
+                        "--postgres-url",
+                        "jdbc:postgresql://db:5432/helpdesk");
+        assertThat(s.kafkaClient()).containsOnlyKeys("bootstrap.servers");
+        assertThat(s.postgresPassword()).isEqualTo("postgres");
+    }
+
+    @Test
     void badValuesSayWhatToFix() {
         assertThatThrownBy(
                         () ->

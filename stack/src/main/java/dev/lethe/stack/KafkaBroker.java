@@ -6,18 +6,110 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.utils.Time;
 
 /**
  * The local Kafka broker as its own process: one KRaft node that is broker and controller, its log
  * directory formatted on first start and reused after.
  *
- * <p>Usage: {@code KafkaBroker <server.properties> <cluster-id>}. The properties file is written by
- * the stack supervisor. Runs until SIGTERM/SIGINT ({@code kafka.Kafka}'s own shutdown).
+ * <p>Clients authenticate with SASL/SCRAM-SHA-512 on the broker listener; the controller listener
+ * (loopback) takes SASL/PLAIN with the broker's own {@value #ADMIN_USER} credential only. The SCRAM
+ * credential of Lethe's user is written at format time and set again (upserted) by {@value
+ * #ADMIN_USER} on every start, so that a log directory formatted before it existed, or a changed
+ * password, takes effect.
+ *
+ * <p>Usage: {@code KafkaBroker <server.properties> <cluster-id>}, with the environment variables
+ * {@value #USER_ENV} (default {@code lethe}), {@value #PASSWORD_ENV} and {@value
+ * #ADMIN_PASSWORD_ENV}. The properties file is written by the stack supervisor and holds no
+ * password: the JAAS logins are added in memory. Runs until SIGTERM/SIGINT.
  */
 public final class KafkaBroker {
 
+    public static final String USER_ENV = "LETHE_KAFKA_USER";
+    public static final String PASSWORD_ENV = "LETHE_KAFKA_PASSWORD";
+    public static final String ADMIN_PASSWORD_ENV = "LETHE_KAFKA_ADMIN_PASSWORD";
+
+    /**
+     * The broker's own administrative user (SASL/PLAIN, defined in the broker's JAAS login, not in
+     * the metadata): the controller listener takes only it; on the broker listener it sets the
+     * SCRAM credentials.
+     */
+    public static final String ADMIN_USER = "admin";
+
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+    private static final int SCRAM_ITERATIONS = 8192;
+
+    /** Passwords the storage tool's {@code --add-scram} syntax takes unquoted. */
+    private static final Pattern PLAIN_TOKEN = Pattern.compile("[A-Za-z0-9_.-]+");
+
     private KafkaBroker() {}
+
+    /**
+     * The security part of a broker's {@code server.properties}: SASL/SCRAM on the broker listener
+     * {@code listenerName}, SASL/PLAIN on the controller listener {@code CONTROLLER}. The JAAS
+     * logins, which hold the passwords, are added in memory by {@link #main} from the environment.
+     */
+    public static List<String> securityProperties(String listenerName) {
+        return List.of(
+                "listener.security.protocol.map="
+                        + listenerName
+                        + ":SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
+                "inter.broker.listener.name=" + listenerName,
+                // PLAIN serves only the broker's own admin user (JAAS-defined)
+                "sasl.enabled.mechanisms=" + SCRAM_MECHANISM + ",PLAIN",
+                "sasl.mechanism.inter.broker.protocol=" + SCRAM_MECHANISM,
+                "sasl.mechanism.controller.protocol=PLAIN",
+                "listener.name.controller.sasl.enabled.mechanisms=PLAIN");
+    }
+
+    /** The JAAS logins of both listeners, with the passwords of the environment. */
+    static void addLogins(Properties props, String user, String password, String adminPassword) {
+        String listener = props.getProperty("inter.broker.listener.name");
+        props.setProperty(
+                "listener.name.controller.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                        + ADMIN_USER
+                        + "\" password=\""
+                        + quote(adminPassword)
+                        + "\" user_"
+                        + ADMIN_USER
+                        + "=\""
+                        + quote(adminPassword)
+                        + "\";");
+        props.setProperty(
+                "listener.name." + listener.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required user_"
+                        + ADMIN_USER
+                        + "=\""
+                        + quote(adminPassword)
+                        + "\";");
+        props.setProperty(
+                "listener.name."
+                        + listener.toLowerCase(Locale.ROOT)
+                        + ".scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                        + quote(user)
+                        + "\" password=\""
+                        + quote(password)
+                        + "\";");
+    }
+
+    private static String quote(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
@@ -29,18 +121,126 @@ public final class KafkaBroker {
         try (Reader r = Files.newBufferedReader(config)) {
             props.load(r);
         }
+        Map<String, String> env = System.getenv();
+        String user = env.getOrDefault(USER_ENV, "lethe");
+        String password = env.get(PASSWORD_ENV);
+        String adminPassword = env.get(ADMIN_PASSWORD_ENV);
+        if (password == null
+                || password.isBlank()
+                || adminPassword == null
+                || adminPassword.isBlank()) {
+            System.err.println(
+                    "kafka: "
+                            + PASSWORD_ENV
+                            + " and "
+                            + ADMIN_PASSWORD_ENV
+                            + " must be set in the environment");
+            System.exit(2);
+        }
+        String listener = props.getProperty("inter.broker.listener.name", "");
+        for (String line : securityProperties(listener)) {
+            String key = line.substring(0, line.indexOf('='));
+            if (!line.substring(key.length() + 1).equals(props.getProperty(key))) {
+                System.err.println("kafka: " + config + " must have " + line);
+                System.exit(2);
+            }
+        }
         Files.createDirectories(Path.of(props.getProperty("log.dirs")));
+        List<String> format =
+                new ArrayList<>(
+                        List.of(
+                                "format",
+                                "-t",
+                                args[1],
+                                "-c",
+                                config.toString(),
+                                "--ignore-formatted"));
+        if (PLAIN_TOKEN.matcher(user).matches() && PLAIN_TOKEN.matcher(password).matches()) {
+            // in place from the first moment; other passwords arrive by the upsert below
+            format.add("--add-scram");
+            format.add(SCRAM_MECHANISM + "=[name=" + user + ",password=" + password + "]");
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int rc =
                 kafka.tools.StorageTool.execute(
-                        new String[] {
-                            "format", "-t", args[1], "-c", config.toString(), "--ignore-formatted"
-                        },
+                        format.toArray(String[]::new),
                         new PrintStream(out, true, StandardCharsets.UTF_8));
         if (rc != 0) {
             System.err.println("kafka: formatting storage failed: " + out);
             System.exit(1);
         }
-        kafka.Kafka.main(new String[] {config.toString()});
+        Thread upsert =
+                new Thread(
+                        () -> upsertCredential(props, user, password, adminPassword),
+                        "scram-credential");
+        upsert.setDaemon(true);
+        upsert.start();
+        addLogins(props, user, password, adminPassword);
+        // in memory: the passwords never reach a file
+        KafkaRaftServer server =
+                new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "kafka-shutdown"));
+        try {
+            server.startup();
+        } catch (Throwable t) {
+            System.err.println("kafka: start failed: " + t);
+            t.printStackTrace();
+            Runtime.getRuntime().halt(1);
+        }
+        server.awaitShutdown();
+    }
+
+    /**
+     * Sets the SCRAM credential of {@code user} as {@value #ADMIN_USER} on the broker listener,
+     * retrying until the broker answers (at most two minutes).
+     */
+    static void upsertCredential(
+            Properties brokerProps, String user, String password, String adminPassword) {
+        String advertised = brokerProps.getProperty("advertised.listeners");
+        String broker = advertised.substring(advertised.indexOf("://") + 3).split(",")[0];
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", broker);
+        p.setProperty("security.protocol", "SASL_PLAINTEXT");
+        p.setProperty("sasl.mechanism", "PLAIN");
+        p.setProperty(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                        + ADMIN_USER
+                        + "\" password=\""
+                        + quote(adminPassword)
+                        + "\";");
+        p.setProperty("request.timeout.ms", "10000");
+        p.setProperty("default.api.timeout.ms", "15000");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try (Admin admin = Admin.create(p)) {
+                admin.alterUserScramCredentials(
+                                List.of(
+                                        new UserScramCredentialUpsertion(
+                                                user,
+                                                new ScramCredentialInfo(
+                                                        ScramMechanism.SCRAM_SHA_512,
+                                                        SCRAM_ITERATIONS),
+                                                password)))
+                        .all()
+                        .get(20, TimeUnit.SECONDS);
+                System.out.println("kafka: SCRAM credential of user " + user + " in place");
+                return;
+            } catch (Exception e) {
+                last = e;
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        System.err.println(
+                "kafka: could not set the SCRAM credential of user "
+                        + user
+                        + ": "
+                        + (last == null ? "timeout" : last.getMessage()));
     }
 }

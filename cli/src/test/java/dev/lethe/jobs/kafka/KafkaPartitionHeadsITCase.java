@@ -11,7 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,14 +32,12 @@ class KafkaPartitionHeadsITCase {
         String bootstrap = SharedStack.settings().kafkaBootstrap();
         String topic = "it.heads." + UUID.randomUUID();
         String group = "it-heads-" + UUID.randomUUID();
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = KafkaClients.properties(bootstrap);
         try (Admin admin = Admin.create(p)) {
             admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1)))
                     .all()
                     .get(30, TimeUnit.SECONDS);
-            Properties pp = new Properties();
-            pp.put("bootstrap.servers", bootstrap);
+            Properties pp = KafkaClients.properties(bootstrap);
             try (KafkaProducer<String, String> producer =
                     new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer())) {
                 for (int i = 0; i < 3; i++) {

@@ -9,6 +9,7 @@ import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.elasticsearch.ElasticsearchSink;
 import dev.lethe.jobs.kafka.AvroRecords;
+import dev.lethe.jobs.kafka.KafkaClients;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.jobs.kafka.RawRecord;
 import dev.lethe.jobs.kafka.RawRecordDeserializer;
@@ -298,7 +299,7 @@ public final class AuditJob {
             StreamExecutionEnvironment env, JobSettings settings) {
         KafkaSource<RawRecord> source =
                 KafkaSource.<RawRecord>builder()
-                        .setBootstrapServers(settings.kafkaBootstrap())
+                        .setProperties(KafkaClients.properties(settings.kafkaBootstrap()))
                         .setTopics(PURGE_RECEIPTS_TOPIC, AUDIT_REQUESTS_TOPIC)
                         .setGroupId(settings.jobName() + "-actions")
                         .setStartingOffsets(OffsetsInitializer.earliest())
@@ -358,7 +359,7 @@ public final class AuditJob {
             AvroRecords.Key<T> key,
             DeliveryGuarantee guarantee,
             String transactionalIdPrefix) {
-        Properties producer = new Properties();
+        Properties producer = KafkaClients.properties(settings.kafkaBootstrap());
         producer.setProperty(
                 "transaction.timeout.ms", String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
         producer.setProperty("enable.idempotence", "true");

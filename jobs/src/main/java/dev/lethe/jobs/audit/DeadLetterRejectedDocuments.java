@@ -3,6 +3,7 @@ package dev.lethe.jobs.audit;
 import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.elasticsearch.RejectedDocument;
 import dev.lethe.jobs.elasticsearch.RejectedDocumentHandler;
+import dev.lethe.jobs.kafka.KafkaClients;
 import dev.lethe.jobs.kafka.LetheTopics;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -45,8 +46,7 @@ public final class DeadLetterRejectedDocuments implements RejectedDocumentHandle
 
     @Override
     public void open() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = KafkaClients.properties(bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         LetheTopics.withMessageLimit(p);

@@ -17,7 +17,8 @@ import org.apache.flink.util.ParameterTool;
  *
  * <p>Holds no secrets: passwords are read on the TaskManager through {@link Secrets}.
  *
- * @param kafkaBootstrap Kafka bootstrap servers
+ * @param kafkaBootstrap Kafka bootstrap servers (SASL/SCRAM as {@link Secrets#KAFKA_USER} when
+ *     {@link Secrets#KAFKA_PASSWORD} is set, see {@link dev.lethe.jobs.kafka.KafkaClients})
  * @param elasticsearchUrl Elasticsearch base URL
  * @param elasticsearchUser Elasticsearch user (basic auth; password from {@link
  *     Secrets#ELASTICSEARCH_PASSWORD})
@@ -242,7 +243,13 @@ public record JobSettings(
 
     private static Map<String, String[]> options() {
         Map<String, String[]> o = new LinkedHashMap<>();
-        o.put("kafka-bootstrap", new String[] {null, "Kafka bootstrap servers"});
+        o.put(
+                "kafka-bootstrap",
+                new String[] {
+                    null,
+                    "Kafka bootstrap servers; SASL/SCRAM credentials from env LETHE_KAFKA_USER"
+                            + " (default lethe) and LETHE_KAFKA_PASSWORD"
+                });
         o.put("elasticsearch-url", new String[] {null, "Elasticsearch URL"});
         o.put(
                 "elasticsearch-user",

@@ -31,11 +31,18 @@ public final class Secrets {
     /** Password of the PostgreSQL user the jobs read the key store and helpdesk with. */
     public static final String POSTGRES_PASSWORD = "LETHE_POSTGRES_PASSWORD";
 
+    /** Password of the Kafka user Lethe's clients authenticate as (SASL/SCRAM). */
+    public static final String KAFKA_PASSWORD = "LETHE_KAFKA_PASSWORD";
+
+    /** The Kafka user Lethe's clients authenticate as; not secret, looked up the same way. */
+    public static final String KAFKA_USER = "LETHE_KAFKA_USER";
+
     /** File names under the local stack's {@code secrets/} directory. */
     private static final Map<String, String> LOCAL_FILES =
             Map.of(
                     ELASTICSEARCH_PASSWORD, "elasticsearch-password",
-                    POSTGRES_PASSWORD, "postgres-password");
+                    POSTGRES_PASSWORD, "postgres-password",
+                    KAFKA_PASSWORD, "kafka-password");
 
     private final Map<String, String> environment;
 

@@ -13,6 +13,7 @@ import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.MasterKeys;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.elasticsearch.ElasticsearchSink;
+import dev.lethe.jobs.kafka.KafkaClients;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.jobs.kafka.RawRecord;
 import dev.lethe.jobs.kafka.RawTopicsSource;
@@ -26,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -251,7 +251,9 @@ public final class DiscoveryJob {
         Sink<DeadLetter> deadLetters =
                 KafkaSink.<DeadLetter>builder()
                         .setBootstrapServers(settings.kafkaBootstrap())
-                        .setKafkaProducerConfig(LetheTopics.withMessageLimit(new Properties()))
+                        .setKafkaProducerConfig(
+                                LetheTopics.withMessageLimit(
+                                        KafkaClients.properties(settings.kafkaBootstrap())))
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                         .setRecordSerializer(
                                 KafkaRecordSerializationSchema.<DeadLetter>builder()

@@ -125,8 +125,7 @@ public final class KafkaPartitionHeads implements PartitionHeads {
 
     /** Takes a look whenever one is asked for; ends (closing its client) when none is asked. */
     private void lookLoop() {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties props = KafkaClients.properties(bootstrap);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT_MS);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT_MS);
         try (Admin admin = Admin.create(props)) {

@@ -43,7 +43,7 @@ public final class RawTopicsSource {
         topics.add(settings.transactionTopic());
         KafkaSource<RawRecord> source =
                 KafkaSource.<RawRecord>builder()
-                        .setBootstrapServers(settings.kafkaBootstrap())
+                        .setProperties(KafkaClients.properties(settings.kafkaBootstrap()))
                         // by name, but as a pattern: a topic created later (Debezium creates the
                         // message and transaction topics on their first record) is found then
                         .setTopicPattern(names(topics))

@@ -3,6 +3,7 @@ package dev.lethe.jobs.purge;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.events.PurgeReceipt;
+import dev.lethe.jobs.kafka.KafkaClients;
 import dev.lethe.jobs.kafka.LetheTopics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -44,8 +45,7 @@ public final class ReceiptRelay implements AutoCloseable {
     public ReceiptRelay(DataSource dataSource, String bootstrap, String topic) {
         this.dataSource = dataSource;
         this.topic = topic;
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
+        Properties p = KafkaClients.properties(bootstrap);
         p.put("enable.idempotence", "true");
         p.put("acks", "all");
         LetheTopics.withMessageLimit(p);
