@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.cli.SubjectFinder.Person;
 import dev.lethe.crypto.SubjectCipher;
 import dev.lethe.discovery.LocationDocument;
+import dev.lethe.discovery.PersonalDataInText;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.server.AccessRecord;
 import dev.lethe.server.AuditQuery;
@@ -52,6 +53,7 @@ final class ServerBackend implements Backend, AutoCloseable {
     private final dev.lethe.catalog.PersonalDataCatalog catalog =
             dev.lethe.catalog.PersonalDataCatalog.loadDefault();
     private volatile SubjectCipher cipher;
+    private final javax.sql.DataSource db;
 
     /**
      * @param openCipher opens the subject cipher over the key store; empty while there is no master
@@ -64,9 +66,11 @@ final class ServerBackend implements Backend, AutoCloseable {
             String auditIndex,
             String bootstrap,
             java.util.function.Supplier<java.util.Optional<SubjectCipher>> openCipher,
-            byte[] fingerprintKey)
+            byte[] fingerprintKey,
+            javax.sql.DataSource db)
             throws Exception {
         this.es = es;
+        this.db = db;
         this.openCipher = openCipher;
         this.fingerprintKey = fingerprintKey.clone();
         this.locationsIndex = locationsIndex;
@@ -254,6 +258,136 @@ final class ServerBackend implements Backend, AutoCloseable {
         return decrypted
                 ? AuditEntryText.PersonalValues.of(c)
                 : AuditEntryText.PersonalValues.masked(c, fingerprintKey, catalog);
+    }
+
+    @Override
+    public JsonNode purges(String outcome, String table, String rule, Long before, int limit)
+            throws Exception {
+        ObjectNode out = JSON.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode list = out.putArray("purges");
+        long last = -1;
+        try (java.sql.Connection c = db.getConnection()) {
+            dev.lethe.jobs.purge.PurgeSchema.create(c);
+            try (java.sql.PreparedStatement q =
+                    c.prepareStatement(
+                            "SELECT seq, executed_at, outcome, action, table_name, entity_id,"
+                                    + " policy_rule, request_id, reason, deadline, subject_ids,"
+                                    + " published_at IS NOT NULL FROM lethe.purge_log"
+                                    + " WHERE (?::text IS NULL OR outcome = ?)"
+                                    + " AND (?::text IS NULL OR table_name = ?)"
+                                    + " AND (?::text IS NULL OR policy_rule = ?)"
+                                    + " AND (?::bigint IS NULL OR seq < ?)"
+                                    + " ORDER BY seq DESC LIMIT ?")) {
+                q.setString(1, outcome);
+                q.setString(2, outcome);
+                q.setString(3, table);
+                q.setString(4, table);
+                q.setString(5, rule);
+                q.setString(6, rule);
+                q.setObject(7, before, java.sql.Types.BIGINT);
+                q.setObject(8, before, java.sql.Types.BIGINT);
+                q.setInt(9, limit);
+                try (java.sql.ResultSet r = q.executeQuery()) {
+                    while (r.next()) {
+                        ObjectNode p = list.addObject();
+                        last = r.getLong(1);
+                        p.put("seq", last);
+                        p.put("executedAt", r.getTimestamp(2).toInstant().toString());
+                        p.put("outcome", r.getString(3));
+                        p.put("action", r.getString(4));
+                        p.put("table", r.getString(5));
+                        p.put("entityId", r.getString(6));
+                        p.put("rule", r.getString(7));
+                        p.put("requestId", r.getString(8));
+                        p.put("reason", r.getString(9));
+                        java.sql.Timestamp deadline = r.getTimestamp(10);
+                        p.put(
+                                "deadline",
+                                deadline == null ? null : deadline.toInstant().toString());
+                        p.set("subjectIds", JSON.readTree(r.getString(11)));
+                        p.put("receiptPublished", r.getBoolean(12));
+                    }
+                }
+            }
+        }
+        if (list.size() == limit && last > 1) {
+            out.put("next", dev.lethe.server.LetheServer.cursorBelow(last));
+        } else {
+            out.putNull("next");
+        }
+        return out;
+    }
+
+    @Override
+    public JsonNode erasureRequests() throws Exception {
+        ObjectNode out = JSON.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode list = out.putArray("requests");
+        Instant now = Instant.now();
+        try (java.sql.Connection c = db.getConnection()) {
+            dev.lethe.jobs.purge.PurgeSchema.create(c);
+            try (java.sql.PreparedStatement q =
+                            c.prepareStatement(
+                                    "SELECT request_id, subject_id, status, status_reason,"
+                                            + " records_found, records_purged, requested_at,"
+                                            + " due_at, completed_at, reason"
+                                            + " FROM lethe.erasure_requests"
+                                            + " ORDER BY requested_at DESC");
+                    java.sql.ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    ObjectNode e = list.addObject();
+                    String status = r.getString(3);
+                    Instant due = r.getTimestamp(8).toInstant();
+                    java.sql.Timestamp completed = r.getTimestamp(9);
+                    e.put("requestId", r.getString(1));
+                    e.put("subjectId", r.getString(2));
+                    e.put("status", status);
+                    e.put("statusReason", r.getString(4));
+                    e.put("recordsFound", r.getInt(5));
+                    e.put("recordsPurged", r.getInt(6));
+                    e.put("requestedAt", r.getTimestamp(7).toInstant().toString());
+                    e.put("dueAt", due.toString());
+                    e.put(
+                            "completedAt",
+                            completed == null ? null : completed.toInstant().toString());
+                    boolean done = dev.lethe.jobs.purge.ErasureProcessor.DONE.equals(status);
+                    e.put(
+                            "daysLeft",
+                            done ? null : Math.floorDiv(Duration.between(now, due).toHours(), 24));
+                    e.put("overdue", !done && now.isAfter(due));
+                    e.put("reason", PersonalDataInText.textOrWithheld(r.getString(10)));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public JsonNode requestErasure(String subjectId, String reason, String requestedBy)
+            throws Exception {
+        // kept with the request for good, like ./lethe subject erase's --reason
+        PersonalDataInText.requireNone("reason", reason);
+        dev.lethe.catalog.PersonalDataCatalog catalog = this.catalog;
+        dev.lethe.retention.RetentionPolicy policy =
+                dev.lethe.retention.RetentionPolicy.loadOrDefault("", catalog);
+        String id = java.util.UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        try (java.sql.Connection c = db.getConnection()) {
+            dev.lethe.jobs.purge.PurgeSchema.create(c);
+            java.util.Optional<String> refused =
+                    dev.lethe.jobs.purge.ErasureProcessor.refusal(c, catalog, subjectId);
+            if (refused.isPresent()) {
+                throw new IllegalStateException("refused: " + refused.get());
+            }
+            dev.lethe.jobs.purge.ErasureProcessor.request(
+                    c, id, subjectId, reason, policy, catalog, now);
+        }
+        return JSON.createObjectNode()
+                .put("requestId", id)
+                .put("subjectId", subjectId)
+                .put("status", "pending")
+                .put("requestedBy", requestedBy)
+                .put("requestedAt", now.toString())
+                .put("dueAt", policy.erasureDeadline().after(now).toString());
     }
 
     @Override

@@ -113,7 +113,8 @@ final class ServerCommand implements Callable<Integer> {
                                                 LocalSecrets.get(
                                                         s.secretsDir(),
                                                         "server-fingerprint-key",
-                                                        32)));
+                                                        32)),
+                                db);
                 LetheServer server =
                         new LetheServer(
                                         new LetheServer.Settings(

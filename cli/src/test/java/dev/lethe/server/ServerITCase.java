@@ -277,6 +277,66 @@ class ServerITCase {
     }
 
     @Test
+    void aDpoRequestsAnErasureThroughTheApiAndFollowsIt() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String dpo = "erin-" + suffix;
+        assertThat(lethe(PW + "\n", "users", "add", dpo, "--role", "dpo", "--password-stdin")[0])
+                .isEqualTo("0");
+        long id;
+        try (Connection c = StackProbe.connectPostgres(s);
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "INSERT INTO contacts (first_name, last_name, email, locale)"
+                                        + " VALUES ('Piet', 'Jansen', ?, 'nl-NL') RETURNING id")) {
+            ps.setString(1, "erase-" + suffix + "@example.org");
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+        }
+        String token = signIn(dpo);
+        HttpResponse<String> created =
+                send(
+                        "POST",
+                        "/api/v1/erasure-requests",
+                        token,
+                        JSON.createObjectNode()
+                                .put("subjectId", "contact:" + id)
+                                .put("reason", "Art. 17 request " + suffix)
+                                .toString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String requestId = JSON.readTree(created.body()).path("requestId").asText();
+        HttpResponse<String> refused =
+                send(
+                        "POST",
+                        "/api/v1/erasure-requests",
+                        token,
+                        JSON.createObjectNode()
+                                .put("subjectId", "contact:" + id)
+                                .put("reason", "write to ada@example.org")
+                                .toString());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).doesNotContain("ada@example.org");
+
+        JsonNode requests =
+                JSON.readTree(send("GET", "/api/v1/erasure-requests", token, null).body());
+        JsonNode mine = null;
+        for (JsonNode r : requests.path("requests")) {
+            if (requestId.equals(r.path("requestId").asText())) {
+                mine = r;
+            }
+        }
+        assertThat(mine).isNotNull();
+        assertThat(mine.path("subjectId").asText()).isEqualTo("contact:" + id);
+        assertThat(mine.path("overdue").asBoolean()).isFalse();
+        assertThat(mine.path("dueAt").asText()).isNotBlank();
+
+        HttpResponse<String> purges = send("GET", "/api/v1/purges?limit=5", token, null);
+        assertThat(purges.statusCode()).as(purges.body()).isEqualTo(200);
+        assertThat(JSON.readTree(purges.body()).has("purges")).isTrue();
+    }
+
+    @Test
     void theApiDescribesItself() throws Exception {
         HttpResponse<String> health = send("GET", "/api/v1/health", null, null);
         assertThat(health.statusCode()).isEqualTo(200);

@@ -53,6 +53,30 @@ public interface Backend {
     AuditPage auditEntries(AuditQuery query, boolean values) throws Exception;
 
     /**
+     * Purges done, skipped and failed, newest first (receipts name tables, ids and rules, never
+     * values).
+     *
+     * @param outcome only {@code done}, {@code skipped} or {@code failed}, or null
+     * @param table only this table, or null
+     * @param rule only this policy rule, or null
+     * @param before the cursor: only purges with a smaller sequence number, or null
+     * @return {@code {purges: [...], next}}
+     */
+    JsonNode purges(String outcome, String table, String rule, Long before, int limit)
+            throws Exception;
+
+    /** Every erasure request, newest first, with status, due date and days left. */
+    JsonNode erasureRequests() throws Exception;
+
+    /**
+     * Records an erasure request (Art. 17), carried out by the retention job.
+     *
+     * @throws IllegalArgumentException for a bad subject id or a reason that holds an identifier
+     * @throws IllegalStateException when the request is refused (the message says why)
+     */
+    JsonNode requestErasure(String subjectId, String reason, String requestedBy) throws Exception;
+
+    /**
      * Who has seen a subject's data: the access entries of the audit log that name it, newest
      * first, then the accesses recorded by this process that the log's index does not show yet.
      */

@@ -126,6 +126,24 @@ public final class LetheServer implements AutoCloseable {
                             scoped(
                                     config.routes,
                                     "GET",
+                                    API + "/purges",
+                                    Role.Scope.PURGES_READ,
+                                    this::purges);
+                            scoped(
+                                    config.routes,
+                                    "GET",
+                                    API + "/erasure-requests",
+                                    Role.Scope.ERASURE_READ,
+                                    this::erasureRequests);
+                            scoped(
+                                    config.routes,
+                                    "POST",
+                                    API + "/erasure-requests",
+                                    Role.Scope.ERASURE_REQUEST,
+                                    this::requestErasure);
+                            scoped(
+                                    config.routes,
+                                    "GET",
                                     API + "/users",
                                     Role.Scope.USERS_MANAGE,
                                     this::listUsers);
@@ -504,6 +522,72 @@ public final class LetheServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw Problem.badRequest("limit must be between 1 and " + AuditQuery.MAX_LIMIT);
         }
+    }
+
+    private void purges(Context ctx, Principal who) throws Exception {
+        String outcome = ctx.queryParam("outcome");
+        if (outcome != null && !List.of("done", "skipped", "failed").contains(outcome)) {
+            throw Problem.badRequest("outcome must be done, skipped or failed");
+        }
+        json(
+                ctx,
+                backend.purges(
+                        outcome,
+                        ctx.queryParam("table"),
+                        ctx.queryParam("rule"),
+                        cursor(ctx.queryParam("after")),
+                        limit(ctx.queryParam("limit"))));
+    }
+
+    private void erasureRequests(Context ctx, Principal who) throws Exception {
+        json(ctx, backend.erasureRequests());
+    }
+
+    /**
+     * Records an erasure request; who asked is on the record (an access entry with action {@code
+     * erasure-request}) before the request is written.
+     */
+    private void requestErasure(Context ctx, Principal who) throws Exception {
+        JsonNode body;
+        try {
+            body = JSON.readTree(ctx.bodyAsBytes());
+        } catch (IOException e) {
+            body = null;
+        }
+        if (body == null
+                || !body.path("subjectId").isTextual()
+                || !body.path("reason").isTextual()
+                || body.get("reason").asText().isBlank()) {
+            throw Problem.badRequest(
+                    "the body must be JSON: {\"subjectId\": \"contact:42\", \"reason\": …}");
+        }
+        String subject = body.get("subjectId").asText();
+        if (!SUBJECT_ID.matcher(subject).matches()) {
+            throw Problem.badRequest("subjectId must be a subject id like contact:42");
+        }
+        String reason = body.get("reason").asText().strip();
+        if (reason.length() > MAX_PURPOSE) {
+            throw Problem.badRequest("reason is longer than " + MAX_PURPOSE + " characters");
+        }
+        recordOrRefuse(
+                AccessRecord.of(
+                        who,
+                        reason,
+                        "erasure-request",
+                        List.of(subject),
+                        1,
+                        "subject",
+                        clock.instant()));
+        JsonNode created;
+        try {
+            created = backend.requestErasure(subject, reason, who.name());
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest(e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new Problem(409, "erasure-refused", e.getMessage());
+        }
+        ctx.status(201);
+        json(ctx, created);
     }
 
     private void listUsers(Context ctx, Principal who) throws Exception {

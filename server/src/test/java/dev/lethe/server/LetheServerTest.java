@@ -125,6 +125,13 @@ class LetheServerTest {
         return JSON.readTree(r.body()).get("access_token").asText();
     }
 
+    /** A body that satisfies the endpoint, for the matrix (null: none). */
+    static String exampleBody(LetheServer.Route route) {
+        return route.method().equals("POST") && route.path().endsWith("/erasure-requests")
+                ? "{\"subjectId\": \"contact:8\", \"reason\": \"Art. 17 request 7\"}"
+                : null;
+    }
+
     /** A request that satisfies the endpoint's parameters, for the matrix. */
     static String example(LetheServer.Route route) {
         return switch (route.path()) {
@@ -252,7 +259,9 @@ class LetheServerTest {
             }
             for (Role role : Role.values()) {
                 boolean granted = route.grants(role);
-                int status = send(route.method(), path, tokens.get(role), null).statusCode();
+                int status =
+                        send(route.method(), path, tokens.get(role), exampleBody(route))
+                                .statusCode();
                 checked++;
                 if (granted ? status / 100 != 2 : status != 403) {
                     unexpected.add(route + " as " + role + ": " + status);
@@ -354,6 +363,44 @@ class LetheServerTest {
                 .isEqualTo(400);
         assertThat(
                         send("GET", "/api/v1/audit/entries?limit=501", token(Role.AUDITOR), null)
+                                .statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void aDpoRequestsAnErasureOnTheRecordAndAnAuditorFollowsPurges() throws Exception {
+        String dpo = token(Role.DPO);
+        HttpResponse<String> created =
+                send(
+                        "POST",
+                        "/api/v1/erasure-requests",
+                        dpo,
+                        "{\"subjectId\": \"contact:9\", \"reason\": \"Art. 17 request 9\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(backend.recorded).hasSize(1);
+        assertThat(backend.recorded.get(0).action()).isEqualTo("erasure-request");
+        assertThat(backend.erasures).contains("contact:9");
+        assertThat(
+                        send(
+                                        "POST",
+                                        "/api/v1/erasure-requests",
+                                        dpo,
+                                        "{\"subjectId\": \"contact:666\", \"reason\": \"again\"}")
+                                .statusCode())
+                .isEqualTo(409);
+        assertThat(
+                        send("POST", "/api/v1/erasure-requests", dpo, "{\"subjectId\": \"x\"}")
+                                .statusCode())
+                .isEqualTo(400);
+        HttpResponse<String> list = send("GET", "/api/v1/erasure-requests", dpo, null);
+        assertThat(JSON.readTree(list.body()).at("/requests/0/subjectId").asText())
+                .isEqualTo("contact:9");
+        HttpResponse<String> purges =
+                send("GET", "/api/v1/purges?outcome=skipped", token(Role.AUDITOR), null);
+        assertThat(JSON.readTree(purges.body()).at("/purges/0/outcome").asText())
+                .isEqualTo("skipped");
+        assertThat(
+                        send("GET", "/api/v1/purges?outcome=maybe", token(Role.AUDITOR), null)
                                 .statusCode())
                 .isEqualTo(400);
     }

@@ -65,6 +65,37 @@ final class RecordingBackend implements Backend {
                 entries, top > 4 ? LetheServer.cursorBelow(top) : null, List.of("contact:7"));
     }
 
+    final List<String> erasures = new CopyOnWriteArrayList<>();
+
+    @Override
+    public JsonNode purges(String outcome, String table, String rule, Long before, int limit) {
+        ObjectNode n = JSON.createObjectNode();
+        n.putArray("purges")
+                .addObject()
+                .put("seq", 1)
+                .put("outcome", outcome == null ? "done" : outcome)
+                .put("entityId", "tickets/3");
+        n.putNull("next");
+        return n;
+    }
+
+    @Override
+    public JsonNode erasureRequests() {
+        ObjectNode n = JSON.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode a = n.putArray("requests");
+        erasures.forEach(s -> a.addObject().put("subjectId", s).put("status", "pending"));
+        return n;
+    }
+
+    @Override
+    public JsonNode requestErasure(String subjectId, String reason, String requestedBy) {
+        if (subjectId.equals("contact:666")) {
+            throw new IllegalStateException("contact:666 is erased already");
+        }
+        erasures.add(subjectId);
+        return JSON.createObjectNode().put("requestId", "r-1").put("subjectId", subjectId);
+    }
+
     @Override
     public List<JsonNode> accessesOf(String subjectId) {
         List<JsonNode> out = new ArrayList<>();
