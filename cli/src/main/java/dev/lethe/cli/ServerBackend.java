@@ -54,6 +54,7 @@ final class ServerBackend implements Backend, AutoCloseable {
             dev.lethe.catalog.PersonalDataCatalog.loadDefault();
     private volatile SubjectCipher cipher;
     private final javax.sql.DataSource db;
+    private final dev.lethe.local.StackSettings settings;
 
     /**
      * @param openCipher opens the subject cipher over the key store; empty while there is no master
@@ -67,9 +68,11 @@ final class ServerBackend implements Backend, AutoCloseable {
             String bootstrap,
             java.util.function.Supplier<java.util.Optional<SubjectCipher>> openCipher,
             byte[] fingerprintKey,
-            javax.sql.DataSource db)
+            javax.sql.DataSource db,
+            dev.lethe.local.StackSettings settings)
             throws Exception {
         this.es = es;
+        this.settings = settings;
         this.db = db;
         this.openCipher = openCipher;
         this.fingerprintKey = fingerprintKey.clone();
@@ -261,6 +264,46 @@ final class ServerBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public Export export(String subjectId, String requestedBy, String purpose) throws Exception {
+        // kept in the audit log for good, like ./lethe subject export's --reason
+        PersonalDataInText.requireNone("purpose", purpose);
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("lethe-export-");
+        try {
+            SubjectExportCommand.Exported done =
+                    SubjectExportCommand.export(
+                            settings,
+                            SubjectQuery.parse(subjectId),
+                            List.of(ExportFiles.Format.values()),
+                            dir,
+                            requestedBy,
+                            purpose,
+                            catalog,
+                            ProcessingRegister.load(null),
+                            locationsIndex,
+                            new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(zip)) {
+                for (java.nio.file.Path f : done.files()) {
+                    z.putNextEntry(new java.util.zip.ZipEntry(f.getFileName().toString()));
+                    java.nio.file.Files.copy(f, z);
+                    z.closeEntry();
+                }
+            }
+            return new Export(
+                    zip.toByteArray(),
+                    subjectId.replace(':', '-') + "-export.zip",
+                    done.pkg().items().size());
+        } finally {
+            try (var files = java.nio.file.Files.list(dir)) {
+                for (java.nio.file.Path f : files.toList()) {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+            }
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+    }
+
+    @Override
     public JsonNode purges(String outcome, String table, String rule, Long before, int limit)
             throws Exception {
         ObjectNode out = JSON.createObjectNode();
@@ -304,7 +347,15 @@ final class ServerBackend implements Backend, AutoCloseable {
                         p.put(
                                 "deadline",
                                 deadline == null ? null : deadline.toInstant().toString());
-                        p.set("subjectIds", JSON.readTree(r.getString(11)));
+                        // comma-separated, as the purge executor writes them (ReceiptRelay)
+                        com.fasterxml.jackson.databind.node.ArrayNode ids =
+                                p.putArray("subjectIds");
+                        String subjectIds = r.getString(11);
+                        if (!subjectIds.isEmpty()) {
+                            for (String id : subjectIds.split(",")) {
+                                ids.add(id);
+                            }
+                        }
                         p.put("receiptPublished", r.getBoolean(12));
                     }
                 }

@@ -114,7 +114,8 @@ final class ServerCommand implements Callable<Integer> {
                                                         s.secretsDir(),
                                                         "server-fingerprint-key",
                                                         32)),
-                                db);
+                                db,
+                                s);
                 LetheServer server =
                         new LetheServer(
                                         new LetheServer.Settings(

@@ -100,9 +100,47 @@ final class SubjectExportCommand implements Callable<Integer> {
                 catalogFile == null
                         ? PersonalDataCatalog.loadDefault()
                         : PersonalDataCatalog.load(catalogFile);
-        ProcessingRegister processing = ProcessingRegister.load(register);
-        SubjectQuery q = SubjectQuery.parse(subject);
+        Exported done =
+                export(
+                        s,
+                        SubjectQuery.parse(subject),
+                        chosen,
+                        out,
+                        requestedBy,
+                        reason,
+                        catalog,
+                        ProcessingRegister.load(register),
+                        index,
+                        err);
+        ExportPackage pkg = done.pkg();
+        List<Path> files = done.files();
+        Person person = done.person();
+        System.out.printf(
+                "%s: %d items (%d mentions in other people's records) -> %s%n",
+                person.subjectId(), pkg.items().size(), pkg.mentions(), files);
+        return 0;
+    }
 
+    /** A package written and recorded: the person, the package and its files. */
+    record Exported(Person person, ExportPackage pkg, List<Path> files) {}
+
+    /**
+     * Reads a person's package in one database snapshot, writes it into {@code out} and records the
+     * export on {@value AuditRequests#TOPIC}; if it cannot be recorded, the files are removed and
+     * this throws. What {@code ./lethe subject export} and Lethe's server both do.
+     */
+    static Exported export(
+            StackSettings s,
+            SubjectQuery q,
+            List<Format> chosen,
+            Path out,
+            String requestedBy,
+            String reason,
+            PersonalDataCatalog catalog,
+            ProcessingRegister processing,
+            String index,
+            PrintStream err)
+            throws Exception {
         Person person;
         List<LocationDocument> others;
         try (ElasticsearchConnection.Clients clients =
@@ -165,9 +203,6 @@ final class SubjectExportCommand implements Callable<Integer> {
                             + "), so its files were removed",
                     e);
         }
-        System.out.printf(
-                "%s: %d items (%d mentions in other people's records) -> %s%n",
-                person.subjectId(), pkg.items().size(), pkg.mentions(), files);
-        return 0;
+        return new Exported(person, pkg, files);
     }
 }

@@ -53,6 +53,22 @@ public interface Backend {
     AuditPage auditEntries(AuditQuery query, boolean values) throws Exception;
 
     /**
+     * A person's Art. 15/20 package as one zip (JSON, CSV and the readable HTML).
+     *
+     * @param fileName the zip's name for the download
+     * @param items how many items the package holds
+     */
+    record Export(byte[] zip, String fileName, int items) {}
+
+    /**
+     * Writes a subject's package and records the export in the audit log (subject id, who, why,
+     * file hashes) before returning it; a package that cannot be recorded is not returned.
+     *
+     * @throws IllegalArgumentException when nobody has that subject id in the index
+     */
+    Export export(String subjectId, String requestedBy, String purpose) throws Exception;
+
+    /**
      * Purges done, skipped and failed, newest first (receipts name tables, ids and rules, never
      * values).
      *

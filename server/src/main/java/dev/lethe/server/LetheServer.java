@@ -125,6 +125,12 @@ public final class LetheServer implements AutoCloseable {
                                     this::auditEntries);
                             scoped(
                                     config.routes,
+                                    "POST",
+                                    API + "/subjects/{subjectId}/exports",
+                                    Role.Scope.SUBJECTS_EXPORT,
+                                    this::export);
+                            scoped(
+                                    config.routes,
                                     "GET",
                                     API + "/purges",
                                     Role.Scope.PURGES_READ,
@@ -522,6 +528,32 @@ public final class LetheServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw Problem.badRequest("limit must be between 1 and " + AuditQuery.MAX_LIMIT);
         }
+    }
+
+    /**
+     * A person's package as a zip download; the access and the export (with its files' hashes) are
+     * recorded before the bytes are sent.
+     */
+    private void export(Context ctx, Principal who) throws Exception {
+        String subject = ctx.pathParam("subjectId");
+        if (!SUBJECT_ID.matcher(subject).matches()) {
+            throw Problem.badRequest("subjectId must look like contact:42");
+        }
+        String purpose = purpose(ctx);
+        recordOrRefuse(
+                AccessRecord.of(
+                        who, purpose, "export", List.of(subject), 1, "subject", clock.instant()));
+        Backend.Export e;
+        try {
+            e = backend.export(subject, who.name(), purpose);
+        } catch (IllegalArgumentException nobody) {
+            throw Problem.notFound(nobody.getMessage());
+        }
+        ctx.status(201)
+                .contentType("application/zip")
+                .header("Content-Disposition", "attachment; filename=\"" + e.fileName() + "\"")
+                .header("X-Lethe-Items", Integer.toString(e.items()))
+                .result(e.zip());
     }
 
     private void purges(Context ctx, Principal who) throws Exception {

@@ -138,6 +138,8 @@ class LetheServerTest {
             case "/api/v1/subjects" -> route.path() + "?q=ada%40example.org&purpose=DSAR-1";
             case "/api/v1/subjects/{subjectId}/accesses" -> "/api/v1/subjects/contact:7/accesses";
             case "/api/v1/audit/entries" -> route.path() + "?subject=contact:7&purpose=DSAR-1";
+            case "/api/v1/subjects/{subjectId}/exports" ->
+                    "/api/v1/subjects/contact:7/exports?purpose=DSAR-1";
             default -> route.path();
         };
     }
@@ -403,6 +405,28 @@ class LetheServerTest {
                         send("GET", "/api/v1/purges?outcome=maybe", token(Role.AUDITOR), null)
                                 .statusCode())
                 .isEqualTo(400);
+    }
+
+    @Test
+    void anExportIsAZipDownloadRecordedBeforeItIsSent() throws Exception {
+        String dpo = token(Role.DPO);
+        HttpResponse<String> r =
+                send("POST", "/api/v1/subjects/contact:7/exports?purpose=DSAR-5", dpo, null);
+        assertThat(r.statusCode()).isEqualTo(201);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).isEqualTo("application/zip");
+        assertThat(r.headers().firstValue("Content-Disposition").orElse(""))
+                .contains("contact-7.zip");
+        assertThat(backend.recorded).hasSize(1);
+        assertThat(backend.recorded.get(0).action()).isEqualTo("export");
+        assertThat(
+                        send("POST", "/api/v1/subjects/contact:8/exports?purpose=DSAR-5", dpo, null)
+                                .statusCode())
+                .isEqualTo(404);
+        backend.refuseRecords = true;
+        HttpResponse<String> refused =
+                send("POST", "/api/v1/subjects/contact:7/exports?purpose=DSAR-5", dpo, null);
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.body()).doesNotContain("PK");
     }
 
     @Test

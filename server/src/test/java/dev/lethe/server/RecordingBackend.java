@@ -65,6 +65,14 @@ final class RecordingBackend implements Backend {
                 entries, top > 4 ? LetheServer.cursorBelow(top) : null, List.of("contact:7"));
     }
 
+    @Override
+    public Export export(String subjectId, String requestedBy, String purpose) {
+        if (!subjectId.equals("contact:7")) {
+            throw new IllegalArgumentException("nobody with that subject id");
+        }
+        return new Export(new byte[] {'P', 'K', 3, 4}, "contact-7.zip", 3);
+    }
+
     final List<String> erasures = new CopyOnWriteArrayList<>();
 
     @Override
