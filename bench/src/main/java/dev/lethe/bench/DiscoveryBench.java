@@ -505,7 +505,11 @@ final class DiscoveryBench implements Callable<Integer> {
         SplittableRandom random = new SplittableRandom(20250314L);
         Map<QueryKind, List<Long>> byKind = new EnumMap<>(QueryKind.class);
         List<Long> all = new ArrayList<>();
+        List<Long> api = new ArrayList<>();
+        List<Long> added = new ArrayList<>();
         int wrong = 0;
+        int apiWrong = 0;
+        ApiFind front = ApiFind.signIn(s);
         writer.start();
         long w0 = System.nanoTime();
         try {
@@ -519,16 +523,32 @@ final class DiscoveryBench implements Callable<Integer> {
                             case NAME ->
                                     BenchLocations.firstName(n) + " " + BenchLocations.lastName(n);
                         };
-                long t0 = System.nanoTime();
-                List<SubjectSearchProbe.Found> found = probe.find(text);
-                long nanos = System.nanoTime() - t0;
                 String expected = BenchLocations.subject(n);
-                if (found.stream().noneMatch(f -> f.subjectId().equals(expected))) {
-                    wrong++;
+                // the same search in process and through the server, in alternating order
+                long nanos = 0;
+                long apiNanos = 0;
+                for (int leg = 0; leg < 2; leg++) {
+                    if ((leg == 0) == (q % 2 == 0)) {
+                        long t0 = System.nanoTime();
+                        List<SubjectSearchProbe.Found> found = probe.find(text);
+                        nanos = System.nanoTime() - t0;
+                        if (found.stream().noneMatch(f -> f.subjectId().equals(expected))) {
+                            wrong++;
+                        }
+                    } else {
+                        long t0 = System.nanoTime();
+                        String body = front.find(text);
+                        apiNanos = System.nanoTime() - t0;
+                        if (!body.contains("\"" + expected + "\"")) {
+                            apiWrong++;
+                        }
+                    }
                 }
                 if (q >= warmup) {
                     all.add(nanos);
                     byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(nanos);
+                    api.add(apiNanos);
+                    added.add(apiNanos - nanos);
                 }
             }
         } finally {
@@ -562,6 +582,75 @@ final class DiscoveryBench implements Callable<Integer> {
         row(
                 "searches that missed their person",
                 (wrong == 0 ? "0" : Integer.toString(wrong)) + " of " + (warmup + queries));
+        long[] apiNs = api.stream().mapToLong(Long::longValue).toArray();
+        row(
+                "**find through the server** (`GET /api/v1/subjects`, loopback, bearer token,"
+                        + " access recorded in Kafka before the answer)",
+                String.format(
+                        "**p50 %.1f ms, p95 %.1f ms, p99 %.1f ms** (target p99 ≤ 50 ms); missed"
+                                + " %d of %d",
+                        ms(apiNs, 50), ms(apiNs, 95), ms(apiNs, 99), apiWrong, warmup + queries));
+        long[] addedNs = added.stream().mapToLong(Long::longValue).sorted().toArray();
+        row(
+                "server's added cost per search (paired: API − in process, same query)",
+                String.format(
+                        "p50 %.1f ms, p95 %.1f ms (target p50 ≤ 5 ms)",
+                        addedNs[addedNs.length / 2] / 1e6,
+                        addedNs[(int) Math.min(addedNs.length - 1, addedNs.length * 0.95)] / 1e6));
+    }
+
+    /** A DPO signed in to the stack's server, searching through {@code GET /api/v1/subjects}. */
+    private record ApiFind(java.net.http.HttpClient http, java.net.URI base, String token) {
+
+        static ApiFind signIn(StackSettings s) throws Exception {
+            org.postgresql.ds.PGSimpleDataSource db = new org.postgresql.ds.PGSimpleDataSource();
+            db.setUrl(s.postgresJdbcUrl());
+            db.setUser(s.postgresUser());
+            db.setPassword(s.postgresPassword());
+            String user = "bench-dpo-" + Long.toHexString(System.nanoTime());
+            String password = dev.lethe.server.Passwords.generate();
+            new dev.lethe.server.JdbcUserStore(db)
+                    .ensureSchema()
+                    .add(
+                            user,
+                            dev.lethe.server.Role.DPO,
+                            new dev.lethe.server.Passwords().hash(password));
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            String body = "{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}";
+            java.net.http.HttpResponse<String> r =
+                    http.send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            s.serverUrl().resolve("/api/v1/token"))
+                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("sign-in to the server failed: " + r.statusCode());
+            }
+            String token =
+                    new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree(r.body())
+                            .get("access_token")
+                            .asText();
+            return new ApiFind(http, s.serverUrl(), token);
+        }
+
+        String find(String text) throws Exception {
+            java.net.http.HttpResponse<String> r =
+                    http.send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            base.resolve(
+                                                    "/api/v1/subjects?purpose=bench&q="
+                                                            + java.net.URLEncoder.encode(
+                                                                    text, StandardCharsets.UTF_8)))
+                                    .header("Authorization", "Bearer " + token)
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("the server answered " + r.statusCode());
+            }
+            return r.body();
+        }
     }
 
     /** Indexes new persons' locations at {@link #backgroundRate} until told to stop. */

@@ -1,24 +1,15 @@
 package dev.lethe.cli;
 
-import dev.lethe.discovery.LocationDocument;
-import dev.lethe.jobs.config.JobSettings;
-import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
-import dev.lethe.local.LocalSecrets;
 import dev.lethe.local.StackOptions;
 import dev.lethe.local.StackSettings;
-import dev.lethe.server.JdbcUserStore;
 import dev.lethe.server.LetheServer;
 import dev.lethe.server.LocalTokens;
 import dev.lethe.server.OidcTokens;
-import dev.lethe.server.Passwords;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -74,19 +65,6 @@ final class ServerCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--token-ttl must be between 1s and 12h, got " + tokenTtl);
         }
-        PGSimpleDataSource db = new PGSimpleDataSource();
-        db.setUrl(s.postgresJdbcUrl());
-        db.setUser(s.postgresUser());
-        db.setPassword(s.postgresPassword());
-        db.setApplicationName("lethe-server");
-        JdbcUserStore users = new JdbcUserStore(db).ensureSchema();
-        byte[] key =
-                Base64.getUrlDecoder()
-                        .decode(
-                                Optional.ofNullable(System.getenv("LETHE_SERVER_TOKEN_KEY"))
-                                        .orElse(
-                                                LocalSecrets.get(
-                                                        s.secretsDir(), "server-token-key", 32)));
         Optional<OidcTokens> oidc =
                 oidcIssuer == null
                         ? Optional.empty()
@@ -98,35 +76,7 @@ final class ServerCommand implements Callable<Integer> {
                                                 oidcAudience,
                                                 oidcRolesClaim)));
         CountDownLatch stopped = new CountDownLatch(1);
-        try (ElasticsearchConnection.Clients clients =
-                        new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
-                                .open(s.elasticsearchPassword().orElse(null));
-                ServerBackend backend =
-                        new ServerBackend(
-                                clients.client(),
-                                LocationDocument.INDEX,
-                                JobSettings.DEFAULT_AUDIT_INDEX,
-                                s.kafkaBootstrap(),
-                                () -> AuditLogCommand.KeyStoreValues.cipher(s),
-                                Base64.getUrlDecoder()
-                                        .decode(
-                                                LocalSecrets.get(
-                                                        s.secretsDir(),
-                                                        "server-fingerprint-key",
-                                                        32)),
-                                db,
-                                s);
-                LetheServer server =
-                        new LetheServer(
-                                        new LetheServer.Settings(
-                                                s.serverHost(), s.serverPort(), tokenTtl),
-                                        users,
-                                        new Passwords(),
-                                        new LocalTokens(key, tokenTtl, Clock.systemUTC()),
-                                        oidc,
-                                        backend,
-                                        Clock.systemUTC())
-                                .start()) {
+        try (LocalServer server = LocalServer.start(s, s.serverPort(), tokenTtl, oidc)) {
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(stopped::countDown, "lethe-server-stop"));
             System.out.println("Lethe server on " + s.serverUrl() + LetheServer.API);

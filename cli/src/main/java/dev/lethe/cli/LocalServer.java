@@ -1,0 +1,116 @@
+package dev.lethe.cli;
+
+import dev.lethe.discovery.LocationDocument;
+import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
+import dev.lethe.local.LocalSecrets;
+import dev.lethe.local.StackSettings;
+import dev.lethe.server.JdbcUserStore;
+import dev.lethe.server.LetheServer;
+import dev.lethe.server.LocalTokens;
+import dev.lethe.server.OidcTokens;
+import dev.lethe.server.Passwords;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Lethe's server on a stack's stores, running in this process: what {@code ./lethe server} runs,
+ * and what the benchmarks measure.
+ */
+public final class LocalServer implements AutoCloseable {
+
+    private final ElasticsearchConnection.Clients clients;
+    private final ServerBackend backend;
+    private final LetheServer server;
+    private final JdbcUserStore users;
+
+    private LocalServer(
+            ElasticsearchConnection.Clients clients,
+            ServerBackend backend,
+            LetheServer server,
+            JdbcUserStore users) {
+        this.clients = clients;
+        this.backend = backend;
+        this.server = server;
+        this.users = users;
+    }
+
+    /**
+     * Starts the server on {@code port} (0: a free one) of the stack's server host; the token and
+     * fingerprint keys are the stack's ({@code <data-dir>/secrets}, or {@code
+     * LETHE_SERVER_TOKEN_KEY}).
+     */
+    public static LocalServer start(
+            StackSettings s, int port, Duration tokenTtl, Optional<OidcTokens> oidc)
+            throws Exception {
+        PGSimpleDataSource db = new PGSimpleDataSource();
+        db.setUrl(s.postgresJdbcUrl());
+        db.setUser(s.postgresUser());
+        db.setPassword(s.postgresPassword());
+        db.setApplicationName("lethe-server");
+        JdbcUserStore users = new JdbcUserStore(db).ensureSchema();
+        byte[] tokenKey =
+                Base64.getUrlDecoder()
+                        .decode(
+                                Optional.ofNullable(System.getenv("LETHE_SERVER_TOKEN_KEY"))
+                                        .orElse(
+                                                LocalSecrets.get(
+                                                        s.secretsDir(), "server-token-key", 32)));
+        byte[] fingerprintKey =
+                Base64.getUrlDecoder()
+                        .decode(LocalSecrets.get(s.secretsDir(), "server-fingerprint-key", 32));
+        ElasticsearchConnection.Clients clients =
+                new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
+                        .open(s.elasticsearchPassword().orElse(null));
+        ServerBackend backend = null;
+        try {
+            backend =
+                    new ServerBackend(
+                            clients.client(),
+                            LocationDocument.INDEX,
+                            JobSettings.DEFAULT_AUDIT_INDEX,
+                            s.kafkaBootstrap(),
+                            () -> AuditLogCommand.KeyStoreValues.cipher(s),
+                            fingerprintKey,
+                            db,
+                            s);
+            LetheServer server =
+                    new LetheServer(
+                                    new LetheServer.Settings(s.serverHost(), port, tokenTtl),
+                                    users,
+                                    new Passwords(),
+                                    new LocalTokens(tokenKey, tokenTtl, Clock.systemUTC()),
+                                    oidc,
+                                    backend,
+                                    Clock.systemUTC())
+                            .start();
+            return new LocalServer(clients, backend, server, users);
+        } catch (Exception | Error e) {
+            if (backend != null) {
+                backend.close();
+            }
+            clients.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** The local users of the stack's database. */
+    public JdbcUserStore users() {
+        return users;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try (clients;
+                backend) {
+            server.close();
+        }
+    }
+}
