@@ -158,7 +158,7 @@ class LetheCommandTest {
 
     @Test
     void statusJsonReportsEveryComponentUnhealthyWhenNothingRuns() throws Exception {
-        int[] ports = new int[5];
+        int[] ports = new int[6];
         for (int i = 0; i < ports.length; i++) {
             try (ServerSocket s = new ServerSocket(0)) {
                 ports[i] = s.getLocalPort(); // free, so nothing answers there
@@ -179,12 +179,15 @@ class LetheCommandTest {
                         "--elasticsearch-port",
                         String.valueOf(ports[3]),
                         "--flink-port",
-                        String.valueOf(ports[4]));
+                        String.valueOf(ports[4]),
+                        "--server-port",
+                        String.valueOf(ports[5]));
         assertThat(rc).isEqualTo(1);
         JsonNode json = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
         assertThat(json.fieldNames())
                 .toIterable()
-                .containsExactly("postgres", "kafka", "connect", "elasticsearch", "flink");
+                .containsExactly(
+                        "postgres", "kafka", "connect", "elasticsearch", "flink", "server");
         for (JsonNode c : json) {
             assertThat(c.path("healthy").asBoolean()).isFalse();
             assertThat(c.path("health").asText()).isEqualTo("unhealthy");
