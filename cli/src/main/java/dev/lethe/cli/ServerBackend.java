@@ -264,6 +264,45 @@ final class ServerBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public JsonNode verifyLog() throws Exception {
+        AuditTopics topics = new AuditTopics();
+        AuditVerification verification =
+                new AuditVerification(topics.trusted(settings), Duration.ofSeconds(20));
+        AuditLogSource source = topics.source(settings);
+        verification.withPendingCheck(source::tail, Duration.ofSeconds(30));
+        List<dev.lethe.audit.CheckpointRecord> checkpoints = source.checkpointRecords();
+        long covered =
+                checkpoints.stream()
+                        .filter(c -> !c.isMalformed())
+                        .mapToLong(c -> c.checkpoint().getTreeSize())
+                        .max()
+                        .orElse(0);
+        return verification
+                .verifyTopics(
+                        source.records(covered),
+                        checkpoints,
+                        null,
+                        new AuditIndexCopies(es, auditIndex))
+                .json();
+    }
+
+    @Override
+    public JsonNode inclusionProof(String entityId, long seq) throws Exception {
+        AuditLogSource source = new AuditTopics().source(settings);
+        List<dev.lethe.events.AuditCheckpoint> checkpoints = source.checkpoints();
+        long covered =
+                checkpoints.stream()
+                        .mapToLong(dev.lethe.events.AuditCheckpoint::getTreeSize)
+                        .max()
+                        .orElse(0);
+        return JSON.readTree(
+                AuditProofs.inclusion(
+                        source.entries(covered),
+                        checkpoints,
+                        AuditProofs.EntrySelector.parse(entityId + "#" + seq)));
+    }
+
+    @Override
     public Export export(String subjectId, String requestedBy, String purpose) throws Exception {
         // kept in the audit log for good, like ./lethe subject export's --reason
         PersonalDataInText.requireNone("purpose", purpose);

@@ -285,6 +285,53 @@ class ServerITCase {
         assertThat(second.at("/entries/0/logIndex").asLong())
                 .isLessThan(first.at("/entries/0/logIndex").asLong());
 
+        // the auditor verifies the log in the background and fetches the insert's proof
+        HttpResponse<String> started =
+                send("POST", "/api/v1/audit/verifications", auditorToken, null);
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String verificationId = JSON.readTree(started.body()).path("id").asText();
+        JsonNode proof = null;
+        deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (proof == null && System.nanoTime() < deadline) {
+            HttpResponse<String> r =
+                    send(
+                            "GET",
+                            "/api/v1/audit/proofs/contacts/"
+                                    + id
+                                    + "/"
+                                    + insert.path("seq").asLong(),
+                            auditorToken,
+                            null);
+            if (r.statusCode() == 200) {
+                proof = JSON.readTree(r.body());
+            } else {
+                assertThat(r.statusCode())
+                        .as(r.body())
+                        .isEqualTo(404); // not under a checkpoint yet
+                Thread.sleep(1000);
+            }
+        }
+        assertThat(proof).as("an inclusion proof once a checkpoint covers the entry").isNotNull();
+        assertThat(proof.toString()).contains("contacts/" + id).doesNotContain(email);
+        JsonNode verified = null;
+        deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            verified =
+                    JSON.readTree(
+                            send(
+                                            "GET",
+                                            "/api/v1/audit/verifications/" + verificationId,
+                                            auditorToken,
+                                            null)
+                                    .body());
+            if (!"running".equals(verified.path("status").asText())) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertThat(verified.path("status").asText()).as(verified.toString()).isEqualTo("done");
+        assertThat(verified.path("result").path("ok").asBoolean()).as(verified.toString()).isTrue();
+
         // a DPO reads the subject's history with its values, and that read is on the record too
         HttpResponse<String> history =
                 send(

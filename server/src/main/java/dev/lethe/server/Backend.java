@@ -69,6 +69,21 @@ public interface Backend {
     Export export(String subjectId, String requestedBy, String purpose) throws Exception;
 
     /**
+     * Verifies the whole log of record up to its latest committed entry (hashes, chains, signed
+     * checkpoints, the index copy), as {@code ./lethe audit verify --json} prints it. May take
+     * minutes on a large log: the server runs it in the background.
+     */
+    JsonNode verifyLog() throws Exception;
+
+    /**
+     * The inclusion proof of an entry against the latest checkpoint, as {@code ./lethe audit prove
+     * --json} prints it.
+     *
+     * @throws IllegalArgumentException when the log holds no such entry under a checkpoint yet
+     */
+    JsonNode inclusionProof(String entityId, long seq) throws Exception;
+
+    /**
      * Purges done, skipped and failed, newest first (receipts name tables, ids and rules, never
      * values).
      *

@@ -131,6 +131,24 @@ public final class LetheServer implements AutoCloseable {
                                     this::export);
                             scoped(
                                     config.routes,
+                                    "POST",
+                                    API + "/audit/verifications",
+                                    Role.Scope.AUDIT_VERIFY,
+                                    this::startVerification);
+                            scoped(
+                                    config.routes,
+                                    "GET",
+                                    API + "/audit/verifications/{id}",
+                                    Role.Scope.AUDIT_VERIFY,
+                                    this::verification);
+                            scoped(
+                                    config.routes,
+                                    "GET",
+                                    API + "/audit/proofs/<entityId>/{seq}",
+                                    Role.Scope.AUDIT_PROOFS,
+                                    this::proof);
+                            scoped(
+                                    config.routes,
                                     "GET",
                                     API + "/purges",
                                     Role.Scope.PURGES_READ,
@@ -205,6 +223,7 @@ public final class LetheServer implements AutoCloseable {
 
     @Override
     public void close() {
+        verifier.shutdownNow();
         if (app != null) {
             app.stop();
         }
@@ -554,6 +573,78 @@ public final class LetheServer implements AutoCloseable {
                 .header("Content-Disposition", "attachment; filename=\"" + e.fileName() + "\"")
                 .header("X-Lethe-Items", Integer.toString(e.items()))
                 .result(e.zip());
+    }
+
+    /** Verifications started here, by id: running, or done with their result. */
+    private final java.util.Map<String, java.util.concurrent.CompletableFuture<JsonNode>>
+            verifications = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final java.util.concurrent.ExecutorService verifier =
+            java.util.concurrent.Executors.newSingleThreadExecutor(
+                    r -> {
+                        Thread t = new Thread(r, "lethe-server-verify");
+                        t.setDaemon(true);
+                        return t;
+                    });
+
+    /** Starts a verification of the whole log (one at a time, queued); 202 with its id. */
+    private void startVerification(Context ctx, Principal who) throws Exception {
+        if (verifications.size() >= 100) {
+            verifications.entrySet().removeIf(e -> e.getValue().isDone());
+        }
+        String id = UUID.randomUUID().toString();
+        verifications.put(
+                id,
+                java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return backend.verifyLog();
+                            } catch (Exception e) {
+                                throw new java.util.concurrent.CompletionException(e);
+                            }
+                        },
+                        verifier));
+        LOG.info("verification {} started by {}", id, who.name());
+        ctx.status(202).header("Location", API + "/audit/verifications/" + id);
+        json(ctx, JSON.createObjectNode().put("id", id).put("status", "running"));
+    }
+
+    private void verification(Context ctx, Principal who) throws Exception {
+        java.util.concurrent.CompletableFuture<JsonNode> f = verifications.get(ctx.pathParam("id"));
+        if (f == null) {
+            throw Problem.notFound(
+                    "no verification with that id (they live as long as the server)");
+        }
+        ObjectNode out = JSON.createObjectNode().put("id", ctx.pathParam("id"));
+        if (!f.isDone()) {
+            out.put("status", "running");
+        } else if (f.isCompletedExceptionally()) {
+            out.put("status", "error");
+            out.put("detail", "the verification could not run: see the server's log");
+        } else {
+            JsonNode result = f.join();
+            out.put("status", "done");
+            out.set("result", result);
+        }
+        json(ctx, out);
+    }
+
+    private void proof(Context ctx, Principal who) throws Exception {
+        String entity = ctx.pathParam("entityId");
+        long seq;
+        try {
+            seq = Long.parseLong(ctx.pathParam("seq"));
+        } catch (NumberFormatException e) {
+            throw Problem.badRequest("seq must be a number");
+        }
+        if (!entity.matches("[a-z][a-z0-9_]*(/[A-Za-z0-9._:-]+)+") || seq < 1) {
+            throw Problem.badRequest("give an entry as /audit/proofs/contacts/42/3");
+        }
+        try {
+            json(ctx, backend.inclusionProof(entity, seq));
+        } catch (IllegalArgumentException e) {
+            throw Problem.notFound(e.getMessage());
+        }
     }
 
     private void purges(Context ctx, Principal who) throws Exception {

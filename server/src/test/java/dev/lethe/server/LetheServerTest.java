@@ -125,6 +125,9 @@ class LetheServerTest {
         return JSON.readTree(r.body()).get("access_token").asText();
     }
 
+    /** A verification the auditor started, for the matrix's GET of one. */
+    static String lastVerification;
+
     /** A body that satisfies the endpoint, for the matrix (null: none). */
     static String exampleBody(LetheServer.Route route) {
         return route.method().equals("POST") && route.path().endsWith("/erasure-requests")
@@ -138,6 +141,9 @@ class LetheServerTest {
             case "/api/v1/subjects" -> route.path() + "?q=ada%40example.org&purpose=DSAR-1";
             case "/api/v1/subjects/{subjectId}/accesses" -> "/api/v1/subjects/contact:7/accesses";
             case "/api/v1/audit/entries" -> route.path() + "?subject=contact:7&purpose=DSAR-1";
+            case "/api/v1/audit/verifications/{id}" ->
+                    "/api/v1/audit/verifications/" + lastVerification;
+            case "/api/v1/audit/proofs/<entityId>/{seq}" -> "/api/v1/audit/proofs/contacts/7/3";
             case "/api/v1/subjects/{subjectId}/exports" ->
                     "/api/v1/subjects/contact:7/exports?purpose=DSAR-1";
             default -> route.path();
@@ -179,7 +185,7 @@ class LetheServerTest {
             served.add(
                     r.method()
                             + " "
-                            + r.path()
+                            + r.path().replace('<', '{').replace('>', '}')
                             + (r.open() ? " open" : " " + new java.util.TreeSet<>(r.scopes())));
         }
         // an endpoint open to every signed-in user has no scope, like the open ones
@@ -244,6 +250,16 @@ class LetheServerTest {
         for (Role r : Role.values()) {
             tokens.put(r, token(r));
         }
+        lastVerification =
+                JSON.readTree(
+                                send(
+                                                "POST",
+                                                "/api/v1/audit/verifications",
+                                                tokens.get(Role.AUDITOR),
+                                                null)
+                                        .body())
+                        .get("id")
+                        .asText();
         List<String> unexpected = new ArrayList<>();
         int checked = 0;
         for (LetheServer.Route route : server.routes()) {
@@ -427,6 +443,37 @@ class LetheServerTest {
                 send("POST", "/api/v1/subjects/contact:7/exports?purpose=DSAR-5", dpo, null);
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(refused.body()).doesNotContain("PK");
+    }
+
+    @Test
+    void anAuditorVerifiesTheLogInTheBackgroundAndFetchesProofs() throws Exception {
+        String auditor = token(Role.AUDITOR);
+        HttpResponse<String> started = send("POST", "/api/v1/audit/verifications", auditor, null);
+        assertThat(started.statusCode()).isEqualTo(202);
+        String id = JSON.readTree(started.body()).get("id").asText();
+        assertThat(started.headers().firstValue("Location").orElse("")).endsWith(id);
+        JsonNode v = null;
+        for (int i = 0; i < 100; i++) {
+            v =
+                    JSON.readTree(
+                            send("GET", "/api/v1/audit/verifications/" + id, auditor, null).body());
+            if (!"running".equals(v.get("status").asText())) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(v.get("status").asText()).isEqualTo("done");
+        assertThat(v.at("/result/ok").asBoolean()).isTrue();
+        assertThat(send("GET", "/api/v1/audit/verifications/nope", auditor, null).statusCode())
+                .isEqualTo(404);
+        HttpResponse<String> proof =
+                send("GET", "/api/v1/audit/proofs/contacts/7/3", auditor, null);
+        assertThat(proof.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(proof.body()).get("entityId").asText()).isEqualTo("contacts/7");
+        assertThat(send("GET", "/api/v1/audit/proofs/contacts/8/3", auditor, null).statusCode())
+                .isEqualTo(404);
+        assertThat(send("GET", "/api/v1/audit/proofs/contacts/7/x", auditor, null).statusCode())
+                .isEqualTo(400);
     }
 
     @Test
