@@ -48,7 +48,8 @@ class ExternalModeITCase {
                                 "--connect-url", s.connectUrl().toString(),
                                 "--elasticsearch-url", s.elasticsearchUrl().toString(),
                                 "--elasticsearch-password", s.elasticsearchPassword().orElseThrow(),
-                                "--flink-url", s.flinkUrl().toString()));
+                                "--flink-url", s.flinkUrl().toString(),
+                                "--server-port", Integer.toString(freePort())));
         // the shared stack registered the connector already: mark its config, so that only a
         // registration by this `up` can put the registration file's value back
         URI config = s.connectUrl().resolve("/connectors/" + StackSettings.CONNECTOR + "/config");
@@ -66,8 +67,22 @@ class ExternalModeITCase {
 
         List<String> up = new ArrayList<>(List.of("up", "--detach", "--no-jobs"));
         up.addAll(external);
+        try {
+            upAndStatus(s, external, up, config, registered);
+        } finally {
+            // Lethe's own server is the one process an external-mode up starts
+            Lethe.run("down", "--data-dir", otherDataDir.toString());
+        }
+    }
+
+    private void upAndStatus(
+            StackSettings s, List<String> external, List<String> up, URI config, String registered)
+            throws Exception {
         assertThat(Lethe.run(up.toArray(String[]::new))).isZero();
-        assertThat(Files.list(otherDataDir.resolve("logs"))).isEmpty(); // nothing was started
+        // none of the stores was started: only Lethe's own server runs for this data directory
+        try (var logs = Files.list(otherDataDir.resolve("logs"))) {
+            assertThat(logs.map(p -> p.getFileName().toString())).containsExactly("server.log");
+        }
 
         // `up` registered the connector from the registration file, and it runs
         assertThat(JSON.readTree(connect(() -> Http.get(config, null))).path(MARKED).asText())
@@ -101,7 +116,9 @@ class ExternalModeITCase {
         JsonNode json = JSON.readTree(out.toString(StandardCharsets.UTF_8));
         for (String c : StackProbe.COMPONENTS) {
             assertThat(json.path(c).path("healthy").asBoolean()).as(c).isTrue();
-            assertThat(json.path(c).path("managed").asBoolean()).as(c).isFalse();
+            assertThat(json.path(c).path("managed").asBoolean())
+                    .as(c)
+                    .isEqualTo(c.equals("server"));
         }
         assertThat(json.path("postgres").path("address").asText()).isEqualTo(s.postgresJdbcUrl());
 
@@ -109,6 +126,12 @@ class ExternalModeITCase {
         List<String> badPassword = new ArrayList<>(status);
         badPassword.set(badPassword.indexOf(s.elasticsearchPassword().orElseThrow()), "wrong");
         assertThat(Lethe.run(badPassword.toArray(String[]::new))).isEqualTo(1);
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private static boolean running(JsonNode status) {
