@@ -603,10 +603,7 @@ final class DiscoveryBench implements Callable<Integer> {
     private record ApiFind(java.net.http.HttpClient http, java.net.URI base, String token) {
 
         static ApiFind signIn(StackSettings s) throws Exception {
-            org.postgresql.ds.PGSimpleDataSource db = new org.postgresql.ds.PGSimpleDataSource();
-            db.setUrl(s.postgresJdbcUrl());
-            db.setUser(s.postgresUser());
-            db.setPassword(s.postgresPassword());
+            javax.sql.DataSource db = s.postgresDataSource("lethe-bench");
             String user = "bench-dpo-" + Long.toHexString(System.nanoTime());
             String password = dev.lethe.server.Passwords.generate();
             new dev.lethe.server.JdbcUserStore(db)

@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -230,13 +229,11 @@ final class AuditLogCommand implements Callable<Integer> {
             } else {
                 return java.util.Optional.empty();
             }
-            PGSimpleDataSource ds = new PGSimpleDataSource();
-            ds.setUrl(s.postgresJdbcUrl());
-            ds.setUser(s.postgresUser());
-            ds.setPassword(s.postgresPassword());
-            ds.setConnectTimeout(3);
             JdbcSubjectKeyStore store =
-                    JdbcSubjectKeyStore.builder().dataSource(ds).masterKeys(master).build();
+                    JdbcSubjectKeyStore.builder()
+                            .dataSource(s.postgresDataSource("lethe-key-store"))
+                            .masterKeys(master)
+                            .build();
             return java.util.Optional.of(new SubjectCipher(store));
         }
 

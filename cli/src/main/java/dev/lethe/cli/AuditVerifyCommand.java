@@ -67,38 +67,26 @@ final class AuditVerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StackSettings s = options.resolve();
-        AuditVerification verification =
-                new AuditVerification(topics.trusted(s), Duration.ofSeconds(20));
-        AuditLogSource source = topics.source(s);
-        verification.withPendingCheck(source::tail, pendingBound);
-        List<CheckpointRecord> checkpoints = source.checkpointRecords();
-        long covered =
-                checkpoints.stream()
-                        .filter(c -> !c.isMalformed())
-                        .mapToLong(c -> c.checkpoint().getTreeSize())
-                        .max()
-                        .orElse(0);
         AuditVerification.Result result;
         if (noIndex) {
-            result =
-                    verification.verifyTopics(
-                            source.records(covered), checkpoints, expectCheckpoint, null);
+            result = verify(s, topics, expectCheckpoint, pendingBound, null);
         } else {
             try (ElasticsearchConnection.Clients es =
                     new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
                             .open(s.elasticsearchPassword().orElse(null))) {
                 result =
-                        verification.verifyTopics(
-                                source.records(covered),
-                                checkpoints,
+                        verify(
+                                s,
+                                topics,
                                 expectCheckpoint,
+                                pendingBound,
                                 new AuditIndexCopies(es.client(), index));
             }
         }
         dev.lethe.audit.Completeness.Report complete =
                 completeness
                         ? AuditReconciliation.reconcile(
-                                s.kafkaBootstrap(), source, Duration.ofSeconds(60))
+                                s.kafkaBootstrap(), topics.source(s), Duration.ofSeconds(60))
                         : null;
         if (json) {
             var out = result.json();
@@ -116,5 +104,31 @@ final class AuditVerifyCommand implements Callable<Integer> {
             }
         }
         return result.ok() && (complete == null || complete.complete()) ? 0 : 1;
+    }
+
+    /**
+     * Verifies the log of record up to the newest checkpoint's tree, with the index copy unless
+     * {@code index} is null: what {@code audit verify} and Lethe's server run.
+     */
+    static AuditVerification.Result verify(
+            StackSettings s,
+            AuditTopics topics,
+            String expectCheckpoint,
+            Duration pendingBound,
+            AuditVerification.IndexCopies index)
+            throws Exception {
+        AuditVerification verification =
+                new AuditVerification(topics.trusted(s), Duration.ofSeconds(20));
+        AuditLogSource source = topics.source(s);
+        verification.withPendingCheck(source::tail, pendingBound);
+        List<CheckpointRecord> checkpoints = source.checkpointRecords();
+        long covered =
+                checkpoints.stream()
+                        .filter(c -> !c.isMalformed())
+                        .mapToLong(c -> c.checkpoint().getTreeSize())
+                        .max()
+                        .orElse(0);
+        return verification.verifyTopics(
+                source.records(covered), checkpoints, expectCheckpoint, index);
     }
 }

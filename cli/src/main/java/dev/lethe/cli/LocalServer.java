@@ -46,11 +46,7 @@ public final class LocalServer implements AutoCloseable {
     public static LocalServer start(
             StackSettings s, int port, Duration tokenTtl, Optional<OidcTokens> oidc)
             throws Exception {
-        PGSimpleDataSource db = new PGSimpleDataSource();
-        db.setUrl(s.postgresJdbcUrl());
-        db.setUser(s.postgresUser());
-        db.setPassword(s.postgresPassword());
-        db.setApplicationName("lethe-server");
+        PGSimpleDataSource db = s.postgresDataSource("lethe-server");
         JdbcUserStore users = new JdbcUserStore(db).ensureSchema();
         byte[] tokenKey =
                 Base64.getUrlDecoder()

@@ -265,23 +265,11 @@ final class ServerBackend implements Backend, AutoCloseable {
 
     @Override
     public JsonNode verifyLog() throws Exception {
-        AuditTopics topics = new AuditTopics();
-        AuditVerification verification =
-                new AuditVerification(topics.trusted(settings), Duration.ofSeconds(20));
-        AuditLogSource source = topics.source(settings);
-        verification.withPendingCheck(source::tail, Duration.ofSeconds(30));
-        List<dev.lethe.audit.CheckpointRecord> checkpoints = source.checkpointRecords();
-        long covered =
-                checkpoints.stream()
-                        .filter(c -> !c.isMalformed())
-                        .mapToLong(c -> c.checkpoint().getTreeSize())
-                        .max()
-                        .orElse(0);
-        return verification
-                .verifyTopics(
-                        source.records(covered),
-                        checkpoints,
+        return AuditVerifyCommand.verify(
+                        settings,
+                        new AuditTopics(),
                         null,
+                        Duration.ofSeconds(30),
                         new AuditIndexCopies(es, auditIndex))
                 .json();
     }

@@ -12,7 +12,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
-import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,12 +39,7 @@ final class UsersCommand implements Runnable {
     }
 
     static JdbcUserStore store(StackSettings s) throws Exception {
-        PGSimpleDataSource db = new PGSimpleDataSource();
-        db.setUrl(s.postgresJdbcUrl());
-        db.setUser(s.postgresUser());
-        db.setPassword(s.postgresPassword());
-        db.setApplicationName("lethe-users");
-        return new JdbcUserStore(db).ensureSchema();
+        return new JdbcUserStore(s.postgresDataSource("lethe-users")).ensureSchema();
     }
 
     /** A password from standard input (its first line), or a generated one shown once. */

@@ -51,6 +51,19 @@ public record StackSettings(
                 "jdbc:postgresql://127.0.0.1:" + postgresPort + "/" + DATABASE);
     }
 
+    /**
+     * A data source on the helpdesk database as this stack's PostgreSQL user, named for its use.
+     */
+    public org.postgresql.ds.PGSimpleDataSource postgresDataSource(String applicationName) {
+        org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+        ds.setUrl(postgresJdbcUrl());
+        ds.setUser(postgresUser);
+        ds.setPassword(postgresPassword);
+        ds.setApplicationName(applicationName);
+        ds.setConnectTimeout(5);
+        return ds;
+    }
+
     public String kafkaBootstrap() {
         return externalKafkaBootstrap.orElse("127.0.0.1:" + kafkaPort);
     }
