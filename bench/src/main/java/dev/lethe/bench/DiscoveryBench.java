@@ -590,6 +590,18 @@ final class DiscoveryBench implements Callable<Integer> {
                         "**p50 %.1f ms, p95 %.1f ms, p99 %.1f ms** (target p99 ≤ 50 ms); missed"
                                 + " %d of %d",
                         ms(apiNs, 50), ms(apiNs, 95), ms(apiNs, 99), apiWrong, warmup + queries));
+        double[] searchMs = ApiFind.TIMINGS.stream().mapToDouble(t -> t[0]).sorted().toArray();
+        double[] recordMs = ApiFind.TIMINGS.stream().mapToDouble(t -> t[1]).sorted().toArray();
+        if (searchMs.length > 0) {
+            row(
+                    "inside the server (Server-Timing): search / recording the access in Kafka",
+                    String.format(
+                            "p50 %.1f / %.1f ms, p95 %.1f / %.1f ms",
+                            searchMs[searchMs.length / 2],
+                            recordMs[recordMs.length / 2],
+                            searchMs[(int) (searchMs.length * 0.95)],
+                            recordMs[(int) (recordMs.length * 0.95)]));
+        }
         long[] addedNs = added.stream().mapToLong(Long::longValue).sorted().toArray();
         row(
                 "server's added cost per search (paired: API − in process, same query)",
@@ -632,6 +644,9 @@ final class DiscoveryBench implements Callable<Integer> {
             return new ApiFind(http, s.serverUrl(), token);
         }
 
+        /** The server's own account of each search: {search ms, record ms}. */
+        static final List<double[]> TIMINGS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
         String find(String text) throws Exception {
             java.net.http.HttpResponse<String> r =
                     http.send(
@@ -645,6 +660,15 @@ final class DiscoveryBench implements Callable<Integer> {
                             java.net.http.HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("the server answered " + r.statusCode());
+            }
+            java.util.regex.Matcher m =
+                    Pattern.compile("search;dur=([0-9.]+), record;dur=([0-9.]+)")
+                            .matcher(r.headers().firstValue("Server-Timing").orElse(""));
+            if (m.find()) {
+                TIMINGS.add(
+                        new double[] {
+                            Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))
+                        });
             }
             return r.body();
         }

@@ -55,6 +55,7 @@ final class ServerBackend implements Backend, AutoCloseable {
     private volatile SubjectCipher cipher;
     private final javax.sql.DataSource db;
     private final dev.lethe.local.StackSettings settings;
+    private final SubjectFinder finder;
 
     /**
      * @param openCipher opens the subject cipher over the key store; empty while there is no master
@@ -73,6 +74,9 @@ final class ServerBackend implements Backend, AutoCloseable {
             throws Exception {
         this.es = es;
         this.settings = settings;
+        // one finder for every request: it learns once that the index's full names are complete
+        // (a query of its own, which a finder made per request would repeat every time)
+        this.finder = SubjectFinder.onIndex(es, locationsIndex);
         this.db = db;
         this.openCipher = openCipher;
         this.fingerprintKey = fingerprintKey.clone();
@@ -93,7 +97,7 @@ final class ServerBackend implements Backend, AutoCloseable {
     @Override
     public Found find(String query) throws Exception {
         SubjectQuery q = SubjectQuery.parse(query);
-        List<Person> people = SubjectFinder.onIndex(es, locationsIndex).find(q);
+        List<Person> people = finder.find(q);
         Set<String> shown = new LinkedHashSet<>();
         for (Person p : people) {
             shown.add(p.subjectId());
