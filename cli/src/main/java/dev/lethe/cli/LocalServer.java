@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Lethe's server on a stack's stores, running in this process: what {@code ./lethe server} runs,
@@ -26,12 +25,15 @@ public final class LocalServer implements AutoCloseable {
     private final ServerBackend backend;
     private final LetheServer server;
     private final JdbcUserStore users;
+    private final javax.sql.DataSource db;
 
     private LocalServer(
             ElasticsearchConnection.Clients clients,
             ServerBackend backend,
             LetheServer server,
-            JdbcUserStore users) {
+            JdbcUserStore users,
+            javax.sql.DataSource db) {
+        this.db = db;
         this.clients = clients;
         this.backend = backend;
         this.server = server;
@@ -46,7 +48,11 @@ public final class LocalServer implements AutoCloseable {
     public static LocalServer start(
             StackSettings s, int port, Duration tokenTtl, Optional<OidcTokens> oidc)
             throws Exception {
-        PGSimpleDataSource db = s.postgresDataSource("lethe-server");
+        // pooled: a new PostgreSQL connection (SCRAM handshake, a backend process) for each
+        // request's user check doubled the latency of a find
+        javax.sql.DataSource db =
+                dev.lethe.jobs.config.HelpdeskDataSources.pooled(
+                        s.postgresJdbcUrl(), s.postgresUser(), "lethe-server", 4);
         JdbcUserStore users = new JdbcUserStore(db).ensureSchema();
         byte[] tokenKey =
                 Base64.getUrlDecoder()
@@ -83,7 +89,7 @@ public final class LocalServer implements AutoCloseable {
                                     backend,
                                     Clock.systemUTC())
                             .start();
-            return new LocalServer(clients, backend, server, users);
+            return new LocalServer(clients, backend, server, users, db);
         } catch (Exception | Error e) {
             if (backend != null) {
                 backend.close();
@@ -107,6 +113,10 @@ public final class LocalServer implements AutoCloseable {
         try (clients;
                 backend) {
             server.close();
+        } finally {
+            if (db instanceof AutoCloseable pool) {
+                pool.close();
+            }
         }
     }
 }
