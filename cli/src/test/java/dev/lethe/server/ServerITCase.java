@@ -83,6 +83,25 @@ class ServerITCase {
         }
     }
 
+    /** A new contact, committed; returns its id. */
+    static long insertContact(String first, String last, String email, String locale)
+            throws Exception {
+        try (Connection c = StackProbe.connectPostgres(s);
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "INSERT INTO contacts (first_name, last_name, email, locale)"
+                                        + " VALUES (?, ?, ?, ?) RETURNING id")) {
+            ps.setString(1, first);
+            ps.setString(2, last);
+            ps.setString(3, email);
+            ps.setString(4, locale);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     static HttpResponse<String> send(String method, String path, String token, String body)
             throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(s.serverUrl().resolve(path));
@@ -140,18 +159,7 @@ class ServerITCase {
         assertThat(list[1]).contains(dpo).contains(auditor).doesNotContain("argon2");
 
         String email = "server-it-" + suffix + "@example.org";
-        long id;
-        try (Connection c = StackProbe.connectPostgres(s);
-                PreparedStatement ps =
-                        c.prepareStatement(
-                                "INSERT INTO contacts (first_name, last_name, email, locale)"
-                                        + " VALUES ('Greta', 'Lindqvist', ?, 'sv-SE') RETURNING id")) {
-            ps.setString(1, email);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                id = rs.getLong(1);
-            }
-        }
+        long id = insertContact("Greta", "Lindqvist", email, "sv-SE");
         String subject = "contact:" + id;
         String q =
                 "/api/v1/subjects?q="
@@ -374,18 +382,7 @@ class ServerITCase {
         String dpo = "erin-" + suffix;
         assertThat(lethe(PW + "\n", "users", "add", dpo, "--role", "dpo", "--password-stdin")[0])
                 .isEqualTo("0");
-        long id;
-        try (Connection c = StackProbe.connectPostgres(s);
-                PreparedStatement ps =
-                        c.prepareStatement(
-                                "INSERT INTO contacts (first_name, last_name, email, locale)"
-                                        + " VALUES ('Piet', 'Jansen', ?, 'nl-NL') RETURNING id")) {
-            ps.setString(1, "erase-" + suffix + "@example.org");
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                id = rs.getLong(1);
-            }
-        }
+        long id = insertContact("Piet", "Jansen", "erase-" + suffix + "@example.org", "nl-NL");
         String token = signIn(dpo);
         HttpResponse<String> created =
                 send(

@@ -38,21 +38,16 @@ final class InMemoryUsers implements UserStore {
 
     @Override
     public synchronized boolean disable(String name) {
-        Credentials c = users.get(name);
-        if (c == null) {
-            return false;
-        }
-        User u = c.user();
-        users.put(
-                name,
-                new Credentials(
-                        new User(u.name(), u.role(), true, u.createdAt(), u.passwordSetAt()),
-                        c.passwordHash()));
-        return true;
+        return replace(name, true, null);
     }
 
     @Override
     public synchronized boolean resetPassword(String name, String passwordHash) {
+        return replace(name, false, passwordHash);
+    }
+
+    /** The user with {@code disabled} and, unless null, a new password hash set now. */
+    private boolean replace(String name, boolean disabled, String passwordHash) {
         Credentials c = users.get(name);
         if (c == null) {
             return false;
@@ -61,8 +56,13 @@ final class InMemoryUsers implements UserStore {
         users.put(
                 name,
                 new Credentials(
-                        new User(u.name(), u.role(), false, u.createdAt(), Instant.now()),
-                        passwordHash));
+                        new User(
+                                u.name(),
+                                u.role(),
+                                disabled,
+                                u.createdAt(),
+                                passwordHash == null ? u.passwordSetAt() : Instant.now()),
+                        passwordHash == null ? c.passwordHash() : passwordHash));
         return true;
     }
 }
