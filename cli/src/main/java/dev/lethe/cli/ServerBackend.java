@@ -334,14 +334,25 @@ final class ServerBackend implements Backend, AutoCloseable {
         }
     }
 
+    /** A connection to the helpdesk database with Lethe's purge and erasure tables in place. */
+    private java.sql.Connection letheSchema() throws java.sql.SQLException {
+        java.sql.Connection c = db.getConnection();
+        try {
+            dev.lethe.jobs.purge.PurgeSchema.create(c);
+            return c;
+        } catch (java.sql.SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
     @Override
     public JsonNode purges(String outcome, String table, String rule, Long before, int limit)
             throws Exception {
         ObjectNode out = JSON.createObjectNode();
         com.fasterxml.jackson.databind.node.ArrayNode list = out.putArray("purges");
         long last = -1;
-        try (java.sql.Connection c = db.getConnection()) {
-            dev.lethe.jobs.purge.PurgeSchema.create(c);
+        try (java.sql.Connection c = letheSchema()) {
             try (java.sql.PreparedStatement q =
                     c.prepareStatement(
                             "SELECT seq, executed_at, outcome, action, table_name, entity_id,"
@@ -405,8 +416,7 @@ final class ServerBackend implements Backend, AutoCloseable {
         ObjectNode out = JSON.createObjectNode();
         com.fasterxml.jackson.databind.node.ArrayNode list = out.putArray("requests");
         Instant now = Instant.now();
-        try (java.sql.Connection c = db.getConnection()) {
-            dev.lethe.jobs.purge.PurgeSchema.create(c);
+        try (java.sql.Connection c = letheSchema()) {
             try (java.sql.PreparedStatement q =
                             c.prepareStatement(
                                     "SELECT request_id, subject_id, status, status_reason,"
@@ -453,8 +463,7 @@ final class ServerBackend implements Backend, AutoCloseable {
                 dev.lethe.retention.RetentionPolicy.loadOrDefault("", catalog);
         String id = java.util.UUID.randomUUID().toString();
         Instant now = Instant.now();
-        try (java.sql.Connection c = db.getConnection()) {
-            dev.lethe.jobs.purge.PurgeSchema.create(c);
+        try (java.sql.Connection c = letheSchema()) {
             java.util.Optional<String> refused =
                     dev.lethe.jobs.purge.ErasureProcessor.refusal(c, catalog, subjectId);
             if (refused.isPresent()) {

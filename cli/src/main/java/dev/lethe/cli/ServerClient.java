@@ -3,16 +3,13 @@ package dev.lethe.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.local.Http;
 import dev.lethe.local.StackSettings;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -25,8 +22,6 @@ final class ServerClient {
 
     private final URI base;
     private final Path tokenFile;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     ServerClient(StackSettings s) {
         this.base = s.serverUrl();
@@ -84,22 +79,13 @@ final class ServerClient {
     }
 
     private Answer send(String method, String path, String body, String token) throws Exception {
-        HttpRequest.Builder b =
-                HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        b.method(
-                method,
-                body == null
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r;
+        String authorization = token == null ? null : "Bearer " + token;
+        Http.Response r;
         try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            r =
+                    "POST".equals(method)
+                            ? Http.post(base.resolve(path), body, authorization)
+                            : Http.get(base.resolve(path), authorization);
         } catch (java.net.ConnectException e) {
             throw new IllegalArgumentException(
                     "Lethe's server does not answer at "
@@ -107,13 +93,13 @@ final class ServerClient {
                             + ": is the stack up? ./lethe status");
         }
         JsonNode n = null;
-        if (!r.body().isBlank()) {
+        if (r.body() != null && !r.body().isBlank()) {
             try {
                 n = JSON.readTree(r.body());
             } catch (IOException e) {
                 n = null;
             }
         }
-        return new Answer(r.statusCode(), n);
+        return new Answer(r.status(), n);
     }
 }

@@ -9,7 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 
-/** Small JSON-over-HTTP calls to Connect, Elasticsearch and Flink REST APIs. */
+/**
+ * Small JSON-over-HTTP calls to Connect, Elasticsearch, Flink and Lethe's own server. The {@code
+ * authorization} argument is the whole {@code Authorization} header ({@link #basic}, or {@code
+ * Bearer <token>}), or null for none.
+ */
 public final class Http {
 
     private static final HttpClient CLIENT =
@@ -23,32 +27,33 @@ public final class Http {
         }
     }
 
-    public static Response get(URI uri, String basicAuth) throws IOException, InterruptedException {
-        return send(request(uri, basicAuth).GET().build());
+    public static Response get(URI uri, String authorization)
+            throws IOException, InterruptedException {
+        return send(request(uri, authorization).GET().build());
     }
 
-    public static Response put(URI uri, String json, String basicAuth)
+    public static Response put(URI uri, String json, String authorization)
             throws IOException, InterruptedException {
         return send(
-                request(uri, basicAuth)
+                request(uri, authorization)
                         .header("Content-Type", "application/json")
                         .PUT(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
                         .build());
     }
 
-    public static Response post(URI uri, String json, String basicAuth)
+    public static Response post(URI uri, String json, String authorization)
             throws IOException, InterruptedException {
         return send(
-                request(uri, basicAuth)
+                request(uri, authorization)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
                         .build());
     }
 
-    public static Response patch(URI uri, String basicAuth)
+    public static Response patch(URI uri, String authorization)
             throws IOException, InterruptedException {
         return send(
-                request(uri, basicAuth)
+                request(uri, authorization)
                         .method("PATCH", HttpRequest.BodyPublishers.noBody())
                         .build());
     }
@@ -62,10 +67,10 @@ public final class Http {
                         .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static HttpRequest.Builder request(URI uri, String basicAuth) {
+    private static HttpRequest.Builder request(URI uri, String authorization) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
-        if (basicAuth != null) {
-            b.header("Authorization", basicAuth);
+        if (authorization != null) {
+            b.header("Authorization", authorization);
         }
         return b;
     }
