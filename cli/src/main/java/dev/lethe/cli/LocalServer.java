@@ -52,7 +52,10 @@ public final class LocalServer implements AutoCloseable {
         // request's user check doubled the latency of a find
         javax.sql.DataSource db =
                 dev.lethe.jobs.config.HelpdeskDataSources.pooled(
-                        s.postgresJdbcUrl(), s.postgresUser(), "lethe-server", 4);
+                        s.postgresJdbcUrl(),
+                        s.postgresUserOf(dev.lethe.local.PostgresRoles.Role.SERVER),
+                        "lethe-server",
+                        4);
         JdbcUserStore users = new JdbcUserStore(db).ensureSchema();
         byte[] tokenKey =
                 Base64.getUrlDecoder()

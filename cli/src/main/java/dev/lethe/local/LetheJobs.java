@@ -62,8 +62,19 @@ public final class LetheJobs {
                         s.elasticsearchUrl(),
                         s.elasticsearchUser(),
                         s.postgresJdbcUrl(),
-                        s.postgresUser())
+                        s.postgresUserOf(role(jobName)))
                 .withJobName(jobName);
+    }
+
+    /** The PostgreSQL role a job connects as. */
+    static PostgresRoles.Role role(String jobName) {
+        if (jobName.equals(DiscoveryJob.JOB_NAME)) {
+            return PostgresRoles.Role.DISCOVERY;
+        }
+        if (jobName.equals(RetentionSettings.JOB_NAME)) {
+            return PostgresRoles.Role.RETENTION;
+        }
+        return PostgresRoles.Role.AUDIT;
     }
 
     /**

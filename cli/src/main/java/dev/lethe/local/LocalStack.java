@@ -101,11 +101,18 @@ public final class LocalStack {
             }
             if (s.managesFlink()) {
                 LocalStateBackend.record(flinkDir(), s.flinkStateBackend());
-                start("flink", flinkCommand(), secretsEnv(eff));
+                start("flink", flinkCommand(), jobSecretsEnv(eff));
             }
             StackProbe probe = new StackProbe(eff, Map.of());
             await("postgres", () -> probe.postgres());
             migrate(eff);
+            if (s.managesPostgres()) {
+                PostgresRoles.apply(
+                        eff.postgresDataSource("lethe-setup"),
+                        PostgresRoles.governedTables(
+                                dev.lethe.catalog.PersonalDataCatalog.loadDefault()),
+                        eff::postgresPasswordOf);
+            }
             await("kafka", () -> probe.kafka());
             CaptureTopics.ensure(eff.kafkaClient());
             if (s.managesConnect()) {
@@ -128,7 +135,7 @@ public final class LocalStack {
                                     + " <data-dir>/logs/flink.log.");
                 }
             }
-            start("server", serverCommand(), secretsEnv(eff));
+            start("server", serverCommand(), serverSecretsEnv(eff));
             await("server", () -> probe.server());
             record(eff);
             out.printf(
@@ -326,13 +333,34 @@ public final class LocalStack {
         return env;
     }
 
+    /** The Flink TaskManager's secrets: the PostgreSQL roles of the three jobs, not more. */
+    private static Map<String, String> jobSecretsEnv(StackSettings eff) {
+        return secretsEnv(
+                eff,
+                PostgresRoles.Role.AUDIT,
+                PostgresRoles.Role.RETENTION,
+                PostgresRoles.Role.DISCOVERY);
+    }
+
+    /** Lethe's server's secrets: its own PostgreSQL role. */
+    private static Map<String, String> serverSecretsEnv(StackSettings eff) {
+        return secretsEnv(eff, PostgresRoles.Role.SERVER);
+    }
+
     /**
      * The stores' secrets, for the processes that hold them in their environment: the Flink
-     * TaskManager (its operators) and Lethe's server.
+     * TaskManager (its operators) and Lethe's server. On the local stack each gets the passwords of
+     * its own PostgreSQL roles, never the superuser's.
      */
-    private static Map<String, String> secretsEnv(StackSettings eff) {
+    private static Map<String, String> secretsEnv(StackSettings eff, PostgresRoles.Role... roles) {
         Map<String, String> env = new HashMap<>();
-        env.put(Secrets.POSTGRES_PASSWORD, eff.postgresPassword());
+        if (eff.managesPostgres()) {
+            for (PostgresRoles.Role role : roles) {
+                env.put(Secrets.postgresPasswordOf(role.user()), eff.postgresPasswordOf(role));
+            }
+        } else {
+            env.put(Secrets.POSTGRES_PASSWORD, eff.postgresPassword());
+        }
         eff.elasticsearchPassword().ifPresent(pw -> env.put(Secrets.ELASTICSEARCH_PASSWORD, pw));
         env.put(Secrets.KAFKA_USER, eff.kafkaUser());
         eff.kafkaPassword().ifPresent(pw -> env.put(Secrets.KAFKA_PASSWORD, pw));
@@ -371,14 +399,14 @@ public final class LocalStack {
                 await("connect", probe::connect);
             }
             case "flink" -> {
-                start("flink", flinkCommand(), secretsEnv(eff));
+                start("flink", flinkCommand(), jobSecretsEnv(eff));
                 await("flink", probe::flink);
                 if (startJobs) {
                     new LetheJobs(eff, out).startAll();
                 }
             }
             case "server" -> {
-                start("server", serverCommand(), secretsEnv(eff));
+                start("server", serverCommand(), serverSecretsEnv(eff));
                 await("server", probe::server);
             }
             default -> throw new IllegalArgumentException("unknown component " + name);
@@ -841,8 +869,8 @@ public final class LocalStack {
         env.put("HELPDESK_DB_HOST", u.getHost());
         env.put("HELPDESK_DB_PORT", String.valueOf(u.getPort() > 0 ? u.getPort() : 5432));
         env.put("HELPDESK_DB_NAME", u.getPath().replaceFirst("^/", ""));
-        env.put("HELPDESK_DB_USER", eff.postgresUser());
-        env.put("HELPDESK_DB_PASSWORD", eff.postgresPassword());
+        env.put("HELPDESK_DB_USER", eff.postgresUserOf(PostgresRoles.Role.CAPTURE));
+        env.put("HELPDESK_DB_PASSWORD", eff.postgresPasswordOf(PostgresRoles.Role.CAPTURE));
         eff.kafkaPassword()
                 .ifPresent(
                         pw -> env.put("LETHE_KAFKA_JAAS", KafkaClients.jaas(eff.kafkaUser(), pw)));

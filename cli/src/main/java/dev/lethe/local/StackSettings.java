@@ -110,6 +110,12 @@ public record StackSettings(
         }
         System.setProperty(Secrets.KAFKA_USER, kafkaUser);
         kafkaPassword.ifPresent(pw -> System.setProperty(Secrets.KAFKA_PASSWORD, pw));
+        if (managesPostgres() && postgresPassword != null && !postgresPassword.isBlank()) {
+            for (PostgresRoles.Role role : PostgresRoles.Role.values()) {
+                System.setProperty(
+                        Secrets.postgresPasswordOf(role.user()), postgresPasswordOf(role));
+            }
+        }
         return this;
     }
 
@@ -151,6 +157,30 @@ public record StackSettings(
 
     public boolean managesPostgres() {
         return externalPostgresUrl.isEmpty();
+    }
+
+    /**
+     * The PostgreSQL user a component connects as: on the local stack its own role ({@link
+     * PostgresRoles}); on a database Lethe does not manage, the configured user.
+     */
+    public String postgresUserOf(PostgresRoles.Role role) {
+        return managesPostgres() ? role.user() : postgresUser;
+    }
+
+    /**
+     * The password of {@link #postgresUserOf}: the local stack's generated one for its role, else
+     * the configured password.
+     */
+    public String postgresPasswordOf(PostgresRoles.Role role) {
+        if (!managesPostgres()) {
+            return postgresPassword;
+        }
+        try {
+            return LocalSecrets.get(secretsDir(), role.secretFile(), 18);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(
+                    "cannot read or create secrets/" + role.secretFile(), e);
+        }
     }
 
     public boolean managesKafka() {

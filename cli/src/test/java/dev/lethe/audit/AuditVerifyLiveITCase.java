@@ -45,7 +45,9 @@ class AuditVerifyLiveITCase {
         StackSettings s = SharedStack.settings();
         System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
         String run = AuditTestJobs.run("live-verify");
-        List<String> args = TestJobArgs.of(s, run, "audit-" + run, "10s");
+        List<String> args =
+                TestJobArgs.of(
+                        s, dev.lethe.local.PostgresRoles.Role.AUDIT, run, "audit-" + run, "10s");
         args.addAll(
                 List.of(
                         "--audit-topic", "lethe.audit." + run,

@@ -67,7 +67,12 @@ class PoisonRowsITCase {
         JobSettings audit = AuditTestJobs.settings(s, run, 20);
         JobSettings discovery =
                 JobSettings.parse(
-                        TestJobArgs.of(s, "discovery-" + run, "discovery-" + run, "2s")
+                        TestJobArgs.of(
+                                        s,
+                                        dev.lethe.local.PostgresRoles.Role.DISCOVERY,
+                                        "discovery-" + run,
+                                        "discovery-" + run,
+                                        "2s")
                                 .toArray(String[]::new));
         JobClient auditJob = AuditJob.submit(remote(s), audit);
         JobClient discoveryJob = DiscoveryJob.submit(remote(s), discovery);

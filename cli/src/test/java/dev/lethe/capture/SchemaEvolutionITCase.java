@@ -49,7 +49,12 @@ class SchemaEvolutionITCase {
         JobSettings audit = AuditTestJobs.settings(s, run, 10);
         JobSettings discovery =
                 JobSettings.parse(
-                        TestJobArgs.of(s, "discovery-" + run, "discovery-" + run, "2s")
+                        TestJobArgs.of(
+                                        s,
+                                        dev.lethe.local.PostgresRoles.Role.DISCOVERY,
+                                        "discovery-" + run,
+                                        "discovery-" + run,
+                                        "2s")
                                 .toArray(String[]::new));
         StreamExecutionEnvironment remote =
                 StreamExecutionEnvironment.createRemoteEnvironment(

@@ -54,7 +54,9 @@ class DiscoveryITCase {
 
     /** The discovery job's settings for a test run {@code name} on the shared stack. */
     private static JobSettings settings(StackSettings s, String name) {
-        return DiscoveryJob.settings(TestJobArgs.of(s, name, name, "2s").toArray(String[]::new));
+        return DiscoveryJob.settings(
+                TestJobArgs.of(s, dev.lethe.local.PostgresRoles.Role.DISCOVERY, name, name, "2s")
+                        .toArray(String[]::new));
     }
 
     /** Submits the discovery job to the shared stack's Flink. */

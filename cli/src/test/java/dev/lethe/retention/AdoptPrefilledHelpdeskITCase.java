@@ -74,6 +74,16 @@ class AdoptPrefilledHelpdeskITCase {
             st.execute("CREATE DATABASE " + database);
         }
         HelpdeskMigrations.migrate(url, s.postgresUser(), s.postgresPassword());
+        // the components' roles get their rights in this database too, as ./lethe up gives them
+        org.postgresql.ds.PGSimpleDataSource superuser = new org.postgresql.ds.PGSimpleDataSource();
+        superuser.setUrl(url);
+        superuser.setUser(s.postgresUser());
+        superuser.setPassword(s.postgresPassword());
+        dev.lethe.local.PostgresRoles.apply(
+                superuser,
+                dev.lethe.local.PostgresRoles.governedTables(
+                        dev.lethe.catalog.PersonalDataCatalog.loadDefault()),
+                s::postgresPasswordOf);
         try (Connection c =
                         DriverManager.getConnection(url, s.postgresUser(), s.postgresPassword());
                 Statement st = c.createStatement()) {
@@ -123,7 +133,12 @@ class AdoptPrefilledHelpdeskITCase {
                             StreamExecutionEnvironment.createRemoteEnvironment(
                                     "127.0.0.1", s.flinkUrl().getPort()),
                             parse(
-                                    TestJobArgs.of(s, run, "adopt-discovery-" + run, "2s"),
+                                    TestJobArgs.of(
+                                            s,
+                                            dev.lethe.local.PostgresRoles.Role.DISCOVERY,
+                                            run,
+                                            "adopt-discovery-" + run,
+                                            "2s"),
                                     url,
                                     prefix));
 
@@ -133,7 +148,15 @@ class AdoptPrefilledHelpdeskITCase {
                     "version: 1\nrules:\n  - {id: tickets.soft-deleted, table: tickets, since:"
                             + " deleted_at, after: PT4S, action: delete}\n");
             JobSettings retentionSettings =
-                    parse(TestJobArgs.of(s, run, "adopt-retention-" + run, "2s"), url, prefix);
+                    parse(
+                            TestJobArgs.of(
+                                    s,
+                                    dev.lethe.local.PostgresRoles.Role.RETENTION,
+                                    run,
+                                    "adopt-retention-" + run,
+                                    "2s"),
+                            url,
+                            prefix);
             retention =
                     RetentionJob.submit(
                             StreamExecutionEnvironment.createRemoteEnvironment(

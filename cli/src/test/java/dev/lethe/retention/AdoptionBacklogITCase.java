@@ -61,7 +61,14 @@ class AdoptionBacklogITCase {
                         ""));
         String name = "adoption-it-" + run;
         JobSettings settings =
-                JobSettings.parse(TestJobArgs.of(s, name, name, "2s").toArray(String[]::new));
+                JobSettings.parse(
+                        TestJobArgs.of(
+                                        s,
+                                        dev.lethe.local.PostgresRoles.Role.RETENTION,
+                                        name,
+                                        name,
+                                        "2s")
+                                .toArray(String[]::new));
         JobClient job =
                 RetentionJob.submit(
                         StreamExecutionEnvironment.createRemoteEnvironment(

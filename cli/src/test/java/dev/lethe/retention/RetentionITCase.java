@@ -543,7 +543,9 @@ class RetentionITCase {
     }
 
     private static JobSettings settings(StackSettings s, String name) {
-        return JobSettings.parse(TestJobArgs.of(s, name, name, "2s").toArray(String[]::new));
+        return JobSettings.parse(
+                TestJobArgs.of(s, dev.lethe.local.PostgresRoles.Role.RETENTION, name, name, "2s")
+                        .toArray(String[]::new));
     }
 
     private static JdbcSubjectKeyStore keyStore(StackSettings s) {

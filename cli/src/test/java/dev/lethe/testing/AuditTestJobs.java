@@ -35,7 +35,9 @@ public final class AuditTestJobs {
 
     /** The arguments of {@link #settings}, for a test that changes some. */
     public static List<String> args(StackSettings s, String run, int checkpointEvery) {
-        List<String> args = TestJobArgs.of(s, run, "audit-" + run, "1s");
+        List<String> args =
+                TestJobArgs.of(
+                        s, dev.lethe.local.PostgresRoles.Role.AUDIT, run, "audit-" + run, "1s");
         args.addAll(
                 List.of(
                         "--audit-topic", "lethe.audit." + run,

@@ -151,14 +151,40 @@ public final class JdbcSubjectKeyStore implements SubjectKeyStore, AutoCloseable
         inTransaction(
                 "create schema " + SCHEMA,
                 connection -> {
-                    lockSchemaDdl(connection);
-                    try (Statement ddl = connection.createStatement()) {
-                        for (String sql : SCHEMA_DDL) {
-                            ddl.execute(sql);
-                        }
-                    }
+                    createSchema(connection);
                     return null;
                 });
+    }
+
+    /**
+     * Creates the key store's tables in the caller's transaction unless they all exist: a role that
+     * may only use them (the audit job's) never needs the right to create anything.
+     */
+    public static void createSchema(Connection connection) throws SQLException {
+        if (allExist(connection, "lethe.subject_keys", "lethe.erased_subjects")) {
+            return;
+        }
+        lockSchemaDdl(connection);
+        try (Statement ddl = connection.createStatement()) {
+            for (String sql : SCHEMA_DDL) {
+                ddl.execute(sql);
+            }
+        }
+    }
+
+    /** Whether every one of these schema-qualified tables exists. */
+    public static boolean allExist(Connection connection, String... tables) throws SQLException {
+        try (PreparedStatement q = connection.prepareStatement("SELECT to_regclass(?)")) {
+            for (String table : tables) {
+                q.setString(1, table);
+                try (ResultSet rs = q.executeQuery()) {
+                    if (!rs.next() || rs.getString(1) == null) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     @Override

@@ -31,6 +31,12 @@ public final class JdbcUserStore implements UserStore {
     public JdbcUserStore ensureSchema() throws SQLException {
         try (Connection c = db.getConnection();
                 Statement st = c.createStatement()) {
+            // the server's own role may use the table but not create it
+            try (ResultSet rs = st.executeQuery("SELECT to_regclass('" + TABLE + "')")) {
+                if (rs.next() && rs.getString(1) != null) {
+                    return this;
+                }
+            }
             st.execute("CREATE SCHEMA IF NOT EXISTS lethe");
             st.execute(
                     "CREATE TABLE IF NOT EXISTS "

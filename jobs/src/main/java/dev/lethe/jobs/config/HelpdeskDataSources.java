@@ -6,7 +6,7 @@ import javax.sql.DataSource;
 /**
  * Connections to the helpdesk database for operators on a TaskManager: a small pool, because
  * opening a PostgreSQL connection per key lookup or purge made those the jobs' bottleneck. The
- * password comes from {@link Secrets}, never from the job graph.
+ * password comes from {@link Secrets#postgresPassword}, never from the job graph.
  */
 public final class HelpdeskDataSources {
 
@@ -17,9 +17,7 @@ public final class HelpdeskDataSources {
             throws java.sql.SQLException {
         java.util.Properties p = new java.util.Properties();
         p.setProperty("user", user);
-        Secrets.ofProcess()
-                .find(Secrets.POSTGRES_PASSWORD)
-                .ifPresent(pw -> p.setProperty("password", pw));
+        Secrets.ofProcess().postgresPassword(user).ifPresent(pw -> p.setProperty("password", pw));
         return java.sql.DriverManager.getConnection(jdbcUrl, p);
     }
 
@@ -27,7 +25,7 @@ public final class HelpdeskDataSources {
         HikariDataSource ds = new HikariDataSource();
         ds.setJdbcUrl(jdbcUrl);
         ds.setUsername(user);
-        Secrets.ofProcess().find(Secrets.POSTGRES_PASSWORD).ifPresent(ds::setPassword);
+        Secrets.ofProcess().postgresPassword(user).ifPresent(ds::setPassword);
         ds.setMaximumPoolSize(size);
         ds.setMinimumIdle(1);
         ds.setPoolName(poolName);

@@ -20,7 +20,9 @@ import java.util.Optional;
  *   <li>the system property {@code NAME} (tests, and a TaskManager started with {@code -DNAME=..});
  *   <li>the file named by the environment variable {@code NAME_FILE} (container secrets);
  *   <li>the local stack's secret file {@code <lethe.data>/secrets/<file>} when the TaskManager runs
- *       with the system property {@code lethe.data} ({@code ./lethe up} starts its Flink so).
+ *       with the system property {@code lethe.data} ({@code ./lethe up} starts its Flink so); the
+ *       PostgreSQL superuser's password is never read from there: each job has a role of its own
+ *       ({@link #postgresPassword}).
  * </ol>
  */
 public final class Secrets {
@@ -41,7 +43,6 @@ public final class Secrets {
     private static final Map<String, String> LOCAL_FILES =
             Map.of(
                     ELASTICSEARCH_PASSWORD, "elasticsearch-password",
-                    POSTGRES_PASSWORD, "postgres-password",
                     KAFKA_PASSWORD, "kafka-password");
 
     private final Map<String, String> environment;
@@ -55,8 +56,40 @@ public final class Secrets {
         return new Secrets(System.getenv());
     }
 
+    /**
+     * The name under which the password of the PostgreSQL user {@code user} is looked up before the
+     * shared {@link #POSTGRES_PASSWORD}: {@code LETHE_POSTGRES_PASSWORD_<USER>}, the user's name in
+     * upper case with anything but letters and digits as {@code _} (e.g. {@code
+     * LETHE_POSTGRES_PASSWORD_LETHE_AUDIT}); the local stack keeps it in {@code
+     * secrets/postgres-<user>-password}.
+     */
+    public static String postgresPasswordOf(String user) {
+        return POSTGRES_PASSWORD
+                + "_"
+                + user.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    /** The local stack's file that holds the password of the PostgreSQL user {@code user}. */
+    public static String postgresPasswordFile(String user) {
+        return "postgres-" + user + "-password";
+    }
+
+    /**
+     * The password of the PostgreSQL user {@code user}: the user's own secret ({@link
+     * #postgresPasswordOf}), else the shared {@link #POSTGRES_PASSWORD} (a deployment where all of
+     * Lethe uses one database user).
+     */
+    public Optional<String> postgresPassword(String user) {
+        Optional<String> own = find(postgresPasswordOf(user), postgresPasswordFile(user));
+        return own.isPresent() ? own : find(POSTGRES_PASSWORD);
+    }
+
     /** The secret {@code name}, if any source has it. */
     public Optional<String> find(String name) {
+        return find(name, LOCAL_FILES.get(name));
+    }
+
+    private Optional<String> find(String name, String local) {
         String value = environment.get(name);
         if (isSet(value)) {
             return Optional.of(value);
@@ -70,7 +103,6 @@ public final class Secrets {
             return Optional.of(read(Path.of(file), name + "_FILE"));
         }
         String data = System.getProperty("lethe.data");
-        String local = LOCAL_FILES.get(name);
         if (isSet(data) && local != null) {
             Path path = Path.of(data, "secrets", local);
             if (Files.isRegularFile(path)) {

@@ -93,8 +93,23 @@ public final class PurgeSchema {
                             + " (SELECT min(executed_at) FROM lethe.purge_log)), now())"
                             + " ON CONFLICT (id) DO NOTHING");
 
-    /** Creates the tables if missing; safe to run concurrently (advisory lock). */
+    /** The tables {@link #DDL} creates. */
+    static final String[] TABLES = {
+        "lethe.purge_log",
+        "lethe.purge_schedule",
+        "lethe.legal_holds",
+        "lethe.erasure_requests",
+        "lethe.adoption"
+    };
+
+    /**
+     * Creates the tables if missing; safe to run concurrently (advisory lock). When they all exist
+     * nothing is done, so the purge job's own role needs no right to create objects.
+     */
     public static void create(Connection connection) throws SQLException {
+        if (JdbcSubjectKeyStore.allExist(connection, TABLES)) {
+            return;
+        }
         boolean auto = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try (Statement s = connection.createStatement()) {
