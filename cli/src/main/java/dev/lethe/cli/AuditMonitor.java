@@ -99,7 +99,7 @@ final class AuditMonitor {
         this.file = file;
         this.topics = topics;
         this.index = index;
-        this.witness = AuditTrust.witness(settings);
+        this.witness = AuditTrust.witness(settings, topics.checkpoints);
     }
 
     /** Checks against, and records in, this witness file instead of the configured one. */

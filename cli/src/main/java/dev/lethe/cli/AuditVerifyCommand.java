@@ -69,7 +69,8 @@ final class AuditVerifyCommand implements Callable<Integer> {
                             + " rewritten; a verification that passes appends the log's latest"
                             + " head (default: env "
                             + AuditTrust.WITNESS_VARIABLE
-                            + ", else <data-dir>/audit-trust/witness.jsonl).")
+                            + ", else <data-dir>/audit-trust/witness.jsonl; for a log on other"
+                            + " topics witness.<checkpoint topic>.jsonl there).")
     Path witness;
 
     @Option(names = "--no-witness", description = "Do not check or update a witness.")
@@ -89,7 +90,10 @@ final class AuditVerifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         StackSettings s = options.resolve();
         AuditVerification.Result result;
-        Path witnessFile = noWitness ? null : witness != null ? witness : AuditTrust.witness(s);
+        Path witnessFile =
+                noWitness
+                        ? null
+                        : witness != null ? witness : AuditTrust.witness(s, topics.checkpoints);
         if (noIndex) {
             result = verify(s, topics, expectCheckpoint, pendingBound, null, witnessFile, true);
         } else {

@@ -1,6 +1,7 @@
 package dev.lethe.local;
 
 import dev.lethe.audit.SigningKeys;
+import dev.lethe.jobs.config.JobSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -44,12 +45,29 @@ public final class AuditTrust {
                 : s.dataDir().resolve(TRUST_DIR).resolve(KEYS_DIR);
     }
 
-    /** The witness: env {@value #WITNESS_VARIABLE}, else {@code audit-trust/witness.jsonl}. */
+    /**
+     * The witness of the default log ({@code lethe.audit.checkpoints}): env {@value
+     * #WITNESS_VARIABLE}, else {@code audit-trust/witness.jsonl}.
+     */
     public static Path witness(StackSettings s) {
+        return witness(s, JobSettings.DEFAULT_AUDIT_CHECKPOINT_TOPIC);
+    }
+
+    /**
+     * The witness of the log whose tree heads are on {@code checkpointTopic}: one file per log.
+     * For the default log env {@value #WITNESS_VARIABLE}, else {@code audit-trust/witness.jsonl};
+     * for another, {@code audit-trust/witness.<topic>.jsonl}.
+     */
+    public static Path witness(StackSettings s, String checkpointTopic) {
+        boolean defaultLog = JobSettings.DEFAULT_AUDIT_CHECKPOINT_TOPIC.equals(checkpointTopic);
         String env = System.getenv(WITNESS_VARIABLE);
-        return env != null && !env.isBlank()
-                ? Path.of(env)
-                : s.dataDir().resolve(TRUST_DIR).resolve(WITNESS_FILE);
+        if (defaultLog && env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        Path dir = s.dataDir().resolve(TRUST_DIR);
+        return defaultLog
+                ? dir.resolve(WITNESS_FILE)
+                : dir.resolve("witness." + checkpointTopic.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl");
     }
 
     /**

@@ -93,4 +93,13 @@ class AuditTrustTest {
 
         assertThatThrownBy(this::ensure).hasMessageContaining("chmod 600 " + privateKey);
     }
+
+    @Test
+    void eachLogHasItsOwnWitnessFileApartFromTheLogsStores() {
+        StackSettings s = settings();
+
+        assertThat(AuditTrust.witness(s)).isEqualTo(dataDir.resolve("audit-trust/witness.jsonl"));
+        assertThat(AuditTrust.witness(s, "it-1.audit.checkpoints"))
+                .isEqualTo(dataDir.resolve("audit-trust/witness.it-1.audit.checkpoints.jsonl"));
+    }
 }
