@@ -117,9 +117,11 @@ final class AuditKeysCommand implements Runnable {
                 throw new IllegalArgumentException("no public key file " + file);
             }
             PublicKey key = SigningKeys.readPublicKey(file);
-            Path dir = trustedKeys != null ? trustedKeys : AuditTrust.trustedKeys(options.resolve());
+            Path dir =
+                    trustedKeys != null ? trustedKeys : AuditTrust.trustedKeys(options.resolve());
             Path pinned = AuditTrust.pin(dir, key);
-            System.out.printf("pinned audit signing key %s: %s%n", SigningKeys.keyIdOf(key), pinned);
+            System.out.printf(
+                    "pinned audit signing key %s: %s%n", SigningKeys.keyIdOf(key), pinned);
             return 0;
         }
     }

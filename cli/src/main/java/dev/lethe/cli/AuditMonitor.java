@@ -24,9 +24,9 @@ import java.util.Optional;
  * log of record up to its horizon and the index copy (as {@code ./lethe audit verify} does), and
  * keeps the outcome in {@code <data-dir>/audit-monitor.json} for {@code ./lethe status}: verified
  * through which tree head, or the finding that needs attention. It checks at most every {@link
- * #MIN_INTERVAL}, so a busy log does not keep it verifying. It verifies against the pinned keys
- * and the witness ({@link AuditTrust}): a log whose latest tree head does not extend the witnessed
- * one is a finding; each tree head it verified is appended to the witness.
+ * #MIN_INTERVAL}, so a busy log does not keep it verifying. It verifies against the pinned keys and
+ * the witness ({@link AuditTrust}): a log whose latest tree head does not extend the witnessed one
+ * is a finding; each tree head it verified is appended to the witness.
  */
 final class AuditMonitor {
 

@@ -71,9 +71,9 @@ final class AuditTopics {
     }
 
     /**
-     * The keys given with {@code --public-key}; else the pinned keys at {@code --trusted-keys},
-     * env {@value AuditTrust#TRUSTED_KEYS_VARIABLE} or {@code <data-dir>/audit-trust/keys}. The signing key's
-     * own public key file (next to the private key) is never read implicitly.
+     * The keys given with {@code --public-key}; else the pinned keys at {@code --trusted-keys}, env
+     * {@value AuditTrust#TRUSTED_KEYS_VARIABLE} or {@code <data-dir>/audit-trust/keys}. The signing
+     * key's own public key file (next to the private key) is never read implicitly.
      *
      * @throws IllegalArgumentException if there is no key there, saying how to pin one
      */

@@ -309,7 +309,8 @@ final class AuditVerification {
      *
      * @param recorded the head this verification appended to the witness, or null
      */
-    record Witnessing(java.nio.file.Path file, TreeHeadWitness.Check check, AuditCheckpoint recorded) {}
+    record Witnessing(
+            java.nio.file.Path file, TreeHeadWitness.Check check, AuditCheckpoint recorded) {}
 
     /** The log's entries after the horizon, read until {@code through} is there or the bound. */
     @FunctionalInterface
@@ -333,9 +334,9 @@ final class AuditVerification {
     private String trustedKeys;
 
     /**
-     * Checks the log against {@code witness}: its latest signed tree head must extend the
-     * witness's latest ({@link TreeHeadWitness#check}); with {@code record}, a verification that
-     * passes appends the log's latest tree head to the witness.
+     * Checks the log against {@code witness}: its latest signed tree head must extend the witness's
+     * latest ({@link TreeHeadWitness#check}); with {@code record}, a verification that passes
+     * appends the log's latest tree head to the witness.
      */
     AuditVerification withWitness(TreeHeadWitness witness, boolean record) {
         this.witness = witness;

@@ -10,15 +10,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PublicKey;
 
 /**
- * What an auditor trusts, kept apart from what the audit job signs with: the pinned public keys
- * (a directory of PEM files) and the witness of signed tree heads. By default both live under
- * {@code <data-dir>/audit-trust/}; {@value #TRUSTED_KEYS_VARIABLE} and {@value #WITNESS_VARIABLE}
- * name others (an auditor's own files). The signing key's public key file, next to its private
- * key in {@code secrets/}, is never trusted implicitly.
+ * What an auditor trusts, kept apart from what the audit job signs with: the pinned public keys (a
+ * directory of PEM files) and the witness of signed tree heads. By default both live under {@code
+ * <data-dir>/audit-trust/}; {@value #TRUSTED_KEYS_VARIABLE} and {@value #WITNESS_VARIABLE} name
+ * others (an auditor's own files). The signing key's public key file, next to its private key in
+ * {@code secrets/}, is never trusted implicitly.
  *
- * <p>The local stack's setup ({@link #ensureLocalSigningKey}) creates the signing key once and
- * pins its public key at that moment, as an auditor would; on a cluster the key is made with
- * {@code ./lethe audit keys init} and the auditor pins it with {@code ./lethe audit keys pin}.
+ * <p>The local stack's setup ({@link #ensureLocalSigningKey}) creates the signing key once and pins
+ * its public key at that moment, as an auditor would; on a cluster the key is made with {@code
+ * ./lethe audit keys init} and the auditor pins it with {@code ./lethe audit keys pin}.
  */
 public final class AuditTrust {
 
@@ -54,9 +54,9 @@ public final class AuditTrust {
     }
 
     /**
-     * The witness of the log whose tree heads are on {@code checkpointTopic}: one file per log.
-     * For the default log env {@value #WITNESS_VARIABLE}, else {@code audit-trust/witness.jsonl};
-     * for another, {@code audit-trust/witness.<topic>.jsonl}.
+     * The witness of the log whose tree heads are on {@code checkpointTopic}: one file per log. For
+     * the default log env {@value #WITNESS_VARIABLE}, else {@code audit-trust/witness.jsonl}; for
+     * another, {@code audit-trust/witness.<topic>.jsonl}.
      */
     public static Path witness(StackSettings s, String checkpointTopic) {
         boolean defaultLog = JobSettings.DEFAULT_AUDIT_CHECKPOINT_TOPIC.equals(checkpointTopic);
@@ -67,7 +67,8 @@ public final class AuditTrust {
         Path dir = s.dataDir().resolve(TRUST_DIR);
         return defaultLog
                 ? dir.resolve(WITNESS_FILE)
-                : dir.resolve("witness." + checkpointTopic.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl");
+                : dir.resolve(
+                        "witness." + checkpointTopic.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl");
     }
 
     /**
@@ -92,9 +93,9 @@ public final class AuditTrust {
      * The local stack's audit signing key, made once like the stack's other secrets: when {@code
      * <data-dir>/secrets} has none, a new pair is created there (private key 0600) and its public
      * key pinned in {@link #trustedKeys}, as an auditor would pin the key given to them. A data
-     * directory whose key predates pinning (a key and no pinned keys yet) has that key pinned
-     * once. An existing key is never replaced; a missing one is made again only here, by {@code
-     * ./lethe up}, never by the audit job.
+     * directory whose key predates pinning (a key and no pinned keys yet) has that key pinned once.
+     * An existing key is never replaced; a missing one is made again only here, by {@code ./lethe
+     * up}, never by the audit job.
      *
      * @return the key id
      */
@@ -105,7 +106,8 @@ public final class AuditTrust {
         if (!Files.exists(secrets.resolve(SigningKeys.PRIVATE_KEY_FILE))) {
             if (!Files.exists(secrets)) {
                 Files.createDirectories(secrets);
-                Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
+                Files.setPosixFilePermissions(
+                        secrets, PosixFilePermissions.fromString("rwx------"));
             }
             SigningKeys keys = SigningKeys.create(secrets);
             Path pinned = pin(pins, keys.publicKey());

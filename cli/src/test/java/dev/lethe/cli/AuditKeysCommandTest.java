@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code audit keys}: the signing key made once by a setup step; the commands that check
- * signatures trust the keys an auditor pinned, never the file next to the private key.
+ * {@code audit keys}: the signing key made once by a setup step; the commands that check signatures
+ * trust the keys an auditor pinned, never the file next to the private key.
  */
 class AuditKeysCommandTest {
 

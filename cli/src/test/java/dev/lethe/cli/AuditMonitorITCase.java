@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import co.elastic.clients.elasticsearch._types.Refresh;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lethe.connectors.Actor;
 import dev.lethe.audit.TreeHeadWitness;
+import dev.lethe.connectors.Actor;
 import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
@@ -69,7 +69,9 @@ class AuditMonitorITCase {
             assertThat(new TreeHeadWitness(stateDir.resolve("witness.jsonl")).latest())
                     .as("the verified tree head is witnessed")
                     .hasValueSatisfying(
-                            h -> assertThat(h.getCheckpointSeq()).isEqualTo(verified.checkpointSeq()));
+                            h ->
+                                    assertThat(h.getCheckpointSeq())
+                                            .isEqualTo(verified.checkpointSeq()));
             assertThat(statusLine(verified))
                     .contains("monitor")
                     .contains("verified through tree head " + verified.checkpointSeq());

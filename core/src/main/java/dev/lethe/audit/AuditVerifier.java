@@ -57,13 +57,11 @@ public final class AuditVerifier {
 
     /**
      * As {@link #verifyRecords(Iterable, Iterable)}, also taking, in the same pass, the Merkle root
-     * of the log's first n entries for each size n in {@code rootsAt} (e.g. a witnessed tree
-     * head's size, to check that the log extends it: {@link TreeHeadWitness#check}).
+     * of the log's first n entries for each size n in {@code rootsAt} (e.g. a witnessed tree head's
+     * size, to check that the log extends it: {@link TreeHeadWitness#check}).
      */
     public VerificationReport verifyRecords(
-            Iterable<EntryRecord> records,
-            Iterable<AuditCheckpoint> checkpoints,
-            RootsAt rootsAt) {
+            Iterable<EntryRecord> records, Iterable<AuditCheckpoint> checkpoints, RootsAt rootsAt) {
         Run run = new Run(signatures, checkpoints);
         run.rootsAt = rootsAt;
         return run.verify(records.iterator());

@@ -70,8 +70,8 @@ public final class SigningKeys {
      * key file 0644. This is a setup step ({@code ./lethe audit keys init}, the local stack's first
      * {@code up}); the audit job only {@linkplain #load loads} keys.
      *
-     * @throws IOException if a private key file is already there (never overwritten), the
-     *     directory is open to group or others, or the files cannot be written
+     * @throws IOException if a private key file is already there (never overwritten), the directory
+     *     is open to group or others, or the files cannot be written
      */
     public static SigningKeys create(Path dir) throws IOException {
         Path privateFile = dir.resolve(PRIVATE_KEY_FILE);

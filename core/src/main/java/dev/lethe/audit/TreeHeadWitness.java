@@ -19,12 +19,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A witness of the audit log's signed tree heads, kept outside the log's own stores: an
- * append-only file of JSON lines, one per signed checkpoint it was shown, each carrying every
- * field of the checkpoint (so anyone can re-encode it and check its signature) and when it was
- * witnessed. A log rolled back together with its checkpoints still verifies by itself; against
- * the witness it does not ({@link #check}): its latest signed tree head must be the witnessed one
- * or an extension of it. Format: docs/audit-format.md, "Witness".
+ * A witness of the audit log's signed tree heads, kept outside the log's own stores: an append-only
+ * file of JSON lines, one per signed checkpoint it was shown, each carrying every field of the
+ * checkpoint (so anyone can re-encode it and check its signature) and when it was witnessed. A log
+ * rolled back together with its checkpoints still verifies by itself; against the witness it does
+ * not ({@link #check}): its latest signed tree head must be the witnessed one or an extension of
+ * it. Format: docs/audit-format.md, "Witness".
  */
 public final class TreeHeadWitness {
 
@@ -46,8 +46,8 @@ public final class TreeHeadWitness {
     /**
      * Every witnessed head, in file order (empty if the file does not exist).
      *
-     * @throws IOException if the file cannot be read or a line is not a witnessed head (the
-     *     message names the line)
+     * @throws IOException if the file cannot be read or a line is not a witnessed head (the message
+     *     names the line)
      */
     public List<AuditCheckpoint> read() throws IOException {
         List<AuditCheckpoint> heads = new ArrayList<>();
@@ -78,10 +78,10 @@ public final class TreeHeadWitness {
 
     /**
      * Appends {@code head} if it is newer than the latest witnessed head (a greater {@code
-     * checkpointSeq}); a head already witnessed, or older, is left out. Writers on one machine
-     * take a lock on the file, so two of them never interleave or append the same head twice; the
-     * line is forced to disk before this returns. Appending does not check the head: the caller
-     * appends only what it verified ({@link #check}).
+     * checkpointSeq}); a head already witnessed, or older, is left out. Writers on one machine take
+     * a lock on the file, so two of them never interleave or append the same head twice; the line
+     * is forced to disk before this returns. Appending does not check the head: the caller appends
+     * only what it verified ({@link #check}).
      *
      * @return true if the head was appended
      */
@@ -98,8 +98,7 @@ public final class TreeHeadWitness {
                                 StandardOpenOption.APPEND);
                 FileLock lock = channel.lock()) {
             Optional<AuditCheckpoint> latest = latest();
-            if (latest.isPresent()
-                    && latest.get().getCheckpointSeq() >= head.getCheckpointSeq()) {
+            if (latest.isPresent() && latest.get().getCheckpointSeq() >= head.getCheckpointSeq()) {
                 return false;
             }
             channel.write(
@@ -128,8 +127,8 @@ public final class TreeHeadWitness {
     /**
      * A witnessed head from its line.
      *
-     * @throws IllegalArgumentException if the line is not one, or its {@code checkpointHash} is
-     *     not the hash of its fields
+     * @throws IllegalArgumentException if the line is not one, or its {@code checkpointHash} is not
+     *     the hash of its fields
      */
     public static AuditCheckpoint parse(String line) {
         JsonNode node;
@@ -243,8 +242,7 @@ public final class TreeHeadWitness {
                             + ": the log and its checkpoints were rolled back");
         }
         for (AuditCheckpoint c : logCheckpoints) {
-            if (c.getCheckpointSeq() == witnessed.getCheckpointSeq()
-                    && !sameHash(c, witnessed)) {
+            if (c.getCheckpointSeq() == witnessed.getCheckpointSeq() && !sameHash(c, witnessed)) {
                 return new Check(
                         Kind.FORKED,
                         witnessed,

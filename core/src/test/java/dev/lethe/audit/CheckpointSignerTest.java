@@ -149,8 +149,7 @@ class CheckpointSignerTest {
         Path dir = Files.createDirectory(home.resolve("shared"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-        assertThatThrownBy(() -> SigningKeys.create(dir))
-                .hasMessageContaining("chmod 700 " + dir);
+        assertThatThrownBy(() -> SigningKeys.create(dir)).hasMessageContaining("chmod 700 " + dir);
         assertThat(dir.resolve(SigningKeys.PRIVATE_KEY_FILE)).doesNotExist();
     }
 

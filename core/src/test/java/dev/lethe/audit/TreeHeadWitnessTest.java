@@ -88,7 +88,8 @@ class TreeHeadWitnessTest {
         SignedLog rolledBack =
                 new SignedLog(log.entries().subList(0, 20), log.checkpoints().subList(0, 2));
 
-        VerificationReport alone = new AuditVerifier(TRUSTED).verify(rolledBack.entries(), rolledBack.checkpoints());
+        VerificationReport alone =
+                new AuditVerifier(TRUSTED).verify(rolledBack.entries(), rolledBack.checkpoints());
         assertThat(alone.ok()).as(alone.describe()).isTrue();
 
         TreeHeadWitness.Check check = verifyAgainst(witnessed, rolledBack);
@@ -106,7 +107,10 @@ class TreeHeadWitnessTest {
         AuditCheckpoint witnessed = log.checkpoints().get(2);
         // the log thrown away and a different history signed with the same key, grown past it
         SignedLog rewritten = AuditLogs.signedLog(60, 7, 10, KEYS, 7);
-        assertThat(new AuditVerifier(TRUSTED).verify(rewritten.entries(), rewritten.checkpoints()).ok())
+        assertThat(
+                        new AuditVerifier(TRUSTED)
+                                .verify(rewritten.entries(), rewritten.checkpoints())
+                                .ok())
                 .isTrue();
 
         TreeHeadWitness.Check check = verifyAgainst(witnessed, rewritten);
@@ -180,7 +184,8 @@ class TreeHeadWitnessTest {
     /** Verifies {@code l} in one pass, taking its root at the witnessed size, then checks it. */
     private static TreeHeadWitness.Check verifyAgainst(AuditCheckpoint witnessed, SignedLog l) {
         AuditVerifier.RootsAt roots = new AuditVerifier.RootsAt(witnessed.getTreeSize());
-        new AuditVerifier(TRUSTED).verifyRecords(EntryRecord.of(l.entries()), l.checkpoints(), roots);
+        new AuditVerifier(TRUSTED)
+                .verifyRecords(EntryRecord.of(l.entries()), l.checkpoints(), roots);
         return TreeHeadWitness.check(
                 witnessed,
                 l.checkpoints(),

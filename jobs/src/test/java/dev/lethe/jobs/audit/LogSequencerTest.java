@@ -203,7 +203,8 @@ class LogSequencerTest {
         try (var h = harness(2, () -> SigningKeys.load(Path.of(dir)))) {
             h.initializeState(snapshot);
             assertThatThrownBy(h::open)
-                    .hasMessageContaining("is missing, and the log already has 2 signed checkpoints")
+                    .hasMessageContaining(
+                            "is missing, and the log already has 2 signed checkpoints")
                     .hasMessageContaining("the latest signed with key " + KEYS.keyId())
                     .hasMessageContaining("Restore that key from its backup");
         }
