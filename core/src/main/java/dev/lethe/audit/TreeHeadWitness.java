@@ -86,6 +86,13 @@ public final class TreeHeadWitness {
      * @return true if the head was appended
      */
     public boolean append(AuditCheckpoint head, Instant witnessedAt) throws IOException {
+        // a file lock is held per process: threads of this one take turns first
+        synchronized (TreeHeadWitness.class) {
+            return appendLocked(head, witnessedAt);
+        }
+    }
+
+    private boolean appendLocked(AuditCheckpoint head, Instant witnessedAt) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
