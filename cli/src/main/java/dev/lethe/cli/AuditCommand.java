@@ -6,12 +6,14 @@ import picocli.CommandLine.Command;
 /**
  * {@code ./lethe audit}: the tamper-evident audit log, for auditors. {@code log} shows entries,
  * {@code verify} checks the whole log of record and its index copy, {@code prove} prints inclusion
- * and consistency proofs, {@code check-proof} checks a proof offline.
+ * and consistency proofs, {@code check-proof} checks a proof offline, {@code keys} sets up the
+ * signing key and the keys an auditor pinned.
  */
 @Command(
         name = "audit",
         description = {
-            "The tamper-evident audit log: show (log), check (verify), prove (prove, check-proof).",
+            "The tamper-evident audit log: show (log), check (verify), prove (prove, check-proof);"
+                    + " its signing key and the keys you trust (keys).",
             "Format and independent verification: docs/audit-format.md."
         },
         mixinStandardHelpOptions = true,
@@ -20,7 +22,8 @@ import picocli.CommandLine.Command;
             AuditVerifyCommand.class,
             AuditReconcileCommand.class,
             AuditProveCommand.class,
-            AuditCheckProofCommand.class
+            AuditCheckProofCommand.class,
+            AuditKeysCommand.class
         })
 final class AuditCommand implements Runnable {
 

@@ -3,9 +3,12 @@ package dev.lethe.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.audit.CheckpointRecord;
+import dev.lethe.audit.CheckpointVerifier;
+import dev.lethe.audit.TreeHeadWitness;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
+import dev.lethe.local.AuditTrust;
 import dev.lethe.local.StackSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +24,9 @@ import java.util.Optional;
  * log of record up to its horizon and the index copy (as {@code ./lethe audit verify} does), and
  * keeps the outcome in {@code <data-dir>/audit-monitor.json} for {@code ./lethe status}: verified
  * through which tree head, or the finding that needs attention. It checks at most every {@link
- * #MIN_INTERVAL}, so a busy log does not keep it verifying.
+ * #MIN_INTERVAL}, so a busy log does not keep it verifying. It verifies against the pinned keys and
+ * the witness ({@link AuditTrust}): a log whose latest tree head does not extend the witnessed one
+ * is a finding; each tree head it verified is appended to the witness.
  */
 final class AuditMonitor {
 
@@ -74,6 +79,7 @@ final class AuditMonitor {
     private final Path file;
     private final AuditTopics topics;
     private final String index;
+    private Path witness;
     private Duration minInterval = MIN_INTERVAL;
     private Instant lastRun = Instant.EPOCH;
 
@@ -93,6 +99,13 @@ final class AuditMonitor {
         this.file = file;
         this.topics = topics;
         this.index = index;
+        this.witness = AuditTrust.witness(settings, topics.checkpoints);
+    }
+
+    /** Checks against, and records in, this witness file instead of the configured one. */
+    AuditMonitor withWitness(Path file) {
+        this.witness = file;
+        return this;
     }
 
     Path stateFile() {
@@ -181,9 +194,13 @@ final class AuditMonitor {
                     && !previous.get().attention()) {
                 return Optional.empty();
             }
+            AuditTopics.TrustedKeys trusted = topics.trustedKeys(settings);
             AuditVerification verification =
-                    new AuditVerification(topics.trusted(settings), Duration.ofSeconds(20))
-                            .withPendingCheck(source::tail, Duration.ofSeconds(30));
+                    new AuditVerification(
+                                    new CheckpointVerifier(trusted.keys()), Duration.ofSeconds(20))
+                            .withTrustedKeys(trusted.describe())
+                            .withPendingCheck(source::tail, Duration.ofSeconds(30))
+                            .withWitness(new TreeHeadWitness(witness), true);
             long covered = latest.get().getTreeSize();
             AuditVerification.Result result;
             try (ElasticsearchConnection.Clients es =
@@ -225,9 +242,13 @@ final class AuditMonitor {
             return Optional.of(line(state));
         } catch (Exception e) {
             // the log or the index unreachable (a component restarting): tried again next tick
+            String reason =
+                    e instanceof IllegalArgumentException
+                            ? e.getMessage()
+                            : e.getClass().getSimpleName();
             return Optional.of(
                     "audit-monitor {\"event\":\"skipped\",\"reason\":"
-                            + JSON.valueToTree(e.getClass().getSimpleName())
+                            + JSON.valueToTree(reason)
                             + "}");
         }
     }
@@ -235,6 +256,9 @@ final class AuditMonitor {
     private static String firstProblem(AuditVerification.Result r) {
         if (!r.report().problems().isEmpty()) {
             return "log: " + r.report().problems().get(0);
+        }
+        if (r.witness() != null && !r.witness().check().ok()) {
+            return "witness: " + r.witness().check().detail();
         }
         if (r.index() != null && !r.index().isEmpty()) {
             return "index: " + AuditVerification.describe(r.index().get(0));

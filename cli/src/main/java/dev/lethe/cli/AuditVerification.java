@@ -13,6 +13,7 @@ import dev.lethe.audit.CheckpointVerifier;
 import dev.lethe.audit.EntryRecord;
 import dev.lethe.audit.Problem;
 import dev.lethe.audit.ProblemKind;
+import dev.lethe.audit.TreeHeadWitness;
 import dev.lethe.audit.VerificationReport;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
@@ -46,7 +47,9 @@ final class AuditVerification {
             boolean expectedCheckpointFound,
             Long indexDocuments,
             List<IndexDiscrepancy> index,
-            Horizon horizon) {
+            Horizon horizon,
+            Witnessing witness,
+            String trustedKeys) {
 
         Result(
                 VerificationReport report,
@@ -62,13 +65,44 @@ final class AuditVerification {
                     expectedCheckpointFound,
                     indexDocuments,
                     index,
+                    null,
+                    null,
                     null);
         }
 
         boolean ok() {
             return report.ok()
                     && (expectedCheckpoint == null || expectedCheckpointFound)
-                    && (index == null || index.isEmpty());
+                    && (index == null || index.isEmpty())
+                    && (witness == null || witness.check().ok());
+        }
+
+        /** This result with another report (everything else kept). */
+        Result withReport(VerificationReport r) {
+            return new Result(
+                    r,
+                    checkpoints,
+                    expectedCheckpoint,
+                    expectedCheckpointFound,
+                    indexDocuments,
+                    index,
+                    horizon,
+                    witness,
+                    trustedKeys);
+        }
+
+        /** This result with the witness's outcome. */
+        Result withWitness(Witnessing w) {
+            return new Result(
+                    report,
+                    checkpoints,
+                    expectedCheckpoint,
+                    expectedCheckpointFound,
+                    indexDocuments,
+                    index,
+                    horizon,
+                    w,
+                    trustedKeys);
         }
 
         Optional<AuditCheckpoint> latest() {
@@ -110,8 +144,25 @@ final class AuditVerification {
                                         : ", committed " + horizon.commitTime())
                         .append(")\n");
             }
+            if (trustedKeys != null) {
+                s.append("trusted keys: ").append(trustedKeys).append('\n');
+            }
             for (Problem p : report.problems()) {
                 s.append("log: ").append(p).append('\n');
+            }
+            if (witness != null) {
+                s.append("witness ")
+                        .append(witness.file())
+                        .append(": ")
+                        .append(witness.check().detail())
+                        .append('\n');
+                if (witness.recorded() != null) {
+                    s.append("witness: recorded tree head ")
+                            .append(witness.recorded().getCheckpointSeq())
+                            .append(" (treeSize ")
+                            .append(witness.recorded().getTreeSize())
+                            .append(")\n");
+                }
             }
             if (expectedCheckpoint != null) {
                 s.append(
@@ -184,6 +235,25 @@ final class AuditVerification {
                 }
                 pn.put("detail", p.detail());
             }
+            if (trustedKeys != null) {
+                n.put("trustedKeys", trustedKeys);
+            }
+            if (witness != null) {
+                ObjectNode w = n.putObject("witness");
+                w.put("file", witness.file().toString());
+                w.put("ok", witness.check().ok());
+                w.put("status", witness.check().kind().name());
+                w.put("detail", witness.check().detail());
+                if (witness.check().witnessed() != null) {
+                    w.put("witnessedCheckpointSeq", witness.check().witnessed().getCheckpointSeq());
+                    w.put("witnessedTreeSize", witness.check().witnessed().getTreeSize());
+                }
+                if (witness.recorded() != null) {
+                    w.putObject("recorded")
+                            .put("checkpointSeq", witness.recorded().getCheckpointSeq())
+                            .put("treeSize", witness.recorded().getTreeSize());
+                }
+            }
             if (expectedCheckpoint != null) {
                 n.putObject("expectedCheckpoint")
                         .put("hash", expectedCheckpoint)
@@ -234,6 +304,14 @@ final class AuditVerification {
             long pendingReached,
             java.time.Duration pendingBound) {}
 
+    /**
+     * The log checked against a witness of its signed tree heads.
+     *
+     * @param recorded the head this verification appended to the witness, or null
+     */
+    record Witnessing(
+            java.nio.file.Path file, TreeHeadWitness.Check check, AuditCheckpoint recorded) {}
+
     /** The log's entries after the horizon, read until {@code through} is there or the bound. */
     @FunctionalInterface
     interface LogTail {
@@ -251,6 +329,26 @@ final class AuditVerification {
     private LogTail tail;
     private java.time.Instant lastCommit;
     private java.time.Duration pendingBound = java.time.Duration.ofSeconds(30);
+    private TreeHeadWitness witness;
+    private boolean recordInWitness;
+    private String trustedKeys;
+
+    /**
+     * Checks the log against {@code witness}: its latest signed tree head must extend the witness's
+     * latest ({@link TreeHeadWitness#check}); with {@code record}, a verification that passes
+     * appends the log's latest tree head to the witness.
+     */
+    AuditVerification withWitness(TreeHeadWitness witness, boolean record) {
+        this.witness = witness;
+        this.recordInWitness = record;
+        return this;
+    }
+
+    /** Names the trusted keys in the output (which keys the verification used). */
+    AuditVerification withTrustedKeys(String description) {
+        this.trustedKeys = description;
+        return this;
+    }
 
     /**
      * Index documents ahead of the log's horizon are pending: each must reach the log, with the
@@ -326,18 +424,13 @@ final class AuditVerification {
         VerificationReport r = result.report();
         List<Problem> problems = new ArrayList<>(r.problems());
         problems.addAll(malformed);
-        return new Result(
+        return result.withReport(
                 new VerificationReport(
                         r.entries(),
                         checkpointRecords.size(),
                         r.checkpointsMatched(),
                         r.merkleRoot(),
-                        problems),
-                result.checkpoints(),
-                result.expectedCheckpoint(),
-                result.expectedCheckpointFound(),
-                result.indexDocuments(),
-                result.index());
+                        problems));
     }
 
     /**
@@ -383,8 +476,19 @@ final class AuditVerification {
                                         return r;
                                     }
                                 };
+        AuditCheckpoint witnessed = null;
+        String witnessUnreadable = null;
+        if (witness != null) {
+            try {
+                witnessed = witness.latest().orElse(null);
+            } catch (java.io.IOException e) {
+                witnessUnreadable = e.getMessage();
+            }
+        }
+        AuditVerifier.RootsAt roots =
+                witnessed == null ? null : new AuditVerifier.RootsAt(witnessed.getTreeSize());
         VerificationReport report =
-                new AuditVerifier(signatures).verifyRecords(records, checkpoints);
+                new AuditVerifier(signatures).verifyRecords(records, checkpoints, roots);
         String expected =
                 expectedCheckpoint == null
                         ? null
@@ -471,7 +575,42 @@ final class AuditVerification {
         } else if (slim != null) {
             horizon = new Horizon(end, endTime, 0, 0, pendingBound);
         }
-        return new Result(report, checkpoints, expected, found, documents, discrepancies, horizon);
+        Result result =
+                new Result(
+                        report,
+                        checkpoints,
+                        expected,
+                        found,
+                        documents,
+                        discrepancies,
+                        horizon,
+                        null,
+                        trustedKeys);
+        if (witness == null) {
+            return result;
+        }
+        TreeHeadWitness.Check check =
+                witnessUnreadable != null
+                        ? new TreeHeadWitness.Check(
+                                TreeHeadWitness.Kind.UNTRUSTED,
+                                null,
+                                "unreadable: " + witnessUnreadable)
+                        : TreeHeadWitness.check(
+                                witnessed,
+                                checkpoints,
+                                witnessed == null
+                                        ? null
+                                        : roots.root(witnessed.getTreeSize()).orElse(null),
+                                signatures);
+        result = result.withWitness(new Witnessing(witness.file(), check, null));
+        AuditCheckpoint recorded = null;
+        if (recordInWitness && result.ok() && result.latest().isPresent()) {
+            AuditCheckpoint latest = result.latest().get();
+            if (witness.append(latest, java.time.Instant.now())) {
+                recorded = latest;
+            }
+        }
+        return result.withWitness(new Witnessing(witness.file(), check, recorded));
     }
 
     static String hashOf(AuditCheckpoint c) {

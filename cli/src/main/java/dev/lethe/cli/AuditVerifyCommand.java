@@ -1,10 +1,14 @@
 package dev.lethe.cli;
 
 import dev.lethe.audit.CheckpointRecord;
+import dev.lethe.audit.CheckpointVerifier;
+import dev.lethe.audit.TreeHeadWitness;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
+import dev.lethe.local.AuditTrust;
 import dev.lethe.local.StackOptions;
 import dev.lethe.local.StackSettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,8 +20,10 @@ import picocli.CommandLine.Option;
         name = "verify",
         description = {
             "Recomputes every entry hash, every link of every chain and every signed checkpoint of"
-                    + " the log of record (Kafka, read_committed), then cross-checks the"
-                    + " Elasticsearch copy. Prints OK, or each entry that is wrong and how.",
+                    + " the log of record (Kafka, read_committed) against the public keys you"
+                    + " pinned, checks that its latest signed tree head extends the one your"
+                    + " witness holds, then cross-checks the Elasticsearch copy. Prints OK, or"
+                    + " each entry that is wrong and how.",
             "Exit code 0 when everything verifies, 1 when there is a problem."
         },
         mixinStandardHelpOptions = true)
@@ -54,6 +60,22 @@ final class AuditVerifyCommand implements Callable<Integer> {
                             + " ${DEFAULT-VALUE}: two audit checkpoint intervals and a margin).")
     Duration pendingBound = Duration.ofSeconds(30);
 
+    @Option(
+            names = "--witness",
+            paramLabel = "FILE",
+            description =
+                    "The witness of signed tree heads you keep (JSON lines): the log's latest tree"
+                            + " head must extend its latest one, else the log was rolled back or"
+                            + " rewritten; a verification that passes appends the log's latest"
+                            + " head (default: env "
+                            + AuditTrust.WITNESS_VARIABLE
+                            + ", else <data-dir>/audit-trust/witness.jsonl; for a log on other"
+                            + " topics witness.<checkpoint topic>.jsonl there).")
+    Path witness;
+
+    @Option(names = "--no-witness", description = "Do not check or update a witness.")
+    boolean noWitness;
+
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
 
@@ -68,8 +90,12 @@ final class AuditVerifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         StackSettings s = options.resolve();
         AuditVerification.Result result;
+        Path witnessFile =
+                noWitness
+                        ? null
+                        : witness != null ? witness : AuditTrust.witness(s, topics.checkpoints);
         if (noIndex) {
-            result = verify(s, topics, expectCheckpoint, pendingBound, null);
+            result = verify(s, topics, expectCheckpoint, pendingBound, null, witnessFile, true);
         } else {
             try (ElasticsearchConnection.Clients es =
                     new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
@@ -80,7 +106,9 @@ final class AuditVerifyCommand implements Callable<Integer> {
                                 topics,
                                 expectCheckpoint,
                                 pendingBound,
-                                new AuditIndexCopies(es.client(), index));
+                                new AuditIndexCopies(es.client(), index),
+                                witnessFile,
+                                true);
             }
         }
         dev.lethe.audit.Completeness.Report complete =
@@ -108,17 +136,27 @@ final class AuditVerifyCommand implements Callable<Integer> {
 
     /**
      * Verifies the log of record up to the newest checkpoint's tree, with the index copy unless
-     * {@code index} is null: what {@code audit verify} and Lethe's server run.
+     * {@code index} is null, against the witness {@code witnessFile} unless it is null (appending
+     * the latest tree head when everything passes and {@code record}): what {@code audit verify}
+     * and Lethe's server run.
      */
     static AuditVerification.Result verify(
             StackSettings s,
             AuditTopics topics,
             String expectCheckpoint,
             Duration pendingBound,
-            AuditVerification.IndexCopies index)
+            AuditVerification.IndexCopies index,
+            Path witnessFile,
+            boolean record)
             throws Exception {
+        AuditTopics.TrustedKeys trusted = topics.trustedKeys(s);
         AuditVerification verification =
-                new AuditVerification(topics.trusted(s), Duration.ofSeconds(20));
+                new AuditVerification(
+                                new CheckpointVerifier(trusted.keys()), Duration.ofSeconds(20))
+                        .withTrustedKeys(trusted.describe());
+        if (witnessFile != null) {
+            verification.withWitness(new TreeHeadWitness(witnessFile), record);
+        }
         AuditLogSource source = topics.source(s);
         verification.withPendingCheck(source::tail, pendingBound);
         List<CheckpointRecord> checkpoints = source.checkpointRecords();

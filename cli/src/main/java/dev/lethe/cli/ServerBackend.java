@@ -274,7 +274,9 @@ final class ServerBackend implements Backend, AutoCloseable {
                         new AuditTopics(),
                         null,
                         Duration.ofSeconds(30),
-                        new AuditIndexCopies(es, auditIndex))
+                        new AuditIndexCopies(es, auditIndex),
+                        dev.lethe.local.AuditTrust.witness(settings),
+                        false)
                 .json();
     }
 

@@ -100,6 +100,9 @@ public final class LocalStack {
                 record(eff);
             }
             if (s.managesFlink()) {
+                // the audit job only loads its signing key: it is made here, once, like the
+                // stack's other secrets, and pinned for the local auditor
+                AuditTrust.ensureLocalSigningKey(s, out);
                 LocalStateBackend.record(flinkDir(), s.flinkStateBackend());
                 start("flink", flinkCommand(), jobSecretsEnv(eff));
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import co.elastic.clients.elasticsearch._types.Refresh;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.audit.TreeHeadWitness;
 import dev.lethe.connectors.Actor;
 import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
@@ -51,20 +52,26 @@ class AuditMonitorITCase {
         AuditTopics topics = new AuditTopics();
         topics.entries = settings.auditTopic();
         topics.checkpoints = settings.auditCheckpointTopic();
-        topics.publicKeys =
-                List.of(shared.secretsDir().resolve(dev.lethe.audit.SigningKeys.PUBLIC_KEY_FILE));
+        // no --public-key: the monitor trusts the key ./lethe up pinned in <data-dir>/audit-trust
         AuditMonitor monitor =
                 new AuditMonitor(
                                 shared,
                                 topics,
                                 settings.auditIndex(),
                                 stateDir.resolve(AuditMonitor.FILE))
+                        .withWitness(stateDir.resolve("witness.jsonl"))
                         .everyTick();
         try {
             change(run, 0);
             change(run, 1);
             AuditMonitor.State verified = awaitState(monitor, st -> st.checkpointSeq() > 0);
             assertThat(verified.attention()).as(verified.summary()).isFalse();
+            assertThat(new TreeHeadWitness(stateDir.resolve("witness.jsonl")).latest())
+                    .as("the verified tree head is witnessed")
+                    .hasValueSatisfying(
+                            h ->
+                                    assertThat(h.getCheckpointSeq())
+                                            .isEqualTo(verified.checkpointSeq()));
             assertThat(statusLine(verified))
                     .contains("monitor")
                     .contains("verified through tree head " + verified.checkpointSeq());

@@ -30,14 +30,24 @@ final class AuditTestLogs {
 
     final InMemorySubjectKeyStore keys = new InMemorySubjectKeyStore();
     final SubjectCipher cipher = new SubjectCipher(keys);
-    final SigningKeys signing = SigningKeys.generate();
+    final SigningKeys signing;
     final List<AuditEntry> entries = new ArrayList<>();
     final List<AuditCheckpoint> checkpoints = new ArrayList<>();
 
     private final EntryHasher hasher = new EntryHasher();
     private final MerkleFrontier tree = new MerkleFrontier();
     private final Map<String, HashChain.Head> heads = new HashMap<>();
-    private final CheckpointSigner signer = new CheckpointSigner(signing);
+    private final CheckpointSigner signer;
+
+    AuditTestLogs() {
+        this(SigningKeys.generate());
+    }
+
+    /** A log signed with {@code signing} (two logs with one key: a history written again). */
+    AuditTestLogs(SigningKeys signing) {
+        this.signing = signing;
+        this.signer = new CheckpointSigner(signing);
+    }
 
     static AuditActor agent(int id) {
         return new AuditActor("agent", Integer.toString(id), null);

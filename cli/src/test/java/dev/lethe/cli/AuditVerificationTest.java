@@ -9,16 +9,21 @@ import dev.lethe.audit.CheckpointRecord;
 import dev.lethe.audit.CheckpointVerifier;
 import dev.lethe.audit.EntryRecord;
 import dev.lethe.audit.ProblemKind;
+import dev.lethe.audit.TreeHeadWitness;
+import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.jobs.kafka.AvroRecords;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code audit verify}: the log of record, a kept checkpoint, and the index copy. */
 class AuditVerificationTest {
@@ -258,6 +263,101 @@ class AuditVerificationTest {
         assertThat(withKept.ok()).isFalse();
         assertThat(withKept.text()).contains("TRUNCATED: the checkpoint " + kept + " you kept");
         assertThat(verification.verify(log.entries, log.checkpoints, kept, null).ok()).isTrue();
+    }
+
+    @Test
+    void aLogRolledBackWithItsCheckpointsPassesAloneButFailsAgainstTheWitness(@TempDir Path dir)
+            throws Exception {
+        TreeHeadWitness witness = new TreeHeadWitness(dir.resolve("witness.jsonl"));
+        witness.append(log.checkpoints.get(1), Instant.now()); // checkpoint 2, treeSize 20
+        List<AuditEntry> cut = log.entries.subList(0, 10);
+        List<AuditCheckpoint> cutCheckpoints = log.checkpoints.subList(0, 1);
+        assertThat(verification.verify(cut, cutCheckpoints, null, null).ok()).isTrue();
+
+        AuditVerification.Result r =
+                trusting().withWitness(witness, true).verify(cut, cutCheckpoints, null, null);
+
+        assertThat(r.ok()).isFalse();
+        assertThat(r.text())
+                .startsWith("FAILED: 10 entries")
+                .contains(
+                        "witness "
+                                + witness.file()
+                                + ": ROLLED BACK: the log's latest signed tree head is checkpoint 1"
+                                + " (treeSize 10), behind the witnessed checkpoint 2 (treeSize 20");
+        assertThat(r.json().path("witness").path("status").asText()).isEqualTo("ROLLED_BACK");
+        assertThat(witness.read()).hasSize(1); // a failed verification records nothing
+    }
+
+    @Test
+    void aHistoryWrittenAgainWithTheSameKeyIsForkedAgainstTheWitness(@TempDir Path dir)
+            throws Exception {
+        TreeHeadWitness witness = new TreeHeadWitness(dir.resolve("witness.jsonl"));
+        witness.append(log.checkpoints.get(1), Instant.now());
+        AuditTestLogs rewritten = new AuditTestLogs(log.signing).ticketTraffic(30, 3, 10);
+        assertThat(verification.verify(rewritten.entries, rewritten.checkpoints, null, null).ok())
+                .isTrue();
+
+        AuditVerification.Result r =
+                trusting()
+                        .withWitness(witness, true)
+                        .verify(rewritten.entries, rewritten.checkpoints, null, null);
+
+        assertThat(r.ok()).isFalse();
+        assertThat(r.text()).contains(": FORKED: the log's checkpoint 2 (treeSize 20)");
+    }
+
+    @Test
+    void aPassingVerificationRecordsTheLatestTreeHeadAndTheNextExtendsIt(@TempDir Path dir)
+            throws Exception {
+        TreeHeadWitness witness = new TreeHeadWitness(dir.resolve("trust/witness.jsonl"));
+        List<AuditEntry> first = log.entries.subList(0, 10);
+
+        AuditVerification.Result r1 =
+                trusting()
+                        .withWitness(witness, true)
+                        .verify(first, log.checkpoints.subList(0, 1), null, null);
+        assertThat(r1.ok()).as(r1.text()).isTrue();
+        assertThat(r1.text())
+                .contains("witness " + witness.file() + ": no tree head witnessed yet")
+                .contains("witness: recorded tree head 1 (treeSize 10)");
+
+        AuditVerification.Result r2 =
+                trusting()
+                        .withWitness(witness, true)
+                        .verify(log.entries, log.checkpoints, null, null);
+        assertThat(r2.ok()).as(r2.text()).isTrue();
+        assertThat(r2.text())
+                .contains(
+                        "the log's latest tree head, checkpoint 2 (treeSize 20), extends the"
+                                + " witnessed checkpoint 1 (treeSize 10")
+                .contains("witness: recorded tree head 2 (treeSize 20)");
+        assertThat(witness.read())
+                .extracting(AuditCheckpoint::getCheckpointSeq)
+                .containsExactly(1L, 2L);
+
+        AuditVerification.Result again =
+                trusting()
+                        .withWitness(witness, false)
+                        .verify(log.entries, log.checkpoints, null, null);
+        assertThat(again.ok()).isTrue();
+        assertThat(again.text()).doesNotContain("recorded tree head");
+    }
+
+    @Test
+    void theOutputNamesTheTrustedKeysUsed() throws Exception {
+        AuditVerification.Result r =
+                trusting()
+                        .withTrustedKeys(log.signing.keyId() + " (/pinned/k.pem)")
+                        .verify(log.entries, log.checkpoints, null, null);
+
+        assertThat(r.text()).contains("trusted keys: " + log.signing.keyId() + " (/pinned/k.pem)");
+        assertThat(r.json().path("trustedKeys").asText()).contains(log.signing.keyId());
+    }
+
+    private AuditVerification trusting() {
+        return new AuditVerification(
+                CheckpointVerifier.trusting(log.signing.publicKey()), Duration.ZERO);
     }
 
     @Test

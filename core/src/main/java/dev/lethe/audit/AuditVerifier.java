@@ -52,7 +52,52 @@ public final class AuditVerifier {
      */
     public VerificationReport verifyRecords(
             Iterable<EntryRecord> records, Iterable<AuditCheckpoint> checkpoints) {
-        return new Run(signatures, checkpoints).verify(records.iterator());
+        return verifyRecords(records, checkpoints, null);
+    }
+
+    /**
+     * As {@link #verifyRecords(Iterable, Iterable)}, also taking, in the same pass, the Merkle root
+     * of the log's first n entries for each size n in {@code rootsAt} (e.g. a witnessed tree head's
+     * size, to check that the log extends it: {@link TreeHeadWitness#check}).
+     */
+    public VerificationReport verifyRecords(
+            Iterable<EntryRecord> records, Iterable<AuditCheckpoint> checkpoints, RootsAt rootsAt) {
+        Run run = new Run(signatures, checkpoints);
+        run.rootsAt = rootsAt;
+        return run.verify(records.iterator());
+    }
+
+    /**
+     * Merkle roots of the log's first n entries (leaves recomputed from content), for sizes named
+     * before a verification and filled in by it.
+     */
+    public static final class RootsAt {
+        private final TreeMap<Long, byte[]> roots = new TreeMap<>();
+
+        public RootsAt(long... sizes) {
+            for (long size : sizes) {
+                if (size < 0) {
+                    throw new IllegalArgumentException("a tree size is not negative");
+                }
+                roots.put(size, null);
+            }
+        }
+
+        /** The root at {@code size}, empty if the log read had fewer entries (or not asked). */
+        public java.util.Optional<byte[]> root(long size) {
+            byte[] root = roots.get(size);
+            return java.util.Optional.ofNullable(root == null ? null : root.clone());
+        }
+
+        void offer(long size, MerkleFrontier tree) {
+            if (roots.containsKey(size) && roots.get(size) == null) {
+                roots.put(size, tree.root());
+            }
+        }
+
+        boolean wants(long size) {
+            return roots.containsKey(size);
+        }
     }
 
     /** A copy of an audit entry in a secondary store (e.g. the Elasticsearch audit index). */
@@ -243,6 +288,9 @@ public final class AuditVerifier {
         private long checkpointsMatched;
         private final Set<Long> badCheckpoints = new HashSet<>();
 
+        /** sizes whose roots the caller wants, or null */
+        private RootsAt rootsAt;
+
         Run(CheckpointVerifier signatures, Iterable<AuditCheckpoint> checkpoints) {
             this.signatures = signatures;
             checkpoints.forEach(this.checkpoints::add);
@@ -344,6 +392,9 @@ public final class AuditVerifier {
         }
 
         private void compareCheckpointsAt(long size) {
+            if (rootsAt != null && rootsAt.wants(size)) {
+                rootsAt.offer(size, tree);
+            }
             byte[] root = null;
             while (nextBySize < bySize.size() && bySize.get(nextBySize).getTreeSize() == size) {
                 AuditCheckpoint checkpoint = bySize.get(nextBySize++);

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -17,13 +19,16 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The Ed25519 key pair that signs audit checkpoints, kept in a directory as two PEM files: {@value
- * #PRIVATE_KEY_FILE} (PKCS#8, mode 0600) and {@value #PUBLIC_KEY_FILE} (X.509
+ * The Ed25519 key pair that signs audit checkpoints, kept in a directory (mode 0700) as two PEM
+ * files: {@value #PRIVATE_KEY_FILE} (PKCS#8, mode 0600) and {@value #PUBLIC_KEY_FILE} (X.509
  * SubjectPublicKeyInfo). The key id is the hex of the first 8 bytes of SHA-256 over the public
- * key's DER encoding.
+ * key's DER encoding. A pair is {@linkplain #create created} once, as a setup step, and only
+ * {@linkplain #load loaded} by the audit job: a signing key is never made again on its own, since
+ * auditors verify against the public key they pinned.
  */
 public final class SigningKeys {
 
@@ -60,22 +65,98 @@ public final class SigningKeys {
     }
 
     /**
-     * Loads the key pair from {@code dir}, or creates the directory and a new pair if there is no
-     * private key file yet.
+     * Creates a new key pair in {@code dir}: the directory (made 0700 if it does not exist; one
+     * that exists must not be open to group or others), the private key file 0600 and the public
+     * key file 0644. This is a setup step ({@code ./lethe audit keys init}, the local stack's first
+     * {@code up}); the audit job only {@linkplain #load loads} keys.
      *
-     * @throws IOException if the files cannot be read or written, or hold no Ed25519 key
+     * @throws IOException if a private key file is already there (never overwritten), the directory
+     *     is open to group or others, or the files cannot be written
      */
-    public static SigningKeys loadOrCreate(Path dir) throws IOException {
+    public static SigningKeys create(Path dir) throws IOException {
         Path privateFile = dir.resolve(PRIVATE_KEY_FILE);
         Path publicFile = dir.resolve(PUBLIC_KEY_FILE);
         if (Files.exists(privateFile)) {
-            return load(privateFile, publicFile);
+            throw new FileAlreadyExistsException(
+                    privateFile.toString(),
+                    null,
+                    "an audit signing key is already there; it is never replaced (a new key would"
+                            + " not verify against what auditors pinned)");
         }
-        Files.createDirectories(dir);
+        ownerOnlyDirectory(dir);
         SigningKeys keys = generate();
         writeOwnerOnly(privateFile, pem(PRIVATE_PEM, keys.privateKey.getEncoded()));
-        Files.writeString(publicFile, pem(PUBLIC_PEM, keys.publicKey.getEncoded()));
+        Path tmp = Files.createTempFile(dir, PUBLIC_KEY_FILE, ".tmp");
+        Files.writeString(tmp, pem(PUBLIC_PEM, keys.publicKey.getEncoded()));
+        setPermissions(tmp, "rw-r--r--");
+        Files.move(tmp, publicFile, StandardCopyOption.REPLACE_EXISTING);
         return keys;
+    }
+
+    /**
+     * Loads the key pair from {@code dir}; never creates one.
+     *
+     * @throws MissingSigningKeyException if there is no private key file in {@code dir}
+     * @throws IOException if the private key file is readable by group or others (the message says
+     *     what to fix), the files cannot be read, or they hold no matching Ed25519 pair
+     */
+    public static SigningKeys load(Path dir) throws IOException {
+        Path privateFile = dir.resolve(PRIVATE_KEY_FILE);
+        Path publicFile = dir.resolve(PUBLIC_KEY_FILE);
+        if (!Files.exists(privateFile)) {
+            throw new MissingSigningKeyException(privateFile);
+        }
+        requireOwnerOnly(privateFile);
+        return load(privateFile, publicFile);
+    }
+
+    /** No audit signing key where one was expected. */
+    public static final class MissingSigningKeyException extends NoSuchFileException {
+        private static final long serialVersionUID = 1L;
+
+        public MissingSigningKeyException(Path privateKeyFile) {
+            super(privateKeyFile.toString(), null, "no audit signing key");
+        }
+    }
+
+    /**
+     * Refuses a private key file that group or others may read or write.
+     *
+     * @throws IOException naming the file, its mode and the {@code chmod} that fixes it
+     */
+    static void requireOwnerOnly(Path privateFile) throws IOException {
+        Set<PosixFilePermission> mode;
+        try {
+            mode = Files.getPosixFilePermissions(privateFile);
+        } catch (UnsupportedOperationException notPosix) {
+            return;
+        }
+        Set<PosixFilePermission> open = EnumSet.copyOf(mode);
+        open.removeAll(
+                EnumSet.of(
+                        PosixFilePermission.OWNER_READ,
+                        PosixFilePermission.OWNER_WRITE,
+                        PosixFilePermission.OWNER_EXECUTE));
+        if (!open.isEmpty()) {
+            throw new IOException(
+                    "the audit signing key "
+                            + privateFile
+                            + " is open to group or others (mode "
+                            + PosixFilePermissions.toString(mode)
+                            + "); only the audit job's user may read it: chmod 600 "
+                            + privateFile
+                            + " (and check who may have copied it)");
+        }
+    }
+
+    /** Writes a public key as PEM to {@code file} (e.g. an auditor's pinned copy). */
+    public static void writePublicKey(Path file, PublicKey publicKey) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+        Files.writeString(tmp, publicKeyPem(publicKey));
+        setPermissions(tmp, "rw-r--r--");
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static SigningKeys load(Path privateFile, Path publicFile) throws IOException {
@@ -99,7 +180,7 @@ public final class SigningKeys {
         return keys;
     }
 
-    /** Reads a public key written by {@link #loadOrCreate} (or any Ed25519 SPKI PEM file). */
+    /** Reads a public key written by {@link #create} (or any Ed25519 SPKI PEM file). */
     public static PublicKey readPublicKey(Path pemFile) throws IOException {
         try {
             return publicKeyFromSpki(unpem(Files.readString(pemFile), PUBLIC_PEM));
@@ -156,7 +237,48 @@ public final class SigningKeys {
         } catch (FileAlreadyExistsException e) {
             throw new IOException("refusing to overwrite the signing key " + file, e);
         }
+        // the umask cannot widen a mode given at creation, but set it again all the same
+        setPermissions(file, "rw-------");
         Files.writeString(file, content);
+    }
+
+    /** {@code dir} created 0700, or, if it exists, refused when group or others may enter it. */
+    private static void ownerOnlyDirectory(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            Files.createDirectories(dir);
+            setPermissions(dir, "rwx------");
+            return;
+        }
+        Set<PosixFilePermission> mode;
+        try {
+            mode = Files.getPosixFilePermissions(dir);
+        } catch (UnsupportedOperationException notPosix) {
+            return;
+        }
+        Set<PosixFilePermission> open = EnumSet.copyOf(mode);
+        open.removeAll(
+                EnumSet.of(
+                        PosixFilePermission.OWNER_READ,
+                        PosixFilePermission.OWNER_WRITE,
+                        PosixFilePermission.OWNER_EXECUTE));
+        if (!open.isEmpty()) {
+            throw new IOException(
+                    "the directory "
+                            + dir
+                            + " for the audit signing key is open to group or others (mode "
+                            + PosixFilePermissions.toString(mode)
+                            + "): chmod 700 "
+                            + dir
+                            + ", or give a directory only the audit job's user can enter");
+        }
+    }
+
+    private static void setPermissions(Path path, String mode) throws IOException {
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
+        } catch (UnsupportedOperationException notPosix) {
+            // a file system without POSIX modes: nothing to set
+        }
     }
 
     private static String pem(String type, byte[] der) {

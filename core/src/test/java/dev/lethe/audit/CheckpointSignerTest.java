@@ -84,16 +84,18 @@ class CheckpointSignerTest {
     }
 
     @Test
-    void keysAreCreatedOnceWithAnOwnerOnlyPrivateKeyAndLoadedAfterwards(@TempDir Path home)
-            throws Exception {
+    void keysAreCreatedOnceWithAnOwnerOnlyPrivateKeyInAnOwnerOnlyDirectoryAndLoadedAfterwards(
+            @TempDir Path home) throws Exception {
         Path dir = home.resolve("keys");
 
-        SigningKeys created = SigningKeys.loadOrCreate(dir);
-        SigningKeys loaded = SigningKeys.loadOrCreate(dir);
+        SigningKeys created = SigningKeys.create(dir);
+        SigningKeys loaded = SigningKeys.load(dir);
 
         Path privateKey = dir.resolve(SigningKeys.PRIVATE_KEY_FILE);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(privateKey)))
                 .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+                .isEqualTo("rwx------");
         assertThat(Files.readString(privateKey)).startsWith("-----BEGIN PRIVATE KEY-----");
         assertThat(loaded.keyId()).isEqualTo(created.keyId());
         assertThat(SigningKeys.readPublicKey(dir.resolve(SigningKeys.PUBLIC_KEY_FILE)))
@@ -103,17 +105,66 @@ class CheckpointSignerTest {
     }
 
     @Test
+    void loadingNeverCreatesAKey(@TempDir Path home) {
+        Path dir = home.resolve("keys");
+
+        assertThatThrownBy(() -> SigningKeys.load(dir))
+                .isInstanceOf(SigningKeys.MissingSigningKeyException.class)
+                .hasMessageContaining(SigningKeys.PRIVATE_KEY_FILE);
+        assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void anExistingKeyIsNeverReplaced(@TempDir Path home) throws Exception {
+        Path dir = home.resolve("keys");
+        SigningKeys first = SigningKeys.create(dir);
+
+        assertThatThrownBy(() -> SigningKeys.create(dir))
+                .isInstanceOf(java.nio.file.FileAlreadyExistsException.class)
+                .hasMessageContaining("never replaced");
+        assertThat(SigningKeys.load(dir).keyId()).isEqualTo(first.keyId());
+    }
+
+    @Test
+    void aPrivateKeyReadableByGroupOrOthersIsRefusedSayingWhatToFix(@TempDir Path home)
+            throws Exception {
+        Path dir = home.resolve("keys");
+        SigningKeys.create(dir);
+        Path privateKey = dir.resolve(SigningKeys.PRIVATE_KEY_FILE);
+        Files.setPosixFilePermissions(privateKey, PosixFilePermissions.fromString("rw-r--r--"));
+
+        assertThatThrownBy(() -> SigningKeys.load(dir))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("open to group or others (mode rw-r--r--)")
+                .hasMessageContaining("chmod 600 " + privateKey);
+
+        Files.setPosixFilePermissions(privateKey, PosixFilePermissions.fromString("rw----r--"));
+        assertThatThrownBy(() -> SigningKeys.load(dir)).hasMessageContaining("chmod 600");
+        Files.setPosixFilePermissions(privateKey, PosixFilePermissions.fromString("r--------"));
+        assertThat(SigningKeys.load(dir).keyId()).isNotEmpty();
+    }
+
+    @Test
+    void keysAreNotCreatedInADirectoryOthersCanEnter(@TempDir Path home) throws Exception {
+        Path dir = Files.createDirectory(home.resolve("shared"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        assertThatThrownBy(() -> SigningKeys.create(dir)).hasMessageContaining("chmod 700 " + dir);
+        assertThat(dir.resolve(SigningKeys.PRIVATE_KEY_FILE)).doesNotExist();
+    }
+
+    @Test
     void aPublicKeyFileOfAnotherPairIsRefused(@TempDir Path home) throws Exception {
         Path one = home.resolve("one");
         Path two = home.resolve("two");
-        SigningKeys.loadOrCreate(one);
-        SigningKeys.loadOrCreate(two);
+        SigningKeys.create(one);
+        SigningKeys.create(two);
         Files.copy(
                 two.resolve(SigningKeys.PUBLIC_KEY_FILE),
                 one.resolve(SigningKeys.PUBLIC_KEY_FILE),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
-        assertThatThrownBy(() -> SigningKeys.loadOrCreate(one))
+        assertThatThrownBy(() -> SigningKeys.load(one))
                 .isInstanceOf(java.io.IOException.class)
                 .hasMessageContaining("not the public key");
     }

@@ -34,10 +34,21 @@ public record AuditResources(
         SubjectKeyStore open() throws Exception;
     }
 
-    /** Loads the Ed25519 keys checkpoints are signed with. */
+    /**
+     * Loads the Ed25519 keys checkpoints are signed with; never creates them (that is a setup step:
+     * {@code ./lethe audit keys init}, or the local stack's first {@code up}).
+     *
+     * @throws SigningKeys.MissingSigningKeyException if there is no key where it should be
+     */
     public interface SigningKeysFactory extends Serializable {
         SigningKeys open() throws Exception;
     }
+
+    /**
+     * The TaskManager's environment variable (or system property) naming the directory of the
+     * signing key on a cluster; without it the key is in {@code <lethe.data>/secrets}.
+     */
+    public static final String SIGNING_KEY_DIR = "LETHE_AUDIT_SIGNING_KEY_DIR";
 
     public PersonalDataCatalog openCatalog() {
         return catalogFile == null || catalogFile.isBlank()
@@ -48,9 +59,10 @@ public record AuditResources(
     /**
      * The production resources: the key store in the helpdesk database (schema {@code lethe}), its
      * master key from env {@code LETHE_MASTER_KEY} or else the file {@code masterKeyFile}; the
-     * signing keys in {@code signingKeyDir} (created on first use); Flink state sealed under the
-     * same master key. A relative path is resolved against the TaskManager's system property {@code
-     * lethe.data} (the local stack's data directory) if set.
+     * signing keys loaded (never created) from the directory named by the TaskManager's {@value
+     * #SIGNING_KEY_DIR}, else from {@code signingKeyDir}; Flink state sealed under the same master
+     * key. A relative path is resolved against the TaskManager's system property {@code lethe.data}
+     * (the local stack's data directory) if set.
      */
     public static AuditResources production(
             String catalogFile,
@@ -71,9 +83,18 @@ public record AuditResources(
                     store.createSchema();
                     return store;
                 };
-        SigningKeysFactory signing = () -> SigningKeys.loadOrCreate(resolve(signingKeyDir));
+        SigningKeysFactory signing = () -> SigningKeys.load(signingKeyDir(signingKeyDir));
         return new AuditResources(
                 catalogFile, keyStore, MasterKeys.fromProcess(masterKeyFile), signing);
+    }
+
+    /** Where the signing key is read on this TaskManager. */
+    static Path signingKeyDir(String fallback) {
+        String given = System.getenv(SIGNING_KEY_DIR);
+        if (given == null || given.isBlank()) {
+            given = System.getProperty(SIGNING_KEY_DIR);
+        }
+        return resolve(given == null || given.isBlank() ? fallback : given);
     }
 
     static Path resolve(String path) {

@@ -4,6 +4,7 @@ import dev.lethe.audit.CheckpointSigner;
 import dev.lethe.audit.EntryHasher;
 import dev.lethe.audit.HashChain;
 import dev.lethe.audit.MerkleFrontier;
+import dev.lethe.audit.SigningKeys;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
 import java.io.ByteArrayInputStream;
@@ -25,6 +26,8 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place the audit log is written in order (parallelism 1). For each entry, in arrival
@@ -43,6 +46,8 @@ public final class LogSequencer extends KeyedProcessFunction<String, AuditEntry,
         implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogSequencer.class);
 
     public static final OutputTag<AuditCheckpoint> CHECKPOINTS =
             new OutputTag<>("audit-checkpoints") {};
@@ -94,7 +99,53 @@ public final class LogSequencer extends KeyedProcessFunction<String, AuditEntry,
     public void open(OpenContext context) throws Exception {
         head = getRuntimeContext().getState(new ValueStateDescriptor<>("head", byte[].class));
         hasher = new EntryHasher();
-        signer = new CheckpointSigner(signingKeys.open());
+        signer = new CheckpointSigner(openSigningKeys());
+    }
+
+    /**
+     * The signing key, loaded: never created here. Missing, the job fails saying what to do; a key
+     * other than the one that signed the last checkpoint is a rotation, logged.
+     */
+    private SigningKeys openSigningKeys() throws Exception {
+        SigningKeys keys;
+        try {
+            keys = signingKeys.open();
+        } catch (SigningKeys.MissingSigningKeyException e) {
+            throw new IllegalStateException(missingKey(e.getFile(), lastCheckpoint), e);
+        }
+        if (lastCheckpoint != null && !keys.keyId().equals(lastCheckpoint.getSigningKeyId())) {
+            LOG.warn(
+                    "audit checkpoints are now signed with key {}; checkpoint {} was signed with"
+                            + " key {}. Auditors verify only against keys they pinned: give them"
+                            + " the new public key, or restore the old key if this is not a"
+                            + " rotation.",
+                    keys.keyId(),
+                    lastCheckpoint.getCheckpointSeq(),
+                    lastCheckpoint.getSigningKeyId());
+        }
+        return keys;
+    }
+
+    static String missingKey(String file, AuditCheckpoint last) {
+        if (last != null) {
+            return "the audit signing key "
+                    + file
+                    + " is missing, and the log already has "
+                    + last.getCheckpointSeq()
+                    + " signed checkpoints (the latest signed with key "
+                    + last.getSigningKeyId()
+                    + "). Restore that key from its backup (on a cluster: the directory named by "
+                    + AuditResources.SIGNING_KEY_DIR
+                    + " on every TaskManager). The job does not create a new key: auditors"
+                    + " verify against the key they pinned, and a new one would not verify.";
+        }
+        return "no audit signing key at "
+                + file
+                + ". Create it once: ./lethe audit keys init (the local stack's ./lethe up does"
+                + " it); on a cluster ./lethe audit keys init --dir DIR, then make DIR readable"
+                + " by the TaskManagers' user only and name it in "
+                + AuditResources.SIGNING_KEY_DIR
+                + ". Give auditors the public key it prints.";
     }
 
     @Override

@@ -292,13 +292,16 @@ class AuditJobITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
         JobSettings settings = settings(checkpointEvery);
         String keys = run;
+        if (!java.nio.file.Files.exists(signingKeys.resolve(SigningKeys.PRIVATE_KEY_FILE))) {
+            SigningKeys.create(signingKeys); // a setup step: the job only loads the key
+        }
         String signingDir = signingKeys.toString();
         AuditResources resources =
                 new AuditResources(
                         null,
                         () -> KEY_STORES.computeIfAbsent(keys, k -> new InMemorySubjectKeyStore()),
                         AuditTestData.STATE_KEYS,
-                        () -> SigningKeys.loadOrCreate(Path.of(signingDir)));
+                        () -> SigningKeys.load(Path.of(signingDir)));
         AuditJob.defineWorkflow(
                 env,
                 RawTopics.bounded(env, records, settings.idleTimeout()),

@@ -113,13 +113,16 @@ class AuditOnCompleteTransactionsITCase {
                         "--audit-checkpoint-interval", "1h",
                         "--idle-timeout", "1h");
         String keys = run;
+        if (!java.nio.file.Files.exists(signingKeys.resolve(SigningKeys.PRIVATE_KEY_FILE))) {
+            SigningKeys.create(signingKeys); // a setup step: the job only loads the key
+        }
         String signingDir = signingKeys.toString();
         AuditResources resources =
                 new AuditResources(
                         null,
                         () -> KEY_STORES.computeIfAbsent(keys, k -> new InMemorySubjectKeyStore()),
                         AuditTestData.STATE_KEYS,
-                        () -> SigningKeys.loadOrCreate(Path.of(signingDir)));
+                        () -> SigningKeys.load(Path.of(signingDir)));
         AuditJob.defineWorkflow(
                 env,
                 TransactionWatermarks.apply(

@@ -3,6 +3,7 @@ package dev.lethe.jobs.audit;
 import static dev.lethe.jobs.audit.AuditTestData.T0;
 import static dev.lethe.jobs.audit.AuditTestData.draft;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lethe.audit.CheckpointSigner;
 import dev.lethe.audit.CheckpointVerifier;
@@ -14,6 +15,7 @@ import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.jobs.state.EntityKeys;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +27,7 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LogSequencerTest {
 
@@ -172,6 +175,57 @@ class LogSequencerTest {
         assertChainsVerify(out);
     }
 
+    @Test
+    void aMissingSigningKeyIsNeverCreatedTheJobFailsSayingHowToCreateIt(@TempDir Path home)
+            throws Exception {
+        String dir = home.resolve("secrets").toString();
+        try (var h = harness(2, () -> SigningKeys.load(Path.of(dir)))) {
+            assertThatThrownBy(h::open)
+                    .hasMessageContaining("no audit signing key at " + dir)
+                    .hasMessageContaining("./lethe audit keys init");
+        }
+        assertThat(home.resolve("secrets")).doesNotExist();
+    }
+
+    @Test
+    void aSigningKeyMissingAfterCheckpointsFailsTheJobInsteadOfSigningWithANewKey(
+            @TempDir Path home) throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(2)) {
+            h.open();
+            for (AuditEntry e : fiveChanges()) {
+                send(h, e);
+            }
+            assertThat(checkpoints(h)).hasSize(2);
+            snapshot = h.snapshot(1, 1);
+        }
+        String dir = home.resolve("moved").toString();
+        try (var h = harness(2, () -> SigningKeys.load(Path.of(dir)))) {
+            h.initializeState(snapshot);
+            assertThatThrownBy(h::open)
+                    .hasMessageContaining(
+                            "is missing, and the log already has 2 signed checkpoints")
+                    .hasMessageContaining("the latest signed with key " + KEYS.keyId())
+                    .hasMessageContaining("Restore that key from its backup");
+        }
+        assertThat(home.resolve("moved")).doesNotExist();
+    }
+
+    @Test
+    void theProductionKeysAreReadFromTheDirectoryTheTaskManagerNames(@TempDir Path home)
+            throws Exception {
+        Path dir = home.resolve("audit-key");
+        SigningKeys created = SigningKeys.create(dir);
+        System.setProperty(AuditResources.SIGNING_KEY_DIR, dir.toString());
+        try {
+            AuditResources resources =
+                    AuditResources.production(null, "jdbc:none", "u", "master.key", "secrets");
+            assertThat(resources.signingKeys().open().keyId()).isEqualTo(created.keyId());
+        } finally {
+            System.clearProperty(AuditResources.SIGNING_KEY_DIR);
+        }
+    }
+
     private static List<AuditEntry> fiveChanges() {
         return List.of(
                 draft("contacts/1", 10, T0, 1L),
@@ -218,15 +272,24 @@ class LogSequencerTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, AuditEntry, AuditEntry> harness(
             int every, TypeInformation<String> keyType) throws Exception {
-        var h =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new LogSequencer(every, 60_000, () -> KEYS)),
-                        AuditEntry::getEntityId,
-                        keyType,
-                        1,
-                        1,
-                        0);
-        return h;
+        return harness(every, keyType, () -> KEYS);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, AuditEntry, AuditEntry> harness(
+            int every, AuditResources.SigningKeysFactory keys) throws Exception {
+        return harness(every, EntityKeys.TYPE, keys);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, AuditEntry, AuditEntry> harness(
+            int every, TypeInformation<String> keyType, AuditResources.SigningKeysFactory keys)
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new LogSequencer(every, 60_000, keys)),
+                AuditEntry::getEntityId,
+                keyType,
+                1,
+                1,
+                0);
     }
 
     private static void send(

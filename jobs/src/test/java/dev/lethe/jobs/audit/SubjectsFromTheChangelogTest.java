@@ -198,13 +198,16 @@ class SubjectsFromTheChangelogTest {
         try {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
             JobSettings settings = settings();
+            if (!java.nio.file.Files.exists(signingKeys.resolve(SigningKeys.PRIVATE_KEY_FILE))) {
+                SigningKeys.create(signingKeys); // a setup step: the job only loads the key
+            }
             String signingDir = signingKeys.toString();
             AuditResources resources =
                     new AuditResources(
                             null,
                             InMemorySubjectKeyStore::new,
                             AuditTestData.STATE_KEYS,
-                            () -> SigningKeys.loadOrCreate(Path.of(signingDir)));
+                            () -> SigningKeys.load(Path.of(signingDir)));
             AuditJob.defineWorkflow(
                     env,
                     RawTopics.bounded(env, records, settings.idleTimeout()),
