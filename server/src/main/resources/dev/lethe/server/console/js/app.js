@@ -70,7 +70,12 @@ async function render() {
   main.focus({preventScroll: true});
 }
 
+/** Where a role starts: its main task, else the first page it may open. */
+const HOMES = {dpo: 'find', auditor: 'audit', admin: 'users'};
+
 function home() {
+  const start = HOMES[session.me.role];
+  if (start && PAGES.some((p) => p.path === start && session.may(p.scope))) return start;
   const first = PAGES.find((p) => !p.hidden && session.may(p.scope));
   return first ? first.path : 'account';
 }
@@ -92,14 +97,15 @@ function markNav(path) {
   }
 }
 
-function signIn(message) {
+function signIn() {
   document.title = 'Sign in · Lethe';
   const user = h('input', {name: 'username', autocomplete: 'username', required: true, autocapitalize: 'none', spellcheck: 'false'});
   const pass = h('input', {name: 'password', type: 'password', autocomplete: 'current-password', required: true});
   const status = h('div', {'aria-live': 'polite'});
   const button = h('button', {type: 'submit', class: 'btn btn-primary btn-block'}, 'Sign in');
-  const expired = sessionStorage.getItem('lethe.expired');
-  sessionStorage.removeItem('lethe.expired');
+  // why the sign-in page shows (signed out, session expired), said once
+  const message = sessionStorage.getItem('lethe.signin-notice');
+  sessionStorage.removeItem('lethe.signin-notice');
   const form = h('form', {class: 'signin-form', novalidate: true, onsubmit: async (ev) => {
     ev.preventDefault();
     if (!user.value || !pass.value) {
@@ -130,7 +136,7 @@ function signIn(message) {
       h('div', {class: 'brand brand-large'}, h('span', {class: 'logo', 'aria-hidden': 'true'}, 'L'), ' Lethe'),
       h('h1', null, 'Sign in'),
       h('p', {class: 'muted'}, 'For DPOs, auditors and admins. Every look at personal data is recorded in the audit log.'),
-      message || expired ? h('div', {class: 'alert alert-warn', role: 'alert', id: 'expired'}, message || expired) : null,
+      message ? h('div', {class: 'alert alert-warn', role: 'alert', id: 'signin-notice'}, message) : null,
       form)));
   user.focus();
 }
@@ -141,7 +147,8 @@ function forbidden(err) {
     h('p', {class: 'status-code'}, '403'),
     h('h1', null, 'Your role cannot open this page'),
     h('p', null, 'You are signed in as ', h('strong', null, session.me.name), ' with the role ',
-      h('strong', null, session.me.role), '. ', err.detail),
+      h('strong', null, session.me.role), '.'),
+    h('p', null, 'The server answered: ', h('span', {class: 'mono'}, err.detail)),
     h('p', {class: 'muted'}, 'Ask an admin for another role if you need it. Nothing was shown or recorded.'),
     h('p', null, h('a', {class: 'btn', href: '#/' + home()}, 'Back to my start page'))));
 }
@@ -165,16 +172,16 @@ async function account(box) {
 async function signOut() {
   try { await api('DELETE', '/session'); } catch (e) { /* the cookie is gone either way */ }
   session.clear();
+  sessionStorage.setItem('lethe.signin-notice', 'You are signed out.');
   say(null);
   showChrome(false);
-  window.location.hash = '#/signin';
-  signIn('You are signed out.');
+  go('signin');
 }
 
 window.addEventListener('lethe:expired', () => {
   const was = !!session.me;
   session.clear();
-  if (was) sessionStorage.setItem('lethe.expired', 'Your session expired. Sign in again to continue.');
+  if (was) sessionStorage.setItem('lethe.signin-notice', 'Your session expired. Sign in again to continue.');
   go('signin');
 });
 window.addEventListener('hashchange', render);

@@ -98,7 +98,7 @@ function locationGroups(locations) {
             h('td', {class: 'value'}, l.value !== undefined && l.value !== null ? l.value : h('span', {class: 'muted'}, '(' + l.kind + ')')),
             h('td', null, l.detector),
             h('td', {class: 'num'}, Number(l.confidence).toFixed(2)),
-            h('td', null, time(l.lastChanged)))))), {compact: true})));
+            h('td', null, time(l.lastChanged))))), {compact: true})));
 }
 
 export async function person(box, subjectId) {
