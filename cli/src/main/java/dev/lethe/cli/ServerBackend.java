@@ -539,6 +539,13 @@ final class ServerBackend implements Backend, AutoCloseable {
         return pending;
     }
 
+    /** Not implemented on the real stores yet: the console's preview answers 501 until it is. */
+    @Override
+    public JsonNode erasurePreview(String subjectId) {
+        throw new UnsupportedOperationException(
+                "the erasure preview is not implemented on the real stores yet (ServerBackend)");
+    }
+
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));

@@ -112,4 +112,19 @@ public interface Backend {
      * first, then the accesses recorded by this process that the log's index does not show yet.
      */
     List<JsonNode> accessesOf(String subjectId) throws Exception;
+
+    /**
+     * A dry run of erasing a subject (Art. 17): what a request made now would do, and what would
+     * block it, without changing anything. The server records the look as an access (action {@code
+     * erasure-preview}) before it shows the answer.
+     *
+     * @return {@code {subjectId, name?, delete: [item], anonymize: [item], redact: [item],
+     *     blockers: [{kind, record, detail}], keyShredded, canProceed}}; an item is {@code {table,
+     *     record, columns?, detail?}}: {@code delete} the person's own records the purge executor
+     *     erases, {@code anonymize} records kept with the person's columns cleared, {@code redact}
+     *     other people's records where the person's values are replaced by {@code [redacted]}; a
+     *     blocker's kind is {@code open-ticket}, {@code legal-hold} or {@code already-erased}
+     * @throws IllegalArgumentException when nobody has that subject id
+     */
+    JsonNode erasurePreview(String subjectId) throws Exception;
 }

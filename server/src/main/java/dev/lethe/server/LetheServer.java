@@ -20,14 +20,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lethe's front door: the REST API under {@value #API}, on Javalin (Jetty 12). Every endpoint but
- * {@code health}, {@code openapi.json} and {@code token} needs a bearer token (issued here at
- * sign-in, or by the configured OIDC issuer) whose role grants the endpoint's scope; every answer
- * that shows personal data is recorded in the audit log before it is sent.
+ * Lethe's front door: the REST API under {@value #API}, on Javalin (Jetty 12), and the web console
+ * at {@code /} (static files calling the same API). Every endpoint but {@code health}, {@code
+ * openapi.json}, {@code token} and signing in or out of a session needs a bearer token (issued here
+ * at sign-in, or by the configured OIDC issuer) or the console's session cookie, whose role grants
+ * the endpoint's scope; every answer that shows personal data is recorded in the audit log before
+ * it is sent.
+ *
+ * <p>The console's session is a token of {@link LocalTokens} in an HttpOnly, SameSite=Strict
+ * cookie. A cookie is sent by the browser on its own, so every unsafe request (POST, PUT, PATCH,
+ * DELETE) authenticated by it must also carry the session's CSRF token in {@value #CSRF_HEADER}
+ * (the token is a claim of the signed session token, handed to the console's script at sign-in);
+ * bearer tokens are sent only on purpose and need none.
  */
 public final class LetheServer implements AutoCloseable {
 
     public static final String API = "/api/v1";
+
+    /** The console's session cookie. */
+    public static final String SESSION_COOKIE = "lethe_session";
+
+    /** The header that carries a session's CSRF token on unsafe requests. */
+    public static final String CSRF_HEADER = "X-CSRF-Token";
+
+    /** What the console's pages may load and run: their own files only. */
+    static final String CONTENT_SECURITY_POLICY =
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+                    + " connect-src 'self'; form-action 'self'; base-uri 'none';"
+                    + " frame-ancestors 'none'";
+
+    private static final java.util.Set<String> SAFE_METHODS =
+            java.util.Set.of("GET", "HEAD", "OPTIONS");
 
     private static final Logger LOG = LoggerFactory.getLogger(LetheServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,6 +86,10 @@ public final class LetheServer implements AutoCloseable {
     private final String decoyHash;
     private Javalin app;
 
+    /** Sessions signed out before their token expired: token id to expiry. */
+    private final java.util.Map<String, java.time.Instant> signedOut =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     public LetheServer(
             Settings settings,
             UserStore users,
@@ -96,14 +123,34 @@ public final class LetheServer implements AutoCloseable {
                             config.startup.showJavalinBanner = false;
                             config.startup.showOldJavalinVersionWarning = false;
                             config.http.maxRequestSize = 64 * 1024L;
+                            // the console: static files from the classpath, no build step
+                            config.staticFiles.add(
+                                    files -> {
+                                        files.hostedPath = "/";
+                                        files.directory = "/dev/lethe/server/console";
+                                        files.location =
+                                                io.javalin.http.staticfiles.Location.CLASSPATH;
+                                    });
                             config.routes.before(
                                     ctx -> {
                                         ctx.header("Cache-Control", "no-store");
                                         ctx.header("X-Content-Type-Options", "nosniff");
+                                        ctx.header(
+                                                "Content-Security-Policy", CONTENT_SECURITY_POLICY);
+                                        ctx.header("X-Frame-Options", "DENY");
+                                        ctx.header("Referrer-Policy", "no-referrer");
                                     });
                             open(config.routes, "GET", API + "/health", this::health);
                             open(config.routes, "GET", API + "/openapi.json", this::openApi);
                             open(config.routes, "POST", API + "/token", this::token);
+                            open(config.routes, "POST", API + "/session", this::signInSession);
+                            open(config.routes, "DELETE", API + "/session", this::signOutSession);
+                            scoped(
+                                    config.routes,
+                                    "GET",
+                                    API + "/session",
+                                    List.of(),
+                                    this::session);
                             scoped(config.routes, "GET", API + "/me", List.of(), this::me);
                             scoped(
                                     config.routes,
@@ -167,11 +214,43 @@ public final class LetheServer implements AutoCloseable {
                                     this::requestErasure);
                             scoped(
                                     config.routes,
+                                    "POST",
+                                    API + "/subjects/{subjectId}/erasure-preview",
+                                    Role.Scope.ERASURE_PREVIEW,
+                                    this::erasurePreview);
+                            scoped(
+                                    config.routes,
                                     "GET",
                                     API + "/users",
                                     Role.Scope.USERS_MANAGE,
                                     this::listUsers);
+                            scoped(
+                                    config.routes,
+                                    "POST",
+                                    API + "/users",
+                                    Role.Scope.USERS_MANAGE,
+                                    this::addUser);
+                            scoped(
+                                    config.routes,
+                                    "POST",
+                                    API + "/users/{name}/disable",
+                                    Role.Scope.USERS_MANAGE,
+                                    this::disableUser);
+                            scoped(
+                                    config.routes,
+                                    "POST",
+                                    API + "/users/{name}/reset",
+                                    Role.Scope.USERS_MANAGE,
+                                    this::resetUser);
                             config.routes.exception(Problem.class, (e, ctx) -> e.write(ctx));
+                            config.routes.exception(
+                                    UnsupportedOperationException.class,
+                                    (e, ctx) ->
+                                            Problem.write(
+                                                    ctx,
+                                                    501,
+                                                    "not-implemented",
+                                                    "this server does not offer that yet"));
                             config.routes.exception(
                                     Exception.class,
                                     (e, ctx) -> {
@@ -280,19 +359,27 @@ public final class LetheServer implements AutoCloseable {
         switch (method) {
             case "GET" -> r.get(path, h);
             case "POST" -> r.post(path, h);
+            case "DELETE" -> r.delete(path, h);
             default -> throw new IllegalArgumentException(method);
         }
     }
 
-    /** The caller of a request with a valid bearer token, or a 401 problem. */
+    /**
+     * The caller of a request with a valid bearer token or session cookie, or a 401 problem; a
+     * cookie on an unsafe request without the session's CSRF token is a 403 problem.
+     */
     Principal authenticate(Context ctx) throws Exception {
         String header = ctx.header("Authorization");
+        if (header == null && ctx.cookie(SESSION_COOKIE) != null) {
+            return sessionCaller(ctx).who();
+        }
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"lethe\"");
             throw Problem.unauthorized(
                     "sign in first: POST "
                             + API
-                            + "/token, then send Authorization: Bearer <token>");
+                            + "/token, then send Authorization: Bearer <token> (or sign in to"
+                            + " the console at /)");
         }
         String token = header.substring(7).trim();
         Optional<Principal> who;
@@ -306,6 +393,85 @@ public final class LetheServer implements AutoCloseable {
             throw Problem.unauthorized("the token is invalid or expired: sign in again");
         }
         return who.get();
+    }
+
+    /**
+     * The session of a request's cookie: valid, not signed out, its user still enabled, and on an
+     * unsafe method its CSRF token repeated in {@value #CSRF_HEADER}. A session past half its life
+     * gets a fresh cookie (same CSRF token), so it ends after {@code tokenTtl} without a request.
+     */
+    private LocalTokens.Session sessionCaller(Context ctx) {
+        Optional<LocalTokens.Session> s = validSession(ctx);
+        if (s.isEmpty()) {
+            clearSessionCookie(ctx);
+            throw new Problem(
+                    401, "session-expired", "the session expired or ended: sign in again");
+        }
+        LocalTokens.Session session = s.get();
+        if (!SAFE_METHODS.contains(ctx.method().name())) {
+            String sent = ctx.header(CSRF_HEADER);
+            if (sent == null
+                    || !java.security.MessageDigest.isEqual(
+                            sent.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            session.csrf().getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+                LOG.warn(
+                        "refused a {} for {}: session cookie without its CSRF token",
+                        ctx.method().name(),
+                        session.who().name());
+                throw new Problem(
+                        403,
+                        "csrf",
+                        "a request signed in by the session cookie must carry the session's "
+                                + CSRF_HEADER
+                                + " header");
+            }
+        }
+        if (java.time.Duration.between(clock.instant(), session.expiresAt())
+                        .compareTo(tokens.ttl().dividedBy(2))
+                < 0) {
+            setSessionCookie(
+                    ctx,
+                    tokens.issueSession(session.who().name(), session.who().role(), session.csrf())
+                            .token());
+        }
+        return session;
+    }
+
+    private Optional<LocalTokens.Session> validSession(Context ctx) {
+        String cookie = ctx.cookie(SESSION_COOKIE);
+        if (cookie == null) {
+            return Optional.empty();
+        }
+        return tokens.verifySession(cookie)
+                .filter(x -> !signedOut.containsKey(x.id()))
+                .filter(x -> stillEnabled(x.who()));
+    }
+
+    private void setSessionCookie(Context ctx, String token) {
+        ctx.res()
+                .addHeader(
+                        "Set-Cookie",
+                        SESSION_COOKIE
+                                + "="
+                                + token
+                                + "; Path=/; Max-Age="
+                                + tokens.ttl().toSeconds()
+                                + "; HttpOnly; SameSite=Strict"
+                                + (secure(ctx) ? "; Secure" : ""));
+    }
+
+    private static void clearSessionCookie(Context ctx) {
+        ctx.res()
+                .addHeader(
+                        "Set-Cookie",
+                        SESSION_COOKIE
+                                + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
+                                + (secure(ctx) ? "; Secure" : ""));
+    }
+
+    /** Whether the request came over TLS (then the cookie is never sent over plain HTTP). */
+    private static boolean secure(Context ctx) {
+        return "https".equalsIgnoreCase(ctx.scheme());
     }
 
     /** A local user disabled after the token was issued loses access at once. */
@@ -328,6 +494,74 @@ public final class LetheServer implements AutoCloseable {
     }
 
     private void token(Context ctx) throws Exception {
+        Optional<User> user = checkSignIn(ctx);
+        if (user.isEmpty()) {
+            return;
+        }
+        LocalTokens.Issued t = tokens.issue(user.get());
+        ObjectNode out = JSON.createObjectNode();
+        out.put("access_token", t.token());
+        out.put("token_type", "Bearer");
+        out.put("expires_in", t.expiresIn());
+        json(ctx, out);
+    }
+
+    /**
+     * The console's sign-in: the same checks, throttle and failure records as {@code /token}; the
+     * session token goes to an HttpOnly cookie, its CSRF token to the answer.
+     */
+    private void signInSession(Context ctx) throws Exception {
+        // a form of another site cannot send JSON: no signing in a victim to someone else's account
+        String type = ctx.contentType();
+        if (type == null
+                || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new Problem(
+                    415, "unsupported-media-type", "send the sign-in as application/json");
+        }
+        Optional<User> user = checkSignIn(ctx);
+        if (user.isEmpty()) {
+            return;
+        }
+        String csrf = LocalTokens.newCsrfToken();
+        LocalTokens.Issued t = tokens.issueSession(user.get().name(), user.get().role(), csrf);
+        setSessionCookie(ctx, t.token());
+        Principal who = new Principal(user.get().name(), user.get().role(), LocalTokens.ISSUER);
+        ObjectNode out = whoAmI(who);
+        out.put("csrfToken", csrf);
+        out.put("expires_in", t.expiresIn());
+        json(ctx, out);
+    }
+
+    /** Who the caller is, and, signed in by the session cookie, the session's CSRF token. */
+    private void session(Context ctx, Principal who) throws Exception {
+        ObjectNode out = whoAmI(who);
+        if (ctx.header("Authorization") == null) {
+            validSession(ctx).ifPresent(s -> out.put("csrfToken", s.csrf()));
+        }
+        json(ctx, out);
+    }
+
+    /**
+     * Signs out: the cookie is cleared and the session's token refused from now on (a valid session
+     * needs its CSRF token for that, like any unsafe request).
+     */
+    private void signOutSession(Context ctx) throws Exception {
+        if (ctx.header("Authorization") == null && validSession(ctx).isPresent()) {
+            LocalTokens.Session s = sessionCaller(ctx);
+            java.time.Instant now = clock.instant();
+            signedOut.entrySet().removeIf(e -> e.getValue().isBefore(now));
+            signedOut.put(s.id(), s.expiresAt());
+            LOG.info("signed out: {}", s.who().name());
+        }
+        clearSessionCookie(ctx);
+        ctx.status(204);
+    }
+
+    /**
+     * Checks a sign-in's user name and password (throttled, failures logged); the user, or empty
+     * when the answer (429) is written already.
+     */
+    private Optional<User> checkSignIn(Context ctx) throws Exception {
         JsonNode body;
         try {
             body = JSON.readTree(ctx.bodyAsBytes());
@@ -352,7 +586,7 @@ public final class LetheServer implements AutoCloseable {
                     429,
                     "too-many-sign-in-failures",
                     "too many failed sign-ins: try again in " + seconds + " s");
-            return;
+            return Optional.empty();
         }
         Optional<UserStore.Credentials> c =
                 User.isValidName(name) ? users.credentials(name) : Optional.empty();
@@ -370,13 +604,8 @@ public final class LetheServer implements AutoCloseable {
             throw Problem.unauthorized("wrong user name or password, or the user is disabled");
         }
         throttle.succeeded(name);
-        LocalTokens.Issued t = tokens.issue(c.get().user());
         LOG.info("signed in: {} ({})", name, c.get().user().role().id());
-        ObjectNode out = JSON.createObjectNode();
-        out.put("access_token", t.token());
-        out.put("token_type", "Bearer");
-        out.put("expires_in", t.expiresIn());
-        json(ctx, out);
+        return Optional.of(c.get().user());
     }
 
     private static void json(Context ctx, JsonNode body) throws IOException {
@@ -389,13 +618,17 @@ public final class LetheServer implements AutoCloseable {
     }
 
     private void me(Context ctx, Principal who) throws IOException {
+        json(ctx, whoAmI(who));
+    }
+
+    private static ObjectNode whoAmI(Principal who) {
         ObjectNode n = JSON.createObjectNode();
         n.put("name", who.name());
         n.put("role", who.role().id());
         n.put("issuer", who.issuer());
         ArrayNode scopes = n.putArray("scopes");
         who.role().scopes().stream().sorted().forEach(scopes::add);
-        json(ctx, n);
+        return n;
     }
 
     private void findSubjects(Context ctx, Principal who) throws Exception {
@@ -721,6 +954,132 @@ public final class LetheServer implements AutoCloseable {
         }
         ctx.status(201);
         json(ctx, created);
+    }
+
+    /**
+     * A dry run of an erasure: what would be deleted, anonymized, redacted and what blocks it. It
+     * shows where the person's data lives, so it needs a purpose and is recorded first.
+     */
+    private void erasurePreview(Context ctx, Principal who) throws Exception {
+        String subject = ctx.pathParam("subjectId");
+        if (!SUBJECT_ID.matcher(subject).matches()) {
+            throw Problem.badRequest("subjectId must look like contact:42");
+        }
+        String purpose = purpose(ctx);
+        recordOrRefuse(
+                AccessRecord.of(
+                        who,
+                        purpose,
+                        "erasure-preview",
+                        List.of(subject),
+                        1,
+                        "subject",
+                        clock.instant()));
+        try {
+            json(ctx, backend.erasurePreview(subject));
+        } catch (IllegalArgumentException nobody) {
+            throw Problem.notFound(nobody.getMessage());
+        }
+    }
+
+    /**
+     * Adds a local user ({@code {"username", "role", "password"?}}); without a password one is
+     * generated and shown once in the answer, like {@code ./lethe users add}.
+     */
+    private void addUser(Context ctx, Principal who) throws Exception {
+        JsonNode body = jsonBody(ctx, "{\"username\": …, \"role\": \"dpo|auditor|admin\"}");
+        String name = body.path("username").asText(null);
+        if (!User.isValidName(name)) {
+            throw Problem.badRequest(
+                    "username: 1 to 64 letters, digits, dot, dash or underscore, starting with a"
+                            + " letter");
+        }
+        Role role =
+                Role.of(body.path("role").asText(null))
+                        .orElseThrow(
+                                () -> Problem.badRequest("role must be dpo, auditor or admin"));
+        Password pw = password(body);
+        try {
+            users.add(name, role, passwords.hash(pw.value()));
+        } catch (IllegalArgumentException taken) {
+            throw new Problem(409, "user-exists", "a user with that name exists already");
+        }
+        LOG.info("user {} ({}) added by {}", name, role.id(), who.name());
+        ObjectNode out = JSON.createObjectNode().put("name", name).put("role", role.id());
+        pw.shownOnce(out);
+        ctx.status(201);
+        json(ctx, out);
+    }
+
+    private void disableUser(Context ctx, Principal who) throws Exception {
+        String name = userName(ctx);
+        if (!users.disable(name)) {
+            throw Problem.notFound("no user with that name");
+        }
+        LOG.info("user {} disabled by {}", name, who.name());
+        json(ctx, JSON.createObjectNode().put("name", name).put("disabled", true));
+    }
+
+    /**
+     * Sets a new password ({@code {"password"?}}, generated and shown once when absent) and enables
+     * the user again, like {@code ./lethe users reset}.
+     */
+    private void resetUser(Context ctx, Principal who) throws Exception {
+        String name = userName(ctx);
+        JsonNode body =
+                ctx.bodyAsBytes().length == 0
+                        ? JSON.createObjectNode()
+                        : jsonBody(ctx, "{\"password\": …} or no body");
+        Password pw = password(body);
+        if (!users.resetPassword(name, passwords.hash(pw.value()))) {
+            throw Problem.notFound("no user with that name");
+        }
+        LOG.info("user {} reset by {}", name, who.name());
+        ObjectNode out = JSON.createObjectNode().put("name", name).put("disabled", false);
+        pw.shownOnce(out);
+        json(ctx, out);
+    }
+
+    /** A password given in a request's body, or a generated one to show once. */
+    private record Password(String value, boolean generated) {
+        void shownOnce(ObjectNode out) {
+            if (generated) {
+                out.put("password", value);
+            }
+        }
+    }
+
+    private static Password password(JsonNode body) {
+        JsonNode given = body.get("password");
+        if (given == null || given.isNull()) {
+            return new Password(Passwords.generate(), true);
+        }
+        if (!given.isTextual() || given.asText().length() < Passwords.MIN_LENGTH) {
+            throw Problem.badRequest(
+                    "password needs at least " + Passwords.MIN_LENGTH + " characters");
+        }
+        return new Password(given.asText(), false);
+    }
+
+    private static String userName(Context ctx) {
+        String name = ctx.pathParam("name");
+        if (!User.isValidName(name)) {
+            throw Problem.badRequest("not a user name");
+        }
+        return name;
+    }
+
+    private static JsonNode jsonBody(Context ctx, String shape) {
+        JsonNode body;
+        try {
+            body = JSON.readTree(ctx.bodyAsBytes());
+        } catch (IOException e) {
+            body = null;
+        }
+        if (body == null || !body.isObject()) {
+            throw Problem.badRequest("the body must be JSON: " + shape);
+        }
+        return body;
     }
 
     private void listUsers(Context ctx, Principal who) throws Exception {

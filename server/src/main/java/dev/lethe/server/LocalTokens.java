@@ -26,6 +26,13 @@ public final class LocalTokens {
     public static final String AUDIENCE = "lethe-api";
     public static final String ROLE_CLAIM = "role";
 
+    /**
+     * The claim that makes a token a console session's: the session's CSRF token, which unsafe
+     * requests carrying the session cookie must repeat in a header. A bearer token never has it,
+     * and a session token is not accepted as a bearer token.
+     */
+    public static final String CSRF_CLAIM = "csrf";
+
     /** How long a token is valid: short, the CLI signs in again. */
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
 
@@ -36,6 +43,14 @@ public final class LocalTokens {
 
     /** An issued token and its lifetime in seconds. */
     public record Issued(String token, long expiresIn) {}
+
+    /**
+     * A verified console session.
+     *
+     * @param csrf the CSRF token unsafe requests must carry in {@code X-CSRF-Token}
+     * @param id the token's id ({@code jti}), to end the session at sign-out
+     */
+    public record Session(Principal who, String csrf, String id, Instant expiresAt) {}
 
     public LocalTokens(byte[] key, Duration ttl, Clock clock) {
         if (key == null || key.length < 32) {
@@ -52,18 +67,45 @@ public final class LocalTokens {
     }
 
     public Issued issue(User user) {
+        return sign(user.name(), user.role(), null);
+    }
+
+    /**
+     * A console session's token: the same lifetime and signature as a bearer token, plus the
+     * session's CSRF token as claim {@value #CSRF_CLAIM}.
+     */
+    public Issued issueSession(String name, Role role, String csrf) {
+        if (csrf == null || csrf.length() < 22) {
+            throw new IllegalArgumentException("a session needs a random CSRF token");
+        }
+        return sign(name, role, csrf);
+    }
+
+    /** A fresh random CSRF token (256 bits, URL-safe Base64). */
+    public static String newCsrfToken() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    private Issued sign(String name, Role role, String csrf) {
         Instant now = clock.instant();
-        JWTClaimsSet claims =
+        JWTClaimsSet.Builder b =
                 new JWTClaimsSet.Builder()
                         .issuer(ISSUER)
                         .audience(AUDIENCE)
-                        .subject(user.name())
-                        .claim(ROLE_CLAIM, user.role().id())
+                        .subject(name)
+                        .claim(ROLE_CLAIM, role.id())
                         .issueTime(Date.from(now))
                         .notBeforeTime(Date.from(now))
                         .expirationTime(Date.from(now.plus(ttl)))
-                        .jwtID(UUID.randomUUID().toString())
-                        .build();
+                        .jwtID(UUID.randomUUID().toString());
+        if (csrf != null) {
+            b.claim(CSRF_CLAIM, csrf);
+        }
+        JWTClaimsSet claims = b.build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         try {
             jwt.sign(signer);
@@ -78,6 +120,48 @@ public final class LocalTokens {
      * another issuer, a bad signature, expired, not yet valid, malformed).
      */
     public Optional<Principal> verify(String token) {
+        return claims(token)
+                .filter(c -> c.getClaim(CSRF_CLAIM) == null)
+                .flatMap(LocalTokens::principal);
+    }
+
+    /** The session of a console session's token still valid, or empty (any other token). */
+    public Optional<Session> verifySession(String token) {
+        return claims(token)
+                .flatMap(
+                        c -> {
+                            Object csrf = c.getClaim(CSRF_CLAIM);
+                            if (!(csrf instanceof String s) || c.getJWTID() == null) {
+                                return Optional.empty();
+                            }
+                            return principal(c)
+                                    .map(
+                                            p ->
+                                                    new Session(
+                                                            p,
+                                                            s,
+                                                            c.getJWTID(),
+                                                            c.getExpirationTime().toInstant()));
+                        });
+    }
+
+    /** How long a token lives. */
+    public Duration ttl() {
+        return ttl;
+    }
+
+    private static Optional<Principal> principal(JWTClaimsSet c) {
+        try {
+            return Role.of(c.getStringClaim(ROLE_CLAIM))
+                    .filter(r -> User.isValidName(c.getSubject()))
+                    .map(r -> new Principal(c.getSubject(), r, ISSUER));
+        } catch (ParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The claims of a token signed here and valid now. */
+    private Optional<JWTClaimsSet> claims(String token) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm())
@@ -95,9 +179,7 @@ public final class LocalTokens {
                             && now.plusSeconds(5).isBefore(c.getNotBeforeTime().toInstant()))) {
                 return Optional.empty();
             }
-            return Role.of(c.getStringClaim(ROLE_CLAIM))
-                    .filter(r -> User.isValidName(c.getSubject()))
-                    .map(r -> new Principal(c.getSubject(), r, ISSUER));
+            return Optional.of(c);
         } catch (ParseException | JOSEException e) {
             return Optional.empty();
         }

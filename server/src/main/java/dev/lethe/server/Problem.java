@@ -67,6 +67,7 @@ public final class Problem extends RuntimeException {
             case 409 -> "Conflict";
             case 415 -> "Unsupported Media Type";
             case 429 -> "Too Many Requests";
+            case 501 -> "Not Implemented";
             case 503 -> "Service Unavailable";
             default -> status >= 500 ? "Internal Server Error" : "Error";
         };

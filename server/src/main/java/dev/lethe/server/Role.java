@@ -22,6 +22,7 @@ public enum Role {
             Scope.SUBJECTS_EXPORT,
             Scope.SUBJECTS_ACCESSES,
             Scope.ERASURE_REQUEST,
+            Scope.ERASURE_PREVIEW,
             Scope.ERASURE_READ,
             Scope.PURGES_READ,
             Scope.AUDIT_SUBJECT_VALUES),
@@ -69,6 +70,7 @@ public enum Role {
         public static final String SUBJECTS_ACCESSES = "subjects:accesses";
         public static final String ERASURE_REQUEST = "erasure-requests:create";
         public static final String ERASURE_READ = "erasure-requests:read";
+        public static final String ERASURE_PREVIEW = "erasure-requests:preview";
         public static final String PURGES_READ = "purges:read";
         public static final String AUDIT_READ = "audit:read";
         public static final String AUDIT_SUBJECT_VALUES = "audit:read-subject-values";

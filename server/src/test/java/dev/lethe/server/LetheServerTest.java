@@ -72,6 +72,7 @@ class LetheServerTest {
         }
         users.add("gone", Role.DPO, passwords.hash(PASSWORD));
         users.disable("gone");
+        users.add("spare1", Role.AUDITOR, passwords.hash(PASSWORD));
         server =
                 new LetheServer(
                                 new LetheServer.Settings("127.0.0.1", 0, LocalTokens.DEFAULT_TTL),
@@ -128,11 +129,20 @@ class LetheServerTest {
     /** A verification the auditor started, for the matrix's GET of one. */
     static String lastVerification;
 
+    static final java.util.concurrent.atomic.AtomicInteger NEW_USERS =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     /** A body that satisfies the endpoint, for the matrix (null: none). */
     static String exampleBody(LetheServer.Route route) {
-        return route.method().equals("POST") && route.path().endsWith("/erasure-requests")
-                ? "{\"subjectId\": \"contact:8\", \"reason\": \"Art. 17 request 7\"}"
-                : null;
+        if (route.method().equals("POST") && route.path().endsWith("/erasure-requests")) {
+            return "{\"subjectId\": \"contact:8\", \"reason\": \"Art. 17 request 7\"}";
+        }
+        if (route.method().equals("POST") && route.path().equals("/api/v1/users")) {
+            return "{\"username\": \"matrix"
+                    + NEW_USERS.incrementAndGet()
+                    + "\", \"role\": \"auditor\"}";
+        }
+        return null;
     }
 
     /** A request that satisfies the endpoint's parameters, for the matrix. */
@@ -146,6 +156,10 @@ class LetheServerTest {
             case "/api/v1/audit/proofs/<entityId>/{seq}" -> "/api/v1/audit/proofs/contacts/7/3";
             case "/api/v1/subjects/{subjectId}/exports" ->
                     "/api/v1/subjects/contact:7/exports?purpose=DSAR-1";
+            case "/api/v1/subjects/{subjectId}/erasure-preview" ->
+                    "/api/v1/subjects/contact:7/erasure-preview?purpose=DSAR-1";
+            case "/api/v1/users/{name}/disable" -> "/api/v1/users/spare1/disable";
+            case "/api/v1/users/{name}/reset" -> "/api/v1/users/spare1/reset";
             default -> route.path();
         };
     }

@@ -12,7 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code nobody@example.org}; access records kept in a list (or refused, to test that nothing is
  * shown then).
  */
-final class RecordingBackend implements Backend {
+class RecordingBackend implements Backend {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -115,6 +115,36 @@ final class RecordingBackend implements Backend {
         }
         erasures.add(subjectId);
         return JSON.createObjectNode().put("requestId", "r-1").put("subjectId", subjectId);
+    }
+
+    /** contact:7's erasure would delete its row, anonymize a ticket, redact a mention; held. */
+    @Override
+    public JsonNode erasurePreview(String subjectId) {
+        if (!subjectId.equals("contact:7")) {
+            throw new IllegalArgumentException("nobody with that subject id");
+        }
+        ObjectNode n = JSON.createObjectNode().put("subjectId", subjectId);
+        n.putArray("delete").addObject().put("table", "contacts").put("record", "contacts/7");
+        n.putArray("anonymize")
+                .addObject()
+                .put("table", "tickets")
+                .put("record", "tickets/3")
+                .putArray("columns")
+                .add("requester_email");
+        n.putArray("redact")
+                .addObject()
+                .put("table", "ticket_comments")
+                .put("record", "ticket_comments/11")
+                .putArray("columns")
+                .add("body");
+        n.putArray("blockers")
+                .addObject()
+                .put("kind", "open-ticket")
+                .put("record", "tickets/12")
+                .put("detail", "status open");
+        n.put("keyShredded", true);
+        n.put("canProceed", false);
+        return n;
     }
 
     @Override

@@ -1,0 +1,394 @@
+package dev.lethe.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The console in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver})
+ * against a server on a seeded backend: a DPO finds a person, exports, previews and confirms an
+ * erasure and sees the request; an auditor filters the log to one record, opens a diff, downloads a
+ * proof and verifies the log; a DPO opening the access log gets the 403 page; a hostile ticket text
+ * shows as text; signing out and an expired session go back to sign-in. Each page's screenshot is
+ * written to {@code docs/console/}.
+ */
+class ConsoleBrowserITCase {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final String PASSWORD = "correct horse battery";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static LetheServerTest.MutableClock clock = new LetheServerTest.MutableClock();
+    static InMemoryUsers users = new InMemoryUsers();
+    static SeededBackend backend;
+    static LetheServer server;
+    static Path shots;
+
+    @TempDir Path downloads;
+    @TempDir Path profile;
+    WebDriver driver;
+    WebDriverWait wait;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
+                .as(
+                        "the console's browser tests need Debian's Chromium and its driver at %s"
+                                + " and %s: apt-get install -y chromium chromium-driver (.ci/run"
+                                + " does it)",
+                        CHROMIUM, CHROMEDRIVER)
+                .isTrue();
+        clock.now = Instant.now();
+        backend = new SeededBackend(clock);
+        Passwords passwords = new Passwords();
+        users.add("dana", Role.DPO, passwords.hash(PASSWORD));
+        users.add("otto", Role.AUDITOR, passwords.hash(PASSWORD));
+        users.add("ada", Role.ADMIN, passwords.hash(PASSWORD));
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        server =
+                new LetheServer(
+                                new LetheServer.Settings("127.0.0.1", 0, LocalTokens.DEFAULT_TTL),
+                                users,
+                                passwords,
+                                new LocalTokens(key, LocalTokens.DEFAULT_TTL, clock),
+                                Optional.empty(),
+                                backend,
+                                clock)
+                        .start();
+        shots = Path.of(System.getProperty("basedir", ".")).resolve("../docs/console").normalize();
+        Files.createDirectories(shots);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @BeforeEach
+    void browser() {
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary(CHROMIUM.toFile());
+        o.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--force-device-scale-factor=1",
+                "--user-data-dir=" + profile.toAbsolutePath(),
+                "--window-size=1280,900");
+        Map<String, Object> prefs = new HashMap<>();
+        prefs.put("download.default_directory", downloads.toAbsolutePath().toString());
+        prefs.put("download.prompt_for_download", false);
+        o.setExperimentalOption("prefs", prefs);
+        org.openqa.selenium.logging.LoggingPreferences logs =
+                new org.openqa.selenium.logging.LoggingPreferences();
+        logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
+        o.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service =
+                new ChromeDriverService.Builder()
+                        .usingDriverExecutable(CHROMEDRIVER.toFile())
+                        .usingAnyFreePort()
+                        .build();
+        driver = new ChromeDriver(service, o);
+        driver.manage().window().setSize(new Dimension(1280, 900));
+        wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    String url(String hash) {
+        return "http://127.0.0.1:" + server.port() + "/" + hash;
+    }
+
+    WebElement visible(By by) {
+        try {
+            return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError(
+                    "not shown: "
+                            + by
+                            + "\nthe page: "
+                            + driver.findElement(By.tagName("body")).getText()
+                            + "\nthe browser's console: "
+                            + driver.manage()
+                                    .logs()
+                                    .get(org.openqa.selenium.logging.LogType.BROWSER)
+                                    .getAll(),
+                    e);
+        }
+    }
+
+    void page(String name) {
+        visible(By.cssSelector("[data-page='" + name + "']"));
+    }
+
+    void signIn(String user) {
+        driver.get(url(""));
+        visible(By.name("username")).sendKeys(user);
+        driver.findElement(By.name("password")).sendKeys(PASSWORD);
+        driver.findElement(By.cssSelector("form.signin-form button[type=submit]")).click();
+        visible(By.id("me-name"));
+        wait.until(ExpectedConditions.textToBe(By.id("me-name"), user));
+    }
+
+    void nav(String path) {
+        driver.findElement(By.cssSelector("#nav a[data-nav='" + path + "']")).click();
+        page(path);
+    }
+
+    /** A screenshot of the whole page (the viewport grown to its height) into docs/console/. */
+    void shot(String name) throws Exception {
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        js.executeScript("window.scrollTo(0, 0)");
+        long width = (Long) js.executeScript("return window.innerWidth");
+        long height =
+                (Long) js.executeScript("return Math.ceil(document.documentElement.scrollHeight)");
+        ChromeDriver chrome = (ChromeDriver) driver;
+        chrome.executeCdpCommand(
+                "Emulation.setDeviceMetricsOverride",
+                Map.of(
+                        "width",
+                        width,
+                        "height",
+                        Math.min(2400, Math.max(height, 640)),
+                        "deviceScaleFactor",
+                        1,
+                        "mobile",
+                        width < 500));
+        Thread.sleep(200);
+        byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
+        chrome.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        Files.write(shots.resolve(name + ".png"), png);
+    }
+
+    Path downloaded(String name) throws Exception {
+        Path f = downloads.resolve(name);
+        for (int i = 0; i < 100 && !Files.exists(f); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(f).as("downloaded " + name).exists();
+        return f;
+    }
+
+    boolean pwned() {
+        return (Boolean)
+                ((JavascriptExecutor) driver).executeScript("return window.__pwned !== undefined");
+    }
+
+    @Test
+    void aDpoFindsAPersonExportsAndRequestsTheirErasure() throws Exception {
+        driver.get(url(""));
+        visible(By.name("username"));
+        shot("sign-in");
+        signIn("dana");
+        page("find");
+        visible(By.name("q")).sendKeys("anna@example.eu");
+        WebElement purpose = driver.findElement(By.name("purpose"));
+        purpose.clear();
+        purpose.sendKeys("DSAR-2026-0042");
+        driver.findElement(By.cssSelector("form.search-form button[type=submit]")).click();
+        WebElement card = visible(By.cssSelector("section.person"));
+        assertThat(card.getText())
+                .contains("Anna Svensson", "contact:42", "anna@example.eu", "+46701234567")
+                .contains("soft-deleted")
+                .contains("Mentioned in other people\u2019s records (1)")
+                .contains("ticket_comments/5120");
+        assertThat(backend.recorded).anyMatch(r -> r.action().equals("find"));
+        shot("find");
+
+        card.findElement(By.linkText("Open person")).click();
+        page("person");
+        // the person's history shows the hostile ticket text as text, and nothing of it ran
+        WebElement ticket =
+                visible(
+                        By.xpath(
+                                "//details[.//span[.='tickets/901'] and .//span[.='INSERT']]"
+                                        + "/summary"));
+        ticket.click();
+        WebElement body =
+                visible(By.xpath("//td[contains(@class,'diff-after')][contains(., '<script>')]"));
+        assertThat(body.getText()).isEqualTo(SeededBackend.HOSTILE);
+        assertThat(driver.findElements(By.cssSelector("main script, main img"))).isEmpty();
+        assertThat(pwned()).as("the ticket text ran as code").isFalse();
+
+        driver.findElement(By.id("export")).click();
+        visible(By.id("export-done"));
+        assertThat(Files.readAllBytes(downloaded("contact-42-export.zip"))).startsWith('P', 'K');
+        assertThat(backend.recorded).anyMatch(r -> r.action().equals("export"));
+
+        driver.findElement(By.name("reason")).sendKeys("Art. 17 request #123");
+        driver.findElement(By.id("preview")).click();
+        WebElement preview = visible(By.id("erasure-preview"));
+        assertThat(preview.getText())
+                .contains("Blocked for now", "open-ticket", "contacts/42", "ticket_comments/5120");
+        assertThat(backend.recorded).anyMatch(r -> r.action().equals("erasure-preview"));
+        shot("person");
+
+        driver.findElement(By.id("confirm-erasure")).click();
+        visible(By.id("erasure-requested"))
+                .findElement(By.linkText("Follow it in Erasure requests"))
+                .click();
+        page("requests");
+        WebElement row = visible(By.xpath("//tr[.//a[normalize-space()='contact:42']]"));
+        assertThat(row.getText()).contains("pending", "30");
+        String all = driver.findElement(By.cssSelector("main")).getText();
+        assertThat(all).contains("OVERDUE");
+        assertThat(driver.findElements(By.cssSelector("tr.row-soon"))).isNotEmpty();
+        assertThat(driver.findElements(By.cssSelector("tr.row-overdue"))).hasSize(1);
+        shot("requests");
+
+        nav("purges");
+        new Select(driver.findElement(By.name("outcome"))).selectByValue("skipped");
+        driver.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+        wait.until(d -> d.findElements(By.cssSelector("main tbody tr")).size() == 1);
+        new Select(driver.findElement(By.name("outcome"))).selectByValue("");
+        driver.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+        wait.until(d -> d.findElements(By.cssSelector("main tbody tr")).size() == 5);
+        shot("purges");
+
+        // the access log of every subject is the auditor's: a clear 403 page, nothing shown
+        driver.get(url("#/accesses"));
+        page("forbidden");
+        assertThat(driver.findElement(By.cssSelector("main")).getText())
+                .contains("403", "Your role cannot open this page", "dpo");
+        shot("forbidden");
+
+        driver.findElement(By.id("sign-out")).click();
+        assertThat(visible(By.id("signin-notice")).getText()).contains("signed out");
+        driver.get(url("#/find"));
+        visible(By.name("username"));
+    }
+
+    @Test
+    void anAuditorFiltersTheLogOpensADiffDownloadsAProofAndVerifies() throws Exception {
+        signIn("otto");
+        page("audit");
+        visible(By.cssSelector("details.entry"));
+        driver.findElement(By.name("key")).sendKeys("contacts/42");
+        driver.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+        wait.until(
+                d ->
+                        d.findElements(By.cssSelector("details.entry")).size() == 2
+                                && d.findElements(By.cssSelector("details.entry")).stream()
+                                        .allMatch(e -> e.getText().contains("contacts/42")));
+        List<WebElement> entries = driver.findElements(By.cssSelector("details.entry"));
+        entries.get(0).findElement(By.tagName("summary")).click();
+        WebElement detail = visible(By.cssSelector("details.entry[open] .entry-detail"));
+        assertThat(detail.getText())
+                .contains("email", "Hash", "Previous hash", "Seq", "Log index")
+                .doesNotContain("anna@example.eu")
+                .doesNotContain("anna.svensson@example.se");
+        assertThat(detail.findElements(By.cssSelector(".masked"))).hasSize(2);
+        shot("audit-log");
+
+        detail.findElement(By.cssSelector("button.proof")).click();
+        visible(By.id("proof-done"));
+        JsonNode proof = JSON.readTree(downloaded("proof-contacts-42-2.json").toFile());
+        assertThat(proof.get("entityId").asText()).isEqualTo("contacts/42");
+        assertThat(proof.get("seq").asLong()).isEqualTo(2);
+
+        nav("verify");
+        driver.findElement(By.id("start-verify")).click();
+        WebElement result = visible(By.id("verification-result"));
+        assertThat(result.getText()).contains("VERIFIED", "Latest signed tree head", "Copy hash");
+        shot("verify");
+
+        nav("accesses");
+        visible(By.cssSelector("main table"));
+        driver.findElement(By.name("subject")).sendKeys("contact:42");
+        driver.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+        visible(By.xpath("//h2[contains(., 'Accesses to')]"));
+        assertThat(driver.findElement(By.cssSelector("main")).getText()).contains("DSAR-2026-0031");
+        shot("access-log");
+    }
+
+    @Test
+    void anAdminAddsAUserAndSeesTheOneTimePasswordOnce() throws Exception {
+        signIn("ada");
+        page("users");
+        visible(By.name("username")).sendKeys("mira");
+        new Select(driver.findElement(By.name("role"))).selectByValue("auditor");
+        driver.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+        WebElement once = visible(By.id("one-time"));
+        assertThat(once.getText()).contains("mira", "One-time password");
+        visible(By.xpath("//td[normalize-space()='mira']"));
+        shot("users");
+    }
+
+    @Test
+    void anExpiredSessionGoesBackToSignIn() throws Exception {
+        signIn("otto");
+        page("audit");
+        clock.now = clock.now.plus(LocalTokens.DEFAULT_TTL).plusSeconds(1);
+        driver.findElement(By.cssSelector("#nav a[data-nav='verify']")).click();
+        driver.findElement(By.id("start-verify")).click();
+        WebElement expired = visible(By.id("signin-notice"));
+        assertThat(expired.getText()).contains("session expired");
+        assertThat(driver.findElement(By.id("top")).isDisplayed()).isFalse();
+    }
+
+    @Test
+    void thePagesWorkOnAPhoneScreen() throws Exception {
+        driver.manage().window().setSize(new Dimension(390, 844));
+        signIn("dana");
+        page("find");
+        visible(By.name("q")).sendKeys("anna@example.eu");
+        WebElement purpose = driver.findElement(By.name("purpose"));
+        purpose.clear();
+        purpose.sendKeys("DSAR-2026-0042");
+        driver.findElement(By.cssSelector("form.search-form button[type=submit]")).click();
+        visible(By.cssSelector("section.person"));
+        // nothing wider than the screen but the tables' own scrolling boxes
+        long overflow =
+                (Long)
+                        ((JavascriptExecutor) driver)
+                                .executeScript(
+                                        "return document.documentElement.scrollWidth -"
+                                                + " document.documentElement.clientWidth");
+        assertThat(overflow).isLessThanOrEqualTo(0);
+        shot("find-phone");
+    }
+}
