@@ -81,6 +81,11 @@ public final class LocalServer implements AutoCloseable {
                             () -> AuditLogCommand.KeyStoreValues.cipher(s),
                             fingerprintKey,
                             db,
+                            new dev.lethe.jobs.purge.ElasticsearchErasureIndex(
+                                    clients,
+                                    LocationDocument.INDEX,
+                                    Duration.ofMinutes(1),
+                                    Clock.systemUTC()),
                             s);
             LetheServer server =
                     new LetheServer(

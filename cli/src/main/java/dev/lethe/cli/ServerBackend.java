@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -54,6 +55,7 @@ final class ServerBackend implements Backend, AutoCloseable {
             dev.lethe.catalog.PersonalDataCatalog.loadDefault();
     private volatile SubjectCipher cipher;
     private final javax.sql.DataSource db;
+    private final dev.lethe.jobs.purge.ErasureIndex erasureIndex;
     private final dev.lethe.local.StackSettings settings;
     private final SubjectFinder finder;
 
@@ -70,9 +72,11 @@ final class ServerBackend implements Backend, AutoCloseable {
             java.util.function.Supplier<java.util.Optional<SubjectCipher>> openCipher,
             byte[] fingerprintKey,
             javax.sql.DataSource db,
+            dev.lethe.jobs.purge.ErasureIndex erasureIndex,
             dev.lethe.local.StackSettings settings)
             throws Exception {
         this.es = es;
+        this.erasureIndex = erasureIndex;
         this.settings = settings;
         // one finder for every request: it learns once that the index's full names are complete
         // (a query of its own, which a finder made per request would repeat every time)
@@ -541,9 +545,77 @@ final class ServerBackend implements Backend, AutoCloseable {
 
     /** Not implemented on the real stores yet: the console's preview answers 501 until it is. */
     @Override
-    public JsonNode erasurePreview(String subjectId) {
-        throw new UnsupportedOperationException(
-                "the erasure preview is not implemented on the real stores yet (ServerBackend)");
+    public JsonNode erasurePreview(String subjectId) throws Exception {
+        ObjectNode out = JSON.createObjectNode().put("subjectId", subjectId);
+        com.fasterxml.jackson.databind.node.ArrayNode delete = out.putArray("delete");
+        out.putArray("anonymize");
+        com.fasterxml.jackson.databind.node.ArrayNode redact = out.putArray("redact");
+        com.fasterxml.jackson.databind.node.ArrayNode blockers = out.putArray("blockers");
+        dev.lethe.retention.RetentionPolicy policy =
+                dev.lethe.retention.RetentionPolicy.loadOrDefault("", catalog);
+        try (java.sql.Connection c = db.getConnection()) {
+            java.util.Optional<String> refused =
+                    dev.lethe.jobs.purge.ErasureProcessor.refusal(c, catalog, subjectId);
+            if (refused.isPresent()) {
+                if (!refused.get().endsWith(" is already erased")) {
+                    throw new IllegalArgumentException(refused.get());
+                }
+                blockers.addObject()
+                        .put("kind", "already-erased")
+                        .put("record", catalog.subjectRecord(subjectId))
+                        .put("detail", refused.get());
+                out.put("keyShredded", true);
+                out.put("canProceed", false);
+                return out;
+            }
+        }
+        // the purge job's own planner, read only: the preview is what a request made now does.
+        // Not closed: closing it would close the server's Elasticsearch clients (its index's).
+        dev.lethe.jobs.purge.ErasureProcessor processor =
+                new dev.lethe.jobs.purge.ErasureProcessor(
+                        db,
+                        catalog,
+                        policy,
+                        null,
+                        erasureIndex,
+                        java.time.Clock.systemUTC(),
+                        Duration.ZERO);
+        dev.lethe.erasure.ErasurePlan plan = processor.plan(subjectId);
+        for (String r : plan.erase()) {
+            delete.addObject().put("table", table(r)).put("record", r);
+        }
+        for (String r : plan.dependents()) {
+            delete.addObject()
+                    .put("table", table(r))
+                    .put("record", r)
+                    .put("detail", "deleted with the record it belongs to");
+        }
+        for (Map.Entry<String, Map<String, Set<String>>> m : plan.redact().entrySet()) {
+            ObjectNode item = redact.addObject().put("table", table(m.getKey()));
+            item.put("record", m.getKey());
+            com.fasterxml.jackson.databind.node.ArrayNode columns = item.putArray("columns");
+            m.getValue().keySet().forEach(columns::add);
+            item.put("detail", "mentions in someone else's record");
+        }
+        if (plan.openTicket() != null) {
+            blockers.addObject()
+                    .put("kind", "open-ticket")
+                    .put("record", plan.openTicket())
+                    .put("detail", plan.openTicket() + " is still open: solve or close it");
+        }
+        for (String held : processor.holds(plan)) {
+            blockers.addObject()
+                    .put("kind", "legal-hold")
+                    .put("record", held.substring(0, held.indexOf(':')))
+                    .put("detail", held);
+        }
+        out.put("keyShredded", true);
+        out.put("canProceed", blockers.isEmpty());
+        return out;
+    }
+
+    private static String table(String record) {
+        return record.substring(0, record.indexOf('/'));
     }
 
     @Override

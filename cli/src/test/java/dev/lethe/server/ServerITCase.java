@@ -25,10 +25,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Lethe's server as {@code ./lethe up} runs it, on the real stack with the three jobs: users made
@@ -437,6 +439,165 @@ class ServerITCase {
         assertThat(purged).as("a purge of the erasure request").isNotNull();
         assertThat(purged.path("entityId").asText()).isEqualTo("contacts/" + id);
         assertThat(purged.path("subjectIds").toString()).contains("contact:" + id);
+    }
+
+    /**
+     * The console as {@code ./lethe up} serves it, in headless Chromium on the real stack: the
+     * sign-in page at the server's address; a DPO finds a new contact by email; an auditor filters
+     * the log to its record, downloads an inclusion proof that {@code ./lethe audit check-proof}
+     * accepts offline; the DPO previews the erasure (the purge job's own plan), confirms it and
+     * sees the request done.
+     */
+    @Test
+    void theConsoleFindsProvesAndErasesOnTheRealStack(
+            @TempDir Path profile, @TempDir Path downloads) throws Exception {
+        ConsoleBrowser.requireChromium();
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String dpo = "cora-" + suffix;
+        String auditor = "aldo-" + suffix;
+        assertThat(lethe(PW + "\n", "users", "add", dpo, "--role", "dpo", "--password-stdin")[0])
+                .isEqualTo("0");
+        assertThat(
+                        lethe(
+                                PW + "\n",
+                                "users",
+                                "add",
+                                auditor,
+                                "--role",
+                                "auditor",
+                                "--password-stdin")[0])
+                .isEqualTo("0");
+        String email = "ines.quintero." + suffix + "@example.org";
+        long id = insertContact("Ines", "Quintero", email, "es-ES");
+        String record = "contacts/" + id;
+        // indexed by discovery, and its first change under a signed tree head
+        String dpoToken = signIn(dpo);
+        String auditorToken = signIn(auditor);
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        boolean found = false;
+        boolean proven = false;
+        while ((!found || !proven) && System.nanoTime() < deadline) {
+            found =
+                    found
+                            || send(
+                                            "GET",
+                                            "/api/v1/subjects?q="
+                                                    + URLEncoder.encode(
+                                                            email, StandardCharsets.UTF_8)
+                                                    + "&purpose=console-it",
+                                            dpoToken,
+                                            null)
+                                    .body()
+                                    .contains("contact:" + id);
+            proven =
+                    proven
+                            || send(
+                                                    "GET",
+                                                    "/api/v1/audit/proofs/" + record + "/1",
+                                                    auditorToken,
+                                                    null)
+                                            .statusCode()
+                                    == 200;
+            Thread.sleep(1000);
+        }
+        assertThat(found).as("discovery indexed " + record).isTrue();
+        assertThat(proven).as("a proof of " + record + " seq 1").isTrue();
+
+        org.openqa.selenium.chrome.ChromeDriver driver = ConsoleBrowser.start(profile, downloads);
+        try {
+            org.openqa.selenium.support.ui.WebDriverWait wait = ConsoleBrowser.waiting(driver, 30);
+            java.util.function.Function<org.openqa.selenium.By, org.openqa.selenium.WebElement>
+                    visible = by -> ConsoleBrowser.visible(driver, wait, by);
+            java.util.function.Consumer<String> signInAs =
+                    user -> {
+                        driver.get(s.serverUrl() + "/");
+                        visible.apply(org.openqa.selenium.By.name("username")).sendKeys(user);
+                        driver.findElement(org.openqa.selenium.By.name("password")).sendKeys(PW);
+                        driver.findElement(
+                                        org.openqa.selenium.By.cssSelector(
+                                                "form.signin-form button[type=submit]"))
+                                .click();
+                        wait.until(
+                                org.openqa.selenium.support.ui.ExpectedConditions.textToBe(
+                                        org.openqa.selenium.By.id("me-name"), user));
+                    };
+            Runnable find =
+                    () -> {
+                        visible.apply(org.openqa.selenium.By.name("q")).sendKeys(email);
+                        org.openqa.selenium.WebElement purpose =
+                                driver.findElement(org.openqa.selenium.By.name("purpose"));
+                        purpose.clear();
+                        purpose.sendKeys("DSAR-IT-" + suffix);
+                        driver.findElement(
+                                        org.openqa.selenium.By.cssSelector(
+                                                "form.search-form button[type=submit]"))
+                                .click();
+                    };
+
+            signInAs.accept(dpo);
+            find.run();
+            org.openqa.selenium.WebElement card =
+                    visible.apply(org.openqa.selenium.By.cssSelector("section.person"));
+            assertThat(card.getText()).contains(email, "contact:" + id, record);
+            driver.findElement(org.openqa.selenium.By.id("sign-out")).click();
+            visible.apply(org.openqa.selenium.By.id("signin-notice"));
+
+            signInAs.accept(auditor);
+            visible.apply(org.openqa.selenium.By.cssSelector("[data-page='audit']"));
+            driver.findElement(org.openqa.selenium.By.name("key")).sendKeys(record);
+            driver.findElement(
+                            org.openqa.selenium.By.cssSelector("form.filters button[type=submit]"))
+                    .click();
+            wait.until(
+                    d -> {
+                        List<org.openqa.selenium.WebElement> entries =
+                                d.findElements(org.openqa.selenium.By.cssSelector("details.entry"));
+                        return !entries.isEmpty()
+                                && entries.stream().allMatch(e -> e.getText().contains(record));
+                    });
+            List<org.openqa.selenium.WebElement> entries =
+                    driver.findElements(org.openqa.selenium.By.cssSelector("details.entry"));
+            org.openqa.selenium.WebElement first = entries.get(entries.size() - 1);
+            first.findElement(org.openqa.selenium.By.tagName("summary")).click();
+            org.openqa.selenium.WebElement detail =
+                    visible.apply(
+                            org.openqa.selenium.By.cssSelector(
+                                    "details.entry[open] .entry-detail"));
+            assertThat(detail.getText()).contains("Hash", "Seq").doesNotContain(email);
+            detail.findElement(org.openqa.selenium.By.cssSelector("button.proof")).click();
+            visible.apply(org.openqa.selenium.By.id("proof-done"));
+            Path proof = ConsoleBrowser.downloaded(downloads, "proof-contacts-" + id + "-1.json");
+            String[] checked = lethe("", "audit", "check-proof", proof.toString());
+            assertThat(checked[0]).as(checked[1]).isEqualTo("0");
+            driver.findElement(org.openqa.selenium.By.id("sign-out")).click();
+            visible.apply(org.openqa.selenium.By.id("signin-notice"));
+
+            signInAs.accept(dpo);
+            find.run();
+            visible.apply(org.openqa.selenium.By.cssSelector("section.person"))
+                    .findElement(org.openqa.selenium.By.linkText("Open person"))
+                    .click();
+            visible.apply(org.openqa.selenium.By.name("reason")).sendKeys("Art. 17 request");
+            driver.findElement(org.openqa.selenium.By.id("preview")).click();
+            org.openqa.selenium.WebElement preview =
+                    visible.apply(org.openqa.selenium.By.id("erasure-preview"));
+            assertThat(preview.getText()).contains(record);
+            driver.findElement(org.openqa.selenium.By.id("confirm-erasure")).click();
+            visible.apply(org.openqa.selenium.By.id("erasure-requested"))
+                    .findElement(org.openqa.selenium.By.linkText("Follow it in Erasure requests"))
+                    .click();
+            org.openqa.selenium.By row =
+                    org.openqa.selenium.By.xpath(
+                            "//tr[.//a[normalize-space()='contact:" + id + "']]");
+            long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (!visible.apply(row).getText().contains("done") && System.nanoTime() < until) {
+                Thread.sleep(2000);
+                driver.navigate().refresh();
+            }
+            assertThat(visible.apply(row).getText()).contains("done");
+        } finally {
+            driver.quit();
+        }
     }
 
     @Test

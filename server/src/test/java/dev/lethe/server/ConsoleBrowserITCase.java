@@ -7,9 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,8 +25,6 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -39,12 +35,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * erasure and sees the request; an auditor filters the log to one record, opens a diff, downloads a
  * proof and verifies the log; a DPO opening the access log gets the 403 page; a hostile ticket text
  * shows as text; signing out and an expired session go back to sign-in. Each page's screenshot is
- * written to {@code docs/console/}.
+ * written to {@code target/console-screenshots/}, or where {@code -Dlethe.console.screenshots} says
+ * ({@code ../docs/console} refreshes the documentation's pictures).
  */
 class ConsoleBrowserITCase {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final String PASSWORD = "correct horse battery";
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,13 +56,7 @@ class ConsoleBrowserITCase {
 
     @BeforeAll
     static void start() throws Exception {
-        assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
-                .as(
-                        "the console's browser tests need Debian's Chromium and its driver at %s"
-                                + " and %s: apt-get install -y chromium chromium-driver (.ci/run"
-                                + " does it)",
-                        CHROMIUM, CHROMEDRIVER)
-                .isTrue();
+        ConsoleBrowser.requireChromium();
         clock.now = Instant.now();
         backend = new SeededBackend(clock);
         Passwords passwords = new Passwords();
@@ -86,7 +75,14 @@ class ConsoleBrowserITCase {
                                 backend,
                                 clock)
                         .start();
-        shots = Path.of(System.getProperty("basedir", ".")).resolve("../docs/console").normalize();
+        // target/ on every run; the documentation's pictures only when asked for
+        // (-Dlethe.console.screenshots=../docs/console), so a test run leaves the tree clean
+        Path base = Path.of(System.getProperty("basedir", "."));
+        shots =
+                base.resolve(
+                                System.getProperty(
+                                        "lethe.console.screenshots", "target/console-screenshots"))
+                        .normalize();
         Files.createDirectories(shots);
     }
 
@@ -99,37 +95,8 @@ class ConsoleBrowserITCase {
 
     @BeforeEach
     void browser() {
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary(CHROMIUM.toFile());
-        o.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-                "--force-device-scale-factor=1",
-                "--user-data-dir=" + profile.toAbsolutePath(),
-                "--window-size=1280,900");
-        Map<String, Object> prefs = new HashMap<>();
-        prefs.put("download.default_directory", downloads.toAbsolutePath().toString());
-        prefs.put("download.prompt_for_download", false);
-        o.setExperimentalOption("prefs", prefs);
-        org.openqa.selenium.logging.LoggingPreferences logs =
-                new org.openqa.selenium.logging.LoggingPreferences();
-        logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
-        o.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service =
-                new ChromeDriverService.Builder()
-                        .usingDriverExecutable(CHROMEDRIVER.toFile())
-                        .usingAnyFreePort()
-                        .build();
-        driver = new ChromeDriver(service, o);
-        driver.manage().window().setSize(new Dimension(1280, 900));
-        wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+        driver = ConsoleBrowser.start(profile, downloads);
+        wait = ConsoleBrowser.waiting(driver, 15);
     }
 
     @AfterEach
@@ -144,21 +111,7 @@ class ConsoleBrowserITCase {
     }
 
     WebElement visible(By by) {
-        try {
-            return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
-        } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError(
-                    "not shown: "
-                            + by
-                            + "\nthe page: "
-                            + driver.findElement(By.tagName("body")).getText()
-                            + "\nthe browser's console: "
-                            + driver.manage()
-                                    .logs()
-                                    .get(org.openqa.selenium.logging.LogType.BROWSER)
-                                    .getAll(),
-                    e);
-        }
+        return ConsoleBrowser.visible(driver, wait, by);
     }
 
     void page(String name) {
@@ -179,7 +132,7 @@ class ConsoleBrowserITCase {
         page(path);
     }
 
-    /** A screenshot of the whole page (the viewport grown to its height) into docs/console/. */
+    /** A screenshot of the whole page (the viewport grown to its height) into {@link #shots}. */
     void shot(String name) throws Exception {
         JavascriptExecutor js = (JavascriptExecutor) driver;
         js.executeScript("window.scrollTo(0, 0)");
@@ -205,12 +158,7 @@ class ConsoleBrowserITCase {
     }
 
     Path downloaded(String name) throws Exception {
-        Path f = downloads.resolve(name);
-        for (int i = 0; i < 100 && !Files.exists(f); i++) {
-            Thread.sleep(100);
-        }
-        assertThat(f).as("downloaded " + name).exists();
-        return f;
+        return ConsoleBrowser.downloaded(downloads, name);
     }
 
     boolean pwned() {

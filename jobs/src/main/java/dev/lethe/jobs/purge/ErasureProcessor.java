@@ -344,6 +344,30 @@ public final class ErasureProcessor implements AutoCloseable {
     }
 
     /**
+     * The legal holds (of the policy or of {@code lethe.legal_holds}) on any record the plan would
+     * delete or redact, each as {@code record: LEGAL_HOLD: reason}: what blocks the erasure now.
+     * Read only.
+     */
+    public List<String> holds(ErasurePlan plan) throws SQLException {
+        List<String> out = new ArrayList<>();
+        List<String> records = new ArrayList<>(plan.erase());
+        records.addAll(plan.dependents());
+        records.addAll(plan.redact().keySet());
+        try (Connection c = dataSource.getConnection()) {
+            c.setReadOnly(true);
+            for (String record : records) {
+                Map<String, String> row = read(c, record);
+                if (row == null) {
+                    continue;
+                }
+                executor.holdOn(c, record, executor.subjectsOf(c, table(record), row))
+                        .ifPresent(hold -> out.add(heldReason(record, hold)));
+            }
+        }
+        return out;
+    }
+
+    /**
      * A legal hold on a record whose mentions the plan would redact (read without locks; the
      * redaction checks again under its lock), as the request's blocking reason.
      */
