@@ -46,16 +46,15 @@ public final class LocalServer implements AutoCloseable {
      * LETHE_SERVER_TOKEN_KEY}).
      */
     public static LocalServer start(
-            StackSettings s, int port, Duration tokenTtl, Optional<OidcTokens> oidc)
+            StackSettings stack, int port, Duration tokenTtl, Optional<OidcTokens> oidc)
             throws Exception {
+        // everything the server reads, it reads as its own users (read-only in the stores)
+        StackSettings s = stack.as(dev.lethe.local.ComponentRole.SERVER);
         // pooled: a new PostgreSQL connection (SCRAM handshake, a backend process) for each
         // request's user check doubled the latency of a find
         javax.sql.DataSource db =
                 dev.lethe.jobs.config.HelpdeskDataSources.pooled(
-                        s.postgresJdbcUrl(),
-                        s.postgresUserOf(dev.lethe.local.PostgresRoles.Role.SERVER),
-                        "lethe-server",
-                        4);
+                        s.postgresJdbcUrl(), s.postgresUser(), "lethe-server", 4);
         JdbcUserStore users = new JdbcUserStore(db).ensureSchema();
         byte[] tokenKey =
                 Base64.getUrlDecoder()

@@ -60,21 +60,21 @@ public final class LetheJobs {
         return JobSettings.of(
                         s.kafkaBootstrap(),
                         s.elasticsearchUrl(),
-                        s.elasticsearchUser(),
+                        s.elasticsearchUserOf(role(jobName)),
                         s.postgresJdbcUrl(),
                         s.postgresUserOf(role(jobName)))
                 .withJobName(jobName);
     }
 
     /** The PostgreSQL role a job connects as. */
-    static PostgresRoles.Role role(String jobName) {
+    static ComponentRole role(String jobName) {
         if (jobName.equals(DiscoveryJob.JOB_NAME)) {
-            return PostgresRoles.Role.DISCOVERY;
+            return ComponentRole.DISCOVERY;
         }
         if (jobName.equals(RetentionSettings.JOB_NAME)) {
-            return PostgresRoles.Role.RETENTION;
+            return ComponentRole.RETENTION;
         }
-        return PostgresRoles.Role.AUDIT;
+        return ComponentRole.AUDIT;
     }
 
     /**

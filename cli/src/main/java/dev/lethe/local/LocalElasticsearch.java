@@ -191,6 +191,7 @@ final class LocalElasticsearch {
             copyTree(esHome.resolve("config"), conf);
         }
         configure();
+        ElasticsearchUsers.write(conf, role -> s.elasticsearchPasswordOf(role).orElseThrow());
         if (runningAsRoot()) {
             run(List.of("chown", "-R", "nobody:nogroup", dir.toString()), null);
         }

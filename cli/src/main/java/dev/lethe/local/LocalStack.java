@@ -339,15 +339,12 @@ public final class LocalStack {
     /** The Flink TaskManager's secrets: the PostgreSQL roles of the three jobs, not more. */
     private static Map<String, String> jobSecretsEnv(StackSettings eff) {
         return secretsEnv(
-                eff,
-                PostgresRoles.Role.AUDIT,
-                PostgresRoles.Role.RETENTION,
-                PostgresRoles.Role.DISCOVERY);
+                eff, ComponentRole.AUDIT, ComponentRole.RETENTION, ComponentRole.DISCOVERY);
     }
 
     /** Lethe's server's secrets: its own PostgreSQL role. */
     private static Map<String, String> serverSecretsEnv(StackSettings eff) {
-        return secretsEnv(eff, PostgresRoles.Role.SERVER);
+        return secretsEnv(eff, ComponentRole.SERVER);
     }
 
     /**
@@ -355,16 +352,24 @@ public final class LocalStack {
      * TaskManager (its operators) and Lethe's server. On the local stack each gets the passwords of
      * its own PostgreSQL roles, never the superuser's.
      */
-    private static Map<String, String> secretsEnv(StackSettings eff, PostgresRoles.Role... roles) {
+    private static Map<String, String> secretsEnv(StackSettings eff, ComponentRole... roles) {
         Map<String, String> env = new HashMap<>();
         if (eff.managesPostgres()) {
-            for (PostgresRoles.Role role : roles) {
+            for (ComponentRole role : roles) {
                 env.put(Secrets.postgresPasswordOf(role.user()), eff.postgresPasswordOf(role));
             }
         } else {
             env.put(Secrets.POSTGRES_PASSWORD, eff.postgresPassword());
         }
-        eff.elasticsearchPassword().ifPresent(pw -> env.put(Secrets.ELASTICSEARCH_PASSWORD, pw));
+        if (eff.managesElasticsearch()) {
+            for (ComponentRole role : roles) {
+                eff.elasticsearchPasswordOf(role)
+                        .ifPresent(pw -> env.put(Secrets.elasticsearchPasswordOf(role.user()), pw));
+            }
+        } else {
+            eff.elasticsearchPassword()
+                    .ifPresent(pw -> env.put(Secrets.ELASTICSEARCH_PASSWORD, pw));
+        }
         env.put(Secrets.KAFKA_USER, eff.kafkaUser());
         eff.kafkaPassword().ifPresent(pw -> env.put(Secrets.KAFKA_PASSWORD, pw));
         return env;
@@ -872,8 +877,8 @@ public final class LocalStack {
         env.put("HELPDESK_DB_HOST", u.getHost());
         env.put("HELPDESK_DB_PORT", String.valueOf(u.getPort() > 0 ? u.getPort() : 5432));
         env.put("HELPDESK_DB_NAME", u.getPath().replaceFirst("^/", ""));
-        env.put("HELPDESK_DB_USER", eff.postgresUserOf(PostgresRoles.Role.CAPTURE));
-        env.put("HELPDESK_DB_PASSWORD", eff.postgresPasswordOf(PostgresRoles.Role.CAPTURE));
+        env.put("HELPDESK_DB_USER", eff.postgresUserOf(ComponentRole.CAPTURE));
+        env.put("HELPDESK_DB_PASSWORD", eff.postgresPasswordOf(ComponentRole.CAPTURE));
         eff.kafkaPassword()
                 .ifPresent(
                         pw -> env.put("LETHE_KAFKA_JAAS", KafkaClients.jaas(eff.kafkaUser(), pw)));

@@ -35,33 +35,6 @@ import org.postgresql.PGConnection;
  */
 public final class PostgresRoles {
 
-    /** A component's role: its name and its grants (SQL, with {@code %s} as the role). */
-    public enum Role {
-        CAPTURE("lethe_capture", true),
-        AUDIT("lethe_audit", false),
-        RETENTION("lethe_retention", false),
-        DISCOVERY("lethe_discovery", false),
-        SERVER("lethe_server", false);
-
-        private final String user;
-        private final boolean replication;
-
-        Role(String user, boolean replication) {
-            this.user = user;
-            this.replication = replication;
-        }
-
-        /** The PostgreSQL user name. */
-        public String user() {
-            return user;
-        }
-
-        /** The local stack's secret file that holds this role's password. */
-        public String secretFile() {
-            return dev.lethe.jobs.config.Secrets.postgresPasswordFile(user);
-        }
-    }
-
     private static final Pattern TABLE = Pattern.compile("[a-z_][a-z0-9_]*");
 
     private PostgresRoles() {}
@@ -71,7 +44,7 @@ public final class PostgresRoles {
      * Revokes come first, so that running it again after a table left the catalog takes its rights
      * away.
      */
-    static List<String> grants(Role role, Collection<String> governedTables) {
+    static List<String> grants(ComponentRole role, Collection<String> governedTables) {
         String r = role.user();
         List<String> sql = new ArrayList<>();
         sql.add("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM " + r);
@@ -161,7 +134,7 @@ public final class PostgresRoles {
     public static void apply(
             DataSource superuser,
             Collection<String> governedTables,
-            Function<Role, String> passwordOf)
+            Function<ComponentRole, String> passwordOf)
             throws SQLException {
         new JdbcUserStore(superuser).ensureSchema();
         try (Connection c = superuser.getConnection()) {
@@ -171,7 +144,7 @@ public final class PostgresRoles {
             PurgeSchema.create(c);
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
-                for (Role role : Role.values()) {
+                for (ComponentRole role : ComponentRole.values()) {
                     createRole(c, st, role);
                     c.unwrap(PGConnection.class)
                             .alterUserPassword(
@@ -191,7 +164,8 @@ public final class PostgresRoles {
         }
     }
 
-    private static void createRole(Connection c, Statement st, Role role) throws SQLException {
+    private static void createRole(Connection c, Statement st, ComponentRole role)
+            throws SQLException {
         boolean exists;
         try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
             q.setString(1, role.user());
@@ -201,7 +175,7 @@ public final class PostgresRoles {
         }
         String attributes =
                 "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS "
-                        + (role.replication ? "REPLICATION" : "NOREPLICATION");
+                        + (role == ComponentRole.CAPTURE ? "REPLICATION" : "NOREPLICATION");
         st.execute((exists ? "ALTER ROLE " : "CREATE ROLE ") + role.user() + " WITH " + attributes);
     }
 }

@@ -110,8 +110,15 @@ public record StackSettings(
         }
         System.setProperty(Secrets.KAFKA_USER, kafkaUser);
         kafkaPassword.ifPresent(pw -> System.setProperty(Secrets.KAFKA_PASSWORD, pw));
+        if (managesElasticsearch() && elasticsearchPassword.isPresent()) {
+            for (ComponentRole role : ElasticsearchUsers.COMPONENTS) {
+                System.setProperty(
+                        Secrets.elasticsearchPasswordOf(role.user()),
+                        elasticsearchPasswordOf(role).orElseThrow());
+            }
+        }
         if (managesPostgres() && postgresPassword != null && !postgresPassword.isBlank()) {
-            for (PostgresRoles.Role role : PostgresRoles.Role.values()) {
+            for (ComponentRole role : ComponentRole.values()) {
                 System.setProperty(
                         Secrets.postgresPasswordOf(role.user()), postgresPasswordOf(role));
             }
@@ -155,6 +162,48 @@ public record StackSettings(
                 serverPort);
     }
 
+    /**
+     * These settings as the component {@code role} signs in to the stores: its own users and
+     * passwords in PostgreSQL and Elasticsearch ({@link #postgresUserOf}, {@link
+     * #elasticsearchUserOf}), so that code written for the stack's settings runs with the
+     * component's rights only.
+     */
+    public StackSettings as(ComponentRole role) {
+        String postgresUser = postgresUserOf(role);
+        String postgresPassword = postgresPasswordOf(role);
+        String elasticsearchUser = elasticsearchUserOf(role);
+        Optional<String> elasticsearchPassword = elasticsearchPasswordOf(role);
+        return new StackSettings(
+                home,
+                dataDir,
+                elasticsearchDir,
+                postgresPort,
+                kafkaPort,
+                kafkaControllerPort,
+                connectPort,
+                elasticsearchPort,
+                elasticsearchTransportPort,
+                flinkPort,
+                kafkaHeap,
+                connectHeap,
+                elasticsearchHeap,
+                flinkHeap,
+                flinkStateBackend,
+                externalPostgresUrl,
+                postgresUser,
+                postgresPassword,
+                externalKafkaBootstrap,
+                kafkaUser,
+                kafkaPassword,
+                externalConnectUrl,
+                externalElasticsearchUrl,
+                elasticsearchUser,
+                elasticsearchPassword,
+                externalFlinkUrl,
+                serverHost,
+                serverPort);
+    }
+
     public boolean managesPostgres() {
         return externalPostgresUrl.isEmpty();
     }
@@ -163,23 +212,52 @@ public record StackSettings(
      * The PostgreSQL user a component connects as: on the local stack its own role ({@link
      * PostgresRoles}); on a database Lethe does not manage, the configured user.
      */
-    public String postgresUserOf(PostgresRoles.Role role) {
+    public String postgresUserOf(ComponentRole role) {
         return managesPostgres() ? role.user() : postgresUser;
+    }
+
+    /**
+     * The Elasticsearch user a component signs in as: on the local stack its own ({@link
+     * ElasticsearchUsers}); on an Elasticsearch Lethe does not manage, the configured user.
+     */
+    public String elasticsearchUserOf(ComponentRole role) {
+        return managesElasticsearch() ? role.user() : elasticsearchUser;
+    }
+
+    /**
+     * The password of {@link #elasticsearchUserOf}: the local stack's generated one for the
+     * component, else the configured password.
+     */
+    public Optional<String> elasticsearchPasswordOf(ComponentRole role) {
+        if (!managesElasticsearch()) {
+            return elasticsearchPassword;
+        }
+        try {
+            return Optional.of(
+                    LocalSecrets.get(
+                            secretsDir(), Secrets.elasticsearchPasswordFile(role.user()), 18));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(
+                    "cannot read or create secrets/"
+                            + Secrets.elasticsearchPasswordFile(role.user()),
+                    e);
+        }
     }
 
     /**
      * The password of {@link #postgresUserOf}: the local stack's generated one for its role, else
      * the configured password.
      */
-    public String postgresPasswordOf(PostgresRoles.Role role) {
+    public String postgresPasswordOf(ComponentRole role) {
         if (!managesPostgres()) {
             return postgresPassword;
         }
         try {
-            return LocalSecrets.get(secretsDir(), role.secretFile(), 18);
+            return LocalSecrets.get(secretsDir(), Secrets.postgresPasswordFile(role.user()), 18);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(
-                    "cannot read or create secrets/" + role.secretFile(), e);
+                    "cannot read or create secrets/" + Secrets.postgresPasswordFile(role.user()),
+                    e);
         }
     }
 

@@ -46,8 +46,7 @@ class AuditVerifyLiveITCase {
         System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
         String run = AuditTestJobs.run("live-verify");
         List<String> args =
-                TestJobArgs.of(
-                        s, dev.lethe.local.PostgresRoles.Role.AUDIT, run, "audit-" + run, "10s");
+                TestJobArgs.of(s, dev.lethe.local.ComponentRole.AUDIT, run, "audit-" + run, "10s");
         args.addAll(
                 List.of(
                         "--audit-topic", "lethe.audit." + run,

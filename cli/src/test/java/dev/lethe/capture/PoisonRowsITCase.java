@@ -69,7 +69,7 @@ class PoisonRowsITCase {
                 JobSettings.parse(
                         TestJobArgs.of(
                                         s,
-                                        dev.lethe.local.PostgresRoles.Role.DISCOVERY,
+                                        dev.lethe.local.ComponentRole.DISCOVERY,
                                         "discovery-" + run,
                                         "discovery-" + run,
                                         "2s")

@@ -51,7 +51,7 @@ class SchemaEvolutionITCase {
                 JobSettings.parse(
                         TestJobArgs.of(
                                         s,
-                                        dev.lethe.local.PostgresRoles.Role.DISCOVERY,
+                                        dev.lethe.local.ComponentRole.DISCOVERY,
                                         "discovery-" + run,
                                         "discovery-" + run,
                                         "2s")

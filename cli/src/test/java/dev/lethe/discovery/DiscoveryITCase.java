@@ -55,7 +55,7 @@ class DiscoveryITCase {
     /** The discovery job's settings for a test run {@code name} on the shared stack. */
     private static JobSettings settings(StackSettings s, String name) {
         return DiscoveryJob.settings(
-                TestJobArgs.of(s, dev.lethe.local.PostgresRoles.Role.DISCOVERY, name, name, "2s")
+                TestJobArgs.of(s, dev.lethe.local.ComponentRole.DISCOVERY, name, name, "2s")
                         .toArray(String[]::new));
     }
 

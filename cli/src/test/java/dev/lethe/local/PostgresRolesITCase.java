@@ -3,7 +3,6 @@ package dev.lethe.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lethe.local.PostgresRoles.Role;
 import dev.lethe.testing.SharedStack;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -25,7 +24,7 @@ class PostgresRolesITCase {
     @Test
     void eachRoleSignsInOnlyWithItsOwnPassword() throws Exception {
         StackSettings s = SharedStack.settings();
-        for (Role role : Role.values()) {
+        for (ComponentRole role : ComponentRole.values()) {
             try (Connection c = connect(s, role.user(), s.postgresPasswordOf(role));
                     Statement st = c.createStatement();
                     ResultSet rs =
@@ -37,7 +36,8 @@ class PostgresRolesITCase {
                 assertThat(rs.getBoolean(2)).as("%s may create roles", role).isFalse();
                 assertThat(rs.getBoolean(3)).as("%s may create databases", role).isFalse();
             }
-            Role other = Role.values()[(role.ordinal() + 1) % Role.values().length];
+            ComponentRole other =
+                    ComponentRole.values()[(role.ordinal() + 1) % ComponentRole.values().length];
             assertThatThrownBy(() -> connect(s, role.user(), s.postgresPasswordOf(other)).close())
                     .as("%s with the password of %s", role, other)
                     .isInstanceOf(SQLException.class)
@@ -51,7 +51,7 @@ class PostgresRolesITCase {
     @Test
     void theServerReadsButChangesNothingOfTheHelpdesk() throws Exception {
         StackSettings s = SharedStack.settings();
-        try (Connection c = as(s, Role.SERVER)) {
+        try (Connection c = as(s, ComponentRole.SERVER)) {
             allowed(c, "SELECT count(*) FROM contacts");
             allowed(c, "SELECT count(*) FROM lethe.erasure_requests");
             allowed(c, "SELECT count(*) FROM lethe.server_users");
@@ -68,7 +68,7 @@ class PostgresRolesITCase {
     @Test
     void thePurgeJobDeletesAndUpdatesGovernedRowsButNeverInsertsOrAltersThem() throws Exception {
         StackSettings s = SharedStack.settings();
-        try (Connection c = as(s, Role.RETENTION)) {
+        try (Connection c = as(s, ComponentRole.RETENTION)) {
             allowed(c, "DELETE FROM contacts WHERE false");
             allowed(c, "UPDATE contacts SET email = email WHERE false");
             allowed(c, "INSERT INTO lethe.purge_log SELECT * FROM lethe.purge_log WHERE false");
@@ -87,7 +87,7 @@ class PostgresRolesITCase {
     @Test
     void theAuditJobOnlyKeepsKeys() throws Exception {
         StackSettings s = SharedStack.settings();
-        try (Connection c = as(s, Role.AUDIT)) {
+        try (Connection c = as(s, ComponentRole.AUDIT)) {
             allowed(
                     c,
                     "INSERT INTO lethe.subject_keys SELECT * FROM lethe.subject_keys WHERE false");
@@ -101,12 +101,12 @@ class PostgresRolesITCase {
     @Test
     void discoveryAndCaptureOnlyRead() throws Exception {
         StackSettings s = SharedStack.settings();
-        try (Connection c = as(s, Role.DISCOVERY)) {
+        try (Connection c = as(s, ComponentRole.DISCOVERY)) {
             allowed(c, "SELECT count(*) FROM comments");
             denied(c, "SELECT count(*) FROM lethe.subject_keys");
             denied(c, "UPDATE comments SET content = content WHERE false");
         }
-        try (Connection c = as(s, Role.CAPTURE)) {
+        try (Connection c = as(s, ComponentRole.CAPTURE)) {
             allowed(c, "SELECT count(*) FROM contacts");
             allowed(c, "INSERT INTO lethe_heartbeat (id, beat_at) SELECT 1, now() WHERE false");
             denied(c, "UPDATE contacts SET email = email WHERE false");
@@ -115,7 +115,7 @@ class PostgresRolesITCase {
         }
     }
 
-    private static Connection as(StackSettings s, Role role) throws SQLException {
+    private static Connection as(StackSettings s, ComponentRole role) throws SQLException {
         return connect(s, role.user(), s.postgresPasswordOf(role));
     }
 

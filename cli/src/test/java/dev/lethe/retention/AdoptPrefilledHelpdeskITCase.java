@@ -135,7 +135,7 @@ class AdoptPrefilledHelpdeskITCase {
                             parse(
                                     TestJobArgs.of(
                                             s,
-                                            dev.lethe.local.PostgresRoles.Role.DISCOVERY,
+                                            dev.lethe.local.ComponentRole.DISCOVERY,
                                             run,
                                             "adopt-discovery-" + run,
                                             "2s"),
@@ -151,7 +151,7 @@ class AdoptPrefilledHelpdeskITCase {
                     parse(
                             TestJobArgs.of(
                                     s,
-                                    dev.lethe.local.PostgresRoles.Role.RETENTION,
+                                    dev.lethe.local.ComponentRole.RETENTION,
                                     run,
                                     "adopt-retention-" + run,
                                     "2s"),

@@ -62,12 +62,7 @@ class AdoptionBacklogITCase {
         String name = "adoption-it-" + run;
         JobSettings settings =
                 JobSettings.parse(
-                        TestJobArgs.of(
-                                        s,
-                                        dev.lethe.local.PostgresRoles.Role.RETENTION,
-                                        name,
-                                        name,
-                                        "2s")
+                        TestJobArgs.of(s, dev.lethe.local.ComponentRole.RETENTION, name, name, "2s")
                                 .toArray(String[]::new));
         JobClient job =
                 RetentionJob.submit(

@@ -544,7 +544,7 @@ class RetentionITCase {
 
     private static JobSettings settings(StackSettings s, String name) {
         return JobSettings.parse(
-                TestJobArgs.of(s, dev.lethe.local.PostgresRoles.Role.RETENTION, name, name, "2s")
+                TestJobArgs.of(s, dev.lethe.local.ComponentRole.RETENTION, name, name, "2s")
                         .toArray(String[]::new));
     }
 

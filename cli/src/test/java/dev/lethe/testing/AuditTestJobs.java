@@ -36,8 +36,7 @@ public final class AuditTestJobs {
     /** The arguments of {@link #settings}, for a test that changes some. */
     public static List<String> args(StackSettings s, String run, int checkpointEvery) {
         List<String> args =
-                TestJobArgs.of(
-                        s, dev.lethe.local.PostgresRoles.Role.AUDIT, run, "audit-" + run, "1s");
+                TestJobArgs.of(s, dev.lethe.local.ComponentRole.AUDIT, run, "audit-" + run, "1s");
         args.addAll(
                 List.of(
                         "--audit-topic", "lethe.audit." + run,

@@ -1,29 +1,29 @@
 package dev.lethe.testing;
 
-import dev.lethe.local.PostgresRoles;
+import dev.lethe.local.ComponentRole;
 import dev.lethe.local.StackSettings;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The command-line arguments every Lethe job takes when a test submits it to the shared stack:
- * where Kafka, Elasticsearch and PostgreSQL are (as the job's own PostgreSQL role, as {@code
- * ./lethe up} runs it: the TaskManager holds no other password), a dead-letter topic and a job name
- * of the test's own, short checkpoint and idle intervals.
+ * where Kafka, Elasticsearch and PostgreSQL are (as the job's own users in Elasticsearch and
+ * PostgreSQL, as {@code ./lethe up} runs it: the TaskManager holds no other password), a
+ * dead-letter topic and a job name of the test's own, short checkpoint and idle intervals.
  */
 public final class TestJobArgs {
 
     private TestJobArgs() {}
 
     /**
-     * @param role the PostgreSQL role of the job
+     * @param role the component whose store users the job signs in as
      * @param deadLetterSuffix the dead-letter topic is {@code lethe.deadletter.<suffix>}
      * @param jobName the Flink job's name
      * @param checkpointInterval e.g. {@code 2s}
      */
     public static List<String> of(
             StackSettings s,
-            PostgresRoles.Role role,
+            ComponentRole role,
             String deadLetterSuffix,
             String jobName,
             String checkpointInterval) {
@@ -31,7 +31,7 @@ public final class TestJobArgs {
                 List.of(
                         "--kafka-bootstrap", s.kafkaBootstrap(),
                         "--elasticsearch-url", s.elasticsearchUrl().toString(),
-                        "--elasticsearch-user", s.elasticsearchUser(),
+                        "--elasticsearch-user", s.elasticsearchUserOf(role),
                         "--postgres-url", s.postgresJdbcUrl(),
                         "--postgres-user", s.postgresUserOf(role),
                         "--dead-letter-topic", "lethe.deadletter." + deadLetterSuffix,

@@ -843,6 +843,9 @@ public final class LetheServer implements AutoCloseable {
                             try {
                                 return backend.verifyLog();
                             } catch (Exception e) {
+                                // what the status answer points to; the verifier's messages name
+                                // log positions and hashes, never values
+                                LOG.warn("verification {} could not run", id, e);
                                 throw new java.util.concurrent.CompletionException(e);
                             }
                         },

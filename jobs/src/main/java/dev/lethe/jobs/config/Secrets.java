@@ -21,8 +21,9 @@ import java.util.Optional;
  *   <li>the file named by the environment variable {@code NAME_FILE} (container secrets);
  *   <li>the local stack's secret file {@code <lethe.data>/secrets/<file>} when the TaskManager runs
  *       with the system property {@code lethe.data} ({@code ./lethe up} starts its Flink so); the
- *       PostgreSQL superuser's password is never read from there: each job has a role of its own
- *       ({@link #postgresPassword}).
+ *       passwords of PostgreSQL's superuser and Elasticsearch's {@code elastic} are never read from
+ *       there: each job has a user of its own in each store ({@link #postgresPassword}, {@link
+ *       #elasticsearchPassword}).
  * </ol>
  */
 public final class Secrets {
@@ -40,10 +41,7 @@ public final class Secrets {
     public static final String KAFKA_USER = "LETHE_KAFKA_USER";
 
     /** File names under the local stack's {@code secrets/} directory. */
-    private static final Map<String, String> LOCAL_FILES =
-            Map.of(
-                    ELASTICSEARCH_PASSWORD, "elasticsearch-password",
-                    KAFKA_PASSWORD, "kafka-password");
+    private static final Map<String, String> LOCAL_FILES = Map.of(KAFKA_PASSWORD, "kafka-password");
 
     private final Map<String, String> environment;
 
@@ -64,9 +62,7 @@ public final class Secrets {
      * secrets/postgres-<user>-password}.
      */
     public static String postgresPasswordOf(String user) {
-        return POSTGRES_PASSWORD
-                + "_"
-                + user.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+        return perUser(POSTGRES_PASSWORD, user);
     }
 
     /** The local stack's file that holds the password of the PostgreSQL user {@code user}. */
@@ -82,6 +78,32 @@ public final class Secrets {
     public Optional<String> postgresPassword(String user) {
         Optional<String> own = find(postgresPasswordOf(user), postgresPasswordFile(user));
         return own.isPresent() ? own : find(POSTGRES_PASSWORD);
+    }
+
+    /**
+     * As {@link #postgresPasswordOf}, for the Elasticsearch user {@code user}: {@code
+     * LETHE_ELASTICSEARCH_PASSWORD_<USER>}; locally {@code secrets/elasticsearch-<user>-password}.
+     */
+    public static String elasticsearchPasswordOf(String user) {
+        return perUser(ELASTICSEARCH_PASSWORD, user);
+    }
+
+    /** The local stack's file that holds the password of the Elasticsearch user {@code user}. */
+    public static String elasticsearchPasswordFile(String user) {
+        return "elasticsearch-" + user + "-password";
+    }
+
+    /**
+     * The password of the Elasticsearch user {@code user}: its own secret, else the shared {@link
+     * #ELASTICSEARCH_PASSWORD}.
+     */
+    public Optional<String> elasticsearchPassword(String user) {
+        Optional<String> own = find(elasticsearchPasswordOf(user), elasticsearchPasswordFile(user));
+        return own.isPresent() ? own : find(ELASTICSEARCH_PASSWORD);
+    }
+
+    private static String perUser(String shared, String user) {
+        return shared + "_" + user.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 
     /** The secret {@code name}, if any source has it. */

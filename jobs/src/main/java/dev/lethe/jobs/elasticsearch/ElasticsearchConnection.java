@@ -18,7 +18,7 @@ import org.elasticsearch.client.RestClient;
 
 /**
  * Where an Elasticsearch is and who to log in as. Serializable without the password: {@link
- * #open()} reads it on the machine that connects, from {@link Secrets#ELASTICSEARCH_PASSWORD}.
+ * #open()} reads it on the machine that connects, from {@link Secrets#elasticsearchPassword}.
  *
  * <p>Works on a full distribution and on the minimal module set of the local stack alike: it never
  * calls {@code GET /} (use {@link #ping} = cluster health).
@@ -49,8 +49,23 @@ public final class ElasticsearchConnection implements Serializable {
 
     /** Opens the clients, reading the password from this process's secrets. */
     public Clients open() {
+        if (user == null) {
+            return open(null);
+        }
         return open(
-                user == null ? null : Secrets.ofProcess().require(Secrets.ELASTICSEARCH_PASSWORD));
+                Secrets.ofProcess()
+                        .elasticsearchPassword(user)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalStateException(
+                                                "no password for the Elasticsearch user "
+                                                        + user
+                                                        + ": set "
+                                                        + Secrets.elasticsearchPasswordOf(user)
+                                                        + " or "
+                                                        + Secrets.ELASTICSEARCH_PASSWORD
+                                                        + " (or either with _FILE) for the"
+                                                        + " TaskManager")));
     }
 
     /** Opens the clients with an explicit password (null: no authentication). */
