@@ -185,6 +185,7 @@ final class LocalElasticsearch {
     ChildProcess start(String password) throws IOException, InterruptedException {
         Path dir = s.elasticsearchDir();
         Files.createDirectories(dir);
+        requireOwnDirectory(dir);
         Path esHome = unpack(dir);
         Path conf = dir.resolve("config");
         if (!Files.isDirectory(conf)) {
@@ -218,6 +219,31 @@ final class LocalElasticsearch {
                 env(),
                 s.logsDir().resolve("elasticsearch.log"),
                 dir);
+    }
+
+    /**
+     * The Elasticsearch directory (by default under the world-writable {@code /var/tmp}, at a name
+     * anyone can predict) must be this user's, or {@code nobody}'s when Lethe runs as root and
+     * Elasticsearch as {@code nobody}: a directory someone else made there first could hand them
+     * the indices, the keystore and the file realm's users. It is made owner-only (0700).
+     */
+    static void requireOwnDirectory(Path dir) throws IOException {
+        requireOwnDirectory(dir, System.getProperty("user.name"), runningAsRoot());
+    }
+
+    static void requireOwnDirectory(Path dir, String me, boolean root) throws IOException {
+        String owner = Files.getOwner(dir).getName();
+        boolean ours = owner.equals(me) || (root && owner.equals("nobody"));
+        if (!ours) {
+            throw new LocalStack.StackException(
+                    "the Elasticsearch directory "
+                            + dir
+                            + " belongs to "
+                            + owner
+                            + ": it may have been made by someone else; remove it or give another"
+                            + " one (--elasticsearch-dir)");
+        }
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     }
 
     private Map<String, String> env() {

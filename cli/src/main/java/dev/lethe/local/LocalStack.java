@@ -78,6 +78,7 @@ public final class LocalStack {
     public void up() throws Exception {
         Instant t0 = Instant.now();
         Files.createDirectories(s.logsDir());
+        ownerOnly(s.dataDir());
         stopLeftovers();
         if (s.managesElasticsearch()) {
             // before stack.json is written: whether it exists tells an older data directory
@@ -373,6 +374,34 @@ public final class LocalStack {
         env.put(Secrets.KAFKA_USER, eff.kafkaUser());
         eff.kafkaPassword().ifPresent(pw -> env.put(Secrets.KAFKA_PASSWORD, pw));
         return env;
+    }
+
+    /**
+     * Makes the data directory owner-only (0700): it holds the stores' data, logs and secrets. One
+     * owned by another user is refused: whoever owns it could read or replace all of that.
+     */
+    static void ownerOnly(Path dir) throws IOException {
+        ownerOnly(
+                dir,
+                dir.getFileSystem()
+                        .getUserPrincipalLookupService()
+                        .lookupPrincipalByName(System.getProperty("user.name")));
+    }
+
+    static void ownerOnly(Path dir, java.nio.file.attribute.UserPrincipal me) throws IOException {
+        java.nio.file.attribute.UserPrincipal owner = Files.getOwner(dir);
+        if (!owner.equals(me)) {
+            throw new StackException(
+                    "the data directory "
+                            + dir
+                            + " belongs to "
+                            + owner.getName()
+                            + ", not to "
+                            + me.getName()
+                            + ": use a directory of your own (--data-dir)");
+        }
+        Files.setPosixFilePermissions(
+                dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     }
 
     /** Starts one component again (its process is gone) and waits until it is healthy. */

@@ -43,6 +43,34 @@ public record StackSettings(
         String serverHost,
         int serverPort) {
 
+    /**
+     * Every setting but the passwords, which show as {@code <hidden>} or {@code <none>}: these
+     * settings end up in exception messages and logs.
+     */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("StackSettings[");
+        java.lang.reflect.RecordComponent[] components = getClass().getRecordComponents();
+        for (int i = 0; i < components.length; i++) {
+            java.lang.reflect.RecordComponent c = components[i];
+            Object v;
+            try {
+                v = c.getAccessor().invoke(this);
+            } catch (ReflectiveOperationException e) {
+                v = "?";
+            }
+            if (c.getName().toLowerCase(java.util.Locale.ROOT).contains("password")) {
+                boolean set =
+                        v instanceof Optional<?> o
+                                ? o.isPresent()
+                                : v != null && !v.toString().isEmpty();
+                v = set ? "<hidden>" : "<none>";
+            }
+            b.append(i == 0 ? "" : ", ").append(c.getName()).append('=').append(v);
+        }
+        return b.append(']').toString();
+    }
+
     public static final String DATABASE = "helpdesk";
     public static final String CONNECTOR = "helpdesk";
 

@@ -33,6 +33,21 @@ class StackOptionsTest {
     }
 
     @Test
+    void theSettingsNeverPrintAPassword() {
+        StackSettings s =
+                resolve(
+                        Map.of(
+                                "LETHE_POSTGRES_PASSWORD", "pg-secret-1",
+                                "LETHE_KAFKA_PASSWORD", "kafka-secret-2",
+                                "LETHE_ELASTICSEARCH_PASSWORD", "es-secret-3"),
+                        "--data-dir",
+                        dataDir.toString());
+        assertThat(s.toString())
+                .doesNotContain("pg-secret-1", "kafka-secret-2", "es-secret-3")
+                .contains("postgresPassword=<hidden>", "postgresPort=15432");
+    }
+
+    @Test
     void theStateBackendComesFromTheFlagTheEnvironmentOrWhatTheStackRecorded() throws Exception {
         assertThat(
                         resolve(
