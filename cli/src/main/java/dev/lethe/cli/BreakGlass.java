@@ -28,9 +28,25 @@ final class BreakGlass {
                             + " holds an email, phone, IBAN, card number or handle.")
     String reason;
 
-    /** Whether this run reads the stores directly. */
+    /**
+     * Whether this run reads the stores directly; checks the reason first (it is kept in the audit
+     * log for good).
+     */
     boolean on() {
-        return reason != null;
+        if (reason == null) {
+            return false;
+        }
+        String why = reason.strip();
+        if (why.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "--break-glass needs a reason (a case or incident reference)");
+        }
+        if (why.length() > 200) {
+            throw new IllegalArgumentException(
+                    "--break-glass: the reason is longer than 200 characters");
+        }
+        PersonalDataInText.requireNone("--break-glass", why);
+        return true;
     }
 
     /** Throws unless {@code option} was left out or this run reads the stores directly. */
@@ -54,16 +70,10 @@ final class BreakGlass {
     void record(
             StackSettings s, String action, List<String> subjectIds, int results, String queryKind)
             throws Exception {
+        if (!on()) {
+            throw new IllegalStateException("not a break-glass run");
+        }
         String why = reason.strip();
-        if (why.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "--break-glass needs a reason (a case or incident reference)");
-        }
-        if (why.length() > 200) {
-            throw new IllegalArgumentException("--break-glass: the reason is longer than 200 characters");
-        }
-        // kept in the audit log for good
-        PersonalDataInText.requireNone("--break-glass", why);
         String user = System.getProperty("user.name");
         AccessRecord access =
                 AccessRecord.breakGlass(
