@@ -139,8 +139,8 @@ final class AuditEntryText {
     /**
      * An entry in its JSON ({@link #json}, read here or from the server's {@code
      * /api/v1/audit/entries}) as people read it: one header line (log index, commit time, op,
-     * entity, seq, actor), the subjects, then one line per changed column with its value before
-     * and after, then the attributes. Both paths print it so.
+     * entity, seq, actor), the subjects, then one line per changed column with its value before and
+     * after, then the attributes. Both paths print it so.
      */
     static String text(JsonNode n) {
         StringBuilder s = new StringBuilder();

@@ -135,8 +135,7 @@ final class AuditLogCommand implements Callable<Integer> {
                 List.copyOf(subjects),
                 0,
                 subject == null ? null : SubjectFindCommand.kind(SubjectQuery.parse(subject)));
-        AuditEntryFilter filter =
-                new AuditEntryFilter(table, key, subjects, op, actor, from, to);
+        AuditEntryFilter filter = new AuditEntryFilter(table, key, subjects, op, actor, from, to);
         Iterable<AuditEntry> log = topics.source(s).entries(0);
         // without a limit, entries are written as they are read: constant memory for any log
         Iterable<AuditEntry> shown =
@@ -236,8 +235,8 @@ final class AuditLogCommand implements Callable<Integer> {
 
     /**
      * Prints entries in their JSON form ({@link AuditEntryText#json}, read here or the server's):
-     * {@code {"entries": [...]}} with {@code --json}, written entry by entry and never built
-     * whole, else {@link AuditEntryText#text(JsonNode)} each. Both paths print here.
+     * {@code {"entries": [...]}} with {@code --json}, written entry by entry and never built whole,
+     * else {@link AuditEntryText#text(JsonNode)} each. Both paths print here.
      */
     static void print(Iterable<JsonNode> entries, boolean json, PrintStream out) throws Exception {
         if (json) {

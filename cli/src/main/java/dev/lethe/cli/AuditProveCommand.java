@@ -69,7 +69,8 @@ final class AuditProveCommand implements Callable<Integer> {
             print(a.expect(200).body());
             return 0;
         }
-        breakGlass.record(s, consistency ? "audit-consistency-proof" : "audit-proof", List.of(), 0, null);
+        breakGlass.record(
+                s, consistency ? "audit-consistency-proof" : "audit-proof", List.of(), 0, null);
         AuditLogSource source = topics.source(s);
         List<AuditCheckpoint> checkpoints = source.checkpoints();
         long covered = checkpoints.stream().mapToLong(AuditCheckpoint::getTreeSize).max().orElse(0);

@@ -52,8 +52,7 @@ final class AuditTopics {
      * the stack's own log with its own pinned keys.
      */
     void directOnly(BreakGlass breakGlass) {
-        breakGlass.directOnly(
-                "--audit-topic", !JobSettings.DEFAULT_AUDIT_TOPIC.equals(entries));
+        breakGlass.directOnly("--audit-topic", !JobSettings.DEFAULT_AUDIT_TOPIC.equals(entries));
         breakGlass.directOnly(
                 "--audit-checkpoint-topic",
                 !JobSettings.DEFAULT_AUDIT_CHECKPOINT_TOPIC.equals(checkpoints));

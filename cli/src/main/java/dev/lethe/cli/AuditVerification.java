@@ -209,8 +209,8 @@ final class AuditVerification {
     }
 
     /**
-     * A verification's result as people read it, from its JSON ({@code audit verify --json}, or
-     * the server's {@code GET /api/v1/audit/verifications/{id}} result): both paths print it so.
+     * A verification's result as people read it, from its JSON ({@code audit verify --json}, or the
+     * server's {@code GET /api/v1/audit/verifications/{id}} result): both paths print it so.
      */
     static String text(JsonNode n) {
         StringBuilder s = new StringBuilder();

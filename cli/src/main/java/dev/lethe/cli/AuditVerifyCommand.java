@@ -99,8 +99,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
         StackSettings s = options.resolve();
         if (!breakGlass.on()) {
             breakGlass.directOnly("--expect-checkpoint", expectCheckpoint != null);
-            breakGlass.directOnly(
-                    "--audit-index", !JobSettings.DEFAULT_AUDIT_INDEX.equals(index));
+            breakGlass.directOnly("--audit-index", !JobSettings.DEFAULT_AUDIT_INDEX.equals(index));
             breakGlass.directOnly("--no-index", noIndex);
             breakGlass.directOnly("--pending-bound", !Duration.ofSeconds(30).equals(pendingBound));
             breakGlass.directOnly("--witness", witness != null);

@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The named direct path of the commands that read personal data or the audit log: {@code
- * --break-glass REASON} reads the stores with the stack's own credentials (only someone holding
- * the stack's secrets can), past Lethe's server, and is recorded first as an access like any other
+ * --break-glass REASON} reads the stores with the stack's own credentials (only someone holding the
+ * stack's secrets can), past Lethe's server, and is recorded first as an access like any other
  * ({@link AccessRecord#breakGlass}: the operating system's user, role {@value
  * AccessRecord#BREAK_GLASS}, the reason as purpose) on {@value AuditRequests#TOPIC}. Without it the
  * commands go through the server, signed in with {@code ./lethe login}.

@@ -100,7 +100,11 @@ final class PurgesCommand implements Callable<Integer> {
             return 0;
         }
         breakGlass.record(
-                s, backlog ? "purge-backlog" : scheduled ? "purge-schedule" : "purges", List.of(), 0, null);
+                s,
+                backlog ? "purge-backlog" : scheduled ? "purge-schedule" : "purges",
+                List.of(),
+                0,
+                null);
         try (Connection db = StackProbe.connectPostgres(s)) {
             PurgeSchema.create(db);
             if (backlog) {

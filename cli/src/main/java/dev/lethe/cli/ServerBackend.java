@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.cli.SubjectFinder.Person;
 import dev.lethe.crypto.SubjectCipher;
-import dev.lethe.discovery.LocationDocument;
 import dev.lethe.discovery.PersonalDataInText;
 import dev.lethe.server.AccessRecord;
 import dev.lethe.server.AuditQuery;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 

@@ -243,7 +243,10 @@ final class SubjectEraseCommand implements Callable<Integer> {
                         .open(s.elasticsearchPassword().orElse(null))) {
             ElasticsearchErasureIndex index =
                     new ElasticsearchErasureIndex(
-                            clients, LocationDocument.INDEX, Duration.ofMinutes(1), Clock.systemUTC());
+                            clients,
+                            LocationDocument.INDEX,
+                            Duration.ofMinutes(1),
+                            Clock.systemUTC());
             printPreview(preview(ds, index, catalog, policy, subject), System.out);
         }
         return 0;
@@ -293,10 +296,7 @@ final class SubjectEraseCommand implements Callable<Integer> {
             delete.addObject().put("table", table(r)).put("record", r);
         }
         for (String r : plan.dependents()) {
-            delete.addObject()
-                    .put("table", table(r))
-                    .put("record", r)
-                    .put("detail", DEPENDENT);
+            delete.addObject().put("table", table(r)).put("record", r).put("detail", DEPENDENT);
         }
         for (Map.Entry<String, Map<String, Set<String>>> m : plan.redact().entrySet()) {
             ObjectNode item = redact.addObject().put("table", table(m.getKey()));
@@ -402,7 +402,9 @@ final class SubjectEraseCommand implements Callable<Integer> {
                 e.put("dueAt", due.toString());
                 e.put("completedAt", completed == null ? null : completed.toInstant().toString());
                 boolean done = ErasureProcessor.DONE.equals(st);
-                e.put("daysLeft", done ? null : Math.floorDiv(Duration.between(now, due).toHours(), 24));
+                e.put(
+                        "daysLeft",
+                        done ? null : Math.floorDiv(Duration.between(now, due).toHours(), 24));
                 e.put("overdue", !done && now.isAfter(due));
                 e.put("reason", PersonalDataInText.textOrWithheld(r.getString(10)));
             }
@@ -410,7 +412,10 @@ final class SubjectEraseCommand implements Callable<Integer> {
         return out;
     }
 
-    /** Prints requests in {@link #requests}'s JSON (read directly or the server's); {@code only}: one. */
+    /**
+     * Prints requests in {@link #requests}'s JSON (read directly or the server's); {@code only}:
+     * one.
+     */
     static void printStatus(JsonNode answer, String only) {
         System.out.printf(
                 "%-36s %-14s %-16s %6s %6s %-20s %-20s %s%n",

@@ -234,9 +234,7 @@ final class SubjectExportCommand implements Callable<Integer> {
             files.add(file);
         }
         return new Unzipped(
-                files,
-                pkg.path("items").asLong(),
-                pkg.path("mentionsInOtherRecords").asLong());
+                files, pkg.path("items").asLong(), pkg.path("mentionsInOtherRecords").asLong());
     }
 
     /** A package written and recorded: the person, the package and its files. */

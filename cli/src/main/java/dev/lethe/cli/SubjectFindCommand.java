@@ -105,7 +105,9 @@ final class SubjectFindCommand implements Callable<Integer> {
         return q.kind().name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Every subject whose data an answer shows: the people, and the subjects of their locations. */
+    /**
+     * Every subject whose data an answer shows: the people, and the subjects of their locations.
+     */
     static List<String> shown(List<Person> people) {
         java.util.Set<String> shown = new java.util.LinkedHashSet<>();
         for (Person p : people) {
@@ -177,9 +179,7 @@ final class SubjectFindCommand implements Callable<Integer> {
             JsonNode locations = p.path("locations");
             out.printf(
                     "%s  %s  (%d locations)%n",
-                    p.path("subjectId").asText(),
-                    p.path("name").asText(""),
-                    locations.size());
+                    p.path("subjectId").asText(), p.path("name").asText(""), locations.size());
             p.path("identifiers")
                     .fields()
                     .forEachRemaining(

@@ -63,8 +63,7 @@ public final class Http {
      *
      * @return the answer; its body is the bytes of the download, or of a problem
      */
-    public static HttpResponse<byte[]> postForBytes(
-            URI uri, String authorization, Duration timeout)
+    public static HttpResponse<byte[]> postForBytes(URI uri, String authorization, Duration timeout)
             throws IOException, InterruptedException {
         return CLIENT.send(
                 request(uri, authorization)

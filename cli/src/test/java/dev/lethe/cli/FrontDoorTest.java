@@ -37,9 +37,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The commands that read personal data or the audit log go through Lethe's server (a real one on
- * a canned backend) and print exactly what their direct path prints for the same answer; without
- * a sign-in they say how to sign in or break the glass; options that point at other stores need
+ * The commands that read personal data or the audit log go through Lethe's server (a real one on a
+ * canned backend) and print exactly what their direct path prints for the same answer; without a
+ * sign-in they say how to sign in or break the glass; options that point at other stores need
  * {@code --break-glass}.
  */
 class FrontDoorTest {
@@ -87,11 +87,7 @@ class FrontDoorTest {
     private String[] stack(int port, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(
-                List.of(
-                        "--data-dir",
-                        dataDir.toString(),
-                        "--server-port",
-                        Integer.toString(port)));
+                List.of("--data-dir", dataDir.toString(), "--server-port", Integer.toString(port)));
         return all.toArray(String[]::new);
     }
 
@@ -214,8 +210,7 @@ class FrontDoorTest {
                 .isZero();
         String viaServer = output();
         assertThat(viaServer)
-                .isEqualTo(
-                        printed(() -> SubjectFindCommand.print(direct, true, System.out)));
+                .isEqualTo(printed(() -> SubjectFindCommand.print(direct, true, System.out)));
 
         assertThat(lethe("subject", "find", "ada@example.org", "--purpose", "DSAR-1")).isZero();
         String text = output();
@@ -304,7 +299,10 @@ class FrontDoorTest {
                                 () ->
                                         SubjectEraseCommand.printStatus(
                                                 backend.erasureRequests(), null)));
-        assertThat(status).contains("r-1").contains("OVERDUE pending").contains("2026-03-14T09:26:53");
+        assertThat(status)
+                .contains("r-1")
+                .contains("OVERDUE pending")
+                .contains("2026-03-14T09:26:53");
 
         assertThat(lethe("subject", "erase", "contact:666", "--reason", "again")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
@@ -366,7 +364,8 @@ class FrontDoorTest {
         for (int limit : new int[] {3, 0}) {
             for (boolean json : new boolean[] {false, true}) {
                 List<String> args =
-                        new ArrayList<>(List.of("audit", "log", "--limit", Integer.toString(limit)));
+                        new ArrayList<>(
+                                List.of("audit", "log", "--limit", Integer.toString(limit)));
                 if (json) {
                     args.add("--json");
                 }
@@ -414,10 +413,8 @@ class FrontDoorTest {
     @Test
     void theWrongRoleIsTheServersRefusal() throws Exception {
         signIn("auditor1");
-        assertThat(lethe("subject", "find", "ada@example.org", "--purpose", "DSAR-1"))
-                .isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("the server refused (HTTP 403)");
+        assertThat(lethe("subject", "find", "ada@example.org", "--purpose", "DSAR-1")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("the server refused (HTTP 403)");
         assertThat(backend.recorded).isEmpty();
     }
 
@@ -433,11 +430,7 @@ class FrontDoorTest {
             log.contactCreated(43, "ben@example.eu", AuditTestLogs.agent(8), 1);
             log.ticketStatusChanged(9, 42, "open", "pending", AuditTestLogs.agent(7), 2);
             log.contactEmailChanged(
-                    42,
-                    "anna@example.eu",
-                    "anna@new.eu",
-                    AuditTestLogs.customer(42, "moved"),
-                    3);
+                    42, "anna@example.eu", "anna@new.eu", AuditTestLogs.customer(42, "moved"), 3);
             log.ticketStatusChanged(9, 42, "pending", "closed", AuditTestLogs.agent(8), 4);
         }
 
@@ -658,7 +651,10 @@ class FrontDoorTest {
         public JsonNode erasurePreview(String subjectId) {
             ObjectNode n = JSON.createObjectNode().put("subjectId", subjectId);
             n.putArray("delete")
-                    .add(JSON.createObjectNode().put("table", "contacts").put("record", "contacts/7"))
+                    .add(
+                            JSON.createObjectNode()
+                                    .put("table", "contacts")
+                                    .put("record", "contacts/7"))
                     .add(
                             JSON.createObjectNode()
                                     .put("table", "tickets")

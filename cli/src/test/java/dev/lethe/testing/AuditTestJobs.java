@@ -117,8 +117,8 @@ public final class AuditTestJobs {
     /**
      * {@code args}, with {@code --break-glass} added to the commands that otherwise go through
      * Lethe's server ({@code subject find/export/erase}, {@code audit log/verify/prove}, {@code
-     * purges}): these tests read their own topics and indices with the stack's secrets, recorded
-     * as break-glass accesses. ServerITCase covers the same commands through the server.
+     * purges}): these tests read their own topics and indices with the stack's secrets, recorded as
+     * break-glass accesses. ServerITCase covers the same commands through the server.
      */
     public static List<String> direct(List<String> args) {
         if (args.size() < 1 || args.contains("--break-glass")) {
