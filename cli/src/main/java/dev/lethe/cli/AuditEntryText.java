@@ -1,5 +1,6 @@
 package dev.lethe.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -130,58 +131,86 @@ final class AuditEntryText {
         this.personal = personal;
     }
 
-    /** The readable form, ending with a newline. */
+    /** The readable form, ending with a newline: {@link #text(JsonNode)} of {@link #json}. */
     String text(AuditEntry e) {
+        return text(json(e));
+    }
+
+    /**
+     * An entry in its JSON ({@link #json}, read here or from the server's {@code
+     * /api/v1/audit/entries}) as people read it: one header line (log index, commit time, op,
+     * entity, seq, actor), the subjects, then one line per changed column with its value before and
+     * after, then the attributes. Both paths print it so.
+     */
+    static String text(JsonNode n) {
         StringBuilder s = new StringBuilder();
         s.append('#')
-                .append(e.getLogIndex())
+                .append(n.path("logIndex").asLong())
                 .append("  ")
-                .append(e.getCommitTime())
+                .append(n.path("commitTime").asText())
                 .append("  ")
-                .append(e.getOp())
+                .append(n.path("op").asText())
                 .append(' ')
-                .append(e.getEntityId())
+                .append(n.path("entityId").asText())
                 .append(" seq ")
-                .append(e.getSeq());
-        if (!"change".equals(e.getKind())) {
-            s.append(" (").append(e.getKind()).append(')');
+                .append(n.path("seq").asLong());
+        String kind = n.path("kind").asText();
+        if (!"change".equals(kind)) {
+            s.append(" (").append(kind).append(')');
         }
-        s.append("  by ").append(actor(e));
-        if (e.getActor().getReason() != null) {
-            s.append(" \"").append(e.getActor().getReason()).append('"');
+        JsonNode actor = n.path("actor");
+        s.append("  by ")
+                .append(actor.path("type").asText())
+                .append(actor.hasNonNull("id") ? ":" + actor.path("id").asText() : "");
+        if (actor.hasNonNull("reason")) {
+            s.append(" \"").append(actor.path("reason").asText()).append('"');
         }
-        if (!hashMatches(e)) {
+        if (!n.path("hashMatchesContent").asBoolean()) {
             s.append("  [HASH MISMATCH]");
         }
         s.append('\n');
-        if (!e.getSubjectIds().isEmpty()) {
-            s.append("    subjects: ").append(String.join(", ", e.getSubjectIds())).append('\n');
+        if (!n.path("subjectIds").isEmpty()) {
+            java.util.List<String> subjects = new java.util.ArrayList<>();
+            n.path("subjectIds").forEach(x -> subjects.add(x.asText()));
+            s.append("    subjects: ").append(String.join(", ", subjects)).append('\n');
         }
-        int width = e.getChanges().stream().mapToInt(c -> c.getColumn().length()).max().orElse(0);
-        for (AuditFieldChange c : e.getChanges()) {
-            Value before = value(e, c, c.getBefore());
-            Value after = value(e, c, c.getAfter());
-            s.append("    ").append(pad(c.getColumn(), width)).append("  ");
-            if ("INSERT".equals(e.getOp()) || "SNAPSHOT".equals(e.getOp())) {
-                s.append(after.shown());
-            } else if ("DELETE".equals(e.getOp())) {
-                s.append(before.shown()).append(" -> (deleted)");
+        int width = 0;
+        for (JsonNode c : n.path("changes")) {
+            width = Math.max(width, c.path("column").asText().length());
+        }
+        String op = n.path("op").asText();
+        for (JsonNode c : n.path("changes")) {
+            String before = shown(c, "before");
+            String after = shown(c, "after");
+            s.append("    ").append(pad(c.path("column").asText(), width)).append("  ");
+            if ("INSERT".equals(op) || "SNAPSHOT".equals(op)) {
+                s.append(after);
+            } else if ("DELETE".equals(op)) {
+                s.append(before).append(" -> (deleted)");
             } else {
-                s.append(before.shown()).append(" -> ").append(after.shown());
+                s.append(before).append(" -> ").append(after);
             }
             s.append('\n');
         }
-        if (!e.getAttributes().isEmpty()) {
-            new TreeMap<>(e.getAttributes())
-                    .forEach(
-                            (k, v) ->
-                                    s.append("    @")
-                                            .append(k)
-                                            .append(" = ")
-                                            .append(v)
-                                            .append('\n'));
-        }
+        n.path("attributes")
+                .fields()
+                .forEachRemaining(
+                        a ->
+                                s.append("    @")
+                                        .append(a.getKey())
+                                        .append(" = ")
+                                        .append(a.getValue().asText())
+                                        .append('\n'));
         return s.toString();
+    }
+
+    /** A value as {@link Value#shown} shows it, from the JSON {@link #put} wrote. */
+    private static String shown(JsonNode change, String field) {
+        if (change.hasNonNull(field + "State")) {
+            return "[" + change.path(field + "State").asText() + "]";
+        }
+        JsonNode v = change.path(field);
+        return v.isNull() || v.isMissingNode() ? "NULL" : quote(v.asText());
     }
 
     /** The JSON form: every field, hashes in hex, personal values decrypted where possible. */

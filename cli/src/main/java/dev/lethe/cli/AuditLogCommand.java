@@ -1,5 +1,6 @@
 package dev.lethe.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.crypto.SubjectCipher;
 import dev.lethe.discovery.LocationDocument;
@@ -11,11 +12,13 @@ import dev.lethe.keys.JdbcSubjectKeyStore;
 import dev.lethe.keys.MasterKeySource;
 import dev.lethe.local.StackOptions;
 import dev.lethe.local.StackSettings;
+import dev.lethe.server.AuditQuery;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,7 +31,11 @@ import picocli.CommandLine.Option;
             "Shows audit entries with who changed what, per field, read from the log of record"
                     + " (Kafka, read_committed). Personal values are decrypted when their subject's"
                     + " key exists and shown as [erased] when it was destroyed.",
-            "Entries print oldest first; --limit keeps the most recent N matches."
+            "Entries print oldest first; --limit keeps the most recent N matches.",
+            "Goes through Lethe's server (sign in with ./lethe login): an auditor reads every"
+                    + " entry with personal values masked, a DPO one subject's history with values"
+                    + " (--subject, --purpose), recorded. --break-glass REASON reads the log of"
+                    + " record directly and decrypts with the key store (recorded)."
         },
         mixinStandardHelpOptions = true)
 final class AuditLogCommand implements Callable<Integer> {
@@ -92,6 +99,15 @@ final class AuditLogCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print {entries: [...]} as JSON.")
     boolean json;
 
+    @Option(
+            names = "--purpose",
+            description =
+                    "Through the server, a DPO reads one subject's history (--subject) with its"
+                            + " values for a purpose or case reference, recorded with the access.")
+    String purpose;
+
+    @Mixin BreakGlass breakGlass;
+
     @Override
     public Integer call() throws Exception {
         if (limit < 0) {
@@ -99,15 +115,27 @@ final class AuditLogCommand implements Callable<Integer> {
         }
         StackSettings s = options.resolve();
         Clock clock = Clock.systemUTC();
-        AuditEntryFilter filter =
-                new AuditEntryFilter(
-                        table,
-                        key,
-                        subjects(s),
-                        op,
-                        actor,
-                        AuditEntryFilter.instant("--since", since, clock),
-                        AuditEntryFilter.instant("--until", until, clock));
+        java.time.Instant from = AuditEntryFilter.instant("--since", since, clock);
+        java.time.Instant to = AuditEntryFilter.instant("--until", until, clock);
+        if (!breakGlass.on()) {
+            topics.directOnly(breakGlass);
+            breakGlass.directOnly("--no-decrypt", noDecrypt);
+            if (subject != null && !dev.lethe.keys.SubjectIds.isValid(subject)) {
+                throw new IllegalArgumentException(
+                        "--subject: through the server give a subject id like contact:42 (./lethe"
+                                + " subject find tells it)");
+            }
+            print(throughServer(new ServerClient(s), from, to), json, System.out);
+            return 0;
+        }
+        Set<String> subjects = subjects(s);
+        breakGlass.record(
+                s,
+                "audit-log",
+                List.copyOf(subjects),
+                0,
+                subject == null ? null : SubjectFindCommand.kind(SubjectQuery.parse(subject)));
+        AuditEntryFilter filter = new AuditEntryFilter(table, key, subjects, op, actor, from, to);
         Iterable<AuditEntry> log = topics.source(s).entries(0);
         // without a limit, entries are written as they are read: constant memory for any log
         Iterable<AuditEntry> shown =
@@ -120,6 +148,59 @@ final class AuditLogCommand implements Callable<Integer> {
             print(shown, new AuditEntryText(values.personal()), json, System.out);
         }
         return 0;
+    }
+
+    /**
+     * The matching entries from the server, oldest first, at most the {@code --limit} most recent
+     * (0: all), read newest first in pages of at most {@value AuditQuery#MAX_LIMIT}.
+     */
+    private List<JsonNode> throughServer(
+            ServerClient server, java.time.Instant from, java.time.Instant to) throws Exception {
+        StringBuilder query = new StringBuilder();
+        param(query, "table", table);
+        param(query, "key", key);
+        param(query, "subject", subject);
+        param(query, "op", op);
+        param(query, "actor", actor);
+        param(query, "since", from == null ? null : from.toString());
+        param(query, "until", to == null ? null : to.toString());
+        param(query, "purpose", purpose);
+        java.util.LinkedList<JsonNode> entries = new java.util.LinkedList<>();
+        String after = null;
+        do {
+            int page =
+                    limit == 0
+                            ? AuditQuery.MAX_LIMIT
+                            : Math.min(AuditQuery.MAX_LIMIT, limit - entries.size());
+            JsonNode answer =
+                    server.get(
+                                    "/api/v1/audit/entries?limit="
+                                            + page
+                                            + query
+                                            + (after == null
+                                                    ? ""
+                                                    : "&after=" + ServerClient.q(after)))
+                            .expect(200)
+                            .body();
+            // newest first: each older entry goes in front
+            answer.path("entries").forEach(entries::addFirst);
+            after = answer.path("next").isTextual() ? answer.path("next").asText() : null;
+        } while (after != null && (limit == 0 || entries.size() < limit));
+        return entries;
+    }
+
+    private static void param(StringBuilder query, String name, String value) {
+        if (value != null) {
+            query.append('&').append(name).append('=').append(ServerClient.q(value));
+        }
+    }
+
+    /** The entries in their JSON form, converted as they are iterated. */
+    static Iterable<JsonNode> asJson(Iterable<AuditEntry> entries, AuditEntryText format) {
+        return () ->
+                java.util.stream.StreamSupport.stream(entries.spliterator(), false)
+                        .map(e -> (JsonNode) format.json(e))
+                        .iterator();
     }
 
     /** The matching entries of {@code log}, read as they are iterated (nothing is kept). */
@@ -145,11 +226,20 @@ final class AuditLogCommand implements Callable<Integer> {
         return kept;
     }
 
+    /** Prints entries read here, through {@link #print(Iterable, boolean, PrintStream)}. */
     static void print(
             Iterable<AuditEntry> entries, AuditEntryText format, boolean json, PrintStream out)
             throws Exception {
+        print(asJson(entries, format), json, out);
+    }
+
+    /**
+     * Prints entries in their JSON form ({@link AuditEntryText#json}, read here or the server's):
+     * {@code {"entries": [...]}} with {@code --json}, written entry by entry and never built whole,
+     * else {@link AuditEntryText#text(JsonNode)} each. Both paths print here.
+     */
+    static void print(Iterable<JsonNode> entries, boolean json, PrintStream out) throws Exception {
         if (json) {
-            // {"entries": [...]} written entry by entry, never built whole
             ObjectMapper m = new ObjectMapper();
             com.fasterxml.jackson.core.JsonGenerator g =
                     m.getFactory()
@@ -160,8 +250,8 @@ final class AuditLogCommand implements Callable<Integer> {
                             .useDefaultPrettyPrinter();
             g.writeStartObject();
             g.writeArrayFieldStart("entries");
-            for (AuditEntry e : entries) {
-                m.writeTree(g, format.json(e));
+            for (JsonNode e : entries) {
+                m.writeTree(g, e);
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -170,8 +260,8 @@ final class AuditLogCommand implements Callable<Integer> {
             return;
         }
         boolean any = false;
-        for (AuditEntry e : entries) {
-            out.print(format.text(e));
+        for (JsonNode e : entries) {
+            out.print(AuditEntryText.text(e));
             any = true;
         }
         if (!any) {

@@ -47,6 +47,19 @@ final class AuditTopics {
                             + "). Never the key file next to the private key.")
     Path trustedKeys;
 
+    /**
+     * Throws unless these options are the defaults or {@code breakGlass} is on: the server reads
+     * the stack's own log with its own pinned keys.
+     */
+    void directOnly(BreakGlass breakGlass) {
+        breakGlass.directOnly("--audit-topic", !JobSettings.DEFAULT_AUDIT_TOPIC.equals(entries));
+        breakGlass.directOnly(
+                "--audit-checkpoint-topic",
+                !JobSettings.DEFAULT_AUDIT_CHECKPOINT_TOPIC.equals(checkpoints));
+        breakGlass.directOnly("--public-key", !publicKeys.isEmpty());
+        breakGlass.directOnly("--trusted-keys", trustedKeys != null);
+    }
+
     AuditLogSource source(StackSettings s) {
         return new AuditLogSource(
                 s.kafkaBootstrap(), entries, checkpoints, AuditLogSource.DEFAULT_CATCH_UP);

@@ -1,5 +1,6 @@
 package dev.lethe.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -111,93 +112,9 @@ final class AuditVerification {
                     : Optional.of(checkpoints.get(checkpoints.size() - 1));
         }
 
+        /** The readable form: {@link #text(JsonNode)} of {@link #json()}. */
         String text() {
-            StringBuilder s = new StringBuilder();
-            s.append(ok() ? "OK" : "FAILED")
-                    .append(": ")
-                    .append(report.entries())
-                    .append(" entries, ")
-                    .append(report.checkpoints())
-                    .append(" signed checkpoints (")
-                    .append(report.checkpointsMatched())
-                    .append(" verified), Merkle root ")
-                    .append(report.merkleRootHex())
-                    .append('\n');
-            latest().ifPresent(
-                            c ->
-                                    s.append("latest checkpoint ")
-                                            .append(c.getCheckpointSeq())
-                                            .append(" (treeSize ")
-                                            .append(c.getTreeSize())
-                                            .append("), hash ")
-                                            .append(hashOf(c))
-                                            .append(
-                                                    "  <- keep it; later: audit verify"
-                                                            + " --expect-checkpoint <hash>\n"));
-            if (horizon != null) {
-                s.append("horizon: logIndex ")
-                        .append(horizon.logIndex())
-                        .append(" (the latest committed entry when verification started")
-                        .append(
-                                horizon.commitTime() == null
-                                        ? ""
-                                        : ", committed " + horizon.commitTime())
-                        .append(")\n");
-            }
-            if (trustedKeys != null) {
-                s.append("trusted keys: ").append(trustedKeys).append('\n');
-            }
-            for (Problem p : report.problems()) {
-                s.append("log: ").append(p).append('\n');
-            }
-            if (witness != null) {
-                s.append("witness ")
-                        .append(witness.file())
-                        .append(": ")
-                        .append(witness.check().detail())
-                        .append('\n');
-                if (witness.recorded() != null) {
-                    s.append("witness: recorded tree head ")
-                            .append(witness.recorded().getCheckpointSeq())
-                            .append(" (treeSize ")
-                            .append(witness.recorded().getTreeSize())
-                            .append(")\n");
-                }
-            }
-            if (expectedCheckpoint != null) {
-                s.append(
-                        expectedCheckpointFound
-                                ? "expected checkpoint " + expectedCheckpoint + " is in the chain\n"
-                                : "TRUNCATED: the checkpoint "
-                                        + expectedCheckpoint
-                                        + " you kept is no longer in the checkpoint chain: the"
-                                        + " log was truncated or rewritten since\n");
-            }
-            if (index != null) {
-                s.append("index: ")
-                        .append(indexDocuments)
-                        .append(" documents, ")
-                        .append(index.isEmpty() ? "all match the log" : index.size() + " problems")
-                        .append('\n');
-                if (horizon != null) {
-                    s.append("index: ahead of the log: ")
-                            .append(horizon.pending())
-                            .append(" (pending")
-                            .append(
-                                    horizon.pending() == 0
-                                            ? ""
-                                            : "; "
-                                                    + horizon.pendingReached()
-                                                    + " reached the log within "
-                                                    + horizon.pendingBound().toSeconds()
-                                                    + " s and match it")
-                            .append(")\n");
-                }
-                for (IndexDiscrepancy d : index) {
-                    s.append("index: ").append(describe(d)).append('\n');
-                }
-            }
-            return s.toString();
+            return AuditVerification.text(json());
         }
 
         ObjectNode json() {
@@ -272,6 +189,7 @@ final class AuditVerification {
                 if (horizon != null) {
                     in.put("pending", horizon.pending());
                     in.put("pendingReachedLog", horizon.pendingReached());
+                    in.put("pendingBoundSeconds", horizon.pendingBound().toSeconds());
                 }
                 ArrayNode ds = in.putArray("problems");
                 for (IndexDiscrepancy d : index) {
@@ -288,6 +206,133 @@ final class AuditVerification {
             }
             return n;
         }
+    }
+
+    /**
+     * A verification's result as people read it, from its JSON ({@code audit verify --json}, or the
+     * server's {@code GET /api/v1/audit/verifications/{id}} result): both paths print it so.
+     */
+    static String text(JsonNode n) {
+        StringBuilder s = new StringBuilder();
+        s.append(n.path("ok").asBoolean() ? "OK" : "FAILED")
+                .append(": ")
+                .append(n.path("entries").asLong())
+                .append(" entries, ")
+                .append(n.path("checkpoints").asLong())
+                .append(" signed checkpoints (")
+                .append(n.path("checkpointsVerified").asLong())
+                .append(" verified), Merkle root ")
+                .append(n.path("merkleRoot").asText())
+                .append('\n');
+        JsonNode latest = n.path("latestCheckpoint");
+        if (latest.isObject()) {
+            s.append("latest checkpoint ")
+                    .append(latest.path("checkpointSeq").asLong())
+                    .append(" (treeSize ")
+                    .append(latest.path("treeSize").asLong())
+                    .append("), hash ")
+                    .append(latest.path("hash").asText())
+                    .append("  <- keep it; later: audit verify --expect-checkpoint <hash>\n");
+        }
+        JsonNode horizon = n.path("horizon");
+        if (horizon.isObject()) {
+            s.append("horizon: logIndex ")
+                    .append(horizon.path("logIndex").asLong())
+                    .append(" (the latest committed entry when verification started")
+                    .append(
+                            horizon.hasNonNull("commitTime")
+                                    ? ", committed " + horizon.path("commitTime").asText()
+                                    : "")
+                    .append(")\n");
+        }
+        if (n.hasNonNull("trustedKeys")) {
+            s.append("trusted keys: ").append(n.path("trustedKeys").asText()).append('\n');
+        }
+        for (JsonNode p : n.path("problems")) {
+            s.append("log: ").append(p.path("kind").asText());
+            if (p.has("position")) {
+                s.append(" at position ").append(p.path("position").asLong());
+            }
+            if (p.has("logIndex")) {
+                s.append(" logIndex ").append(p.path("logIndex").asLong());
+            }
+            if (p.hasNonNull("entityId")) {
+                s.append(" entity ").append(p.path("entityId").asText());
+            }
+            if (p.has("seq")) {
+                s.append(" seq ").append(p.path("seq").asLong());
+            }
+            if (p.has("checkpointSeq")) {
+                s.append(" checkpoint ").append(p.path("checkpointSeq").asLong());
+            }
+            s.append(": ").append(p.path("detail").asText()).append('\n');
+        }
+        JsonNode witness = n.path("witness");
+        if (witness.isObject()) {
+            s.append("witness ")
+                    .append(witness.path("file").asText())
+                    .append(": ")
+                    .append(witness.path("detail").asText())
+                    .append('\n');
+            JsonNode recorded = witness.path("recorded");
+            if (recorded.isObject()) {
+                s.append("witness: recorded tree head ")
+                        .append(recorded.path("checkpointSeq").asLong())
+                        .append(" (treeSize ")
+                        .append(recorded.path("treeSize").asLong())
+                        .append(")\n");
+            }
+        }
+        JsonNode expected = n.path("expectedCheckpoint");
+        if (expected.isObject()) {
+            String hash = expected.path("hash").asText();
+            s.append(
+                    expected.path("found").asBoolean()
+                            ? "expected checkpoint " + hash + " is in the chain\n"
+                            : "TRUNCATED: the checkpoint "
+                                    + hash
+                                    + " you kept is no longer in the checkpoint chain: the"
+                                    + " log was truncated or rewritten since\n");
+        }
+        JsonNode index = n.path("index");
+        if (index.isObject()) {
+            int problems = index.path("problems").size();
+            s.append("index: ")
+                    .append(index.path("documents").asLong())
+                    .append(" documents, ")
+                    .append(problems == 0 ? "all match the log" : problems + " problems")
+                    .append('\n');
+            if (index.has("pending")) {
+                long pending = index.path("pending").asLong();
+                s.append("index: ahead of the log: ")
+                        .append(pending)
+                        .append(" (pending")
+                        .append(
+                                pending == 0
+                                        ? ""
+                                        : "; "
+                                                + index.path("pendingReachedLog").asLong()
+                                                + " reached the log within "
+                                                + index.path("pendingBoundSeconds").asLong()
+                                                + " s and match it")
+                        .append(")\n");
+            }
+            for (JsonNode d : index.path("problems")) {
+                s.append("index: ").append(d.path("kind").asText());
+                if (d.hasNonNull("docId")) {
+                    s.append(" document ").append(d.path("docId").asText());
+                }
+                s.append(" logIndex ").append(d.path("logIndex").asLong());
+                if (d.hasNonNull("entityId")) {
+                    s.append(" entity ")
+                            .append(d.path("entityId").asText())
+                            .append(" seq ")
+                            .append(d.path("seq").asLong());
+                }
+                s.append(": ").append(d.path("detail").asText()).append('\n');
+            }
+        }
+        return s.toString();
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.lethe.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.audit.CheckpointRecord;
 import dev.lethe.audit.CheckpointVerifier;
 import dev.lethe.audit.TreeHeadWitness;
@@ -24,6 +26,10 @@ import picocli.CommandLine.Option;
                     + " pinned, checks that its latest signed tree head extends the one your"
                     + " witness holds, then cross-checks the Elasticsearch copy. Prints OK, or"
                     + " each entry that is wrong and how.",
+            "Goes through Lethe's server (sign in with ./lethe login as an auditor), which runs"
+                    + " the verification against its pinned keys and witness; --break-glass REASON"
+                    + " verifies here, with your own pinned keys, witness and options (recorded in"
+                    + " the audit log).",
             "Exit code 0 when everything verifies, 1 when there is a problem."
         },
         mixinStandardHelpOptions = true)
@@ -86,9 +92,25 @@ final class AuditVerifyCommand implements Callable<Integer> {
                             + " captured change has exactly one entry (JSON key completeness).")
     boolean completeness;
 
+    @Mixin BreakGlass breakGlass;
+
     @Override
     public Integer call() throws Exception {
         StackSettings s = options.resolve();
+        if (!breakGlass.on()) {
+            breakGlass.directOnly("--expect-checkpoint", expectCheckpoint != null);
+            breakGlass.directOnly("--audit-index", !JobSettings.DEFAULT_AUDIT_INDEX.equals(index));
+            breakGlass.directOnly("--no-index", noIndex);
+            breakGlass.directOnly("--pending-bound", !Duration.ofSeconds(30).equals(pendingBound));
+            breakGlass.directOnly("--witness", witness != null);
+            breakGlass.directOnly("--no-witness", noWitness);
+            breakGlass.directOnly("--completeness", completeness);
+            topics.directOnly(breakGlass);
+            JsonNode result = throughServer(new ServerClient(s));
+            print(result, null, json);
+            return result.path("ok").asBoolean() ? 0 : 1;
+        }
+        breakGlass.record(s, "audit-verify", List.of(), 0, null);
         AuditVerification.Result result;
         Path witnessFile =
                 noWitness
@@ -116,22 +138,48 @@ final class AuditVerifyCommand implements Callable<Integer> {
                         ? AuditReconciliation.reconcile(
                                 s.kafkaBootstrap(), topics.source(s), Duration.ofSeconds(60))
                         : null;
+        print(result.json(), complete, json);
+        return result.ok() && (complete == null || complete.complete()) ? 0 : 1;
+    }
+
+    /** Starts a verification on the server and waits for its result. */
+    static JsonNode throughServer(ServerClient server) throws Exception {
+        String id =
+                server.post("/api/v1/audit/verifications", null)
+                        .expect(202)
+                        .body()
+                        .path("id")
+                        .asText();
+        while (true) {
+            JsonNode v = server.get("/api/v1/audit/verifications/" + id).expect(200).body();
+            switch (v.path("status").asText()) {
+                case "done" -> {
+                    return v.path("result");
+                }
+                case "running" -> Thread.sleep(500);
+                default ->
+                        throw new IllegalStateException(
+                                "the server's verification failed: " + v.path("detail").asText());
+            }
+        }
+    }
+
+    /** Prints a result in its JSON (read directly or the server's): both paths print here. */
+    private static void print(
+            JsonNode result, dev.lethe.audit.Completeness.Report complete, boolean json)
+            throws Exception {
         if (json) {
-            var out = result.json();
+            ObjectNode out = result.deepCopy();
             if (complete != null) {
                 out.set("completeness", AuditReconciliation.json(complete));
             }
-            System.out.println(
-                    new com.fasterxml.jackson.databind.ObjectMapper()
-                            .writerWithDefaultPrettyPrinter()
-                            .writeValueAsString(out));
+            System.out.println(PrettyJson.of(out));
         } else {
-            System.out.print(result.text());
+            System.out.print(AuditVerification.text(result));
             if (complete != null) {
                 System.out.print("completeness: " + AuditReconciliation.text(complete));
             }
         }
-        return result.ok() && (complete == null || complete.complete()) ? 0 : 1;
     }
 
     /**

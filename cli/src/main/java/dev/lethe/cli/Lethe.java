@@ -40,6 +40,10 @@ public final class Lethe implements Runnable {
         CommandLine cl = commandLine();
         cl.setExecutionExceptionHandler(
                 (e, cmd, parsed) -> {
+                    if (e instanceof ServerClient.Refused) {
+                        cmd.getErr().println("lethe: " + e.getMessage());
+                        return 1;
+                    }
                     if (e instanceof IllegalArgumentException
                             || e instanceof dev.lethe.local.LocalStack.StackException) {
                         cmd.getErr().println("lethe: " + e.getMessage());

@@ -1,6 +1,8 @@
 package dev.lethe.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.discovery.PersonalDataInText;
 import dev.lethe.jobs.purge.AdoptionBacklog;
@@ -11,6 +13,7 @@ import dev.lethe.local.StackSettings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -30,7 +33,11 @@ import picocli.CommandLine.Option;
         name = "purges",
         mixinStandardHelpOptions = true,
         subcommands = PurgesCommand.ApproveBacklog.class,
-        description = "Purges done, skipped and failed, newest first, with their reasons.")
+        description = {
+            "Purges done, skipped and failed, newest first, with their reasons.",
+            "Goes through Lethe's server (sign in with ./lethe login); --break-glass REASON reads"
+                    + " the database directly, recorded in the audit log."
+        })
 final class PurgesCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,6 +66,8 @@ final class PurgesCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "50", description = "at most this many (default 50)")
     int limit;
 
+    @Mixin BreakGlass breakGlass;
+
     @Override
     public Integer call() throws Exception {
         if (json && !backlog) {
@@ -67,88 +76,230 @@ final class PurgesCommand implements Callable<Integer> {
         if (backlog && scheduled) {
             throw new IllegalArgumentException("choose --backlog or --scheduled, not both");
         }
+        if (limit < 1) {
+            throw new IllegalArgumentException("--limit must be positive");
+        }
+        if (outcome != null && !List.of("done", "skipped", "failed").contains(outcome)) {
+            throw new IllegalArgumentException("--outcome must be done, skipped or failed");
+        }
         StackSettings s = options.resolve();
+        if (!breakGlass.on()) {
+            ServerClient server = new ServerClient(s);
+            if (backlog) {
+                printBacklog(server.get("/api/v1/purges/backlog").expect(200).body(), json);
+            } else if (scheduled) {
+                if (limit > AuditQueryLimit.MAX) {
+                    throw new IllegalArgumentException(
+                            "--limit: at most " + AuditQueryLimit.MAX + " through the server");
+                }
+                printScheduled(
+                        server.get("/api/v1/purges/scheduled?limit=" + limit).expect(200).body());
+            } else {
+                printPurges(pages(server));
+            }
+            return 0;
+        }
+        breakGlass.record(
+                s,
+                backlog ? "purge-backlog" : scheduled ? "purge-schedule" : "purges",
+                List.of(),
+                0,
+                null);
         try (Connection db = StackProbe.connectPostgres(s)) {
             PurgeSchema.create(db);
             if (backlog) {
-                printBacklog(db);
-                return 0;
-            }
-            if (scheduled) {
-                printScheduled(db);
-                return 0;
-            }
-            try (PreparedStatement q =
-                    db.prepareStatement(
-                            "SELECT executed_at, outcome, action, entity_id, coalesce(policy_rule,"
-                                    + " 'erasure ' || request_id), reason, published_at IS NOT NULL"
-                                    + " FROM lethe.purge_log WHERE (?::text IS NULL OR outcome = ?)"
-                                    + " ORDER BY seq DESC LIMIT ?")) {
-                q.setString(1, outcome);
-                q.setString(2, outcome);
-                q.setInt(3, limit);
-                try (ResultSet r = q.executeQuery()) {
-                    System.out.printf(
-                            "%-27s %-8s %-9s %-22s %-26s %s%n",
-                            "EXECUTED", "OUTCOME", "ACTION", "RECORD", "WHY", "REASON");
-                    while (r.next()) {
-                        System.out.printf(
-                                "%-27s %-8s %-9s %-22s %-26s %s%s%n",
-                                r.getTimestamp(1).toInstant(),
-                                r.getString(2),
-                                r.getString(3),
-                                r.getString(4),
-                                r.getString(5),
-                                r.getString(6),
-                                r.getBoolean(7) ? "" : " (receipt not yet published)");
-                    }
-                }
+                printBacklog(backlog(db), json);
+            } else if (scheduled) {
+                printScheduled(scheduled(db, limit));
+            } else {
+                printPurges(purgeLog(db, outcome, null, null, null, limit).path("purges"));
             }
         }
         return 0;
     }
 
-    private void printScheduled(Connection db) throws Exception {
+    /** The newest {@code limit} purges from the server, in pages of at most 500. */
+    private JsonNode pages(ServerClient server) throws Exception {
+        ArrayNode all = JSON.createArrayNode();
+        String after = null;
+        do {
+            int page = Math.min(AuditQueryLimit.MAX, limit - all.size());
+            JsonNode answer =
+                    server.get(
+                                    "/api/v1/purges?limit="
+                                            + page
+                                            + (outcome == null
+                                                    ? ""
+                                                    : "&outcome=" + ServerClient.q(outcome))
+                                            + (after == null
+                                                    ? ""
+                                                    : "&after=" + ServerClient.q(after)))
+                            .expect(200)
+                            .body();
+            answer.path("purges").forEach(all::add);
+            after = answer.path("next").isTextual() ? answer.path("next").asText() : null;
+        } while (after != null && all.size() < limit);
+        return all;
+    }
+
+    /** The largest page the server answers. */
+    private static final class AuditQueryLimit {
+        static final int MAX = dev.lethe.server.AuditQuery.MAX_LIMIT;
+    }
+
+    /**
+     * A page of the purge log, newest first: {@code {purges: [{seq, executedAt, outcome, action,
+     * table, entityId, rule, requestId, reason, deadline, subjectIds, receiptPublished}], next}}.
+     * What {@code ./lethe purges} prints and Lethe's server answers.
+     *
+     * @param before only purges with a smaller sequence number, or null
+     */
+    static ObjectNode purgeLog(
+            Connection c, String outcome, String table, String rule, Long before, int limit)
+            throws SQLException {
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode list = out.putArray("purges");
+        long last = -1;
+        try (PreparedStatement q =
+                c.prepareStatement(
+                        "SELECT seq, executed_at, outcome, action, table_name, entity_id,"
+                                + " policy_rule, request_id, reason, deadline, subject_ids,"
+                                + " published_at IS NOT NULL FROM lethe.purge_log"
+                                + " WHERE (?::text IS NULL OR outcome = ?)"
+                                + " AND (?::text IS NULL OR table_name = ?)"
+                                + " AND (?::text IS NULL OR policy_rule = ?)"
+                                + " AND (?::bigint IS NULL OR seq < ?)"
+                                + " ORDER BY seq DESC LIMIT ?")) {
+            q.setString(1, outcome);
+            q.setString(2, outcome);
+            q.setString(3, table);
+            q.setString(4, table);
+            q.setString(5, rule);
+            q.setString(6, rule);
+            q.setObject(7, before, java.sql.Types.BIGINT);
+            q.setObject(8, before, java.sql.Types.BIGINT);
+            q.setInt(9, limit);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    ObjectNode p = list.addObject();
+                    last = r.getLong(1);
+                    p.put("seq", last);
+                    p.put("executedAt", r.getTimestamp(2).toInstant().toString());
+                    p.put("outcome", r.getString(3));
+                    p.put("action", r.getString(4));
+                    p.put("table", r.getString(5));
+                    p.put("entityId", r.getString(6));
+                    p.put("rule", r.getString(7));
+                    p.put("requestId", r.getString(8));
+                    p.put("reason", r.getString(9));
+                    java.sql.Timestamp deadline = r.getTimestamp(10);
+                    p.put("deadline", deadline == null ? null : deadline.toInstant().toString());
+                    // comma-separated, as the purge executor writes them (ReceiptRelay)
+                    ArrayNode ids = p.putArray("subjectIds");
+                    String subjectIds = r.getString(11);
+                    if (subjectIds != null && !subjectIds.isEmpty()) {
+                        for (String id : subjectIds.split(",")) {
+                            ids.add(id);
+                        }
+                    }
+                    p.put("receiptPublished", r.getBoolean(12));
+                }
+            }
+        }
+        if (list.size() == limit && last > 1) {
+            out.put("next", dev.lethe.server.LetheServer.cursorBelow(last));
+        } else {
+            out.putNull("next");
+        }
+        return out;
+    }
+
+    /** Prints purges in {@link #purgeLog}'s JSON: both paths print through here. */
+    static void printPurges(JsonNode purges) {
+        System.out.printf(
+                "%-27s %-8s %-9s %-22s %-26s %s%n",
+                "EXECUTED", "OUTCOME", "ACTION", "RECORD", "WHY", "REASON");
+        for (JsonNode p : purges) {
+            String why =
+                    p.hasNonNull("rule")
+                            ? p.path("rule").asText()
+                            : p.hasNonNull("requestId")
+                                    ? "erasure " + p.path("requestId").asText()
+                                    : "null";
+            System.out.printf(
+                    "%-27s %-8s %-9s %-22s %-26s %s%s%n",
+                    p.path("executedAt").asText(),
+                    p.path("outcome").asText(),
+                    p.path("action").asText(),
+                    p.path("entityId").asText(),
+                    why,
+                    p.path("reason").asText(),
+                    p.path("receiptPublished").asBoolean() ? "" : " (receipt not yet published)");
+        }
+    }
+
+    /**
+     * The purges scheduled and not yet done, soonest first: {@code {scheduled: [{deadline, action,
+     * entityId, rule}]}}.
+     */
+    static ObjectNode scheduled(Connection db, int limit) throws SQLException {
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode list = out.putArray("scheduled");
         try (PreparedStatement q =
                 db.prepareStatement(
                         "SELECT deadline, action, entity_id, policy_rule FROM lethe.purge_schedule"
                                 + " ORDER BY deadline, entity_id LIMIT ?")) {
             q.setInt(1, limit);
             try (ResultSet r = q.executeQuery()) {
-                System.out.printf("%-27s %-9s %-22s %s%n", "DEADLINE", "ACTION", "RECORD", "RULE");
                 while (r.next()) {
-                    System.out.printf(
-                            "%-27s %-9s %-22s %s%n",
-                            r.getTimestamp(1).toInstant(),
-                            r.getString(2),
-                            r.getString(3),
-                            r.getString(4));
+                    list.addObject()
+                            .put("deadline", r.getTimestamp(1).toInstant().toString())
+                            .put("action", r.getString(2))
+                            .put("entityId", r.getString(3))
+                            .put("rule", r.getString(4));
                 }
             }
         }
+        return out;
     }
 
-    private void printBacklog(Connection db) throws Exception {
+    static void printScheduled(JsonNode answer) {
+        System.out.printf("%-27s %-9s %-22s %s%n", "DEADLINE", "ACTION", "RECORD", "RULE");
+        for (JsonNode p : answer.path("scheduled")) {
+            System.out.printf(
+                    "%-27s %-9s %-22s %s%n",
+                    p.path("deadline").asText(),
+                    p.path("action").asText(),
+                    p.path("entityId").asText(),
+                    p.path("rule").asText());
+        }
+    }
+
+    /** The adoption backlog as {@code purges --backlog --json} prints it. */
+    static ObjectNode backlog(Connection db) throws SQLException {
         AdoptionBacklog.State state = AdoptionBacklog.read(db);
         List<AdoptionBacklog.Count> counts = AdoptionBacklog.counts(db, state.adoptedAt());
         long total = counts.stream().mapToLong(AdoptionBacklog.Count::purges).sum();
+        return backlogJson(state, counts, total);
+    }
+
+    static void printBacklog(JsonNode n, boolean json) throws Exception {
         if (json) {
-            System.out.println(JSON.writeValueAsString(backlogJson(state, counts, total)));
+            System.out.println(JSON.writeValueAsString(n));
             return;
         }
+        long total = n.path("purges").asLong();
         System.out.println(
                 "Adopted: "
-                        + state.adoptedAt()
+                        + n.path("adoptedAt").asText()
                         + " (purges due before then are the adoption backlog)");
-        if (state.approved()) {
+        if (n.path("approved").asBoolean()) {
             System.out.println(
                     "Backlog approved at "
-                            + state.approvedAt()
+                            + n.path("approvedAt").asText()
                             + " by "
-                            + state.approvedBy()
-                            + (state.approvalReason() == null
-                                    ? ""
-                                    : " (" + state.approvalReason() + ")")
+                            + n.path("approvedBy").asText()
+                            + (n.hasNonNull("reason") ? " (" + n.path("reason").asText() + ")" : "")
                             + ": "
                             + total
                             + " of its purges still scheduled");
@@ -159,13 +310,17 @@ final class PurgesCommand implements Callable<Integer> {
                             + " purges waiting for approval (./lethe purges approve-backlog),"
                             + " unless the policy says adoption: purge-immediately");
         }
-        if (counts.isEmpty()) {
+        if (n.path("byRule").isEmpty()) {
             return;
         }
         System.out.printf("%-26s %-30s %8s  %s%n", "TABLE", "RULE", "PURGES", "EARLIEST DEADLINE");
-        for (AdoptionBacklog.Count c : counts) {
+        for (JsonNode c : n.path("byRule")) {
             System.out.printf(
-                    "%-26s %-30s %8d  %s%n", c.table(), c.rule(), c.purges(), c.earliestDeadline());
+                    "%-26s %-30s %8d  %s%n",
+                    c.path("table").asText(),
+                    c.path("rule").asText(),
+                    c.path("purges").asLong(),
+                    c.path("earliestDeadline").asText());
         }
     }
 

@@ -7,33 +7,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.cli.SubjectFinder.Person;
 import dev.lethe.crypto.SubjectCipher;
-import dev.lethe.discovery.LocationDocument;
 import dev.lethe.discovery.PersonalDataInText;
-import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.server.AccessRecord;
 import dev.lethe.server.AuditQuery;
 import dev.lethe.server.Backend;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The server's backend on the real stores: searches {@code lethe-locations} with the code of {@code
- * ./lethe subject find}, records accesses on {@value AuditRequests#TOPIC} (acks=all, idempotent;
- * the audit job chains them into the log) and reads them back from the audit log's index ({@code
+ * ./lethe subject find}, records accesses on {@value AuditRequests#TOPIC} through {@link AccessLog}
+ * (the audit job chains them into the log) and reads them back from the audit log's index ({@code
  * kind: access}).
  */
 final class ServerBackend implements Backend, AutoCloseable {
@@ -46,7 +36,7 @@ final class ServerBackend implements Backend, AutoCloseable {
     private final ElasticsearchClient es;
     private final String locationsIndex;
     private final String auditIndex;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final AccessLog accessLog;
     private final ConcurrentLinkedDeque<AccessRecord> recent = new ConcurrentLinkedDeque<>();
 
     private final java.util.function.Supplier<java.util.Optional<SubjectCipher>> openCipher;
@@ -86,44 +76,22 @@ final class ServerBackend implements Backend, AutoCloseable {
         this.fingerprintKey = fingerprintKey.clone();
         this.locationsIndex = locationsIndex;
         this.auditIndex = auditIndex;
-        LetheTopics.ensure(bootstrap, (short) 1, List.of(AuditRequests.TOPIC), List.of());
-        Properties p = dev.lethe.jobs.kafka.KafkaClients.properties(bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        this.producer =
-                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        this.accessLog = new AccessLog(bootstrap);
     }
 
     @Override
     public Found find(String query) throws Exception {
         SubjectQuery q = SubjectQuery.parse(query);
         List<Person> people = finder.find(q);
-        Set<String> shown = new LinkedHashSet<>();
-        for (Person p : people) {
-            shown.add(p.subjectId());
-            for (LocationDocument d : p.locations()) {
-                shown.addAll(d.subjectIds());
-            }
-        }
         return new Found(
                 SubjectFindCommand.toJson(q, people),
-                new ArrayList<>(shown),
-                q.kind().name().toLowerCase(java.util.Locale.ROOT));
+                SubjectFindCommand.shown(people),
+                SubjectFindCommand.kind(q));
     }
 
     @Override
     public void record(AccessRecord access) throws Exception {
-        // keyed by user: one user's accesses stay in order on one partition
-        producer.send(
-                        new ProducerRecord<>(
-                                AuditRequests.TOPIC,
-                                access.user().getBytes(StandardCharsets.UTF_8),
-                                access.toJson()))
-                .get(20, TimeUnit.SECONDS);
+        accessLog.record(access);
         recent.addLast(access);
         Instant horizon = Instant.now().minus(PENDING);
         while (!recent.isEmpty() && recent.peekFirst().at().isBefore(horizon)) {
@@ -355,108 +323,30 @@ final class ServerBackend implements Backend, AutoCloseable {
     @Override
     public JsonNode purges(String outcome, String table, String rule, Long before, int limit)
             throws Exception {
-        ObjectNode out = JSON.createObjectNode();
-        com.fasterxml.jackson.databind.node.ArrayNode list = out.putArray("purges");
-        long last = -1;
         try (java.sql.Connection c = letheSchema()) {
-            try (java.sql.PreparedStatement q =
-                    c.prepareStatement(
-                            "SELECT seq, executed_at, outcome, action, table_name, entity_id,"
-                                    + " policy_rule, request_id, reason, deadline, subject_ids,"
-                                    + " published_at IS NOT NULL FROM lethe.purge_log"
-                                    + " WHERE (?::text IS NULL OR outcome = ?)"
-                                    + " AND (?::text IS NULL OR table_name = ?)"
-                                    + " AND (?::text IS NULL OR policy_rule = ?)"
-                                    + " AND (?::bigint IS NULL OR seq < ?)"
-                                    + " ORDER BY seq DESC LIMIT ?")) {
-                q.setString(1, outcome);
-                q.setString(2, outcome);
-                q.setString(3, table);
-                q.setString(4, table);
-                q.setString(5, rule);
-                q.setString(6, rule);
-                q.setObject(7, before, java.sql.Types.BIGINT);
-                q.setObject(8, before, java.sql.Types.BIGINT);
-                q.setInt(9, limit);
-                try (java.sql.ResultSet r = q.executeQuery()) {
-                    while (r.next()) {
-                        ObjectNode p = list.addObject();
-                        last = r.getLong(1);
-                        p.put("seq", last);
-                        p.put("executedAt", r.getTimestamp(2).toInstant().toString());
-                        p.put("outcome", r.getString(3));
-                        p.put("action", r.getString(4));
-                        p.put("table", r.getString(5));
-                        p.put("entityId", r.getString(6));
-                        p.put("rule", r.getString(7));
-                        p.put("requestId", r.getString(8));
-                        p.put("reason", r.getString(9));
-                        java.sql.Timestamp deadline = r.getTimestamp(10);
-                        p.put(
-                                "deadline",
-                                deadline == null ? null : deadline.toInstant().toString());
-                        // comma-separated, as the purge executor writes them (ReceiptRelay)
-                        com.fasterxml.jackson.databind.node.ArrayNode ids =
-                                p.putArray("subjectIds");
-                        String subjectIds = r.getString(11);
-                        if (!subjectIds.isEmpty()) {
-                            for (String id : subjectIds.split(",")) {
-                                ids.add(id);
-                            }
-                        }
-                        p.put("receiptPublished", r.getBoolean(12));
-                    }
-                }
-            }
+            return PurgesCommand.purgeLog(c, outcome, table, rule, before, limit);
         }
-        if (list.size() == limit && last > 1) {
-            out.put("next", dev.lethe.server.LetheServer.cursorBelow(last));
-        } else {
-            out.putNull("next");
+    }
+
+    @Override
+    public JsonNode scheduledPurges(int limit) throws Exception {
+        try (java.sql.Connection c = letheSchema()) {
+            return PurgesCommand.scheduled(c, limit);
         }
-        return out;
+    }
+
+    @Override
+    public JsonNode purgeBacklog() throws Exception {
+        try (java.sql.Connection c = letheSchema()) {
+            return PurgesCommand.backlog(c);
+        }
     }
 
     @Override
     public JsonNode erasureRequests() throws Exception {
-        ObjectNode out = JSON.createObjectNode();
-        com.fasterxml.jackson.databind.node.ArrayNode list = out.putArray("requests");
-        Instant now = Instant.now();
         try (java.sql.Connection c = letheSchema()) {
-            try (java.sql.PreparedStatement q =
-                            c.prepareStatement(
-                                    "SELECT request_id, subject_id, status, status_reason,"
-                                            + " records_found, records_purged, requested_at,"
-                                            + " due_at, completed_at, reason"
-                                            + " FROM lethe.erasure_requests"
-                                            + " ORDER BY requested_at DESC");
-                    java.sql.ResultSet r = q.executeQuery()) {
-                while (r.next()) {
-                    ObjectNode e = list.addObject();
-                    String status = r.getString(3);
-                    Instant due = r.getTimestamp(8).toInstant();
-                    java.sql.Timestamp completed = r.getTimestamp(9);
-                    e.put("requestId", r.getString(1));
-                    e.put("subjectId", r.getString(2));
-                    e.put("status", status);
-                    e.put("statusReason", r.getString(4));
-                    e.put("recordsFound", r.getInt(5));
-                    e.put("recordsPurged", r.getInt(6));
-                    e.put("requestedAt", r.getTimestamp(7).toInstant().toString());
-                    e.put("dueAt", due.toString());
-                    e.put(
-                            "completedAt",
-                            completed == null ? null : completed.toInstant().toString());
-                    boolean done = dev.lethe.jobs.purge.ErasureProcessor.DONE.equals(status);
-                    e.put(
-                            "daysLeft",
-                            done ? null : Math.floorDiv(Duration.between(now, due).toHours(), 24));
-                    e.put("overdue", !done && now.isAfter(due));
-                    e.put("reason", PersonalDataInText.textOrWithheld(r.getString(10)));
-                }
-            }
+            return SubjectEraseCommand.requests(c);
         }
-        return out;
     }
 
     @Override
@@ -527,7 +417,7 @@ final class ServerBackend implements Backend, AutoCloseable {
                 ObjectNode a = JSON.createObjectNode();
                 a.put("at", r.at().toString());
                 a.put("user", r.user());
-                a.put("role", r.role().id());
+                a.put("role", r.role());
                 // as the log keeps it: a purpose that names someone is withheld
                 a.put(
                         "purpose",
@@ -543,83 +433,18 @@ final class ServerBackend implements Backend, AutoCloseable {
         return pending;
     }
 
-    /** Not implemented on the real stores yet: the console's preview answers 501 until it is. */
     @Override
     public JsonNode erasurePreview(String subjectId) throws Exception {
-        ObjectNode out = JSON.createObjectNode().put("subjectId", subjectId);
-        com.fasterxml.jackson.databind.node.ArrayNode delete = out.putArray("delete");
-        out.putArray("anonymize");
-        com.fasterxml.jackson.databind.node.ArrayNode redact = out.putArray("redact");
-        com.fasterxml.jackson.databind.node.ArrayNode blockers = out.putArray("blockers");
-        dev.lethe.retention.RetentionPolicy policy =
-                dev.lethe.retention.RetentionPolicy.loadOrDefault("", catalog);
-        try (java.sql.Connection c = db.getConnection()) {
-            java.util.Optional<String> refused =
-                    dev.lethe.jobs.purge.ErasureProcessor.refusal(c, catalog, subjectId);
-            if (refused.isPresent()) {
-                if (!refused.get().endsWith(" is already erased")) {
-                    throw new IllegalArgumentException(refused.get());
-                }
-                blockers.addObject()
-                        .put("kind", "already-erased")
-                        .put("record", catalog.subjectRecord(subjectId))
-                        .put("detail", refused.get());
-                out.put("keyShredded", true);
-                out.put("canProceed", false);
-                return out;
-            }
-        }
-        // the purge job's own planner, read only: the preview is what a request made now does.
-        // Not closed: closing it would close the server's Elasticsearch clients (its index's).
-        dev.lethe.jobs.purge.ErasureProcessor processor =
-                new dev.lethe.jobs.purge.ErasureProcessor(
-                        db,
-                        catalog,
-                        policy,
-                        null,
-                        erasureIndex,
-                        java.time.Clock.systemUTC(),
-                        Duration.ZERO);
-        dev.lethe.erasure.ErasurePlan plan = processor.plan(subjectId);
-        for (String r : plan.erase()) {
-            delete.addObject().put("table", table(r)).put("record", r);
-        }
-        for (String r : plan.dependents()) {
-            delete.addObject()
-                    .put("table", table(r))
-                    .put("record", r)
-                    .put("detail", "deleted with the record it belongs to");
-        }
-        for (Map.Entry<String, Map<String, Set<String>>> m : plan.redact().entrySet()) {
-            ObjectNode item = redact.addObject().put("table", table(m.getKey()));
-            item.put("record", m.getKey());
-            com.fasterxml.jackson.databind.node.ArrayNode columns = item.putArray("columns");
-            m.getValue().keySet().forEach(columns::add);
-            item.put("detail", "mentions in someone else's record");
-        }
-        if (plan.openTicket() != null) {
-            blockers.addObject()
-                    .put("kind", "open-ticket")
-                    .put("record", plan.openTicket())
-                    .put("detail", plan.openTicket() + " is still open: solve or close it");
-        }
-        for (String held : processor.holds(plan)) {
-            blockers.addObject()
-                    .put("kind", "legal-hold")
-                    .put("record", held.substring(0, held.indexOf(':')))
-                    .put("detail", held);
-        }
-        out.put("keyShredded", true);
-        out.put("canProceed", blockers.isEmpty());
-        return out;
-    }
-
-    private static String table(String record) {
-        return record.substring(0, record.indexOf('/'));
+        return SubjectEraseCommand.preview(
+                db,
+                erasureIndex,
+                catalog,
+                dev.lethe.retention.RetentionPolicy.loadOrDefault("", catalog),
+                subjectId);
     }
 
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(5));
+        accessLog.close();
     }
 }

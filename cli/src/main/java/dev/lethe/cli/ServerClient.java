@@ -34,6 +34,99 @@ final class ServerClient {
         String detail() {
             return body == null ? "" : body.path("detail").asText("");
         }
+
+        /** This answer when its status is one of {@code expected}; else throws {@link Refused}. */
+        Answer expect(int... expected) {
+            for (int e : expected) {
+                if (status == e) {
+                    return this;
+                }
+            }
+            throw new Refused(status, detail());
+        }
+    }
+
+    /**
+     * The server refused a request: {@code ./lethe} prints {@code lethe: the server refused (HTTP
+     * status): detail} and exits 1.
+     */
+    static final class Refused extends RuntimeException {
+        private final int status;
+
+        Refused(int status, String detail) {
+            super("the server refused (HTTP " + status + "): " + detail);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
+        }
+    }
+
+    /** What to do without a kept sign-in, for the commands that also have a break-glass path. */
+    static final String SIGN_IN_OR_BREAK_GLASS =
+            "sign in with ./lethe login --username NAME: the command goes through Lethe's server."
+                    + " Where a command has --break-glass REASON, an admin holding the stack's"
+                    + " secrets may instead read the stores directly, recorded in the audit log";
+
+    /** Whether a kept sign-in for this server exists and has not expired. */
+    boolean signedIn() {
+        try {
+            token();
+            return true;
+        } catch (IllegalArgumentException | IOException e) {
+            return false;
+        }
+    }
+
+    /** The signed-in user's name, as kept by {@code ./lethe login}. */
+    String user() throws IOException {
+        token();
+        return JSON.readTree(tokenFile.toFile()).path("user").asText();
+    }
+
+    /** A POST of a JSON body with the kept token. */
+    Answer post(String path, String json) throws Exception {
+        return send("POST", path, json == null ? "" : json, token());
+    }
+
+    /** A download: a POST without a body answered by bytes. */
+    record Download(int status, byte[] body, java.net.http.HttpHeaders headers) {
+        /** The bytes when the status is {@code expected}; else throws {@link Refused}. */
+        byte[] expect(int expected) {
+            if (status != expected) {
+                String detail = "";
+                try {
+                    detail = JSON.readTree(body).path("detail").asText("");
+                } catch (IOException | RuntimeException e) {
+                    detail = "";
+                }
+                throw new Refused(status, detail);
+            }
+            return body;
+        }
+    }
+
+    /** POSTs to {@code path} and reads the answer as bytes, waiting up to {@code timeout}. */
+    Download download(String path, java.time.Duration timeout) throws Exception {
+        String authorization = "Bearer " + token();
+        try {
+            java.net.http.HttpResponse<byte[]> r =
+                    Http.postForBytes(base.resolve(path), authorization, timeout);
+            return new Download(r.statusCode(), r.body(), r.headers());
+        } catch (java.net.ConnectException e) {
+            throw notAnswering();
+        }
+    }
+
+    /** A query parameter's value, URL-encoded. */
+    static String q(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private IllegalArgumentException notAnswering() {
+        return new IllegalArgumentException(
+                "Lethe's server does not answer at " + base + ": is the stack up? ./lethe status");
     }
 
     /** Signs in and keeps the token; returns when it expires. */
@@ -66,14 +159,14 @@ final class ServerClient {
 
     private String token() throws IOException {
         if (!Files.isRegularFile(tokenFile)) {
-            throw new IllegalArgumentException("sign in first: ./lethe login --username NAME");
+            throw new IllegalArgumentException(SIGN_IN_OR_BREAK_GLASS);
         }
         JsonNode t = JSON.readTree(tokenFile.toFile());
         if (!base.toString().equals(t.path("server").asText())
                 || Instant.parse(t.path("expires_at").asText()).isBefore(Instant.now())) {
             throw new IllegalArgumentException(
-                    "the saved sign-in has expired or is for another server: ./lethe login"
-                            + " --username NAME");
+                    "the kept sign-in has expired or is for another server: "
+                            + SIGN_IN_OR_BREAK_GLASS);
         }
         return t.path("access_token").asText();
     }
@@ -87,10 +180,7 @@ final class ServerClient {
                             ? Http.post(base.resolve(path), body, authorization)
                             : Http.get(base.resolve(path), authorization);
         } catch (java.net.ConnectException e) {
-            throw new IllegalArgumentException(
-                    "Lethe's server does not answer at "
-                            + base
-                            + ": is the stack up? ./lethe status");
+            throw notAnswering();
         }
         JsonNode n = null;
         if (r.body() != null && !r.body().isBlank()) {

@@ -1,5 +1,6 @@
 package dev.lethe.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.cli.ExportFiles.Format;
 import dev.lethe.cli.SubjectExport.ExportPackage;
@@ -34,7 +35,10 @@ import picocli.CommandLine.Parameters;
                     + AuditRequests.TOPIC
                     + " (subject id, who, why,"
                     + " file hashes; never the data). If it cannot be recorded, the files are removed"
-                    + " and the command fails."
+                    + " and the command fails.",
+            "Goes through Lethe's server (sign in with ./lethe login; --reason is the purpose it"
+                    + " records): the server's package is unpacked into --out. --break-glass REASON"
+                    + " reads the stores directly (recorded in the audit log)."
         },
         mixinStandardHelpOptions = true)
 final class SubjectExportCommand implements Callable<Integer> {
@@ -65,8 +69,10 @@ final class SubjectExportCommand implements Callable<Integer> {
 
     @Option(
             names = "--requested-by",
-            description = "Who asks for the export (default: the OS user).")
-    String requestedBy = System.getProperty("user.name");
+            description =
+                    "Who asks for the export (default: the OS user; with --break-glass only: the"
+                            + " server records the signed-in user).")
+    String requestedBy;
 
     @Option(
             names = "--register",
@@ -81,6 +87,8 @@ final class SubjectExportCommand implements Callable<Integer> {
     @Option(names = "--index", description = "The locations index (default ${DEFAULT-VALUE}).")
     String index = LocationDocument.INDEX;
 
+    @Mixin BreakGlass breakGlass;
+
     @Override
     public Integer call() throws Exception {
         // the reason is recorded in the audit log, which is never erased
@@ -90,12 +98,25 @@ final class SubjectExportCommand implements Callable<Integer> {
                     "--requested-by is kept in the audit log for good: give a user name or staff"
                             + " id, not an email address");
         }
+        breakGlass.directOnly("--requested-by", requestedBy != null);
+        breakGlass.directOnly("--register", register != null);
+        breakGlass.directOnly("--catalog", catalogFile != null);
+        breakGlass.directOnly("--index", !LocationDocument.INDEX.equals(index));
+        SubjectQuery q = SubjectQuery.parse(subject);
         StackSettings s = options.resolve();
-        PrintStream err = System.err;
         List<Format> chosen =
                 formats.isEmpty()
                         ? List.of(Format.values())
                         : List.copyOf(new LinkedHashSet<>(formats));
+        if (!breakGlass.on()) {
+            return throughServer(new ServerClient(s), q, chosen);
+        }
+        breakGlass.record(
+                s,
+                "export",
+                q.kind() == SubjectQuery.Kind.SUBJECT ? List.of(q.value()) : List.of(),
+                1,
+                SubjectFindCommand.kind(q));
         PersonalDataCatalog catalog =
                 catalogFile == null
                         ? PersonalDataCatalog.loadDefault()
@@ -103,22 +124,117 @@ final class SubjectExportCommand implements Callable<Integer> {
         Exported done =
                 export(
                         s,
-                        SubjectQuery.parse(subject),
+                        q,
                         chosen,
                         out,
-                        requestedBy,
+                        requestedBy == null ? System.getProperty("user.name") : requestedBy,
                         reason,
                         catalog,
                         ProcessingRegister.load(register),
                         index,
-                        err);
-        ExportPackage pkg = done.pkg();
-        List<Path> files = done.files();
-        Person person = done.person();
+                        System.err);
+        printDone(
+                done.person().subjectId(),
+                done.pkg().items().size(),
+                done.pkg().mentions(),
+                done.files());
+        return 0;
+    }
+
+    /** What both paths print once the package is written. */
+    static void printDone(String subjectId, long items, long mentions, List<Path> files) {
         System.out.printf(
                 "%s: %d items (%d mentions in other people's records) -> %s%n",
-                person.subjectId(), pkg.items().size(), pkg.mentions(), files);
+                subjectId, items, mentions, files);
+    }
+
+    /**
+     * The export through Lethe's server: a term that is not a subject id is looked up first (a
+     * find, recorded), then the server's zip is unpacked into {@code --out}, the chosen formats
+     * only.
+     */
+    private int throughServer(ServerClient server, SubjectQuery q, List<Format> chosen)
+            throws Exception {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException(
+                    "--reason is required through the server: why the export is made (e.g. the"
+                            + " request's reference); it is recorded with the access");
+        }
+        String subjectId = q.value();
+        if (q.kind() != SubjectQuery.Kind.SUBJECT) {
+            JsonNode people =
+                    server.get(
+                                    "/api/v1/subjects?q="
+                                            + ServerClient.q(subject)
+                                            + "&purpose="
+                                            + ServerClient.q(reason))
+                            .expect(200)
+                            .body()
+                            .path("people");
+            if (people.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "nobody found for the given " + SubjectFindCommand.kind(q));
+            }
+            if (people.size() > 1) {
+                List<String> ids = new ArrayList<>();
+                people.forEach(p -> ids.add(p.path("subjectId").asText()));
+                throw new IllegalArgumentException(
+                        "more than one person matches: " + ids + "; export one subject id");
+            }
+            subjectId = people.get(0).path("subjectId").asText();
+        }
+        ServerClient.Download d =
+                server.download(
+                        "/api/v1/subjects/"
+                                + subjectId
+                                + "/exports?purpose="
+                                + ServerClient.q(reason),
+                        java.time.Duration.ofMinutes(10));
+        if (d.status() == 404) {
+            throw new IllegalArgumentException(
+                    "nobody found for the given " + SubjectFindCommand.kind(q));
+        }
+        Unzipped files = unzip(d.expect(201), subjectId, chosen, out);
+        printDone(subjectId, files.items(), files.mentions(), files.files());
         return 0;
+    }
+
+    /** The files of a package unpacked, with the counts its JSON file states. */
+    record Unzipped(List<Path> files, long items, long mentions) {}
+
+    /**
+     * Unpacks the server's zip into {@code dir}: the files of the chosen formats, under the names
+     * {@link ExportFiles#write} gives them (nothing else is written).
+     */
+    static Unzipped unzip(byte[] zip, String subjectId, List<Format> chosen, Path dir)
+            throws Exception {
+        String base = subjectId.replace(':', '-') + "-export";
+        java.util.Map<String, byte[]> entries = new java.util.HashMap<>();
+        try (java.util.zip.ZipInputStream z =
+                new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+            for (java.util.zip.ZipEntry e; (e = z.getNextEntry()) != null; ) {
+                entries.put(e.getName(), z.readAllBytes());
+            }
+        }
+        byte[] json = entries.get(base + "." + Format.JSON.extension());
+        if (json == null) {
+            throw new IllegalStateException("the server's export has no " + base + ".json");
+        }
+        JsonNode pkg = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        Files.createDirectories(dir);
+        List<Path> files = new ArrayList<>();
+        for (Format f : chosen) {
+            String name = base + "." + f.extension();
+            byte[] content = entries.get(name);
+            if (content == null) {
+                throw new IllegalStateException("the server's export has no " + name);
+            }
+            Path file = dir.resolve(name);
+            Files.write(file, content);
+            files.add(file);
+        }
+        return new Unzipped(
+                files, pkg.path("items").asLong(), pkg.path("mentionsInOtherRecords").asLong());
     }
 
     /** A package written and recorded: the person, the package and its files. */

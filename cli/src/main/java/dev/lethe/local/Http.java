@@ -58,6 +58,21 @@ public final class Http {
                         .build());
     }
 
+    /**
+     * A POST without a body whose answer is bytes (a download), waiting up to {@code timeout}.
+     *
+     * @return the answer; its body is the bytes of the download, or of a problem
+     */
+    public static HttpResponse<byte[]> postForBytes(URI uri, String authorization, Duration timeout)
+            throws IOException, InterruptedException {
+        return CLIENT.send(
+                request(uri, authorization)
+                        .timeout(timeout)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     public static String basic(String user, String password) {
         if (user == null || password == null) {
             return null;

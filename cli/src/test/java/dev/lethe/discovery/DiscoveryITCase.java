@@ -567,7 +567,10 @@ class DiscoveryITCase {
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = Lethe.run(args);
+            code =
+                    Lethe.run(
+                            dev.lethe.testing.AuditTestJobs.direct(List.of(args))
+                                    .toArray(String[]::new));
         } finally {
             System.setOut(out);
         }

@@ -379,6 +379,84 @@ class ServerITCase {
     }
 
     @Test
+    void theCommandLineGoesThroughTheServerOrBreaksTheGlassOnTheRecord() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String dpo = "cleo-" + suffix;
+        String auditor = "abel-" + suffix;
+        assertThat(lethe(PW + "\n", "users", "add", dpo, "--role", "dpo", "--password-stdin")[0])
+                .isEqualTo("0");
+        assertThat(
+                        lethe(
+                                PW + "\n",
+                                "users",
+                                "add",
+                                auditor,
+                                "--role",
+                                "auditor",
+                                "--password-stdin")[0])
+                .isEqualTo("0");
+        String email = "cli-" + suffix + "@example.org";
+        long id = insertContact("Cleo", "Vermeer", email, "nl-NL");
+        String subject = "contact:" + id;
+
+        // a DPO's find through the server: the JSON of the direct path, recorded with its purpose
+        assertThat(lethe(PW + "\n", "login", "--username", dpo, "--password-stdin")[0])
+                .isEqualTo("0");
+        JsonNode found = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            String[] find =
+                    lethe("", "subject", "find", email, "--purpose", "CLI-" + suffix, "--json");
+            if (find[0].equals("0")) {
+                found = JSON.readTree(find[1]);
+                break;
+            }
+            Thread.sleep(1_000);
+        }
+        assertThat(found).as("the new contact is found through the server").isNotNull();
+        assertThat(found.at("/people/0/subjectId").asText()).isEqualTo(subject);
+        String[] direct =
+                lethe(
+                        "",
+                        "subject",
+                        "find",
+                        email,
+                        "--json",
+                        "--break-glass",
+                        "ServerITCase INC-" + suffix);
+        assertThat(direct[0]).isEqualTo("0");
+        assertThat(JSON.readTree(direct[1])).isEqualTo(found);
+        assertThat(lethe("", "purges", "--limit", "5")[0]).isEqualTo("0");
+
+        // an auditor's look at the log through the server shows no personal value
+        assertThat(lethe(PW + "\n", "login", "--username", auditor, "--password-stdin")[0])
+                .isEqualTo("0");
+        String[] log = lethe("", "audit", "log", "--subject", subject, "--limit", "5");
+        assertThat(log[0]).isEqualTo("0");
+        assertThat(log[1]).doesNotContain(email);
+        assertThat(lethe("", "subject", "find", email, "--purpose", "CLI-" + suffix)[0])
+                .as("an auditor may not find people")
+                .isEqualTo("1");
+
+        // both the find through the server and the break-glass find are access entries
+        deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        String[] accesses;
+        do {
+            accesses = lethe("", "subject", "accesses", subject, "--json");
+            if (accesses[1].contains("break-glass") && accesses[1].contains("CLI-" + suffix)) {
+                break;
+            }
+            Thread.sleep(1_000);
+        } while (System.nanoTime() < deadline);
+        assertThat(accesses[1])
+                .contains(dpo)
+                .contains("CLI-" + suffix)
+                .contains("break-glass")
+                .contains("ServerITCase INC-" + suffix)
+                .contains(System.getProperty("user.name"));
+    }
+
+    @Test
     void aDpoRequestsAnErasureThroughTheApiAndFollowsIt() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String dpo = "erin-" + suffix;

@@ -11,11 +11,15 @@ import java.util.UUID;
  * {@value #TYPE} on {@code lethe.audit.requests}): who (user and role), why (the purpose or case
  * reference), what (the action and the subject ids touched, the number of results), when. Never the
  * search term, never a value.
+ *
+ * <p>{@code role} is the role the server's sign-in gave ({@code dpo}, {@code auditor}, {@code
+ * admin}), or {@value #BREAK_GLASS} for a direct read of the stores by someone holding the stack's
+ * secrets ({@code ./lethe … --break-glass REASON}): recorded the same way, on the same topic.
  */
 public record AccessRecord(
         String id,
         String user,
-        Role role,
+        String role,
         String issuer,
         String purpose,
         String action,
@@ -25,6 +29,12 @@ public record AccessRecord(
         Instant at) {
 
     public static final String TYPE = "access";
+
+    /** The role of a break-glass access: a direct read with the stack's secrets. */
+    public static final String BREAK_GLASS = "break-glass";
+
+    /** The issuer of a break-glass access: nobody signed in, the stack's secrets were used. */
+    public static final String LOCAL_SECRETS = "local-secrets";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -39,9 +49,34 @@ public record AccessRecord(
         return new AccessRecord(
                 UUID.randomUUID().toString(),
                 who.name(),
-                who.role(),
+                who.role().id(),
                 who.issuer(),
                 purpose,
+                action,
+                List.copyOf(subjectIds),
+                results,
+                queryKind,
+                at);
+    }
+
+    /**
+     * A direct read of the stores, past the server, by someone holding the stack's secrets (the
+     * operating system's {@code user}), for {@code reason}.
+     */
+    public static AccessRecord breakGlass(
+            String user,
+            String reason,
+            String action,
+            List<String> subjectIds,
+            int results,
+            String queryKind,
+            Instant at) {
+        return new AccessRecord(
+                UUID.randomUUID().toString(),
+                user,
+                BREAK_GLASS,
+                LOCAL_SECRETS,
+                reason,
                 action,
                 List.copyOf(subjectIds),
                 results,
@@ -63,7 +98,7 @@ public record AccessRecord(
         n.put("type", TYPE);
         n.put("accessId", id);
         n.put("user", user);
-        n.put("role", role.id());
+        n.put("role", role);
         n.put("issuer", issuer);
         n.put("purpose", purpose);
         n.put("action", action);

@@ -96,6 +96,27 @@ public interface Backend {
     JsonNode purges(String outcome, String table, String rule, Long before, int limit)
             throws Exception;
 
+    /**
+     * The purges scheduled and not yet done, soonest first (as {@code ./lethe purges --scheduled}
+     * reads them).
+     *
+     * @return {@code {scheduled: [{deadline, action, entityId, rule}]}}
+     */
+    default JsonNode scheduledPurges(int limit) throws Exception {
+        throw new UnsupportedOperationException("scheduled purges");
+    }
+
+    /**
+     * The adoption backlog: purges that were due before Lethe adopted the helpdesk, per table and
+     * rule, and whether they were approved (as {@code ./lethe purges --backlog --json} prints it).
+     *
+     * @return {@code {adoptedAt, approved, approvedAt?, approvedBy?, reason?, purges, byRule:
+     *     [{table, rule, purges, earliestDeadline}]}}
+     */
+    default JsonNode purgeBacklog() throws Exception {
+        throw new UnsupportedOperationException("the adoption backlog");
+    }
+
     /** Every erasure request, newest first, with status, due date and days left. */
     JsonNode erasureRequests() throws Exception;
 

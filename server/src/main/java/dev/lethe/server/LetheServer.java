@@ -203,6 +203,22 @@ public final class LetheServer implements AutoCloseable {
                             scoped(
                                     config.routes,
                                     "GET",
+                                    API + "/purges/scheduled",
+                                    Role.Scope.PURGES_READ,
+                                    (ctx, who) ->
+                                            json(
+                                                    ctx,
+                                                    backend.scheduledPurges(
+                                                            limit(ctx.queryParam("limit")))));
+                            scoped(
+                                    config.routes,
+                                    "GET",
+                                    API + "/purges/backlog",
+                                    Role.Scope.PURGES_READ,
+                                    (ctx, who) -> json(ctx, backend.purgeBacklog()));
+                            scoped(
+                                    config.routes,
+                                    "GET",
                                     API + "/erasure-requests",
                                     Role.Scope.ERASURE_READ,
                                     this::erasureRequests);

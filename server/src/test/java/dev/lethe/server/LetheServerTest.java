@@ -342,7 +342,7 @@ class LetheServerTest {
         assertThat(backend.recorded).hasSize(1);
         AccessRecord a = backend.recorded.get(0);
         assertThat(a.user()).isEqualTo("dpo1");
-        assertThat(a.role()).isEqualTo(Role.DPO);
+        assertThat(a.role()).isEqualTo("dpo");
         assertThat(a.purpose()).isEqualTo("DSAR-2026-0042");
         assertThat(a.subjectIds()).containsExactly("contact:7");
         assertThat(a.action()).isEqualTo("find");

@@ -101,6 +101,34 @@ class RecordingBackend implements Backend {
     }
 
     @Override
+    public JsonNode scheduledPurges(int limit) {
+        ObjectNode n = JSON.createObjectNode();
+        n.putArray("scheduled")
+                .addObject()
+                .put("deadline", "2027-02-04T09:00:00Z")
+                .put("action", "DELETE")
+                .put("entityId", "tickets/4")
+                .put("rule", "tickets-closed");
+        return n;
+    }
+
+    @Override
+    public JsonNode purgeBacklog() {
+        ObjectNode n =
+                JSON.createObjectNode()
+                        .put("adoptedAt", "2026-12-01T09:00:00Z")
+                        .put("approved", false)
+                        .put("purges", 2);
+        n.putArray("byRule")
+                .addObject()
+                .put("table", "tickets")
+                .put("rule", "tickets-closed")
+                .put("purges", 2)
+                .put("earliestDeadline", "2026-10-01T09:00:00Z");
+        return n;
+    }
+
+    @Override
     public JsonNode erasureRequests() {
         ObjectNode n = JSON.createObjectNode();
         com.fasterxml.jackson.databind.node.ArrayNode a = n.putArray("requests");

@@ -224,7 +224,7 @@ final class SeededBackend extends RecordingBackend {
             e.put("commitTime", r.at().toString());
             e.put("captureTime", r.at().toString());
             ObjectNode a = e.putObject("attributes");
-            a.put("role", r.role().id()).put("action", r.action());
+            a.put("role", r.role()).put("action", r.action());
             a.put("results", Integer.toString(r.results()));
             e.put("prevHash", fingerprint("prev" + i, 64));
             e.put("hash", fingerprint("hash" + i, 64));
