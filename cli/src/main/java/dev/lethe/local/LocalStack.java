@@ -334,6 +334,8 @@ public final class LocalStack {
         env.put("LETHE_KAFKA_USER", eff.kafkaUser());
         env.put("LETHE_KAFKA_PASSWORD", eff.kafkaPassword().orElseThrow());
         env.put("LETHE_KAFKA_ADMIN_PASSWORD", localSecret("kafka-admin-password", 18));
+        env.put("LETHE_KAFKA_CAPTURE_USER", ComponentRole.CAPTURE.user());
+        env.put("LETHE_KAFKA_CAPTURE_PASSWORD", captureKafkaPassword());
         return env;
     }
 
@@ -795,9 +797,12 @@ public final class LocalStack {
                         + "CONTROLLER:SASL_PLAINTEXT");
         lines.add("inter.broker.listener.name=SASL_PLAINTEXT");
         lines.add("sasl.enabled.mechanisms=" + KafkaClients.MECHANISM + ",PLAIN");
-        lines.add("sasl.mechanism.inter.broker.protocol=" + KafkaClients.MECHANISM);
+        lines.add("sasl.mechanism.inter.broker.protocol=PLAIN");
         lines.add("sasl.mechanism.controller.protocol=PLAIN");
         lines.add("listener.name.controller.sasl.enabled.mechanisms=PLAIN");
+        // only what dev.lethe.stack.KafkaAcls grants is allowed; the broker's admin is super
+        lines.add("authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        lines.add("super.users=User:admin");
         Files.writeString(
                 props,
                 String.join(
@@ -899,6 +904,11 @@ public final class LocalStack {
         return lines;
     }
 
+    /** The Kafka password of the capture user (the Connect worker) on the local broker. */
+    private String captureKafkaPassword() throws IOException {
+        return localSecret("kafka-" + ComponentRole.CAPTURE.user() + "-password", 18);
+    }
+
     /** The helpdesk database and Kafka as the worker reaches them, via its environment. */
     private Map<String, String> connectEnv(StackSettings eff) throws IOException {
         URI u = URI.create(s.postgresJdbcUrl().substring("jdbc:".length()));
@@ -908,9 +918,19 @@ public final class LocalStack {
         env.put("HELPDESK_DB_NAME", u.getPath().replaceFirst("^/", ""));
         env.put("HELPDESK_DB_USER", eff.postgresUserOf(ComponentRole.CAPTURE));
         env.put("HELPDESK_DB_PASSWORD", eff.postgresPasswordOf(ComponentRole.CAPTURE));
-        eff.kafkaPassword()
-                .ifPresent(
-                        pw -> env.put("LETHE_KAFKA_JAAS", KafkaClients.jaas(eff.kafkaUser(), pw)));
+        if (eff.managesKafka()) {
+            // the only writer of the raw change topics (dev.lethe.stack.KafkaAcls)
+            env.put(
+                    "LETHE_KAFKA_JAAS",
+                    KafkaClients.jaas(ComponentRole.CAPTURE.user(), captureKafkaPassword()));
+        } else {
+            eff.kafkaPassword()
+                    .ifPresent(
+                            pw ->
+                                    env.put(
+                                            "LETHE_KAFKA_JAAS",
+                                            KafkaClients.jaas(eff.kafkaUser(), pw)));
+        }
         env.put("HELPDESK_TOPIC_REPLICATION", "1");
         // the key of the digests that replace encrypted custom field values in change events
         env.put("LETHE_CAPTURE_MASK_SECRET", localSecret("capture-mask-secret", 32));

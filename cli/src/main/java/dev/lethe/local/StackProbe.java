@@ -86,7 +86,26 @@ public final class StackProbe {
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 4000);
         try (Admin admin = Admin.create(p)) {
-            int nodes = admin.describeCluster().nodes().get(4, TimeUnit.SECONDS).size();
+            org.apache.kafka.clients.admin.DescribeClusterResult cluster =
+                    admin.describeCluster(
+                            new org.apache.kafka.clients.admin.DescribeClusterOptions()
+                                    .includeAuthorizedOperations(s.managesKafka()));
+            int nodes = cluster.nodes().get(4, TimeUnit.SECONDS).size();
+            if (nodes > 0 && s.managesKafka()) {
+                // the local broker sets Lethe's grants just after it starts
+                java.util.Set<org.apache.kafka.common.acl.AclOperation> ops =
+                        cluster.authorizedOperations().get(4, TimeUnit.SECONDS);
+                if (ops == null
+                        || !ops.contains(
+                                org.apache.kafka.common.acl.AclOperation.IDEMPOTENT_WRITE)) {
+                    return health(
+                            "kafka",
+                            address,
+                            false,
+                            true,
+                            "broker up, Lethe's grants not in place yet");
+                }
+            }
             return health("kafka", address, nodes > 0, s.managesKafka(), nodes + " broker(s)");
         } catch (Exception e) {
             return health("kafka", address, false, s.managesKafka(), reason(e));

@@ -124,6 +124,28 @@ public record StackSettings(
     }
 
     /**
+     * Kafka client settings as the capture user, the only one the local broker lets write the raw
+     * change topics (the Connect worker's; tests that play a forged or poison change event use it).
+     * On a Kafka Lethe does not manage, {@link #kafkaClient}.
+     */
+    public Properties captureKafkaClient() {
+        if (!managesKafka()) {
+            return kafkaClient();
+        }
+        try {
+            return KafkaClients.properties(
+                    kafkaBootstrap(),
+                    ComponentRole.CAPTURE.user(),
+                    LocalSecrets.get(
+                            secretsDir(),
+                            "kafka-" + ComponentRole.CAPTURE.user() + "-password",
+                            18));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Makes this stack's passwords the secrets of this process (system properties read by {@link
      * Secrets}), for the clients that Lethe's job code makes here: topic creation before a job
      * submission, jobs in a test's MiniCluster, the CLI's own Kafka clients. A password these

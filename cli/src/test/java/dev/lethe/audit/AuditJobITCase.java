@@ -173,7 +173,7 @@ class AuditJobITCase {
 
             // a poison record straight into a raw topic
             long poisonOffset;
-            Properties pp = s.kafkaClient();
+            Properties pp = s.captureKafkaClient();
             try (KafkaProducer<byte[], byte[]> p =
                     new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
                 RecordMetadata m =

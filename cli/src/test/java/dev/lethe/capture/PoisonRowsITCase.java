@@ -216,7 +216,7 @@ class PoisonRowsITCase {
     }
 
     private static void forgeRawEvent(StackSettings s) throws Exception {
-        Properties p = s.kafkaClient();
+        Properties p = s.captureKafkaClient();
         String value =
                 "{\"before\":null,\"after\":{\"id\":999999001,\"contact_id\":1,\"agent_id\":null,"
                         + "\"subject\":\"forged\",\"description\":\"lone \\ud800 surrogate\","

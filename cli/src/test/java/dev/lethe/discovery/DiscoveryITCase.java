@@ -246,7 +246,7 @@ class DiscoveryITCase {
                                     WAIT)
                             .get(0);
             long poisonOffset;
-            Properties pp = s.kafkaClient();
+            Properties pp = s.captureKafkaClient();
             try (KafkaProducer<byte[], byte[]> p =
                     new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
                 p.send(

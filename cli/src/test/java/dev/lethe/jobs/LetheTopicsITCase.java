@@ -22,8 +22,8 @@ class LetheTopicsITCase {
     @Test
     void deadLetterTopicsRollHourlySoRetentionBoundsThem() throws Exception {
         String bootstrap = SharedStack.settings().kafkaBootstrap();
-        String fresh = "it.deadletter." + UUID.randomUUID();
-        String older = "it.deadletter.older." + UUID.randomUUID();
+        String fresh = "lethe.it.deadletter." + UUID.randomUUID();
+        String older = "lethe.it.deadletter.older." + UUID.randomUUID();
         Properties p = KafkaClients.properties(bootstrap);
         try (Admin admin = Admin.create(p)) {
             // a dead-letter topic made by an earlier version: retention, but default segments

@@ -119,6 +119,7 @@ class AdoptPrefilledHelpdeskITCase {
         JobClient retention = null;
         JobClient discovery = null;
         try {
+            grantRawTopics(s, prefix);
             JobSettings auditSettings = parse(AuditTestJobs.args(s, run, 5), url, prefix);
             // the raw topics exist before a job subscribes (Debezium creates a table's topic only
             // with its first event)
@@ -312,6 +313,50 @@ class AdoptPrefilledHelpdeskITCase {
                         JSON.writeValueAsString(config),
                         null);
         assertThat(r.ok()).as("registering " + name + ": " + r.body()).isTrue();
+    }
+
+    /**
+     * The broker's grants for this connector's raw topics, as the local stack gives them for {@code
+     * helpdesk*} (dev.lethe.stack.KafkaAcls.rawTopics): capture writes, Lethe reads.
+     */
+    private static void grantRawTopics(StackSettings s, String prefix) throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("bootstrap.servers", s.kafkaBootstrap());
+        p.setProperty("security.protocol", "SASL_PLAINTEXT");
+        p.setProperty("sasl.mechanism", "PLAIN");
+        p.setProperty(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                        + " username=\"admin\" password=\""
+                        + Files.readString(s.secretsDir().resolve("kafka-admin-password")).trim()
+                        + "\";");
+        List<org.apache.kafka.common.acl.AclBinding> acls = new java.util.ArrayList<>();
+        org.apache.kafka.common.resource.ResourcePattern topics =
+                new org.apache.kafka.common.resource.ResourcePattern(
+                        org.apache.kafka.common.resource.ResourceType.TOPIC,
+                        prefix,
+                        org.apache.kafka.common.resource.PatternType.PREFIXED);
+        for (String[] grant :
+                List.of(
+                        new String[] {dev.lethe.local.ComponentRole.CAPTURE.user(), "WRITE"},
+                        new String[] {dev.lethe.local.ComponentRole.CAPTURE.user(), "CREATE"},
+                        new String[] {dev.lethe.local.ComponentRole.CAPTURE.user(), "DESCRIBE"},
+                        new String[] {s.kafkaUser(), "READ"},
+                        new String[] {s.kafkaUser(), "DESCRIBE"},
+                        new String[] {s.kafkaUser(), "CREATE"})) {
+            acls.add(
+                    new org.apache.kafka.common.acl.AclBinding(
+                            topics,
+                            new org.apache.kafka.common.acl.AccessControlEntry(
+                                    "User:" + grant[0],
+                                    "*",
+                                    org.apache.kafka.common.acl.AclOperation.valueOf(grant[1]),
+                                    org.apache.kafka.common.acl.AclPermissionType.ALLOW)));
+        }
+        try (org.apache.kafka.clients.admin.Admin admin =
+                org.apache.kafka.clients.admin.Admin.create(p)) {
+            admin.createAcls(acls).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     private static void unregister(StackSettings s, String name) throws Exception {

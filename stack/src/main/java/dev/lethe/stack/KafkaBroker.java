@@ -42,6 +42,11 @@ public final class KafkaBroker {
     public static final String PASSWORD_ENV = "LETHE_KAFKA_PASSWORD";
     public static final String ADMIN_PASSWORD_ENV = "LETHE_KAFKA_ADMIN_PASSWORD";
 
+    /** The capture user (Debezium in the Connect worker): the only writer of raw topics. */
+    public static final String CAPTURE_USER_ENV = "LETHE_KAFKA_CAPTURE_USER";
+
+    public static final String CAPTURE_PASSWORD_ENV = "LETHE_KAFKA_CAPTURE_PASSWORD";
+
     /**
      * The broker's own administrative user (SASL/PLAIN, defined in the broker's JAAS login, not in
      * the metadata): the controller listener takes only it; on the broker listener it sets the
@@ -70,9 +75,12 @@ public final class KafkaBroker {
                 "inter.broker.listener.name=" + listenerName,
                 // PLAIN serves only the broker's own admin user (JAAS-defined)
                 "sasl.enabled.mechanisms=" + SCRAM_MECHANISM + ",PLAIN",
-                "sasl.mechanism.inter.broker.protocol=" + SCRAM_MECHANISM,
+                "sasl.mechanism.inter.broker.protocol=PLAIN",
                 "sasl.mechanism.controller.protocol=PLAIN",
-                "listener.name.controller.sasl.enabled.mechanisms=PLAIN");
+                "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
+                // nothing is allowed that KafkaAcls does not grant; admin is the only super user
+                "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "super.users=User:" + ADMIN_USER);
     }
 
     /** The JAAS logins of both listeners, with the passwords of the environment. */
@@ -91,7 +99,11 @@ public final class KafkaBroker {
                         + "\";");
         props.setProperty(
                 "listener.name." + listener.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config",
-                "org.apache.kafka.common.security.plain.PlainLoginModule required user_"
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                        + ADMIN_USER
+                        + "\" password=\""
+                        + quote(adminPassword)
+                        + "\" user_"
                         + ADMIN_USER
                         + "=\""
                         + quote(adminPassword)
@@ -125,13 +137,19 @@ public final class KafkaBroker {
         String user = env.getOrDefault(USER_ENV, "lethe");
         String password = env.get(PASSWORD_ENV);
         String adminPassword = env.get(ADMIN_PASSWORD_ENV);
+        String captureUser = env.getOrDefault(CAPTURE_USER_ENV, "lethe_capture");
+        String capturePassword = env.get(CAPTURE_PASSWORD_ENV);
         if (password == null
                 || password.isBlank()
                 || adminPassword == null
-                || adminPassword.isBlank()) {
+                || adminPassword.isBlank()
+                || capturePassword == null
+                || capturePassword.isBlank()) {
             System.err.println(
                     "kafka: "
                             + PASSWORD_ENV
+                            + ", "
+                            + CAPTURE_PASSWORD_ENV
                             + " and "
                             + ADMIN_PASSWORD_ENV
                             + " must be set in the environment");
@@ -155,10 +173,22 @@ public final class KafkaBroker {
                                 "-c",
                                 config.toString(),
                                 "--ignore-formatted"));
-        if (PLAIN_TOKEN.matcher(user).matches() && PLAIN_TOKEN.matcher(password).matches()) {
-            // in place from the first moment; other passwords arrive by the upsert below
-            format.add("--add-scram");
-            format.add(SCRAM_MECHANISM + "=[name=" + user + ",password=" + password + "]");
+        Map<String, String> users = new java.util.LinkedHashMap<>();
+        users.put(user, password);
+        users.put(captureUser, capturePassword);
+        for (Map.Entry<String, String> u : users.entrySet()) {
+            if (PLAIN_TOKEN.matcher(u.getKey()).matches()
+                    && PLAIN_TOKEN.matcher(u.getValue()).matches()) {
+                // in place from the first moment; other passwords arrive by the upsert below
+                format.add("--add-scram");
+                format.add(
+                        SCRAM_MECHANISM
+                                + "=[name="
+                                + u.getKey()
+                                + ",password="
+                                + u.getValue()
+                                + "]");
+            }
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int rc =
@@ -171,7 +201,12 @@ public final class KafkaBroker {
         }
         Thread upsert =
                 new Thread(
-                        () -> upsertCredential(props, user, password, adminPassword),
+                        () ->
+                                upsertCredentials(
+                                        props,
+                                        users,
+                                        KafkaAcls.bindings(user, captureUser),
+                                        adminPassword),
                         "scram-credential");
         upsert.setDaemon(true);
         upsert.start();
@@ -191,11 +226,15 @@ public final class KafkaBroker {
     }
 
     /**
-     * Sets the SCRAM credential of {@code user} as {@value #ADMIN_USER} on the broker listener,
-     * retrying until the broker answers (at most two minutes).
+     * Sets the SCRAM credentials of {@code users} and creates the grants {@code acls} (creating one
+     * that exists changes nothing) as {@value #ADMIN_USER} on the broker listener, retrying until
+     * the broker answers (at most two minutes).
      */
-    static void upsertCredential(
-            Properties brokerProps, String user, String password, String adminPassword) {
+    static void upsertCredentials(
+            Properties brokerProps,
+            Map<String, String> users,
+            List<org.apache.kafka.common.acl.AclBinding> acls,
+            String adminPassword) {
         String advertised = brokerProps.getProperty("advertised.listeners");
         String broker = advertised.substring(advertised.indexOf("://") + 3).split(",")[0];
         Properties p = new Properties();
@@ -215,17 +254,24 @@ public final class KafkaBroker {
         Exception last = null;
         while (System.nanoTime() < deadline) {
             try (Admin admin = Admin.create(p)) {
-                admin.alterUserScramCredentials(
-                                List.of(
-                                        new UserScramCredentialUpsertion(
-                                                user,
-                                                new ScramCredentialInfo(
-                                                        ScramMechanism.SCRAM_SHA_512,
-                                                        SCRAM_ITERATIONS),
-                                                password)))
-                        .all()
-                        .get(20, TimeUnit.SECONDS);
-                System.out.println("kafka: SCRAM credential of user " + user + " in place");
+                List<org.apache.kafka.clients.admin.UserScramCredentialAlteration> upserts =
+                        new ArrayList<>();
+                for (Map.Entry<String, String> u : users.entrySet()) {
+                    upserts.add(
+                            new UserScramCredentialUpsertion(
+                                    u.getKey(),
+                                    new ScramCredentialInfo(
+                                            ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS),
+                                    u.getValue()));
+                }
+                admin.alterUserScramCredentials(upserts).all().get(20, TimeUnit.SECONDS);
+                admin.createAcls(acls).all().get(20, TimeUnit.SECONDS);
+                System.out.println(
+                        "kafka: SCRAM credentials of "
+                                + users.keySet()
+                                + " and "
+                                + acls.size()
+                                + " grants in place");
                 return;
             } catch (Exception e) {
                 last = e;
@@ -238,9 +284,9 @@ public final class KafkaBroker {
             }
         }
         System.err.println(
-                "kafka: could not set the SCRAM credential of user "
-                        + user
-                        + ": "
+                "kafka: could not set the SCRAM credentials of "
+                        + users.keySet()
+                        + " or the grants: "
                         + (last == null ? "timeout" : last.getMessage()));
     }
 }

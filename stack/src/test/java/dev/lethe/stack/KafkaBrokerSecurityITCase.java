@@ -15,15 +15,23 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The local broker as {@code ./lethe up} runs it refuses clients without credentials (on the broker
- * and on the controller listener) and with a wrong password, and serves Lethe's SCRAM user; a
- * restart with another password (an already formatted log directory) switches to it.
+ * and on the controller listener) and with a wrong password, and serves Lethe's SCRAM users; only
+ * capture writes the raw change topics and only Lethe's user writes Lethe's topics; a restart with
+ * another password (an already formatted log directory) switches to it.
  */
 class KafkaBrokerSecurityITCase {
+
+    static final String CAPTURE = "lethe_capture";
+    static final String CAPTURE_PASSWORD = "capture-secret_7";
 
     @TempDir Path dir;
 
@@ -38,10 +46,35 @@ class KafkaBrokerSecurityITCase {
         try {
             awaitScram(bootstrap, "first-password_1");
             try (Admin admin = Admin.create(scram(bootstrap, "first-password_1"))) {
-                admin.createTopics(List.of(new NewTopic("t", 1, (short) 1)))
+                admin.createTopics(
+                                List.of(
+                                        new NewTopic("lethe.t", 1, (short) 1),
+                                        new NewTopic("helpdesk.public.t", 1, (short) 1)))
                         .all()
                         .get(30, TimeUnit.SECONDS);
-                assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("t");
+                assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+                        .contains("lethe.t", "helpdesk.public.t");
+            }
+            // only capture writes change events; only Lethe writes Lethe's topics
+            Properties capture = scram(bootstrap, CAPTURE, CAPTURE_PASSWORD);
+            Properties lethe = scram(bootstrap, "lethe", "first-password_1");
+            assertThat(produce(capture, "helpdesk.public.t")).isNull();
+            assertThat(produce(lethe, "helpdesk.public.t"))
+                    .isInstanceOf(TopicAuthorizationException.class);
+            assertThat(produce(lethe, "lethe.t")).isNull();
+            assertThat(produce(capture, "lethe.t")).isInstanceOf(TopicAuthorizationException.class);
+            try (Admin admin = Admin.create(capture)) {
+                assertThatThrownBy(
+                                () ->
+                                        admin.createTopics(
+                                                        List.of(
+                                                                new NewTopic(
+                                                                        "lethe.audit.forged",
+                                                                        1,
+                                                                        (short) 1)))
+                                                .all()
+                                                .get(30, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(TopicAuthorizationException.class);
             }
             assertRefused(anonymous("bootstrap.servers", bootstrap));
             assertRefused(scram(bootstrap, "wrong-password"));
@@ -99,6 +132,8 @@ class KafkaBrokerSecurityITCase {
         env.put(KafkaBroker.USER_ENV, "lethe");
         env.put(KafkaBroker.PASSWORD_ENV, password);
         env.put(KafkaBroker.ADMIN_PASSWORD_ENV, "admin-secret");
+        env.put(KafkaBroker.CAPTURE_USER_ENV, CAPTURE);
+        env.put(KafkaBroker.CAPTURE_PASSWORD_ENV, CAPTURE_PASSWORD);
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile()));
         return pb.start();
@@ -116,8 +151,19 @@ class KafkaBrokerSecurityITCase {
         Exception last = null;
         while (System.nanoTime() < deadline) {
             try (Admin admin = Admin.create(scram(bootstrap, password))) {
-                admin.listTopics().names().get(5, TimeUnit.SECONDS);
-                return;
+                // signed in, and the grants are in place
+                Set<org.apache.kafka.common.acl.AclOperation> ops =
+                        admin.describeCluster(
+                                        new org.apache.kafka.clients.admin.DescribeClusterOptions()
+                                                .includeAuthorizedOperations(true))
+                                .authorizedOperations()
+                                .get(5, TimeUnit.SECONDS);
+                if (ops != null
+                        && ops.contains(
+                                org.apache.kafka.common.acl.AclOperation.IDEMPOTENT_WRITE)) {
+                    return;
+                }
+                Thread.sleep(500);
             } catch (Exception e) {
                 last = e;
                 Thread.sleep(500);
@@ -150,15 +196,39 @@ class KafkaBrokerSecurityITCase {
         return p;
     }
 
+    /** Sends one record; the exception that refused it, or null when it was written. */
+    private static Exception produce(Properties client, String topic) {
+        Properties p = new Properties();
+        p.putAll(client);
+        p.setProperty("key.serializer", StringSerializer.class.getName());
+        p.setProperty("value.serializer", StringSerializer.class.getName());
+        p.setProperty("max.block.ms", "15000");
+        p.setProperty("delivery.timeout.ms", "20000");
+        p.setProperty("request.timeout.ms", "10000");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            producer.send(new ProducerRecord<>(topic, "k", "v")).get(30, TimeUnit.SECONDS);
+            return null;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return (Exception) e.getCause();
+        } catch (Exception e) {
+            return e;
+        }
+    }
+
     private static Properties scram(String bootstrap, String password) {
+        return scram(bootstrap, "lethe", password);
+    }
+
+    private static Properties scram(String bootstrap, String user, String password) {
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", bootstrap);
         p.setProperty("security.protocol", "SASL_PLAINTEXT");
         p.setProperty("sasl.mechanism", KafkaBroker.SCRAM_MECHANISM);
         p.setProperty(
                 "sasl.jaas.config",
-                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"lethe\""
-                        + " password=\""
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                        + user
+                        + "\" password=\""
                         + password.replace("\\", "\\\\").replace("\"", "\\\"")
                         + "\";");
         return p;

@@ -30,8 +30,8 @@ class KafkaPartitionHeadsITCase {
     @Test
     void answersFromTheBrokersOffsetsAndTheJobsCommittedOffsets() throws Exception {
         String bootstrap = SharedStack.settings().kafkaBootstrap();
-        String topic = "it.heads." + UUID.randomUUID();
-        String group = "it-heads-" + UUID.randomUUID();
+        String topic = "lethe.it.heads." + UUID.randomUUID();
+        String group = "lethe.it.heads." + UUID.randomUUID();
         Properties p = KafkaClients.properties(bootstrap);
         try (Admin admin = Admin.create(p)) {
             admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1)))
@@ -47,7 +47,7 @@ class KafkaPartitionHeadsITCase {
             String first = PartitionHeads.name(topic, 0);
             PartitionHeads heads =
                     KafkaPartitionHeads.factory(
-                                    bootstrap, List.of(topic, "it.heads.never-created"), group)
+                                    bootstrap, List.of(topic, "lethe.it.heads.never-created"), group)
                             .create();
 
             long since = System.currentTimeMillis();
