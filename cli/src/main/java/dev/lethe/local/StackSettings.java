@@ -155,6 +155,42 @@ public record StackSettings(
                 serverPort);
     }
 
+    /**
+     * A copy that connects to PostgreSQL as a component's role (on the local stack; with an
+     * external PostgreSQL, as the configured user): what that component's own probes use.
+     */
+    public StackSettings withPostgresRole(PostgresRoles.Role role) {
+        return new StackSettings(
+                home,
+                dataDir,
+                elasticsearchDir,
+                postgresPort,
+                kafkaPort,
+                kafkaControllerPort,
+                connectPort,
+                elasticsearchPort,
+                elasticsearchTransportPort,
+                flinkPort,
+                kafkaHeap,
+                connectHeap,
+                elasticsearchHeap,
+                flinkHeap,
+                flinkStateBackend,
+                externalPostgresUrl,
+                postgresUserOf(role),
+                postgresPasswordOf(role),
+                externalKafkaBootstrap,
+                kafkaUser,
+                kafkaPassword,
+                externalConnectUrl,
+                externalElasticsearchUrl,
+                elasticsearchUser,
+                elasticsearchPassword,
+                externalFlinkUrl,
+                serverHost,
+                serverPort);
+    }
+
     public boolean managesPostgres() {
         return externalPostgresUrl.isEmpty();
     }
