@@ -628,7 +628,9 @@ class ErasureProcessorITCase {
         ListedIndex index = new ListedIndex();
 
         // the retry interval is zero here: only the status keeps the job away
-        assertThat(processor(index).processPending()).isEmpty();
+        assertThat(processor(index).processPending())
+                .extracting(ErasureProcessor.Progress::requestId)
+                .doesNotContain(request);
         assertThat(text("SELECT status FROM lethe.erasure_requests WHERE request_id = '" + request + "'"))
                 .isEqualTo("awaiting-approval");
         assertThat(count("SELECT count(*) FROM contacts WHERE id = " + contact)).isOne();
@@ -636,7 +638,10 @@ class ErasureProcessorITCase {
 
         assertThat(decide("approve", request, "dana"))
                 .isEqualTo(ErasureProcessor.Decision.SAME_PERSON);
-        assertThat(processor(index).processPending()).isEmpty();
+        // (the database is shared: other tests' failing requests are retried, never this one)
+        assertThat(processor(index).processPending())
+                .extracting(ErasureProcessor.Progress::requestId)
+                .doesNotContain(request);
         assertThat(decide("approve", "no-such-request", "otto"))
                 .isEqualTo(ErasureProcessor.Decision.NO_SUCH_REQUEST);
 
@@ -704,7 +709,9 @@ class ErasureProcessorITCase {
         slow.processPending();
         assertThat(status(request)).startsWith("blocked|OPEN_TICKET");
         exec("UPDATE tickets SET status = 'closed', closed_at = now() WHERE id = " + ticket);
-        assertThat(slow.processPending()).isEmpty();
+        assertThat(slow.processPending())
+                .extracting(ErasureProcessor.Progress::requestId)
+                .doesNotContain(request);
 
         assertThat(decide("retry", request, "dana")).isEqualTo(ErasureProcessor.Decision.DONE);
         assertThat(status(request)).isEqualTo("pending|retry requested by dana");
