@@ -467,11 +467,14 @@ class LetheServerTest {
         assertThat(approved.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(approved.body()).get("approvedBy").asText()).isEqualTo("dpo1");
         assertThat(backend.decisions).containsExactly("approve r-await by dpo1");
-        assertThat(backend.recorded).singleElement().satisfies(a -> {
-            assertThat(a.action()).isEqualTo("erasure-approve");
-            assertThat(a.user()).isEqualTo("dpo1");
-            assertThat(a.subjectIds()).containsExactly("contact:8");
-        });
+        assertThat(backend.recorded)
+                .singleElement()
+                .satisfies(
+                        a -> {
+                            assertThat(a.action()).isEqualTo("erasure-approve");
+                            assertThat(a.user()).isEqualTo("dpo1");
+                            assertThat(a.subjectIds()).containsExactly("contact:8");
+                        });
 
         assertThat(status("POST", "/api/v1/erasure-requests/r-blocked/approve", dpo, null))
                 .isEqualTo(409);
@@ -507,11 +510,15 @@ class LetheServerTest {
         assertThat(status("POST", "/api/v1/erasure-requests/r-blocked/retry", dpo, null))
                 .isEqualTo(200);
         assertThat(backend.decisions).containsExactly("retry r-blocked by dpo1");
-        assertThat(backend.recorded).singleElement().satisfies(a -> {
-            assertThat(a.action()).isEqualTo("erasure-retry");
-            assertThat(a.subjectIds()).containsExactly("contact:7");
-        });
-        HttpResponse<String> done = send("POST", "/api/v1/erasure-requests/r-done/retry", dpo, null);
+        assertThat(backend.recorded)
+                .singleElement()
+                .satisfies(
+                        a -> {
+                            assertThat(a.action()).isEqualTo("erasure-retry");
+                            assertThat(a.subjectIds()).containsExactly("contact:7");
+                        });
+        HttpResponse<String> done =
+                send("POST", "/api/v1/erasure-requests/r-done/retry", dpo, null);
         assertThat(done.statusCode()).isEqualTo(409);
         assertThat(JSON.readTree(done.body()).get("detail").asText()).contains("done");
         assertThat(backend.decisions).hasSize(1);
