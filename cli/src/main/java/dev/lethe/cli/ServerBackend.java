@@ -821,8 +821,7 @@ final class ServerBackend implements Backend, AutoCloseable {
             case VIA ->
                     "via: "
                             + String.join(
-                                    " \u2192 ",
-                                    p.hops().stream().map(Object::toString).toList())
+                                    " \u2192 ", p.hops().stream().map(Object::toString).toList())
                             + " ("
                             + p.subjectKind()
                             + ")";
@@ -853,9 +852,7 @@ final class ServerBackend implements Backend, AutoCloseable {
                     .forEach(
                             (col, m) ->
                                     anonymize.put(
-                                            col,
-                                            m.name()
-                                                    .toLowerCase(java.util.Locale.ROOT)));
+                                            col, m.name().toLowerCase(java.util.Locale.ROOT)));
             n.put("note", r.note());
         }
         com.fasterxml.jackson.databind.node.ArrayNode holds = out.putArray("holds");

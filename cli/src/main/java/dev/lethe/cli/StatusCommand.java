@@ -420,9 +420,7 @@ final class StatusCommand implements Callable<Integer> {
             n.put("managed", true);
             n.putNull("pid");
             n.put("status", "attention".equals(state) ? snapshotStatus(snapshot) : state);
-            n.put(
-                    "detail",
-                    SnapshotProgress.summary(snapshot.initial(), snapshot.incremental()));
+            n.put("detail", SnapshotProgress.summary(snapshot.initial(), snapshot.incremental()));
             n.set("initial", SnapshotProgress.json(m, snapshot.initial()));
             n.set("incremental", SnapshotProgress.json(m, snapshot.incremental()));
         }

@@ -1215,8 +1215,8 @@ public final class LetheServer implements AutoCloseable {
     }
 
     /**
-     * Makes a blocked or failing erasure request due now; who asked is on the record (action
-     * {@code erasure-retry}) before it changes.
+     * Makes a blocked or failing erasure request due now; who asked is on the record (action {@code
+     * erasure-retry}) before it changes.
      */
     private void retryErasure(Context ctx, Principal who) throws Exception {
         JsonNode request = erasureRequestOf(ctx);

@@ -9,8 +9,9 @@ import java.util.Set;
  * scopes; an endpoint names the one scope it needs.
  *
  * <ul>
- *   <li>{@link #DPO}: finds people, exports and erases their data, follows erasure requests (retries
- *       them, approves or rejects another DPO's under four-eyes) and purges, reads one subject's audit history with values and who has seen a subject's data.
+ *   <li>{@link #DPO}: finds people, exports and erases their data, follows erasure requests
+ *       (retries them, approves or rejects another DPO's under four-eyes) and purges, reads one
+ *       subject's audit history with values and who has seen a subject's data.
  *   <li>{@link #AUDITOR}: the whole audit log with personal values masked, verification, proofs and
  *       the access log; never a search for a person or an export.
  *   <li>{@link #ADMIN}: users, the stack's status and dead letters, the catalog and retention

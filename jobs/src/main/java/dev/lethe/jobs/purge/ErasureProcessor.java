@@ -70,10 +70,11 @@ import org.slf4j.LoggerFactory;
  *
  * A request blocked (legal hold, open ticket) or failing is retried every {@code retryInterval} and
  * reported with its reason, or at once when a DPO asks for a retry ({@link #retry}); past its
- * {@code due_at} (requested + the policy's erasure deadline) it is overdue. Under four-eyes approval
- * ({@code erasure.approval: four-eyes}) a request is recorded {@value #AWAITING_APPROVAL} and left
- * alone until a second, different DPO approves it ({@link #approve}); a rejected one ({@link
- * #reject}) is final. Replays are no-ops: erasure commands are deterministic per request and record.
+ * {@code due_at} (requested + the policy's erasure deadline) it is overdue. Under four-eyes
+ * approval ({@code erasure.approval: four-eyes}) a request is recorded {@value #AWAITING_APPROVAL}
+ * and left alone until a second, different DPO approves it ({@link #approve}); a rejected one
+ * ({@link #reject}) is final. Replays are no-ops: erasure commands are deterministic per request
+ * and record.
  */
 public final class ErasureProcessor implements AutoCloseable {
 
@@ -271,8 +272,8 @@ public final class ErasureProcessor implements AutoCloseable {
     }
 
     /**
-     * A DPO asks for a blocked or failing request to be tried again now rather than after the
-     * retry interval: it becomes {@value #PENDING}, which the retention job's next tick takes up.
+     * A DPO asks for a blocked or failing request to be tried again now rather than after the retry
+     * interval: it becomes {@value #PENDING}, which the retention job's next tick takes up.
      */
     public static Decision retry(Connection c, String requestId, String by, Instant now)
             throws SQLException {

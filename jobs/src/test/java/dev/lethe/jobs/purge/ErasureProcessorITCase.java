@@ -631,7 +631,11 @@ class ErasureProcessorITCase {
         assertThat(processor(index).processPending())
                 .extracting(ErasureProcessor.Progress::requestId)
                 .doesNotContain(request);
-        assertThat(text("SELECT status FROM lethe.erasure_requests WHERE request_id = '" + request + "'"))
+        assertThat(
+                        text(
+                                "SELECT status FROM lethe.erasure_requests WHERE request_id = '"
+                                        + request
+                                        + "'"))
                 .isEqualTo("awaiting-approval");
         assertThat(count("SELECT count(*) FROM contacts WHERE id = " + contact)).isOne();
         assertThat(keys.isErased(subject)).isFalse();
@@ -715,7 +719,11 @@ class ErasureProcessorITCase {
 
         assertThat(decide("retry", request, "dana")).isEqualTo(ErasureProcessor.Decision.DONE);
         assertThat(status(request)).isEqualTo("pending|retry requested by dana");
-        assertThat(text("SELECT retry_requested_by FROM lethe.erasure_requests WHERE request_id = '" + request + "'"))
+        assertThat(
+                        text(
+                                "SELECT retry_requested_by FROM lethe.erasure_requests WHERE request_id = '"
+                                        + request
+                                        + "'"))
                 .isEqualTo("dana");
         slow.processPending();
         assertThat(status(request)).isEqualTo("done|erased");
