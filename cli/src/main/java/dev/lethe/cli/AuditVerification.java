@@ -383,6 +383,28 @@ final class AuditVerification {
      * latest ({@link TreeHeadWitness#check}); with {@code record}, a verification that passes
      * appends the log's latest tree head to the witness.
      */
+    /**
+     * Where a verification reports how far it is (Lethe's server shows it while it runs): its
+     * phase, how many entries it covers, how many it has verified so far.
+     */
+    interface Progress {
+        Progress NONE = new Progress() {};
+
+        default void phase(String phase) {}
+
+        default void total(long entries) {}
+
+        default void verified(long entries) {}
+    }
+
+    private Progress progress = Progress.NONE;
+
+    /** Reports the phase and each entry verified to {@code progress}. */
+    AuditVerification withProgress(Progress progress) {
+        this.progress = progress;
+        return this;
+    }
+
     AuditVerification withWitness(TreeHeadWitness witness, boolean record) {
         this.witness = witness;
         this.recordInWitness = record;
@@ -532,8 +554,27 @@ final class AuditVerification {
         }
         AuditVerifier.RootsAt roots =
                 witnessed == null ? null : new AuditVerifier.RootsAt(witnessed.getTreeSize());
+        Iterable<EntryRecord> counted =
+                () ->
+                        new Iterator<>() {
+                            final Iterator<EntryRecord> it = records.iterator();
+                            long verified;
+
+                            @Override
+                            public boolean hasNext() {
+                                return it.hasNext();
+                            }
+
+                            @Override
+                            public EntryRecord next() {
+                                EntryRecord r = it.next();
+                                progress.verified(++verified);
+                                return r;
+                            }
+                        };
+        progress.phase("verifying entries");
         VerificationReport report =
-                new AuditVerifier(signatures).verifyRecords(records, checkpoints, roots);
+                new AuditVerifier(signatures).verifyRecords(counted, checkpoints, roots);
         String expected =
                 expectedCheckpoint == null
                         ? null
@@ -555,6 +596,7 @@ final class AuditVerification {
             endTime = lastCommit;
         }
         if (index != null) {
+            progress.phase("cross-checking the index");
             long deadline = System.nanoTime() + indexCatchUp.toNanos();
             while (true) {
                 List<IndexedCopy> copies = index.read();
@@ -634,6 +676,7 @@ final class AuditVerification {
         if (witness == null) {
             return result;
         }
+        progress.phase("checking the witness");
         TreeHeadWitness.Check check =
                 witnessUnreadable != null
                         ? new TreeHeadWitness.Check(

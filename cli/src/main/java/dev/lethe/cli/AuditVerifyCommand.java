@@ -197,11 +197,35 @@ final class AuditVerifyCommand implements Callable<Integer> {
             Path witnessFile,
             boolean record)
             throws Exception {
+        return verify(
+                s,
+                topics,
+                expectCheckpoint,
+                pendingBound,
+                index,
+                witnessFile,
+                record,
+                AuditVerification.Progress.NONE);
+    }
+
+    /** As above, reporting its phase and the entries verified so far to {@code progress}. */
+    static AuditVerification.Result verify(
+            StackSettings s,
+            AuditTopics topics,
+            String expectCheckpoint,
+            Duration pendingBound,
+            AuditVerification.IndexCopies index,
+            Path witnessFile,
+            boolean record,
+            AuditVerification.Progress progress)
+            throws Exception {
+        progress.phase("reading checkpoints");
         AuditTopics.TrustedKeys trusted = topics.trustedKeys(s);
         AuditVerification verification =
                 new AuditVerification(
                                 new CheckpointVerifier(trusted.keys()), Duration.ofSeconds(20))
-                        .withTrustedKeys(trusted.describe());
+                        .withTrustedKeys(trusted.describe())
+                        .withProgress(progress);
         if (witnessFile != null) {
             verification.withWitness(new TreeHeadWitness(witnessFile), record);
         }
@@ -214,6 +238,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
                         .mapToLong(c -> c.checkpoint().getTreeSize())
                         .max()
                         .orElse(0);
+        progress.total(covered);
         return verification.verifyTopics(
                 source.records(covered), checkpoints, expectCheckpoint, index);
     }

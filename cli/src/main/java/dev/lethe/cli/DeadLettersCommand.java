@@ -55,25 +55,8 @@ final class DeadLettersCommand implements Callable<Integer> {
                         .toList();
         if (json) {
             ObjectMapper m = new ObjectMapper();
-            ObjectNode root = m.createObjectNode();
-            root.put("since", read.since().toString());
-            root.put("total", read.total());
-            ObjectNode reasons = root.putObject("byReason");
-            read.byReason().forEach(reasons::put);
-            ObjectNode sources = root.putObject("bySource");
-            read.bySource().forEach(sources::put);
-            ArrayNode list = root.putArray("letters");
-            for (RecentDeadLetters.Letter l : letters) {
-                ObjectNode n = list.addObject();
-                n.put("failedAt", l.failedAt().toString());
-                n.put("job", l.job());
-                n.put("reason", l.reason());
-                n.put("detail", l.detail());
-                n.put("sourceTopic", l.sourceTopic());
-                n.put("sourcePartition", l.sourcePartition());
-                n.put("sourceOffset", l.sourceOffset());
-            }
-            System.out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+            System.out.println(
+                    m.writerWithDefaultPrettyPrinter().writeValueAsString(json(read, letters)));
             return 0;
         }
         System.out.println(
@@ -103,5 +86,32 @@ final class DeadLettersCommand implements Callable<Integer> {
                             + " more not listed; narrow --since)");
         }
         return 0;
+    }
+
+    /**
+     * What {@code deadletters --json} prints (and Lethe's server answers at {@code
+     * /api/v1/dead-letters}): counts by reason and source, and each letter's reason and source
+     * position, never its raw key or value.
+     */
+    static ObjectNode json(RecentDeadLetters read, List<RecentDeadLetters.Letter> letters) {
+        ObjectNode root = new ObjectMapper().createObjectNode();
+        root.put("since", read.since().toString());
+        root.put("total", read.total());
+        ObjectNode reasons = root.putObject("byReason");
+        read.byReason().forEach(reasons::put);
+        ObjectNode sources = root.putObject("bySource");
+        read.bySource().forEach(sources::put);
+        ArrayNode list = root.putArray("letters");
+        for (RecentDeadLetters.Letter l : letters) {
+            ObjectNode n = list.addObject();
+            n.put("failedAt", l.failedAt().toString());
+            n.put("job", l.job());
+            n.put("reason", l.reason());
+            n.put("detail", l.detail());
+            n.put("sourceTopic", l.sourceTopic());
+            n.put("sourcePartition", l.sourcePartition());
+            n.put("sourceOffset", l.sourceOffset());
+        }
+        return root;
     }
 }

@@ -157,6 +157,20 @@ final class PurgesCommand implements Callable<Integer> {
     static ObjectNode purgeLog(
             Connection c, String outcome, String table, String rule, Long before, int limit)
             throws SQLException {
+        return purgeLog(c, outcome, table, rule, before, null, null, limit);
+    }
+
+    /** As above, executed in [{@code since}, {@code until}) when given. */
+    static ObjectNode purgeLog(
+            Connection c,
+            String outcome,
+            String table,
+            String rule,
+            Long before,
+            java.time.Instant since,
+            java.time.Instant until,
+            int limit)
+            throws SQLException {
         ObjectNode out = JSON.createObjectNode();
         ArrayNode list = out.putArray("purges");
         long last = -1;
@@ -169,6 +183,8 @@ final class PurgesCommand implements Callable<Integer> {
                                 + " AND (?::text IS NULL OR table_name = ?)"
                                 + " AND (?::text IS NULL OR policy_rule = ?)"
                                 + " AND (?::bigint IS NULL OR seq < ?)"
+                                + " AND (?::timestamptz IS NULL OR executed_at >= ?)"
+                                + " AND (?::timestamptz IS NULL OR executed_at < ?)"
                                 + " ORDER BY seq DESC LIMIT ?")) {
             q.setString(1, outcome);
             q.setString(2, outcome);
@@ -178,7 +194,13 @@ final class PurgesCommand implements Callable<Integer> {
             q.setString(6, rule);
             q.setObject(7, before, java.sql.Types.BIGINT);
             q.setObject(8, before, java.sql.Types.BIGINT);
-            q.setInt(9, limit);
+            java.sql.Timestamp from = since == null ? null : java.sql.Timestamp.from(since);
+            java.sql.Timestamp to = until == null ? null : java.sql.Timestamp.from(until);
+            q.setTimestamp(9, from);
+            q.setTimestamp(10, from);
+            q.setTimestamp(11, to);
+            q.setTimestamp(12, to);
+            q.setInt(13, limit);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     ObjectNode p = list.addObject();

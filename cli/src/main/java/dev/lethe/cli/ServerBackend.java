@@ -50,6 +50,15 @@ final class ServerBackend implements Backend, AutoCloseable {
     private final SubjectFinder finder;
 
     /**
+     * The retention policy in force (the shipped one), its erasure approval overridden by {@value
+     * #APPROVAL_ENV} when set.
+     */
+    private final dev.lethe.retention.RetentionPolicy policy;
+
+    /** Turns four-eyes erasure on (or off) for this server: {@code four-eyes} or {@code single}. */
+    static final String APPROVAL_ENV = "LETHE_ERASURE_APPROVAL";
+
+    /**
      * @param openCipher opens the subject cipher over the key store; empty while there is no master
      *     key (the audit job makes it on first use): values stay encrypted until there is
      * @param fingerprintKey the key of masked values' fingerprints
@@ -71,6 +80,7 @@ final class ServerBackend implements Backend, AutoCloseable {
         // one finder for every request: it learns once that the index's full names are complete
         // (a query of its own, which a finder made per request would repeat every time)
         this.finder = SubjectFinder.onIndex(es, locationsIndex);
+        this.policy = policy(catalog, System.getenv(APPROVAL_ENV));
         this.db = db;
         this.openCipher = openCipher;
         this.fingerprintKey = fingerprintKey.clone();
@@ -240,7 +250,7 @@ final class ServerBackend implements Backend, AutoCloseable {
     }
 
     @Override
-    public JsonNode verifyLog() throws Exception {
+    public JsonNode verifyLog(dev.lethe.server.VerificationProgress progress) throws Exception {
         return AuditVerifyCommand.verify(
                         settings,
                         new AuditTopics(),
@@ -248,7 +258,23 @@ final class ServerBackend implements Backend, AutoCloseable {
                         Duration.ofSeconds(30),
                         new AuditIndexCopies(es, auditIndex),
                         dev.lethe.local.AuditTrust.witness(settings),
-                        false)
+                        false,
+                        new AuditVerification.Progress() {
+                            @Override
+                            public void phase(String phase) {
+                                progress.phase(phase);
+                            }
+
+                            @Override
+                            public void total(long entries) {
+                                progress.total(entries);
+                            }
+
+                            @Override
+                            public void verified(long entries) {
+                                progress.verified(entries);
+                            }
+                        })
                 .json();
     }
 
@@ -321,10 +347,17 @@ final class ServerBackend implements Backend, AutoCloseable {
     }
 
     @Override
-    public JsonNode purges(String outcome, String table, String rule, Long before, int limit)
+    public JsonNode purges(
+            String outcome,
+            String table,
+            String rule,
+            Instant since,
+            Instant until,
+            Long before,
+            int limit)
             throws Exception {
         try (java.sql.Connection c = letheSchema()) {
-            return PurgesCommand.purgeLog(c, outcome, table, rule, before, limit);
+            return PurgesCommand.purgeLog(c, outcome, table, rule, before, since, until, limit);
         }
     }
 
@@ -345,7 +378,9 @@ final class ServerBackend implements Backend, AutoCloseable {
     @Override
     public JsonNode erasureRequests() throws Exception {
         try (java.sql.Connection c = letheSchema()) {
-            return SubjectEraseCommand.requests(c);
+            ObjectNode out = SubjectEraseCommand.requests(c);
+            out.put("approval", policy.erasureApproval().yaml());
+            return out;
         }
     }
 
@@ -355,9 +390,8 @@ final class ServerBackend implements Backend, AutoCloseable {
         // kept with the request for good, like ./lethe subject erase's --reason
         PersonalDataInText.requireNone("reason", reason);
         dev.lethe.catalog.PersonalDataCatalog catalog = this.catalog;
-        dev.lethe.retention.RetentionPolicy policy =
-                dev.lethe.retention.RetentionPolicy.loadOrDefault("", catalog);
         String id = java.util.UUID.randomUUID().toString();
+        String status;
         Instant now = Instant.now();
         try (java.sql.Connection c = letheSchema()) {
             java.util.Optional<String> refused =
@@ -365,13 +399,14 @@ final class ServerBackend implements Backend, AutoCloseable {
             if (refused.isPresent()) {
                 throw new IllegalStateException("refused: " + refused.get());
             }
-            dev.lethe.jobs.purge.ErasureProcessor.request(
-                    c, id, subjectId, reason, policy, catalog, now);
+            status =
+                    dev.lethe.jobs.purge.ErasureProcessor.request(
+                            c, id, subjectId, reason, requestedBy, policy, catalog, now);
         }
         return JSON.createObjectNode()
                 .put("requestId", id)
                 .put("subjectId", subjectId)
-                .put("status", "pending")
+                .put("status", status)
                 .put("requestedBy", requestedBy)
                 .put("requestedAt", now.toString())
                 .put("dueAt", policy.erasureDeadline().after(now).toString());
@@ -435,12 +470,198 @@ final class ServerBackend implements Backend, AutoCloseable {
 
     @Override
     public JsonNode erasurePreview(String subjectId) throws Exception {
-        return SubjectEraseCommand.preview(
-                db,
-                erasureIndex,
-                catalog,
-                dev.lethe.retention.RetentionPolicy.loadOrDefault("", catalog),
-                subjectId);
+        return SubjectEraseCommand.preview(db, erasureIndex, catalog, policy, subjectId);
+    }
+
+    /** The shipped policy, its erasure approval overridden by {@code approval} when given. */
+    static dev.lethe.retention.RetentionPolicy policy(
+            dev.lethe.catalog.PersonalDataCatalog catalog, String approval) {
+        dev.lethe.retention.RetentionPolicy p =
+                dev.lethe.retention.RetentionPolicy.loadOrDefault("", catalog);
+        if (approval == null || approval.isBlank()) {
+            return p;
+        }
+        return p.withErasureApproval(
+                dev.lethe.retention.RetentionPolicy.ErasureApproval.parse(approval.strip())
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                APPROVAL_ENV
+                                                        + " must be single or four-eyes, got '"
+                                                        + approval
+                                                        + "'")));
+    }
+
+    // ---- erasure requests: one request, retry, four-eyes approval ----
+
+    @Override
+    public JsonNode erasureRequest(String requestId) throws Exception {
+        try (java.sql.Connection c = letheSchema();
+                java.sql.PreparedStatement q =
+                        c.prepareStatement(
+                                SubjectEraseCommand.REQUEST_COLUMNS + " WHERE request_id = ?")) {
+            q.setString(1, requestId);
+            try (java.sql.ResultSet r = q.executeQuery()) {
+                if (!r.next()) {
+                    throw new IllegalArgumentException("no erasure request with that id");
+                }
+                return SubjectEraseCommand.request(r, Instant.now());
+            }
+        }
+    }
+
+    /** A decision on a request, made in the helpdesk database. */
+    @FunctionalInterface
+    private interface Decide {
+        dev.lethe.jobs.purge.ErasureProcessor.Decision on(java.sql.Connection c)
+                throws java.sql.SQLException;
+    }
+
+    /** Makes the decision; the request as it is now, or the exception the API maps. */
+    private JsonNode decide(String requestId, Decide decide) throws Exception {
+        dev.lethe.jobs.purge.ErasureProcessor.Decision d;
+        try (java.sql.Connection c = letheSchema()) {
+            d = decide.on(c);
+        }
+        switch (d) {
+            case NO_SUCH_REQUEST ->
+                    throw new IllegalArgumentException("no erasure request with that id");
+            case WRONG_STATUS ->
+                    throw new IllegalStateException(
+                            "the request changed meanwhile: reload the requests");
+            case SAME_PERSON ->
+                    throw new SecurityException(
+                            "you requested this erasure: a second, different DPO must approve it");
+            default -> {
+                return erasureRequest(requestId);
+            }
+        }
+    }
+
+    @Override
+    public JsonNode retryErasure(String requestId, String by) throws Exception {
+        return decide(
+                requestId,
+                c -> dev.lethe.jobs.purge.ErasureProcessor.retry(c, requestId, by, Instant.now()));
+    }
+
+    @Override
+    public JsonNode approveErasure(String requestId, String approver) throws Exception {
+        return decide(
+                requestId,
+                c ->
+                        dev.lethe.jobs.purge.ErasureProcessor.approve(
+                                c, requestId, approver, Instant.now()));
+    }
+
+    @Override
+    public JsonNode rejectErasure(String requestId, String by, String reason) throws Exception {
+        // kept with the request for good, like a request's reason
+        PersonalDataInText.requireNone("reason", reason);
+        return decide(
+                requestId,
+                c ->
+                        dev.lethe.jobs.purge.ErasureProcessor.reject(
+                                c, requestId, by, reason, Instant.now()));
+    }
+
+    // ---- the admin's pages: no personal data ----
+
+    /** What ./lethe status --json shows, probed as the server's own PostgreSQL role. */
+    @Override
+    public JsonNode status() throws Exception {
+        StatusCommand.Report report =
+                StatusCommand.read(
+                        settings.as(dev.lethe.local.ComponentRole.SERVER),
+                        new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        return StatusCommand.json(report.all(), report.findings());
+    }
+
+    @Override
+    public JsonNode catalog() {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("source", dev.lethe.catalog.PersonalDataCatalog.DEFAULT_RESOURCE);
+        com.fasterxml.jackson.databind.node.ArrayNode tables = out.putArray("tables");
+        for (String t : new java.util.TreeSet<>(catalog.tables())) {
+            dev.lethe.catalog.TableSpec spec = catalog.table(t).orElseThrow();
+            ObjectNode n = tables.addObject();
+            n.put("table", t);
+            n.put("subject", subject(spec.subjectPath()));
+            n.put("note", spec.note());
+            com.fasterxml.jackson.databind.node.ArrayNode columns = n.putArray("columns");
+            for (dev.lethe.catalog.ColumnSpec c : spec.columns().values()) {
+                ObjectNode col = columns.addObject();
+                col.put("column", c.name());
+                col.put("category", c.category().catalogName());
+                col.put("personal", c.personal());
+                col.put("identifies", c.identifier().map(i -> i.catalogName()).orElse(null));
+                col.put("scan", c.scan());
+                col.put("references", c.referenced().map(Object::toString).orElse(null));
+                col.put("storesFile", c.storesFile());
+                col.put("note", c.note());
+            }
+        }
+        return out;
+    }
+
+    /** A table's subject path as the catalog file writes it: {@code self: contact}, … */
+    private static String subject(dev.lethe.catalog.SubjectPath p) {
+        return switch (p.kind()) {
+            case SELF -> "self: " + p.subjectKind();
+            case VIA ->
+                    "via: "
+                            + String.join(
+                                    " \u2192 ", p.hops().stream().map(Object::toString).toList())
+                            + " ("
+                            + p.subjectKind()
+                            + ")";
+            case NONE -> "none: " + p.noneReason();
+        };
+    }
+
+    @Override
+    public JsonNode retentionPolicy() {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("source", dev.lethe.retention.RetentionPolicy.DEFAULT_RESOURCE);
+        ObjectNode erasure = out.putObject("erasure");
+        erasure.put("deadline", policy.erasureDeadline().toString());
+        erasure.put("approval", policy.erasureApproval().yaml());
+        out.put("adoption", policy.adoption().yaml());
+        com.fasterxml.jackson.databind.node.ArrayNode rules = out.putArray("rules");
+        for (dev.lethe.retention.RetentionRule r : policy.rules()) {
+            ObjectNode n = rules.addObject();
+            n.put("id", r.id());
+            n.put("table", r.table());
+            n.put("since", r.since());
+            ObjectNode when = n.putObject("when");
+            r.when().forEach(when::put);
+            n.put("after", r.after().toString());
+            n.put("action", r.action().name().toLowerCase(java.util.Locale.ROOT));
+            ObjectNode anonymize = n.putObject("anonymize");
+            r.anonymize()
+                    .forEach(
+                            (col, m) ->
+                                    anonymize.put(
+                                            col, m.name().toLowerCase(java.util.Locale.ROOT)));
+            n.put("note", r.note());
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode holds = out.putArray("holds");
+        for (dev.lethe.retention.LegalHold h : policy.holds()) {
+            holds.addObject()
+                    .put("target", h.target())
+                    .put("reason", PersonalDataInText.textOrWithheld(h.reason()));
+        }
+        return out;
+    }
+
+    @Override
+    public JsonNode deadLetters(Instant since) {
+        RecentDeadLetters read =
+                RecentDeadLetters.read(
+                        settings.kafkaBootstrap(),
+                        dev.lethe.jobs.config.JobSettings.DEFAULT_DEAD_LETTER_TOPIC,
+                        since);
+        return DeadLettersCommand.json(read, read.letters());
     }
 
     @Override

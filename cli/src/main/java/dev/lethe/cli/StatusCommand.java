@@ -42,7 +42,19 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StackSettings s = options.resolve();
-        LocalStack stack = new LocalStack(s, System.err);
+        Report report = read(s, System.err);
+        return print(report.all(), report.findings(), json, System.out);
+    }
+
+    /** The components' health and what status shows beside them. */
+    record Report(List<ComponentHealth> all, Findings findings) {}
+
+    /**
+     * Probes the stack of {@code s} as {@code status} does (each finding whose source does not
+     * answer left out): what {@code status} prints and Lethe's server shows an admin.
+     */
+    static Report read(StackSettings s, PrintStream log) throws Exception {
+        LocalStack stack = new LocalStack(s, log);
         List<ComponentHealth> all = new StackProbe(s, stack.pids()).all();
         Map<String, LocalStack.Restart> restarts = stack.restarts();
         RecentDeadLetters dead = null;
@@ -83,7 +95,7 @@ final class StatusCommand implements Callable<Integer> {
                 backlog = null; // unknown (e.g. the retention job never ran here)
             }
         }
-        return print(
+        return new Report(
                 all,
                 Findings.NONE
                         .withDeadLetters(dead)
@@ -91,9 +103,7 @@ final class StatusCommand implements Callable<Integer> {
                         .withMonitor(AuditMonitor.read(s.dataDir()).orElse(null))
                         .withUnclassified(unclassified)
                         .withSnapshot(snapshot)
-                        .withBacklog(backlog),
-                json,
-                System.out);
+                        .withBacklog(backlog));
     }
 
     /** The adoption backlog, or null when the retention job has not created its schema yet. */
@@ -227,111 +237,10 @@ final class StatusCommand implements Callable<Integer> {
         List<String> unclassified = findings.unclassified();
         SnapshotReadings.Reports snapshot = findings.snapshot();
         Backlog backlog = findings.backlog();
-        String catalogDetail =
-                unclassified == null
-                        ? null
-                        : unclassified.isEmpty()
-                                ? "every column of the governed tables is classified"
-                                : "UNCLASSIFIED_COLUMN "
-                                        + String.join(", ", unclassified)
-                                        + " (encrypted and scanned as free text until classified;"
-                                        + " ./lethe catalog check)";
+        String catalogDetail = catalogDetail(unclassified);
         if (json) {
             ObjectMapper m = new ObjectMapper();
-            ObjectNode root = m.createObjectNode();
-            for (ComponentHealth h : all) {
-                ObjectNode n = root.putObject(h.component());
-                n.put("address", h.address());
-                n.put("health", h.healthy() ? "healthy" : "unhealthy");
-                n.put("healthy", h.healthy());
-                n.put("managed", h.managed());
-                if (h.pid() != null) {
-                    n.put("pid", h.pid());
-                } else {
-                    n.putNull("pid");
-                }
-                n.put("detail", h.detail());
-                LocalStack.Restart r = restarts.get(h.component());
-                n.put("restarts", r == null ? 0 : r.count());
-                if (r != null) {
-                    n.put("lastRestart", r.last().toString());
-                    n.put("lastRestartReason", r.reason());
-                }
-                Long up = uptimeSeconds(h.pid());
-                if (up == null) {
-                    n.putNull("uptimeSeconds");
-                } else {
-                    n.put("uptimeSeconds", up);
-                }
-            }
-            if (dead != null) {
-                ObjectNode n = root.putObject("deadletters");
-                n.put("address", JobSettings.DEFAULT_DEAD_LETTER_TOPIC);
-                n.put("health", dead.total() == 0 ? "healthy" : "attention");
-                n.put("healthy", true);
-                n.put("managed", true);
-                n.putNull("pid");
-                n.put("detail", dead.summary());
-                n.put("lastHour", dead.total());
-                ObjectNode reasons = n.putObject("byReason");
-                dead.byReason().forEach(reasons::put);
-                ObjectNode sources = n.putObject("bySource");
-                dead.bySource().forEach(sources::put);
-            }
-            if (unclassified != null) {
-                ObjectNode n = root.putObject("catalog");
-                n.put("address", "personal-data catalog");
-                n.put("health", unclassified.isEmpty() ? "healthy" : "attention");
-                n.put("healthy", true);
-                n.put("managed", true);
-                n.putNull("pid");
-                n.put("detail", catalogDetail);
-                var cols = n.putArray("unclassified");
-                unclassified.forEach(cols::add);
-            }
-            if (backlog != null) {
-                ObjectNode n = root.putObject("retention");
-                n.put("address", "lethe.adoption, lethe.purge_schedule");
-                n.put("health", backlog.attention() ? "attention" : "healthy");
-                n.put("healthy", true);
-                n.put("managed", true);
-                n.putNull("pid");
-                n.put("detail", backlog.detail());
-                n.put("adoptedAt", backlog.adoptedAt().toString());
-                n.put("approved", backlog.approved());
-                n.put("backlog", backlog.purges());
-            }
-            if (monitor != null) {
-                ObjectNode n = root.putObject("monitor");
-                n.put("address", "audit log " + JobSettings.DEFAULT_AUDIT_TOPIC);
-                n.put("health", monitor.attention() ? "attention" : "healthy");
-                n.put("healthy", true);
-                n.put("managed", true);
-                n.putNull("pid");
-                n.put("detail", monitor.summary());
-                ObjectNode v = n.putObject("verifiedThrough");
-                v.put("checkpointSeq", monitor.checkpointSeq());
-                v.put("treeSize", monitor.treeSize());
-                v.put("logIndex", monitor.logIndex());
-                v.put("at", monitor.verifiedAt() == null ? null : monitor.verifiedAt().toString());
-                n.put("finding", monitor.finding());
-            }
-            if (snapshot != null) {
-                String state = SnapshotProgress.health(snapshot.initial(), snapshot.incremental());
-                ObjectNode n = root.putObject("snapshot");
-                n.put("address", SnapshotProgress.NOTIFICATION_TOPIC);
-                n.put("health", "attention".equals(state) ? "attention" : "healthy");
-                n.put("healthy", true);
-                n.put("managed", true);
-                n.putNull("pid");
-                n.put("status", "attention".equals(state) ? snapshotStatus(snapshot) : state);
-                n.put(
-                        "detail",
-                        SnapshotProgress.summary(snapshot.initial(), snapshot.incremental()));
-                n.set("initial", SnapshotProgress.json(m, snapshot.initial()));
-                n.set("incremental", SnapshotProgress.json(m, snapshot.incremental()));
-            }
-            out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+            out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(json(all, findings)));
         } else {
             out.printf("%-14s %-10s %-44s %s%n", "COMPONENT", "HEALTH", "ADDRESS", "DETAIL");
             for (ComponentHealth h : all) {
@@ -400,6 +309,122 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         return all.stream().allMatch(ComponentHealth::healthy) ? 0 : 1;
+    }
+
+    /** The catalog's line of {@code status}, or null when unknown. */
+    private static String catalogDetail(List<String> unclassified) {
+        return unclassified == null
+                ? null
+                : unclassified.isEmpty()
+                        ? "every column of the governed tables is classified"
+                        : "UNCLASSIFIED_COLUMN "
+                                + String.join(", ", unclassified)
+                                + " (encrypted and scanned as free text until classified;"
+                                + " ./lethe catalog check)";
+    }
+
+    /** What {@code status --json} prints (and Lethe's server answers at {@code /api/v1/status}). */
+    static ObjectNode json(List<ComponentHealth> all, Findings findings) {
+        RecentDeadLetters dead = findings.dead();
+        Map<String, LocalStack.Restart> restarts = findings.restarts();
+        AuditMonitor.State monitor = findings.monitor();
+        List<String> unclassified = findings.unclassified();
+        SnapshotReadings.Reports snapshot = findings.snapshot();
+        Backlog backlog = findings.backlog();
+        String catalogDetail = catalogDetail(unclassified);
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode root = m.createObjectNode();
+        for (ComponentHealth h : all) {
+            ObjectNode n = root.putObject(h.component());
+            n.put("address", h.address());
+            n.put("health", h.healthy() ? "healthy" : "unhealthy");
+            n.put("healthy", h.healthy());
+            n.put("managed", h.managed());
+            if (h.pid() != null) {
+                n.put("pid", h.pid());
+            } else {
+                n.putNull("pid");
+            }
+            n.put("detail", h.detail());
+            LocalStack.Restart r = restarts.get(h.component());
+            n.put("restarts", r == null ? 0 : r.count());
+            if (r != null) {
+                n.put("lastRestart", r.last().toString());
+                n.put("lastRestartReason", r.reason());
+            }
+            Long up = uptimeSeconds(h.pid());
+            if (up == null) {
+                n.putNull("uptimeSeconds");
+            } else {
+                n.put("uptimeSeconds", up);
+            }
+        }
+        if (dead != null) {
+            ObjectNode n = root.putObject("deadletters");
+            n.put("address", JobSettings.DEFAULT_DEAD_LETTER_TOPIC);
+            n.put("health", dead.total() == 0 ? "healthy" : "attention");
+            n.put("healthy", true);
+            n.put("managed", true);
+            n.putNull("pid");
+            n.put("detail", dead.summary());
+            n.put("lastHour", dead.total());
+            ObjectNode reasons = n.putObject("byReason");
+            dead.byReason().forEach(reasons::put);
+            ObjectNode sources = n.putObject("bySource");
+            dead.bySource().forEach(sources::put);
+        }
+        if (unclassified != null) {
+            ObjectNode n = root.putObject("catalog");
+            n.put("address", "personal-data catalog");
+            n.put("health", unclassified.isEmpty() ? "healthy" : "attention");
+            n.put("healthy", true);
+            n.put("managed", true);
+            n.putNull("pid");
+            n.put("detail", catalogDetail);
+            var cols = n.putArray("unclassified");
+            unclassified.forEach(cols::add);
+        }
+        if (backlog != null) {
+            ObjectNode n = root.putObject("retention");
+            n.put("address", "lethe.adoption, lethe.purge_schedule");
+            n.put("health", backlog.attention() ? "attention" : "healthy");
+            n.put("healthy", true);
+            n.put("managed", true);
+            n.putNull("pid");
+            n.put("detail", backlog.detail());
+            n.put("adoptedAt", backlog.adoptedAt().toString());
+            n.put("approved", backlog.approved());
+            n.put("backlog", backlog.purges());
+        }
+        if (monitor != null) {
+            ObjectNode n = root.putObject("monitor");
+            n.put("address", "audit log " + JobSettings.DEFAULT_AUDIT_TOPIC);
+            n.put("health", monitor.attention() ? "attention" : "healthy");
+            n.put("healthy", true);
+            n.put("managed", true);
+            n.putNull("pid");
+            n.put("detail", monitor.summary());
+            ObjectNode v = n.putObject("verifiedThrough");
+            v.put("checkpointSeq", monitor.checkpointSeq());
+            v.put("treeSize", monitor.treeSize());
+            v.put("logIndex", monitor.logIndex());
+            v.put("at", monitor.verifiedAt() == null ? null : monitor.verifiedAt().toString());
+            n.put("finding", monitor.finding());
+        }
+        if (snapshot != null) {
+            String state = SnapshotProgress.health(snapshot.initial(), snapshot.incremental());
+            ObjectNode n = root.putObject("snapshot");
+            n.put("address", SnapshotProgress.NOTIFICATION_TOPIC);
+            n.put("health", "attention".equals(state) ? "attention" : "healthy");
+            n.put("healthy", true);
+            n.put("managed", true);
+            n.putNull("pid");
+            n.put("status", "attention".equals(state) ? snapshotStatus(snapshot) : state);
+            n.put("detail", SnapshotProgress.summary(snapshot.initial(), snapshot.incremental()));
+            n.set("initial", SnapshotProgress.json(m, snapshot.initial()));
+            n.set("incremental", SnapshotProgress.json(m, snapshot.incremental()));
+        }
+        return root;
     }
 
     /** running or completed: what the snapshots do, whatever their health. */

@@ -20,6 +20,7 @@ import dev.lethe.retention.RetentionPolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -380,36 +381,60 @@ final class SubjectEraseCommand implements Callable<Integer> {
         ArrayNode list = out.putArray("requests");
         Instant now = Instant.now();
         try (PreparedStatement q =
-                        db.prepareStatement(
-                                "SELECT request_id, subject_id, status, status_reason,"
-                                        + " records_found, records_purged, requested_at,"
-                                        + " due_at, completed_at, reason"
-                                        + " FROM lethe.erasure_requests"
-                                        + " ORDER BY requested_at DESC");
+                        db.prepareStatement(REQUEST_COLUMNS + " ORDER BY requested_at DESC");
                 ResultSet r = q.executeQuery()) {
             while (r.next()) {
-                ObjectNode e = list.addObject();
-                String st = r.getString(3);
-                Instant due = r.getTimestamp(8).toInstant();
-                Timestamp completed = r.getTimestamp(9);
-                e.put("requestId", r.getString(1));
-                e.put("subjectId", r.getString(2));
-                e.put("status", st);
-                e.put("statusReason", r.getString(4));
-                e.put("recordsFound", r.getInt(5));
-                e.put("recordsPurged", r.getInt(6));
-                e.put("requestedAt", r.getTimestamp(7).toInstant().toString());
-                e.put("dueAt", due.toString());
-                e.put("completedAt", completed == null ? null : completed.toInstant().toString());
-                boolean done = ErasureProcessor.DONE.equals(st);
-                e.put(
-                        "daysLeft",
-                        done ? null : Math.floorDiv(Duration.between(now, due).toHours(), 24));
-                e.put("overdue", !done && now.isAfter(due));
-                e.put("reason", PersonalDataInText.textOrWithheld(r.getString(10)));
+                list.add(request(r, now));
             }
         }
         return out;
+    }
+
+    /** The columns of a request as {@link #request(ResultSet, Instant)} reads them. */
+    static final String REQUEST_COLUMNS =
+            "SELECT request_id, subject_id, status, status_reason, records_found, records_purged,"
+                    + " requested_at, due_at, completed_at, reason, requested_by, approved_by,"
+                    + " approved_at, rejected_by, rejected_at, rejection_reason,"
+                    + " retry_requested_by, retry_requested_at FROM lethe.erasure_requests";
+
+    /** One request as the API and {@code --status --json} show it. */
+    static ObjectNode request(ResultSet r, Instant now) throws SQLException {
+        ObjectNode e = JSON.createObjectNode();
+        String status = r.getString(3);
+        Instant due = r.getTimestamp(8).toInstant();
+        e.put("requestId", r.getString(1));
+        e.put("subjectId", r.getString(2));
+        e.put("status", status);
+        e.put("statusReason", r.getString(4));
+        e.put("recordsFound", r.getInt(5));
+        e.put("recordsPurged", r.getInt(6));
+        e.put("requestedAt", r.getTimestamp(7).toInstant().toString());
+        e.put("dueAt", due.toString());
+        e.put("completedAt", instant(r.getTimestamp(9)));
+        // a request that is over (done, refused, rejected) has no days left
+        boolean over =
+                List.of(ErasureProcessor.DONE, ErasureProcessor.REFUSED, ErasureProcessor.REJECTED)
+                        .contains(status);
+        if (over) {
+            e.putNull("daysLeft");
+        } else {
+            e.put("daysLeft", Math.floorDiv(Duration.between(now, due).toHours(), 24));
+        }
+        e.put("overdue", !over && now.isAfter(due));
+        e.put("reason", PersonalDataInText.textOrWithheld(r.getString(10)));
+        e.put("requestedBy", r.getString(11));
+        e.put("approvedBy", r.getString(12));
+        e.put("approvedAt", instant(r.getTimestamp(13)));
+        e.put("rejectedBy", r.getString(14));
+        e.put("rejectedAt", instant(r.getTimestamp(15)));
+        e.put("rejectionReason", PersonalDataInText.textOrWithheld(r.getString(16)));
+        e.put("retryRequestedBy", r.getString(17));
+        e.put("retryRequestedAt", instant(r.getTimestamp(18)));
+        return e;
+    }
+
+    private static String instant(Timestamp t) {
+        return t == null ? null : t.toInstant().toString();
     }
 
     /**

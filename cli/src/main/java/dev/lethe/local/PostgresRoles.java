@@ -30,7 +30,8 @@ import org.postgresql.PGConnection;
  *       governed tables only (never INSERT, never DDL); its purge bookkeeping; shreds keys.
  *   <li>{@code lethe_discovery}: the discovery job. Reads the governed tables (oversized values).
  *   <li>{@code lethe_server}: Lethe's server. Reads the helpdesk and Lethe's bookkeeping; writes
- *       only its users and erasure requests.
+ *       only its users and erasure requests (new ones, and of existing ones only the columns of a
+ *       retry, an approval or a rejection).
  * </ul>
  */
 public final class PostgresRoles {
@@ -90,6 +91,13 @@ public final class PostgresRoles {
                 sql.add("GRANT USAGE ON SCHEMA lethe TO " + r);
                 sql.add("GRANT SELECT, INSERT, UPDATE ON lethe.server_users TO " + r);
                 sql.add("GRANT SELECT, INSERT ON lethe.erasure_requests TO " + r);
+                // a DPO's retry, approval or rejection: these columns of a request, no other
+                sql.add(
+                        "GRANT UPDATE (status, status_reason, updated_at, approved_by,"
+                                + " approved_at, rejected_by, rejected_at, rejection_reason,"
+                                + " retry_requested_by, retry_requested_at)"
+                                + " ON lethe.erasure_requests TO "
+                                + r);
                 sql.add(
                         "GRANT SELECT ON lethe.purge_log, lethe.purge_schedule, lethe.legal_holds,"
                                 + " lethe.adoption, lethe.subject_keys, lethe.erased_subjects TO "

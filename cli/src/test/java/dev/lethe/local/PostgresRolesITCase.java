@@ -62,6 +62,15 @@ class PostgresRolesITCase {
                     "INSERT INTO lethe.subject_keys SELECT * FROM lethe.subject_keys WHERE false");
             denied(c, "DELETE FROM lethe.purge_log WHERE false");
             denied(c, "CREATE TABLE public.server_was_here (id int)");
+            // a DPO's retry, approval or rejection changes those columns of a request only
+            allowed(
+                    c,
+                    "UPDATE lethe.erasure_requests SET status = status, approved_by = approved_by,"
+                            + " rejected_by = rejected_by, retry_requested_by ="
+                            + " retry_requested_by, updated_at = updated_at WHERE false");
+            denied(c, "UPDATE lethe.erasure_requests SET subject_id = subject_id WHERE false");
+            denied(c, "UPDATE lethe.erasure_requests SET requested_by = requested_by WHERE false");
+            denied(c, "DELETE FROM lethe.erasure_requests WHERE false");
         }
     }
 

@@ -51,6 +51,7 @@ public final class RetentionPolicy implements Serializable {
 
     private static final Set<String> ROOT =
             Set.of("version", "erasure", "adoption", "rules", "holds");
+    private static final Set<String> ERASURE = Set.of("deadline", "approval");
     private static final Set<String> RULE =
             Set.of("id", "table", "since", "when", "after", "action", "anonymize", "note");
 
@@ -58,6 +59,42 @@ public final class RetentionPolicy implements Serializable {
     private final List<LegalHold> holds;
     private final RetentionPeriod erasureDeadline;
     private final Adoption adoption;
+    private final ErasureApproval erasureApproval;
+
+    /**
+     * Who must agree before an erasure request is carried out ({@code erasure.approval} in the
+     * policy file).
+     */
+    public enum ErasureApproval {
+        /** The request of one DPO is carried out as soon as it is found (the default). */
+        SINGLE("single"),
+        /**
+         * A request waits ({@code awaiting-approval}) until a second, different DPO approves it;
+         * the purge job leaves it alone until then.
+         */
+        FOUR_EYES("four-eyes");
+
+        private final String yaml;
+
+        ErasureApproval(String yaml) {
+            this.yaml = yaml;
+        }
+
+        /** As written in the policy file. */
+        public String yaml() {
+            return yaml;
+        }
+
+        /** The mode written {@code text} ({@code single}, {@code four-eyes}). */
+        public static Optional<ErasureApproval> parse(String text) {
+            for (ErasureApproval a : values()) {
+                if (a.yaml.equals(text)) {
+                    return Optional.of(a);
+                }
+            }
+            return Optional.empty();
+        }
+    }
 
     /**
      * What happens to purges that were already due when Lethe adopted the helpdesk (their deadline
@@ -103,10 +140,30 @@ public final class RetentionPolicy implements Serializable {
             List<LegalHold> holds,
             RetentionPeriod erasureDeadline,
             Adoption adoption) {
+        this(rules, holds, erasureDeadline, adoption, ErasureApproval.SINGLE);
+    }
+
+    public RetentionPolicy(
+            List<RetentionRule> rules,
+            List<LegalHold> holds,
+            RetentionPeriod erasureDeadline,
+            Adoption adoption,
+            ErasureApproval erasureApproval) {
         this.rules = List.copyOf(rules);
         this.holds = List.copyOf(holds);
         this.erasureDeadline = erasureDeadline;
         this.adoption = java.util.Objects.requireNonNull(adoption, "adoption");
+        this.erasureApproval = java.util.Objects.requireNonNull(erasureApproval, "approval");
+    }
+
+    /** Whether an erasure request needs a second DPO's approval before it is carried out. */
+    public ErasureApproval erasureApproval() {
+        return erasureApproval;
+    }
+
+    /** This policy with another approval mode (a server setting that overrides the file's). */
+    public RetentionPolicy withErasureApproval(ErasureApproval approval) {
+        return new RetentionPolicy(rules, holds, erasureDeadline, adoption, approval);
     }
 
     /** What happens to purges due before Lethe adopted the helpdesk. */
@@ -238,6 +295,23 @@ public final class RetentionPolicy implements Serializable {
                 problems.add("erasure.deadline: " + e.getMessage());
             }
         }
+        unknownAttributes(root.path("erasure"), ERASURE, "erasure", problems);
+        ErasureApproval approval = ErasureApproval.SINGLE;
+        JsonNode approvalNode = root.path("erasure").path("approval");
+        if (!approvalNode.isMissingNode()) {
+            Optional<ErasureApproval> parsed =
+                    approvalNode.isTextual()
+                            ? ErasureApproval.parse(approvalNode.asText())
+                            : Optional.empty();
+            if (parsed.isPresent()) {
+                approval = parsed.get();
+            } else {
+                problems.add(
+                        "erasure.approval must be single (the default) or four-eyes, got '"
+                                + approvalNode.asText()
+                                + "'");
+            }
+        }
         Adoption adoption = Adoption.HOLD_BACKLOG;
         JsonNode adoptionNode = root.path("adoption");
         if (!adoptionNode.isMissingNode()) {
@@ -278,7 +352,7 @@ public final class RetentionPolicy implements Serializable {
                 problems.add("hold #" + index + ": " + e.getMessage());
             }
         }
-        return new RetentionPolicy(rules, holds, erasure, adoption);
+        return new RetentionPolicy(rules, holds, erasure, adoption, approval);
     }
 
     private static RetentionRule rule(

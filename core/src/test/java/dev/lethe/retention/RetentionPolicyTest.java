@@ -61,6 +61,28 @@ class RetentionPolicyTest {
     }
 
     @Test
+    void fourEyesErasureIsOnlyWhenThePolicySaysSo() {
+        assertThat(RetentionPolicy.loadDefault(CATALOG).erasureApproval())
+                .isEqualTo(RetentionPolicy.ErasureApproval.SINGLE);
+        String rules =
+                "rules:\n  - {id: t, table: tickets, since: deleted_at, after: 5s, action: delete}\n";
+        assertThat(policy("version: 1\nerasure: {approval: four-eyes}\n" + rules).erasureApproval())
+                .isEqualTo(RetentionPolicy.ErasureApproval.FOUR_EYES);
+        assertThatThrownBy(() -> policy("version: 1\nerasure: {approval: two}\n" + rules))
+                .isInstanceOfSatisfying(
+                        RetentionPolicyException.class,
+                        e ->
+                                assertThat(e.problems())
+                                        .singleElement()
+                                        .asString()
+                                        .contains("erasure.approval must be single")
+                                        .contains("'two'"));
+        assertThatThrownBy(() -> policy("version: 1\nerasure: {aproval: four-eyes}\n" + rules))
+                .isInstanceOf(RetentionPolicyException.class)
+                .hasMessageContaining("aproval");
+    }
+
+    @Test
     void aRowThatIsNotDeletedIsNotDue() {
         RetentionPolicy policy = RetentionPolicy.loadDefault(CATALOG);
         assertThat(policy.due("tickets", row("id", "7", "status", "open"))).isEmpty();

@@ -72,8 +72,11 @@ public interface Backend {
      * Verifies the whole log of record up to its latest committed entry (hashes, chains, signed
      * checkpoints, the index copy), as {@code ./lethe audit verify --json} prints it. May take
      * minutes on a large log: the server runs it in the background.
+     *
+     * @param progress where the verifier reports its phase and the entries verified so far (the
+     *     server shows it while the verification runs)
      */
-    JsonNode verifyLog() throws Exception;
+    JsonNode verifyLog(VerificationProgress progress) throws Exception;
 
     /**
      * The inclusion proof of an entry against the latest checkpoint, as {@code ./lethe audit prove
@@ -90,10 +93,19 @@ public interface Backend {
      * @param outcome only {@code done}, {@code skipped} or {@code failed}, or null
      * @param table only this table, or null
      * @param rule only this policy rule, or null
+     * @param since only purges executed at or after this time, or null
+     * @param until only purges executed before this time, or null
      * @param before the cursor: only purges with a smaller sequence number, or null
      * @return {@code {purges: [...], next}}
      */
-    JsonNode purges(String outcome, String table, String rule, Long before, int limit)
+    JsonNode purges(
+            String outcome,
+            String table,
+            String rule,
+            java.time.Instant since,
+            java.time.Instant until,
+            Long before,
+            int limit)
             throws Exception;
 
     /**
@@ -117,7 +129,12 @@ public interface Backend {
         throw new UnsupportedOperationException("the adoption backlog");
     }
 
-    /** Every erasure request, newest first, with status, due date and days left. */
+    /**
+     * Every erasure request, newest first, with status, due date and days left, who asked and,
+     * under four-eyes approval, who approved or rejected it.
+     *
+     * @return {@code {approval: single|four-eyes, requests: [...]}}
+     */
     JsonNode erasureRequests() throws Exception;
 
     /**
@@ -148,4 +165,74 @@ public interface Backend {
      * @throws IllegalArgumentException when nobody has that subject id
      */
     JsonNode erasurePreview(String subjectId) throws Exception;
+
+    // ---- erasure requests: one request, retry, four-eyes approval ----
+
+    /**
+     * One erasure request as {@link #erasureRequests()} lists it ({@code requestId}, {@code
+     * subjectId}, {@code status}, {@code requestedBy}, …).
+     *
+     * @throws IllegalArgumentException when no request has that id
+     */
+    JsonNode erasureRequest(String requestId) throws Exception;
+
+    /**
+     * Makes a blocked or failing request due now (the retention job's next tick takes it up),
+     * recording who asked.
+     *
+     * @return the request as it is now
+     * @throws IllegalArgumentException when no request has that id
+     * @throws IllegalStateException when the request is neither blocked nor failing
+     */
+    JsonNode retryErasure(String requestId, String by) throws Exception;
+
+    /**
+     * Four-eyes: approves a request awaiting approval; it becomes pending and is carried out.
+     *
+     * @return the request as it is now
+     * @throws IllegalArgumentException when no request has that id
+     * @throws IllegalStateException when the request is not awaiting approval
+     * @throws SecurityException when {@code approver} is the DPO who requested it
+     */
+    JsonNode approveErasure(String requestId, String approver) throws Exception;
+
+    /**
+     * Four-eyes: rejects a request awaiting approval, for good, with the reason.
+     *
+     * @return the request as it is now
+     * @throws IllegalArgumentException when no request has that id, or the reason holds an
+     *     identifier
+     * @throws IllegalStateException when the request is not awaiting approval
+     */
+    JsonNode rejectErasure(String requestId, String by, String reason) throws Exception;
+
+    // ---- the admin's pages: no personal data ----
+
+    /**
+     * The stack's health: the JSON of {@code ./lethe status --json} (each component's address,
+     * health, uptime and restarts; dead letters of the last hour, the catalog, the audit monitor,
+     * snapshots).
+     */
+    JsonNode status() throws Exception;
+
+    /**
+     * The personal-data catalog in force, as read-only rows: {@code {source, tables: [{table,
+     * subject, note, columns: [{column, category, personal, identifies, scan, references,
+     * note}]}]}}.
+     */
+    JsonNode catalog() throws Exception;
+
+    /**
+     * The retention policy in force: {@code {source, erasure: {deadline, approval}, adoption,
+     * rules: [{id, table, since, when, after, action, anonymize, note}], holds: [{target,
+     * reason}]}}.
+     */
+    JsonNode retentionPolicy() throws Exception;
+
+    /**
+     * The dead letters written since {@code since}: {@code {since, total, byReason, bySource,
+     * letters: [{failedAt, job, reason, detail, sourceTopic, sourcePartition, sourceOffset}]}};
+     * reasons and source positions, never the raw values.
+     */
+    JsonNode deadLetters(java.time.Instant since) throws Exception;
 }

@@ -234,6 +234,7 @@ public final class LetheServer implements AutoCloseable {
                                     API + "/subjects/{subjectId}/erasure-preview",
                                     Role.Scope.ERASURE_PREVIEW,
                                     this::erasurePreview);
+                            adminAndApprovalRoutes(config.routes);
                             scoped(
                                     config.routes,
                                     "GET",
@@ -834,9 +835,14 @@ public final class LetheServer implements AutoCloseable {
                 .result(e.zip());
     }
 
-    /** Verifications started here, by id: running, or done with their result. */
-    private final java.util.Map<String, java.util.concurrent.CompletableFuture<JsonNode>>
-            verifications = new java.util.concurrent.ConcurrentHashMap<>();
+    /** A verification started here: running (with its progress), or done with its result. */
+    private record Verification(
+            java.util.concurrent.CompletableFuture<JsonNode> result,
+            VerificationProgress progress) {}
+
+    /** Verifications started here, by id. */
+    private final java.util.Map<String, Verification> verifications =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private final java.util.concurrent.ExecutorService verifier =
             java.util.concurrent.Executors.newSingleThreadExecutor(
@@ -849,37 +855,44 @@ public final class LetheServer implements AutoCloseable {
     /** Starts a verification of the whole log (one at a time, queued); 202 with its id. */
     private void startVerification(Context ctx, Principal who) throws Exception {
         if (verifications.size() >= 100) {
-            verifications.entrySet().removeIf(e -> e.getValue().isDone());
+            verifications.entrySet().removeIf(e -> e.getValue().result().isDone());
         }
         String id = UUID.randomUUID().toString();
+        VerificationProgress progress = new VerificationProgress();
+        progress.phase("queued");
         verifications.put(
                 id,
-                java.util.concurrent.CompletableFuture.supplyAsync(
-                        () -> {
-                            try {
-                                return backend.verifyLog();
-                            } catch (Exception e) {
-                                // what the status answer points to; the verifier's messages name
-                                // log positions and hashes, never values
-                                LOG.warn("verification {} could not run", id, e);
-                                throw new java.util.concurrent.CompletionException(e);
-                            }
-                        },
-                        verifier));
+                new Verification(
+                        java.util.concurrent.CompletableFuture.supplyAsync(
+                                () -> {
+                                    try {
+                                        progress.phase("starting");
+                                        return backend.verifyLog(progress);
+                                    } catch (Exception e) {
+                                        // what the status answer points to; the verifier's
+                                        // messages name log positions and hashes, never values
+                                        LOG.warn("verification {} could not run", id, e);
+                                        throw new java.util.concurrent.CompletionException(e);
+                                    }
+                                },
+                                verifier),
+                        progress));
         LOG.info("verification {} started by {}", id, who.name());
         ctx.status(202).header("Location", API + "/audit/verifications/" + id);
         json(ctx, JSON.createObjectNode().put("id", id).put("status", "running"));
     }
 
     private void verification(Context ctx, Principal who) throws Exception {
-        java.util.concurrent.CompletableFuture<JsonNode> f = verifications.get(ctx.pathParam("id"));
-        if (f == null) {
+        Verification v = verifications.get(ctx.pathParam("id"));
+        if (v == null) {
             throw Problem.notFound(
                     "no verification with that id (they live as long as the server)");
         }
+        java.util.concurrent.CompletableFuture<JsonNode> f = v.result();
         ObjectNode out = JSON.createObjectNode().put("id", ctx.pathParam("id"));
         if (!f.isDone()) {
             out.put("status", "running");
+            out.set("progress", v.progress().toJson());
         } else if (f.isCompletedExceptionally()) {
             out.put("status", "error");
             out.put("detail", "the verification could not run: see the server's log");
@@ -920,6 +933,8 @@ public final class LetheServer implements AutoCloseable {
                         outcome,
                         ctx.queryParam("table"),
                         ctx.queryParam("rule"),
+                        instant(ctx, "since"),
+                        instant(ctx, "until"),
                         cursor(ctx.queryParam("after")),
                         limit(ctx.queryParam("limit"))));
     }
@@ -1139,5 +1154,206 @@ public final class LetheServer implements AutoCloseable {
                     "the access could not be recorded in the audit log, so nothing is shown; try"
                             + " again when the stack is healthy");
         }
+    }
+
+    // ---- the admin's pages and erasure decisions (retry, four-eyes approval) ----
+
+    /** The routes of the admin's pages and of the decisions on erasure requests. */
+    private void adminAndApprovalRoutes(io.javalin.config.RoutesConfig r) {
+        scoped(r, "GET", API + "/status", Role.Scope.STATUS_READ, this::status);
+        scoped(r, "GET", API + "/dead-letters", Role.Scope.STATUS_READ, this::deadLetters);
+        scoped(r, "GET", API + "/config/catalog", Role.Scope.CONFIG_READ, this::catalog);
+        scoped(
+                r,
+                "GET",
+                API + "/config/retention-policy",
+                Role.Scope.CONFIG_READ,
+                this::retentionPolicy);
+        scoped(
+                r,
+                "POST",
+                API + "/erasure-requests/{requestId}/retry",
+                Role.Scope.ERASURE_RETRY,
+                this::retryErasure);
+        scoped(
+                r,
+                "POST",
+                API + "/erasure-requests/{requestId}/approve",
+                Role.Scope.ERASURE_APPROVE,
+                this::approveErasure);
+        scoped(
+                r,
+                "POST",
+                API + "/erasure-requests/{requestId}/reject",
+                Role.Scope.ERASURE_APPROVE,
+                this::rejectErasure);
+    }
+
+    /** How far back the dead letters may be read: the dead-letter topic keeps seven days. */
+    private static final Duration DEAD_LETTERS_MAX = Duration.ofDays(7);
+
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+
+    private void status(Context ctx, Principal who) throws Exception {
+        json(ctx, backend.status());
+    }
+
+    private void catalog(Context ctx, Principal who) throws Exception {
+        json(ctx, backend.catalog());
+    }
+
+    private void retentionPolicy(Context ctx, Principal who) throws Exception {
+        json(ctx, backend.retentionPolicy());
+    }
+
+    /** The dead letters since {@code since} (default: the last day; at most seven days back). */
+    private void deadLetters(Context ctx, Principal who) throws Exception {
+        java.time.Instant now = clock.instant();
+        java.time.Instant since = instant(ctx, "since");
+        if (since == null) {
+            since = now.minus(Duration.ofDays(1));
+        }
+        if (since.isBefore(now.minus(DEAD_LETTERS_MAX))) {
+            throw Problem.badRequest(
+                    "since must be within the last 7 days (the dead-letter topic keeps no more)");
+        }
+        json(ctx, backend.deadLetters(since));
+    }
+
+    /** The request named by the path, or a 404 problem. */
+    private JsonNode erasureRequestOf(Context ctx) throws Exception {
+        String id = ctx.pathParam("requestId");
+        if (!REQUEST_ID.matcher(id).matches()) {
+            throw Problem.badRequest("not an erasure request id");
+        }
+        try {
+            return backend.erasureRequest(id);
+        } catch (IllegalArgumentException none) {
+            throw Problem.notFound("no erasure request with that id");
+        }
+    }
+
+    /**
+     * Makes a blocked or failing erasure request due now; who asked is on the record (action {@code
+     * erasure-retry}) before it changes.
+     */
+    private void retryErasure(Context ctx, Principal who) throws Exception {
+        JsonNode request = erasureRequestOf(ctx);
+        String status = request.path("status").asText();
+        if (!List.of("blocked", "failing").contains(status)) {
+            throw new Problem(
+                    409,
+                    "erasure-not-retryable",
+                    "only a blocked or failing request can be retried; this one is " + status);
+        }
+        decided(
+                ctx,
+                who,
+                request,
+                "erasure-retry",
+                "retry of erasure request " + request.path("requestId").asText(),
+                () -> backend.retryErasure(request.path("requestId").asText(), who.name()));
+    }
+
+    /**
+     * Four-eyes: a second DPO approves a request awaiting approval; the DPO who asked for it gets a
+     * 403. The approval is on the record (action {@code erasure-approve}) before it changes.
+     */
+    private void approveErasure(Context ctx, Principal who) throws Exception {
+        JsonNode request = erasureRequestOf(ctx);
+        awaitingApproval(request);
+        if (who.name().equals(request.path("requestedBy").asText(null))) {
+            throw new Problem(
+                    403,
+                    "four-eyes",
+                    "you requested this erasure: a second, different DPO must approve it (you may"
+                            + " reject it to withdraw it)");
+        }
+        decided(
+                ctx,
+                who,
+                request,
+                "erasure-approve",
+                "approval of erasure request " + request.path("requestId").asText(),
+                () -> backend.approveErasure(request.path("requestId").asText(), who.name()));
+    }
+
+    /**
+     * Four-eyes: rejects a request awaiting approval ({@code {"reason"}}, kept for good); on the
+     * record (action {@code erasure-reject}, the reason as its purpose) before it changes.
+     */
+    private void rejectErasure(Context ctx, Principal who) throws Exception {
+        JsonNode body = jsonBody(ctx, "{\"reason\": …}");
+        String reason = body.path("reason").asText("").strip();
+        if (reason.isEmpty()) {
+            throw Problem.badRequest("reason is required: why the erasure is rejected");
+        }
+        if (reason.length() > MAX_PURPOSE) {
+            throw Problem.badRequest("reason is longer than " + MAX_PURPOSE + " characters");
+        }
+        JsonNode request = erasureRequestOf(ctx);
+        awaitingApproval(request);
+        decided(
+                ctx,
+                who,
+                request,
+                "erasure-reject",
+                reason,
+                () ->
+                        backend.rejectErasure(
+                                request.path("requestId").asText(), who.name(), reason));
+    }
+
+    private static void awaitingApproval(JsonNode request) {
+        String status = request.path("status").asText();
+        if (!"awaiting-approval".equals(status)) {
+            throw new Problem(
+                    409,
+                    "erasure-not-awaiting-approval",
+                    "only a request awaiting approval can be approved or rejected; this one is "
+                            + status);
+        }
+    }
+
+    /** A decision on an erasure request, made by the backend. */
+    @FunctionalInterface
+    private interface Decision {
+        JsonNode make() throws Exception;
+    }
+
+    /** Records the decision in the audit log, then makes it; answers the request as it is now. */
+    private void decided(
+            Context ctx,
+            Principal who,
+            JsonNode request,
+            String action,
+            String purpose,
+            Decision decision)
+            throws Exception {
+        recordOrRefuse(
+                AccessRecord.of(
+                        who,
+                        purpose,
+                        action,
+                        List.of(request.path("subjectId").asText()),
+                        1,
+                        "subject",
+                        clock.instant()));
+        JsonNode now;
+        try {
+            now = decision.make();
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest(e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new Problem(409, "erasure-request-changed", e.getMessage());
+        } catch (SecurityException e) {
+            throw new Problem(403, "four-eyes", e.getMessage());
+        }
+        LOG.info(
+                "erasure request {}: {} by {}",
+                request.path("requestId").asText(),
+                action,
+                who.name());
+        json(ctx, now);
     }
 }

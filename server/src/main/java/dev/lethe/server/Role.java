@@ -9,11 +9,13 @@ import java.util.Set;
  * scopes; an endpoint names the one scope it needs.
  *
  * <ul>
- *   <li>{@link #DPO}: finds people, exports and erases their data, follows erasure requests and
- *       purges, reads one subject's audit history with values and who has seen a subject's data.
+ *   <li>{@link #DPO}: finds people, exports and erases their data, follows erasure requests
+ *       (retries them, approves or rejects another DPO's under four-eyes) and purges, reads one
+ *       subject's audit history with values and who has seen a subject's data.
  *   <li>{@link #AUDITOR}: the whole audit log with personal values masked, verification, proofs and
  *       the access log; never a search for a person or an export.
- *   <li>{@link #ADMIN}: users and the stack's status; no personal data.
+ *   <li>{@link #ADMIN}: users, the stack's status and dead letters, the catalog and retention
+ *       policy in force; no personal data.
  * </ul>
  */
 public enum Role {
@@ -24,6 +26,8 @@ public enum Role {
             Scope.ERASURE_REQUEST,
             Scope.ERASURE_PREVIEW,
             Scope.ERASURE_READ,
+            Scope.ERASURE_RETRY,
+            Scope.ERASURE_APPROVE,
             Scope.PURGES_READ,
             Scope.AUDIT_SUBJECT_VALUES),
     AUDITOR(
@@ -32,7 +36,7 @@ public enum Role {
             Scope.AUDIT_PROOFS,
             Scope.SUBJECTS_ACCESSES,
             Scope.PURGES_READ),
-    ADMIN(Scope.USERS_MANAGE, Scope.STATUS_READ);
+    ADMIN(Scope.USERS_MANAGE, Scope.STATUS_READ, Scope.CONFIG_READ);
 
     private final Set<String> scopes;
 
@@ -71,6 +75,8 @@ public enum Role {
         public static final String ERASURE_REQUEST = "erasure-requests:create";
         public static final String ERASURE_READ = "erasure-requests:read";
         public static final String ERASURE_PREVIEW = "erasure-requests:preview";
+        public static final String ERASURE_RETRY = "erasure-requests:retry";
+        public static final String ERASURE_APPROVE = "erasure-requests:approve";
         public static final String PURGES_READ = "purges:read";
         public static final String AUDIT_READ = "audit:read";
         public static final String AUDIT_SUBJECT_VALUES = "audit:read-subject-values";
@@ -78,6 +84,7 @@ public enum Role {
         public static final String AUDIT_PROOFS = "audit:proofs";
         public static final String USERS_MANAGE = "users:manage";
         public static final String STATUS_READ = "status:read";
+        public static final String CONFIG_READ = "config:read";
 
         private Scope() {}
     }

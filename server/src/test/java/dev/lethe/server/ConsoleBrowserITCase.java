@@ -280,6 +280,12 @@ class ConsoleBrowserITCase {
 
         nav("verify");
         driver.findElement(By.id("start-verify")).click();
+        // while it runs: its phase and the entries verified so far, of how many
+        wait.until(
+                ExpectedConditions.textMatches(
+                        By.id("verification-progress"),
+                        java.util.regex.Pattern.compile(
+                                "verifying entries — \\d+ of \\d+ entries verified")));
         WebElement result = visible(By.id("verification-result"));
         assertThat(result.getText()).contains("VERIFIED", "Latest signed tree head", "Copy hash");
         shot("verify");
@@ -304,6 +310,145 @@ class ConsoleBrowserITCase {
         assertThat(once.getText()).contains("mira", "One-time password");
         visible(By.xpath("//td[normalize-space()='mira']"));
         shot("users");
+    }
+
+    @Test
+    void underFourEyesASecondDpoApprovesRejectsAndRetriesAndFiltersPurgesByTime() throws Exception {
+        backend.fourEyes = true;
+        try {
+            signIn("dana");
+            page("find");
+            nav("requests");
+            WebElement queue = visible(By.id("approval-queue"));
+            assertThat(queue.getText())
+                    .contains("Four-eyes approval is on", "contact:51", "contact:52", "contact:53");
+            // her own request: no approve button, another DPO must approve it
+            WebElement own =
+                    queue.findElement(By.xpath(".//tr[.//a[normalize-space()='contact:53']]"));
+            assertThat(own.getText()).contains("(you)", "Another DPO must approve it");
+            assertThat(own.findElements(By.cssSelector("button.approve"))).isEmpty();
+            shot("requests-approval");
+
+            queue.findElement(
+                            By.xpath(
+                                    ".//tr[.//a[normalize-space()='contact:51']]"
+                                            + "//button[contains(@class,'approve')]"))
+                    .click();
+            wait.until(
+                    ExpectedConditions.textToBePresentInElementLocated(
+                            By.id("decision-done"), "Approved"));
+            assertThat(row("contact:51").getText()).contains("pending", "approved by dana");
+            assertThat(backend.recorded)
+                    .anyMatch(
+                            r ->
+                                    r.action().equals("erasure-approve")
+                                            && r.user().equals("dana")
+                                            && r.subjectIds().contains("contact:51"));
+
+            WebElement other =
+                    driver.findElement(
+                            By.xpath(
+                                    "//section[@id='approval-queue']"
+                                            + "//tr[.//a[normalize-space()='contact:52']]"));
+            other.findElement(By.cssSelector("details.reject > summary")).click();
+            other.findElement(By.name("reject-reason")).sendKeys("identity not verified #119");
+            other.findElement(By.cssSelector("details.reject button[type=submit]")).click();
+            wait.until(
+                    ExpectedConditions.textToBePresentInElementLocated(
+                            By.id("decision-done"), "Rejected"));
+            assertThat(row("contact:52").getText())
+                    .contains("rejected", "REJECTED by dana: identity not verified #119");
+            assertThat(backend.recorded).anyMatch(r -> r.action().equals("erasure-reject"));
+
+            row("contact:23").findElement(By.cssSelector("button.retry")).click();
+            wait.until(
+                    ExpectedConditions.textToBePresentInElementLocated(
+                            By.id("decision-done"), "Retry requested"));
+            assertThat(row("contact:23").getText()).contains("pending", "retry requested by dana");
+            assertThat(backend.recorded)
+                    .anyMatch(
+                            r ->
+                                    r.action().equals("erasure-retry")
+                                            && r.subjectIds().contains("contact:23"));
+
+            // purges before the fifth one's time: the third and the fourth
+            JsonNode all = backend.purges(null, null, null, null, null, null, 50);
+            String fifth = null;
+            for (JsonNode p : all.get("purges")) {
+                if (p.get("seq").asInt() == 5) {
+                    fifth = p.get("executedAt").asText();
+                }
+            }
+            nav("purges");
+            visible(By.cssSelector("main tbody tr"));
+            ((JavascriptExecutor) driver)
+                    .executeScript(
+                            "document.querySelector('input[name=until]').value = arguments[0]",
+                            fifth.substring(0, 16));
+            driver.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+            wait.until(d -> d.findElements(By.cssSelector("main tbody tr")).size() == 2);
+            assertThat(driver.findElement(By.cssSelector("main tbody")).getText())
+                    .contains("tickets/512", "attachments/88")
+                    .doesNotContain("tickets/80");
+            shot("purges-by-time");
+        } finally {
+            backend.fourEyes = false;
+        }
+    }
+
+    /** The row of the requests table (not the approval queue) of a subject. */
+    WebElement row(String subject) {
+        return visible(
+                By.xpath(
+                        "//table[caption[normalize-space()='Erasure requests']]"
+                                + "//tr[.//a[normalize-space()='"
+                                + subject
+                                + "']]"));
+    }
+
+    @Test
+    void anAdminSeesStackHealthTheCatalogThePolicyAndDeadLettersButNoPersonalData()
+            throws Exception {
+        signIn("ada");
+        page("users");
+        nav("health");
+        assertThat(visible(By.id("health-summary")).getText())
+                .contains("Every component is healthy", "deadletters");
+        assertThat(driver.findElement(By.cssSelector("tr[data-component='connect']")).getText())
+                .contains("healthy", "http://127.0.0.1:18083", "RUNNING");
+        shot("admin-health");
+
+        nav("catalog");
+        WebElement tickets = visible(By.cssSelector("section[data-table='tickets']"));
+        assertThat(tickets.getText())
+                .contains(
+                        "via: contact_id",
+                        "free_text",
+                        "personal",
+                        "<b>customers write anything</b>");
+        assertThat(driver.findElements(By.cssSelector("main b"))).isEmpty();
+        shot("admin-catalog");
+        driver.findElement(By.name("table-filter")).sendKeys("email");
+        wait.until(d -> d.findElements(By.cssSelector("section[data-table]")).size() == 1);
+
+        nav("policy");
+        assertThat(visible(By.id("policy-facts")).getText())
+                .contains("P1M", "single", "hold-backlog");
+        assertThat(driver.findElement(By.cssSelector("main")).getText())
+                .contains("tickets.soft-deleted", "P60D", "status: closed", "record tickets/80");
+        shot("admin-policy");
+
+        nav("deadletters");
+        assertThat(visible(By.id("deadletters-summary")).getText())
+                .contains("3", "MALFORMED_JSON 2");
+        assertThat(driver.findElement(By.cssSelector("main")).getText())
+                .contains("helpdesk.public.tickets-0@90412", "lethe-discovery", "SCHEMA_CHANGE");
+        shot("admin-deadletters");
+
+        // no personal data for an admin: the requests page is a 403
+        driver.get(url("#/requests"));
+        page("forbidden");
+        assertThat(driver.findElement(By.cssSelector("main")).getText()).contains("403", "admin");
     }
 
     @Test

@@ -94,6 +94,7 @@ class LetheServerTest {
     void reset() {
         backend.recorded.clear();
         backend.refuseRecords = false;
+        backend.decisions.clear();
         clock.now = clock.now.plus(Duration.ofHours(1)); // past any earlier test's throttle
     }
 
@@ -137,6 +138,9 @@ class LetheServerTest {
         if (route.method().equals("POST") && route.path().endsWith("/erasure-requests")) {
             return "{\"subjectId\": \"contact:8\", \"reason\": \"Art. 17 request 7\"}";
         }
+        if (route.path().endsWith("/reject")) {
+            return "{\"reason\": \"identity not verified\"}";
+        }
         if (route.method().equals("POST") && route.path().equals("/api/v1/users")) {
             return "{\"username\": \"matrix"
                     + NEW_USERS.incrementAndGet()
@@ -160,6 +164,12 @@ class LetheServerTest {
                     "/api/v1/subjects/contact:7/erasure-preview?purpose=DSAR-1";
             case "/api/v1/users/{name}/disable" -> "/api/v1/users/spare1/disable";
             case "/api/v1/users/{name}/reset" -> "/api/v1/users/spare1/reset";
+            case "/api/v1/erasure-requests/{requestId}/retry" ->
+                    "/api/v1/erasure-requests/r-blocked/retry";
+            case "/api/v1/erasure-requests/{requestId}/approve" ->
+                    "/api/v1/erasure-requests/r-await/approve";
+            case "/api/v1/erasure-requests/{requestId}/reject" ->
+                    "/api/v1/erasure-requests/r-await/reject";
             default -> route.path();
         };
     }
@@ -435,6 +445,175 @@ class LetheServerTest {
                         send("GET", "/api/v1/purges?outcome=maybe", token(Role.AUDITOR), null)
                                 .statusCode())
                 .isEqualTo(400);
+    }
+
+    static int status(String method, String path, String token, String body) throws Exception {
+        return send(method, path, token, body).statusCode();
+    }
+
+    @Test
+    void underFourEyesASecondDpoApprovesAndTheRequesterCannot() throws Exception {
+        String dpo = token(Role.DPO);
+        HttpResponse<String> own =
+                send("POST", "/api/v1/erasure-requests/r-mine/approve", dpo, null);
+        assertThat(own.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(own.body()).get("detail").asText())
+                .contains("second, different DPO");
+        assertThat(backend.recorded).isEmpty();
+        assertThat(backend.decisions).isEmpty();
+
+        HttpResponse<String> approved =
+                send("POST", "/api/v1/erasure-requests/r-await/approve", dpo, null);
+        assertThat(approved.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(approved.body()).get("approvedBy").asText()).isEqualTo("dpo1");
+        assertThat(backend.decisions).containsExactly("approve r-await by dpo1");
+        assertThat(backend.recorded)
+                .singleElement()
+                .satisfies(
+                        a -> {
+                            assertThat(a.action()).isEqualTo("erasure-approve");
+                            assertThat(a.user()).isEqualTo("dpo1");
+                            assertThat(a.subjectIds()).containsExactly("contact:8");
+                        });
+
+        assertThat(status("POST", "/api/v1/erasure-requests/r-blocked/approve", dpo, null))
+                .isEqualTo(409);
+        assertThat(status("POST", "/api/v1/erasure-requests/nope/approve", dpo, null))
+                .isEqualTo(404);
+        assertThat(status("POST", "/api/v1/erasure-requests/r-await/reject", dpo, "{}"))
+                .isEqualTo(400);
+        // the requester may withdraw their own request
+        HttpResponse<String> rejected =
+                send(
+                        "POST",
+                        "/api/v1/erasure-requests/r-mine/reject",
+                        dpo,
+                        "{\"reason\": \"asked twice\"}");
+        assertThat(rejected.statusCode()).isEqualTo(200);
+        assertThat(backend.decisions).contains("reject r-mine by dpo1: asked twice");
+        assertThat(backend.recorded.get(backend.recorded.size() - 1).action())
+                .isEqualTo("erasure-reject");
+        assertThat(backend.recorded.get(backend.recorded.size() - 1).purpose())
+                .isEqualTo("asked twice");
+        assertThat(
+                        status(
+                                "POST",
+                                "/api/v1/erasure-requests/r-await/approve",
+                                token(Role.AUDITOR),
+                                null))
+                .isEqualTo(403);
+    }
+
+    @Test
+    void aBlockedRequestIsRetriedOnTheRecordAndADoneOneIsNot() throws Exception {
+        String dpo = token(Role.DPO);
+        assertThat(status("POST", "/api/v1/erasure-requests/r-blocked/retry", dpo, null))
+                .isEqualTo(200);
+        assertThat(backend.decisions).containsExactly("retry r-blocked by dpo1");
+        assertThat(backend.recorded)
+                .singleElement()
+                .satisfies(
+                        a -> {
+                            assertThat(a.action()).isEqualTo("erasure-retry");
+                            assertThat(a.subjectIds()).containsExactly("contact:7");
+                        });
+        HttpResponse<String> done =
+                send("POST", "/api/v1/erasure-requests/r-done/retry", dpo, null);
+        assertThat(done.statusCode()).isEqualTo(409);
+        assertThat(JSON.readTree(done.body()).get("detail").asText()).contains("done");
+        assertThat(backend.decisions).hasSize(1);
+        assertThat(status("POST", "/api/v1/erasure-requests/bad%20id/retry", dpo, null))
+                .isEqualTo(400);
+    }
+
+    @Test
+    void purgesFilterByTimeAndBadTimesAreBadRequests() throws Exception {
+        String auditor = token(Role.AUDITOR);
+        assertThat(
+                        status(
+                                "GET",
+                                "/api/v1/purges?since=2026-12-01T00:00:00Z&until=2026-12-02T00:00:00Z",
+                                auditor,
+                                null))
+                .isEqualTo(200);
+        assertThat(backend.lastPurgesSince).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
+        assertThat(backend.lastPurgesUntil).isEqualTo(Instant.parse("2026-12-02T00:00:00Z"));
+        assertThat(status("GET", "/api/v1/purges?since=yesterday", auditor, null)).isEqualTo(400);
+    }
+
+    @Test
+    void anAdminReadsHealthConfigurationAndDeadLettersWithoutValues() throws Exception {
+        String admin = token(Role.ADMIN);
+        HttpResponse<String> health = send("GET", "/api/v1/status", admin, null);
+        assertThat(JSON.readTree(health.body()).at("/postgres/health").asText())
+                .isEqualTo("healthy");
+        assertThat(
+                        JSON.readTree(send("GET", "/api/v1/config/catalog", admin, null).body())
+                                .at("/tables/0/table")
+                                .asText())
+                .isEqualTo("contacts");
+        assertThat(
+                        JSON.readTree(
+                                        send("GET", "/api/v1/config/retention-policy", admin, null)
+                                                .body())
+                                .at("/erasure/approval")
+                                .asText())
+                .isEqualTo("single");
+        HttpResponse<String> dead = send("GET", "/api/v1/dead-letters", admin, null);
+        assertThat(dead.statusCode()).isEqualTo(200);
+        assertThat(backend.lastDeadLettersSince).isEqualTo(clock.now.minus(Duration.ofDays(1)));
+        assertThat(JSON.readTree(dead.body()).at("/letters/0/sourceOffset").asLong())
+                .isEqualTo(4711);
+        assertThat(
+                        status(
+                                "GET",
+                                "/api/v1/dead-letters?since=" + clock.now.minus(Duration.ofDays(8)),
+                                admin,
+                                null))
+                .isEqualTo(400);
+        // no personal data for an admin, no configuration for a DPO
+        assertThat(status("GET", "/api/v1/subjects?q=x&purpose=y", admin, null)).isEqualTo(403);
+        assertThat(status("GET", "/api/v1/config/catalog", token(Role.DPO), null)).isEqualTo(403);
+        assertThat(backend.recorded).isEmpty();
+    }
+
+    @Test
+    void aRunningVerificationShowsItsProgress() throws Exception {
+        String auditor = token(Role.AUDITOR);
+        backend.holdVerification = new java.util.concurrent.CountDownLatch(1);
+        try {
+            String id =
+                    JSON.readTree(send("POST", "/api/v1/audit/verifications", auditor, null).body())
+                            .get("id")
+                            .asText();
+            JsonNode v = null;
+            for (int i = 0; i < 100; i++) {
+                v =
+                        JSON.readTree(
+                                send("GET", "/api/v1/audit/verifications/" + id, auditor, null)
+                                        .body());
+                if (v.at("/progress/verified").asLong() == 2) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            assertThat(v.get("status").asText()).isEqualTo("running");
+            assertThat(v.at("/progress/phase").asText()).isEqualTo("verifying entries");
+            assertThat(v.at("/progress/total").asLong()).isEqualTo(5);
+            backend.holdVerification.countDown();
+            for (int i = 0; i < 100 && "running".equals(v.get("status").asText()); i++) {
+                Thread.sleep(50);
+                v =
+                        JSON.readTree(
+                                send("GET", "/api/v1/audit/verifications/" + id, auditor, null)
+                                        .body());
+            }
+            assertThat(v.get("status").asText()).isEqualTo("done");
+            assertThat(v.has("progress")).isFalse();
+        } finally {
+            backend.holdVerification.countDown();
+            backend.holdVerification = null;
+        }
     }
 
     @Test

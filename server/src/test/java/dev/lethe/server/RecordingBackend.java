@@ -19,6 +19,9 @@ class RecordingBackend implements Backend {
     final List<AccessRecord> recorded = new CopyOnWriteArrayList<>();
     volatile boolean refuseRecords;
 
+    /** While set, a verification stops after two of five entries until it is counted down. */
+    volatile java.util.concurrent.CountDownLatch holdVerification;
+
     @Override
     public Found find(String query) {
         if (query.equals("not a term")) {
@@ -74,7 +77,15 @@ class RecordingBackend implements Backend {
     }
 
     @Override
-    public JsonNode verifyLog() {
+    public JsonNode verifyLog(VerificationProgress progress) throws InterruptedException {
+        progress.total(5);
+        java.util.concurrent.CountDownLatch hold = holdVerification;
+        if (hold != null) {
+            progress.phase("verifying entries");
+            progress.verified(2);
+            hold.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        progress.verified(5);
         return JSON.createObjectNode().put("ok", true).put("entries", 5);
     }
 
@@ -88,8 +99,20 @@ class RecordingBackend implements Backend {
 
     final List<String> erasures = new CopyOnWriteArrayList<>();
 
+    volatile java.time.Instant lastPurgesSince;
+    volatile java.time.Instant lastPurgesUntil;
+
     @Override
-    public JsonNode purges(String outcome, String table, String rule, Long before, int limit) {
+    public JsonNode purges(
+            String outcome,
+            String table,
+            String rule,
+            java.time.Instant since,
+            java.time.Instant until,
+            Long before,
+            int limit) {
+        lastPurgesSince = since;
+        lastPurgesUntil = until;
         ObjectNode n = JSON.createObjectNode();
         n.putArray("purges")
                 .addObject()
@@ -184,5 +207,109 @@ class RecordingBackend implements Backend {
             }
         }
         return out;
+    }
+
+    /**
+     * Requests for the decisions: {@code r-await} awaits approval (asked by dpo2), {@code r-mine}
+     * too (asked by dpo1), {@code r-blocked} is blocked, {@code r-done} done. Decisions do not
+     * change them (the matrix sends each more than once); they are kept in {@link #decisions}.
+     */
+    final List<String> decisions = new CopyOnWriteArrayList<>();
+
+    @Override
+    public ObjectNode erasureRequest(String requestId) {
+        ObjectNode r = JSON.createObjectNode().put("requestId", requestId);
+        switch (requestId) {
+            case "r-await" -> r.put("subjectId", "contact:8").put("requestedBy", "dpo2");
+            case "r-mine" -> r.put("subjectId", "contact:9").put("requestedBy", "dpo1");
+            case "r-blocked" -> r.put("subjectId", "contact:7").put("requestedBy", "dpo2");
+            case "r-done" -> r.put("subjectId", "contact:6").put("requestedBy", "dpo2");
+            default -> throw new IllegalArgumentException("no such request");
+        }
+        r.put(
+                "status",
+                switch (requestId) {
+                    case "r-blocked" -> "blocked";
+                    case "r-done" -> "done";
+                    default -> "awaiting-approval";
+                });
+        return r;
+    }
+
+    @Override
+    public JsonNode retryErasure(String requestId, String by) {
+        decisions.add("retry " + requestId + " by " + by);
+        return erasureRequest(requestId).put("status", "pending");
+    }
+
+    @Override
+    public JsonNode approveErasure(String requestId, String approver) {
+        decisions.add("approve " + requestId + " by " + approver);
+        return erasureRequest(requestId).put("status", "pending").put("approvedBy", approver);
+    }
+
+    @Override
+    public JsonNode rejectErasure(String requestId, String by, String reason) {
+        decisions.add("reject " + requestId + " by " + by + ": " + reason);
+        return erasureRequest(requestId).put("status", "rejected").put("rejectedBy", by);
+    }
+
+    @Override
+    public JsonNode status() {
+        ObjectNode n = JSON.createObjectNode();
+        n.putObject("postgres")
+                .put("address", "jdbc:postgresql://127.0.0.1:15432/helpdesk")
+                .put("health", "healthy")
+                .put("healthy", true);
+        return n;
+    }
+
+    @Override
+    public JsonNode catalog() {
+        ObjectNode n = JSON.createObjectNode().put("source", "shipped");
+        ObjectNode t = n.putArray("tables").addObject().put("table", "contacts");
+        t.put("subject", "self: contact");
+        t.putArray("columns")
+                .addObject()
+                .put("column", "email")
+                .put("category", "contact_detail")
+                .put("personal", true)
+                .put("identifies", "email");
+        return n;
+    }
+
+    @Override
+    public JsonNode retentionPolicy() {
+        ObjectNode n = JSON.createObjectNode().put("source", "shipped");
+        n.putObject("erasure").put("deadline", "P1M").put("approval", "single");
+        n.put("adoption", "hold-backlog");
+        n.putArray("rules")
+                .addObject()
+                .put("id", "tickets.soft-deleted")
+                .put("table", "tickets")
+                .put("after", "P60D")
+                .put("action", "delete");
+        n.putArray("holds");
+        return n;
+    }
+
+    volatile java.time.Instant lastDeadLettersSince;
+
+    @Override
+    public JsonNode deadLetters(java.time.Instant since) {
+        lastDeadLettersSince = since;
+        ObjectNode n = JSON.createObjectNode().put("since", since.toString()).put("total", 1);
+        n.putObject("byReason").put("MALFORMED_JSON", 1);
+        n.putObject("bySource").put("helpdesk.public.tickets", 1);
+        n.putArray("letters")
+                .addObject()
+                .put("failedAt", since.plusSeconds(60).toString())
+                .put("job", "lethe-audit")
+                .put("reason", "MALFORMED_JSON")
+                .put("detail", "not JSON at byte 17")
+                .put("sourceTopic", "helpdesk.public.tickets")
+                .put("sourcePartition", 0)
+                .put("sourceOffset", 4711);
+        return n;
     }
 }

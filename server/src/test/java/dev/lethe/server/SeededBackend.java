@@ -45,9 +45,20 @@ final class SeededBackend extends RecordingBackend {
                 "Art. 17 #108");
         request("contact:31", "pending", null, 9, "Art. 17 #111");
         request("contact:35", "blocked", "legal hold on tickets/80: litigation 2026-04", 33, "#99");
+        // made while four-eyes approval was on: waiting for a second DPO
+        request("contact:51", "awaiting-approval", null, 1, "Art. 17 #120")
+                .put("requestedBy", "sam");
+        request("contact:52", "awaiting-approval", null, 2, "Art. 17 #119")
+                .put("requestedBy", "sam");
+        request("contact:53", "awaiting-approval", null, 1, "Art. 17 #121")
+                .put("requestedBy", "dana");
     }
 
-    private void request(String subject, String status, String why, int daysAgo, String reason) {
+    /** Whether erasure requests made now wait for a second DPO ({@code erasure.approval}). */
+    volatile boolean fourEyes;
+
+    private ObjectNode request(
+            String subject, String status, String why, int daysAgo, String reason) {
         Instant requested = clock.instant().minus(Duration.ofDays(daysAgo));
         Instant due = requested.plus(Duration.ofDays(30));
         ObjectNode e = JSON.createObjectNode();
@@ -69,7 +80,9 @@ final class SeededBackend extends RecordingBackend {
         }
         e.put("overdue", !done && clock.instant().isAfter(due));
         e.put("reason", reason);
+        e.put("requestedBy", "sam");
         requests.add(e);
+        return e;
     }
 
     @Override
@@ -356,9 +369,20 @@ final class SeededBackend extends RecordingBackend {
     }
 
     @Override
-    public JsonNode verifyLog() {
+    public JsonNode verifyLog(VerificationProgress progress) {
+        // slow enough for the console to show its progress
+        long entries = 6 + recorded.size();
+        progress.total(entries);
         try {
-            Thread.sleep(600); // long enough for the console to show it running
+            progress.phase("reading checkpoints");
+            Thread.sleep(300);
+            progress.phase("verifying entries");
+            for (long i = 1; i <= entries; i++) {
+                Thread.sleep(250);
+                progress.verified(i);
+            }
+            progress.phase("cross-checking the index");
+            Thread.sleep(300);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -378,7 +402,14 @@ final class SeededBackend extends RecordingBackend {
     }
 
     @Override
-    public JsonNode purges(String outcome, String table, String rule, Long before, int limit) {
+    public JsonNode purges(
+            String outcome,
+            String table,
+            String rule,
+            Instant since,
+            Instant until,
+            Long before,
+            int limit) {
         ObjectNode n = JSON.createObjectNode();
         ArrayNode list = n.putArray("purges");
         Object[][] rows = {
@@ -421,6 +452,11 @@ final class SeededBackend extends RecordingBackend {
             },
         };
         for (Object[] r : rows) {
+            Instant executed = t0.plus(Duration.ofHours((Integer) r[0] * 7));
+            if ((since != null && executed.isBefore(since))
+                    || (until != null && !executed.isBefore(until))) {
+                continue;
+            }
             if ((outcome != null && !outcome.equals(r[1]))
                     || (table != null && !table.equals(r[3]))
                     || (rule != null && !rule.equals(r[5]))) {
@@ -443,6 +479,7 @@ final class SeededBackend extends RecordingBackend {
     @Override
     public JsonNode erasureRequests() {
         ObjectNode n = JSON.createObjectNode();
+        n.put("approval", fourEyes ? "four-eyes" : "single");
         ArrayNode a = n.putArray("requests");
         List<ObjectNode> all = new ArrayList<>(requests);
         all.sort((x, y) -> y.get("requestedAt").asText().compareTo(x.get("requestedAt").asText()));
@@ -453,11 +490,18 @@ final class SeededBackend extends RecordingBackend {
     @Override
     public JsonNode requestErasure(String subjectId, String reason, String requestedBy) {
         super.requestErasure(subjectId, reason, requestedBy);
-        request(subjectId, "pending", "open ticket tickets/901 (status open)", 0, reason);
+        String status = fourEyes ? "awaiting-approval" : "pending";
+        request(
+                        subjectId,
+                        status,
+                        fourEyes ? null : "open ticket tickets/901 (status open)",
+                        0,
+                        reason)
+                .put("requestedBy", requestedBy);
         return JSON.createObjectNode()
                 .put("requestId", "r-" + subjectId.substring(8))
                 .put("subjectId", subjectId)
-                .put("status", "pending")
+                .put("status", status)
                 .put("dueAt", clock.instant().plus(Duration.ofDays(30)).toString());
     }
 
@@ -523,5 +567,242 @@ final class SeededBackend extends RecordingBackend {
             out.add(old);
         }
         return out;
+    }
+
+    private ObjectNode requestNamed(String requestId) {
+        for (ObjectNode r : requests) {
+            if (r.get("requestId").asText().equals(requestId)) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("no such request");
+    }
+
+    @Override
+    public ObjectNode erasureRequest(String requestId) {
+        return requestNamed(requestId).deepCopy();
+    }
+
+    @Override
+    public JsonNode retryErasure(String requestId, String by) {
+        ObjectNode r = requestNamed(requestId);
+        r.put("status", "pending").put("statusReason", "retry requested by " + by);
+        return r.deepCopy();
+    }
+
+    @Override
+    public JsonNode approveErasure(String requestId, String approver) {
+        ObjectNode r = requestNamed(requestId);
+        if (approver.equals(r.path("requestedBy").asText())) {
+            throw new SecurityException("a second DPO must approve it");
+        }
+        r.put("status", "pending").putNull("statusReason");
+        r.put("approvedBy", approver).put("approvedAt", clock.instant().toString());
+        return r.deepCopy();
+    }
+
+    @Override
+    public JsonNode rejectErasure(String requestId, String by, String reason) {
+        ObjectNode r = requestNamed(requestId);
+        r.put("status", "rejected").put("statusReason", "REJECTED by " + by + ": " + reason);
+        r.put("rejectedBy", by)
+                .put("rejectedAt", clock.instant().toString())
+                .put("rejectionReason", reason);
+        r.putNull("daysLeft");
+        r.put("overdue", false);
+        return r.deepCopy();
+    }
+
+    /** The stack as ./lethe status --json shows it: healthy, two dead letters in the last hour. */
+    @Override
+    public JsonNode status() {
+        ObjectNode n = JSON.createObjectNode();
+        component(n, "postgres", "jdbc:postgresql://127.0.0.1:15432/helpdesk", 4102L)
+                .put("detail", "PostgreSQL 17.6, wal_level=logical");
+        component(n, "kafka", "127.0.0.1:19092", 4150L).put("detail", "1 broker(s)");
+        component(n, "connect", "http://127.0.0.1:18083", 4188L)
+                .put("detail", "connector helpdesk RUNNING, tasks RUNNING")
+                .put("restarts", 1)
+                .put("lastRestart", clock.instant().minus(Duration.ofHours(5)).toString())
+                .put("lastRestartReason", "process 4011 exited");
+        component(n, "elasticsearch", "http://127.0.0.1:19200", 4233L)
+                .put("detail", "cluster green");
+        component(n, "flink", "http://127.0.0.1:18081", 4301L)
+                .put("detail", "Flink 2.2.0, 1 taskmanager(s), 3 job(s) RUNNING");
+        component(n, "server", "http://127.0.0.1:18080/api/v1", 4420L)
+                .put("detail", "REST API UP, bound to 127.0.0.1");
+        ObjectNode dead = component(n, "deadletters", "lethe.deadletters", null);
+        dead.put("health", "attention").put("detail", "2 in the last hour (MALFORMED_JSON 2)");
+        dead.put("lastHour", 2);
+        dead.putObject("byReason").put("MALFORMED_JSON", 2);
+        dead.putObject("bySource").put("helpdesk.public.tickets", 2);
+        component(n, "catalog", "personal-data catalog", null)
+                .put("detail", "every column of the governed tables is classified")
+                .putArray("unclassified");
+        component(n, "monitor", "audit log lethe.audit.entries", null)
+                .put("detail", "verified through checkpoint 2 (6 entries) 4 min ago");
+        return n;
+    }
+
+    private ObjectNode component(ObjectNode root, String name, String address, Long pid) {
+        ObjectNode c = root.putObject(name);
+        c.put("address", address);
+        c.put("health", "healthy");
+        c.put("healthy", true);
+        c.put("managed", true);
+        if (pid == null) {
+            c.putNull("pid");
+            c.putNull("uptimeSeconds");
+        } else {
+            c.put("pid", pid);
+            c.put("uptimeSeconds", 3 * 3600 + pid % 100);
+        }
+        c.put("restarts", 0);
+        return c;
+    }
+
+    @Override
+    public JsonNode catalog() {
+        ObjectNode n = JSON.createObjectNode().put("source", "shipped");
+        ArrayNode tables = n.putArray("tables");
+        ObjectNode contacts =
+                tables.addObject()
+                        .put("table", "contacts")
+                        .put("subject", "self: contact")
+                        .putNull("note");
+        ArrayNode cs = contacts.putArray("columns");
+        column(cs, "id", "identifier", false, null, false, null, null);
+        column(cs, "email", "contact_detail", true, "email", false, null, null);
+        column(cs, "name", "name", true, "name", false, null, null);
+        column(cs, "phone", "contact_detail", true, "phone", false, null, null);
+        column(cs, "account_id", "reference", false, null, false, "accounts.id", null);
+        ObjectNode tickets =
+                tables.addObject()
+                        .put("table", "tickets")
+                        .put("subject", "via: contact_id \u2192 contacts")
+                        .putNull("note");
+        ArrayNode ts = tickets.putArray("columns");
+        column(ts, "id", "identifier", false, null, false, null, null);
+        column(ts, "contact_id", "reference", false, null, false, "contacts.id", null);
+        column(ts, "subject", "free_text", true, null, true, null, null);
+        column(ts, "body", "free_text", true, null, true, null, "<b>customers write anything</b>");
+        column(ts, "status", "classification", false, null, false, null, null);
+        tables.addObject()
+                .put("table", "accounts")
+                .put("subject", "none: an account is a customer organisation")
+                .putNull("note")
+                .putArray("columns")
+                .addObject()
+                .put("column", "name")
+                .put("category", "organisation")
+                .put("personal", false)
+                .put("scan", true);
+        return n;
+    }
+
+    private static void column(
+            ArrayNode cs,
+            String name,
+            String category,
+            boolean personal,
+            String identifies,
+            boolean scan,
+            String references,
+            String note) {
+        ObjectNode c = cs.addObject();
+        c.put("column", name).put("category", category).put("personal", personal);
+        c.put("identifies", identifies).put("scan", scan).put("references", references);
+        c.put("note", note);
+    }
+
+    @Override
+    public JsonNode retentionPolicy() {
+        ObjectNode n = JSON.createObjectNode().put("source", "shipped");
+        n.putObject("erasure")
+                .put("deadline", "P1M")
+                .put("approval", fourEyes ? "four-eyes" : "single");
+        n.put("adoption", "hold-backlog");
+        ArrayNode rules = n.putArray("rules");
+        rules.addObject()
+                .put("id", "tickets.soft-deleted")
+                .put("table", "tickets")
+                .put("since", "deleted_at")
+                .put("after", "P60D")
+                .put("action", "delete")
+                .put("note", "its threads, comments and attachments are deleted first")
+                .putObject("when");
+        ObjectNode closed =
+                rules.addObject()
+                        .put("id", "tickets.closed")
+                        .put("table", "tickets")
+                        .put("since", "closed_at")
+                        .put("after", "P2Y")
+                        .put("action", "anonymize")
+                        .put("note", "");
+        closed.putObject("when").put("status", "closed");
+        closed.putObject("anonymize").put("subject", "redacted").put("body", "redacted");
+        n.putArray("holds")
+                .addObject()
+                .put("target", "record tickets/80")
+                .put("reason", "litigation 2026-04");
+        return n;
+    }
+
+    @Override
+    public JsonNode deadLetters(Instant since) {
+        ObjectNode n = JSON.createObjectNode().put("since", since.toString()).put("total", 3);
+        n.putObject("byReason").put("MALFORMED_JSON", 2).put("SCHEMA_CHANGE", 1);
+        n.putObject("bySource")
+                .put("helpdesk.public.tickets", 2)
+                .put("helpdesk.public.contacts", 1);
+        ArrayNode letters = n.putArray("letters");
+        // oldest first, as RecentDeadLetters reads them
+        letter(
+                letters,
+                52,
+                "lethe-audit",
+                "MALFORMED_JSON",
+                "tickets.custom_fields: not JSON at byte 17",
+                "helpdesk.public.tickets",
+                0,
+                90412);
+        letter(
+                letters,
+                50,
+                "lethe-discovery",
+                "MALFORMED_JSON",
+                "tickets.custom_fields: not JSON at byte 17",
+                "helpdesk.public.tickets",
+                0,
+                90412);
+        letter(
+                letters,
+                20,
+                "lethe-audit",
+                "SCHEMA_CHANGE",
+                "column contacts.nickname is new",
+                "helpdesk.public.contacts",
+                0,
+                18211);
+        return n;
+    }
+
+    private void letter(
+            ArrayNode letters,
+            int minutesAgo,
+            String job,
+            String reason,
+            String detail,
+            String topic,
+            int partition,
+            long offset) {
+        letters.addObject()
+                .put("failedAt", clock.instant().minus(Duration.ofMinutes(minutesAgo)).toString())
+                .put("job", job)
+                .put("reason", reason)
+                .put("detail", detail)
+                .put("sourceTopic", topic)
+                .put("sourcePartition", partition)
+                .put("sourceOffset", offset);
     }
 }

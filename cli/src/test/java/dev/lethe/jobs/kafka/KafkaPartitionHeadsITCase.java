@@ -47,7 +47,9 @@ class KafkaPartitionHeadsITCase {
             String first = PartitionHeads.name(topic, 0);
             PartitionHeads heads =
                     KafkaPartitionHeads.factory(
-                                    bootstrap, List.of(topic, "lethe.it.heads.never-created"), group)
+                                    bootstrap,
+                                    List.of(topic, "lethe.it.heads.never-created"),
+                                    group)
                             .create();
 
             long since = System.currentTimeMillis();

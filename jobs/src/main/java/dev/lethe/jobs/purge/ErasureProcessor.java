@@ -69,8 +69,12 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * A request blocked (legal hold, open ticket) or failing is retried every {@code retryInterval} and
- * reported with its reason; past its {@code due_at} (requested + the policy's erasure deadline) it
- * is overdue. Replays are no-ops: erasure commands are deterministic per request and record.
+ * reported with its reason, or at once when a DPO asks for a retry ({@link #retry}); past its
+ * {@code due_at} (requested + the policy's erasure deadline) it is overdue. Under four-eyes
+ * approval ({@code erasure.approval: four-eyes}) a request is recorded {@value #AWAITING_APPROVAL}
+ * and left alone until a second, different DPO approves it ({@link #approve}); a rejected one
+ * ({@link #reject}) is final. Replays are no-ops: erasure commands are deterministic per request
+ * and record.
  */
 public final class ErasureProcessor implements AutoCloseable {
 
@@ -96,6 +100,12 @@ public final class ErasureProcessor implements AutoCloseable {
      * that never existed): final, never retried, nothing erased or tombstoned.
      */
     public static final String REFUSED = "refused";
+
+    /** Four-eyes: recorded, not acted on until a second DPO approves it. */
+    public static final String AWAITING_APPROVAL = "awaiting-approval";
+
+    /** Four-eyes: a DPO rejected it (or its requester withdrew it); final, nothing erased. */
+    public static final String REJECTED = "rejected";
 
     private final DataSource dataSource;
     private final JdbcPurgeExecutor executor;
@@ -145,21 +155,170 @@ public final class ErasureProcessor implements AutoCloseable {
             PersonalDataCatalog catalog,
             Instant now)
             throws SQLException {
+        request(c, requestId, subjectId, reason, null, policy, catalog, now);
+    }
+
+    /**
+     * Records a request made by {@code requestedBy} (null: not known, e.g. another system's row);
+     * under four-eyes approval ({@link RetentionPolicy#erasureApproval()}) it waits, {@value
+     * #AWAITING_APPROVAL}, for a second DPO.
+     *
+     * @return the status it was recorded with
+     * @throws IllegalArgumentException naming what to fix, with nothing recorded, when the request
+     *     would be refused ({@link #refusal})
+     */
+    public static String request(
+            Connection c,
+            String requestId,
+            String subjectId,
+            String reason,
+            String requestedBy,
+            RetentionPolicy policy,
+            PersonalDataCatalog catalog,
+            Instant now)
+            throws SQLException {
         Optional<String> refused = refusal(c, catalog, subjectId);
         if (refused.isPresent()) {
             throw new IllegalArgumentException(refused.get());
         }
+        String status =
+                policy.erasureApproval() == RetentionPolicy.ErasureApproval.FOUR_EYES
+                        ? AWAITING_APPROVAL
+                        : PENDING;
         try (PreparedStatement s =
                 c.prepareStatement(
                         "INSERT INTO lethe.erasure_requests (request_id, subject_id, reason,"
-                                + " requested_at, due_at) VALUES (?,?,?,?,?)"
+                                + " requested_at, due_at, status, requested_by)"
+                                + " VALUES (?,?,?,?,?,?,?)"
                                 + " ON CONFLICT (request_id) DO NOTHING")) {
             s.setString(1, requestId);
             s.setString(2, subjectId);
             s.setString(3, reason);
             s.setTimestamp(4, Timestamp.from(now));
             s.setTimestamp(5, Timestamp.from(policy.erasureDeadline().after(now)));
+            s.setString(6, status);
+            s.setString(7, requestedBy);
             s.executeUpdate();
+        }
+        return status;
+    }
+
+    /** What became of a DPO's decision on a request. */
+    public enum Decision {
+        /** Recorded. */
+        DONE,
+        /** No request has that id. */
+        NO_SUCH_REQUEST,
+        /** The request is not in a state the decision applies to (e.g. not awaiting approval). */
+        WRONG_STATUS,
+        /** Four-eyes: the DPO who asked for the erasure cannot approve it too. */
+        SAME_PERSON
+    }
+
+    /**
+     * Four-eyes: {@code approver} approves a request {@value #AWAITING_APPROVAL}; it becomes
+     * {@value #PENDING} and is carried out on the retention job's next tick. Refused ({@link
+     * Decision#SAME_PERSON}) for the DPO who requested it, in the same statement that records it.
+     */
+    public static Decision approve(Connection c, String requestId, String approver, Instant now)
+            throws SQLException {
+        try (PreparedStatement s =
+                c.prepareStatement(
+                        "UPDATE lethe.erasure_requests SET status = '"
+                                + PENDING
+                                + "', status_reason = NULL, approved_by = ?, approved_at = ?,"
+                                + " updated_at = ? WHERE request_id = ? AND status = '"
+                                + AWAITING_APPROVAL
+                                + "' AND requested_by IS DISTINCT FROM ?")) {
+            s.setString(1, approver);
+            s.setTimestamp(2, Timestamp.from(now));
+            s.setTimestamp(3, Timestamp.from(now));
+            s.setString(4, requestId);
+            s.setString(5, approver);
+            if (s.executeUpdate() == 1) {
+                return Decision.DONE;
+            }
+        }
+        return whyNot(c, requestId, Set.of(AWAITING_APPROVAL), approver);
+    }
+
+    /**
+     * Four-eyes: {@code by} rejects a request {@value #AWAITING_APPROVAL} (its requester may
+     * withdraw it so); final: {@value #REJECTED}, with who, when and why.
+     */
+    public static Decision reject(
+            Connection c, String requestId, String by, String why, Instant now)
+            throws SQLException {
+        try (PreparedStatement s =
+                c.prepareStatement(
+                        "UPDATE lethe.erasure_requests SET status = '"
+                                + REJECTED
+                                + "', status_reason = ?, rejected_by = ?, rejected_at = ?,"
+                                + " rejection_reason = ?, updated_at = ? WHERE request_id = ?"
+                                + " AND status = '"
+                                + AWAITING_APPROVAL
+                                + "'")) {
+            s.setString(1, "REJECTED by " + by + ": " + why);
+            s.setString(2, by);
+            s.setTimestamp(3, Timestamp.from(now));
+            s.setString(4, why);
+            s.setTimestamp(5, Timestamp.from(now));
+            s.setString(6, requestId);
+            if (s.executeUpdate() == 1) {
+                return Decision.DONE;
+            }
+        }
+        return whyNot(c, requestId, Set.of(AWAITING_APPROVAL), null);
+    }
+
+    /**
+     * A DPO asks for a blocked or failing request to be tried again now rather than after the retry
+     * interval: it becomes {@value #PENDING}, which the retention job's next tick takes up.
+     */
+    public static Decision retry(Connection c, String requestId, String by, Instant now)
+            throws SQLException {
+        try (PreparedStatement s =
+                c.prepareStatement(
+                        "UPDATE lethe.erasure_requests SET status = '"
+                                + PENDING
+                                + "', status_reason = ?, retry_requested_by = ?,"
+                                + " retry_requested_at = ?, updated_at = ? WHERE request_id = ?"
+                                + " AND status IN ('"
+                                + BLOCKED
+                                + "', '"
+                                + FAILING
+                                + "')")) {
+            s.setString(1, "retry requested by " + by);
+            s.setString(2, by);
+            s.setTimestamp(3, Timestamp.from(now));
+            s.setTimestamp(4, Timestamp.from(now));
+            s.setString(5, requestId);
+            if (s.executeUpdate() == 1) {
+                return Decision.DONE;
+            }
+        }
+        return whyNot(c, requestId, Set.of(BLOCKED, FAILING), null);
+    }
+
+    private static Decision whyNot(
+            Connection c, String requestId, Set<String> expected, String approver)
+            throws SQLException {
+        try (PreparedStatement q =
+                c.prepareStatement(
+                        "SELECT status, requested_by FROM lethe.erasure_requests"
+                                + " WHERE request_id = ?")) {
+            q.setString(1, requestId);
+            try (ResultSet r = q.executeQuery()) {
+                if (!r.next()) {
+                    return Decision.NO_SUCH_REQUEST;
+                }
+                if (approver != null
+                        && expected.contains(r.getString(1))
+                        && approver.equals(r.getString(2))) {
+                    return Decision.SAME_PERSON;
+                }
+                return Decision.WRONG_STATUS;
+            }
         }
     }
 
@@ -246,15 +405,23 @@ public final class ErasureProcessor implements AutoCloseable {
         }
     }
 
-    /** Processes every request that is pending, or blocked/failing and due for a retry. */
+    /**
+     * Processes every request that is pending, or blocked/failing and due for a retry; never one
+     * awaiting approval or rejected.
+     */
     public List<Progress> processPending() throws Exception {
         List<String[]> requests = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s =
                         c.prepareStatement(
                                 "SELECT request_id, subject_id, reason FROM lethe.erasure_requests"
-                                        + " WHERE status = 'pending' OR (status NOT IN ('done', 'refused') AND"
-                                        + " updated_at <= ?) ORDER BY requested_at, request_id")) {
+                                        + " WHERE status = 'pending' OR (status NOT IN ('done',"
+                                        + " 'refused', '"
+                                        + AWAITING_APPROVAL
+                                        + "', '"
+                                        + REJECTED
+                                        + "') AND updated_at <= ?)"
+                                        + " ORDER BY requested_at, request_id")) {
             s.setTimestamp(1, Timestamp.from(clock.instant().minus(retryInterval)));
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {

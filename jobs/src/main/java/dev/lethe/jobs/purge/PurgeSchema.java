@@ -20,7 +20,9 @@ import java.util.List;
  *       --scheduled}; best effort, the job's state is the schedule of record.
  *   <li>{@code lethe.legal_holds}: holds added at run time (next to those of the policy file).
  *   <li>{@code lethe.erasure_requests}: Art. 17 requests; {@code ./lethe subject erase} and other
- *       systems insert here, Lethe carries them out and records progress.
+ *       systems insert here, Lethe carries them out and records progress. Who asked, and under
+ *       four-eyes approval who approved or rejected and when ({@link #COLUMNS}, added to databases
+ *       made before them).
  *   <li>{@code lethe.adoption}: one row, when Lethe adopted this database and whether the backlog
  *       of purges due before then was approved ({@link AdoptionBacklog}).
  * </ul>
@@ -93,6 +95,26 @@ public final class PurgeSchema {
                             + " (SELECT min(executed_at) FROM lethe.purge_log)), now())"
                             + " ON CONFLICT (id) DO NOTHING");
 
+    /**
+     * Columns added after the tables first shipped, each {@code ADD COLUMN IF NOT EXISTS}: run on a
+     * database made before them (by {@link #create}, when one is missing), so an existing helpdesk
+     * is migrated by the setup's next run (the owner's; the components' roles never alter tables).
+     */
+    static final List<String> COLUMNS =
+            List.of(
+                    "ALTER TABLE lethe.erasure_requests"
+                            + " ADD COLUMN IF NOT EXISTS requested_by TEXT,"
+                            + " ADD COLUMN IF NOT EXISTS approved_by TEXT,"
+                            + " ADD COLUMN IF NOT EXISTS approved_at TIMESTAMPTZ,"
+                            + " ADD COLUMN IF NOT EXISTS rejected_by TEXT,"
+                            + " ADD COLUMN IF NOT EXISTS rejected_at TIMESTAMPTZ,"
+                            + " ADD COLUMN IF NOT EXISTS rejection_reason TEXT,"
+                            + " ADD COLUMN IF NOT EXISTS retry_requested_by TEXT,"
+                            + " ADD COLUMN IF NOT EXISTS retry_requested_at TIMESTAMPTZ");
+
+    /** The last column {@link #COLUMNS} adds: when it exists, every one does. */
+    private static final String[] LAST_COLUMN = {"erasure_requests", "retry_requested_at"};
+
     /** The tables {@link #DDL} creates. */
     static final String[] TABLES = {
         "lethe.purge_log",
@@ -107,7 +129,7 @@ public final class PurgeSchema {
      * nothing is done, so the purge job's own role needs no right to create objects.
      */
     public static void create(Connection connection) throws SQLException {
-        if (JdbcSubjectKeyStore.allExist(connection, TABLES)) {
+        if (JdbcSubjectKeyStore.allExist(connection, TABLES) && columnsExist(connection)) {
             return;
         }
         boolean auto = connection.getAutoCommit();
@@ -118,12 +140,30 @@ public final class PurgeSchema {
             for (String sql : DDL) {
                 s.execute(sql);
             }
+            for (String sql : COLUMNS) {
+                s.execute(sql);
+            }
             connection.commit();
         } catch (SQLException e) {
             connection.rollback();
             throw e;
         } finally {
             connection.setAutoCommit(auto);
+        }
+    }
+
+    /** Whether the columns {@link #COLUMNS} adds are there. */
+    private static boolean columnsExist(Connection connection) throws SQLException {
+        try (java.sql.PreparedStatement q =
+                connection.prepareStatement(
+                        // pg_attribute: information_schema hides columns a role has no right on
+                        "SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(?)"
+                                + " AND attname = ? AND NOT attisdropped")) {
+            q.setString(1, "lethe." + LAST_COLUMN[0]);
+            q.setString(2, LAST_COLUMN[1]);
+            try (java.sql.ResultSet r = q.executeQuery()) {
+                return r.next();
+            }
         }
     }
 }

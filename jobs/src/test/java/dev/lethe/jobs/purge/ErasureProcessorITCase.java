@@ -588,6 +588,149 @@ class ErasureProcessorITCase {
                 false);
     }
 
+    private static String fourEyesRequest(String subject, String by) throws Exception {
+        String id = UUID.randomUUID().toString();
+        try (Connection c = db.getConnection()) {
+            assertThat(
+                            ErasureProcessor.request(
+                                    c,
+                                    id,
+                                    subject,
+                                    "Art. 17 #4",
+                                    by,
+                                    POLICY.withErasureApproval(
+                                            RetentionPolicy.ErasureApproval.FOUR_EYES),
+                                    CATALOG,
+                                    Instant.now()))
+                    .isEqualTo(ErasureProcessor.AWAITING_APPROVAL);
+        }
+        return id;
+    }
+
+    private static ErasureProcessor.Decision decide(String what, String request, String by)
+            throws Exception {
+        try (Connection c = db.getConnection()) {
+            return switch (what) {
+                case "approve" -> ErasureProcessor.approve(c, request, by, Instant.now());
+                case "reject" ->
+                        ErasureProcessor.reject(c, request, by, "not verified", Instant.now());
+                default -> ErasureProcessor.retry(c, request, by, Instant.now());
+            };
+        }
+    }
+
+    @Test
+    void underFourEyesTheJobLeavesARequestAloneUntilASecondDpoApprovesIt() throws Exception {
+        long contact = contact();
+        String subject = "contact:" + contact;
+        keys.getOrCreate(subject);
+        String request = fourEyesRequest(subject, "dana");
+        ListedIndex index = new ListedIndex();
+
+        // the retry interval is zero here: only the status keeps the job away
+        assertThat(processor(index).processPending())
+                .extracting(ErasureProcessor.Progress::requestId)
+                .doesNotContain(request);
+        assertThat(
+                        text(
+                                "SELECT status FROM lethe.erasure_requests WHERE request_id = '"
+                                        + request
+                                        + "'"))
+                .isEqualTo("awaiting-approval");
+        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + contact)).isOne();
+        assertThat(keys.isErased(subject)).isFalse();
+
+        assertThat(decide("approve", request, "dana"))
+                .isEqualTo(ErasureProcessor.Decision.SAME_PERSON);
+        // (the database is shared: other tests' failing requests are retried, never this one)
+        assertThat(processor(index).processPending())
+                .extracting(ErasureProcessor.Progress::requestId)
+                .doesNotContain(request);
+        assertThat(decide("approve", "no-such-request", "otto"))
+                .isEqualTo(ErasureProcessor.Decision.NO_SUCH_REQUEST);
+
+        assertThat(decide("approve", request, "otto")).isEqualTo(ErasureProcessor.Decision.DONE);
+        assertThat(
+                        text(
+                                "SELECT requested_by || '|' || approved_by || '|' || status ||"
+                                        + " '|' || (approved_at IS NOT NULL)"
+                                        + " FROM lethe.erasure_requests WHERE request_id = '"
+                                        + request
+                                        + "'"))
+                .isEqualTo("dana|otto|pending|true");
+        assertThat(decide("approve", request, "otto"))
+                .isEqualTo(ErasureProcessor.Decision.WRONG_STATUS);
+        processor(index).processPending();
+        assertThat(status(request)).isEqualTo("done|erased");
+        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + contact)).isZero();
+        assertThat(keys.isErased(subject)).isTrue();
+    }
+
+    @Test
+    void aRejectedRequestIsFinalAndNeverCarriedOut() throws Exception {
+        long contact = contact();
+        String subject = "contact:" + contact;
+        keys.getOrCreate(subject);
+        String request = fourEyesRequest(subject, "dana");
+
+        assertThat(decide("reject", request, "otto")).isEqualTo(ErasureProcessor.Decision.DONE);
+        processor(new ListedIndex()).processPending();
+
+        assertThat(
+                        text(
+                                "SELECT status || '|' || rejected_by || '|' || rejection_reason"
+                                        + " || '|' || (rejected_at IS NOT NULL)"
+                                        + " FROM lethe.erasure_requests WHERE request_id = '"
+                                        + request
+                                        + "'"))
+                .isEqualTo("rejected|otto|not verified|true");
+        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + contact)).isOne();
+        assertThat(keys.isErased(subject)).isFalse();
+        assertThat(decide("approve", request, "mira"))
+                .isEqualTo(ErasureProcessor.Decision.WRONG_STATUS);
+        assertThat(decide("retry", request, "mira"))
+                .isEqualTo(ErasureProcessor.Decision.WRONG_STATUS);
+    }
+
+    @Test
+    void aRetryMakesABlockedRequestPendingForTheNextTick() throws Exception {
+        long contact = contact();
+        long ticket =
+                exec("INSERT INTO tickets (contact_id, subject) VALUES (" + contact + ", 's')");
+        String subject = "contact:" + contact;
+        keys.getOrCreate(subject);
+        String request = request(subject);
+        // a long retry interval: without the retry, the blocked request would wait for it
+        ErasureProcessor slow =
+                new ErasureProcessor(
+                        db,
+                        CATALOG,
+                        POLICY,
+                        keys,
+                        new ListedIndex(),
+                        Clock.systemUTC(),
+                        Duration.ofHours(1));
+        slow.processPending();
+        assertThat(status(request)).startsWith("blocked|OPEN_TICKET");
+        exec("UPDATE tickets SET status = 'closed', closed_at = now() WHERE id = " + ticket);
+        assertThat(slow.processPending())
+                .extracting(ErasureProcessor.Progress::requestId)
+                .doesNotContain(request);
+
+        assertThat(decide("retry", request, "dana")).isEqualTo(ErasureProcessor.Decision.DONE);
+        assertThat(status(request)).isEqualTo("pending|retry requested by dana");
+        assertThat(
+                        text(
+                                "SELECT retry_requested_by FROM lethe.erasure_requests WHERE request_id = '"
+                                        + request
+                                        + "'"))
+                .isEqualTo("dana");
+        slow.processPending();
+        assertThat(status(request)).isEqualTo("done|erased");
+        assertThat(decide("retry", request, "dana"))
+                .isEqualTo(ErasureProcessor.Decision.WRONG_STATUS);
+    }
+
     private static long contact() throws Exception {
         return exec(
                 "INSERT INTO contacts (email) VALUES ('c" + System.nanoTime() + "@example.eu')");

@@ -95,4 +95,43 @@ class LetheSchemaCreationITCase {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void aDatabaseMadeBeforeTheApprovalColumnsGetsThemOnTheNextSetup() throws Exception {
+        try (Connection c = postgres.getPostgresDatabase().getConnection();
+                Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE before_approvals");
+        }
+        DataSource db = postgres.getDatabase("postgres", "before_approvals");
+        try (Connection c = db.getConnection();
+                Statement st = c.createStatement()) {
+            for (String sql : PurgeSchema.DDL) {
+                st.execute(sql); // the tables as they first shipped
+            }
+            st.execute(
+                    "INSERT INTO lethe.erasure_requests (request_id, subject_id, reason, due_at)"
+                            + " VALUES ('r1', 'contact:1', 'test', now())");
+        }
+        String columns =
+                "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'lethe'"
+                        + " AND table_name = 'erasure_requests' AND column_name IN"
+                        + " ('requested_by', 'approved_by', 'approved_at', 'rejected_by',"
+                        + " 'rejected_at', 'rejection_reason', 'retry_requested_by',"
+                        + " 'retry_requested_at')";
+        try (Connection c = db.getConnection()) {
+            assertThat(count(c, columns)).isZero();
+            PurgeSchema.create(c);
+            assertThat(count(c, columns)).isEqualTo(8);
+            PurgeSchema.create(c); // and again: nothing to do
+            assertThat(count(c, "SELECT count(*) FROM lethe.erasure_requests")).isOne();
+        }
+    }
+
+    private static int count(Connection c, String sql) throws Exception {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
 }

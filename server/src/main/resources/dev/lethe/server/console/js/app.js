@@ -19,6 +19,10 @@ const PAGES = [
   {path: 'verify', title: 'Verify', scope: 'audit:verify', render: auditor.verify},
   {path: 'accesses', title: 'Access log', scope: 'audit:read', render: auditor.accessLog},
   {path: 'users', title: 'Users', scope: 'users:manage', render: admin.users},
+  {path: 'health', title: 'Stack health', scope: 'status:read', render: admin.health},
+  {path: 'catalog', title: 'Catalog', scope: 'config:read', render: admin.catalog},
+  {path: 'policy', title: 'Retention policy', scope: 'config:read', render: admin.policy},
+  {path: 'deadletters', title: 'Dead letters', scope: 'status:read', render: admin.deadLetters},
   {path: 'account', title: 'My account', scope: null, render: account, hidden: true},
 ];
 

@@ -163,7 +163,14 @@ async function poll(out, id) {
 
 function showVerification(out, v) {
   if (v.status === 'running') {
-    put(out, h('div', {class: 'alert alert-info', role: 'status'}, h('span', {class: 'spinner', 'aria-hidden': 'true'}), ' Verifying… (', h('span', {class: 'mono'}, v.id), ')'));
+    const p = v.progress || {};
+    const known = p.total !== null && p.total !== undefined && p.total > 0;
+    put(out, h('div', {class: 'alert alert-info', role: 'status', id: 'verification-progress'},
+      h('span', {class: 'spinner', 'aria-hidden': 'true'}), ' Verifying… ',
+      p.phase ? h('strong', null, p.phase) : null,
+      p.verified ? [' — ', h('span', {class: 'count'}, String(p.verified)), known ? ' of ' + p.total : '', ' entries verified'] : null,
+      ' (', h('span', {class: 'mono'}, v.id), ')',
+      known ? h('progress', {max: String(p.total), value: String(Math.min(p.verified || 0, p.total)), 'aria-label': 'Entries verified'}) : null));
     return;
   }
   if (v.status === 'error') { put(out, errorBox({title: 'The verification could not run', detail: v.detail})); return; }

@@ -223,6 +223,7 @@ function showPreview(out, subjectId, reason, p) {
       const r = await api('POST', '/erasure-requests', {body: {subjectId, reason}});
       put(confirmStatus, h('div', {class: 'alert alert-ok', role: 'status', id: 'erasure-requested'},
         'Erasure requested (', h('span', {class: 'mono'}, r.requestId), '), due ', day(r.dueAt), '. ',
+        r.status === 'awaiting-approval' ? [h('strong', null, 'Four-eyes approval is on: '), 'a second DPO must approve it before it is carried out. '] : null,
         h('a', {href: '#/requests'}, 'Follow it in Erasure requests'), '.'));
     } catch (e) {
       confirm.disabled = false;
@@ -247,26 +248,79 @@ function showPreview(out, subjectId, reason, p) {
 
 const QUARTER_MONTH_DAYS = 30 / 4;
 
-export async function requests(box) {
+const STATUS_BADGE = {done: 'ok', blocked: 'warn', failing: 'danger', refused: 'muted', rejected: 'muted', 'awaiting-approval': 'info'};
+
+export async function requests(box, arg, said) {
   put(box, h('h1', null, 'Erasure requests'), loading());
   const r = await api('GET', '/erasure-requests');
-  const list = r.requests || [];
+  const me = session.me ? session.me.name : null;
+  const all = r.requests || [];
+  const waiting = all.filter((q) => q.status === 'awaiting-approval');
+  const list = all.filter((q) => q.status !== 'awaiting-approval');
+  const out = h('div', {'aria-live': 'polite', id: 'requests-status'}, said || null);
+  // a decision (retry, approve, reject): the server records it in the audit log first
+  const decide = async (button, what, q, body) => {
+    button.disabled = true;
+    try {
+      const now = await api('POST', '/erasure-requests/' + encodeURIComponent(q.requestId) + '/' + what, body ? {body} : {});
+      const done = {retry: 'Retry requested: the retention job takes it up on its next tick.',
+        approve: 'Approved: the retention job carries it out now.', reject: 'Rejected: it will not be carried out.'}[what];
+      await requests(box, arg, h('div', {class: 'alert alert-ok', role: 'status', id: 'decision-done'},
+        h('span', {class: 'mono'}, now.subjectId), ' — ', done));
+    } catch (e) {
+      button.disabled = false;
+      if (e.status === 401) return;
+      put(out, errorBox(e));
+    }
+  };
+  const queue = r.approval === 'four-eyes' || waiting.length ? h('section', {class: 'card', id: 'approval-queue', 'aria-labelledby': 'queue-h'},
+    h('h2', {id: 'queue-h'}, 'Awaiting approval ', h('span', {class: 'muted'}, '(' + waiting.length + ')')),
+    h('p', null, r.approval === 'four-eyes'
+      ? 'Four-eyes approval is on: a request is carried out only once a second, different DPO approves it. Its requester may reject it to withdraw it.'
+      : 'Four-eyes approval is off now; these were requested while it was on.'),
+    waiting.length === 0 ? empty('Nothing awaits approval', null) :
+      table('Awaiting approval', ['Subject', 'Requested by', 'Requested', 'Due', 'Reason', 'Decision'], waiting.map((q) => {
+        const mine = me !== null && q.requestedBy === me;
+        const why = h('input', {name: 'reject-reason', autocomplete: 'off', required: true, maxlength: 200, 'aria-label': 'Why reject the erasure of ' + q.subjectId});
+        const reject = h('button', {type: 'submit', class: 'btn btn-quiet'}, mine ? 'Withdraw' : 'Reject');
+        return h('tr', {dataset: {request: q.requestId}},
+          h('td', {class: 'mono'}, h('a', {href: '#/person/' + encodeURIComponent(q.subjectId)}, q.subjectId)),
+          h('td', null, q.requestedBy || h('span', {class: 'muted'}, 'unknown'), mine ? h('span', {class: 'muted'}, ' (you)') : null),
+          h('td', null, day(q.requestedAt)), h('td', null, day(q.dueAt)),
+          h('td', null, q.reason || ''),
+          h('td', null, h('div', {class: 'row-actions'},
+            mine ? h('span', {class: 'muted'}, 'Another DPO must approve it. ')
+              : h('button', {type: 'button', class: 'btn btn-primary approve', 'aria-label': 'Approve the erasure of ' + q.subjectId,
+                onclick: (ev) => decide(ev.currentTarget, 'approve', q)}, 'Approve'),
+            h('details', {class: 'reject'}, h('summary', null, mine ? 'Withdraw…' : 'Reject…'),
+              h('form', {class: 'form-row', onsubmit: (ev) => {
+                ev.preventDefault();
+                if (!why.value.trim()) { put(out, errorBox({title: 'Reason needed', detail: 'say why the erasure is rejected (a case reference, never personal data).'})); why.focus(); return; }
+                decide(reject, 'reject', q, {reason: why.value.trim()});
+              }}, why, reject)))));
+      }), {focusable: true})) : null;
   put(box, h('h1', null, 'Erasure requests'),
-    h('p', {class: 'lead'}, 'Art. 17 requests, newest first. Under a quarter of a month left is highlighted; past the due date they are OVERDUE.'),
+    h('p', {class: 'lead'}, 'Art. 17 requests, newest first. Under a quarter of a month left is highlighted; past the due date they are OVERDUE. A blocked or failing request can be retried now.'),
+    out, queue,
+    queue ? h('h2', null, 'All requests') : null,
     list.length === 0 ? empty('No erasure requests', 'Request one from a person\u2019s page.') :
-      table('Erasure requests', ['Subject', 'Status', 'Requested', 'Due', 'Days left', 'Records', 'Why it waits'],
+      table('Erasure requests', ['Subject', 'Status', 'Requested', 'Due', 'Days left', 'Records', 'Why it waits', 'Actions'],
         list.map((q) => {
           const soon = !q.overdue && q.daysLeft !== null && q.daysLeft !== undefined && q.daysLeft < QUARTER_MONTH_DAYS;
-          return h('tr', {class: q.overdue ? 'row-overdue' : soon ? 'row-soon' : null},
+          const retryable = q.status === 'blocked' || q.status === 'failing';
+          return h('tr', {class: q.overdue ? 'row-overdue' : soon ? 'row-soon' : null, dataset: {request: q.requestId}},
             h('td', {class: 'mono'}, h('a', {href: '#/person/' + encodeURIComponent(q.subjectId)}, q.subjectId)),
-            h('td', null, badge(q.status, q.status === 'done' ? 'ok' : q.status === 'blocked' || q.status === 'failed' ? 'warn' : 'info')),
-            h('td', null, day(q.requestedAt)),
+            h('td', null, badge(q.status, STATUS_BADGE[q.status] || 'info')),
+            h('td', null, day(q.requestedAt), q.requestedBy ? h('span', {class: 'muted'}, ' by ' + q.requestedBy) : null),
             h('td', null, day(q.dueAt)),
             h('td', {class: 'num'}, q.overdue ? badge('OVERDUE', 'danger')
               : q.daysLeft === null || q.daysLeft === undefined ? h('span', {class: 'muted'}, '—')
               : soon ? badge(q.daysLeft + ' days', 'warn') : String(q.daysLeft)),
             h('td', {class: 'num'}, q.recordsFound !== undefined ? (q.recordsPurged || 0) + ' / ' + q.recordsFound : '—'),
-            h('td', null, q.statusReason || h('span', {class: 'muted'}, '—')));
+            h('td', null, q.statusReason || h('span', {class: 'muted'}, '—'),
+              q.approvedBy ? h('div', {class: 'muted'}, 'approved by ' + q.approvedBy) : null),
+            h('td', null, retryable ? h('button', {type: 'button', class: 'btn retry', 'aria-label': 'Retry the erasure of ' + q.subjectId,
+              onclick: (ev) => decide(ev.currentTarget, 'retry', q)}, 'Retry now') : null));
         }), {focusable: true}));
 }
 
@@ -274,11 +328,15 @@ export async function purges(box) {
   const outcome = h('select', {name: 'outcome'}, ['', 'done', 'skipped', 'failed'].map((o) => h('option', {value: o}, o || 'any')));
   const tableName = h('input', {name: 'table', autocomplete: 'off', placeholder: 'e.g. tickets'});
   const rule = h('input', {name: 'rule', autocomplete: 'off', placeholder: 'policy rule'});
+  const since = h('input', {name: 'since', type: 'datetime-local'});
+  const until = h('input', {name: 'until', type: 'datetime-local'});
+  const iso = (v) => v ? new Date(v + 'Z').toISOString() : '';
   const results = h('div', {'aria-live': 'polite'});
   const load = async (after) => {
     if (!after) put(results, loading());
     try {
-      const page = await api('GET', '/purges', {query: {outcome: outcome.value, table: tableName.value.trim(), rule: rule.value.trim(), after, limit: 50}});
+      const page = await api('GET', '/purges', {query: {outcome: outcome.value, table: tableName.value.trim(), rule: rule.value.trim(),
+        since: iso(since.value), until: iso(until.value), after, limit: 50}});
       const rows = page.purges.map((p) => h('tr', null,
         h('td', null, time(p.executedAt)),
         h('td', null, badge(p.outcome, p.outcome === 'done' ? 'ok' : p.outcome === 'failed' ? 'danger' : 'warn')),
@@ -299,9 +357,10 @@ export async function purges(box) {
     }
   };
   put(box, h('h1', null, 'Purges'),
-    h('p', {class: 'lead'}, 'Done, skipped and failed purges with their reasons, newest first. Receipts name records and rules, never values.'),
+    h('p', {class: 'lead'}, 'Done, skipped and failed purges with their reasons, newest first, by table, rule and time. Receipts name records and rules, never values.'),
     h('form', {class: 'filters', onsubmit: (ev) => { ev.preventDefault(); load(null); }},
       field('Outcome', outcome), field('Table', tableName), field('Rule', rule),
+      field('From (UTC)', since), field('Until (UTC)', until),
       h('div', {class: 'field field-button'}, h('button', {type: 'submit', class: 'btn btn-primary'}, 'Filter'))),
     results);
   await load(null);
