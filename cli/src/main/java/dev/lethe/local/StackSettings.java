@@ -181,35 +181,12 @@ public record StackSettings(
             String postgresPassword,
             Optional<String> kafkaPassword,
             Optional<String> elasticsearchPassword) {
-        return new StackSettings(
-                home,
-                dataDir,
-                elasticsearchDir,
-                postgresPort,
-                kafkaPort,
-                kafkaControllerPort,
-                connectPort,
-                elasticsearchPort,
-                elasticsearchTransportPort,
-                flinkPort,
-                kafkaHeap,
-                connectHeap,
-                elasticsearchHeap,
-                flinkHeap,
-                flinkStateBackend,
-                externalPostgresUrl,
+        return with(
                 postgresUser,
                 postgresPassword,
-                externalKafkaBootstrap,
-                kafkaUser,
                 kafkaPassword,
-                externalConnectUrl,
-                externalElasticsearchUrl,
                 elasticsearchUser,
-                elasticsearchPassword,
-                externalFlinkUrl,
-                serverHost,
-                serverPort);
+                elasticsearchPassword);
     }
 
     /**
@@ -219,10 +196,20 @@ public record StackSettings(
      * component's rights only.
      */
     public StackSettings as(ComponentRole role) {
-        String postgresUser = postgresUserOf(role);
-        String postgresPassword = postgresPasswordOf(role);
-        String elasticsearchUser = elasticsearchUserOf(role);
-        Optional<String> elasticsearchPassword = elasticsearchPasswordOf(role);
+        return with(
+                postgresUserOf(role),
+                postgresPasswordOf(role),
+                kafkaPassword,
+                elasticsearchUserOf(role),
+                elasticsearchPasswordOf(role));
+    }
+
+    private StackSettings with(
+            String postgresUser,
+            String postgresPassword,
+            Optional<String> kafkaPassword,
+            String elasticsearchUser,
+            Optional<String> elasticsearchPassword) {
         return new StackSettings(
                 home,
                 dataDir,

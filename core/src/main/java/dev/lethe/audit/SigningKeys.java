@@ -120,16 +120,15 @@ public final class SigningKeys {
     }
 
     /**
-     * Refuses a private key file that group or others may read or write.
-     *
-     * @throws IOException naming the file, its mode and the {@code chmod} that fixes it
+     * The mode of {@code path} when group or others have any right on it; null when only its owner
+     * has (or the file system has no POSIX modes).
      */
-    static void requireOwnerOnly(Path privateFile) throws IOException {
+    private static Set<PosixFilePermission> openToOthers(Path path) throws IOException {
         Set<PosixFilePermission> mode;
         try {
-            mode = Files.getPosixFilePermissions(privateFile);
+            mode = Files.getPosixFilePermissions(path);
         } catch (UnsupportedOperationException notPosix) {
-            return;
+            return null;
         }
         Set<PosixFilePermission> open = EnumSet.copyOf(mode);
         open.removeAll(
@@ -137,7 +136,17 @@ public final class SigningKeys {
                         PosixFilePermission.OWNER_READ,
                         PosixFilePermission.OWNER_WRITE,
                         PosixFilePermission.OWNER_EXECUTE));
-        if (!open.isEmpty()) {
+        return open.isEmpty() ? null : mode;
+    }
+
+    /**
+     * Refuses a private key file that group or others may read or write.
+     *
+     * @throws IOException naming the file, its mode and the {@code chmod} that fixes it
+     */
+    static void requireOwnerOnly(Path privateFile) throws IOException {
+        Set<PosixFilePermission> mode = openToOthers(privateFile);
+        if (mode != null) {
             throw new IOException(
                     "the audit signing key "
                             + privateFile
@@ -249,19 +258,8 @@ public final class SigningKeys {
             setPermissions(dir, "rwx------");
             return;
         }
-        Set<PosixFilePermission> mode;
-        try {
-            mode = Files.getPosixFilePermissions(dir);
-        } catch (UnsupportedOperationException notPosix) {
-            return;
-        }
-        Set<PosixFilePermission> open = EnumSet.copyOf(mode);
-        open.removeAll(
-                EnumSet.of(
-                        PosixFilePermission.OWNER_READ,
-                        PosixFilePermission.OWNER_WRITE,
-                        PosixFilePermission.OWNER_EXECUTE));
-        if (!open.isEmpty()) {
+        Set<PosixFilePermission> mode = openToOthers(dir);
+        if (mode != null) {
             throw new IOException(
                     "the directory "
                             + dir

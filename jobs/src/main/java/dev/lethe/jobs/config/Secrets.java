@@ -76,8 +76,7 @@ public final class Secrets {
      * Lethe uses one database user).
      */
     public Optional<String> postgresPassword(String user) {
-        Optional<String> own = find(postgresPasswordOf(user), postgresPasswordFile(user));
-        return own.isPresent() ? own : find(POSTGRES_PASSWORD);
+        return ownOrShared(postgresPasswordOf(user), postgresPasswordFile(user), POSTGRES_PASSWORD);
     }
 
     /**
@@ -98,8 +97,15 @@ public final class Secrets {
      * #ELASTICSEARCH_PASSWORD}.
      */
     public Optional<String> elasticsearchPassword(String user) {
-        Optional<String> own = find(elasticsearchPasswordOf(user), elasticsearchPasswordFile(user));
-        return own.isPresent() ? own : find(ELASTICSEARCH_PASSWORD);
+        return ownOrShared(
+                elasticsearchPasswordOf(user),
+                elasticsearchPasswordFile(user),
+                ELASTICSEARCH_PASSWORD);
+    }
+
+    private Optional<String> ownOrShared(String own, String localFile, String shared) {
+        Optional<String> found = find(own, localFile);
+        return found.isPresent() ? found : find(shared);
     }
 
     private static String perUser(String shared, String user) {

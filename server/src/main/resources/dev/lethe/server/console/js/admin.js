@@ -157,11 +157,14 @@ const WINDOWS = [['PT1H', 'last hour', 3600e3], ['P1D', 'last day', 86400e3], ['
 export async function deadLetters(box) {
   const windowSel = h('select', {name: 'window'}, WINDOWS.map(([v, label]) => h('option', {value: v, selected: v === 'P1D'}, label)));
   const out = h('div', {'aria-live': 'polite'});
+  let generation = 0;
   const load = async () => {
+    const mine = ++generation;
     put(out, loading('Reading the dead-letter topic…'));
     const ms = WINDOWS.find(([v]) => v === windowSel.value)[2];
     try {
       const d = await api('GET', '/dead-letters', {query: {since: new Date(Date.now() - ms).toISOString()}});
+      if (mine !== generation) return;
       const letters = d.letters || [];
       put(out,
         h('p', {id: 'deadletters-summary'}, h('strong', null, String(d.total)), ' since ', time(d.since),

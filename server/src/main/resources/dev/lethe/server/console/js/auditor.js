@@ -88,13 +88,18 @@ export async function auditLog(box) {
   for (const [k, el] of Object.entries(inputs)) el.value = filters[k];
   const results = h('div', {'aria-live': 'polite'});
   const iso = (v) => v ? new Date(v + 'Z').toISOString() : '';
+  // the answer of the latest filter wins: an earlier, slower one (the unfiltered first page of a
+  // large log) that arrives after it is dropped
+  let generation = 0;
   const load = async (after) => {
+    const mine = after ? generation : ++generation;
     for (const k of Object.keys(filters)) filters[k] = inputs[k].value.trim();
     if (!after) put(results, loading());
     try {
       const page = await api('GET', '/audit/entries', {query: {
         table: filters.table, key: filters.key, actor: filters.actor, op: filters.op, kind: filters.kind,
         since: iso(filters.since), until: iso(filters.until), after, limit: 50}});
+      if (mine !== generation) return;
       let list = results.querySelector('.entries');
       if (!after) {
         list = h('div', {class: 'entries'});

@@ -332,11 +332,15 @@ export async function purges(box) {
   const until = h('input', {name: 'until', type: 'datetime-local'});
   const iso = (v) => v ? new Date(v + 'Z').toISOString() : '';
   const results = h('div', {'aria-live': 'polite'});
+  // the answer of the latest filter wins (see the audit log's)
+  let generation = 0;
   const load = async (after) => {
+    const mine = after ? generation : ++generation;
     if (!after) put(results, loading());
     try {
       const page = await api('GET', '/purges', {query: {outcome: outcome.value, table: tableName.value.trim(), rule: rule.value.trim(),
         since: iso(since.value), until: iso(until.value), after, limit: 50}});
+      if (mine !== generation) return;
       const rows = page.purges.map((p) => h('tr', null,
         h('td', null, time(p.executedAt)),
         h('td', null, badge(p.outcome, p.outcome === 'done' ? 'ok' : p.outcome === 'failed' ? 'danger' : 'warn')),
