@@ -184,7 +184,10 @@ class AuditCliITCase {
                     c -> c.getTreeSize() >= total,
                     l -> !l.isEmpty());
 
-            // ./lethe audit verify: log of record, checkpoints and the index copy
+            // ./lethe audit verify: log of record, checkpoints and the index copy. Its own
+            // break-glass access record lands in this log after the horizon, in the index first
+            // and in the log at the job's next checkpoint: the bound on that wait is generous,
+            // since a restored job's first checkpoints can be slow under the whole suite's load
             AuditTestJobs.Cli ok =
                     cli(
                             concat(
@@ -192,7 +195,9 @@ class AuditCliITCase {
                                             "audit",
                                             "verify",
                                             "--audit-index",
-                                            settings.auditIndex()),
+                                            settings.auditIndex(),
+                                            "--pending-bound",
+                                            "120s"),
                                     topics));
             assertThat(ok.code()).as(ok.out()).isZero();
             assertThat(ok.out()).startsWith("OK: ").contains("all match the log");
