@@ -335,7 +335,7 @@ public final class LocalStack {
         env.put("LETHE_KAFKA_PASSWORD", eff.kafkaPassword().orElseThrow());
         env.put("LETHE_KAFKA_ADMIN_PASSWORD", localSecret("kafka-admin-password", 18));
         env.put("LETHE_KAFKA_CAPTURE_USER", ComponentRole.CAPTURE.user());
-        env.put("LETHE_KAFKA_CAPTURE_PASSWORD", captureKafkaPassword());
+        env.put("LETHE_KAFKA_CAPTURE_PASSWORD", s.captureKafkaPassword());
         return env;
     }
 
@@ -904,11 +904,6 @@ public final class LocalStack {
         return lines;
     }
 
-    /** The Kafka password of the capture user (the Connect worker) on the local broker. */
-    private String captureKafkaPassword() throws IOException {
-        return localSecret("kafka-" + ComponentRole.CAPTURE.user() + "-password", 18);
-    }
-
     /** The helpdesk database and Kafka as the worker reaches them, via its environment. */
     private Map<String, String> connectEnv(StackSettings eff) throws IOException {
         URI u = URI.create(s.postgresJdbcUrl().substring("jdbc:".length()));
@@ -922,7 +917,7 @@ public final class LocalStack {
             // the only writer of the raw change topics (dev.lethe.stack.KafkaAcls)
             env.put(
                     "LETHE_KAFKA_JAAS",
-                    KafkaClients.jaas(ComponentRole.CAPTURE.user(), captureKafkaPassword()));
+                    KafkaClients.jaas(ComponentRole.CAPTURE.user(), s.captureKafkaPassword()));
         } else {
             eff.kafkaPassword()
                     .ifPresent(

@@ -134,15 +134,16 @@ public record StackSettings(
         }
         try {
             return KafkaClients.properties(
-                    kafkaBootstrap(),
-                    ComponentRole.CAPTURE.user(),
-                    LocalSecrets.get(
-                            secretsDir(),
-                            "kafka-" + ComponentRole.CAPTURE.user() + "-password",
-                            18));
+                    kafkaBootstrap(), ComponentRole.CAPTURE.user(), captureKafkaPassword());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The local broker's password of the capture user (the Connect worker), made on first use. */
+    public String captureKafkaPassword() throws java.io.IOException {
+        return LocalSecrets.get(
+                secretsDir(), "kafka-" + ComponentRole.CAPTURE.user() + "-password", 18);
     }
 
     /**
