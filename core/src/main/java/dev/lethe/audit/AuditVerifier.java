@@ -68,6 +68,23 @@ public final class AuditVerifier {
     }
 
     /**
+     * Verifies only what the log holds after a head verified before: {@code records} are the
+     * entries topic's records from logIndex {@code from.treeSize()} on, {@code later} the
+     * checkpoints after {@code from}'s, in chain order. Every check of {@link #verifyRecords} runs
+     * on them, with the chains continuing from {@code from}'s tips and the Merkle tree from its
+     * frontier, so each later signed root also proves that the log still extends {@code from}
+     * (consistency, RFC 9162 §2.1.4, without a proof from the log). The caller checks that {@code
+     * from}'s own checkpoint is still in the log. Cost: the new entries, plus one map entry per
+     * entity of {@code from}.
+     */
+    public VerificationReport verifyFrom(
+            VerifiedHead from, Iterable<EntryRecord> records, Iterable<AuditCheckpoint> later) {
+        Run run = new Run(signatures, later);
+        run.startFrom(from);
+        return run.verify(records.iterator());
+    }
+
+    /**
      * Merkle roots of the log's first n entries (leaves recomputed from content), for sizes named
      * before a verification and filled in by it.
      */
@@ -259,7 +276,22 @@ public final class AuditVerifier {
         private final Set<String> problemKeys = new HashSet<>();
 
         private final EntryHasher hasher = new EntryHasher();
-        private final MerkleFrontier tree = new MerkleFrontier();
+        private MerkleFrontier tree = new MerkleFrontier();
+
+        /** the head the run continues from ({@link VerifiedHead#empty()} for a whole log) */
+        private VerifiedHead from = VerifiedHead.empty();
+
+        /** the previous checkpoint in chain order: its seq (0: none), hash and tree size */
+        private long prevSeq;
+
+        private byte[] prevHash = HashChain.genesis();
+        private long prevTreeSize;
+
+        /** the tree size of the latest checkpoint: the state there is what a clean run returns */
+        private long snapshotAt;
+
+        private byte[] snapshotFrontier;
+        private Map<String, VerifiedHead.ChainTip> snapshotChains;
         private final byte[] contentHash = new byte[EntryHasher.HASH_LENGTH];
 
         /** false while checking an entry that could not be encoded (its hash is unknown) */
@@ -296,12 +328,37 @@ public final class AuditVerifier {
             checkpoints.forEach(this.checkpoints::add);
         }
 
+        /** Continues the chains, the tree and the checkpoint chain from {@code head}. */
+        void startFrom(VerifiedHead head) {
+            from = head;
+            tree = head.tree();
+            prevSeq = head.checkpointSeq();
+            prevHash = head.checkpointHash().clone();
+            prevTreeSize = head.treeSize();
+            lastInOrder = head.treeSize() - 1;
+            lastMatchedSize = head.treeSize();
+            head.chains()
+                    .forEach(
+                            (entityId, tip) -> {
+                                EntityState state = new EntityState();
+                                state.seq = tip.seq();
+                                System.arraycopy(tip.hash(), 0, state.hash, 0, state.hash.length);
+                                state.hashKnown = true;
+                                state.position = -1;
+                                state.logIndex = -1;
+                                entities.put(entityId, state);
+                            });
+        }
+
         VerificationReport verify(Iterator<EntryRecord> records) {
             checkCheckpointChain();
             bySize = new ArrayList<>(checkpoints);
             bySize.sort(Comparator.comparingLong(AuditCheckpoint::getTreeSize));
-            compareCheckpointsAt(0);
-            long position = 0;
+            long start = from.treeSize();
+            snapshotAt = checkpoints.isEmpty() ? start : latestCheckpoint().getTreeSize();
+            compareCheckpointsAt(start);
+            snapshotIfAt(start);
+            long position = start;
             EntryRecord current = records.hasNext() ? records.next() : null;
             while (current != null) {
                 EntryRecord next = records.hasNext() ? records.next() : null;
@@ -317,14 +374,59 @@ public final class AuditVerifier {
             all.sort(Comparator.comparingLong(Problem::position));
             all.addAll(checkpointProblems);
             return new VerificationReport(
-                    position, checkpoints.size(), checkpointsMatched, tree.root(), all);
+                    position - start,
+                    checkpoints.size(),
+                    checkpointsMatched,
+                    tree.root(),
+                    all,
+                    all.isEmpty() ? head() : null);
+        }
+
+        private AuditCheckpoint latestCheckpoint() {
+            return checkpoints.get(checkpoints.size() - 1);
+        }
+
+        /** The state at the latest checkpoint, if the run reached it (call on a clean run). */
+        private VerifiedHead head() {
+            if (snapshotFrontier == null) {
+                return null;
+            }
+            if (checkpoints.isEmpty()) {
+                return from;
+            }
+            AuditCheckpoint latest = latestCheckpoint();
+            return new VerifiedHead(
+                    latest.getCheckpointSeq(),
+                    CheckpointSigner.hashOf(latest),
+                    latest.getTreeSize(),
+                    Hex.toArray(latest.getMerkleRoot()),
+                    snapshotFrontier,
+                    snapshotChains);
+        }
+
+        /** Keeps the tree and every chain's tip when the tree has reached the latest checkpoint. */
+        private void snapshotIfAt(long size) {
+            if (size != snapshotAt || snapshotFrontier != null) {
+                return;
+            }
+            snapshotFrontier = tree.toBytes();
+            snapshotChains = new HashMap<>(Math.max(16, entities.size() * 4 / 3 + 1));
+            entities.forEach(
+                    (entityId, state) -> {
+                        if (state.hashKnown && state.seq >= 1) {
+                            snapshotChains.put(
+                                    entityId,
+                                    new VerifiedHead.ChainTip(state.seq, state.hash.clone()));
+                        }
+                    });
         }
 
         // ---- checkpoints ---------------------------------------------------------------------
 
         private void checkCheckpointChain() {
-            AuditCheckpoint previous = null;
-            byte[] previousHash = null;
+            long previousSeq = prevSeq;
+            byte[] previousHash = prevHash;
+            long previousTreeSize = prevTreeSize;
             for (AuditCheckpoint checkpoint : checkpoints) {
                 long seq = checkpoint.getCheckpointSeq();
                 switch (signatures.check(checkpoint)) {
@@ -348,7 +450,7 @@ public final class AuditVerifier {
                                 seq,
                                 "the Ed25519 signature does not match the checkpoint");
                 }
-                long expectedSeq = previous == null ? 1 : previous.getCheckpointSeq() + 1;
+                long expectedSeq = previousSeq + 1;
                 if (seq != expectedSeq) {
                     badCheckpoint(
                             ProblemKind.CHECKPOINT_CHAIN_BROKEN,
@@ -358,26 +460,24 @@ public final class AuditVerifier {
                                     + " where "
                                     + expectedSeq
                                     + " was expected (checkpoints missing or out of order)");
-                } else {
-                    byte[] expectedPrev = previous == null ? HashChain.genesis() : previousHash;
-                    if (expectedPrev == null
-                            || !Hex.equals(checkpoint.getPrevCheckpointHash(), expectedPrev)) {
-                        badCheckpoint(
-                                ProblemKind.CHECKPOINT_CHAIN_BROKEN,
-                                seq,
-                                "prevCheckpointHash is not the hash of checkpoint " + (seq - 1));
-                    }
+                } else if (previousHash == null
+                        || !Hex.equals(checkpoint.getPrevCheckpointHash(), previousHash)) {
+                    badCheckpoint(
+                            ProblemKind.CHECKPOINT_CHAIN_BROKEN,
+                            seq,
+                            "prevCheckpointHash is not the hash of checkpoint " + (seq - 1));
                 }
-                if (previous != null && checkpoint.getTreeSize() < previous.getTreeSize()) {
+                if (checkpoint.getTreeSize() < previousTreeSize) {
                     badCheckpoint(
                             ProblemKind.CHECKPOINT_CHAIN_BROKEN,
                             seq,
                             "treeSize "
                                     + checkpoint.getTreeSize()
                                     + " is below the previous checkpoint's "
-                                    + previous.getTreeSize());
+                                    + previousTreeSize);
                 }
-                previous = checkpoint;
+                previousSeq = seq;
+                previousTreeSize = checkpoint.getTreeSize();
                 try {
                     previousHash = CheckpointSigner.hashOf(checkpoint);
                 } catch (IllegalArgumentException malformed) {
@@ -453,6 +553,7 @@ public final class AuditVerifier {
             checkLogIndex(position, id, next);
             hashKnown = encodable;
             checkChain(position, id, entry);
+            snapshotIfAt(tree.size());
         }
 
         /**
@@ -601,9 +702,9 @@ public final class AuditVerifier {
                                     id,
                                     "prevHash is not the hash of seq "
                                             + state.seq
-                                            + " (position "
-                                            + state.position
-                                            + ")"));
+                                            + (state.position < 0
+                                                    ? " (at or before the verified head)"
+                                                    : " (position " + state.position + ")")));
                 }
                 state.take(seq, contentHash, hashKnown, entry.getHash(), position, id.logIndex());
             } else if (seq > state.seq + 1) {

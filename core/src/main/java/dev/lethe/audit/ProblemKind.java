@@ -23,5 +23,20 @@ public enum ProblemKind {
     /** The log is shorter than the latest checkpoint's treeSize. */
     TRUNCATED,
     /** An entry or checkpoint that cannot be encoded (unknown encoding version, bad field). */
-    MALFORMED
+    MALFORMED,
+    /**
+     * The log no longer extends a head verified before (a pinned or kept tree head): the head, or
+     * entries or checkpoints it covered, are gone from the log of record.
+     */
+    ROLLED_BACK,
+    /**
+     * The log holds a different history than a head verified before: another checkpoint in the
+     * pinned head's place, or a prefix that does not give its root (a fork).
+     */
+    HEAD_FORKED,
+    /**
+     * The log holds the pinned head's tree (same size and root) under another signature or key: the
+     * history was re-signed.
+     */
+    RESIGNED
 }

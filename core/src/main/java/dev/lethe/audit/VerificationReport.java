@@ -9,18 +9,35 @@ import java.util.List;
  * @param entries entries read
  * @param checkpoints checkpoints read
  * @param checkpointsMatched checkpoints whose root matched the log and whose signature is valid
- * @param merkleRoot RFC 6962 root over all entries read (entry hashes recomputed from content)
+ * @param merkleRoot RFC 6962 root over all entries read (entry hashes recomputed from content), and
+ *     for {@link AuditVerifier#verifyFrom} the entries before the head it started from
+ * @param verifiedHead when there are no problems: the state at the latest signed tree head, from
+ *     which a later verification can start ({@link AuditVerifier#verifyFrom}); else null
  */
 public record VerificationReport(
         long entries,
         long checkpoints,
         long checkpointsMatched,
         byte[] merkleRoot,
-        List<Problem> problems) {
+        List<Problem> problems,
+        VerifiedHead verifiedHead) {
 
     public VerificationReport {
         problems = List.copyOf(problems);
         merkleRoot = merkleRoot.clone();
+        if (!problems.isEmpty()) {
+            verifiedHead = null;
+        }
+    }
+
+    /** A report without a head to continue from. */
+    public VerificationReport(
+            long entries,
+            long checkpoints,
+            long checkpointsMatched,
+            byte[] merkleRoot,
+            List<Problem> problems) {
+        this(entries, checkpoints, checkpointsMatched, merkleRoot, problems, null);
     }
 
     @Override
