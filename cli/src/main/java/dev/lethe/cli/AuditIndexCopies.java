@@ -46,6 +46,19 @@ final class AuditIndexCopies implements AuditVerification.IndexCopies {
 
     @Override
     public List<IndexedCopy> read() throws IOException {
+        return readFrom(null);
+    }
+
+    /** The documents of logIndex {@code from} and above (a range query on logIndex). */
+    @Override
+    public List<IndexedCopy> readFrom(long from) throws IOException {
+        return readFrom(
+                co.elastic.clients.elasticsearch._types.query_dsl.Query.of(
+                        q -> q.range(r -> r.number(n -> n.field("logIndex").gte((double) from)))));
+    }
+
+    private List<IndexedCopy> readFrom(
+            co.elastic.clients.elasticsearch._types.query_dsl.Query query) throws IOException {
         if (!es.indices().exists(r -> r.index(index)).value()) {
             throw new IllegalArgumentException(
                     "the audit index " + index + " does not exist; pass --no-index to skip it");
@@ -55,7 +68,7 @@ final class AuditIndexCopies implements AuditVerification.IndexCopies {
         SearchAfterPages.forEach(
                 es,
                 index,
-                null,
+                query,
                 List.of(
                         SearchAfterPages.asc("logIndex"),
                         SearchAfterPages.asc("entityId"),

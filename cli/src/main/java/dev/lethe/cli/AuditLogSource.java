@@ -97,6 +97,164 @@ final class AuditLogSource {
         return all;
     }
 
+    /** A record of a topic with its offset. */
+    record Positioned<T>(long offset, T value) {}
+
+    /** The offsets a topic holds: from its log start to its (last-stable) end. */
+    record Span(long start, long end) {
+        boolean holds(long offset) {
+            return offset >= start && offset < end;
+        }
+    }
+
+    /** The span of the checkpoints topic. */
+    Span checkpointsSpan() {
+        return span(checkpointsTopic);
+    }
+
+    /** The span of the entries topic. */
+    Span entriesSpan() {
+        return span(entriesTopic);
+    }
+
+    private Span span(String topic) {
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (Consumer<byte[], byte[]> consumer = consumers.get()) {
+            consumer.assign(List.of(tp));
+            long start = consumer.beginningOffsets(List.of(tp)).getOrDefault(tp, 0L);
+            long end = consumer.endOffsets(List.of(tp)).getOrDefault(tp, 0L);
+            return new Span(start, end);
+        }
+    }
+
+    /**
+     * The records of the checkpoints topic from {@code offset} on, with their offsets, each decoded
+     * strictly (an incremental verification reads the head it starts from and what follows).
+     */
+    List<Positioned<CheckpointRecord>> checkpointRecordsFrom(long offset) {
+        List<Positioned<CheckpointRecord>> all = new ArrayList<>();
+        TopicPartition tp = new TopicPartition(checkpointsTopic, 0);
+        try (Consumer<byte[], byte[]> consumer = consumers.get()) {
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, offset);
+            long end = consumer.endOffsets(List.of(tp)).getOrDefault(tp, 0L);
+            while (consumer.position(tp) < end) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL).records(tp)) {
+                    if (r.offset() < end) {
+                        all.add(new Positioned<>(r.offset(), CheckpointRecord.decode(r.value())));
+                    }
+                }
+            }
+        }
+        return all;
+    }
+
+    /**
+     * The records of the entries topic from {@code offset} on, in log order, read as {@link
+     * #records} reads from 0 (to the end offset, at least {@code atLeast} records within the
+     * catch-up time). {@code mark.offsetAfter()} then tells the offset after the {@code
+     * mark.records()}-th record read (where a later read continues from), or -1 if fewer were read.
+     */
+    Iterable<EntryRecord> recordsFrom(long offset, long atLeast, Mark mark) {
+        return () -> read(entriesTopic, offset, atLeast, EntryRecord::decode, mark);
+    }
+
+    /**
+     * The entries with these logIndexes, read from the entries topic below offset {@code
+     * endOffset}: the first one's offset is found by bisection (an entry's offset is at least its
+     * logIndex; transaction markers take offsets too), then the topic is read on to the last one.
+     * Records that do not decode are skipped (a verification reports them).
+     */
+    List<AuditEntry> entriesAt(java.util.SortedSet<Long> logIndexes, long endOffset) {
+        List<AuditEntry> found = new ArrayList<>();
+        if (logIndexes.isEmpty()) {
+            return found;
+        }
+        TopicPartition tp = new TopicPartition(entriesTopic, 0);
+        try (Consumer<byte[], byte[]> consumer = consumers.get()) {
+            consumer.assign(List.of(tp));
+            long first = logIndexes.first();
+            long last = logIndexes.last();
+            long lo = Math.max(first, consumer.beginningOffsets(List.of(tp)).getOrDefault(tp, 0L));
+            long hi = endOffset;
+            // the least offset whose first entry at or after it has logIndex >= first
+            while (lo < hi) {
+                long mid = lo + (hi - lo) / 2;
+                AuditEntry e = firstEntryFrom(consumer, tp, mid, endOffset);
+                if (e == null || e.getLogIndex() >= first) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            consumer.seek(tp, lo);
+            while (consumer.position(tp) < endOffset) {
+                boolean done = false;
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL).records(tp)) {
+                    if (r.offset() >= endOffset) {
+                        done = true;
+                        break;
+                    }
+                    EntryRecord e = EntryRecord.decode(r.value());
+                    if (e.isMalformed()) {
+                        continue;
+                    }
+                    long at = e.entry().getLogIndex();
+                    if (logIndexes.contains(at)) {
+                        found.add(e.entry());
+                    }
+                    if (at >= last) {
+                        done = true;
+                        break;
+                    }
+                }
+                if (done) {
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+
+    private static AuditEntry firstEntryFrom(
+            Consumer<byte[], byte[]> consumer, TopicPartition tp, long offset, long endOffset) {
+        consumer.seek(tp, offset);
+        while (consumer.position(tp) < endOffset) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL).records(tp)) {
+                if (r.offset() >= endOffset) {
+                    return null;
+                }
+                EntryRecord e = EntryRecord.decode(r.value());
+                if (!e.isMalformed()) {
+                    return e.entry();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Where the n-th record of a read ended (set while reading). */
+    static final class Mark {
+        private final long records;
+        private volatile long offsetAfter = -1;
+
+        Mark(long records) {
+            this.records = records;
+            if (records == 0) {
+                offsetAfter = Long.MIN_VALUE;
+            }
+        }
+
+        long records() {
+            return records;
+        }
+
+        /** the offset after the mark's record; the read's start offset when it marks 0 records */
+        long offsetAfter() {
+            return offsetAfter;
+        }
+    }
+
     /**
      * The entries, in log order; each iteration reads the topic again from offset 0.
      *
@@ -134,6 +292,11 @@ final class AuditLogSource {
         return () -> read(entriesTopic, atLeast, EntryRecord::decode);
     }
 
+    /** As {@link #records(long)}, marking where the {@code mark.records()}-th record ended. */
+    Iterable<EntryRecord> records(long atLeast, Mark mark) {
+        return () -> read(entriesTopic, 0, atLeast, EntryRecord::decode, mark);
+    }
+
     /**
      * The entries committed after the last complete read of {@link #records}/{@link #entries} (the
      * horizon), read until one with {@code logIndex >= through} is there or {@code bound} has
@@ -164,8 +327,13 @@ final class AuditLogSource {
         return tail;
     }
 
-    /** Single-partition topics only: the log of record has exactly one partition. */
     private <T> Iterator<T> read(String topic, long atLeast, Decoder<T> decoder) {
+        return read(topic, 0, atLeast, decoder, null);
+    }
+
+    /** Single-partition topics only: the log of record has exactly one partition. */
+    private <T> Iterator<T> read(
+            String topic, long fromOffset, long atLeast, Decoder<T> decoder, Mark mark) {
         Consumer<byte[], byte[]> consumer = consumers.get();
         List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(15));
         if (partitions == null || partitions.isEmpty()) {
@@ -184,8 +352,15 @@ final class AuditLogSource {
         }
         TopicPartition tp = new TopicPartition(topic, 0);
         consumer.assign(List.of(tp));
-        consumer.seekToBeginning(List.of(tp));
-        return new RecordIterator<>(consumer, tp, atLeast, decoder);
+        if (fromOffset <= 0) {
+            consumer.seekToBeginning(List.of(tp));
+        } else {
+            consumer.seek(tp, fromOffset);
+        }
+        if (mark != null && mark.records() == 0) {
+            mark.offsetAfter = consumer.position(tp);
+        }
+        return new RecordIterator<>(consumer, tp, atLeast, decoder, mark);
     }
 
     static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
@@ -219,6 +394,7 @@ final class AuditLogSource {
         private final TopicPartition tp;
         private final long atLeast;
         private final Function<byte[], T> decoder;
+        private final Mark mark;
         private final ArrayDeque<T> buffered = new ArrayDeque<>();
         private long end;
         private long read;
@@ -229,11 +405,13 @@ final class AuditLogSource {
                 Consumer<byte[], byte[]> consumer,
                 TopicPartition tp,
                 long atLeast,
-                Function<byte[], T> decoder) {
+                Function<byte[], T> decoder,
+                Mark mark) {
             this.consumer = consumer;
             this.tp = tp;
             this.atLeast = atLeast;
             this.decoder = decoder;
+            this.mark = mark;
             this.end = endOffset();
             this.catchUpDeadline = System.nanoTime() + catchUp.toNanos();
         }
@@ -261,6 +439,9 @@ final class AuditLogSource {
                     if (r.offset() < end || read < atLeast) {
                         buffered.add(decoder.apply(r.value()));
                         read++;
+                        if (mark != null && read == mark.records()) {
+                            mark.offsetAfter = r.offset() + 1;
+                        }
                     }
                 }
             }

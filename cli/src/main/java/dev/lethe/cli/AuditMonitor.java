@@ -3,8 +3,6 @@ package dev.lethe.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.audit.CheckpointRecord;
-import dev.lethe.audit.CheckpointVerifier;
-import dev.lethe.audit.TreeHeadWitness;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
@@ -16,24 +14,31 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
- * The audit monitor the supervisor runs: when a new signed tree head is published it verifies the
- * log of record up to its horizon and the index copy (as {@code ./lethe audit verify} does), and
- * keeps the outcome in {@code <data-dir>/audit-monitor.json} for {@code ./lethe status}: verified
- * through which tree head, or the finding that needs attention. It checks at most every {@link
- * #MIN_INTERVAL}, so a busy log does not keep it verifying. It verifies against the pinned keys and
- * the witness ({@link AuditTrust}): a log whose latest tree head does not extend the witnessed one
- * is a finding; each tree head it verified is appended to the witness.
+ * The audit monitor the supervisor runs: each new signed tree head is verified as it is published,
+ * incrementally from the last one it verified ({@link PinnedHeadVerification}, as {@code ./lethe
+ * audit verify --state} does): the log must extend that head (consistency), and the new entries'
+ * hashes, chains, Merkle leaves and their index copies are checked. The last verified head is kept
+ * in {@code <data-dir>/audit-monitor-head.json}, so a restart continues from it and never re-reads
+ * the whole log; the outcome goes to {@code <data-dir>/audit-monitor.json} for {@code ./lethe
+ * status}: verified through which tree head, or the finding that needs attention (also a structured
+ * log line). It verifies against the pinned keys ({@link AuditTrust}), and at most every {@link
+ * #WITNESS_INTERVAL} against the witness, appending the head it verified to it.
  */
 final class AuditMonitor {
 
     static final String FILE = "audit-monitor.json";
 
-    /** The least time between two verifications. */
-    static final Duration MIN_INTERVAL = Duration.ofSeconds(60);
+    /** The last verified tree head, beside {@link #FILE}. */
+    static final String HEAD_FILE = "audit-monitor-head.json";
+
+    /** How often the monitor looks for a new tree head. */
+    static final Duration TICK = Duration.ofSeconds(5);
+
+    /** The least time between two heads appended to the witness (it keeps one line per head). */
+    static final Duration WITNESS_INTERVAL = Duration.ofSeconds(60);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -80,8 +85,8 @@ final class AuditMonitor {
     private final AuditTopics topics;
     private final String index;
     private Path witness;
-    private Duration minInterval = MIN_INTERVAL;
-    private Instant lastRun = Instant.EPOCH;
+    private Duration witnessInterval = WITNESS_INTERVAL;
+    private Instant lastWitnessed = Instant.EPOCH;
 
     AuditMonitor(StackSettings settings) {
         this(
@@ -112,13 +117,37 @@ final class AuditMonitor {
         return file;
     }
 
-    /** Verifies on every tick that finds a new tree head (tests). */
+    /**
+     * The last verified tree head ({@link VerifierState}) next to the status file: each tick
+     * verifies only what the log holds after it, and a restart continues from it.
+     */
+    Path headFile() {
+        return file.resolveSibling(HEAD_FILE);
+    }
+
+    /** The log's latest signed tree head: read from the kept head's record on, else all. */
+    private static Optional<AuditCheckpoint> latestHead(
+            AuditLogSource source, Optional<VerifierState> kept) {
+        long from =
+                kept.map(k -> k.head().checkpointSeq() > 0 ? k.checkpointOffset() : 0L).orElse(0L);
+        AuditLogSource.Span span = source.checkpointsSpan();
+        if (from > 0 && !span.holds(from)) {
+            from = 0; // rolled back: the verification from the kept head says so
+        }
+        return source.checkpointRecordsFrom(from).stream()
+                .map(AuditLogSource.Positioned::value)
+                .filter(c -> !c.isMalformed())
+                .map(CheckpointRecord::checkpoint)
+                .reduce((a, b) -> b);
+    }
+
+    /** Checks the witness on every verification (tests). */
     AuditMonitor everyTick() {
-        this.minInterval = Duration.ZERO;
+        this.witnessInterval = Duration.ZERO;
         return this;
     }
 
-    /** Runs the monitor on a daemon thread, ticking every 10 s, logging to {@code out}. */
+    /** Runs the monitor on a daemon thread, ticking every {@link #TICK}, logging to {@code out}. */
     static Thread start(StackSettings settings, java.io.PrintStream out) {
         AuditMonitor monitor = new AuditMonitor(settings);
         Thread t =
@@ -127,7 +156,7 @@ final class AuditMonitor {
                             while (!Thread.currentThread().isInterrupted()) {
                                 monitor.tick().ifPresent(l -> out.println(Instant.now() + " " + l));
                                 try {
-                                    Thread.sleep(10_000);
+                                    Thread.sleep(TICK.toMillis());
                                 } catch (InterruptedException e) {
                                     return;
                                 }
@@ -168,23 +197,15 @@ final class AuditMonitor {
     }
 
     /**
-     * Verifies if a tree head newer than the last verified one is published and the last run is at
-     * least {@link #MIN_INTERVAL} ago; the line to log, if it did.
+     * Verifies if a tree head newer than the last verified one is published (or the last
+     * verification found a problem); the line to log, if it did.
      */
     Optional<String> tick() {
-        if (Duration.between(lastRun, Instant.now()).compareTo(minInterval) < 0) {
-            return Optional.empty();
-        }
-        lastRun = Instant.now();
         Optional<State> previous = readFile(file);
         try {
+            Optional<VerifierState> kept = VerifierState.read(headFile());
             AuditLogSource source = topics.source(settings);
-            List<CheckpointRecord> heads = source.checkpointRecords();
-            Optional<AuditCheckpoint> latest =
-                    heads.stream()
-                            .filter(c -> !c.isMalformed())
-                            .map(CheckpointRecord::checkpoint)
-                            .reduce((a, b) -> b);
+            Optional<AuditCheckpoint> latest = latestHead(source, kept);
             if (latest.isEmpty()) {
                 return Optional.empty();
             }
@@ -194,25 +215,31 @@ final class AuditMonitor {
                     && !previous.get().attention()) {
                 return Optional.empty();
             }
-            AuditTopics.TrustedKeys trusted = topics.trustedKeys(settings);
-            AuditVerification verification =
-                    new AuditVerification(
-                                    new CheckpointVerifier(trusted.keys()), Duration.ofSeconds(20))
-                            .withTrustedKeys(trusted.describe())
-                            .withPendingCheck(source::tail, Duration.ofSeconds(30))
-                            .withWitness(new TreeHeadWitness(witness), true);
-            long covered = latest.get().getTreeSize();
-            AuditVerification.Result result;
+            boolean witnessing =
+                    Duration.between(lastWitnessed, Instant.now()).compareTo(witnessInterval) >= 0;
+            PinnedHeadVerification.Outcome outcome;
             try (ElasticsearchConnection.Clients es =
                     new ElasticsearchConnection(
                                     settings.elasticsearchUrl(), settings.elasticsearchUser())
                             .open(settings.elasticsearchPassword().orElse(null))) {
-                result =
-                        verification.verifyTopics(
-                                source.records(covered),
-                                heads,
+                outcome =
+                        AuditVerifyCommand.incremental(
+                                settings,
+                                topics,
+                                kept,
                                 null,
-                                new AuditIndexCopies(es.client(), index));
+                                Duration.ofSeconds(30),
+                                new AuditIndexCopies(es.client(), index),
+                                witnessing ? witness : null);
+            }
+            if (witnessing && outcome.result().ok()) {
+                lastWitnessed = Instant.now();
+            }
+            AuditVerification.Result result = outcome.result();
+            if (outcome.next() != null) {
+                outcome.next().write(headFile());
+                latest = result.latest();
+                hash = latest.map(AuditVerification::hashOf).orElse(hash);
             }
             State state;
             if (result.ok()) {

@@ -92,6 +92,25 @@ final class AuditVerification {
                     trustedKeys);
         }
 
+        /** This result with {@code more} index problems (none: this result). */
+        Result withMoreIndexProblems(List<IndexDiscrepancy> more) {
+            if (more.isEmpty()) {
+                return this;
+            }
+            List<IndexDiscrepancy> all = new ArrayList<>(index == null ? List.of() : index);
+            all.addAll(more);
+            return new Result(
+                    report,
+                    checkpoints,
+                    expectedCheckpoint,
+                    expectedCheckpointFound,
+                    indexDocuments,
+                    all,
+                    horizon,
+                    witness,
+                    trustedKeys);
+        }
+
         /** This result with the witness's outcome. */
         Result withWitness(Witnessing w) {
             return new Result(
@@ -234,6 +253,26 @@ final class AuditVerification {
                     .append(latest.path("hash").asText())
                     .append("  <- keep it; later: audit verify --expect-checkpoint <hash>\n");
         }
+        JsonNode from = n.path("from");
+        if (from.isObject()) {
+            s.append(
+                    from.path("checkpointSeq").asLong() == 0
+                            ? "from: the start of the log (no verified tree head yet)\n"
+                            : "from tree head "
+                                    + from.path("checkpointSeq").asLong()
+                                    + " (treeSize "
+                                    + from.path("treeSize").asLong()
+                                    + ", hash "
+                                    + from.path("hash").asText()
+                                    + "): verified the "
+                                    + n.path("entries").asLong()
+                                    + " entries after it and that the log extends it\n");
+        }
+        if (n.hasNonNull("state")) {
+            s.append("state: kept the latest verified tree head in ")
+                    .append(n.path("state").asText())
+                    .append('\n');
+        }
         JsonNode horizon = n.path("horizon");
         if (horizon.isObject()) {
             s.append("horizon: logIndex ")
@@ -367,6 +406,31 @@ final class AuditVerification {
     @FunctionalInterface
     interface IndexCopies {
         List<IndexedCopy> read() throws java.io.IOException;
+
+        /**
+         * The copies of logIndex {@code from} and above (a range query where the store has one).
+         */
+        default List<IndexedCopy> readFrom(long from) throws java.io.IOException {
+            return read().stream().filter(c -> c.logIndex() >= from).toList();
+        }
+
+        /**
+         * The store's sequence number up to which every write is visible (Elasticsearch: the
+         * shard's local checkpoint), or -1 for a store without one: an incremental verification
+         * then compares only the copies of new entries.
+         */
+        default long checkpoint() throws java.io.IOException {
+            return -1;
+        }
+
+        /**
+         * The copies below logIndex {@code belowLogIndex} written after sequence number {@code
+         * after} up to {@code through}: documents of an already verified range, rewritten.
+         */
+        default List<IndexedCopy> changedSince(long after, long through, long belowLogIndex)
+                throws java.io.IOException {
+            return List.of();
+        }
     }
 
     private final CheckpointVerifier signatures;
@@ -398,6 +462,25 @@ final class AuditVerification {
     }
 
     private Progress progress = Progress.NONE;
+
+    /** the head an incremental verification starts from, or null for the whole log */
+    private dev.lethe.audit.VerifiedHead start;
+
+    /** the checkpoint of {@link #start} as the log holds it (null for the empty head) */
+    private AuditCheckpoint startCheckpoint;
+
+    /**
+     * Verifies only what follows {@code head} ({@link AuditVerifier#verifyFrom}), which the log
+     * holds as {@code headCheckpoint} (null for {@link dev.lethe.audit.VerifiedHead#empty()}): the
+     * log given is the entries after it, the checkpoints those after its own, the index copies
+     * compared are those from its tree size on.
+     */
+    AuditVerification startingFrom(
+            dev.lethe.audit.VerifiedHead head, AuditCheckpoint headCheckpoint) {
+        this.start = head;
+        this.startCheckpoint = headCheckpoint;
+        return this;
+    }
 
     /** Reports the phase and each entry verified to {@code progress}. */
     AuditVerification withProgress(Progress progress) {
@@ -552,8 +635,13 @@ final class AuditVerification {
                 witnessUnreadable = e.getMessage();
             }
         }
+        long startSize = start == null ? 0 : start.treeSize();
+        boolean witnessBeforeStart =
+                witnessed != null && start != null && witnessed.getTreeSize() < startSize;
         AuditVerifier.RootsAt roots =
-                witnessed == null ? null : new AuditVerifier.RootsAt(witnessed.getTreeSize());
+                witnessed == null || witnessBeforeStart
+                        ? null
+                        : new AuditVerifier.RootsAt(witnessed.getTreeSize());
         Iterable<EntryRecord> counted =
                 () ->
                         new Iterator<>() {
@@ -574,7 +662,10 @@ final class AuditVerification {
                         };
         progress.phase("verifying entries");
         VerificationReport report =
-                new AuditVerifier(signatures).verifyRecords(counted, checkpoints, roots);
+                start == null
+                        ? new AuditVerifier(signatures).verifyRecords(counted, checkpoints, roots)
+                        : new AuditVerifier(signatures)
+                                .verifyFrom(start, counted, checkpoints, roots);
         String expected =
                 expectedCheckpoint == null
                         ? null
@@ -585,7 +676,7 @@ final class AuditVerification {
         Long documents = null;
         Horizon horizon = null;
         List<IndexedCopy> ahead = List.of();
-        long end = -1;
+        long end = startSize - 1;
         java.time.Instant endTime = null;
         if (slim != null) {
             for (AuditEntry e : slim) {
@@ -599,7 +690,7 @@ final class AuditVerification {
             progress.phase("cross-checking the index");
             long deadline = System.nanoTime() + indexCatchUp.toNanos();
             while (true) {
-                List<IndexedCopy> copies = index.read();
+                List<IndexedCopy> copies = start == null ? index.read() : index.readFrom(startSize);
                 documents = (long) copies.size();
                 if (tail != null) {
                     // documents beyond the horizon are not compared with the log read so far
@@ -662,10 +753,16 @@ final class AuditVerification {
         } else if (slim != null) {
             horizon = new Horizon(end, endTime, 0, 0, pendingBound);
         }
+        List<AuditCheckpoint> heads = checkpoints;
+        if (startCheckpoint != null) {
+            heads = new ArrayList<>(checkpoints.size() + 1);
+            heads.add(startCheckpoint);
+            heads.addAll(checkpoints);
+        }
         Result result =
                 new Result(
                         report,
-                        checkpoints,
+                        heads,
                         expected,
                         found,
                         documents,
@@ -678,18 +775,28 @@ final class AuditVerification {
         }
         progress.phase("checking the witness");
         TreeHeadWitness.Check check =
-                witnessUnreadable != null
+                witnessBeforeStart
                         ? new TreeHeadWitness.Check(
-                                TreeHeadWitness.Kind.UNTRUSTED,
-                                null,
-                                "unreadable: " + witnessUnreadable)
-                        : TreeHeadWitness.check(
+                                TreeHeadWitness.Kind.CONSISTENT,
                                 witnessed,
-                                checkpoints,
-                                witnessed == null
-                                        ? null
-                                        : roots.root(witnessed.getTreeSize()).orElse(null),
-                                signatures);
+                                "not compared again: the witnessed tree head "
+                                        + witnessed.getCheckpointSeq()
+                                        + " precedes the verified head "
+                                        + start.checkpointSeq()
+                                        + " this verification starts from, which the log"
+                                        + " extends")
+                        : witnessUnreadable != null
+                                ? new TreeHeadWitness.Check(
+                                        TreeHeadWitness.Kind.UNTRUSTED,
+                                        null,
+                                        "unreadable: " + witnessUnreadable)
+                                : TreeHeadWitness.check(
+                                        witnessed,
+                                        result.checkpoints(),
+                                        witnessed == null
+                                                ? null
+                                                : roots.root(witnessed.getTreeSize()).orElse(null),
+                                        signatures);
         result = result.withWitness(new Witnessing(witness.file(), check, null));
         AuditCheckpoint recorded = null;
         if (recordInWitness && result.ok() && result.latest().isPresent()) {

@@ -13,6 +13,7 @@ import dev.lethe.local.StackSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -82,6 +83,29 @@ final class AuditVerifyCommand implements Callable<Integer> {
     @Option(names = "--no-witness", description = "Do not check or update a witness.")
     boolean noWitness;
 
+    @Option(
+            names = "--from",
+            paramLabel = "TREE-HEAD-HASH",
+            description =
+                    "Verify incrementally from a tree head you pinned (its checkpoint hash, as"
+                            + " verify prints it): the log must still hold that head and extend it"
+                            + " (else ROLLED_BACK, RESIGNED or HEAD_FORKED), and only the entries"
+                            + " after it are verified. The entries before it are read once, by"
+                            + " their stored hashes, to rebuild its Merkle tree; with --state the"
+                            + " next run reads only what is new.")
+    String from;
+
+    @Option(
+            names = "--state",
+            paramLabel = "FILE",
+            description =
+                    "Keep the last verified tree head in FILE (as an immudb client keeps its"
+                            + " state): when FILE exists, verify only what the log holds after"
+                            + " that head, refusing a log that does not extend it; when it does"
+                            + " not, verify the whole log (or from --from). A verification that"
+                            + " passes writes the log's latest signed tree head to FILE (0600).")
+    Path state;
+
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
 
@@ -105,12 +129,22 @@ final class AuditVerifyCommand implements Callable<Integer> {
             breakGlass.directOnly("--witness", witness != null);
             breakGlass.directOnly("--no-witness", noWitness);
             breakGlass.directOnly("--completeness", completeness);
+            breakGlass.directOnly("--state", state != null);
             topics.directOnly(breakGlass);
-            JsonNode result = throughServer(new ServerClient(s));
+            JsonNode result = throughServer(new ServerClient(s), from);
             print(result, null, json);
             return result.path("ok").asBoolean() ? 0 : 1;
         }
+        if (expectCheckpoint != null && (from != null || state != null)) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--expect-checkpoint checks the whole checkpoint chain; with --from or --state"
+                            + " the head you pinned plays that role: give one or the other");
+        }
         breakGlass.record(s, "audit-verify", List.of(), 0, null);
+        if (from != null || state != null) {
+            return incremental(s);
+        }
         AuditVerification.Result result;
         Path witnessFile =
                 noWitness
@@ -142,10 +176,121 @@ final class AuditVerifyCommand implements Callable<Integer> {
         return result.ok() && (complete == null || complete.complete()) ? 0 : 1;
     }
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    /** {@code --from} / {@code --state}: verifies what follows the pinned or kept head. */
+    private int incremental(StackSettings s) throws Exception {
+        Path witnessFile =
+                noWitness
+                        ? null
+                        : witness != null ? witness : AuditTrust.witness(s, topics.checkpoints);
+        Optional<VerifierState> kept = state == null ? Optional.empty() : VerifierState.read(state);
+        kept.ifPresent(k -> k.checkTopics(topics));
+        PinnedHeadVerification.Outcome outcome;
+        if (noIndex) {
+            outcome = incremental(s, kept, from, pendingBound, null, witnessFile);
+        } else {
+            try (ElasticsearchConnection.Clients es =
+                    new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
+                            .open(s.elasticsearchPassword().orElse(null))) {
+                outcome =
+                        incremental(
+                                s,
+                                kept,
+                                from,
+                                pendingBound,
+                                new AuditIndexCopies(es.client(), index),
+                                witnessFile);
+            }
+        }
+        ObjectNode out = outcome.result().json();
+        describeStart(out, outcome.from());
+        if (state != null && outcome.next() != null) {
+            outcome.next().write(state);
+            out.put("state", state.toString());
+        }
+        print(out, null, json);
+        return outcome.result().ok() ? 0 : 1;
+    }
+
+    /**
+     * Verifies from {@code kept} (a state kept before), else from the tree head {@code fromHash},
+     * else the whole log, producing the state at the latest head when it passes: what {@code audit
+     * verify --from/--state}, the server and the audit monitor run.
+     */
+    static PinnedHeadVerification.Outcome incremental(
+            StackSettings s,
+            Optional<VerifierState> kept,
+            String fromHash,
+            Duration pendingBound,
+            AuditVerification.IndexCopies index,
+            Path witnessFile)
+            throws Exception {
+        return incremental(s, new AuditTopics(), kept, fromHash, pendingBound, index, witnessFile);
+    }
+
+    static PinnedHeadVerification.Outcome incremental(
+            StackSettings s,
+            AuditTopics topics,
+            Optional<VerifierState> kept,
+            String fromHash,
+            Duration pendingBound,
+            AuditVerification.IndexCopies index,
+            Path witnessFile)
+            throws Exception {
+        AuditTopics.TrustedKeys trusted = topics.trustedKeys(s);
+        CheckpointVerifier signatures = new CheckpointVerifier(trusted.keys());
+        AuditLogSource source = topics.source(s);
+        PinnedHeadVerification pinned = new PinnedHeadVerification(source, topics, signatures);
+        VerifierState start;
+        if (kept.isPresent()) {
+            start = kept.get();
+        } else if (fromHash != null) {
+            try {
+                start = pinned.pinned(fromHash);
+            } catch (dev.lethe.audit.VerifiedHead.NotExtendedException e) {
+                return PinnedHeadVerification.refused(
+                        VerifierState.initial(topics), e.kind(), 0, e.getMessage());
+            }
+        } else {
+            start = VerifierState.initial(topics);
+        }
+        AuditVerification verification =
+                new AuditVerification(signatures, Duration.ofSeconds(20))
+                        .withTrustedKeys(trusted.describe())
+                        .withPendingCheck(source::tail, pendingBound);
+        if (witnessFile != null) {
+            verification.withWitness(new TreeHeadWitness(witnessFile), true);
+        }
+        return pinned.verify(start, verification, index);
+    }
+
+    /** Says in the JSON where an incremental verification started. */
+    static void describeStart(ObjectNode out, VerifierState from) {
+        ObjectNode f = out.putObject("from");
+        f.put("checkpointSeq", from.head().checkpointSeq());
+        f.put("treeSize", from.head().treeSize());
+        if (from.head().checkpointSeq() > 0) {
+            f.put("hash", from.head().checkpointHashHex());
+        }
+    }
+
     /** Starts a verification on the server and waits for its result. */
     static JsonNode throughServer(ServerClient server) throws Exception {
+        return throughServer(server, null);
+    }
+
+    /** As above, from the tree head {@code fromHash} when it is not null. */
+    static JsonNode throughServer(ServerClient server, String fromHash) throws Exception {
         String id =
-                server.post("/api/v1/audit/verifications", null)
+                server.post(
+                                "/api/v1/audit/verifications",
+                                fromHash == null
+                                        ? null
+                                        : new com.fasterxml.jackson.databind.ObjectMapper()
+                                                .createObjectNode()
+                                                .put("from", fromHash)
+                                                .toString())
                         .expect(202)
                         .body()
                         .path("id")

@@ -250,6 +250,26 @@ final class ServerBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public JsonNode verifyLog(String fromHead, dev.lethe.server.VerificationProgress progress)
+            throws Exception {
+        if (fromHead == null) {
+            return verifyLog(progress);
+        }
+        progress.phase("verifying from the pinned tree head");
+        PinnedHeadVerification.Outcome outcome =
+                AuditVerifyCommand.incremental(
+                        settings,
+                        java.util.Optional.empty(),
+                        fromHead,
+                        Duration.ofSeconds(30),
+                        new AuditIndexCopies(es, auditIndex),
+                        dev.lethe.local.AuditTrust.witness(settings));
+        com.fasterxml.jackson.databind.node.ObjectNode out = outcome.result().json();
+        AuditVerifyCommand.describeStart(out, outcome.from());
+        return out;
+    }
+
+    @Override
     public JsonNode verifyLog(dev.lethe.server.VerificationProgress progress) throws Exception {
         return AuditVerifyCommand.verify(
                         settings,

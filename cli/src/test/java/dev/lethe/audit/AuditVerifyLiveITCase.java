@@ -32,19 +32,24 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code audit verify} on a live log: under a steady load, with the audit job committing the log of
- * record with its 10 s checkpoints while the index copy runs ahead, every run exits 0 (the
- * documents ahead of the horizon are pending, not problems); in the same run an index document
- * changed inside the horizon and a record forged into the audit topic are each named.
+ * record with its 10 s checkpoints while the index copy runs ahead, 20 runs — whole-log,
+ * incremental from a kept state ({@code --state}) and from a pinned head ({@code --from}) — each
+ * exit 0 (the documents ahead of the horizon are pending, not problems); in the same run an index
+ * document changed inside the verified range and a record forged into the audit topic are each
+ * named, by the whole-log and by the incremental verification.
  */
 class AuditVerifyLiveITCase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @org.junit.jupiter.api.io.TempDir java.nio.file.Path stateDir;
 
     @Test
     void verifyUnderLoadRaisesNoFalseAlarmAndStillNamesTampering() throws Exception {
         StackSettings s = SharedStack.settings();
         System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
         String run = AuditTestJobs.run("live-verify");
+        java.nio.file.Path state = stateDir.resolve("verifier-state.json");
         List<String> args =
                 TestJobArgs.of(s, dev.lethe.local.ComponentRole.AUDIT, run, "audit-" + run, "10s");
         args.addAll(
@@ -65,13 +70,34 @@ class AuditVerifyLiveITCase {
             AuditTestJobs.entries(
                     settings.auditTopic(), e -> true, l -> !l.isEmpty(), Duration.ofMinutes(3));
             CompletableFuture<LoadResult> loading =
-                    SteadyLoad.start(s, 100, Duration.ofSeconds(60), run.hashCode());
+                    SteadyLoad.start(s, 100, Duration.ofSeconds(120), run.hashCode());
             Thread.sleep(5_000);
             long pendingSeen = 0;
             List<String> runs = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                AuditTestJobs.Cli verify = verify(s, settings);
+            String firstHead = null;
+            long wholeLog = 0;
+            // 20 runs: whole-log and incremental (--state) verifications alternate, the last one
+            // from the tree head the first run pinned (--from)
+            for (int i = 0; i < 20; i++) {
+                List<String> extra =
+                        i == 19
+                                ? List.of("--from", firstHead)
+                                : i % 2 == 1 ? List.of("--state", state.toString()) : List.of();
+                AuditTestJobs.Cli verify = verify(s, settings, extra);
                 JsonNode report = JSON.readTree(verify.out());
+                if (firstHead == null) {
+                    firstHead = report.path("latestCheckpoint").path("hash").asText();
+                }
+                if (i % 2 == 0) {
+                    wholeLog = report.path("entries").asLong();
+                } else if (i > 1 && i < 19) {
+                    assertThat(report.path("from").path("checkpointSeq").asLong())
+                            .as("run " + i + " continues from the head the last one kept")
+                            .isPositive();
+                    assertThat(report.path("entries").asLong())
+                            .as("run " + i + " verifies only the entries after that head")
+                            .isLessThan(wholeLog);
+                }
                 runs.add(
                         report.path("horizon")
                                 + " pending "
@@ -79,7 +105,7 @@ class AuditVerifyLiveITCase {
                 assertThat(verify.code()).as("run " + i + ": " + verify.out()).isZero();
                 assertThat(report.path("index").has("pending")).isTrue();
                 pendingSeen += report.path("index").path("pending").asLong();
-                Thread.sleep(5_000);
+                Thread.sleep(3_000);
             }
             assertThat(loading.get().total()).as("the load ran").isGreaterThan(1000);
             assertThat(pendingSeen)
@@ -124,15 +150,20 @@ class AuditVerifyLiveITCase {
                                                         co.elastic.clients.elasticsearch._types
                                                                 .Refresh.True));
             }
-            AuditTestJobs.Cli changed = verify(s, settings);
-            assertThat(changed.code()).as(changed.out()).isEqualTo(1);
-            assertThat(JSON.readTree(changed.out()).path("index").path("problems"))
-                    .as(changed.out())
-                    .anySatisfy(
-                            p -> {
-                                assertThat(p.path("kind").asText()).isEqualTo("MODIFIED");
-                                assertThat(p.path("docId").asText()).isEqualTo(docId);
-                            });
+            // the whole-log verification, and the incremental one (the document lies in the range
+            // its state already verified: it is found as rewritten since)
+            for (List<String> extra :
+                    List.of(List.<String>of(), List.of("--state", state.toString()))) {
+                AuditTestJobs.Cli changed = verify(s, settings, extra);
+                assertThat(changed.code()).as(changed.out()).isEqualTo(1);
+                assertThat(JSON.readTree(changed.out()).path("index").path("problems"))
+                        .as(changed.out())
+                        .anySatisfy(
+                                p -> {
+                                    assertThat(p.path("kind").asText()).isEqualTo("MODIFIED");
+                                    assertThat(p.path("docId").asText()).isEqualTo(docId);
+                                });
+            }
 
             // a record forged into the audit topic by a client that may produce there
             AuditEntry forged = AuditEntry.newBuilder(log.get(log.size() - 1)).build();
@@ -148,32 +179,39 @@ class AuditVerifyLiveITCase {
                                         AvroRecords.bytes(forged)))
                         .get();
             }
-            AuditTestJobs.Cli forgery = verify(s, settings);
-            assertThat(forgery.code()).as(forgery.out()).isEqualTo(1);
-            assertThat(JSON.readTree(forgery.out()).path("problems"))
-                    .as(forgery.out())
-                    .anySatisfy(
-                            p ->
-                                    assertThat(p.path("entityId").asText())
-                                            .isEqualTo(forged.getEntityId()));
+            for (List<String> extra :
+                    List.of(List.<String>of(), List.of("--state", state.toString()))) {
+                AuditTestJobs.Cli forgery = verify(s, settings, extra);
+                assertThat(forgery.code()).as(forgery.out()).isEqualTo(1);
+                assertThat(JSON.readTree(forgery.out()).path("problems"))
+                        .as(forgery.out())
+                        .anySatisfy(
+                                p ->
+                                        assertThat(p.path("entityId").asText())
+                                                .isEqualTo(forged.getEntityId()));
+            }
         } finally {
             job.cancel().get();
         }
     }
 
-    private static AuditTestJobs.Cli verify(StackSettings s, JobSettings settings) {
-        return AuditTestJobs.cli(
-                List.of(
-                        "audit",
-                        "verify",
-                        "--json",
-                        "--audit-topic",
-                        settings.auditTopic(),
-                        "--audit-checkpoint-topic",
-                        settings.auditCheckpointTopic(),
-                        "--audit-index",
-                        settings.auditIndex(),
-                        "--data-dir",
-                        s.dataDir().toString()));
+    private static AuditTestJobs.Cli verify(
+            StackSettings s, JobSettings settings, List<String> extra) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "audit",
+                                "verify",
+                                "--json",
+                                "--audit-topic",
+                                settings.auditTopic(),
+                                "--audit-checkpoint-topic",
+                                settings.auditCheckpointTopic(),
+                                "--audit-index",
+                                settings.auditIndex(),
+                                "--data-dir",
+                                s.dataDir().toString()));
+        args.addAll(extra);
+        return AuditTestJobs.cli(args);
     }
 }

@@ -5,20 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,128 +20,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class AuditLogSourceTest {
 
-    private static final String ENTRIES = "lethe.audit";
-    private static final String CHECKPOINTS = "lethe.audit.checkpoints";
+    private static final String ENTRIES = MockAuditTopics.ENTRIES;
+    private static final String CHECKPOINTS = MockAuditTopics.CHECKPOINTS;
 
     private final AuditTestLogs log = new AuditTestLogs().ticketTraffic(12, 3, 5);
-
-    /** Topics as the consumers see them; every consumer made is kept to check it was closed. */
-    private static final class Topics {
-        final Map<String, List<byte[]>> values = new HashMap<>();
-        final Map<String, Integer> partitions = new HashMap<>();
-
-        /** The end offset a reader sees at first, if less than what the topic holds. */
-        final Map<String, Long> endSeenFirst = new HashMap<>();
-
-        /** Values that arrive once the reader asks for the end offset again. */
-        final Map<String, List<byte[]>> late = new HashMap<>();
-
-        final List<MockConsumer<byte[], byte[]>> made = new ArrayList<>();
-
-        Topics topic(String topic, List<byte[]> records) {
-            values.put(topic, new ArrayList<>(records));
-            partitions.put(topic, 1);
-            return this;
-        }
-
-        Consumer<byte[], byte[]> newConsumer() {
-            MockConsumer<byte[], byte[]> c =
-                    new MockConsumer<>("earliest") {
-                        private int endAsked;
-
-                        @Override
-                        public synchronized void assign(Collection<TopicPartition> tps) {
-                            super.assign(tps);
-                            for (TopicPartition tp : tps) {
-                                List<byte[]> v = values.getOrDefault(tp.topic(), List.of());
-                                updateBeginningOffsets(Map.of(tp, 0L));
-                                updateEndOffsets(
-                                        Map.of(
-                                                tp,
-                                                endSeenFirst.getOrDefault(
-                                                        tp.topic(), (long) v.size())));
-                                for (int i = 0; i < v.size(); i++) {
-                                    addRecord(
-                                            new ConsumerRecord<>(tp.topic(), 0, i, null, v.get(i)));
-                                }
-                            }
-                        }
-
-                        @Override
-                        public synchronized Map<TopicPartition, Long> endOffsets(
-                                Collection<TopicPartition> tps) {
-                            if (++endAsked == 2) {
-                                for (TopicPartition tp : tps) {
-                                    List<byte[]> arriving =
-                                            late.getOrDefault(tp.topic(), List.of());
-                                    long offset = values.getOrDefault(tp.topic(), List.of()).size();
-                                    for (byte[] v : arriving) {
-                                        addRecord(
-                                                new ConsumerRecord<>(
-                                                        tp.topic(), 0, offset++, null, v));
-                                    }
-                                    updateEndOffsets(Map.of(tp, offset));
-                                }
-                            }
-                            return super.endOffsets(tps);
-                        }
-                    };
-            partitions.forEach(
-                    (topic, n) ->
-                            c.updatePartitions(
-                                    topic,
-                                    IntStream.range(0, n)
-                                            .mapToObj(
-                                                    p ->
-                                                            new PartitionInfo(
-                                                                    topic,
-                                                                    p,
-                                                                    Node.noNode(),
-                                                                    new Node[0],
-                                                                    new Node[0]))
-                                            .toList()));
-            made.add(c);
-            return c;
-        }
-
-        AuditLogSource source(Duration catchUp) {
-            return new AuditLogSource(this::newConsumer, ENTRIES, CHECKPOINTS, catchUp);
-        }
-
-        boolean allClosed() {
-            return made.stream().allMatch(MockConsumer::closed);
-        }
-    }
-
-    private static byte[] bytes(ByteBuffer b) {
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
-    }
-
-    private static List<byte[]> encoded(List<AuditEntry> entries) {
-        List<byte[]> out = new ArrayList<>();
-        for (AuditEntry e : entries) {
-            try {
-                out.add(bytes(e.toByteBuffer()));
-            } catch (java.io.IOException x) {
-                throw new java.io.UncheckedIOException(x);
-            }
-        }
-        return out;
-    }
-
-    private static List<byte[]> encodedCheckpoints(List<AuditCheckpoint> checkpoints) {
-        List<byte[]> out = new ArrayList<>();
-        for (AuditCheckpoint c : checkpoints) {
-            try {
-                out.add(bytes(c.toByteBuffer()));
-            } catch (java.io.IOException x) {
-                throw new java.io.UncheckedIOException(x);
-            }
-        }
-        return out;
-    }
 
     private static List<AuditEntry> read(Iterable<AuditEntry> entries) {
         List<AuditEntry> out = new ArrayList<>();
@@ -161,7 +33,9 @@ class AuditLogSourceTest {
 
     @Test
     void theCheckpointsAreReadInTopicOrderAndTheConsumerClosed() {
-        Topics topics = new Topics().topic(CHECKPOINTS, encodedCheckpoints(log.checkpoints));
+        MockAuditTopics topics =
+                new MockAuditTopics()
+                        .topic(CHECKPOINTS, MockAuditTopics.encodedCheckpoints(log.checkpoints));
 
         List<AuditCheckpoint> read = topics.source(Duration.ZERO).checkpoints();
 
@@ -172,7 +46,8 @@ class AuditLogSourceTest {
 
     @Test
     void theEntriesAreReadInLogOrderAndEachIterationReadsTheTopicFromTheStartAgain() {
-        Topics topics = new Topics().topic(ENTRIES, encoded(log.entries));
+        MockAuditTopics topics =
+                new MockAuditTopics().topic(ENTRIES, MockAuditTopics.encoded(log.entries));
         Iterable<AuditEntry> entries = topics.source(Duration.ZERO).entries(0);
 
         assertThat(read(entries)).isEqualTo(log.entries);
@@ -183,7 +58,8 @@ class AuditLogSourceTest {
 
     @Test
     void entriesPastTheEndSeenWhenReadingStartsAreNotRead() {
-        Topics topics = new Topics().topic(ENTRIES, encoded(log.entries));
+        MockAuditTopics topics =
+                new MockAuditTopics().topic(ENTRIES, MockAuditTopics.encoded(log.entries));
         topics.endSeenFirst.put(ENTRIES, 5L);
 
         assertThat(read(topics.source(Duration.ZERO).entries(0)))
@@ -192,8 +68,10 @@ class AuditLogSourceTest {
 
     @Test
     void entriesACheckpointAlreadyCoversAreAwaitedUntilTheyArrive() {
-        Topics topics = new Topics().topic(ENTRIES, encoded(log.entries.subList(0, 8)));
-        topics.late.put(ENTRIES, encoded(log.entries.subList(8, 12)));
+        MockAuditTopics topics =
+                new MockAuditTopics()
+                        .topic(ENTRIES, MockAuditTopics.encoded(log.entries.subList(0, 8)));
+        topics.late.put(ENTRIES, MockAuditTopics.encoded(log.entries.subList(8, 12)));
 
         assertThat(read(topics.source(Duration.ofSeconds(30)).entries(12))).isEqualTo(log.entries);
         assertThat(topics.allClosed()).isTrue();
@@ -201,7 +79,9 @@ class AuditLogSourceTest {
 
     @Test
     void theWaitForEntriesThatNeverArriveEndsAfterTheCatchUpTimeWithWhatWasRead() {
-        Topics topics = new Topics().topic(ENTRIES, encoded(log.entries.subList(0, 8)));
+        MockAuditTopics topics =
+                new MockAuditTopics()
+                        .topic(ENTRIES, MockAuditTopics.encoded(log.entries.subList(0, 8)));
 
         List<AuditEntry> read = read(topics.source(Duration.ofMillis(300)).entries(12));
 
@@ -211,7 +91,7 @@ class AuditLogSourceTest {
 
     @Test
     void aMissingTopicIsNamedWithAHint() {
-        Topics topics = new Topics();
+        MockAuditTopics topics = new MockAuditTopics();
 
         assertThatThrownBy(() -> topics.source(Duration.ZERO).checkpoints())
                 .isInstanceOf(IllegalArgumentException.class)
@@ -224,7 +104,8 @@ class AuditLogSourceTest {
 
     @Test
     void aTopicWithMoreThanOnePartitionIsRefused() {
-        Topics topics = new Topics().topic(ENTRIES, encoded(log.entries));
+        MockAuditTopics topics =
+                new MockAuditTopics().topic(ENTRIES, MockAuditTopics.encoded(log.entries));
         topics.partitions.put(ENTRIES, 2);
 
         assertThatThrownBy(() -> read(topics.source(Duration.ZERO).entries(0)))

@@ -79,8 +79,21 @@ public final class AuditVerifier {
      */
     public VerificationReport verifyFrom(
             VerifiedHead from, Iterable<EntryRecord> records, Iterable<AuditCheckpoint> later) {
+        return verifyFrom(from, records, later, null);
+    }
+
+    /**
+     * As {@link #verifyFrom(VerifiedHead, Iterable, Iterable)}, also taking the roots at the sizes
+     * in {@code rootsAt} that lie at or after {@code from}'s.
+     */
+    public VerificationReport verifyFrom(
+            VerifiedHead from,
+            Iterable<EntryRecord> records,
+            Iterable<AuditCheckpoint> later,
+            RootsAt rootsAt) {
         Run run = new Run(signatures, later);
         run.startFrom(from);
+        run.rootsAt = rootsAt;
         return run.verify(records.iterator());
     }
 

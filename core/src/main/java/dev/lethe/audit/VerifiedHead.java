@@ -56,6 +56,20 @@ public record VerifiedHead(
         chains = Collections.unmodifiableMap(chains);
     }
 
+    /** The log does not extend a head: {@link #kind()} says how (rolled back, forked). */
+    public static final class NotExtendedException extends IllegalArgumentException {
+        private final ProblemKind kind;
+
+        public NotExtendedException(ProblemKind kind, String message) {
+            super(message);
+            this.kind = kind;
+        }
+
+        public ProblemKind kind() {
+            return kind;
+        }
+    }
+
     /** The state before the first entry: no head, an empty tree, no chains. */
     public static VerifiedHead empty() {
         MerkleFrontier tree = new MerkleFrontier();
@@ -86,8 +100,8 @@ public record VerifiedHead(
      * their stored hashes: the prefix is not verified again (the head was, when it was pinned), it
      * is only proven to be what the head signed — its leaves must fold to the head's root.
      *
-     * @throws IllegalArgumentException when the records are fewer, malformed, or do not fold to the
-     *     head's root (the history before the pinned head was rewritten)
+     * @throws NotExtendedException when the records are fewer (ROLLED_BACK), malformed or do not
+     *     fold to the head's root (HEAD_FORKED: the history before the pinned head was rewritten)
      */
     public static VerifiedHead rebuild(AuditCheckpoint head, Iterable<EntryRecord> prefix) {
         MerkleFrontier tree = new MerkleFrontier();
@@ -97,7 +111,8 @@ public record VerifiedHead(
                 break;
             }
             if (r.isMalformed()) {
-                throw new IllegalArgumentException(
+                throw new NotExtendedException(
+                        ProblemKind.HEAD_FORKED,
                         "the record at position "
                                 + tree.size()
                                 + " before the pinned head is not an audit entry: "
@@ -105,14 +120,16 @@ public record VerifiedHead(
             }
             byte[] hash = Hex.toArray(r.entry().getHash());
             if (hash.length != EntryHasher.HASH_LENGTH) {
-                throw new IllegalArgumentException(
+                throw new NotExtendedException(
+                        ProblemKind.HEAD_FORKED,
                         "the entry at position " + tree.size() + " has no 32-byte hash");
             }
             tree.appendEntryHash(hash);
             chains.put(r.entry().getEntityId(), new ChainTip(r.entry().getSeq(), hash));
         }
         if (tree.size() != head.getTreeSize()) {
-            throw new IllegalArgumentException(
+            throw new NotExtendedException(
+                    ProblemKind.ROLLED_BACK,
                     "the log holds "
                             + tree.size()
                             + " entries, fewer than the "
@@ -120,7 +137,8 @@ public record VerifiedHead(
                             + " the pinned head covers: the log was rolled back");
         }
         if (!Hex.equals(head.getMerkleRoot(), tree.root())) {
-            throw new IllegalArgumentException(
+            throw new NotExtendedException(
+                    ProblemKind.HEAD_FORKED,
                     "the log's first "
                             + head.getTreeSize()
                             + " entries do not give the pinned head's Merkle root: the history"

@@ -79,6 +79,18 @@ public interface Backend {
     JsonNode verifyLog(VerificationProgress progress) throws Exception;
 
     /**
+     * Verifies incrementally from the tree head whose checkpoint hash is {@code fromHead} (as
+     * {@code ./lethe audit verify --from} does): the log must still hold and extend that head; only
+     * the entries after it are verified. {@code fromHead} null: {@link #verifyLog}.
+     */
+    default JsonNode verifyLog(String fromHead, VerificationProgress progress) throws Exception {
+        if (fromHead == null) {
+            return verifyLog(progress);
+        }
+        throw new UnsupportedOperationException("this backend verifies the whole log only");
+    }
+
+    /**
      * The inclusion proof of an entry against the latest checkpoint, as {@code ./lethe audit prove
      * --json} prints it.
      *

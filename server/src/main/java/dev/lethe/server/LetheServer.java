@@ -857,6 +857,19 @@ public final class LetheServer implements AutoCloseable {
         if (verifications.size() >= 100) {
             verifications.entrySet().removeIf(e -> e.getValue().result().isDone());
         }
+        String fromHead = null;
+        if (!ctx.body().isBlank()) {
+            JsonNode body = jsonBody(ctx, "{\"from\": \"<tree head hash>\"} or no body");
+            if (body.hasNonNull("from")) {
+                fromHead = body.path("from").asText();
+                if (!fromHead.matches("[0-9a-fA-F]{64}")) {
+                    throw Problem.badRequest(
+                            "from: a tree head's checkpoint hash, 64 hex digits (as a verification"
+                                    + " reports for its latest checkpoint)");
+                }
+            }
+        }
+        String from = fromHead;
         String id = UUID.randomUUID().toString();
         VerificationProgress progress = new VerificationProgress();
         progress.phase("queued");
@@ -867,7 +880,7 @@ public final class LetheServer implements AutoCloseable {
                                 () -> {
                                     try {
                                         progress.phase("starting");
-                                        return backend.verifyLog(progress);
+                                        return backend.verifyLog(from, progress);
                                     } catch (Exception e) {
                                         // what the status answer points to; the verifier's
                                         // messages name log positions and hashes, never values
