@@ -120,6 +120,7 @@ final class AuditLogSource {
     private Span span(String topic) {
         TopicPartition tp = new TopicPartition(topic, 0);
         try (Consumer<byte[], byte[]> consumer = consumers.get()) {
+            checkSinglePartition(consumer, topic);
             consumer.assign(List.of(tp));
             long start = consumer.beginningOffsets(List.of(tp)).getOrDefault(tp, 0L);
             long end = consumer.endOffsets(List.of(tp)).getOrDefault(tp, 0L);
@@ -135,11 +136,14 @@ final class AuditLogSource {
         List<Positioned<CheckpointRecord>> all = new ArrayList<>();
         TopicPartition tp = new TopicPartition(checkpointsTopic, 0);
         try (Consumer<byte[], byte[]> consumer = consumers.get()) {
+            checkSinglePartition(consumer, checkpointsTopic);
             consumer.assign(List.of(tp));
             consumer.seek(tp, offset);
             long end = consumer.endOffsets(List.of(tp)).getOrDefault(tp, 0L);
-            while (consumer.position(tp) < end) {
+            long deadline = System.nanoTime() + catchUp.toNanos();
+            while (consumer.position(tp) < end && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL).records(tp)) {
+                    deadline = System.nanoTime() + catchUp.toNanos(); // progress
                     if (r.offset() < end) {
                         all.add(new Positioned<>(r.offset(), CheckpointRecord.decode(r.value())));
                     }
@@ -180,7 +184,7 @@ final class AuditLogSource {
             // the least offset whose first entry at or after it has logIndex >= first
             while (lo < hi) {
                 long mid = lo + (hi - lo) / 2;
-                AuditEntry e = firstEntryFrom(consumer, tp, mid, endOffset);
+                AuditEntry e = firstEntryFrom(consumer, tp, mid, endOffset, catchUp);
                 if (e == null || e.getLogIndex() >= first) {
                     hi = mid;
                 } else {
@@ -188,9 +192,11 @@ final class AuditLogSource {
                 }
             }
             consumer.seek(tp, lo);
-            while (consumer.position(tp) < endOffset) {
+            long deadline = System.nanoTime() + catchUp.toNanos();
+            while (consumer.position(tp) < endOffset && System.nanoTime() < deadline) {
                 boolean done = false;
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL).records(tp)) {
+                    deadline = System.nanoTime() + catchUp.toNanos(); // progress
                     if (r.offset() >= endOffset) {
                         done = true;
                         break;
@@ -217,9 +223,14 @@ final class AuditLogSource {
     }
 
     private static AuditEntry firstEntryFrom(
-            Consumer<byte[], byte[]> consumer, TopicPartition tp, long offset, long endOffset) {
+            Consumer<byte[], byte[]> consumer,
+            TopicPartition tp,
+            long offset,
+            long endOffset,
+            Duration wait) {
         consumer.seek(tp, offset);
-        while (consumer.position(tp) < endOffset) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (consumer.position(tp) < endOffset && System.nanoTime() < deadline) {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL).records(tp)) {
                 if (r.offset() >= endOffset) {
                     return null;
@@ -331,24 +342,35 @@ final class AuditLogSource {
         return read(topic, 0, atLeast, decoder, null);
     }
 
-    /** Single-partition topics only: the log of record has exactly one partition. */
-    private <T> Iterator<T> read(
-            String topic, long fromOffset, long atLeast, Decoder<T> decoder, Mark mark) {
-        Consumer<byte[], byte[]> consumer = consumers.get();
+    /**
+     * Throws, naming the topic, unless it exists with exactly one partition (the log of record has
+     * one): a missing topic is named at once instead of a client timeout.
+     */
+    private static void checkSinglePartition(Consumer<byte[], byte[]> consumer, String topic) {
         List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(15));
         if (partitions == null || partitions.isEmpty()) {
-            consumer.close();
             throw new IllegalArgumentException(
                     "Kafka topic " + topic + " does not exist: is the audit job running?");
         }
         if (partitions.size() != 1) {
-            consumer.close();
             throw new IllegalArgumentException(
                     "Kafka topic "
                             + topic
                             + " has "
                             + partitions.size()
                             + " partitions; the audit log of record has exactly one");
+        }
+    }
+
+    /** Single-partition topics only: the log of record has exactly one partition. */
+    private <T> Iterator<T> read(
+            String topic, long fromOffset, long atLeast, Decoder<T> decoder, Mark mark) {
+        Consumer<byte[], byte[]> consumer = consumers.get();
+        try {
+            checkSinglePartition(consumer, topic);
+        } catch (RuntimeException e) {
+            consumer.close();
+            throw e;
         }
         TopicPartition tp = new TopicPartition(topic, 0);
         consumer.assign(List.of(tp));

@@ -52,6 +52,8 @@ final class AuditMonitor {
      * @param verifiedAt when
      * @param finding the latest verification's first problem, or null when it passed
      * @param findingAt when that finding was made
+     * @param verifications verifications run so far (a counter, kept across restarts)
+     * @param findings verifications that ended in a finding so far (a counter)
      */
     record State(
             long checkpointSeq,
@@ -60,7 +62,20 @@ final class AuditMonitor {
             String headHash,
             Instant verifiedAt,
             String finding,
-            Instant findingAt) {
+            Instant findingAt,
+            long verifications,
+            long findings) {
+
+        State(
+                long checkpointSeq,
+                long treeSize,
+                long logIndex,
+                String headHash,
+                Instant verifiedAt,
+                String finding,
+                Instant findingAt) {
+            this(checkpointSeq, treeSize, logIndex, headHash, verifiedAt, finding, findingAt, 0, 0);
+        }
 
         boolean attention() {
             return finding != null;
@@ -190,7 +205,9 @@ final class AuditMonitor {
                             n.path("finding").asText(null),
                             n.hasNonNull("findingAt")
                                     ? Instant.parse(n.path("findingAt").asText())
-                                    : null));
+                                    : null,
+                            n.path("verifications").asLong(),
+                            n.path("findings").asLong()));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -241,6 +258,7 @@ final class AuditMonitor {
                 latest = result.latest();
                 hash = latest.map(AuditVerification::hashOf).orElse(hash);
             }
+            State p = previous.orElse(new State(0, 0, -1, null, null, null, null));
             State state;
             if (result.ok()) {
                 state =
@@ -251,10 +269,11 @@ final class AuditMonitor {
                                 hash,
                                 Instant.now(),
                                 null,
-                                null);
+                                null,
+                                p.verifications() + 1,
+                                p.findings());
             } else {
                 String finding = firstProblem(result);
-                State p = previous.orElse(new State(0, 0, -1, null, null, null, null));
                 state =
                         new State(
                                 p.checkpointSeq(),
@@ -263,7 +282,9 @@ final class AuditMonitor {
                                 p.headHash(),
                                 p.verifiedAt(),
                                 finding,
-                                Instant.now());
+                                Instant.now(),
+                                p.verifications() + 1,
+                                p.findings() + 1);
             }
             write(state);
             return Optional.of(line(state));
@@ -314,6 +335,8 @@ final class AuditMonitor {
         n.put("verifiedAt", s.verifiedAt() == null ? null : s.verifiedAt().toString());
         n.put("finding", s.finding());
         n.put("findingAt", s.findingAt() == null ? null : s.findingAt().toString());
+        n.put("verifications", s.verifications());
+        n.put("findings", s.findings());
         Path tmp = file.resolveSibling(FILE + ".tmp");
         Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n));
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

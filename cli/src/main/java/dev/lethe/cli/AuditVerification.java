@@ -414,13 +414,17 @@ final class AuditVerification {
             return read().stream().filter(c -> c.logIndex() >= from).toList();
         }
 
+        /** {@link #checkpoint()} of a store without sequence numbers. */
+        long NO_SEQUENCE_NUMBERS = Long.MIN_VALUE;
+
         /**
          * The store's sequence number up to which every write is visible (Elasticsearch: the
-         * shard's local checkpoint), or -1 for a store without one: an incremental verification
-         * then compares only the copies of new entries.
+         * shard's local checkpoint; -1 before the first write), or {@link #NO_SEQUENCE_NUMBERS} for
+         * a store without them: an incremental verification then compares only the copies of new
+         * entries.
          */
         default long checkpoint() throws java.io.IOException {
-            return -1;
+            return NO_SEQUENCE_NUMBERS;
         }
 
         /**

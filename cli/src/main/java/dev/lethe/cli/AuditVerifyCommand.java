@@ -188,7 +188,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
         kept.ifPresent(k -> k.checkTopics(topics));
         PinnedHeadVerification.Outcome outcome;
         if (noIndex) {
-            outcome = incremental(s, kept, from, pendingBound, null, witnessFile);
+            outcome = incremental(s, topics, kept, from, pendingBound, null, witnessFile);
         } else {
             try (ElasticsearchConnection.Clients es =
                     new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
@@ -196,6 +196,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
                 outcome =
                         incremental(
                                 s,
+                                topics,
                                 kept,
                                 from,
                                 pendingBound,

@@ -85,7 +85,7 @@ final class PinnedHeadVerification {
                     head,
                     r.offset(),
                     Math.max(0, mark.offsetAfter()),
-                    -1,
+                    AuditVerification.IndexCopies.NO_SEQUENCE_NUMBERS,
                     null);
         }
         throw new VerifiedHead.NotExtendedException(
@@ -106,7 +106,10 @@ final class PinnedHeadVerification {
         VerifiedHead head = from.head();
         AuditCheckpoint headCheckpoint = null;
         // the index's documents up to this sequence number are compared now or were before
-        long indexSeqNo = index == null ? -1 : index.checkpoint();
+        long indexSeqNo =
+                index == null
+                        ? AuditVerification.IndexCopies.NO_SEQUENCE_NUMBERS
+                        : index.checkpoint();
         List<AuditLogSource.Positioned<CheckpointRecord>> positioned;
         if (head.checkpointSeq() > 0) {
             AuditLogSource.Span span = source.checkpointsSpan();
@@ -167,7 +170,9 @@ final class PinnedHeadVerification {
                 verification
                         .startingFrom(head, headCheckpoint)
                         .verifyTopics(entries, later, null, index);
-        if (index != null && from.indexSeqNo() >= 0 && head.treeSize() > 0) {
+        if (index != null
+                && from.indexSeqNo() != AuditVerification.IndexCopies.NO_SEQUENCE_NUMBERS
+                && head.treeSize() > 0) {
             result = result.withMoreIndexProblems(rewritten(from, index, indexSeqNo));
         }
         VerifiedHead reached = result.ok() ? result.report().verifiedHead() : null;

@@ -410,6 +410,8 @@ final class StatusCommand implements Callable<Integer> {
             v.put("logIndex", monitor.logIndex());
             v.put("at", monitor.verifiedAt() == null ? null : monitor.verifiedAt().toString());
             n.put("finding", monitor.finding());
+            n.put("verifications", monitor.verifications());
+            n.put("findings", monitor.findings());
         }
         if (snapshot != null) {
             String state = SnapshotProgress.health(snapshot.initial(), snapshot.incremental());

@@ -30,7 +30,7 @@ import java.util.Optional;
  * @param entriesOffset offset in the entries topic where the entries after the head start
  * @param indexSeqNo the index copy's sequence number (its local checkpoint) up to which its
  *     documents were compared; documents written after it — new ones, and old ones rewritten — are
- *     compared next time (-1: none yet)
+ *     compared next time ({@link AuditVerification.IndexCopies#NO_SEQUENCE_NUMBERS}: none)
  */
 record VerifierState(
         String entriesTopic,
@@ -49,7 +49,13 @@ record VerifierState(
     /** The state before anything was verified: a verification from it reads the whole log. */
     static VerifierState initial(AuditTopics topics) {
         return new VerifierState(
-                topics.entries, topics.checkpoints, VerifiedHead.empty(), -1, 0, -1, null);
+                topics.entries,
+                topics.checkpoints,
+                VerifiedHead.empty(),
+                -1,
+                0,
+                AuditVerification.IndexCopies.NO_SEQUENCE_NUMBERS,
+                null);
     }
 
     /** The state in {@code file}, empty if there is none. */
@@ -84,7 +90,9 @@ record VerifierState(
                             head,
                             n.path("checkpointOffset").asLong(),
                             n.path("entriesOffset").asLong(),
-                            n.path("indexSeqNo").asLong(-1),
+                            n.hasNonNull("indexSeqNo")
+                                    ? n.path("indexSeqNo").asLong()
+                                    : AuditVerification.IndexCopies.NO_SEQUENCE_NUMBERS,
                             n.hasNonNull("verifiedAt")
                                     ? Instant.parse(n.path("verifiedAt").asText())
                                     : null));
@@ -134,7 +142,11 @@ record VerifierState(
         n.put("merkleRoot", HEX.formatHex(head.merkleRoot()));
         n.put("checkpointOffset", checkpointOffset);
         n.put("entriesOffset", entriesOffset);
-        n.put("indexSeqNo", indexSeqNo);
+        if (indexSeqNo == AuditVerification.IndexCopies.NO_SEQUENCE_NUMBERS) {
+            n.putNull("indexSeqNo");
+        } else {
+            n.put("indexSeqNo", indexSeqNo);
+        }
         n.put("verifiedAt", verifiedAt == null ? null : verifiedAt.toString());
         n.put("frontier", HEX.formatHex(head.frontier()));
         n.put("chainTips", Base64.getEncoder().encodeToString(head.chainsToBytes()));

@@ -128,15 +128,17 @@ class AuditMonitorITCase {
             throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         Optional<AuditMonitor.State> state = Optional.empty();
+        List<String> lines = new java.util.ArrayList<>();
         while (System.nanoTime() < deadline) {
-            monitor.tick();
+            monitor.tick().ifPresent(lines::add);
             state = AuditMonitor.readFile(monitor.stateFile());
             if (state.isPresent() && done.test(state.get())) {
                 return state.get();
             }
             Thread.sleep(1_000);
         }
-        throw new AssertionError("the monitor's state never got there: " + state);
+        throw new AssertionError(
+                "the monitor's state never got there: " + state + "; it logged " + lines);
     }
 
     private static String statusLine(AuditMonitor.State state) throws Exception {

@@ -69,6 +69,17 @@ final class MockAuditTopics {
                         }
                     }
 
+                    /** Reading again from an offset delivers its records again, as Kafka does. */
+                    @Override
+                    public synchronized void seek(TopicPartition tp, long offset) {
+                        super.seek(tp, offset);
+                        List<byte[]> v = values.getOrDefault(tp.topic(), List.of());
+                        long from = Math.max(offset, start.getOrDefault(tp.topic(), 0L));
+                        for (long i = from; i < v.size(); i++) {
+                            addRecord(new ConsumerRecord<>(tp.topic(), 0, i, null, v.get((int) i)));
+                        }
+                    }
+
                     @Override
                     public synchronized Map<TopicPartition, Long> endOffsets(
                             Collection<TopicPartition> tps) {

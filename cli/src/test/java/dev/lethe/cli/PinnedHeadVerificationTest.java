@@ -3,6 +3,7 @@ package dev.lethe.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lethe.audit.AuditVerifier;
 import dev.lethe.audit.CheckpointSigner;
 import dev.lethe.audit.CheckpointVerifier;
 import dev.lethe.audit.Problem;
@@ -192,6 +193,95 @@ class PinnedHeadVerificationTest {
                 .hasMessageContaining("not in the log's checkpoint chain");
         assertThatThrownBy(() -> verifier(kafka).pinned("abc"))
                 .hasMessageContaining("64 hex digits");
+    }
+
+    /** An index copy with sequence numbers: every document, and those rewritten since. */
+    private static final class SequencedIndex implements AuditVerification.IndexCopies {
+        final List<AuditVerifier.IndexedCopy> copies = new ArrayList<>();
+        final List<AuditVerifier.IndexedCopy> rewritten = new ArrayList<>();
+        long checkpoint = 100;
+
+        SequencedIndex(List<AuditEntry> entries) {
+            for (AuditEntry e : entries) {
+                copies.add(copy(e, MockAuditTopics.bytes(e.getHash().duplicate())));
+            }
+        }
+
+        static AuditVerifier.IndexedCopy copy(AuditEntry e, byte[] hash) {
+            return new AuditVerifier.IndexedCopy(
+                    e.getEntityId() + "#" + e.getSeq(), e.getLogIndex(), hash);
+        }
+
+        @Override
+        public List<AuditVerifier.IndexedCopy> read() {
+            return copies;
+        }
+
+        @Override
+        public long checkpoint() {
+            return checkpoint;
+        }
+
+        @Override
+        public List<AuditVerifier.IndexedCopy> changedSince(
+                long after, long through, long belowLogIndex) {
+            return rewritten.stream().filter(c -> c.logIndex() < belowLogIndex).toList();
+        }
+    }
+
+    private PinnedHeadVerification.Outcome verify(
+            MockAuditTopics kafka, VerifierState from, AuditVerification.IndexCopies index)
+            throws Exception {
+        return verifier(kafka)
+                .verify(
+                        from,
+                        new AuditVerification(
+                                CheckpointVerifier.trusting(log.signing.publicKey()),
+                                Duration.ZERO),
+                        index);
+    }
+
+    @Test
+    void anIndexDocumentOfTheVerifiedRangeRewrittenSinceIsComparedWithItsEntry() throws Exception {
+        SequencedIndex index = new SequencedIndex(log.entries.subList(0, 20));
+        VerifierState kept =
+                verify(
+                                topicsHolding(
+                                        log.entries.subList(0, 20), log.checkpoints.subList(0, 2)),
+                                VerifierState.initial(topics),
+                                index)
+                        .next();
+        assertThat(kept.indexSeqNo()).isEqualTo(100);
+        // a Flink restore writes entry 18's document again, unchanged; someone changes entry 5's
+        AuditEntry five = log.entries.get(5);
+        AuditEntry eighteen = log.entries.get(18);
+        index.rewritten.add(
+                SequencedIndex.copy(
+                        eighteen, MockAuditTopics.bytes(eighteen.getHash().duplicate())));
+        index.rewritten.add(SequencedIndex.copy(five, new byte[32]));
+        index.checkpoint = 140;
+        new SequencedIndex(log.entries.subList(20, 40)).copies.forEach(index.copies::add);
+
+        PinnedHeadVerification.Outcome o =
+                verify(topicsHolding(log.entries, log.checkpoints), kept, index);
+
+        assertThat(o.result().index())
+                .singleElement()
+                .satisfies(
+                        d -> {
+                            assertThat(d.kind())
+                                    .isEqualTo(AuditVerifier.IndexDiscrepancy.Kind.MODIFIED);
+                            assertThat(d.docId())
+                                    .isEqualTo(five.getEntityId() + "#" + five.getSeq());
+                        });
+        assertThat(o.next()).as("no state moves on past a problem").isNull();
+        // once the document is restored (rewritten again, right), the next run passes
+        index.rewritten.set(
+                1, SequencedIndex.copy(five, MockAuditTopics.bytes(five.getHash().duplicate())));
+        PinnedHeadVerification.Outcome again =
+                verify(topicsHolding(log.entries, log.checkpoints), kept, index);
+        assertThat(again.result().ok()).as(again.result().text()).isTrue();
+        assertThat(again.next().indexSeqNo()).isEqualTo(140);
     }
 
     @Test

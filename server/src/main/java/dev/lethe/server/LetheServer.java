@@ -1174,6 +1174,7 @@ public final class LetheServer implements AutoCloseable {
     /** The routes of the admin's pages and of the decisions on erasure requests. */
     private void adminAndApprovalRoutes(io.javalin.config.RoutesConfig r) {
         scoped(r, "GET", API + "/status", Role.Scope.STATUS_READ, this::status);
+        scoped(r, "GET", API + "/metrics", Role.Scope.STATUS_READ, this::metrics);
         scoped(r, "GET", API + "/dead-letters", Role.Scope.STATUS_READ, this::deadLetters);
         scoped(r, "GET", API + "/config/catalog", Role.Scope.CONFIG_READ, this::catalog);
         scoped(
@@ -1206,6 +1207,12 @@ public final class LetheServer implements AutoCloseable {
     private static final Duration DEAD_LETTERS_MAX = Duration.ofDays(7);
 
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+
+    /** The stack's health as Prometheus metrics (numbers only). */
+    private void metrics(Context ctx, Principal who) throws Exception {
+        ctx.contentType(PrometheusMetrics.CONTENT_TYPE)
+                .result(PrometheusMetrics.of(backend.status()));
+    }
 
     private void status(Context ctx, Principal who) throws Exception {
         json(ctx, backend.status());

@@ -1,0 +1,50 @@
+package dev.lethe.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+class PrometheusMetricsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void theMonitorsHeadFindingsAndEachComponentAreMetrics() throws Exception {
+        String status =
+                """
+                {"kafka": {"healthy": true, "health": "healthy"},
+                 "flink": {"healthy": false, "health": "unhealthy"},
+                 "monitor": {"healthy": true, "health": "attention",
+                   "finding": "index: MODIFIED document abc: carol@example.eu",
+                   "verifiedThrough": {"checkpointSeq": 41, "treeSize": 1200, "logIndex": 1210,
+                     "at": "2026-12-06T10:00:00Z"},
+                   "verifications": 57, "findings": 2},
+                 "deadletters": {"healthy": true, "lastHour": 3}}
+                """;
+
+        String metrics = PrometheusMetrics.of(JSON.readTree(status));
+
+        assertThat(metrics)
+                .contains("lethe_component_up{component=\"kafka\"} 1\n")
+                .contains("lethe_component_up{component=\"flink\"} 0\n")
+                .contains("lethe_audit_monitor_attention 1\n")
+                .contains("lethe_audit_monitor_verified_checkpoint_seq 41\n")
+                .contains("lethe_audit_monitor_verified_tree_size 1200\n")
+                .contains("lethe_audit_monitor_verified_timestamp_seconds 1796551200\n")
+                .contains("# TYPE lethe_audit_monitor_findings_total counter\n")
+                .contains("lethe_audit_monitor_findings_total 2\n")
+                .contains("lethe_audit_monitor_verifications_total 57\n")
+                .contains("lethe_deadletters_last_hour 3\n")
+                .as("a finding's text never becomes a metric")
+                .doesNotContain("carol");
+    }
+
+    @Test
+    void beforeTheMonitorRanThereAreOnlyComponents() throws Exception {
+        String metrics = PrometheusMetrics.of(JSON.readTree("{\"server\": {\"healthy\": true}}"));
+
+        assertThat(metrics).contains("lethe_component_up{component=\"server\"} 1");
+        assertThat(metrics).doesNotContain("lethe_audit_monitor");
+    }
+}
