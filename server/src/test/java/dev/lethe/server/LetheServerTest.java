@@ -670,6 +670,37 @@ class LetheServerTest {
     }
 
     @Test
+    void aVerificationStartsFromAPinnedTreeHeadWhenAskedAndRefusesAMalformedOne() throws Exception {
+        String auditor = token(Role.AUDITOR);
+        String head = "ab".repeat(32);
+        HttpResponse<String> started =
+                send(
+                        "POST",
+                        "/api/v1/audit/verifications",
+                        auditor,
+                        "{\"from\": \"" + head + "\"}");
+        assertThat(started.statusCode()).isEqualTo(202);
+        String id = JSON.readTree(started.body()).get("id").asText();
+        JsonNode v = null;
+        for (int i = 0; i < 100; i++) {
+            v =
+                    JSON.readTree(
+                            send("GET", "/api/v1/audit/verifications/" + id, auditor, null).body());
+            if (!"running".equals(v.get("status").asText())) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(v.at("/result/from/hash").asText()).isEqualTo(head);
+        assertThat(backend.verifiedFrom).isEqualTo(head);
+
+        HttpResponse<String> bad =
+                send("POST", "/api/v1/audit/verifications", auditor, "{\"from\": \"HEAD~1\"}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("64 hex digits");
+    }
+
+    @Test
     void nothingIsShownWhenTheAccessCannotBeRecorded() throws Exception {
         backend.refuseRecords = true;
         HttpResponse<String> r =

@@ -76,6 +76,20 @@ class RecordingBackend implements Backend {
         return new Export(new byte[] {'P', 'K', 3, 4}, "contact-7.zip", 3);
     }
 
+    /** The tree head the last verification started from (null: the whole log). */
+    volatile String verifiedFrom;
+
+    @Override
+    public JsonNode verifyLog(String fromHead, VerificationProgress progress)
+            throws InterruptedException {
+        verifiedFrom = fromHead;
+        JsonNode result = verifyLog(progress);
+        return fromHead == null
+                ? result
+                : ((com.fasterxml.jackson.databind.node.ObjectNode) result)
+                        .set("from", JSON.createObjectNode().put("hash", fromHead));
+    }
+
     @Override
     public JsonNode verifyLog(VerificationProgress progress) throws InterruptedException {
         progress.total(5);
