@@ -57,6 +57,76 @@ final class AuditIndexCopies implements AuditVerification.IndexCopies {
                         q -> q.range(r -> r.number(n -> n.field("logIndex").gte((double) from)))));
     }
 
+    /**
+     * The audit index's (single) shard's local checkpoint: every write up to it is processed (-1
+     * before the first write, or while the index does not exist).
+     */
+    @Override
+    public long checkpoint() throws IOException {
+        if (!es.indices().exists(r -> r.index(index)).value()) {
+            return -1;
+        }
+        var stats =
+                es.indices()
+                        .stats(
+                                r ->
+                                        r.index(index)
+                                                .level(
+                                                        co.elastic.clients.elasticsearch._types
+                                                                .Level.Shards));
+        var indexStats = stats.indices().get(index);
+        if (indexStats == null || indexStats.shards() == null || indexStats.shards().isEmpty()) {
+            throw new IOException("the audit index " + index + " reports no shard statistics");
+        }
+        long checkpoint = Long.MAX_VALUE;
+        for (var copies : indexStats.shards().values()) {
+            for (var shard : copies) {
+                if (shard.routing() != null
+                        && Boolean.TRUE.equals(shard.routing().primary())
+                        && shard.seqNo() != null) {
+                    checkpoint = Math.min(checkpoint, shard.seqNo().localCheckpoint());
+                }
+            }
+        }
+        if (checkpoint == Long.MAX_VALUE) {
+            throw new IOException("the audit index " + index + " reports no primary shard");
+        }
+        return checkpoint;
+    }
+
+    /** Documents below {@code belowLogIndex} whose {@code _seq_no} is in (after, through]. */
+    @Override
+    public List<IndexedCopy> changedSince(long after, long through, long belowLogIndex)
+            throws IOException {
+        if (through <= after) {
+            return List.of();
+        }
+        co.elastic.clients.elasticsearch._types.query_dsl.Query written =
+                co.elastic.clients.elasticsearch._types.query_dsl.Query.of(
+                        q ->
+                                q.range(
+                                        r ->
+                                                r.number(
+                                                        n ->
+                                                                n.field("_seq_no")
+                                                                        .gt((double) after)
+                                                                        .lte((double) through))));
+        co.elastic.clients.elasticsearch._types.query_dsl.Query verified =
+                co.elastic.clients.elasticsearch._types.query_dsl.Query.of(
+                        q ->
+                                q.range(
+                                        r ->
+                                                r.number(
+                                                        n ->
+                                                                n.field("logIndex")
+                                                                        .lt(
+                                                                                (double)
+                                                                                        belowLogIndex))));
+        return readFrom(
+                co.elastic.clients.elasticsearch._types.query_dsl.Query.of(
+                        q -> q.bool(b -> b.filter(written).filter(verified))));
+    }
+
     private List<IndexedCopy> readFrom(
             co.elastic.clients.elasticsearch._types.query_dsl.Query query) throws IOException {
         if (!es.indices().exists(r -> r.index(index)).value()) {

@@ -23,8 +23,9 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
  *   <li>{@code lethe_discovery}: creates, migrates and writes the location indices ({@code
  *       lethe-locations*}).
  *   <li>{@code lethe_retention}: deletes an erased person's location documents and expunges them.
- *   <li>{@code lethe_server}: reads both (and refreshes them before a verification), writes
- *       nothing.
+ *   <li>{@code lethe_server}: reads both (and refreshes them before a verification; reads the audit
+ *       index's shard statistics, whose sequence numbers an incremental verification watches),
+ *       writes nothing.
  * </ul>
  */
 public final class ElasticsearchUsers {
@@ -61,20 +62,24 @@ public final class ElasticsearchUsers {
                         "read, delete, write, maintenance, view_index_metadata"),
                 role(
                         ComponentRole.SERVER,
-                        AUDIT + "\", \"" + LOCATIONS,
-                        // maintenance: a verification refreshes the audit index to compare it
+                        AUDIT,
+                        // maintenance: a verification refreshes the audit index to compare it;
+                        // monitor: its shard statistics (the local checkpoint's sequence number)
+                        "read, view_index_metadata, maintenance, monitor",
+                        LOCATIONS,
                         "read, view_index_metadata, maintenance"),
                 "");
     }
 
-    private static String role(ComponentRole c, String indices, String privileges) {
-        return String.join(
-                "\n",
-                c.user() + ":",
-                "  cluster: [\"monitor\"]",
-                "  indices:",
-                "    - names: [\"" + indices + "\"]",
-                "      privileges: [" + privileges + "]");
+    /** A role: {@code indicesAndPrivileges} are pairs of an index pattern and its privileges. */
+    private static String role(ComponentRole c, String... indicesAndPrivileges) {
+        List<String> lines =
+                new ArrayList<>(List.of(c.user() + ":", "  cluster: [\"monitor\"]", "  indices:"));
+        for (int i = 0; i < indicesAndPrivileges.length; i += 2) {
+            lines.add("    - names: [\"" + indicesAndPrivileges[i] + "\"]");
+            lines.add("      privileges: [" + indicesAndPrivileges[i + 1] + "]");
+        }
+        return String.join("\n", lines);
     }
 
     /**
