@@ -182,6 +182,9 @@ class ConsoleBrowserITCase {
         assertThat(card.getText())
                 .contains("Anna Svensson", "contact:42", "anna@example.eu", "+46701234567")
                 .contains("soft-deleted")
+                // as the server flags them: her contact row and her two tickets are hers, her
+                // email in someone else's ticket comment is a mention
+                .contains("Where their data lives (5)")
                 .contains("Mentioned in other people\u2019s records (1)")
                 .contains("ticket_comments/5120");
         assertThat(backend.recorded).anyMatch(r -> r.action().equals("find"));

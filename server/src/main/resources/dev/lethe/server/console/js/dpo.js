@@ -58,11 +58,9 @@ function showPeople(results, found) {
 function personCard(p) {
   known.set(p.subjectId, p);
   const locations = p.locations || [];
-  // a record is the person's own when a column the catalog declares is about them; findings in
-  // other records are mentions of them in someone else's data
-  const own = new Set(locations.filter((l) => l.detector === 'declared').map((l) => l.record));
-  const mine = locations.filter((l) => own.has(l.record));
-  const mentions = locations.filter((l) => !own.has(l.record));
+  // the server flags each location that is a mention of them in someone else's record
+  const mine = locations.filter((l) => !l.mention);
+  const mentions = locations.filter((l) => l.mention);
   const ids = Object.entries(p.identifiers || {});
   return h('section', {class: 'card person', 'aria-label': p.name || p.subjectId},
     h('div', {class: 'card-head'},
