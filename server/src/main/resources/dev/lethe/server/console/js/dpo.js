@@ -296,7 +296,7 @@ export async function requests(box, arg, said) {
                 if (!why.value.trim()) { put(out, errorBox({title: 'Reason needed', detail: 'say why the erasure is rejected (a case reference, never personal data).'})); why.focus(); return; }
                 decide(reject, 'reject', q, {reason: why.value.trim()});
               }}, why, reject)))));
-      }), {focusable: true})) : null;
+      }))) : null;
   put(box, h('h1', null, 'Erasure requests'),
     h('p', {class: 'lead'}, 'Art. 17 requests, newest first. Under a quarter of a month left is highlighted; past the due date they are OVERDUE. A blocked or failing request can be retried now.'),
     out, queue,
@@ -319,7 +319,7 @@ export async function requests(box, arg, said) {
               q.approvedBy ? h('div', {class: 'muted'}, 'approved by ' + q.approvedBy) : null),
             h('td', null, retryable ? h('button', {type: 'button', class: 'btn retry', 'aria-label': 'Retry the erasure of ' + q.subjectId,
               onclick: (ev) => decide(ev.currentTarget, 'retry', q)}, 'Retry now') : null));
-        }), {focusable: true}));
+        })));
 }
 
 export async function purges(box) {
@@ -347,7 +347,7 @@ export async function purges(box) {
         h('td', null, p.reason || h('span', {class: 'muted'}, '—'))));
       if (!after) {
         put(results, page.purges.length === 0 ? empty('No purges match', 'Change the filters.') :
-          table('Purges', ['When', 'Outcome', 'Action', 'Table', 'Record', 'Rule', 'Reason'], rows, {focusable: true}));
+          table('Purges', ['When', 'Outcome', 'Action', 'Table', 'Record', 'Rule', 'Reason'], rows));
       } else {
         results.querySelector('tbody').append(...rows);
       }
