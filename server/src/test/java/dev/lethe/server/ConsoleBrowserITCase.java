@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,10 +39,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The console in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver})
  * against a server on a seeded backend: a DPO finds a person, exports, previews and confirms an
  * erasure and sees the request; an auditor filters the log to one record, opens a diff, downloads a
- * proof and verifies the log; a DPO opening the access log gets the 403 page; a hostile ticket text
- * shows as text; signing out and an expired session go back to sign-in. Every page the tests open
- * is checked by Deque's axe-core for WCAG 2.1 A and AA violations, laid out at 1280 and at 390 px
- * wide. Each page's screenshot is written to {@code target/console-screenshots/}, or where {@code
+ * proof and verifies the log, and the latest filter's answer stays when a slower unfiltered page
+ * arrives after it; a DPO opening the access log gets the 403 page; a hostile ticket text shows as
+ * text; signing out and an expired session go back to sign-in. Every page the tests open is checked
+ * by Deque's axe-core for WCAG 2.1 A and AA violations, laid out at 1280 and at 390 px wide. Each
+ * page's screenshot is written to {@code target/console-screenshots/}, or where {@code
  * -Dlethe.console.screenshots} says ({@code ../docs/console} refreshes the documentation's
  * pictures).
  */
@@ -65,22 +68,10 @@ class ConsoleBrowserITCase {
         ConsoleBrowser.requireChromium();
         clock.now = Instant.now();
         backend = new SeededBackend(clock);
-        Passwords passwords = new Passwords();
-        users.add("dana", Role.DPO, passwords.hash(PASSWORD));
-        users.add("otto", Role.AUDITOR, passwords.hash(PASSWORD));
-        users.add("ada", Role.ADMIN, passwords.hash(PASSWORD));
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        server =
-                new LetheServer(
-                                new LetheServer.Settings("127.0.0.1", 0, LocalTokens.DEFAULT_TTL),
-                                users,
-                                passwords,
-                                new LocalTokens(key, LocalTokens.DEFAULT_TTL, clock),
-                                Optional.empty(),
-                                backend,
-                                clock)
-                        .start();
+        users.add("dana", Role.DPO, PASSWORDS.hash(PASSWORD));
+        users.add("otto", Role.AUDITOR, PASSWORDS.hash(PASSWORD));
+        users.add("ada", Role.ADMIN, PASSWORDS.hash(PASSWORD));
+        server = serve(backend);
         // target/ on every run; the documentation's pictures only when asked for
         // (-Dlethe.console.screenshots=../docs/console), so a test run leaves the tree clean
         Path base = Path.of(System.getProperty("basedir", "."));
@@ -92,6 +83,23 @@ class ConsoleBrowserITCase {
         Files.createDirectories(shots);
     }
 
+    static final Passwords PASSWORDS = new Passwords();
+
+    /** A server on {@code backend} with this test's users and clock, on a free port. */
+    static LetheServer serve(Backend backend) {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return new LetheServer(
+                        new LetheServer.Settings("127.0.0.1", 0, LocalTokens.DEFAULT_TTL),
+                        users,
+                        PASSWORDS,
+                        new LocalTokens(key, LocalTokens.DEFAULT_TTL, clock),
+                        Optional.empty(),
+                        backend,
+                        clock)
+                .start();
+    }
+
     @AfterAll
     static void stop() {
         if (server != null) {
@@ -99,8 +107,12 @@ class ConsoleBrowserITCase {
         }
     }
 
+    /** The port of the server the browser opens (the shared one unless a test starts its own). */
+    int port;
+
     @BeforeEach
     void browser() {
+        port = server.port();
         driver = ConsoleBrowser.start(profile, downloads);
         wait = ConsoleBrowser.waiting(driver, 15);
     }
@@ -113,7 +125,7 @@ class ConsoleBrowserITCase {
     }
 
     String url(String hash) {
-        return "http://127.0.0.1:" + server.port() + "/" + hash;
+        return "http://127.0.0.1:" + port + "/" + hash;
     }
 
     WebElement visible(By by) {
@@ -357,6 +369,94 @@ class ConsoleBrowserITCase {
         assertThat(driver.findElement(By.cssSelector("main")).getText()).contains("DSAR-2026-0031");
         shot("access-log");
         accessible("the access log, one subject's accesses");
+    }
+
+    /**
+     * The seeded log, whose read of the first page without any filter (the unfiltered first page of
+     * a large log) answers only once the test lets it.
+     */
+    static final class SlowUnfilteredLog extends SeededBackend {
+        final CountDownLatch asked = new CountDownLatch(1);
+        final CountDownLatch answer = new CountDownLatch(1);
+
+        SlowUnfilteredLog() {
+            super(clock);
+        }
+
+        @Override
+        public AuditPage auditEntries(AuditQuery q, boolean values) {
+            boolean unfiltered =
+                    java.util.stream.Stream.of(
+                                    q.table(),
+                                    q.key(),
+                                    q.subject(),
+                                    q.actor(),
+                                    q.op(),
+                                    q.kind(),
+                                    q.since(),
+                                    q.until(),
+                                    q.before())
+                            .allMatch(java.util.Objects::isNull);
+            if (unfiltered) {
+                asked.countDown();
+                try {
+                    if (!answer.await(60, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test never let the slow page answer");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            return super.auditEntries(q, values);
+        }
+    }
+
+    @Test
+    void theAuditLogShowsTheLatestFiltersAnswerWhenAnEarlierOneArrivesAfterIt() throws Exception {
+        SlowUnfilteredLog slow = new SlowUnfilteredLog();
+        LetheServer own = serve(slow);
+        try {
+            port = own.port();
+            signIn("otto");
+            page("audit");
+            // the page asked for the unfiltered first page; it has not answered yet
+            assertThat(slow.asked.await(15, TimeUnit.SECONDS)).isTrue();
+            driver.findElement(By.name("key")).sendKeys("contacts/42");
+            driver.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+            wait.until(
+                    d ->
+                            d.findElements(By.cssSelector("details.entry")).size() == 2
+                                    && d.findElements(By.cssSelector("details.entry")).stream()
+                                            .allMatch(e -> e.getText().contains("contacts/42")));
+
+            // now the unfiltered page answers, after the filtered one
+            slow.answer.countDown();
+            wait.until(
+                    d ->
+                            (Boolean)
+                                    ((JavascriptExecutor) d)
+                                            .executeScript(
+                                                    "return performance.getEntriesByType('resource')"
+                                                            + ".some((e) => e.name.endsWith("
+                                                            + "'/api/v1/audit/entries?limit=50')"
+                                                            + " && e.responseEnd > 0)"));
+            // and the page has had time to handle it
+            ((JavascriptExecutor) driver)
+                    .executeAsyncScript("setTimeout(arguments[arguments.length - 1], 500)");
+
+            List<WebElement> shown = driver.findElements(By.cssSelector("details.entry"));
+            assertThat(shown)
+                    .as("the filtered entries are still shown")
+                    .hasSize(2)
+                    .allMatch(e -> e.getText().contains("contacts/42"));
+            assertThat(driver.findElement(By.name("key")).getDomProperty("value"))
+                    .isEqualTo("contacts/42");
+        } finally {
+            // answered before the server stops, which waits for the requests it serves
+            slow.answer.countDown();
+            own.close();
+        }
     }
 
     @Test
