@@ -12,10 +12,10 @@ import java.util.Set;
  * {@code ./lethe subject find --json}.
  *
  * <p>A record is the person's own when a column the catalog declares is about them (a location of
- * theirs in it with detector {@code declared}: their contact row, a ticket whose {@code
- * requester_id} is theirs). Every other location is a mention: what a detector found in a record
- * about someone else, such as their email in the free text of another person's ticket. A finding in
- * a record of their own (their email in their own ticket's text) is theirs, not a mention.
+ * theirs in it with detector {@code declared}: their contact row, a ticket whose {@code contact_id}
+ * is theirs). Every other location is a mention: what a detector found in a record about someone
+ * else, such as their email in the free text of another person's ticket. A finding in a record of
+ * their own (their email in their own ticket's text) is theirs, not a mention.
  */
 public final class Mentions {
 
