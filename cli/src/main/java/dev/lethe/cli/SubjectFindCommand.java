@@ -9,6 +9,7 @@ import dev.lethe.discovery.LocationDocument;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.local.StackOptions;
 import dev.lethe.local.StackSettings;
+import dev.lethe.server.Mentions;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -156,7 +157,8 @@ final class SubjectFindCommand implements Callable<Integer> {
                 d.subjectIds().forEach(subjects::add);
             }
         }
-        return root;
+        // the server's rule, so that the direct path prints what the server answers
+        return Mentions.mark(root);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -211,6 +211,14 @@ class FrontDoorTest {
         String viaServer = output();
         assertThat(viaServer)
                 .isEqualTo(printed(() -> SubjectFindCommand.print(direct, true, System.out)));
+        // her contact row is hers; her email in the text of a ticket without her as requester
+        // is a mention in someone else's record
+        JsonNode located = JSON.readTree(viaServer).at("/people/0/locations");
+        assertThat(located.at("/0/record").asText()).isEqualTo("contacts/7");
+        assertThat(located.at("/0/mention").isBoolean()).isTrue();
+        assertThat(located.at("/0/mention").asBoolean()).isFalse();
+        assertThat(located.at("/1/record").asText()).isEqualTo("tickets/3");
+        assertThat(located.at("/1/mention").asBoolean()).isTrue();
 
         assertThat(lethe("subject", "find", "ada@example.org", "--purpose", "DSAR-1")).isZero();
         String text = output();

@@ -683,7 +683,9 @@ public final class LetheServer implements AutoCloseable {
                         "search;dur=%.1f, record;dur=%.1f",
                         (t1 - t0) / 1e6,
                         (System.nanoTime() - t1) / 1e6));
-        json(ctx, found.body());
+        // which locations are mentions in other people's records is the server's to say, whatever
+        // the backend answered
+        json(ctx, Mentions.mark(found.body().deepCopy()));
     }
 
     private void accesses(Context ctx, Principal who) throws Exception {

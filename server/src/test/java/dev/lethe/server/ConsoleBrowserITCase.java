@@ -2,15 +2,21 @@ package dev.lethe.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.deque.html.axecore.results.Results;
+import com.deque.html.axecore.results.Rule;
+import com.deque.html.axecore.selenium.AxeBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,10 +39,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The console in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver})
  * against a server on a seeded backend: a DPO finds a person, exports, previews and confirms an
  * erasure and sees the request; an auditor filters the log to one record, opens a diff, downloads a
- * proof and verifies the log; a DPO opening the access log gets the 403 page; a hostile ticket text
- * shows as text; signing out and an expired session go back to sign-in. Each page's screenshot is
- * written to {@code target/console-screenshots/}, or where {@code -Dlethe.console.screenshots} says
- * ({@code ../docs/console} refreshes the documentation's pictures).
+ * proof and verifies the log, and the latest filter's answer stays when a slower unfiltered page
+ * arrives after it; a DPO opening the access log gets the 403 page; a hostile ticket text shows as
+ * text; signing out and an expired session go back to sign-in. Every page the tests open is checked
+ * by Deque's axe-core for WCAG 2.1 A and AA violations, laid out at 1280 and at 390 px wide. Each
+ * page's screenshot is written to {@code target/console-screenshots/}, or where {@code
+ * -Dlethe.console.screenshots} says ({@code ../docs/console} refreshes the documentation's
+ * pictures).
  */
 class ConsoleBrowserITCase {
 
@@ -59,22 +68,10 @@ class ConsoleBrowserITCase {
         ConsoleBrowser.requireChromium();
         clock.now = Instant.now();
         backend = new SeededBackend(clock);
-        Passwords passwords = new Passwords();
-        users.add("dana", Role.DPO, passwords.hash(PASSWORD));
-        users.add("otto", Role.AUDITOR, passwords.hash(PASSWORD));
-        users.add("ada", Role.ADMIN, passwords.hash(PASSWORD));
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        server =
-                new LetheServer(
-                                new LetheServer.Settings("127.0.0.1", 0, LocalTokens.DEFAULT_TTL),
-                                users,
-                                passwords,
-                                new LocalTokens(key, LocalTokens.DEFAULT_TTL, clock),
-                                Optional.empty(),
-                                backend,
-                                clock)
-                        .start();
+        users.add("dana", Role.DPO, PASSWORDS.hash(PASSWORD));
+        users.add("otto", Role.AUDITOR, PASSWORDS.hash(PASSWORD));
+        users.add("ada", Role.ADMIN, PASSWORDS.hash(PASSWORD));
+        server = serve(backend);
         // target/ on every run; the documentation's pictures only when asked for
         // (-Dlethe.console.screenshots=../docs/console), so a test run leaves the tree clean
         Path base = Path.of(System.getProperty("basedir", "."));
@@ -86,6 +83,23 @@ class ConsoleBrowserITCase {
         Files.createDirectories(shots);
     }
 
+    static final Passwords PASSWORDS = new Passwords();
+
+    /** A server on {@code backend} with this test's users and clock, on a free port. */
+    static LetheServer serve(Backend backend) {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return new LetheServer(
+                        new LetheServer.Settings("127.0.0.1", 0, LocalTokens.DEFAULT_TTL),
+                        users,
+                        PASSWORDS,
+                        new LocalTokens(key, LocalTokens.DEFAULT_TTL, clock),
+                        Optional.empty(),
+                        backend,
+                        clock)
+                .start();
+    }
+
     @AfterAll
     static void stop() {
         if (server != null) {
@@ -93,8 +107,12 @@ class ConsoleBrowserITCase {
         }
     }
 
+    /** The port of the server the browser opens (the shared one unless a test starts its own). */
+    int port;
+
     @BeforeEach
     void browser() {
+        port = server.port();
         driver = ConsoleBrowser.start(profile, downloads);
         wait = ConsoleBrowser.waiting(driver, 15);
     }
@@ -107,7 +125,7 @@ class ConsoleBrowserITCase {
     }
 
     String url(String hash) {
-        return "http://127.0.0.1:" + server.port() + "/" + hash;
+        return "http://127.0.0.1:" + port + "/" + hash;
     }
 
     WebElement visible(By by) {
@@ -166,11 +184,53 @@ class ConsoleBrowserITCase {
                 ((JavascriptExecutor) driver).executeScript("return window.__pwned !== undefined");
     }
 
+    /** The rules of WCAG 2.0 and 2.1, levels A and AA, as axe-core tags them. */
+    static final List<String> WCAG_21_AA = List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa");
+
+    /** The widths every page is checked at: a laptop and a phone. */
+    static final int[] WIDTHS = {1280, 390};
+
+    /**
+     * No violation of WCAG 2.1 A or AA that axe-core finds on the page as it is now, laid out at
+     * 1280 px and at 390 px wide (the window is put back as it was).
+     */
+    void accessible(String what) {
+        Dimension was = driver.manage().window().getSize();
+        List<String> violations = new ArrayList<>();
+        try {
+            for (int width : WIDTHS) {
+                driver.manage().window().setSize(new Dimension(width, 900));
+                // laid out at that width: resize observers run before the next frame
+                ((JavascriptExecutor) driver)
+                        .executeAsyncScript(
+                                "const done = arguments[arguments.length - 1];"
+                                        + " requestAnimationFrame(() => requestAnimationFrame(done));");
+                Object inner =
+                        ((JavascriptExecutor) driver).executeScript("return window.innerWidth");
+                assertThat(((Number) inner).intValue()).as("the window's width").isEqualTo(width);
+                Results r = new AxeBuilder().withTags(WCAG_21_AA).analyze(driver);
+                assertThat(r.isErrored()).as("axe-core failed: %s", r.getErrorMessage()).isFalse();
+                for (Rule v : r.getViolations()) {
+                    List<String> nodes = new ArrayList<>();
+                    v.getNodes().forEach(n -> nodes.add(String.valueOf(n.getTarget())));
+                    violations.add(
+                            String.format(
+                                    "%s (%s) at %d px: %s on %s",
+                                    v.getId(), v.getImpact(), width, v.getHelp(), nodes));
+                }
+            }
+        } finally {
+            driver.manage().window().setSize(was);
+        }
+        assertThat(violations).as("WCAG 2.1 AA violations on %s", what).isEmpty();
+    }
+
     @Test
     void aDpoFindsAPersonExportsAndRequestsTheirErasure() throws Exception {
         driver.get(url(""));
         visible(By.name("username"));
         shot("sign-in");
+        accessible("sign-in");
         signIn("dana");
         page("find");
         visible(By.name("q")).sendKeys("anna@example.eu");
@@ -182,10 +242,14 @@ class ConsoleBrowserITCase {
         assertThat(card.getText())
                 .contains("Anna Svensson", "contact:42", "anna@example.eu", "+46701234567")
                 .contains("soft-deleted")
+                // as the server flags them: her contact row and her two tickets are hers, her
+                // email in someone else's ticket comment is a mention
+                .contains("Where their data lives (5)")
                 .contains("Mentioned in other people\u2019s records (1)")
                 .contains("ticket_comments/5120");
         assertThat(backend.recorded).anyMatch(r -> r.action().equals("find"));
         shot("find");
+        accessible("find, a person found");
 
         card.findElement(By.linkText("Open person")).click();
         page("person");
@@ -214,6 +278,7 @@ class ConsoleBrowserITCase {
                 .contains("Blocked for now", "open-ticket", "contacts/42", "ticket_comments/5120");
         assertThat(backend.recorded).anyMatch(r -> r.action().equals("erasure-preview"));
         shot("person");
+        accessible("a person's page, an erasure previewed");
 
         driver.findElement(By.id("confirm-erasure")).click();
         visible(By.id("erasure-requested"))
@@ -227,6 +292,7 @@ class ConsoleBrowserITCase {
         assertThat(driver.findElements(By.cssSelector("tr.row-soon"))).isNotEmpty();
         assertThat(driver.findElements(By.cssSelector("tr.row-overdue"))).hasSize(1);
         shot("requests");
+        accessible("erasure requests");
 
         nav("purges");
         new Select(driver.findElement(By.name("outcome"))).selectByValue("skipped");
@@ -236,6 +302,7 @@ class ConsoleBrowserITCase {
         driver.findElement(By.cssSelector("form.filters button[type=submit]")).click();
         wait.until(d -> d.findElements(By.cssSelector("main tbody tr")).size() == 5);
         shot("purges");
+        accessible("purges");
 
         // the access log of every subject is the auditor's: a clear 403 page, nothing shown
         driver.get(url("#/accesses"));
@@ -243,9 +310,11 @@ class ConsoleBrowserITCase {
         assertThat(driver.findElement(By.cssSelector("main")).getText())
                 .contains("403", "Your role cannot open this page", "dpo");
         shot("forbidden");
+        accessible("the 403 page");
 
         driver.findElement(By.id("sign-out")).click();
         assertThat(visible(By.id("signin-notice")).getText()).contains("signed out");
+        accessible("sign-in after signing out");
         driver.get(url("#/find"));
         visible(By.name("username"));
     }
@@ -271,6 +340,7 @@ class ConsoleBrowserITCase {
                 .doesNotContain("anna.svensson@example.se");
         assertThat(detail.findElements(By.cssSelector(".masked"))).hasSize(2);
         shot("audit-log");
+        accessible("the audit log, an entry open");
 
         detail.findElement(By.cssSelector("button.proof")).click();
         visible(By.id("proof-done"));
@@ -289,6 +359,7 @@ class ConsoleBrowserITCase {
         WebElement result = visible(By.id("verification-result"));
         assertThat(result.getText()).contains("VERIFIED", "Latest signed tree head", "Copy hash");
         shot("verify");
+        accessible("verify, a verification done");
 
         nav("accesses");
         visible(By.cssSelector("main table"));
@@ -297,6 +368,95 @@ class ConsoleBrowserITCase {
         visible(By.xpath("//h2[contains(., 'Accesses to')]"));
         assertThat(driver.findElement(By.cssSelector("main")).getText()).contains("DSAR-2026-0031");
         shot("access-log");
+        accessible("the access log, one subject's accesses");
+    }
+
+    /**
+     * The seeded log, whose read of the first page without any filter (the unfiltered first page of
+     * a large log) answers only once the test lets it.
+     */
+    static final class SlowUnfilteredLog extends SeededBackend {
+        final CountDownLatch asked = new CountDownLatch(1);
+        final CountDownLatch answer = new CountDownLatch(1);
+
+        SlowUnfilteredLog() {
+            super(clock);
+        }
+
+        @Override
+        public AuditPage auditEntries(AuditQuery q, boolean values) {
+            boolean unfiltered =
+                    java.util.stream.Stream.of(
+                                    q.table(),
+                                    q.key(),
+                                    q.subject(),
+                                    q.actor(),
+                                    q.op(),
+                                    q.kind(),
+                                    q.since(),
+                                    q.until(),
+                                    q.before())
+                            .allMatch(java.util.Objects::isNull);
+            if (unfiltered) {
+                asked.countDown();
+                try {
+                    if (!answer.await(60, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test never let the slow page answer");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            return super.auditEntries(q, values);
+        }
+    }
+
+    @Test
+    void theAuditLogShowsTheLatestFiltersAnswerWhenAnEarlierOneArrivesAfterIt() throws Exception {
+        SlowUnfilteredLog slow = new SlowUnfilteredLog();
+        LetheServer own = serve(slow);
+        try {
+            port = own.port();
+            signIn("otto");
+            page("audit");
+            // the page asked for the unfiltered first page; it has not answered yet
+            assertThat(slow.asked.await(15, TimeUnit.SECONDS)).isTrue();
+            driver.findElement(By.name("key")).sendKeys("contacts/42");
+            driver.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+            wait.until(
+                    d ->
+                            d.findElements(By.cssSelector("details.entry")).size() == 2
+                                    && d.findElements(By.cssSelector("details.entry")).stream()
+                                            .allMatch(e -> e.getText().contains("contacts/42")));
+
+            // now the unfiltered page answers, after the filtered one
+            slow.answer.countDown();
+            wait.until(
+                    d ->
+                            (Boolean)
+                                    ((JavascriptExecutor) d)
+                                            .executeScript(
+                                                    "return performance.getEntriesByType('resource')"
+                                                            + ".some((e) => e.name.endsWith("
+                                                            + "'/api/v1/audit/entries?limit=50')"
+                                                            + " && e.responseEnd > 0)"));
+            // and the page has had time to handle it
+            ((JavascriptExecutor) driver)
+                    .executeAsyncScript("setTimeout(arguments[arguments.length - 1], 500)");
+
+            List<WebElement> shown = driver.findElements(By.cssSelector("details.entry"));
+            assertThat(shown)
+                    .as("the filtered entries are still shown")
+                    .hasSize(2)
+                    .allMatch(e -> e.getText().contains("contacts/42"));
+            assertThat(driver.findElement(By.name("key")).getDomProperty("value"))
+                    .isEqualTo("contacts/42");
+        } finally {
+            // answered before the server stops, which waits for the requests it serves
+            slow.answer.countDown();
+            own.close();
+        }
     }
 
     @Test
@@ -310,6 +470,7 @@ class ConsoleBrowserITCase {
         assertThat(once.getText()).contains("mira", "One-time password");
         visible(By.xpath("//td[normalize-space()='mira']"));
         shot("users");
+        accessible("users, a one-time password shown");
     }
 
     @Test
@@ -328,6 +489,7 @@ class ConsoleBrowserITCase {
             assertThat(own.getText()).contains("(you)", "Another DPO must approve it");
             assertThat(own.findElements(By.cssSelector("button.approve"))).isEmpty();
             shot("requests-approval");
+            accessible("erasure requests awaiting approval");
 
             queue.findElement(
                             By.xpath(
@@ -391,6 +553,7 @@ class ConsoleBrowserITCase {
                     .contains("tickets/512", "attachments/88")
                     .doesNotContain("tickets/80");
             shot("purges-by-time");
+            accessible("purges filtered by time");
         } finally {
             backend.fourEyes = false;
         }
@@ -417,6 +580,7 @@ class ConsoleBrowserITCase {
         assertThat(driver.findElement(By.cssSelector("tr[data-component='connect']")).getText())
                 .contains("healthy", "http://127.0.0.1:18083", "RUNNING");
         shot("admin-health");
+        accessible("stack health");
 
         nav("catalog");
         WebElement tickets = visible(By.cssSelector("section[data-table='tickets']"));
@@ -428,6 +592,7 @@ class ConsoleBrowserITCase {
                         "<b>customers write anything</b>");
         assertThat(driver.findElements(By.cssSelector("main b"))).isEmpty();
         shot("admin-catalog");
+        accessible("the catalog");
         driver.findElement(By.name("table-filter")).sendKeys("email");
         wait.until(d -> d.findElements(By.cssSelector("section[data-table]")).size() == 1);
 
@@ -437,6 +602,7 @@ class ConsoleBrowserITCase {
         assertThat(driver.findElement(By.cssSelector("main")).getText())
                 .contains("tickets.soft-deleted", "P60D", "status: closed", "record tickets/80");
         shot("admin-policy");
+        accessible("the retention policy");
 
         nav("deadletters");
         assertThat(visible(By.id("deadletters-summary")).getText())
@@ -444,11 +610,13 @@ class ConsoleBrowserITCase {
         assertThat(driver.findElement(By.cssSelector("main")).getText())
                 .contains("helpdesk.public.tickets-0@90412", "lethe-discovery", "SCHEMA_CHANGE");
         shot("admin-deadletters");
+        accessible("dead letters");
 
         // no personal data for an admin: the requests page is a 403
         driver.get(url("#/requests"));
         page("forbidden");
         assertThat(driver.findElement(By.cssSelector("main")).getText()).contains("403", "admin");
+        accessible("the 403 page of an admin");
     }
 
     @Test
@@ -460,7 +628,21 @@ class ConsoleBrowserITCase {
         driver.findElement(By.id("start-verify")).click();
         WebElement expired = visible(By.id("signin-notice"));
         assertThat(expired.getText()).contains("session expired");
+        accessible("sign-in after the session expired");
         assertThat(driver.findElement(By.id("top")).isDisplayed()).isFalse();
+    }
+
+    /** Each table box of the page: whether it scrolls sideways, and whether it is a tab stop. */
+    @SuppressWarnings("unchecked")
+    List<String> tableBoxes() {
+        return (List<String>)
+                ((JavascriptExecutor) driver)
+                        .executeScript(
+                                "return [...document.querySelectorAll('.table-wrap')].map((b) =>"
+                                        + " (b.scrollWidth > b.clientWidth ? 'scrolls' : 'fits')"
+                                        + " + (b.tabIndex === 0 && b.getAttribute('role') === 'region'"
+                                        + " && b.getAttribute('aria-label') ? ', tab stop' : ', no tab"
+                                        + " stop'))");
     }
 
     @Test
@@ -482,6 +664,16 @@ class ConsoleBrowserITCase {
                                         "return document.documentElement.scrollWidth -"
                                                 + " document.documentElement.clientWidth");
         assertThat(overflow).isLessThanOrEqualTo(0);
+        // a table box too narrow for its table is a named tab stop, so the keyboard scrolls it;
+        // once the window is wide enough for it, it is none (checked as the boxes change size)
+        wait.until(d -> tableBoxes().contains("scrolls, tab stop"));
+        assertThat(tableBoxes()).doesNotContain("scrolls, no tab stop", "fits, tab stop");
+        driver.manage().window().setSize(new Dimension(1280, 900));
+        wait.until(d -> !tableBoxes().contains("scrolls, tab stop"));
+        assertThat(tableBoxes()).containsOnly("fits, no tab stop");
+        driver.manage().window().setSize(new Dimension(390, 844));
+        wait.until(d -> tableBoxes().contains("scrolls, tab stop"));
         shot("find-phone");
+        accessible("find on a phone");
     }
 }

@@ -347,8 +347,14 @@ class LetheServerTest {
         HttpResponse<String> found =
                 send("GET", "/api/v1/subjects?q=ada%40example.org&purpose=" + purpose, dpo, null);
         assertThat(found.statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(found.body()).at("/people/0/subjectId").asText())
-                .isEqualTo("contact:7");
+        JsonNode people = JSON.readTree(found.body()).get("people");
+        assertThat(people.at("/0/subjectId").asText()).isEqualTo("contact:7");
+        // the server says which locations are mentions in someone else's record
+        assertThat(people.at("/0/locations/0/record").asText()).isEqualTo("contacts/7");
+        assertThat(people.at("/0/locations/0/mention").isBoolean()).isTrue();
+        assertThat(people.at("/0/locations/0/mention").asBoolean()).isFalse();
+        assertThat(people.at("/0/locations/1/record").asText()).isEqualTo("tickets/3");
+        assertThat(people.at("/0/locations/1/mention").asBoolean()).isTrue();
         assertThat(backend.recorded).hasSize(1);
         AccessRecord a = backend.recorded.get(0);
         assertThat(a.user()).isEqualTo("dpo1");

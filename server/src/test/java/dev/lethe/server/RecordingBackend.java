@@ -2,6 +2,7 @@ package dev.lethe.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,11 +33,25 @@ class RecordingBackend implements Backend {
             body.putArray("people");
             return new Found(body, List.of(), "email");
         }
-        body.putArray("people")
+        ArrayNode locations =
+                body.putArray("people")
+                        .addObject()
+                        .put("subjectId", "contact:7")
+                        .put("name", "Ada Example")
+                        .putArray("locations");
+        // her contact row, and her email in the text of someone else's ticket
+        locations
                 .addObject()
-                .put("subjectId", "contact:7")
-                .put("name", "Ada Example")
-                .putArray("locations");
+                .put("table", "contacts")
+                .put("record", "contacts/7")
+                .put("column", "email")
+                .put("detector", "declared");
+        locations
+                .addObject()
+                .put("table", "tickets")
+                .put("record", "tickets/3")
+                .put("column", "body")
+                .put("detector", "email-regex");
         return new Found(body, List.of("contact:7"), "email");
     }
 

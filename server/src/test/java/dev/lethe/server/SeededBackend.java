@@ -20,7 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * stage of their deadline, purges and a verification with its signed tree head. Accesses are
  * recorded like {@link RecordingBackend} does and show up in the log as access entries.
  */
-final class SeededBackend extends RecordingBackend {
+class SeededBackend extends RecordingBackend {
 
     /** A ticket text that would run if a page put it in as HTML. */
     static final String HOSTILE =

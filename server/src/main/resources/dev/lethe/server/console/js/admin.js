@@ -24,7 +24,7 @@ export async function users(box) {
           }}, 'Disable'),
           h('button', {type: 'button', class: 'btn btn-quiet', 'aria-label': 'Reset the password of ' + x.name, onclick: async () => {
             try { const r = await api('POST', '/users/' + encodeURIComponent(x.name) + '/reset'); put(out, shownOnce(r, 'Reset')); await reload(); } catch (e) { put(out, errorBox(e)); }
-          }}, 'Reset password')))), {focusable: true}));
+          }}, 'Reset password'))))));
   };
   put(box, h('h1', null, 'Users'),
     h('p', {class: 'lead'}, 'Local users and their roles. Passwords are stored as Argon2id hashes; a new or reset password is shown once.'),
@@ -76,7 +76,7 @@ export async function health(box) {
           h('td', null, c.detail || h('span', {class: 'muted'}, '—')),
           h('td', {class: 'num'}, uptime(c.uptimeSeconds)),
           h('td', {class: 'num', title: c.lastRestartReason || null}, String(c.restarts ?? 0), c.lastRestart ? [' (last ', time(c.lastRestart), ')'] : null))),
-        {focusable: true, showCaption: false}));
+        {showCaption: false}));
     } catch (e) {
       if (e.status === 401 || e.status === 403) throw e;
       put(out, errorBox(e));
@@ -145,7 +145,7 @@ export async function policy(box) {
         h('td', {class: 'mono'}, r.after),
         h('td', null, badge(r.action, r.action === 'delete' ? 'danger' : 'info')),
         h('td', null, kv(r.anonymize) || h('span', {class: 'muted'}, '—')),
-        h('td', null, r.note || ''))), {focusable: true}),
+        h('td', null, r.note || '')))),
     h('h2', null, 'Legal holds in the policy'),
     (p.holds || []).length === 0 ? empty('No legal holds in the policy file', 'Holds added at run time are in lethe.legal_holds.') :
       table('Legal holds', ['On', 'Reason'], p.holds.map((x) => h('tr', null, h('td', {class: 'mono'}, x.target), h('td', null, x.reason || ''))), {compact: true}));
@@ -174,7 +174,7 @@ export async function deadLetters(box) {
             h('td', null, time(l.failedAt)), h('td', null, l.job),
             h('td', null, badge(l.reason, 'warn')),
             h('td', {class: 'mono'}, l.sourceTopic + '-' + l.sourcePartition + '@' + l.sourceOffset),
-            h('td', null, l.detail || ''))), {focusable: true}),
+            h('td', null, l.detail || '')))),
         d.total > letters.length ? h('p', {class: 'muted'}, (d.total - letters.length) + ' more not listed: narrow the window.') : null);
     } catch (e) {
       if (e.status === 401 || e.status === 403) throw e;

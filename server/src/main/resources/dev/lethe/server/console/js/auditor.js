@@ -235,5 +235,5 @@ export async function accessLog(box) {
         h('td', null, e.attributes ? e.attributes.action : ''),
         h('td', null, e.actor ? e.actor.reason : ''),
         h('td', {class: 'mono'}, (e.subjectIds || []).join(', ')),
-        h('td', {class: 'num'}, e.attributes ? e.attributes.results : ''))), {focusable: true}));
+        h('td', {class: 'num'}, e.attributes ? e.attributes.results : '')))));
 }

@@ -62,12 +62,39 @@ export function badge(text, kind) {
 
 /** A table with a caption, column headings and rows, in a scrolling box for narrow screens. */
 export function table(caption, headings, rows, opts = {}) {
-  return h('div', {class: 'table-wrap', tabindex: opts.focusable ? '0' : null, role: opts.focusable ? 'region' : null,
-                   'aria-label': opts.focusable ? caption : null},
-    h('table', {class: 'data' + (opts.compact ? ' compact' : '')},
-      h('caption', {class: opts.showCaption ? '' : 'sr-only'}, caption),
-      h('thead', null, h('tr', null, headings.map((c) => h('th', {scope: 'col'}, c)))),
-      h('tbody', null, rows)));
+  const t = h('table', {class: 'data' + (opts.compact ? ' compact' : '')},
+    h('caption', {class: opts.showCaption ? '' : 'sr-only'}, caption),
+    h('thead', null, h('tr', null, headings.map((c) => h('th', {scope: 'col'}, c)))),
+    h('tbody', null, rows));
+  const box = h('div', {class: 'table-wrap'}, t);
+  scrollsByKeyboard(box, t, caption);
+  return box;
+}
+
+/**
+ * A box that scrolls sideways (a wide table on a phone) can be scrolled without a mouse (WCAG
+ * 2.1.1): while its content is wider than it, it is a named region in the tab order; otherwise it
+ * is no tab stop. Checked whenever the box or its content changes size (the window turned or
+ * resized, rows added).
+ */
+function scrollsByKeyboard(box, content, name) {
+  const check = () => {
+    const scrolls = box.scrollWidth > box.clientWidth;
+    if (scrolls === box.hasAttribute('tabindex')) return;
+    if (scrolls) {
+      box.setAttribute('tabindex', '0');
+      box.setAttribute('role', 'region');
+      box.setAttribute('aria-label', name);
+    } else {
+      box.removeAttribute('tabindex');
+      box.removeAttribute('role');
+      box.removeAttribute('aria-label');
+    }
+  };
+  // one observer per box: it goes with the box when a page is replaced
+  const sizes = new ResizeObserver(check);
+  sizes.observe(box);
+  sizes.observe(content);
 }
 
 /** An empty state: what is missing and what to do. */

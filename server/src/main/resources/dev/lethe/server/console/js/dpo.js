@@ -58,11 +58,9 @@ function showPeople(results, found) {
 function personCard(p) {
   known.set(p.subjectId, p);
   const locations = p.locations || [];
-  // a record is the person's own when a column the catalog declares is about them; findings in
-  // other records are mentions of them in someone else's data
-  const own = new Set(locations.filter((l) => l.detector === 'declared').map((l) => l.record));
-  const mine = locations.filter((l) => own.has(l.record));
-  const mentions = locations.filter((l) => !own.has(l.record));
+  // the server flags each location that is a mention of them in someone else's record
+  const mine = locations.filter((l) => !l.mention);
+  const mentions = locations.filter((l) => l.mention);
   const ids = Object.entries(p.identifiers || {});
   return h('section', {class: 'card person', 'aria-label': p.name || p.subjectId},
     h('div', {class: 'card-head'},
@@ -298,7 +296,7 @@ export async function requests(box, arg, said) {
                 if (!why.value.trim()) { put(out, errorBox({title: 'Reason needed', detail: 'say why the erasure is rejected (a case reference, never personal data).'})); why.focus(); return; }
                 decide(reject, 'reject', q, {reason: why.value.trim()});
               }}, why, reject)))));
-      }), {focusable: true})) : null;
+      }))) : null;
   put(box, h('h1', null, 'Erasure requests'),
     h('p', {class: 'lead'}, 'Art. 17 requests, newest first. Under a quarter of a month left is highlighted; past the due date they are OVERDUE. A blocked or failing request can be retried now.'),
     out, queue,
@@ -321,7 +319,7 @@ export async function requests(box, arg, said) {
               q.approvedBy ? h('div', {class: 'muted'}, 'approved by ' + q.approvedBy) : null),
             h('td', null, retryable ? h('button', {type: 'button', class: 'btn retry', 'aria-label': 'Retry the erasure of ' + q.subjectId,
               onclick: (ev) => decide(ev.currentTarget, 'retry', q)}, 'Retry now') : null));
-        }), {focusable: true}));
+        })));
 }
 
 export async function purges(box) {
@@ -349,7 +347,7 @@ export async function purges(box) {
         h('td', null, p.reason || h('span', {class: 'muted'}, '—'))));
       if (!after) {
         put(results, page.purges.length === 0 ? empty('No purges match', 'Change the filters.') :
-          table('Purges', ['When', 'Outcome', 'Action', 'Table', 'Record', 'Rule', 'Reason'], rows, {focusable: true}));
+          table('Purges', ['When', 'Outcome', 'Action', 'Table', 'Record', 'Rule', 'Reason'], rows));
       } else {
         results.querySelector('tbody').append(...rows);
       }
