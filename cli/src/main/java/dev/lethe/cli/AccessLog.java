@@ -21,9 +21,14 @@ final class AccessLog implements AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
 
-    AccessLog(String bootstrap) throws Exception {
-        LetheTopics.ensure(bootstrap, (short) 1, List.of(AuditRequests.TOPIC), List.of());
-        Properties p = dev.lethe.jobs.kafka.KafkaClients.properties(bootstrap);
+    /**
+     * @param client the Kafka client settings of who records (the server's own user, or the command
+     *     line's for a break-glass read: {@code StackSettings.kafkaClient()})
+     */
+    AccessLog(Properties client) throws Exception {
+        LetheTopics.ensure(client, (short) 1, List.of(AuditRequests.TOPIC), List.of());
+        Properties p = new Properties();
+        p.putAll(client);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");

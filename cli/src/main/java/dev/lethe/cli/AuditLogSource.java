@@ -4,7 +4,6 @@ import dev.lethe.audit.CheckpointRecord;
 import dev.lethe.audit.EntryRecord;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
-import dev.lethe.jobs.kafka.KafkaClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -51,9 +50,12 @@ final class AuditLogSource {
     /** Where the last complete read of the entries topic stopped (its next offset); -1: none. */
     private volatile long entriesEnd = -1;
 
+    /**
+     * @param client the Kafka client settings of who reads ({@code StackSettings.kafkaClient()})
+     */
     AuditLogSource(
-            String bootstrap, String entriesTopic, String checkpointsTopic, Duration catchUp) {
-        this(() -> consumer(bootstrap), entriesTopic, checkpointsTopic, catchUp);
+            Properties client, String entriesTopic, String checkpointsTopic, Duration catchUp) {
+        this(() -> consumer(client), entriesTopic, checkpointsTopic, catchUp);
     }
 
     /** Reads with a new consumer from {@code consumers} for every read (a mock in tests). */
@@ -385,8 +387,10 @@ final class AuditLogSource {
         return new RecordIterator<>(consumer, tp, atLeast, decoder, mark);
     }
 
-    static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
-        Properties p = KafkaClients.properties(bootstrap);
+    /** A read_committed consumer without a group (it assigns and seeks itself). */
+    static KafkaConsumer<byte[], byte[]> consumer(Properties client) {
+        Properties p = new Properties();
+        p.putAll(client);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");

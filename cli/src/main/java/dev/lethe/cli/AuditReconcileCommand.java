@@ -44,7 +44,7 @@ final class AuditReconcileCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         StackSettings s = options.resolve();
         Completeness.Report report =
-                AuditReconciliation.reconcile(s.kafkaBootstrap(), topics.source(s), settle);
+                AuditReconciliation.reconcile(s.kafkaClient(), topics.source(s), settle);
         if (json) {
             System.out.println(
                     new ObjectMapper().writeValueAsString(AuditReconciliation.json(report)));

@@ -37,9 +37,10 @@ final class AuditReconciliation {
      * Reads the raw topics, then the log; while changes are missing, reads the log again every 2 s
      * for up to {@code settle} (the audit job commits its entries with its checkpoints).
      */
-    static Completeness.Report reconcile(String bootstrap, AuditLogSource source, Duration settle)
+    static Completeness.Report reconcile(
+            java.util.Properties client, AuditLogSource source, Duration settle)
             throws InterruptedException {
-        List<RawChange> raw = readRawChanges(bootstrap);
+        List<RawChange> raw = readRawChanges(client);
         long deadline = System.nanoTime() + settle.toNanos();
         while (true) {
             Completeness attempt = new Completeness();
@@ -58,10 +59,10 @@ final class AuditReconciliation {
     }
 
     /** Every change event of the helpdesk's raw topics, up to their end offsets now. */
-    private static List<RawChange> readRawChanges(String bootstrap) {
+    private static List<RawChange> readRawChanges(java.util.Properties client) {
         List<RawChange> raw = new ArrayList<>();
         ChangeNormalizer normalizer = ChangeNormalizer.forHelpdesk();
-        try (Consumer<byte[], byte[]> consumer = AuditLogSource.consumer(bootstrap)) {
+        try (Consumer<byte[], byte[]> consumer = AuditLogSource.consumer(client)) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String table : CaptureTopics.TABLES) {
                 String topic = CaptureTopics.tableTopic(table);

@@ -3,7 +3,6 @@ package dev.lethe.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lethe.jobs.kafka.KafkaClients;
 import dev.lethe.jobs.kafka.LetheTopics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -63,10 +62,15 @@ final class AuditRequests {
         return JSON.writeValueAsBytes(n);
     }
 
-    /** Sends a record and waits until Kafka has it (acks=all). */
-    static void send(String bootstrap, String subjectId, byte[] record) throws Exception {
-        LetheTopics.ensure(bootstrap, (short) 1, List.of(TOPIC), List.of());
-        Properties p = KafkaClients.properties(bootstrap);
+    /**
+     * Sends a record and waits until Kafka has it (acks=all).
+     *
+     * @param client the Kafka client settings of who sends it ({@code StackSettings.kafkaClient()})
+     */
+    static void send(Properties client, String subjectId, byte[] record) throws Exception {
+        LetheTopics.ensure(client, (short) 1, List.of(TOPIC), List.of());
+        Properties p = new Properties();
+        p.putAll(client);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");

@@ -62,7 +62,7 @@ final class AuditTopics {
 
     AuditLogSource source(StackSettings s) {
         return new AuditLogSource(
-                s.kafkaBootstrap(), entries, checkpoints, AuditLogSource.DEFAULT_CATCH_UP);
+                s.kafkaClient(), entries, checkpoints, AuditLogSource.DEFAULT_CATCH_UP);
     }
 
     /** The trusted keys: the ones given with --public-key, else the pinned ones. */

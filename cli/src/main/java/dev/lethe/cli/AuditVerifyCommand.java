@@ -170,7 +170,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
         dev.lethe.audit.Completeness.Report complete =
                 completeness
                         ? AuditReconciliation.reconcile(
-                                s.kafkaBootstrap(), topics.source(s), Duration.ofSeconds(60))
+                                s.kafkaClient(), topics.source(s), Duration.ofSeconds(60))
                         : null;
         print(result.json(), complete, json);
         return result.ok() && (complete == null || complete.complete()) ? 0 : 1;

@@ -78,7 +78,7 @@ final class BreakGlass {
         AccessRecord access =
                 AccessRecord.breakGlass(
                         user, why, action, subjectIds, results, queryKind, Instant.now());
-        try (AccessLog log = new AccessLog(s.kafkaBootstrap())) {
+        try (AccessLog log = new AccessLog(s.kafkaClient())) {
             log.record(access);
         } catch (Exception e) {
             throw new IllegalStateException(

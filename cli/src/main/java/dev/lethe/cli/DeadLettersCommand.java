@@ -48,7 +48,7 @@ final class DeadLettersCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         StackSettings s = options.resolve();
         RecentDeadLetters read =
-                RecentDeadLetters.read(s.kafkaBootstrap(), topic, Instant.now().minus(since));
+                RecentDeadLetters.read(s.kafkaClient(), topic, Instant.now().minus(since));
         List<RecentDeadLetters.Letter> letters =
                 read.letters().stream()
                         .filter(l -> reason == null || reason.equals(l.reason()))

@@ -76,7 +76,7 @@ public final class LocalServer implements AutoCloseable {
                             clients.client(),
                             LocationDocument.INDEX,
                             JobSettings.DEFAULT_AUDIT_INDEX,
-                            s.kafkaBootstrap(),
+                            s.kafkaClient(),
                             () -> AuditLogCommand.KeyStoreValues.cipher(s),
                             fingerprintKey,
                             db,

@@ -429,7 +429,7 @@ final class PurgesCommand implements Callable<Integer> {
                     record.put("at", approved.get().approvedAt().toString());
                     // in the audit log before the approval commits: no approval goes unrecorded
                     AuditRequests.send(
-                            s.kafkaBootstrap(),
+                            s.kafkaClient(),
                             "retention/adoption-backlog",
                             JSON.writeValueAsBytes(record));
                     db.commit();

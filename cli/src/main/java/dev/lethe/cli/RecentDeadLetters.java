@@ -1,7 +1,6 @@
 package dev.lethe.cli;
 
 import dev.lethe.events.DeadLetter;
-import dev.lethe.jobs.kafka.KafkaClients;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,9 +58,13 @@ record RecentDeadLetters(
     /** The window {@code ./lethe status} reports. */
     static final Duration WINDOW = Duration.ofHours(1);
 
-    /** Reads {@code topic} from {@code since} to its end (empty counts if it does not exist). */
-    static RecentDeadLetters read(String bootstrap, String topic, Instant since) {
-        Properties p = KafkaClients.properties(bootstrap);
+    /**
+     * Reads {@code topic} from {@code since} to its end (empty counts if it does not exist), as the
+     * Kafka client {@code client} ({@code StackSettings.kafkaClient()}), without a group.
+     */
+    static RecentDeadLetters read(Properties client, String topic, Instant since) {
+        Properties p = new Properties();
+        p.putAll(client);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");

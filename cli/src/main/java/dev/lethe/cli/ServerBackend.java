@@ -67,7 +67,7 @@ final class ServerBackend implements Backend, AutoCloseable {
             ElasticsearchClient es,
             String locationsIndex,
             String auditIndex,
-            String bootstrap,
+            java.util.Properties kafka,
             java.util.function.Supplier<java.util.Optional<SubjectCipher>> openCipher,
             byte[] fingerprintKey,
             javax.sql.DataSource db,
@@ -86,7 +86,7 @@ final class ServerBackend implements Backend, AutoCloseable {
         this.fingerprintKey = fingerprintKey.clone();
         this.locationsIndex = locationsIndex;
         this.auditIndex = auditIndex;
-        this.accessLog = new AccessLog(bootstrap);
+        this.accessLog = new AccessLog(kafka);
     }
 
     @Override
@@ -678,7 +678,7 @@ final class ServerBackend implements Backend, AutoCloseable {
     public JsonNode deadLetters(Instant since) {
         RecentDeadLetters read =
                 RecentDeadLetters.read(
-                        settings.kafkaBootstrap(),
+                        settings.kafkaClient(),
                         dev.lethe.jobs.config.JobSettings.DEFAULT_DEAD_LETTER_TOPIC,
                         since);
         return DeadLettersCommand.json(read, read.letters());

@@ -62,7 +62,7 @@ final class StatusCommand implements Callable<Integer> {
             try {
                 dead =
                         RecentDeadLetters.read(
-                                s.kafkaBootstrap(),
+                                s.kafkaClient(),
                                 JobSettings.DEFAULT_DEAD_LETTER_TOPIC,
                                 Instant.now().minus(RecentDeadLetters.WINDOW));
             } catch (RuntimeException e) {

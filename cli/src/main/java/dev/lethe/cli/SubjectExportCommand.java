@@ -306,7 +306,7 @@ final class SubjectExportCommand implements Callable<Integer> {
                             pkg.mentions(),
                             files,
                             pkg.generatedAt());
-            AuditRequests.send(s.kafkaBootstrap(), person.subjectId(), record);
+            AuditRequests.send(s.kafkaClient(), person.subjectId(), record);
         } catch (Exception e) {
             for (Path f : files) {
                 Files.deleteIfExists(f);

@@ -56,17 +56,24 @@ public final class LetheJobs {
         this.out = out;
     }
 
+    /**
+     * A job's settings as the stack submits it: the job's own users in PostgreSQL, Elasticsearch
+     * and Kafka ({@link StackSettings#as}); on a Kafka Lethe does not manage, the configured user,
+     * as the process's ({@code LETHE_KAFKA_USER}).
+     */
     public JobSettings jobSettings(String jobName) {
+        ComponentRole role = role(jobName);
         return JobSettings.of(
                         s.kafkaBootstrap(),
                         s.elasticsearchUrl(),
-                        s.elasticsearchUserOf(role(jobName)),
+                        s.elasticsearchUserOf(role),
                         s.postgresJdbcUrl(),
-                        s.postgresUserOf(role(jobName)))
-                .withJobName(jobName);
+                        s.postgresUserOf(role))
+                .withJobName(jobName)
+                .withKafkaUser(s.managesKafka() ? s.kafkaUserOf(role) : "");
     }
 
-    /** The PostgreSQL role a job connects as. */
+    /** The component a job signs in to the stores as. */
     static ComponentRole role(String jobName) {
         if (jobName.equals(DiscoveryJob.JOB_NAME)) {
             return ComponentRole.DISCOVERY;

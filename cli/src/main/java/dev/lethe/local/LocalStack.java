@@ -119,6 +119,12 @@ public final class LocalStack {
             }
             await("kafka", () -> probe.kafka());
             CaptureTopics.ensure(eff.kafkaClient());
+            // the topic the server appends access records to; its own user may not create it
+            dev.lethe.jobs.kafka.LetheTopics.ensure(
+                    eff.kafkaClient(),
+                    (short) 1,
+                    List.of(dev.lethe.jobs.audit.AuditJob.AUDIT_REQUESTS_TOPIC),
+                    List.of());
             if (s.managesConnect()) {
                 start("connect", connectCommand(eff), connectEnv(eff));
             }
@@ -328,7 +334,10 @@ public final class LocalStack {
         return Map.of("LETHE_POSTGRES_PASSWORD", eff.postgresPassword());
     }
 
-    /** Lethe's SCRAM user and the broker's own admin password, via the broker's environment. */
+    /**
+     * Lethe's SCRAM users (its own, capture's, each component's) and the broker's own admin
+     * password, via the broker's environment.
+     */
     private Map<String, String> kafkaEnv(StackSettings eff) throws IOException {
         Map<String, String> env = new HashMap<>();
         env.put("LETHE_KAFKA_USER", eff.kafkaUser());
@@ -336,16 +345,19 @@ public final class LocalStack {
         env.put("LETHE_KAFKA_ADMIN_PASSWORD", localSecret("kafka-admin-password", 18));
         env.put("LETHE_KAFKA_CAPTURE_USER", ComponentRole.CAPTURE.user());
         env.put("LETHE_KAFKA_CAPTURE_PASSWORD", s.captureKafkaPassword());
+        for (ComponentRole role : StackSettings.KAFKA_COMPONENTS) {
+            env.put(Secrets.kafkaPasswordOf(role.user()), eff.kafkaPasswordOf(role).orElseThrow());
+        }
         return env;
     }
 
-    /** The Flink TaskManager's secrets: the PostgreSQL roles of the three jobs, not more. */
+    /** The Flink TaskManager's secrets: the store users of the three jobs, not more. */
     private static Map<String, String> jobSecretsEnv(StackSettings eff) {
         return secretsEnv(
                 eff, ComponentRole.AUDIT, ComponentRole.RETENTION, ComponentRole.DISCOVERY);
     }
 
-    /** Lethe's server's secrets: its own PostgreSQL role. */
+    /** Lethe's server's secrets: its own store users. */
     private static Map<String, String> serverSecretsEnv(StackSettings eff) {
         return secretsEnv(eff, ComponentRole.SERVER);
     }
@@ -353,7 +365,8 @@ public final class LocalStack {
     /**
      * The stores' secrets, for the processes that hold them in their environment: the Flink
      * TaskManager (its operators) and Lethe's server. On the local stack each gets the passwords of
-     * its own PostgreSQL roles, never the superuser's.
+     * its own users in each store, never the superuser's, {@code elastic}'s or Lethe's own Kafka
+     * user's.
      */
     private static Map<String, String> secretsEnv(StackSettings eff, ComponentRole... roles) {
         Map<String, String> env = new HashMap<>();
@@ -373,8 +386,16 @@ public final class LocalStack {
             eff.elasticsearchPassword()
                     .ifPresent(pw -> env.put(Secrets.ELASTICSEARCH_PASSWORD, pw));
         }
+        // the user is not secret: clients that name none sign in as it (a test's jobs)
         env.put(Secrets.KAFKA_USER, eff.kafkaUser());
-        eff.kafkaPassword().ifPresent(pw -> env.put(Secrets.KAFKA_PASSWORD, pw));
+        if (eff.managesKafka()) {
+            for (ComponentRole role : roles) {
+                eff.kafkaPasswordOf(role)
+                        .ifPresent(pw -> env.put(Secrets.kafkaPasswordOf(role.user()), pw));
+            }
+        } else {
+            eff.kafkaPassword().ifPresent(pw -> env.put(Secrets.KAFKA_PASSWORD, pw));
+        }
         return env;
     }
 

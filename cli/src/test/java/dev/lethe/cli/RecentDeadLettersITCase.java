@@ -67,8 +67,7 @@ class RecentDeadLettersITCase {
         }
 
         RecentDeadLetters recent =
-                RecentDeadLetters.read(
-                        s.kafkaBootstrap(), topic, now.minus(RecentDeadLetters.WINDOW));
+                RecentDeadLetters.read(s.kafkaClient(), topic, now.minus(RecentDeadLetters.WINDOW));
 
         assertThat(recent.total()).isEqualTo(3);
         assertThat(recent.byReason())
@@ -137,7 +136,7 @@ class RecentDeadLettersITCase {
 
         RecentDeadLetters none =
                 RecentDeadLetters.read(
-                        s.kafkaBootstrap(), "lethe.deadletter.absent-" + UUID.randomUUID(), now);
+                        s.kafkaClient(), "lethe.deadletter.absent-" + UUID.randomUUID(), now);
         assertThat(none.total()).isZero();
     }
 

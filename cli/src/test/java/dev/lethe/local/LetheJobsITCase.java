@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What {@code ./lethe up} does with Lethe's jobs ({@link LetheJobs#startAll}), on the real stack:
- * the three jobs are submitted under their fixed ids with exactly-once checkpoints; a second call
- * leaves them running; after they are cancelled, the next call resubmits each under a new id and
- * resumes it from its newest retained checkpoint.
+ * the three jobs are submitted under their fixed ids with exactly-once checkpoints, each signing in
+ * to Kafka as its own user (a job the broker refused would restart, never completing a checkpoint);
+ * a second call leaves them running; after they are cancelled, the next call resubmits each under a
+ * new id and resumes it from its newest retained checkpoint.
  */
 class LetheJobsITCase {
 
@@ -37,6 +38,9 @@ class LetheJobsITCase {
                         .isTrue();
                 assertThat(get(s, "/jobs/" + first.get(job.name()) + "/checkpoints/config"))
                         .contains("\"mode\":\"exactly_once\"");
+            }
+            for (LetheJobs.Job job : LetheJobs.ALL) {
+                awaitCompletedCheckpoint(s, job.name(), first.get(job.name()));
             }
 
             log.reset();
@@ -63,6 +67,31 @@ class LetheJobsITCase {
         } finally {
             cancelAll(s, jobs);
         }
+    }
+
+    /**
+     * Waits until this run of the job completed a checkpoint: every task is running, its Kafka
+     * sources, sinks and (for the audit log) transactions accepted by the broker for its user.
+     */
+    private static void awaitCompletedCheckpoint(StackSettings s, String name, String jid)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = get(s, "/jobs/" + jid + "/checkpoints");
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("\"completed\":(\\d+)").matcher(last);
+            if (m.find() && Long.parseLong(m.group(1)) > 0) {
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError(
+                "job "
+                        + name
+                        + " completed no checkpoint in 120 s (refused by Kafka? see"
+                        + " <data-dir>/logs/flink.log): "
+                        + last);
     }
 
     private static boolean isFixedId(String name, String jid) {

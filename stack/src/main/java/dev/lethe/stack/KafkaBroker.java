@@ -27,14 +27,16 @@ import org.apache.kafka.common.utils.Time;
  *
  * <p>Clients authenticate with SASL/SCRAM-SHA-512 on the broker listener; the controller listener
  * (loopback) takes SASL/PLAIN with the broker's own {@value #ADMIN_USER} credential only. The SCRAM
- * credential of Lethe's user is written at format time and set again (upserted) by {@value
- * #ADMIN_USER} on every start, so that a log directory formatted before it existed, or a changed
- * password, takes effect.
+ * credentials of Lethe's users (Lethe's own, capture's and each component's, {@link KafkaAcls}) are
+ * written at format time and set again (upserted) by {@value #ADMIN_USER} on every start, so that a
+ * log directory formatted before they existed, or a changed password, takes effect.
  *
  * <p>Usage: {@code KafkaBroker <server.properties> <cluster-id>}, with the environment variables
- * {@value #USER_ENV} (default {@code lethe}), {@value #PASSWORD_ENV} and {@value
- * #ADMIN_PASSWORD_ENV}. The properties file is written by the stack supervisor and holds no
- * password: the JAAS logins are added in memory. Runs until SIGTERM/SIGINT.
+ * {@value #USER_ENV} (default {@code lethe}), {@value #PASSWORD_ENV}, {@value #CAPTURE_USER_ENV}
+ * (default {@value KafkaAcls#CAPTURE_USER}), {@value #CAPTURE_PASSWORD_ENV}, one {@code
+ * LETHE_KAFKA_PASSWORD_<USER>} for each of {@link KafkaAcls#COMPONENT_USERS} ({@link #passwordEnv})
+ * and {@value #ADMIN_PASSWORD_ENV}. The properties file is written by the stack supervisor and
+ * holds no password: the JAAS logins are added in memory. Runs until SIGTERM/SIGINT.
  */
 public final class KafkaBroker {
 
@@ -46,6 +48,15 @@ public final class KafkaBroker {
     public static final String CAPTURE_USER_ENV = "LETHE_KAFKA_CAPTURE_USER";
 
     public static final String CAPTURE_PASSWORD_ENV = "LETHE_KAFKA_CAPTURE_PASSWORD";
+
+    /**
+     * The environment variable of a component user's password: {@code LETHE_KAFKA_PASSWORD_<USER>},
+     * the user's name in upper case with anything but letters and digits as {@code _} (the name
+     * Lethe's jobs look it up under, {@code Secrets.kafkaPasswordOf}).
+     */
+    public static String passwordEnv(String user) {
+        return PASSWORD_ENV + "_" + user.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
 
     /**
      * The broker's own administrative user (SASL/PLAIN, defined in the broker's JAAS login, not in
@@ -137,22 +148,40 @@ public final class KafkaBroker {
         String user = env.getOrDefault(USER_ENV, "lethe");
         String password = env.get(PASSWORD_ENV);
         String adminPassword = env.get(ADMIN_PASSWORD_ENV);
-        String captureUser = env.getOrDefault(CAPTURE_USER_ENV, "lethe_capture");
-        String capturePassword = env.get(CAPTURE_PASSWORD_ENV);
-        if (password == null
-                || password.isBlank()
-                || adminPassword == null
-                || adminPassword.isBlank()
-                || capturePassword == null
-                || capturePassword.isBlank()) {
+        String captureUser = env.getOrDefault(CAPTURE_USER_ENV, KafkaAcls.CAPTURE_USER);
+        Map<String, String> users = new java.util.LinkedHashMap<>();
+        users.put(user, password);
+        users.put(captureUser, env.get(CAPTURE_PASSWORD_ENV));
+        List<String> missing = new ArrayList<>();
+        if (users.get(user) == null || users.get(user).isBlank()) {
+            missing.add(PASSWORD_ENV);
+        }
+        if (users.get(captureUser) == null || users.get(captureUser).isBlank()) {
+            missing.add(CAPTURE_PASSWORD_ENV);
+        }
+        for (String component : KafkaAcls.COMPONENT_USERS) {
+            String pw = env.get(passwordEnv(component));
+            if (pw == null || pw.isBlank()) {
+                missing.add(passwordEnv(component));
+            }
+            users.put(component, pw);
+        }
+        if (adminPassword == null || adminPassword.isBlank()) {
+            missing.add(ADMIN_PASSWORD_ENV);
+        }
+        if (!missing.isEmpty()) {
+            System.err.println("kafka: " + missing + " must be set in the environment");
+            System.exit(2);
+        }
+        if (users.size() != 2 + KafkaAcls.COMPONENT_USERS.size()) {
             System.err.println(
                     "kafka: "
-                            + PASSWORD_ENV
-                            + ", "
-                            + CAPTURE_PASSWORD_ENV
+                            + USER_ENV
                             + " and "
-                            + ADMIN_PASSWORD_ENV
-                            + " must be set in the environment");
+                            + CAPTURE_USER_ENV
+                            + " must name users of their own, not "
+                            + KafkaAcls.COMPONENT_USERS
+                            + " nor each other");
             System.exit(2);
         }
         String listener = props.getProperty("inter.broker.listener.name", "");
@@ -173,9 +202,6 @@ public final class KafkaBroker {
                                 "-c",
                                 config.toString(),
                                 "--ignore-formatted"));
-        Map<String, String> users = new java.util.LinkedHashMap<>();
-        users.put(user, password);
-        users.put(captureUser, capturePassword);
         for (Map.Entry<String, String> u : users.entrySet()) {
             if (PLAIN_TOKEN.matcher(u.getKey()).matches()
                     && PLAIN_TOKEN.matcher(u.getValue()).matches()) {

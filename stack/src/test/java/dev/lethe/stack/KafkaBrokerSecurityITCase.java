@@ -25,13 +25,22 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The local broker as {@code ./lethe up} runs it refuses clients without credentials (on the broker
  * and on the controller listener) and with a wrong password, and serves Lethe's SCRAM users; only
- * capture writes the raw change topics and only Lethe's user writes Lethe's topics; a restart with
- * another password (an already formatted log directory) switches to it.
+ * capture writes the raw change topics and only Lethe's users write Lethe's topics, the audit job's
+ * alone the log of record; a restart with another password (an already formatted log directory)
+ * switches to it.
  */
 class KafkaBrokerSecurityITCase {
 
     static final String CAPTURE = "lethe_capture";
     static final String CAPTURE_PASSWORD = "capture-secret_7";
+
+    /** Each component's user and password (one with characters the storage tool cannot take). */
+    static final Map<String, String> COMPONENTS =
+            Map.of(
+                    KafkaAcls.AUDIT_USER, "audit-secret_1",
+                    KafkaAcls.RETENTION_USER, "retention-secret_2",
+                    KafkaAcls.DISCOVERY_USER, "discovery secret \"3\"",
+                    KafkaAcls.SERVER_USER, "server-secret_4");
 
     @TempDir Path dir;
 
@@ -49,11 +58,14 @@ class KafkaBrokerSecurityITCase {
                 admin.createTopics(
                                 List.of(
                                         new NewTopic("lethe.t", 1, (short) 1),
-                                        new NewTopic("helpdesk.public.t", 1, (short) 1)))
+                                        new NewTopic("helpdesk.public.t", 1, (short) 1),
+                                        new NewTopic(KafkaAcls.AUDIT_TOPIC, 1, (short) 1),
+                                        new NewTopic(KafkaAcls.DEAD_LETTER_TOPIC, 1, (short) 1),
+                                        new NewTopic(KafkaAcls.AUDIT_REQUESTS_TOPIC, 1, (short) 1)))
                         .all()
                         .get(30, TimeUnit.SECONDS);
                 assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
-                        .contains("lethe.t", "helpdesk.public.t");
+                        .contains("lethe.t", "helpdesk.public.t", KafkaAcls.AUDIT_TOPIC);
             }
             // only capture writes change events; only Lethe writes Lethe's topics
             Properties capture = scram(bootstrap, CAPTURE, CAPTURE_PASSWORD);
@@ -63,6 +75,26 @@ class KafkaBrokerSecurityITCase {
                     .isInstanceOf(TopicAuthorizationException.class);
             assertThat(produce(lethe, "lethe.t")).isNull();
             assertThat(produce(capture, "lethe.t")).isInstanceOf(TopicAuthorizationException.class);
+            // one user per component: the audit job's alone writes the log of record
+            Properties audit = component(bootstrap, KafkaAcls.AUDIT_USER);
+            Properties discovery = component(bootstrap, KafkaAcls.DISCOVERY_USER);
+            Properties server = component(bootstrap, KafkaAcls.SERVER_USER);
+            assertThat(produce(audit, KafkaAcls.AUDIT_TOPIC)).isNull();
+            assertThat(produce(lethe, KafkaAcls.AUDIT_TOPIC))
+                    .isInstanceOf(TopicAuthorizationException.class);
+            assertThat(produce(discovery, KafkaAcls.AUDIT_TOPIC))
+                    .isInstanceOf(TopicAuthorizationException.class);
+            assertThat(produce(discovery, KafkaAcls.DEAD_LETTER_TOPIC)).isNull();
+            assertThat(produce(audit, "helpdesk.public.t"))
+                    .isInstanceOf(TopicAuthorizationException.class);
+            assertThat(produce(server, KafkaAcls.AUDIT_REQUESTS_TOPIC)).isNull();
+            assertThat(produce(server, KafkaAcls.DEAD_LETTER_TOPIC))
+                    .isInstanceOf(TopicAuthorizationException.class);
+            assertThat(
+                            produce(
+                                    component(bootstrap, KafkaAcls.RETENTION_USER),
+                                    KafkaAcls.AUDIT_REQUESTS_TOPIC))
+                    .isInstanceOf(TopicAuthorizationException.class);
             try (Admin admin = Admin.create(capture)) {
                 assertThatThrownBy(
                                 () ->
@@ -134,6 +166,7 @@ class KafkaBrokerSecurityITCase {
         env.put(KafkaBroker.ADMIN_PASSWORD_ENV, "admin-secret");
         env.put(KafkaBroker.CAPTURE_USER_ENV, CAPTURE);
         env.put(KafkaBroker.CAPTURE_PASSWORD_ENV, CAPTURE_PASSWORD);
+        COMPONENTS.forEach((user, pw) -> env.put(KafkaBroker.passwordEnv(user), pw));
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile()));
         return pb.start();
@@ -213,6 +246,10 @@ class KafkaBrokerSecurityITCase {
         } catch (Exception e) {
             return e;
         }
+    }
+
+    private static Properties component(String bootstrap, String user) {
+        return scram(bootstrap, user, COMPONENTS.get(user));
     }
 
     private static Properties scram(String bootstrap, String password) {

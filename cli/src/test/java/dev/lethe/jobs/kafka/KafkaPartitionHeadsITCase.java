@@ -48,6 +48,7 @@ class KafkaPartitionHeadsITCase {
             PartitionHeads heads =
                     KafkaPartitionHeads.factory(
                                     bootstrap,
+                                    "",
                                     List.of(topic, "lethe.it.heads.never-created"),
                                     group)
                             .create();
@@ -67,7 +68,7 @@ class KafkaPartitionHeadsITCase {
 
             // a restarted job that read partition 0 to its end before: nothing left to read there
             PartitionHeads restarted =
-                    KafkaPartitionHeads.factory(bootstrap, List.of(topic), group).create();
+                    KafkaPartitionHeads.factory(bootstrap, "", List.of(topic), group).create();
             admin.alterConsumerGroupOffsets(
                             group, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(3)))
                     .all()

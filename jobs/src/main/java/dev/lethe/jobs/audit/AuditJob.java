@@ -9,7 +9,6 @@ import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.elasticsearch.ElasticsearchSink;
 import dev.lethe.jobs.kafka.AvroRecords;
-import dev.lethe.jobs.kafka.KafkaClients;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.jobs.kafka.RawRecord;
 import dev.lethe.jobs.kafka.RawRecordDeserializer;
@@ -85,6 +84,19 @@ public final class AuditJob {
      * Records of data-subject requests Lethe carried out (JSON, {@code ./lethe subject export}).
      */
     public static final String AUDIT_REQUESTS_TOPIC = "lethe.audit.requests";
+
+    /**
+     * The sinks' parts of their transactional ids: Flink's Kafka sink names each transaction {@code
+     * <job name>-<this>-<subtask>-<n>} ({@link #transactionalIdPrefix}). Only the exactly-once
+     * sinks, the log and its checkpoints, open transactions; the local broker grants their ids to
+     * the audit job's Kafka user only (dev.lethe.stack.KafkaAcls). Renaming one would leave the old
+     * transactions open and need a grant of its own.
+     */
+    public static final String LOG_TRANSACTIONS = "lethe-audit-log";
+
+    public static final String CHECKPOINT_TRANSACTIONS = "lethe-audit-checkpoints";
+
+    static final String DEAD_LETTER_TRANSACTIONS = "lethe-audit-dead-letters";
 
     private AuditJob() {}
 
@@ -299,15 +311,23 @@ public final class AuditJob {
             StreamExecutionEnvironment env, JobSettings settings) {
         KafkaSource<RawRecord> source =
                 KafkaSource.<RawRecord>builder()
-                        .setProperties(KafkaClients.properties(settings.kafkaBootstrap()))
+                        .setProperties(settings.kafkaClient())
                         .setTopics(PURGE_RECEIPTS_TOPIC, AUDIT_REQUESTS_TOPIC)
-                        .setGroupId(settings.jobName() + "-actions")
+                        .setGroupId(actionsGroupId(settings))
                         .setStartingOffsets(OffsetsInitializer.earliest())
                         .setDeserializer(new RawRecordDeserializer())
                         .setProperty("isolation.level", "read_committed")
                         .build();
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), "lethe-action-topics")
                 .uid("audit-lethe-action-topics");
+    }
+
+    /**
+     * The consumer group of the source of Lethe's action records: {@code <job name>-actions} (the
+     * raw topics' source reads as {@code <job name>}).
+     */
+    public static String actionsGroupId(JobSettings settings) {
+        return settings.jobName() + "-actions";
     }
 
     /** The raw topics from the earliest offset, event time = commit time per partition. */
@@ -324,21 +344,21 @@ public final class AuditJob {
                         settings.auditTopic(),
                         e -> e.getEntityId(),
                         DeliveryGuarantee.EXACTLY_ONCE,
-                        "lethe-audit-log");
+                        LOG_TRANSACTIONS);
         Sink<AuditCheckpoint> checkpoints =
                 kafka(
                         settings,
                         settings.auditCheckpointTopic(),
                         c -> Long.toString(c.getCheckpointSeq()),
                         DeliveryGuarantee.EXACTLY_ONCE,
-                        "lethe-audit-checkpoints");
+                        CHECKPOINT_TRANSACTIONS);
         Sink<DeadLetter> deadLetters =
                 kafka(
                         settings,
                         settings.deadLetterTopic(),
                         d -> d.getSourceTopic(),
                         DeliveryGuarantee.AT_LEAST_ONCE,
-                        "lethe-audit-dead-letters");
+                        DEAD_LETTER_TRANSACTIONS);
         Sink<AuditEntry> index =
                 ElasticsearchSink.<AuditEntry>builder()
                         .setUrl(settings.elasticsearchUrl(), settings.elasticsearchUser())
@@ -347,10 +367,19 @@ public final class AuditJob {
                         .setRejectedDocumentHandler(
                                 new DeadLetterRejectedDocuments(
                                         settings.kafkaBootstrap(),
+                                        settings.kafkaUser(),
                                         settings.deadLetterTopic(),
                                         "audit/index"))
                         .build();
         return new AuditSinks(log, checkpoints, deadLetters, index);
+    }
+
+    /**
+     * The prefix of a sink's transactional ids in this job: {@code <job name>-<sink>}, e.g. {@code
+     * lethe-audit-lethe-audit-log} for {@link #LOG_TRANSACTIONS} in the local stack's job.
+     */
+    public static String transactionalIdPrefix(JobSettings settings, String sink) {
+        return settings.jobName() + "-" + sink;
     }
 
     private static <T extends SpecificRecordBase> KafkaSink<T> kafka(
@@ -359,7 +388,7 @@ public final class AuditJob {
             AvroRecords.Key<T> key,
             DeliveryGuarantee guarantee,
             String transactionalIdPrefix) {
-        Properties producer = KafkaClients.properties(settings.kafkaBootstrap());
+        Properties producer = settings.kafkaClient();
         producer.setProperty(
                 "transaction.timeout.ms", String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
         producer.setProperty("enable.idempotence", "true");
@@ -369,7 +398,7 @@ public final class AuditJob {
                 .setBootstrapServers(settings.kafkaBootstrap())
                 .setKafkaProducerConfig(producer)
                 .setDeliveryGuarantee(guarantee)
-                .setTransactionalIdPrefix(settings.jobName() + "-" + transactionalIdPrefix)
+                .setTransactionalIdPrefix(transactionalIdPrefix(settings, transactionalIdPrefix))
                 .setRecordSerializer(new AvroRecords<>(topic, key))
                 .build();
     }

@@ -33,20 +33,26 @@ public final class DeadLetterRejectedDocuments implements RejectedDocumentHandle
     public static final String REASON = "REJECTED_BY_ELASTICSEARCH";
 
     private final String bootstrap;
+    private final String user;
     private final String topic;
     private final String job;
     private transient KafkaProducer<byte[], byte[]> producer;
     private transient List<Future<RecordMetadata>> sent;
 
-    public DeadLetterRejectedDocuments(String bootstrap, String topic, String job) {
+    /**
+     * @param user the Kafka user the producer signs in as (empty: the process's, {@link
+     *     KafkaClients#forUser})
+     */
+    public DeadLetterRejectedDocuments(String bootstrap, String user, String topic, String job) {
         this.bootstrap = bootstrap;
+        this.user = user;
         this.topic = topic;
         this.job = job;
     }
 
     @Override
     public void open() {
-        Properties p = KafkaClients.properties(bootstrap);
+        Properties p = KafkaClients.forUser(bootstrap, user);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         LetheTopics.withMessageLimit(p);

@@ -17,8 +17,12 @@ import org.apache.flink.util.ParameterTool;
  *
  * <p>Holds no secrets: passwords are read on the TaskManager through {@link Secrets}.
  *
- * @param kafkaBootstrap Kafka bootstrap servers (SASL/SCRAM as {@link Secrets#KAFKA_USER} when
- *     {@link Secrets#KAFKA_PASSWORD} is set, see {@link dev.lethe.jobs.kafka.KafkaClients})
+ * @param kafkaBootstrap Kafka bootstrap servers
+ * @param kafkaUser the Kafka user the job's clients sign in as (SASL/SCRAM; password {@link
+ *     Secrets#kafkaPassword(String)}: {@code LETHE_KAFKA_PASSWORD_<USER>}, else {@link
+ *     Secrets#KAFKA_PASSWORD}); empty: {@link Secrets#KAFKA_USER} of the process that makes a
+ *     client (see {@link dev.lethe.jobs.kafka.KafkaClients}). Topics the job needs are created
+ *     before it is submitted, by the submitting process's user, not by this one
  * @param elasticsearchUrl Elasticsearch base URL
  * @param elasticsearchUser Elasticsearch user (basic auth; password from {@link
  *     Secrets#ELASTICSEARCH_PASSWORD})
@@ -40,6 +44,7 @@ import org.apache.flink.util.ParameterTool;
  */
 public record JobSettings(
         String kafkaBootstrap,
+        String kafkaUser,
         URI elasticsearchUrl,
         String elasticsearchUser,
         String postgresJdbcUrl,
@@ -72,6 +77,7 @@ public record JobSettings(
 
     public JobSettings {
         Objects.requireNonNull(kafkaBootstrap, "kafkaBootstrap");
+        Objects.requireNonNull(kafkaUser, "kafkaUser");
         Objects.requireNonNull(elasticsearchUrl, "elasticsearchUrl");
         Objects.requireNonNull(catalogPath, "catalogPath");
         if (auditCheckpointEvery <= 0) {
@@ -104,6 +110,7 @@ public record JobSettings(
         }
         return new JobSettings(
                 get(p, "kafka-bootstrap"),
+                p.get("kafka-user", "").trim(),
                 URI.create(get(p, "elasticsearch-url")),
                 get(p, "elasticsearch-user"),
                 get(p, "postgres-url"),
@@ -173,6 +180,7 @@ public record JobSettings(
             String auditIndex) {
         return new JobSettings(
                 kafkaBootstrap,
+                kafkaUser,
                 elasticsearchUrl,
                 elasticsearchUser,
                 postgresJdbcUrl,
@@ -190,9 +198,44 @@ public record JobSettings(
                 jobName);
     }
 
+    /**
+     * These settings with the job's clients signing in to Kafka as {@code kafkaUser} (empty: as the
+     * process's {@link Secrets#KAFKA_USER}).
+     */
+    public JobSettings withKafkaUser(String kafkaUser) {
+        return new JobSettings(
+                kafkaBootstrap,
+                kafkaUser,
+                elasticsearchUrl,
+                elasticsearchUser,
+                postgresJdbcUrl,
+                postgresUser,
+                catalogPath,
+                rawTopicPrefix,
+                auditTopic,
+                auditCheckpointTopic,
+                deadLetterTopic,
+                auditIndex,
+                checkpointInterval,
+                auditCheckpointEvery,
+                auditCheckpointInterval,
+                idleTimeout,
+                jobName);
+    }
+
+    /**
+     * The connection properties of the job's Kafka clients: as {@link #kafkaUser}, the password a
+     * reference resolved where each client is made ({@link
+     * dev.lethe.jobs.kafka.KafkaClients#forUser}).
+     */
+    public java.util.Properties kafkaClient() {
+        return dev.lethe.jobs.kafka.KafkaClients.forUser(kafkaBootstrap, kafkaUser);
+    }
+
     public JobSettings withJobName(String jobName) {
         return new JobSettings(
                 kafkaBootstrap,
+                kafkaUser,
                 elasticsearchUrl,
                 elasticsearchUser,
                 postgresJdbcUrl,
@@ -249,6 +292,14 @@ public record JobSettings(
                     null,
                     "Kafka bootstrap servers; SASL/SCRAM credentials from env LETHE_KAFKA_USER"
                             + " (default lethe) and LETHE_KAFKA_PASSWORD"
+                });
+        o.put(
+                "kafka-user",
+                new String[] {
+                    "",
+                    "Kafka user of the job's clients on the TaskManagers; password from env"
+                            + " LETHE_KAFKA_PASSWORD_<USER>, else LETHE_KAFKA_PASSWORD (default:"
+                            + " LETHE_KAFKA_USER)"
                 });
         o.put("elasticsearch-url", new String[] {null, "Elasticsearch URL"});
         o.put(

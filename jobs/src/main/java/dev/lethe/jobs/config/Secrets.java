@@ -23,7 +23,7 @@ import java.util.Optional;
  *       with the system property {@code lethe.data} ({@code ./lethe up} starts its Flink so); the
  *       passwords of PostgreSQL's superuser and Elasticsearch's {@code elastic} are never read from
  *       there: each job has a user of its own in each store ({@link #postgresPassword}, {@link
- *       #elasticsearchPassword}).
+ *       #elasticsearchPassword}, {@link #kafkaPassword}).
  * </ol>
  */
 public final class Secrets {
@@ -34,7 +34,10 @@ public final class Secrets {
     /** Password of the PostgreSQL user the jobs read the key store and helpdesk with. */
     public static final String POSTGRES_PASSWORD = "LETHE_POSTGRES_PASSWORD";
 
-    /** Password of the Kafka user Lethe's clients authenticate as (SASL/SCRAM). */
+    /**
+     * Password of the Kafka user Lethe's clients authenticate as (SASL/SCRAM) when they name no
+     * user of their own; the shared fallback of {@link #kafkaPassword(String)}.
+     */
     public static final String KAFKA_PASSWORD = "LETHE_KAFKA_PASSWORD";
 
     /** The Kafka user Lethe's clients authenticate as; not secret, looked up the same way. */
@@ -101,6 +104,28 @@ public final class Secrets {
                 elasticsearchPasswordOf(user),
                 elasticsearchPasswordFile(user),
                 ELASTICSEARCH_PASSWORD);
+    }
+
+    /**
+     * As {@link #postgresPasswordOf}, for the Kafka user {@code user}: {@code
+     * LETHE_KAFKA_PASSWORD_<USER>} (e.g. {@code LETHE_KAFKA_PASSWORD_LETHE_AUDIT}); locally {@code
+     * secrets/kafka-<user>-password}.
+     */
+    public static String kafkaPasswordOf(String user) {
+        return perUser(KAFKA_PASSWORD, user);
+    }
+
+    /** The local stack's file that holds the password of the Kafka user {@code user}. */
+    public static String kafkaPasswordFile(String user) {
+        return "kafka-" + user + "-password";
+    }
+
+    /**
+     * The password of the Kafka user {@code user}: its own secret ({@link #kafkaPasswordOf}), else
+     * the shared {@link #KAFKA_PASSWORD} (a deployment where all of Lethe uses one Kafka user).
+     */
+    public Optional<String> kafkaPassword(String user) {
+        return ownOrShared(kafkaPasswordOf(user), kafkaPasswordFile(user), KAFKA_PASSWORD);
     }
 
     private Optional<String> ownOrShared(String own, String localFile, String shared) {

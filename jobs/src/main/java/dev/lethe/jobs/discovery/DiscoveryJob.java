@@ -13,7 +13,6 @@ import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.MasterKeys;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.elasticsearch.ElasticsearchSink;
-import dev.lethe.jobs.kafka.KafkaClients;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.jobs.kafka.RawRecord;
 import dev.lethe.jobs.kafka.RawTopicsSource;
@@ -245,6 +244,7 @@ public final class DiscoveryJob {
                         .setRejectedDocumentHandler(
                                 new DeadLetterRejectedDocuments(
                                         settings.kafkaBootstrap(),
+                                        settings.kafkaUser(),
                                         settings.deadLetterTopic(),
                                         "discovery/index"))
                         .build();
@@ -252,8 +252,7 @@ public final class DiscoveryJob {
                 KafkaSink.<DeadLetter>builder()
                         .setBootstrapServers(settings.kafkaBootstrap())
                         .setKafkaProducerConfig(
-                                LetheTopics.withMessageLimit(
-                                        KafkaClients.properties(settings.kafkaBootstrap())))
+                                LetheTopics.withMessageLimit(settings.kafkaClient()))
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                         .setRecordSerializer(
                                 KafkaRecordSerializationSchema.<DeadLetter>builder()

@@ -40,6 +40,7 @@ public final class KafkaPartitionHeads implements PartitionHeads {
     private static final long CALL_TIMEOUT_MS = 5_000;
 
     private final String bootstrap;
+    private final String user;
     private final List<String> topics;
     private final String groupId;
     private final LongSupplier clock;
@@ -64,17 +65,28 @@ public final class KafkaPartitionHeads implements PartitionHeads {
         }
     }
 
-    KafkaPartitionHeads(String bootstrap, List<String> topics, String groupId, LongSupplier clock) {
+    KafkaPartitionHeads(
+            String bootstrap,
+            String user,
+            List<String> topics,
+            String groupId,
+            LongSupplier clock) {
         this.bootstrap = bootstrap;
+        this.user = user;
         this.topics = List.copyOf(topics);
         this.groupId = groupId;
         this.clock = clock;
     }
 
-    /** The factory of the raw topics' heads for the job reading as {@code groupId}. */
-    public static Factory factory(String bootstrap, List<String> topics, String groupId) {
+    /**
+     * The factory of the raw topics' heads for the job reading as {@code groupId}, looked up as the
+     * Kafka user {@code user} (empty: the process's, {@link KafkaClients#forUser}).
+     */
+    public static Factory factory(
+            String bootstrap, String user, List<String> topics, String groupId) {
         List<String> copy = List.copyOf(topics);
-        return () -> new KafkaPartitionHeads(bootstrap, copy, groupId, System::currentTimeMillis);
+        return () ->
+                new KafkaPartitionHeads(bootstrap, user, copy, groupId, System::currentTimeMillis);
     }
 
     @Override
@@ -125,7 +137,7 @@ public final class KafkaPartitionHeads implements PartitionHeads {
 
     /** Takes a look whenever one is asked for; ends (closing its client) when none is asked. */
     private void lookLoop() {
-        Properties props = KafkaClients.properties(bootstrap);
+        Properties props = KafkaClients.forUser(bootstrap, user);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT_MS);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT_MS);
         try (Admin admin = Admin.create(props)) {

@@ -74,6 +74,9 @@ public final class LetheTopics {
     }
 
     /**
+     * As this process's Kafka user ({@link KafkaClients#properties(String)}): the jobs' topics are
+     * created by whoever submits them, before they run, never by the jobs' own users.
+     *
      * @param logTopics topics created as logs of record (1 partition, unlimited retention)
      * @param deadLetterTopics topics created with dead-letter retention
      */
@@ -83,7 +86,20 @@ public final class LetheTopics {
             List<String> logTopics,
             List<String> deadLetterTopics)
             throws Exception {
-        try (Admin admin = Admin.create(KafkaClients.properties(bootstrap))) {
+        ensure(KafkaClients.properties(bootstrap), replicationFactor, logTopics, deadLetterTopics);
+    }
+
+    /**
+     * As {@link #ensure(String, short, List, List)}, with the client properties of the user who
+     * creates them (the local stack's setup: {@code StackSettings.kafkaClient()}).
+     */
+    public static void ensure(
+            Properties client,
+            short replicationFactor,
+            List<String> logTopics,
+            List<String> deadLetterTopics)
+            throws Exception {
+        try (Admin admin = Admin.create(client)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String t : logTopics) {

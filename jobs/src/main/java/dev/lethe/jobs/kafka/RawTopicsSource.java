@@ -43,7 +43,7 @@ public final class RawTopicsSource {
         topics.add(settings.transactionTopic());
         KafkaSource<RawRecord> source =
                 KafkaSource.<RawRecord>builder()
-                        .setProperties(KafkaClients.properties(settings.kafkaBootstrap()))
+                        .setProperties(settings.kafkaClient())
                         // by name, but as a pattern: a topic created later (Debezium creates the
                         // message and transaction topics on their first record) is found then
                         .setTopicPattern(names(topics))
@@ -62,6 +62,7 @@ public final class RawTopicsSource {
                                         settings.idleTimeout(),
                                         KafkaPartitionHeads.factory(
                                                 settings.kafkaBootstrap(),
+                                                settings.kafkaUser(),
                                                 topics,
                                                 settings.jobName())),
                                 "raw-topics")

@@ -12,6 +12,12 @@ import org.apache.kafka.common.config.provider.ConfigProvider;
  * Resolves {@code ${lethe:NAME}} in a Kafka client's configuration to the secret {@code NAME} of
  * the process that creates the client ({@link Secrets}), so that a job graph carries a reference to
  * the Kafka password, never the password. Only Lethe's own secret names resolve.
+ *
+ * <p>{@code ${lethe:<user>:LETHE_KAFKA_PASSWORD}} (a path naming a Kafka user) resolves to that
+ * user's password, {@link Secrets#kafkaPassword(String)}: its own ({@code
+ * LETHE_KAFKA_PASSWORD_<USER>}, or the local stack's {@code secrets/kafka-<user>-password}), else
+ * the shared {@code LETHE_KAFKA_PASSWORD}. Each of Lethe's jobs signs in as its own user this way,
+ * on TaskManagers that run them all.
  */
 public final class SecretsConfigProvider implements ConfigProvider {
 
@@ -32,6 +38,28 @@ public final class SecretsConfigProvider implements ConfigProvider {
     public ConfigData get(String path, Set<String> keys) {
         Secrets secrets = Secrets.ofProcess();
         Map<String, String> values = new HashMap<>();
+        if (path != null && !path.isEmpty()) {
+            for (String key : keys) {
+                if (!key.equals(Secrets.KAFKA_PASSWORD)) {
+                    throw new ConfigException(
+                            "no Lethe secret named " + key + " for the Kafka user " + path);
+                }
+                values.put(
+                        key,
+                        secrets.kafkaPassword(path)
+                                .orElseThrow(
+                                        () ->
+                                                new ConfigException(
+                                                        "no Kafka password of user "
+                                                                + path
+                                                                + ": set "
+                                                                + Secrets.kafkaPasswordOf(path)
+                                                                + " (or "
+                                                                + Secrets.KAFKA_PASSWORD
+                                                                + ") for the TaskManager")));
+            }
+            return new ConfigData(values);
+        }
         for (String key : keys) {
             if (!NAMES.contains(key)) {
                 throw new ConfigException("no Lethe secret named " + key);

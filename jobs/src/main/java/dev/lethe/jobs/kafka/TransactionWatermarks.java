@@ -108,6 +108,7 @@ public final class TransactionWatermarks extends AbstractStreamOperator<RawRecor
                 uid,
                 KafkaPartitionHeads.factory(
                         settings.kafkaBootstrap(),
+                        settings.kafkaUser(),
                         List.of(settings.actorTopic()),
                         settings.jobName()));
     }

@@ -42,10 +42,14 @@ public final class ReceiptRelay implements AutoCloseable {
     private final String topic;
     private AutoCloseable owned;
 
-    public ReceiptRelay(DataSource dataSource, String bootstrap, String topic) {
+    /**
+     * @param user the Kafka user the relay publishes as (empty: the process's, {@link
+     *     KafkaClients#forUser})
+     */
+    public ReceiptRelay(DataSource dataSource, String bootstrap, String user, String topic) {
         this.dataSource = dataSource;
         this.topic = topic;
-        Properties p = KafkaClients.properties(bootstrap);
+        Properties p = KafkaClients.forUser(bootstrap, user);
         p.put("enable.idempotence", "true");
         p.put("acks", "all");
         LetheTopics.withMessageLimit(p);

@@ -92,6 +92,7 @@ public final class RetentionJob {
                             new ReceiptRelay(
                                             pool,
                                             settings.kafkaBootstrap(),
+                                            settings.kafkaUser(),
                                             retention.receiptTopic())
                                     .closing(pool));
                 };
