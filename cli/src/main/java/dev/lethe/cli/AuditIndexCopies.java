@@ -1,6 +1,7 @@
 package dev.lethe.cli;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.audit.AuditVerifier.IndexedCopy;
 import dev.lethe.audit.EntryHasher;
@@ -53,8 +54,7 @@ final class AuditIndexCopies implements AuditVerification.IndexCopies {
     @Override
     public List<IndexedCopy> readFrom(long from) throws IOException {
         return readFrom(
-                co.elastic.clients.elasticsearch._types.query_dsl.Query.of(
-                        q -> q.range(r -> r.number(n -> n.field("logIndex").gte((double) from)))));
+                Query.of(q -> q.range(r -> r.number(n -> n.field("logIndex").gte((double) from)))));
     }
 
     /**
@@ -101,8 +101,8 @@ final class AuditIndexCopies implements AuditVerification.IndexCopies {
         if (through <= after) {
             return List.of();
         }
-        co.elastic.clients.elasticsearch._types.query_dsl.Query written =
-                co.elastic.clients.elasticsearch._types.query_dsl.Query.of(
+        Query written =
+                Query.of(
                         q ->
                                 q.range(
                                         r ->
@@ -111,8 +111,8 @@ final class AuditIndexCopies implements AuditVerification.IndexCopies {
                                                                 n.field("_seq_no")
                                                                         .gt((double) after)
                                                                         .lte((double) through))));
-        co.elastic.clients.elasticsearch._types.query_dsl.Query verified =
-                co.elastic.clients.elasticsearch._types.query_dsl.Query.of(
+        Query verified =
+                Query.of(
                         q ->
                                 q.range(
                                         r ->
@@ -122,13 +122,10 @@ final class AuditIndexCopies implements AuditVerification.IndexCopies {
                                                                         .lt(
                                                                                 (double)
                                                                                         belowLogIndex))));
-        return readFrom(
-                co.elastic.clients.elasticsearch._types.query_dsl.Query.of(
-                        q -> q.bool(b -> b.filter(written).filter(verified))));
+        return readFrom(Query.of(q -> q.bool(b -> b.filter(written).filter(verified))));
     }
 
-    private List<IndexedCopy> readFrom(
-            co.elastic.clients.elasticsearch._types.query_dsl.Query query) throws IOException {
+    private List<IndexedCopy> readFrom(Query query) throws IOException {
         if (!es.indices().exists(r -> r.index(index)).value()) {
             throw new IllegalArgumentException(
                     "the audit index " + index + " does not exist; pass --no-index to skip it");

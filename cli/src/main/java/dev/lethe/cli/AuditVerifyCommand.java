@@ -145,28 +145,19 @@ final class AuditVerifyCommand implements Callable<Integer> {
         if (from != null || state != null) {
             return incremental(s);
         }
-        AuditVerification.Result result;
-        Path witnessFile =
-                noWitness
-                        ? null
-                        : witness != null ? witness : AuditTrust.witness(s, topics.checkpoints);
-        if (noIndex) {
-            result = verify(s, topics, expectCheckpoint, pendingBound, null, witnessFile, true);
-        } else {
-            try (ElasticsearchConnection.Clients es =
-                    new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
-                            .open(s.elasticsearchPassword().orElse(null))) {
-                result =
-                        verify(
-                                s,
-                                topics,
-                                expectCheckpoint,
-                                pendingBound,
-                                new AuditIndexCopies(es.client(), index),
-                                witnessFile,
-                                true);
-            }
-        }
+        Path witnessFile = witnessFile(s);
+        AuditVerification.Result result =
+                withIndex(
+                        s,
+                        copies ->
+                                verify(
+                                        s,
+                                        topics,
+                                        expectCheckpoint,
+                                        pendingBound,
+                                        copies,
+                                        witnessFile,
+                                        true));
         dev.lethe.audit.Completeness.Report complete =
                 completeness
                         ? AuditReconciliation.reconcile(
@@ -178,32 +169,42 @@ final class AuditVerifyCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
+    /** The witness file to check and append to, or null with --no-witness. */
+    private Path witnessFile(StackSettings s) {
+        return noWitness
+                ? null
+                : witness != null ? witness : AuditTrust.witness(s, topics.checkpoints);
+    }
+
+    /** What a verification needs of the index copy: none with --no-index. */
+    @FunctionalInterface
+    private interface WithIndex<T> {
+        T run(AuditVerification.IndexCopies copies) throws Exception;
+    }
+
+    /** Runs {@code verification} with the audit index's copies (null with --no-index). */
+    private <T> T withIndex(StackSettings s, WithIndex<T> verification) throws Exception {
+        if (noIndex) {
+            return verification.run(null);
+        }
+        try (ElasticsearchConnection.Clients es =
+                new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
+                        .open(s.elasticsearchPassword().orElse(null))) {
+            return verification.run(new AuditIndexCopies(es.client(), index));
+        }
+    }
+
     /** {@code --from} / {@code --state}: verifies what follows the pinned or kept head. */
     private int incremental(StackSettings s) throws Exception {
-        Path witnessFile =
-                noWitness
-                        ? null
-                        : witness != null ? witness : AuditTrust.witness(s, topics.checkpoints);
+        Path witnessFile = witnessFile(s);
         Optional<VerifierState> kept = state == null ? Optional.empty() : VerifierState.read(state);
         kept.ifPresent(k -> k.checkTopics(topics));
-        PinnedHeadVerification.Outcome outcome;
-        if (noIndex) {
-            outcome = incremental(s, topics, kept, from, pendingBound, null, witnessFile);
-        } else {
-            try (ElasticsearchConnection.Clients es =
-                    new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
-                            .open(s.elasticsearchPassword().orElse(null))) {
-                outcome =
-                        incremental(
-                                s,
-                                topics,
-                                kept,
-                                from,
-                                pendingBound,
-                                new AuditIndexCopies(es.client(), index),
-                                witnessFile);
-            }
-        }
+        PinnedHeadVerification.Outcome outcome =
+                withIndex(
+                        s,
+                        copies ->
+                                incremental(
+                                        s, topics, kept, from, pendingBound, copies, witnessFile));
         ObjectNode out = outcome.result().json();
         describeStart(out, outcome.from());
         if (state != null && outcome.next() != null) {

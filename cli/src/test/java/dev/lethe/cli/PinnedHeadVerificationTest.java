@@ -49,13 +49,7 @@ class PinnedHeadVerificationTest {
 
     private PinnedHeadVerification.Outcome verify(MockAuditTopics kafka, VerifierState from)
             throws Exception {
-        return verifier(kafka)
-                .verify(
-                        from,
-                        new AuditVerification(
-                                CheckpointVerifier.trusting(log.signing.publicKey()),
-                                Duration.ZERO),
-                        null);
+        return verify(kafka, from, null);
     }
 
     /** The state after verifying the log's first {@code heads} checkpoints, from the start. */

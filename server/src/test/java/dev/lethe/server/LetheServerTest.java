@@ -644,6 +644,19 @@ class LetheServerTest {
         assertThat(refused.body()).doesNotContain("PK");
     }
 
+    /** The verification {@code id} once it is no longer running (or its last answer). */
+    private static JsonNode finished(String id, String token) throws Exception {
+        JsonNode v = null;
+        for (int i = 0; i < 100; i++) {
+            v = JSON.readTree(send("GET", "/api/v1/audit/verifications/" + id, token, null).body());
+            if (!"running".equals(v.get("status").asText())) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        return v;
+    }
+
     @Test
     void anAuditorVerifiesTheLogInTheBackgroundAndFetchesProofs() throws Exception {
         String auditor = token(Role.AUDITOR);
@@ -651,16 +664,7 @@ class LetheServerTest {
         assertThat(started.statusCode()).isEqualTo(202);
         String id = JSON.readTree(started.body()).get("id").asText();
         assertThat(started.headers().firstValue("Location").orElse("")).endsWith(id);
-        JsonNode v = null;
-        for (int i = 0; i < 100; i++) {
-            v =
-                    JSON.readTree(
-                            send("GET", "/api/v1/audit/verifications/" + id, auditor, null).body());
-            if (!"running".equals(v.get("status").asText())) {
-                break;
-            }
-            Thread.sleep(50);
-        }
+        JsonNode v = finished(id, auditor);
         assertThat(v.get("status").asText()).isEqualTo("done");
         assertThat(v.at("/result/ok").asBoolean()).isTrue();
         assertThat(send("GET", "/api/v1/audit/verifications/nope", auditor, null).statusCode())
@@ -687,16 +691,7 @@ class LetheServerTest {
                         "{\"from\": \"" + head + "\"}");
         assertThat(started.statusCode()).isEqualTo(202);
         String id = JSON.readTree(started.body()).get("id").asText();
-        JsonNode v = null;
-        for (int i = 0; i < 100; i++) {
-            v =
-                    JSON.readTree(
-                            send("GET", "/api/v1/audit/verifications/" + id, auditor, null).body());
-            if (!"running".equals(v.get("status").asText())) {
-                break;
-            }
-            Thread.sleep(50);
-        }
+        JsonNode v = finished(id, auditor);
         assertThat(v.at("/result/from/hash").asText()).isEqualTo(head);
         assertThat(backend.verifiedFrom).isEqualTo(head);
 
