@@ -140,7 +140,11 @@ final class AuditLogSource {
         try (Consumer<byte[], byte[]> consumer = consumers.get()) {
             checkSinglePartition(consumer, checkpointsTopic);
             consumer.assign(List.of(tp));
-            consumer.seek(tp, offset);
+            if (offset <= 0) {
+                consumer.seekToBeginning(List.of(tp));
+            } else {
+                consumer.seek(tp, offset);
+            }
             long end = consumer.endOffsets(List.of(tp)).getOrDefault(tp, 0L);
             long deadline = System.nanoTime() + catchUp.toNanos();
             while (consumer.position(tp) < end && System.nanoTime() < deadline) {

@@ -140,20 +140,30 @@ final class AuditMonitor {
         return file.resolveSibling(HEAD_FILE);
     }
 
-    /** The log's latest signed tree head: read from the kept head's record on, else all. */
+    /**
+     * The log's latest signed tree head, read from the kept head's record on (else all); empty when
+     * the log has none, or when the checkpoints topic no longer holds the kept head (the
+     * verification from it then says so).
+     */
     private static Optional<AuditCheckpoint> latestHead(
             AuditLogSource source, Optional<VerifierState> kept) {
         long from =
                 kept.map(k -> k.head().checkpointSeq() > 0 ? k.checkpointOffset() : 0L).orElse(0L);
-        AuditLogSource.Span span = source.checkpointsSpan();
-        if (from > 0 && !span.holds(from)) {
-            from = 0; // rolled back: the verification from the kept head says so
+        if (from > 0 && !source.checkpointsSpan().holds(from)) {
+            return Optional.empty();
         }
         return source.checkpointRecordsFrom(from).stream()
                 .map(AuditLogSource.Positioned::value)
                 .filter(c -> !c.isMalformed())
                 .map(CheckpointRecord::checkpoint)
                 .reduce((a, b) -> b);
+    }
+
+    /** Whether the checkpoints topic no longer holds the head {@code kept} was verified through. */
+    private static boolean rolledBack(AuditLogSource source, Optional<VerifierState> kept) {
+        return kept.isPresent()
+                && kept.get().head().checkpointSeq() > 0
+                && !source.checkpointsSpan().holds(kept.get().checkpointOffset());
     }
 
     /** Checks the witness on every verification (tests). */
@@ -222,12 +232,14 @@ final class AuditMonitor {
         try {
             Optional<VerifierState> kept = VerifierState.read(headFile());
             AuditLogSource source = topics.source(settings);
+            boolean rolledBack = rolledBack(source, kept);
             Optional<AuditCheckpoint> latest = latestHead(source, kept);
-            if (latest.isEmpty()) {
+            if (latest.isEmpty() && !rolledBack) {
                 return Optional.empty();
             }
-            String hash = AuditVerification.hashOf(latest.get());
-            if (previous.isPresent()
+            String hash = latest.map(AuditVerification::hashOf).orElse(null);
+            if (!rolledBack
+                    && previous.isPresent()
                     && hash.equals(previous.get().headHash())
                     && !previous.get().attention()) {
                 return Optional.empty();

@@ -34,9 +34,10 @@ import org.junit.jupiter.api.Test;
  * {@code audit verify} on a live log: under a steady load, with the audit job committing the log of
  * record with its 10 s checkpoints while the index copy runs ahead, 20 runs — whole-log,
  * incremental from a kept state ({@code --state}) and from a pinned head ({@code --from}) — each
- * exit 0 (the documents ahead of the horizon are pending, not problems); in the same run an index
- * document changed inside the verified range and a record forged into the audit topic are each
- * named, by the whole-log and by the incremental verification.
+ * exit 0 (the documents ahead of the horizon are pending, not problems), and the audit monitor,
+ * watching the same log meanwhile, verifies its tree heads and raises nothing; in the same run an
+ * index document changed inside the verified range and a record forged into the audit topic are
+ * each named, by the whole-log and by the incremental verification.
  */
 class AuditVerifyLiveITCase {
 
@@ -75,6 +76,14 @@ class AuditVerifyLiveITCase {
             long pendingSeen = 0;
             List<String> runs = new ArrayList<>();
             String firstHead = null;
+            // the audit monitor watches the same log meanwhile, every tree head
+            dev.lethe.cli.AuditMonitors.Watch watch =
+                    dev.lethe.cli.AuditMonitors.watch(
+                            s,
+                            settings.auditTopic(),
+                            settings.auditCheckpointTopic(),
+                            settings.auditIndex(),
+                            stateDir);
             // 20 runs: whole-log and incremental (--state) verifications alternate, the last one
             // from the tree head the first run pinned (--from)
             for (int i = 0; i < 20; i++) {
@@ -112,6 +121,13 @@ class AuditVerifyLiveITCase {
                 Thread.sleep(3_000);
             }
             assertThat(loading.get().total()).as("the load ran").isGreaterThan(1000);
+            dev.lethe.cli.AuditMonitors.Outcome watched = watch.stop();
+            assertThat(watched.verifications())
+                    .as("the monitor verified tree heads under the load: " + watched)
+                    .isGreaterThan(3);
+            assertThat(watched.findings())
+                    .as("the monitor raised nothing under the load: " + watched)
+                    .isZero();
             assertThat(pendingSeen)
                     .as("premise: the index was ahead of the log at some horizon: " + runs)
                     .isPositive();

@@ -6,10 +6,12 @@ import co.elastic.clients.elasticsearch._types.Refresh;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.audit.TreeHeadWitness;
 import dev.lethe.connectors.Actor;
+import dev.lethe.events.AuditEntry;
 import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
+import dev.lethe.jobs.kafka.AvroRecords;
 import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
 import dev.lethe.testing.AuditTestJobs;
@@ -22,16 +24,27 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The audit monitor on a real log: it verifies each new signed tree head, {@code status} shows what
- * it verified through, and an index document changed inside the horizon becomes a finding (status:
- * attention, naming the document) at the next tree head.
+ * The audit monitor on a real log: it verifies each new signed tree head incrementally, {@code
+ * status} shows what it verified through; an index document changed inside the verified range
+ * becomes a finding (status: attention, naming the document) at the next tree head and, restored,
+ * lets the monitor go on; a record forged into the audit topic is reported within a tree-head
+ * interval plus 10 s (and the capture latency); a checkpoints topic whose records were deleted is
+ * ROLLED_BACK.
  */
 class AuditMonitorITCase {
 
@@ -78,6 +91,7 @@ class AuditMonitorITCase {
 
             // an index document inside the verified range, changed
             String docId;
+            ObjectNode original;
             try (ElasticsearchConnection.Clients es =
                     new ElasticsearchConnection(
                                     shared.elasticsearchUrl(), shared.elasticsearchUser())
@@ -101,6 +115,7 @@ class AuditMonitorITCase {
                                 .hits()
                                 .get(0);
                 docId = hit.id();
+                original = hit.source().deepCopy();
                 ObjectNode doc = hit.source();
                 doc.put("op", "DELETE".equals(doc.path("op").asText()) ? "UPDATE" : "DELETE");
                 es.client()
@@ -118,13 +133,96 @@ class AuditMonitorITCase {
                     .as("still verified through the last good head")
                     .isEqualTo(verified.checkpointSeq());
             assertThat(statusLine(finding)).contains("ATTENTION").contains(docId);
+            assertThat(finding.findings()).isPositive();
+
+            // the document restored: the monitor goes on from the last good head
+            index(shared, settings, docId, original);
+            change(run, 3);
+            AuditMonitor.State resumed =
+                    awaitState(
+                            monitor,
+                            st -> !st.attention() && st.checkpointSeq() > verified.checkpointSeq());
+            assertThat(monitor.headFile()).as("it keeps the head it verified").exists();
+
+            // a record forged into the audit topic, seen at the next tree head: within one
+            // tree-head interval (2 s here) plus 10 s, plus the time a change takes from commit
+            // to the log on a loaded machine (the test commits one a second until then)
+            List<AuditEntry> log =
+                    AuditTestJobs.entries(
+                            settings.auditTopic(), e -> true, l -> false, Duration.ofSeconds(3));
+            AuditEntry forged = AuditEntry.newBuilder(log.get(log.size() - 1)).build();
+            forged.setOp("DELETE".equals(forged.getOp()) ? "UPDATE" : "DELETE");
+            long forgedAt = System.nanoTime();
+            try (KafkaProducer<byte[], byte[]> p =
+                    new KafkaProducer<>(
+                            shared.kafkaClient(),
+                            new ByteArraySerializer(),
+                            new ByteArraySerializer())) {
+                p.send(
+                                new ProducerRecord<>(
+                                        settings.auditTopic(),
+                                        forged.getEntityId().getBytes(StandardCharsets.UTF_8),
+                                        AvroRecords.bytes(forged)))
+                        .get();
+            }
+            int[] next = {4};
+            AuditMonitor.State forgery =
+                    awaitState(
+                            monitor,
+                            st -> st.attention() && st.findings() > resumed.findings(),
+                            () -> change(run, next[0]++));
+            double seconds = (System.nanoTime() - forgedAt) / 1e9;
+            assertThat(forgery.finding()).as(forgery.summary()).contains(forged.getEntityId());
+            assertThat(forgery.checkpointSeq()).isEqualTo(resumed.checkpointSeq());
+            assertThat(seconds).as("seconds from the forgery to the finding").isLessThan(20);
+
+            // the checkpoints topic rolled back (records deleted, as far as Kafka allows)
+            try (Admin admin = Admin.create(shared.kafkaClient())) {
+                TopicPartition tp = new TopicPartition(settings.auditCheckpointTopic(), 0);
+                long end =
+                        admin.listOffsets(Map.of(tp, OffsetSpec.latest()))
+                                .partitionResult(tp)
+                                .get()
+                                .offset();
+                admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(end))).all().get();
+            }
+            AuditMonitor.State rolledBack =
+                    awaitState(
+                            monitor,
+                            st -> st.finding() != null && st.finding().contains("ROLLED_BACK"),
+                            () -> change(run, next[0]++));
+            assertThat(rolledBack.finding()).contains("no longer holds the verified tree head");
         } finally {
             job.cancel().get();
         }
     }
 
+    private static void index(StackSettings s, JobSettings settings, String docId, ObjectNode doc)
+            throws Exception {
+        try (ElasticsearchConnection.Clients es =
+                new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
+                        .open(s.elasticsearchPassword().orElseThrow())) {
+            es.client()
+                    .index(
+                            x ->
+                                    x.index(settings.auditIndex())
+                                            .id(docId)
+                                            .document(doc)
+                                            .refresh(Refresh.True));
+        }
+    }
+
     private static AuditMonitor.State awaitState(
             AuditMonitor monitor, java.util.function.Predicate<AuditMonitor.State> done)
+            throws Exception {
+        return awaitState(monitor, done, () -> {});
+    }
+
+    /** Ticks the monitor every second, running {@code meanwhile} each time, until {@code done}. */
+    private static AuditMonitor.State awaitState(
+            AuditMonitor monitor,
+            java.util.function.Predicate<AuditMonitor.State> done,
+            ThrowingRunnable meanwhile)
             throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         Optional<AuditMonitor.State> state = Optional.empty();
@@ -135,10 +233,16 @@ class AuditMonitorITCase {
             if (state.isPresent() && done.test(state.get())) {
                 return state.get();
             }
+            meanwhile.run();
             Thread.sleep(1_000);
         }
         throw new AssertionError(
                 "the monitor's state never got there: " + state + "; it logged " + lines);
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     private static String statusLine(AuditMonitor.State state) throws Exception {
