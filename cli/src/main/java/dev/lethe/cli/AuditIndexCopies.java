@@ -158,7 +158,15 @@ final class AuditIndexCopies implements AuditVerification.IndexCopies {
         } catch (IllegalArgumentException notHex) {
             bytes = null;
         }
+        java.time.Instant captured =
+                src != null && src.path("captureTime").canConvertToLong()
+                        ? java.time.Instant.ofEpochMilli(src.path("captureTime").asLong())
+                        : null;
         return new IndexedCopy(
-                docId, src == null ? -1 : src.path("logIndex").asLong(-1), bytes, contentHash(src));
+                docId,
+                src == null ? -1 : src.path("logIndex").asLong(-1),
+                bytes,
+                contentHash(src),
+                captured);
     }
 }

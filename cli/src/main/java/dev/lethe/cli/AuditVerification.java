@@ -209,6 +209,7 @@ final class AuditVerification {
                     in.put("pending", horizon.pending());
                     in.put("pendingReachedLog", horizon.pendingReached());
                     in.put("pendingBoundSeconds", horizon.pendingBound().toSeconds());
+                    in.put("stillPending", horizon.stillPending());
                 }
                 ArrayNode ds = in.putArray("problems");
                 for (IndexDiscrepancy d : index) {
@@ -353,7 +354,15 @@ final class AuditVerification {
                                                 + index.path("pendingReachedLog").asLong()
                                                 + " reached the log within "
                                                 + index.path("pendingBoundSeconds").asLong()
-                                                + " s and match it")
+                                                + " s and match it"
+                                                + (index.path("stillPending").asLong() == 0
+                                                        ? ""
+                                                        : "; "
+                                                                + index.path("stillPending")
+                                                                        .asLong()
+                                                                + " still on their way: the log"
+                                                                + " has not yet reached their"
+                                                                + " capture time"))
                         .append(")\n");
             }
             for (JsonNode d : index.path("problems")) {
@@ -380,13 +389,26 @@ final class AuditVerification {
      *
      * @param pending index documents ahead of the log at the horizon
      * @param pendingReached how many of them the log reached within {@code pendingBound}
+     * @param stillPending how many of the others are still pending: the log has not moved past
+     *     their capture time by more than the bound (it is catching up, or commits late)
      */
     record Horizon(
             long logIndex,
             java.time.Instant commitTime,
             long pending,
             long pendingReached,
-            java.time.Duration pendingBound) {}
+            java.time.Duration pendingBound,
+            long stillPending) {
+
+        Horizon(
+                long logIndex,
+                java.time.Instant commitTime,
+                long pending,
+                long pendingReached,
+                java.time.Duration pendingBound) {
+            this(logIndex, commitTime, pending, pendingReached, pendingBound, 0);
+        }
+    }
 
     /**
      * The log checked against a witness of its signed tree heads.
@@ -441,6 +463,10 @@ final class AuditVerification {
     private final java.time.Duration indexCatchUp;
     private LogTail tail;
     private java.time.Instant lastCommit;
+
+    /** the latest capture time among the committed entries read (the log's progress in time) */
+    private java.time.Instant lastCapture;
+
     private java.time.Duration pendingBound = java.time.Duration.ofSeconds(30);
     private TreeHeadWitness witness;
     private boolean recordInWitness;
@@ -626,6 +652,10 @@ final class AuditVerification {
                                             s.setHash(e.getHash());
                                             slim.add(s);
                                             lastCommit = e.getCommitTime();
+                                            if (lastCapture == null
+                                                    || e.getCaptureTime().isAfter(lastCapture)) {
+                                                lastCapture = e.getCaptureTime();
+                                            }
                                         }
                                         return r;
                                     }
@@ -717,6 +747,7 @@ final class AuditVerification {
                 Thread.sleep(1_000);
             }
         }
+        long stillPending = 0;
         if (index != null && tail != null) {
             long reached = 0;
             if (!ahead.isEmpty()) {
@@ -726,9 +757,20 @@ final class AuditVerification {
                 later.forEach(e -> byIndex.put(e.getLogIndex(), e));
                 List<AuditEntry> covered = new ArrayList<>();
                 List<IndexedCopy> inTail = new ArrayList<>();
+                java.time.Instant logReached = lastCapture;
+                for (AuditEntry e : later) {
+                    if (logReached == null || e.getCaptureTime().isAfter(logReached)) {
+                        logReached = e.getCaptureTime();
+                    }
+                }
                 for (IndexedCopy c : ahead) {
                     AuditEntry e = byIndex.get(c.logIndex());
                     if (e == null) {
+                        String why = notInLog(c, logReached, pendingBound);
+                        if (why == null) {
+                            stillPending++;
+                            continue;
+                        }
                         discrepancies.add(
                                 new IndexDiscrepancy(
                                         IndexDiscrepancy.Kind.NOT_IN_LOG,
@@ -736,11 +778,7 @@ final class AuditVerification {
                                         c.logIndex(),
                                         null,
                                         0,
-                                        "ahead of the log, and no entry logIndex "
-                                                + c.logIndex()
-                                                + " reached the log within "
-                                                + pendingBound.toSeconds()
-                                                + " s after the horizon"));
+                                        why));
                     } else {
                         covered.add(e);
                         inTail.add(c);
@@ -753,7 +791,7 @@ final class AuditVerification {
                 }
                 reached = covered.size();
             }
-            horizon = new Horizon(end, endTime, ahead.size(), reached, pendingBound);
+            horizon = new Horizon(end, endTime, ahead.size(), reached, pendingBound, stillPending);
         } else if (slim != null) {
             horizon = new Horizon(end, endTime, 0, 0, pendingBound);
         }
@@ -810,6 +848,42 @@ final class AuditVerification {
             }
         }
         return result.withWitness(new Witnessing(witness.file(), check, recorded));
+    }
+
+    /**
+     * Why an index document ahead of the log that did not reach it within the bound is a problem,
+     * or null while it is still pending: its entry can still come as long as the log has not moved
+     * past the document's capture time by more than the bound (a log catching up a backlog, or
+     * whose transactions commit late, is behind, not wrong); a document without a capture time, or
+     * captured in the future, is a problem at once.
+     */
+    static String notInLog(IndexedCopy c, java.time.Instant logReached, java.time.Duration bound) {
+        String base =
+                "ahead of the log, and no entry logIndex "
+                        + c.logIndex()
+                        + " reached the log within "
+                        + bound.toSeconds()
+                        + " s after the horizon";
+        if (c.captureTime() == null) {
+            return base;
+        }
+        if (c.captureTime().isAfter(java.time.Instant.now().plus(bound))) {
+            return base
+                    + ", and the document says it was captured in the future ("
+                    + c.captureTime()
+                    + ")";
+        }
+        if (logReached != null && logReached.isAfter(c.captureTime().plus(bound))) {
+            return base
+                    + ", while the log has committed entries captured until "
+                    + logReached
+                    + ", more than "
+                    + bound.toSeconds()
+                    + " s after it ("
+                    + c.captureTime()
+                    + ")";
+        }
+        return null;
     }
 
     static String hashOf(AuditCheckpoint c) {

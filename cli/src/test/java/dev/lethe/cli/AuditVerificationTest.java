@@ -444,4 +444,64 @@ class AuditVerificationTest {
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(IndexDiscrepancy.Kind.MODIFIED, 22L));
     }
+
+    /** The latest capture time among {@code entries}. */
+    private static java.time.Instant latestCapture(List<AuditEntry> entries) {
+        return entries.stream()
+                .map(AuditEntry::getCaptureTime)
+                .max(java.util.Comparator.naturalOrder())
+                .orElseThrow();
+    }
+
+    private AuditVerification.Result withOneDocumentAhead(java.time.Instant capturedAt)
+            throws Exception {
+        List<AuditEntry> committed = log.entries.subList(0, 20);
+        List<IndexedCopy> index = indexOf(committed);
+        index.add(new IndexedCopy("tickets/999#1", 20, new byte[32], null, capturedAt));
+        AuditVerification live =
+                new AuditVerification(
+                                CheckpointVerifier.trusting(log.signing.publicKey()), Duration.ZERO)
+                        .withPendingCheck((through, bound) -> List.of(), Duration.ofSeconds(30));
+        return live.verify(committed, log.checkpoints, null, () -> index);
+    }
+
+    @Test
+    void aDocumentAheadOfALogThatHasNotReachedItsCaptureTimeIsStillPending() throws Exception {
+        // the log is catching up (a backlog, or a restored job's slow first checkpoints): its
+        // latest committed entry was captured before the document
+        java.time.Instant capturedAt =
+                latestCapture(log.entries.subList(0, 20)).plus(Duration.ofMinutes(5));
+
+        AuditVerification.Result r = withOneDocumentAhead(capturedAt);
+
+        assertThat(r.ok()).as(r.text()).isTrue();
+        assertThat(r.horizon().stillPending()).isEqualTo(1);
+        assertThat(r.text()).contains("1 still on their way");
+    }
+
+    @Test
+    void aDocumentTheLogHasMovedPastByMoreThanTheBoundIsNotInLog() throws Exception {
+        java.time.Instant capturedAt =
+                latestCapture(log.entries.subList(0, 20)).minus(Duration.ofSeconds(31));
+
+        AuditVerification.Result r = withOneDocumentAhead(capturedAt);
+
+        assertThat(r.ok()).isFalse();
+        assertThat(r.index())
+                .singleElement()
+                .satisfies(
+                        d -> {
+                            assertThat(d.kind()).isEqualTo(IndexDiscrepancy.Kind.NOT_IN_LOG);
+                            assertThat(d.detail()).contains("more than 30 s after it");
+                        });
+    }
+
+    @Test
+    void aDocumentCapturedInTheFutureIsNotInLogAtOnce() throws Exception {
+        AuditVerification.Result r =
+                withOneDocumentAhead(java.time.Instant.now().plus(Duration.ofDays(1)));
+
+        assertThat(r.ok()).isFalse();
+        assertThat(r.index().get(0).detail()).contains("captured in the future");
+    }
 }

@@ -130,12 +130,26 @@ public final class AuditVerifier {
         }
     }
 
-    /** A copy of an audit entry in a secondary store (e.g. the Elasticsearch audit index). */
-    public record IndexedCopy(String docId, long logIndex, byte[] hash, byte[] contentHash) {
+    /**
+     * A copy of an audit entry in a secondary store (e.g. the Elasticsearch audit index).
+     *
+     * @param captureTime the capture time the copy states, or null if unknown: a copy ahead of the
+     *     log is judged by it (pending while the log has not moved past that time)
+     */
+    public record IndexedCopy(
+            String docId,
+            long logIndex,
+            byte[] hash,
+            byte[] contentHash,
+            java.time.Instant captureTime) {
+
+        public IndexedCopy(String docId, long logIndex, byte[] hash, byte[] contentHash) {
+            this(docId, logIndex, hash, contentHash, null);
+        }
 
         /** A copy known only by its stored hash (its content is not checked). */
         public IndexedCopy(String docId, long logIndex, byte[] hash) {
-            this(docId, logIndex, hash, null);
+            this(docId, logIndex, hash, null, null);
         }
     }
 
