@@ -733,8 +733,10 @@ final class AuditVerification {
                     copies = copies.stream().filter(c -> c.logIndex() <= last).toList();
                 }
                 discrepancies = new ArrayList<>(AuditVerifier.crossCheck(slim, copies));
+                // waiting for the index to catch up is pointless once the log itself failed
                 boolean lagging =
-                        !discrepancies.isEmpty()
+                        report.ok()
+                                && !discrepancies.isEmpty()
                                 && discrepancies.stream()
                                         .allMatch(
                                                 d ->

@@ -107,6 +107,36 @@ class AuditVerificationTest {
         assertThat(r.index()).isNull();
     }
 
+    @Test
+    void aLogThatFailsIsReportedWithoutWaitingForTheIndexToCatchUp() throws Exception {
+        // a record forged into the log has no index copy: MISSING_FROM_INDEX alone would mean
+        // "the index lags, wait"; with the log itself failing there is nothing to wait for
+        List<AuditEntry> forged = new ArrayList<>(log.entries);
+        forged.add(AuditEntry.newBuilder(log.entries.get(log.entries.size() - 1)).build());
+        List<IndexedCopy> index = indexOf(log.entries);
+        AuditVerification patient =
+                new AuditVerification(
+                        CheckpointVerifier.trusting(log.signing.publicKey()),
+                        Duration.ofSeconds(30));
+
+        java.util.concurrent.atomic.AtomicInteger reads =
+                new java.util.concurrent.atomic.AtomicInteger();
+
+        AuditVerification.Result r =
+                patient.verify(
+                        forged,
+                        log.checkpoints,
+                        null,
+                        () -> {
+                            reads.incrementAndGet();
+                            return index;
+                        });
+
+        assertThat(r.ok()).isFalse();
+        assertThat(r.report().problems()).isNotEmpty();
+        assertThat(reads.get()).as("the index is read once, not again to let it catch up").isOne();
+    }
+
     /** The Kafka record values of the log, as the audit job writes them. */
     private List<byte[]> recordValues() {
         List<byte[]> values = new ArrayList<>();
