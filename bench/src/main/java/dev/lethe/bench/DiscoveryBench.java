@@ -45,13 +45,18 @@ import picocli.CommandLine.Option;
  * discovery sink's index rate against a raw {@code _bulk} loader of the same documents, and the
  * time to export a person with many items. Each figure is measured against its baseline or target
  * in the same run, on a stack this benchmark starts for itself.
+ *
+ * <p>With {@code --accuracy} it starts nothing and measures detection instead: recall, precision
+ * and wrong values on the evaluation set ({@link DiscoveryAccuracyRun}).
  */
 @Command(
         name = "discovery",
         mixinStandardHelpOptions = true,
         description =
                 "Subject search p50/p95/p99 at N locations while indexing; discovery sink vs raw"
-                        + " _bulk rate; export time of a person with many items.")
+                        + " _bulk rate; export time of a person with many items. With --accuracy:"
+                        + " detection recall, precision and wrong values on the evaluation set, no"
+                        + " servers.")
 final class DiscoveryBench implements Callable<Integer> {
 
     @Mixin StackOptions options;
@@ -102,6 +107,23 @@ final class DiscoveryBench implements Callable<Integer> {
     @Option(names = "--skip-throughput", description = "Leave out the sink vs raw measurement.")
     boolean skipThroughput;
 
+    @Option(
+            names = "--accuracy",
+            description =
+                    "Measure detection instead, starting no servers: the evaluation set's texts"
+                            + " through the discovery job's locator; recall, precision and wrong"
+                            + " values per kind and language as Markdown tables (exit code 0).")
+    boolean accuracy;
+
+    @Option(
+            names = "--misses",
+            paramLabel = "FILE",
+            description =
+                    "With --accuracy: where to write each text's misses, wrong values and false"
+                            + " findings (default: lethe-discovery-accuracy-misses.md in the"
+                            + " temporary directory).")
+    Path misses;
+
     private static final int RAW_PER_REQUEST = ElasticsearchSinkBuilder.DEFAULT_MAX_BATCH_SIZE;
     private static final int RAW_IN_FLIGHT =
             ElasticsearchSinkBuilder.DEFAULT_MAX_IN_FLIGHT_REQUESTS;
@@ -110,6 +132,15 @@ final class DiscoveryBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (accuracy) {
+            return new DiscoveryAccuracyRun(System.out)
+                    .run(
+                            misses != null
+                                    ? misses
+                                    : Path.of(
+                                            System.getProperty("java.io.tmpdir"),
+                                            "lethe-discovery-accuracy-misses.md"));
+        }
         StackSettings s = options.resolve();
         LocalStack stack = new LocalStack(s, System.out);
         BenchStacks.requireNoneRunning(stack, s);
