@@ -116,16 +116,10 @@ class AuditMonitorITCase {
                                 .get(0);
                 docId = hit.id();
                 original = hit.source().deepCopy();
-                ObjectNode doc = hit.source();
-                doc.put("op", "DELETE".equals(doc.path("op").asText()) ? "UPDATE" : "DELETE");
-                es.client()
-                        .index(
-                                x ->
-                                        x.index(settings.auditIndex())
-                                                .id(docId)
-                                                .document(doc)
-                                                .refresh(Refresh.True));
             }
+            ObjectNode doc = original.deepCopy();
+            doc.put("op", "DELETE".equals(doc.path("op").asText()) ? "UPDATE" : "DELETE");
+            index(shared, settings, docId, doc);
             change(run, 2); // a new tree head
             AuditMonitor.State finding = awaitState(monitor, AuditMonitor.State::attention);
             assertThat(finding.finding()).contains("MODIFIED").contains(docId);
