@@ -765,10 +765,39 @@ final class AuditVerification {
                         logReached = e.getCaptureTime();
                     }
                 }
+                // what exists after the horizon, in the log or (read again, after the wait) in
+                // the index: the sequencer writes both in logIndex order, so a document beyond a
+                // logIndex that is in neither cannot be on its way
+                long horizonEnd = end;
+                java.util.Set<Long> present = new java.util.HashSet<>(byIndex.keySet());
+                ahead.forEach(c -> present.add(c.logIndex()));
+                boolean gapBefore =
+                        ahead.stream()
+                                .anyMatch(
+                                        c ->
+                                                !byIndex.containsKey(c.logIndex())
+                                                        && firstGap(
+                                                                        present,
+                                                                        horizonEnd,
+                                                                        c.logIndex())
+                                                                >= 0);
+                if (gapBefore) {
+                    index.readFrom(end + 1).forEach(c -> present.add(c.logIndex()));
+                }
                 for (IndexedCopy c : ahead) {
                     AuditEntry e = byIndex.get(c.logIndex());
                     if (e == null) {
                         String why = notInLog(c, logReached, pendingBound);
+                        long gap = firstGap(present, end, c.logIndex());
+                        if (why == null && gap >= 0) {
+                            why =
+                                    "ahead of the log beyond a gap: logIndex "
+                                            + gap
+                                            + " is neither in the log nor in the index, so"
+                                            + " logIndex "
+                                            + c.logIndex()
+                                            + " cannot be on its way";
+                        }
                         if (why == null) {
                             stillPending++;
                             continue;
@@ -886,6 +915,16 @@ final class AuditVerification {
                     + ")";
         }
         return null;
+    }
+
+    /** The first logIndex in (after, before) that is not in {@code present}, else -1. */
+    static long firstGap(java.util.Set<Long> present, long after, long before) {
+        for (long i = after + 1; i < before; i++) {
+            if (!present.contains(i)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     static String hashOf(AuditCheckpoint c) {

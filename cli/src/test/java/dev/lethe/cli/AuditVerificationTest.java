@@ -534,4 +534,40 @@ class AuditVerificationTest {
         assertThat(r.ok()).isFalse();
         assertThat(r.index().get(0).detail()).contains("captured in the future");
     }
+
+    @Test
+    void aDocumentFarAheadBeyondAGapIsNotInLogEvenWhileTheLogIsBehindItsTime() throws Exception {
+        // a forged document: logIndex far beyond anything sequenced, a plausible capture time
+        List<AuditEntry> committed = log.entries.subList(0, 20);
+        List<IndexedCopy> index = indexOf(committed);
+        for (AuditEntry onTheirWay : log.entries.subList(20, 22)) {
+            index.add(
+                    new IndexedCopy(
+                            onTheirWay.getEntityId() + "#" + onTheirWay.getSeq(),
+                            onTheirWay.getLogIndex(),
+                            AuditEntryText.bytes(onTheirWay.getHash()),
+                            null,
+                            onTheirWay.getCaptureTime()));
+        }
+        java.time.Instant capturedAt = latestCapture(committed).plus(Duration.ofMinutes(5));
+        index.add(new IndexedCopy("tickets/999#1", 1_000_000, new byte[32], null, capturedAt));
+        AuditVerification live =
+                new AuditVerification(
+                                CheckpointVerifier.trusting(log.signing.publicKey()), Duration.ZERO)
+                        .withPendingCheck((through, bound) -> List.of(), Duration.ofSeconds(30));
+
+        AuditVerification.Result r = live.verify(committed, log.checkpoints, null, () -> index);
+
+        assertThat(r.ok()).isFalse();
+        assertThat(r.index())
+                .singleElement()
+                .satisfies(
+                        d -> {
+                            assertThat(d.docId()).isEqualTo("tickets/999#1");
+                            assertThat(d.detail()).contains("beyond a gap: logIndex 22");
+                        });
+        assertThat(r.horizon().stillPending())
+                .as("the two documents right after the horizon are on their way")
+                .isEqualTo(2);
+    }
 }
