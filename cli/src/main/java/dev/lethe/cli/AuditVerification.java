@@ -787,7 +787,7 @@ final class AuditVerification {
                 for (IndexedCopy c : ahead) {
                     AuditEntry e = byIndex.get(c.logIndex());
                     if (e == null) {
-                        String why = notInLog(c, logReached, pendingBound);
+                        String why = notInLog(c, logReached, !later.isEmpty(), pendingBound);
                         long gap = firstGap(present, end, c.logIndex());
                         if (why == null && gap >= 0) {
                             why =
@@ -883,12 +883,18 @@ final class AuditVerification {
 
     /**
      * Why an index document ahead of the log that did not reach it within the bound is a problem,
-     * or null while it is still pending: its entry can still come as long as the log has not moved
-     * past the document's capture time by more than the bound (a log catching up a backlog, or
-     * whose transactions commit late, is behind, not wrong); a document without a capture time, or
-     * captured in the future, is a problem at once.
+     * or null while it is still on its way. A log that committed entries during the wait is moving
+     * towards it (catching up a backlog, whose capture times are not in logIndex order): on its
+     * way. A log that committed nothing is judged by the document's capture time: on its way while
+     * the log has not gone past that time by more than the bound (a restored job's first commits
+     * can be slow), else a problem. A document without a capture time, or captured in the future,
+     * is a problem at once; one beyond a gap is judged by the caller.
      */
-    static String notInLog(IndexedCopy c, java.time.Instant logReached, java.time.Duration bound) {
+    static String notInLog(
+            IndexedCopy c,
+            java.time.Instant logReached,
+            boolean logProgressed,
+            java.time.Duration bound) {
         String base =
                 "ahead of the log, and no entry logIndex "
                         + c.logIndex()
@@ -904,9 +910,13 @@ final class AuditVerification {
                     + c.captureTime()
                     + ")";
         }
+        if (logProgressed) {
+            return null;
+        }
         if (logReached != null && logReached.isAfter(c.captureTime().plus(bound))) {
             return base
-                    + ", while the log has committed entries captured until "
+                    + " (the log committed nothing meanwhile), and the log's entries reach a"
+                    + " capture time of "
                     + logReached
                     + ", more than "
                     + bound.toSeconds()
