@@ -405,6 +405,13 @@ class AuditVerificationTest {
                         org.assertj.core.groups.Tuple.tuple(IndexDiscrepancy.Kind.NOT_IN_LOG, 99L));
     }
 
+    /** A verification of a live log whose tail, read after the horizon, is {@code tail}. */
+    private AuditVerification live(List<AuditEntry> tail) {
+        return new AuditVerification(
+                        CheckpointVerifier.trusting(log.signing.publicKey()), Duration.ZERO)
+                .withPendingCheck((through, bound) -> tail, Duration.ofSeconds(30));
+    }
+
     // ---- a live log: the index is ahead of the log of record ------------------------------
 
     @Test
@@ -412,10 +419,7 @@ class AuditVerificationTest {
             throws Exception {
         List<AuditEntry> committed = log.entries.subList(0, 20); // the log at the horizon
         List<AuditEntry> later = log.entries.subList(20, 25); // committed with the next checkpoint
-        AuditVerification live =
-                new AuditVerification(
-                                CheckpointVerifier.trusting(log.signing.publicKey()), Duration.ZERO)
-                        .withPendingCheck((through, bound) -> later, Duration.ofSeconds(30));
+        AuditVerification live = live(later);
 
         AuditVerification.Result r =
                 live.verify(committed, log.checkpoints, null, () -> indexOf(log.entries));
@@ -434,10 +438,7 @@ class AuditVerificationTest {
         List<AuditEntry> committed = log.entries.subList(0, 20);
         List<IndexedCopy> index = indexOf(committed);
         index.add(new IndexedCopy("tickets/999#1", 20, new byte[32])); // forged, or lost
-        AuditVerification live =
-                new AuditVerification(
-                                CheckpointVerifier.trusting(log.signing.publicKey()), Duration.ZERO)
-                        .withPendingCheck((through, bound) -> List.of(), Duration.ofSeconds(30));
+        AuditVerification live = live(List.of());
 
         AuditVerification.Result r = live.verify(committed, log.checkpoints, null, () -> index);
 
@@ -461,10 +462,7 @@ class AuditVerificationTest {
         byte[] wrong = pending.hash().clone();
         wrong[0] ^= 1;
         index.set(22, new IndexedCopy(pending.docId(), 22, wrong));
-        AuditVerification live =
-                new AuditVerification(
-                                CheckpointVerifier.trusting(log.signing.publicKey()), Duration.ZERO)
-                        .withPendingCheck((through, bound) -> later, Duration.ofSeconds(30));
+        AuditVerification live = live(later);
 
         AuditVerification.Result r = live.verify(committed, log.checkpoints, null, () -> index);
 
@@ -488,10 +486,7 @@ class AuditVerificationTest {
         List<AuditEntry> committed = log.entries.subList(0, 20);
         List<IndexedCopy> index = indexOf(committed);
         index.add(new IndexedCopy("tickets/999#1", 20, new byte[32], null, capturedAt));
-        AuditVerification live =
-                new AuditVerification(
-                                CheckpointVerifier.trusting(log.signing.publicKey()), Duration.ZERO)
-                        .withPendingCheck((through, bound) -> List.of(), Duration.ofSeconds(30));
+        AuditVerification live = live(List.of());
         return live.verify(committed, log.checkpoints, null, () -> index);
     }
 
@@ -537,10 +532,7 @@ class AuditVerificationTest {
         List<IndexedCopy> index = indexOf(log.entries.subList(0, 22));
         java.time.Instant capturedAt = latestCapture(committed).minus(Duration.ofMinutes(10));
         index.add(new IndexedCopy("tickets/998#4", 22, new byte[32], null, capturedAt));
-        AuditVerification live =
-                new AuditVerification(
-                                CheckpointVerifier.trusting(log.signing.publicKey()), Duration.ZERO)
-                        .withPendingCheck((through, bound) -> moving, Duration.ofSeconds(30));
+        AuditVerification live = live(moving);
 
         AuditVerification.Result r = live.verify(committed, log.checkpoints, null, () -> index);
 
@@ -573,10 +565,7 @@ class AuditVerificationTest {
         }
         java.time.Instant capturedAt = latestCapture(committed).plus(Duration.ofMinutes(5));
         index.add(new IndexedCopy("tickets/999#1", 1_000_000, new byte[32], null, capturedAt));
-        AuditVerification live =
-                new AuditVerification(
-                                CheckpointVerifier.trusting(log.signing.publicKey()), Duration.ZERO)
-                        .withPendingCheck((through, bound) -> List.of(), Duration.ofSeconds(30));
+        AuditVerification live = live(List.of());
 
         AuditVerification.Result r = live.verify(committed, log.checkpoints, null, () -> index);
 
