@@ -49,6 +49,14 @@ final class BreakGlass {
         return true;
     }
 
+    /**
+     * Who acts in a break-glass run, as recorded where a command keeps its author (e.g. an erasure
+     * request's {@code requested_by}): {@code break-glass:<OS user>}, never a server user's name.
+     */
+    String who() {
+        return AccessRecord.BREAK_GLASS + ":" + System.getProperty("user.name");
+    }
+
     /** Throws unless {@code option} was left out or this run reads the stores directly. */
     void directOnly(String option, boolean given) {
         if (given && !on()) {

@@ -135,7 +135,8 @@ final class SubjectEraseCommand implements Callable<Integer> {
                 return 2;
             }
             String id = requestId != null ? requestId : UUID.randomUUID().toString();
-            ErasureProcessor.request(db, id, subject, reason, policy, catalog, Instant.now());
+            ErasureProcessor.request(
+                    db, id, subject, reason, breakGlass.who(), policy, catalog, Instant.now());
             System.out.println("erasure request " + id + " recorded for " + subject);
             if (wait == null) {
                 return 0;
@@ -206,9 +207,13 @@ final class SubjectEraseCommand implements Callable<Integer> {
         JsonNode read() throws Exception;
     }
 
-    /** Polls until the request is done (0), or stuck or out of time (1); prints its status. */
+    /**
+     * Polls until the request is done (0), or stuck, rejected or out of time (1); prints its
+     * status. A request awaiting a second DPO's approval is waited for (said once).
+     */
     private int waitFor(String id, Requests requests) throws Exception {
         Instant until = Instant.now().plus(wait);
+        boolean toldAwaiting = false;
         while (true) {
             JsonNode all = requests.read();
             String state = null;
@@ -217,20 +222,37 @@ final class SubjectEraseCommand implements Callable<Integer> {
                     state = r.path("status").asText();
                 }
             }
-            if (ErasureProcessor.DONE.equals(state)) {
+            Optional<Integer> over = waitOutcome(state);
+            if (over.isPresent() || Instant.now().isAfter(until)) {
                 printStatus(all, id);
-                return 0;
+                return over.orElse(1);
             }
-            boolean stuck =
-                    ErasureProcessor.BLOCKED.equals(state)
-                            || ErasureProcessor.FAILING.equals(state)
-                            || ErasureProcessor.REFUSED.equals(state);
-            if (stuck || Instant.now().isAfter(until)) {
-                printStatus(all, id);
-                return 1;
+            if (ErasureProcessor.AWAITING_APPROVAL.equals(state) && !toldAwaiting) {
+                System.err.println(
+                        "the request awaits a second DPO's approval (four-eyes); waiting up to "
+                                + wait);
+                toldAwaiting = true;
             }
             Thread.sleep(500);
         }
+    }
+
+    /**
+     * How {@code --wait} ends for a request in {@code state}: 0 when it was carried out, 1 when it
+     * will not be without someone acting (blocked, failing, refused, rejected), empty while it may
+     * still be (pending, awaiting approval, not yet visible).
+     */
+    static Optional<Integer> waitOutcome(String state) {
+        if (ErasureProcessor.DONE.equals(state)) {
+            return Optional.of(0);
+        }
+        if (ErasureProcessor.BLOCKED.equals(state)
+                || ErasureProcessor.FAILING.equals(state)
+                || ErasureProcessor.REFUSED.equals(state)
+                || ErasureProcessor.REJECTED.equals(state)) {
+            return Optional.of(1);
+        }
+        return Optional.empty();
     }
 
     private int dryRun(StackSettings s, PersonalDataCatalog catalog, RetentionPolicy policy)

@@ -26,8 +26,27 @@ public final class ChildProcess {
         this.logFile = logFile;
     }
 
+    /**
+     * Starts a component with the environment of this process minus Lethe's secrets, plus {@code
+     * env} ({@link ChildEnvironment}).
+     */
     public static ChildProcess start(
             String name, List<String> command, Map<String, String> env, Path logFile, Path workDir)
+            throws IOException {
+        return start(name, command, env, logFile, workDir, false);
+    }
+
+    /**
+     * Starts a process; {@code inheritSecrets} keeps the secrets this process was given in its
+     * environment (only for Lethe's own supervisor, which starts the components again with theirs).
+     */
+    public static ChildProcess start(
+            String name,
+            List<String> command,
+            Map<String, String> env,
+            Path logFile,
+            Path workDir,
+            boolean inheritSecrets)
             throws IOException {
         Files.createDirectories(logFile.getParent());
         Files.createDirectories(workDir);
@@ -42,7 +61,11 @@ public final class ChildProcess {
                         .redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().putAll(env);
+        if (inheritSecrets) {
+            pb.environment().putAll(env);
+        } else {
+            ChildEnvironment.apply(pb.environment(), env);
+        }
         Process p = pb.start();
         return new ChildProcess(name, p.toHandle(), logFile);
     }

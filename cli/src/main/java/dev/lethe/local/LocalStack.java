@@ -353,14 +353,28 @@ public final class LocalStack {
 
     /** The Flink TaskManager's secrets: the store users of the three jobs, not more. */
     private static Map<String, String> jobSecretsEnv(StackSettings eff) {
-        return secretsEnv(
-                eff, ComponentRole.AUDIT, ComponentRole.RETENTION, ComponentRole.DISCOVERY);
+        Map<String, String> env =
+                secretsEnv(
+                        eff, ComponentRole.AUDIT, ComponentRole.RETENTION, ComponentRole.DISCOVERY);
+        // the master key, when the operator gives it instead of the file (MasterKeys.fromProcess)
+        Optional.ofNullable(System.getenv(MASTER_KEY_ENV))
+                .ifPresent(k -> env.put(MASTER_KEY_ENV, k));
+        return env;
     }
+
+    /** The master key in the environment (Base64), read by the jobs instead of its file. */
+    static final String MASTER_KEY_ENV = "LETHE_MASTER_KEY";
 
     /** Lethe's server's secrets: its own store users. */
     private static Map<String, String> serverSecretsEnv(StackSettings eff) {
-        return secretsEnv(eff, ComponentRole.SERVER);
+        Map<String, String> env = secretsEnv(eff, ComponentRole.SERVER);
+        Optional.ofNullable(System.getenv(SERVER_TOKEN_KEY_ENV))
+                .ifPresent(k -> env.put(SERVER_TOKEN_KEY_ENV, k));
+        return env;
     }
+
+    /** The server's token signing key, when the operator gives it instead of the secrets file. */
+    static final String SERVER_TOKEN_KEY_ENV = "LETHE_SERVER_TOKEN_KEY";
 
     /**
      * The stores' secrets, for the processes that hold them in their environment: the Flink
@@ -607,7 +621,8 @@ public final class LocalStack {
                         c,
                         Map.of(),
                         s.logsDir().resolve("supervisor.log"),
-                        s.dataDir().resolve("supervisor"));
+                        s.dataDir().resolve("supervisor"),
+                        true);
         recordSupervisor(p.pid());
         out.println("supervisor started (pid " + p.pid() + "): crashed components restart");
     }
