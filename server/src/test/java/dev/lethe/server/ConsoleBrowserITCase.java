@@ -371,13 +371,39 @@ class ConsoleBrowserITCase {
         accessible("the access log, one subject's accesses");
     }
 
+    /** Holds a slow answer until the test lets it go. */
+    static final class Gate {
+        final CountDownLatch asked = new CountDownLatch(1);
+        final CountDownLatch answer = new CountDownLatch(1);
+
+        /** Called by the slow read: says it was asked, then waits to be let go. */
+        void hold() {
+            asked.countDown();
+            try {
+                if (!answer.await(60, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the test never let the slow answer go");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        void awaitAsked() throws InterruptedException {
+            assertThat(asked.await(15, TimeUnit.SECONDS)).as("the page asked").isTrue();
+        }
+
+        void release() {
+            answer.countDown();
+        }
+    }
+
     /**
      * The seeded log, whose read of the first page without any filter (the unfiltered first page of
      * a large log) answers only once the test lets it.
      */
     static final class SlowUnfilteredLog extends SeededBackend {
-        final CountDownLatch asked = new CountDownLatch(1);
-        final CountDownLatch answer = new CountDownLatch(1);
+        final Gate gate = new Gate();
 
         SlowUnfilteredLog() {
             super(clock);
@@ -398,17 +424,141 @@ class ConsoleBrowserITCase {
                                     q.before())
                             .allMatch(java.util.Objects::isNull);
             if (unfiltered) {
-                asked.countDown();
-                try {
-                    if (!answer.await(60, TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("the test never let the slow page answer");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
+                gate.hold();
             }
             return super.auditEntries(q, values);
+        }
+    }
+
+    /** The seeded purges, whose unfiltered first page answers only once the test lets it. */
+    static final class SlowUnfilteredPurges extends SeededBackend {
+        final Gate gate = new Gate();
+
+        SlowUnfilteredPurges() {
+            super(clock);
+        }
+
+        @Override
+        public JsonNode purges(
+                String outcome,
+                String table,
+                String rule,
+                Instant since,
+                Instant until,
+                Long before,
+                int limit) {
+            if (java.util.stream.Stream.of(outcome, table, rule, since, until, before)
+                    .allMatch(java.util.Objects::isNull)) {
+                gate.hold();
+            }
+            return super.purges(outcome, table, rule, since, until, before, limit);
+        }
+    }
+
+    /**
+     * The seeded dead letters, whose read of a window longer than two hours (the page's default
+     * day) answers only once the test lets it, with a total the hour's answer does not have.
+     */
+    static final class SlowLongWindowDeadLetters extends SeededBackend {
+        final Gate gate = new Gate();
+
+        SlowLongWindowDeadLetters() {
+            super(clock);
+        }
+
+        @Override
+        public JsonNode deadLetters(Instant since) {
+            JsonNode d = super.deadLetters(since);
+            if (since.isBefore(Instant.now().minus(java.time.Duration.ofHours(2)))) {
+                gate.hold();
+                ((com.fasterxml.jackson.databind.node.ObjectNode) d).put("total", 99);
+            }
+            return d;
+        }
+    }
+
+    /** Waits until the browser has the answer of a request whose URL ends with {@code suffix}. */
+    void awaitAnswered(String suffix) {
+        wait.until(
+                d ->
+                        (Boolean)
+                                ((JavascriptExecutor) d)
+                                        .executeScript(
+                                                "return performance.getEntriesByType('resource')"
+                                                        + ".some((e) => e.name.endsWith(arguments[0])"
+                                                        + " && e.responseEnd > 0)",
+                                                suffix));
+        // and the page has had time to handle it
+        ((JavascriptExecutor) driver)
+                .executeAsyncScript("setTimeout(arguments[arguments.length - 1], 500)");
+    }
+
+    @Test
+    void thePurgesShowTheLatestFiltersAnswerWhenAnEarlierOneArrivesAfterIt() throws Exception {
+        SlowUnfilteredPurges slow = new SlowUnfilteredPurges();
+        LetheServer own = serve(slow);
+        try {
+            port = own.port();
+            signIn("dana");
+            nav("purges");
+            slow.gate.awaitAsked();
+            driver.findElement(By.name("table")).sendKeys("tickets");
+            driver.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+            wait.until(
+                    d ->
+                            d.findElements(By.cssSelector("main tbody tr")).size() == 2
+                                    && d.findElements(By.cssSelector("main tbody tr")).stream()
+                                            .allMatch(r -> r.getText().contains("tickets/")));
+
+            slow.gate.release();
+            awaitAnswered("/api/v1/purges?limit=50");
+
+            List<WebElement> shown = driver.findElements(By.cssSelector("main tbody tr"));
+            assertThat(shown)
+                    .as("the filtered purges are still shown")
+                    .hasSize(2)
+                    .allMatch(r -> r.getText().contains("tickets/"));
+        } finally {
+            slow.gate.release();
+            own.close();
+        }
+    }
+
+    @Test
+    void theDeadLettersShowTheLatestWindowsAnswerWhenAnEarlierOneArrivesAfterIt() throws Exception {
+        SlowLongWindowDeadLetters slow = new SlowLongWindowDeadLetters();
+        LetheServer own = serve(slow);
+        try {
+            port = own.port();
+            signIn("ada");
+            nav("deadletters");
+            slow.gate.awaitAsked();
+            new Select(driver.findElement(By.name("window"))).selectByValue("PT1H");
+            driver.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+            wait.until(
+                    ExpectedConditions.textMatches(
+                            By.id("deadletters-summary"),
+                            java.util.regex.Pattern.compile("^3 since")));
+
+            slow.gate.release();
+            wait.until(
+                    d ->
+                            (Boolean)
+                                    ((JavascriptExecutor) d)
+                                            .executeScript(
+                                                    "return performance.getEntriesByType('resource')"
+                                                            + ".filter((e) => e.name.includes("
+                                                            + "'/api/v1/dead-letters?')"
+                                                            + " && e.responseEnd > 0).length >= 2"));
+            ((JavascriptExecutor) driver)
+                    .executeAsyncScript("setTimeout(arguments[arguments.length - 1], 500)");
+
+            assertThat(driver.findElement(By.id("deadletters-summary")).getText())
+                    .as("the hour's answer is still shown, not the day's that came after it")
+                    .startsWith("3 since");
+        } finally {
+            slow.gate.release();
+            own.close();
         }
     }
 
@@ -421,7 +571,7 @@ class ConsoleBrowserITCase {
             signIn("otto");
             page("audit");
             // the page asked for the unfiltered first page; it has not answered yet
-            assertThat(slow.asked.await(15, TimeUnit.SECONDS)).isTrue();
+            slow.gate.awaitAsked();
             driver.findElement(By.name("key")).sendKeys("contacts/42");
             driver.findElement(By.cssSelector("form.filters button[type=submit]")).click();
             wait.until(
@@ -431,19 +581,8 @@ class ConsoleBrowserITCase {
                                             .allMatch(e -> e.getText().contains("contacts/42")));
 
             // now the unfiltered page answers, after the filtered one
-            slow.answer.countDown();
-            wait.until(
-                    d ->
-                            (Boolean)
-                                    ((JavascriptExecutor) d)
-                                            .executeScript(
-                                                    "return performance.getEntriesByType('resource')"
-                                                            + ".some((e) => e.name.endsWith("
-                                                            + "'/api/v1/audit/entries?limit=50')"
-                                                            + " && e.responseEnd > 0)"));
-            // and the page has had time to handle it
-            ((JavascriptExecutor) driver)
-                    .executeAsyncScript("setTimeout(arguments[arguments.length - 1], 500)");
+            slow.gate.release();
+            awaitAnswered("/api/v1/audit/entries?limit=50");
 
             List<WebElement> shown = driver.findElements(By.cssSelector("details.entry"));
             assertThat(shown)
@@ -454,7 +593,7 @@ class ConsoleBrowserITCase {
                     .isEqualTo("contacts/42");
         } finally {
             // answered before the server stops, which waits for the requests it serves
-            slow.answer.countDown();
+            slow.gate.release();
             own.close();
         }
     }
