@@ -27,6 +27,12 @@ import java.util.Optional;
  * status}: verified through which tree head, or the finding that needs attention (also a structured
  * log line). It verifies against the pinned keys ({@link AuditTrust}), and at most every {@link
  * #WITNESS_INTERVAL} against the witness, appending the head it verified to it.
+ *
+ * <p>With each verification the stack's own monitor also runs the incremental completeness check
+ * ({@link CompletenessCheck}, its watermark in {@code <data-dir>/audit-monitor-completeness.json}):
+ * a change of the raw topics missing from the log past {@link #COMPLETENESS_BOUND}, a doubled one,
+ * or a raw topic read back below the watermark is a finding; the check's counters go to {@link
+ * #FILE} ({@code status}: {@code monitor.completeness}).
  */
 final class AuditMonitor {
 
