@@ -125,6 +125,7 @@ public final class CompletenessWatermark {
     // kept between runs
     private final TreeMap<Partition, Long> rawOffsets = new TreeMap<>();
     private long logIndex = -1;
+    private long rereadThrough = -1;
     private long entriesOffset;
     private Instant logReached;
     private final Map<Key, Pending> pending = new LinkedHashMap<>();
@@ -154,6 +155,7 @@ public final class CompletenessWatermark {
     /** Starts a run at {@code now} (a change first seen in it is first seen then). */
     public void begin(Instant now) {
         this.now = Objects.requireNonNull(now, "now");
+        rereadThrough = -1;
         runEntries.clear();
         runMatched.clear();
         runPartitions.clear();
@@ -189,14 +191,19 @@ public final class CompletenessWatermark {
     public void logReadBack(String detail, long from) {
         problem("the log: " + detail);
         entriesOffset = from;
+        rereadThrough = logIndex;
     }
 
-    /** A change entry of the log, read after {@link #logIndex()}. */
+    /**
+     * A change entry of the log, read from {@link #entriesOffset()} on. Each record is read once,
+     * so an entry that repeats another's logIndex is still an entry (a replayed copy); only after a
+     * read-back are the entries up to the logIndex checked before skipped.
+     */
     public void logged(String entityId, long lsn, long index, Instant commitTime) {
-        if (index <= logIndex) {
-            return; // checked by an earlier run
+        if (index <= rereadThrough) {
+            return; // checked before the log was read back
         }
-        logIndex = index;
+        logIndex = Math.max(logIndex, index);
         runEntriesRead++;
         if (commitTime != null && (logReached == null || commitTime.isAfter(logReached))) {
             logReached = commitTime;

@@ -258,7 +258,6 @@ class CompletenessWatermarkTest {
         assertThat(restored.entriesOffset()).isEqualTo(1);
         restored.begin(T0.plusSeconds(10));
         assertThat(restored.startPartition(CONTACTS, 0, 0, 5)).isEqualTo(2);
-        restored.logged("contacts/1", 100, 0, T0); // already checked: not read again
         restored.logged("contacts/2", 150, 1, T0.plusSeconds(1));
         restored.partitionRead(CONTACTS, 0, 2);
         Run run = restored.finish(BOUND);
@@ -266,6 +265,47 @@ class CompletenessWatermarkTest {
         assertThat(run.checked()).isEqualTo(1);
         assertThat(run.doubles()).isEmpty();
         assertThat(run.pending()).isZero();
+    }
+
+    @Test
+    void afterTheLogWasReadBackTheEntriesCheckedBeforeAreNotCountedAgain() {
+        Runner r = new Runner(new CompletenessWatermark());
+        r.run(
+                T0,
+                entry("contacts/1", 100, 0, 0),
+                entry("contacts/2", 150, 1, 1),
+                raw("contacts/1", 100, 0, 0),
+                raw("contacts/2", 150, 1, 1));
+
+        r.w.begin(T0.plusSeconds(10));
+        r.w.logReadBack("lethe.audit ends at offset 1, before offset 2", 0);
+        r.w.logged("contacts/1", 100, 0, T0);
+        r.w.logged("contacts/3", 170, 2, T0.plusSeconds(2));
+        assertThat(r.w.startPartition(CONTACTS, 0, 0, 3)).isEqualTo(2);
+        r.w.captured(raw("contacts/3", 170, 2, 2));
+        r.w.partitionRead(CONTACTS, 0, 3);
+        Run run = r.w.finish(BOUND);
+
+        assertThat(run.problems()).singleElement().asString().startsWith("the log: ");
+        assertThat(run.doubles()).isEmpty();
+        assertThat(run.entries()).isEqualTo(1);
+        assertThat(run.checked()).isEqualTo(1);
+    }
+
+    @Test
+    void aReplayedEntryWithTheSameLogIndexIsADouble() {
+        Runner r = new Runner(new CompletenessWatermark());
+
+        Run run =
+                r.run(
+                        T0,
+                        entry("contacts/1", 100, 0, 0),
+                        entry("contacts/1", 100, 0, 0),
+                        raw("contacts/1", 100, 0, 0));
+
+        assertThat(run.doubles())
+                .singleElement()
+                .satisfies(d -> assertThat(d.logIndexes()).containsExactly(0L, 0L));
     }
 
     @Test
