@@ -128,7 +128,10 @@ final class CompletenessCheck {
                                     entry.getEntityId(),
                                     entry.getLsn(),
                                     entry.getLogIndex(),
-                                    entry.getCommitTime());
+                                    entry.getCommitTime(),
+                                    entry.getSourceTopic(),
+                                    entry.getSourcePartition(),
+                                    entry.getSourceOffset());
                         }
                     });
             w.entriesRead(end);

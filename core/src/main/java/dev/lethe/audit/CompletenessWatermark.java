@@ -50,10 +50,11 @@ import java.util.TreeMap;
  * </ul>
  *
  * <p>A raw change without its entry is pending until both: a run first saw it at least the bound
- * ago, and the log has moved past it (its entries reach a commit time more than the bound after the
- * change's): then it is a gap, named with its raw topic, partition and offset. A log that is behind
- * (the audit job catching up after a restart) or quiet keeps it pending. An entry that comes after
- * its gap was reported is counted late.
+ * ago, and the log has moved past it (it holds the entry of a later event of the same raw
+ * partition; for entries that name no raw position, its entries reach a commit time more than the
+ * bound after the change's): then it is a gap, named with its raw topic, partition and offset. A
+ * log that is behind (the audit job catching up after a restart) or quiet keeps it pending. An
+ * entry that comes after its gap was reported is counted late.
  */
 public final class CompletenessWatermark {
 
@@ -128,6 +129,7 @@ public final class CompletenessWatermark {
     private long rereadThrough = -1;
     private long entriesOffset;
     private Instant logReached;
+    private final TreeMap<Partition, Long> loggedOffsets = new TreeMap<>();
     private final Map<Key, Pending> pending = new LinkedHashMap<>();
     private final Map<Key, Pending> openGaps = new LinkedHashMap<>();
     private final Map<String, long[]> entities = new HashMap<>();
@@ -200,6 +202,22 @@ public final class CompletenessWatermark {
      * read-back are the entries up to the logIndex checked before skipped.
      */
     public void logged(String entityId, long lsn, long index, Instant commitTime) {
+        logged(entityId, lsn, index, commitTime, null, null, null);
+    }
+
+    /**
+     * As {@link #logged(String, long, long, Instant)}, with the raw position the entry names (its
+     * {@code sourceTopic}, {@code sourcePartition}, {@code sourceOffset}; null when it names none):
+     * the log has then read that raw partition through that offset.
+     */
+    public void logged(
+            String entityId,
+            long lsn,
+            long index,
+            Instant commitTime,
+            String sourceTopic,
+            Integer sourcePartition,
+            Long sourceOffset) {
         if (index <= rereadThrough) {
             return; // checked before the log was read back
         }
@@ -207,6 +225,10 @@ public final class CompletenessWatermark {
         runEntriesRead++;
         if (commitTime != null && (logReached == null || commitTime.isAfter(logReached))) {
             logReached = commitTime;
+        }
+        if (sourceTopic != null && sourcePartition != null && sourceOffset != null) {
+            loggedOffsets.merge(
+                    new Partition(sourceTopic, sourcePartition), sourceOffset, Math::max);
         }
         Key key = new Key(entityId, lsn);
         if (pending.remove(key) != null) {
@@ -339,10 +361,7 @@ public final class CompletenessWatermark {
             var e = it.next();
             Pending p = e.getValue();
             boolean waited = !p.firstSeen().plus(bound).isAfter(now);
-            boolean logPassed =
-                    logReached != null
-                            && p.change().commitTime() != null
-                            && logReached.isAfter(p.change().commitTime().plus(bound));
+            boolean logPassed = logPassed(p.change(), bound);
             if (waited && logPassed) {
                 gaps.add(p);
                 openGaps.put(e.getKey(), p);
@@ -366,6 +385,22 @@ public final class CompletenessWatermark {
                 oldestPending(),
                 runBeyond,
                 logIndex);
+    }
+
+    /**
+     * Whether the log has moved past a raw change: it holds an entry of a later event of the same
+     * raw partition (the audit job reads a partition in offset order; partitions are not aligned
+     * with one another, so one far ahead in time says nothing of another); for a partition no entry
+     * names, its entries reach a commit time more than {@code bound} after the change's.
+     */
+    private boolean logPassed(RawChange c, Duration bound) {
+        Long through = loggedOffsets.get(new Partition(c.topic(), c.partition()));
+        if (through != null) {
+            return through > c.offset();
+        }
+        return logReached != null
+                && c.commitTime() != null
+                && logReached.isAfter(c.commitTime().plus(bound));
     }
 
     private static final Comparator<Pending> RAW_ORDER =
@@ -455,6 +490,14 @@ public final class CompletenessWatermark {
         n.put("doubles", doublesTotal);
         n.put("late", lateTotal);
         n.put("problems", problemsTotal);
+        ArrayNode logged = n.putArray("loggedOffsets");
+        loggedOffsets.forEach(
+                (p, o) -> {
+                    ObjectNode r = logged.addObject();
+                    r.put("topic", p.topic());
+                    r.put("partition", p.partition());
+                    r.put("offset", o);
+                });
         ArrayNode raw = n.putArray("rawOffsets");
         rawOffsets.forEach(
                 (p, o) -> {
@@ -506,6 +549,11 @@ public final class CompletenessWatermark {
         w.problemsTotal = n.path("problems").asLong();
         for (JsonNode r : n.path("rawOffsets")) {
             w.rawOffsets.put(
+                    new Partition(required(r, "topic").asText(), r.path("partition").asInt()),
+                    required(r, "offset").asLong());
+        }
+        for (JsonNode r : n.path("loggedOffsets")) {
+            w.loggedOffsets.put(
                     new Partition(required(r, "topic").asText(), r.path("partition").asInt()),
                     required(r, "offset").asLong());
         }

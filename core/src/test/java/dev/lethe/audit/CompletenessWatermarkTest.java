@@ -139,6 +139,38 @@ class CompletenessWatermarkTest {
     }
 
     @Test
+    void anotherPartitionFarAheadDoesNotMakeAPendingChangeAGap() {
+        CompletenessWatermark w = new CompletenessWatermark();
+        w.begin(T0);
+        w.entriesRead(0);
+        w.startPartition(CONTACTS, 0, 0, 10);
+        w.captured(raw("contacts/1", 100, 3, 0));
+        w.partitionRead(CONTACTS, 0, 4);
+        w.finish(BOUND);
+
+        // an hour later: tickets logged an hour ahead, contacts only up to offset 2
+        w.begin(T0.plusSeconds(3600));
+        w.logged("tickets/5", 900, 0, T0.plusSeconds(3600), "helpdesk.public.tickets", 0, 80L);
+        w.logged("contacts/9", 90, 1, T0.plusSeconds(-1), CONTACTS, 0, 2L);
+        w.startPartition(CONTACTS, 0, 0, 4);
+        w.partitionRead(CONTACTS, 0, 4);
+        Run behind = w.finish(BOUND);
+        assertThat(behind.gaps()).isEmpty();
+        assertThat(behind.pending()).isEqualTo(1);
+
+        // contacts logged past offset 3: the change there is missing
+        w.begin(T0.plusSeconds(3660));
+        w.logged("contacts/7", 200, 2, T0.plusSeconds(5), CONTACTS, 0, 4L);
+        w.startPartition(CONTACTS, 0, 0, 5);
+        w.captured(raw("contacts/7", 200, 4, 5));
+        w.partitionRead(CONTACTS, 0, 5);
+        Run passed = w.finish(BOUND);
+        assertThat(passed.gaps())
+                .extracting(p -> p.change().describe())
+                .containsExactly("contacts/1 at LSN 100 (helpdesk.public.contacts-0@3)");
+    }
+
+    @Test
     void anEntryAfterItsGapWasReportedIsLate() {
         Runner r = new Runner(new CompletenessWatermark());
         r.run(T0, raw("contacts/1", 100, 0, 0));
