@@ -134,6 +134,7 @@ final class AuditMonitor {
                     c);
         }
 
+        /** With one more finding, after this one's own (a verification's, in the same tick). */
         State withFinding(String f, Instant at) {
             return new State(
                     checkpointSeq,
@@ -141,7 +142,7 @@ final class AuditMonitor {
                     logIndex,
                     headHash,
                     verifiedAt,
-                    f,
+                    finding == null ? f : finding + "; " + f,
                     at,
                     verifications,
                     findings + 1,

@@ -152,6 +152,28 @@ class AuditMonitorCompletenessTest {
     }
 
     @Test
+    void aCompletenessFindingFollowsTheVerificationsFindingOfTheSameTick() {
+        AuditMonitor.State failed =
+                new AuditMonitor.State(
+                        4,
+                        40,
+                        41,
+                        "ab",
+                        Instant.now(),
+                        "index: MODIFIED doc 7",
+                        Instant.now(),
+                        5,
+                        1);
+
+        AuditMonitor.State both =
+                failed.withFinding("completeness: 1 doubled, first contacts/1", Instant.now());
+
+        assertThat(both.finding())
+                .isEqualTo("index: MODIFIED doc 7; completeness: 1 doubled, first contacts/1");
+        assertThat(both.findings()).isEqualTo(2);
+    }
+
+    @Test
     void theSummaryIsKeptInTheMonitorsStateFile() throws Exception {
         AuditTopics topics = new AuditTopics();
         topics.entries = MockAuditTopics.ENTRIES;
