@@ -3,6 +3,7 @@ package dev.lethe.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.audit.CheckpointRecord;
+import dev.lethe.audit.CompletenessWatermark;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
@@ -26,6 +27,12 @@ import java.util.Optional;
  * status}: verified through which tree head, or the finding that needs attention (also a structured
  * log line). It verifies against the pinned keys ({@link AuditTrust}), and at most every {@link
  * #WITNESS_INTERVAL} against the witness, appending the head it verified to it.
+ *
+ * <p>With each verification the stack's own monitor also runs the incremental completeness check
+ * ({@link CompletenessCheck}, its watermark in {@code <data-dir>/audit-monitor-completeness.json}):
+ * a change of the raw topics missing from the log past {@link #COMPLETENESS_BOUND}, a doubled one,
+ * or a raw topic read back below the watermark is a finding; the check's counters go to {@link
+ * #FILE} ({@code status}: {@code monitor.completeness}).
  */
 final class AuditMonitor {
 
@@ -53,7 +60,9 @@ final class AuditMonitor {
      * @param finding the latest verification's first problem, or null when it passed
      * @param findingAt when that finding was made
      * @param verifications verifications run so far (a counter, kept across restarts)
-     * @param findings verifications that ended in a finding so far (a counter)
+     * @param findings verifications and completeness checks that ended in a finding so far (a
+     *     counter)
+     * @param completeness the latest incremental completeness check (null: none ran)
      */
     record State(
             long checkpointSeq,
@@ -64,7 +73,31 @@ final class AuditMonitor {
             String finding,
             Instant findingAt,
             long verifications,
-            long findings) {
+            long findings,
+            CompletenessSummary completeness) {
+
+        State(
+                long checkpointSeq,
+                long treeSize,
+                long logIndex,
+                String headHash,
+                Instant verifiedAt,
+                String finding,
+                Instant findingAt,
+                long verifications,
+                long findings) {
+            this(
+                    checkpointSeq,
+                    treeSize,
+                    logIndex,
+                    headHash,
+                    verifiedAt,
+                    finding,
+                    findingAt,
+                    verifications,
+                    findings,
+                    null);
+        }
 
         State(
                 long checkpointSeq,
@@ -77,8 +110,43 @@ final class AuditMonitor {
             this(checkpointSeq, treeSize, logIndex, headHash, verifiedAt, finding, findingAt, 0, 0);
         }
 
+        /** Whether the latest verification or completeness check found a problem. */
         boolean attention() {
             return finding != null;
+        }
+
+        /** Whether the monitor needs attention: a finding, or completeness not established. */
+        boolean needsAttention() {
+            return attention() || (completeness != null && completeness.attention());
+        }
+
+        State withCompleteness(CompletenessSummary c) {
+            return new State(
+                    checkpointSeq,
+                    treeSize,
+                    logIndex,
+                    headHash,
+                    verifiedAt,
+                    finding,
+                    findingAt,
+                    verifications,
+                    findings,
+                    c);
+        }
+
+        /** With one more finding, after this one's own (a verification's, in the same tick). */
+        State withFinding(String f, Instant at) {
+            return new State(
+                    checkpointSeq,
+                    treeSize,
+                    logIndex,
+                    headHash,
+                    verifiedAt,
+                    finding == null ? f : finding + "; " + f,
+                    at,
+                    verifications,
+                    findings + 1,
+                    completeness);
         }
 
         String summary() {
@@ -95,6 +163,126 @@ final class AuditMonitor {
         }
     }
 
+    /**
+     * The monitor's latest incremental completeness check ({@link CompletenessCheck}), with the
+     * watermark's counters.
+     *
+     * @param checkedThrough the log's logIndex checked through (-1: nothing yet)
+     * @param checked raw changes whose entry was found, over all runs
+     * @param pending raw changes still waiting for their entry
+     * @param oldestPending when a run first saw the oldest of them (null: none)
+     * @param gaps changes reported missing, over all runs
+     * @param openGaps of those, the ones whose entry has still not come
+     * @param doubles entries of a change already logged, over all runs
+     * @param late entries that came after their gap was reported
+     * @param problems raw topics or the log read back below the watermark, over all runs
+     * @param runs checks run
+     * @param at when the latest one ran
+     */
+    record CompletenessSummary(
+            long checkedThrough,
+            long checked,
+            long pending,
+            Instant oldestPending,
+            long gaps,
+            long openGaps,
+            long doubles,
+            long late,
+            long problems,
+            long runs,
+            Instant at) {
+
+        static CompletenessSummary of(
+                CompletenessWatermark.Run run, CompletenessWatermark w, Instant at) {
+            return new CompletenessSummary(
+                    run.logIndex(),
+                    w.checkedTotal(),
+                    run.pending(),
+                    run.oldestPending(),
+                    w.gapsTotal(),
+                    w.openGaps().size(),
+                    w.doublesTotal(),
+                    w.lateTotal(),
+                    w.problemsTotal(),
+                    w.runs(),
+                    at);
+        }
+
+        /** A gap still open, or ever a double or a read-back: until the state file is removed. */
+        boolean attention() {
+            return openGaps > 0 || doubles > 0 || problems > 0;
+        }
+
+        String summary() {
+            String base =
+                    checked
+                            + " changes checked through logIndex "
+                            + checkedThrough
+                            + ", "
+                            + pending
+                            + " pending"
+                            + (oldestPending == null ? "" : " (since " + oldestPending + ")");
+            if (!attention()) {
+                return "complete: " + base + " at " + at;
+            }
+            return openGaps
+                    + " missing, "
+                    + doubles
+                    + " doubled, "
+                    + problems
+                    + " read back ("
+                    + base
+                    + ", at "
+                    + at
+                    + ")";
+        }
+
+        ObjectNode json() {
+            ObjectNode n = JSON.createObjectNode();
+            n.put("health", attention() ? "attention" : "healthy");
+            n.put("checkedThrough", checkedThrough);
+            n.put("checked", checked);
+            n.put("pending", pending);
+            n.put("oldestPending", oldestPending == null ? null : oldestPending.toString());
+            n.put("gaps", gaps);
+            n.put("openGaps", openGaps);
+            n.put("doubles", doubles);
+            n.put("late", late);
+            n.put("problems", problems);
+            n.put("runs", runs);
+            n.put("at", at == null ? null : at.toString());
+            n.put("detail", summary());
+            return n;
+        }
+
+        static CompletenessSummary fromJson(com.fasterxml.jackson.databind.JsonNode n) {
+            return new CompletenessSummary(
+                    n.path("checkedThrough").asLong(-1),
+                    n.path("checked").asLong(),
+                    n.path("pending").asLong(),
+                    n.hasNonNull("oldestPending")
+                            ? Instant.parse(n.path("oldestPending").asText())
+                            : null,
+                    n.path("gaps").asLong(),
+                    n.path("openGaps").asLong(),
+                    n.path("doubles").asLong(),
+                    n.path("late").asLong(),
+                    n.path("problems").asLong(),
+                    n.path("runs").asLong(),
+                    n.hasNonNull("at") ? Instant.parse(n.path("at").asText()) : null);
+        }
+    }
+
+    /** The watermark of completeness, beside {@link #FILE}. */
+    static final String COMPLETENESS_FILE = "audit-monitor-completeness.json";
+
+    /**
+     * How long a raw change may wait for its entry, from the check that first saw it, once the log
+     * has moved past it (the audit job commits every 10 s; an entry can wait in the job for an
+     * earlier one of its entity).
+     */
+    static final Duration COMPLETENESS_BOUND = Duration.ofMinutes(2);
+
     private final StackSettings settings;
     private final Path file;
     private final AuditTopics topics;
@@ -102,6 +290,8 @@ final class AuditMonitor {
     private Path witness;
     private Duration witnessInterval = WITNESS_INTERVAL;
     private Instant lastWitnessed = Instant.EPOCH;
+    private CompletenessCheck completeness;
+    private Duration completenessBound = COMPLETENESS_BOUND;
 
     AuditMonitor(StackSettings settings) {
         this(
@@ -109,6 +299,7 @@ final class AuditMonitor {
                 new AuditTopics(),
                 JobSettings.DEFAULT_AUDIT_INDEX,
                 settings.dataDir().resolve(FILE));
+        this.completeness = new CompletenessCheck(settings.kafkaClient(), topics.entries);
     }
 
     /**
@@ -130,6 +321,21 @@ final class AuditMonitor {
 
     Path stateFile() {
         return file;
+    }
+
+    /**
+     * Also runs this completeness check with each verification (the stack's own monitor checks its
+     * raw topics; a monitor of another log checks none).
+     */
+    AuditMonitor withCompleteness(CompletenessCheck check, Duration bound) {
+        this.completeness = check;
+        this.completenessBound = bound;
+        return this;
+    }
+
+    /** The watermark of completeness ({@link CompletenessWatermark}) next to the status file. */
+    Path completenessFile() {
+        return file.resolveSibling(COMPLETENESS_FILE);
     }
 
     /**
@@ -179,7 +385,17 @@ final class AuditMonitor {
                 new Thread(
                         () -> {
                             while (!Thread.currentThread().isInterrupted()) {
-                                monitor.tick().ifPresent(l -> out.println(Instant.now() + " " + l));
+                                monitor.tick()
+                                        .ifPresent(
+                                                l ->
+                                                        l.lines()
+                                                                .forEach(
+                                                                        x ->
+                                                                                out.println(
+                                                                                        Instant
+                                                                                                        .now()
+                                                                                                + " "
+                                                                                                + x)));
                                 try {
                                     Thread.sleep(TICK.toMillis());
                                 } catch (InterruptedException e) {
@@ -217,7 +433,10 @@ final class AuditMonitor {
                                     ? Instant.parse(n.path("findingAt").asText())
                                     : null,
                             n.path("verifications").asLong(),
-                            n.path("findings").asLong()));
+                            n.path("findings").asLong(),
+                            n.path("completeness").isObject()
+                                    ? CompletenessSummary.fromJson(n.path("completeness"))
+                                    : null));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -283,7 +502,8 @@ final class AuditMonitor {
                                 null,
                                 null,
                                 p.verifications() + 1,
-                                p.findings());
+                                p.findings(),
+                                p.completeness());
             } else {
                 String finding = firstProblem(result);
                 state =
@@ -296,10 +516,15 @@ final class AuditMonitor {
                                 finding,
                                 Instant.now(),
                                 p.verifications() + 1,
-                                p.findings() + 1);
+                                p.findings() + 1,
+                                p.completeness());
+            }
+            StringBuilder lines = new StringBuilder(line(state));
+            if (completeness != null) {
+                state = checkCompleteness(state, completeness, lines);
             }
             write(state);
-            return Optional.of(line(state));
+            return Optional.of(lines.toString());
         } catch (Exception e) {
             // the log or the index unreachable (a component restarting): tried again next tick
             String reason =
@@ -311,6 +536,69 @@ final class AuditMonitor {
                             + JSON.valueToTree(reason)
                             + "}");
         }
+    }
+
+    /**
+     * Runs the incremental completeness check from the watermark in {@link #completenessFile()} and
+     * saves it: the state with the check's summary, and a finding when it found a gap, a double or
+     * a read-back; its log line is appended to {@code lines}.
+     */
+    State checkCompleteness(State s, CompletenessCheck check, StringBuilder lines) {
+        try {
+            CompletenessWatermark w =
+                    CompletenessCheck.read(completenessFile(), topics.entries)
+                            .orElseGet(CompletenessWatermark::new);
+            Instant now = Instant.now();
+            CompletenessWatermark.Run run = check.run(w, completenessBound, now);
+            CompletenessCheck.write(completenessFile(), w, topics.entries);
+            CompletenessSummary c = CompletenessSummary.of(run, w, now);
+            State next = s.withCompleteness(c);
+            ObjectNode n = JSON.createObjectNode();
+            n.put("event", run.complete() ? "completeness" : "completeness-finding");
+            n.put("checkedThrough", run.logIndex());
+            n.put("checked", run.checked());
+            n.put("pending", run.pending());
+            n.put("gaps", run.gaps().size());
+            n.put("doubles", run.doubles().size());
+            n.put("problems", run.problems().size());
+            if (!run.complete()) {
+                String finding = "completeness: " + completenessFinding(run);
+                n.put("finding", finding);
+                next = next.withFinding(finding, now);
+            }
+            lines.append('\n').append("audit-monitor ").append(n);
+            return next;
+        } catch (Exception e) {
+            // Kafka unreachable (a component restarting): tried again with the next verification
+            String reason =
+                    e instanceof IllegalArgumentException || e instanceof IOException
+                            ? e.getMessage()
+                            : e.getClass().getSimpleName();
+            lines.append('\n')
+                    .append("audit-monitor {\"event\":\"completeness-skipped\",\"reason\":")
+                    .append(JSON.getNodeFactory().textNode(reason).toString())
+                    .append('}');
+            return s;
+        }
+    }
+
+    /** The first gap, double or read-back of a run, with how many there are. */
+    static String completenessFinding(CompletenessWatermark.Run run) {
+        if (!run.gaps().isEmpty()) {
+            return run.gaps().size() + " missing, first " + run.gaps().get(0).change().describe();
+        }
+        if (!run.doubles().isEmpty()) {
+            var d = run.doubles().get(0);
+            return run.doubles().size()
+                    + " doubled, first "
+                    + d.entityId()
+                    + " at LSN "
+                    + d.lsn()
+                    + " (log indexes "
+                    + d.logIndexes()
+                    + ")";
+        }
+        return run.problems().size() + " read back: " + run.problems().get(0);
     }
 
     private static String firstProblem(AuditVerification.Result r) {
@@ -338,7 +626,8 @@ final class AuditMonitor {
         return "audit-monitor " + n;
     }
 
-    private void write(State s) throws IOException {
+    /** Writes the monitor's state file atomically. */
+    void write(State s) throws IOException {
         ObjectNode n = JSON.createObjectNode();
         n.put("checkpointSeq", s.checkpointSeq());
         n.put("treeSize", s.treeSize());
@@ -349,6 +638,9 @@ final class AuditMonitor {
         n.put("findingAt", s.findingAt() == null ? null : s.findingAt().toString());
         n.put("verifications", s.verifications());
         n.put("findings", s.findings());
+        if (s.completeness() != null) {
+            n.set("completeness", s.completeness().json());
+        }
         Path tmp = file.resolveSibling(FILE + ".tmp");
         Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n));
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -2,9 +2,12 @@ package dev.lethe.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.audit.Completeness;
+import dev.lethe.audit.CompletenessWatermark;
 import dev.lethe.local.StackOptions;
 import dev.lethe.local.StackSettings;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +22,14 @@ import picocli.CommandLine.Option;
                     + " raw-topic position and each doubled one with its log indexes.",
             "The raw topics are read up to their end when the command starts; entries the audit"
                     + " job has not committed yet are waited for up to --settle.",
-            "Exit code 0 when the log is complete, 1 when a change is missing or doubled."
+            "With --state FILE the check is incremental: FILE keeps the watermark of"
+                    + " completeness (per raw topic-partition the offset checked through, the"
+                    + " logIndex checked through, the changes still waiting for their entry), and"
+                    + " each run reads only what the raw topics and the log hold after it. A"
+                    + " change without its entry is pending until --pending-bound has passed since"
+                    + " a run first saw it and the log has moved past it; then it is missing.",
+            "Exit code 0 when the log is complete, 1 when a change is missing or doubled (or,"
+                    + " with --state, a raw topic or the log was read back below the watermark)."
         },
         mixinStandardHelpOptions = true)
 final class AuditReconcileCommand implements Callable<Integer> {
@@ -35,6 +45,25 @@ final class AuditReconcileCommand implements Callable<Integer> {
                             + " job commits with its checkpoints; default ${DEFAULT-VALUE}).")
     Duration settle = Duration.ofSeconds(60);
 
+    @Option(
+            names = "--state",
+            paramLabel = "FILE",
+            description =
+                    "Keep the watermark of completeness in FILE (JSON, 0600): when FILE exists,"
+                            + " check only what the raw topics and the log hold after it; when it"
+                            + " does not, check everything and create it.")
+    Path state;
+
+    @Option(
+            names = "--pending-bound",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description =
+                    "With --state: how long a change may wait for its entry, from the run that"
+                            + " first saw it, once the log has moved past it (default"
+                            + " ${DEFAULT-VALUE}).")
+    Duration pendingBound = Duration.ofSeconds(60);
+
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
 
@@ -43,6 +72,9 @@ final class AuditReconcileCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StackSettings s = options.resolve();
+        if (state != null) {
+            return incremental(s);
+        }
         Completeness.Report report =
                 AuditReconciliation.reconcile(s.kafkaClient(), topics.source(s), settle);
         if (json) {
@@ -52,5 +84,21 @@ final class AuditReconcileCommand implements Callable<Integer> {
             System.out.print(AuditReconciliation.text(report));
         }
         return report.complete() ? 0 : 1;
+    }
+
+    private int incremental(StackSettings s) throws Exception {
+        CompletenessWatermark w =
+                CompletenessCheck.read(state, topics.entries).orElseGet(CompletenessWatermark::new);
+        CompletenessWatermark.Run run =
+                new CompletenessCheck(s.kafkaClient(), topics.entries)
+                        .run(w, pendingBound, Instant.now());
+        CompletenessCheck.write(state, w, topics.entries);
+        if (json) {
+            System.out.println(
+                    new ObjectMapper().writeValueAsString(CompletenessCheck.json(run, w)));
+        } else {
+            System.out.print(CompletenessCheck.text(run, w));
+        }
+        return run.complete() ? 0 : 1;
     }
 }

@@ -186,7 +186,11 @@ final class StatusCommand implements Callable<Integer> {
      *     uptimeSeconds}, from its process's start; null when it does not run here)
      * @param monitor the audit monitor's state: entry {@code monitor}, health {@code healthy} or
      *     {@code attention}, {@code detail}, {@code verifiedThrough} with {@code checkpointSeq},
-     *     {@code treeSize}, {@code logIndex}, {@code at}, and {@code finding}
+     *     {@code treeSize}, {@code logIndex}, {@code at}, and {@code finding}, and {@code
+     *     completeness} (the incremental completeness check: {@code health}, {@code
+     *     checkedThrough}, {@code checked}, {@code pending}, {@code oldestPending}, {@code gaps},
+     *     {@code openGaps}, {@code doubles}, {@code late}, {@code problems}, {@code runs}, {@code
+     *     at}, {@code detail}); health {@code attention} also while completeness needs it
      * @param unclassified columns of governed tables the catalog does not classify: entry {@code
      *     catalog}, {@code unclassified} (their names) and {@code columns} ({@code column}, {@code
      *     since}: the commit time of the first logged change that carried it or null, {@code
@@ -317,6 +321,14 @@ final class StatusCommand implements Callable<Integer> {
                         monitor.attention() ? "ATTENTION" : "healthy",
                         "audit log " + JobSettings.DEFAULT_AUDIT_TOPIC,
                         monitor.summary());
+                if (monitor.completeness() != null) {
+                    out.printf(
+                            "%-14s %-10s %-44s %s%n",
+                            "completeness",
+                            monitor.completeness().attention() ? "ATTENTION" : "healthy",
+                            "raw topics vs " + JobSettings.DEFAULT_AUDIT_TOPIC,
+                            monitor.completeness().summary());
+                }
             }
             if (snapshot != null) {
                 String state = SnapshotProgress.health(snapshot.initial(), snapshot.incremental());
@@ -449,7 +461,7 @@ final class StatusCommand implements Callable<Integer> {
         if (monitor != null) {
             ObjectNode n = root.putObject("monitor");
             n.put("address", "audit log " + JobSettings.DEFAULT_AUDIT_TOPIC);
-            n.put("health", monitor.attention() ? "attention" : "healthy");
+            n.put("health", monitor.needsAttention() ? "attention" : "healthy");
             n.put("healthy", true);
             n.put("managed", true);
             n.putNull("pid");
@@ -462,6 +474,9 @@ final class StatusCommand implements Callable<Integer> {
             n.put("finding", monitor.finding());
             n.put("verifications", monitor.verifications());
             n.put("findings", monitor.findings());
+            if (monitor.completeness() != null) {
+                n.set("completeness", monitor.completeness().json());
+            }
         }
         if (snapshot != null) {
             String state = SnapshotProgress.health(snapshot.initial(), snapshot.incremental());

@@ -122,6 +122,23 @@ class AuditTamperITCase {
             assertThat(reconciled.code()).as(reconciled.out()).isZero();
             assertThat(complete.path("complete").asBoolean()).isTrue();
             assertThat(complete.path("rawChanges").asLong()).isGreaterThanOrEqualTo(9);
+
+            // incrementally: a first run keeps the watermark, a second reads only what is new
+            java.nio.file.Path state =
+                    java.nio.file.Files.createTempDirectory("completeness").resolve("state.json");
+            JsonNode first = reconcileState(settings.auditTopic(), state, "60s", 0);
+            assertThat(first.path("checked").asLong()).isGreaterThanOrEqualTo(9);
+            assertThat(java.nio.file.Files.getPosixFilePermissions(state))
+                    .isEqualTo(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            JsonNode second = reconcileState(settings.auditTopic(), state, "60s", 0);
+            assertThat(second.path("entries").asLong())
+                    .as(second.toString())
+                    .isLessThan(first.path("entries").asLong());
+            assertThat(second.path("checkedThrough").asLong())
+                    .isGreaterThanOrEqualTo(first.path("checkedThrough").asLong());
+            assertThat(second.path("totals").path("checked").asLong())
+                    .isGreaterThanOrEqualTo(first.path("checked").asLong());
         } finally {
             job.cancel().get();
         }
@@ -166,12 +183,51 @@ class AuditTamperITCase {
                                     .isEqualTo(removed.getSourceOffset());
                         });
 
+        // so does the incremental check, once the bound (here 0 s) has passed and the log moved on
+        JsonNode stateGap =
+                reconcileState(
+                        COPIES.get("deleted"),
+                        java.nio.file.Files.createTempDirectory("completeness")
+                                .resolve("state.json"),
+                        "0s",
+                        1);
+        assertThat(stateGap.path("missing"))
+                .as(stateGap.toString())
+                .anySatisfy(
+                        m -> {
+                            assertThat(m.path("entityId").asText())
+                                    .isEqualTo(removed.getEntityId());
+                            assertThat(m.path("topic").asText())
+                                    .isEqualTo(removed.getSourceTopic());
+                            assertThat(m.path("offset").asLong())
+                                    .isEqualTo(removed.getSourceOffset());
+                        });
+
         // a replayed copy of an entry slipped in after it
         List<AuditEntry> replayed = copy(log);
         int at = position(log, second, 2);
         replayed.add(at + 1, AuditEntry.newBuilder(log.get(at)).build());
         JsonNode replay = verifyCopy(s, run, "replayed", replayed, checkpoints);
         JsonNode doubled = reconcileCopy(run, "replayed");
+        JsonNode stateDouble =
+                reconcileState(
+                        COPIES.get("replayed"),
+                        java.nio.file.Files.createTempDirectory("completeness")
+                                .resolve("state.json"),
+                        "60s",
+                        1);
+        assertThat(stateDouble.path("doubled"))
+                .as(stateDouble.toString())
+                .anySatisfy(
+                        d -> {
+                            assertThat(d.path("entityId").asText())
+                                    .isEqualTo(log.get(at).getEntityId());
+                            // the replayed copy repeats the entry's logIndex too
+                            assertThat(d.path("logIndexes"))
+                                    .extracting(JsonNode::asLong)
+                                    .containsExactly(
+                                            log.get(at).getLogIndex(), log.get(at).getLogIndex());
+                        });
         assertThat(doubled.path("doubled"))
                 .as(doubled.toString())
                 .anySatisfy(
@@ -407,6 +463,28 @@ class AuditTamperITCase {
                 .as(name + ": " + cli.out())
                 .isEqualTo(report.path("ok").asBoolean() ? 0 : 1);
         return report;
+    }
+
+    /** {@code audit reconcile --state} on a log topic, with this exit code expected. */
+    private static JsonNode reconcileState(
+            String logTopic, java.nio.file.Path state, String bound, int code) throws Exception {
+        StackSettings s = SharedStack.settings();
+        AuditTestJobs.Cli cli =
+                AuditTestJobs.cli(
+                        List.of(
+                                "audit",
+                                "reconcile",
+                                "--json",
+                                "--state",
+                                state.toString(),
+                                "--pending-bound",
+                                bound,
+                                "--audit-topic",
+                                logTopic,
+                                "--data-dir",
+                                s.dataDir().toString()));
+        assertThat(cli.code()).as(logTopic + ": " + cli.out()).isEqualTo(code);
+        return JSON.readTree(cli.out());
     }
 
     /** {@code audit reconcile} on the copy {@code verifyCopy} wrote; exit code 1 expected. */

@@ -27,6 +27,10 @@ final class MockAuditTopics {
     static final String CHECKPOINTS = "lethe.audit.checkpoints";
 
     final Map<String, List<byte[]>> values = new HashMap<>();
+
+    /** Record keys of a topic, by offset (none: null keys). */
+    final Map<String, List<byte[]>> keys = new HashMap<>();
+
     final Map<String, Integer> partitions = new HashMap<>();
 
     /** A topic's log start offset, when records below it were deleted. */
@@ -64,7 +68,7 @@ final class MockAuditTopics {
                                             endSeenFirst.getOrDefault(
                                                     tp.topic(), (long) v.size())));
                             for (int i = (int) from; i < v.size(); i++) {
-                                addRecord(new ConsumerRecord<>(tp.topic(), 0, i, null, v.get(i)));
+                                addRecord(record(tp.topic(), i, v.get(i)));
                             }
                         }
                     }
@@ -76,7 +80,7 @@ final class MockAuditTopics {
                         List<byte[]> v = values.getOrDefault(tp.topic(), List.of());
                         long from = Math.max(offset, start.getOrDefault(tp.topic(), 0L));
                         for (long i = from; i < v.size(); i++) {
-                            addRecord(new ConsumerRecord<>(tp.topic(), 0, i, null, v.get((int) i)));
+                            addRecord(record(tp.topic(), i, v.get((int) i)));
                         }
                     }
 
@@ -113,6 +117,20 @@ final class MockAuditTopics {
                                         .toList()));
         made.add(c);
         return c;
+    }
+
+    /** A keyed topic: {@code records} are key and value pairs, in offset order. */
+    MockAuditTopics keyedTopic(String topic, List<byte[][]> records) {
+        values.put(topic, new ArrayList<>(records.stream().map(r -> r[1]).toList()));
+        keys.put(topic, new ArrayList<>(records.stream().map(r -> r[0]).toList()));
+        partitions.put(topic, 1);
+        return this;
+    }
+
+    private ConsumerRecord<byte[], byte[]> record(String topic, long offset, byte[] value) {
+        List<byte[]> k = keys.get(topic);
+        byte[] key = k == null || offset >= k.size() ? null : k.get((int) offset);
+        return new ConsumerRecord<>(topic, 0, offset, key, value);
     }
 
     AuditLogSource source(Duration catchUp) {

@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * The stack's health as Prometheus metrics (text exposition format 0.0.4), from the JSON of {@code
  * ./lethe status --json}: each component up or not, the audit monitor's last verified tree head,
- * its verifications and findings, and the dead letters of the last hour. Numbers only: no value of
- * any row, no finding's text.
+ * its verifications and findings, its completeness check (changes checked, pending, gaps, doubles),
+ * and the dead letters of the last hour. Numbers only: no value of any row, no finding's text.
  */
 final class PrometheusMetrics {
 
@@ -66,6 +66,45 @@ final class PrometheusMetrics {
                     "lethe_audit_monitor_findings_total",
                     "Verifications of the audit monitor that found a problem.",
                     monitor.path("findings").asLong());
+            JsonNode c = monitor.path("completeness");
+            if (c.isObject()) {
+                gauge(
+                        out,
+                        "lethe_audit_completeness_attention",
+                        "1 while a change is missing from the audit log, or one was doubled, or a"
+                                + " raw topic was read back below the completeness watermark.",
+                        "attention".equals(c.path("health").asText()) ? 1 : 0);
+                gauge(
+                        out,
+                        "lethe_audit_completeness_checked_through",
+                        "The logIndex the completeness check has checked the log through.",
+                        c.path("checkedThrough").asLong());
+                counter(
+                        out,
+                        "lethe_audit_completeness_checked_changes_total",
+                        "Raw changes whose audit entry the completeness check found.",
+                        c.path("checked").asLong());
+                gauge(
+                        out,
+                        "lethe_audit_completeness_pending",
+                        "Raw changes waiting for their audit entry.",
+                        c.path("pending").asLong());
+                counter(
+                        out,
+                        "lethe_audit_completeness_gaps_total",
+                        "Raw changes without an audit entry past the bound.",
+                        c.path("gaps").asLong());
+                counter(
+                        out,
+                        "lethe_audit_completeness_doubles_total",
+                        "Audit entries of a change already logged.",
+                        c.path("doubles").asLong());
+                counter(
+                        out,
+                        "lethe_audit_completeness_read_back_total",
+                        "Raw topics or the log found below the completeness watermark.",
+                        c.path("problems").asLong());
+            }
         }
         JsonNode dead = status.path("deadletters");
         if (dead.isObject()) {

@@ -41,6 +41,43 @@ class PrometheusMetricsTest {
     }
 
     @Test
+    void theCompletenessChecksCountersAreMetrics() throws Exception {
+        String status =
+                """
+                {"monitor": {"healthy": true, "health": "attention",
+                   "verifiedThrough": {"checkpointSeq": 3, "treeSize": 30, "logIndex": 31},
+                   "verifications": 3, "findings": 1,
+                   "completeness": {"health": "attention", "checkedThrough": 31,
+                     "checked": 29, "pending": 2, "gaps": 1, "openGaps": 1, "doubles": 0,
+                     "problems": 0, "detail": "contacts/1858 at LSN 100"}}}
+                """;
+
+        String metrics = PrometheusMetrics.of(JSON.readTree(status));
+
+        assertThat(metrics)
+                .contains("lethe_audit_completeness_attention 1\n")
+                .contains("lethe_audit_completeness_checked_through 31\n")
+                .contains("# TYPE lethe_audit_completeness_checked_changes_total counter\n")
+                .contains("lethe_audit_completeness_checked_changes_total 29\n")
+                .contains("lethe_audit_completeness_pending 2\n")
+                .contains("lethe_audit_completeness_gaps_total 1\n")
+                .contains("lethe_audit_completeness_doubles_total 0\n")
+                .contains("lethe_audit_completeness_read_back_total 0\n")
+                .doesNotContain("1858");
+    }
+
+    @Test
+    void withoutACompletenessCheckThereAreNoCompletenessMetrics() throws Exception {
+        String metrics =
+                PrometheusMetrics.of(
+                        JSON.readTree(
+                                "{\"monitor\": {\"health\": \"healthy\", \"verifications\": 1}}"));
+
+        assertThat(metrics).contains("lethe_audit_monitor_verifications_total 1");
+        assertThat(metrics).doesNotContain("lethe_audit_completeness");
+    }
+
+    @Test
     void beforeTheMonitorRanThereAreOnlyComponents() throws Exception {
         String metrics = PrometheusMetrics.of(JSON.readTree("{\"server\": {\"healthy\": true}}"));
 
