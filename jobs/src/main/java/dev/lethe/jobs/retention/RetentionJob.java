@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.events.ChangeEvent;
+import dev.lethe.jobs.LetheJob;
 import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.audit.AuditResources;
 import dev.lethe.jobs.audit.NormalizeRawRecords;
@@ -57,10 +58,12 @@ public final class RetentionJob {
 
     private RetentionJob() {}
 
+    /**
+     * Submits the job: {@code --name value} options of {@link LetheJob#RETENTION} (the shared ones
+     * of {@link JobSettings} and the retention job's own, {@link RetentionSettings#OPTIONS}).
+     */
     public static void main(String[] args) throws Exception {
-        JobSettings settings = JobSettings.parse(args).withJobName(RetentionSettings.JOB_NAME);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        submit(env, settings).getJobExecutionResult().get();
+        LetheJob.RETENTION.main(args);
     }
 
     /** With the shipped policy and default intervals. */
