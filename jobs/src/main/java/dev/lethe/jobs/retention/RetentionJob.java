@@ -99,6 +99,20 @@ public final class RetentionJob {
                                             retention.receiptTopic())
                                     .closing(pool));
                 };
+        defineReceiptRelay(env, erasures(settings, retention), relay, retention);
+        return env.executeAsync(settings.jobName());
+    }
+
+    /**
+     * The outbox relay: ticks (one per relay interval) -> process erasures -> publish receipts
+     * (outbox lethe.purge_log -> the receipt topic), parallelism 1. Tests build it with fake
+     * factories.
+     */
+    static void defineReceiptRelay(
+            StreamExecutionEnvironment env,
+            ProcessErasures.ProcessorFactory erasures,
+            PublishReceipts.RelayFactory relay,
+            RetentionSettings retention) {
         env.fromSource(
                         new DataGeneratorSource<>(
                                 i -> i,
@@ -110,7 +124,7 @@ public final class RetentionJob {
                         "relay-ticks")
                 .uid("retention-relay-ticks")
                 .setParallelism(1)
-                .map(new ProcessErasures(erasures(settings, retention)))
+                .map(new ProcessErasures(erasures))
                 .name("process-erasures")
                 .uid("retention-process-erasures")
                 .setParallelism(1)
@@ -121,7 +135,6 @@ public final class RetentionJob {
                 .sinkTo(new DiscardingSink<>())
                 .name("published")
                 .uid("retention-published");
-        return env.executeAsync(settings.jobName());
     }
 
     /** The policy, validated against the catalog (a clear error before anything starts). */
