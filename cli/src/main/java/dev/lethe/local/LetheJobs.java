@@ -2,11 +2,8 @@ package dev.lethe.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lethe.jobs.audit.AuditJob;
+import dev.lethe.jobs.LetheJob;
 import dev.lethe.jobs.config.JobSettings;
-import dev.lethe.jobs.discovery.DiscoveryJob;
-import dev.lethe.jobs.retention.RetentionJob;
-import dev.lethe.jobs.retention.RetentionSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -32,19 +29,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class LetheJobs {
 
-    /** A Lethe job: its name and how to submit it. */
-    public record Job(String name, Submitter submitter) {}
-
-    @FunctionalInterface
-    public interface Submitter {
-        void submit(StreamExecutionEnvironment env, JobSettings settings) throws Exception;
-    }
-
-    public static final List<Job> ALL =
-            List.of(
-                    new Job("lethe-audit", (env, s) -> AuditJob.submit(env, s)),
-                    new Job(DiscoveryJob.JOB_NAME, (env, s) -> DiscoveryJob.submit(env, s)),
-                    new Job(RetentionSettings.JOB_NAME, (env, s) -> RetentionJob.submit(env, s)));
+    /** Lethe's jobs, in the order they are submitted. */
+    public static final List<LetheJob> ALL = List.of(LetheJob.values());
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -57,31 +43,39 @@ public final class LetheJobs {
     }
 
     /**
-     * A job's settings as the stack submits it: the job's own users in PostgreSQL, Elasticsearch
-     * and Kafka ({@link StackSettings#as}); on a Kafka Lethe does not manage, the configured user,
-     * as the process's ({@code LETHE_KAFKA_USER}).
+     * A job's arguments as the stack submits it ({@link LetheJob#arguments}, as {@code docker/}'s
+     * {@code submit-jobs} passes them): the stack's addresses, the job's own users in PostgreSQL,
+     * Elasticsearch and Kafka ({@link StackSettings#as}; on a Kafka Lethe does not manage, the
+     * configured user, as the process's {@code LETHE_KAFKA_USER}), the shipped catalog and
+     * retention policy.
      */
-    public JobSettings jobSettings(String jobName) {
+    public List<String> arguments(String jobName) {
         ComponentRole role = role(jobName);
-        return JobSettings.of(
-                        s.kafkaBootstrap(),
-                        s.elasticsearchUrl(),
-                        s.elasticsearchUserOf(role),
-                        s.postgresJdbcUrl(),
-                        s.postgresUserOf(role))
-                .withJobName(jobName)
-                .withKafkaUser(s.managesKafka() ? s.kafkaUserOf(role) : "");
+        return LetheJob.named(jobName)
+                .arguments(
+                        new LetheJob.Deployment(
+                                s.kafkaBootstrap(),
+                                s.managesKafka() ? s.kafkaUserOf(role) : "",
+                                s.elasticsearchUrl(),
+                                s.elasticsearchUserOf(role),
+                                s.postgresJdbcUrl(),
+                                s.postgresUserOf(role),
+                                "",
+                                ""));
+    }
+
+    /** A job's shared settings as the stack submits it: its {@link #arguments}, parsed. */
+    public JobSettings jobSettings(String jobName) {
+        return LetheJob.named(jobName).settings(arguments(jobName));
     }
 
     /** The component a job signs in to the stores as. */
     static ComponentRole role(String jobName) {
-        if (jobName.equals(DiscoveryJob.JOB_NAME)) {
-            return ComponentRole.DISCOVERY;
-        }
-        if (jobName.equals(RetentionSettings.JOB_NAME)) {
-            return ComponentRole.RETENTION;
-        }
-        return ComponentRole.AUDIT;
+        return switch (LetheJob.named(jobName)) {
+            case DISCOVERY -> ComponentRole.DISCOVERY;
+            case RETENTION -> ComponentRole.RETENTION;
+            case AUDIT -> ComponentRole.AUDIT;
+        };
     }
 
     /**
@@ -91,9 +85,9 @@ public final class LetheJobs {
     public List<String> startAll() throws Exception {
         List<String> failed = new java.util.ArrayList<>();
         Map<String, String> running = runningJobs();
-        for (Job job : ALL) {
+        for (LetheJob job : ALL) {
             if (!start(job, running)) {
-                failed.add(job.name());
+                failed.add(job.jobName());
             }
         }
         return failed;
@@ -104,25 +98,22 @@ public final class LetheJobs {
      * #startAll} does); false if it could not be submitted (reported).
      */
     public boolean start(String name) throws Exception {
-        Job job =
-                ALL.stream()
-                        .filter(j -> j.name().equals(name))
-                        .findFirst()
-                        .orElseThrow(() -> new IllegalArgumentException("no Lethe job " + name));
-        return start(job, runningJobs());
+        return start(LetheJob.named(name), runningJobs());
     }
 
-    private boolean start(Job job, Map<String, String> running) throws Exception {
+    private boolean start(LetheJob job, Map<String, String> running) throws Exception {
         // the client side of a submission (creating topics and indices) reads the same secrets
         // the TaskManagers get from their environment
         s.publishSecrets();
-        if (running.containsKey(job.name())) {
-            out.printf("  job %-22s already running (%s)%n", job.name(), running.get(job.name()));
+        if (running.containsKey(job.jobName())) {
+            out.printf(
+                    "  job %-22s already running (%s)%n",
+                    job.jobName(), running.get(job.jobName()));
             return true;
         }
-        Optional<Path> restore = latestCheckpoint(job.name());
+        Optional<Path> restore = latestCheckpoint(job.jobName());
         Configuration conf = new Configuration();
-        conf.setString("$internal.pipeline.job-id", freeJobId(job.name()).toHexString());
+        conf.setString("$internal.pipeline.job-id", freeJobId(job.jobName()).toHexString());
         conf.set(
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 org.apache.flink.configuration.ExternalizedCheckpointRetention
@@ -135,16 +126,16 @@ public final class LetheJobs {
                 StreamExecutionEnvironment.createRemoteEnvironment(
                         s.flinkUrl().getHost(), s.flinkUrl().getPort(), conf);
         try {
-            job.submitter().submit(env, jobSettings(job.name()));
+            job.submit(env, arguments(job.jobName()));
         } catch (Exception | LinkageError e) {
             out.printf(
                     "  job %-22s FAILED to submit: %s%n",
-                    job.name(), StackProbe.reason(e).replaceFirst("^unreachable: ", ""));
+                    job.jobName(), StackProbe.reason(e).replaceFirst("^unreachable: ", ""));
             return false;
         }
         out.printf(
                 "  job %-22s submitted%s%n",
-                job.name(), restore.map(p -> ", resumed from " + p.getFileName()).orElse(""));
+                job.jobName(), restore.map(p -> ", resumed from " + p.getFileName()).orElse(""));
         return true;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.connectors.capture.SizeLimits;
+import dev.lethe.jobs.LetheJob;
 import dev.lethe.jobs.config.Secrets;
 import dev.lethe.jobs.kafka.KafkaClients;
 import dev.lethe.simulator.HelpdeskMigrations;
@@ -293,7 +294,7 @@ public final class LocalStack {
                                         .keySet()
                                         .containsAll(
                                                 LetheJobs.ALL.stream()
-                                                        .map(LetheJobs.Job::name)
+                                                        .map(LetheJob::jobName)
                                                         .toList());
                 if (missing) {
                     done.add("resubmitting the jobs that are not running");

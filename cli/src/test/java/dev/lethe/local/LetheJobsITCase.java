@@ -2,6 +2,7 @@ package dev.lethe.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lethe.jobs.LetheJob;
 import dev.lethe.testing.SharedStack;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -31,16 +32,16 @@ class LetheJobsITCase {
         try {
             assertThat(jobs.startAll()).as(log.toString()).isEmpty();
             Map<String, String> first = jobs.runningJobs();
-            for (LetheJobs.Job job : LetheJobs.ALL) {
-                assertThat(first).containsKey(job.name());
-                assertThat(isFixedId(job.name(), first.get(job.name())))
-                        .as("the id of %s is one of its fixed generation ids", job.name())
+            for (LetheJob job : LetheJobs.ALL) {
+                assertThat(first).containsKey(job.jobName());
+                assertThat(isFixedId(job.jobName(), first.get(job.jobName())))
+                        .as("the id of %s is one of its fixed generation ids", job.jobName())
                         .isTrue();
-                assertThat(get(s, "/jobs/" + first.get(job.name()) + "/checkpoints/config"))
+                assertThat(get(s, "/jobs/" + first.get(job.jobName()) + "/checkpoints/config"))
                         .contains("\"mode\":\"exactly_once\"");
             }
-            for (LetheJobs.Job job : LetheJobs.ALL) {
-                awaitCompletedCheckpoint(s, job.name(), first.get(job.name()));
+            for (LetheJob job : LetheJobs.ALL) {
+                awaitCompletedCheckpoint(s, job.jobName(), first.get(job.jobName()));
             }
 
             log.reset();

@@ -2,6 +2,9 @@ package dev.lethe.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lethe.jobs.LetheJob;
+import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.retention.RetentionSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -57,5 +60,37 @@ class LetheJobsTest {
                         .resolve("chk-4"));
 
         assertThat(jobs().latestCheckpoint("lethe-audit")).contains(newest);
+    }
+
+    /**
+     * What the stack submits is what each job's main would read from the same arguments: the
+     * stack's addresses, the job's own users, the shipped catalog and policy, the job's name.
+     */
+    @Test
+    void theArgumentsOfEachJobParseBackIntoTheSettingsItsMainUses() {
+        StackOptions o = new StackOptions();
+        new CommandLine(o).parseArgs("--data-dir", dataDir.toString());
+        StackSettings s = o.resolve(Map.of());
+        LetheJobs jobs = new LetheJobs(s, System.out);
+        for (LetheJob job : LetheJobs.ALL) {
+            List<String> args = jobs.arguments(job.jobName());
+            ComponentRole role = LetheJobs.role(job.jobName());
+            JobSettings parsed = job.settings(args);
+            JobSettings expected =
+                    JobSettings.of(
+                                    s.kafkaBootstrap(),
+                                    s.elasticsearchUrl(),
+                                    s.elasticsearchUserOf(role),
+                                    s.postgresJdbcUrl(),
+                                    s.postgresUserOf(role))
+                            .withJobName(job.jobName())
+                            .withKafkaUser(s.managesKafka() ? s.kafkaUserOf(role) : "");
+            assertThat(parsed).as(job.jobName()).isEqualTo(expected);
+            assertThat(jobs.jobSettings(job.jobName())).isEqualTo(parsed);
+            assertThat(job.retentionSettings(args)).isEqualTo(RetentionSettings.defaults());
+        }
+        assertThat(LetheJobs.ALL)
+                .extracting(LetheJob::jobName)
+                .containsExactly("lethe-audit", "lethe-discovery", "lethe-retention");
     }
 }

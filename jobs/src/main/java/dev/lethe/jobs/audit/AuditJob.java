@@ -5,6 +5,7 @@ import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.events.ChangeEvent;
 import dev.lethe.events.DeadLetter;
+import dev.lethe.jobs.LetheJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.elasticsearch.ElasticsearchSink;
@@ -107,10 +108,12 @@ public final class AuditJob {
             Sink<DeadLetter> deadLetters,
             Sink<AuditEntry> index) {}
 
+    /**
+     * Submits the job: {@code --name value} options of {@link LetheJob#AUDIT} (the shared ones of
+     * {@link JobSettings} and the audit job's own, {@link JobSettings#AUDIT_OPTIONS}).
+     */
     public static void main(String[] args) throws Exception {
-        JobSettings settings = JobSettings.parse(args);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        submit(env, settings).getJobExecutionResult().get();
+        LetheJob.AUDIT.main(args);
     }
 
     /**

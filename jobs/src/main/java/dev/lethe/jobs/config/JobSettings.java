@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.apache.flink.util.ParameterTool;
 
 /**
  * Where a Lethe job reads and writes, parsed from {@code --name value} arguments. This is the one
- * place that documents every option ({@link #OPTIONS}); {@link #usage()} prints them.
+ * place that documents the options every job shares ({@link #SHARED_OPTIONS}) and the audit job's
+ * own ({@link #AUDIT_OPTIONS}); a job's {@code main} takes the shared ones and its own ({@link
+ * #options}), {@link #usage()} prints them all.
  *
  * <p>Holds no secrets: passwords are read on the TaskManager through {@link Secrets}.
  *
@@ -62,14 +63,106 @@ public record JobSettings(
         String jobName)
         implements Serializable {
 
-    /** Every option: name -> (default or null if required, description). */
-    public static final Map<String, String[]> OPTIONS = options();
-
     public static final String DEFAULT_RAW_TOPIC_PREFIX = "helpdesk";
     public static final String DEFAULT_AUDIT_TOPIC = "lethe.audit";
     public static final String DEFAULT_AUDIT_CHECKPOINT_TOPIC = "lethe.audit.checkpoints";
     public static final String DEFAULT_DEAD_LETTER_TOPIC = "lethe.deadletter";
     public static final String DEFAULT_AUDIT_INDEX = "lethe-audit";
+
+    public static final JobOptions.Option<String> KAFKA_BOOTSTRAP =
+            JobOptions.text(
+                    "kafka-bootstrap",
+                    null,
+                    "Kafka bootstrap servers; SASL/SCRAM credentials from env LETHE_KAFKA_USER"
+                            + " (default lethe) and LETHE_KAFKA_PASSWORD");
+    public static final JobOptions.Option<String> KAFKA_USER =
+            JobOptions.text(
+                    "kafka-user",
+                    "",
+                    "Kafka user of the job's clients on the TaskManagers; password from env"
+                            + " LETHE_KAFKA_PASSWORD_<USER>, else LETHE_KAFKA_PASSWORD (default:"
+                            + " LETHE_KAFKA_USER)");
+    public static final JobOptions.Option<URI> ELASTICSEARCH_URL =
+            JobOptions.httpUrl("elasticsearch-url", null, "Elasticsearch URL");
+    public static final JobOptions.Option<String> ELASTICSEARCH_USER =
+            JobOptions.text(
+                    "elasticsearch-user",
+                    "elastic",
+                    "Elasticsearch user; password from env LETHE_ELASTICSEARCH_PASSWORD");
+    public static final JobOptions.Option<String> POSTGRES_URL =
+            JobOptions.jdbcUrl("postgres-url", null, "JDBC URL of the helpdesk database");
+    public static final JobOptions.Option<String> POSTGRES_USER =
+            JobOptions.text(
+                    "postgres-user",
+                    "postgres",
+                    "PostgreSQL user; password from env LETHE_POSTGRES_PASSWORD");
+    public static final JobOptions.Option<String> CATALOG =
+            JobOptions.text(
+                    "catalog",
+                    "",
+                    "personal-data catalog file, readable where the job is submitted and on"
+                            + " every TaskManager (default: the shipped one)");
+    public static final JobOptions.Option<String> RAW_TOPIC_PREFIX =
+            JobOptions.text("raw-topic-prefix", DEFAULT_RAW_TOPIC_PREFIX, "Debezium topic prefix");
+    public static final JobOptions.Option<String> DEAD_LETTER_TOPIC =
+            JobOptions.text("dead-letter-topic", DEFAULT_DEAD_LETTER_TOPIC, "dead letters");
+    public static final JobOptions.Option<Duration> CHECKPOINT_INTERVAL =
+            JobOptions.duration("checkpoint-interval", "10s", "Flink checkpoint interval");
+    public static final JobOptions.Option<Duration> IDLE_TIMEOUT =
+            JobOptions.duration(
+                    "idle-timeout",
+                    "5s",
+                    "a source partition without records this long is caught up");
+    public static final JobOptions.Option<String> JOB_NAME =
+            JobOptions.text("job-name", "lethe-audit", "Flink job name and Kafka consumer group");
+
+    public static final JobOptions.Option<String> AUDIT_TOPIC =
+            JobOptions.text("audit-topic", DEFAULT_AUDIT_TOPIC, "the audit log of record");
+    public static final JobOptions.Option<String> AUDIT_CHECKPOINT_TOPIC =
+            JobOptions.text(
+                    "audit-checkpoint-topic",
+                    DEFAULT_AUDIT_CHECKPOINT_TOPIC,
+                    "signed audit checkpoints");
+    public static final JobOptions.Option<String> AUDIT_INDEX =
+            JobOptions.text("audit-index", DEFAULT_AUDIT_INDEX, "Elasticsearch audit index");
+    public static final JobOptions.Option<Integer> AUDIT_CHECKPOINT_EVERY =
+            JobOptions.positive(
+                    "audit-checkpoint-every",
+                    "1000",
+                    "signed audit checkpoint after this many entries");
+    public static final JobOptions.Option<Duration> AUDIT_CHECKPOINT_INTERVAL =
+            JobOptions.duration(
+                    "audit-checkpoint-interval",
+                    "60s",
+                    "... or after this long (with new entries)");
+
+    /** What every job takes: where it connects, the catalog, the raw topics, its name. */
+    public static final List<JobOptions.Option<?>> SHARED_OPTIONS =
+            List.of(
+                    KAFKA_BOOTSTRAP,
+                    KAFKA_USER,
+                    ELASTICSEARCH_URL,
+                    ELASTICSEARCH_USER,
+                    POSTGRES_URL,
+                    POSTGRES_USER,
+                    CATALOG,
+                    RAW_TOPIC_PREFIX,
+                    DEAD_LETTER_TOPIC,
+                    CHECKPOINT_INTERVAL,
+                    IDLE_TIMEOUT,
+                    JOB_NAME);
+
+    /** The audit job's own: its log, tree heads and index. */
+    public static final List<JobOptions.Option<?>> AUDIT_OPTIONS =
+            List.of(
+                    AUDIT_TOPIC,
+                    AUDIT_CHECKPOINT_TOPIC,
+                    AUDIT_INDEX,
+                    AUDIT_CHECKPOINT_EVERY,
+                    AUDIT_CHECKPOINT_INTERVAL);
+
+    /** Every option of these settings. */
+    public static final JobOptions ALL_OPTIONS = options("lethe-audit", AUDIT_OPTIONS);
 
     /** The helpdesk tables whose raw topics the jobs read. */
     public static final List<String> HELPDESK_TABLES =
@@ -80,52 +173,93 @@ public record JobSettings(
         Objects.requireNonNull(kafkaUser, "kafkaUser");
         Objects.requireNonNull(elasticsearchUrl, "elasticsearchUrl");
         Objects.requireNonNull(catalogPath, "catalogPath");
-        if (auditCheckpointEvery <= 0) {
-            throw new IllegalArgumentException(
-                    "--audit-checkpoint-every must be positive, got " + auditCheckpointEvery);
-        }
-        for (Duration d : List.of(checkpointInterval, auditCheckpointInterval, idleTimeout)) {
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("durations must be positive, got " + d);
-            }
-        }
     }
 
     /**
-     * Parses {@code --name value} arguments.
+     * Parses {@code --name value} arguments: every option of {@link #ALL_OPTIONS} (the job name
+     * defaulting to {@code lethe-audit}). A job's {@code main} takes its own set ({@link
+     * #options}).
      *
-     * @throws IllegalArgumentException for an unknown option, a missing required one, or a value
-     *     that does not parse (the message names the option)
+     * @throws IllegalArgumentException for unknown options, missing required ones, or values that
+     *     do not parse: all of them at once, each named, then the usage
      */
     public static JobSettings parse(String[] args) {
-        ParameterTool p = ParameterTool.fromArgs(args);
-        List<String> unknown = new ArrayList<>();
-        for (String name : p.toMap().keySet()) {
-            if (!OPTIONS.containsKey(name)) {
-                unknown.add("--" + name);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown options " + unknown + "\n" + usage());
-        }
+        return from(ALL_OPTIONS.parse(args));
+    }
+
+    /** The settings of parsed options (an option the set does not take: its default). */
+    public static JobSettings from(JobOptions.Values v) {
         return new JobSettings(
-                get(p, "kafka-bootstrap"),
-                p.get("kafka-user", "").trim(),
-                URI.create(get(p, "elasticsearch-url")),
-                get(p, "elasticsearch-user"),
-                get(p, "postgres-url"),
-                get(p, "postgres-user"),
-                p.get("catalog", "").trim(),
-                get(p, "raw-topic-prefix"),
-                get(p, "audit-topic"),
-                get(p, "audit-checkpoint-topic"),
-                get(p, "dead-letter-topic"),
-                get(p, "audit-index"),
-                duration(p, "checkpoint-interval"),
-                Integer.parseInt(get(p, "audit-checkpoint-every")),
-                duration(p, "audit-checkpoint-interval"),
-                duration(p, "idle-timeout"),
-                get(p, "job-name"));
+                v.get(KAFKA_BOOTSTRAP),
+                v.get(KAFKA_USER),
+                v.get(ELASTICSEARCH_URL),
+                v.get(ELASTICSEARCH_USER),
+                v.get(POSTGRES_URL),
+                v.get(POSTGRES_USER),
+                v.get(CATALOG),
+                v.get(RAW_TOPIC_PREFIX),
+                v.get(AUDIT_TOPIC),
+                v.get(AUDIT_CHECKPOINT_TOPIC),
+                v.get(DEAD_LETTER_TOPIC),
+                v.get(AUDIT_INDEX),
+                v.get(CHECKPOINT_INTERVAL),
+                v.get(AUDIT_CHECKPOINT_EVERY),
+                v.get(AUDIT_CHECKPOINT_INTERVAL),
+                v.get(IDLE_TIMEOUT),
+                v.get(JOB_NAME));
+    }
+
+    /**
+     * A job's options: the shared ones ({@link #SHARED_OPTIONS}, the job name defaulting to {@code
+     * jobName}) and the job's own.
+     */
+    public static JobOptions options(String jobName, List<JobOptions.Option<?>> own) {
+        List<JobOptions.Option<?>> all = new ArrayList<>();
+        for (JobOptions.Option<?> o : SHARED_OPTIONS) {
+            all.add(o == JOB_NAME ? JOB_NAME.withDefault(jobName) : o);
+        }
+        all.addAll(own);
+        return JobOptions.of(all);
+    }
+
+    /**
+     * These settings as {@code --name value} arguments of the options {@code taken} takes: what
+     * {@link #from}({@code taken.parse(...)}) reads back into these settings (for the options
+     * taken).
+     */
+    public List<String> arguments(JobOptions taken) {
+        return JobOptions.arguments(texts(), taken);
+    }
+
+    /** These settings with one option's value replaced (validated like a parsed one). */
+    public <T> JobSettings with(JobOptions.Option<T> option, T value) {
+        Map<String, String> texts = texts();
+        texts.put(option.name(), String.valueOf(value));
+        return from(
+                ALL_OPTIONS.parse(JobOptions.arguments(texts, ALL_OPTIONS).toArray(String[]::new)));
+    }
+
+    /** Every option's value as text, by name. */
+    public Map<String, String> texts() {
+        Map<String, String> t = new LinkedHashMap<>();
+        t.put(KAFKA_BOOTSTRAP.name(), kafkaBootstrap);
+        t.put(KAFKA_USER.name(), kafkaUser);
+        t.put(ELASTICSEARCH_URL.name(), elasticsearchUrl.toString());
+        t.put(ELASTICSEARCH_USER.name(), elasticsearchUser);
+        t.put(POSTGRES_URL.name(), postgresJdbcUrl);
+        t.put(POSTGRES_USER.name(), postgresUser);
+        t.put(CATALOG.name(), catalogPath);
+        t.put(RAW_TOPIC_PREFIX.name(), rawTopicPrefix);
+        t.put(AUDIT_TOPIC.name(), auditTopic);
+        t.put(AUDIT_CHECKPOINT_TOPIC.name(), auditCheckpointTopic);
+        t.put(DEAD_LETTER_TOPIC.name(), deadLetterTopic);
+        t.put(AUDIT_INDEX.name(), auditIndex);
+        t.put(CHECKPOINT_INTERVAL.name(), checkpointInterval.toString());
+        t.put(AUDIT_CHECKPOINT_EVERY.name(), Integer.toString(auditCheckpointEvery));
+        t.put(AUDIT_CHECKPOINT_INTERVAL.name(), auditCheckpointInterval.toString());
+        t.put(IDLE_TIMEOUT.name(), idleTimeout.toString());
+        t.put(JOB_NAME.name(), jobName);
+        return t;
     }
 
     /** The defaults with the given addresses: what tests and the local stack start from. */
@@ -173,54 +307,12 @@ public record JobSettings(
         return topics;
     }
 
-    public JobSettings withAuditTopics(
-            String auditTopic,
-            String auditCheckpointTopic,
-            String deadLetterTopic,
-            String auditIndex) {
-        return new JobSettings(
-                kafkaBootstrap,
-                kafkaUser,
-                elasticsearchUrl,
-                elasticsearchUser,
-                postgresJdbcUrl,
-                postgresUser,
-                catalogPath,
-                rawTopicPrefix,
-                auditTopic,
-                auditCheckpointTopic,
-                deadLetterTopic,
-                auditIndex,
-                checkpointInterval,
-                auditCheckpointEvery,
-                auditCheckpointInterval,
-                idleTimeout,
-                jobName);
-    }
-
     /**
      * These settings with the job's clients signing in to Kafka as {@code kafkaUser} (empty: as the
      * process's {@link Secrets#KAFKA_USER}).
      */
     public JobSettings withKafkaUser(String kafkaUser) {
-        return new JobSettings(
-                kafkaBootstrap,
-                kafkaUser,
-                elasticsearchUrl,
-                elasticsearchUser,
-                postgresJdbcUrl,
-                postgresUser,
-                catalogPath,
-                rawTopicPrefix,
-                auditTopic,
-                auditCheckpointTopic,
-                deadLetterTopic,
-                auditIndex,
-                checkpointInterval,
-                auditCheckpointEvery,
-                auditCheckpointInterval,
-                idleTimeout,
-                jobName);
+        return with(KAFKA_USER, kafkaUser);
     }
 
     /**
@@ -232,108 +324,13 @@ public record JobSettings(
         return dev.lethe.jobs.kafka.KafkaClients.forUser(kafkaBootstrap, kafkaUser);
     }
 
+    /** These settings under another Flink job name (and Kafka consumer group). */
     public JobSettings withJobName(String jobName) {
-        return new JobSettings(
-                kafkaBootstrap,
-                kafkaUser,
-                elasticsearchUrl,
-                elasticsearchUser,
-                postgresJdbcUrl,
-                postgresUser,
-                catalogPath,
-                rawTopicPrefix,
-                auditTopic,
-                auditCheckpointTopic,
-                deadLetterTopic,
-                auditIndex,
-                checkpointInterval,
-                auditCheckpointEvery,
-                auditCheckpointInterval,
-                idleTimeout,
-                jobName);
+        return with(JOB_NAME, jobName);
     }
 
+    /** Every option, one line each. */
     public static String usage() {
-        StringBuilder b = new StringBuilder("options:\n");
-        OPTIONS.forEach(
-                (name, d) ->
-                        b.append("  --")
-                                .append(name)
-                                .append(" <value>  ")
-                                .append(d[1])
-                                .append(d[0] == null ? " (required)" : " (default " + d[0] + ")")
-                                .append('\n'));
-        return b.toString();
-    }
-
-    private static String get(ParameterTool p, String name) {
-        String value = p.get(name, OPTIONS.get(name)[0]);
-        if (value == null || value.isBlank() || value.equals("__NO_VALUE_KEY")) {
-            throw new IllegalArgumentException("--" + name + " is required\n" + usage());
-        }
-        return value;
-    }
-
-    private static Duration duration(ParameterTool p, String name) {
-        String text = get(p, name);
-        try {
-            return Duration.parse(text.startsWith("P") ? text : "PT" + text);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(
-                    "--" + name + " must be a duration like 10s, 2m or PT10S, got '" + text + "'");
-        }
-    }
-
-    private static Map<String, String[]> options() {
-        Map<String, String[]> o = new LinkedHashMap<>();
-        o.put(
-                "kafka-bootstrap",
-                new String[] {
-                    null,
-                    "Kafka bootstrap servers; SASL/SCRAM credentials from env LETHE_KAFKA_USER"
-                            + " (default lethe) and LETHE_KAFKA_PASSWORD"
-                });
-        o.put(
-                "kafka-user",
-                new String[] {
-                    "",
-                    "Kafka user of the job's clients on the TaskManagers; password from env"
-                            + " LETHE_KAFKA_PASSWORD_<USER>, else LETHE_KAFKA_PASSWORD (default:"
-                            + " LETHE_KAFKA_USER)"
-                });
-        o.put("elasticsearch-url", new String[] {null, "Elasticsearch URL"});
-        o.put(
-                "elasticsearch-user",
-                new String[] {
-                    "elastic", "Elasticsearch user; password from env LETHE_ELASTICSEARCH_PASSWORD"
-                });
-        o.put("postgres-url", new String[] {null, "JDBC URL of the helpdesk database"});
-        o.put(
-                "postgres-user",
-                new String[] {
-                    "postgres", "PostgreSQL user; password from env LETHE_POSTGRES_PASSWORD"
-                });
-        o.put(
-                "catalog",
-                new String[] {"", "personal-data catalog file (default: the shipped one)"});
-        o.put("raw-topic-prefix", new String[] {DEFAULT_RAW_TOPIC_PREFIX, "Debezium topic prefix"});
-        o.put("audit-topic", new String[] {DEFAULT_AUDIT_TOPIC, "the audit log of record"});
-        o.put(
-                "audit-checkpoint-topic",
-                new String[] {DEFAULT_AUDIT_CHECKPOINT_TOPIC, "signed audit checkpoints"});
-        o.put("dead-letter-topic", new String[] {DEFAULT_DEAD_LETTER_TOPIC, "dead letters"});
-        o.put("audit-index", new String[] {DEFAULT_AUDIT_INDEX, "Elasticsearch audit index"});
-        o.put("checkpoint-interval", new String[] {"10s", "Flink checkpoint interval"});
-        o.put(
-                "audit-checkpoint-every",
-                new String[] {"1000", "signed audit checkpoint after this many entries"});
-        o.put(
-                "audit-checkpoint-interval",
-                new String[] {"60s", "... or after this long (with new entries)"});
-        o.put(
-                "idle-timeout",
-                new String[] {"5s", "a source partition without records this long is caught up"});
-        o.put("job-name", new String[] {"lethe-audit", "Flink job name"});
-        return java.util.Collections.unmodifiableMap(o);
+        return ALL_OPTIONS.usage();
     }
 }

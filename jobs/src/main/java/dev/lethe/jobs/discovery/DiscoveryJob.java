@@ -7,6 +7,7 @@ import dev.lethe.discovery.PhoneDetector;
 import dev.lethe.discovery.SubjectDirectory;
 import dev.lethe.events.ChangeEvent;
 import dev.lethe.events.DeadLetter;
+import dev.lethe.jobs.LetheJob;
 import dev.lethe.jobs.audit.DeadLetterRejectedDocuments;
 import dev.lethe.jobs.audit.NormalizeRawRecords;
 import dev.lethe.jobs.config.JobSettings;
@@ -50,8 +51,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * normalize rejects, uncatalogued columns, Elasticsearch rejects -> lethe.deadletter
  * </pre>
  *
- * Run: {@code DiscoveryJob --kafka-bootstrap .. --elasticsearch-url .. --postgres-url ..} (options
- * of {@link JobSettings}; the job name defaults to {@value #JOB_NAME}).
+ * Run: {@code DiscoveryJob --kafka-bootstrap .. --elasticsearch-url .. --postgres-url ..} (the
+ * shared options of {@link JobSettings}; the job name defaults to {@value #JOB_NAME}).
  */
 public final class DiscoveryJob {
 
@@ -73,17 +74,17 @@ public final class DiscoveryJob {
     /** Where the discovery job writes. */
     public record DiscoverySinks(Sink<LocationUpdate> locations, Sink<DeadLetter> deadLetters) {}
 
+    /**
+     * Submits the job: {@code --name value} options of {@link LetheJob#DISCOVERY} (the shared ones
+     * of {@link JobSettings}).
+     */
     public static void main(String[] args) throws Exception {
-        JobSettings settings = settings(args);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        submit(env, settings).getJobExecutionResult().get();
+        LetheJob.DISCOVERY.main(args);
     }
 
-    /** Parses the options; the job name defaults to {@value #JOB_NAME}. */
+    /** The settings {@link #main} reads from these arguments. */
     public static JobSettings settings(String[] args) {
-        JobSettings settings = JobSettings.parse(args);
-        boolean named = List.of(args).contains("--job-name");
-        return named ? settings : settings.withJobName(JOB_NAME);
+        return LetheJob.DISCOVERY.settings(List.of(args));
     }
 
     /** Creates the dead-letter topic and the index, builds the job and submits it. */

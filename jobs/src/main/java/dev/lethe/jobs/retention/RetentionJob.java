@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.events.ChangeEvent;
+import dev.lethe.jobs.LetheJob;
 import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.audit.AuditResources;
 import dev.lethe.jobs.audit.NormalizeRawRecords;
@@ -57,10 +58,12 @@ public final class RetentionJob {
 
     private RetentionJob() {}
 
+    /**
+     * Submits the job: {@code --name value} options of {@link LetheJob#RETENTION} (the shared ones
+     * of {@link JobSettings} and the retention job's own, {@link RetentionSettings#OPTIONS}).
+     */
     public static void main(String[] args) throws Exception {
-        JobSettings settings = JobSettings.parse(args).withJobName(RetentionSettings.JOB_NAME);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        submit(env, settings).getJobExecutionResult().get();
+        LetheJob.RETENTION.main(args);
     }
 
     /** With the shipped policy and default intervals. */
@@ -96,6 +99,20 @@ public final class RetentionJob {
                                             retention.receiptTopic())
                                     .closing(pool));
                 };
+        defineReceiptRelay(env, erasures(settings, retention), relay, retention);
+        return env.executeAsync(settings.jobName());
+    }
+
+    /**
+     * The outbox relay: ticks (one per relay interval) -> process erasures -> publish receipts
+     * (outbox lethe.purge_log -> the receipt topic), parallelism 1. Tests build it with fake
+     * factories.
+     */
+    static void defineReceiptRelay(
+            StreamExecutionEnvironment env,
+            ProcessErasures.ProcessorFactory erasures,
+            PublishReceipts.RelayFactory relay,
+            RetentionSettings retention) {
         env.fromSource(
                         new DataGeneratorSource<>(
                                 i -> i,
@@ -107,7 +124,7 @@ public final class RetentionJob {
                         "relay-ticks")
                 .uid("retention-relay-ticks")
                 .setParallelism(1)
-                .map(new ProcessErasures(erasures(settings, retention)))
+                .map(new ProcessErasures(erasures))
                 .name("process-erasures")
                 .uid("retention-process-erasures")
                 .setParallelism(1)
@@ -118,7 +135,6 @@ public final class RetentionJob {
                 .sinkTo(new DiscardingSink<>())
                 .name("published")
                 .uid("retention-published");
-        return env.executeAsync(settings.jobName());
     }
 
     /** The policy, validated against the catalog (a clear error before anything starts). */

@@ -43,7 +43,7 @@ class JobSettingsTest {
         System.setProperty(Secrets.kafkaPasswordOf("lethe_discovery"), "discovery's");
         JobSettings s = parse("--kafka-user", "lethe_discovery");
         assertThat(s.kafkaUser()).isEqualTo("lethe_discovery");
-        assertThat(s.withJobName("x").withAuditTopics("a", "b", "c", "d").kafkaUser())
+        assertThat(s.withJobName("x").with(JobSettings.AUDIT_TOPIC, "a").kafkaUser())
                 .isEqualTo("lethe_discovery");
         assertThat(s.kafkaClient().getProperty("sasl.jaas.config"))
                 .contains("username=\"lethe_discovery\"")
@@ -51,5 +51,41 @@ class JobSettingsTest {
                 .doesNotContain("discovery's");
         assertThat(s.withKafkaUser("").kafkaUser()).isEmpty();
         assertThat(JobSettings.usage()).contains("--kafka-user");
+    }
+
+    @Test
+    void withReplacesOneValueAndValidatesIt() {
+        JobSettings s = parse();
+        JobSettings changed = s.with(JobSettings.AUDIT_CHECKPOINT_EVERY, 7);
+        assertThat(changed.auditCheckpointEvery()).isEqualTo(7);
+        assertThat(changed.with(JobSettings.AUDIT_CHECKPOINT_EVERY, 1000)).isEqualTo(s);
+        assertThat(s.withJobName("j").jobName()).isEqualTo("j");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> s.with(JobSettings.AUDIT_CHECKPOINT_EVERY, 0))
+                .hasMessageContaining("--audit-checkpoint-every must be positive");
+    }
+
+    @Test
+    void everyBadValueIsReportedAtOnce() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () ->
+                                JobSettings.parse(
+                                        new String[] {
+                                            "--elasticsearch-url", "es:9200",
+                                            "--postgres-url", "postgresql://db/helpdesk",
+                                            "--idle-timeout", "0s"
+                                        }))
+                .hasMessageContaining("--kafka-bootstrap is required")
+                .hasMessageContaining("--elasticsearch-url must be a URL")
+                .hasMessageContaining("--postgres-url must be a JDBC URL")
+                .hasMessageContaining("--idle-timeout must be positive");
+    }
+
+    @Test
+    void theSettingsArgumentsParseBackIntoTheSameSettings() {
+        JobSettings s =
+                parse("--kafka-user", "u", "--catalog", "/c.yaml", "--checkpoint-interval", "3s");
+        assertThat(JobSettings.parse(s.arguments(JobSettings.ALL_OPTIONS).toArray(String[]::new)))
+                .isEqualTo(s);
     }
 }

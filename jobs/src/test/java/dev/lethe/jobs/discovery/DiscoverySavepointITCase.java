@@ -1,0 +1,152 @@
+package dev.lethe.jobs.discovery;
+
+import static dev.lethe.jobs.testing.DebeziumLog.row;
+import static dev.lethe.jobs.testing.DebeziumLog.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.events.DeadLetter;
+import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.kafka.RawRecord;
+import dev.lethe.jobs.testing.CollectingSink;
+import dev.lethe.jobs.testing.DebeziumLog;
+import dev.lethe.jobs.testing.OfflineSettings;
+import dev.lethe.jobs.testing.RawTopics;
+import dev.lethe.jobs.testing.TestMasterKey;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The discovery job's tracked locations survive a savepoint: a contact's locations are indexed, the
+ * job ({@link DiscoveryJob#defineWorkflow} on a MiniCluster) is stopped with a savepoint and
+ * started again from it; an edit that removes the contact's phone then deletes the phone's
+ * location, which only the ids kept from the first run name.
+ */
+class DiscoverySavepointITCase {
+
+    /** The TaskManager's data directory: the job opens its master key from there. */
+    @TempDir static Path dataDir;
+
+    private static TestMasterKey masterKey;
+
+    @TempDir Path savepoints;
+
+    private final CollectingSink<LocationUpdate> locations = CollectingSink.create("locations");
+    private final CollectingSink<DeadLetter> deadLetters = CollectingSink.create("dead-letters");
+
+    @BeforeAll
+    static void masterKey() throws IOException {
+        masterKey = TestMasterKey.install(dataDir);
+    }
+
+    @AfterAll
+    static void restoreDataDir() {
+        masterKey.restore();
+    }
+
+    @AfterEach
+    void forget() {
+        locations.clear();
+        deadLetters.clear();
+    }
+
+    @Test
+    void aLocationIndexedBeforeTheSavepointIsDeletedAfterTheRestore() throws Exception {
+        DebeziumLog raw = new DebeziumLog(Instant.parse("2025-03-14T09:00:00Z"));
+        Map<String, Object> anna =
+                row(
+                        "contacts",
+                        "id",
+                        1,
+                        "first_name",
+                        "Anna",
+                        "last_name",
+                        "Müller",
+                        "email",
+                        "anna.mueller@example.eu",
+                        "phone",
+                        "030 23125000",
+                        "locale",
+                        "de-DE",
+                        "region",
+                        "EU");
+        raw.begin().actor("agent", "7", "new customer").insert("contacts", anna).commit();
+        int firstRun = raw.records().size();
+        raw.begin()
+                .actor("agent", "7", "removed the phone")
+                .update("contacts", anna, with(anna, "phone", null))
+                .commit();
+        List<RawRecord> all = List.copyOf(raw.records());
+
+        JobClient first = start(all.subList(0, firstRun), null);
+        String savepoint;
+        try {
+            locations.await(
+                    u -> u.stream().anyMatch(l -> l.documentId.equals("contacts/1/phone")), 60_000);
+            savepoint =
+                    first.stopWithSavepoint(
+                                    false,
+                                    savepoints.toUri().toString(),
+                                    SavepointFormatType.CANONICAL)
+                            .get();
+        } catch (Exception | AssertionError e) {
+            first.cancel().get();
+            throw e;
+        }
+        assertThat(locations.values())
+                .filteredOn(l -> l.documentId.equals("contacts/1/phone"))
+                .singleElement()
+                .satisfies(l -> assertThat(l.isDelete()).isFalse());
+        int before = locations.values().size();
+
+        JobClient second = start(all.subList(firstRun, all.size()), savepoint);
+        List<LocationUpdate> after;
+        try {
+            locations.await(
+                    u ->
+                            u.subList(before, u.size()).stream()
+                                    .anyMatch(l -> l.documentId.equals("contacts/1/phone")),
+                    60_000);
+            Thread.sleep(300);
+            after = locations.values().subList(before, locations.values().size());
+        } finally {
+            second.cancel().get();
+        }
+        assertThat(after)
+                .filteredOn(l -> l.documentId.equals("contacts/1/phone"))
+                .singleElement()
+                .satisfies(l -> assertThat(l.isDelete()).isTrue());
+        assertThat(after)
+                .filteredOn(l -> l.documentId.equals("contacts/1/email"))
+                .allSatisfy(l -> assertThat(l.isDelete()).isFalse());
+        assertThat(deadLetters.values()).isEmpty();
+    }
+
+    private JobClient start(List<RawRecord> records, String savepoint) throws Exception {
+        Configuration conf = new Configuration();
+        if (savepoint != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, false);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+        JobSettings settings = OfflineSettings.of("--idle-timeout", "1s");
+        DiscoveryJob.defineWorkflow(
+                env,
+                RawTopics.keptOpen(env, records, settings.idleTimeout()),
+                new DiscoveryJob.DiscoverySinks(locations, deadLetters),
+                settings);
+        return env.executeAsync("discovery-savepoint-itcase");
+    }
+}
