@@ -152,8 +152,8 @@ class AuditLiveSoak {
             report.add(summary);
         } finally {
             monitor.stop();
-            for (LetheJobs.Job job : LetheJobs.ALL) {
-                jobs.cancel(job.name());
+            for (dev.lethe.jobs.LetheJob job : LetheJobs.ALL) {
+                jobs.cancel(job.jobName());
             }
             Files.write(Path.of("target", "soak-report.txt"), report);
         }
