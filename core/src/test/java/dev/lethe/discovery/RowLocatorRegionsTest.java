@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lethe.catalog.PersonalDataCatalog;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +67,55 @@ class RowLocatorRegionsTest {
         assertThat(phones("threads", row))
                 .extracting(LocationDocument::value)
                 .containsExactly("+819012345678");
+    }
+
+    private static Map<String, String> comment(long id, long ticketId, long agentId, String text) {
+        Map<String, String> r = new java.util.LinkedHashMap<>();
+        r.put("id", Long.toString(id));
+        r.put("ticket_id", Long.toString(ticketId));
+        r.put("agent_id", Long.toString(agentId));
+        r.put("is_public", "false");
+        r.put("content", text);
+        r.put("created_at", DiscoveryRows.AT.toString());
+        r.put("updated_at", DiscoveryRows.AT.toString());
+        r.put("deleted_at", null);
+        return r;
+    }
+
+    @Test
+    void anAgentsCommentIsReadInTheRegionOfTheTicketsContact() {
+        known(4, "sato@yahoo.co.jp", "ja-JP", "APAC");
+        var note = comment(31, 7, 2, "Kunde bittet um Rückruf: 090-1234-5678");
+        // without knowing the ticket's contact: the configured regions, GB first reads it
+        assertThat(phones("comments", note))
+                .extracting(LocationDocument::value)
+                .containsExactly("+449012345678");
+        locator.resolvingParentsWith(
+                record -> record.equals("tickets/7") ? Optional.of("contact:4") : Optional.empty());
+        List<LocationDocument> found = phones("comments", note);
+        assertThat(found).extracting(LocationDocument::value).containsExactly("+819012345678");
+        assertThat(found.get(0).reason())
+                .contains("JP, the writer's region")
+                .contains("JP from contact:4, the subject of tickets/7");
+        // a thread message by an agent: its addresses name no one with a region, the ticket does
+        var reply = thread(12, 7, "agent@helpdesk.example", "someone@example.com", "090-1234-5678");
+        assertThat(phones("threads", reply))
+                .extracting(LocationDocument::value)
+                .containsExactly("+819012345678");
+    }
+
+    @Test
+    void theParentIsNotAskedForATextWithoutDigits() {
+        List<String> asked = new java.util.ArrayList<>();
+        locator.resolvingParentsWith(
+                record -> {
+                    asked.add(record);
+                    return Optional.empty();
+                });
+        phones("comments", comment(31, 7, 2, "Kunde bittet um Rückruf"));
+        assertThat(asked).isEmpty();
+        phones("comments", comment(32, 7, 2, "Rückruf: 030 1234567"));
+        assertThat(asked).containsExactly("tickets/7");
     }
 
     @Test
