@@ -123,6 +123,9 @@ public final class PhoneDetector implements PiiDetector {
     /** A national number valid in the writer's region, other regions reading it differently. */
     public static final double WRITER_REGION = 0.8;
 
+    /** A national number valid in the country the text names next to it. */
+    public static final double NAMED_REGION = 0.8;
+
     /** A national number read in a configured region, other regions reading it differently. */
     public static final double AMBIGUOUS = 0.6;
 
@@ -222,6 +225,12 @@ public final class PhoneDetector implements PiiDetector {
             String text, List<Window> windows, boolean bounded, List<String> writer) {
         List<String> order = new ArrayList<>(writer);
         regions.stream().filter(r -> !writer.contains(r)).forEach(order::add);
+        List<CountryMentions.Mention> mentions = CountryMentions.in(text);
+        mentions.stream()
+                .map(CountryMentions.Mention::region)
+                .filter(r -> !order.contains(r))
+                .distinct()
+                .forEach(order::add);
         List<Finding> found = new ArrayList<>();
         // span -> the readings of that span, in region order
         Map<Long, List<Candidate>> bySpan = new LinkedHashMap<>();
@@ -259,18 +268,32 @@ public final class PhoneDetector implements PiiDetector {
                     Candidate first = candidates.get(0);
                     NumberContext.Kind context = NumberContext.before(text, start);
                     long distinct = candidates.stream().map(Candidate::e164).distinct().count();
+                    Candidate named =
+                            first.international()
+                                    ? null
+                                    : namedNearby(text, start, end, candidates, mentions);
                     double confidence;
                     String reason;
+                    boolean guessed = false;
                     if (first.international()) {
                         confidence = INTERNATIONAL;
                         reason =
                                 "valid number written with its country code (libphonenumber VALID)";
+                    } else if (named != null) {
+                        first = named;
+                        confidence = NAMED_REGION;
+                        reason =
+                                "valid national number of "
+                                        + named.region()
+                                        + ", the country the text names next to it"
+                                        + " (libphonenumber VALID)";
                     } else if (distinct == 1) {
                         confidence = SINGLE_READING;
                         reason =
                                 "valid national number of "
                                         + regionOf(first)
                                         + " (libphonenumber VALID), no other reading";
+                        guessed = !writer.isEmpty() && !first.writer();
                     } else if (first.writer()) {
                         confidence = WRITER_REGION;
                         reason =
@@ -287,6 +310,7 @@ public final class PhoneDetector implements PiiDetector {
                                         + " of "
                                         + distinct
                                         + " possible regions";
+                        guessed = !writer.isEmpty();
                     }
                     if (context == NumberContext.Kind.PHONE_LABEL) {
                         confidence = labelled(confidence);
@@ -303,6 +327,11 @@ public final class PhoneDetector implements PiiDetector {
                                     reason);
                     found.add(f);
                     if (context == NumberContext.Kind.REFERENCE && !first.international()) {
+                        references.add(f);
+                    }
+                    if (guessed) {
+                        // valid in no region of the writer's, the text naming none: a guess, and a
+                        // wrong number is worse than none
                         references.add(f);
                     }
                 });
@@ -322,6 +351,55 @@ public final class PhoneDetector implements PiiDetector {
         }
         kept.removeIf(references::contains);
         return kept;
+    }
+
+    /** Characters before a national number, on its line, a country named there is looked for in. */
+    static final int NAMED_BEFORE = 160;
+
+    /** Characters after a national number, on its line, a country named there is looked for in. */
+    static final int NAMED_AFTER = 40;
+
+    /**
+     * The reading of the span in the country named nearest to it on its line ({@link #NAMED_BEFORE}
+     * characters before it, {@link #NAMED_AFTER} after), among the countries that read it as a
+     * valid number; null if there is none.
+     */
+    private static Candidate namedNearby(
+            String text,
+            int start,
+            int end,
+            List<Candidate> candidates,
+            List<CountryMentions.Mention> mentions) {
+        Candidate best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (CountryMentions.Mention m : mentions) {
+            int distance;
+            if (m.end() <= start) {
+                distance = start - m.end();
+                if (distance > NAMED_BEFORE || text.lastIndexOf('\n', start - 1) >= m.end()) {
+                    continue;
+                }
+            } else if (m.start() >= end) {
+                distance = m.start() - end;
+                int nl = text.indexOf('\n', end);
+                if (distance > NAMED_AFTER || (nl >= 0 && nl < m.start())) {
+                    continue;
+                }
+            } else {
+                continue;
+            }
+            if (distance >= bestDistance) {
+                continue;
+            }
+            for (Candidate c : candidates) {
+                if (c.region().equals(m.region())) {
+                    best = c;
+                    bestDistance = distance;
+                    break;
+                }
+            }
+        }
+        return best;
     }
 
     /** The region a national reading was made in, and whether it is the writer's. */
