@@ -5,10 +5,12 @@ import com.google.i18n.phonenumbers.PhoneNumberMatch;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.Leniency;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber.CountryCodeSource;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -167,7 +169,24 @@ public final class PhoneDetector implements PiiDetector {
         return Math.min(LABELLED_MAX, Math.round((confidence + LABEL_BOOST) * 100) / 100.0);
     }
 
-    private record Candidate(String region, String e164, boolean international, boolean writer) {}
+    private record Candidate(
+            String region,
+            String e164,
+            PhoneNumberType type,
+            boolean international,
+            boolean writer) {}
+
+    /**
+     * Number types that are a business's, never a person's: free phone ({@code 0800 …}, {@code
+     * 0120-…}), premium rate, shared cost, universal access, voicemail access.
+     */
+    static final Set<PhoneNumberType> BUSINESS_TYPES =
+            EnumSet.of(
+                    PhoneNumberType.TOLL_FREE,
+                    PhoneNumberType.PREMIUM_RATE,
+                    PhoneNumberType.SHARED_COST,
+                    PhoneNumberType.UAN,
+                    PhoneNumberType.VOICEMAIL);
 
     /** National numbers read in the configured regions. */
     @Override
@@ -253,6 +272,7 @@ public final class PhoneDetector implements PiiDetector {
                                     new Candidate(
                                             region,
                                             e164(m.number()),
+                                            UTIL.getNumberType(m.number()),
                                             writtenInternationally(m.rawString(), region),
                                             writes));
                 }
@@ -265,7 +285,13 @@ public final class PhoneDetector implements PiiDetector {
                 (span, candidates) -> {
                     int start = (int) (span >>> 32);
                     int end = (int) (long) span;
-                    Candidate first = candidates.get(0);
+                    // a reading as a company's number (a British 090 premium-rate number) gives
+                    // way to a reading as anyone's (a Japanese 090 mobile)
+                    Candidate first =
+                            candidates.stream()
+                                    .filter(c -> !BUSINESS_TYPES.contains(c.type()))
+                                    .findFirst()
+                                    .orElse(candidates.get(0));
                     NumberContext.Kind context = NumberContext.before(text, start);
                     long distinct = candidates.stream().map(Candidate::e164).distinct().count();
                     Candidate named =
@@ -328,6 +354,13 @@ public final class PhoneDetector implements PiiDetector {
                     found.add(f);
                     if (context == NumberContext.Kind.REFERENCE && !first.international()) {
                         references.add(f);
+                    }
+                    if (BUSINESS_TYPES.contains(first.type())) {
+                        references.add(f); // a company's hotline, not a person's number
+                    }
+                    if (!first.international()
+                            && NumberShape.notAPhone(text, start, end).isPresent()) {
+                        references.add(f); // a date, an IP address, a code
                     }
                     if (guessed) {
                         // valid in no region of the writer's, the text naming none: a guess, and a

@@ -29,7 +29,7 @@ class PhoneDetectorWriterRegionTest {
         String text = "携帯は090-1234-5678です";
         assertThat(detector.detect(text))
                 .extracting(Finding::normalizedValue)
-                .containsExactly("+449012345678");
+                .containsExactly("+3909012345678");
         assertThat(detector.detect(text, List.of("JP")))
                 .extracting(Finding::normalizedValue)
                 .containsExactly("+819012345678");

@@ -86,10 +86,11 @@ class RowLocatorRegionsTest {
     void anAgentsCommentIsReadInTheRegionOfTheTicketsContact() {
         known(4, "sato@yahoo.co.jp", "ja-JP", "APAC");
         var note = comment(31, 7, 2, "Kunde bittet um Rückruf: 090-1234-5678");
-        // without knowing the ticket's contact: the configured regions, GB first reads it
+        // without knowing the ticket's contact: the configured regions (GB reads a premium-rate
+        // number, IT a landline)
         assertThat(phones("comments", note))
                 .extracting(LocationDocument::value)
-                .containsExactly("+449012345678");
+                .containsExactly("+3909012345678");
         locator.resolvingParentsWith(
                 record -> record.equals("tickets/7") ? Optional.of("contact:4") : Optional.empty());
         List<LocationDocument> found = phones("comments", note);
