@@ -40,6 +40,29 @@ class EmailDetectorUnicodeTest {
     }
 
     @Test
+    void aLocalPartGluedToTheSentenceBeforeItIsNoAddress() {
+        // kanji, hiragana and katakana mixed: the words before the address are in the candidate,
+        // and where the address starts cannot be told
+        assertThat(values("連絡はメールで山田@例え.jpまで")).isEmpty();
+        assertThat(values("私のアドレスは田中@example.jpです")).isEmpty();
+        // one writing system is a local part as written, also after a separator
+        assertThat(spans("メール：山田@例え.jpまで")).containsExactly("山田@例え.jp");
+        assertThat(values("すずき@例え.jp")).containsExactly("すずき@例え.jp");
+        assertThat(values("サトウー@example.jp")).containsExactly("サトウー@example.jp");
+        assertThat(values("이메일 서연@예시.한국")).containsExactly("서연@예시.한국");
+        assertThat(EmailDetector.isEmail("会社のアドレスは鈴木@例え.jp")).isFalse();
+    }
+
+    @Test
+    void aFullWidthAtIsRecordedAsAnAt() {
+        String text = "連絡先：kenji.sato＠gmail.com（＠は半角に）";
+        assertThat(spans(text)).containsExactly("kenji.sato＠gmail.com");
+        assertThat(values(text)).containsExactly("kenji.sato@gmail.com");
+        assertThat(EmailDetector.comparisonKey("Kenji.Sato＠Gmail.com"))
+                .isEqualTo("kenji.sato@gmail.com");
+    }
+
+    @Test
     void decomposedAccentsAreRecordedComposed() {
         // "Zoe" + COMBINING DIAERESIS, "u" + COMBINING DIAERESIS: NFC in the value
         String text = "mail Zoe\u0308.Mu\u0308ller@bu\u0308cher.de";
