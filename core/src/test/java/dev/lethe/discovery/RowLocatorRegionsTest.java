@@ -178,6 +178,57 @@ class RowLocatorRegionsTest {
         assertThat(directory.phoneRegionsOf("contact:404")).isEmpty();
     }
 
+    private static Map<String, String> account(long id, String region) {
+        Map<String, String> r = new java.util.LinkedHashMap<>();
+        r.put("id", Long.toString(id));
+        r.put("name", "Firma " + id);
+        r.put("domain", "firma" + id + ".example");
+        r.put("region", region);
+        r.put("created_at", DiscoveryRows.AT.toString());
+        r.put("updated_at", DiscoveryRows.AT.toString());
+        r.put("deleted_at", null);
+        return r;
+    }
+
+    @Test
+    void theAccountsRegionComesAfterTheContactsOwnAndBeforeTheirPhonesCountry() {
+        assertThat(directory.describes("accounts")).isTrue();
+        var entry = directory.apply(inserted("accounts", account(3, "AT"), 1)).orElseThrow();
+        // an organisation: only its region is kept
+        assertThat(entry.value()).isEqualTo("AT");
+        Map<String, String> row =
+                with(
+                        with(
+                                with(
+                                        contact(11, "Eva", "Huber", "eva@example.com"),
+                                        "locale",
+                                        "de"),
+                                "account_id",
+                                "3"),
+                        "mobile",
+                        "+46 70 123 45 67");
+        var contactEntry = directory.apply(inserted("contacts", with(row, "region", "EU"), 2));
+        assertThat(directory.phoneRegionsOf("contact:11")).containsExactly("AT", "SE");
+        // a contact whose own row names a country: that first
+        directory.apply(inserted("contacts", with(with(row, "region", "DE"), "id", "12"), 3));
+        assertThat(directory.phoneRegionsOf("contact:12")).containsExactly("DE", "AT", "SE");
+        // a national number in the contact's ticket is read in the account's region
+        assertThat(ticketPhones(11, "Rückruf bitte: 0664 123456"))
+                .extracting(LocationDocument::value)
+                .containsExactly("+43664123456");
+        // the account learnt after the contact, or moved, counts from then on
+        directory.apply(inserted("accounts", account(3, "CH"), 4));
+        assertThat(directory.phoneRegionsOf("contact:11")).containsExactly("CH", "SE");
+        // persisted and restored, the account's region too
+        SubjectDirectory restored = new SubjectDirectory(CATALOG, PhoneDetector.DEFAULT_REGIONS);
+        restored.restore(contactEntry.orElseThrow().key(), contactEntry.orElseThrow().value());
+        restored.restore(entry.key(), entry.value());
+        assertThat(restored.phoneRegionsOf("contact:11")).containsExactly("AT", "SE");
+        // an account deleted: its region is forgotten
+        directory.apply(DiscoveryRows.deleted("accounts", account(3, "CH"), 5));
+        assertThat(directory.phoneRegionsOf("contact:11")).containsExactly("SE");
+    }
+
     @Test
     void theRegionsComeBackWithTheDirectorysPersistedEntries() {
         var entry =

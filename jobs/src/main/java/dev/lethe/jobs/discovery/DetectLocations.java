@@ -40,13 +40,13 @@ import org.apache.flink.util.OutputTag;
  * findings, encrypted custom fields whose values are never read.
  *
  * <p>Main input: every change, keyed by entity id (so a row's changes stay in order). Broadcast
- * input: the changes of contacts, agents and custom-field definitions, which every parallel
- * instance learns from: the {@link SubjectDirectory} of known subjects' names and identifiers (to
- * recognise them in free text and resolve identifiers to {@code contact:<id>}) and of encrypted
- * custom fields. The directory's entries are kept in broadcast state ({@link #DIRECTORY}: subject
- * id -> names and normalized identifiers, {@code field:<table>/<id>} -> name of an encrypted
- * field), so they survive restarts; the in-memory indices are rebuilt from it on first use. A
- * deleted contact's entry is removed.
+ * input: the changes of contacts, agents, accounts (their region) and custom-field definitions,
+ * which every parallel instance learns from: the {@link SubjectDirectory} of known subjects' names
+ * and identifiers (to recognise them in free text and resolve identifiers to {@code contact:<id>})
+ * and of encrypted custom fields. The directory's entries are kept in broadcast state ({@link
+ * #DIRECTORY}: subject id -> names and normalized identifiers, {@code field:<table>/<id>} -> name
+ * of an encrypted field), so they survive restarts; the in-memory indices are rebuilt from it on
+ * first use. A deleted contact's entry is removed.
  *
  * <p>Changes wait for the event-time watermark (commit time, the minimum over every raw topic) to
  * pass their commit time before they are located: by then every contact committed earlier has
