@@ -39,6 +39,10 @@ import java.util.regex.Pattern;
  *       §4.5.3.1.1, kept by RFC 6531) is no address: it holds more than the address.
  * </ul>
  *
+ * <p>An ASCII address spelled out to escape harvesters ({@code mark.taylor [at] bigpond [dot] com},
+ * {@code anna(at)example.de}) is found too, at confidence {@value #SPELLED_OUT_CONFIDENCE}, if what
+ * it spells is an address whole; its value is the plain address.
+ *
  * <p>Normalized to NFC and lower case ({@link #normalize}). Two addresses are the same address when
  * their {@linkplain #comparisonKey comparison keys} are equal: the domain compared in its ASCII
  * (punycode) form, so {@code zoë@bücher.de} and {@code zoë@xn--bcher-kva.de} are one address.
@@ -139,6 +143,25 @@ public final class EmailDetector implements PiiDetector {
                             + "}"
                             + TLD);
 
+    /**
+     * An ASCII address written to escape harvesters: {@code mark.taylor [at] bigpond [dot] com},
+     * {@code anna(at)example.de}; the brackets may be square, round or curly, {@code at} and {@code
+     * dot} in any case.
+     */
+    private static final Pattern SPELLED_OUT =
+            Pattern.compile(
+                    "(?<![\\p{L}\\p{M}\\p{N}._%+\\-])([A-Za-z0-9._%+\\-]++)\\s?[\\[({]\\s?(?i:at)\\s?[\\])}]"
+                            + "\\s?([A-Za-z0-9\\-]++(?:(?:\\s?[\\[({]\\s?(?i:dot)\\s?[\\])}]\\s?|\\.)"
+                            + "[A-Za-z0-9\\-]++){1,"
+                            + MAX_LABELS_BEFORE_TLD
+                            + "})(?![\\p{L}\\p{M}\\p{N}])");
+
+    private static final Pattern SPELLED_DOT =
+            Pattern.compile("\\s?[\\[({]\\s?(?i:dot)\\s?[\\])}]\\s?");
+
+    /** A spelled-out address is less certain than a plain one. */
+    static final double SPELLED_OUT_CONFIDENCE = 0.85;
+
     @Override
     public String name() {
         return NAME;
@@ -147,7 +170,11 @@ public final class EmailDetector implements PiiDetector {
     @Override
     public List<Finding> detect(String text) {
         List<Finding> found = new ArrayList<>();
-        if (text == null || (text.indexOf('@') < 0 && text.indexOf(FULL_WIDTH_AT) < 0)) {
+        if (text == null) {
+            return found;
+        }
+        if (text.indexOf('@') < 0 && text.indexOf(FULL_WIDTH_AT) < 0) {
+            spelledOut(text, found);
             return found;
         }
         Matcher m = EMAIL.matcher(text);
@@ -171,7 +198,45 @@ public final class EmailDetector implements PiiDetector {
                                     + "-character address"
                                     + " and an alphabetic top-level domain"));
         }
+        spelledOut(text, found);
         return found;
+    }
+
+    /**
+     * Adds the spelled-out addresses of {@code text} ({@code a [at] b [dot] com}) that overlap no
+     * address found, each only if what it spells is an address whole.
+     */
+    private static void spelledOut(String text, List<Finding> found) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (!lower.contains("at]") && !lower.contains("at)") && !lower.contains("at}")) {
+            return;
+        }
+        Matcher m = SPELLED_OUT.matcher(text);
+        boolean added = false;
+        while (m.find()) {
+            String address = m.group(1) + "@" + SPELLED_DOT.matcher(m.group(2)).replaceAll(".");
+            int start = m.start();
+            int end = m.end();
+            if (!isEmail(address)
+                    || found.stream().anyMatch(f -> f.start() < end && start < f.end())) {
+                continue;
+            }
+            found.add(
+                    new Finding(
+                            NAME,
+                            PiiKind.EMAIL,
+                            start,
+                            end,
+                            normalize(address),
+                            SPELLED_OUT_CONFIDENCE,
+                            "address spelled out with [at]/[dot], "
+                                    + (end - start)
+                                    + " characters"));
+            added = true;
+        }
+        if (added) {
+            found.sort(java.util.Comparator.comparingInt(Finding::start));
+        }
     }
 
     /** The full-width commercial at ({@code ＠}), as Japanese and Chinese input methods type it. */
