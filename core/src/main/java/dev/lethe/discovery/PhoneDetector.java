@@ -26,17 +26,31 @@ import java.util.Set;
  *
  * <p>A number written internationally ({@code +49 30 1234567}, {@code (+49) 30 …}, {@code 0049...})
  * carries its country. A number written nationally ({@code 030 1234567}, {@code (415) 555-0123})
- * does not: it is read in the writer's regions first, in the order given ({@link #detect(String,
- * List)}: the country of the contact's locale, of their declared phone, …), then in the detector's
- * configured regions, the last fallback; the first region where it is valid wins, and the finding's
- * reason names that region and whether it is the writer's.
+ * does not; it is read, in this order:
+ *
+ * <ol>
+ *   <li>in a country the text names next to it on its line ({@link CountryMentions}, {@link
+ *       #NAMED_BEFORE} characters before it, {@link #NAMED_AFTER} after: {@code in Frankreich … 06
+ *       12 34 56 78}), if it is valid there;
+ *   <li>in the writer's regions, in the order given ({@link #detect(String, List)}: the country of
+ *       the contact's locale, of their account, of their declared phone, …);
+ *   <li>in the detector's configured regions, the last fallback, only when no writer's region is
+ *       known: a number valid in none of a known writer's regions, in no country the text names
+ *       next to it, is not reported (a guessed region gives a wrong number, worse than none).
+ * </ol>
+ *
+ * The finding's reason names the region and why it was chosen. A reading as a business's number
+ * ({@link #BUSINESS_TYPES}: free phone, premium rate, …) gives way to a reading as anyone's; a
+ * number whose chosen reading is a business's is not reported (a company's hotline).
  *
  * <p>The words right before a number ({@link NumberContext}, in the helpdesk's languages) decide
  * too: a national number right after a reference label ({@code Order #}, {@code Bestellung Nr.},
- * {@code 注文番号}, {@code заказ №}, or {@code #}, {@code No.}, {@code Nr.} alone) is the number of
- * something else and not reported (a number written with its country code always is); a phone label
- * ({@code Tel.}, {@code Telefon}, {@code 電話}, {@code appelez}, {@code ring}, …) raises the
- * confidence.
+ * {@code 注文番号}, {@code заказ №}, {@code 会員番号}, or {@code #}, {@code No.}, {@code Nr.}, {@code č.}
+ * alone) is the number of something else and not reported (a number written with its country code
+ * always is); a phone label ({@code Tel.}, {@code Telefon}, {@code 電話}, {@code appelez}, {@code
+ * ring}, …) raises the confidence. A national number whose digits are a date, an IPv4 address or
+ * the tail of a code ({@link NumberShape}: {@code 05.12.2024}, {@code 172.16.254.1}, {@code
+ * INV-2024-00987}) is not reported either.
  *
  * <p>Confidence, one constant per meaning:
  *
@@ -48,8 +62,10 @@ import java.util.Set;
  *   <li>{@link #WRITER_REGION} ({@value #WRITER_REGION}): national, valid in the writer's region
  *       and recorded there, while other regions would read it as other numbers (the writer's
  *       country is the likeliest reading; a writer may still quote a foreign number nationally);
- *   <li>{@link #AMBIGUOUS} ({@value #AMBIGUOUS}): national, valid in no region of the writer's,
- *       read in the first configured region it is valid in, while others read it differently;
+ *   <li>{@link #NAMED_REGION} ({@value #NAMED_REGION}): national, valid in the country the text
+ *       names next to it and recorded there;
+ *   <li>{@link #AMBIGUOUS} ({@value #AMBIGUOUS}): national, no writer's region known, read in the
+ *       first configured region it is valid in, while others read it differently;
  *   <li>a phone label right before the number adds {@link #LABEL_BOOST} ({@value #LABEL_BOOST}), up
  *       to {@link #LABELLED_MAX} ({@value #LABELLED_MAX}): see {@link #labelled(double)}. A
  *       labelled national number stays below an international one.

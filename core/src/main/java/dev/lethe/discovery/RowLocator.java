@@ -47,6 +47,11 @@ import java.util.TreeSet;
  * exactly one subject has that name). For a row whose subject is further away (a thread, through
  * its ticket), {@link LocationDocument#parentRecord()} names the row to follow.
  *
+ * <p>Phone numbers written nationally in free text are read in the writer's regions ({@link
+ * SubjectDirectory#phoneRegionsOf}): those of the row's subjects, of the subjects its identifiers
+ * name, then of its parent's subject ({@link #resolvingParentsWith}: the contact of the ticket an
+ * agent's comment is in), the configured regions only when none is known ({@link PhoneDetector}).
+ *
  * <p>Pure apart from reading the directory; not thread-safe.
  */
 public final class RowLocator {
