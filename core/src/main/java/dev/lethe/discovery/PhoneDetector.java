@@ -260,40 +260,24 @@ public final class PhoneDetector implements PiiDetector {
             String text, List<Window> windows, boolean bounded, List<String> writer) {
         List<String> order = new ArrayList<>(writer);
         regions.stream().filter(r -> !writer.contains(r)).forEach(order::add);
-        List<CountryMentions.Mention> mentions = CountryMentions.in(text);
-        mentions.stream()
-                .map(CountryMentions.Mention::region)
-                .filter(r -> !order.contains(r))
-                .distinct()
-                .forEach(order::add);
         List<Finding> found = new ArrayList<>();
         // span -> the readings of that span, in region order
         Map<Long, List<Candidate>> bySpan = new LinkedHashMap<>();
-        for (Window w : windows) {
-            if (!hasDigits(text, w.start(), w.end())) {
-                continue;
-            }
-            String part = text.substring(w.start(), w.end());
-            long tries = bounded ? maxTries(part.length()) : Long.MAX_VALUE;
-            for (String region : order) {
-                boolean writes = writer.contains(region);
-                for (PhoneNumberMatch m : UTIL.findNumbers(part, region, Leniency.VALID, tries)) {
-                    int start = w.start() + m.start();
-                    if (start < w.ownStart() || start >= w.ownEnd()) {
-                        continue; // the window whose own part it starts in keeps it
-                    }
-                    long span = ((long) start << 32) | (w.start() + m.end());
-                    bySpan.computeIfAbsent(span, k -> new ArrayList<>())
-                            .add(
-                                    new Candidate(
-                                            region,
-                                            e164(m.number()),
-                                            UTIL.getNumberType(m.number()),
-                                            writtenInternationally(m.rawString(), region),
-                                            writes));
-                }
-            }
+        read(text, windows, bounded, order, writer, bySpan);
+        // the countries the text names, only if a number is written nationally; a country not
+        // read in yet is read in last
+        List<CountryMentions.Mention> mentions = List.of();
+        if (bySpan.values().stream().anyMatch(c -> !c.get(0).international())) {
+            mentions = CountryMentions.in(text);
+            List<String> named =
+                    mentions.stream()
+                            .map(CountryMentions.Mention::region)
+                            .filter(r -> !order.contains(r))
+                            .distinct()
+                            .toList();
+            read(text, windows, bounded, named, writer, bySpan);
         }
+        List<CountryMentions.Mention> nearby = mentions;
         // findings that are the numbers of orders, tickets, ...: they still hide the shorter
         // readings they overlap, then are dropped
         Set<Finding> references = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -313,7 +297,7 @@ public final class PhoneDetector implements PiiDetector {
                     Candidate named =
                             first.international()
                                     ? null
-                                    : namedNearby(text, start, end, candidates, mentions);
+                                    : namedNearby(text, start, end, candidates, nearby);
                     double confidence;
                     String reason;
                     boolean guessed = false;
@@ -400,6 +384,46 @@ public final class PhoneDetector implements PiiDetector {
         }
         kept.removeIf(references::contains);
         return kept;
+    }
+
+    /**
+     * Adds the readings of {@code text} in {@code regions}, window by window, to {@code bySpan}.
+     */
+    private static void read(
+            String text,
+            List<Window> windows,
+            boolean bounded,
+            List<String> regions,
+            List<String> writer,
+            Map<Long, List<Candidate>> bySpan) {
+        if (regions.isEmpty()) {
+            return;
+        }
+        for (Window w : windows) {
+            if (!hasDigits(text, w.start(), w.end())) {
+                continue;
+            }
+            String part = text.substring(w.start(), w.end());
+            long tries = bounded ? maxTries(part.length()) : Long.MAX_VALUE;
+            for (String region : regions) {
+                boolean writes = writer.contains(region);
+                for (PhoneNumberMatch m : UTIL.findNumbers(part, region, Leniency.VALID, tries)) {
+                    int start = w.start() + m.start();
+                    if (start < w.ownStart() || start >= w.ownEnd()) {
+                        continue; // the window whose own part it starts in keeps it
+                    }
+                    long span = ((long) start << 32) | (w.start() + m.end());
+                    bySpan.computeIfAbsent(span, k -> new ArrayList<>())
+                            .add(
+                                    new Candidate(
+                                            region,
+                                            e164(m.number()),
+                                            UTIL.getNumberType(m.number()),
+                                            writtenInternationally(m.rawString(), region),
+                                            writes));
+                }
+            }
+        }
     }
 
     /** Characters before a national number, on its line, a country named there is looked for in. */
