@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Phone numbers, found with libphonenumber's {@link PhoneNumberUtil#findNumbers} at leniency {@link
@@ -36,7 +37,8 @@ import java.util.Set;
  *       the contact's locale, of their account, of their declared phone, …);
  *   <li>in the detector's configured regions, the last fallback, only when no writer's region is
  *       known: a number valid in none of a known writer's regions, in no country the text names
- *       next to it, is not reported (a guessed region gives a wrong number, worse than none).
+ *       next to it, is not reported (a guessed region gives a wrong number, worse than none),
+ *       unless one of its readings is a known subject's number ({@link #knowing}).
  * </ol>
  *
  * The finding's reason names the region and why it was chosen. A reading as a business's number
@@ -154,6 +156,17 @@ public final class PhoneDetector implements PiiDetector {
     public static final double LABELLED_MAX = 0.99;
 
     private final List<String> regions;
+
+    private Predicate<String> knownNumbers = e164 -> false;
+
+    /**
+     * Keeps a national number valid in no region of a known writer's when one of its readings is a
+     * number {@code known} knows (a known subject's, in E.164): recorded in that reading.
+     */
+    public PhoneDetector knowing(Predicate<String> known) {
+        this.knownNumbers = known;
+        return this;
+    }
 
     /** Reads national numbers in {@link #DEFAULT_REGIONS}. */
     public PhoneDetector() {
@@ -337,6 +350,25 @@ public final class PhoneDetector implements PiiDetector {
                                         + distinct
                                         + " possible regions";
                         guessed = !writer.isEmpty();
+                    }
+                    if (guessed) {
+                        // a reading that is a known person's number is no guess: the text is
+                        // about them (a number quoted in its owner's national format)
+                        Candidate known =
+                                candidates.stream()
+                                        .filter(c -> knownNumbers.test(c.e164()))
+                                        .findFirst()
+                                        .orElse(null);
+                        if (known != null) {
+                            first = known;
+                            guessed = false;
+                            confidence = AMBIGUOUS;
+                            reason =
+                                    "valid national number of "
+                                            + known.region()
+                                            + " (libphonenumber VALID), valid in no region of the"
+                                            + " writer's; read as the number a known subject has";
+                        }
                     }
                     if (context == NumberContext.Kind.PHONE_LABEL) {
                         confidence = labelled(confidence);

@@ -71,7 +71,15 @@ public final class RowLocator {
         this.catalog = catalog;
         this.directory = directory;
         this.phoneRegions = List.copyOf(phoneRegions);
-        this.scanner = new FreeTextScanner(phoneRegions, directory.names());
+        this.scanner =
+                new FreeTextScanner(
+                        phoneRegions,
+                        directory.names(),
+                        e164 ->
+                                !directory
+                                        .resolver()
+                                        .resolve(IdentifierKind.PHONE, e164)
+                                        .isEmpty());
     }
 
     private OversizedText oversized = OversizedText.NONE;

@@ -271,6 +271,23 @@ class RowLocatorRegionsTest {
     }
 
     @Test
+    void aNumberValidOnlyOutsideTheWritersRegionsIsKeptWhenItIsAKnownPersons() {
+        // a German contact's mobile, written nationally by a Japanese contact: not valid in Japan
+        directory.apply(
+                inserted(
+                        "contacts",
+                        with(contact(2, "Otto", "Other", "otto@gmx.de"), "mobile", "0151 23456789"),
+                        2));
+        known(4, "sato@yahoo.co.jp", "ja-JP", "APAC");
+        List<LocationDocument> found = ticketPhones(4, "Ottoさんの番号: 0151 23456789");
+        assertThat(found).extracting(LocationDocument::value).containsExactly("+4915123456789");
+        assertThat(found.get(0).subjectIds()).contains("contact:2");
+        assertThat(found.get(0).reason()).contains("known subject");
+        // nobody's number: a guess, not recorded
+        assertThat(ticketPhones(4, "番号: 0151 23456780")).isEmpty();
+    }
+
+    @Test
     void withoutAKnownReadingTheWritersRegionStands() {
         known(3, "zoe@orange.fr", "fr-FR", "EU");
         List<LocationDocument> found = ticketPhones(3, "Appelez-moi au 06 12 34 56 78 svp");
