@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -41,9 +42,10 @@ import java.util.Set;
  * SubjectDirectory} learns every contact and agent row first, then each text is stored as the row
  * its source says (a ticket's description, a thread message with its addresses, an internal
  * comment) and located by a {@link RowLocator} with the job's configured regions ({@link
- * PhoneDetector#DEFAULT_REGIONS}), so the writer's regions come from the row as in the job. The
- * free-text locations of the text's column are compared with its ground truth ({@link
- * DiscoveryAccuracy}).
+ * PhoneDetector#DEFAULT_REGIONS}), so the writer's regions come from the row as in the job; the
+ * ticket a reply or comment is in is known by its contact ({@code ParentSubjects}, which the job
+ * reads from the helpdesk). The free-text locations of the text's column are compared with its
+ * ground truth ({@link DiscoveryAccuracy}).
  *
  * <p>For comparison the same texts also go through {@link FreeTextScanner#scan(String, List)} with
  * the writer's own region given directly (what the job would record if every row carried its
@@ -57,9 +59,15 @@ final class DiscoveryAccuracyRun {
     private final PersonalDataCatalog catalog = PersonalDataCatalog.loadDefault();
     private final SubjectDirectory directory =
             new SubjectDirectory(catalog, PhoneDetector.DEFAULT_REGIONS);
-    private final RowLocator locator =
-            new RowLocator(catalog, directory, PhoneDetector.DEFAULT_REGIONS);
     private final Map<String, String> emailOf = new HashMap<>();
+
+    /** tickets/<id> -> the ticket's contact, as the job reads it from the helpdesk. */
+    private final Map<String, String> ticketContacts = new HashMap<>();
+
+    private final RowLocator locator =
+            new RowLocator(catalog, directory, PhoneDetector.DEFAULT_REGIONS)
+                    .resolvingParentsWith(
+                            record -> Optional.ofNullable(ticketContacts.get(record)));
     private long lsn = 1;
 
     DiscoveryAccuracyRun(PrintStream out) {
@@ -115,7 +123,8 @@ final class DiscoveryAccuracyRun {
                 "path: RowLocator as DetectLocations runs it, configured regions "
                         + String.join(", ", PhoneDetector.DEFAULT_REGIONS)
                         + "; writer's regions from the row: a ticket its contact's, a reply"
-                        + " those of the subjects its addresses name, an internal comment none");
+                        + " those of the subjects its addresses name, then (a reply, an internal"
+                        + " comment) those of its ticket's contact");
         out.println();
         out.println("### Per kind");
         out.println();
@@ -147,6 +156,9 @@ final class DiscoveryAccuracyRun {
         String column;
         Map<String, String> r = new LinkedHashMap<>();
         r.put("id", String.valueOf(row));
+        // a reply or a comment is in a ticket of the text's contact (not stored: the job reads a
+        // ticket's contact from the helpdesk, ParentSubjects)
+        ticketContacts.put("tickets/" + row, t.contact());
         switch (t.source()) {
             case "ticket" -> {
                 table = "tickets";
@@ -204,11 +216,9 @@ final class DiscoveryAccuracyRun {
             case "ticket" -> regions.addAll(directory.phoneRegionsOf(t.contact()));
             case "reply" -> {
                 regions.addAll(directory.phoneRegionsOf(t.writer()));
-                if (t.writer().startsWith("agent:")) {
-                    regions.addAll(directory.phoneRegionsOf(t.contact()));
-                }
+                regions.addAll(directory.phoneRegionsOf(t.contact()));
             }
-            default -> {}
+            default -> regions.addAll(directory.phoneRegionsOf(t.contact()));
         }
         return List.copyOf(regions);
     }

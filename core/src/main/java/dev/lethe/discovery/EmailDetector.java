@@ -11,11 +11,12 @@ import java.util.regex.Pattern;
 
 /**
  * Email addresses, internationalized ones included (RFC 6531 local parts, IDN domains): a dot-atom
- * local part, {@code @}, and a domain of at least two labels ending in an alphabetic top-level
- * domain (or a punycode one, {@code xn--…}). A match never starts in the middle of a word and never
- * takes a trailing dot ({@code "write to anna@gmx.de."}) or what follows {@code _} in a file name
- * ({@code "anna@gmx.de_invoice.pdf"}). A domain of more than {@value #MAX_LABELS_BEFORE_TLD} labels
- * before its top-level domain (longer than any host name) is no match. Linear in the text's length.
+ * local part, {@code @} (or the full-width {@code ＠} East Asian input methods type, recorded as
+ * {@code @}), and a domain of at least two labels ending in an alphabetic top-level domain (or a
+ * punycode one, {@code xn--…}). A match never starts in the middle of a word and never takes a
+ * trailing dot ({@code "write to anna@gmx.de."}) or what follows {@code _} in a file name ({@code
+ * "anna@gmx.de_invoice.pdf"}). A domain of more than {@value #MAX_LABELS_BEFORE_TLD} labels before
+ * its top-level domain (longer than any host name) is no match. Linear in the text's length.
  *
  * <p>An address is found whole or not at all, never as a part of what is written:
  *
@@ -31,9 +32,16 @@ import java.util.regex.Pattern;
  *   <li>A dot-separated part of the local part, or a label of the domain, that mixes the letters of
  *       two scripts (Latin and Cyrillic, Latin and Han, …; Han, kana and Hangul count as one) is no
  *       address: a look-alike or two words glued together.
+ *   <li>A local part in a script without spaces whose letters mix writing systems (kanji with kana:
+ *       {@code 会社のアドレスは鈴木@例え.jp}) holds the words before the address, whose start cannot be told:
+ *       no address ({@link #oneWritingSystemUnspaced}).
  *   <li>In free text a local part of more than {@value #MAX_LOCAL_OCTETS} octets in UTF-8 (RFC 5321
  *       §4.5.3.1.1, kept by RFC 6531) is no address: it holds more than the address.
  * </ul>
+ *
+ * <p>An ASCII address spelled out to escape harvesters ({@code mark.taylor [at] bigpond [dot] com},
+ * {@code anna(at)example.de}) is found too, at confidence {@value #SPELLED_OUT_CONFIDENCE}, if what
+ * it spells is an address whole; its value is the plain address.
  *
  * <p>Normalized to NFC and lower case ({@link #normalize}). Two addresses are the same address when
  * their {@linkplain #comparisonKey comparison keys} are equal: the domain compared in its ASCII
@@ -128,12 +136,31 @@ public final class EmailDetector implements PiiDetector {
                             + LOCAL_SPACED
                             + "|"
                             + LOCAL_UNSPACED
-                            + ")@(?:"
+                            + ")[@\uFF20](?:"
                             + LABEL
                             + "\\.){1,"
                             + MAX_LABELS_BEFORE_TLD
                             + "}"
                             + TLD);
+
+    /**
+     * An ASCII address written to escape harvesters: {@code mark.taylor [at] bigpond [dot] com},
+     * {@code anna(at)example.de}; the brackets may be square, round or curly, {@code at} and {@code
+     * dot} in any case.
+     */
+    private static final Pattern SPELLED_OUT =
+            Pattern.compile(
+                    "(?<![\\p{L}\\p{M}\\p{N}._%+\\-])([A-Za-z0-9._%+\\-]++)\\s?[\\[({]\\s?(?i:at)\\s?[\\])}]"
+                            + "\\s?([A-Za-z0-9\\-]++(?:(?:\\s?[\\[({]\\s?(?i:dot)\\s?[\\])}]\\s?|\\.)"
+                            + "[A-Za-z0-9\\-]++){1,"
+                            + MAX_LABELS_BEFORE_TLD
+                            + "})(?![\\p{L}\\p{M}\\p{N}])");
+
+    private static final Pattern SPELLED_DOT =
+            Pattern.compile("\\s?[\\[({]\\s?(?i:dot)\\s?[\\])}]\\s?");
+
+    /** A spelled-out address is less certain than a plain one. */
+    static final double SPELLED_OUT_CONFIDENCE = 0.85;
 
     @Override
     public String name() {
@@ -143,13 +170,19 @@ public final class EmailDetector implements PiiDetector {
     @Override
     public List<Finding> detect(String text) {
         List<Finding> found = new ArrayList<>();
-        if (text == null || text.indexOf('@') < 0) {
+        if (text == null) {
+            return found;
+        }
+        if (text.indexOf('@') < 0 && text.indexOf(FULL_WIDTH_AT) < 0) {
+            spelledOut(text, found);
             return found;
         }
         Matcher m = EMAIL.matcher(text);
         while (m.find()) {
             String address = m.group();
-            if (!oneScriptPerPart(address) || localOctets(address) > MAX_LOCAL_OCTETS) {
+            if (!oneScriptPerPart(address)
+                    || !oneWritingSystemUnspaced(address)
+                    || localOctets(address) > MAX_LOCAL_OCTETS) {
                 continue; // not this address, and no part of it either
             }
             found.add(
@@ -165,12 +198,54 @@ public final class EmailDetector implements PiiDetector {
                                     + "-character address"
                                     + " and an alphabetic top-level domain"));
         }
+        spelledOut(text, found);
         return found;
     }
 
-    /** NFC, lower case, surrounding whitespace removed. */
+    /**
+     * Adds the spelled-out addresses of {@code text} ({@code a [at] b [dot] com}) that overlap no
+     * address found, each only if what it spells is an address whole.
+     */
+    private static void spelledOut(String text, List<Finding> found) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (!lower.contains("at]") && !lower.contains("at)") && !lower.contains("at}")) {
+            return;
+        }
+        Matcher m = SPELLED_OUT.matcher(text);
+        boolean added = false;
+        while (m.find()) {
+            String address = m.group(1) + "@" + SPELLED_DOT.matcher(m.group(2)).replaceAll(".");
+            int start = m.start();
+            int end = m.end();
+            if (!isEmail(address)
+                    || found.stream().anyMatch(f -> f.start() < end && start < f.end())) {
+                continue;
+            }
+            found.add(
+                    new Finding(
+                            NAME,
+                            PiiKind.EMAIL,
+                            start,
+                            end,
+                            normalize(address),
+                            SPELLED_OUT_CONFIDENCE,
+                            "address spelled out with [at]/[dot], "
+                                    + (end - start)
+                                    + " characters"));
+            added = true;
+        }
+        if (added) {
+            found.sort(java.util.Comparator.comparingInt(Finding::start));
+        }
+    }
+
+    /** The full-width commercial at ({@code ＠}), as Japanese and Chinese input methods type it. */
+    static final char FULL_WIDTH_AT = '\uFF20';
+
+    /** NFC, lower case, a full-width {@code ＠} as {@code @}, surrounding whitespace removed. */
     public static String normalize(String email) {
-        String composed = Normalizer.normalize(email.trim(), Normalizer.Form.NFC);
+        String composed =
+                Normalizer.normalize(email.trim().replace(FULL_WIDTH_AT, '@'), Normalizer.Form.NFC);
         return Normalizer.normalize(composed.toLowerCase(Locale.ROOT), Normalizer.Form.NFC);
     }
 
@@ -184,7 +259,7 @@ public final class EmailDetector implements PiiDetector {
      */
     public static String comparisonKey(String email) {
         String n = normalize(email);
-        int at = n.lastIndexOf('@');
+        int at = n.lastIndexOf('@'); // normalize made a full-width ＠ an @
         if (at < 0) {
             return n;
         }
@@ -206,14 +281,46 @@ public final class EmailDetector implements PiiDetector {
             return false;
         }
         String t = text.trim();
-        return EMAIL.matcher(t).matches() && oneScriptPerPart(t);
+        return EMAIL.matcher(t).matches() && oneScriptPerPart(t) && oneWritingSystemUnspaced(t);
+    }
+
+    /** Where the local part ends: the last {@code @} or full-width {@code ＠}. */
+    private static int at(String address) {
+        return Math.max(address.lastIndexOf('@'), address.lastIndexOf(FULL_WIDTH_AT));
+    }
+
+    /**
+     * Whether the letters of a local part written in a script without spaces are of one writing
+     * system: Han alone ({@code 鈴木}), hiragana alone, katakana alone, Hangul alone, … Japanese text
+     * mixes kanji, hiragana and katakana within a sentence, so a local part that mixes them ({@code
+     * 会社のアドレスは鈴木}) holds the words before the address, and where the address starts cannot be told:
+     * no address rather than a wrong one. The length mark {@code ー} goes with either kana.
+     */
+    static boolean oneWritingSystemUnspaced(String address) {
+        String local = address.substring(0, at(address));
+        Character.UnicodeScript script = null;
+        for (int i = 0; i < local.length(); ) {
+            int cp = local.codePointAt(i);
+            i += Character.charCount(cp);
+            if (!Character.isLetter(cp) || cp == 0x30FC || cp == 0xFF70) {
+                continue;
+            }
+            Character.UnicodeScript s = Character.UnicodeScript.of(cp);
+            if (family(s) != Character.UnicodeScript.HAN) {
+                continue; // a script with spaces: oneScriptPerPart decides
+            }
+            if (script == null) {
+                script = s;
+            } else if (script != s) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** UTF-8 octets before the last {@code @}. */
     private static int localOctets(String address) {
-        return address.substring(0, address.lastIndexOf('@'))
-                .getBytes(StandardCharsets.UTF_8)
-                .length;
+        return address.substring(0, at(address)).getBytes(StandardCharsets.UTF_8).length;
     }
 
     /**

@@ -30,6 +30,25 @@ public final class FreeTextScanner {
     }
 
     /**
+     * As {@link #FreeTextScanner(List, KnownSubjectNames)}, the phone detector also keeping a
+     * number valid in no region of the writer's when a reading of it is one {@code knownNumbers}
+     * knows ({@link PhoneDetector#knowing}).
+     */
+    public FreeTextScanner(
+            List<String> phoneRegions,
+            KnownSubjectNames names,
+            java.util.function.Predicate<String> knownNumbers) {
+        this(
+                List.of(
+                        new EmailDetector(),
+                        new IbanDetector(),
+                        new PaymentCardDetector(),
+                        new PhoneDetector(phoneRegions).knowing(knownNumbers),
+                        new SocialHandleDetector(),
+                        names));
+    }
+
+    /**
      * Detectors in priority order: an earlier detector's finding beats an overlapping later one.
      */
     public FreeTextScanner(List<PiiDetector> detectors) {

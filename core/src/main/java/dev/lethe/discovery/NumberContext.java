@@ -171,6 +171,13 @@ final class NumberContext {
                     "account*",
                     "konto*",
                     "customer*",
+                    "member*",
+                    "mitglied*",
+                    "adhérent*",
+                    "socio",
+                    "członk*",
+                    "kundnummer*",
+                    "kundnr",
                     "kunden*",
                     "client*",
                     "contract*",
@@ -218,6 +225,7 @@ final class NumberContext {
                     "zlecen*",
                     "przesyłk*",
                     "przesylk*",
+                    "przewoz*",
                     "umow*",
                     "objednávk*",
                     "objednavk*",
@@ -242,6 +250,10 @@ final class NumberContext {
                     "חשבונית",
                     // scripts without spaces
                     "注文",
+                    "会員",
+                    "会员",
+                    "會員",
+                    "회원",
                     "订单",
                     "訂單",
                     "单号",
@@ -275,11 +287,11 @@ final class NumberContext {
      */
     static final Set<String> FILLERS =
             Set.of(
-                    "no", "nr", "n", "nº", "n°", "º", "°", "#", "№", "num", "núm", "nro", "number",
-                    "nummer", "numéro", "número", "numero", "numer", "numeru", "číslo", "čísla",
-                    "номер", "αριθμός", "αρ", "رقم", "מספר", "id", "is", "ist", "est", "es", "è",
-                    "är", "er", "jest", "je", "lautet", "was", "de", "du", "del", "di", "do", "da",
-                    "of");
+                    "no", "nr", "n", "č", "nº", "n°", "º", "°", "#", "№", "num", "núm", "nro",
+                    "number", "nummer", "numéro", "número", "numero", "numer", "numeru", "číslo",
+                    "čísla", "номер", "αριθμός", "αρ", "رقم", "מספר", "id", "is", "ist", "est",
+                    "es", "è", "är", "er", "jest", "je", "lautet", "was", "de", "du", "del", "di",
+                    "do", "da", "of");
 
     /** Fillers glued to a label in scripts without spaces ({@code 注文番号は}). */
     private static final List<String> UNSPACED_FILLERS =
@@ -292,13 +304,29 @@ final class NumberContext {
     /** {@code #}, {@code №}, {@code No.}, {@code Nr.}, {@code n°} ending the context. */
     private static final Pattern MARKER_AT_END =
             Pattern.compile(
-                    "(?:#|№|(?<!\\p{L})(?:n[°º]|n\\.\\s?º|nr\\.?|no\\.|nro\\.|núm\\.|n\\.))"
+                    "(?:#|№|(?<!\\p{L})(?:n[°º]|n\\.\\s?º|nr\\.?|no\\.|nro\\.|núm\\.|n\\.|č\\.))"
                             + "[\\s:：]*$");
 
     private NumberContext() {}
 
     /** What the text before {@code start} (on the same line) says the number there is. */
     static Kind before(String text, int start) {
+        return read(text, start).kind();
+    }
+
+    /**
+     * Whether a reference label (order, invoice, tracking, customer, … not a bare {@code #} or
+     * {@code Nr.}) is right before {@code start}: what rejects a card number too.
+     */
+    static boolean afterReferenceLabel(String text, int start) {
+        Reading r = read(text, start);
+        return r.byLabel() && r.kind() == Kind.REFERENCE;
+    }
+
+    /** What the context says, and whether a label (rather than a marker alone) said it. */
+    private record Reading(Kind kind, boolean byLabel) {}
+
+    private static Reading read(String text, int start) {
         int lineStart = text.lastIndexOf('\n', start - 1) + 1;
         int from = Math.max(lineStart, start - LOOKBACK);
         boolean cutInWord = from > lineStart && Character.isLetter(text.charAt(from - 1));
@@ -321,16 +349,17 @@ final class NumberContext {
         if (labelKind != null) {
             String gap = context.substring(labelEnd);
             if (labelKind == LabelKind.REFERENCE && fillersOnly(gap)) {
-                return Kind.REFERENCE;
+                return new Reading(Kind.REFERENCE, true);
             }
             if (labelKind == LabelKind.PHONE && shortGap(gap)) {
-                return Kind.PHONE_LABEL;
+                return new Reading(Kind.PHONE_LABEL, true);
             }
         }
         if (numberEnd > labelEnd && fillersOnly(context.substring(numberEnd))) {
-            return Kind.PHONE_LABEL;
+            return new Reading(Kind.PHONE_LABEL, true);
         }
-        return MARKER_AT_END.matcher(context).find() ? Kind.REFERENCE : Kind.NONE;
+        return new Reading(
+                MARKER_AT_END.matcher(context).find() ? Kind.REFERENCE : Kind.NONE, false);
     }
 
     /** The end of the last whole-word occurrence of {@code label} in {@code context}, or -1. */

@@ -8,7 +8,9 @@ import java.util.List;
  * spaces or dashes ({@code 4111 1111 1111 1111}, {@code 5500-0000-0000-0004}), that pass the Luhn
  * check and start with the issuer identification number of a card network (Visa, Mastercard, Amex,
  * Discover, JCB, Diners, UnionPay, Maestro) with a length that network issues. A longer digit run
- * is not searched for a card inside it. Normalized to the digits alone.
+ * is not searched for a card inside it. A number right after a reference label ({@code Tracking
+ * number}, {@code numer listu przewozowego:}, {@code 注文番号}: {@link NumberContext}) is the number of
+ * something else, not a card. Normalized to the digits alone.
  */
 public final class PaymentCardDetector implements PiiDetector {
 
@@ -84,7 +86,10 @@ public final class PaymentCardDetector implements PiiDetector {
                                             + " issuer range");
                 }
             }
-            if (f != null) {
+            if (f != null && NumberContext.afterReferenceLabel(text, i)) {
+                // the number of a parcel, an order, an invoice that happens to pass Luhn
+                i = f.end();
+            } else if (f != null) {
                 found.add(f);
                 i = f.end();
             } else {

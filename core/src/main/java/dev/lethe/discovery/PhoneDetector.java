@@ -5,10 +5,12 @@ import com.google.i18n.phonenumbers.PhoneNumberMatch;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.Leniency;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber.CountryCodeSource;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Phone numbers, found with libphonenumber's {@link PhoneNumberUtil#findNumbers} at leniency {@link
@@ -24,17 +27,32 @@ import java.util.Set;
  *
  * <p>A number written internationally ({@code +49 30 1234567}, {@code (+49) 30 …}, {@code 0049...})
  * carries its country. A number written nationally ({@code 030 1234567}, {@code (415) 555-0123})
- * does not: it is read in the writer's regions first, in the order given ({@link #detect(String,
- * List)}: the country of the contact's locale, of their declared phone, …), then in the detector's
- * configured regions, the last fallback; the first region where it is valid wins, and the finding's
- * reason names that region and whether it is the writer's.
+ * does not; it is read, in this order:
+ *
+ * <ol>
+ *   <li>in a country the text names next to it on its line ({@link CountryMentions}, {@link
+ *       #NAMED_BEFORE} characters before it, {@link #NAMED_AFTER} after: {@code in Frankreich … 06
+ *       12 34 56 78}), if it is valid there;
+ *   <li>in the writer's regions, in the order given ({@link #detect(String, List)}: the country of
+ *       the contact's locale, of their account, of their declared phone, …);
+ *   <li>in the detector's configured regions, the last fallback, only when no writer's region is
+ *       known: a number valid in none of a known writer's regions, in no country the text names
+ *       next to it, is not reported (a guessed region gives a wrong number, worse than none),
+ *       unless one of its readings is a known subject's number ({@link #knowing}).
+ * </ol>
+ *
+ * The finding's reason names the region and why it was chosen. A reading as a business's number
+ * ({@link #BUSINESS_TYPES}: free phone, premium rate, …) gives way to a reading as anyone's; a
+ * number whose chosen reading is a business's is not reported (a company's hotline).
  *
  * <p>The words right before a number ({@link NumberContext}, in the helpdesk's languages) decide
  * too: a national number right after a reference label ({@code Order #}, {@code Bestellung Nr.},
- * {@code 注文番号}, {@code заказ №}, or {@code #}, {@code No.}, {@code Nr.} alone) is the number of
- * something else and not reported (a number written with its country code always is); a phone label
- * ({@code Tel.}, {@code Telefon}, {@code 電話}, {@code appelez}, {@code ring}, …) raises the
- * confidence.
+ * {@code 注文番号}, {@code заказ №}, {@code 会員番号}, or {@code #}, {@code No.}, {@code Nr.}, {@code č.}
+ * alone) is the number of something else and not reported (a number written with its country code
+ * always is); a phone label ({@code Tel.}, {@code Telefon}, {@code 電話}, {@code appelez}, {@code
+ * ring}, …) raises the confidence. A national number whose digits are a date, an IPv4 address or
+ * the tail of a code ({@link NumberShape}: {@code 05.12.2024}, {@code 172.16.254.1}, {@code
+ * INV-2024-00987}) is not reported either.
  *
  * <p>Confidence, one constant per meaning:
  *
@@ -46,8 +64,10 @@ import java.util.Set;
  *   <li>{@link #WRITER_REGION} ({@value #WRITER_REGION}): national, valid in the writer's region
  *       and recorded there, while other regions would read it as other numbers (the writer's
  *       country is the likeliest reading; a writer may still quote a foreign number nationally);
- *   <li>{@link #AMBIGUOUS} ({@value #AMBIGUOUS}): national, valid in no region of the writer's,
- *       read in the first configured region it is valid in, while others read it differently;
+ *   <li>{@link #NAMED_REGION} ({@value #NAMED_REGION}): national, valid in the country the text
+ *       names next to it and recorded there;
+ *   <li>{@link #AMBIGUOUS} ({@value #AMBIGUOUS}): national, no writer's region known, read in the
+ *       first configured region it is valid in, while others read it differently;
  *   <li>a phone label right before the number adds {@link #LABEL_BOOST} ({@value #LABEL_BOOST}), up
  *       to {@link #LABELLED_MAX} ({@value #LABELLED_MAX}): see {@link #labelled(double)}. A
  *       labelled national number stays below an international one.
@@ -123,6 +143,9 @@ public final class PhoneDetector implements PiiDetector {
     /** A national number valid in the writer's region, other regions reading it differently. */
     public static final double WRITER_REGION = 0.8;
 
+    /** A national number valid in the country the text names next to it. */
+    public static final double NAMED_REGION = 0.8;
+
     /** A national number read in a configured region, other regions reading it differently. */
     public static final double AMBIGUOUS = 0.6;
 
@@ -133,6 +156,17 @@ public final class PhoneDetector implements PiiDetector {
     public static final double LABELLED_MAX = 0.99;
 
     private final List<String> regions;
+
+    private Predicate<String> knownNumbers = e164 -> false;
+
+    /**
+     * Keeps a national number valid in no region of a known writer's when one of its readings is a
+     * number {@code known} knows (a known subject's, in E.164): recorded in that reading.
+     */
+    public PhoneDetector knowing(Predicate<String> known) {
+        this.knownNumbers = known;
+        return this;
+    }
 
     /** Reads national numbers in {@link #DEFAULT_REGIONS}. */
     public PhoneDetector() {
@@ -164,7 +198,24 @@ public final class PhoneDetector implements PiiDetector {
         return Math.min(LABELLED_MAX, Math.round((confidence + LABEL_BOOST) * 100) / 100.0);
     }
 
-    private record Candidate(String region, String e164, boolean international, boolean writer) {}
+    private record Candidate(
+            String region,
+            String e164,
+            PhoneNumberType type,
+            boolean international,
+            boolean writer) {}
+
+    /**
+     * Number types that are a business's, never a person's: free phone ({@code 0800 …}, {@code
+     * 0120-…}), premium rate, shared cost, universal access, voicemail access.
+     */
+    static final Set<PhoneNumberType> BUSINESS_TYPES =
+            EnumSet.of(
+                    PhoneNumberType.TOLL_FREE,
+                    PhoneNumberType.PREMIUM_RATE,
+                    PhoneNumberType.SHARED_COST,
+                    PhoneNumberType.UAN,
+                    PhoneNumberType.VOICEMAIL);
 
     /** National numbers read in the configured regions. */
     @Override
@@ -225,30 +276,21 @@ public final class PhoneDetector implements PiiDetector {
         List<Finding> found = new ArrayList<>();
         // span -> the readings of that span, in region order
         Map<Long, List<Candidate>> bySpan = new LinkedHashMap<>();
-        for (Window w : windows) {
-            if (!hasDigits(text, w.start(), w.end())) {
-                continue;
-            }
-            String part = text.substring(w.start(), w.end());
-            long tries = bounded ? maxTries(part.length()) : Long.MAX_VALUE;
-            for (String region : order) {
-                boolean writes = writer.contains(region);
-                for (PhoneNumberMatch m : UTIL.findNumbers(part, region, Leniency.VALID, tries)) {
-                    int start = w.start() + m.start();
-                    if (start < w.ownStart() || start >= w.ownEnd()) {
-                        continue; // the window whose own part it starts in keeps it
-                    }
-                    long span = ((long) start << 32) | (w.start() + m.end());
-                    bySpan.computeIfAbsent(span, k -> new ArrayList<>())
-                            .add(
-                                    new Candidate(
-                                            region,
-                                            e164(m.number()),
-                                            writtenInternationally(m.rawString(), region),
-                                            writes));
-                }
-            }
+        read(text, windows, bounded, order, writer, bySpan);
+        // the countries the text names, only if a number is written nationally; a country not
+        // read in yet is read in last
+        List<CountryMentions.Mention> mentions = List.of();
+        if (bySpan.values().stream().anyMatch(c -> !c.get(0).international())) {
+            mentions = CountryMentions.in(text);
+            List<String> named =
+                    mentions.stream()
+                            .map(CountryMentions.Mention::region)
+                            .filter(r -> !order.contains(r))
+                            .distinct()
+                            .toList();
+            read(text, windows, bounded, named, writer, bySpan);
         }
+        List<CountryMentions.Mention> nearby = mentions;
         // findings that are the numbers of orders, tickets, ...: they still hide the shorter
         // readings they overlap, then are dropped
         Set<Finding> references = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -256,21 +298,41 @@ public final class PhoneDetector implements PiiDetector {
                 (span, candidates) -> {
                     int start = (int) (span >>> 32);
                     int end = (int) (long) span;
-                    Candidate first = candidates.get(0);
+                    // a reading as a company's number (a British 090 premium-rate number) gives
+                    // way to a reading as anyone's (a Japanese 090 mobile)
+                    Candidate first =
+                            candidates.stream()
+                                    .filter(c -> !BUSINESS_TYPES.contains(c.type()))
+                                    .findFirst()
+                                    .orElse(candidates.get(0));
                     NumberContext.Kind context = NumberContext.before(text, start);
                     long distinct = candidates.stream().map(Candidate::e164).distinct().count();
+                    Candidate named =
+                            first.international()
+                                    ? null
+                                    : namedNearby(text, start, end, candidates, nearby);
                     double confidence;
                     String reason;
+                    boolean guessed = false;
                     if (first.international()) {
                         confidence = INTERNATIONAL;
                         reason =
                                 "valid number written with its country code (libphonenumber VALID)";
+                    } else if (named != null) {
+                        first = named;
+                        confidence = NAMED_REGION;
+                        reason =
+                                "valid national number of "
+                                        + named.region()
+                                        + ", the country the text names next to it"
+                                        + " (libphonenumber VALID)";
                     } else if (distinct == 1) {
                         confidence = SINGLE_READING;
                         reason =
                                 "valid national number of "
                                         + regionOf(first)
                                         + " (libphonenumber VALID), no other reading";
+                        guessed = !writer.isEmpty() && !first.writer();
                     } else if (first.writer()) {
                         confidence = WRITER_REGION;
                         reason =
@@ -287,6 +349,26 @@ public final class PhoneDetector implements PiiDetector {
                                         + " of "
                                         + distinct
                                         + " possible regions";
+                        guessed = !writer.isEmpty();
+                    }
+                    if (guessed) {
+                        // a reading that is a known person's number is no guess: the text is
+                        // about them (a number quoted in its owner's national format)
+                        Candidate known =
+                                candidates.stream()
+                                        .filter(c -> knownNumbers.test(c.e164()))
+                                        .findFirst()
+                                        .orElse(null);
+                        if (known != null) {
+                            first = known;
+                            guessed = false;
+                            confidence = AMBIGUOUS;
+                            reason =
+                                    "valid national number of "
+                                            + known.region()
+                                            + " (libphonenumber VALID), valid in no region of the"
+                                            + " writer's; read as the number a known subject has";
+                        }
                     }
                     if (context == NumberContext.Kind.PHONE_LABEL) {
                         confidence = labelled(confidence);
@@ -303,6 +385,18 @@ public final class PhoneDetector implements PiiDetector {
                                     reason);
                     found.add(f);
                     if (context == NumberContext.Kind.REFERENCE && !first.international()) {
+                        references.add(f);
+                    }
+                    if (BUSINESS_TYPES.contains(first.type())) {
+                        references.add(f); // a company's hotline, not a person's number
+                    }
+                    if (!first.international()
+                            && NumberShape.notAPhone(text, start, end).isPresent()) {
+                        references.add(f); // a date, an IP address, a code
+                    }
+                    if (guessed) {
+                        // valid in no region of the writer's, the text naming none: a guess, and a
+                        // wrong number is worse than none
                         references.add(f);
                     }
                 });
@@ -322,6 +416,95 @@ public final class PhoneDetector implements PiiDetector {
         }
         kept.removeIf(references::contains);
         return kept;
+    }
+
+    /**
+     * Adds the readings of {@code text} in {@code regions}, window by window, to {@code bySpan}.
+     */
+    private static void read(
+            String text,
+            List<Window> windows,
+            boolean bounded,
+            List<String> regions,
+            List<String> writer,
+            Map<Long, List<Candidate>> bySpan) {
+        if (regions.isEmpty()) {
+            return;
+        }
+        for (Window w : windows) {
+            if (!hasDigits(text, w.start(), w.end())) {
+                continue;
+            }
+            String part = text.substring(w.start(), w.end());
+            long tries = bounded ? maxTries(part.length()) : Long.MAX_VALUE;
+            for (String region : regions) {
+                boolean writes = writer.contains(region);
+                for (PhoneNumberMatch m : UTIL.findNumbers(part, region, Leniency.VALID, tries)) {
+                    int start = w.start() + m.start();
+                    if (start < w.ownStart() || start >= w.ownEnd()) {
+                        continue; // the window whose own part it starts in keeps it
+                    }
+                    long span = ((long) start << 32) | (w.start() + m.end());
+                    bySpan.computeIfAbsent(span, k -> new ArrayList<>())
+                            .add(
+                                    new Candidate(
+                                            region,
+                                            e164(m.number()),
+                                            UTIL.getNumberType(m.number()),
+                                            writtenInternationally(m.rawString(), region),
+                                            writes));
+                }
+            }
+        }
+    }
+
+    /** Characters before a national number, on its line, a country named there is looked for in. */
+    static final int NAMED_BEFORE = 160;
+
+    /** Characters after a national number, on its line, a country named there is looked for in. */
+    static final int NAMED_AFTER = 40;
+
+    /**
+     * The reading of the span in the country named nearest to it on its line ({@link #NAMED_BEFORE}
+     * characters before it, {@link #NAMED_AFTER} after), among the countries that read it as a
+     * valid number; null if there is none.
+     */
+    private static Candidate namedNearby(
+            String text,
+            int start,
+            int end,
+            List<Candidate> candidates,
+            List<CountryMentions.Mention> mentions) {
+        Candidate best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (CountryMentions.Mention m : mentions) {
+            int distance;
+            if (m.end() <= start) {
+                distance = start - m.end();
+                if (distance > NAMED_BEFORE || text.lastIndexOf('\n', start - 1) >= m.end()) {
+                    continue;
+                }
+            } else if (m.start() >= end) {
+                distance = m.start() - end;
+                int nl = text.indexOf('\n', end);
+                if (distance > NAMED_AFTER || (nl >= 0 && nl < m.start())) {
+                    continue;
+                }
+            } else {
+                continue;
+            }
+            if (distance >= bestDistance) {
+                continue;
+            }
+            for (Candidate c : candidates) {
+                if (c.region().equals(m.region())) {
+                    best = c;
+                    bestDistance = distance;
+                    break;
+                }
+            }
+        }
+        return best;
     }
 
     /** The region a national reading was made in, and whether it is the writer's. */

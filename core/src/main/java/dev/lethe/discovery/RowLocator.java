@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,11 @@ import java.util.TreeSet;
  * exactly one subject has that name). For a row whose subject is further away (a thread, through
  * its ticket), {@link LocationDocument#parentRecord()} names the row to follow.
  *
+ * <p>Phone numbers written nationally in free text are read in the writer's regions ({@link
+ * SubjectDirectory#phoneRegionsOf}): those of the row's subjects, of the subjects its identifiers
+ * name, then of its parent's subject ({@link #resolvingParentsWith}: the contact of the ticket an
+ * agent's comment is in), the configured regions only when none is known ({@link PhoneDetector}).
+ *
  * <p>Pure apart from reading the directory; not thread-safe.
  */
 public final class RowLocator {
@@ -65,10 +71,29 @@ public final class RowLocator {
         this.catalog = catalog;
         this.directory = directory;
         this.phoneRegions = List.copyOf(phoneRegions);
-        this.scanner = new FreeTextScanner(phoneRegions, directory.names());
+        this.scanner =
+                new FreeTextScanner(
+                        phoneRegions,
+                        directory.names(),
+                        e164 ->
+                                !directory
+                                        .resolver()
+                                        .resolve(IdentifierKind.PHONE, e164)
+                                        .isEmpty());
     }
 
     private OversizedText oversized = OversizedText.NONE;
+
+    private ParentSubjects parents = ParentSubjects.NONE;
+
+    /**
+     * Reads the subject of a row's parent (a comment's ticket's contact) with {@code parents}, for
+     * the regions a national phone number in the row is read in.
+     */
+    public RowLocator resolvingParentsWith(ParentSubjects parents) {
+        this.parents = parents;
+        return this;
+    }
 
     /** Reads values the capture left out for their size from {@code reader} to scan them. */
     public RowLocator readingOversizedFrom(OversizedText reader) {
@@ -309,21 +334,52 @@ public final class RowLocator {
     }
 
     /**
-     * The regions the row's writer likely lives in, likeliest first: those of the row's subjects,
-     * then of the subjects its declared identifiers name (a thread's addresses), as the {@link
-     * SubjectDirectory} knows them. The configured regions are not included: the phone detector
-     * falls back to them last.
+     * The regions the row's writer likely lives in, likeliest first, each with where it comes from:
+     * those of the row's subjects, then of the subjects its declared identifiers name (a thread's
+     * addresses), then, for a row under a parent ({@link LocationDocument#parentRecord()}: a
+     * comment or a thread message under its ticket), those of the parent's subject (the ticket's
+     * contact: an agent writing in a ticket has no region of their own), as the {@link
+     * SubjectDirectory} knows them. The parent's subject is asked for only if {@code text} holds a
+     * digit (only phone numbers need regions). The configured regions are not included: the phone
+     * detector falls back to them last.
      */
-    private List<String> writerRegions(Row r) {
-        Set<String> regions = new LinkedHashSet<>();
-        r.owners.forEach(s -> regions.addAll(directory.phoneRegionsOf(s)));
-        r.context.forEach(s -> regions.addAll(directory.phoneRegionsOf(s)));
-        return List.copyOf(regions);
+    private Map<String, String> writerRegions(Row r, String text) {
+        Map<String, String> regions = new LinkedHashMap<>();
+        r.owners.forEach(s -> addRegions(regions, s, s + ", the row's subject"));
+        r.context.forEach(s -> addRegions(regions, s, s + ", named by the row's identifiers"));
+        if (r.parentRecord != null && hasDigit(text)) {
+            if (r.parentSubject == null) {
+                r.parentSubject = parents.subjectOf(r.parentRecord).orElse("");
+            }
+            if (!r.parentSubject.isEmpty()) {
+                addRegions(
+                        regions,
+                        r.parentSubject,
+                        r.parentSubject + ", the subject of " + r.parentRecord);
+            }
+        }
+        return regions;
+    }
+
+    private void addRegions(Map<String, String> regions, String subject, String source) {
+        for (String region : directory.phoneRegionsOf(subject)) {
+            regions.putIfAbsent(region, source);
+        }
+    }
+
+    private static boolean hasDigit(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isDigit(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void freeText(
             String column, DataCategory category, String text, Row r, List<LocationDocument> docs) {
-        List<String> writerRegions = writerRegions(r);
+        Map<String, String> regionSources = writerRegions(r, text);
+        List<String> writerRegions = List.copyOf(regionSources.keySet());
         List<Finding> findings = scanner.scan(text, writerRegions);
         if (findings.isEmpty()) {
             return;
@@ -351,6 +407,7 @@ public final class RowLocator {
             String reason = f.reason();
             switch (f.kind()) {
                 case PHONE:
+                    reason = withRegionSource(reason, value, regionSources);
                     subjects.addAll(directory.resolver().resolve(f));
                     if (subjects.isEmpty()) {
                         // a national number valid in several countries: the reading a known subject
@@ -419,6 +476,20 @@ public final class RowLocator {
         }
     }
 
+    /**
+     * A phone finding's reason, naming where the writer's region it was read in comes from ({@code
+     * JP from contact:7, the subject of tickets/42}).
+     */
+    private static String withRegionSource(
+            String reason, String e164, Map<String, String> regionSources) {
+        if (!reason.contains("the writer's region")) {
+            return reason;
+        }
+        String region = PhoneDetector.regionOf(e164).orElse(null);
+        String source = region == null ? null : regionSources.get(region);
+        return source == null ? reason : reason + "; " + region + " from " + source;
+    }
+
     private Set<String> nameSubjects(Finding f, Set<String> context) {
         Map<String, Part> candidates = directory.names().subjectsNamed(f.normalizedValue());
         Set<String> full = new TreeSet<>();
@@ -479,6 +550,9 @@ public final class RowLocator {
         final Set<String> owners = new LinkedHashSet<>();
         final Set<String> context = new LinkedHashSet<>();
         String parentRecord;
+
+        /** The parent's subject once asked for; empty if not known. */
+        String parentSubject;
 
         Row(
                 String table,

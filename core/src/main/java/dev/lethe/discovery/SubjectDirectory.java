@@ -32,10 +32,11 @@ import java.util.TreeSet;
  * nationally written phone numbers are read first), and which custom fields are encrypted.
  *
  * <p>Fed with changes of the tables whose rows are their own subject ({@code subject: self} in the
- * catalog: contacts, agents) and of the custom-field definitions table. {@link #apply} returns the
- * entry to persist (the discovery job keeps them in broadcast state); {@link #restore} rebuilds the
- * in-memory indices from persisted entries after a restart. Entries hold names and identifiers, no
- * free text. Not thread-safe.
+ * catalog: contacts, agents), of the custom-field definitions table, and of the organisations such
+ * rows reference that say a region (accounts: only their region is kept, for their contacts' {@link
+ * #phoneRegionsOf}). {@link #apply} returns the entry to persist (the discovery job keeps them in
+ * broadcast state); {@link #restore} rebuilds the in-memory indices from persisted entries after a
+ * restart. Entries hold names and identifiers, no free text. Not thread-safe.
  */
 public final class SubjectDirectory {
 
@@ -44,14 +45,31 @@ public final class SubjectDirectory {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FIELD_PREFIX = "field:";
+    private static final String REGION_PREFIX = "region:";
 
     private final PersonalDataCatalog catalog;
     private final List<String> phoneRegions;
     private final KnownSubjectNames names = new KnownSubjectNames();
     private final SubjectResolver resolver = new SubjectResolver();
 
-    /** subject id -> the regions the subject lives in, likeliest first (none: not kept). */
-    private final Map<String, List<String>> regionsBySubject = new HashMap<>();
+    /** A subject's regions as learnt from their row (see {@link #phoneRegionsOf}). */
+    private record SubjectRegions(List<String> own, List<String> parents, List<String> phones) {
+        boolean isEmpty() {
+            return own.isEmpty() && parents.isEmpty() && phones.isEmpty();
+        }
+    }
+
+    /** subject id -> where the subject's regions come from (none: not kept). */
+    private final Map<String, SubjectRegions> regionsBySubject = new HashMap<>();
+
+    /**
+     * Tables a subject's row references that say a region (an organisation: {@code accounts}, whose
+     * {@code region} column a contact's account has), each by the referencing columns.
+     */
+    private final Map<String, String> regionTableByColumn = new HashMap<>();
+
+    /** {@code accounts/<id>} -> the region its row says, a supported country code. */
+    private final Map<String, String> regionByRecord = new HashMap<>();
 
     /** definition row id -> field name, for definitions marked encrypted. */
     private final Map<String, String> encryptedFields = new HashMap<>();
@@ -64,6 +82,18 @@ public final class SubjectDirectory {
         for (String table : catalog.tables()) {
             for (ColumnSpec c : catalog.encryptedKeyColumns(table)) {
                 definitionTables.add(c.encryptedKeys().definitionsTable());
+            }
+            TableSpec spec = catalog.table(table).orElseThrow();
+            if (spec.subjectPath().kind() != SubjectPath.Kind.SELF) {
+                continue;
+            }
+            for (ColumnSpec c : spec.columns().values()) {
+                c.referenced()
+                        .filter(ref -> ref.column().equals("id"))
+                        .map(ref -> catalog.table(ref.table()).orElse(null))
+                        .filter(t -> t.subjectPath().kind() == SubjectPath.Kind.NONE)
+                        .filter(t -> t.columns().containsKey("region"))
+                        .ifPresent(t -> regionTableByColumn.put(c.name(), t.name()));
             }
         }
     }
@@ -78,7 +108,7 @@ public final class SubjectDirectory {
 
     /** Whether changes of {@code table} describe subjects or fields (and go to {@link #apply}). */
     public boolean describes(String table) {
-        if (definitionTables.contains(table)) {
+        if (definitionTables.contains(table) || regionTableByColumn.containsValue(table)) {
             return true;
         }
         return catalog.table(table)
@@ -104,6 +134,17 @@ public final class SubjectDirectory {
         if (id == null) {
             return Optional.empty();
         }
+        if (regionTableByColumn.containsValue(table)) {
+            // an organisation: only its region is kept, no name
+            String key = REGION_PREFIX + table + "/" + id;
+            String region = gone ? null : country(row.get("region"));
+            if (region == null) {
+                regionByRecord.remove(table + "/" + id);
+                return Optional.of(new Entry(key, null));
+            }
+            regionByRecord.put(table + "/" + id, region);
+            return Optional.of(new Entry(key, region));
+        }
         if (definitionTables.contains(table)) {
             String key = FIELD_PREFIX + table + "/" + id;
             boolean encrypted = !gone && "true".equalsIgnoreCase(row.get("encrypted"));
@@ -122,7 +163,8 @@ public final class SubjectDirectory {
             return Optional.of(new Entry(subjectId, null));
         }
         KnownSubject subject = subjectOf(table, subjectId, row);
-        List<String> regions = regionsOf(row, subject);
+        SubjectRegions regions =
+                new SubjectRegions(ownRegions(row), parentRecords(row), phoneRegions(subject));
         put(subject);
         putRegions(subjectId, regions);
         return Optional.of(new Entry(subjectId, encode(subject, regions)));
@@ -132,6 +174,8 @@ public final class SubjectDirectory {
     public void restore(String key, String value) {
         if (key.startsWith(FIELD_PREFIX)) {
             encryptedFields.put(key, value);
+        } else if (key.startsWith(REGION_PREFIX)) {
+            regionByRecord.put(key.substring(REGION_PREFIX.length()), value);
         } else {
             put(decode(key, value));
             putRegions(key, decodeRegions(key, value));
@@ -154,37 +198,82 @@ public final class SubjectDirectory {
     /**
      * The ISO 3166 regions {@code subjectId} lives in, likeliest first: the country of their locale
      * ({@code fr-FR} → {@code FR}), their {@code region} column if it is a country code ({@code UK}
-     * read as {@code GB}), the countries of their declared phone numbers. Only regions
-     * libphonenumber knows; empty for a subject not seen or without any.
+     * read as {@code GB}), the region of the organisation their row references ({@code
+     * accounts.region} of their account), the countries of their declared phone numbers. Only
+     * regions libphonenumber knows; empty for a subject not seen or without any.
      */
     public List<String> phoneRegionsOf(String subjectId) {
-        return regionsBySubject.getOrDefault(subjectId, List.of());
+        SubjectRegions r = regionsBySubject.get(subjectId);
+        if (r == null) {
+            return List.of();
+        }
+        Set<String> regions = new LinkedHashSet<>(r.own());
+        for (String record : r.parents()) {
+            String region = regionByRecord.get(record);
+            if (region != null) {
+                regions.add(region);
+            }
+        }
+        regions.addAll(r.phones());
+        return List.copyOf(regions);
     }
 
-    private void putRegions(String subjectId, List<String> regions) {
+    private void putRegions(String subjectId, SubjectRegions regions) {
         if (regions.isEmpty()) {
             regionsBySubject.remove(subjectId);
         } else {
-            regionsBySubject.put(subjectId, List.copyOf(regions));
+            regionsBySubject.put(subjectId, regions);
         }
     }
 
-    /** What {@link #phoneRegionsOf} says of the subject a row describes as {@code subject}. */
-    static List<String> regionsOf(Map<String, String> row, KnownSubject subject) {
+    /** The regions a subject's row says itself: its locale's country, its region column. */
+    static List<String> ownRegions(Map<String, String> row) {
         Set<String> regions = new LinkedHashSet<>();
         String locale = row.get("locale");
         if (locale != null) {
             regions.add(Locale.forLanguageTag(locale.strip().replace('_', '-')).getCountry());
         }
-        String region = row.get("region");
+        String region = country(row.get("region"));
         if (region != null) {
-            String r = region.strip().toUpperCase(Locale.ROOT);
-            // ISO 3166 reserves UK for the United Kingdom, whose code is GB
-            regions.add(r.equals("UK") ? "GB" : r);
+            regions.add(region);
         }
+        return supported(regions);
+    }
+
+    /** The countries of a subject's declared phone numbers. */
+    static List<String> phoneRegions(KnownSubject subject) {
+        Set<String> regions = new LinkedHashSet<>();
         for (String phone : subject.identifiers(IdentifierKind.PHONE)) {
             PhoneDetector.regionOf(phone).ifPresent(regions::add);
         }
+        return supported(regions);
+    }
+
+    /** The region-saying rows a subject's row references ({@code accounts/3}). */
+    private List<String> parentRecords(Map<String, String> row) {
+        List<String> records = new ArrayList<>();
+        regionTableByColumn.forEach(
+                (column, table) -> {
+                    String id = row.get(column);
+                    if (id != null && !id.isBlank()) {
+                        records.add(table + "/" + id.strip());
+                    }
+                });
+        return records;
+    }
+
+    /** A region column's value as a supported country code ({@code UK} as {@code GB}), or null. */
+    private static String country(String region) {
+        if (region == null) {
+            return null;
+        }
+        String r = region.strip().toUpperCase(Locale.ROOT);
+        // ISO 3166 reserves UK for the United Kingdom, whose code is GB
+        r = r.equals("UK") ? "GB" : r;
+        return PhoneDetectorRegions.supported(r) ? r : null;
+    }
+
+    private static List<String> supported(Set<String> regions) {
         List<String> known = new ArrayList<>();
         for (String r : regions) {
             if (PhoneDetectorRegions.supported(r)) {
@@ -263,11 +352,15 @@ public final class SubjectDirectory {
     }
 
     static String encode(KnownSubject s) {
-        return encode(s, List.of());
+        return encode(s, new SubjectRegions(List.of(), List.of(), List.of()));
     }
 
-    /** A subject and its regions as persisted ({@code regions} left out when there are none). */
-    static String encode(KnownSubject s, List<String> regions) {
+    /**
+     * A subject and where their regions come from, as persisted: {@code regions} (their row's own),
+     * {@code regionRows} (the organisations it references), {@code phoneRegions}; each left out
+     * when empty.
+     */
+    private static String encode(KnownSubject s, SubjectRegions regions) {
         ObjectNode n = JSON.createObjectNode();
         if (s.firstName() != null) {
             n.put("first", s.firstName());
@@ -277,21 +370,36 @@ public final class SubjectDirectory {
         }
         ObjectNode ids = n.putObject("ids");
         s.identifiers().forEach((k, v) -> v.forEach(ids.withArray(k.catalogName())::add));
-        if (!regions.isEmpty()) {
-            regions.forEach(n.putArray("regions")::add);
+        if (!regions.own().isEmpty()) {
+            regions.own().forEach(n.putArray("regions")::add);
+        }
+        if (!regions.parents().isEmpty()) {
+            regions.parents().forEach(n.putArray("regionRows")::add);
+        }
+        if (!regions.phones().isEmpty()) {
+            regions.phones().forEach(n.putArray("phoneRegions")::add);
         }
         return n.toString();
     }
 
-    /** The regions of a persisted entry; none in an entry written before they were kept. */
-    static List<String> decodeRegions(String subjectId, String encoded) {
+    /**
+     * Where the regions of a persisted entry come from; none in an entry written before they were
+     * kept, all in {@code regions} in one written before their sources were kept apart.
+     */
+    private static SubjectRegions decodeRegions(String subjectId, String encoded) {
         try {
-            List<String> regions = new ArrayList<>();
-            JSON.readTree(encoded).path("regions").forEach(r -> regions.add(r.asText()));
-            return regions;
+            JsonNode n = JSON.readTree(encoded);
+            return new SubjectRegions(
+                    texts(n, "regions"), texts(n, "regionRows"), texts(n, "phoneRegions"));
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable directory entry for " + subjectId, e);
         }
+    }
+
+    private static List<String> texts(JsonNode n, String field) {
+        List<String> values = new ArrayList<>();
+        n.path(field).forEach(v -> values.add(v.asText()));
+        return values;
     }
 
     static KnownSubject decode(String subjectId, String encoded) {

@@ -126,6 +126,19 @@ class DetectorsTest {
         assertThat(new PaymentCardDetector().detect("1234567812345670")).isEmpty();
     }
 
+    @Test
+    void aNumberAfterAReferenceLabelIsNoCard() {
+        // a 13-digit Maestro-range number that passes Luhn
+        assertThat(new PaymentCardDetector().detect("Karte 6234567890123"))
+                .extracting(Finding::normalizedValue)
+                .containsExactly("6234567890123");
+        assertThat(new PaymentCardDetector().detect("Tracking number: 6234567890123")).isEmpty();
+        assertThat(new PaymentCardDetector().detect("numer listu przewozowego: 6234567890123"))
+                .isEmpty();
+        // a marker alone does not reject a card
+        assertThat(new PaymentCardDetector().detect("Karte Nr. 4111 1111 1111 1111")).hasSize(1);
+    }
+
     // ---------------------------------------------------------------- handle
 
     @Test

@@ -40,6 +40,54 @@ class EmailDetectorUnicodeTest {
     }
 
     @Test
+    void aLocalPartGluedToTheSentenceBeforeItIsNoAddress() {
+        // kanji, hiragana and katakana mixed: the words before the address are in the candidate,
+        // and where the address starts cannot be told
+        assertThat(values("連絡はメールで山田@例え.jpまで")).isEmpty();
+        assertThat(values("私のアドレスは田中@example.jpです")).isEmpty();
+        // one writing system is a local part as written, also after a separator
+        assertThat(spans("メール：山田@例え.jpまで")).containsExactly("山田@例え.jp");
+        assertThat(values("すずき@例え.jp")).containsExactly("すずき@例え.jp");
+        assertThat(values("サトウー@example.jp")).containsExactly("サトウー@example.jp");
+        assertThat(values("이메일 서연@예시.한국")).containsExactly("서연@예시.한국");
+        assertThat(EmailDetector.isEmail("会社のアドレスは鈴木@例え.jp")).isFalse();
+    }
+
+    @Test
+    void aFullWidthAtIsRecordedAsAnAt() {
+        String text = "連絡先：kenji.sato＠gmail.com（＠は半角に）";
+        assertThat(spans(text)).containsExactly("kenji.sato＠gmail.com");
+        assertThat(values(text)).containsExactly("kenji.sato@gmail.com");
+        assertThat(EmailDetector.comparisonKey("Kenji.Sato＠Gmail.com"))
+                .isEqualTo("kenji.sato@gmail.com");
+    }
+
+    @Test
+    void anAddressSpelledOutIsRecordedPlain() {
+        String text = "Mail me at jan.kowal [at] onet [dot] pl if the form fails.";
+        assertThat(spans(text)).containsExactly("jan.kowal [at] onet [dot] pl");
+        assertThat(values(text)).containsExactly("jan.kowal@onet.pl");
+        assertThat(detector.detect(text).get(0).confidence())
+                .isEqualTo(EmailDetector.SPELLED_OUT_CONFIDENCE);
+        assertThat(values("kontakt: Anna(AT)Example.de, danke")).containsExactly("anna@example.de");
+        assertThat(values("x {at} mail {dot} co {dot} uk")).containsExactly("x@mail.co.uk");
+        // whole or not at all: no top-level domain, or a word glued to it
+        assertThat(values("meet [at] noon")).isEmpty();
+        assertThat(values("anna [at] example [dot] c0m")).isEmpty();
+        assertThat(values("anna [at] example [dot] comé")).isEmpty();
+        // a plain address next to it is found once
+        assertThat(values("a@b.de (at) home")).containsExactly("a@b.de");
+    }
+
+    @Test
+    void aLongRunBeforeABracketedAtIsReadInLinearTime() {
+        String text = "x".repeat(200_000) + " [at] " + "y.".repeat(50_000);
+        long t0 = System.nanoTime();
+        assertThat(values(text)).isEmpty();
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
+    }
+
+    @Test
     void decomposedAccentsAreRecordedComposed() {
         // "Zoe" + COMBINING DIAERESIS, "u" + COMBINING DIAERESIS: NFC in the value
         String text = "mail Zoe\u0308.Mu\u0308ller@bu\u0308cher.de";

@@ -68,6 +68,50 @@ class PhoneDetectorContextTest {
     }
 
     @Test
+    void customerAndMemberNumbersAndCzechMarkersReject() {
+        String number = "0612345678";
+        for (String context :
+                List.of(
+                        "objednávka č. ",
+                        "Kundnummer ",
+                        "Mitgliedsnummer: ",
+                        "membership number ",
+                        "会員番号：",
+                        "会员号：",
+                        "회원번호 ")) {
+            assertThat(detector.detect("Hallo, " + context + number + " danke"))
+                    .as(context)
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void datesIpAddressesAndCodesAreNoPhoneNumbers() {
+        // each reads as a valid number of a configured region without its context
+        assertThat(detector.detect("Hallo 0612345678")).hasSize(1);
+        for (String text :
+                List.of(
+                        "überwiesen am 03.12.2024, danke",
+                        "am 02.12.2024 angewiesen",
+                        "Zugriff von 172.16.254.1 gesperrt",
+                        "Rechnung INV-2024-00987 ist offen",
+                        "Sendung TR-2024-55812")) {
+            assertThat(detector.detect(text)).as(text).isEmpty();
+        }
+    }
+
+    @Test
+    void aCompanysFreePhoneOrPremiumNumberIsNoPersonsNumber() {
+        assertThat(detector.detect("Hotline 0800 1234567", List.of("DE"))).isEmpty();
+        assertThat(detector.detect("フリーダイヤル0120-123-456", List.of("JP"))).isEmpty();
+        assertThat(detector.detect("call +44 800 123 4567 free")).isEmpty();
+        // a mobile next to it still is
+        assertThat(detector.detect("Hotline 0800 1234567 oder mobil 0151 23456789", List.of("DE")))
+                .extracting(Finding::normalizedValue)
+                .containsExactly("+4915123456789");
+    }
+
+    @Test
     void aReferenceLabelFartherAwayDoesNotReject() {
         List<Finding> found =
                 detector.detect("Ihre Bestellung ist unterwegs. Rückfragen: 0151 23456789");

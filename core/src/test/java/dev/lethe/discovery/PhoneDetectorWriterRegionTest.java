@@ -29,7 +29,7 @@ class PhoneDetectorWriterRegionTest {
         String text = "携帯は090-1234-5678です";
         assertThat(detector.detect(text))
                 .extracting(Finding::normalizedValue)
-                .containsExactly("+449012345678");
+                .containsExactly("+3909012345678");
         assertThat(detector.detect(text, List.of("JP")))
                 .extracting(Finding::normalizedValue)
                 .containsExactly("+819012345678");
@@ -48,14 +48,68 @@ class PhoneDetectorWriterRegionTest {
 
     @Test
     void theConfiguredRegionsAreTheLastFallback() {
-        // not valid in Japan: read in the configured regions
-        List<Finding> found = detector.detect("mobil 0151 23456789", List.of("JP"));
+        // no writer's region: read in the configured regions
+        List<Finding> found = detector.detect("mobil 0151 23456789", List.of());
         assertThat(found).extracting(Finding::normalizedValue).containsExactly("+4915123456789");
         assertThat(found.get(0).reason()).contains("DE").doesNotContain("writer");
         // the writer's regions in their order
         assertThat(detector.detect("06 12 34 56 78", List.of("SE", "FR")))
                 .extracting(Finding::normalizedValue)
                 .containsExactly("+46612345678");
+    }
+
+    @Test
+    void aNumberNotValidInTheWritersRegionIsNotGuessed() {
+        // valid in no region of a Japanese writer's, the text naming no country: the German
+        // reading would be a guess, and a wrong number is worse than none
+        assertThat(detector.detect("mobil 0151 23456789", List.of("JP"))).isEmpty();
+        assertThat(detector.detect("Bitte um Rückruf: 030 12345678", List.of("FR"))).isEmpty();
+        // written with its country code it needs no guess
+        assertThat(detector.detect("mobil +49 151 23456789", List.of("JP")))
+                .extracting(Finding::normalizedValue)
+                .containsExactly("+4915123456789");
+    }
+
+    @Test
+    void theCountryTheTextNamesNextToANationalNumberDecides() {
+        // a German writer quoting a French number
+        List<Finding> found =
+                detector.detect(
+                        "Meine Tochter studiert in Frankreich, ihre Nummer ist 06 12 34 56 78.",
+                        List.of("DE"));
+        assertThat(found).extracting(Finding::normalizedValue).containsExactly("+33612345678");
+        assertThat(found.get(0).reason()).contains("FR").contains("names");
+        assertThat(found.get(0).confidence())
+                .isEqualTo(PhoneDetector.labelled(PhoneDetector.NAMED_REGION));
+        // an inflected name, a region the configured list lacks (Slovakia)
+        assertThat(detector.detect("Volejte mi na Slovensku: 0912 123 456", List.of("CZ")))
+                .extracting(Finding::normalizedValue)
+                .containsExactly("+421912123456");
+        // a name after the number, an adjective
+        assertThat(detector.detect("číslo 0912 123 456 (slovenské)", List.of("CZ")))
+                .extracting(Finding::normalizedValue)
+                .containsExactly("+421912123456");
+        // Hangul, glued to its particle
+        assertThat(detector.detect("일본에서는 090-1234-5678로 연락 주세요", List.of("KR")))
+                .extracting(Finding::normalizedValue)
+                .containsExactly("+819012345678");
+    }
+
+    @Test
+    void aCountryNamedFarOffOrOnAnotherLineDoesNotDecide() {
+        assertThat(
+                        detector.detect(
+                                "Ich war in Frankreich.\nRückruf: 06 12 34 56 78", List.of("DE")))
+                .extracting(Finding::normalizedValue)
+                .containsExactly("+49612345678");
+        String far = "Ich war in Frankreich" + " und so weiter".repeat(12) + ": 06 12 34 56 78";
+        assertThat(detector.detect(far, List.of("DE")))
+                .extracting(Finding::normalizedValue)
+                .containsExactly("+49612345678");
+        // a country in which the number is not valid changes nothing
+        assertThat(detector.detect("Urlaub in Japan, Handy 0151 23456789", List.of("DE")))
+                .extracting(Finding::normalizedValue)
+                .containsExactly("+4915123456789");
     }
 
     @Test

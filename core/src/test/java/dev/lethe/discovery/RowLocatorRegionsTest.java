@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lethe.catalog.PersonalDataCatalog;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +67,56 @@ class RowLocatorRegionsTest {
         assertThat(phones("threads", row))
                 .extracting(LocationDocument::value)
                 .containsExactly("+819012345678");
+    }
+
+    private static Map<String, String> comment(long id, long ticketId, long agentId, String text) {
+        Map<String, String> r = new java.util.LinkedHashMap<>();
+        r.put("id", Long.toString(id));
+        r.put("ticket_id", Long.toString(ticketId));
+        r.put("agent_id", Long.toString(agentId));
+        r.put("is_public", "false");
+        r.put("content", text);
+        r.put("created_at", DiscoveryRows.AT.toString());
+        r.put("updated_at", DiscoveryRows.AT.toString());
+        r.put("deleted_at", null);
+        return r;
+    }
+
+    @Test
+    void anAgentsCommentIsReadInTheRegionOfTheTicketsContact() {
+        known(4, "sato@yahoo.co.jp", "ja-JP", "APAC");
+        var note = comment(31, 7, 2, "Kunde bittet um Rückruf: 090-1234-5678");
+        // without knowing the ticket's contact: the configured regions (GB reads a premium-rate
+        // number, IT a landline)
+        assertThat(phones("comments", note))
+                .extracting(LocationDocument::value)
+                .containsExactly("+3909012345678");
+        locator.resolvingParentsWith(
+                record -> record.equals("tickets/7") ? Optional.of("contact:4") : Optional.empty());
+        List<LocationDocument> found = phones("comments", note);
+        assertThat(found).extracting(LocationDocument::value).containsExactly("+819012345678");
+        assertThat(found.get(0).reason())
+                .contains("JP, the writer's region")
+                .contains("JP from contact:4, the subject of tickets/7");
+        // a thread message by an agent: its addresses name no one with a region, the ticket does
+        var reply = thread(12, 7, "agent@helpdesk.example", "someone@example.com", "090-1234-5678");
+        assertThat(phones("threads", reply))
+                .extracting(LocationDocument::value)
+                .containsExactly("+819012345678");
+    }
+
+    @Test
+    void theParentIsNotAskedForATextWithoutDigits() {
+        List<String> asked = new java.util.ArrayList<>();
+        locator.resolvingParentsWith(
+                record -> {
+                    asked.add(record);
+                    return Optional.empty();
+                });
+        phones("comments", comment(31, 7, 2, "Kunde bittet um Rückruf"));
+        assertThat(asked).isEmpty();
+        phones("comments", comment(32, 7, 2, "Rückruf: 030 1234567"));
+        assertThat(asked).containsExactly("tickets/7");
     }
 
     @Test
@@ -127,6 +178,57 @@ class RowLocatorRegionsTest {
         assertThat(directory.phoneRegionsOf("contact:404")).isEmpty();
     }
 
+    private static Map<String, String> account(long id, String region) {
+        Map<String, String> r = new java.util.LinkedHashMap<>();
+        r.put("id", Long.toString(id));
+        r.put("name", "Firma " + id);
+        r.put("domain", "firma" + id + ".example");
+        r.put("region", region);
+        r.put("created_at", DiscoveryRows.AT.toString());
+        r.put("updated_at", DiscoveryRows.AT.toString());
+        r.put("deleted_at", null);
+        return r;
+    }
+
+    @Test
+    void theAccountsRegionComesAfterTheContactsOwnAndBeforeTheirPhonesCountry() {
+        assertThat(directory.describes("accounts")).isTrue();
+        var entry = directory.apply(inserted("accounts", account(3, "AT"), 1)).orElseThrow();
+        // an organisation: only its region is kept
+        assertThat(entry.value()).isEqualTo("AT");
+        Map<String, String> row =
+                with(
+                        with(
+                                with(
+                                        contact(11, "Eva", "Huber", "eva@example.com"),
+                                        "locale",
+                                        "de"),
+                                "account_id",
+                                "3"),
+                        "mobile",
+                        "+46 70 123 45 67");
+        var contactEntry = directory.apply(inserted("contacts", with(row, "region", "EU"), 2));
+        assertThat(directory.phoneRegionsOf("contact:11")).containsExactly("AT", "SE");
+        // a contact whose own row names a country: that first
+        directory.apply(inserted("contacts", with(with(row, "region", "DE"), "id", "12"), 3));
+        assertThat(directory.phoneRegionsOf("contact:12")).containsExactly("DE", "AT", "SE");
+        // a national number in the contact's ticket is read in the account's region
+        assertThat(ticketPhones(11, "Rückruf bitte: 0664 123456"))
+                .extracting(LocationDocument::value)
+                .containsExactly("+43664123456");
+        // the account learnt after the contact, or moved, counts from then on
+        directory.apply(inserted("accounts", account(3, "CH"), 4));
+        assertThat(directory.phoneRegionsOf("contact:11")).containsExactly("CH", "SE");
+        // persisted and restored, the account's region too
+        SubjectDirectory restored = new SubjectDirectory(CATALOG, PhoneDetector.DEFAULT_REGIONS);
+        restored.restore(contactEntry.orElseThrow().key(), contactEntry.orElseThrow().value());
+        restored.restore(entry.key(), entry.value());
+        assertThat(restored.phoneRegionsOf("contact:11")).containsExactly("AT", "SE");
+        // an account deleted: its region is forgotten
+        directory.apply(DiscoveryRows.deleted("accounts", account(3, "CH"), 5));
+        assertThat(directory.phoneRegionsOf("contact:11")).containsExactly("SE");
+    }
+
     @Test
     void theRegionsComeBackWithTheDirectorysPersistedEntries() {
         var entry =
@@ -166,6 +268,23 @@ class RowLocatorRegionsTest {
         assertThat(found).extracting(LocationDocument::value).containsExactly("+49612345678");
         assertThat(found.get(0).subjectIds()).contains("contact:2");
         assertThat(found.get(0).reason()).contains("DE");
+    }
+
+    @Test
+    void aNumberValidOnlyOutsideTheWritersRegionsIsKeptWhenItIsAKnownPersons() {
+        // a German contact's mobile, written nationally by a Japanese contact: not valid in Japan
+        directory.apply(
+                inserted(
+                        "contacts",
+                        with(contact(2, "Otto", "Other", "otto@gmx.de"), "mobile", "0151 23456789"),
+                        2));
+        known(4, "sato@yahoo.co.jp", "ja-JP", "APAC");
+        List<LocationDocument> found = ticketPhones(4, "Ottoさんの番号: 0151 23456789");
+        assertThat(found).extracting(LocationDocument::value).containsExactly("+4915123456789");
+        assertThat(found.get(0).subjectIds()).contains("contact:2");
+        assertThat(found.get(0).reason()).contains("known subject");
+        // nobody's number: a guess, not recorded
+        assertThat(ticketPhones(4, "番号: 0151 23456780")).isEmpty();
     }
 
     @Test

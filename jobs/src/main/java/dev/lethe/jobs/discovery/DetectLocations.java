@@ -2,6 +2,7 @@ package dev.lethe.jobs.discovery;
 
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.discovery.LocationDocument;
+import dev.lethe.discovery.ParentSubjects;
 import dev.lethe.discovery.PhoneDetector;
 import dev.lethe.discovery.RowLocator;
 import dev.lethe.discovery.SubjectDirectory;
@@ -39,13 +40,13 @@ import org.apache.flink.util.OutputTag;
  * findings, encrypted custom fields whose values are never read.
  *
  * <p>Main input: every change, keyed by entity id (so a row's changes stay in order). Broadcast
- * input: the changes of contacts, agents and custom-field definitions, which every parallel
- * instance learns from: the {@link SubjectDirectory} of known subjects' names and identifiers (to
- * recognise them in free text and resolve identifiers to {@code contact:<id>}) and of encrypted
- * custom fields. The directory's entries are kept in broadcast state ({@link #DIRECTORY}: subject
- * id -> names and normalized identifiers, {@code field:<table>/<id>} -> name of an encrypted
- * field), so they survive restarts; the in-memory indices are rebuilt from it on first use. A
- * deleted contact's entry is removed.
+ * input: the changes of contacts, agents, accounts (their region) and custom-field definitions,
+ * which every parallel instance learns from: the {@link SubjectDirectory} of known subjects' names
+ * and identifiers (to recognise them in free text and resolve identifiers to {@code contact:<id>})
+ * and of encrypted custom fields. The directory's entries are kept in broadcast state ({@link
+ * #DIRECTORY}: subject id -> names and normalized identifiers, {@code field:<table>/<id>} -> name
+ * of an encrypted field), so they survive restarts; the in-memory indices are rebuilt from it on
+ * first use. A deleted contact's entry is removed.
  *
  * <p>Changes wait for the event-time watermark (commit time, the minimum over every raw topic) to
  * pass their commit time before they are located: by then every contact committed earlier has
@@ -60,6 +61,12 @@ import org.apache.flink.util.OutputTag;
  * #PENDING_PURPOSE}), the directory's entries are sealed likewise (purpose {@value
  * #DIRECTORY_PURPOSE}); the state key is derived from the master key ({@link MasterKeys}), opened
  * on the TaskManager. Only the in-memory indices hold plaintext.
+ *
+ * <p>With the helpdesk database given ({@link #readingOversizedFrom}), two reads of its tables are
+ * made besides the changes: an oversized value's full text, and the subject of a row's parent (the
+ * contact of the ticket a comment or thread message is in, {@link ParentSubjects}, cached for
+ * {@value #PARENT_SUBJECTS_CACHED} parents), whose regions a national phone number in the row is
+ * read in when its writer (an agent) has none.
  *
  * <p>A row with a column the catalog does not declare is a schema change nobody classified yet: its
  * declared columns are located as usual and the unknown ones are scanned as free text (fail safe);
@@ -90,6 +97,13 @@ public final class DetectLocations
 
     /** Dead-letter reason for a row with columns the catalog does not declare. */
     public static final String UNCATALOGUED = "UNCATALOGUED_COLUMN";
+
+    /**
+     * Parents whose subject each instance remembers (a ticket's contact, for the regions its
+     * comments' and thread messages' phone numbers are read in): one read of the helpdesk per
+     * ticket while its rows keep coming.
+     */
+    static final int PARENT_SUBJECTS_CACHED = 10_000;
 
     private final String catalogFile;
     private final List<String> phoneRegions;
@@ -122,7 +136,8 @@ public final class DetectLocations
 
     /**
      * Reads values the capture left out for their size back from the helpdesk database at {@code
-     * jdbcUrl} as {@code user} (password from the process's secrets), to scan them whole.
+     * jdbcUrl} as {@code user} (password from the process's secrets), to scan them whole, and the
+     * subjects of rows' parents there ({@link ParentSubjects}).
      */
     public DetectLocations readingOversizedFrom(String jdbcUrl, String user) {
         this.helpdeskJdbcUrl = jdbcUrl;
@@ -148,7 +163,11 @@ public final class DetectLocations
         locator = new RowLocator(catalog, directory, phoneRegions);
         if (helpdeskJdbcUrl != null && !helpdeskJdbcUrl.isBlank()) {
             oversized = new JdbcOversizedText(helpdeskJdbcUrl, helpdeskUser);
-            locator.readingOversizedFrom(oversized);
+            locator.readingOversizedFrom(oversized)
+                    .resolvingParentsWith(
+                            ParentSubjects.caching(
+                                    ParentSubjects.following(catalog, oversized),
+                                    PARENT_SUBJECTS_CACHED));
         }
         restored = false;
         pending =

@@ -44,8 +44,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The discovery job: an always-current index of where each person's data lives.
  *
  * <pre>
- * raw topics -> normalize -> keyBy(entity) -> detect locations (+ broadcast: contacts, agents and
- *   custom-field definitions feed the directory of known subjects and encrypted fields)
+ * raw topics -> normalize -> keyBy(entity) -> detect locations (+ broadcast: contacts, agents,
+ *   accounts' regions and custom-field definitions feed the directory of known subjects and
+ *   encrypted fields)
  *   -> keyBy(entity) -> track locations (ids of last time; deletes what a row no longer has)
  *   -> lethe-locations (Elasticsearch, external version = source LSN)
  * normalize rejects, uncatalogued columns, Elasticsearch rejects -> lethe.deadletter

@@ -12,10 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link OversizedText} from the helpdesk database: {@code SELECT <column> FROM <table> WHERE id =
- * ?} by primary key, over a pool of one connection opened on first use (most jobs never see an
- * oversized value). A failure is logged by its SQL state and read as empty: the location is then
- * written as "not scanned", never lost.
+ * {@link OversizedText} (and any {@link dev.lethe.discovery.RowReader} read: a ticket's contact for
+ * {@link dev.lethe.discovery.ParentSubjects}) from the helpdesk database: {@code SELECT <column>
+ * FROM <table> WHERE id = ?} by primary key, over a pool of one connection opened on first use. A
+ * failure is logged by its SQL state and read as empty: an oversized value's location is then
+ * written as "not scanned", never lost; a parent's subject is then not known for that row.
  */
 final class JdbcOversizedText implements OversizedText, AutoCloseable {
 
@@ -58,7 +59,7 @@ final class JdbcOversizedText implements OversizedText, AutoCloseable {
             }
         } catch (SQLException e) {
             LOG.warn(
-                    "cannot read back an oversized value of {}.{} (SQL state {})",
+                    "cannot read {}.{} of a row back from the helpdesk (SQL state {})",
                     table,
                     column,
                     e.getSQLState());
