@@ -58,6 +58,28 @@ final class AuditReconciliation {
         }
     }
 
+    /**
+     * The change a raw-topic record captured, normalized as the audit job normalizes it, with its
+     * raw position; empty for what is not a row change (a tombstone, a message, a malformed event).
+     */
+    static java.util.Optional<RawChange> rawChange(
+            ChangeNormalizer normalizer, ConsumerRecord<byte[], byte[]> r) {
+        Normalized n =
+                normalizer.normalize(r.topic(), r.partition(), r.offset(), r.key(), r.value());
+        if (!(n instanceof Normalized.Change change)) {
+            return java.util.Optional.empty();
+        }
+        ChangeEvent event = change.event();
+        return java.util.Optional.of(
+                new RawChange(
+                        EntityId.of(event),
+                        event.getSource().getLsn(),
+                        r.topic(),
+                        r.partition(),
+                        r.offset(),
+                        event.getSource().getCommitTime()));
+    }
+
     /** Every change event of the helpdesk's raw topics, up to their end offsets now. */
     private static List<RawChange> readRawChanges(java.util.Properties client) {
         List<RawChange> raw = new ArrayList<>();
@@ -89,20 +111,7 @@ final class AuditReconciliation {
                     if (stop == null || r.offset() >= stop) {
                         continue;
                     }
-                    Normalized n =
-                            normalizer.normalize(
-                                    r.topic(), r.partition(), r.offset(), r.key(), r.value());
-                    if (n instanceof Normalized.Change change) {
-                        ChangeEvent event = change.event();
-                        raw.add(
-                                new RawChange(
-                                        EntityId.of(event),
-                                        event.getSource().getLsn(),
-                                        r.topic(),
-                                        r.partition(),
-                                        r.offset(),
-                                        event.getSource().getCommitTime()));
-                    }
+                    rawChange(normalizer, r).ifPresent(raw::add);
                 }
                 end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
             }

@@ -9,11 +9,8 @@ import dev.lethe.audit.Completeness.RawChange;
 import dev.lethe.audit.CompletenessWatermark;
 import dev.lethe.audit.EntryRecord;
 import dev.lethe.events.AuditEntry;
-import dev.lethe.events.ChangeEvent;
 import dev.lethe.local.CaptureTopics;
 import dev.lethe.normalize.ChangeNormalizer;
-import dev.lethe.normalize.EntityId;
-import dev.lethe.normalize.Normalized;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,26 +155,9 @@ final class CompletenessCheck {
                             tp,
                             from,
                             end,
-                            r -> {
-                                Normalized n =
-                                        normalizer.normalize(
-                                                r.topic(),
-                                                r.partition(),
-                                                r.offset(),
-                                                r.key(),
-                                                r.value());
-                                if (n instanceof Normalized.Change change) {
-                                    ChangeEvent event = change.event();
-                                    w.captured(
-                                            new RawChange(
-                                                    EntityId.of(event),
-                                                    event.getSource().getLsn(),
-                                                    r.topic(),
-                                                    r.partition(),
-                                                    r.offset(),
-                                                    event.getSource().getCommitTime()));
-                                }
-                            });
+                            r ->
+                                    AuditReconciliation.rawChange(normalizer, r)
+                                            .ifPresent(w::captured));
                     w.partitionRead(topic, tp.partition(), end);
                 }
             }
