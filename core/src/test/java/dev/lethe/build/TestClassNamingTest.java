@@ -50,6 +50,7 @@ class TestClassNamingTest {
                     continue;
                 }
                 boolean failsafe = bindsFailsafe(module.resolve("pom.xml"));
+                List<String> optIn = profileIncludes(module.resolve("pom.xml"));
                 for (Path file : javaFiles(tests)) {
                     String source = Files.readString(file);
                     if (!declaresTests(source)) {
@@ -66,6 +67,9 @@ class TestClassNamingTest {
                                         + " declares tests in a class not named like its file:"
                                         + " rename the class to "
                                         + simpleName(file));
+                    }
+                    if (optIn.stream().anyMatch(glob -> matches(glob, relative))) {
+                        continue; // run on request by a profile of its module (e.g. the soak)
                     }
                     problem(module.getFileName().toString(), relative, includes, failsafe)
                             .ifPresent(problems::add);
@@ -148,6 +152,13 @@ class TestClassNamingTest {
 
         assertThat(includes.surefire()).contains("**/*Test.java");
         assertThat(includes.failsafe()).contains("**/*ITCase.java");
+    }
+
+    @Test
+    void aModulesProfilesNameTheTestsTheyRunOnRequest() {
+        assertThat(profileIncludes(repositoryRoot().resolve("cli/pom.xml")))
+                .contains("**/*Soak.java");
+        assertThat(profileIncludes(repositoryRoot().resolve("core/pom.xml"))).isEmpty();
     }
 
     @Test
@@ -271,6 +282,25 @@ class TestClassNamingTest {
                             + artifactId
                             + " found in the root pom.xml: update "
                             + TestClassNamingTest.class.getName());
+        }
+        return includes;
+    }
+
+    /**
+     * The include patterns of a module's Maven profiles: tests run only on request ({@code -P
+     * <profile>}), such as the day-long soak, named there on purpose rather than forgotten.
+     */
+    static List<String> profileIncludes(Path pom) {
+        Matcher profile =
+                Pattern.compile("<profile>(.*?)</profile>", Pattern.DOTALL).matcher(read(pom));
+        List<String> includes = new ArrayList<>();
+        while (profile.find()) {
+            Matcher include =
+                    Pattern.compile("<include>\\s*([^<]+?)\\s*</include>")
+                            .matcher(profile.group(1));
+            while (include.find()) {
+                includes.add(include.group(1));
+            }
         }
         return includes;
     }
