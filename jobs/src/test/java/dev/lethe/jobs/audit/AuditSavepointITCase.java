@@ -158,7 +158,13 @@ class AuditSavepointITCase {
                             assertThat(e.getSeq()).isEqualTo(3L);
                             assertThat(bytes(e.getPrevHash())).isNotEqualTo(HashChain.genesis());
                         });
-        assertThat(treeHeads.values()).extracting(AuditCheckpoint::getTreeSize).containsExactly(4L);
+        // the tree continued from the restored frontier (a restarted one would sign 1 or 2): a head
+        // over the 4 entries, or over the first 3 when the fixture's restored interval timer (set
+        // an hour after the fixture was taken) has passed and fires at once
+        assertThat(treeHeads.values())
+                .isNotEmpty()
+                .extracting(AuditCheckpoint::getTreeSize)
+                .allMatch(size -> size == 3L || size == 4L);
         assertThat(deadLetters.values()).isEmpty();
     }
 
@@ -202,7 +208,8 @@ class AuditSavepointITCase {
         JobClient job = start(input.second, input.all, savepoint);
         try {
             log.await(l -> l.size() >= before + 1, 60_000);
-            treeHeads.await(h -> h.stream().anyMatch(c -> c.getTreeSize() == 4L), 10_000);
+            treeHeads.await(h -> h.stream().anyMatch(c -> c.getTreeSize() >= 3L), 10_000);
+            treeHeads.await(h -> h.stream().anyMatch(c -> c.getTreeSize() == 4L), 3_000);
             Thread.sleep(300); // anything more (a replay of the first run) would come now
         } finally {
             job.cancel().get();
