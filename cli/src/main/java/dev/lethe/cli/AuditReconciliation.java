@@ -147,6 +147,24 @@ final class AuditReconciliation {
         return out;
     }
 
+    /** The doubled changes, the first {@link #LISTED} each on a line, the rest counted. */
+    static void listDoubled(StringBuilder out, List<Completeness.Doubled> doubled) {
+        doubled.stream()
+                .limit(LISTED)
+                .forEach(
+                        d ->
+                                out.append("  DOUBLED ")
+                                        .append(d.entityId())
+                                        .append(" at LSN ")
+                                        .append(d.lsn())
+                                        .append(": log indexes ")
+                                        .append(d.logIndexes())
+                                        .append('\n'));
+        if (doubled.size() > LISTED) {
+            out.append("  ... and ").append(doubled.size() - LISTED).append(" more doubled\n");
+        }
+    }
+
     static String text(Completeness.Report r) {
         StringBuilder out = new StringBuilder();
         String counts =
@@ -180,20 +198,7 @@ final class AuditReconciliation {
         if (r.missing().size() > LISTED) {
             out.append("  ... and ").append(r.missing().size() - LISTED).append(" more missing\n");
         }
-        r.doubled().stream()
-                .limit(LISTED)
-                .forEach(
-                        d ->
-                                out.append("  DOUBLED ")
-                                        .append(d.entityId())
-                                        .append(" at LSN ")
-                                        .append(d.lsn())
-                                        .append(": log indexes ")
-                                        .append(d.logIndexes())
-                                        .append('\n'));
-        if (r.doubled().size() > LISTED) {
-            out.append("  ... and ").append(r.doubled().size() - LISTED).append(" more doubled\n");
-        }
+        listDoubled(out, r.doubled());
         return out.toString();
     }
 }

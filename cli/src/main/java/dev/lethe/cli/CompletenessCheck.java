@@ -354,22 +354,7 @@ final class CompletenessCheck {
                     .append(r.gaps().size() - AuditReconciliation.LISTED)
                     .append(" more missing\n");
         }
-        r.doubles().stream()
-                .limit(AuditReconciliation.LISTED)
-                .forEach(
-                        d ->
-                                out.append("  DOUBLED ")
-                                        .append(d.entityId())
-                                        .append(" at LSN ")
-                                        .append(d.lsn())
-                                        .append(": log indexes ")
-                                        .append(d.logIndexes())
-                                        .append('\n'));
-        if (r.doubles().size() > AuditReconciliation.LISTED) {
-            out.append("  ... and ")
-                    .append(r.doubles().size() - AuditReconciliation.LISTED)
-                    .append(" more doubled\n");
-        }
+        AuditReconciliation.listDoubled(out, r.doubles());
         r.late()
                 .forEach(
                         p ->
