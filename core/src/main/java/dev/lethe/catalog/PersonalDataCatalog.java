@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,6 +80,38 @@ public final class PersonalDataCatalog {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + DEFAULT_RESOURCE, e);
         }
+    }
+
+    /**
+     * This catalog with the columns classified at run time added ({@link ColumnClassification}): a
+     * classification applies to a column of a declared table that the catalog file does not
+     * declare; the file stays the reviewed source of everything it declares, so a classification of
+     * a declared column or of a table the catalog does not know is ignored. For several
+     * classifications of one column the last one given wins. Returns this catalog when nothing
+     * applies.
+     */
+    public PersonalDataCatalog withClassifications(Collection<ColumnClassification> classified) {
+        Map<String, Map<String, ColumnSpec>> added = new LinkedHashMap<>();
+        for (ColumnClassification c : classified) {
+            TableSpec spec = tables.get(c.table());
+            if (spec == null || spec.columns().containsKey(c.column())) {
+                continue;
+            }
+            added.computeIfAbsent(c.table(), t -> new LinkedHashMap<>())
+                    .put(c.column(), c.toSpec());
+        }
+        if (added.isEmpty()) {
+            return this;
+        }
+        Map<String, TableSpec> merged = new LinkedHashMap<>(tables);
+        added.forEach(
+                (table, columns) -> {
+                    TableSpec spec = tables.get(table);
+                    Map<String, ColumnSpec> all = new LinkedHashMap<>(spec.columns());
+                    all.putAll(columns);
+                    merged.put(table, new TableSpec(table, spec.subjectPath(), all, spec.note()));
+                });
+        return new PersonalDataCatalog(merged);
     }
 
     /** The declared tables, in catalog order. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Instant;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +41,39 @@ class UnclassifiedColumnsITCase {
             try {
                 assertThat(UnclassifiedColumns.find(c, CATALOG))
                         .containsExactly("contacts.nickname");
+
+                // classified at run time: no longer unclassified, the latest row wins
+                ColumnClassifications.createSchema(c);
+                ColumnClassifications.createSchema(c); // idempotent
+                Instant at = Instant.parse("2026-12-06T10:00:00Z");
+                ColumnClassifications.record(
+                        c,
+                        new ColumnClassification(
+                                "contacts", "nickname", DataCategory.FREE_TEXT, true, "a", at, ""));
+                ColumnClassifications.record(
+                        c,
+                        new ColumnClassification(
+                                "contacts",
+                                "nickname",
+                                DataCategory.NAME,
+                                true,
+                                "dpo1",
+                                at.plusSeconds(1),
+                                "a nickname"));
+                assertThat(ColumnClassifications.latest(c))
+                        .containsExactly(
+                                new ColumnClassification(
+                                        "contacts",
+                                        "nickname",
+                                        DataCategory.NAME,
+                                        true,
+                                        "dpo1",
+                                        at.plusSeconds(1),
+                                        "a nickname"));
+                PersonalDataCatalog live = ColumnClassifications.applied(c, CATALOG);
+                assertThat(UnclassifiedColumns.find(c, live)).isEmpty();
+                assertThat(live.column("contacts", "nickname").orElseThrow().category())
+                        .isEqualTo(DataCategory.NAME);
             } finally {
                 try (Statement s = c.createStatement()) {
                     s.execute("ALTER TABLE contacts DROP COLUMN nickname");
