@@ -1,7 +1,10 @@
 package dev.lethe.jobs.audit;
 
 import dev.lethe.audit.SigningKeys;
+import dev.lethe.catalog.ColumnClassifications;
 import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.catalog.RefreshingCatalog;
+import dev.lethe.jobs.config.ClassifiedColumns;
 import dev.lethe.jobs.config.HelpdeskDataSources;
 import dev.lethe.jobs.config.MasterKeys;
 import dev.lethe.keys.JdbcSubjectKeyStore;
@@ -26,8 +29,27 @@ public record AuditResources(
         String catalogFile,
         KeyStoreFactory keyStore,
         MasterKeys stateKeys,
-        SigningKeysFactory signingKeys)
+        SigningKeysFactory signingKeys,
+        ClassifiedColumns.Source classifications)
         implements Serializable {
+
+    /** Resources without run-time classifications: the catalog file alone. */
+    public AuditResources(
+            String catalogFile,
+            KeyStoreFactory keyStore,
+            MasterKeys stateKeys,
+            SigningKeysFactory signingKeys) {
+        this(catalogFile, keyStore, stateKeys, signingKeys, ClassifiedColumns.Source.NONE);
+    }
+
+    /**
+     * The catalog file with the run-time classifications ({@link ColumnClassifications}) applied,
+     * read again every {@value ClassifiedColumns#REFRESH_MS} ms: a column classified while the job
+     * runs applies from its next changes on.
+     */
+    public RefreshingCatalog openLiveCatalog() throws Exception {
+        return classifications.follow(openCatalog());
+    }
 
     /** Opens the subject key store. */
     public interface KeyStoreFactory extends Serializable {
@@ -84,8 +106,13 @@ public record AuditResources(
                     return store;
                 };
         SigningKeysFactory signing = () -> SigningKeys.load(signingKeyDir(signingKeyDir));
+        ClassifiedColumns.Source classifications = ClassifiedColumns.of(jdbcUrl, user);
         return new AuditResources(
-                catalogFile, keyStore, MasterKeys.fromProcess(masterKeyFile), signing);
+                catalogFile,
+                keyStore,
+                MasterKeys.fromProcess(masterKeyFile),
+                signing,
+                classifications);
     }
 
     /** Where the signing key is read on this TaskManager. */

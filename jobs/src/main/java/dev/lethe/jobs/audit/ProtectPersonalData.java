@@ -1,6 +1,7 @@
 package dev.lethe.jobs.audit;
 
 import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.catalog.RefreshingCatalog;
 import dev.lethe.crypto.SubjectCipher;
 import dev.lethe.discovery.PhoneDetector;
 import dev.lethe.events.AuditEntry;
@@ -35,6 +36,8 @@ import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Each change becomes its audit-entry draft with personal values encrypted ({@link AuditDrafts}),
@@ -79,6 +82,8 @@ public final class ProtectPersonalData extends AbstractStreamOperator<AuditEntry
 
     private static final long serialVersionUID = 3L;
 
+    private static final Logger LOG = LoggerFactory.getLogger(ProtectPersonalData.class);
+
     /** Changes drafted together at most, by default. */
     public static final int DEFAULT_BATCH_SIZE = 500;
 
@@ -113,6 +118,8 @@ public final class ProtectPersonalData extends AbstractStreamOperator<AuditEntry
     private transient PersonalDataCatalog catalog;
     private transient SubjectIdentifiers identifiers;
     private transient AuditDrafts drafts;
+    private transient RefreshingCatalog liveCatalog;
+    private transient SubjectCipher cipher;
     private transient List<StreamRecord<SubjectedChange>> batch;
     private transient boolean flushScheduled;
 
@@ -171,7 +178,10 @@ public final class ProtectPersonalData extends AbstractStreamOperator<AuditEntry
     public void open() throws Exception {
         super.open();
         keyStore = resources.keyStore().open();
-        drafts = new AuditDrafts(catalog, new SubjectCipher(keyStore), identifiers);
+        cipher = new SubjectCipher(keyStore);
+        liveCatalog = resources.openLiveCatalog();
+        liveCatalog.refresh();
+        drafts = new AuditDrafts(liveCatalog.current(), cipher, identifiers);
         batch = new ArrayList<>(batchSize);
         heldCount = getMetricGroup().counter("numHeldForMentions");
     }
@@ -183,6 +193,7 @@ public final class ProtectPersonalData extends AbstractStreamOperator<AuditEntry
                         ? new StreamRecord<>(element.getValue(), element.getTimestamp())
                         : new StreamRecord<>(element.getValue());
         ChangeEvent change = record.getValue().change;
+        followClassifications();
         if (change.getSource().getCommitTime().toEpochMilli() > watermark
                 && drafts.namesAnIdentifier(change)) {
             heldCount.inc();
@@ -271,10 +282,28 @@ public final class ProtectPersonalData extends AbstractStreamOperator<AuditEntry
         batch.addAll(due);
     }
 
+    /**
+     * Applies the columns classified since the last look (every few seconds at most): the changes
+     * drafted from now on treat them as classified.
+     */
+    private void followClassifications() {
+        Exception failedBefore = liveCatalog.lastFailure();
+        if (liveCatalog.refresh()) {
+            drafts = new AuditDrafts(liveCatalog.current(), cipher, identifiers);
+            LOG.info("classified columns applied (catalog version {})", liveCatalog.version());
+        } else if (liveCatalog.lastFailure() != null && failedBefore == null) {
+            // the class only: a driver's message may carry connection details
+            LOG.warn(
+                    "cannot read the classified columns, keeping the last ones: {}",
+                    liveCatalog.lastFailure().getClass().getName());
+        }
+    }
+
     private void draftBatch() {
         if (batch.isEmpty()) {
             return;
         }
+        followClassifications();
         keyStore.prefetch(drafts.rowSubjects(batch.stream().map(StreamRecord::getValue).toList()));
         for (StreamRecord<SubjectedChange> record : batch) {
             AuditEntry draft = drafts.draft(record.getValue());

@@ -1,6 +1,7 @@
 package dev.lethe.jobs.discovery;
 
 import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.catalog.RefreshingCatalog;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.discovery.ParentSubjects;
 import dev.lethe.discovery.PhoneDetector;
@@ -9,6 +10,7 @@ import dev.lethe.discovery.SubjectDirectory;
 import dev.lethe.events.ChangeEvent;
 import dev.lethe.events.DeadLetter;
 import dev.lethe.events.Operation;
+import dev.lethe.jobs.config.ClassifiedColumns;
 import dev.lethe.jobs.config.MasterKeys;
 import dev.lethe.jobs.kafka.AvroRecords;
 import dev.lethe.jobs.state.StateCipher;
@@ -34,6 +36,8 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds the personal data of each changed row ({@link RowLocator}): declared columns, free-text
@@ -75,6 +79,8 @@ import org.apache.flink.util.OutputTag;
 public final class DetectLocations
         extends KeyedBroadcastProcessFunction<String, ChangeEvent, ChangeEvent, LocatedRow> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DetectLocations.class);
+
     private static final long serialVersionUID = 1L;
 
     /** Broadcast state: the directory's persisted entries, values sealed. */
@@ -112,8 +118,12 @@ public final class DetectLocations
     private String helpdeskUser;
     private transient JdbcOversizedText oversized;
 
+    private ClassifiedColumns.Source classifications = ClassifiedColumns.Source.NONE;
+
     private transient SubjectDirectory directory;
     private transient RowLocator locator;
+    private transient RefreshingCatalog liveCatalog;
+    private transient ParentSubjects parents;
     private transient boolean restored;
 
     /** Changes waiting for the watermark: commit time (epoch ms), sealed Avro encoding. */
@@ -142,6 +152,17 @@ public final class DetectLocations
     public DetectLocations readingOversizedFrom(String jdbcUrl, String user) {
         this.helpdeskJdbcUrl = jdbcUrl;
         this.helpdeskUser = user;
+        this.classifications = ClassifiedColumns.of(jdbcUrl, user);
+        return this;
+    }
+
+    /**
+     * Reads the columns classified at run time from {@code source} (every {@value
+     * ClassifiedColumns#REFRESH_MS} ms at most): a classified column is located as the catalog
+     * declares it from the next change on. {@link #readingOversizedFrom} sets the helpdesk's.
+     */
+    public DetectLocations followingClassifications(ClassifiedColumns.Source source) {
+        this.classifications = source;
         return this;
     }
 
@@ -160,15 +181,15 @@ public final class DetectLocations
                         ? PersonalDataCatalog.loadDefault()
                         : PersonalDataCatalog.load(Path.of(catalogFile));
         directory = new SubjectDirectory(catalog, phoneRegions);
-        locator = new RowLocator(catalog, directory, phoneRegions);
         if (helpdeskJdbcUrl != null && !helpdeskJdbcUrl.isBlank()) {
             oversized = new JdbcOversizedText(helpdeskJdbcUrl, helpdeskUser);
-            locator.readingOversizedFrom(oversized)
-                    .resolvingParentsWith(
-                            ParentSubjects.caching(
-                                    ParentSubjects.following(catalog, oversized),
-                                    PARENT_SUBJECTS_CACHED));
+            parents =
+                    ParentSubjects.caching(
+                            ParentSubjects.following(catalog, oversized), PARENT_SUBJECTS_CACHED);
         }
+        liveCatalog = classifications.follow(catalog);
+        liveCatalog.refresh();
+        locator = locator(liveCatalog.current());
         restored = false;
         pending =
                 getRuntimeContext()
@@ -239,7 +260,31 @@ public final class DetectLocations
         }
     }
 
+    /** Locates with the catalog's columns, the classified ones included. */
+    private RowLocator locator(PersonalDataCatalog catalog) {
+        RowLocator l = new RowLocator(catalog, directory, phoneRegions);
+        if (oversized != null) {
+            l.readingOversizedFrom(oversized).resolvingParentsWith(parents);
+        }
+        return l;
+    }
+
+    /** Applies the columns classified since the last look (every few seconds at most). */
+    private void followClassifications() {
+        Exception failedBefore = liveCatalog.lastFailure();
+        if (liveCatalog.refresh()) {
+            locator = locator(liveCatalog.current());
+            LOG.info("classified columns applied (catalog version {})", liveCatalog.version());
+        } else if (liveCatalog.lastFailure() != null && failedBefore == null) {
+            // the class only: a driver's message may carry connection details
+            LOG.warn(
+                    "cannot read the classified columns, keeping the last ones: {}",
+                    liveCatalog.lastFailure().getClass().getName());
+        }
+    }
+
     private void locate(ChangeEvent change, ReadOnlyContext ctx, Collector<LocatedRow> out) {
+        followClassifications();
         RowLocator.Located l = locator.locate(change);
         if (!l.unknownColumns().isEmpty()) {
             // scanned as free text (RowLocator); status and catalog check name the columns

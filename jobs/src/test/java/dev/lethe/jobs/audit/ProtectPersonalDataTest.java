@@ -8,11 +8,15 @@ import static dev.lethe.jobs.audit.AuditTestData.containsUtf8;
 import static dev.lethe.jobs.audit.AuditTestData.ticketInserted;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lethe.catalog.ColumnClassification;
+import dev.lethe.catalog.DataCategory;
 import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.catalog.RefreshingCatalog;
 import dev.lethe.crypto.SubjectCipher;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.events.AuditFieldChange;
 import dev.lethe.events.ChangeEvent;
+import dev.lethe.jobs.config.ClassifiedColumns;
 import dev.lethe.keys.InMemorySubjectKeyStore;
 import dev.lethe.keys.SubjectKeyStore;
 import java.nio.charset.StandardCharsets;
@@ -265,6 +269,63 @@ class ProtectPersonalDataTest {
             h.processBothWatermarks(new Watermark(T0 + 3));
             assertThat(values(h).get(1).getSubjectIds()).containsExactly("contact:2", "contact:4");
         }
+    }
+
+    @Test
+    void aColumnClassifiedWhileTheJobRunsAppliesFromTheNextChangeOn() throws Exception {
+        List<ColumnClassification> classified = new CopyOnWriteArrayList<>();
+        ClassifiedColumns.Source source =
+                new ClassifiedColumns.Source() {
+                    @Override
+                    public RefreshingCatalog.Loader open() {
+                        return () -> List.copyOf(classified);
+                    }
+
+                    @Override
+                    public long refreshMillis() {
+                        return 0;
+                    }
+                };
+        AuditResources resources =
+                new AuditResources(
+                        null, () -> new RecordingKeyStore(KEYS), STATE_KEYS, () -> null, source);
+        try (var h =
+                new TwoInputStreamOperatorTestHarness<>(
+                        new ProtectPersonalData(resources, 1, Duration.ofMinutes(1)))) {
+            h.open();
+            h.processElement1(
+                    subjected(withNickname(contactInserted(1, "a@example.org", null))), T0);
+            // unclassified: personal data of the row's subject, encrypted
+            AuditFieldChange before = column(values(h).get(0), "nickname");
+            assertThat(before.getPersonal()).isTrue();
+            assertThat(new String(bytes(before.getAfter()), StandardCharsets.ISO_8859_1))
+                    .doesNotContain("Bibi");
+
+            classified.add(
+                    new ColumnClassification(
+                            "contacts",
+                            "nickname",
+                            DataCategory.TECHNICAL,
+                            false,
+                            "dpo1",
+                            java.time.Instant.parse("2026-12-06T10:00:00Z"),
+                            ""));
+            h.processElement1(
+                    subjected(withNickname(contactInserted(2, "b@example.org", null))), T0);
+
+            AuditFieldChange after = column(values(h).get(1), "nickname");
+            assertThat(after.getPersonal()).isFalse();
+            assertThat(after.getAfter()).isEqualTo("Bibi");
+            // the other columns as before
+            assertThat(column(values(h).get(1), "email").getPersonal()).isTrue();
+        }
+    }
+
+    private static ChangeEvent withNickname(ChangeEvent change) {
+        java.util.Map<String, String> after = new java.util.LinkedHashMap<>(change.getAfter());
+        after.put("nickname", "Bibi");
+        change.setAfter(after);
+        return change;
     }
 
     /** The change with its row's subject as the resolving operator would give it. */

@@ -9,8 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.catalog.ColumnClassification;
+import dev.lethe.catalog.DataCategory;
+import dev.lethe.catalog.RefreshingCatalog;
 import dev.lethe.discovery.PhoneDetector;
 import dev.lethe.events.ChangeEvent;
+import dev.lethe.jobs.config.ClassifiedColumns;
 import dev.lethe.jobs.config.MasterKeys;
 import dev.lethe.keys.MasterKey;
 import dev.lethe.normalize.EntityId;
@@ -19,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
@@ -219,6 +224,66 @@ class DetectLocationsTest {
             assertThat(last(h).documentIds)
                     .contains("contacts/3/email")
                     .anyMatch(id -> id.startsWith("contacts/3/second_address"));
+        }
+    }
+
+    @Test
+    void aColumnClassifiedWhileTheJobRunsIsLocatedAsDeclaredFromTheNextChangeOn() throws Exception {
+        List<ColumnClassification> classified = new CopyOnWriteArrayList<>();
+        ClassifiedColumns.Source source =
+                new ClassifiedColumns.Source() {
+                    @Override
+                    public RefreshingCatalog.Loader open() {
+                        return () -> List.copyOf(classified);
+                    }
+
+                    @Override
+                    public long refreshMillis() {
+                        return 0;
+                    }
+                };
+        KeyedBroadcastProcessFunction<String, ChangeEvent, ChangeEvent, LocatedRow> f =
+                new DetectLocations("", PhoneDetector.DEFAULT_REGIONS, TEST_MASTER_KEY)
+                        .followingClassifications(source);
+        try (var h =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                        f, EntityId::of, Types.STRING, DetectLocations.DIRECTORY)) {
+            send(
+                    h,
+                    inserted(
+                            "contacts",
+                            with(
+                                    contact(3, "Anna", "Müller", "a@gmx.de", null),
+                                    "nickname",
+                                    "Nana"),
+                            5));
+            // unclassified: scanned as free text, where "Nana" is nobody's identifier
+            assertThat(last(h).documentIds).noneMatch(id -> id.startsWith("contacts/3/nickname"));
+
+            classified.add(
+                    new ColumnClassification(
+                            "contacts",
+                            "nickname",
+                            DataCategory.NAME,
+                            true,
+                            "dpo1",
+                            java.time.Instant.parse("2026-12-06T10:00:00Z"),
+                            ""));
+            send(
+                    h,
+                    inserted(
+                            "contacts",
+                            with(contact(4, "Bea", "Kunz", "b@gmx.de", null), "nickname", "Bibi"),
+                            6));
+
+            JsonNode nickname =
+                    documents(last(h)).stream()
+                            .filter(d -> d.path("column").asText().equals("nickname"))
+                            .findFirst()
+                            .orElseThrow();
+            assertThat(nickname.path("category").asText()).isEqualTo("name");
+            assertThat(nickname.path("value").asText()).isEqualTo("Bibi");
+            assertThat(nickname.path("recordId").asText()).isEqualTo("contacts/4");
         }
     }
 
