@@ -2,6 +2,9 @@ package dev.lethe.jobs.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.catalog.ColumnClassification;
+import dev.lethe.catalog.ColumnRef;
+import dev.lethe.catalog.DataCategory;
 import dev.lethe.discovery.PersonalDataInText;
 import dev.lethe.events.AuditActor;
 import dev.lethe.events.AuditEntry;
@@ -41,6 +44,10 @@ import java.util.Map;
  *       case reference as reason; its subject ids are every subject the answer showed; attributes:
  *       role, token issuer, action ({@code find}, {@code export}, ...), result count, the kind of
  *       term searched (never the term), the access id.
+ *   <li>A column classified at run time ({@code ./lethe catalog classify}, kind {@value
+ *       #CLASSIFICATION}) joins the chain {@code catalog/<table>.<column>}, op {@code CLASSIFY},
+ *       actor {@code operator:<who classified>} with the note as reason; attributes: table, column,
+ *       category, personal.
  * </ul>
  *
  * Each entry carries {@value #ACTION_ID} in its attributes (the receiptId, or the SHA-256 of the
@@ -53,6 +60,12 @@ public final class LetheActionEntries {
     public static final String EXPORT = "export";
     public static final String BACKLOG_APPROVAL = "backlog-approval";
     public static final String ACCESS = "access";
+    public static final String CLASSIFICATION = "classification";
+
+    /** The chain of a column's classifications: {@code catalog/<table>.<column>}. */
+    public static String catalogEntity(String table, String column) {
+        return "catalog/" + table + "." + column;
+    }
 
     /** The chain of one user's accesses: {@code accesses/<user>}. */
     public static String accessEntity(String user) {
@@ -130,6 +143,9 @@ public final class LetheActionEntries {
         if (ACCESS.equals(type)) {
             return ofAccess(n, record, topic, partition, offset, recordedAt);
         }
+        if (CLASSIFICATION.equals(type)) {
+            return ofClassification(n, record, topic, partition, offset, recordedAt);
+        }
         return ofExportRecord(record, topic, partition, offset, recordedAt);
     }
 
@@ -173,6 +189,53 @@ public final class LetheActionEntries {
                 new ArrayList<>(),
                 operator(text(n, "approvedBy"), n),
                 at,
+                recordedAt,
+                topic,
+                partition,
+                offset,
+                attributes);
+    }
+
+    private static AuditEntry ofClassification(
+            JsonNode n,
+            byte[] record,
+            String topic,
+            int partition,
+            long offset,
+            Instant recordedAt) {
+        ColumnRef column;
+        DataCategory category;
+        try {
+            column = ColumnClassification.parseColumn(text(n, "table") + "." + text(n, "column"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("table or column is not a plain identifier");
+        }
+        category =
+                DataCategory.fromCatalogName(text(n, "category"))
+                        .orElseThrow(() -> new IllegalArgumentException("unknown category"));
+        JsonNode personal = n.get("personal");
+        if (personal == null || !personal.isBoolean()) {
+            throw new IllegalArgumentException("personal is not true or false");
+        }
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put(ACTION_ID, sha256(record));
+        attributes.put("table", column.table());
+        attributes.put("column", column.column());
+        attributes.put("category", category.catalogName());
+        attributes.put("personal", Boolean.toString(personal.asBoolean()));
+        return draft(
+                CLASSIFICATION,
+                catalogEntity(column.table(), column.column()),
+                column.table(),
+                new HashMap<>(),
+                "CLASSIFY",
+                new ArrayList<>(),
+                new AuditActor(
+                        "operator",
+                        PersonalDataInText.idOrWithheld(text(n, "classifiedBy")),
+                        PersonalDataInText.textOrWithheld(
+                                n.hasNonNull("note") ? n.get("note").asText() : null)),
+                instant(n, "at"),
                 recordedAt,
                 topic,
                 partition,

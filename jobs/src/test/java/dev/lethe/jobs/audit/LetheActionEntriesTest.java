@@ -188,6 +188,57 @@ class LetheActionEntriesTest {
     }
 
     @Test
+    void aClassificationIsAnEntryOfTheColumnsChainWithWhoWhatAndWhen() {
+        byte[] record =
+                ("{\"type\":\"classification\",\"table\":\"contacts\",\"column\":\"nickname\","
+                                + "\"category\":\"name\",\"personal\":true,\"classifiedBy\":\"dpo1\","
+                                + "\"note\":\"ticket 88\",\"at\":\"2026-12-06T10:00:00Z\"}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        AuditEntry e =
+                LetheActionEntries.ofRequestRecord(record, "lethe.audit.requests", 0, 9, RECORDED);
+        assertThat(e.getKind()).isEqualTo("classification");
+        assertThat(e.getEntityId()).isEqualTo("catalog/contacts.nickname");
+        assertThat(e.getTable()).isEqualTo("contacts");
+        assertThat(e.getOp()).isEqualTo("CLASSIFY");
+        assertThat(e.getSubjectIds()).isEmpty();
+        assertThat(e.getChanges()).isEmpty();
+        assertThat(e.getActor().getType()).isEqualTo("operator");
+        assertThat(e.getActor().getId()).isEqualTo("dpo1");
+        assertThat(e.getActor().getReason()).isEqualTo("ticket 88");
+        assertThat(e.getCommitTime()).isEqualTo(Instant.parse("2026-12-06T10:00:00Z"));
+        assertThat(e.getAttributes())
+                .containsEntry("table", "contacts")
+                .containsEntry("column", "nickname")
+                .containsEntry("category", "name")
+                .containsEntry("personal", "true")
+                .containsEntry("actionId", LetheActionEntries.sha256(record));
+
+        for (String bad :
+                List.of(
+                        "{\"type\":\"classification\",\"table\":\"contacts\",\"column\":\"x;y\","
+                                + "\"category\":\"name\",\"personal\":true,\"classifiedBy\":\"a\","
+                                + "\"at\":\"2026-12-06T10:00:00Z\"}",
+                        "{\"type\":\"classification\",\"table\":\"contacts\",\"column\":\"x\","
+                                + "\"category\":\"secret\",\"personal\":true,\"classifiedBy\":\"a\","
+                                + "\"at\":\"2026-12-06T10:00:00Z\"}",
+                        "{\"type\":\"classification\",\"table\":\"contacts\",\"column\":\"x\","
+                                + "\"category\":\"name\",\"personal\":\"yes\",\"classifiedBy\":\"a\","
+                                + "\"at\":\"2026-12-06T10:00:00Z\"}")) {
+            assertThatThrownBy(
+                            () ->
+                                    LetheActionEntries.ofRequestRecord(
+                                            bad.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                            "t",
+                                            0,
+                                            10,
+                                            RECORDED))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageNotContaining("x;y")
+                    .hasMessageNotContaining("secret");
+        }
+    }
+
+    @Test
     void anExportJoinsTheSubjectsChainWithCountsAndFileHashes() {
         byte[] record = exportOf("contact:42");
         AuditEntry e =
