@@ -18,6 +18,10 @@ final class BenchStacks {
     /** Beside a measurement without servers. */
     static final String NO_STACK = "no stack, no Flink job: the benchmark's JVM alone";
 
+    /** Beside a measurement on an embedded PostgreSQL, without the stack. */
+    static final String EMBEDDED_POSTGRES =
+            "no stack, no Flink job: an embedded PostgreSQL and the benchmark's JVM";
+
     /** Beside a measurement on a stack started without Lethe's jobs. */
     static final String JOBS_OFF = "the stack started without Lethe's Flink jobs (none runs)";
 

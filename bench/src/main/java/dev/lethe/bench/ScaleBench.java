@@ -259,6 +259,11 @@ final class ScaleBench implements Callable<Integer> {
     private static void print(List<Run> runs) {
         System.out.println();
         System.out.println(
+                BenchStacks.besideLine(
+                        BenchStacks.JOBS_OFF
+                                + " while seeding and capturing; then each job alone, the others"
+                                + " not submitted"));
+        System.out.println(
                 "| contacts | job | changes | changes/s | Flink CPU ms/change | PostgreSQL CPU"
                         + " ms/1k changes | seq scans of contacts |");
         System.out.println("|---|---|---|---|---|---|---|");
