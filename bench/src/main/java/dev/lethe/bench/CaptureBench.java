@@ -192,9 +192,15 @@ final class CaptureBench implements Callable<Integer> {
             }
         }
         double debeziumSeconds = (System.nanoTime() - d0) / 1e9;
+        // printed now too: the end-to-end phase takes minutes and may fail on its own
         System.out.printf(
-                "capture alone: raw decode %.1f s, Debezium → Kafka %.1f s%n",
-                rawSeconds, debeziumSeconds);
+                "capture alone: raw decode %.0f changes/s (%.1f s), Debezium → Kafka %.0f"
+                        + " changes/s (%.1f s): %.1f %%%n",
+                rows / rawSeconds,
+                rawSeconds,
+                rows / debeziumSeconds,
+                debeziumSeconds,
+                100 * rawSeconds / debeziumSeconds);
         return new CaptureReport.CaptureAlone(writeSeconds, rawSeconds, debeziumSeconds);
     }
 
