@@ -57,6 +57,7 @@ final class ActorTriggerBench implements Callable<Integer> {
                                 + CONTACTS
                                 + ") g");
             }
+            System.out.println(BenchStacks.besideLine(BenchStacks.EMBEDDED_POSTGRES));
             System.out.printf(
                     "actor trigger: %d single-row UPDATEs of contacts per variant and round, %d"
                             + " rounds%n",

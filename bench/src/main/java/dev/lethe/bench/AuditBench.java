@@ -162,6 +162,13 @@ final class AuditBench implements Callable<Integer> {
         stack.up();
         s = options.resolve();
         List<String> rows = new ArrayList<>();
+        String beside =
+                BenchStacks.besideRow(
+                        BenchStacks.JOBS_OFF
+                                + "; the benchmark submits the audit job alone (no discovery or"
+                                + " retention job)");
+        rows.add(beside);
+        System.out.println(beside);
         try {
             int postgresPort = s.postgresPort();
             if (elasticsearchCpus != null) {
@@ -278,6 +285,7 @@ final class AuditBench implements Callable<Integer> {
         System.out.println();
         System.out.println("| measure | value |");
         System.out.println("|---|---|");
+        System.out.println(BenchStacks.besideRow(BenchStacks.NO_STACK));
         System.out.printf(
                 "| log | %d entries, %d entities, checkpoint every %d |%n",
                 entries, entities, every);

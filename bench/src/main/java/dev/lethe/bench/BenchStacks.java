@@ -1,12 +1,46 @@
 package dev.lethe.bench;
 
+import dev.lethe.jobs.LetheJob;
+import dev.lethe.local.LetheJobs;
 import dev.lethe.local.LocalStack;
 import dev.lethe.local.StackSettings;
+import java.util.stream.Collectors;
 
-/** What the benchmarks that start a stack of their own share. */
+/**
+ * What the benchmarks that start a stack of their own share, and the line every benchmark's report
+ * carries: what ran beside what it measured (whether Lethe's Flink jobs ran takes most of the two
+ * cores a figure is measured on).
+ */
 final class BenchStacks {
 
     private BenchStacks() {}
+
+    /** Beside a measurement without servers. */
+    static final String NO_STACK = "no stack, no Flink job: the benchmark's JVM alone";
+
+    /** Beside a measurement on an embedded PostgreSQL, without the stack. */
+    static final String EMBEDDED_POSTGRES =
+            "no stack, no Flink job: an embedded PostgreSQL and the benchmark's JVM";
+
+    /** Beside a measurement on a stack started without Lethe's jobs. */
+    static final String JOBS_OFF = "the stack started without Lethe's Flink jobs (none runs)";
+
+    /** Lethe's jobs as {@code up} submits them, by name. */
+    static String jobsOn() {
+        return "Lethe's Flink jobs "
+                + LetheJobs.ALL.stream().map(LetheJob::jobName).collect(Collectors.joining(", "))
+                + ", as `up` submits them";
+    }
+
+    /** What ran beside a measurement, as a row of a {@code | measure | value |} report. */
+    static String besideRow(String what) {
+        return "| beside it | " + what + " |";
+    }
+
+    /** What ran beside a measurement, as a line of a report that is not one table. */
+    static String besideLine(String what) {
+        return "beside it: " + what;
+    }
 
     /**
      * Refuses a data directory whose stack already runs: a benchmark measures a stack it started

@@ -119,6 +119,7 @@ final class DiscoveryAccuracyRun {
                 set.contacts.size(),
                 set.agents.size(),
                 seconds);
+        out.println(BenchStacks.besideLine(BenchStacks.NO_STACK));
         out.println(
                 "path: RowLocator as DetectLocations runs it, configured regions "
                         + String.join(", ", PhoneDetector.DEFAULT_REGIONS)

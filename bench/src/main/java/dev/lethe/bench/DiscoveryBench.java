@@ -151,6 +151,10 @@ final class DiscoveryBench implements Callable<Integer> {
             // the discovery sink reads it from the process's secrets, as on a TaskManager
             System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, password);
         }
+        row(
+                "beside it",
+                BenchStacks.jobsOn()
+                        + "; they index the export's seeded person and have nothing else to do");
         try (ElasticsearchConnection.Clients es =
                 new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
                         .open(password)) {

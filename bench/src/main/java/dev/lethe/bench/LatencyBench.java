@@ -234,6 +234,9 @@ final class LatencyBench implements Callable<Integer> {
                 "%nlatency: %d contacts per writer under a steady load of %d/s; polled every %d"
                         + " ms%n",
                 samples, rate, POLL.toMillis());
+        System.out.println(
+                BenchStacks.besideLine(
+                        BenchStacks.jobsOn() + "; the steady `./lethe load` of " + rate + "/s"));
         System.out.printf(
                 "baseline (Elasticsearch alone: write, then found by a term query): p50 %d / p95 %d"
                         + " / max %d ms%n%n",

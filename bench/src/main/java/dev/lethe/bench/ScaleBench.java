@@ -8,7 +8,6 @@ import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
 import dev.lethe.simulator.HelpdeskGenerator;
 import dev.lethe.simulator.SeedResult;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,17 +16,10 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -163,7 +155,10 @@ final class ScaleBench implements Callable<Integer> {
         int stable = 0;
         while (stable < 5) {
             Thread.sleep(1000);
-            long now = endOffsets(s, topics).values().stream().mapToLong(Long::longValue).sum();
+            long now =
+                    Arrivals.endOffsets(s, topics).values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum();
             stable = now == last ? stable + 1 : 0;
             last = now;
         }
@@ -195,7 +190,7 @@ final class ScaleBench implements Callable<Integer> {
                     lastChange = now;
                 }
             }
-            boolean caughtUp = lag(s, settings) == 0;
+            boolean caughtUp = Arrivals.lag(s, settings) == 0;
             if (!writesIndex && caughtUp) {
                 // no index to watch: done when its committed offsets reached the end (offsets
                 // are committed at checkpoints, so this is late by up to one interval)
@@ -247,67 +242,7 @@ final class ScaleBench implements Callable<Integer> {
         if (index == null) {
             return null;
         }
-        String auth =
-                dev.lethe.local.Http.basic(
-                        s.elasticsearchUser(), s.elasticsearchPassword().orElse(null));
-        URI count = URI.create(s.elasticsearchUrl() + "/" + index + "/_count");
-        return () -> {
-            try {
-                var r = dev.lethe.local.Http.get(count, auth);
-                if (!r.ok()) {
-                    return -1;
-                }
-                return new com.fasterxml.jackson.databind.ObjectMapper()
-                        .readTree(r.body())
-                        .path("count")
-                        .asLong(-1);
-            } catch (Exception e) {
-                return -1;
-            }
-        };
-    }
-
-    /** The job's consumer group's lag on the raw topics (offsets committed at checkpoints). */
-    private static long lag(StackSettings s, JobSettings settings) throws Exception {
-        Map<TopicPartition, Long> ends = endOffsets(s, settings.rawTopics());
-        try (Admin admin = admin(s)) {
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(settings.jobName())
-                            .partitionsToOffsetAndMetadata()
-                            .get();
-            long lag = 0;
-            for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
-                OffsetAndMetadata c = committed.get(e.getKey());
-                lag += e.getValue() - (c == null ? 0 : c.offset());
-            }
-            return lag;
-        }
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(StackSettings s, List<String> topics)
-            throws Exception {
-        try (Admin admin = admin(s)) {
-            Map<TopicPartition, OffsetSpec> specs = new LinkedHashMap<>();
-            for (var d : admin.describeTopics(topics).allTopicNames().get().values()) {
-                d.partitions()
-                        .forEach(
-                                p ->
-                                        specs.put(
-                                                new TopicPartition(d.name(), p.partition()),
-                                                OffsetSpec.latest()));
-            }
-            Map<TopicPartition, Long> ends = new LinkedHashMap<>();
-            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e :
-                    admin.listOffsets(specs).all().get().entrySet()) {
-                ends.put(e.getKey(), e.getValue().offset());
-            }
-            return ends;
-        }
-    }
-
-    private static Admin admin(StackSettings s) {
-        Properties p = s.kafkaClient();
-        return Admin.create(p);
+        return () -> Arrivals.count(s, index);
     }
 
     private static long contactsSeqScans(StackSettings s) throws Exception {
@@ -323,6 +258,11 @@ final class ScaleBench implements Callable<Integer> {
 
     private static void print(List<Run> runs) {
         System.out.println();
+        System.out.println(
+                BenchStacks.besideLine(
+                        BenchStacks.JOBS_OFF
+                                + " while seeding and capturing; then each job alone, the others"
+                                + " not submitted"));
         System.out.println(
                 "| contacts | job | changes | changes/s | Flink CPU ms/change | PostgreSQL CPU"
                         + " ms/1k changes | seq scans of contacts |");

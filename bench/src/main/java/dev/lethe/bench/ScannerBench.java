@@ -202,6 +202,7 @@ final class ScannerBench implements Callable<Integer> {
 
         double base = results.get(0).microsPerKb();
         System.out.println();
+        System.out.println(BenchStacks.besideLine(BenchStacks.NO_STACK));
         System.out.println(
                 "| input | size | CPU µs per KB (median) | on its first 1/16 | vs ordinary |"
                         + " target ≤ 5× |");
