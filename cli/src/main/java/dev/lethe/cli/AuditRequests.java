@@ -3,6 +3,7 @@ package dev.lethe.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.catalog.ColumnClassification;
 import dev.lethe.jobs.kafka.LetheTopics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +60,22 @@ final class AuditRequests {
         for (Path f : files) {
             fs.addObject().put("name", f.getFileName().toString()).put("sha256", sha256(f));
         }
+        return JSON.writeValueAsBytes(n);
+    }
+
+    /** The record of a column classified at run time (kind {@code classification}). */
+    static byte[] classificationRecord(ColumnClassification c) throws IOException {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("type", "classification");
+        n.put("table", c.table());
+        n.put("column", c.column());
+        n.put("category", c.category().catalogName());
+        n.put("personal", c.personal());
+        n.put("classifiedBy", c.classifiedBy());
+        if (!c.note().isEmpty()) {
+            n.put("note", c.note());
+        }
+        n.put("at", c.classifiedAt().toString());
         return JSON.writeValueAsBytes(n);
     }
 

@@ -3,13 +3,19 @@ package dev.lethe.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.catalog.ColumnClassification;
+import dev.lethe.catalog.ColumnClassifications;
+import dev.lethe.catalog.ColumnRef;
+import dev.lethe.catalog.DataCategory;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.catalog.UnclassifiedColumns;
 import dev.lethe.discovery.Finding;
 import dev.lethe.discovery.FreeTextScanner;
 import dev.lethe.discovery.KnownSubjectNames;
+import dev.lethe.discovery.PersonalDataInText;
 import dev.lethe.discovery.PhoneDetector;
 import dev.lethe.discovery.PiiKind;
+import dev.lethe.jobs.config.ClassifiedColumns;
 import dev.lethe.local.StackOptions;
 import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
@@ -17,6 +23,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +38,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "catalog",
         description = "The personal-data catalog against the helpdesk's live schema.",
-        subcommands = {CatalogCommand.Check.class},
+        subcommands = {CatalogCommand.Check.class, CatalogCommand.Classify.class},
         mixinStandardHelpOptions = true)
 final class CatalogCommand implements Runnable {
 
@@ -144,7 +152,7 @@ final class CatalogCommand implements Runnable {
             StackSettings s = options.resolve();
             List<ColumnFinding> found;
             try (Connection c = StackProbe.connectPostgres(s)) {
-                found = check(c, PersonalDataCatalog.loadDefault());
+                found = check(c, LiveCatalog.read(c));
             }
             if (json) {
                 ObjectMapper m = new ObjectMapper();
@@ -173,11 +181,158 @@ final class CatalogCommand implements Runnable {
                                     + f.suggestion());
                 }
                 System.out.println(
-                        "Until classified in the catalog, these columns are encrypted in the audit"
-                                + " log as personal data of the row's subject and scanned as free text"
-                                + " by discovery.");
+                        "Until classified, these columns are encrypted in the audit log as personal"
+                                + " data of the row's subject and scanned as free text by discovery."
+                                + " Classify one with ./lethe catalog classify TABLE.COLUMN"
+                                + " --category CATEGORY (no restart needed).");
             }
             return found.isEmpty() ? 0 : 1;
+        }
+    }
+
+    @Command(
+            name = "classify",
+            description = {
+                "Classifies a column the catalog file does not declare (added by a migration), while"
+                        + " Lethe runs: the audit and discovery jobs apply it from the next change on"
+                        + " (within "
+                        + (ClassifiedColumns.REFRESH_MS / 1000)
+                        + " s), without a restart, and the classification itself is an entry of"
+                        + " the audit log (who classified what, when).",
+                "The catalog file stays the reviewed source of what it declares: to change a"
+                        + " declared column, edit the file and restart the jobs."
+            },
+            mixinStandardHelpOptions = true)
+    static final class Classify implements Callable<Integer> {
+
+        @CommandLine.Parameters(
+                index = "0",
+                paramLabel = "TABLE.COLUMN",
+                description = "The column, e.g. contacts.nickname.")
+        String column;
+
+        @Option(
+                names = "--category",
+                required = true,
+                converter = CategoryConverter.class,
+                description = "What it holds, one of: ${COMPLETION-CANDIDATES}.",
+                completionCandidates = Categories.class)
+        DataCategory category;
+
+        @Option(
+                names = "--personal",
+                negatable = true,
+                description =
+                        "Whether its values are personal data of the row's subject (default: as"
+                                + " the category says; --no-personal keeps them in clear in the"
+                                + " audit log).")
+        Boolean personal;
+
+        @Option(
+                names = "--note",
+                description =
+                        "Why (e.g. the review's reference), kept in the audit log for good;"
+                                + " refused if it holds an email, phone, IBAN, card or handle.")
+        String note;
+
+        @Option(
+                names = "--classified-by",
+                description = "Who classifies (default: the OS user), kept in the audit log.")
+        String classifiedBy = System.getProperty("user.name");
+
+        @Mixin StackOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            ColumnRef ref = ColumnClassification.parseColumn(column);
+            PersonalDataInText.requireNone("--note", note);
+            if (classifiedBy == null || classifiedBy.isBlank() || classifiedBy.indexOf('@') >= 0) {
+                throw new IllegalArgumentException(
+                        "--classified-by is kept in the audit log for good: give a user name or"
+                                + " staff id, not an email address");
+            }
+            ColumnClassification classification =
+                    new ColumnClassification(
+                            ref.table(),
+                            ref.column(),
+                            category,
+                            personal == null ? category.personalByDefault() : personal,
+                            classifiedBy,
+                            Instant.now().truncatedTo(ChronoUnit.MILLIS),
+                            note);
+            StackSettings s = options.resolve();
+            try (Connection db = StackProbe.connectPostgres(s)) {
+                PersonalDataCatalog file = PersonalDataCatalog.loadDefault();
+                if (file.table(ref.table()).isEmpty()) {
+                    throw new IllegalArgumentException(
+                            "table "
+                                    + ref.table()
+                                    + " is not governed by the catalog (tables: "
+                                    + String.join(", ", file.tables())
+                                    + ")");
+                }
+                if (file.column(ref.table(), ref.column()).isPresent()) {
+                    throw new IllegalArgumentException(
+                            column
+                                    + " is declared in the catalog file: edit the file to change it"
+                                    + " (classify is for columns added since)");
+                }
+                if (!UnclassifiedColumns.find(db, file).contains(column)) {
+                    throw new IllegalArgumentException(
+                            "the helpdesk's table "
+                                    + ref.table()
+                                    + " has no column "
+                                    + ref.column());
+                }
+                ColumnClassifications.createSchema(db);
+                db.setAutoCommit(false);
+                try {
+                    ColumnClassifications.record(db, classification);
+                    // in the audit log before the classification commits: none goes unrecorded
+                    AuditRequests.send(
+                            s.kafkaClient(),
+                            classification.qualifiedName(),
+                            AuditRequests.classificationRecord(classification));
+                    db.commit();
+                } catch (Exception e) {
+                    db.rollback();
+                    throw e;
+                }
+            }
+            System.out.println(
+                    "Classified "
+                            + column
+                            + " as "
+                            + category.catalogName()
+                            + (classification.personal() ? " (personal data)" : " (not personal)")
+                            + ": the audit and discovery jobs apply it to changes from within "
+                            + (ClassifiedColumns.REFRESH_MS / 1000)
+                            + " s on; recorded in the audit log as catalog/"
+                            + column
+                            + ".");
+            return 0;
+        }
+    }
+
+    /** The categories as the catalog file writes them. */
+    static final class Categories extends ArrayList<String> {
+        Categories() {
+            for (DataCategory c : DataCategory.values()) {
+                add(c.catalogName());
+            }
+        }
+    }
+
+    /** A category as the catalog file writes it, in any case. */
+    static final class CategoryConverter implements CommandLine.ITypeConverter<DataCategory> {
+        @Override
+        public DataCategory convert(String value) {
+            return DataCategory.fromCatalogName(value.trim().toLowerCase(java.util.Locale.ROOT))
+                    .orElseThrow(
+                            () ->
+                                    new CommandLine.TypeConversionException(
+                                            "unknown category; one of: "
+                                                    + String.join(", ", new Categories())));
         }
     }
 }

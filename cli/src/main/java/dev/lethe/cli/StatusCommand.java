@@ -72,9 +72,7 @@ final class StatusCommand implements Callable<Integer> {
         List<String> unclassified = null;
         if (all.stream().anyMatch(h -> h.component().equals("postgres") && h.healthy())) {
             try (java.sql.Connection c = StackProbe.connectPostgres(s)) {
-                unclassified =
-                        dev.lethe.catalog.UnclassifiedColumns.find(
-                                c, dev.lethe.catalog.PersonalDataCatalog.loadDefault());
+                unclassified = dev.lethe.catalog.UnclassifiedColumns.find(c, LiveCatalog.read(c));
             } catch (java.sql.SQLException | RuntimeException e) {
                 unclassified = null; // unknown; the components' health stands
             }

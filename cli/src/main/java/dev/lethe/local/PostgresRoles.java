@@ -1,5 +1,6 @@
 package dev.lethe.local;
 
+import dev.lethe.catalog.ColumnClassifications;
 import dev.lethe.jobs.purge.PurgeSchema;
 import dev.lethe.keys.JdbcSubjectKeyStore;
 import dev.lethe.server.JdbcUserStore;
@@ -62,6 +63,7 @@ public final class PostgresRoles {
             }
             case AUDIT -> {
                 sql.add("GRANT USAGE ON SCHEMA lethe TO " + r);
+                sql.add("GRANT SELECT ON lethe.column_classifications TO " + r);
                 sql.add("GRANT SELECT, INSERT ON lethe.subject_keys TO " + r);
                 sql.add("GRANT SELECT ON lethe.erased_subjects TO " + r);
             }
@@ -85,6 +87,8 @@ public final class PostgresRoles {
                 if (!governed.isEmpty()) {
                     sql.add("GRANT SELECT ON " + governed + " TO " + r);
                 }
+                sql.add("GRANT USAGE ON SCHEMA lethe TO " + r);
+                sql.add("GRANT SELECT ON lethe.column_classifications TO " + r);
             }
             case SERVER -> {
                 sql.add("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + r);
@@ -100,7 +104,8 @@ public final class PostgresRoles {
                                 + r);
                 sql.add(
                         "GRANT SELECT ON lethe.purge_log, lethe.purge_schedule, lethe.legal_holds,"
-                                + " lethe.adoption, lethe.subject_keys, lethe.erased_subjects TO "
+                                + " lethe.adoption, lethe.subject_keys, lethe.erased_subjects,"
+                                + " lethe.column_classifications TO "
                                 + r);
             }
         }
@@ -148,6 +153,7 @@ public final class PostgresRoles {
         try (Connection c = superuser.getConnection()) {
             c.setAutoCommit(false);
             JdbcSubjectKeyStore.createSchema(c);
+            ColumnClassifications.createSchema(c);
             c.commit();
             PurgeSchema.create(c);
             c.setAutoCommit(false);

@@ -134,6 +134,81 @@ class SchemaEvolutionITCase {
                 assertThat(check.out())
                         .contains("UNCLASSIFIED_COLUMN contacts." + column)
                         .doesNotContain(nickname);
+
+                // classified while the jobs run: no restart
+                AuditTestJobs.Cli classify =
+                        AuditTestJobs.cli(
+                                List.of(
+                                        "catalog",
+                                        "classify",
+                                        "contacts." + column,
+                                        "--category",
+                                        "NAME",
+                                        "--note",
+                                        "review 12",
+                                        "--classified-by",
+                                        "dpo-test",
+                                        "--data-dir",
+                                        s.dataDir().toString()));
+                assertThat(classify.code()).as(classify.out()).isZero();
+                assertThat(classify.out()).contains("Classified contacts." + column + " as name");
+                // the classification is an entry of the audit log: who, what, when
+                AuditEntry classified =
+                        AuditTestJobs.entries(
+                                        audit.auditTopic(),
+                                        e -> e.getEntityId().equals("catalog/contacts." + column),
+                                        l -> !l.isEmpty(),
+                                        Duration.ofSeconds(60))
+                                .get(0);
+                assertThat(classified.getKind()).isEqualTo("classification");
+                assertThat(classified.getOp()).isEqualTo("CLASSIFY");
+                assertThat(classified.getActor().getId()).isEqualTo("dpo-test");
+                assertThat(classified.getActor().getReason()).isEqualTo("review 12");
+                assertThat(classified.getAttributes()).containsEntry("category", "name");
+                // status and check no longer name it
+                status =
+                        AuditTestJobs.cli(
+                                List.of("status", "--json", "--data-dir", s.dataDir().toString()));
+                assertThat(
+                                JSON.readTree(status.out())
+                                        .path("catalog")
+                                        .path("unclassified")
+                                        .toString())
+                        .doesNotContain("contacts." + column);
+                assertThat(
+                                AuditTestJobs.cli(
+                                                List.of(
+                                                        "catalog",
+                                                        "check",
+                                                        "--data-dir",
+                                                        s.dataDir().toString()))
+                                        .out())
+                        .doesNotContain("contacts." + column);
+                // the next contacts' nicknames are located as names (applied within 5 s)
+                JsonNode located = null;
+                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                for (int i = 0; located == null && System.nanoTime() < deadline; i++) {
+                    String next = "schema." + i + "." + run + "@example.eu";
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "INSERT INTO contacts (first_name, last_name, email, "
+                                            + column
+                                            + ") VALUES ('Kirsten', 'Schema', ?, ?)")) {
+                        ps.setString(1, next);
+                        ps.setString(2, nickname + "-" + i);
+                        ps.executeUpdate();
+                    }
+                    for (JsonNode person :
+                            awaitFound(s, next, Duration.ofSeconds(60)).path("people")) {
+                        for (JsonNode l : person.path("locations")) {
+                            if (l.path("column").asText().equals(column)) {
+                                located = l;
+                            }
+                        }
+                    }
+                }
+                assertThat(located).as("a nickname located after the classification").isNotNull();
+                assertThat(located.path("category").asText()).isEqualTo("name");
             } finally {
                 c.setAutoCommit(true);
                 exec(c, "ALTER TABLE contacts DROP COLUMN " + column);
