@@ -39,10 +39,18 @@ final class StatusCommand implements Callable<Integer> {
                             + " total, rate, expected end) when known.")
     boolean json;
 
+    @Option(
+            names = "--audit-index",
+            paramLabel = "INDEX",
+            description =
+                    "The audit index whose entries say since when, and in how many changes, an"
+                            + " unclassified column was logged (default: ${DEFAULT-VALUE}).")
+    String auditIndex = JobSettings.DEFAULT_AUDIT_INDEX;
+
     @Override
     public Integer call() throws Exception {
         StackSettings s = options.resolve();
-        Report report = read(s, System.err);
+        Report report = read(s, System.err, auditIndex);
         return print(report.all(), report.findings(), json, System.out);
     }
 
@@ -54,6 +62,11 @@ final class StatusCommand implements Callable<Integer> {
      * answer left out): what {@code status} prints and Lethe's server shows an admin.
      */
     static Report read(StackSettings s, PrintStream log) throws Exception {
+        return read(s, log, JobSettings.DEFAULT_AUDIT_INDEX);
+    }
+
+    /** As {@link #read(StackSettings, PrintStream)}, the audit log's copy in {@code auditIndex}. */
+    static Report read(StackSettings s, PrintStream log, String auditIndex) throws Exception {
         LocalStack stack = new LocalStack(s, log);
         List<ComponentHealth> all = new StackProbe(s, stack.pids()).all();
         Map<String, LocalStack.Restart> restarts = stack.restarts();
@@ -69,12 +82,37 @@ final class StatusCommand implements Callable<Integer> {
                 dead = null; // reported as unknown below; the components' health stands
             }
         }
-        List<String> unclassified = null;
+        List<UnclassifiedColumnsSeen.Column> unclassified = null;
         if (all.stream().anyMatch(h -> h.component().equals("postgres") && h.healthy())) {
+            List<String> names = null;
             try (java.sql.Connection c = StackProbe.connectPostgres(s)) {
-                unclassified = dev.lethe.catalog.UnclassifiedColumns.find(c, LiveCatalog.read(c));
+                names = dev.lethe.catalog.UnclassifiedColumns.find(c, LiveCatalog.read(c));
             } catch (java.sql.SQLException | RuntimeException e) {
-                unclassified = null; // unknown; the components' health stands
+                names = null; // unknown; the components' health stands
+            }
+            if (names != null) {
+                unclassified = UnclassifiedColumnsSeen.unknown(names);
+                if (!names.isEmpty()
+                        && all.stream()
+                                .anyMatch(
+                                        h ->
+                                                h.component().equals("elasticsearch")
+                                                        && h.healthy())) {
+                    try (dev.lethe.jobs.elasticsearch.ElasticsearchConnection.Clients es =
+                            new dev.lethe.jobs.elasticsearch.ElasticsearchConnection(
+                                            s.elasticsearchUrl(), s.elasticsearchUser())
+                                    .open(s.elasticsearchPassword().orElse(null))) {
+                        unclassified = UnclassifiedColumnsSeen.read(es.client(), auditIndex, names);
+                    } catch (java.io.IOException | RuntimeException e) {
+                        // since when is unknown; the columns are still named (the class only:
+                        // the answer's message is the store's, not ours to print)
+                        log.println(
+                                "status: could not read since when the audit log carries the"
+                                        + " unclassified columns ("
+                                        + e.getClass().getSimpleName()
+                                        + ")");
+                    }
+                }
             }
         }
         SnapshotReadings.Reports snapshot = null;
@@ -158,7 +196,9 @@ final class StatusCommand implements Callable<Integer> {
      *     {@code openGaps}, {@code doubles}, {@code late}, {@code problems}, {@code runs}, {@code
      *     at}, {@code detail}); health {@code attention} also while completeness needs it
      * @param unclassified columns of governed tables the catalog does not classify: entry {@code
-     *     catalog}, {@code unclassified}
+     *     catalog}, {@code unclassified} (their names) and {@code columns} ({@code column}, {@code
+     *     since}: the commit time of the first logged change that carried it or null, {@code
+     *     changes}: the table's logged changes since)
      * @param snapshot Debezium's snapshots: entry {@code snapshot}, health {@code healthy} or
      *     {@code attention} (a snapshot aborted or a table failed), {@code status} {@code running},
      *     {@code completed} or {@code none}, {@code detail}, and {@code initial} and {@code
@@ -175,7 +215,7 @@ final class StatusCommand implements Callable<Integer> {
             RecentDeadLetters dead,
             Map<String, LocalStack.Restart> restarts,
             AuditMonitor.State monitor,
-            List<String> unclassified,
+            List<UnclassifiedColumnsSeen.Column> unclassified,
             SnapshotReadings.Reports snapshot,
             Backlog backlog) {
 
@@ -197,7 +237,7 @@ final class StatusCommand implements Callable<Integer> {
             return new Findings(dead, restarts, m, unclassified, snapshot, backlog);
         }
 
-        Findings withUnclassified(List<String> u) {
+        Findings withUnclassified(List<UnclassifiedColumnsSeen.Column> u) {
             return new Findings(dead, restarts, monitor, u, snapshot, backlog);
         }
 
@@ -236,7 +276,7 @@ final class StatusCommand implements Callable<Integer> {
         RecentDeadLetters dead = findings.dead();
         Map<String, LocalStack.Restart> restarts = findings.restarts();
         AuditMonitor.State monitor = findings.monitor();
-        List<String> unclassified = findings.unclassified();
+        List<UnclassifiedColumnsSeen.Column> unclassified = findings.unclassified();
         SnapshotReadings.Reports snapshot = findings.snapshot();
         Backlog backlog = findings.backlog();
         String catalogDetail = catalogDetail(unclassified);
@@ -322,13 +362,17 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /** The catalog's line of {@code status}, or null when unknown. */
-    private static String catalogDetail(List<String> unclassified) {
+    static String catalogDetail(List<UnclassifiedColumnsSeen.Column> unclassified) {
         return unclassified == null
                 ? null
                 : unclassified.isEmpty()
                         ? "every column of the governed tables is classified"
                         : "UNCLASSIFIED_COLUMN "
-                                + String.join(", ", unclassified)
+                                + String.join(
+                                        ", ",
+                                        unclassified.stream()
+                                                .map(UnclassifiedColumnsSeen.Column::text)
+                                                .toList())
                                 + " (encrypted and scanned as free text until classified;"
                                 + " ./lethe catalog check)";
     }
@@ -338,7 +382,7 @@ final class StatusCommand implements Callable<Integer> {
         RecentDeadLetters dead = findings.dead();
         Map<String, LocalStack.Restart> restarts = findings.restarts();
         AuditMonitor.State monitor = findings.monitor();
-        List<String> unclassified = findings.unclassified();
+        List<UnclassifiedColumnsSeen.Column> unclassified = findings.unclassified();
         SnapshotReadings.Reports snapshot = findings.snapshot();
         Backlog backlog = findings.backlog();
         String catalogDetail = catalogDetail(unclassified);
@@ -391,8 +435,20 @@ final class StatusCommand implements Callable<Integer> {
             n.put("managed", true);
             n.putNull("pid");
             n.put("detail", catalogDetail);
-            var cols = n.putArray("unclassified");
-            unclassified.forEach(cols::add);
+            var names = n.putArray("unclassified");
+            var cols = n.putArray("columns");
+            for (UnclassifiedColumnsSeen.Column c : unclassified) {
+                names.add(c.column());
+                ObjectNode col = cols.addObject();
+                col.put("finding", "UNCLASSIFIED_COLUMN");
+                col.put("column", c.column());
+                if (c.since() == null) {
+                    col.putNull("since");
+                } else {
+                    col.put("since", c.since().toString());
+                }
+                col.put("changes", c.changes());
+            }
         }
         if (backlog != null) {
             ObjectNode n = root.putObject("retention");

@@ -127,6 +127,35 @@ class SchemaEvolutionITCase {
                 JsonNode catalog = JSON.readTree(status.out()).path("catalog");
                 assertThat(catalog.path("health").asText()).isEqualTo("attention");
                 assertThat(catalog.path("unclassified").toString()).contains("contacts." + column);
+                // ... since the first logged change that carried it, with the changes since
+                JsonNode seen = null;
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (System.nanoTime() < deadline) {
+                    AuditTestJobs.Cli withIndex =
+                            AuditTestJobs.cli(
+                                    List.of(
+                                            "status",
+                                            "--json",
+                                            "--audit-index",
+                                            audit.auditIndex(),
+                                            "--data-dir",
+                                            s.dataDir().toString()));
+                    for (JsonNode col :
+                            JSON.readTree(withIndex.out()).path("catalog").path("columns")) {
+                        if (col.path("column").asText().equals("contacts." + column)) {
+                            seen = col;
+                        }
+                    }
+                    if (seen != null && !seen.path("since").isNull()) {
+                        break;
+                    }
+                    Thread.sleep(1_000);
+                }
+                assertThat(seen).as("status names the column with what the log saw").isNotNull();
+                assertThat(java.time.Instant.parse(seen.path("since").asText()))
+                        .as("since the insert that carried it")
+                        .isEqualTo(entries.get(0).getCommitTime());
+                assertThat(seen.path("changes").asLong()).isGreaterThanOrEqualTo(1);
                 AuditTestJobs.Cli check =
                         AuditTestJobs.cli(
                                 List.of("catalog", "check", "--data-dir", s.dataDir().toString()));
@@ -186,8 +215,8 @@ class SchemaEvolutionITCase {
                         .doesNotContain("contacts." + column);
                 // the next contacts' nicknames are located as names (applied within 5 s)
                 JsonNode located = null;
-                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-                for (int i = 0; located == null && System.nanoTime() < deadline; i++) {
+                long locatedBy = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                for (int i = 0; located == null && System.nanoTime() < locatedBy; i++) {
                     String next = "schema." + i + "." + run + "@example.eu";
                     try (PreparedStatement ps =
                             c.prepareStatement(
