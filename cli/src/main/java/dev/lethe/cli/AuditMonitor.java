@@ -1,21 +1,32 @@
 package dev.lethe.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.audit.CheckpointRecord;
 import dev.lethe.audit.CompletenessWatermark;
 import dev.lethe.events.AuditCheckpoint;
+import dev.lethe.jobs.LetheJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.local.AuditTrust;
+import dev.lethe.local.LetheJobs;
 import dev.lethe.local.StackSettings;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The audit monitor the supervisor runs: each new signed tree head is verified as it is published,
@@ -33,6 +44,12 @@ import java.util.Optional;
  * a change of the raw topics missing from the log past {@link #COMPLETENESS_BOUND}, a doubled one,
  * or a raw topic read back below the watermark is a finding; the check's counters go to {@link
  * #FILE} ({@code status}: {@code monitor.completeness}).
+ *
+ * <p>On every tick, a new tree head or not, the stack's own monitor also looks at the Kafka
+ * transactions open on the log's topics ({@link TransactionsCheck}, {@link HangingTransactions}):
+ * one open for longer than {@link #transactionsBound two checkpoint intervals} keeps every {@code
+ * read_committed} reader, this monitor among them, from the rest of the log; it is a finding, and
+ * what was seen goes to {@link #FILE} ({@code status}: {@code monitor.transactions}).
  */
 final class AuditMonitor {
 
@@ -63,6 +80,7 @@ final class AuditMonitor {
      * @param findings verifications and completeness checks that ended in a finding so far (a
      *     counter)
      * @param completeness the latest incremental completeness check (null: none ran)
+     * @param transactions the latest look at the transactions open on the log (null: none ran)
      */
     record State(
             long checkpointSeq,
@@ -74,7 +92,33 @@ final class AuditMonitor {
             Instant findingAt,
             long verifications,
             long findings,
-            CompletenessSummary completeness) {
+            CompletenessSummary completeness,
+            TransactionsSummary transactions) {
+
+        State(
+                long checkpointSeq,
+                long treeSize,
+                long logIndex,
+                String headHash,
+                Instant verifiedAt,
+                String finding,
+                Instant findingAt,
+                long verifications,
+                long findings,
+                CompletenessSummary completeness) {
+            this(
+                    checkpointSeq,
+                    treeSize,
+                    logIndex,
+                    headHash,
+                    verifiedAt,
+                    finding,
+                    findingAt,
+                    verifications,
+                    findings,
+                    completeness,
+                    null);
+        }
 
         State(
                 long checkpointSeq,
@@ -115,9 +159,14 @@ final class AuditMonitor {
             return finding != null;
         }
 
-        /** Whether the monitor needs attention: a finding, or completeness not established. */
+        /**
+         * Whether the monitor needs attention: a finding, completeness not established, or a
+         * transaction hanging on the log.
+         */
         boolean needsAttention() {
-            return attention() || (completeness != null && completeness.attention());
+            return attention()
+                    || (completeness != null && completeness.attention())
+                    || (transactions != null && transactions.attention());
         }
 
         State withCompleteness(CompletenessSummary c) {
@@ -131,7 +180,23 @@ final class AuditMonitor {
                     findingAt,
                     verifications,
                     findings,
-                    c);
+                    c,
+                    transactions);
+        }
+
+        State withTransactions(TransactionsSummary t) {
+            return new State(
+                    checkpointSeq,
+                    treeSize,
+                    logIndex,
+                    headHash,
+                    verifiedAt,
+                    finding,
+                    findingAt,
+                    verifications,
+                    findings,
+                    completeness,
+                    t);
         }
 
         /** With one more finding, after this one's own (a verification's, in the same tick). */
@@ -146,7 +211,8 @@ final class AuditMonitor {
                     at,
                     verifications,
                     findings + 1,
-                    completeness);
+                    completeness,
+                    transactions);
         }
 
         String summary() {
@@ -273,6 +339,103 @@ final class AuditMonitor {
         }
     }
 
+    /**
+     * The monitor's latest look at the transactions open on the log ({@link TransactionsCheck},
+     * {@link HangingTransactions}).
+     *
+     * @param open transactions open on a partition of the log (one per transaction and partition)
+     * @param hanging of those, the ones open for longer than {@code bound}, oldest first
+     * @param bound how long a transaction may stay open before it is hanging
+     * @param at when the look was taken
+     */
+    record TransactionsSummary(
+            long open, List<HangingTransactions.Hanging> hanging, Duration bound, Instant at) {
+
+        TransactionsSummary {
+            hanging = List.copyOf(hanging);
+        }
+
+        static TransactionsSummary of(HangingTransactions.Report r, Duration bound, Instant at) {
+            return new TransactionsSummary(r.open(), r.hanging(), bound, at);
+        }
+
+        /** While a transaction hangs on the log. */
+        boolean attention() {
+            return !hanging.isEmpty();
+        }
+
+        /** The hanging transactions not already hanging in {@code before} (null: none were). */
+        List<HangingTransactions.Hanging> newSince(TransactionsSummary before) {
+            Set<String> known = new HashSet<>();
+            if (before != null) {
+                before.hanging().forEach(h -> known.add(h.key()));
+            }
+            return hanging.stream().filter(h -> !known.contains(h.key())).toList();
+        }
+
+        String summary() {
+            String base =
+                    open
+                            + " open, bound "
+                            + bound.toSeconds()
+                            + " s"
+                            + (at == null ? "" : ", at " + at);
+            if (!attention()) {
+                return "none hanging (" + base + ")";
+            }
+            return hanging.size()
+                    + " hanging, first "
+                    + hanging.get(0).describe(at)
+                    + " ("
+                    + base
+                    + ")";
+        }
+
+        ObjectNode json() {
+            ObjectNode n = JSON.createObjectNode();
+            n.put("health", attention() ? "attention" : "healthy");
+            n.put("open", open);
+            ArrayNode list = n.putArray("hanging");
+            for (HangingTransactions.Hanging h : hanging) {
+                ObjectNode x = list.addObject();
+                x.put("topic", h.partition().topic());
+                x.put("partition", h.partition().partition());
+                x.put("startOffset", h.startOffset());
+                x.put("producerId", h.producerId());
+                x.put("producerEpoch", h.producerEpoch());
+                x.put("transactionalId", h.transactionalId());
+                x.put("since", h.since().toString());
+                x.put("ageSeconds", at == null ? null : h.ageSeconds(at));
+                x.put("coordinatorKnows", h.coordinatorKnows());
+            }
+            n.put("boundSeconds", bound.toSeconds());
+            n.put("at", at == null ? null : at.toString());
+            n.put("detail", summary());
+            return n;
+        }
+
+        static TransactionsSummary fromJson(JsonNode n) {
+            List<HangingTransactions.Hanging> hanging = new ArrayList<>();
+            for (JsonNode x : n.path("hanging")) {
+                hanging.add(
+                        new HangingTransactions.Hanging(
+                                new TopicPartition(
+                                        x.path("topic").asText(), x.path("partition").asInt()),
+                                x.path("startOffset").asLong(-1),
+                                x.path("producerId").asLong(),
+                                x.path("producerEpoch").asInt(),
+                                x.path("transactionalId").asText(null),
+                                Instant.parse(x.path("since").asText()),
+                                x.path("coordinatorKnows").asBoolean()));
+            }
+            return new TransactionsSummary(
+                    n.path("open").asLong(),
+                    hanging,
+                    Duration.ofSeconds(n.path("boundSeconds").asLong()),
+                    n.hasNonNull("at") ? Instant.parse(n.path("at").asText()) : null);
+        }
+    }
+
     /** The watermark of completeness, beside {@link #FILE}. */
     static final String COMPLETENESS_FILE = "audit-monitor-completeness.json";
 
@@ -283,6 +446,14 @@ final class AuditMonitor {
      */
     static final Duration COMPLETENESS_BOUND = Duration.ofMinutes(2);
 
+    /**
+     * The least time a transaction may stay open on the log before it is reported as hanging,
+     * whatever the checkpoint interval: a checkpoint slowed by back pressure keeps its transaction
+     * open longer than two intervals, and an alarm at each slow checkpoint would teach operators to
+     * ignore it.
+     */
+    static final Duration TRANSACTIONS_BOUND_FLOOR = Duration.ofMinutes(1);
+
     private final StackSettings settings;
     private final Path file;
     private final AuditTopics topics;
@@ -292,6 +463,9 @@ final class AuditMonitor {
     private Instant lastWitnessed = Instant.EPOCH;
     private CompletenessCheck completeness;
     private Duration completenessBound = COMPLETENESS_BOUND;
+    private TransactionsCheck transactions;
+    private Duration transactionsBound;
+    private String transactionsSkipped;
 
     AuditMonitor(StackSettings settings) {
         this(
@@ -300,6 +474,31 @@ final class AuditMonitor {
                 JobSettings.DEFAULT_AUDIT_INDEX,
                 settings.dataDir().resolve(FILE));
         this.completeness = new CompletenessCheck(settings.kafkaClient(), topics.entries);
+        this.transactions =
+                new TransactionsCheck(
+                        settings.kafkaClient(), List.of(topics.entries, topics.checkpoints));
+        this.transactionsBound = transactionsBound(auditCheckpointInterval(settings));
+    }
+
+    /**
+     * How long a transaction may stay open on the log before it is hanging: two checkpoint
+     * intervals of the audit job (Flink's Kafka sink opens a transaction at one checkpoint and
+     * commits it when the next one completes), at least {@link #TRANSACTIONS_BOUND_FLOOR}.
+     */
+    static Duration transactionsBound(Duration checkpointInterval) {
+        Duration two = checkpointInterval.multipliedBy(2);
+        return two.compareTo(TRANSACTIONS_BOUND_FLOOR) < 0 ? TRANSACTIONS_BOUND_FLOOR : two;
+    }
+
+    /** The audit job's checkpoint interval as the stack submits it ({@link LetheJobs}). */
+    static Duration auditCheckpointInterval(StackSettings settings) {
+        try {
+            return new LetheJobs(settings, new PrintStream(OutputStream.nullOutputStream()))
+                    .jobSettings(LetheJob.AUDIT.jobName())
+                    .checkpointInterval();
+        } catch (RuntimeException e) {
+            return JobSettings.CHECKPOINT_INTERVAL.defaultParsed();
+        }
     }
 
     /**
@@ -330,6 +529,17 @@ final class AuditMonitor {
     AuditMonitor withCompleteness(CompletenessCheck check, Duration bound) {
         this.completeness = check;
         this.completenessBound = bound;
+        return this;
+    }
+
+    /**
+     * Also looks at the transactions open on the log each tick, reporting those open for longer
+     * than {@code bound} (the stack's own monitor looks at its log's; a monitor of another log at
+     * none).
+     */
+    AuditMonitor withTransactions(TransactionsCheck check, Duration bound) {
+        this.transactions = check;
+        this.transactionsBound = bound;
         return this;
     }
 
@@ -436,6 +646,9 @@ final class AuditMonitor {
                             n.path("findings").asLong(),
                             n.path("completeness").isObject()
                                     ? CompletenessSummary.fromJson(n.path("completeness"))
+                                    : null,
+                            n.path("transactions").isObject()
+                                    ? TransactionsSummary.fromJson(n.path("transactions"))
                                     : null));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
@@ -444,9 +657,27 @@ final class AuditMonitor {
 
     /**
      * Verifies if a tree head newer than the last verified one is published (or the last
-     * verification found a problem); the line to log, if it did.
+     * verification found a problem), then looks at the transactions open on the log; the lines to
+     * log, if any. The transactions are looked at on every tick, a new tree head or not: a hanging
+     * one keeps new heads from readers.
      */
     Optional<String> tick() {
+        Optional<String> verified = verify();
+        if (transactions == null) {
+            return verified;
+        }
+        Optional<String> looked = checkTransactions(transactions);
+        if (verified.isEmpty() || looked.isEmpty()) {
+            return verified.isPresent() ? verified : looked;
+        }
+        return Optional.of(verified.get() + "\n" + looked.get());
+    }
+
+    /**
+     * Verifies if a tree head newer than the last verified one is published (or the last
+     * verification found a problem); the line to log, if it did.
+     */
+    private Optional<String> verify() {
         Optional<State> previous = readFile(file);
         try {
             Optional<VerifierState> kept = VerifierState.read(headFile());
@@ -503,7 +734,8 @@ final class AuditMonitor {
                                 null,
                                 p.verifications() + 1,
                                 p.findings(),
-                                p.completeness());
+                                p.completeness(),
+                                p.transactions());
             } else {
                 String finding = firstProblem(result);
                 state =
@@ -517,7 +749,8 @@ final class AuditMonitor {
                                 Instant.now(),
                                 p.verifications() + 1,
                                 p.findings() + 1,
-                                p.completeness());
+                                p.completeness(),
+                                p.transactions());
             }
             StringBuilder lines = new StringBuilder(line(state));
             if (completeness != null) {
@@ -582,6 +815,67 @@ final class AuditMonitor {
         }
     }
 
+    /**
+     * Looks at the transactions open on the log and saves what it saw in the state file: a
+     * transaction hanging that was not at the last look is a finding (counted once), with a log
+     * line; so is the end of the last one hanging. A look that fails (Kafka unreachable) keeps the
+     * last one and is logged when its reason changes.
+     */
+    Optional<String> checkTransactions(TransactionsCheck check) {
+        Instant now = Instant.now();
+        HangingTransactions.Report report;
+        try {
+            report = check.run(transactionsBound, now);
+        } catch (Exception e) {
+            // Kafka's messages name brokers, topics and ids, never a record
+            String reason =
+                    e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            if (reason.equals(transactionsSkipped)) {
+                return Optional.empty();
+            }
+            transactionsSkipped = reason;
+            return Optional.of(
+                    "audit-monitor {\"event\":\"transactions-skipped\",\"reason\":"
+                            + JSON.getNodeFactory().textNode(reason)
+                            + "}");
+        }
+        transactionsSkipped = null;
+        State s = readFile(file).orElse(new State(0, 0, -1, null, null, null, null));
+        TransactionsSummary before = s.transactions();
+        TransactionsSummary t = TransactionsSummary.of(report, transactionsBound, now);
+        List<HangingTransactions.Hanging> fresh = t.newSince(before);
+        State next = s.withTransactions(t);
+        ObjectNode n = JSON.createObjectNode();
+        if (!fresh.isEmpty()) {
+            String finding = "transactions: " + transactionsFinding(fresh, now);
+            next = next.withFinding(finding, now);
+            n.put("event", "transaction-hanging");
+            n.put("hanging", t.hanging().size());
+            n.put("open", t.open());
+            n.put("finding", finding);
+        } else if (before != null && before.attention() && !t.attention()) {
+            n.put("event", "transactions-ended");
+            n.put("open", t.open());
+        }
+        try {
+            write(next);
+        } catch (IOException e) {
+            return Optional.of(
+                    "audit-monitor {\"event\":\"transactions-skipped\",\"reason\":"
+                            + JSON.getNodeFactory().textNode(String.valueOf(e.getMessage()))
+                            + "}");
+        }
+        return n.isEmpty() ? Optional.empty() : Optional.of("audit-monitor " + n);
+    }
+
+    /** The first hanging transaction, with how many there are. */
+    static String transactionsFinding(List<HangingTransactions.Hanging> hanging, Instant now) {
+        return hanging.size()
+                + " hanging on the log, readers held at its start: first "
+                + hanging.get(0).describe(now);
+    }
+
     /** The first gap, double or read-back of a run, with how many there are. */
     static String completenessFinding(CompletenessWatermark.Run run) {
         if (!run.gaps().isEmpty()) {
@@ -640,6 +934,9 @@ final class AuditMonitor {
         n.put("findings", s.findings());
         if (s.completeness() != null) {
             n.set("completeness", s.completeness().json());
+        }
+        if (s.transactions() != null) {
+            n.set("transactions", s.transactions().json());
         }
         Path tmp = file.resolveSibling(FILE + ".tmp");
         Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n));

@@ -194,7 +194,12 @@ final class StatusCommand implements Callable<Integer> {
      *     completeness} (the incremental completeness check: {@code health}, {@code
      *     checkedThrough}, {@code checked}, {@code pending}, {@code oldestPending}, {@code gaps},
      *     {@code openGaps}, {@code doubles}, {@code late}, {@code problems}, {@code runs}, {@code
-     *     at}, {@code detail}); health {@code attention} also while completeness needs it
+     *     at}, {@code detail}), and {@code transactions} (the Kafka transactions open on the log:
+     *     {@code health}, {@code open}, {@code hanging} with each one's {@code topic}, {@code
+     *     partition}, {@code startOffset}, {@code producerId}, {@code producerEpoch}, {@code
+     *     transactionalId}, {@code since}, {@code ageSeconds}, {@code coordinatorKnows}; {@code
+     *     boundSeconds}, {@code at}, {@code detail}); health {@code attention} also while
+     *     completeness needs it or a transaction hangs
      * @param unclassified columns of governed tables the catalog does not classify: entry {@code
      *     catalog}, {@code unclassified} (their names) and {@code columns} ({@code column}, {@code
      *     since}: the commit time of the first logged change that carried it or null, {@code
@@ -332,6 +337,14 @@ final class StatusCommand implements Callable<Integer> {
                             monitor.completeness().attention() ? "ATTENTION" : "healthy",
                             "raw topics vs " + JobSettings.DEFAULT_AUDIT_TOPIC,
                             monitor.completeness().summary());
+                }
+                if (monitor.transactions() != null) {
+                    out.printf(
+                            "%-14s %-10s %-44s %s%n",
+                            "transactions",
+                            monitor.transactions().attention() ? "ATTENTION" : "healthy",
+                            "Kafka transactions on " + JobSettings.DEFAULT_AUDIT_TOPIC,
+                            monitor.transactions().summary());
                 }
             }
             if (snapshot != null) {
@@ -480,6 +493,9 @@ final class StatusCommand implements Callable<Integer> {
             n.put("findings", monitor.findings());
             if (monitor.completeness() != null) {
                 n.set("completeness", monitor.completeness().json());
+            }
+            if (monitor.transactions() != null) {
+                n.set("transactions", monitor.transactions().json());
             }
         }
         if (snapshot != null) {

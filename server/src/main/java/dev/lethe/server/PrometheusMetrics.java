@@ -9,7 +9,8 @@ import java.util.Map;
  * The stack's health as Prometheus metrics (text exposition format 0.0.4), from the JSON of {@code
  * ./lethe status --json}: each component up or not, the audit monitor's last verified tree head,
  * its verifications and findings, its completeness check (changes checked, pending, gaps, doubles),
- * and the dead letters of the last hour. Numbers only: no value of any row, no finding's text.
+ * the transactions open and hanging on the log, and the dead letters of the last hour. Numbers
+ * only: no value of any row, no finding's text.
  */
 final class PrometheusMetrics {
 
@@ -104,6 +105,21 @@ final class PrometheusMetrics {
                         "lethe_audit_completeness_read_back_total",
                         "Raw topics or the log found below the completeness watermark.",
                         c.path("problems").asLong());
+            }
+            JsonNode t = monitor.path("transactions");
+            if (t.isObject()) {
+                gauge(
+                        out,
+                        "lethe_audit_hanging_transactions",
+                        "Kafka transactions open on the audit log for longer than the bound: readers"
+                                + " see nothing past the first one's start.",
+                        t.path("hanging").size());
+                gauge(
+                        out,
+                        "lethe_audit_open_transactions",
+                        "Kafka transactions open on the audit log (one per transaction and"
+                                + " partition).",
+                        t.path("open").asLong());
             }
         }
         JsonNode dead = status.path("deadletters");

@@ -67,6 +67,33 @@ class PrometheusMetricsTest {
     }
 
     @Test
+    void theTransactionsOpenAndHangingOnTheLogAreMetrics() throws Exception {
+        String status =
+                """
+                {"monitor": {"healthy": true, "health": "attention",
+                   "verifiedThrough": {"checkpointSeq": 3, "treeSize": 30, "logIndex": 31},
+                   "verifications": 3, "findings": 1,
+                   "transactions": {"health": "attention", "open": 2,
+                     "hanging": [{"topic": "lethe.audit", "partition": 0, "startOffset": 1234,
+                       "producerId": 7, "producerEpoch": 3,
+                       "transactionalId": "lethe-audit-lethe-audit-log-0-17",
+                       "since": "2026-12-06T09:44:00Z", "ageSeconds": 960,
+                       "coordinatorKnows": true}],
+                     "boundSeconds": 60, "at": "2026-12-06T10:00:00Z",
+                     "detail": "1 hanging, first lethe.audit-0 from offset 1234"}}}
+                """;
+
+        String metrics = PrometheusMetrics.of(JSON.readTree(status));
+
+        assertThat(metrics)
+                .contains("# TYPE lethe_audit_hanging_transactions gauge\n")
+                .contains("lethe_audit_hanging_transactions 1\n")
+                .contains("lethe_audit_open_transactions 2\n")
+                .doesNotContain("lethe-audit-lethe-audit-log")
+                .doesNotContain("lethe_audit_completeness");
+    }
+
+    @Test
     void withoutACompletenessCheckThereAreNoCompletenessMetrics() throws Exception {
         String metrics =
                 PrometheusMetrics.of(
@@ -75,6 +102,7 @@ class PrometheusMetricsTest {
 
         assertThat(metrics).contains("lethe_audit_monitor_verifications_total 1");
         assertThat(metrics).doesNotContain("lethe_audit_completeness");
+        assertThat(metrics).doesNotContain("transactions");
     }
 
     @Test

@@ -221,6 +221,37 @@ class KafkaAclsTest {
     }
 
     @Test
+    void lethesOwnUserTheAuditMonitorsMayLookAtTheLogsTransactionsWithoutTakingThem() {
+        // listTransactions and describeTransactions: describe on the transactional ids
+        for (String id :
+                List.of(
+                        "lethe-audit-lethe-audit-log-0-17",
+                        "lethe-audit-lethe-audit-checkpoints-0-3")) {
+            assertThat(may(LETHE, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, id))
+                    .as(id)
+                    .isTrue();
+            assertThat(may(LETHE, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, id))
+                    .as(id)
+                    .isFalse();
+        }
+        // describeProducers: read on the log's topics
+        for (String log : List.of("lethe.audit", "lethe.audit.checkpoints")) {
+            assertThat(may(LETHE, AclOperation.READ, ResourceType.TOPIC, log)).as(log).isTrue();
+        }
+        // aborting one (WriteTxnMarkers) is the broker's admin's alone
+        for (String user : USERS) {
+            assertThat(
+                            may(
+                                    user,
+                                    AclOperation.CLUSTER_ACTION,
+                                    ResourceType.CLUSTER,
+                                    "kafka-cluster"))
+                    .as(user)
+                    .isFalse();
+        }
+    }
+
+    @Test
     void theComponentsCreateNothingAndChangeNoConfiguration() {
         for (String user : List.of(AUDIT, RETENTION, DISCOVERY, SERVER)) {
             for (String topic : TOPICS) {
