@@ -17,7 +17,11 @@ final class LiveCatalog {
     private LiveCatalog() {}
 
     static PersonalDataCatalog read(Connection c) throws SQLException {
-        PersonalDataCatalog file = PersonalDataCatalog.loadDefault();
+        return apply(c, PersonalDataCatalog.loadDefault());
+    }
+
+    /** {@code file} with the database's run-time classifications applied. */
+    static PersonalDataCatalog apply(Connection c, PersonalDataCatalog file) throws SQLException {
         try (PreparedStatement s =
                         c.prepareStatement(
                                 "SELECT to_regclass('lethe.column_classifications') IS NOT NULL");

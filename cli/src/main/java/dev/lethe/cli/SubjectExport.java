@@ -76,6 +76,10 @@ final class SubjectExport {
             "Kafka raw change topic helpdesk.public.%s (kept 7 days)";
 
     private final Connection db;
+
+    /** The category of an exported value whose column the catalog does not classify yet. */
+    static final String UNCLASSIFIED = "unclassified";
+
     private final PersonalDataCatalog catalog;
     private final ProcessingRegister register;
     private final Progress progress;
@@ -161,6 +165,28 @@ final class SubjectExport {
                                                 false,
                                                 false));
                             }
+                        }
+                        // a column the catalog does not classify (added by a migration) is the
+                        // subject's personal data until classified: exported, never left out
+                        java.sql.ResultSetMetaData meta = rs.getMetaData();
+                        for (int i = 1; i <= meta.getColumnCount(); i++) {
+                            String column = meta.getColumnName(i);
+                            if (spec.columns().containsKey(column)) {
+                                continue;
+                            }
+                            String value = rs.getString(i);
+                            if (value == null || value.isEmpty()) {
+                                continue;
+                            }
+                            items.add(
+                                    item(
+                                            table,
+                                            recordId,
+                                            column,
+                                            UNCLASSIFIED,
+                                            redact(value, redactions.get(recordId + "|" + column)),
+                                            false,
+                                            false));
                         }
                         if (rows % 100 == 0) {
                             progress.rows(table, rows, items.size());

@@ -285,7 +285,7 @@ final class SubjectExportCommand implements Callable<Integer> {
             SubjectExport export =
                     new SubjectExport(
                             db,
-                            catalog,
+                            LiveCatalog.apply(db, catalog),
                             processing,
                             (table, rows, items) ->
                                     err.printf(

@@ -120,6 +120,37 @@ class SchemaEvolutionITCase {
                                                                                 .asText())));
                 assertThat(records).contains(entity);
 
+                // the Art. 15 export holds the unclassified column's value: personal until
+                // classified
+                java.nio.file.Path exportDir =
+                        java.nio.file.Files.createTempDirectory("lethe-schema-export");
+                AuditTestJobs.Cli exported =
+                        AuditTestJobs.cli(
+                                List.of(
+                                        "subject",
+                                        "export",
+                                        "contact:" + id,
+                                        "--format",
+                                        "json",
+                                        "--out",
+                                        exportDir.toString(),
+                                        "--reason",
+                                        "IT " + run,
+                                        "--data-dir",
+                                        s.dataDir().toString()));
+                assertThat(exported.code()).as(exported.out()).isZero();
+                JsonNode nickItem = null;
+                for (JsonNode item :
+                        JSON.readTree(exportDir.resolve("contact-" + id + "-export.json").toFile())
+                                .path("data")) {
+                    if (item.path("column").asText().equals(column)) {
+                        nickItem = item;
+                    }
+                }
+                assertThat(nickItem).as("the nickname in the export").isNotNull();
+                assertThat(nickItem.path("value").asText()).isEqualTo(nickname);
+                assertThat(nickItem.path("category").asText()).isEqualTo("unclassified");
+
                 // status names the column as unclassified
                 AuditTestJobs.Cli status =
                         AuditTestJobs.cli(

@@ -114,6 +114,13 @@ public final class ErasurePlanner {
         String column = d.column();
         int dot = column.indexOf('.');
         String base = dot < 0 ? column : column.substring(0, dot);
+        if (dot < 0
+                && catalog.table(d.table()).isPresent()
+                && catalog.column(d.table(), base).isEmpty()) {
+            // a column the catalog does not classify is scanned as free text (fail safe): what
+            // discovery found there is redacted like in any text
+            return true;
+        }
         return catalog.freeTextColumns(d.table()).stream()
                 .anyMatch(
                         col ->

@@ -97,6 +97,42 @@ class ErasurePlannerITCase {
     }
 
     @Test
+    void aMentionInAColumnTheCatalogDoesNotClassifyIsRedactedLikeText() throws Exception {
+        exec("ALTER TABLE tickets ADD COLUMN escalation_note text");
+        try {
+            long ana =
+                    id(
+                            "INSERT INTO contacts (first_name, last_name, email) VALUES ('Ana',"
+                                    + " 'Ruiz', 'ana.ruiz@example.es') RETURNING id");
+            long other = id("INSERT INTO contacts (email) VALUES ('x@example.eu') RETURNING id");
+            long ticket =
+                    id(
+                            "INSERT INTO tickets (contact_id, subject, escalation_note) VALUES ("
+                                    + other
+                                    + ", 's', 'ask ana.ruiz@example.es') RETURNING id");
+            String subject = "contact:" + ana;
+            ErasurePlan plan;
+            try (Connection c = db.getConnection()) {
+                plan =
+                        PLANNER.plan(
+                                c,
+                                subject,
+                                List.of(
+                                        location(
+                                                subject,
+                                                "tickets/" + ticket,
+                                                "escalation_note",
+                                                "email",
+                                                "ana.ruiz@example.es")));
+            }
+            assertThat(plan.redact().get("tickets/" + ticket))
+                    .containsEntry("escalation_note", java.util.Set.of("ana.ruiz@example.es"));
+        } finally {
+            exec("ALTER TABLE tickets DROP COLUMN escalation_note");
+        }
+    }
+
+    @Test
     void aSubjectWithoutARowHasAnEmptyPlan() throws Exception {
         try (Connection c = db.getConnection()) {
             ErasurePlan plan = PLANNER.plan(c, "contact:987654321", List.of());
