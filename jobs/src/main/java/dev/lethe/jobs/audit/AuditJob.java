@@ -7,6 +7,7 @@ import dev.lethe.events.ChangeEvent;
 import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.LetheJob;
 import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.config.MasterKeys;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.elasticsearch.ElasticsearchSink;
 import dev.lethe.jobs.kafka.AvroRecords;
@@ -16,6 +17,7 @@ import dev.lethe.jobs.kafka.RawRecordDeserializer;
 import dev.lethe.jobs.kafka.RawTopicsSource;
 import dev.lethe.jobs.state.EntityKeys;
 import dev.lethe.normalize.ChangeNormalizer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -160,8 +162,8 @@ public final class AuditJob {
                 settings.catalogPath(),
                 settings.postgresJdbcUrl(),
                 settings.postgresUser(),
-                "secrets/master.key",
-                "secrets");
+                MasterKeys.DEFAULT_FILE,
+                Path.of(MasterKeys.DEFAULT_FILE).getParent().toString());
     }
 
     /**
