@@ -1,0 +1,140 @@
+package dev.lethe.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.connectors.Actor;
+import dev.lethe.events.AuditEntry;
+import dev.lethe.jobs.audit.AuditJob;
+import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.jobs.config.Secrets;
+import dev.lethe.local.StackProbe;
+import dev.lethe.local.StackSettings;
+import dev.lethe.simulator.LoadResult;
+import dev.lethe.testing.AuditTestJobs;
+import dev.lethe.testing.CommittedChanges;
+import dev.lethe.testing.SharedStack;
+import dev.lethe.testing.SteadyLoad;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Migrations while the helpdesk is busy: under a steady {@code load}, columns of {@code contacts}
+ * are added (one nullable, one NOT NULL with a default), renamed, retyped and dropped, with rows
+ * written between the steps, and {@code consents} is truncated. Every change PostgreSQL committed
+ * on a governed table (an independent {@code test_decoding} slot made before the load) is in the
+ * audit log exactly once by (entity, LSN): no migration took a table out of the log, or doubled a
+ * change around it.
+ */
+class MigrationsUnderLoadITCase {
+
+    @Test
+    void noCommittedChangeIsLostOrDoubledAcrossMigrationsUnderLoad() throws Exception {
+        StackSettings s = SharedStack.settings();
+        System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
+        String run = AuditTestJobs.run("migrations");
+        String suffix = run.replaceAll("[^a-z0-9]", "_");
+        String added = "mig_a_" + suffix;
+        String renamed = "mig_r_" + suffix;
+        String defaulted = "mig_d_" + suffix;
+        JobSettings audit = AuditTestJobs.settings(s, run, 50);
+        try (CommittedChanges committed = CommittedChanges.from(s, run)) {
+            JobClient job =
+                    AuditJob.submit(
+                            StreamExecutionEnvironment.createRemoteEnvironment(
+                                    "127.0.0.1", s.flinkUrl().getPort()),
+                            audit);
+            try {
+                migrateUnderLoad(s, run, added, renamed, defaulted);
+                List<String> changes = committed.read();
+                assertThat(changes).as("changes from the independent slot").hasSizeGreaterThan(300);
+                List<AuditEntry> entries =
+                        AuditTestJobs.entries(
+                                audit.auditTopic(),
+                                e -> true,
+                                l -> CommittedChanges.compare(changes, l).missing().isEmpty(),
+                                Duration.ofMinutes(4));
+                CommittedChanges.Comparison compared = CommittedChanges.compare(changes, entries);
+                assertThat(compared.missing()).as("committed changes never logged").isEmpty();
+                assertThat(compared.doubled()).as("changes logged twice").isEmpty();
+                // the touched rows carried the migrated columns into the log
+                assertThat(entries)
+                        .anySatisfy(
+                                e ->
+                                        assertThat(e.getChanges())
+                                                .anyMatch(f -> f.getColumn().equals(renamed)));
+            } finally {
+                job.cancel().get();
+            }
+        } finally {
+            try (Connection c = StackProbe.connectPostgres(s)) {
+                exec(c, "ALTER TABLE contacts DROP COLUMN IF EXISTS " + added);
+                exec(c, "ALTER TABLE contacts DROP COLUMN IF EXISTS " + renamed);
+                exec(c, "ALTER TABLE contacts DROP COLUMN IF EXISTS " + defaulted);
+            }
+        }
+    }
+
+    /** The load, the migrations between its writes, then a marker change after everything. */
+    private static void migrateUnderLoad(
+            StackSettings s, String run, String added, String renamed, String defaulted)
+            throws Exception {
+        try (Connection c = StackProbe.connectPostgres(s)) {
+            CompletableFuture<LoadResult> loading =
+                    SteadyLoad.start(s, 30, Duration.ofSeconds(60), run.hashCode());
+            Thread.sleep(5_000);
+            exec(c, "ALTER TABLE contacts ADD COLUMN " + added + " text");
+            touch(c, added, "'a'");
+            exec(c, "ALTER TABLE contacts ADD COLUMN " + defaulted + " integer NOT NULL DEFAULT 7");
+            touch(c, defaulted, "8");
+            Thread.sleep(3_000);
+            exec(c, "ALTER TABLE contacts RENAME COLUMN " + added + " TO " + renamed);
+            touch(c, renamed, "'r'");
+            Thread.sleep(3_000);
+            exec(c, "ALTER TABLE contacts ALTER COLUMN " + defaulted + " TYPE bigint");
+            touch(c, defaulted, "9");
+            Thread.sleep(3_000);
+            exec(c, "ALTER TABLE contacts DROP COLUMN " + renamed);
+            exec(c, "ALTER TABLE contacts DROP COLUMN " + defaulted);
+            touch(c, "first_name", "first_name");
+            Thread.sleep(3_000);
+            exec(c, "TRUNCATE consents");
+            LoadResult loaded = loading.get();
+            assertThat(loaded.total()).as("the load ran").isGreaterThan(300);
+
+            // a marker after everything: every change up to it must reach the log
+            c.setAutoCommit(false);
+            Actor.agent(7, "marker").emit(c);
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO contacts (email) VALUES (?)")) {
+                ps.setString(1, "marker." + run + "@example.eu");
+                ps.executeUpdate();
+            }
+            c.commit();
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** Updates a few recent contacts' {@code column} to {@code value} (an SQL expression). */
+    private static void touch(Connection c, String column, String value) throws Exception {
+        exec(
+                c,
+                "UPDATE contacts SET "
+                        + column
+                        + " = "
+                        + value
+                        + " WHERE id IN (SELECT id FROM contacts ORDER BY id DESC LIMIT 5)");
+    }
+
+    private static void exec(Connection c, String sql) throws Exception {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+}
