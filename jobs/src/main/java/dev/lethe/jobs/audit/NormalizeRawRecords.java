@@ -17,7 +17,7 @@ import org.apache.flink.util.OutputTag;
  * Raw Debezium records to {@link ChangeEvent}s (main output), transaction actors ({@link #ACTORS})
  * and dead letters ({@link #DEAD_LETTERS}) for everything the normalizer rejects, with reason and
  * source position. Heartbeats and messages of other prefixes are not changes and are skipped
- * without a dead letter.
+ * without a dead letter. A TRUNCATE of a known table is a dead letter ({@code TRUNCATE}) too.
  */
 public final class NormalizeRawRecords extends ProcessFunction<RawRecord, ChangeEvent> {
 
@@ -57,7 +57,10 @@ public final class NormalizeRawRecords extends ProcessFunction<RawRecord, Change
                             actor.actor().getId(),
                             actor.actor().getReason()));
         } else {
-            Normalized.Rejected r = (Normalized.Rejected) n;
+            Normalized.Rejected r =
+                    n instanceof Normalized.Truncate truncate
+                            ? truncate.asRejected()
+                            : (Normalized.Rejected) n;
             if (isIgnorable(r, raw)) {
                 return;
             }
