@@ -105,6 +105,24 @@ class SchemaEvolutionITCase {
                                         ((ByteBuffer) nick.getAfter()).array(),
                                         StandardCharsets.ISO_8859_1))
                         .doesNotContain(nickname);
+                // ... and the migration is an entry of the table's chain, naming the column
+                AuditEntry altered =
+                        AuditTestJobs.entries(
+                                        audit.auditTopic(),
+                                        e ->
+                                                e.getEntityId().equals("schema/contacts")
+                                                        && List.of(
+                                                                        e.getAttributes()
+                                                                                .getOrDefault(
+                                                                                        "added", "")
+                                                                                .split(","))
+                                                                .contains(column),
+                                        l -> !l.isEmpty(),
+                                        Duration.ofSeconds(60))
+                                .get(0);
+                assertThat(altered.getKind()).isEqualTo("schema");
+                assertThat(altered.getOp()).isEqualTo("ALTER");
+                assertThat(altered.getLsn()).isLessThanOrEqualTo(entries.get(0).getLsn());
 
                 // subject find <email> finds the contact
                 JsonNode found = awaitFound(s, email, Duration.ofSeconds(60));

@@ -25,7 +25,8 @@ import java.util.Set;
 
 /**
  * Turns one raw Debezium record of the helpdesk connector into a {@link ChangeEvent}, the {@link
- * Actor} of a transaction, or a {@link Rejected} with a reason code.
+ * Actor} of a transaction, a {@link Normalized.Truncate} of a known table, or a {@link Rejected}
+ * with a reason code.
  *
  * <p>Input: Debezium's PostgreSQL envelope written by Kafka Connect's JSON converter with {@code
  * schemas.enable=false}: key {@code {"id": 42}}; value {@code {"before": {..}, "after": {..},
@@ -37,9 +38,10 @@ import java.util.Set;
  * nested JSON as compact JSON text, SQL NULL as {@code null}. (Debezium sends jsonb as a string
  * already, which is kept as it is.) Row images keep the column order of the envelope.
  *
- * <p>A row whose column set differs from the one given for its table is rejected ({@code
- * SCHEMA_CHANGE}) rather than passed on: a new column may hold personal data no rule covers yet.
- * Rejection details name tables, columns and byte positions, never a value.
+ * <p>A row of a table the normalizer does not know is rejected ({@code SCHEMA_CHANGE}); a row of a
+ * known table whose columns differ from the ones given for it (a migration added or dropped one) is
+ * passed on as it is ({@code checkColumns}). Rejection details name tables, columns and byte
+ * positions, never a value.
  *
  * <p>Stateless and thread-safe; one streaming pass over each record, no tree model.
  */
@@ -126,7 +128,7 @@ public final class ChangeNormalizer implements Serializable {
                 case 'r':
                     return change(Operation.SNAPSHOT, envelope, topic, partition, offset, key);
                 case 't':
-                    return truncate(envelope);
+                    return truncate(envelope, topic, partition, offset);
                 case 'm':
                     return actorMessage(envelope);
                 default:
@@ -203,34 +205,40 @@ public final class ChangeNormalizer implements Serializable {
                                 + " differs from the row's value of it");
             }
         }
-        SourcePosition source =
-                new SourcePosition(
-                        envelope.lsn,
-                        envelope.hasTxId ? envelope.txId : null,
-                        Instant.ofEpochMilli(envelope.commitMillis),
-                        Instant.ofEpochMilli(
-                                envelope.hasCaptureMillis
-                                        ? envelope.captureMillis
-                                        : envelope.commitMillis),
-                        envelope.snapshot,
-                        topic,
-                        partition,
-                        offset);
+        SourcePosition source = position(envelope, topic, partition, offset);
         return new Normalized.Change(
                 new ChangeEvent(
                         table, primaryKey, op, envelope.before, envelope.after, source, null));
     }
 
-    private static Rejected truncate(Envelope envelope) throws Reject {
+    private Normalized truncate(Envelope envelope, String topic, int partition, long offset)
+            throws Reject {
         String table = requireSource(envelope);
-        return new Rejected(
-                Rejected.TRUNCATE,
-                "table "
-                        + table
-                        + " was truncated (lsn "
-                        + envelope.lsn
-                        + (envelope.hasTxId ? ", txId " + envelope.txId : "")
-                        + "): every row is gone, no row events follow");
+        if (!columnsByTable.containsKey(table)) {
+            return new Rejected(
+                    Rejected.TRUNCATE,
+                    "table "
+                            + table
+                            + ", one the normalizer does not know, was truncated (lsn "
+                            + envelope.lsn
+                            + (envelope.hasTxId ? ", txId " + envelope.txId : "")
+                            + ")");
+        }
+        return new Normalized.Truncate(table, position(envelope, topic, partition, offset));
+    }
+
+    private static SourcePosition position(
+            Envelope envelope, String topic, int partition, long offset) {
+        return new SourcePosition(
+                envelope.lsn,
+                envelope.hasTxId ? envelope.txId : null,
+                Instant.ofEpochMilli(envelope.commitMillis),
+                Instant.ofEpochMilli(
+                        envelope.hasCaptureMillis ? envelope.captureMillis : envelope.commitMillis),
+                envelope.snapshot,
+                topic,
+                partition,
+                offset);
     }
 
     private static Normalized actorMessage(Envelope envelope) throws Reject {

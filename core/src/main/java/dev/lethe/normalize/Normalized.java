@@ -2,14 +2,18 @@ package dev.lethe.normalize;
 
 import dev.lethe.events.Actor;
 import dev.lethe.events.ChangeEvent;
+import dev.lethe.events.SourcePosition;
 import java.util.Objects;
 
 /**
  * What {@link ChangeNormalizer} made of one raw Debezium record: a row change, the actor of a
- * transaction, or a rejection that belongs in the dead-letter topic.
+ * transaction, a TRUNCATE of a known table, or a rejection that belongs in the dead-letter topic.
  */
 public sealed interface Normalized
-        permits Normalized.Change, Normalized.ActorMessage, Normalized.Rejected {
+        permits Normalized.Change,
+                Normalized.ActorMessage,
+                Normalized.Truncate,
+                Normalized.Rejected {
 
     /** A committed change of one helpdesk row. Its {@code actor} is not set yet. */
     record Change(ChangeEvent event) implements Normalized {
@@ -26,6 +30,31 @@ public sealed interface Normalized
     record ActorMessage(long txId, long lsn, Actor actor) implements Normalized {
         public ActorMessage {
             Objects.requireNonNull(actor, "actor");
+        }
+    }
+
+    /**
+     * A committed {@code TRUNCATE} of {@code table}, one the normalizer knows: every row of it is
+     * gone, and no row event says so. {@code source} is the truncate event's position (its LSN,
+     * transaction, commit time and raw record). A job that cannot act on it dead-letters {@link
+     * #asRejected()}, as every job did before the audit job recorded truncates.
+     */
+    record Truncate(String table, SourcePosition source) implements Normalized {
+        public Truncate {
+            Objects.requireNonNull(table, "table");
+            Objects.requireNonNull(source, "source");
+        }
+
+        /** The rejection a job that does not act on truncates dead-letters ({@code TRUNCATE}). */
+        public Rejected asRejected() {
+            return new Rejected(
+                    Rejected.TRUNCATE,
+                    "table "
+                            + table
+                            + " was truncated (lsn "
+                            + source.getLsn()
+                            + (source.getTxId() != null ? ", txId " + source.getTxId() : "")
+                            + "): every row is gone, no row events follow");
         }
     }
 
@@ -55,7 +84,11 @@ public sealed interface Normalized
         /** Not a row change: a tombstone, a heartbeat, a message with another prefix. */
         public static final String NOT_A_CHANGE = "NOT_A_CHANGE";
 
-        /** A TRUNCATE of a whole table: it has no rows, so it cannot become a ChangeEvent. */
+        /**
+         * A TRUNCATE of a whole table: it has no rows, so it cannot become a ChangeEvent. The
+         * normalizer returns it for a table it does not know; a known table's is a {@link
+         * Truncate}, which a job that does not act on it dead-letters with this reason.
+         */
         public static final String TRUNCATE = "TRUNCATE";
 
         /** A {@code lethe.actor} message that is not transactional or not a valid actor. */

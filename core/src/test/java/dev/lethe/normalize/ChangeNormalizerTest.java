@@ -724,12 +724,30 @@ class ChangeNormalizerTest {
     }
 
     @Test
-    void truncateIsRejectedAsTruncateNamingTheTable() {
+    void truncateOfAKnownTableIsATruncateWithItsPosition() {
         RawRecord truncate = truncateOf("tickets").inTransaction(990).toRecord();
 
         assertThat(truncate.key()).isNull();
-        Rejected rejected = assertRejected(truncate, Rejected.TRUNCATE);
-        assertThat(rejected.detail()).contains("tickets", "990");
+        Normalized result = normalize(truncate);
+        assertThat(result).isInstanceOf(Normalized.Truncate.class);
+        Normalized.Truncate t = (Normalized.Truncate) result;
+        assertThat(t.table()).isEqualTo("tickets");
+        assertThat(t.source().getTxId()).isEqualTo(990L);
+        assertThat(t.source().getTopic()).isEqualTo(truncate.topic());
+        assertThat(t.source().getOffset()).isEqualTo(truncate.offset());
+        // a job that does not act on truncates dead-letters it as before
+        Rejected rejected = t.asRejected();
+        assertThat(rejected.reason()).isEqualTo(Rejected.TRUNCATE);
+        assertThat(rejected.detail())
+                .contains("tickets", "990", Long.toString(t.source().getLsn()));
+    }
+
+    @Test
+    void truncateOfAnUnknownTableIsRejectedAsTruncateNamingTheTable() {
+        Rejected rejected =
+                assertRejected(
+                        truncateOf("invoices").inTransaction(991).toRecord(), Rejected.TRUNCATE);
+        assertThat(rejected.detail()).contains("invoices", "991");
     }
 
     @Test
@@ -791,7 +809,7 @@ class ChangeNormalizerTest {
         rejectedInputs.add(
                 insertOf("invoices", Row.of("id", 918273L, "billed_to", "Marguerite")).toRecord());
         rejectedInputs.add(insertOf("contacts", person).after(null).toRecord());
-        rejectedInputs.add(truncateOf("contacts").toRecord());
+        rejectedInputs.add(truncateOf("invoices").toRecord());
         rejectedInputs.add(actorMessageOf(actorJson).toRecord());
         rejectedInputs.add(actorMessageOf("{\"type\":\"Marguerite").toRecord());
         rejectedInputs.add(

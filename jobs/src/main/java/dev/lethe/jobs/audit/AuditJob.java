@@ -24,6 +24,7 @@ import java.util.Properties;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -31,6 +32,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -45,8 +47,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *          \-> positions (entity, LSN: source order) ---------------------------/
  *   -> log sequencer (parallelism 1) -> lethe.audit (Kafka, exactly once) + lethe-audit (ES)
  *                                    \-> lethe.audit.checkpoints (Kafka, exactly once)
- * lethe.purge.receipts + lethe.audit.requests -> Lethe's actions as entries -> dedup (by entity)
- *   -> log sequencer (chained like every change)
+ * normalize -> table shapes (by table: a change of a table's columns) -----------\
+ * normalize truncates -> actor join -> (bypass the chain) ------------------------+
+ * lethe.purge.receipts + lethe.audit.requests -> Lethe's actions as entries ------+
+ *   -> dedup (by entity) -> log sequencer (chained like every change)
  * normalize rejects, unreadable action records, Elasticsearch rejects -> lethe.deadletter
  * </pre>
  *
@@ -203,13 +207,28 @@ public final class AuditJob {
         SingleOutputStreamOperator<ChangeEvent> changes =
                 raw.process(
                                 new NormalizeRawRecords(
-                                        "audit/normalize", ChangeNormalizer.forHelpdesk()))
+                                                "audit/normalize", ChangeNormalizer.forHelpdesk())
+                                        .recordingTruncates())
                         .name("normalize")
                         // chained to the source: each partition's records stay in order
                         .setParallelism(RawTopicsSource.PARALLELISM)
                         .uid("audit-normalize");
         DataStream<ActorSeen> actors = changes.getSideOutput(NormalizeRawRecords.ACTORS);
         DataStream<DeadLetter> rejected = changes.getSideOutput(NormalizeRawRecords.DEAD_LETTERS);
+        // a TRUNCATE of a known table: an entry of schema/<table>, with its transaction's actor
+        DataStream<AuditEntry> truncates = changes.getSideOutput(NormalizeRawRecords.TRUNCATES);
+
+        // the columns each table's changes show: a change of them is an entry of schema/<table>.
+        // Keyed by table in the normalizer's own task (parallelism 1, so every key is its own):
+        // every change passes here, and a network exchange would serialize each one once more
+        DataStream<AuditEntry> shapeChanges =
+                DataStreamUtils.reinterpretAsKeyedStream(
+                                changes, ChangeEvent::getTable, Types.STRING)
+                        .process(new TrackTableShapes())
+                        .returns(AuditEntryType.TYPE)
+                        .name("table-shapes")
+                        .setParallelism(RawTopicsSource.PARALLELISM)
+                        .uid("audit-table-shapes");
 
         // refuses, here on the client, a catalog whose subject paths it cannot follow
         PersonalDataCatalog catalog = resources.openCatalog();
@@ -239,12 +258,24 @@ public final class AuditJob {
                         .uid("audit-protect");
 
         DataStream<AuditEntry> withActor =
-                drafts.keyBy(ActorJoin::transactionOf)
+                drafts.union(truncates)
+                        .keyBy(ActorJoin::transactionOf)
                         .connect(actors.keyBy(a -> a.txId))
                         .process(new ActorJoin(ACTOR_RETENTION_MS))
                         .returns(AuditEntryType.TYPE)
                         .name("actor-join")
                         .uid("audit-actor-join");
+        // truncates have no row, no position: they bypass the chain, like Lethe's actions
+        DataStream<AuditEntry> rowEntries =
+                withActor
+                        .filter(e -> !SchemaEntries.TRUNCATE.equals(e.getKind()))
+                        .name("row-entries")
+                        .uid("audit-row-entries");
+        DataStream<AuditEntry> truncatesWithActor =
+                withActor
+                        .filter(e -> SchemaEntries.TRUNCATE.equals(e.getKind()))
+                        .name("truncate-entries")
+                        .uid("audit-truncate-entries");
 
         DataStream<ChangePosition> positions =
                 changes.map(ChangePosition::of)
@@ -257,14 +288,17 @@ public final class AuditJob {
         DataStream<AuditEntry> ordered =
                 positions
                         .keyBy(p -> p.entityId, EntityKeys.TYPE)
-                        .connect(withActor.keyBy(AuditEntry::getEntityId, EntityKeys.TYPE))
+                        .connect(rowEntries.keyBy(AuditEntry::getEntityId, EntityKeys.TYPE))
                         .process(new OrderEntityChanges())
                         .returns(AuditEntryType.TYPE)
                         // name and uid unchanged since the operator's first version: savepoints
                         .name("chain")
                         .uid("audit-chain");
 
-        DataStream<AuditEntry> toSequence = ordered;
+        // entries that are no row's change: the tables' schema changes and truncates, and
+        // Lethe's own actions; each carries an action id, so a redelivered one is dropped
+        DataStream<AuditEntry> tableEvents = shapeChanges.union(truncatesWithActor);
+        DataStream<AuditEntry> letheEntries = tableEvents;
         if (actionRecords != null) {
             SingleOutputStreamOperator<AuditEntry> actions =
                     actionRecords
@@ -275,14 +309,16 @@ public final class AuditJob {
                             .name("lethe-actions")
                             .uid("audit-lethe-actions");
             rejected = rejected.union(actions.getSideOutput(NormalizeRawRecords.DEAD_LETTERS));
-            DataStream<AuditEntry> unique =
-                    actions.keyBy(AuditEntry::getEntityId, EntityKeys.TYPE)
-                            .process(new DeduplicateActions())
-                            .returns(AuditEntryType.TYPE)
-                            .name("deduplicate-actions")
-                            .uid("audit-deduplicate-actions");
-            toSequence = ordered.union(unique);
+            letheEntries = tableEvents.union(actions);
         }
+        DataStream<AuditEntry> unique =
+                letheEntries
+                        .keyBy(AuditEntry::getEntityId, EntityKeys.TYPE)
+                        .process(new DeduplicateActions())
+                        .returns(AuditEntryType.TYPE)
+                        .name("deduplicate-actions")
+                        .uid("audit-deduplicate-actions");
+        DataStream<AuditEntry> toSequence = ordered.union(unique);
         SingleOutputStreamOperator<AuditEntry> log =
                 toSequence
                         .keyBy(AuditEntry::getEntityId, EntityKeys.TYPE)

@@ -350,7 +350,11 @@ public final class LetheActionEntries {
                 attributes);
     }
 
-    private static AuditEntry draft(
+    /**
+     * An entry with no log index, seq, hashes, LSN or transaction yet: the sequencer fills in the
+     * first ones, the caller the LSN and transaction if it has them.
+     */
+    static AuditEntry draft(
             String kind,
             String entityId,
             String table,

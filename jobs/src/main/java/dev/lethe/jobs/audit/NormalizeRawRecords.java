@@ -1,5 +1,6 @@
 package dev.lethe.jobs.audit;
 
+import dev.lethe.events.AuditEntry;
 import dev.lethe.events.ChangeEvent;
 import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.kafka.RawRecord;
@@ -17,7 +18,9 @@ import org.apache.flink.util.OutputTag;
  * Raw Debezium records to {@link ChangeEvent}s (main output), transaction actors ({@link #ACTORS})
  * and dead letters ({@link #DEAD_LETTERS}) for everything the normalizer rejects, with reason and
  * source position. Heartbeats and messages of other prefixes are not changes and are skipped
- * without a dead letter.
+ * without a dead letter. A TRUNCATE of a known table is a dead letter ({@code TRUNCATE}) too,
+ * unless the operator {@link #recordingTruncates() records them}: then it is an audit entry draft
+ * on {@link #TRUNCATES} ({@link SchemaEntries#ofTruncate}).
  */
 public final class NormalizeRawRecords extends ProcessFunction<RawRecord, ChangeEvent> {
 
@@ -26,13 +29,31 @@ public final class NormalizeRawRecords extends ProcessFunction<RawRecord, Change
     public static final OutputTag<ActorSeen> ACTORS = new OutputTag<>("actors") {};
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
+    /** Truncates of known tables as entry drafts, when {@link #recordingTruncates()}. */
+    public static final OutputTag<AuditEntry> TRUNCATES =
+            new OutputTag<>("truncates", AuditEntryType.TYPE);
+
     private final String job;
     private final ChangeNormalizer normalizer;
+    private final boolean recordsTruncates;
     private transient Counter rejected;
 
     public NormalizeRawRecords(String job, ChangeNormalizer normalizer) {
+        this(job, normalizer, false);
+    }
+
+    private NormalizeRawRecords(String job, ChangeNormalizer normalizer, boolean recordsTruncates) {
         this.job = job;
         this.normalizer = normalizer;
+        this.recordsTruncates = recordsTruncates;
+    }
+
+    /**
+     * This normalizer, sending a TRUNCATE of a known table to {@link #TRUNCATES} instead of the
+     * dead letters: for the audit job, which logs it.
+     */
+    public NormalizeRawRecords recordingTruncates() {
+        return new NormalizeRawRecords(job, normalizer, true);
     }
 
     @Override
@@ -56,8 +77,13 @@ public final class NormalizeRawRecords extends ProcessFunction<RawRecord, Change
                             actor.actor().getType(),
                             actor.actor().getId(),
                             actor.actor().getReason()));
+        } else if (n instanceof Normalized.Truncate truncate && recordsTruncates) {
+            ctx.output(TRUNCATES, SchemaEntries.ofTruncate(truncate));
         } else {
-            Normalized.Rejected r = (Normalized.Rejected) n;
+            Normalized.Rejected r =
+                    n instanceof Normalized.Truncate truncate
+                            ? truncate.asRejected()
+                            : (Normalized.Rejected) n;
             if (isIgnorable(r, raw)) {
                 return;
             }

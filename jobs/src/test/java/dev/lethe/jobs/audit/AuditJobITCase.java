@@ -288,6 +288,113 @@ class AuditJobITCase {
                                 .toList());
     }
 
+    @Test
+    void aColumnAddedMidStreamIsOneSchemaEntryAndATruncateAnotherAndTheLogVerifies()
+            throws Exception {
+        DebeziumLog raw = new DebeziumLog(Instant.parse("2025-03-01T10:00:00Z"));
+        Map<String, Object> anna = row("contacts", "id", 1, "email", ANNA_EMAIL);
+        raw.begin().actor("agent", "7", "new contact").insert("contacts", anna).commit();
+        // ALTER TABLE contacts ADD COLUMN nickname text: every change from here on shows it
+        Map<String, Object> otto =
+                DebeziumLog.withAddedColumn(
+                        row("contacts", "id", 2, "email", OTTO_EMAIL), "nickname", "Otti");
+        raw.begin().actor("agent", "7", "new contact").insert("contacts", otto).commit();
+        long firstLsn = raw.lastLsn();
+        Map<String, Object> annaAltered = DebeziumLog.withAddedColumn(anna, "nickname", null);
+        raw.begin()
+                .actor("customer", "1", "nickname")
+                .update("contacts", annaAltered, with(annaAltered, "nickname", "Anni"))
+                .commit();
+        raw.begin().actor("database", "helpdesk_admin", "psql").truncate("tickets").commit();
+        long truncateLsn = raw.lastLsn();
+        raw.begin()
+                .actor("agent", "7", "soft delete")
+                .update(
+                        "contacts",
+                        with(annaAltered, "nickname", "Anni"),
+                        with(
+                                with(annaAltered, "nickname", "Anni"),
+                                "deleted_at",
+                                DebeziumLog.CREATED))
+                .commit();
+
+        run(raw.records(), 6);
+
+        List<AuditEntry> entries =
+                log.values().stream()
+                        .sorted(Comparator.comparing(AuditEntry::getLogIndex))
+                        .toList();
+        // every change once, and exactly one entry per table event
+        assertThat(entries)
+                .extracting(AuditEntry::getLogIndex)
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(entries.stream().filter(e -> e.getKind().equals("change")))
+                .extracting(e -> e.getEntityId() + " " + e.getOp())
+                .containsExactlyInAnyOrder(
+                        "contacts/1 INSERT",
+                        "contacts/2 INSERT",
+                        "contacts/1 UPDATE",
+                        "contacts/1 UPDATE");
+        assertThat(entity(entries, "schema/contacts"))
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.getKind()).isEqualTo("schema");
+                            assertThat(e.getOp()).isEqualTo("ALTER");
+                            assertThat(e.getSeq()).isEqualTo(1L);
+                            assertThat(bytes(e.getPrevHash())).isEqualTo(HashChain.genesis());
+                            assertThat(e.getLsn()).isEqualTo(firstLsn);
+                            assertThat(e.getSubjectIds()).isEmpty();
+                            assertThat(e.getActor().getType() + ":" + e.getActor().getId())
+                                    .isEqualTo("lethe:audit/table-shapes");
+                            assertThat(e.getAttributes())
+                                    .containsEntry("table", "contacts")
+                                    .containsEntry("added", "nickname")
+                                    .containsEntry("removed", "")
+                                    .containsEntry("firstLsn", Long.toString(firstLsn));
+                        });
+        assertThat(entity(entries, "schema/tickets"))
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.getKind()).isEqualTo("truncate");
+                            assertThat(e.getOp()).isEqualTo("TRUNCATE");
+                            assertThat(e.getLsn()).isEqualTo(truncateLsn);
+                            // the truncating transaction's actor
+                            assertThat(
+                                            e.getActor().getType()
+                                                    + ":"
+                                                    + e.getActor().getId()
+                                                    + ":"
+                                                    + e.getActor().getReason())
+                                    .isEqualTo("database:helpdesk_admin:psql");
+                        });
+        // the new column's values are logged, encrypted until it is classified (ADR 0006)
+        AuditEntry ottoInserted = entity(entries, "contacts/2").get(0);
+        assertThat(column(ottoInserted, "nickname").getPersonal()).isTrue();
+        assertThat(decrypt(new SubjectCipher(KEY_STORES.get(run)), ottoInserted, "nickname"))
+                .isEqualTo("Otti");
+        // names of columns, never values, in the table's entries
+        for (AuditEntry e : entries) {
+            if (e.getEntityId().startsWith("schema/")) {
+                String serialized =
+                        new String(bytes(e.toByteBuffer()), StandardCharsets.ISO_8859_1);
+                assertThat(serialized).doesNotContain("Otti", "Anni", OTTO_EMAIL, ANNA_EMAIL);
+            }
+        }
+        assertThat(deadLetters.values()).isEmpty();
+
+        List<AuditCheckpoint> signed =
+                checkpoints.values().stream()
+                        .sorted(Comparator.comparing(AuditCheckpoint::getCheckpointSeq))
+                        .toList();
+        assertThat(signed).extracting(AuditCheckpoint::getTreeSize).containsExactly(6L);
+        var publicKey = SigningKeys.readPublicKey(signingKeys.resolve(SigningKeys.PUBLIC_KEY_FILE));
+        VerificationReport report =
+                new AuditVerifier(CheckpointVerifier.trusting(publicKey)).verify(entries, signed);
+        assertThat(report.ok()).as(report.describe()).isTrue();
+    }
+
     private void run(List<RawRecord> records, int checkpointEvery) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
         JobSettings settings = settings(checkpointEvery);

@@ -10,6 +10,8 @@ import dev.lethe.jobs.testing.OperatorUids;
 import dev.lethe.jobs.testing.RawTopics;
 import dev.lethe.keys.InMemorySubjectKeyStore;
 import java.util.List;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -20,6 +22,34 @@ class AuditJobUidsTest {
 
     @Test
     void everyOperatorHasAUid() {
+        StreamGraph graph = auditJob();
+        assertThat(OperatorUids.withoutUid(graph)).isEmpty();
+        assertThat(OperatorUids.uids(graph))
+                .contains(
+                        "audit-normalize",
+                        "audit-resolve-subjects",
+                        "audit-protect",
+                        "audit-table-shapes",
+                        "audit-actor-join",
+                        "audit-row-entries",
+                        "audit-truncate-entries",
+                        "audit-chain",
+                        "audit-lethe-actions",
+                        "audit-deduplicate-actions",
+                        "audit-log-sequencer")
+                .doesNotHaveDuplicates();
+    }
+
+    /** Every change passes the table shapes: in the normalizer's task, without an exchange. */
+    @Test
+    void theTableShapesRunInTheNormalizersTask() {
+        JobGraph job = auditJob().getJobGraph();
+        assertThat(job.getVertices())
+                .extracting(JobVertex::getName)
+                .anySatisfy(name -> assertThat(name).contains("normalize -> ", "table-shapes"));
+    }
+
+    private static StreamGraph auditJob() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
         JobSettings settings = OfflineSettings.of();
         DataStream<RawRecord> raw = RawTopics.bounded(env, List.of(), settings.idleTimeout());
@@ -40,18 +70,6 @@ class AuditJobUidsTest {
                             throw new IllegalStateException("not opened in this test");
                         }),
                 settings);
-        StreamGraph graph = OperatorUids.graph(env);
-        assertThat(OperatorUids.withoutUid(graph)).isEmpty();
-        assertThat(OperatorUids.uids(graph))
-                .contains(
-                        "audit-normalize",
-                        "audit-resolve-subjects",
-                        "audit-protect",
-                        "audit-actor-join",
-                        "audit-chain",
-                        "audit-lethe-actions",
-                        "audit-deduplicate-actions",
-                        "audit-log-sequencer")
-                .doesNotHaveDuplicates();
+        return OperatorUids.graph(env);
     }
 }

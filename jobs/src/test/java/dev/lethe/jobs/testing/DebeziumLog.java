@@ -214,6 +214,27 @@ public final class DebeziumLog {
         return change("d", table, before, null);
     }
 
+    /** A {@code TRUNCATE} of {@code table}: an event with no key, no before and no after. */
+    public DebeziumLog truncate(String table) {
+        requireTransaction();
+        append(topic(table), null, write(envelope("t", "public", table, null, null)));
+        return this;
+    }
+
+    /**
+     * {@code row} with a column the helpdesk's schema does not have (added by a migration), set to
+     * {@code value}.
+     */
+    public static Map<String, Object> withAddedColumn(
+            Map<String, Object> row, String column, Object value) {
+        if (row.containsKey(column)) {
+            throw new IllegalArgumentException("the row has a column " + column + " already");
+        }
+        Map<String, Object> copy = new LinkedHashMap<>(row);
+        copy.put(column, value);
+        return copy;
+    }
+
     /** A record with any bytes on {@code topic} (a poison record), at the next offset. */
     public long raw(String topic, byte[] key, byte[] value) {
         return append(topic, key, value).offset;
