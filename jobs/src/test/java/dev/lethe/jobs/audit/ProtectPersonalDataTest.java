@@ -11,12 +11,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lethe.catalog.ColumnClassification;
 import dev.lethe.catalog.DataCategory;
 import dev.lethe.catalog.PersonalDataCatalog;
-import dev.lethe.catalog.RefreshingCatalog;
 import dev.lethe.crypto.SubjectCipher;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.events.AuditFieldChange;
 import dev.lethe.events.ChangeEvent;
 import dev.lethe.jobs.config.ClassifiedColumns;
+import dev.lethe.jobs.config.TestClassifications;
 import dev.lethe.keys.InMemorySubjectKeyStore;
 import dev.lethe.keys.SubjectKeyStore;
 import java.nio.charset.StandardCharsets;
@@ -274,18 +274,7 @@ class ProtectPersonalDataTest {
     @Test
     void aColumnClassifiedWhileTheJobRunsAppliesFromTheNextChangeOn() throws Exception {
         List<ColumnClassification> classified = new CopyOnWriteArrayList<>();
-        ClassifiedColumns.Source source =
-                new ClassifiedColumns.Source() {
-                    @Override
-                    public RefreshingCatalog.Loader open() {
-                        return () -> List.copyOf(classified);
-                    }
-
-                    @Override
-                    public long refreshMillis() {
-                        return 0;
-                    }
-                };
+        ClassifiedColumns.Source source = TestClassifications.of(classified);
         AuditResources resources =
                 new AuditResources(
                         null, () -> new RecordingKeyStore(KEYS), STATE_KEYS, () -> null, source);
@@ -301,15 +290,7 @@ class ProtectPersonalDataTest {
             assertThat(new String(bytes(before.getAfter()), StandardCharsets.ISO_8859_1))
                     .doesNotContain("Bibi");
 
-            classified.add(
-                    new ColumnClassification(
-                            "contacts",
-                            "nickname",
-                            DataCategory.TECHNICAL,
-                            false,
-                            "dpo1",
-                            java.time.Instant.parse("2026-12-06T10:00:00Z"),
-                            ""));
+            classified.add(TestClassifications.nickname(DataCategory.TECHNICAL, false));
             h.processElement1(
                     subjected(withNickname(contactInserted(2, "b@example.org", null))), T0);
 

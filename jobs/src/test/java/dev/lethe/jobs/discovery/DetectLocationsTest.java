@@ -11,11 +11,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.catalog.ColumnClassification;
 import dev.lethe.catalog.DataCategory;
-import dev.lethe.catalog.RefreshingCatalog;
 import dev.lethe.discovery.PhoneDetector;
 import dev.lethe.events.ChangeEvent;
 import dev.lethe.jobs.config.ClassifiedColumns;
 import dev.lethe.jobs.config.MasterKeys;
+import dev.lethe.jobs.config.TestClassifications;
 import dev.lethe.keys.MasterKey;
 import dev.lethe.normalize.EntityId;
 import java.nio.charset.StandardCharsets;
@@ -230,18 +230,7 @@ class DetectLocationsTest {
     @Test
     void aColumnClassifiedWhileTheJobRunsIsLocatedAsDeclaredFromTheNextChangeOn() throws Exception {
         List<ColumnClassification> classified = new CopyOnWriteArrayList<>();
-        ClassifiedColumns.Source source =
-                new ClassifiedColumns.Source() {
-                    @Override
-                    public RefreshingCatalog.Loader open() {
-                        return () -> List.copyOf(classified);
-                    }
-
-                    @Override
-                    public long refreshMillis() {
-                        return 0;
-                    }
-                };
+        ClassifiedColumns.Source source = TestClassifications.of(classified);
         KeyedBroadcastProcessFunction<String, ChangeEvent, ChangeEvent, LocatedRow> f =
                 new DetectLocations("", PhoneDetector.DEFAULT_REGIONS, TEST_MASTER_KEY)
                         .followingClassifications(source);
@@ -260,15 +249,7 @@ class DetectLocationsTest {
             // unclassified: scanned as free text, where "Nana" is nobody's identifier
             assertThat(last(h).documentIds).noneMatch(id -> id.startsWith("contacts/3/nickname"));
 
-            classified.add(
-                    new ColumnClassification(
-                            "contacts",
-                            "nickname",
-                            DataCategory.NAME,
-                            true,
-                            "dpo1",
-                            java.time.Instant.parse("2026-12-06T10:00:00Z"),
-                            ""));
+            classified.add(TestClassifications.nickname(DataCategory.NAME, true));
             send(
                     h,
                     inserted(
