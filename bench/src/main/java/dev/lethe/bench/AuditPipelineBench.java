@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.audit.AuditEntryBinary;
+import dev.lethe.connectors.Actor;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.jobs.audit.AuditDocuments;
 import dev.lethe.jobs.audit.AuditJob;
@@ -636,11 +637,7 @@ final class AuditPipelineBench {
 
     /** Sets the actor of the current transaction (a transactional logical-decoding message). */
     private static void emitActor(Statement st, String actor) throws Exception {
-        st.execute(
-                "SELECT pg_logical_emit_message(true, 'lethe.actor',"
-                        + " '{\"type\":\"system\",\"id\":\""
-                        + actor
-                        + "\",\"reason\":\"audit benchmark\"}')");
+        Actor.system(actor, "audit benchmark").emit(st.getConnection());
     }
 
     /** Reads the audit log read_committed: counts backlog entries, times steady ones. */

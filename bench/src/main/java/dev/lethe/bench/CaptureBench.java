@@ -1,5 +1,6 @@
 package dev.lethe.bench;
 
+import dev.lethe.connectors.Actor;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.jobs.LetheJob;
 import dev.lethe.jobs.config.JobSettings;
@@ -352,11 +353,9 @@ final class CaptureBench implements Callable<Integer> {
             String pad = "x".repeat(120);
             for (int done = 0; done < rows; done += rowsPerTx) {
                 int n = Math.min(rowsPerTx, rows - done);
-                st.execute(
-                        "SELECT pg_logical_emit_message(true, 'lethe.actor',"
-                                + " '{\"type\":\"system\",\"id\":\""
-                                + actor
-                                + "\",\"reason\":\"capture benchmark\"}')");
+                // Actor.emit also tells the helpdesk-side trigger that the transaction has its
+                // actor (a bare message would be followed by the trigger's database actor)
+                Actor.system(actor, "capture benchmark").emit(c);
                 st.execute(
                         "INSERT INTO contacts (first_name, last_name, email, phone, twitter_handle)"
                                 + " SELECT 'Bénédicte', 'Østergård-"

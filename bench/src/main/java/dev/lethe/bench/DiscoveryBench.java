@@ -3,6 +3,7 @@ package dev.lethe.bench;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import dev.lethe.cli.Lethe;
 import dev.lethe.cli.SubjectSearchProbe;
+import dev.lethe.connectors.Actor;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.jobs.config.Secrets;
 import dev.lethe.jobs.discovery.DiscoveryJob;
@@ -291,10 +292,7 @@ final class DiscoveryBench implements Callable<Integer> {
     }
 
     private static void actor(Statement st) throws Exception {
-        st.execute(
-                "SELECT pg_logical_emit_message(true, 'lethe.actor',"
-                        + " '{\"type\":\"system\",\"id\":\"bench\",\"reason\":\"discovery"
-                        + " benchmark\"}')");
+        Actor.system("bench", "discovery benchmark").emit(st.getConnection());
     }
 
     /**

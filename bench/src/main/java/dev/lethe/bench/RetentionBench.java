@@ -3,6 +3,7 @@ package dev.lethe.bench;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.connectors.Actor;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.events.ChangeEvent;
 import dev.lethe.events.Operation;
@@ -795,9 +796,6 @@ final class RetentionBench implements Callable<Integer> {
     }
 
     private static void benchActor(Statement st) throws Exception {
-        st.execute(
-                "SELECT pg_logical_emit_message(true, 'lethe.actor',"
-                        + " '{\"type\":\"system\",\"id\":\"bench\",\"reason\":\"retention"
-                        + " benchmark\"}')");
+        Actor.system("bench", "retention benchmark").emit(st.getConnection());
     }
 }
