@@ -64,6 +64,23 @@ class SchemaEvolutionITCase {
         String nickname = "Kiki-" + run;
         String email = "schema." + run + "@example.eu";
         try (Connection c = StackProbe.connectPostgres(s)) {
+            // a contact of the old shape, logged first: the job knows the table's columns before
+            // the migration (the first change of a table it ever sees only sets its shape)
+            long before;
+            try (ResultSet r =
+                    c.createStatement()
+                            .executeQuery(
+                                    "INSERT INTO contacts (email) VALUES ('before."
+                                            + run
+                                            + "@example.eu') RETURNING id")) {
+                r.next();
+                before = r.getLong(1);
+            }
+            AuditTestJobs.entries(
+                    audit.auditTopic(),
+                    e -> e.getEntityId().equals("contacts/" + before),
+                    l -> !l.isEmpty(),
+                    Duration.ofSeconds(60));
             exec(c, "ALTER TABLE contacts ADD COLUMN " + column + " text");
             try {
                 long id;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.connectors.Actor;
-import dev.lethe.events.AuditEntry;
 import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
@@ -81,20 +80,8 @@ class KilledComponentITCase {
                 }
                 List<String> changes = committed.read();
                 assertThat(changes).as("changes from the independent slot").hasSizeGreaterThan(500);
-                // entries of one entity leave in order, but entities do not wait for each other
-                // (a thread may wait for its ticket's change while a later contact passes): the
-                // log is read until it holds every committed change, or for at most 5 minutes
-                List<AuditEntry> entries =
-                        AuditTestJobs.entries(
-                                audit.auditTopic(),
-                                e -> true,
-                                l -> CommittedChanges.compare(changes, l).missing().isEmpty(),
-                                Duration.ofMinutes(5));
-                CommittedChanges.Comparison compared = CommittedChanges.compare(changes, entries);
-                List<String> missing = compared.missing();
-                List<String> doubled = compared.doubled();
-                assertThat(missing).as("committed changes never logged").isEmpty();
-                assertThat(doubled).as("changes logged twice").isEmpty();
+                CommittedChanges.assertLoggedOnce(
+                        audit.auditTopic(), changes, Duration.ofMinutes(5));
 
                 AuditTestJobs.Cli reconciled =
                         AuditTestJobs.cli(

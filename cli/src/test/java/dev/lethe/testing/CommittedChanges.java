@@ -107,6 +107,31 @@ public final class CommittedChanges implements AutoCloseable {
         return new Comparison(missing, doubled);
     }
 
+    /**
+     * Reads the audit log {@code auditTopic} until it holds every one of {@code committed} (entries
+     * of one entity leave in order, but entities do not wait for each other: a thread may wait for
+     * its ticket's change while a later contact passes), for at most {@code timeout}; asserts that
+     * none is missing and none logged twice, and returns the entries read.
+     */
+    public static List<dev.lethe.events.AuditEntry> assertLoggedOnce(
+            String auditTopic, List<String> committed, java.time.Duration timeout)
+            throws Exception {
+        List<dev.lethe.events.AuditEntry> entries =
+                AuditTestJobs.entries(
+                        auditTopic,
+                        e -> true,
+                        l -> compare(committed, l).missing().isEmpty(),
+                        timeout);
+        Comparison compared = compare(committed, entries);
+        org.assertj.core.api.Assertions.assertThat(compared.missing())
+                .as("committed changes never logged")
+                .isEmpty();
+        org.assertj.core.api.Assertions.assertThat(compared.doubled())
+                .as("changes logged twice")
+                .isEmpty();
+        return entries;
+    }
+
     @Override
     public void close() throws Exception {
         try (Connection c = StackProbe.connectPostgres(settings);
