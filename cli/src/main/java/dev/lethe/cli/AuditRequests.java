@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.catalog.ColumnClassification;
+import dev.lethe.jobs.audit.LetheActionEntries;
 import dev.lethe.jobs.kafka.LetheTopics;
+import dev.lethe.jobs.kafka.ReplayPlan;
+import dev.lethe.jobs.kafka.Replays;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,10 +25,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Records data-subject requests Lethe carried out (an Art. 15/20 export) on the Kafka topic {@value
- * #TOPIC}, one JSON object per request, keyed by subject id, for the audit job to chain into the
- * audit log. A record names the subject id, who asked, why, when, how many items, and the SHA-256
- * of each file written; never the exported data.
+ * Records data-subject requests Lethe carried out (an Art. 15/20 export), and Lethe's other actions
+ * (a classification, a replay of dead letters), on the Kafka topic {@value #TOPIC}, one JSON object
+ * per request, for the audit job to chain into the audit log. A record names the subject id, who
+ * asked, why, when, how many items, and the SHA-256 of each file written; never the exported data.
  */
 final class AuditRequests {
 
@@ -76,6 +79,59 @@ final class AuditRequests {
             n.put("note", c.note());
         }
         n.put("at", c.classifiedAt().toString());
+        return JSON.writeValueAsBytes(n);
+    }
+
+    /**
+     * The record of a replay of dead letters (kind {@code deadletter-replay}): who, the reason
+     * code, how many to which job, the selection, the raw records' positions (at most {@link
+     * LetheActionEntries#REPLAY_SOURCES_LISTED}, the rest counted) and the first and last dead
+     * letter's own position. No value of a letter.
+     *
+     * @param table the --table selection, or null
+     * @param since the --since selection's start, or null
+     */
+    static byte[] deadLetterReplayRecord(
+            String reason,
+            String replayedBy,
+            String note,
+            Instant at,
+            String table,
+            Instant since,
+            ReplayPlan plan)
+            throws IOException {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("type", LetheActionEntries.DEADLETTER_REPLAY);
+        n.put("deadLetterReason", reason);
+        n.put("replayedBy", replayedBy);
+        if (note != null) {
+            n.put("note", note);
+        }
+        n.put("at", at.toString());
+        n.put("count", plan.replay().size());
+        ObjectNode jobs = n.putObject("byJob");
+        for (ReplayPlan.Letter l : plan.replay()) {
+            String job = Replays.target(l.letter().getJob()).orElseThrow();
+            jobs.put(job, jobs.path(job).asLong(0) + 1);
+        }
+        if (table != null) {
+            n.put("table", table);
+        }
+        if (since != null) {
+            n.put("since", since.toString());
+        }
+        ArrayNode sources = n.putArray("sources");
+        int listed = 0;
+        for (ReplayPlan.Letter l : plan.replay()) {
+            if (listed++ < LetheActionEntries.REPLAY_SOURCES_LISTED) {
+                sources.add(l.source());
+            }
+        }
+        n.put("sourcesOmitted", Math.max(0, plan.replay().size() - sources.size()));
+        if (!plan.replay().isEmpty()) {
+            n.put("firstDeadLetter", plan.replay().get(0).position());
+            n.put("lastDeadLetter", plan.replay().get(plan.replay().size() - 1).position());
+        }
         return JSON.writeValueAsBytes(n);
     }
 

@@ -20,13 +20,14 @@ import org.apache.kafka.common.resource.ResourceType;
  *   <li>capture ({@value #CAPTURE_USER} by default: Debezium in the Connect worker) is the only one
  *       that writes the raw change topics ({@code helpdesk*}, Debezium's heartbeat topics) and the
  *       capture notifications; it owns the worker's own topics and group;
- *   <li>{@value #AUDIT_USER} (the audit job) reads the raw topics and Lethe's action records (purge
- *       receipts, access and request records) and is the only writer of the audit log of record
- *       ({@value #AUDIT_TOPIC}, {@value #AUDIT_CHECKPOINT_TOPIC}) and the only holder of their
- *       transactional ids; it writes dead letters;
+ *   <li>{@value #AUDIT_USER} (the audit job) reads the raw topics, the replayed dead letters and
+ *       Lethe's action records (purge receipts, access and request records) and is the only writer
+ *       of the audit log of record ({@value #AUDIT_TOPIC}, {@value #AUDIT_CHECKPOINT_TOPIC}) and
+ *       the only holder of their transactional ids; it writes dead letters;
  *   <li>{@value #RETENTION_USER} (retention and purge) reads the raw topics and writes purge
  *       receipts;
- *   <li>{@value #DISCOVERY_USER} reads the raw topics and writes dead letters;
+ *   <li>{@value #DISCOVERY_USER} reads the raw topics and the replayed dead letters, and writes
+ *       dead letters;
  *   <li>{@value #SERVER_USER} (Lethe's server) reads the audit log, the dead letters and the
  *       capture notifications, sees the raw topics' offsets (not their records), and writes access
  *       and request records;
@@ -39,9 +40,10 @@ import org.apache.kafka.common.resource.ResourceType;
  * </ul>
  *
  * A change event forged by anyone but capture, which could silence an entity's chain or cancel a
- * purge, is refused by the broker, and so is an audit entry or checkpoint from anyone but the audit
- * job. The names are those of the jobs as the local stack runs them (pinned on the jobs' side by
- * {@code GrantedNamesTest}).
+ * purge, is refused by the broker (a replayed dead letter, which Lethe's user writes, is taken by a
+ * job only when it is a record that job rejected, byte for byte, and never by retention), and so is
+ * an audit entry or checkpoint from anyone but the audit job. The names are those of the jobs as
+ * the local stack runs them (pinned on the jobs' side by {@code GrantedNamesTest}).
  */
 public final class KafkaAcls {
 
@@ -74,6 +76,13 @@ public final class KafkaAcls {
     public static final String PURGE_RECEIPTS_TOPIC = "lethe.purge.receipts";
 
     public static final String DEAD_LETTER_TOPIC = "lethe.deadletter";
+
+    /**
+     * Dead letters fed back through the jobs ({@code ./lethe deadletters replay}, written by
+     * Lethe's user). A job takes a replay only for a record it rejected itself, byte for byte, so
+     * this topic carries no change capture did not write.
+     */
+    public static final String REPLAY_TOPIC = "lethe.replay";
 
     /** Debezium's snapshot notifications (written by capture). */
     public static final String CAPTURE_NOTIFICATIONS_TOPIC = "lethe.capture.notifications";
@@ -173,14 +182,15 @@ public final class KafkaAcls {
     }
 
     /**
-     * The audit job: reads the raw topics (group {@value #AUDIT_JOB}) and Lethe's action records
-     * (group {@value #AUDIT_ACTIONS_GROUP}); the only writer of the log of record, exactly once
-     * (its transactional ids); writes dead letters.
+     * The audit job: reads the raw topics and the replays (group {@value #AUDIT_JOB}) and Lethe's
+     * action records (group {@value #AUDIT_ACTIONS_GROUP}); the only writer of the log of record,
+     * exactly once (its transactional ids); writes dead letters.
      */
     private static void audit(List<AclBinding> out) {
         String audit = "User:" + AUDIT_USER;
         topic(out, audit, PatternType.LITERAL, PURGE_RECEIPTS_TOPIC, READ);
         topic(out, audit, PatternType.LITERAL, AUDIT_REQUESTS_TOPIC, READ);
+        topic(out, audit, PatternType.LITERAL, REPLAY_TOPIC, READ);
         group(out, audit, AUDIT_JOB);
         group(out, audit, AUDIT_ACTIONS_GROUP);
         topic(out, audit, PatternType.LITERAL, AUDIT_TOPIC, WRITE);
@@ -200,9 +210,10 @@ public final class KafkaAcls {
         cluster(out, retention, List.of(AclOperation.IDEMPOTENT_WRITE));
     }
 
-    /** Discovery: reads the raw topics, writes dead letters. */
+    /** Discovery: reads the raw topics and the replayed dead letters, writes dead letters. */
     private static void discovery(List<AclBinding> out) {
         String discovery = "User:" + DISCOVERY_USER;
+        topic(out, discovery, PatternType.LITERAL, REPLAY_TOPIC, READ);
         group(out, discovery, DISCOVERY_JOB);
         topic(out, discovery, PatternType.LITERAL, DEAD_LETTER_TOPIC, WRITE);
         cluster(out, discovery, List.of(AclOperation.IDEMPOTENT_WRITE));

@@ -57,6 +57,7 @@ class KafkaAclsTest {
                     "lethe.audit.requests",
                     "lethe.purge.receipts",
                     "lethe.deadletter",
+                    "lethe.replay",
                     "lethe.capture.notifications",
                     "lethe.other",
                     "lethe-connect-offsets");
@@ -89,6 +90,7 @@ class KafkaAclsTest {
                         "ALLOW READ TOPIC PREFIXED helpdesk",
                         "ALLOW READ TOPIC LITERAL lethe.purge.receipts",
                         "ALLOW READ TOPIC LITERAL lethe.audit.requests",
+                        "ALLOW READ TOPIC LITERAL lethe.replay",
                         "ALLOW READ GROUP LITERAL lethe-audit",
                         "ALLOW READ GROUP LITERAL lethe-audit-actions",
                         "ALLOW WRITE TOPIC LITERAL lethe.audit",
@@ -114,6 +116,7 @@ class KafkaAclsTest {
         assertThat(grants(DISCOVERY))
                 .containsExactlyInAnyOrder(
                         "ALLOW READ TOPIC PREFIXED helpdesk",
+                        "ALLOW READ TOPIC LITERAL lethe.replay",
                         "ALLOW READ GROUP LITERAL lethe-discovery",
                         "ALLOW WRITE TOPIC LITERAL lethe.deadletter",
                         "ALLOW IDEMPOTENT_WRITE CLUSTER LITERAL kafka-cluster");
@@ -150,6 +153,8 @@ class KafkaAclsTest {
                 .containsEntry("lethe.audit.requests", Set.of(LETHE, SERVER))
                 .containsEntry("lethe.purge.receipts", Set.of(LETHE, RETENTION))
                 .containsEntry("lethe.deadletter", Set.of(LETHE, AUDIT, DISCOVERY))
+                // replays: Lethe's command line; the jobs take only what they rejected themselves
+                .containsEntry("lethe.replay", Set.of(LETHE))
                 .containsEntry("lethe.capture.notifications", Set.of(LETHE, CAPTURE))
                 .containsEntry("lethe.other", Set.of(LETHE))
                 .containsEntry("lethe-connect-offsets", Set.of(CAPTURE));
@@ -170,6 +175,7 @@ class KafkaAclsTest {
                 .containsEntry("lethe.audit.requests", Set.of(LETHE, AUDIT))
                 .containsEntry("lethe.purge.receipts", Set.of(LETHE, AUDIT))
                 .containsEntry("lethe.deadletter", Set.of(LETHE, SERVER))
+                .containsEntry("lethe.replay", Set.of(LETHE, AUDIT, DISCOVERY))
                 .containsEntry("lethe.capture.notifications", Set.of(LETHE, SERVER))
                 .containsEntry("lethe-connect-offsets", Set.of(LETHE, CAPTURE));
         // the server sees the raw topics' offsets, never their records

@@ -15,6 +15,7 @@ import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.jobs.kafka.RawRecord;
 import dev.lethe.jobs.kafka.RawRecordDeserializer;
 import dev.lethe.jobs.kafka.RawTopicsSource;
+import dev.lethe.jobs.kafka.Replays;
 import dev.lethe.jobs.state.EntityKeys;
 import dev.lethe.normalize.ChangeNormalizer;
 import java.nio.file.Path;
@@ -283,7 +284,10 @@ public final class AuditJob {
                         .name("positions")
                         // chained to the normalizer: each entity's positions in source order
                         .setParallelism(RawTopicsSource.PARALLELISM)
-                        .uid("audit-positions");
+                        .uid("audit-positions")
+                        // a replayed dead letter's position once more, marked: it may be older
+                        // than what its entity's chain has logged since
+                        .union(changes.getSideOutput(NormalizeRawRecords.REPLAYED));
 
         DataStream<AuditEntry> ordered =
                 positions
@@ -371,10 +375,13 @@ public final class AuditJob {
         return settings.jobName() + "-actions";
     }
 
-    /** The raw topics from the earliest offset, event time = commit time per partition. */
+    /**
+     * The raw topics from the earliest offset, event time = commit time per partition, and the
+     * audit job's replayed dead letters ({@link Replays}).
+     */
     public static DataStream<RawRecord> rawRecords(
             StreamExecutionEnvironment env, JobSettings settings) {
-        return RawTopicsSource.of(env, settings, "audit-raw-topics");
+        return RawTopicsSource.of(env, settings, "audit-raw-topics", Replays.AUDIT);
     }
 
     /** The real sinks: Kafka exactly once for the log and checkpoints, ES, dead letters. */

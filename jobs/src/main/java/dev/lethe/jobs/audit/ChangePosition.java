@@ -14,6 +14,12 @@ public class ChangePosition {
     public long lsn;
     public long commitTimeMillis;
 
+    /**
+     * The position of a replayed dead letter ({@link NormalizeRawRecords#REPLAYED}), sent besides
+     * its unmarked one: the chain expects its entry even below what it has logged.
+     */
+    public boolean replayed;
+
     public ChangePosition() {}
 
     public ChangePosition(String entityId, long lsn, long commitTimeMillis) {
@@ -30,8 +36,15 @@ public class ChangePosition {
                 change.getSource().getCommitTime().toEpochMilli());
     }
 
+    /** The marked position of a replayed change. */
+    public static ChangePosition replayed(ChangeEvent change) {
+        ChangePosition p = of(change);
+        p.replayed = true;
+        return p;
+    }
+
     @Override
     public String toString() {
-        return entityId + "@" + lsn;
+        return entityId + "@" + lsn + (replayed ? " (replayed)" : "");
     }
 }

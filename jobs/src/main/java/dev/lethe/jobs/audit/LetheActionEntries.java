@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Lethe's own actions as audit entries, chained like every change: a purge receipt ({@code
@@ -48,6 +49,12 @@ import java.util.Map;
  *       #CLASSIFICATION}) joins the chain {@code catalog/<table>.<column>}, op {@code CLASSIFY},
  *       actor {@code operator:<who classified>} with the note as reason; attributes: table, column,
  *       category, personal.
+ *   <li>A replay of dead letters ({@code ./lethe deadletters replay}, kind {@value
+ *       #DEADLETTER_REPLAY}) joins the chain {@code deadletters/<reason code>}, op {@code REPLAY},
+ *       actor {@code operator:<who replayed>} with the note as reason; attributes: the reason code,
+ *       how many were replayed and to which job, the selection (table, since), the raw records'
+ *       positions (at most {@value #REPLAY_SOURCES_LISTED}, the rest counted) and the first and
+ *       last dead letter's own position. Never a value.
  * </ul>
  *
  * Each entry carries {@value #ACTION_ID} in its attributes (the receiptId, or the SHA-256 of the
@@ -61,6 +68,15 @@ public final class LetheActionEntries {
     public static final String BACKLOG_APPROVAL = "backlog-approval";
     public static final String ACCESS = "access";
     public static final String CLASSIFICATION = "classification";
+    public static final String DEADLETTER_REPLAY = "deadletter-replay";
+
+    /** The most raw-record positions a replay's entry lists; the rest are counted. */
+    public static final int REPLAY_SOURCES_LISTED = 50;
+
+    /** The chain of the replays of one reason's dead letters: {@code deadletters/<reason>}. */
+    public static String deadLetterEntity(String reason) {
+        return "deadletters/" + reason;
+    }
 
     /** The chain of a column's classifications: {@code catalog/<table>.<column>}. */
     public static String catalogEntity(String table, String column) {
@@ -145,6 +161,9 @@ public final class LetheActionEntries {
         }
         if (CLASSIFICATION.equals(type)) {
             return ofClassification(n, record, topic, partition, offset, recordedAt);
+        }
+        if (DEADLETTER_REPLAY.equals(type)) {
+            return ofDeadLetterReplay(n, record, topic, partition, offset, recordedAt);
         }
         return ofExportRecord(record, topic, partition, offset, recordedAt);
     }
@@ -242,6 +261,97 @@ public final class LetheActionEntries {
                 offset,
                 attributes);
     }
+
+    private static AuditEntry ofDeadLetterReplay(
+            JsonNode n,
+            byte[] record,
+            String topic,
+            int partition,
+            long offset,
+            Instant recordedAt) {
+        String reason = text(n, "deadLetterReason");
+        if (!REASON_CODE.matcher(reason).matches()) {
+            throw new IllegalArgumentException("deadLetterReason is not a reason code");
+        }
+        JsonNode count = n.get("count");
+        if (count == null || !count.canConvertToLong() || count.asLong() < 0) {
+            throw new IllegalArgumentException("count is not a number");
+        }
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put(ACTION_ID, sha256(record));
+        attributes.put("deadLetterReason", reason);
+        attributes.put("count", Long.toString(count.asLong()));
+        var jobs = n.path("byJob").fields();
+        while (jobs.hasNext()) {
+            var e = jobs.next();
+            if (!JOB.matcher(e.getKey()).matches()) {
+                throw new IllegalArgumentException("byJob names something that is not a job");
+            }
+            attributes.put("job." + e.getKey(), Long.toString(e.getValue().asLong(0)));
+        }
+        String table = "";
+        if (n.hasNonNull("table")) {
+            try {
+                table = ColumnClassification.parseColumn(text(n, "table") + ".x").table();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("table is not a plain identifier");
+            }
+            attributes.put("table", table);
+        }
+        if (n.hasNonNull("since")) {
+            attributes.put("since", instant(n, "since").toString());
+        }
+        List<String> sources = new ArrayList<>();
+        for (JsonNode s : n.path("sources")) {
+            if (!s.isTextual() || !POSITION.matcher(s.asText()).matches()) {
+                throw new IllegalArgumentException(
+                        "sources holds something that is not a position");
+            }
+            if (sources.size() < REPLAY_SOURCES_LISTED) {
+                sources.add(s.asText());
+            }
+        }
+        long omitted =
+                n.path("sourcesOmitted").asLong(0) + n.path("sources").size() - sources.size();
+        attributes.put("sources", String.join(",", sources));
+        attributes.put("sourcesOmitted", Long.toString(omitted));
+        for (String end : List.of("firstDeadLetter", "lastDeadLetter")) {
+            if (n.hasNonNull(end)) {
+                if (!POSITION.matcher(text(n, end)).matches()) {
+                    throw new IllegalArgumentException(end + " is not a position");
+                }
+                attributes.put(end, text(n, end));
+            }
+        }
+        return draft(
+                DEADLETTER_REPLAY,
+                deadLetterEntity(reason),
+                table,
+                new HashMap<>(),
+                "REPLAY",
+                new ArrayList<>(),
+                new AuditActor(
+                        "operator",
+                        PersonalDataInText.idOrWithheld(text(n, "replayedBy")),
+                        PersonalDataInText.textOrWithheld(
+                                n.hasNonNull("note") ? n.get("note").asText() : null)),
+                instant(n, "at"),
+                recordedAt,
+                topic,
+                partition,
+                offset,
+                attributes);
+    }
+
+    /** A dead-letter reason code: capitals, digits and underscores. */
+    private static final Pattern REASON_CODE = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
+
+    /** A job's short name ({@code audit}, {@code discovery}). */
+    private static final Pattern JOB = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+
+    /** A Kafka position, {@code topic/partition@offset}. */
+    private static final Pattern POSITION =
+            Pattern.compile("[A-Za-z0-9._-]{1,249}/\\d{1,10}@\\d{1,19}");
 
     private static AuditEntry ofAccess(
             JsonNode n,

@@ -45,6 +45,10 @@ import org.apache.flink.util.Collector;
  *   <li><b>Exactly once.</b> Debezium delivers at least once: after a connector restart changes
  *       come again with the same LSN. A position or entry at or below the last LSN emitted is
  *       dropped, as is a second copy of one still waiting.
+ *   <li><b>Replays.</b> A dead letter fed back once its cause is fixed ({@code ./lethe deadletters
+ *       replay}) comes with a marked position ({@link ChangePosition#replayed}) besides its usual
+ *       one. Below the last LSN emitted its entry is expected late, like an overtaken one: it
+ *       leaves when it comes, once, out of LSN order in the chain, never dropped as a copy.
  * </ul>
  *
  * State per entity: the last LSN emitted, the LSNs announced but not yet emitted, and the entries
@@ -106,6 +110,10 @@ public final class OrderEntityChanges
     public void processElement1(ChangePosition position, Context ctx, Collector<AuditEntry> out)
             throws Exception {
         Long last = lastLsn.value();
+        if (position.replayed) {
+            expectReplay(position.lsn, last);
+            return;
+        }
         if (last != null && position.lsn <= last) {
             return; // redelivered, its entry already left
         }
@@ -308,6 +316,28 @@ public final class OrderEntityChanges
         }
         fallbackEmitted.add(lsn);
         return true;
+    }
+
+    /**
+     * A replayed dead letter's marked position (its unmarked one comes too, and does what any
+     * position does while the chain has not passed it). Below what has left, its entry is late,
+     * expected once: it joins the overtaken list, so it leaves when it comes and a second copy is
+     * dropped. The two positions travel apart: should the unmarked one and the entry both have come
+     * and left first, with a later entry after them, the mark stays unused (a few bytes).
+     */
+    private void expectReplay(long lsn, Long last) throws Exception {
+        if (last == null || lsn >= last) {
+            return; // not passed yet (or it is the one that left last): the unmarked one's case
+        }
+        Iterable<Long> stored = overtaken.get();
+        if (stored != null) {
+            for (Long o : stored) {
+                if (o == lsn) {
+                    return;
+                }
+            }
+        }
+        overtaken.add(lsn);
     }
 
     private boolean removeOvertaken(long lsn) throws Exception {

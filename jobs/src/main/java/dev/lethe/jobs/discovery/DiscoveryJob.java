@@ -17,6 +17,7 @@ import dev.lethe.jobs.elasticsearch.ElasticsearchSink;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.jobs.kafka.RawRecord;
 import dev.lethe.jobs.kafka.RawTopicsSource;
+import dev.lethe.jobs.kafka.Replays;
 import dev.lethe.jobs.state.EntityKeys;
 import dev.lethe.normalize.ChangeNormalizer;
 import dev.lethe.normalize.EntityId;
@@ -230,10 +231,10 @@ public final class DiscoveryJob {
                 : PersonalDataCatalog.load(Path.of(catalogFile));
     }
 
-    /** The raw topics from the earliest offset. */
+    /** The raw topics from the earliest offset, and discovery's replayed dead letters. */
     public static DataStream<RawRecord> rawRecords(
             StreamExecutionEnvironment env, JobSettings settings) {
-        return RawTopicsSource.of(env, settings, "discovery-raw-topics");
+        return RawTopicsSource.of(env, settings, "discovery-raw-topics", Replays.DISCOVERY);
     }
 
     /** The real sinks: the locations index and the dead-letter topic. */

@@ -29,6 +29,11 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
  * after event time had passed the thread's commit). A partition not read from yet counts once every
  * such partition of the raw topics is empty or the job's committed offset is at its end; the raw
  * topics are read by one source subtask, which holds all of them.
+ *
+ * <p><b>Replays.</b> A replayed dead letter ({@link RawRecord#replayed()}) is left out: it is late
+ * by nature and names another partition's position. The replay topic's partition thus never has a
+ * watermark of its own; it is idle once quiet for {@code idleTimeout}, like a raw partition that
+ * has delivered nothing (so, when the job starts, event time leaves its start that much later).
  */
 public final class CommitTimeWatermarks {
 
@@ -95,6 +100,12 @@ public final class CommitTimeWatermarks {
 
         @Override
         public void onEvent(RawRecord record, long timestamp, WatermarkOutput output) {
+            if (record.replayed()) {
+                // a dead letter fed back (Replays): its commit time is long past and its position
+                // is another partition's; the replay topic's partition stays one that has read
+                // nothing, idle once quiet
+                return;
+            }
             maxTimestamp = Math.max(maxTimestamp, timestamp);
             lastRecordAt = clock.millis();
             idle = false; // its next watermark makes it count again

@@ -25,6 +25,13 @@ public class RawRecord {
     /** The event's position in its transaction ({@code transaction.total_order}), or -1. */
     public long totalOrder = -1;
 
+    /**
+     * For a dead letter fed back through the jobs ({@link Replays}): the dead letter's own position
+     * ({@code lethe.deadletter/0@12}); {@link #topic}, {@link #partition} and {@link #offset} are
+     * then the original raw record's. Null for a record read from its raw topic.
+     */
+    public String replayOf;
+
     public RawRecord() {}
 
     public RawRecord(
@@ -59,6 +66,11 @@ public class RawRecord {
         r.transactionId = h.transactionId();
         r.totalOrder = h.totalOrder();
         return r;
+    }
+
+    /** Whether this is a dead letter fed back through the jobs, not a record of a raw topic. */
+    public boolean replayed() {
+        return replayOf != null;
     }
 
     /** The commit time, or Kafka's timestamp if the envelope had none. */

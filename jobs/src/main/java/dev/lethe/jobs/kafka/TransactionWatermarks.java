@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * (taken after its END was read) finds the topic read to its end ({@link PartitionHeads}, off the
  * task thread): well under a second, not the idle timeout.
  *
- * <p>Records pass unchanged, except the transaction topic's, which end here. Watermarks are passed
- * on at most every {@link #EMIT_INTERVAL_MS} (processing time): one per transaction would cut every
- * batch downstream that a watermark closes.
+ * <p>Records pass unchanged, except the transaction topic's, which end here. Replayed dead letters
+ * ({@link RawRecord#replayed()}) pass without counting: their transaction was counted when their
+ * record was first read. Watermarks are passed on at most every {@link #EMIT_INTERVAL_MS}
+ * (processing time): one per transaction would cut every batch downstream that a watermark closes.
  *
  * <p>State: the ledger's open transactions (ids, counts, commit times; no row data), in operator
  * state. A job restored from a version without it starts with an empty ledger: transactions partly
@@ -175,6 +176,11 @@ public final class TransactionWatermarks extends AbstractStreamOperator<RawRecor
     @Override
     public void processElement(StreamRecord<RawRecord> element) throws Exception {
         RawRecord r = element.getValue();
+        if (r.replayed()) {
+            // a dead letter fed back: its transaction was counted when its record was first read
+            output.collect(element);
+            return;
+        }
         if (r.topic.equals(transactionTopic)) {
             readBoundary(r);
         } else {

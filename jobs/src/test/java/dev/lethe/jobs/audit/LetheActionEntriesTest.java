@@ -188,6 +188,88 @@ class LetheActionEntriesTest {
     }
 
     @Test
+    void aDeadLetterReplayIsAnEntryOfTheReasonsChainWithWhoHowManyAndWhichPositions() {
+        StringBuilder sources = new StringBuilder();
+        for (int i = 0; i < LetheActionEntries.REPLAY_SOURCES_LISTED + 2; i++) {
+            sources.append(i == 0 ? "" : ",")
+                    .append("\"helpdesk.public.contacts/0@")
+                    .append(i)
+                    .append('"');
+        }
+        byte[] record =
+                ("{\"type\":\"deadletter-replay\",\"deadLetterReason\":\"SCHEMA_CHANGE\","
+                                + "\"replayedBy\":\"ops1\",\"note\":\"catalog 0.3 has the table\","
+                                + "\"at\":\"2026-12-07T09:00:00Z\",\"count\":53,"
+                                + "\"byJob\":{\"audit\":27,\"discovery\":26},"
+                                + "\"table\":\"contacts\",\"since\":\"2026-12-06T09:00:00Z\","
+                                + "\"sources\":["
+                                + sources
+                                + "],\"sourcesOmitted\":1,"
+                                + "\"firstDeadLetter\":\"lethe.deadletter/0@4\","
+                                + "\"lastDeadLetter\":\"lethe.deadletter/0@90\"}")
+                        .getBytes(StandardCharsets.UTF_8);
+        AuditEntry e =
+                LetheActionEntries.ofRequestRecord(record, "lethe.audit.requests", 0, 11, RECORDED);
+
+        assertThat(e.getKind()).isEqualTo("deadletter-replay");
+        assertThat(e.getEntityId()).isEqualTo("deadletters/SCHEMA_CHANGE");
+        assertThat(e.getTable()).isEqualTo("contacts");
+        assertThat(e.getOp()).isEqualTo("REPLAY");
+        assertThat(e.getSubjectIds()).isEmpty();
+        assertThat(e.getChanges()).isEmpty();
+        assertThat(e.getActor().getType()).isEqualTo("operator");
+        assertThat(e.getActor().getId()).isEqualTo("ops1");
+        assertThat(e.getActor().getReason()).isEqualTo("catalog 0.3 has the table");
+        assertThat(e.getCommitTime()).isEqualTo(Instant.parse("2026-12-07T09:00:00Z"));
+        assertThat(e.getSourceOffset()).isEqualTo(11L);
+        assertThat(e.getAttributes())
+                .containsEntry("deadLetterReason", "SCHEMA_CHANGE")
+                .containsEntry("count", "53")
+                .containsEntry("job.audit", "27")
+                .containsEntry("job.discovery", "26")
+                .containsEntry("table", "contacts")
+                .containsEntry("since", "2026-12-06T09:00:00Z")
+                .containsEntry("sourcesOmitted", "3")
+                .containsEntry("firstDeadLetter", "lethe.deadletter/0@4")
+                .containsEntry("lastDeadLetter", "lethe.deadletter/0@90")
+                .containsEntry("actionId", LetheActionEntries.sha256(record));
+        assertThat(e.getAttributes().get("sources").split(","))
+                .hasSize(LetheActionEntries.REPLAY_SOURCES_LISTED)
+                .startsWith("helpdesk.public.contacts/0@0");
+
+        String ok =
+                "\"type\":\"deadletter-replay\",\"replayedBy\":\"a\",\"at\":\"2026-12-07T09:00:00Z\"";
+        for (String bad :
+                List.of(
+                        "{" + ok + ",\"deadLetterReason\":\"anna@example.eu\",\"count\":1}",
+                        "{" + ok + ",\"deadLetterReason\":\"X\"}",
+                        "{"
+                                + ok
+                                + ",\"deadLetterReason\":\"X\",\"count\":1,"
+                                + "\"sources\":[\"anna@example.eu\"]}",
+                        "{"
+                                + ok
+                                + ",\"deadLetterReason\":\"X\",\"count\":1,"
+                                + "\"table\":\"anna@example.eu\"}",
+                        "{"
+                                + ok
+                                + ",\"deadLetterReason\":\"X\",\"count\":1,"
+                                + "\"byJob\":{\"anna@example.eu\":1}}")) {
+            assertThatThrownBy(
+                            () ->
+                                    LetheActionEntries.ofRequestRecord(
+                                            bad.getBytes(StandardCharsets.UTF_8),
+                                            "t",
+                                            0,
+                                            10,
+                                            RECORDED))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageNotContaining("anna");
+        }
+    }
+
+    @Test
     void aClassificationIsAnEntryOfTheColumnsChainWithWhoWhatAndWhen() {
         byte[] record =
                 ("{\"type\":\"classification\",\"table\":\"contacts\",\"column\":\"nickname\","

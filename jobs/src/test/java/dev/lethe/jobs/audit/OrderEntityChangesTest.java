@@ -192,6 +192,56 @@ class OrderEntityChangesTest {
     }
 
     @Test
+    void aReplayedChangeOlderThanWhatTheChainLoggedIsLoggedLateOnceAcrossARestore()
+            throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            // 20 was dead-lettered; 30 was logged, and event time went far past both
+            announce(h, "contacts/1", 10, T0);
+            send(h, draft("contacts/1", 10, T0, 1L));
+            announce(h, "contacts/1", 30, T0 + 2);
+            send(h, draft("contacts/1", 30, T0 + 2, 3L));
+            watermark(h, T0 + 86_400_000L);
+            assertThat(lsns(h)).containsExactly(10L, 30L);
+
+            // the replay: its usual position, then its marked one
+            announce(h, "contacts/1", 20, T0 + 1);
+            replayed(h, "contacts/1", 20, T0 + 1);
+            replayed(h, "contacts/1", 20, T0 + 1); // a second copy of the mark expects nothing more
+            snapshot = h.snapshot(1, T0 + 86_400_000L);
+        }
+        try (var h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            send(h, draft("contacts/1", 20, T0 + 1, 2L));
+            send(h, draft("contacts/1", 20, T0 + 1, 2L)); // and a second copy of the entry
+
+            assertThat(lsns(h)).as("late, once, not dropped as a copy").containsExactly(20L);
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void aReplayedChangeTheChainHasNotPassedTakesTheUsualWay() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            announce(h, "contacts/1", 10, T0);
+            send(h, draft("contacts/1", 10, T0, 1L));
+            // a replay newer than what was logged (its entity had nothing since): the mark adds
+            // nothing, the usual position orders it
+            replayed(h, "contacts/1", 20, T0 + 1);
+            announce(h, "contacts/1", 20, T0 + 1);
+            send(h, draft("contacts/1", 20, T0 + 1, 2L));
+            replayed(h, "contacts/1", 20, T0 + 1); // a mark coming after its entry left
+            send(h, draft("contacts/1", 20, T0 + 1, 2L));
+
+            assertThat(lsns(h)).containsExactly(10L, 20L);
+            assertThat(h.numKeyedStateEntries()).as("lastLsn only").isEqualTo(1);
+        }
+    }
+
+    @Test
     void entitiesAreIndependentAndOnlyTheLastLsnStaysInState() throws Exception {
         try (var h = harness()) {
             h.open();
@@ -256,6 +306,19 @@ class OrderEntityChangesTest {
             throws Exception {
         h.processElement1(
                 new StreamRecord<>(new ChangePosition(entityId, lsn, commitMillis), commitMillis));
+    }
+
+    /** The marked position of a replayed dead letter. */
+    private static void replayed(
+            KeyedTwoInputStreamOperatorTestHarness<String, ChangePosition, AuditEntry, AuditEntry>
+                    h,
+            String entityId,
+            long lsn,
+            long commitMillis)
+            throws Exception {
+        ChangePosition p = new ChangePosition(entityId, lsn, commitMillis);
+        p.replayed = true;
+        h.processElement1(new StreamRecord<>(p, commitMillis));
     }
 
     private static void send(

@@ -118,6 +118,26 @@ class CommitTimeWatermarksTest {
     }
 
     @Test
+    void aReplayedDeadLetterNeitherMovesNorHoldsEventTimeAndItsSplitGoesIdleWhenQuiet() {
+        RawRecord replay =
+                new RawRecord("helpdesk.public.contacts", 0, 3, null, null, 100_000, 100_000);
+        replay.replayOf = "lethe.deadletter/0@12";
+        generator.onEvent(replay, replay.eventTime(), out);
+        generator.onPeriodicEmit(out);
+        assertThat(out.last)
+                .as("no watermark from a commit time long past")
+                .isEqualTo(Long.MIN_VALUE);
+        assertThat(heads.delivered).as("the position named is another partition's").isEmpty();
+
+        heads.restSettled = true;
+        now += IDLE_MS;
+        generator.onEvent(replay, replay.eventTime(), out); // another replay: still not a record
+        generator.onPeriodicEmit(out);
+        assertThat(out.idle).as("the replay topic's partition, quiet: left out").isTrue();
+        assertThat(out.last).isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
     void fixedHeadsAreCaughtUpAtTheLastRecordAndSettledWhenEveryPartitionDelivered() {
         PartitionHeads fixed =
                 PartitionHeads.fixed(

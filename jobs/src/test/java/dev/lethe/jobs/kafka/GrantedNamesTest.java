@@ -33,6 +33,7 @@ class GrantedNamesTest {
         assertThat(audit.deadLetterTopic()).isEqualTo("lethe.deadletter");
         assertThat(AuditJob.PURGE_RECEIPTS_TOPIC).isEqualTo("lethe.purge.receipts");
         assertThat(AuditJob.AUDIT_REQUESTS_TOPIC).isEqualTo("lethe.audit.requests");
+        assertThat(Replays.TOPIC).isEqualTo("lethe.replay");
         assertThat(audit.jobName()).isEqualTo("lethe-audit");
         assertThat(AuditJob.actionsGroupId(audit)).isEqualTo("lethe-audit-actions");
         assertThat(AuditJob.transactionalIdPrefix(audit, AuditJob.LOG_TRANSACTIONS))

@@ -93,6 +93,43 @@ class TransactionWatermarksTest {
     }
 
     @Test
+    void aReplayedDeadLetterPassesWithoutCountingForItsTransaction() throws Exception {
+        DebeziumLog log = new DebeziumLog(START).withTransactionMetadata();
+        log.begin().actor("agent", "7", "phone");
+        long committed = log.committed().toEpochMilli();
+        log.insert("contacts", DebeziumLog.row("contacts", "id", 1, "email", "a@example.eu"));
+        log.commit();
+        RawRecord change =
+                log.records().stream()
+                        .filter(r -> r.topic.equals(DebeziumLog.topic("contacts")))
+                        .findFirst()
+                        .orElseThrow();
+        RawRecord replay =
+                RawRecord.of(
+                        change.topic,
+                        change.partition,
+                        change.offset,
+                        change.key,
+                        change.value,
+                        change.kafkaTimestamp);
+        replay.replayOf = "lethe.deadletter/0@5";
+
+        try (var h = harness(operator())) {
+            h.open();
+            h.setProcessingTime(1_000);
+            feed(h, log.records().stream().filter(r -> r != change).toList());
+            feed(h, List.of(replay));
+            assertThat(watermarks(h)).as("a replay is not the change still to come").isEmpty();
+            assertThat(h.extractOutputValues())
+                    .extracting(r -> r.replayOf)
+                    .contains("lethe.deadletter/0@5");
+
+            feed(h, List.of(change));
+            assertThat(watermarks(h)).containsExactly(committed);
+        }
+    }
+
+    @Test
     void aTransactionWhoseEndCountsNoMessageLeavesAtOnce() throws Exception {
         DebeziumLog log = new DebeziumLog(START).withTransactionMetadata();
         log.begin().actor("agent", "7", "phone");

@@ -3,6 +3,7 @@ package dev.lethe.jobs.testing;
 import dev.lethe.jobs.kafka.CommitTimeWatermarks;
 import dev.lethe.jobs.kafka.PartitionHeads;
 import dev.lethe.jobs.kafka.RawRecord;
+import dev.lethe.jobs.kafka.Replays;
 import java.io.IOException;
 import java.io.Serializable;
 import java.time.Duration;
@@ -49,10 +50,9 @@ public final class RawTopics implements Source<RawRecord, RawTopics.Split, Void>
         Map<String, Split> byPartition = new LinkedHashMap<>();
         for (int i = 0; i < records.size(); i++) {
             RawRecord r = records.get(i);
-            byPartition
-                    .computeIfAbsent(r.topic + "-" + r.partition, Split::new)
-                    .records
-                    .add(Entry.of(i, r));
+            // a replayed dead letter is read from the replay topic, whatever position it names
+            String split = r.replayed() ? Replays.TOPIC + "-0" : r.topic + "-" + r.partition;
+            byPartition.computeIfAbsent(split, Split::new).records.add(Entry.of(i, r));
         }
         this.splits = List.copyOf(byPartition.values());
         this.keptOpen = keptOpen;
@@ -86,6 +86,9 @@ public final class RawTopics implements Source<RawRecord, RawTopics.Split, Void>
         Map<String, Long> ends = new LinkedHashMap<>();
         for (Split split : splits) {
             for (Entry e : split.records) {
+                if (e.replayOf() != null) {
+                    continue; // the replay topic is not among the partition heads
+                }
                 ends.merge(
                         PartitionHeads.name(e.topic(), e.partition()), e.offset() + 1, Math::max);
             }
@@ -155,7 +158,8 @@ public final class RawTopics implements Source<RawRecord, RawTopics.Split, Void>
             long commitTimeMillis,
             long kafkaTimestamp,
             String transactionId,
-            long totalOrder)
+            long totalOrder,
+            String replayOf)
             implements Serializable {
 
         static Entry of(int seq, RawRecord r) {
@@ -169,7 +173,8 @@ public final class RawTopics implements Source<RawRecord, RawTopics.Split, Void>
                     r.commitTimeMillis,
                     r.kafkaTimestamp,
                     r.transactionId,
-                    r.totalOrder);
+                    r.totalOrder,
+                    r.replayOf);
         }
 
         RawRecord toRecord() {
@@ -178,6 +183,7 @@ public final class RawTopics implements Source<RawRecord, RawTopics.Split, Void>
                             topic, partition, offset, key, value, commitTimeMillis, kafkaTimestamp);
             r.transactionId = transactionId;
             r.totalOrder = totalOrder;
+            r.replayOf = replayOf;
             return r;
         }
     }
