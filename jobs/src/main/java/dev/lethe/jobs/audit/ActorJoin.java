@@ -32,6 +32,12 @@ import org.apache.flink.util.Collector;
 public final class ActorJoin
         extends KeyedCoProcessFunction<Long, AuditEntry, ActorSeen, AuditEntry> {
 
+    /**
+     * The actor type of the helpdesk-side trigger's fallback message (the database role): any other
+     * actor of the same transaction is the writer's own and is kept instead.
+     */
+    static final String DATABASE_FALLBACK = "database";
+
     private static final long serialVersionUID = 1L;
 
     /** The key of changes that have no transaction id. */
@@ -96,7 +102,16 @@ public final class ActorJoin
     @Override
     public void processElement2(ActorSeen seen, Context ctx, Collector<AuditEntry> out)
             throws Exception {
+        AuditActor known = actor.value();
+        if (known != null && !DATABASE_FALLBACK.equals(known.getType())) {
+            // the transaction's first actor stands: a second message (the helpdesk trigger's
+            // fallback after a writer that emitted its own without saying so) does not replace it
+            return;
+        }
         AuditActor a = new AuditActor(seen.type, seen.id, seen.reason);
+        if (known != null && DATABASE_FALLBACK.equals(seen.type)) {
+            return; // a fallback never replaces a fallback already applied
+        }
         actor.update(a);
         for (AuditEntry entry : waiting.get()) {
             entry.setActor(copy(a));

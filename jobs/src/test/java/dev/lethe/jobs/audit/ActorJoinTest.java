@@ -33,6 +33,29 @@ class ActorJoinTest {
     }
 
     @Test
+    void theWritersOwnActorIsNotReplacedByTheTriggersFallbackOfTheSameTransaction()
+            throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement2(new StreamRecord<>(agent(7, T0, "42", "phone call"), T0));
+            h.processElement2(
+                    new StreamRecord<>(
+                            new ActorSeen(7, 2, T0, "database", "helpdesk_app", "role=app"), T0));
+            h.processElement1(new StreamRecord<>(draft("contacts/1", 10, T0, 7L), T0));
+            // the fallback first, the writer's own after it (read out of order): the writer's
+            h.processElement2(
+                    new StreamRecord<>(
+                            new ActorSeen(8, 2, T0, "database", "helpdesk_app", "role=app"), T0));
+            h.processElement2(new StreamRecord<>(agent(8, T0, "43", "merge"), T0));
+            h.processElement1(new StreamRecord<>(draft("contacts/2", 11, T0, 8L), T0));
+
+            assertThat(h.extractOutputValues())
+                    .extracting(e -> e.getEntityId() + " by " + e.getActor().getId())
+                    .containsExactly("contacts/1 by 42", "contacts/2 by 43");
+        }
+    }
+
+    @Test
     void aChangeWaitsForItsActorThatArrivesLater() throws Exception {
         try (var h = harness()) {
             h.open();
