@@ -2,7 +2,6 @@ package dev.lethe.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lethe.connectors.Actor;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
@@ -15,7 +14,6 @@ import dev.lethe.testing.CommittedChanges;
 import dev.lethe.testing.SharedStack;
 import dev.lethe.testing.SteadyLoad;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -153,18 +151,8 @@ class MigrationsUnderLoadITCase {
             exec(c, "TRUNCATE consents");
             LoadResult loaded = loading.get();
             assertThat(loaded.total()).as("the load ran").isGreaterThan(300);
-
-            // a marker after everything: every change up to it must reach the log
-            c.setAutoCommit(false);
-            Actor.agent(7, "marker").emit(c);
-            try (PreparedStatement ps =
-                    c.prepareStatement("INSERT INTO contacts (email) VALUES (?)")) {
-                ps.setString(1, "marker." + run + "@example.eu");
-                ps.executeUpdate();
-            }
-            c.commit();
-            c.setAutoCommit(true);
         }
+        CommittedChanges.commitMarker(s, run);
     }
 
     /** Updates a few recent contacts' {@code column} to {@code value} (an SQL expression). */

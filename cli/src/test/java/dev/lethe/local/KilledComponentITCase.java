@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lethe.connectors.Actor;
 import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
@@ -13,8 +12,6 @@ import dev.lethe.testing.AuditTestJobs;
 import dev.lethe.testing.CommittedChanges;
 import dev.lethe.testing.SharedStack;
 import dev.lethe.testing.SteadyLoad;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,16 +65,7 @@ class KilledComponentITCase {
                 assertThat(loaded.total()).as("the load ran").isGreaterThan(500);
 
                 // a marker after everything: every change up to it must reach the log
-                try (Connection c = StackProbe.connectPostgres(s)) {
-                    c.setAutoCommit(false);
-                    Actor.agent(7, "marker").emit(c);
-                    try (PreparedStatement ps =
-                            c.prepareStatement("INSERT INTO contacts (email) VALUES (?)")) {
-                        ps.setString(1, "marker." + run + "@example.eu");
-                        ps.executeUpdate();
-                    }
-                    c.commit();
-                }
+                CommittedChanges.commitMarker(s, run);
                 List<String> changes = committed.read();
                 assertThat(changes).as("changes from the independent slot").hasSizeGreaterThan(500);
                 CommittedChanges.assertLoggedOnce(

@@ -108,6 +108,23 @@ public final class CommittedChanges implements AutoCloseable {
     }
 
     /**
+     * Commits a marker contact after everything a test wrote ({@code marker.<run>@example.eu}, by
+     * an agent): the changes committed before it are the ones {@link #read} must find logged.
+     */
+    public static void commitMarker(StackSettings s, String run) throws Exception {
+        try (java.sql.Connection c = StackProbe.connectPostgres(s)) {
+            c.setAutoCommit(false);
+            dev.lethe.connectors.Actor.agent(7, "marker").emit(c);
+            try (java.sql.PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO contacts (email) VALUES (?)")) {
+                ps.setString(1, "marker." + run + "@example.eu");
+                ps.executeUpdate();
+            }
+            c.commit();
+        }
+    }
+
+    /**
      * Reads the audit log {@code auditTopic} until it holds every one of {@code committed} (entries
      * of one entity leave in order, but entities do not wait for each other: a thread may wait for
      * its ticket's change while a later contact passes), for at most {@code timeout}; asserts that
