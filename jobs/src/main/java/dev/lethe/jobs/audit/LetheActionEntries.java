@@ -249,11 +249,7 @@ public final class LetheActionEntries {
                 new HashMap<>(),
                 "CLASSIFY",
                 new ArrayList<>(),
-                new AuditActor(
-                        "operator",
-                        PersonalDataInText.idOrWithheld(text(n, "classifiedBy")),
-                        PersonalDataInText.textOrWithheld(
-                                n.hasNonNull("note") ? n.get("note").asText() : null)),
+                operator(text(n, "classifiedBy"), n, "note"),
                 instant(n, "at"),
                 recordedAt,
                 topic,
@@ -330,11 +326,7 @@ public final class LetheActionEntries {
                 new HashMap<>(),
                 "REPLAY",
                 new ArrayList<>(),
-                new AuditActor(
-                        "operator",
-                        PersonalDataInText.idOrWithheld(text(n, "replayedBy")),
-                        PersonalDataInText.textOrWithheld(
-                                n.hasNonNull("note") ? n.get("note").asText() : null)),
+                operator(text(n, "replayedBy"), n, "note"),
                 instant(n, "at"),
                 recordedAt,
                 topic,
@@ -400,11 +392,15 @@ public final class LetheActionEntries {
      * actor, so an identifier in either is withheld.
      */
     private static AuditActor operator(String who, JsonNode n) {
+        return operator(who, n, "reason");
+    }
+
+    /** Actor {@code operator:<who>}, the record's {@code why} field as reason (withheld if PII). */
+    private static AuditActor operator(String who, JsonNode n, String why) {
         return new AuditActor(
                 "operator",
                 PersonalDataInText.idOrWithheld(who),
-                PersonalDataInText.textOrWithheld(
-                        n.hasNonNull("reason") ? n.get("reason").asText() : null));
+                PersonalDataInText.textOrWithheld(n.hasNonNull(why) ? n.get(why).asText() : null));
     }
 
     private static Instant instant(JsonNode n, String field) {
