@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.function.Predicate;
 
 /**
@@ -432,6 +433,12 @@ public final class PhoneDetector implements PiiDetector {
             return;
         }
         for (Window w : windows) {
+            if (Thread.currentThread().isInterrupted()) {
+                // a job being cancelled interrupts its task: a long text (an oversized value read
+                // back whole) must not hold the task past Flink's cancellation timeout, which
+                // fails the whole TaskManager
+                throw new CancellationException("phone number scan interrupted");
+            }
             if (!hasDigits(text, w.start(), w.end())) {
                 continue;
             }

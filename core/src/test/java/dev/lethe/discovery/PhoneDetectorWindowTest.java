@@ -318,4 +318,18 @@ class PhoneDetectorWindowTest {
         s.setLength(length);
         return s.toString();
     }
+
+    @Test
+    void anInterruptedScanStopsAtTheNextWindowSoACancelledTaskCanExit() {
+        String text = ("call +49 30 1234567 " + "x".repeat(W)).repeat(4);
+        Thread.currentThread().interrupt();
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> new PhoneDetector().detect(text))
+                    .isInstanceOf(java.util.concurrent.CancellationException.class);
+        } finally {
+            Thread.interrupted(); // clears the flag for the next test
+        }
+        assertThat(new PhoneDetector().detect(text)).isNotEmpty();
+    }
 }
