@@ -106,18 +106,7 @@ class AuditTamperITCase {
             assertThat(checkpoints.get(checkpoints.size() - 1).getTreeSize()).isEqualTo(size);
 
             // the live log holds every change of the raw topics exactly once
-            AuditTestJobs.Cli reconciled =
-                    AuditTestJobs.cli(
-                            List.of(
-                                    "audit",
-                                    "reconcile",
-                                    "--json",
-                                    "--settle",
-                                    "120s",
-                                    "--audit-topic",
-                                    settings.auditTopic(),
-                                    "--data-dir",
-                                    s.dataDir().toString()));
+            AuditTestJobs.Cli reconciled = AuditTestJobs.reconcile(s, settings.auditTopic());
             JsonNode complete = JSON.readTree(reconciled.out());
             assertThat(reconciled.code()).as(reconciled.out()).isZero();
             assertThat(complete.path("complete").asBoolean()).isTrue();

@@ -71,18 +71,7 @@ class KilledComponentITCase {
                 CommittedChanges.assertLoggedOnce(
                         audit.auditTopic(), changes, Duration.ofMinutes(5));
 
-                AuditTestJobs.Cli reconciled =
-                        AuditTestJobs.cli(
-                                List.of(
-                                        "audit",
-                                        "reconcile",
-                                        "--json",
-                                        "--settle",
-                                        "120s",
-                                        "--audit-topic",
-                                        audit.auditTopic(),
-                                        "--data-dir",
-                                        s.dataDir().toString()));
+                AuditTestJobs.Cli reconciled = AuditTestJobs.reconcile(s, audit.auditTopic());
                 JsonNode report = JSON.readTree(reconciled.out());
                 assertThat(reconciled.code()).as(reconciled.out()).isZero();
                 assertThat(report.path("rawChanges").asLong())

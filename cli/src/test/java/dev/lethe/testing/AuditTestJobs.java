@@ -108,6 +108,24 @@ public final class AuditTestJobs {
     }
 
     /** What {@code ./lethe} printed and its exit code. */
+    /**
+     * {@code ./lethe audit reconcile --json --settle 120s} on the audit log {@code auditTopic}:
+     * every change of the raw topics in the log exactly once.
+     */
+    public static Cli reconcile(StackSettings s, String auditTopic) throws Exception {
+        return cli(
+                List.of(
+                        "audit",
+                        "reconcile",
+                        "--json",
+                        "--settle",
+                        "120s",
+                        "--audit-topic",
+                        auditTopic,
+                        "--data-dir",
+                        s.dataDir().toString()));
+    }
+
     public record Cli(int code, String out) {}
 
     /** The reason the end-to-end tests give when they read the stores directly. */
