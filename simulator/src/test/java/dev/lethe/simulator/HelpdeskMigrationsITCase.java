@@ -21,8 +21,8 @@ class HelpdeskMigrationsITCase {
 
         // V1 the schema, V2 the email trigger's exception for the purge's anonymization, V3 the
         // indexes of the audit job's look-ups, V4 Debezium's signalling table, V5 the actor
-        // trigger
-        assertThat(HelpdeskMigrations.migrate(url, "postgres", "postgres")).isEqualTo(5);
+        // trigger, V6 the schema-migration event triggers
+        assertThat(HelpdeskMigrations.migrate(url, "postgres", "postgres")).isEqualTo(6);
         assertThat(HelpdeskMigrations.migrate(url, "postgres", "postgres")).isZero();
 
         DataSource ds = HelpdeskPostgres.server().getDatabase("postgres", database);
@@ -109,6 +109,73 @@ class HelpdeskMigrationsITCase {
                 .isEqualTo(new Actor("agent", "7", "ticket triage"));
         assertThat(Actor.fromJson(content(messages.get(2))))
                 .isEqualTo(Actor.system("loader", "seed"));
+    }
+
+    @Test
+    void everyMigrationOfAHelpdeskTableIsAMessageOfItsTransaction() throws Exception {
+        DataSource ds = HelpdeskPostgres.migratedDatabase();
+        String slot = "schema_" + System.nanoTime();
+        HelpdeskPostgres.execute(
+                ds, "SELECT pg_create_logical_replication_slot('" + slot + "', 'test_decoding')");
+        try (Connection c = ds.getConnection();
+                Statement st = c.createStatement()) {
+            st.execute("SET application_name = 'migrate-tool'");
+            st.execute("ALTER TABLE contacts ADD COLUMN nickname varchar(40)");
+            st.execute("ALTER TABLE contacts ADD COLUMN tier integer NOT NULL DEFAULT 1");
+            st.execute("ALTER TABLE contacts ALTER COLUMN tier TYPE bigint");
+            st.execute("ALTER TABLE contacts RENAME COLUMN nickname TO alias");
+            st.execute("ALTER TABLE contacts DROP COLUMN alias");
+            st.execute("CREATE TABLE invoices (id bigint PRIMARY KEY, contact_id bigint, total numeric(10,2))");
+            st.execute("ALTER PUBLICATION lethe_helpdesk ADD TABLE invoices");
+            st.execute("ALTER TABLE invoices RENAME TO bills");
+            st.execute("DROP TABLE bills");
+            // Lethe's own tables and a rolled-back migration leave nothing
+            st.execute("CREATE TABLE lethe_scratch (id int)");
+            c.setAutoCommit(false);
+            st.execute("ALTER TABLE contacts ADD COLUMN never text");
+            c.rollback();
+            c.setAutoCommit(true);
+        }
+        List<String> lines =
+                HelpdeskPostgres.strings(
+                        ds,
+                        "SELECT data FROM pg_logical_slot_get_changes('"
+                                + slot
+                                + "', NULL, NULL) WHERE data LIKE 'message:%lethe.schema%'");
+        HelpdeskPostgres.execute(ds, "SELECT pg_drop_replication_slot('" + slot + "')");
+        com.fasterxml.jackson.databind.ObjectMapper json =
+                new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> messages = new java.util.ArrayList<>();
+        for (String line : lines) {
+            assertThat(line).startsWith("message: transactional: 1 prefix: lethe.schema");
+            messages.add(json.readTree(content(line)));
+        }
+        assertThat(messages).extracting(m -> m.path("command").asText() + " " + m.path("table").asText() + " " + m.path("change").asText())
+                .containsExactly(
+                        "ALTER TABLE contacts altered",
+                        "ALTER TABLE contacts altered",
+                        "ALTER TABLE contacts altered",
+                        "ALTER TABLE contacts altered",
+                        "ALTER TABLE contacts altered",
+                        "CREATE TABLE invoices created",
+                        "ALTER PUBLICATION invoices published",
+                        "ALTER TABLE bills altered",
+                        "DROP TABLE bills dropped");
+        assertThat(messages.get(0).path("added").toString()).isEqualTo("[\"nickname character varying(40)\"]");
+        assertThat(messages.get(1).path("added").toString()).isEqualTo("[\"tier integer NOT NULL\"]");
+        assertThat(messages.get(2).path("retyped").toString()).isEqualTo("[\"tier: integer NOT NULL -> bigint NOT NULL\"]");
+        assertThat(messages.get(3).path("renamed").toString()).isEqualTo("[\"nickname -> alias\"]");
+        assertThat(messages.get(4).path("removed").toString()).isEqualTo("[\"alias character varying(40)\"]");
+        assertThat(messages.get(4).path("columns").toString()).contains("\"email text NOT NULL\"").contains("tier bigint NOT NULL").doesNotContain("alias");
+        assertThat(messages.get(5).path("columns").toString()).isEqualTo("[\"id bigint NOT NULL\",\"contact_id bigint\",\"total numeric(10,2)\"]");
+        assertThat(messages.get(5).path("publications").toString()).isEqualTo("[]");
+        assertThat(messages.get(6).path("published").toString()).isEqualTo("[\"lethe_helpdesk\"]");
+        assertThat(messages.get(7).path("renamedFrom").asText()).isEqualTo("invoices");
+        assertThat(messages.get(8).path("removed").size()).isEqualTo(3);
+        assertThat(messages.get(8).path("unpublished").toString()).isEqualTo("[\"lethe_helpdesk\"]");
+        Actor actor = Actor.fromJson(messages.get(0).path("actor").toString());
+        assertThat(actor.type()).isEqualTo(Actor.DATABASE);
+        assertThat(actor.reason()).startsWith("application=migrate-tool; role=postgres");
     }
 
     /** The content of a test_decoding message line ({@code ... content:<payload>}). */
