@@ -130,7 +130,9 @@ public final class ChangeNormalizer implements Serializable {
                 case 't':
                     return truncate(envelope, topic, partition, offset);
                 case 'm':
-                    return actorMessage(envelope);
+                    return SchemaMigration.MESSAGE_PREFIX.equals(envelope.messagePrefix)
+                            ? migration(envelope, topic, partition, offset)
+                            : actorMessage(envelope);
                 default:
                     return new Rejected(
                             Rejected.UNKNOWN_OP, "op is none of c, u, d, r, t, m (field 'op')");
@@ -239,6 +241,29 @@ public final class ChangeNormalizer implements Serializable {
                 topic,
                 partition,
                 offset);
+    }
+
+    private static Normalized migration(Envelope envelope, String topic, int partition, long offset)
+            throws Reject {
+        if (!envelope.hasLsn) {
+            throw new Reject(Rejected.MALFORMED_EVENT, "schema message has no source.lsn");
+        }
+        if (!envelope.hasTxId) {
+            throw new Reject(
+                    Rejected.MALFORMED_EVENT,
+                    "schema message is not transactional (no source.txId): the trigger emits it"
+                            + " in the migration's transaction");
+        }
+        if (envelope.messageContent == null) {
+            throw new Reject(Rejected.MALFORMED_EVENT, "schema message has no message.content");
+        }
+        try {
+            return new Normalized.Migration(
+                    SchemaMigration.read(
+                            envelope.messageContent, position(envelope, topic, partition, offset)));
+        } catch (IllegalArgumentException e) {
+            throw new Reject(Rejected.MALFORMED_EVENT, e.getMessage());
+        }
     }
 
     private static Normalized actorMessage(Envelope envelope) throws Reject {

@@ -7,12 +7,14 @@ import java.util.Objects;
 
 /**
  * What {@link ChangeNormalizer} made of one raw Debezium record: a row change, the actor of a
- * transaction, a TRUNCATE of a known table, or a rejection that belongs in the dead-letter topic.
+ * transaction, a TRUNCATE of a known table, a migration of a table, or a rejection that belongs in
+ * the dead-letter topic.
  */
 public sealed interface Normalized
         permits Normalized.Change,
                 Normalized.ActorMessage,
                 Normalized.Truncate,
+                Normalized.Migration,
                 Normalized.Rejected {
 
     /** A committed change of one helpdesk row. Its {@code actor} is not set yet. */
@@ -55,6 +57,17 @@ public sealed interface Normalized
                             + source.getLsn()
                             + (source.getTxId() != null ? ", txId " + source.getTxId() : "")
                             + "): every row is gone, no row events follow");
+        }
+    }
+
+    /**
+     * A migration of a helpdesk table (its {@code lethe.schema} message): what the command did to
+     * the table, who ran it, at which LSN. Not a row change; a job that does not record migrations
+     * ignores it.
+     */
+    record Migration(SchemaMigration migration) implements Normalized {
+        public Migration {
+            Objects.requireNonNull(migration, "migration");
         }
     }
 

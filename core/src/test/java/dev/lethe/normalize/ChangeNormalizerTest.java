@@ -425,6 +425,110 @@ class ChangeNormalizerTest {
         assertThat(((ActorMessage) result).actor().getReason()).isEqualTo("Löschung gemäß Art. 17");
     }
 
+    // ---- migrations -------------------------------------------------------------------------
+
+    private static final String RETYPED =
+            "{\"command\":\"ALTER TABLE\",\"table\":\"contacts\",\"change\":\"altered\","
+                    + "\"added\":[],\"removed\":[],\"renamed\":[],"
+                    + "\"retyped\":[\"tier: integer NOT NULL -> bigint NOT NULL\"],"
+                    + "\"columns\":[\"id bigint NOT NULL\",\"total numeric(10,2)\",\"tier bigint NOT NULL\"],"
+                    + "\"publications\":[\"lethe_helpdesk\"],\"published\":[],\"unpublished\":[],"
+                    + "\"actor\":{\"type\":\"database\",\"id\":\"migrator\","
+                    + "\"reason\":\"application=flyway; role=migrator; client=local\"}}";
+
+    @Test
+    void aSchemaMessageIsTheMigrationOfItsTable() {
+        Normalized result =
+                normalize(
+                        DebeziumRecords.messageOf(
+                                        "lethe.schema", RETYPED.getBytes(StandardCharsets.UTF_8))
+                                .inTransaction(812)
+                                .atLsn(31_000_000L)
+                                .toRecord());
+
+        assertThat(result).isInstanceOf(Normalized.Migration.class);
+        SchemaMigration m = ((Normalized.Migration) result).migration();
+        assertThat(m.command()).isEqualTo("ALTER TABLE");
+        assertThat(m.table()).isEqualTo("contacts");
+        assertThat(m.change()).isEqualTo(SchemaMigration.ALTERED);
+        assertThat(m.retyped()).containsExactly("tier: integer NOT NULL -> bigint NOT NULL");
+        assertThat(SchemaMigration.names(m.columns())).containsExactly("id", "total", "tier");
+        assertThat(m.publications()).containsExactly("lethe_helpdesk");
+        assertThat(m.actor())
+                .isEqualTo(
+                        new Actor(
+                                "database",
+                                "migrator",
+                                "application=flyway; role=migrator; client=local"));
+        assertThat(m.source().getLsn()).isEqualTo(31_000_000L);
+        assertThat(m.source().getTxId()).isEqualTo(812L);
+        assertThat(m.source().getTopic()).isEqualTo("helpdesk.message");
+    }
+
+    @Test
+    void aSchemaMessageNamingAPersonAsItsActorWithholdsThem() {
+        Normalized result =
+                normalize(
+                        DebeziumRecords.messageOf(
+                                        "lethe.schema",
+                                        RETYPED.replace("\"migrator\"", "\"anna@helpdesk.example\"")
+                                                .getBytes(StandardCharsets.UTF_8))
+                                .toRecord());
+
+        assertThat(((Normalized.Migration) result).migration().actor().getId())
+                .isEqualTo(ChangeNormalizer.WITHHELD);
+    }
+
+    @Test
+    void aMalformedSchemaMessageIsAMalformedEventThatQuotesNothing() {
+        for (String content :
+                new String[] {
+                    "not json",
+                    "[1]",
+                    "{\"table\":\"contacts\",\"change\":\"altered\",\"actor\":{\"type\":\"database\"}}",
+                    RETYPED.replace("\"ALTER TABLE\"", "\"ALTER TABLE; DROP\""),
+                    RETYPED.replace("\"altered\"", "\"exploded\""),
+                    RETYPED.replace(",\"actor\":{", ",\"x\":{"),
+                    RETYPED.replace("\"added\":[]", "\"added\":\"secret-value\""),
+                    RETYPED.replace("\"added\":[]", "\"added\":[{\"a\":1}]"),
+                    RETYPED.replace("\"table\":\"contacts\",", "")
+                }) {
+            Rejected rejected =
+                    assertRejected(
+                            DebeziumRecords.messageOf(
+                                            "lethe.schema",
+                                            content.getBytes(StandardCharsets.UTF_8))
+                                    .toRecord(),
+                            Rejected.MALFORMED_EVENT);
+            assertThat(rejected.detail())
+                    .startsWith("schema message")
+                    .doesNotContain("secret-value");
+        }
+        assertRejected(
+                DebeziumRecords.messageOf("lethe.schema", RETYPED.getBytes(StandardCharsets.UTF_8))
+                        .outsideTransaction()
+                        .toRecord(),
+                Rejected.MALFORMED_EVENT);
+    }
+
+    @Test
+    void aSchemaMessageTheTriggerCouldNotReadHasNoTable() {
+        Normalized result =
+                normalize(
+                        DebeziumRecords.messageOf(
+                                        "lethe.schema",
+                                        ("{\"command\":\"DROP TABLE\",\"change\":\"unknown\","
+                                                        + "\"reason\":\"reading the catalog failed: SQLSTATE 42501\","
+                                                        + "\"actor\":{\"type\":\"database\",\"id\":\"app\"}}")
+                                                .getBytes(StandardCharsets.UTF_8))
+                                .toRecord());
+
+        SchemaMigration m = ((Normalized.Migration) result).migration();
+        assertThat(m.table()).isNull();
+        assertThat(m.change()).isEqualTo(SchemaMigration.UNKNOWN);
+        assertThat(m.reason()).contains("42501");
+    }
+
     // ---- rejections -------------------------------------------------------------------------
 
     @Test

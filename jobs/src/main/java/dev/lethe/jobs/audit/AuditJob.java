@@ -209,7 +209,7 @@ public final class AuditJob {
                 raw.process(
                                 new NormalizeRawRecords(
                                                 "audit/normalize", ChangeNormalizer.forHelpdesk())
-                                        .recordingTruncates())
+                                        .recordingTableEvents())
                         .name("normalize")
                         // chained to the source: each partition's records stay in order
                         .setParallelism(RawTopicsSource.PARALLELISM)
@@ -299,9 +299,12 @@ public final class AuditJob {
                         .name("chain")
                         .uid("audit-chain");
 
-        // entries that are no row's change: the tables' schema changes and truncates, and
-        // Lethe's own actions; each carries an action id, so a redelivered one is dropped
-        DataStream<AuditEntry> tableEvents = shapeChanges.union(truncatesWithActor);
+        // entries that are no row's change: the tables' migrations (as the trigger reports them
+        // and as their changes show them) and truncates, and Lethe's own actions; each carries an
+        // action id, so a redelivered one is dropped
+        DataStream<AuditEntry> tableEvents =
+                shapeChanges.union(
+                        truncatesWithActor, changes.getSideOutput(NormalizeRawRecords.MIGRATIONS));
         DataStream<AuditEntry> letheEntries = tableEvents;
         if (actionRecords != null) {
             SingleOutputStreamOperator<AuditEntry> actions =

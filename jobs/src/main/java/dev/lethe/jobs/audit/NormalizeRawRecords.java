@@ -37,9 +37,11 @@ import org.slf4j.LoggerFactory;
  * Raw Debezium records to {@link ChangeEvent}s (main output), transaction actors ({@link #ACTORS})
  * and dead letters ({@link #DEAD_LETTERS}) for everything the normalizer rejects, with reason and
  * source position. Heartbeats and messages of other prefixes are not changes and are skipped
- * without a dead letter. A TRUNCATE of a known table is a dead letter ({@code TRUNCATE}) too,
- * unless the operator {@link #recordingTruncates() records them}: then it is an audit entry draft
- * on {@link #TRUNCATES} ({@link SchemaEntries#ofTruncate}).
+ * without a dead letter, and so is a table's migration (its {@code lethe.schema} message). A
+ * TRUNCATE of a known table is a dead letter ({@code TRUNCATE}) too. The audit job's operator
+ * {@link #recordingTableEvents() records both}: a truncate is an audit entry draft on {@link
+ * #TRUNCATES} ({@link SchemaEntries#ofTruncate}), a migration an entry on {@link #MIGRATIONS}
+ * ({@link SchemaEntries#ofMigration}).
  *
  * <p><b>Replays.</b> A dead letter fed back once its cause is fixed ({@link RawRecord#replayed()},
  * {@link Replays}) is taken only if this operator rejected that very record: the same position and
@@ -69,13 +71,20 @@ public final class NormalizeRawRecords extends ProcessFunction<RawRecord, Change
     public static final OutputTag<ActorSeen> ACTORS = new OutputTag<>("actors") {};
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
-    /** Truncates of known tables as entry drafts, when {@link #recordingTruncates()}. */
+    /** Truncates of known tables as entry drafts, when {@link #recordingTableEvents()}. */
     public static final OutputTag<AuditEntry> TRUNCATES =
             new OutputTag<>("truncates", AuditEntryType.TYPE);
 
+    /**
+     * Migrations of helpdesk tables as entries, their actor known, when {@link
+     * #recordingTableEvents()}.
+     */
+    public static final OutputTag<AuditEntry> MIGRATIONS =
+            new OutputTag<>("migrations", AuditEntryType.TYPE);
+
     private final String job;
     private final ChangeNormalizer normalizer;
-    private final boolean recordsTruncates;
+    private final boolean recordsTableEvents;
 
     /** The positions of replayed changes, marked ({@link ChangePosition#replayed}). */
     public static final OutputTag<ChangePosition> REPLAYED =
@@ -108,18 +117,20 @@ public final class NormalizeRawRecords extends ProcessFunction<RawRecord, Change
         this(job, normalizer, false);
     }
 
-    private NormalizeRawRecords(String job, ChangeNormalizer normalizer, boolean recordsTruncates) {
+    private NormalizeRawRecords(
+            String job, ChangeNormalizer normalizer, boolean recordsTableEvents) {
         this.job = job;
         this.normalizer = normalizer;
-        this.recordsTruncates = recordsTruncates;
+        this.recordsTableEvents = recordsTableEvents;
         this.replayable = Replays.target(job).isPresent();
     }
 
     /**
      * This normalizer, sending a TRUNCATE of a known table to {@link #TRUNCATES} instead of the
-     * dead letters: for the audit job, which logs it.
+     * dead letters and a table's migration to {@link #MIGRATIONS}: for the audit job, which logs
+     * them.
      */
-    public NormalizeRawRecords recordingTruncates() {
+    public NormalizeRawRecords recordingTableEvents() {
         return new NormalizeRawRecords(job, normalizer, true);
     }
 
@@ -186,8 +197,12 @@ public final class NormalizeRawRecords extends ProcessFunction<RawRecord, Change
                             actor.actor().getType(),
                             actor.actor().getId(),
                             actor.actor().getReason()));
-        } else if (n instanceof Normalized.Truncate truncate && recordsTruncates) {
+        } else if (n instanceof Normalized.Truncate truncate && recordsTableEvents) {
             ctx.output(TRUNCATES, SchemaEntries.ofTruncate(truncate));
+        } else if (n instanceof Normalized.Migration migration) {
+            if (recordsTableEvents) {
+                ctx.output(MIGRATIONS, SchemaEntries.ofMigration(migration.migration()));
+            }
         } else {
             Normalized.Rejected r =
                     n instanceof Normalized.Truncate truncate

@@ -209,7 +209,7 @@ class NormalizeRawRecordsTest {
         try (var h =
                 ProcessFunctionTestHarnesses.forProcessFunction(
                         new NormalizeRawRecords("audit/normalize", ChangeNormalizer.forHelpdesk())
-                                .recordingTruncates())) {
+                                .recordingTableEvents())) {
             RawRecord truncate = truncateOf("tickets");
             h.processElement(truncate, 0);
             // a table the normalizer does not know stays a dead letter
@@ -226,6 +226,68 @@ class NormalizeRawRecordsTest {
             assertThat(side(h, NormalizeRawRecords.DEAD_LETTERS))
                     .extracting(DeadLetter::getReason, d -> d.getDetail().contains("invoices"))
                     .containsExactly(Tuple.tuple("TRUNCATE", true));
+        }
+    }
+
+    /** A migration's message: contacts.nickname added by a migration tool. */
+    private static RawRecord nicknameAdded() {
+        DebeziumLog log = new DebeziumLog(Instant.parse("2025-03-01T10:00:00Z"));
+        log.begin()
+                .migration(
+                        "{\"command\":\"ALTER TABLE\",\"table\":\"contacts\",\"change\":\"altered\","
+                                + "\"added\":[\"nickname character varying(40)\"],"
+                                + "\"columns\":[\"id bigint NOT NULL\",\"nickname character varying(40)\"],"
+                                + "\"publications\":[\"lethe_helpdesk\"],"
+                                + "\"actor\":{\"type\":\"database\",\"id\":\"migrator\","
+                                + "\"reason\":\"application=flyway; role=migrator; client=local\"}}")
+                .commit();
+        return log.records().get(0);
+    }
+
+    @Test
+    void theAuditJobsNormalizerMakesAMigrationAnEntryOfItsTablesSchemaChain() throws Exception {
+        try (var h =
+                ProcessFunctionTestHarnesses.forProcessFunction(
+                        new NormalizeRawRecords("audit/normalize", ChangeNormalizer.forHelpdesk())
+                                .recordingTableEvents())) {
+            RawRecord migration = nicknameAdded();
+            h.processElement(migration, 0);
+
+            assertThat(side(h, NormalizeRawRecords.MIGRATIONS))
+                    .singleElement()
+                    .satisfies(
+                            e -> {
+                                assertThat(e.getEntityId()).isEqualTo("schema/contacts");
+                                assertThat(e.getKind()).isEqualTo("schema");
+                                assertThat(e.getOp()).isEqualTo("ALTER TABLE");
+                                assertThat(e.getActor().getType()).isEqualTo("database");
+                                assertThat(e.getActor().getId()).isEqualTo("migrator");
+                                assertThat(e.getAttributes())
+                                        .containsEntry("added", "nickname")
+                                        .containsEntry("change", "altered")
+                                        .containsEntry(
+                                                "columnTypes",
+                                                "id bigint NOT NULL; nickname character varying(40)");
+                                assertThat(e.getSourceOffset()).isEqualTo(migration.offset);
+                                assertThat(e.getLsn()).isNotNull();
+                                assertThat(e.getTxId()).isNotNull();
+                            });
+            assertThat(side(h, NormalizeRawRecords.DEAD_LETTERS)).isEmpty();
+            assertThat(h.extractOutputValues()).isEmpty();
+        }
+    }
+
+    @Test
+    void aJobThatDoesNotRecordMigrationsSkipsThemWithoutADeadLetter() throws Exception {
+        try (var h =
+                ProcessFunctionTestHarnesses.forProcessFunction(
+                        new NormalizeRawRecords(
+                                "discovery/normalize", ChangeNormalizer.forHelpdesk()))) {
+            h.processElement(nicknameAdded(), 0);
+
+            assertThat(side(h, NormalizeRawRecords.MIGRATIONS)).isEmpty();
+            assertThat(side(h, NormalizeRawRecords.DEAD_LETTERS)).isEmpty();
+            assertThat(h.extractOutputValues()).isEmpty();
         }
     }
 

@@ -192,12 +192,25 @@ public final class DebeziumLog {
         actor.put("type", type);
         actor.put("id", id);
         actor.put("reason", reason);
+        return message("lethe.actor", write(actor));
+    }
+
+    /**
+     * The transactional {@code lethe.schema} message of a migration (helpdesk migration V6), its
+     * content as given (JSON).
+     */
+    public DebeziumLog migration(String contentJson) {
+        requireTransaction();
+        return message("lethe.schema", utf8(contentJson));
+    }
+
+    private DebeziumLog message(String prefix, byte[] content) {
         ObjectNode message = JSON.createObjectNode();
-        message.put("prefix", "lethe.actor");
-        message.put("content", Base64.getEncoder().encodeToString(write(actor)));
+        message.put("prefix", prefix);
+        message.put("content", Base64.getEncoder().encodeToString(content));
         ObjectNode value = envelope("m", "", "", null, null);
         value.set("message", message);
-        ObjectNode key = JSON.createObjectNode().put("prefix", "lethe.actor");
+        ObjectNode key = JSON.createObjectNode().put("prefix", prefix);
         append(MESSAGE_TOPIC, write(key), write(value));
         return this;
     }
