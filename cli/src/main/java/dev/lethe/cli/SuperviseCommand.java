@@ -10,9 +10,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./lethe supervise}: the detached supervisor {@code ./lethe up --detach} leaves running.
- * Every 2 s it restarts a crashed component (in start order, with backoff), a failed connector
- * task, and Lethe's jobs when they are not running ({@link LocalStack#heal}); it ends when the
- * stack is stopped ({@code ./lethe down} stops it first). With the jobs, it also runs the {@link
+ * Every 2 s it restarts a crashed component (in start order, with backoff), the local Flink when it
+ * has had no TaskManager for a minute, a failed connector task, and Lethe's jobs when they are not
+ * running ({@link LocalStack#heal}), logging each line as it happens; it ends when the stack is
+ * stopped ({@code ./lethe down} stops it first). With the jobs, it also runs the {@link
  * AuditMonitor}, which verifies each new signed tree head.
  */
 @Command(
@@ -36,9 +37,7 @@ final class SuperviseCommand implements Callable<Integer> {
             AuditMonitor.start(stack.settings(), System.out);
         }
         while (!stack.pids().isEmpty() || stack.partlyRunning()) {
-            for (String line : stack.heal()) {
-                System.out.println(Instant.now() + " " + line);
-            }
+            stack.heal(line -> System.out.println(Instant.now() + " " + line));
             Thread.sleep(2000);
         }
         System.out.println(Instant.now() + " the stack is stopped; supervisor ends");

@@ -101,9 +101,7 @@ final class UpCommand implements Callable<Integer> {
                 }
             }
             if (!stopping) {
-                for (String line : stack.heal()) {
-                    System.out.println(line);
-                }
+                stack.heal(System.out::println);
             }
             Thread.sleep(2000);
         }

@@ -93,6 +93,11 @@ public final class ChildProcess {
         return handle.isAlive();
     }
 
+    /** When the process started, if the operating system tells. */
+    public Optional<java.time.Instant> startedAt() {
+        return handle.info().startInstant();
+    }
+
     /** SIGTERM, then SIGKILL after the grace period; waits for the process and its children. */
     public void stop(Duration grace) {
         List<ProcessHandle> descendants = handle.descendants().toList();

@@ -164,6 +164,14 @@ public final class LocalStack {
     /** A component the supervisor restarted: how often, when last, and why. */
     public record Restart(int count, Instant last, String reason) {}
 
+    /** How long the local Flink may run without a TaskManager before it is restarted. */
+    static final Duration FLINK_STALL_GRACE = Duration.ofSeconds(60);
+
+    /** How long a stalled process is given to stop (SIGTERM) before it is killed. */
+    private static final Duration STALLED_STOP_GRACE = Duration.ofSeconds(10);
+
+    private final StallWatch flinkWatch =
+            new StallWatch(START_TIMEOUT, FLINK_STALL_GRACE, java.time.Clock.systemUTC());
     private final Map<String, Instant> nextAttempt = new HashMap<>();
     private final Map<String, Integer> failedAttempts = new HashMap<>();
     private Instant nextJobCheck = Instant.MIN;
@@ -232,44 +240,69 @@ public final class LocalStack {
     }
 
     /**
-     * One pass of the supervisor. A component whose process died is restarted, in start order (a
-     * dead Kafka before the Connect that needs it), waiting for its health; a failed restart is
-     * tried again with backoff (2, 4, 8 ... 60 s). A connector or task that failed (e.g. while
-     * Kafka was away) is restarted through Connect's REST API, and Lethe's jobs are resubmitted
-     * from their latest checkpoints when they are not running. Every restart is recorded ({@link
-     * #restarts}). Does nothing when the stack is stopped.
+     * One pass of the supervisor ({@link #heal(java.util.function.Consumer)}).
      *
      * @return what it did, one line each
      */
-    public synchronized List<String> heal() {
+    public List<String> heal() {
         List<String> done = new ArrayList<>();
+        heal(done::add);
+        return done;
+    }
+
+    /**
+     * One pass of the supervisor. A component whose process died is restarted, in start order (a
+     * dead Kafka before the Connect that needs it), waiting for its health; a failed restart is
+     * tried again with backoff (2, 4, 8 ... 60 s). The local Flink is restarted the same way when
+     * its process runs without a TaskManager, or without answering, for {@link #FLINK_STALL_GRACE}
+     * (after its startup time): it is stopped first (SIGTERM, then SIGKILL). A connector or task
+     * that failed (e.g. while Kafka was away) is restarted through Connect's REST API, and Lethe's
+     * jobs are resubmitted from their latest checkpoints when they are not running. Every restart
+     * is recorded ({@link #restarts}). Does nothing when the stack is stopped.
+     *
+     * @param report told what it does, one line each, as it does it
+     */
+    public synchronized void heal(java.util.function.Consumer<String> report) {
         Map<String, Long> recorded = recordedPids();
         if (recorded.isEmpty()) {
-            return done;
+            return;
         }
         Map<String, ChildProcess> alive = recordedProcesses();
         processes.clear();
         processes.putAll(alive);
         Instant now = Instant.now();
         for (String name : ORDER) {
-            if (!recorded.containsKey(name) || alive.containsKey(name)) {
+            if (!recorded.containsKey(name)) {
                 continue;
             }
             if (now.isBefore(nextAttempt.getOrDefault(name, Instant.MIN))) {
                 continue;
             }
-            String reason = "process " + recorded.get(name) + " exited";
+            String reason;
+            if (!alive.containsKey(name)) {
+                reason = "process " + recorded.get(name) + " exited";
+            } else {
+                Optional<String> stalled = stalled(name, alive.get(name));
+                if (stalled.isEmpty()) {
+                    continue;
+                }
+                // alive but not working: ended, then started again like a crashed one
+                reason = stalled.get();
+                report.accept(name + ": " + reason + ", restarting");
+                alive.get(name).stop(STALLED_STOP_GRACE);
+                processes.remove(name);
+            }
             try {
                 restart(name);
                 recordRestart(name, reason);
                 failedAttempts.remove(name);
                 nextAttempt.remove(name);
-                done.add("restarted " + name + " (" + reason + ")");
+                report.accept("restarted " + name + " (" + reason + ")");
             } catch (Exception e) {
                 int n = failedAttempts.merge(name, 1, Integer::sum);
                 long wait = Math.min(60, 1L << Math.min(n, 6));
                 nextAttempt.put(name, Instant.now().plusSeconds(wait));
-                done.add(
+                report.accept(
                         "restart of "
                                 + name
                                 + " failed ("
@@ -277,11 +310,11 @@ public final class LocalStack {
                                 + "); next try in "
                                 + wait
                                 + " s");
-                return done; // what starts after it depends on it
+                return; // what starts after it depends on it
             }
         }
         if (s.managesConnect() && processes.containsKey("connect")) {
-            restartFailedConnector().ifPresent(done::add);
+            restartFailedConnector().ifPresent(report);
         }
         if (startJobs && processes.containsKey("flink") && !now.isBefore(nextJobCheck)) {
             nextJobCheck = now.plusSeconds(10);
@@ -297,17 +330,40 @@ public final class LocalStack {
                                                         .map(LetheJob::jobName)
                                                         .toList());
                 if (missing) {
-                    done.add("resubmitting the jobs that are not running");
+                    report.accept("resubmitting the jobs that are not running");
                     List<String> failed = lethe.startAll();
                     if (!failed.isEmpty()) {
-                        done.add("jobs not running: " + failed);
+                        report.accept("jobs not running: " + failed);
                     }
                 }
             } catch (Exception e) {
-                done.add("cannot check the jobs: " + e.getMessage());
+                report.accept("cannot check the jobs: " + e.getMessage());
             }
         }
-        return done;
+    }
+
+    /**
+     * Why a component whose process runs is to be restarted all the same, when it is: the local
+     * Flink without a TaskManager (a MiniCluster whose TaskManager failed fatally stays up without
+     * one, and runs no job again), or whose REST API does not answer, for {@link
+     * #FLINK_STALL_GRACE} ({@link StallWatch}).
+     */
+    private Optional<String> stalled(String name, ChildProcess p) {
+        if (!name.equals("flink")) {
+            return Optional.empty();
+        }
+        java.util.OptionalInt taskManagers = new StackProbe(s, Map.of()).flinkTaskManagers();
+        boolean working = taskManagers.isPresent() && taskManagers.getAsInt() > 0;
+        return flinkWatch
+                .look(p.pid(), p.startedAt(), working)
+                .map(
+                        d ->
+                                (taskManagers.isPresent()
+                                                ? "no TaskManager"
+                                                : "REST API not answering")
+                                        + " for "
+                                        + d.toSeconds()
+                                        + " s");
     }
 
     /**

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -255,6 +256,27 @@ public final class StackProbe {
                             + jobs);
         } catch (Exception e) {
             return health("flink", base.toString(), false, s.managesFlink(), reason(e));
+        }
+    }
+
+    /**
+     * The TaskManagers registered with Flink ({@code /overview}); empty when its REST API does not
+     * answer. Unlike {@link #flink()}, a failing job does not count here: the supervisor restarts
+     * Flink when it has no TaskManager ({@link StallWatch}), not when a job fails.
+     */
+    public OptionalInt flinkTaskManagers() {
+        try {
+            Http.Response r = Http.get(s.flinkUrl().resolve("/overview"), null);
+            if (!r.ok()) {
+                return OptionalInt.empty();
+            }
+            JsonNode tms = JSON.readTree(r.body()).path("taskmanagers");
+            return tms.isNumber() ? OptionalInt.of(tms.asInt()) : OptionalInt.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalInt.empty();
+        } catch (Exception e) {
+            return OptionalInt.empty();
         }
     }
 
