@@ -18,6 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
@@ -25,10 +26,11 @@ import org.junit.jupiter.api.Test;
 /**
  * Migrations while the helpdesk is busy: under a steady {@code load}, columns of {@code contacts}
  * are added (one nullable, one NOT NULL with a default), renamed, retyped and dropped, with rows
- * written between the steps, and {@code consents} is truncated. Every change PostgreSQL committed
- * on a governed table (an independent {@code test_decoding} slot made before the load) is in the
- * audit log exactly once by (entity, LSN): no migration took a table out of the log, or doubled a
- * change around it.
+ * written between the steps, {@code consents} is truncated, and a table is created, added to the
+ * publication, removed from it and dropped. Each migration is a schema entry of its table, with
+ * what changed and who ran it; every change PostgreSQL committed on a governed table (an
+ * independent {@code test_decoding} slot made before the load) is in the audit log exactly once by
+ * (entity, LSN): no migration took a table out of the log, or doubled a change around it.
  */
 class MigrationsUnderLoadITCase {
 
@@ -41,6 +43,7 @@ class MigrationsUnderLoadITCase {
         String added = "mig_a_" + suffix;
         String renamed = "mig_r_" + suffix;
         String defaulted = "mig_d_" + suffix;
+        String table = "mig_t_" + suffix;
         JobSettings audit = AuditTestJobs.settings(s, run, 50);
         try (CommittedChanges committed = CommittedChanges.from(s, run)) {
             JobClient job =
@@ -49,7 +52,7 @@ class MigrationsUnderLoadITCase {
                                     "127.0.0.1", s.flinkUrl().getPort()),
                             audit);
             try {
-                migrateUnderLoad(s, run, added, renamed, defaulted);
+                migrateUnderLoad(s, run, added, renamed, defaulted, table);
                 List<String> changes = committed.read();
                 assertThat(changes).as("changes from the independent slot").hasSizeGreaterThan(300);
                 List<AuditEntry> entries =
@@ -64,6 +67,9 @@ class MigrationsUnderLoadITCase {
                                         l.stream().anyMatch(e -> e.getOp().equals("TRUNCATE"))
                                                 && l.stream()
                                                         .anyMatch(
+                                                                e -> e.getOp().equals("DROP TABLE"))
+                                                && l.stream()
+                                                        .anyMatch(
                                                                 e ->
                                                                         e.getAttributes()
                                                                                 .getOrDefault(
@@ -72,9 +78,11 @@ class MigrationsUnderLoadITCase {
                                                                                 .contains(
                                                                                         defaulted)),
                                 Duration.ofMinutes(2));
+                // as the first change of each new shape showed it (op ALTER) ...
                 List<AuditEntry> contacts =
                         schema.stream()
                                 .filter(e -> e.getEntityId().equals("schema/contacts"))
+                                .filter(e -> e.getActor().getType().equals("lethe"))
                                 .toList();
                 assertThat(contacts)
                         .allSatisfy(
@@ -100,6 +108,57 @@ class MigrationsUnderLoadITCase {
                                         .toString())
                         .contains(renamed)
                         .contains(defaulted);
+                // ... and as each migration's trigger reported it: the command, who ran it
+                List<AuditEntry> migrations =
+                        schema.stream()
+                                .filter(e -> e.getEntityId().equals("schema/contacts"))
+                                .filter(e -> !e.getActor().getType().equals("lethe"))
+                                // this run's: the raw topics also hold earlier tests' migrations
+                                .filter(
+                                        e ->
+                                                Stream.of("added", "removed", "renamed", "retyped")
+                                                        .anyMatch(
+                                                                a ->
+                                                                        e.getAttributes()
+                                                                                .getOrDefault(a, "")
+                                                                                .contains(suffix)))
+                                .toList();
+                assertThat(migrations)
+                        .hasSize(6)
+                        .allSatisfy(
+                                e -> {
+                                    assertThat(e.getOp()).isEqualTo("ALTER TABLE");
+                                    assertThat(e.getActor().getType()).isEqualTo("database");
+                                    assertThat(e.getTxId()).isNotNull();
+                                });
+                assertThat(migrations)
+                        .extracting(e -> e.getAttributes().get("retyped"))
+                        .contains(defaulted + ": integer NOT NULL -> bigint NOT NULL");
+                assertThat(migrations)
+                        .extracting(e -> e.getAttributes().get("renamed"))
+                        .contains(added + " -> " + renamed);
+                assertThat(migrations)
+                        .extracting(e -> e.getAttributes().get("added"))
+                        .contains(added, defaulted);
+                assertThat(
+                                schema.stream()
+                                        .filter(e -> e.getEntityId().equals("schema/" + table))
+                                        .map(
+                                                e ->
+                                                        e.getOp()
+                                                                + " "
+                                                                + e.getAttributes().get("change")
+                                                                + " "
+                                                                + e.getAttributes().get("published")
+                                                                + "/"
+                                                                + e.getAttributes()
+                                                                        .get("unpublished"))
+                                        .toList())
+                        .containsExactly(
+                                "CREATE TABLE created /",
+                                "ALTER PUBLICATION published lethe_helpdesk/",
+                                "ALTER PUBLICATION published /lethe_helpdesk",
+                                "DROP TABLE dropped /");
                 assertThat(schema)
                         .anySatisfy(
                                 e -> {
@@ -121,13 +180,19 @@ class MigrationsUnderLoadITCase {
                 exec(c, "ALTER TABLE contacts DROP COLUMN IF EXISTS " + added);
                 exec(c, "ALTER TABLE contacts DROP COLUMN IF EXISTS " + renamed);
                 exec(c, "ALTER TABLE contacts DROP COLUMN IF EXISTS " + defaulted);
+                exec(c, "DROP TABLE IF EXISTS " + table);
             }
         }
     }
 
     /** The load, the migrations between its writes, then a marker change after everything. */
     private static void migrateUnderLoad(
-            StackSettings s, String run, String added, String renamed, String defaulted)
+            StackSettings s,
+            String run,
+            String added,
+            String renamed,
+            String defaulted,
+            String table)
             throws Exception {
         try (Connection c = StackProbe.connectPostgres(s)) {
             CompletableFuture<LoadResult> loading =
@@ -149,6 +214,12 @@ class MigrationsUnderLoadITCase {
             touch(c, "first_name", "first_name");
             Thread.sleep(3_000);
             exec(c, "TRUNCATE consents");
+            // a table comes and goes: created, published, unpublished, dropped
+            exec(c, "CREATE TABLE " + table + " (id bigint PRIMARY KEY, note text)");
+            exec(c, "ALTER PUBLICATION lethe_helpdesk ADD TABLE " + table);
+            exec(c, "INSERT INTO " + table + " VALUES (1, 'n')");
+            exec(c, "ALTER PUBLICATION lethe_helpdesk DROP TABLE " + table);
+            exec(c, "DROP TABLE " + table);
             LoadResult loaded = loading.get();
             assertThat(loaded.total()).as("the load ran").isGreaterThan(300);
         }

@@ -122,24 +122,38 @@ class SchemaEvolutionITCase {
                                         ((ByteBuffer) nick.getAfter()).array(),
                                         StandardCharsets.ISO_8859_1))
                         .doesNotContain(nickname);
-                // ... and the migration is an entry of the table's chain, naming the column
-                AuditEntry altered =
+                // ... and the migration is an entry of the table's chain, naming the column: as
+                // the migration's trigger reported it (op the command, actor who ran it) and as
+                // the first change of the new shape showed it (op ALTER)
+                List<AuditEntry> schema =
                         AuditTestJobs.entries(
-                                        audit.auditTopic(),
-                                        e ->
-                                                e.getEntityId().equals("schema/contacts")
-                                                        && List.of(
-                                                                        e.getAttributes()
-                                                                                .getOrDefault(
-                                                                                        "added", "")
-                                                                                .split(","))
-                                                                .contains(column),
-                                        l -> !l.isEmpty(),
-                                        Duration.ofSeconds(60))
-                                .get(0);
+                                audit.auditTopic(),
+                                e ->
+                                        e.getEntityId().equals("schema/contacts")
+                                                && List.of(
+                                                                e.getAttributes()
+                                                                        .getOrDefault("added", "")
+                                                                        .split(","))
+                                                        .contains(column),
+                                l -> l.size() >= 2,
+                                Duration.ofSeconds(60));
+                AuditEntry altered =
+                        schema.stream()
+                                .filter(e -> e.getOp().equals("ALTER"))
+                                .findFirst()
+                                .orElseThrow();
                 assertThat(altered.getKind()).isEqualTo("schema");
-                assertThat(altered.getOp()).isEqualTo("ALTER");
                 assertThat(altered.getLsn()).isLessThanOrEqualTo(entries.get(0).getLsn());
+                AuditEntry migration =
+                        schema.stream()
+                                .filter(e -> e.getOp().equals("ALTER TABLE"))
+                                .findFirst()
+                                .orElseThrow();
+                assertThat(migration.getKind()).isEqualTo("schema");
+                assertThat(migration.getActor().getType()).isEqualTo("database");
+                assertThat(migration.getAttributes()).containsEntry("change", "altered");
+                assertThat(migration.getAttributes().get("columnTypes")).contains(column + " text");
+                assertThat(migration.getLsn()).isLessThan(altered.getLsn());
 
                 // subject find <email> finds the contact
                 JsonNode found = awaitFound(s, email, Duration.ofSeconds(60));
