@@ -20,6 +20,20 @@ final class LiveCatalog {
         return apply(c, PersonalDataCatalog.loadDefault());
     }
 
+    /** The database's run-time classifications, latest per column; none before the first up. */
+    static java.util.List<dev.lethe.catalog.ColumnClassification> classifications(Connection c)
+            throws SQLException {
+        try (PreparedStatement s =
+                        c.prepareStatement(
+                                "SELECT to_regclass('lethe.column_classifications') IS NOT NULL");
+                ResultSet r = s.executeQuery()) {
+            if (!r.next() || !r.getBoolean(1)) {
+                return java.util.List.of();
+            }
+        }
+        return ColumnClassifications.latest(c);
+    }
+
     /** {@code file} with the database's run-time classifications applied. */
     static PersonalDataCatalog apply(Connection c, PersonalDataCatalog file) throws SQLException {
         try (PreparedStatement s =

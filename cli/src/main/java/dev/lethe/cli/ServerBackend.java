@@ -41,8 +41,19 @@ final class ServerBackend implements Backend, AutoCloseable {
 
     private final java.util.function.Supplier<java.util.Optional<SubjectCipher>> openCipher;
     private final byte[] fingerprintKey;
-    private final dev.lethe.catalog.PersonalDataCatalog catalog =
+
+    /** The shipped catalog file, with no run-time classification: what the policy is checked on. */
+    private final dev.lethe.catalog.PersonalDataCatalog catalogFile =
             dev.lethe.catalog.PersonalDataCatalog.loadDefault();
+
+    /**
+     * The catalog as the jobs apply it: the file with the columns classified at run time ({@code
+     * ./lethe catalog classify}), read again at most every {@value #CATALOG_REFRESH_MS} ms (as the
+     * jobs do). Guarded by itself: {@link RefreshingCatalog} is for one thread.
+     */
+    private final dev.lethe.catalog.RefreshingCatalog catalogs;
+
+    static final long CATALOG_REFRESH_MS = 5_000;
     private volatile SubjectCipher cipher;
     private final javax.sql.DataSource db;
     private final dev.lethe.jobs.purge.ErasureIndex erasureIndex;
@@ -80,8 +91,17 @@ final class ServerBackend implements Backend, AutoCloseable {
         // one finder for every request: it learns once that the index's full names are complete
         // (a query of its own, which a finder made per request would repeat every time)
         this.finder = SubjectFinder.onIndex(es, locationsIndex);
-        this.policy = policy(catalog, System.getenv(APPROVAL_ENV));
+        this.policy = policy(catalogFile, System.getenv(APPROVAL_ENV));
         this.db = db;
+        this.catalogs =
+                new dev.lethe.catalog.RefreshingCatalog(
+                        catalogFile,
+                        () -> {
+                            try (java.sql.Connection c = db.getConnection()) {
+                                return LiveCatalog.classifications(c);
+                            }
+                        },
+                        CATALOG_REFRESH_MS);
         this.openCipher = openCipher;
         this.fingerprintKey = fingerprintKey.clone();
         this.locationsIndex = locationsIndex;
@@ -246,7 +266,7 @@ final class ServerBackend implements Backend, AutoCloseable {
         }
         return decrypted
                 ? AuditEntryText.PersonalValues.of(c)
-                : AuditEntryText.PersonalValues.masked(c, fingerprintKey, catalog);
+                : AuditEntryText.PersonalValues.masked(c, fingerprintKey, liveCatalog());
     }
 
     @Override
@@ -328,7 +348,7 @@ final class ServerBackend implements Backend, AutoCloseable {
                             dir,
                             requestedBy,
                             purpose,
-                            catalog,
+                            liveCatalog(),
                             ProcessingRegister.load(null),
                             locationsIndex,
                             new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
@@ -409,7 +429,7 @@ final class ServerBackend implements Backend, AutoCloseable {
             throws Exception {
         // kept with the request for good, like ./lethe subject erase's --reason
         PersonalDataInText.requireNone("reason", reason);
-        dev.lethe.catalog.PersonalDataCatalog catalog = this.catalog;
+        dev.lethe.catalog.PersonalDataCatalog catalog = liveCatalog();
         String id = java.util.UUID.randomUUID().toString();
         String status;
         Instant now = Instant.now();
@@ -490,7 +510,7 @@ final class ServerBackend implements Backend, AutoCloseable {
 
     @Override
     public JsonNode erasurePreview(String subjectId) throws Exception {
-        return SubjectEraseCommand.preview(db, erasureIndex, catalog, policy, subjectId);
+        return SubjectEraseCommand.preview(db, erasureIndex, liveCatalog(), policy, subjectId);
     }
 
     /** The shipped policy, its erasure approval overridden by {@code approval} when given. */
@@ -597,8 +617,17 @@ final class ServerBackend implements Backend, AutoCloseable {
         return StatusCommand.json(report.all(), report.findings());
     }
 
+    /** The catalog with the run-time classifications as of at most five seconds ago. */
+    private dev.lethe.catalog.PersonalDataCatalog liveCatalog() {
+        synchronized (catalogs) {
+            catalogs.refresh();
+            return catalogs.current();
+        }
+    }
+
     @Override
     public JsonNode catalog() {
+        dev.lethe.catalog.PersonalDataCatalog catalog = liveCatalog();
         ObjectNode out = JSON.createObjectNode();
         out.put("source", dev.lethe.catalog.PersonalDataCatalog.DEFAULT_RESOURCE);
         com.fasterxml.jackson.databind.node.ArrayNode tables = out.putArray("tables");

@@ -679,6 +679,70 @@ class ServerITCase {
     }
 
     @Test
+    void theServerAppliesAColumnClassifiedAtRunTimeWithoutARestart() throws Exception {
+        String column = "srv_" + UUID.randomUUID().toString().substring(0, 8);
+        String admin = "admin-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(
+                        lethe(
+                                PW + "\n",
+                                "users",
+                                "add",
+                                admin,
+                                "--role",
+                                "admin",
+                                "--password-stdin")[0])
+                .isEqualTo("0");
+        String token = signIn(admin);
+        try (Connection c = StackProbe.connectPostgres(s)) {
+            c.createStatement().execute("ALTER TABLE contacts ADD COLUMN " + column + " text");
+            try {
+                assertThat(columnOfCatalog(token, column)).isNull();
+                String[] classified =
+                        lethe(
+                                "",
+                                "catalog",
+                                "classify",
+                                "contacts." + column,
+                                "--category",
+                                "name",
+                                "--classified-by",
+                                "dpo-server-test");
+                assertThat(classified[0]).as(classified[1]).isEqualTo("0");
+                // the server reads the classifications again within five seconds, as the jobs do
+                JsonNode col = null;
+                long by = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (col == null && System.nanoTime() < by) {
+                    col = columnOfCatalog(token, column);
+                    if (col == null) {
+                        Thread.sleep(500);
+                    }
+                }
+                assertThat(col).as("contacts." + column + " on the catalog page").isNotNull();
+                assertThat(col.path("category").asText()).isEqualTo("name");
+                assertThat(col.path("personal").asBoolean()).isTrue();
+            } finally {
+                c.createStatement().execute("ALTER TABLE contacts DROP COLUMN " + column);
+            }
+        }
+    }
+
+    /** The catalog page's entry of {@code contacts.<column>}, or null. */
+    private static JsonNode columnOfCatalog(String token, String column) throws Exception {
+        HttpResponse<String> r = send("GET", "/api/v1/config/catalog", token, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        for (JsonNode t : JSON.readTree(r.body()).path("tables")) {
+            if (t.path("table").asText().equals("contacts")) {
+                for (JsonNode col : t.path("columns")) {
+                    if (col.path("column").asText().equals(column)) {
+                        return col;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    @Test
     void theApiDescribesItself() throws Exception {
         HttpResponse<String> health = send("GET", "/api/v1/health", null, null);
         assertThat(health.statusCode()).isEqualTo(200);
