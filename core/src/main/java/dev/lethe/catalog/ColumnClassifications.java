@@ -35,11 +35,23 @@ public final class ColumnClassifications {
                             + " classified_at TIMESTAMPTZ NOT NULL,"
                             + " note TEXT NOT NULL DEFAULT '')");
 
+    /**
+     * The latest row per column, of columns the helpdesk's tables have now: a classified column
+     * dropped since is left out (what reads the catalog's columns from the table, an export or an
+     * erasure, would name a column that is not there), and applies again if a column of that name
+     * is added back. {@code pg_attribute}, not {@code information_schema}: a role sees every
+     * column's name there, whatever its privileges on the table.
+     */
     private static final String LATEST =
-            "SELECT DISTINCT ON (table_name, column_name) table_name, column_name, category,"
-                    + " personal, classified_by, classified_at, note"
-                    + " FROM lethe.column_classifications"
-                    + " ORDER BY table_name, column_name, seq DESC";
+            "SELECT DISTINCT ON (k.table_name, k.column_name) k.table_name, k.column_name,"
+                    + " k.category, k.personal, k.classified_by, k.classified_at, k.note"
+                    + " FROM lethe.column_classifications k"
+                    + " WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a"
+                    + " JOIN pg_catalog.pg_class t ON t.oid = a.attrelid"
+                    + " JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
+                    + " WHERE n.nspname = 'public' AND t.relname = k.table_name"
+                    + " AND a.attname = k.column_name AND a.attnum > 0 AND NOT a.attisdropped)"
+                    + " ORDER BY k.table_name, k.column_name, k.seq DESC";
 
     private ColumnClassifications() {}
 
@@ -72,9 +84,9 @@ public final class ColumnClassifications {
     }
 
     /**
-     * The latest classification of every column, sorted by table and column. A row whose category
-     * this version of Lethe does not know is skipped (it was written by a newer one): the column
-     * stays unclassified, which is the safe side.
+     * The latest classification of every column the tables have now, sorted by table and column
+     * ({@link #LATEST}). A row whose category this version of Lethe does not know is skipped (it
+     * was written by a newer one): the column stays unclassified, which is the safe side.
      */
     public static List<ColumnClassification> latest(Connection c) throws SQLException {
         List<ColumnClassification> out = new ArrayList<>();

@@ -79,6 +79,24 @@ class UnclassifiedColumnsITCase {
                     s.execute("ALTER TABLE contacts DROP COLUMN nickname");
                 }
             }
+            // dropped later: its classification no longer applies (a query of the catalog's
+            // columns, an export or an erasure, would name a column that is not there)
+            assertThat(ColumnClassifications.latest(c)).isEmpty();
+            assertThat(ColumnClassifications.applied(c, CATALOG).column("contacts", "nickname"))
+                    .isEmpty();
+            // ... and applies again if a column of that name comes back
+            try (Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE contacts ADD COLUMN nickname text");
+            }
+            try {
+                assertThat(ColumnClassifications.latest(c))
+                        .extracting(ColumnClassification::category)
+                        .containsExactly(DataCategory.NAME);
+            } finally {
+                try (Statement s = c.createStatement()) {
+                    s.execute("ALTER TABLE contacts DROP COLUMN nickname");
+                }
+            }
         }
     }
 }
