@@ -2,7 +2,6 @@ package dev.lethe.bench;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import dev.lethe.cli.Lethe;
-import dev.lethe.cli.SubjectSearchProbe;
 import dev.lethe.connectors.Actor;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.jobs.config.Secrets;
