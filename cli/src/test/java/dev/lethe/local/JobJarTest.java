@@ -45,7 +45,7 @@ class JobJarTest {
             assertThat(names)
                     .contains(
                             "dev/lethe/jobs/audit/AuditJob.class",
-                            "dev/lethe/connectors/Actor.class",
+                            "dev/lethe/audit/Actor.class",
                             "org/apache/flink/connector/kafka/source/KafkaSource.class");
         }
     }
