@@ -1,6 +1,6 @@
 package dev.lethe.bench;
 
-import dev.lethe.connectors.Actor;
+import dev.lethe.audit.Actor;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.jobs.LetheJob;
 import dev.lethe.jobs.config.JobSettings;

@@ -1,9 +1,8 @@
 package dev.lethe.bench;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import dev.lethe.audit.Actor;
 import dev.lethe.cli.Lethe;
-import dev.lethe.cli.SubjectSearchProbe;
-import dev.lethe.connectors.Actor;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.jobs.config.Secrets;
 import dev.lethe.jobs.discovery.DiscoveryJob;

@@ -2,7 +2,7 @@ package dev.lethe.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lethe.connectors.Actor;
+import dev.lethe.audit.Actor;
 import dev.lethe.local.Http;
 import dev.lethe.local.LocalStack;
 import dev.lethe.local.StackOptions;

@@ -2,8 +2,8 @@ package dev.lethe.bench;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.lethe.audit.Actor;
 import dev.lethe.catalog.PersonalDataCatalog;
-import dev.lethe.connectors.Actor;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.events.ChangeEvent;
 import dev.lethe.events.Operation;

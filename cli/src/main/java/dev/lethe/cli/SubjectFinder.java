@@ -38,8 +38,11 @@ import java.util.stream.Collectors;
  *
  * The discovery job attributes what it can when it writes; this second, query-time resolution makes
  * the answer independent of the order in which rows reached the job.
+ *
+ * <p>Public for the benchmark (module bench), which times {@code subject find}'s search through
+ * {@link #onIndex} and {@link #find}; everything else stays package-private.
  */
-final class SubjectFinder {
+public final class SubjectFinder {
 
     /** Where locations come from: the index, or a list in tests. */
     interface Locations {
@@ -104,8 +107,8 @@ final class SubjectFinder {
      */
     record NameSubjects(Set<String> fullName, Set<String> mentioned) {}
 
-    /** One person and every location of their data. */
-    record Person(
+    /** One person and every location of their data (public for the benchmark, see above). */
+    public record Person(
             String subjectId,
             String name,
             Map<String, Set<String>> identifiers,
@@ -120,8 +123,8 @@ final class SubjectFinder {
         this.locations = locations;
     }
 
-    /** The finder on the real index. */
-    static SubjectFinder onIndex(ElasticsearchClient es, String index) {
+    /** The finder on the real index (public for the benchmark). */
+    public static SubjectFinder onIndex(ElasticsearchClient es, String index) {
         LocationSearch search = new LocationSearch(es, index);
         return new SubjectFinder(
                 new Locations() {
@@ -222,8 +225,11 @@ final class SubjectFinder {
                 });
     }
 
-    /** The people {@code query} may mean, each with all their locations, sorted by subject id. */
-    List<Person> find(SubjectQuery query) throws IOException {
+    /**
+     * The people {@code query} may mean, each with all their locations, sorted by subject id
+     * (public for the benchmark).
+     */
+    public List<Person> find(SubjectQuery query) throws IOException {
         List<Person> people = new ArrayList<>();
         for (String subject : subjects(query)) {
             people.add(person(subject));

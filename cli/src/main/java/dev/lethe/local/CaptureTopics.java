@@ -1,7 +1,7 @@
 package dev.lethe.local;
 
-import dev.lethe.connectors.capture.SizeLimits;
 import dev.lethe.jobs.config.JobSettings;
+import dev.lethe.normalize.SizeLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,6 @@ package dev.lethe.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lethe.connectors.Actor;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.jobs.audit.AuditJob;

@@ -3,7 +3,6 @@ package dev.lethe.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lethe.connectors.Actor;
 import dev.lethe.crypto.Decrypted;
 import dev.lethe.crypto.SubjectCipher;
 import dev.lethe.events.AuditCheckpoint;

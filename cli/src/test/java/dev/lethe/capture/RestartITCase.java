@@ -3,7 +3,7 @@ package dev.lethe.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lethe.connectors.Actor;
+import dev.lethe.audit.Actor;
 import dev.lethe.local.CaptureTopics;
 import dev.lethe.local.ChildProcess;
 import dev.lethe.local.StackProbe;

@@ -3,7 +3,7 @@ package dev.lethe.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lethe.connectors.Actor;
+import dev.lethe.audit.Actor;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;

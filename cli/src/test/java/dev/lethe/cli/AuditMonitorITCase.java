@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import co.elastic.clients.elasticsearch._types.Refresh;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.audit.Actor;
 import dev.lethe.audit.TreeHeadWitness;
-import dev.lethe.connectors.Actor;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;

@@ -14,12 +14,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The job jar for a cluster ({@code jobs/target/lethe-jobs-*-flink.jar}) holds the jobs and what a
- * cluster lacks, not Flink itself nor the helpdesk simulator's libraries. The reactor packages
- * module jobs before it tests cli, so {@code ./mvnw verify} always checks the jar it just built.
+ * cluster lacks, not Flink itself, the Connect worker's transformations nor the helpdesk
+ * simulator's libraries. The reactor packages module jobs before it tests cli, so {@code ./mvnw
+ * verify} always checks the jar it just built.
  */
 class JobJarTest {
 
-    /** What a Flink cluster brings (its runtime, RocksDB, Kryo) or the jobs never use. */
+    /**
+     * What a Flink cluster brings (its runtime, RocksDB, Kryo) or the jobs never use (the Connect
+     * worker's module, the simulator).
+     */
     private static final List<String> FORBIDDEN =
             List.of(
                     "org/apache/flink/runtime/",
@@ -29,6 +33,7 @@ class JobJarTest {
                     "com/esotericsoftware/",
                     "net/datafaker/",
                     "org/flywaydb/",
+                    "dev/lethe/connectors/",
                     "dev/lethe/simulator/");
 
     @Test
@@ -45,7 +50,7 @@ class JobJarTest {
             assertThat(names)
                     .contains(
                             "dev/lethe/jobs/audit/AuditJob.class",
-                            "dev/lethe/connectors/Actor.class",
+                            "dev/lethe/audit/Actor.class",
                             "org/apache/flink/connector/kafka/source/KafkaSource.class");
         }
     }

@@ -3,8 +3,8 @@ package dev.lethe.retention;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import dev.lethe.audit.Actor;
 import dev.lethe.catalog.PersonalDataCatalog;
-import dev.lethe.connectors.Actor;
 import dev.lethe.crypto.Decrypted;
 import dev.lethe.crypto.SubjectCipher;
 import dev.lethe.discovery.LocationDocument;

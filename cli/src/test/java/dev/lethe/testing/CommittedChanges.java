@@ -114,7 +114,7 @@ public final class CommittedChanges implements AutoCloseable {
     public static void commitMarker(StackSettings s, String run) throws Exception {
         try (java.sql.Connection c = StackProbe.connectPostgres(s)) {
             c.setAutoCommit(false);
-            dev.lethe.connectors.Actor.agent(7, "marker").emit(c);
+            dev.lethe.audit.Actor.agent(7, "marker").emit(c);
             try (java.sql.PreparedStatement ps =
                     c.prepareStatement("INSERT INTO contacts (email) VALUES (?)")) {
                 ps.setString(1, "marker." + run + "@example.eu");

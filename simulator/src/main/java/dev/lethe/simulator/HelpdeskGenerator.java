@@ -1,7 +1,7 @@
 package dev.lethe.simulator;
 
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
-import dev.lethe.connectors.Actor;
+import dev.lethe.audit.Actor;
 import dev.lethe.simulator.HelpdeskData.Account;
 import dev.lethe.simulator.HelpdeskData.Agent;
 import dev.lethe.simulator.HelpdeskData.Attachment;

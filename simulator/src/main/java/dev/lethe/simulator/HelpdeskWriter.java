@@ -2,7 +2,7 @@ package dev.lethe.simulator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import dev.lethe.connectors.Actor;
+import dev.lethe.audit.Actor;
 import dev.lethe.simulator.HelpdeskData.Account;
 import dev.lethe.simulator.HelpdeskData.Agent;
 import dev.lethe.simulator.HelpdeskData.Attachment;

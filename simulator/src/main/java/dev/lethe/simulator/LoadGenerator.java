@@ -3,7 +3,7 @@ package dev.lethe.simulator;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
-import dev.lethe.connectors.Actor;
+import dev.lethe.audit.Actor;
 import dev.lethe.simulator.HelpdeskData.Consent;
 import dev.lethe.simulator.HelpdeskData.Contact;
 import dev.lethe.simulator.HelpdeskData.ContactBundle;

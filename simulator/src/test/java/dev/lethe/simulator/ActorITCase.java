@@ -3,7 +3,7 @@ package dev.lethe.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lethe.connectors.Actor;
+import dev.lethe.audit.Actor;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.lethe.simulator;
 
-import dev.lethe.connectors.Actor;
+import dev.lethe.audit.Actor;
 import java.util.ArrayList;
 import java.util.List;
 

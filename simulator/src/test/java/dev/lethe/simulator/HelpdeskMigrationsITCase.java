@@ -4,7 +4,7 @@ import static dev.lethe.simulator.HelpdeskPostgres.HELPDESK_TABLES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lethe.connectors.Actor;
+import dev.lethe.audit.Actor;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -125,7 +125,8 @@ class HelpdeskMigrationsITCase {
             st.execute("ALTER TABLE contacts ALTER COLUMN tier TYPE bigint");
             st.execute("ALTER TABLE contacts RENAME COLUMN nickname TO alias");
             st.execute("ALTER TABLE contacts DROP COLUMN alias");
-            st.execute("CREATE TABLE invoices (id bigint PRIMARY KEY, contact_id bigint, total numeric(10,2))");
+            st.execute(
+                    "CREATE TABLE invoices (id bigint PRIMARY KEY, contact_id bigint, total numeric(10,2))");
             st.execute("ALTER PUBLICATION lethe_helpdesk ADD TABLE invoices");
             st.execute("ALTER TABLE invoices RENAME TO bills");
             st.execute("DROP TABLE bills");
@@ -150,7 +151,14 @@ class HelpdeskMigrationsITCase {
             assertThat(line).startsWith("message: transactional: 1 prefix: lethe.schema");
             messages.add(json.readTree(content(line)));
         }
-        assertThat(messages).extracting(m -> m.path("command").asText() + " " + m.path("table").asText() + " " + m.path("change").asText())
+        assertThat(messages)
+                .extracting(
+                        m ->
+                                m.path("command").asText()
+                                        + " "
+                                        + m.path("table").asText()
+                                        + " "
+                                        + m.path("change").asText())
                 .containsExactly(
                         "ALTER TABLE contacts altered",
                         "ALTER TABLE contacts altered",
@@ -161,18 +169,28 @@ class HelpdeskMigrationsITCase {
                         "ALTER PUBLICATION invoices published",
                         "ALTER TABLE bills altered",
                         "DROP TABLE bills dropped");
-        assertThat(messages.get(0).path("added").toString()).isEqualTo("[\"nickname character varying(40)\"]");
-        assertThat(messages.get(1).path("added").toString()).isEqualTo("[\"tier integer NOT NULL\"]");
-        assertThat(messages.get(2).path("retyped").toString()).isEqualTo("[\"tier: integer NOT NULL -> bigint NOT NULL\"]");
+        assertThat(messages.get(0).path("added").toString())
+                .isEqualTo("[\"nickname character varying(40)\"]");
+        assertThat(messages.get(1).path("added").toString())
+                .isEqualTo("[\"tier integer NOT NULL\"]");
+        assertThat(messages.get(2).path("retyped").toString())
+                .isEqualTo("[\"tier: integer NOT NULL -> bigint NOT NULL\"]");
         assertThat(messages.get(3).path("renamed").toString()).isEqualTo("[\"nickname -> alias\"]");
-        assertThat(messages.get(4).path("removed").toString()).isEqualTo("[\"alias character varying(40)\"]");
-        assertThat(messages.get(4).path("columns").toString()).contains("\"email text NOT NULL\"").contains("tier bigint NOT NULL").doesNotContain("alias");
-        assertThat(messages.get(5).path("columns").toString()).isEqualTo("[\"id bigint NOT NULL\",\"contact_id bigint\",\"total numeric(10,2)\"]");
+        assertThat(messages.get(4).path("removed").toString())
+                .isEqualTo("[\"alias character varying(40)\"]");
+        assertThat(messages.get(4).path("columns").toString())
+                .contains("\"email text NOT NULL\"")
+                .contains("tier bigint NOT NULL")
+                .doesNotContain("alias");
+        assertThat(messages.get(5).path("columns").toString())
+                .isEqualTo(
+                        "[\"id bigint NOT NULL\",\"contact_id bigint\",\"total numeric(10,2)\"]");
         assertThat(messages.get(5).path("publications").toString()).isEqualTo("[]");
         assertThat(messages.get(6).path("published").toString()).isEqualTo("[\"lethe_helpdesk\"]");
         assertThat(messages.get(7).path("renamedFrom").asText()).isEqualTo("invoices");
         assertThat(messages.get(8).path("removed").size()).isEqualTo(3);
-        assertThat(messages.get(8).path("unpublished").toString()).isEqualTo("[\"lethe_helpdesk\"]");
+        assertThat(messages.get(8).path("unpublished").toString())
+                .isEqualTo("[\"lethe_helpdesk\"]");
         Actor actor = Actor.fromJson(messages.get(0).path("actor").toString());
         assertThat(actor.type()).isEqualTo(Actor.DATABASE);
         assertThat(actor.reason()).startsWith("application=migrate-tool; role=postgres");

@@ -3,7 +3,7 @@ package dev.lethe.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lethe.connectors.Actor;
+import dev.lethe.audit.Actor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

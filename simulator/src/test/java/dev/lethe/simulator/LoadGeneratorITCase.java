@@ -2,7 +2,7 @@ package dev.lethe.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lethe.connectors.Actor;
+import dev.lethe.audit.Actor;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * digest; then, while the string values of the event still add up to more than {@code
  * max.event.value.bytes}, the largest one left becomes a marker too. So a ticket with a pasted 50
  * MB log is captured, audited and indexed like any other, and the event stays far below the
- * broker's message limit ({@link SizeLimits}); the full value stays in the helpdesk.
+ * broker's message limit; the full value stays in the helpdesk. The defaults are the pipeline's
+ * size limits ({@code dev.lethe.normalize.SizeLimits}, module {@code core}, which the Connect
+ * worker does not load: {@code BoundValueSizesTest} holds the copies here equal to them).
  *
  * <p>Logs name tables, columns and lengths, never values.
  */
@@ -37,20 +39,35 @@ public final class BoundValueSizes<R extends ConnectRecord<R>> implements Transf
     public static final String MAX_VALUE_BYTES = "max.value.bytes";
     public static final String MAX_EVENT_VALUE_BYTES = "max.event.value.bytes";
 
+    /** The default of {@value #MAX_VALUE_BYTES}: 256 KiB, {@code SizeLimits.MAX_VALUE_BYTES}. */
+    static final int DEFAULT_MAX_VALUE_BYTES = 256 * 1024;
+
+    /**
+     * The default of {@value #MAX_EVENT_VALUE_BYTES}: 1 MiB, {@code
+     * SizeLimits.MAX_EVENT_VALUE_BYTES}.
+     */
+    static final int DEFAULT_MAX_EVENT_VALUE_BYTES = 1024 * 1024;
+
+    /**
+     * The largest {@value #MAX_EVENT_VALUE_BYTES} allowed: an eighth of the pipeline's message
+     * limit ({@code SizeLimits.MAX_MESSAGE_BYTES}, 8 MiB), room for escaping and envelopes.
+     */
+    static final int LARGEST_EVENT_VALUE_BYTES = 8 * 1024 * 1024 / 8;
+
     static final ConfigDef CONFIG =
             CaptureSecret.definition(SECRET, "oversized values")
                     .define(
                             MAX_VALUE_BYTES,
                             ConfigDef.Type.INT,
-                            SizeLimits.MAX_VALUE_BYTES,
-                            ConfigDef.Range.between(1024, SizeLimits.MAX_EVENT_VALUE_BYTES),
+                            DEFAULT_MAX_VALUE_BYTES,
+                            ConfigDef.Range.between(1024, DEFAULT_MAX_EVENT_VALUE_BYTES),
                             ConfigDef.Importance.MEDIUM,
                             "The largest column value (UTF-8 bytes) that travels whole.")
                     .define(
                             MAX_EVENT_VALUE_BYTES,
                             ConfigDef.Type.INT,
-                            SizeLimits.MAX_EVENT_VALUE_BYTES,
-                            ConfigDef.Range.between(1024, SizeLimits.MAX_MESSAGE_BYTES / 8),
+                            DEFAULT_MAX_EVENT_VALUE_BYTES,
+                            ConfigDef.Range.between(1024, LARGEST_EVENT_VALUE_BYTES),
                             ConfigDef.Importance.MEDIUM,
                             "The largest sum of an event's string values (UTF-8 bytes).");
 

@@ -3,6 +3,10 @@ package dev.lethe.connectors.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.normalize.SizeLimits;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
@@ -151,5 +155,30 @@ class BoundValueSizesTest {
                 .isEmpty();
         assertThat(OversizedValue.parse("lethe-oversized:v1:12:short")).isEmpty();
         assertThat(OversizedValue.parse("plain text")).isEmpty();
+    }
+
+    @Test
+    void itsDefaultsAndTheRegistrationAreThePipelinesSizeLimits() throws Exception {
+        assertThat(BoundValueSizes.CONFIG.defaultValues())
+                .containsEntry(BoundValueSizes.MAX_VALUE_BYTES, SizeLimits.MAX_VALUE_BYTES)
+                .containsEntry(
+                        BoundValueSizes.MAX_EVENT_VALUE_BYTES, SizeLimits.MAX_EVENT_VALUE_BYTES);
+        assertThat(BoundValueSizes.LARGEST_EVENT_VALUE_BYTES)
+                .isEqualTo(SizeLimits.MAX_MESSAGE_BYTES / 8);
+
+        JsonNode config;
+        try (InputStream in =
+                BoundValueSizesTest.class.getResourceAsStream(
+                        "/dev/lethe/connectors/register-helpdesk.json")) {
+            config = new ObjectMapper().readTree(in).path("config");
+        }
+        assertThat(config.path("transforms.boundValues.max.value.bytes").asInt())
+                .isEqualTo(SizeLimits.MAX_VALUE_BYTES);
+        assertThat(config.path("transforms.boundValues.max.event.value.bytes").asInt())
+                .isEqualTo(SizeLimits.MAX_EVENT_VALUE_BYTES);
+        assertThat(config.path("producer.override.max.request.size").asInt())
+                .isEqualTo(SizeLimits.MAX_MESSAGE_BYTES);
+        assertThat(config.path("topic.creation.default.max.message.bytes").asInt())
+                .isEqualTo(SizeLimits.MAX_MESSAGE_BYTES);
     }
 }

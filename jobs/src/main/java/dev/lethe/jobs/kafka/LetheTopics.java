@@ -1,6 +1,6 @@
 package dev.lethe.jobs.kafka;
 
-import dev.lethe.connectors.capture.SizeLimits;
+import dev.lethe.normalize.SizeLimits;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

@@ -2,9 +2,9 @@ package dev.lethe.jobs.purge;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.audit.Actor;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.catalog.Reference;
-import dev.lethe.connectors.Actor;
 import dev.lethe.retention.AnonymizeMethod;
 import dev.lethe.retention.FileStore;
 import dev.lethe.retention.HelpdeskRowGraph;

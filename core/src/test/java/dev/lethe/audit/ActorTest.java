@@ -1,4 +1,4 @@
-package dev.lethe.connectors;
+package dev.lethe.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,14 +1,15 @@
-package dev.lethe.cli;
+package dev.lethe.bench;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import dev.lethe.cli.SubjectFinder;
+import dev.lethe.cli.SubjectQuery;
 import java.io.IOException;
 import java.util.List;
 
 /**
- * The benchmark's door to {@code ./lethe subject find}'s search ({@link SubjectFinder} on {@link
- * LocationSearch}), which is package-private in the cli: this class lives in the same package in
- * the bench module so the benchmark times exactly what the command runs, without the command's
- * printing and client start.
+ * The benchmark's door to {@code ./lethe subject find}'s search: {@link SubjectFinder#onIndex} and
+ * {@link SubjectFinder#find}, the part of the cli that is public for this purpose, so the benchmark
+ * times exactly what the command runs, without the command's printing and client start.
  */
 public final class SubjectSearchProbe {
 

@@ -1,4 +1,4 @@
-package dev.lethe.connectors;
+package dev.lethe.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
