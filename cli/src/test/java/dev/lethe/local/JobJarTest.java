@@ -22,7 +22,7 @@ class JobJarTest {
 
     /**
      * What a Flink cluster brings (its runtime, RocksDB, Kryo) or the jobs never use (the Connect
-     * worker's module, the simulator).
+     * worker's module, the simulator, the local stack's Flink process).
      */
     private static final List<String> FORBIDDEN =
             List.of(
@@ -34,7 +34,9 @@ class JobJarTest {
                     "net/datafaker/",
                     "org/flywaydb/",
                     "dev/lethe/connectors/",
-                    "dev/lethe/simulator/");
+                    "dev/lethe/simulator/",
+                    // the local stack's Flink process
+                    "dev/lethe/jobs/runtime/");
 
     @Test
     void holdsTheJobsAndTheirConnectorsButNotFlinkOrTheSimulator() throws IOException {
