@@ -24,7 +24,8 @@ import org.apache.kafka.common.resource.ResourceType;
  *       Lethe's action records (purge receipts, access and request records) and is the only writer
  *       of the audit log of record ({@value #AUDIT_TOPIC}, {@value #AUDIT_CHECKPOINT_TOPIC}) and
  *       the only holder of their transactional ids; it writes dead letters;
- *   <li>{@value #RETENTION_USER} (retention and purge) reads the raw topics and writes purge
+ *   <li>{@value #RETENTION_USER} (retention and purge) reads the raw topics and the replayed dead
+ *       letters (the audit job's: its normalizer rejected the same records) and writes purge
  *       receipts;
  *   <li>{@value #DISCOVERY_USER} reads the raw topics and the replayed dead letters, and writes
  *       dead letters;
@@ -202,9 +203,13 @@ public final class KafkaAcls {
         cluster(out, audit, List.of(AclOperation.IDEMPOTENT_WRITE));
     }
 
-    /** Retention and purge: reads the raw topics, publishes purge receipts (idempotently). */
+    /**
+     * Retention and purge: reads the raw topics and the replayed dead letters, publishes purge
+     * receipts (idempotently).
+     */
     private static void retention(List<AclBinding> out) {
         String retention = "User:" + RETENTION_USER;
+        topic(out, retention, PatternType.LITERAL, REPLAY_TOPIC, READ);
         group(out, retention, RETENTION_JOB);
         topic(out, retention, PatternType.LITERAL, PURGE_RECEIPTS_TOPIC, WRITE);
         cluster(out, retention, List.of(AclOperation.IDEMPOTENT_WRITE));

@@ -106,6 +106,7 @@ class KafkaAclsTest {
         assertThat(grants(RETENTION))
                 .containsExactlyInAnyOrder(
                         "ALLOW READ TOPIC PREFIXED helpdesk",
+                        "ALLOW READ TOPIC LITERAL lethe.replay",
                         "ALLOW READ GROUP LITERAL lethe-retention",
                         "ALLOW WRITE TOPIC LITERAL lethe.purge.receipts",
                         "ALLOW IDEMPOTENT_WRITE CLUSTER LITERAL kafka-cluster");
@@ -175,7 +176,7 @@ class KafkaAclsTest {
                 .containsEntry("lethe.audit.requests", Set.of(LETHE, AUDIT))
                 .containsEntry("lethe.purge.receipts", Set.of(LETHE, AUDIT))
                 .containsEntry("lethe.deadletter", Set.of(LETHE, SERVER))
-                .containsEntry("lethe.replay", Set.of(LETHE, AUDIT, DISCOVERY))
+                .containsEntry("lethe.replay", Set.of(LETHE, AUDIT, RETENTION, DISCOVERY))
                 .containsEntry("lethe.capture.notifications", Set.of(LETHE, SERVER))
                 .containsEntry("lethe-connect-offsets", Set.of(LETHE, CAPTURE));
         // the server sees the raw topics' offsets, never their records

@@ -110,8 +110,9 @@ public final class NormalizeRawRecords extends ProcessFunction<RawRecord, Change
     private transient ListState<Tuple3<String, byte[], Long>> rejectionsState;
 
     /**
-     * @param job the operator as its dead letters name it ({@code audit/normalize}); the audit and
-     *     discovery normalizers' rejections can be replayed ({@link Replays#target})
+     * @param job the operator as its dead letters name it ({@code audit/normalize}); the audit,
+     *     discovery and retention normalizers' rejections can be replayed ({@link
+     *     Replays#takesReplays})
      */
     public NormalizeRawRecords(String job, ChangeNormalizer normalizer) {
         this(job, normalizer, false);
@@ -122,7 +123,7 @@ public final class NormalizeRawRecords extends ProcessFunction<RawRecord, Change
         this.job = job;
         this.normalizer = normalizer;
         this.recordsTableEvents = recordsTableEvents;
-        this.replayable = Replays.target(job).isPresent();
+        this.replayable = Replays.takesReplays(job);
     }
 
     /**

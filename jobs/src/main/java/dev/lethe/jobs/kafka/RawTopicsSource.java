@@ -59,7 +59,8 @@ public final class RawTopicsSource {
      * The raw topics and the replays of {@code replayJob}'s dead letters.
      *
      * @param uid the source's stable operator uid in the calling job (savepoint compatibility)
-     * @param replayJob {@link Replays#AUDIT} or {@link Replays#DISCOVERY}; null for no replays
+     * @param replayJob {@link Replays#AUDIT}, {@link Replays#DISCOVERY} or {@link
+     *     Replays#RETENTION}; null for no replays
      */
     public static DataStream<RawRecord> of(
             StreamExecutionEnvironment env, JobSettings settings, String uid, String replayJob) {
@@ -81,7 +82,9 @@ public final class RawTopicsSource {
                         .setGroupId(settings.jobName())
                         .setStartingOffsets(OffsetsInitializer.earliest())
                         .setDeserializer(
-                                new RawRecordDeserializer(replayJob, tableTopics(settings)))
+                                new RawRecordDeserializer(
+                                        replayJob == null ? null : Replays.replaysReadBy(replayJob),
+                                        tableTopics(settings)))
                         .setProperty("isolation.level", "read_committed")
                         .build();
         DataStream<RawRecord> raw =

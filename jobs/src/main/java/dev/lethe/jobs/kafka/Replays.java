@@ -60,6 +60,7 @@ public final class Replays {
 
     public static final String AUDIT = "audit";
     public static final String DISCOVERY = "discovery";
+    public static final String RETENTION = "retention";
 
     /** {@code topic/partition@offset}. */
     private static final Pattern POSITION = Pattern.compile("([A-Za-z0-9._-]+)/(\\d+)@(\\d+)");
@@ -78,6 +79,25 @@ public final class Replays {
             return Optional.of(DISCOVERY);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the normalizer {@code normalizerJob} remembers its rejections and takes their
+     * replays: the audit, discovery and retention jobs' ({@code <job>/normalize}).
+     */
+    public static boolean takesReplays(String normalizerJob) {
+        return target(normalizerJob).isPresent()
+                || (RETENTION + "/normalize").equals(normalizerJob);
+    }
+
+    /**
+     * The replays job {@code job}'s source reads: those for itself; the retention job those for the
+     * audit job. Retention writes no dead letters (it drops what its normalizer rejects), and its
+     * normalizer is the audit job's, so it rejected the very records the audit job's letters hold;
+     * it takes a replay only for a record it rejected itself, like every job.
+     */
+    public static String replaysReadBy(String job) {
+        return RETENTION.equals(job) ? AUDIT : job;
     }
 
     /**

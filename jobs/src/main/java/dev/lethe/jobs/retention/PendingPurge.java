@@ -39,6 +39,13 @@ public final class PendingPurge {
     /** When the record's processing-time timer fires: the deadline, or a retry after it. */
     public long timer;
 
+    /**
+     * The LSN of the latest change of the record read while this purge was pending: a change with a
+     * lower one (a replayed dead letter, committed before what was read since) is out of date and
+     * changes nothing. Null in a state kept by an earlier version, and for a change without an LSN.
+     */
+    public Long lsn;
+
     /** For Flink's POJO serializer. */
     public PendingPurge() {}
 
@@ -61,6 +68,11 @@ public final class PendingPurge {
 
     Instant deadline() {
         return Instant.ofEpochSecond(deadlineSeconds, deadlineNanos);
+    }
+
+    /** Whether a change at {@code changeLsn} was committed before the latest one read here. */
+    boolean newerThan(Long changeLsn) {
+        return lsn != null && changeLsn != null && changeLsn < lsn;
     }
 
     /** Whether this is the purge {@code command} asks for (same rule, start and deadline). */

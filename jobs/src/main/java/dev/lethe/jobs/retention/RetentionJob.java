@@ -15,6 +15,7 @@ import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.jobs.kafka.RawRecord;
 import dev.lethe.jobs.kafka.RawTopicsSource;
+import dev.lethe.jobs.kafka.Replays;
 import dev.lethe.jobs.purge.ElasticsearchErasureIndex;
 import dev.lethe.jobs.purge.ErasureProcessor;
 import dev.lethe.jobs.purge.JdbcPurgeExecutor;
@@ -246,6 +247,6 @@ public final class RetentionJob {
 
     /** The raw topics from the earliest offset (a new job sees every soft delete ever made). */
     static DataStream<RawRecord> rawRecords(StreamExecutionEnvironment env, JobSettings settings) {
-        return RawTopicsSource.of(env, settings, "retention-raw-topics");
+        return RawTopicsSource.of(env, settings, "retention-raw-topics", Replays.RETENTION);
     }
 }

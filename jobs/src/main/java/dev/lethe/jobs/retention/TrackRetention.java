@@ -15,6 +15,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -31,6 +32,10 @@ import org.slf4j.LoggerFactory;
  *   <li>a change that makes a purge due (soft delete, close) schedules it;
  *   <li>a change that moves the deadline (deleted again, closed again) reschedules it;
  *   <li>a change that ends it (restore, reopen) or a hard delete cancels it: state and timer gone;
+ *   <li>a change committed before the latest one read while the purge is pending (a replayed dead
+ *       letter: {@link dev.lethe.jobs.kafka.Replays}) is out of date and ignored ({@code
+ *       numStaleChangesIgnored}); with no purge pending it is taken (the guard checks the row at
+ *       the deadline, so a purge scheduled from an old change of a restored row does nothing);
  *   <li>at the deadline the executor carries it out, guarded; done or no longer eligible clears the
  *       state, a legal hold, not-due or a failure retries after {@code retryMillis}, a purge held
  *       as adoption backlog after at most {@link #BACKLOG_RECHECK_MS}.
@@ -73,6 +78,7 @@ public final class TrackRetention extends KeyedProcessFunction<String, ChangeEve
     private transient ValueState<PurgeCommand> legacyCommand;
     private transient ValueState<Long> legacyTimer;
     private transient PurgeExecutor executor;
+    private transient Counter staleChanges;
 
     public TrackRetention(
             RetentionPolicy policy, PurgeExecutor.Factory executorFactory, long retryMillis) {
@@ -93,6 +99,7 @@ public final class TrackRetention extends KeyedProcessFunction<String, ChangeEve
                                         TypeInformation.of(new TypeHint<PurgeCommand>() {})));
         legacyTimer =
                 getRuntimeContext().getState(new ValueStateDescriptor<>(LEGACY_TIMER, Long.class));
+        staleChanges = getRuntimeContext().getMetricGroup().counter("numStaleChangesIgnored");
         executor = executorFactory.open();
     }
 
@@ -106,6 +113,14 @@ public final class TrackRetention extends KeyedProcessFunction<String, ChangeEve
     @Override
     public void processElement(ChangeEvent change, Context ctx, Collector<PurgeOutcome> out)
             throws Exception {
+        Long lsn = change.getSource() == null ? null : change.getSource().getLsn();
+        PendingPurge current = current();
+        if (current != null && current.newerThan(lsn)) {
+            // committed before the latest change read for this record (a replayed dead letter):
+            // what it says is out of date
+            staleChanges.inc();
+            return;
+        }
         Map<String, String> after = after(change);
         Optional<RetentionPolicy.Due> due =
                 change.getOp() == Operation.DELETE || after == null
@@ -118,12 +133,16 @@ public final class TrackRetention extends KeyedProcessFunction<String, ChangeEve
         PurgeCommand command =
                 PurgeCommand.retention(
                         change.getTable(), change.getKey(), ctx.getCurrentKey(), due.get());
-        PendingPurge current = current();
         if (current != null && current.sameAs(command)) {
+            if (lsn != null && (current.lsn == null || lsn > current.lsn)) {
+                current.lsn = lsn;
+                pending.update(current);
+            }
             return;
         }
         cancel(ctx);
         PendingPurge next = PendingPurge.of(command);
+        next.lsn = lsn;
         schedule(ctx, next, timerFor(command.deadline()));
         executor.scheduled(command);
     }

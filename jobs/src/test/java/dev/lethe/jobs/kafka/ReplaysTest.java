@@ -148,6 +148,18 @@ class ReplaysTest {
     }
 
     @Test
+    void retentionTakesTheAuditJobsReplaysItsNormalizerRejectedTheSameRecords() {
+        assertThat(Replays.replaysReadBy(Replays.RETENTION)).isEqualTo(Replays.AUDIT);
+        assertThat(Replays.replaysReadBy(Replays.AUDIT)).isEqualTo(Replays.AUDIT);
+        assertThat(Replays.replaysReadBy(Replays.DISCOVERY)).isEqualTo(Replays.DISCOVERY);
+        assertThat(Replays.takesReplays("retention/normalize")).isTrue();
+        assertThat(Replays.takesReplays("audit/normalize")).isTrue();
+        assertThat(Replays.takesReplays("audit/index")).isFalse();
+        // retention writes no dead letters: no letter is replayed to it by name
+        assertThat(Replays.target("retention/normalize")).isEmpty();
+    }
+
+    @Test
     void aRecordOfTheReplayTopicWithoutReadablePositionsIsSkipped() {
         RecordHeaders h = new RecordHeaders();
         h.add(Replays.HEADER_JOB, "audit".getBytes(StandardCharsets.UTF_8));

@@ -146,6 +146,45 @@ class TrackRetentionTest {
     }
 
     @Test
+    void aChangeOlderThanTheLatestOfAPendingRecordNeitherCancelsNorMovesItsPurge()
+            throws Exception {
+        FakeHelpdesk helpdesk = new FakeHelpdesk();
+        helpdesk.insert(1);
+        // committed before the soft delete below, read after it: replayed dead letters
+        ChangeEvent staleRestore = restored(1);
+        ChangeEvent staleDelete = softDeleted(1, 5_000);
+        try (var h = harness(helpdesk, null, 0)) {
+            helpdesk.softDelete(1, 20_000);
+            send(h, softDeleted(1, 20_000));
+            send(h, staleRestore);
+            send(h, staleDelete);
+            assertThat(h.numProcessingTimeTimers()).isOne();
+            h.setProcessingTime(5_000 + WINDOW_MS);
+            assertThat(helpdesk.commands).isEmpty();
+            h.setProcessingTime(20_000 + WINDOW_MS);
+            assertThat(helpdesk.purged).containsExactly(1L);
+        }
+    }
+
+    @Test
+    void aLaterChangeOfTheSamePurgeKeepsOlderOnesOut() throws Exception {
+        FakeHelpdesk helpdesk = new FakeHelpdesk();
+        helpdesk.insert(1);
+        ChangeEvent first = softDeleted(1, 20_000);
+        ChangeEvent staleRestore = restored(1);
+        ChangeEvent later = softDeleted(1, 20_000); // e.g. another column changed while deleted
+        try (var h = harness(helpdesk, null, 0)) {
+            helpdesk.softDelete(1, 20_000);
+            send(h, first);
+            send(h, later);
+            send(h, staleRestore); // older than the latest read, newer than the first
+            assertThat(h.numProcessingTimeTimers()).isOne();
+            h.setProcessingTime(20_000 + WINDOW_MS);
+            assertThat(helpdesk.purged).containsExactly(1L);
+        }
+    }
+
+    @Test
     void aHeldRecordIsRetriedAndPurgedOnceTheHoldIsLifted() throws Exception {
         FakeHelpdesk helpdesk = new FakeHelpdesk();
         helpdesk.insert(1);
