@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             CaptureBench.class,
             DiscoveryBench.class,
             AuditBench.class,
+            AuditLogBench.class,
             RetentionBench.class,
             ScannerBench.class,
             ActorTriggerBench.class,

@@ -43,6 +43,23 @@ final class BenchStacks {
     }
 
     /**
+     * The options that point {@code ./lethe} at the stack {@code s} describes, for a command run in
+     * the benchmark's JVM ({@code Lethe.run}).
+     */
+    static java.util.List<String> cliStackArgs(StackSettings s) {
+        return java.util.List.of(
+                "--data-dir", s.dataDir().toString(),
+                "--elasticsearch-dir", s.elasticsearchDir().toString(),
+                "--postgres-port", Integer.toString(s.postgresPort()),
+                "--kafka-port", Integer.toString(s.kafkaPort()),
+                "--kafka-controller-port", Integer.toString(s.kafkaControllerPort()),
+                "--connect-port", Integer.toString(s.connectPort()),
+                "--elasticsearch-port", Integer.toString(s.elasticsearchPort()),
+                "--elasticsearch-transport-port", Integer.toString(s.elasticsearchTransportPort()),
+                "--flink-port", Integer.toString(s.flinkPort()));
+    }
+
+    /**
      * Refuses a data directory whose stack already runs: a benchmark measures a stack it started
      * itself, on empty data.
      */

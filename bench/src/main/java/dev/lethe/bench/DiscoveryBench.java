@@ -311,16 +311,7 @@ final class DiscoveryBench implements Callable<Integer> {
     }
 
     private static List<String> stackArgs(StackSettings s) {
-        return List.of(
-                "--data-dir", s.dataDir().toString(),
-                "--elasticsearch-dir", s.elasticsearchDir().toString(),
-                "--postgres-port", Integer.toString(s.postgresPort()),
-                "--kafka-port", Integer.toString(s.kafkaPort()),
-                "--kafka-controller-port", Integer.toString(s.kafkaControllerPort()),
-                "--connect-port", Integer.toString(s.connectPort()),
-                "--elasticsearch-port", Integer.toString(s.elasticsearchPort()),
-                "--elasticsearch-transport-port", Integer.toString(s.elasticsearchTransportPort()),
-                "--flink-port", Integer.toString(s.flinkPort()));
+        return BenchStacks.cliStackArgs(s);
     }
 
     private static List<String> exportArgs(StackSettings s, String subject, Path out) {

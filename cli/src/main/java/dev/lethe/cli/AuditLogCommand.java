@@ -88,7 +88,8 @@ final class AuditLogCommand implements Callable<Integer> {
             names = "--limit",
             defaultValue = "50",
             description =
-                    "Show at most the N most recent matches; 0 = all (default ${DEFAULT-VALUE}).")
+                    "Show at most the N most recent matches; 0 = all, each printed as it is read"
+                            + " (constant memory for any log) (default ${DEFAULT-VALUE}).")
     int limit;
 
     @Option(
@@ -125,7 +126,11 @@ final class AuditLogCommand implements Callable<Integer> {
                         "--subject: through the server give a subject id like contact:42 (./lethe"
                                 + " subject find tells it)");
             }
-            print(throughServer(new ServerClient(s), from, to), json, System.out);
+            ServerClient server = new ServerClient(s);
+            print(
+                    throughServer(path -> server.get(path).expect(200).body(), from, to),
+                    json,
+                    System.out);
             return 0;
         }
         Set<String> subjects = subjects(s);
@@ -136,10 +141,8 @@ final class AuditLogCommand implements Callable<Integer> {
                 0,
                 subject == null ? null : SubjectFindCommand.kind(SubjectQuery.parse(subject)));
         AuditEntryFilter filter = new AuditEntryFilter(table, key, subjects, op, actor, from, to);
-        Iterable<AuditEntry> log = topics.source(s).entries(0);
         // without a limit, entries are written as they are read: constant memory for any log
-        Iterable<AuditEntry> shown =
-                limit == 0 ? matching(log, filter) : select(log, filter, limit);
+        Iterable<AuditEntry> shown = select(topics.source(s).entries(0), filter, limit);
         if (noDecrypt) {
             print(shown, new AuditEntryText(AuditEntryText.PersonalValues.NONE), json, System.out);
             return 0;
@@ -150,12 +153,22 @@ final class AuditLogCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Reads the server: the JSON answer to a GET of {@code path} (a refusal throws). */
+    @FunctionalInterface
+    interface ServerPages {
+        JsonNode get(String path) throws Exception;
+    }
+
+    /** The server's audit log ({@code GET /api/v1/audit/entries}). */
+    static final String ENTRIES = "/api/v1/audit/entries";
+
     /**
-     * The matching entries from the server, oldest first, at most the {@code --limit} most recent
-     * (0: all), read newest first in pages of at most {@value AuditQuery#MAX_LIMIT}.
+     * The matching entries from the server, oldest first: all of them ({@code --limit 0}) read
+     * oldest first page by page and printed as each page arrives, or the {@code --limit} most
+     * recent, read newest first (held, at most {@code --limit}, to print them oldest first).
      */
-    private List<JsonNode> throughServer(
-            ServerClient server, java.time.Instant from, java.time.Instant to) throws Exception {
+    private Iterable<JsonNode> throughServer(
+            ServerPages server, java.time.Instant from, java.time.Instant to) throws Exception {
         StringBuilder query = new StringBuilder();
         param(query, "table", table);
         param(query, "key", key);
@@ -165,27 +178,103 @@ final class AuditLogCommand implements Callable<Integer> {
         param(query, "since", from == null ? null : from.toString());
         param(query, "until", to == null ? null : to.toString());
         param(query, "purpose", purpose);
-        java.util.LinkedList<JsonNode> entries = new java.util.LinkedList<>();
+        return limit == 0
+                ? oldestFirst(server, query.toString())
+                : newestFirst(server, query.toString(), limit);
+    }
+
+    /**
+     * Every matching entry, oldest first, read in pages of {@value AuditQuery#MAX_LIMIT} ({@code
+     * order=oldest}, each page after the previous one's {@code next}) as it is iterated: at most
+     * one page is held. The first page is read at once (a refusal is said before anything prints);
+     * the result is iterated once.
+     *
+     * @param query the filters, as {@code &name=value} pairs
+     */
+    static Iterable<JsonNode> oldestFirst(ServerPages server, String query) throws Exception {
+        String first =
+                ENTRIES
+                        + "?order="
+                        + AuditQuery.Order.OLDEST.id()
+                        + "&limit="
+                        + AuditQuery.MAX_LIMIT
+                        + query;
+        // handed to the one iteration, and not held here once it is read past
+        java.util.concurrent.atomic.AtomicReference<JsonNode> firstPage =
+                new java.util.concurrent.atomic.AtomicReference<>(server.get(first));
+        return () -> {
+            JsonNode start = firstPage.getAndSet(null);
+            if (start == null) {
+                throw new IllegalStateException("the server's pages are read once");
+            }
+            return new java.util.Iterator<>() {
+                private JsonNode answer = start;
+                private java.util.Iterator<JsonNode> page = start.path("entries").iterator();
+
+                @Override
+                public boolean hasNext() {
+                    while (!page.hasNext()) {
+                        JsonNode next = answer.path("next");
+                        // a page without entries ends the read, whatever its next says
+                        if (!next.isTextual() || answer.path("entries").isEmpty()) {
+                            return false;
+                        }
+                        try {
+                            answer = server.get(first + "&after=" + ServerClient.q(next.asText()));
+                        } catch (RuntimeException e) {
+                            throw e;
+                        } catch (Exception e) {
+                            throw new IllegalStateException(
+                                    "reading the audit log from the server: " + e.getMessage(), e);
+                        }
+                        page = answer.path("entries").iterator();
+                    }
+                    return true;
+                }
+
+                @Override
+                public JsonNode next() {
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    return page.next();
+                }
+            };
+        };
+    }
+
+    /**
+     * The {@code limit} most recent matching entries, oldest first, read newest first in pages of
+     * at most {@value AuditQuery#MAX_LIMIT}: holds at most {@code limit}.
+     */
+    static ArrayDeque<JsonNode> newestFirst(ServerPages server, String query, int limit)
+            throws Exception {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("newest first reads a positive limit");
+        }
+        ArrayDeque<JsonNode> entries = new ArrayDeque<>();
         String after = null;
         do {
-            int page =
-                    limit == 0
-                            ? AuditQuery.MAX_LIMIT
-                            : Math.min(AuditQuery.MAX_LIMIT, limit - entries.size());
+            int page = Math.min(AuditQuery.MAX_LIMIT, limit - entries.size());
             JsonNode answer =
                     server.get(
-                                    "/api/v1/audit/entries?limit="
-                                            + page
-                                            + query
-                                            + (after == null
-                                                    ? ""
-                                                    : "&after=" + ServerClient.q(after)))
-                            .expect(200)
-                            .body();
+                            ENTRIES
+                                    + "?limit="
+                                    + page
+                                    + query
+                                    + (after == null ? "" : "&after=" + ServerClient.q(after)));
             // newest first: each older entry goes in front
-            answer.path("entries").forEach(entries::addFirst);
+            for (JsonNode e : answer.path("entries")) {
+                if (entries.size() == limit) {
+                    break;
+                }
+                entries.addFirst(e);
+            }
             after = answer.path("next").isTextual() ? answer.path("next").asText() : null;
-        } while (after != null && (limit == 0 || entries.size() < limit));
+            if (answer.path("entries").isEmpty()) {
+                after = null;
+            }
+        } while (after != null && entries.size() < limit);
         return entries;
     }
 
@@ -211,14 +300,24 @@ final class AuditLogCommand implements Callable<Integer> {
                         .iterator();
     }
 
-    /** The matching entries, oldest first, at most the {@code limit} most recent (0: all). */
-    static ArrayDeque<AuditEntry> select(
+    /**
+     * The matching entries, oldest first, at most the {@code limit} most recent: with a limit, the
+     * last {@code limit} matches are held while the log is read; without one (0), {@link
+     * #matching}: read as they are iterated, nothing held.
+     */
+    static Iterable<AuditEntry> select(
             Iterable<AuditEntry> log, AuditEntryFilter filter, int limit) {
+        if (limit == 0) {
+            return matching(log, filter);
+        }
+        if (limit < 0) {
+            throw new IllegalArgumentException("--limit must be 0 (all) or positive");
+        }
         ArrayDeque<AuditEntry> kept = new ArrayDeque<>();
         for (AuditEntry e : log) {
             if (filter.test(e)) {
                 kept.addLast(e);
-                if (limit > 0 && kept.size() > limit) {
+                if (kept.size() > limit) {
                     kept.removeFirst();
                 }
             }

@@ -418,14 +418,19 @@ final class AuditLogSource {
         }
     }
 
-    /** Streams a partition up to its (last-stable) end offset; closes the consumer at the end. */
+    /**
+     * Streams a partition up to its (last-stable) end offset; closes the consumer at the end. Holds
+     * at most one poll's records ({@code max.poll.records}) as bytes, each decoded only when it is
+     * handed out: a whole-log read holds no more than that, however long the log.
+     */
     private final class RecordIterator<T> implements Iterator<T> {
         private final Consumer<byte[], byte[]> consumer;
         private final TopicPartition tp;
         private final long atLeast;
         private final Function<byte[], T> decoder;
         private final Mark mark;
-        private final ArrayDeque<T> buffered = new ArrayDeque<>();
+        // the records, not their values: a value may be null (a tombstone, malformed here)
+        private final ArrayDeque<ConsumerRecord<byte[], byte[]>> buffered = new ArrayDeque<>();
         private long end;
         private long read;
         private final long catchUpDeadline;
@@ -467,7 +472,7 @@ final class AuditLogSource {
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL).records(tp)) {
                     if (r.offset() < end || read < atLeast) {
-                        buffered.add(decoder.apply(r.value()));
+                        buffered.add(r);
                         read++;
                         if (mark != null && read == mark.records()) {
                             mark.offsetAfter = r.offset() + 1;
@@ -483,7 +488,7 @@ final class AuditLogSource {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            return buffered.poll();
+            return decoder.apply(buffered.poll().value());
         }
 
         private void close() {

@@ -129,8 +129,15 @@ final class ServerBackend implements Backend, AutoCloseable {
         }
     }
 
-    @Override
-    public AuditPage auditEntries(AuditQuery q, boolean values) throws Exception {
+    /**
+     * The search of one round of an audit page: the query's filters the index can decide, its
+     * cursors as a range of {@code logIndex}, sorted by {@code logIndex} in the page's order (so
+     * that {@code searchAfter}, the sort values of the previous round's last hit, walks on in it).
+     */
+    static co.elastic.clients.elasticsearch.core.SearchRequest auditSearch(
+            String index,
+            AuditQuery q,
+            List<co.elastic.clients.elasticsearch._types.FieldValue> searchAfter) {
         List<co.elastic.clients.elasticsearch._types.query_dsl.Query> must = new ArrayList<>();
         if (q.table() != null) {
             must.add(LocationSearch.term("table", q.table()));
@@ -147,17 +154,24 @@ final class ServerBackend implements Backend, AutoCloseable {
         if (q.key() != null && q.key().contains("/")) {
             must.add(LocationSearch.term("entityId", q.key()));
         }
-        if (q.before() != null) {
-            long below = q.before();
+        if (q.before() != null || q.after() != null) {
+            // the cursors: below the last entry of a newest-first page, above an oldest-first one
             must.add(
                     co.elastic.clients.elasticsearch._types.query_dsl.Query.of(
                             x ->
                                     x.range(
                                             r ->
                                                     r.number(
-                                                            n ->
-                                                                    n.field("logIndex")
-                                                                            .lt((double) below)))));
+                                                            n -> {
+                                                                n.field("logIndex");
+                                                                if (q.before() != null) {
+                                                                    n.lt((double) q.before());
+                                                                }
+                                                                if (q.after() != null) {
+                                                                    n.gt((double) q.after());
+                                                                }
+                                                                return n;
+                                                            }))));
         }
         if (q.since() != null || q.until() != null) {
             must.add(
@@ -183,6 +197,30 @@ final class ServerBackend implements Backend, AutoCloseable {
                                                                 return n;
                                                             }))));
         }
+        co.elastic.clients.elasticsearch._types.SortOrder order =
+                q.oldestFirst()
+                        ? co.elastic.clients.elasticsearch._types.SortOrder.Asc
+                        : co.elastic.clients.elasticsearch._types.SortOrder.Desc;
+        co.elastic.clients.elasticsearch.core.SearchRequest.Builder s =
+                new co.elastic.clients.elasticsearch.core.SearchRequest.Builder()
+                        .index(index)
+                        .size(Math.min(AuditQuery.MAX_LIMIT, q.limit() * 2))
+                        .sort(o -> o.field(f -> f.field("logIndex").order(order)))
+                        .query(
+                                LocationSearch.and(
+                                        must.toArray(
+                                                co.elastic.clients.elasticsearch._types.query_dsl
+                                                                        .Query
+                                                                []
+                                                        ::new)));
+        if (searchAfter != null) {
+            s.searchAfter(searchAfter);
+        }
+        return s.build();
+    }
+
+    @Override
+    public AuditPage auditEntries(AuditQuery q, boolean values) throws Exception {
         // the index narrows, the same filter as ./lethe audit log decides (keys, actor facts)
         AuditEntryFilter exact =
                 new AuditEntryFilter(
@@ -201,32 +239,8 @@ final class ServerBackend implements Backend, AutoCloseable {
         boolean more = true;
         try {
             while (entries.size() < q.limit() && more) {
-                co.elastic.clients.elasticsearch.core.SearchRequest.Builder s =
-                        new co.elastic.clients.elasticsearch.core.SearchRequest.Builder()
-                                .index(auditIndex)
-                                .size(Math.min(AuditQuery.MAX_LIMIT, q.limit() * 2))
-                                .sort(
-                                        o ->
-                                                o.field(
-                                                        f ->
-                                                                f.field("logIndex")
-                                                                        .order(
-                                                                                co.elastic.clients
-                                                                                        .elasticsearch
-                                                                                        ._types
-                                                                                        .SortOrder
-                                                                                        .Desc)))
-                                .query(
-                                        LocationSearch.and(
-                                                must.toArray(
-                                                        co.elastic.clients.elasticsearch._types
-                                                                                .query_dsl.Query
-                                                                        []
-                                                                ::new)));
-                if (after != null) {
-                    s.searchAfter(after);
-                }
-                var hits = es.search(s.build(), JsonNode.class).hits().hits();
+                var hits =
+                        es.search(auditSearch(auditIndex, q, after), JsonNode.class).hits().hits();
                 more = !hits.isEmpty();
                 for (var hit : hits) {
                     after = new ArrayList<>(hit.sort());
@@ -248,9 +262,10 @@ final class ServerBackend implements Backend, AutoCloseable {
                 throw e;
             }
         }
+        // a full page has a next one, unless nothing can be below it (newest first, at index 0)
         String next =
-                entries.size() == q.limit() && last > 0
-                        ? dev.lethe.server.LetheServer.cursorBelow(last)
+                entries.size() == q.limit() && (q.oldestFirst() ? last >= 0 : last > 0)
+                        ? dev.lethe.server.LetheServer.cursorAfter(last)
                         : null;
         return new AuditPage(entries, next, new ArrayList<>(subjects));
     }

@@ -36,7 +36,8 @@ class AuditLogCommandTest {
         if (log.entries.isEmpty()) {
             annaAndBen();
         }
-        return AuditLogCommand.select(log.entries, filter, limit).stream()
+        return java.util.stream.StreamSupport.stream(
+                        AuditLogCommand.select(log.entries, filter, limit).spliterator(), false)
                 .map(AuditEntry::getLogIndex)
                 .toList();
     }

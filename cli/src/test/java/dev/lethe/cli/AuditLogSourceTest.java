@@ -57,6 +57,22 @@ class AuditLogSourceTest {
     }
 
     @Test
+    void eachEntryIsDecodedWhenItIsHandedOutNotWhenItsPollArrives() {
+        List<byte[]> records = new ArrayList<>(MockAuditTopics.encoded(log.entries));
+        records.set(5, new byte[] {1, 2, 3});
+        MockAuditTopics topics = new MockAuditTopics().topic(ENTRIES, records);
+        java.util.Iterator<AuditEntry> it = topics.source(Duration.ZERO).entries(0).iterator();
+
+        // the five before it come out although one poll holds all of them and the bad record
+        for (int i = 0; i < 5; i++) {
+            assertThat(it.next()).isEqualTo(log.entries.get(i));
+        }
+        assertThatThrownBy(it::next)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is not an audit entry");
+    }
+
+    @Test
     void entriesPastTheEndSeenWhenReadingStartsAreNotRead() {
         MockAuditTopics topics =
                 new MockAuditTopics().topic(ENTRIES, MockAuditTopics.encoded(log.entries));

@@ -369,6 +369,7 @@ class FrontDoorTest {
     @Test
     void theAuditLogThroughTheServerPrintsWhatTheDirectPathPrints() throws Exception {
         signIn("auditor1");
+        backend.queries.clear();
         AuditTestLogs log = backend.log;
         AuditEntryText format = new AuditEntryText(AuditEntryText.PersonalValues.NONE);
         for (int limit : new int[] {3, 0}) {
@@ -396,7 +397,17 @@ class FrontDoorTest {
         for (AuditEntry e : log.entries) {
             assertThat(AuditEntryText.text(format.json(e))).isEqualTo(format.text(e));
         }
-        assertThat(backend.queries).anyMatch(q -> q.before() != null);
+        // a limit reads newest first (the console's order) below a cursor; --limit 0 oldest
+        // first above one, page after page
+        assertThat(backend.queries)
+                .filteredOn(q -> q.order() == AuditQuery.Order.NEWEST)
+                .anyMatch(q -> q.before() != null)
+                .allMatch(q -> q.after() == null && q.limit() <= 3);
+        assertThat(backend.queries)
+                .filteredOn(AuditQuery::oldestFirst)
+                .hasSize(2 * 3) // twice (text, --json): pages 0-1, 2-3, 4
+                .allMatch(q -> q.before() == null && q.limit() == AuditQuery.MAX_LIMIT)
+                .anyMatch(q -> q.after() != null);
         assertThat(lethe("audit", "log", "--since", "2h ago", "--limit", "1")).isZero();
         assertThat(backend.queries.get(backend.queries.size() - 1).since()).isNotNull();
     }
@@ -535,7 +546,10 @@ class FrontDoorTest {
             recorded.add(access);
         }
 
-        /** The log newest first, in pages of at most two (so that the command pages on). */
+        /**
+         * The log newest first (oldest first with {@code order=oldest}), in pages of at most two
+         * (so that the command pages on); a full page names the next, as the real backend does.
+         */
         @Override
         public AuditPage auditEntries(AuditQuery q, boolean values) {
             queries.add(q);
@@ -543,17 +557,18 @@ class FrontDoorTest {
             int size = Math.min(q.limit(), 2);
             ArrayNode entries = JSON.createArrayNode();
             long last = -1;
-            for (int i = log.entries.size() - 1; i >= 0 && entries.size() < size; i--) {
-                AuditEntry e = log.entries.get(i);
-                if (q.before() == null || e.getLogIndex() < q.before()) {
+            List<AuditEntry> inOrder = new ArrayList<>(log.entries);
+            if (!q.oldestFirst()) {
+                java.util.Collections.reverse(inOrder);
+            }
+            for (AuditEntry e : inOrder) {
+                if (entries.size() < size && q.withinCursors(e.getLogIndex())) {
                     entries.add(format.json(e));
                     last = e.getLogIndex();
                 }
             }
-            return new AuditPage(
-                    entries,
-                    entries.size() == size && last > 0 ? LetheServer.cursorBelow(last) : null,
-                    List.of());
+            boolean more = entries.size() == size && (q.oldestFirst() ? last >= 0 : last > 0);
+            return new AuditPage(entries, more ? LetheServer.cursorAfter(last) : null, List.of());
         }
 
         @Override

@@ -701,8 +701,9 @@ public final class LetheServer implements AutoCloseable {
     }
 
     /**
-     * The audit log, newest first, paged by cursor. An auditor reads every entry with personal
-     * values masked; a DPO reads one subject's history with its values, for a purpose, recorded.
+     * The audit log, newest first (or oldest first with {@code order=oldest}), paged by cursor. An
+     * auditor reads every entry with personal values masked; a DPO reads one subject's history with
+     * its values, for a purpose, recorded.
      */
     private void auditEntries(Context ctx, Principal who) throws Exception {
         String subject = ctx.queryParam("subject");
@@ -720,6 +721,10 @@ public final class LetheServer implements AutoCloseable {
             }
             purpose = purpose(ctx);
         }
+        AuditQuery.Order order = order(ctx.queryParam("order"));
+        // the cursor continues after the previous page in the page's order: below it newest
+        // first, above it oldest first
+        Long cursor = cursor(ctx.queryParam("after"));
         AuditQuery q =
                 new AuditQuery(
                         ctx.queryParam("table"),
@@ -730,7 +735,9 @@ public final class LetheServer implements AutoCloseable {
                         ctx.queryParam("kind"),
                         instant(ctx, "since"),
                         instant(ctx, "until"),
-                        cursor(ctx.queryParam("after")),
+                        order == AuditQuery.Order.NEWEST ? cursor : null,
+                        order == AuditQuery.Order.OLDEST ? cursor : null,
+                        order,
                         limit(ctx.queryParam("limit")));
         Backend.AuditPage page = backend.auditEntries(q, values);
         if (values) {
@@ -767,7 +774,23 @@ public final class LetheServer implements AutoCloseable {
         }
     }
 
-    /** The opaque cursor a page's {@code next} gave: the log index to continue below. */
+    /** {@code order=newest} (the default) or {@code order=oldest}. */
+    private static AuditQuery.Order order(String v) {
+        if (v == null || v.isBlank()) {
+            return AuditQuery.Order.NEWEST;
+        }
+        for (AuditQuery.Order o : AuditQuery.Order.values()) {
+            if (o.id().equalsIgnoreCase(v.strip())) {
+                return o;
+            }
+        }
+        throw Problem.badRequest("order must be newest or oldest");
+    }
+
+    /**
+     * The opaque cursor a page's {@code next} gave: the log index to continue below (newest first)
+     * or above (oldest first).
+     */
     private static Long cursor(String after) {
         if (after == null || after.isBlank()) {
             return null;
@@ -787,8 +810,16 @@ public final class LetheServer implements AutoCloseable {
         }
     }
 
-    /** The cursor of the page after the one ending at {@code logIndex}. */
+    /** The cursor of the (older) newest-first page after the one ending at {@code logIndex}. */
     public static String cursorBelow(long logIndex) {
+        return cursorAfter(logIndex);
+    }
+
+    /**
+     * The cursor of the page after the one ending at {@code logIndex}, in the page's order: older
+     * entries newest first, newer ones oldest first.
+     */
+    public static String cursorAfter(long logIndex) {
         return java.util.Base64.getUrlEncoder()
                 .withoutPadding()
                 .encodeToString(

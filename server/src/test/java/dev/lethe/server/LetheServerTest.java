@@ -416,6 +416,71 @@ class LetheServerTest {
     }
 
     @Test
+    void theAuditLogReadsOldestFirstWithOrderOldestAndItsCursorContinuesAbove() throws Exception {
+        String auditor = token(Role.AUDITOR);
+        backend.auditQueries.clear();
+        // without order: newest first, as the console reads it, the cursor continuing below
+        JsonNode newest = JSON.readTree(send("GET", "/api/v1/audit/entries", auditor, null).body());
+        assertThat(newest.at("/entries/0/logIndex").asLong()).isEqualTo(5);
+        AuditQuery first = backend.auditQueries.get(0);
+        assertThat(first.order()).isEqualTo(AuditQuery.Order.NEWEST);
+        assertThat(first.limit()).isEqualTo(AuditQuery.DEFAULT_LIMIT);
+        String below = newest.get("next").asText();
+        send("GET", "/api/v1/audit/entries?order=newest&after=" + below, auditor, null);
+        AuditQuery second = backend.auditQueries.get(1);
+        assertThat(second.before()).isEqualTo(5L);
+        assertThat(second.after()).isNull();
+
+        // oldest first: the same response shape, next continues above the page's last entry
+        HttpResponse<String> oldest =
+                send("GET", "/api/v1/audit/entries?order=oldest&limit=1", auditor, null);
+        assertThat(oldest.statusCode()).isEqualTo(200);
+        JsonNode o = JSON.readTree(oldest.body());
+        assertThat(o.at("/entries/0/logIndex").asLong()).isEqualTo(4);
+        assertThat(o.get("values").asText()).isEqualTo("masked");
+        assertThat(backend.auditQueries.get(2))
+                .satisfies(
+                        q -> {
+                            assertThat(q.order()).isEqualTo(AuditQuery.Order.OLDEST);
+                            assertThat(q.after()).isNull();
+                            assertThat(q.before()).isNull();
+                            assertThat(q.limit()).isEqualTo(1);
+                        });
+        String above = o.get("next").asText();
+        JsonNode newer =
+                JSON.readTree(
+                        send(
+                                        "GET",
+                                        "/api/v1/audit/entries?order=OLDEST&after=" + above,
+                                        auditor,
+                                        null)
+                                .body());
+        assertThat(newer.at("/entries/0/logIndex").asLong()).isEqualTo(5);
+        assertThat(newer.get("next").isNull()).isTrue();
+        AuditQuery continued = backend.auditQueries.get(3);
+        assertThat(continued.after()).isEqualTo(4L);
+        assertThat(continued.before()).isNull();
+        assertThat(continued.oldestFirst()).isTrue();
+
+        // a DPO reads one subject's history oldest first too, each page recorded
+        HttpResponse<String> history =
+                send(
+                        "GET",
+                        "/api/v1/audit/entries?subject=contact:7&purpose=DSAR-9&order=oldest",
+                        token(Role.DPO),
+                        null);
+        assertThat(JSON.readTree(history.body()).at("/entries/0/changes/0/after").asText())
+                .isEqualTo("ada@example.org");
+        assertThat(backend.recorded).hasSize(1);
+
+        HttpResponse<String> wrong =
+                send("GET", "/api/v1/audit/entries?order=sideways", auditor, null);
+        assertThat(wrong.statusCode()).isEqualTo(400);
+        assertThat(wrong.body()).contains("order must be newest or oldest");
+        assertThat(backend.auditQueries).hasSize(5);
+    }
+
+    @Test
     void aDpoRequestsAnErasureOnTheRecordAndAnAuditorFollowsPurges() throws Exception {
         String dpo = token(Role.DPO);
         HttpResponse<String> created =

@@ -63,12 +63,27 @@ class RecordingBackend implements Backend {
         recorded.add(access);
     }
 
-    /** Two entries of contact:7, log indices 5 and 4, the newest first; pages of one. */
+    /** The audit queries asked, in order. */
+    final List<AuditQuery> auditQueries = new CopyOnWriteArrayList<>();
+
+    /**
+     * Two entries of contact:7, log indices 4 and 5, the newest first (or the oldest with {@code
+     * order=oldest}); pages of one.
+     */
     @Override
     public AuditPage auditEntries(AuditQuery query, boolean values) {
-        long top = query.before() == null ? 5 : query.before() - 1;
+        auditQueries.add(query);
+        long top;
+        boolean more;
+        if (query.oldestFirst()) {
+            top = query.after() == null ? 4 : query.after() + 1;
+            more = top < 5;
+        } else {
+            top = query.before() == null ? 5 : query.before() - 1;
+            more = top > 4;
+        }
         com.fasterxml.jackson.databind.node.ArrayNode entries = JSON.createArrayNode();
-        if (top >= 4) {
+        if (top >= 4 && top <= 5) {
             ObjectNode e = entries.addObject().put("logIndex", top).put("entityId", "contacts/7");
             ObjectNode change = e.putArray("changes").addObject().put("column", "email");
             if (values) {
@@ -80,7 +95,7 @@ class RecordingBackend implements Backend {
             e.putArray("subjectIds").add("contact:7");
         }
         return new AuditPage(
-                entries, top > 4 ? LetheServer.cursorBelow(top) : null, List.of("contact:7"));
+                entries, more ? LetheServer.cursorAfter(top) : null, List.of("contact:7"));
     }
 
     @Override

@@ -315,12 +315,16 @@ class SeededBackend extends RecordingBackend {
         ArrayNode out = JSON.createArrayNode();
         long last = -1;
         boolean more = false;
-        for (ObjectNode e : log(values)) {
+        List<ObjectNode> log = log(values);
+        if (q.oldestFirst()) {
+            java.util.Collections.reverse(log);
+        }
+        for (ObjectNode e : log) {
             long index = e.get("logIndex").asLong();
             Instant at = Instant.parse(e.get("commitTime").asText());
             String entity = e.get("entityId").asText();
             String actor = e.at("/actor/type").asText() + ":" + e.at("/actor/id").asText();
-            if ((q.before() != null && index >= q.before())
+            if (!q.withinCursors(index)
                     || (q.table() != null && !q.table().equals(e.path("table").asText()))
                     || (q.key() != null
                             && !entity.equals(q.key())
@@ -343,7 +347,7 @@ class SeededBackend extends RecordingBackend {
         }
         return new AuditPage(
                 out,
-                more ? LetheServer.cursorBelow(last) : null,
+                more ? LetheServer.cursorAfter(last) : null,
                 q.subject() == null ? List.of() : List.of(q.subject()));
     }
 
