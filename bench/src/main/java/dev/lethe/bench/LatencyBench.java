@@ -75,7 +75,11 @@ final class LatencyBench implements Callable<Integer> {
     int warmupSeconds;
 
     /** One timed contact. */
-    record Sample(String writer, long auditMs, long locationsMs, String actorType) {}
+    record Sample(String writer, String entity, long auditMs, long locationsMs, String actorType) {
+        boolean complete() {
+            return auditMs >= 0 && locationsMs >= 0;
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -126,6 +130,7 @@ final class LatencyBench implements Callable<Integer> {
                 loading.exceptionally(e -> null).join();
             }
             print(s, timed, baseline);
+            lateOrMissing(s, timed);
         } finally {
             stack.down();
         }
@@ -170,7 +175,44 @@ final class LatencyBench implements Callable<Integer> {
             }
             Thread.sleep(POLL.toMillis());
         }
-        return new Sample(namesActor ? "with actor message" : "without", audit, locations, actor);
+        return new Sample(
+                namesActor ? "with actor message" : "without", entity, audit, locations, actor);
+    }
+
+    /**
+     * The samples not found in time, looked up once more after the load: found late (and where
+     * not), or never. Names record ids only.
+     */
+    private static void lateOrMissing(StackSettings s, List<Sample> timed) throws Exception {
+        List<Sample> incomplete = timed.stream().filter(t -> !t.complete()).toList();
+        if (incomplete.isEmpty()) {
+            return;
+        }
+        Thread.sleep(FIND_TIMEOUT.toMillis());
+        System.out.println();
+        for (Sample t : incomplete) {
+            boolean inAudit = firstHit(s, "lethe-audit", "entityId", t.entity()) != null;
+            boolean inLocations = firstHit(s, "lethe-locations", "recordId", t.entity()) != null;
+            String row;
+            try (Connection c = StackProbe.connectPostgres(s);
+                    PreparedStatement ps =
+                            c.prepareStatement(
+                                    "SELECT deleted_at IS NOT NULL FROM contacts WHERE id = ?")) {
+                ps.setLong(1, Long.parseLong(t.entity().substring("contacts/".length())));
+                try (ResultSet r = ps.executeQuery()) {
+                    row = !r.next() ? "deleted since" : r.getBoolean(1) ? "soft-deleted" : "live";
+                }
+            }
+            System.out.printf(
+                    "not found within %d s: %s (%s, row %s): in lethe-audit %s, in"
+                            + " lethe-locations %s a minute later%n",
+                    FIND_TIMEOUT.toSeconds(),
+                    t.entity(),
+                    t.writer(),
+                    row,
+                    t.auditMs() >= 0 ? "in time" : inAudit ? "yes" : "NO",
+                    t.locationsMs() >= 0 ? "in time" : inLocations ? "yes" : "NO");
+        }
     }
 
     /** Elasticsearch alone: a document into a scratch index, timed until a term query finds it. */

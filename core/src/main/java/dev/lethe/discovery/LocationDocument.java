@@ -257,7 +257,8 @@ public record LocationDocument(
      * location back within that window. The refresh interval is Elasticsearch's default (1 s while
      * searched; an index nobody searched for 30 s refreshes when the next search comes, and that
      * search sees every document written): an explicit one refreshes through a backlog too, which
-     * halved the audit job's backlog rate on a shared machine.
+     * halved the audit job's backlog rate on a shared machine. Once caught up, the discovery job's
+     * sink asks for a refresh with each request, so a new location is searchable at once.
      */
     public static String indexDefinition() {
         return """

@@ -66,10 +66,13 @@ public final class AuditDocuments implements ElementConverter<AuditEntry, Docume
                     + "\"prevHash\":{\"type\":\"keyword\"},\"hash\":{\"type\":\"keyword\"}}}";
 
     /**
-     * How soon an entry becomes searchable after it is indexed: auditors browse what just happened
-     * (Elasticsearch's default is 1 s).
+     * The index's own refresh: Elasticsearch's default (1 s while searched; none while nobody
+     * searches, so a backlog is indexed without refreshing). What the job writes once caught up is
+     * searchable at once anyway: the sink asks for a refresh with each request it sends before its
+     * batch fills ({@code ElasticsearchSinkBuilder#setRefreshWhenCaughtUp}). An index made by a
+     * version that set 500 ms gets the default back.
      */
-    static final String REFRESH = "500ms";
+    private static final String DEFAULT_REFRESH = "{\"index\":{\"refresh_interval\":null}}";
 
     private final String index;
 
@@ -342,12 +345,10 @@ public final class AuditDocuments implements ElementConverter<AuditEntry, Docume
                                                     new StringReader(
                                                             "{\"properties\":{\"encoding\":"
                                                                     + "{\"type\":\"integer\"}}}")));
-            es.indices()
-                    .putSettings(
-                            r ->
-                                    r.index(index)
-                                            .settings(
-                                                    s -> s.refreshInterval(t -> t.time(REFRESH))));
+            org.elasticsearch.client.Request reset =
+                    new org.elasticsearch.client.Request("PUT", "/" + index + "/_settings");
+            reset.setJsonEntity(DEFAULT_REFRESH);
+            clients.restClient().performRequest(reset);
             return;
         }
         try {
@@ -358,9 +359,7 @@ public final class AuditDocuments implements ElementConverter<AuditEntry, Docume
                                             .settings(
                                                     s ->
                                                             s.numberOfShards("1")
-                                                                    .numberOfReplicas("0")
-                                                                    .refreshInterval(
-                                                                            t -> t.time(REFRESH)))
+                                                                    .numberOfReplicas("0"))
                                             .mappings(m -> m.withJson(new StringReader(MAPPING))));
         } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
             if (!"resource_already_exists_exception".equals(e.error().type())) {

@@ -415,6 +415,9 @@ public final class AuditJob {
                         .setUrl(settings.elasticsearchUrl(), settings.elasticsearchUser())
                         .setConverter(new AuditDocuments(settings.auditIndex()))
                         .setMaxTimeInBuffer(INDEX_MAX_TIME_IN_BUFFER)
+                        // an auditor sees an entry as soon as it is indexed, a backlog is not
+                        // slowed: the index keeps Elasticsearch's own refresh
+                        .setRefreshWhenCaughtUp(true)
                         .setRejectedDocumentHandler(
                                 new DeadLetterRejectedDocuments(
                                         settings.kafkaBootstrap(),

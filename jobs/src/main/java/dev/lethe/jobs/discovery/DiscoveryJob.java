@@ -244,6 +244,8 @@ public final class DiscoveryJob {
                         .setUrl(settings.elasticsearchUrl(), settings.elasticsearchUser())
                         .setConverter(new LocationUpdate.Converter(LocationDocument.INDEX))
                         .setMaxTimeInBuffer(INDEX_MAX_TIME_IN_BUFFER)
+                        // a DPO finds a change as soon as it is indexed, a backlog is not slowed
+                        .setRefreshWhenCaughtUp(true)
                         .setRejectedDocumentHandler(
                                 new DeadLetterRejectedDocuments(
                                         settings.kafkaBootstrap(),

@@ -12,6 +12,8 @@ interface BulkClient extends AutoCloseable {
 
     /**
      * @param ndjson a {@link BulkBody#ndjson} body
+     * @param refresh whether Elasticsearch refreshes the shards the request wrote before it answers
+     *     ({@code refresh=true}): the documents are searchable at once
      */
-    CompletableFuture<BulkResponse> bulk(byte[] ndjson);
+    CompletableFuture<BulkResponse> bulk(byte[] ndjson, boolean refresh);
 }

@@ -108,8 +108,11 @@ public final class ElasticsearchConnection implements Serializable {
             return async;
         }
 
-        /** The low-level REST client under both (for requests sent as raw bytes). */
-        RestClient restClient() {
+        /**
+         * The low-level REST client under both: for requests sent as raw bytes, and for the few the
+         * typed client cannot express (resetting an index setting to its default).
+         */
+        public RestClient restClient() {
             return transport.restClient();
         }
 

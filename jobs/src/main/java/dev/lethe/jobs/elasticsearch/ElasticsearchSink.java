@@ -41,6 +41,7 @@ public final class ElasticsearchSink<InputT> extends AsyncSinkBase<InputT, Docum
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final MasterKeys masterKeys;
+    private final boolean refreshWhenCaughtUp;
 
     ElasticsearchSink(
             ElementConverter<InputT, DocumentOperation> converter,
@@ -54,7 +55,8 @@ public final class ElasticsearchSink<InputT> extends AsyncSinkBase<InputT, Docum
             RejectedDocumentHandler rejectedHandler,
             Duration initialBackoff,
             Duration maxBackoff,
-            MasterKeys masterKeys) {
+            MasterKeys masterKeys,
+            boolean refreshWhenCaughtUp) {
         super(
                 converter,
                 maxBatchSize,
@@ -68,6 +70,7 @@ public final class ElasticsearchSink<InputT> extends AsyncSinkBase<InputT, Docum
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
         this.masterKeys = masterKeys;
+        this.refreshWhenCaughtUp = refreshWhenCaughtUp;
     }
 
     public static <InputT> ElasticsearchSinkBuilder<InputT> builder() {
@@ -106,7 +109,8 @@ public final class ElasticsearchSink<InputT> extends AsyncSinkBase<InputT, Docum
                 bulk,
                 rejectedHandler,
                 initialBackoff,
-                maxBackoff);
+                maxBackoff,
+                refreshWhenCaughtUp);
     }
 
     @Override

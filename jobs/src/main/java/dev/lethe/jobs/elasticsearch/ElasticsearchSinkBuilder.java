@@ -35,6 +35,7 @@ public final class ElasticsearchSinkBuilder<InputT> {
     private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
     private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
     private MasterKeys masterKeys = MasterKeys.fromProcess(MasterKeys.DEFAULT_FILE);
+    private boolean refreshWhenCaughtUp;
 
     ElasticsearchSinkBuilder() {}
 
@@ -109,6 +110,16 @@ public final class ElasticsearchSinkBuilder<InputT> {
     }
 
     /**
+     * Whether a request the writer sends before its batch is full (flushed by time: the job has
+     * caught up) asks Elasticsearch to refresh before it answers, so what it wrote is searchable at
+     * once; full batches (a backlog) leave refreshing to the index. Default false.
+     */
+    public ElasticsearchSinkBuilder<InputT> setRefreshWhenCaughtUp(boolean refresh) {
+        this.refreshWhenCaughtUp = refresh;
+        return this;
+    }
+
+    /**
      * @throws IllegalArgumentException listing every invalid setting
      */
     public ElasticsearchSink<InputT> build() {
@@ -179,6 +190,7 @@ public final class ElasticsearchSinkBuilder<InputT> {
                 rejectedHandler,
                 initialBackoff,
                 maxBackoff,
-                masterKeys);
+                masterKeys,
+                refreshWhenCaughtUp);
     }
 }

@@ -64,6 +64,10 @@ final class ElasticsearchSinkWriter<InputT> extends AsyncSinkWriter<InputT, Docu
     private final long initialBackoffMs;
     private final long maxBackoffMs;
     private final MailboxExecutor mailbox;
+
+    /** Requests smaller than this ask Elasticsearch to refresh ({@code 0}: none). */
+    private final int refreshBelow;
+
     private final ProcessingTimeService timeService;
     private final Counter docsFailed;
     private final Counter docsRetried;
@@ -80,8 +84,10 @@ final class ElasticsearchSinkWriter<InputT> extends AsyncSinkWriter<InputT, Docu
             BulkClient client,
             RejectedDocumentHandler rejectedHandler,
             Duration initialBackoff,
-            Duration maxBackoff) {
+            Duration maxBackoff,
+            boolean refreshWhenCaughtUp) {
         super(converter, context, config, state);
+        this.refreshBelow = refreshWhenCaughtUp ? config.getMaxBatchSize() : 0;
         this.client = client;
         this.rejectedHandler = rejectedHandler;
         this.initialBackoffMs = initialBackoff.toMillis();
@@ -102,7 +108,10 @@ final class ElasticsearchSinkWriter<InputT> extends AsyncSinkWriter<InputT, Docu
     @Override
     protected void submitRequestEntries(
             List<DocumentOperation> entries, ResultHandler<DocumentOperation> result) {
-        client.bulk(BulkBody.ndjson(entries))
+        // a batch sent before it filled up was flushed by time: the writer has caught up, and what
+        // it writes should be searchable now; a full batch is part of a backlog, where refreshing
+        // every request would slow the catch-up (the index refreshes on its own there)
+        client.bulk(BulkBody.ndjson(entries), entries.size() < refreshBelow)
                 .whenComplete(
                         // on the client's I/O thread: hand over and return at once (a mailbox that
                         // no longer takes mails means the task is gone, and the request with it)

@@ -33,9 +33,12 @@ final class RestBulkClient implements BulkClient {
     }
 
     @Override
-    public CompletableFuture<BulkResponse> bulk(byte[] ndjson) {
+    public CompletableFuture<BulkResponse> bulk(byte[] ndjson, boolean refresh) {
         Request request = new Request("POST", "/_bulk");
         request.addParameter("filter_path", BulkBody.FILTER_PATH);
+        if (refresh) {
+            request.addParameter("refresh", "true");
+        }
         request.setEntity(new NByteArrayEntity(ndjson, NDJSON));
         CompletableFuture<BulkResponse> answer = new CompletableFuture<>();
         rest.performRequestAsync(

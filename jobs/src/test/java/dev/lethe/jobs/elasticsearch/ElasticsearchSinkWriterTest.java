@@ -50,6 +50,14 @@ class ElasticsearchSinkWriterTest {
 
         Subtask(int maxBatchSize, Collection<BufferedRequestState<DocumentOperation>> state)
                 throws Exception {
+            this(maxBatchSize, state, false);
+        }
+
+        Subtask(
+                int maxBatchSize,
+                Collection<BufferedRequestState<DocumentOperation>> state,
+                boolean refreshWhenCaughtUp)
+                throws Exception {
             contexts.add(context);
             AsyncSinkWriterConfiguration config =
                     AsyncSinkWriterConfiguration.builder()
@@ -73,7 +81,8 @@ class ElasticsearchSinkWriterTest {
                                             client,
                                             deadLetters,
                                             Duration.ofMillis(INITIAL_BACKOFF_MS),
-                                            Duration.ofMillis(MAX_BACKOFF_MS)));
+                                            Duration.ofMillis(MAX_BACKOFF_MS),
+                                            refreshWhenCaughtUp));
         }
 
         void write(DocumentOperation... ops) throws Exception {
@@ -126,6 +135,32 @@ class ElasticsearchSinkWriterTest {
         assertThat(subtask.context.counter(ElasticsearchSinkWriter.NUM_DOCS_RETRIED)).isZero();
         assertThat(subtask.context.counter(ElasticsearchSinkWriter.NUM_DOCS_SUPERSEDED)).isZero();
         assertThat(subtask.deadLetters.events).isEmpty();
+    }
+
+    @Test
+    void aBatchSentBeforeItFilledAsksForARefreshAFullOneDoesNot() throws Exception {
+        Subtask caughtUp = new Subtask(3, List.of(), true);
+        caughtUp.write(doc("a"), doc("b"), doc("c")); // a full batch: sent at once
+        FakeBulkClient.Request full = caughtUp.client.next();
+        assertThat(full.ids()).containsExactly("a", "b", "c");
+        assertThat(full.refresh()).as("a full batch: a backlog").isFalse();
+        full.answerAllStored();
+
+        caughtUp.write(doc("d"));
+        Future<Void> flushing = caughtUp.flushAtEndOfInput();
+        FakeBulkClient.Request partial = caughtUp.client.next();
+        assertThat(partial.ids()).containsExactly("d");
+        assertThat(partial.refresh()).as("flushed before it filled: caught up").isTrue();
+        partial.answerAllStored();
+        flushing.get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+        Subtask plain = new Subtask(3, List.of());
+        plain.write(doc("e"));
+        Future<Void> plainFlush = plain.flushAtEndOfInput();
+        FakeBulkClient.Request notAsked = plain.client.next();
+        assertThat(notAsked.refresh()).as("the option off").isFalse();
+        notAsked.answerAllStored();
+        plainFlush.get(WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
     @Test

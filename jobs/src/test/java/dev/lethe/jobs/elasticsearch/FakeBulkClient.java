@@ -34,16 +34,24 @@ final class FakeBulkClient implements BulkClient {
         private final List<String> ids;
         private final List<String> kinds;
         private final List<String> indices;
+        private final boolean refresh;
         private final CompletableFuture<BulkResponse> answer = new CompletableFuture<>();
 
-        private Request(List<String> kinds, List<String> indices, List<String> ids) {
+        private Request(
+                List<String> kinds, List<String> indices, List<String> ids, boolean refresh) {
             this.kinds = kinds;
             this.indices = indices;
             this.ids = ids;
+            this.refresh = refresh;
         }
 
         List<String> ids() {
             return ids;
+        }
+
+        /** Whether the request asked Elasticsearch to refresh before answering. */
+        boolean refresh() {
+            return refresh;
         }
 
         /** Answers every item with 201 unless {@code statuses} names its id. */
@@ -104,7 +112,7 @@ final class FakeBulkClient implements BulkClient {
     private volatile boolean closed;
 
     @Override
-    public CompletableFuture<BulkResponse> bulk(byte[] ndjson) {
+    public CompletableFuture<BulkResponse> bulk(byte[] ndjson, boolean refresh) {
         List<String> kinds = new ArrayList<>();
         List<String> indices = new ArrayList<>();
         List<String> ids = new ArrayList<>();
@@ -119,7 +127,7 @@ final class FakeBulkClient implements BulkClient {
                 i++; // the document
             }
         }
-        Request request = new Request(kinds, indices, ids);
+        Request request = new Request(kinds, indices, ids, refresh);
         sent.add(request);
         unanswered.add(request);
         return request.answer;
