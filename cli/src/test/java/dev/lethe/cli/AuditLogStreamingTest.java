@@ -47,27 +47,32 @@ class AuditLogStreamingTest {
     /** Each entry's entity id starts with it (once per entry in either form), then its index. */
     static final String MARKER = "zz-marker/";
 
+    /** {@link #ENTRIES} entries, each made (and counted by {@code made}) when it is asked for. */
+    private static <T> Iterable<T> madeOnDemand(
+            Made made, java.util.function.LongFunction<T> make) {
+        return () ->
+                new Iterator<>() {
+                    long i;
+
+                    @Override
+                    public boolean hasNext() {
+                        return i < ENTRIES;
+                    }
+
+                    @Override
+                    public T next() {
+                        made.one();
+                        return make.apply(i++);
+                    }
+                };
+    }
+
     @Test
     void printWritesEachEntryBeforeMoreThanAFewMoreAreMade() throws Exception {
         for (boolean json : new boolean[] {true, false}) {
             EntriesWritten out = new EntriesWritten();
             Made made = new Made(out, ALIVE);
-            Iterable<JsonNode> generated =
-                    () ->
-                            new Iterator<>() {
-                                long i;
-
-                                @Override
-                                public boolean hasNext() {
-                                    return i < ENTRIES;
-                                }
-
-                                @Override
-                                public JsonNode next() {
-                                    made.one();
-                                    return entry(i++);
-                                }
-                            };
+            Iterable<JsonNode> generated = madeOnDemand(made, AuditLogStreamingTest::entry);
 
             AuditLogCommand.print(generated, json, print(out));
 
@@ -91,25 +96,13 @@ class AuditLogStreamingTest {
                 Made made = new Made(out, ALIVE);
                 // as the log of record is read: each entry made when it is asked for
                 Iterable<AuditEntry> topic =
-                        () ->
-                                new Iterator<>() {
-                                    long i;
-
-                                    @Override
-                                    public boolean hasNext() {
-                                        return i < ENTRIES;
-                                    }
-
-                                    @Override
-                                    public AuditEntry next() {
-                                        made.one();
-                                        long at = i++;
-                                        return AuditEntry.newBuilder(one)
+                        madeOnDemand(
+                                made,
+                                at ->
+                                        AuditEntry.newBuilder(one)
                                                 .setLogIndex(at)
                                                 .setEntityId(MARKER + at)
-                                                .build();
-                                    }
-                                };
+                                                .build());
 
                 AuditLogCommand.print(
                         AuditLogCommand.select(topic, filter, 0), format, json, print(out));
