@@ -86,6 +86,11 @@ public final class NormalizeRawRecords extends ProcessFunction<RawRecord, Change
     private final ChangeNormalizer normalizer;
     private final boolean recordsTableEvents;
 
+    /** Truncates of known tables, when {@link #forwardingTruncates()}: discovery forgets them. */
+    public static final OutputTag<TruncatedTable> TRUNCATED = new OutputTag<>("truncated") {};
+
+    private final boolean forwardsTruncates;
+
     /** The positions of replayed changes, marked ({@link ChangePosition#replayed}). */
     public static final OutputTag<ChangePosition> REPLAYED =
             new OutputTag<>("replayed-positions") {};
@@ -115,14 +120,18 @@ public final class NormalizeRawRecords extends ProcessFunction<RawRecord, Change
      *     Replays#takesReplays})
      */
     public NormalizeRawRecords(String job, ChangeNormalizer normalizer) {
-        this(job, normalizer, false);
+        this(job, normalizer, false, false);
     }
 
     private NormalizeRawRecords(
-            String job, ChangeNormalizer normalizer, boolean recordsTableEvents) {
+            String job,
+            ChangeNormalizer normalizer,
+            boolean recordsTableEvents,
+            boolean forwardsTruncates) {
         this.job = job;
         this.normalizer = normalizer;
         this.recordsTableEvents = recordsTableEvents;
+        this.forwardsTruncates = forwardsTruncates;
         this.replayable = Replays.takesReplays(job);
     }
 
@@ -132,7 +141,15 @@ public final class NormalizeRawRecords extends ProcessFunction<RawRecord, Change
      * them.
      */
     public NormalizeRawRecords recordingTableEvents() {
-        return new NormalizeRawRecords(job, normalizer, true);
+        return new NormalizeRawRecords(job, normalizer, true, false);
+    }
+
+    /**
+     * This normalizer, sending a TRUNCATE of a known table to {@link #TRUNCATED} instead of the
+     * dead letters: for discovery, which removes the table's locations.
+     */
+    public NormalizeRawRecords forwardingTruncates() {
+        return new NormalizeRawRecords(job, normalizer, false, true);
     }
 
     @Override
@@ -200,6 +217,15 @@ public final class NormalizeRawRecords extends ProcessFunction<RawRecord, Change
                             actor.actor().getReason()));
         } else if (n instanceof Normalized.Truncate truncate && recordsTableEvents) {
             ctx.output(TRUNCATES, SchemaEntries.ofTruncate(truncate));
+        } else if (n instanceof Normalized.Truncate truncate && forwardsTruncates) {
+            ctx.output(
+                    TRUNCATED,
+                    new TruncatedTable(
+                            truncate.table(),
+                            truncate.source().getLsn(),
+                            raw.topic,
+                            raw.partition,
+                            raw.offset));
         } else if (n instanceof Normalized.Migration migration) {
             if (recordsTableEvents) {
                 ctx.output(MIGRATIONS, SchemaEntries.ofMigration(migration.migration()));

@@ -10,6 +10,7 @@ import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.LetheJob;
 import dev.lethe.jobs.audit.DeadLetterRejectedDocuments;
 import dev.lethe.jobs.audit.NormalizeRawRecords;
+import dev.lethe.jobs.audit.TruncatedTable;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.MasterKeys;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
@@ -170,7 +171,9 @@ public final class DiscoveryJob {
         SingleOutputStreamOperator<ChangeEvent> changes =
                 raw.process(
                                 new NormalizeRawRecords(
-                                        "discovery/normalize", ChangeNormalizer.forHelpdesk()))
+                                                "discovery/normalize",
+                                                ChangeNormalizer.forHelpdesk())
+                                        .forwardingTruncates())
                         .name("normalize")
                         // chained to the source: each partition's records stay in order
                         .setParallelism(RawTopicsSource.PARALLELISM)
@@ -199,8 +202,14 @@ public final class DiscoveryJob {
                         .name("detect-locations")
                         .uid("discovery-detect");
 
+        // a TRUNCATE of a known table: its rows' locations go (uid and state unchanged since the
+        // operator took no second input)
+        BroadcastStream<TruncatedTable> truncates =
+                changes.getSideOutput(NormalizeRawRecords.TRUNCATED)
+                        .broadcast(TrackLocations.TRUNCATES);
         DataStream<LocationUpdate> updates =
                 located.keyBy(r -> r.recordId, EntityKeys.TYPE)
+                        .connect(truncates)
                         .process(new TrackLocations(TrackLocations.DEFAULT_TOMBSTONE_MILLIS))
                         .name("track-locations")
                         .uid("discovery-track");

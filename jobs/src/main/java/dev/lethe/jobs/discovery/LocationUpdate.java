@@ -36,6 +36,20 @@ public class LocationUpdate {
         return of(row, id);
     }
 
+    /**
+     * The delete of a location of a row its table's truncate removed: at the truncate's LSN (a
+     * newer document of the same id stays), from the truncate's raw record.
+     */
+    static LocationUpdate truncated(dev.lethe.jobs.audit.TruncatedTable truncate, String id) {
+        LocationUpdate u = new LocationUpdate();
+        u.documentId = id;
+        u.version = truncate.lsn;
+        u.originTopic = truncate.topic;
+        u.originPartition = truncate.partition;
+        u.originOffset = truncate.offset;
+        return u;
+    }
+
     private static LocationUpdate of(LocatedRow row, String id) {
         LocationUpdate u = new LocationUpdate();
         u.documentId = id;

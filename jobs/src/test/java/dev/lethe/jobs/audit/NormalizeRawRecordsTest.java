@@ -207,6 +207,32 @@ class NormalizeRawRecordsTest {
     }
 
     @Test
+    void discoverysNormalizerForwardsATruncateOfAKnownTableToForgetItsLocations() throws Exception {
+        try (var h =
+                ProcessFunctionTestHarnesses.forProcessFunction(
+                        new NormalizeRawRecords(
+                                        "discovery/normalize", ChangeNormalizer.forHelpdesk())
+                                .forwardingTruncates())) {
+            RawRecord truncate = truncateOf("tickets");
+            h.processElement(truncate, 0);
+            h.processElement(truncateOf("invoices"), 0); // unknown: still a dead letter
+
+            assertThat(side(h, NormalizeRawRecords.TRUNCATED))
+                    .singleElement()
+                    .satisfies(
+                            t -> {
+                                assertThat(t.table).isEqualTo("tickets");
+                                assertThat(t.lsn).isPositive();
+                                assertThat(t.offset).isEqualTo(truncate.offset);
+                            });
+            assertThat(side(h, NormalizeRawRecords.DEAD_LETTERS))
+                    .extracting(DeadLetter::getReason)
+                    .containsExactly("TRUNCATE");
+            assertThat(side(h, NormalizeRawRecords.TRUNCATES)).isEmpty();
+        }
+    }
+
+    @Test
     void theAuditJobsNormalizerMakesATruncateAnEntryDraftInstead() throws Exception {
         try (var h =
                 ProcessFunctionTestHarnesses.forProcessFunction(
