@@ -395,6 +395,61 @@ class DiscoveryITCase {
     }
 
     /**
+     * A TRUNCATE of a governed table takes its rows' locations out of the index (the personal data
+     * of rows that no longer exist), and leaves other tables' alone; a row written after it is
+     * located as usual.
+     */
+    @Test
+    void aTruncatedTablesLocationsLeaveTheIndex() throws Exception {
+        StackSettings s = SharedStack.settings();
+        System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        JobClient job = submit(s, settings(s, "discovery-truncate-" + run));
+        try (ElasticsearchConnection.Clients clients =
+                new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
+                        .open(s.elasticsearchPassword().orElseThrow())) {
+            ElasticsearchClient es = clients.client();
+            long contact;
+            long consent;
+            try (Connection c = StackProbe.connectPostgres(s)) {
+                contact =
+                        insert(
+                                c,
+                                "INSERT INTO contacts (first_name, last_name, email, locale)"
+                                        + " VALUES ('Trude', 'Kater', ?, 'de-DE') RETURNING id",
+                                "trude." + run + "@example.eu");
+                consent =
+                        insert(
+                                c,
+                                "INSERT INTO consents (contact_id, purpose, granted) VALUES ("
+                                        + contact
+                                        + ", ?, true) RETURNING id",
+                                "newsletter");
+            }
+            await(es, "consents/" + consent, docs -> !docs.isEmpty());
+            try (Connection c = StackProbe.connectPostgres(s);
+                    PreparedStatement ps = c.prepareStatement("TRUNCATE consents")) {
+                ps.execute();
+            }
+            await(es, "consents/" + consent, List::isEmpty);
+            assertThat(search(es, "contacts/" + contact)).isNotEmpty();
+            long after;
+            try (Connection c = StackProbe.connectPostgres(s)) {
+                after =
+                        insert(
+                                c,
+                                "INSERT INTO consents (contact_id, purpose, granted) VALUES ("
+                                        + contact
+                                        + ", ?, false) RETURNING id",
+                                "newsletter");
+            }
+            await(es, "consents/" + after, docs -> !docs.isEmpty());
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    /**
      * An index written before full-name keys existed: {@link DiscoveryJob#upgradeIndex} adds the
      * field to its mapping and the keys to its declared name documents, keeping their versions.
      */
