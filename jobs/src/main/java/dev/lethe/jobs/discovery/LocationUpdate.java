@@ -41,22 +41,21 @@ public class LocationUpdate {
      * newer document of the same id stays), from the truncate's raw record.
      */
     static LocationUpdate truncated(dev.lethe.jobs.audit.TruncatedTable truncate, String id) {
-        LocationUpdate u = new LocationUpdate();
-        u.documentId = id;
-        u.version = truncate.lsn;
-        u.originTopic = truncate.topic;
-        u.originPartition = truncate.partition;
-        u.originOffset = truncate.offset;
-        return u;
+        return of(id, truncate.lsn, truncate.topic, truncate.partition, truncate.offset);
     }
 
     private static LocationUpdate of(LocatedRow row, String id) {
+        return of(id, row.lsn, row.originTopic, row.originPartition, row.originOffset);
+    }
+
+    private static LocationUpdate of(
+            String id, long version, String topic, int partition, long offset) {
         LocationUpdate u = new LocationUpdate();
         u.documentId = id;
-        u.version = row.lsn;
-        u.originTopic = row.originTopic;
-        u.originPartition = row.originPartition;
-        u.originOffset = row.originOffset;
+        u.version = version;
+        u.originTopic = topic;
+        u.originPartition = partition;
+        u.originOffset = offset;
         return u;
     }
 
