@@ -245,18 +245,11 @@ public final class ChangeNormalizer implements Serializable {
 
     private static Normalized migration(Envelope envelope, String topic, int partition, long offset)
             throws Reject {
-        if (!envelope.hasLsn) {
-            throw new Reject(Rejected.MALFORMED_EVENT, "schema message has no source.lsn");
-        }
-        if (!envelope.hasTxId) {
-            throw new Reject(
-                    Rejected.MALFORMED_EVENT,
-                    "schema message is not transactional (no source.txId): the trigger emits it"
-                            + " in the migration's transaction");
-        }
-        if (envelope.messageContent == null) {
-            throw new Reject(Rejected.MALFORMED_EVENT, "schema message has no message.content");
-        }
+        requireTransactionalMessage(
+                envelope,
+                "schema",
+                Rejected.MALFORMED_EVENT,
+                "the trigger emits it in the migration's transaction");
         try {
             return new Normalized.Migration(
                     SchemaMigration.read(
@@ -272,20 +265,30 @@ public final class ChangeNormalizer implements Serializable {
                     Rejected.NOT_A_CHANGE,
                     "logical-decoding message whose prefix is not " + ACTOR_MESSAGE_PREFIX);
         }
+        requireTransactionalMessage(
+                envelope, "actor", Rejected.MALFORMED_ACTOR, "it cannot be joined to changes");
+        return new Normalized.ActorMessage(
+                envelope.txId, envelope.lsn, readActor(envelope.messageContent));
+    }
+
+    /**
+     * A {@code kind} message must have an LSN ({@code MALFORMED_EVENT} without), and a transaction
+     * and content ({@code reason} without; {@code whyTransactional} says what needs the
+     * transaction).
+     */
+    private static void requireTransactionalMessage(
+            Envelope envelope, String kind, String reason, String whyTransactional) throws Reject {
         if (!envelope.hasLsn) {
-            throw new Reject(Rejected.MALFORMED_EVENT, "actor message has no source.lsn");
+            throw new Reject(Rejected.MALFORMED_EVENT, kind + " message has no source.lsn");
         }
         if (!envelope.hasTxId) {
             throw new Reject(
-                    Rejected.MALFORMED_ACTOR,
-                    "actor message is not transactional (no source.txId): it cannot be joined"
-                            + " to changes");
+                    reason,
+                    kind + " message is not transactional (no source.txId): " + whyTransactional);
         }
         if (envelope.messageContent == null) {
-            throw new Reject(Rejected.MALFORMED_ACTOR, "actor message has no message.content");
+            throw new Reject(reason, kind + " message has no message.content");
         }
-        return new Normalized.ActorMessage(
-                envelope.txId, envelope.lsn, readActor(envelope.messageContent));
     }
 
     private static String requireSource(Envelope envelope) throws Reject {
