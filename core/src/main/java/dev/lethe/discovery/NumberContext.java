@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
  * label that ends nearest to the number decides:
  *
  * <ul>
- *   <li>a reference label (order, invoice, ticket, reference, tracking, customer, contract, …) with
- *       nothing but {@linkplain #FILLERS fillers} between it and the number ({@code #}, {@code
- *       Nr.}, {@code number}, {@code is}, {@code 番号は}, …): {@link Kind#REFERENCE};
+ *   <li>a reference label (order, invoice, ticket, reference, tracking, customer, contract,
+ *       request, incident, …) with nothing but {@linkplain #FILLERS fillers} between it and the
+ *       number ({@code #}, {@code Nr.}, {@code number}, {@code is}, {@code 番号は}, …): {@link
+ *       Kind#REFERENCE};
  *   <li>a phone label with at most {@value #MAX_WORDS_AFTER_PHONE_LABEL} other words and no digit
  *       between it and the number ({@code call me at}, {@code Rufen Sie mich unter}): {@link
  *       Kind#PHONE_LABEL};
@@ -165,6 +166,26 @@ final class NumberContext {
                     "réf",
                     "track*",
                     "case",
+                    // the requests of data subjects and the cases of support desks
+                    "request*",
+                    "req",
+                    "dsr",
+                    "dsar",
+                    "incident*",
+                    "inc",
+                    "anfrage*",
+                    "antrag*",
+                    "ersuch*",
+                    "demande*",
+                    "requête*",
+                    "solicitud*",
+                    "richiest*",
+                    "aanvra*",
+                    "verzoek*",
+                    "ärende*",
+                    "zgłosze*",
+                    "wnios*",
+                    "žádost*",
                     "booking*",
                     "reserv*",
                     "réserv*",

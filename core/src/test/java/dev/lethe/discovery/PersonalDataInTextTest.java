@@ -44,6 +44,28 @@ class PersonalDataInTextTest {
     }
 
     @Test
+    void aRequestsOrCasesNumberIsAReferenceNotAPhone() {
+        // a request reference made of digits only (as an 8-character hex id is, 2 % of the time)
+        for (String ok :
+                new String[] {
+                    "Art. 17 request 12345678",
+                    "Art. 17 request 47110815",
+                    "erasure request no. 30461982",
+                    "Anfrage 17234590 vom Kunden per Brief",
+                    "demande n° 61234578",
+                    "case 49301277",
+                    "incident 49301277",
+                    "REQ-17234590",
+                    "INC-91234567"
+                }) {
+            assertThat(PersonalDataInText.kinds(ok)).as(ok).isEmpty();
+        }
+        // a phone number said to be one still is
+        assertThat(PersonalDataInText.kinds("request a call back at +49 30 1234567"))
+                .containsExactly(PiiKind.PHONE);
+    }
+
+    @Test
     void refusalNamesTheOptionAndKindButNeverTheValue() {
         assertThatThrownBy(
                         () ->
