@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -150,6 +152,18 @@ public final class LetheJobs {
             throw new IllegalStateException(
                     "Flink did not cancel " + name + ": HTTP " + r.status() + " " + r.body());
         }
+    }
+
+    /**
+     * The jobs to submit again: those not {@code running} (never submitted, cancelled, or whose
+     * latest run FAILED for good), once the cluster has a TaskManager to run them; none while it
+     * has none or does not answer (starting, or stalled and about to be restarted).
+     */
+    static List<String> toResubmit(OptionalInt taskManagers, Set<String> running) {
+        if (taskManagers.isEmpty() || taskManagers.getAsInt() == 0) {
+            return List.of();
+        }
+        return ALL.stream().map(LetheJob::jobName).filter(n -> !running.contains(n)).toList();
     }
 
     /** Names of the jobs the cluster runs (or is starting), with their job ids. */

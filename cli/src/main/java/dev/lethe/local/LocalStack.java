@@ -3,7 +3,6 @@ package dev.lethe.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lethe.jobs.LetheJob;
 import dev.lethe.jobs.config.Secrets;
 import dev.lethe.jobs.kafka.KafkaClients;
 import dev.lethe.normalize.SizeLimits;
@@ -175,6 +174,7 @@ public final class LocalStack {
     private final Map<String, Instant> nextAttempt = new HashMap<>();
     private final Map<String, Integer> failedAttempts = new HashMap<>();
     private Instant nextJobCheck = Instant.MIN;
+    private int jobResubmissions;
 
     /** The restarts recorded for this data directory ({@code restarts.json}), by component. */
     public Map<String, Restart> restarts() {
@@ -321,16 +321,21 @@ public final class LocalStack {
             try {
                 StackSettings eff = effective();
                 LetheJobs lethe = new LetheJobs(eff, out);
-                boolean missing =
-                        new StackProbe(eff, Map.of()).flink().healthy()
-                                && !lethe.runningJobs()
-                                        .keySet()
-                                        .containsAll(
-                                                LetheJobs.ALL.stream()
-                                                        .map(LetheJob::jobName)
-                                                        .toList());
-                if (missing) {
-                    report.accept("resubmitting the jobs that are not running");
+                // a job whose latest run FAILED for good makes Flink unhealthy in status; it is
+                // submitted again all the same, from its latest checkpoint
+                List<String> missing =
+                        LetheJobs.toResubmit(
+                                new StackProbe(eff, Map.of()).flinkTaskManagers(),
+                                lethe.runningJobs().keySet());
+                if (missing.isEmpty()) {
+                    jobResubmissions = 0;
+                } else {
+                    // a job failing again at once is resubmitted with backoff: 10, 20 ... 600 s
+                    jobResubmissions++;
+                    nextJobCheck =
+                            now.plusSeconds(
+                                    Math.min(600, 10L << Math.min(jobResubmissions - 1, 6)));
+                    report.accept("resubmitting the jobs that are not running: " + missing);
                     List<String> failed = lethe.startAll();
                     if (!failed.isEmpty()) {
                         report.accept("jobs not running: " + failed);

@@ -37,6 +37,24 @@ class LetheJobsTest {
     }
 
     @Test
+    void aJobThatFailedForGoodIsResubmittedOnceTheClusterHasATaskManager() {
+        List<String> all = LetheJobs.ALL.stream().map(LetheJob::jobName).toList();
+        String failed = all.get(1); // its latest run FAILED: runningJobs() does not list it
+        java.util.Set<String> running = new java.util.HashSet<>(all);
+        running.remove(failed);
+
+        assertThat(LetheJobs.toResubmit(java.util.OptionalInt.of(1), running))
+                .containsExactly(failed);
+        // without a TaskManager (Flink starting, or stalled: the supervisor restarts it) none is
+        assertThat(LetheJobs.toResubmit(java.util.OptionalInt.of(0), running)).isEmpty();
+        assertThat(LetheJobs.toResubmit(java.util.OptionalInt.empty(), running)).isEmpty();
+        assertThat(LetheJobs.toResubmit(java.util.OptionalInt.of(1), java.util.Set.copyOf(all)))
+                .isEmpty();
+        assertThat(LetheJobs.toResubmit(java.util.OptionalInt.of(1), java.util.Set.of()))
+                .containsExactlyElementsOf(all);
+    }
+
+    @Test
     void jobIdsAreFixedPerNameAndGeneration() {
         assertThat(LetheJobs.jobId("lethe-audit", 0)).isEqualTo(LetheJobs.jobId("lethe-audit"));
         assertThat(
