@@ -193,7 +193,8 @@ class PoisonRowsITCase {
                             e -> true,
                             l -> CommittedChanges.compare(committed, l).missing().isEmpty(),
                             Duration.ofMinutes(2));
-            CommittedChanges.Comparison compared = CommittedChanges.compare(committed, entries);
+            dev.lethe.local.IndependentSlot.Comparison compared =
+                    CommittedChanges.compare(committed, entries);
             List<String> missing = compared.missing();
             List<String> doubled = compared.doubled();
             assertThat(doubled).as("changes logged twice").isEmpty();
