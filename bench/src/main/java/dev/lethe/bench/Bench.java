@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             ActorTriggerBench.class,
             ScaleBench.class,
             LatencyBench.class,
+            FaultsBench.class,
             CommandLine.HelpCommand.class
         })
 public final class Bench implements Runnable {

@@ -1,0 +1,118 @@
+package dev.lethe.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A fault {@code ./lethe bench faults} injects into a running local stack, by the name given to
+ * {@code --faults}.
+ */
+enum Fault {
+    /** {@code kill -9} of the Kafka broker. */
+    KAFKA("kafka", "kafka", "kill -9 of the Kafka broker"),
+    /** {@code kill -9} of the Kafka Connect worker (Debezium). */
+    CONNECT("connect", "connect", "kill -9 of Kafka Connect"),
+    /** {@code kill -9} of the local Flink (JobManager and TaskManager). */
+    FLINK("flink", "flink", "kill -9 of Flink"),
+    /** {@code kill -9} of Elasticsearch. */
+    ELASTICSEARCH("elasticsearch", "elasticsearch", "kill -9 of Elasticsearch"),
+    /**
+     * PostgreSQL's immediate shutdown (SIGQUIT to the postmaster: no checkpoint, crash recovery).
+     */
+    POSTGRES("postgres", "postgres", "PostgreSQL immediate shutdown"),
+    /** Elasticsearch frozen (SIGSTOP), then let go (SIGCONT) after {@code --freeze}. */
+    ELASTICSEARCH_FREEZE(
+            "elasticsearch-freeze",
+            "elasticsearch",
+            "Elasticsearch frozen (SIGSTOP), then SIGCONT"),
+    /** A plain {@code ./lethe down} and {@code ./lethe up} in the middle of the load. */
+    RESTART("restart", null, "./lethe down + up");
+
+    /** The faults {@code --faults} injects when not given: all of them. */
+    static final String ALL =
+            "kafka,connect,flink,elasticsearch,postgres,elasticsearch-freeze,restart";
+
+    private final String option;
+    private final String component;
+    private final String description;
+
+    Fault(String option, String component, String description) {
+        this.option = option;
+        this.component = component;
+        this.description = description;
+    }
+
+    /** The name {@code --faults} takes. */
+    String option() {
+        return option;
+    }
+
+    /** The component whose process the fault hits; null for the whole stack. */
+    String component() {
+        return component;
+    }
+
+    String description() {
+        return description;
+    }
+
+    /** Whether the fault ends the component's process, which the supervisor then starts again. */
+    boolean endsProcess() {
+        return this != ELASTICSEARCH_FREEZE && this != RESTART;
+    }
+
+    /**
+     * The faults named in {@code list} (comma-separated, each once, in the given order).
+     *
+     * @throws IllegalArgumentException naming an unknown fault and the known ones
+     */
+    static List<Fault> parse(String list) {
+        Set<Fault> faults = new LinkedHashSet<>();
+        for (String name : list.split(",")) {
+            String n = name.trim().toLowerCase(Locale.ROOT);
+            if (n.isEmpty()) {
+                continue;
+            }
+            Fault f =
+                    Arrays.stream(values())
+                            .filter(v -> v.option.equals(n))
+                            .findFirst()
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalArgumentException(
+                                                    "--faults: unknown fault '"
+                                                            + name.trim()
+                                                            + "'; known: "
+                                                            + Arrays.stream(values())
+                                                                    .map(Fault::option)
+                                                                    .collect(
+                                                                            Collectors.joining(
+                                                                                    ", "))));
+            faults.add(f);
+        }
+        if (faults.isEmpty()) {
+            throw new IllegalArgumentException("--faults: name at least one fault; known: " + ALL);
+        }
+        return List.copyOf(faults);
+    }
+
+    /**
+     * The order the faults are injected in: {@code faults} round after round, {@code repeat}
+     * rounds, so that no component is hit twice in a row.
+     */
+    static List<Fault> schedule(List<Fault> faults, int repeat) {
+        if (repeat < 1) {
+            throw new IllegalArgumentException("--repeat must be at least 1");
+        }
+        List<Fault> order = new ArrayList<>();
+        for (int r = 0; r < repeat; r++) {
+            order.addAll(faults);
+        }
+        return order;
+    }
+}

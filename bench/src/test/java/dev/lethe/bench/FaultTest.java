@@ -1,0 +1,63 @@
+package dev.lethe.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FaultTest {
+
+    @Test
+    void theDefaultInjectsEveryFault() {
+        assertThat(Fault.parse(Fault.ALL)).containsExactly(Fault.values());
+    }
+
+    @Test
+    void faultsAreNamedAsGivenOnceEachInTheirOrder() {
+        assertThat(Fault.parse(" Flink,kafka,flink,,elasticsearch-freeze"))
+                .containsExactly(Fault.FLINK, Fault.KAFKA, Fault.ELASTICSEARCH_FREEZE);
+    }
+
+    @Test
+    void anUnknownFaultIsRefusedNamingTheKnownOnes() {
+        assertThatThrownBy(() -> Fault.parse("kafka,zookeeper"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown fault 'zookeeper'")
+                .hasMessageContaining("elasticsearch-freeze");
+        assertThatThrownBy(() -> Fault.parse(" , "))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one");
+    }
+
+    @Test
+    void roundsNeverHitOneComponentTwiceInARow() {
+        assertThat(Fault.schedule(List.of(Fault.KAFKA, Fault.FLINK), 3))
+                .containsExactly(
+                        Fault.KAFKA,
+                        Fault.FLINK,
+                        Fault.KAFKA,
+                        Fault.FLINK,
+                        Fault.KAFKA,
+                        Fault.FLINK);
+        assertThatThrownBy(() -> Fault.schedule(List.of(Fault.KAFKA), 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void onlyAFreezeAndARestartLeaveTheProcess() {
+        assertThat(List.of(Fault.values()).stream().filter(f -> !f.endsProcess()))
+                .containsExactly(Fault.ELASTICSEARCH_FREEZE, Fault.RESTART);
+        assertThat(Fault.RESTART.component()).isNull();
+        assertThat(Fault.ELASTICSEARCH_FREEZE.component()).isEqualTo("elasticsearch");
+    }
+
+    @Test
+    void recoveryFiguresAreTheMedianAndTheMaximum() {
+        assertThat(FaultsBench.Recovery.median(List.of(9_000L, 1_000L, 4_000L))).isEqualTo(4_000);
+        assertThat(FaultsBench.Recovery.median(List.of(2_000L, 1_000L))).isEqualTo(1_000);
+        assertThat(FaultsBench.Recovery.max(List.of(9_000L, 1_000L))).isEqualTo(9_000);
+        assertThat(FaultsBench.Recovery.median(List.of())).isEqualTo(-1);
+        assertThat(FaultsBench.Recovery.max(List.of())).isEqualTo(-1);
+    }
+}
