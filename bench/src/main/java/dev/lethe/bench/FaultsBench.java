@@ -100,7 +100,10 @@ final class FaultsBench implements Callable<Integer> {
             description = "Seconds a fault may take to heal before the run fails (default 300).")
     int recoveryTimeoutSeconds;
 
-    /** One injected fault and how long the stack took to be whole again (-1: not in time). */
+    /**
+     * One injected fault and how long the stack took to be whole again (-1: not in time), counted
+     * from the kill, the shutdown, the {@code down}, or the end of a freeze.
+     */
     record Injected(Fault fault, long atSecond, long recoveredMs, String detail) {}
 
     @Override
@@ -213,6 +216,7 @@ final class FaultsBench implements Callable<Integer> {
                 } finally {
                     signal("CONT", before);
                 }
+                started = System.nanoTime(); // a freeze's outage is its own length: timed after
             }
             case RESTART -> {
                 stack.down();
