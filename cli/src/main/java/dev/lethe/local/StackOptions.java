@@ -145,9 +145,10 @@ public final class StackOptions {
         @Option(
                 names = "--state-backend",
                 description =
-                        "State backend of the local Flink: hashmap (state in the heap, every checkpoint"
-                                + " a full copy; the default) or rocksdb (state on disk, incremental"
-                                + " checkpoints: for helpdesks with millions of records). A data"
+                        "State backend of the local Flink: rocksdb (state on disk, incremental"
+                                + " checkpoints; the default) or hashmap (state in the heap, every"
+                                + " checkpoint a full copy: a little less CPU per change, for"
+                                + " helpdesks of up to a few hundred thousand records). A data"
                                 + " directory whose jobs have checkpoints keeps the backend that wrote"
                                 + " them (env LETHE_STATE_BACKEND).")
         String stateBackend;
@@ -311,6 +312,8 @@ public final class StackOptions {
                 heap("--flink-heap", r.string(f.flinkHeap, null, "flinkHeap").orElse("1024m")),
                 stateBackend(
                         r.string(f.stateBackend, "LETHE_STATE_BACKEND", "flinkStateBackend")
+                                // the backend that wrote the data directory's checkpoints
+                                .or(() -> LocalStateBackend.recorded(data.resolve("flink")))
                                 .orElse(LocalStateBackend.DEFAULT)),
                 pgUrl,
                 r.string(f.postgresUser, "LETHE_POSTGRES_USER", "postgresUser").orElse("postgres"),

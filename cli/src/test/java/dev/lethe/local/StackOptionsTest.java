@@ -29,7 +29,21 @@ class StackOptionsTest {
         assertThat(s.flinkUrl()).hasToString("http://127.0.0.1:18081");
         assertThat(s.managesPostgres() && s.managesKafka() && s.managesConnect()).isTrue();
         assertThat(s.elasticsearchDir().toString()).startsWith("/var/tmp/lethe-es-");
-        assertThat(s.flinkStateBackend()).isEqualTo("hashmap");
+        // a helpdesk of 100k contacts is a million records: their keyed state outgrows the heap
+        assertThat(s.flinkStateBackend()).isEqualTo("rocksdb");
+    }
+
+    @Test
+    void aDataDirectoryWhoseJobsHaveHeapCheckpointsKeepsTheHeapBackendUnlessTold()
+            throws Exception {
+        Path metadata = dataDir.resolve("flink/checkpoints/lethe-audit/chk-3/_metadata");
+        java.nio.file.Files.createDirectories(metadata.getParent());
+        java.nio.file.Files.writeString(metadata, "x");
+        assertThat(resolve(Map.of(), "--data-dir", dataDir.toString()).flinkStateBackend())
+                .isEqualTo("hashmap");
+        LocalStateBackend.record(dataDir.resolve("flink"), "rocksdb");
+        assertThat(resolve(Map.of(), "--data-dir", dataDir.toString()).flinkStateBackend())
+                .isEqualTo("rocksdb");
     }
 
     @Test

@@ -65,6 +65,9 @@ public final class LocalFlinkCluster {
         stopped.await();
     }
 
+    /** Managed memory per slot with RocksDB (native memory, outside the heap). */
+    static final int ROCKSDB_MANAGED_MIB_PER_SLOT = 64;
+
     /**
      * The MiniCluster's configuration: REST on localhost, checkpoints and savepoints under {@code
      * dataDir}, {@code stateBackend} ({@code hashmap} or {@code rocksdb}).
@@ -100,7 +103,14 @@ public final class LocalFlinkCluster {
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.ofMebiBytes(64));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.ofMebiBytes(64));
-        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(64));
+        // RocksDB's block cache and memtables come from managed memory, split evenly between the
+        // slots: 8 MiB a slot made it flush tiny files and compact all the time under a backlog
+        conf.set(
+                TaskManagerOptions.MANAGED_MEMORY_SIZE,
+                MemorySize.ofMebiBytes(
+                        "rocksdb".equals(stateBackend)
+                                ? ROCKSDB_MANAGED_MIB_PER_SLOT * (long) slots
+                                : 64));
         return conf;
     }
 }
