@@ -19,9 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -125,7 +125,10 @@ public final class ProtectPersonalData extends AbstractStreamOperator<AuditEntry
 
     private transient BroadcastState<String, byte[]> identifierState;
     private transient ListState<byte[]> heldState;
-    private transient List<StreamRecord<SubjectedChange>> held;
+
+    /** Changes waiting for the watermark, sealed, the earliest commit first. */
+    private transient PriorityQueue<Held> held;
+
     private transient StateCipher identifierCipher;
     private transient StateCipher heldCipher;
     private transient long watermark;
@@ -163,11 +166,11 @@ public final class ProtectPersonalData extends AbstractStreamOperator<AuditEntry
                     new String(identifierCipher.open(e.getValue()), StandardCharsets.UTF_8));
         }
         heldState = context.getOperatorStateStore().getListState(HELD);
-        held = new ArrayList<>();
+        held = new PriorityQueue<>(Comparator.comparingLong(Held::commitMillis));
         Iterable<byte[]> stored = heldState.get();
         if (stored != null) {
             for (byte[] sealed : stored) {
-                held.add(unseal(sealed));
+                held.add(new Held(commitMillis(unseal(sealed)), sealed));
             }
         }
         watermark = Long.MIN_VALUE;
@@ -197,7 +200,9 @@ public final class ProtectPersonalData extends AbstractStreamOperator<AuditEntry
         if (change.getSource().getCommitTime().toEpochMilli() > watermark
                 && drafts.namesAnIdentifier(change)) {
             heldCount.inc();
-            held.add(record);
+            // kept sealed, as a checkpoint stores it: a backlog can hold many (the watermark
+            // trails the slowest topic), a few hundred bytes each instead of their object graphs
+            held.add(new Held(commitMillis(record), seal(record)));
             return;
         }
         batch.add(record);
@@ -244,8 +249,8 @@ public final class ProtectPersonalData extends AbstractStreamOperator<AuditEntry
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         List<byte[]> sealed = new ArrayList<>(held.size());
-        for (StreamRecord<SubjectedChange> r : held) {
-            sealed.add(seal(r));
+        for (Held h : held) {
+            sealed.add(h.sealed());
         }
         heldState.update(sealed);
     }
@@ -271,12 +276,8 @@ public final class ProtectPersonalData extends AbstractStreamOperator<AuditEntry
             return;
         }
         List<StreamRecord<SubjectedChange>> due = new ArrayList<>();
-        for (Iterator<StreamRecord<SubjectedChange>> it = held.iterator(); it.hasNext(); ) {
-            StreamRecord<SubjectedChange> r = it.next();
-            if (r.getValue().change.getSource().getCommitTime().toEpochMilli() <= upTo) {
-                due.add(r);
-                it.remove();
-            }
+        while (!held.isEmpty() && held.peek().commitMillis() <= upTo) {
+            due.add(unseal(held.poll().sealed()));
         }
         due.sort(Comparator.comparingLong(r -> r.getValue().change.getSource().getLsn()));
         batch.addAll(due);
@@ -328,6 +329,13 @@ public final class ProtectPersonalData extends AbstractStreamOperator<AuditEntry
             throw new IllegalStateException(
                     "cannot keep the identifiers of " + entry.subjectId(), e);
         }
+    }
+
+    /** A held change: its commit time (epoch ms) and its sealed encoding ({@link #seal}). */
+    private record Held(long commitMillis, byte[] sealed) {}
+
+    private static long commitMillis(StreamRecord<SubjectedChange> r) {
+        return r.getValue().change.getSource().getCommitTime().toEpochMilli();
     }
 
     private byte[] seal(StreamRecord<SubjectedChange> r) {

@@ -202,6 +202,34 @@ class ProtectPersonalDataTest {
     }
 
     @Test
+    void heldMentionsLeaveOnlyWhenDueAndThenInLsnOrderWhateverOrderTheyCameIn() throws Exception {
+        try (var h = harness(1, Duration.ofMinutes(1))) {
+            h.open();
+            // arrival order: committed at +30, +10, +20 (three topics read at different speeds)
+            h.processElement1(
+                    subjected(at(ticketInserted(3, 2, "c", "copy " + BOB_EMAIL), 300, T0 + 30)),
+                    T0 + 30);
+            h.processElement1(
+                    subjected(at(ticketInserted(1, 2, "a", "copy " + BOB_EMAIL), 100, T0 + 10)),
+                    T0 + 10);
+            h.processElement1(
+                    subjected(at(ticketInserted(2, 2, "b", "copy " + BOB_EMAIL), 200, T0 + 20)),
+                    T0 + 20);
+            assertThat(values(h)).isEmpty();
+
+            h.processBothWatermarks(new Watermark(T0 + 20));
+            assertThat(values(h))
+                    .extracting(AuditEntry::getEntityId)
+                    .containsExactly("tickets/1", "tickets/2");
+
+            h.processBothWatermarks(new Watermark(T0 + 30));
+            assertThat(values(h))
+                    .extracting(AuditEntry::getEntityId)
+                    .containsExactly("tickets/1", "tickets/2", "tickets/3");
+        }
+    }
+
+    @Test
     void aContactCreatedLaterInTheLogIsNotNamedByAnEarlierChange() throws Exception {
         try (var h = harness(1, Duration.ofMinutes(1))) {
             h.open();
