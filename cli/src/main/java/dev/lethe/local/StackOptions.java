@@ -139,7 +139,7 @@ public final class StackOptions {
         @Option(names = "--elasticsearch-heap", description = "Elasticsearch heap (default 512m).")
         String elasticsearchHeap;
 
-        @Option(names = "--flink-heap", description = "Flink MiniCluster JVM heap (default 1024m).")
+        @Option(names = "--flink-heap", description = "Flink MiniCluster JVM heap (default 1536m).")
         String flinkHeap;
 
         @Option(
@@ -309,7 +309,7 @@ public final class StackOptions {
                 heap(
                         "--elasticsearch-heap",
                         r.string(f.elasticsearchHeap, null, "elasticsearchHeap").orElse("512m")),
-                heap("--flink-heap", r.string(f.flinkHeap, null, "flinkHeap").orElse("1024m")),
+                heap("--flink-heap", r.string(f.flinkHeap, null, "flinkHeap").orElse("1536m")),
                 stateBackend(
                         r.string(f.stateBackend, "LETHE_STATE_BACKEND", "flinkStateBackend")
                                 // the backend that wrote the data directory's checkpoints
