@@ -34,7 +34,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -135,20 +134,12 @@ final class FaultsBench implements Callable<Integer> {
                 IndependentSlot.create(s, SLOT, IndependentSlot.governedTables())) {
             LoadGenerator load =
                     LoadGenerator.builder()
-                            .dataSource(dataSource(s))
+                            .dataSource(s.postgresDataSource("lethe-bench-faults"))
                             .rate(rate)
                             .duration(Duration.ofDays(1)) // stopped after the last fault
                             .seed(14)
                             .build();
-            CompletableFuture<LoadResult> loading =
-                    CompletableFuture.supplyAsync(
-                            () -> {
-                                try {
-                                    return load.run();
-                                } catch (Exception e) {
-                                    throw new IllegalStateException(e);
-                                }
-                            });
+            CompletableFuture<LoadResult> loading = load.runInBackground();
             long t0 = System.nanoTime();
             try {
                 for (Fault f : order) {
@@ -367,14 +358,6 @@ final class FaultsBench implements Callable<Integer> {
             report = JSON.createObjectNode();
         }
         return new Reconciled(code, report == null ? JSON.createObjectNode() : report);
-    }
-
-    private static PGSimpleDataSource dataSource(StackSettings s) {
-        PGSimpleDataSource db = new PGSimpleDataSource();
-        db.setUrl(s.postgresJdbcUrl());
-        db.setUser(s.postgresUser());
-        db.setPassword(s.postgresPassword());
-        return db;
     }
 
     private void print(

@@ -25,7 +25,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -93,31 +92,18 @@ final class LatencyBench implements Callable<Integer> {
         try {
             s = options.resolve();
             List<Long> baseline = baseline(s, samples);
-            PGSimpleDataSource db = new PGSimpleDataSource();
-            db.setUrl(s.postgresJdbcUrl());
-            db.setUser(s.postgresUser());
-            db.setPassword(s.postgresPassword());
             Duration loadFor =
                     Duration.ofSeconds(warmupSeconds)
                             .plus(Duration.ofSeconds(samples * 2L * 5)); // ample; stopped after
             LoadGenerator load =
                     LoadGenerator.builder()
-                            .dataSource(db)
+                            .dataSource(s.postgresDataSource("lethe-bench-latency"))
                             .rate(Math.max(rate, 1))
                             .duration(loadFor)
                             .seed(11)
                             .build();
             CompletableFuture<?> loading =
-                    rate == 0
-                            ? CompletableFuture.completedFuture(null)
-                            : CompletableFuture.runAsync(
-                                    () -> {
-                                        try {
-                                            load.run();
-                                        } catch (Exception e) {
-                                            throw new IllegalStateException(e);
-                                        }
-                                    });
+                    rate == 0 ? CompletableFuture.completedFuture(null) : load.runInBackground();
             Thread.sleep(warmupSeconds * 1000L);
             List<Sample> timed = new ArrayList<>();
             try {

@@ -23,14 +23,7 @@ public final class SteadyLoad {
                         .duration(duration)
                         .seed(seed)
                         .build();
-        return CompletableFuture.supplyAsync(
-                () -> {
-                    try {
-                        return load.run();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+        return load.runInBackground();
     }
 
     /** The helpdesk database as the stack's settings name it. */

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -95,6 +96,21 @@ public final class LoadGenerator {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * {@link #run()} on a thread of its own, started now: the future completes with its result
+     * (exceptionally with {@link IllegalStateException} if the load cannot run at all).
+     */
+    public CompletableFuture<LoadResult> runInBackground() {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return run();
+                    } catch (SQLException e) {
+                        throw new IllegalStateException("the load stopped: " + sqlState(e), e);
+                    }
+                });
     }
 
     /**
