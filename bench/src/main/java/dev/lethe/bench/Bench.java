@@ -30,11 +30,25 @@ public final class Bench implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(
-                new CommandLine(new Bench())
-                        .setCaseInsensitiveEnumValuesAllowed(true)
-                        .setHelpFactory(StackOptions.HELP)
-                        .execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line, with a bad argument answered by its message (exit code 2) instead of a
+     * stack trace.
+     */
+    static CommandLine commandLine() {
+        return new CommandLine(new Bench())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setHelpFactory(StackOptions.HELP)
+                .setExecutionExceptionHandler(
+                        (e, cmd, parsed) -> {
+                            if (e instanceof IllegalArgumentException) {
+                                cmd.getErr().println("lethe bench: " + e.getMessage());
+                                return 2;
+                            }
+                            throw e;
+                        });
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.lethe.bench;
 import dev.lethe.jobs.LetheJob;
 import dev.lethe.local.LetheJobs;
 import dev.lethe.local.LocalStack;
+import dev.lethe.local.StackOptions;
 import dev.lethe.local.StackSettings;
 import java.util.stream.Collectors;
 
@@ -57,6 +58,31 @@ final class BenchStacks {
                 "--elasticsearch-port", Integer.toString(s.elasticsearchPort()),
                 "--elasticsearch-transport-port", Integer.toString(s.elasticsearchTransportPort()),
                 "--flink-port", Integer.toString(s.flinkPort()));
+    }
+
+    /** What a benchmark measures on the stack it started. */
+    @FunctionalInterface
+    interface StackWork<T> {
+        /**
+         * @param settings the stack's settings once it is up (with the passwords it made)
+         */
+        T run(LocalStack stack, StackSettings settings) throws Exception;
+    }
+
+    /**
+     * Starts a fresh stack as {@code options} describe it (with Lethe's jobs), runs {@code work} on
+     * it and stops it, whatever happens; refuses a data directory whose stack already runs.
+     */
+    static <T> T onFreshStack(StackOptions options, StackWork<T> work) throws Exception {
+        StackSettings s = options.resolve();
+        LocalStack stack = new LocalStack(s, System.out);
+        requireNoneRunning(stack, s);
+        stack.up();
+        try {
+            return work.run(stack, options.resolve());
+        } finally {
+            stack.down();
+        }
     }
 
     /**

@@ -112,17 +112,12 @@ final class FaultsBench implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--rate and --freeze must be >= 1, --interval >= 0, --recovery-timeout >= 10");
         }
-        StackSettings s = options.resolve();
-        LocalStack stack = new LocalStack(s, System.out);
-        BenchStacks.requireNoneRunning(stack, s);
-        stack.up();
-        try {
-            s = options.resolve();
-            stack.ensureSupervisor();
-            return run(stack, s, order);
-        } finally {
-            stack.down();
-        }
+        return BenchStacks.onFreshStack(
+                options,
+                (stack, s) -> {
+                    stack.ensureSupervisor();
+                    return run(stack, s, order);
+                });
     }
 
     private int run(LocalStack stack, StackSettings s, List<Fault> order) throws Exception {

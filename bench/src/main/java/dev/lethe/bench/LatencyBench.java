@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.audit.Actor;
 import dev.lethe.local.Http;
-import dev.lethe.local.LocalStack;
 import dev.lethe.local.StackOptions;
 import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
@@ -85,41 +84,36 @@ final class LatencyBench implements Callable<Integer> {
         if (samples < 5 || rate < 0 || warmupSeconds < 0) {
             throw new IllegalArgumentException("--samples must be >= 5, --rate and --warmup >= 0");
         }
-        StackSettings s = options.resolve();
-        LocalStack stack = new LocalStack(s, System.out);
-        BenchStacks.requireNoneRunning(stack, s);
-        stack.up();
+        return BenchStacks.onFreshStack(options, (stack, s) -> measure(s));
+    }
+
+    private int measure(StackSettings s) throws Exception {
+        List<Long> baseline = baseline(s, samples);
+        Duration loadFor =
+                Duration.ofSeconds(warmupSeconds)
+                        .plus(Duration.ofSeconds(samples * 2L * 5)); // ample; stopped after
+        LoadGenerator load =
+                LoadGenerator.builder()
+                        .dataSource(s.postgresDataSource("lethe-bench-latency"))
+                        .rate(Math.max(rate, 1))
+                        .duration(loadFor)
+                        .seed(11)
+                        .build();
+        CompletableFuture<?> loading =
+                rate == 0 ? CompletableFuture.completedFuture(null) : load.runInBackground();
+        Thread.sleep(warmupSeconds * 1000L);
+        List<Sample> timed = new ArrayList<>();
         try {
-            s = options.resolve();
-            List<Long> baseline = baseline(s, samples);
-            Duration loadFor =
-                    Duration.ofSeconds(warmupSeconds)
-                            .plus(Duration.ofSeconds(samples * 2L * 5)); // ample; stopped after
-            LoadGenerator load =
-                    LoadGenerator.builder()
-                            .dataSource(s.postgresDataSource("lethe-bench-latency"))
-                            .rate(Math.max(rate, 1))
-                            .duration(loadFor)
-                            .seed(11)
-                            .build();
-            CompletableFuture<?> loading =
-                    rate == 0 ? CompletableFuture.completedFuture(null) : load.runInBackground();
-            Thread.sleep(warmupSeconds * 1000L);
-            List<Sample> timed = new ArrayList<>();
-            try {
-                for (int i = 0; i < samples * 2; i++) {
-                    boolean named = i % 2 == 0;
-                    timed.add(sample(s, named));
-                }
-            } finally {
-                load.stop();
-                loading.exceptionally(e -> null).join();
+            for (int i = 0; i < samples * 2; i++) {
+                boolean named = i % 2 == 0;
+                timed.add(sample(s, named));
             }
-            print(s, timed, baseline);
-            lateOrMissing(s, timed);
         } finally {
-            stack.down();
+            load.stop();
+            loading.exceptionally(e -> null).join();
         }
+        print(s, timed, baseline);
+        lateOrMissing(s, timed);
         return 0;
     }
 

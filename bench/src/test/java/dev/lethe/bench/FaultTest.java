@@ -31,6 +31,18 @@ class FaultTest {
     }
 
     @Test
+    void aBadArgumentStopsWithItsMessageNotAStackTrace() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cl = Bench.commandLine();
+        cl.setErr(new java.io.PrintWriter(err, true));
+        int code = cl.execute("faults", "--faults", "kafka,zookeeper");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString())
+                .startsWith("lethe bench: --faults: unknown fault 'zookeeper'")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void roundsNeverHitOneComponentTwiceInARow() {
         assertThat(Fault.schedule(List.of(Fault.KAFKA, Fault.FLINK), 3))
                 .containsExactly(
