@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.audit.AuditEntryBinary;
 import dev.lethe.cli.Lethe;
-import dev.lethe.events.AuditEntry;
 import dev.lethe.jobs.LetheJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.local.ComponentHealth;
@@ -316,10 +315,7 @@ final class FaultsBench implements Callable<Integer> {
                 int read = 0;
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                     read++;
-                    AuditEntry e = AuditEntryBinary.fromSingleObject(r.value());
-                    if ("change".equals(e.getKind()) && e.getLsn() != null) {
-                        logged.merge(e.getEntityId() + "@" + e.getLsn(), 1, Integer::sum);
-                    }
+                    IndependentSlot.count(logged, AuditEntryBinary.fromSingleObject(r.value()));
                 }
                 if (read == 0
                         && IndependentSlot.compareCounts(committed, logged).missing().isEmpty()) {

@@ -103,11 +103,16 @@ public final class IndependentSlot implements AutoCloseable {
     public static Comparison compare(List<String> committed, Collection<AuditEntry> entries) {
         Map<String, Integer> audited = new HashMap<>();
         for (AuditEntry e : entries) {
-            if ("change".equals(e.getKind()) && e.getLsn() != null) {
-                audited.merge(e.getEntityId() + "@" + e.getLsn(), 1, Integer::sum);
-            }
+            count(audited, e);
         }
         return compareCounts(committed, audited);
+    }
+
+    /** Counts {@code e} in {@code audited} by its {@code entity@LSN} when it is a change entry. */
+    public static void count(Map<String, Integer> audited, AuditEntry e) {
+        if ("change".equals(e.getKind()) && e.getLsn() != null) {
+            audited.merge(e.getEntityId() + "@" + e.getLsn(), 1, Integer::sum);
+        }
     }
 
     /**
