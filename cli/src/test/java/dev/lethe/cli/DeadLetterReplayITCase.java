@@ -11,17 +11,31 @@ import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
 import dev.lethe.jobs.kafka.Replays;
 import dev.lethe.local.CaptureTopics;
+import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
+import dev.lethe.normalize.ChangeNormalizer;
+import dev.lethe.normalize.HelpdeskTables;
 import dev.lethe.testing.AuditTestJobs;
 import dev.lethe.testing.SharedStack;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -31,13 +45,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./lethe deadletters} and {@code ./lethe deadletters replay} on the real stack, with an
  * audit job of the test's own: a poison record's dead letter listed by table, replayed once (the
  * job takes the replay as the record it rejected, which fails again: a new letter naming the
  * replay), the replay recorded in the audit log once, a second replay command skipping the letter
- * replayed; a letter whose record its topic no longer holds reported as lost coverage.
+ * replayed; a change rejected by one version of the job and replayed through the fixed version,
+ * deployed from the first one's savepoint, logged once; a letter whose record its topic no longer
+ * holds reported as lost coverage.
  */
 class DeadLetterReplayITCase {
 
@@ -150,6 +167,121 @@ class DeadLetterReplayITCase {
         }
     }
 
+    /**
+     * The path a replay is for: a version of the job rejects a table's changes (its normalizer does
+     * not know the table), the fixed version is deployed from its savepoint, and the replayed dead
+     * letter is logged once, at its original position, as the change it was.
+     */
+    @Test
+    void aChangeRejectedByOneVersionIsLoggedOnceWhenReplayedThroughTheFixedOne(
+            @TempDir Path savepoints) throws Exception {
+        StackSettings s = SharedStack.settings();
+        System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
+        String run = AuditTestJobs.run("upgrade");
+        JobSettings settings = AuditTestJobs.settings(s, run, 3);
+        String dlq = settings.deadLetterTopic();
+        Map<String, Set<String>> withoutConsents = new LinkedHashMap<>(HelpdeskTables.COLUMNS);
+        withoutConsents.remove("consents");
+        JobClient job =
+                AuditJob.submit(
+                        environment(s, null), settings, new ChangeNormalizer(withoutConsents));
+        long contact;
+        long consent;
+        try (Connection c = StackProbe.connectPostgres(s)) {
+            contact =
+                    insert(
+                            c,
+                            "INSERT INTO contacts (first_name, last_name, email, locale)"
+                                    + " VALUES ('Ida', 'Upgrade', ?, 'de-DE') RETURNING id",
+                            "ida." + run + "@example.eu");
+            consent =
+                    insert(
+                            c,
+                            "INSERT INTO consents (contact_id, purpose, granted) VALUES ("
+                                    + contact
+                                    + ", ?, true) RETURNING id",
+                            "purpose-" + run);
+        }
+        String consentId = "consents/" + consent;
+        try {
+            // the old version logs the contact and rejects its consent
+            assertThat(entriesOf(settings, "contacts/" + contact, l -> !l.isEmpty(), WAIT))
+                    .isNotEmpty();
+            List<DeadLetter> rejected =
+                    AuditTestJobs.read(
+                            dlq,
+                            b -> DeadLetter.fromByteBuffer(ByteBuffer.wrap(b)),
+                            d ->
+                                    d.getSourceTopic().equals(CaptureTopics.tableTopic("consents"))
+                                            && new String(
+                                                            bytes(d.getRawValue()),
+                                                            StandardCharsets.UTF_8)
+                                                    .contains("purpose-" + run),
+                            l -> !l.isEmpty(),
+                            WAIT);
+            assertThat(rejected).singleElement();
+            assertThat(rejected.get(0).getReason()).isEqualTo("SCHEMA_CHANGE");
+            assertThat(entriesOf(settings, consentId, l -> false, Duration.ofSeconds(3))).isEmpty();
+
+            // the fixed version, from the old one's savepoint (which holds what it rejected)
+            String savepoint =
+                    job.stopWithSavepoint(
+                                    false,
+                                    savepoints.toUri().toString(),
+                                    SavepointFormatType.CANONICAL)
+                            .get(2, TimeUnit.MINUTES);
+            job = AuditJob.submit(environment(s, savepoint), settings);
+
+            AuditTestJobs.Cli replayed =
+                    replayOf(
+                            s,
+                            "SCHEMA_CHANGE",
+                            dlq,
+                            "--table",
+                            "consents",
+                            "--replayed-by",
+                            "it-ops");
+            assertThat(replayed.code()).as(replayed.out()).isZero();
+            assertThat(replayed.out()).contains("Replayed ").doesNotContain("purpose-" + run);
+
+            // logged once, as the insert it was, late in its chain
+            List<AuditEntry> logged = entriesOf(settings, consentId, l -> !l.isEmpty(), WAIT);
+            assertThat(logged)
+                    .singleElement()
+                    .satisfies(
+                            e -> {
+                                assertThat(e.getKind()).isEqualTo("change");
+                                assertThat(e.getOp()).isEqualTo("INSERT");
+                                assertThat(e.getLsn()).isNotNull();
+                            });
+            // the replay on the record, and a second command finds nothing left to replay
+            assertThat(
+                            AuditTestJobs.entries(
+                                    settings.auditTopic(),
+                                    e -> e.getEntityId().equals("deadletters/SCHEMA_CHANGE"),
+                                    l -> !l.isEmpty(),
+                                    WAIT))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getActor().getId()).isEqualTo("it-ops"));
+            AuditTestJobs.Cli second =
+                    replayOf(
+                            s,
+                            "SCHEMA_CHANGE",
+                            dlq,
+                            "--table",
+                            "consents",
+                            "--replayed-by",
+                            "it-ops");
+            assertThat(second.code()).as(second.out()).isZero();
+            assertThat(second.out()).containsPattern("[1-9][0-9]* replayed before");
+            assertThat(entriesOf(settings, consentId, l -> false, Duration.ofSeconds(10)))
+                    .as("the consent's entries after the second replay command")
+                    .hasSize(1);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
     @Test
     void aLetterWhoseRecordItsTopicNoLongerHoldsIsLostCoverage() throws Exception {
         StackSettings s = SharedStack.settings();
@@ -220,13 +352,18 @@ class DeadLetterReplayITCase {
     }
 
     private static AuditTestJobs.Cli replay(StackSettings s, String dlq, String... more) {
+        return replayOf(s, "MALFORMED_JSON", dlq, more);
+    }
+
+    private static AuditTestJobs.Cli replayOf(
+            StackSettings s, String reason, String dlq, String... more) {
         List<String> args =
                 new java.util.ArrayList<>(
                         List.of(
                                 "deadletters",
                                 "replay",
                                 "--reason",
-                                "MALFORMED_JSON",
+                                reason,
                                 "--topic",
                                 dlq,
                                 "--data-dir",
@@ -282,6 +419,36 @@ class DeadLetterReplayITCase {
                     }
                 });
         return n[0];
+    }
+
+    /** The entries of {@code entityId} in the run's audit log. */
+    private static List<AuditEntry> entriesOf(
+            JobSettings settings,
+            String entityId,
+            java.util.function.Predicate<List<AuditEntry>> done,
+            Duration wait) {
+        return AuditTestJobs.entries(
+                settings.auditTopic(), e -> e.getEntityId().equals(entityId), done, wait);
+    }
+
+    /** The shared stack's Flink, restoring {@code savepoint} when not null. */
+    private static StreamExecutionEnvironment environment(StackSettings s, String savepoint) {
+        Configuration conf = new Configuration();
+        if (savepoint != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
+        return StreamExecutionEnvironment.createRemoteEnvironment(
+                "127.0.0.1", s.flinkUrl().getPort(), conf);
+    }
+
+    private static long insert(Connection c, String sql, String value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private static byte[] bytes(ByteBuffer b) {

@@ -129,6 +129,18 @@ public final class AuditJob {
      */
     public static JobClient submit(StreamExecutionEnvironment env, JobSettings settings)
             throws Exception {
+        return submit(env, settings, ChangeNormalizer.forHelpdesk());
+    }
+
+    /**
+     * {@link #submit(StreamExecutionEnvironment, JobSettings)} with {@code normalizer} reading the
+     * raw records: the normalizer of one version of the job. Tests deploy an older version's, then
+     * the fixed one from its savepoint, to see dead letters of the old one replayed through the new
+     * one.
+     */
+    public static JobClient submit(
+            StreamExecutionEnvironment env, JobSettings settings, ChangeNormalizer normalizer)
+            throws Exception {
         prepare(settings);
         env.enableCheckpointing(settings.checkpointInterval().toMillis());
         env.setBufferTimeout(NETWORK_BUFFER_TIMEOUT.toMillis());
@@ -138,7 +150,8 @@ public final class AuditJob {
                 letheActionRecords(env, settings),
                 sinks(settings),
                 resources(settings),
-                settings);
+                settings,
+                normalizer);
         return env.executeAsync(settings.jobName());
     }
 
@@ -199,6 +212,25 @@ public final class AuditJob {
             AuditSinks sinks,
             AuditResources resources,
             JobSettings settings) {
+        defineWorkflow(
+                env,
+                raw,
+                actionRecords,
+                sinks,
+                resources,
+                settings,
+                ChangeNormalizer.forHelpdesk());
+    }
+
+    /** The topology with {@code normalizer} reading the raw records (a version of the job's). */
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env,
+            DataStream<RawRecord> raw,
+            DataStream<RawRecord> actionRecords,
+            AuditSinks sinks,
+            AuditResources resources,
+            JobSettings settings,
+            ChangeNormalizer normalizer) {
         // Records pass between chained operators without a deep copy (Avro copies were a tenth of
         // the job's CPU). Safe here: every operator emits new records and never changes a record
         // after emitting it (the sequencer sets an entry's index and hashes before it emits it);
@@ -207,8 +239,7 @@ public final class AuditJob {
         env.getConfig().enableObjectReuse();
         SingleOutputStreamOperator<ChangeEvent> changes =
                 raw.process(
-                                new NormalizeRawRecords(
-                                                "audit/normalize", ChangeNormalizer.forHelpdesk())
+                                new NormalizeRawRecords("audit/normalize", normalizer)
                                         .recordingTableEvents())
                         .name("normalize")
                         // chained to the source: each partition's records stay in order
