@@ -9,6 +9,7 @@ import dev.lethe.catalog.ColumnRef;
 import dev.lethe.catalog.DataCategory;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.catalog.UnclassifiedColumns;
+import dev.lethe.catalog.UngovernedTables;
 import dev.lethe.discovery.Finding;
 import dev.lethe.discovery.FreeTextScanner;
 import dev.lethe.discovery.KnownSubjectNames;
@@ -137,7 +138,10 @@ final class CatalogCommand implements Runnable {
                         + " of its values (never printed). Until classified, the audit log encrypts"
                         + " such a column as the row subject's personal data and discovery scans it"
                         + " as free text.",
-                "Exit code 0 when every column is classified, 1 otherwise."
+                "Names every table of the helpdesk's schema the catalog does not name"
+                        + " (UNGOVERNED_TABLE): its changes are not captured, logged or indexed.",
+                "Exit code 0 when every table is in the catalog and every column classified, 1"
+                        + " otherwise."
             },
             mixinStandardHelpOptions = true)
     static final class Check implements Callable<Integer> {
@@ -151,13 +155,21 @@ final class CatalogCommand implements Runnable {
         public Integer call() throws Exception {
             StackSettings s = options.resolve();
             List<ColumnFinding> found;
+            List<String> ungoverned;
             try (Connection c = StackProbe.connectPostgres(s)) {
-                found = check(c, LiveCatalog.read(c));
+                PersonalDataCatalog live = LiveCatalog.read(c);
+                found = check(c, live);
+                ungoverned = UngovernedTables.find(c, live);
             }
+            boolean ok = found.isEmpty() && ungoverned.isEmpty();
             if (json) {
                 ObjectMapper m = new ObjectMapper();
                 ObjectNode root = m.createObjectNode();
-                root.put("ok", found.isEmpty());
+                root.put("ok", ok);
+                ArrayNode tables = root.putArray("ungoverned");
+                for (String t : ungoverned) {
+                    tables.addObject().put("finding", "UNGOVERNED_TABLE").put("table", t);
+                }
                 ArrayNode cols = root.putArray("unclassified");
                 for (ColumnFinding f : found) {
                     ObjectNode n = cols.addObject();
@@ -169,10 +181,27 @@ final class CatalogCommand implements Runnable {
                     n.put("suggestedCategory", f.suggestion());
                 }
                 System.out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(root));
-            } else if (found.isEmpty()) {
+            } else if (ok) {
                 System.out.println(
-                        "OK: the catalog classifies every column of the governed tables");
+                        "OK: the catalog names every table of the helpdesk and classifies every"
+                                + " column of them");
             } else {
+                for (String t : ungoverned) {
+                    System.out.println(
+                            "UNGOVERNED_TABLE "
+                                    + t
+                                    + ": not in the catalog, so its changes are not captured,"
+                                    + " logged or indexed");
+                }
+                if (!ungoverned.isEmpty()) {
+                    System.out.println(
+                            "Governing a table takes the catalog (subject: none, with the reason,"
+                                    + " when it holds no personal data), the connector's table list"
+                                    + " and the jobs' tables to name it: docs/operations.md,"
+                                    + " \"Schema changes\".");
+                }
+            }
+            if (!json && !found.isEmpty()) {
                 for (ColumnFinding f : found) {
                     System.out.println(
                             "UNCLASSIFIED_COLUMN "
@@ -186,7 +215,7 @@ final class CatalogCommand implements Runnable {
                                 + " Classify one with ./lethe catalog classify TABLE.COLUMN"
                                 + " --category CATEGORY (no restart needed).");
             }
-            return found.isEmpty() ? 0 : 1;
+            return ok ? 0 : 1;
         }
     }
 

@@ -83,10 +83,13 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         List<UnclassifiedColumnsSeen.Column> unclassified = null;
+        List<String> ungoverned = null;
         if (all.stream().anyMatch(h -> h.component().equals("postgres") && h.healthy())) {
             List<String> names = null;
             try (java.sql.Connection c = StackProbe.connectPostgres(s)) {
-                names = dev.lethe.catalog.UnclassifiedColumns.find(c, LiveCatalog.read(c));
+                dev.lethe.catalog.PersonalDataCatalog live = LiveCatalog.read(c);
+                names = dev.lethe.catalog.UnclassifiedColumns.find(c, live);
+                ungoverned = dev.lethe.catalog.UngovernedTables.find(c, live);
             } catch (java.sql.SQLException | RuntimeException e) {
                 names = null; // unknown; the components' health stands
             }
@@ -138,6 +141,7 @@ final class StatusCommand implements Callable<Integer> {
                         .withRestarts(restarts)
                         .withMonitor(AuditMonitor.read(s.dataDir()).orElse(null))
                         .withUnclassified(unclassified)
+                        .withUngoverned(ungoverned)
                         .withSnapshot(snapshot)
                         .withBacklog(backlog));
     }
@@ -203,7 +207,10 @@ final class StatusCommand implements Callable<Integer> {
      * @param unclassified columns of governed tables the catalog does not classify: entry {@code
      *     catalog}, {@code unclassified} (their names) and {@code columns} ({@code column}, {@code
      *     since}: the commit time of the first logged change that carried it or null, {@code
-     *     changes}: the table's logged changes since)
+     *     changes}: the table's logged changes since); and tables of the helpdesk's schema the
+     *     catalog does not name (not captured, so outside governance): {@code ungoverned} (their
+     *     names) and {@code tables} ({@code finding} {@code UNGOVERNED_TABLE}, {@code table});
+     *     health {@code attention} when there is either
      * @param snapshot Debezium's snapshots: entry {@code snapshot}, health {@code healthy} or
      *     {@code attention} (a snapshot aborted or a table failed), {@code status} {@code running},
      *     {@code completed} or {@code none}, {@code detail}, and {@code initial} and {@code
@@ -221,37 +228,48 @@ final class StatusCommand implements Callable<Integer> {
             Map<String, LocalStack.Restart> restarts,
             AuditMonitor.State monitor,
             List<UnclassifiedColumnsSeen.Column> unclassified,
+            List<String> ungoverned,
             SnapshotReadings.Reports snapshot,
             Backlog backlog) {
 
-        static final Findings NONE = new Findings(null, Map.of(), null, null, null, null);
+        static final Findings NONE = new Findings(null, Map.of(), null, null, null, null, null);
 
         Findings {
             restarts = restarts == null ? Map.of() : restarts;
         }
 
         Findings withDeadLetters(RecentDeadLetters d) {
-            return new Findings(d, restarts, monitor, unclassified, snapshot, backlog);
+            return new Findings(d, restarts, monitor, unclassified, ungoverned, snapshot, backlog);
         }
 
         Findings withRestarts(Map<String, LocalStack.Restart> r) {
-            return new Findings(dead, r, monitor, unclassified, snapshot, backlog);
+            return new Findings(dead, r, monitor, unclassified, ungoverned, snapshot, backlog);
         }
 
         Findings withMonitor(AuditMonitor.State m) {
-            return new Findings(dead, restarts, m, unclassified, snapshot, backlog);
+            return new Findings(dead, restarts, m, unclassified, ungoverned, snapshot, backlog);
         }
 
         Findings withUnclassified(List<UnclassifiedColumnsSeen.Column> u) {
-            return new Findings(dead, restarts, monitor, u, snapshot, backlog);
+            return new Findings(dead, restarts, monitor, u, ungoverned, snapshot, backlog);
+        }
+
+        Findings withUngoverned(List<String> tables) {
+            return new Findings(dead, restarts, monitor, unclassified, tables, snapshot, backlog);
+        }
+
+        /** Whether the catalog needs a person: a column to classify or a table to add. */
+        boolean catalogAttention() {
+            return (unclassified != null && !unclassified.isEmpty())
+                    || (ungoverned != null && !ungoverned.isEmpty());
         }
 
         Findings withSnapshot(SnapshotReadings.Reports r) {
-            return new Findings(dead, restarts, monitor, unclassified, r, backlog);
+            return new Findings(dead, restarts, monitor, unclassified, ungoverned, r, backlog);
         }
 
         Findings withBacklog(Backlog b) {
-            return new Findings(dead, restarts, monitor, unclassified, snapshot, b);
+            return new Findings(dead, restarts, monitor, unclassified, ungoverned, snapshot, b);
         }
     }
 
@@ -284,7 +302,7 @@ final class StatusCommand implements Callable<Integer> {
         List<UnclassifiedColumnsSeen.Column> unclassified = findings.unclassified();
         SnapshotReadings.Reports snapshot = findings.snapshot();
         Backlog backlog = findings.backlog();
-        String catalogDetail = catalogDetail(unclassified);
+        String catalogDetail = catalogDetail(unclassified, findings.ungoverned());
         if (json) {
             ObjectMapper m = new ObjectMapper();
             out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(json(all, findings)));
@@ -311,7 +329,7 @@ final class StatusCommand implements Callable<Integer> {
                 out.printf(
                         "%-14s %-10s %-44s %s%n",
                         "catalog",
-                        unclassified.isEmpty() ? "healthy" : "ATTENTION",
+                        findings.catalogAttention() ? "ATTENTION" : "healthy",
                         "personal-data catalog",
                         catalogDetail);
             }
@@ -376,18 +394,40 @@ final class StatusCommand implements Callable<Integer> {
 
     /** The catalog's line of {@code status}, or null when unknown. */
     static String catalogDetail(List<UnclassifiedColumnsSeen.Column> unclassified) {
-        return unclassified == null
-                ? null
-                : unclassified.isEmpty()
-                        ? "every column of the governed tables is classified"
-                        : "UNCLASSIFIED_COLUMN "
-                                + String.join(
-                                        ", ",
-                                        unclassified.stream()
-                                                .map(UnclassifiedColumnsSeen.Column::text)
-                                                .toList())
-                                + " (encrypted and scanned as free text until classified;"
+        return catalogDetail(unclassified, List.of());
+    }
+
+    /** The catalog's line of {@code status} with the ungoverned tables, or null when unknown. */
+    static String catalogDetail(
+            List<UnclassifiedColumnsSeen.Column> unclassified, List<String> ungoverned) {
+        if (unclassified == null) {
+            return null;
+        }
+        String tables =
+                ungoverned == null || ungoverned.isEmpty()
+                        ? null
+                        : "UNGOVERNED_TABLE "
+                                + String.join(", ", ungoverned)
+                                + " (not in the catalog, so not captured, logged or indexed;"
                                 + " ./lethe catalog check)";
+        String columns = columnsDetail(unclassified);
+        if (tables == null) {
+            return columns;
+        }
+        return unclassified.isEmpty() ? tables : tables + "; " + columns;
+    }
+
+    private static String columnsDetail(List<UnclassifiedColumnsSeen.Column> unclassified) {
+        return unclassified.isEmpty()
+                ? "every column of the governed tables is classified"
+                : "UNCLASSIFIED_COLUMN "
+                        + String.join(
+                                ", ",
+                                unclassified.stream()
+                                        .map(UnclassifiedColumnsSeen.Column::text)
+                                        .toList())
+                        + " (encrypted and scanned as free text until classified;"
+                        + " ./lethe catalog check)";
     }
 
     /** What {@code status --json} prints (and Lethe's server answers at {@code /api/v1/status}). */
@@ -398,7 +438,7 @@ final class StatusCommand implements Callable<Integer> {
         List<UnclassifiedColumnsSeen.Column> unclassified = findings.unclassified();
         SnapshotReadings.Reports snapshot = findings.snapshot();
         Backlog backlog = findings.backlog();
-        String catalogDetail = catalogDetail(unclassified);
+        String catalogDetail = catalogDetail(unclassified, findings.ungoverned());
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
         for (ComponentHealth h : all) {
@@ -443,7 +483,7 @@ final class StatusCommand implements Callable<Integer> {
         if (unclassified != null) {
             ObjectNode n = root.putObject("catalog");
             n.put("address", "personal-data catalog");
-            n.put("health", unclassified.isEmpty() ? "healthy" : "attention");
+            n.put("health", findings.catalogAttention() ? "attention" : "healthy");
             n.put("healthy", true);
             n.put("managed", true);
             n.putNull("pid");
@@ -461,6 +501,14 @@ final class StatusCommand implements Callable<Integer> {
                     col.put("since", c.since().toString());
                 }
                 col.put("changes", c.changes());
+            }
+            var ungoverned = n.putArray("ungoverned");
+            var tables = n.putArray("tables");
+            if (findings.ungoverned() != null) {
+                for (String t : findings.ungoverned()) {
+                    ungoverned.add(t);
+                    tables.addObject().put("finding", "UNGOVERNED_TABLE").put("table", t);
+                }
             }
         }
         if (backlog != null) {

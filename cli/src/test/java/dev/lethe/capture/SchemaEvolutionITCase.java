@@ -328,6 +328,35 @@ class SchemaEvolutionITCase {
         }
     }
 
+    @Test
+    void aTableAMigrationCreatedIsNamedAsUngovernedUntilDropped() throws Exception {
+        StackSettings s = SharedStack.settings();
+        String table = "ratings_" + AuditTestJobs.run("t").substring(2);
+        List<String> status = List.of("status", "--json", "--data-dir", s.dataDir().toString());
+        List<String> check = List.of("catalog", "check", "--data-dir", s.dataDir().toString());
+        try (Connection c = StackProbe.connectPostgres(s)) {
+            exec(c, "CREATE TABLE " + table + " (id bigint PRIMARY KEY, remark text)");
+            try {
+                JsonNode catalog = JSON.readTree(AuditTestJobs.cli(status).out()).path("catalog");
+                assertThat(catalog.path("health").asText()).isEqualTo("attention");
+                assertThat(catalog.path("ungoverned").toString()).contains("\"" + table + "\"");
+                assertThat(catalog.path("detail").asText()).contains("UNGOVERNED_TABLE " + table);
+                AuditTestJobs.Cli checked = AuditTestJobs.cli(check);
+                assertThat(checked.code()).isEqualTo(1);
+                assertThat(checked.out()).contains("UNGOVERNED_TABLE " + table + ":");
+            } finally {
+                exec(c, "DROP TABLE " + table);
+            }
+        }
+        assertThat(
+                        JSON.readTree(AuditTestJobs.cli(status).out())
+                                .path("catalog")
+                                .path("ungoverned")
+                                .toString())
+                .doesNotContain(table);
+        assertThat(AuditTestJobs.cli(check).out()).doesNotContain(table);
+    }
+
     private static JsonNode awaitFound(StackSettings s, String email, Duration timeout)
             throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -44,6 +44,37 @@ class UnclassifiedColumnsStatusTest {
     }
 
     @Test
+    void aTableTheCatalogDoesNotNameNeedsAttentionInTextAndJson() {
+        StatusCommand.Findings f =
+                StatusCommand.Findings.NONE
+                        .withUnclassified(List.of())
+                        .withUngoverned(List.of("ticket_ratings"));
+        JsonNode catalog = StatusCommand.json(List.of(), f).path("catalog");
+        assertThat(catalog.path("health").asText()).isEqualTo("attention");
+        assertThat(catalog.path("ungoverned").get(0).asText()).isEqualTo("ticket_ratings");
+        assertThat(catalog.path("tables").get(0).path("finding").asText())
+                .isEqualTo("UNGOVERNED_TABLE");
+        assertThat(catalog.path("tables").get(0).path("table").asText())
+                .isEqualTo("ticket_ratings");
+        assertThat(catalog.path("detail").asText())
+                .startsWith("UNGOVERNED_TABLE ticket_ratings (")
+                .doesNotContain("UNCLASSIFIED_COLUMN");
+
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        try {
+            StatusCommand.print(List.of(), f, false, new java.io.PrintStream(text, true));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        assertThat(text.toString()).containsPattern("catalog +ATTENTION .*UNGOVERNED_TABLE");
+
+        StatusCommand.Findings clean =
+                StatusCommand.Findings.NONE.withUnclassified(List.of()).withUngoverned(List.of());
+        assertThat(StatusCommand.json(List.of(), clean).path("catalog").path("health").asText())
+                .isEqualTo("healthy");
+    }
+
+    @Test
     void aColumnNoLoggedChangeCarriedYetHasNoSince() {
         StatusCommand.Findings f =
                 StatusCommand.Findings.NONE.withUnclassified(
