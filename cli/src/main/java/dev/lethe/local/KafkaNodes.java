@@ -132,6 +132,9 @@ public record KafkaNodes(int count, int firstPort, int firstControllerPort) {
      * a log directory formatted before the count was recorded.
      */
     static Optional<Integer> formattedFor(Path dataDir) {
+        if (!Files.exists(dir(dataDir, 1).resolve("logs/meta.properties"))) {
+            return Optional.empty(); // a start that failed before formatting binds nothing
+        }
         Path f = formattedFile(dataDir);
         try {
             if (Files.isRegularFile(f)) {
@@ -140,9 +143,7 @@ public record KafkaNodes(int count, int firstPort, int firstControllerPort) {
         } catch (java.io.IOException | NumberFormatException e) {
             return Optional.of(-1);
         }
-        return Files.exists(dir(dataDir, 1).resolve("logs/meta.properties"))
-                ? Optional.of(1)
-                : Optional.empty();
+        return Optional.of(1);
     }
 
     /**

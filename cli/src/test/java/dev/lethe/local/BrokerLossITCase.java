@@ -84,7 +84,6 @@ class BrokerLossITCase {
             StackSettings s = resolve(List.of("--data-dir", dir.toString()));
             assertThat(s.kafkaBrokers()).as("recorded in stack.json").isEqualTo(3);
             stack.ensureSupervisor();
-            assertReplicated(s);
 
             try (IndependentSlot slot =
                     IndependentSlot.create(s, SLOT, IndependentSlot.governedTables())) {
@@ -141,6 +140,9 @@ class BrokerLossITCase {
                         .isGreaterThanOrEqualTo(committed.size());
             }
 
+            // after the load: the transaction state and the groups' offsets exist by now
+            assertReplicated(s);
+
             AuditTestJobs.Cli status =
                     AuditTestJobs.cli(List.of("status", "--json", "--data-dir", dir.toString()));
             JsonNode st = JSON.readTree(status.out());
@@ -162,7 +164,9 @@ class BrokerLossITCase {
         List<String> topics = new ArrayList<>(CaptureTopics.all());
         topics.add(JobSettings.DEFAULT_AUDIT_TOPIC);
         topics.add("lethe-connect-offsets");
-        try (Admin admin = Admin.create(s.kafkaClient())) {
+        topics.add("__consumer_offsets");
+        topics.add("__transaction_state");
+        try (Admin admin = Admin.create(admin(s))) {
             Map<String, TopicDescription> described =
                     admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
             for (TopicDescription d : described.values()) {
@@ -183,6 +187,21 @@ class BrokerLossITCase {
                                             .as(r.name() + " min.insync.replicas")
                                             .isEqualTo("2"));
         }
+    }
+
+    /** The brokers' own admin (the only super user): it may describe every topic. */
+    private static Properties admin(StackSettings s) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", s.kafkaBootstrap());
+        p.setProperty("security.protocol", "SASL_PLAINTEXT");
+        p.setProperty("sasl.mechanism", "PLAIN");
+        p.setProperty(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                        + " username=\"admin\" password=\""
+                        + Files.readString(s.secretsDir().resolve("kafka-admin-password")).trim()
+                        + "\";");
+        return p;
     }
 
     private static int leaderOfMostRawPartitions(StackSettings s) throws Exception {

@@ -162,6 +162,12 @@ class KafkaNodesTest {
     void theCountIsRecordedBeforeTheFirstFormat() throws Exception {
         KafkaNodes three = new KafkaNodes(3, 19092, 19093);
         three.recordFormat(dataDir);
+        // a start that failed before the brokers formatted their storage binds nothing
+        assertThat(KafkaNodes.formattedFor(dataDir)).isEmpty();
+        new KafkaNodes(1, 19092, 19093).recordFormat(dataDir);
+        three.recordFormat(dataDir);
+        Files.createDirectories(dataDir.resolve("kafka/logs"));
+        Files.writeString(dataDir.resolve("kafka/logs/meta.properties"), "node.id=1\n");
         assertThat(three.formatProblem(dataDir)).isEmpty();
         assertThat(new KafkaNodes(1, 19092, 19093).formatProblem(dataDir))
                 .hasValueSatisfying(
