@@ -147,7 +147,11 @@ final class AuditLogBench implements Callable<Integer> {
 
     /** Writes {@code count} synthetic entries to a new log-of-record topic; returns its row. */
     private String write(StackSettings s, String topic, long count) throws Exception {
-        LetheTopics.ensure(s.kafkaClient(), (short) 1, List.of(topic), List.of());
+        LetheTopics.ensure(
+                s.kafkaClient(),
+                dev.lethe.jobs.kafka.TopicReplication.BROKER_DEFAULT,
+                List.of(topic),
+                List.of());
         long t0 = System.nanoTime();
         long bytes = write(s.kafkaClient(), topic, new SyntheticAuditLog(count, entities, 42));
         double seconds = (System.nanoTime() - t0) / 1e9;

@@ -54,6 +54,7 @@ final class BenchStacks {
                 "--postgres-port", Integer.toString(s.postgresPort()),
                 "--kafka-port", Integer.toString(s.kafkaPort()),
                 "--kafka-controller-port", Integer.toString(s.kafkaControllerPort()),
+                "--kafka-brokers", Integer.toString(s.kafkaBrokers()),
                 "--connect-port", Integer.toString(s.connectPort()),
                 "--elasticsearch-port", Integer.toString(s.elasticsearchPort()),
                 "--elasticsearch-transport-port", Integer.toString(s.elasticsearchTransportPort()),

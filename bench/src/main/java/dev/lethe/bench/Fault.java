@@ -15,6 +15,11 @@ import java.util.stream.Collectors;
 enum Fault {
     /** {@code kill -9} of the Kafka broker. */
     KAFKA("kafka", "kafka", "kill -9 of the Kafka broker"),
+    /**
+     * {@code kill -9} of Kafka broker 2 of a stack started with {@code --kafka-brokers 3} or more:
+     * the others go on serving while the supervisor starts it again.
+     */
+    KAFKA_BROKER("kafka-broker", "kafka-2", "kill -9 of Kafka broker 2 of several"),
     /** {@code kill -9} of the Kafka Connect worker (Debezium). */
     CONNECT("connect", "connect", "kill -9 of Kafka Connect"),
     /** {@code kill -9} of the local Flink (JobManager and TaskManager). */
@@ -99,6 +104,21 @@ enum Fault {
             throw new IllegalArgumentException("--faults: name at least one fault; known: " + ALL);
         }
         return List.copyOf(faults);
+    }
+
+    /**
+     * Refuses a fault the stack cannot take: {@link #KAFKA_BROKER} needs several brokers.
+     *
+     * @param brokers the stack's {@code --kafka-brokers}
+     */
+    static void requireStack(List<Fault> faults, int brokers) {
+        if (faults.contains(KAFKA_BROKER) && brokers < 3) {
+            throw new IllegalArgumentException(
+                    "--faults kafka-broker kills one of several Kafka brokers: run it with"
+                            + " --kafka-brokers 3 (this stack has "
+                            + brokers
+                            + ")");
+        }
     }
 
     /**

@@ -107,6 +107,7 @@ final class FaultsBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Fault> order = Fault.schedule(Fault.parse(faults), repeat);
+        Fault.requireStack(order, options.resolve().kafkaBrokers());
         if (rate < 1 || intervalSeconds < 0 || freezeSeconds < 1 || recoveryTimeoutSeconds < 10) {
             throw new IllegalArgumentException(
                     "--rate and --freeze must be >= 1, --interval >= 0, --recovery-timeout >= 10");
@@ -179,7 +180,7 @@ final class FaultsBench implements Callable<Integer> {
         Duration timeout = Duration.ofSeconds(recoveryTimeoutSeconds);
         Long before = f.component() == null ? null : stack.pids().get(f.component());
         switch (f) {
-            case KAFKA, CONNECT, FLINK, ELASTICSEARCH -> {
+            case KAFKA, KAFKA_BROKER, CONNECT, FLINK, ELASTICSEARCH -> {
                 ProcessHandle p = ProcessHandle.of(before).orElseThrow();
                 p.destroyForcibly();
                 p.onExit().join();

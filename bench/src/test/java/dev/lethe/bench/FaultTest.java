@@ -9,8 +9,44 @@ import org.junit.jupiter.api.Test;
 class FaultTest {
 
     @Test
-    void theDefaultInjectsEveryFault() {
-        assertThat(Fault.parse(Fault.ALL)).containsExactly(Fault.values());
+    void theDefaultInjectsEveryFaultButTheOneThatNeedsSeveralBrokers() {
+        assertThat(Fault.parse(Fault.ALL))
+                .containsExactlyInAnyOrder(
+                        java.util.Arrays.stream(Fault.values())
+                                .filter(f -> f != Fault.KAFKA_BROKER)
+                                .toArray(Fault[]::new));
+    }
+
+    @Test
+    void killingOneOfSeveralBrokersNeedsThreeBrokers() {
+        List<Fault> faults = Fault.parse("kafka-broker,flink");
+        assertThat(faults.get(0).component()).isEqualTo("kafka-2");
+        assertThat(faults.get(0).endsProcess()).isTrue();
+        assertThatThrownBy(() -> Fault.requireStack(faults, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--kafka-brokers 3");
+        Fault.requireStack(faults, 3); // taken
+        Fault.requireStack(List.of(Fault.KAFKA), 1); // taken
+    }
+
+    @Test
+    void killingOneOfSeveralBrokersOnOneBrokerStopsWithItsMessage() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cl = Bench.commandLine();
+        cl.setErr(new java.io.PrintWriter(err, true));
+        int code =
+                cl.execute(
+                        "faults",
+                        "--faults",
+                        "kafka-broker",
+                        "--data-dir",
+                        System.getProperty("java.io.tmpdir") + "/lethe-fault-test-none",
+                        "--kafka-brokers",
+                        "1");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("--faults kafka-broker kills one of several Kafka brokers")
+                .doesNotContain("\tat ");
     }
 
     @Test

@@ -26,7 +26,11 @@ final class AccessLog implements AutoCloseable {
      *     line's for a break-glass read: {@code StackSettings.kafkaClient()})
      */
     AccessLog(Properties client) throws Exception {
-        LetheTopics.ensure(client, (short) 1, List.of(AuditRequests.TOPIC), List.of());
+        LetheTopics.ensure(
+                client,
+                dev.lethe.jobs.kafka.TopicReplication.BROKER_DEFAULT,
+                List.of(AuditRequests.TOPIC),
+                List.of());
         Properties p = new Properties();
         p.putAll(client);
         p.put(ProducerConfig.ACKS_CONFIG, "all");

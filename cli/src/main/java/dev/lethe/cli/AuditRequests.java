@@ -141,7 +141,11 @@ final class AuditRequests {
      * @param client the Kafka client settings of who sends it ({@code StackSettings.kafkaClient()})
      */
     static void send(Properties client, String subjectId, byte[] record) throws Exception {
-        LetheTopics.ensure(client, (short) 1, List.of(TOPIC), List.of());
+        LetheTopics.ensure(
+                client,
+                dev.lethe.jobs.kafka.TopicReplication.BROKER_DEFAULT,
+                List.of(TOPIC),
+                List.of());
         Properties p = new Properties();
         p.putAll(client);
         p.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -351,7 +351,7 @@ final class DeadLettersCommand implements Callable<Integer> {
                 if (!dryRun) {
                     LetheTopics.ensure(
                             client,
-                            (short) 1,
+                            dev.lethe.jobs.kafka.TopicReplication.BROKER_DEFAULT,
                             List.of(AuditJob.AUDIT_REQUESTS_TOPIC),
                             List.of(Replays.TOPIC));
                     producer = producer(client);

@@ -71,7 +71,11 @@ final class StatusCommand implements Callable<Integer> {
         List<ComponentHealth> all = new StackProbe(s, stack.pids()).all();
         Map<String, LocalStack.Restart> restarts = stack.restarts();
         RecentDeadLetters dead = null;
-        if (all.stream().anyMatch(h -> h.component().equals("kafka") && h.healthy())) {
+        if (all.stream()
+                .anyMatch(
+                        h ->
+                                dev.lethe.local.KafkaNodes.nodeOf(h.component()).isPresent()
+                                        && h.healthy())) {
             try {
                 dead =
                         RecentDeadLetters.read(
@@ -119,7 +123,11 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         SnapshotReadings.Reports snapshot = null;
-        if (all.stream().anyMatch(h -> h.component().equals("kafka") && h.healthy())) {
+        if (all.stream()
+                .anyMatch(
+                        h ->
+                                dev.lethe.local.KafkaNodes.nodeOf(h.component()).isPresent()
+                                        && h.healthy())) {
             try {
                 snapshot = SnapshotReadings.read(s, registeredConnectorConfig(s));
             } catch (RuntimeException e) {

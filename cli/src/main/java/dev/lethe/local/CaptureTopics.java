@@ -49,6 +49,15 @@ public final class CaptureTopics {
      * @param client the stack's Kafka client properties ({@link StackSettings#kafkaClient()})
      */
     public static void ensure(Properties client) throws Exception {
+        ensure(client, dev.lethe.jobs.kafka.TopicReplication.SINGLE);
+    }
+
+    /**
+     * @param client the stack's Kafka client properties ({@link StackSettings#kafkaClient()})
+     * @param replication replicas and min.insync.replicas of the topics created
+     */
+    public static void ensure(Properties client, dev.lethe.jobs.kafka.TopicReplication replication)
+            throws Exception {
         try (Admin admin = Admin.create(client)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             Map<String, String> config =
@@ -66,7 +75,13 @@ public final class CaptureTopics {
             List<NewTopic> missing =
                     all().stream()
                             .filter(t -> !existing.contains(t))
-                            .map(t -> new NewTopic(t, 1, (short) 1).configs(config))
+                            .map(
+                                    t ->
+                                            new NewTopic(
+                                                            t,
+                                                            java.util.Optional.of(1),
+                                                            replication.newTopicFactor())
+                                                    .configs(replication.withMinInsync(config)))
                             .toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);

@@ -32,9 +32,13 @@ import java.util.function.Supplier;
  */
 public final class LocalStack {
 
-    /** Start order; stop runs in reverse. */
-    static final List<String> ORDER =
-            List.of("postgres", "kafka", "elasticsearch", "connect", "flink", "server");
+    /** Start order; stop runs in reverse. Each local Kafka broker is a component of its own. */
+    List<String> order() {
+        List<String> order = new ArrayList<>(List.of("postgres"));
+        order.addAll(s.managesKafka() ? s.kafkaNodes().components() : List.of("kafka"));
+        order.addAll(List.of("elasticsearch", "connect", "flink", "server"));
+        return order;
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
@@ -91,7 +95,11 @@ public final class LocalStack {
                 start("postgres", postgresCommand(), postgresEnv(eff));
             }
             if (s.managesKafka()) {
-                start("kafka", kafkaCommand(), kafkaEnv(eff));
+                // every node before any is waited for: a quorum needs most of them
+                s.kafkaNodes().recordFormat(s.dataDir());
+                for (int node = 1; node <= s.kafkaBrokers(); node++) {
+                    start(KafkaNodes.component(node), kafkaCommand(node), kafkaEnv(eff));
+                }
             }
             if (s.managesElasticsearch()) {
                 processes.put(
@@ -117,12 +125,12 @@ public final class LocalStack {
                                 dev.lethe.catalog.PersonalDataCatalog.loadDefault()),
                         eff::postgresPasswordOf);
             }
-            await("kafka", () -> probe.kafka());
-            CaptureTopics.ensure(eff.kafkaClient());
+            awaitKafka(probe);
+            CaptureTopics.ensure(eff.kafkaClient(), topicReplication());
             // the topic the server appends access records to; its own user may not create it
             dev.lethe.jobs.kafka.LetheTopics.ensure(
                     eff.kafkaClient(),
-                    (short) 1,
+                    topicReplication(),
                     List.of(dev.lethe.jobs.audit.AuditJob.AUDIT_REQUESTS_TOPIC),
                     List.of());
             if (s.managesConnect()) {
@@ -156,6 +164,30 @@ public final class LocalStack {
             down();
             throw e;
         }
+    }
+
+    /** Waits until Kafka serves: with several local brokers, until every one does. */
+    private void awaitKafka(StackProbe probe) throws Exception {
+        if (s.managesKafka() && s.kafkaBrokers() > 1) {
+            for (int node = 1; node <= s.kafkaBrokers(); node++) {
+                int n = node;
+                await(KafkaNodes.component(n), () -> probe.kafkaBroker(n));
+            }
+        } else {
+            await("kafka", probe::kafka);
+        }
+    }
+
+    /**
+     * Replicas and min.insync.replicas of the topics the stack creates (the raw topics, Connect's,
+     * the access log): the local cluster's ({@link KafkaNodes}); on a Kafka Lethe does not manage,
+     * one replica.
+     */
+    private dev.lethe.jobs.kafka.TopicReplication topicReplication() {
+        return s.managesKafka()
+                ? new dev.lethe.jobs.kafka.TopicReplication(
+                        s.kafkaNodes().replicationFactor(), s.kafkaNodes().minInsyncReplicas())
+                : dev.lethe.jobs.kafka.TopicReplication.SINGLE;
     }
 
     // ---- self-healing: the supervisor's pass ---------------------------------------------------
@@ -271,7 +303,7 @@ public final class LocalStack {
         processes.clear();
         processes.putAll(alive);
         Instant now = Instant.now();
-        for (String name : ORDER) {
+        for (String name : order()) {
             if (!recorded.containsKey(name)) {
                 continue;
             }
@@ -508,15 +540,20 @@ public final class LocalStack {
         StackSettings eff = effective();
         StackProbe probe = new StackProbe(eff, Map.of());
         stopStray(name);
+        Optional<Integer> kafkaNode = KafkaNodes.nodeOf(name);
+        if (kafkaNode.isPresent()) {
+            int node = kafkaNode.get();
+            start(name, kafkaCommand(node), kafkaEnv(eff));
+            // with several brokers, until this one serves again (the others went on without it)
+            await(name, s.kafkaBrokers() > 1 ? () -> probe.kafkaBroker(node) : probe::kafka);
+            record(eff);
+            return;
+        }
         switch (name) {
             case "postgres" -> {
                 stopOrphanPostgres();
                 start("postgres", postgresCommand(), postgresEnv(eff));
                 await("postgres", probe::postgres);
-            }
-            case "kafka" -> {
-                start("kafka", kafkaCommand(), kafkaEnv(eff));
-                await("kafka", probe::kafka);
             }
             case "elasticsearch" -> {
                 processes.put(
@@ -555,7 +592,8 @@ public final class LocalStack {
      * JVM whose wrapper was killed) would hold its ports: they are ended first.
      */
     private void stopStray(String name) throws InterruptedException {
-        String marker = "-Dlethe.component=" + name;
+        // "kafka " is not "kafka-2 "
+        String marker = "-Dlethe.component=" + name + " ";
         String data = "-Dlethe.data=" + s.dataDir();
         List<ProcessHandle> strays =
                 ProcessHandle.allProcesses()
@@ -563,7 +601,7 @@ public final class LocalStack {
                                 h ->
                                         h.info()
                                                 .arguments()
-                                                .map(a -> String.join(" ", a))
+                                                .map(a -> String.join(" ", a) + " ")
                                                 .map(
                                                         a ->
                                                                 a.contains(marker)
@@ -720,13 +758,14 @@ public final class LocalStack {
         stopSupervisor();
         Map<String, ChildProcess> all = new LinkedHashMap<>(recordedProcesses());
         processes.forEach(all::putIfAbsent);
-        List<String> order = new ArrayList<>(ORDER);
+        List<String> order = new ArrayList<>(order());
+        all.keySet().stream().filter(n -> !order.contains(n)).forEach(order::add);
         java.util.Collections.reverse(order);
         for (String name : order) {
             ChildProcess p = all.get(name);
             if (p != null && p.isAlive()) {
                 out.println("stopping " + name + " (pid " + p.pid() + ")");
-                p.stop(Duration.ofSeconds(name.equals("kafka") ? 40 : 25));
+                p.stop(Duration.ofSeconds(KafkaNodes.nodeOf(name).isPresent() ? 40 : 25));
             }
         }
         stopOrphanPostgres();
@@ -763,8 +802,20 @@ public final class LocalStack {
             ports.put("postgres (--postgres-port)", s.postgresPort());
         }
         if (s.managesKafka()) {
-            ports.put("kafka (--kafka-port)", s.kafkaPort());
-            ports.put("kafka controller (--kafka-controller-port)", s.kafkaControllerPort());
+            KafkaNodes nodes = s.kafkaNodes();
+            for (int node = 1; node <= nodes.count(); node++) {
+                String offset = node == 1 ? "" : " + " + 2 * (node - 1);
+                ports.put(
+                        KafkaNodes.component(node) + " (--kafka-port" + offset + ")",
+                        nodes.port(node));
+                ports.put(
+                        KafkaNodes.component(node)
+                                + " controller (--kafka-controller-port"
+                                + offset
+                                + ")",
+                        nodes.controllerPort(node));
+            }
+            nodes.formatProblem(s.dataDir()).ifPresent(problems::add);
         }
         if (s.managesConnect()) {
             ports.put("connect (--connect-port)", s.connectPort());
@@ -784,7 +835,9 @@ public final class LocalStack {
         ports.forEach(
                 (what, port) -> {
                     if (!portFree(port)) {
-                        String flag = what.substring(what.indexOf("(") + 1, what.indexOf(")"));
+                        String flag =
+                                what.substring(what.indexOf("(") + 1, what.indexOf(")"))
+                                        .replaceFirst(" \\+ [0-9]+$", "");
                         problems.add(
                                 "port "
                                         + port
@@ -871,66 +924,31 @@ public final class LocalStack {
         return c;
     }
 
-    private List<String> kafkaCommand() throws IOException {
-        Path dir = s.dataDir().resolve("kafka");
-        Files.createDirectories(dir);
-        Path idFile = dir.resolve("cluster.id");
+    /**
+     * Node {@code node} of the local Kafka cluster ({@link KafkaNodes}): its {@code
+     * server.properties} and command; the cluster id is node 1's, made on first start.
+     */
+    private List<String> kafkaCommand(int node) throws IOException {
+        Path first = KafkaNodes.dir(s.dataDir(), 1);
+        Files.createDirectories(first);
+        Path idFile = first.resolve("cluster.id");
         if (!Files.exists(idFile)) {
             Files.writeString(idFile, org.apache.kafka.common.Uuid.randomUuid().toString());
         }
         String clusterId = Files.readString(idFile).trim();
-        String listeners =
-                "SASL_PLAINTEXT://127.0.0.1:"
-                        + s.kafkaPort()
-                        + ",CONTROLLER://127.0.0.1:"
-                        + s.kafkaControllerPort();
+        Path dir = KafkaNodes.dir(s.dataDir(), node);
+        Files.createDirectories(dir);
         Path props = dir.resolve("server.properties");
-        List<String> lines = new ArrayList<>();
-        lines.add("# written by ./lethe up; edits are overwritten; holds no password");
-        // clients authenticate with SASL/SCRAM, the controller listener takes only the broker's
-        // admin user (SASL/PLAIN); the logins are made in memory by KafkaBroker from its
-        // environment, which checks that these lines are what it expects
-        lines.add(
-                "listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,"
-                        + "CONTROLLER:SASL_PLAINTEXT");
-        lines.add("inter.broker.listener.name=SASL_PLAINTEXT");
-        lines.add("sasl.enabled.mechanisms=" + KafkaClients.MECHANISM + ",PLAIN");
-        lines.add("sasl.mechanism.inter.broker.protocol=PLAIN");
-        lines.add("sasl.mechanism.controller.protocol=PLAIN");
-        lines.add("listener.name.controller.sasl.enabled.mechanisms=PLAIN");
-        // only what dev.lethe.stack.KafkaAcls grants is allowed; the broker's admin is super
-        lines.add("authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer");
-        lines.add("super.users=User:admin");
         Files.writeString(
                 props,
-                String.join(
-                        "\n",
-                        String.join("\n", lines),
-                        "process.roles=broker,controller",
-                        "node.id=1",
-                        "controller.quorum.voters=1@127.0.0.1:" + s.kafkaControllerPort(),
-                        "listeners=" + listeners,
-                        "advertised.listeners=SASL_PLAINTEXT://127.0.0.1:" + s.kafkaPort(),
-                        "controller.listener.names=CONTROLLER",
-                        "log.dirs=" + dir.resolve("logs"),
-                        "num.partitions=1",
-                        "offsets.topic.num.partitions=4",
-                        "auto.create.topics.enable=false",
-                        "offsets.topic.replication.factor=1",
-                        "transaction.state.log.replication.factor=1",
-                        "transaction.state.log.min.isr=1",
-                        "share.coordinator.state.topic.replication.factor=1",
-                        "share.coordinator.state.topic.min.isr=1",
-                        "group.initial.rebalance.delay.ms=0",
-                        "log.retention.check.interval.ms=60000",
-                        // Flink's exactly-once Kafka sink keeps transactions open up to a
-                        // checkpoint
-                        "transaction.max.timeout.ms=3600000",
-                        // no single row stops capture: SizeLimits holds from Connect to the jobs
-                        "message.max.bytes=" + SizeLimits.MAX_MESSAGE_BYTES,
-                        "replica.fetch.max.bytes=" + SizeLimits.MAX_MESSAGE_BYTES,
-                        ""));
-        List<String> c = jvm("kafka", s.kafkaHeap(), "stack", "dev.lethe.stack.KafkaBroker");
+                String.join("\n", s.kafkaNodes().serverProperties(node, dir.resolve("logs")))
+                        + "\n");
+        List<String> c =
+                jvm(
+                        KafkaNodes.component(node),
+                        s.kafkaHeap(),
+                        "stack",
+                        "dev.lethe.stack.KafkaBroker");
         c.add(props.toString());
         c.add(clusterId);
         return c;
@@ -955,9 +973,9 @@ public final class LocalStack {
                         "offset.storage.topic=lethe-connect-offsets",
                         "config.storage.topic=lethe-connect-configs",
                         "status.storage.topic=lethe-connect-status",
-                        "offset.storage.replication.factor=1",
-                        "config.storage.replication.factor=1",
-                        "status.storage.replication.factor=1",
+                        "offset.storage.replication.factor=" + topicReplication().factor(),
+                        "config.storage.replication.factor=" + topicReplication().factor(),
+                        "status.storage.replication.factor=" + topicReplication().factor(),
                         "offset.storage.partitions=1",
                         "status.storage.partitions=1",
                         "offset.flush.interval.ms=1000",
@@ -1024,7 +1042,9 @@ public final class LocalStack {
                                             "LETHE_KAFKA_JAAS",
                                             KafkaClients.jaas(eff.kafkaUser(), pw)));
         }
-        env.put("HELPDESK_TOPIC_REPLICATION", "1");
+        // the topics Debezium creates itself, replicated like the others
+        env.put("HELPDESK_TOPIC_REPLICATION", String.valueOf(topicReplication().factor()));
+        env.put("HELPDESK_TOPIC_MIN_ISR", String.valueOf(topicReplication().minInsyncReplicas()));
         // the key of the digests that replace encrypted custom field values in change events
         env.put("LETHE_CAPTURE_MASK_SECRET", localSecret("capture-mask-secret", 32));
         return env;
@@ -1097,6 +1117,7 @@ public final class LocalStack {
         set.put("postgresPort", s.postgresPort());
         set.put("kafkaPort", s.kafkaPort());
         set.put("kafkaControllerPort", s.kafkaControllerPort());
+        set.put("kafkaBrokers", s.kafkaBrokers());
         set.put("connectPort", s.connectPort());
         set.put("elasticsearchPort", s.elasticsearchPort());
         set.put("elasticsearchTransportPort", s.elasticsearchTransportPort());
@@ -1160,10 +1181,10 @@ public final class LocalStack {
     /** A recorded pid may have been reused by an unrelated process after a reboot. */
     private boolean isOurs(String component, long pid) {
         return ProcessHandle.of(pid)
-                .flatMap(h -> h.info().arguments().map(a -> String.join(" ", a)))
+                .flatMap(h -> h.info().arguments().map(a -> String.join(" ", a) + " "))
                 .map(
                         args ->
-                                args.contains("-Dlethe.component=" + component)
+                                args.contains("-Dlethe.component=" + component + " ")
                                         || args.contains(s.elasticsearchDir().toString()))
                 .orElse(true);
     }

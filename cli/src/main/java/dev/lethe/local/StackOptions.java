@@ -102,6 +102,18 @@ public final class StackOptions {
                 description = "Local Kafka KRaft controller port (default 19093).")
         Integer kafkaControllerPort;
 
+        @Option(
+                names = KafkaNodes.FLAG,
+                paramLabel = "N",
+                description =
+                        "Number of local Kafka brokers, each a KRaft broker and controller of its"
+                                + " own: 1 (the default, no replication) or 3 to 5 (every topic"
+                                + " replicated 3 times, min.insync.replicas 2: the stack goes on"
+                                + " when one broker is lost). Broker i listens on the Kafka port"
+                                + " + 2(i-1) and the controller port + 2(i-1). A data directory"
+                                + " keeps the number its Kafka was formatted with.")
+        Integer kafkaBrokers;
+
         @Option(names = "--connect-port", description = "Kafka Connect REST port (default 18083).")
         Integer connectPort;
 
@@ -285,53 +297,104 @@ public final class StackOptions {
         Optional<String> kafkaPassword =
                 r.string(f.kafkaPassword, "LETHE_KAFKA_PASSWORD", null)
                         .or(() -> readSecret(data.resolve("secrets/kafka-password")));
-        return new StackSettings(
-                home,
-                data,
-                esDir,
-                r.port("--postgres-port", f.postgresPort, "postgresPort", 15432),
-                r.port("--kafka-port", f.kafkaPort, "kafkaPort", 19092),
-                r.port(
-                        "--kafka-controller-port",
-                        f.kafkaControllerPort,
-                        "kafkaControllerPort",
-                        19093),
-                r.port("--connect-port", f.connectPort, "connectPort", 18083),
-                r.port("--elasticsearch-port", f.elasticsearchPort, "elasticsearchPort", 19200),
-                r.port(
-                        "--elasticsearch-transport-port",
-                        f.elasticsearchTransportPort,
-                        "elasticsearchTransportPort",
-                        19300),
-                r.port("--flink-port", f.flinkPort, "flinkPort", 18081),
-                heap("--kafka-heap", r.string(f.kafkaHeap, null, "kafkaHeap").orElse("512m")),
-                heap("--connect-heap", r.string(f.connectHeap, null, "connectHeap").orElse("768m")),
-                heap(
-                        "--elasticsearch-heap",
-                        r.string(f.elasticsearchHeap, null, "elasticsearchHeap").orElse("512m")),
-                heap("--flink-heap", r.string(f.flinkHeap, null, "flinkHeap").orElse("1536m")),
-                stateBackend(
-                        r.string(f.stateBackend, "LETHE_STATE_BACKEND", "flinkStateBackend")
-                                // the backend that wrote the data directory's checkpoints
-                                .or(() -> LocalStateBackend.recorded(data.resolve("flink")))
-                                .orElse(LocalStateBackend.DEFAULT)),
-                pgUrl,
-                r.string(f.postgresUser, "LETHE_POSTGRES_USER", "postgresUser").orElse("postgres"),
-                pgPassword,
-                r.string(f.kafkaBootstrap, "LETHE_KAFKA_BOOTSTRAP", "externalKafkaBootstrap"),
-                r.string(f.kafkaUser, "LETHE_KAFKA_USER", "kafkaUser").orElse("lethe"),
-                kafkaPassword,
-                r.string(f.connectUrl, "LETHE_CONNECT_URL", "externalConnectUrl")
-                        .map(u -> url("--connect-url", u)),
-                r.string(f.elasticsearchUrl, "LETHE_ELASTICSEARCH_URL", "externalElasticsearchUrl")
-                        .map(u -> url("--elasticsearch-url", u)),
-                r.string(f.elasticsearchUser, "LETHE_ELASTICSEARCH_USER", "elasticsearchUser")
-                        .orElse("elastic"),
-                esPassword,
-                r.string(f.flinkUrl, "LETHE_FLINK_URL", "externalFlinkUrl")
-                        .map(u -> url("--flink-url", u)),
-                r.string(f.serverHost, "LETHE_SERVER_HOST", "serverHost").orElse("127.0.0.1"),
-                r.port("--server-port", f.serverPort, "serverPort", 18080));
+        StackSettings settings =
+                new StackSettings(
+                        home,
+                        data,
+                        esDir,
+                        r.port("--postgres-port", f.postgresPort, "postgresPort", 15432),
+                        r.port("--kafka-port", f.kafkaPort, "kafkaPort", 19092),
+                        r.port(
+                                "--kafka-controller-port",
+                                f.kafkaControllerPort,
+                                "kafkaControllerPort",
+                                19093),
+                        kafkaBrokers(f.kafkaBrokers, r),
+                        r.port("--connect-port", f.connectPort, "connectPort", 18083),
+                        r.port(
+                                "--elasticsearch-port",
+                                f.elasticsearchPort,
+                                "elasticsearchPort",
+                                19200),
+                        r.port(
+                                "--elasticsearch-transport-port",
+                                f.elasticsearchTransportPort,
+                                "elasticsearchTransportPort",
+                                19300),
+                        r.port("--flink-port", f.flinkPort, "flinkPort", 18081),
+                        heap(
+                                "--kafka-heap",
+                                r.string(f.kafkaHeap, null, "kafkaHeap").orElse("512m")),
+                        heap(
+                                "--connect-heap",
+                                r.string(f.connectHeap, null, "connectHeap").orElse("768m")),
+                        heap(
+                                "--elasticsearch-heap",
+                                r.string(f.elasticsearchHeap, null, "elasticsearchHeap")
+                                        .orElse("512m")),
+                        heap(
+                                "--flink-heap",
+                                r.string(f.flinkHeap, null, "flinkHeap").orElse("1536m")),
+                        stateBackend(
+                                r.string(f.stateBackend, "LETHE_STATE_BACKEND", "flinkStateBackend")
+                                        // the backend that wrote the data directory's checkpoints
+                                        .or(() -> LocalStateBackend.recorded(data.resolve("flink")))
+                                        .orElse(LocalStateBackend.DEFAULT)),
+                        pgUrl,
+                        r.string(f.postgresUser, "LETHE_POSTGRES_USER", "postgresUser")
+                                .orElse("postgres"),
+                        pgPassword,
+                        r.string(
+                                f.kafkaBootstrap,
+                                "LETHE_KAFKA_BOOTSTRAP",
+                                "externalKafkaBootstrap"),
+                        r.string(f.kafkaUser, "LETHE_KAFKA_USER", "kafkaUser").orElse("lethe"),
+                        kafkaPassword,
+                        r.string(f.connectUrl, "LETHE_CONNECT_URL", "externalConnectUrl")
+                                .map(u -> url("--connect-url", u)),
+                        r.string(
+                                        f.elasticsearchUrl,
+                                        "LETHE_ELASTICSEARCH_URL",
+                                        "externalElasticsearchUrl")
+                                .map(u -> url("--elasticsearch-url", u)),
+                        r.string(
+                                        f.elasticsearchUser,
+                                        "LETHE_ELASTICSEARCH_USER",
+                                        "elasticsearchUser")
+                                .orElse("elastic"),
+                        esPassword,
+                        r.string(f.flinkUrl, "LETHE_FLINK_URL", "externalFlinkUrl")
+                                .map(u -> url("--flink-url", u)),
+                        r.string(f.serverHost, "LETHE_SERVER_HOST", "serverHost")
+                                .orElse("127.0.0.1"),
+                        r.port("--server-port", f.serverPort, "serverPort", 18080));
+        if (settings.managesKafka()) {
+            settings.kafkaNodes()
+                    .clash()
+                    .ifPresent(
+                            p -> {
+                                throw new IllegalArgumentException(
+                                        "with "
+                                                + KafkaNodes.FLAG
+                                                + " "
+                                                + settings.kafkaBrokers()
+                                                + ", broker i listens on --kafka-port + 2(i-1) and"
+                                                + " --kafka-controller-port + 2(i-1): port "
+                                                + p
+                                                + " would serve twice; give the controller port"
+                                                + " the client port + 1 (e.g. --kafka-port 19092"
+                                                + " --kafka-controller-port 19093)");
+                            });
+        }
+        return settings;
+    }
+
+    private static int kafkaBrokers(Integer flag, Resolver r) {
+        int n =
+                Optional.ofNullable(flag)
+                        .or(() -> r.recorded("kafkaBrokers").map(Resolver.parse(KafkaNodes.FLAG)))
+                        .orElse(1);
+        return KafkaNodes.requireValid(n);
     }
 
     private static String heap(String flag, String value) {
@@ -428,13 +491,13 @@ public final class StackOptions {
             return p;
         }
 
-        private static Function<String, Integer> parse(String flagName) {
+        static Function<String, Integer> parse(String flagName) {
             return s -> {
                 try {
                     return Integer.parseInt(s);
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException(
-                            flagName + " recorded in stack.json is not a port: '" + s + "'");
+                            flagName + " recorded in stack.json is not a number: '" + s + "'");
                 }
             };
         }

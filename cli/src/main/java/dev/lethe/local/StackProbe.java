@@ -30,11 +30,31 @@ public final class StackProbe {
         this.pids = pids;
     }
 
+    /**
+     * Every component's health, each local Kafka broker as one ({@code kafka}, {@code kafka-2}, ...
+     * with {@code --kafka-brokers} 3 or more).
+     */
     public List<ComponentHealth> all() {
-        return COMPONENTS.stream().map(this::probe).toList();
+        List<ComponentHealth> all = new java.util.ArrayList<>();
+        for (String c : COMPONENTS) {
+            if (c.equals("kafka") && multiBroker()) {
+                all.addAll(kafkaBrokers());
+            } else {
+                all.add(probe(c));
+            }
+        }
+        return all;
+    }
+
+    private boolean multiBroker() {
+        return s.managesKafka() && s.kafkaBrokers() > 1;
     }
 
     public ComponentHealth probe(String component) {
+        java.util.Optional<Integer> node = KafkaNodes.nodeOf(component);
+        if (node.isPresent() && multiBroker()) {
+            return kafkaBroker(node.get());
+        }
         return switch (component) {
             case "postgres" -> postgres();
             case "kafka" -> kafka();
@@ -79,6 +99,80 @@ public final class StackProbe {
         p.setProperty("connectTimeout", "3");
         p.setProperty("loginTimeout", "3");
         return DriverManager.getConnection(s.postgresJdbcUrl(), p);
+    }
+
+    /**
+     * Local broker {@code node} of several: healthy when the cluster answers with Lethe's grants in
+     * place, at least {@code min.insync.replicas} brokers serve (a controller quorum has them
+     * registered and unfenced), and this one is among them and takes connections.
+     */
+    ComponentHealth kafkaBroker(int node) {
+        return kafkaBrokers().get(node - 1);
+    }
+
+    /** {@link #kafkaBroker} of every local broker, from one look at the cluster. */
+    List<ComponentHealth> kafkaBrokers() {
+        KafkaNodes nodes = s.kafkaNodes();
+        java.util.Set<Integer> serving = new java.util.TreeSet<>();
+        String clusterProblem = null;
+        Properties p = s.kafkaClient();
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 4000);
+        try (Admin admin = Admin.create(p)) {
+            org.apache.kafka.clients.admin.DescribeClusterResult cluster =
+                    admin.describeCluster(
+                            new org.apache.kafka.clients.admin.DescribeClusterOptions()
+                                    .includeAuthorizedOperations(true));
+            cluster.nodes().get(4, TimeUnit.SECONDS).forEach(n -> serving.add(n.id()));
+            java.util.Set<org.apache.kafka.common.acl.AclOperation> ops =
+                    cluster.authorizedOperations().get(4, TimeUnit.SECONDS);
+            if (ops == null
+                    || !ops.contains(org.apache.kafka.common.acl.AclOperation.IDEMPOTENT_WRITE)) {
+                clusterProblem = "Lethe's grants not in place yet";
+            } else if (serving.size() < nodes.minInsyncReplicas()) {
+                clusterProblem =
+                        "fewer than min.insync.replicas=" + nodes.minInsyncReplicas() + " serving";
+            }
+        } catch (Exception e) {
+            clusterProblem = "cluster " + reason(e);
+        }
+        List<ComponentHealth> all = new java.util.ArrayList<>();
+        for (int i = 1; i <= nodes.count(); i++) {
+            String address = "127.0.0.1:" + nodes.port(i);
+            boolean listed = serving.contains(i);
+            boolean reachable = listed && reachable(nodes.port(i));
+            String detail =
+                    "broker "
+                            + i
+                            + " of "
+                            + nodes.count()
+                            + (reachable
+                                    ? ", serving"
+                                    : listed ? ", not taking connections" : ", not serving")
+                            + "; cluster: "
+                            + serving.size()
+                            + " of "
+                            + nodes.count()
+                            + " broker(s) serving"
+                            + (clusterProblem == null ? "" : ", " + clusterProblem);
+            all.add(
+                    health(
+                            KafkaNodes.component(i),
+                            address,
+                            reachable && clusterProblem == null,
+                            true,
+                            detail));
+        }
+        return all;
+    }
+
+    private static boolean reachable(int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     ComponentHealth kafka() {

@@ -20,6 +20,7 @@ public record StackSettings(
         int postgresPort,
         int kafkaPort,
         int kafkaControllerPort,
+        int kafkaBrokers,
         int connectPort,
         int elasticsearchPort,
         int elasticsearchTransportPort,
@@ -92,8 +93,14 @@ public record StackSettings(
         return ds;
     }
 
+    /** Every broker: the local cluster's ({@link #kafkaNodes}), or the external bootstrap. */
     public String kafkaBootstrap() {
-        return externalKafkaBootstrap.orElse("127.0.0.1:" + kafkaPort);
+        return externalKafkaBootstrap.orElseGet(() -> kafkaNodes().bootstrap());
+    }
+
+    /** The local Kafka cluster's nodes, their ports and replication ({@code --kafka-brokers}). */
+    public KafkaNodes kafkaNodes() {
+        return new KafkaNodes(kafkaBrokers, kafkaPort, kafkaControllerPort);
     }
 
     public URI connectUrl() {
@@ -281,6 +288,7 @@ public record StackSettings(
                 postgresPort,
                 kafkaPort,
                 kafkaControllerPort,
+                kafkaBrokers,
                 connectPort,
                 elasticsearchPort,
                 elasticsearchTransportPort,

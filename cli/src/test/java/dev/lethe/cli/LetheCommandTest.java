@@ -56,6 +56,65 @@ class LetheCommandTest {
     }
 
     @Test
+    void twoKafkaBrokersAreAUsageErrorSayingWhatToUse() {
+        int rc = Lethe.run("up", "--data-dir", dataDir.toString(), "--kafka-brokers", "2");
+        assertThat(rc).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("--kafka-brokers must be 1 (one broker, no replication) or 3 to 5")
+                .contains("use 3")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void aTakenPortOfTheSecondBrokerStopsUpWithTheFlagToChange() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            int p = taken.getLocalPort();
+            int rc =
+                    Lethe.run(
+                            "up",
+                            "--detach",
+                            "--data-dir",
+                            dataDir.toString(),
+                            "--kafka-brokers",
+                            "3",
+                            "--kafka-port",
+                            String.valueOf(p - 2),
+                            "--kafka-controller-port",
+                            String.valueOf(p - 1));
+            assertThat(rc).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8))
+                    .contains("port " + p + " for kafka-2 is already in use")
+                    .contains("--kafka-port <port>");
+        }
+    }
+
+    @Test
+    void aDataDirectoryFormattedForOneBrokerIsNotStartedWithThree() throws Exception {
+        java.nio.file.Files.createDirectories(dataDir.resolve("kafka/logs"));
+        java.nio.file.Files.writeString(
+                dataDir.resolve("kafka/logs/meta.properties"), "node.id=1\n");
+        int rc =
+                Lethe.run(
+                        "up",
+                        "--detach",
+                        "--data-dir",
+                        dataDir.toString(),
+                        "--kafka-brokers",
+                        "3",
+                        "--kafka-port",
+                        "29492",
+                        "--kafka-controller-port",
+                        "29493");
+        assertThat(rc).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("was formatted for 1 broker(s), not 3")
+                .contains("use a fresh --data-dir");
+        // untouched: no second broker's directory, the count not recorded
+        assertThat(dataDir.resolve("kafka-2")).doesNotExist();
+        assertThat(dataDir.resolve("kafka/brokers")).doesNotExist();
+    }
+
+    @Test
     void aBadUrlIsAUsageError() {
         int rc = Lethe.run("status", "--data-dir", dataDir.toString(), "--connect-url", "nope");
         assertThat(rc).isEqualTo(2);

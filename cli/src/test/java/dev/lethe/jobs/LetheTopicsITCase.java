@@ -35,7 +35,11 @@ class LetheTopicsITCase {
                     .get(30, TimeUnit.SECONDS);
             assertThat(segmentMs(admin, older)).isEqualTo("604800000"); // the broker default
 
-            LetheTopics.ensure(bootstrap, (short) 1, List.of(), List.of(fresh, older));
+            LetheTopics.ensure(
+                    bootstrap,
+                    dev.lethe.jobs.kafka.TopicReplication.BROKER_DEFAULT,
+                    List.of(),
+                    List.of(fresh, older));
 
             assertThat(segmentMs(admin, fresh)).isEqualTo("3600000");
             assertThat(segmentMs(admin, older)).isEqualTo("3600000");

@@ -33,7 +33,7 @@ class KafkaUsersITCase {
         // topic for those who may see it)
         LetheTopics.ensure(
                 s.kafkaClient(),
-                (short) 1,
+                dev.lethe.jobs.kafka.TopicReplication.BROKER_DEFAULT,
                 List.of(
                         JobSettings.DEFAULT_AUDIT_TOPIC,
                         JobSettings.DEFAULT_AUDIT_CHECKPOINT_TOPIC),

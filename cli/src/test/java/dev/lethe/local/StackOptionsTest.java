@@ -212,4 +212,73 @@ class StackOptionsTest {
                                         "mysql://db/helpdesk"))
                 .hasMessageContaining("--postgres-url must be a PostgreSQL JDBC URL");
     }
+
+    @Test
+    void oneKafkaBrokerUnlessToldAndTheNumberIsRecordedLikeTheOtherSettings() throws Exception {
+        assertThat(resolve(Map.of(), "--data-dir", dataDir.toString()).kafkaBrokers()).isEqualTo(1);
+        StackSettings three =
+                resolve(
+                        Map.of(),
+                        "--data-dir",
+                        dataDir.toString(),
+                        "--kafka-brokers",
+                        "3",
+                        "--kafka-port",
+                        "29092",
+                        "--kafka-controller-port",
+                        "29093");
+        assertThat(three.kafkaBrokers()).isEqualTo(3);
+        // every client bootstraps from every broker
+        assertThat(three.kafkaBootstrap())
+                .isEqualTo("127.0.0.1:29092,127.0.0.1:29094,127.0.0.1:29096");
+        assertThat(three.kafkaClient().getProperty("bootstrap.servers"))
+                .isEqualTo(three.kafkaBootstrap());
+        java.nio.file.Files.writeString(
+                dataDir.resolve("stack.json"), "{\"settings\":{\"kafkaBrokers\":3}}");
+        // status, down, the supervisor and a later up on the same data directory see it
+        assertThat(resolve(Map.of(), "--data-dir", dataDir.toString()).kafkaBrokers()).isEqualTo(3);
+        assertThat(
+                        resolve(Map.of(), "--data-dir", dataDir.toString(), "--kafka-brokers", "1")
+                                .kafkaBrokers())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void twoKafkaBrokersOrClashingPortsStopWithAMessage() {
+        assertThatThrownBy(
+                        () ->
+                                resolve(
+                                        Map.of(),
+                                        "--data-dir",
+                                        dataDir.toString(),
+                                        "--kafka-brokers",
+                                        "2"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--kafka-brokers must be 1")
+                .hasMessageContaining("use 3");
+        assertThatThrownBy(
+                        () ->
+                                resolve(
+                                        Map.of(),
+                                        "--data-dir",
+                                        dataDir.toString(),
+                                        "--kafka-brokers",
+                                        "3",
+                                        "--kafka-controller-port",
+                                        "19094"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("port 19094 would serve twice");
+        // an external Kafka: no local brokers, no local ports
+        assertThat(
+                        resolve(
+                                        Map.of(),
+                                        "--data-dir",
+                                        dataDir.toString(),
+                                        "--kafka-bootstrap",
+                                        "k1:9092,k2:9092",
+                                        "--kafka-controller-port",
+                                        "19092")
+                                .kafkaBootstrap())
+                .isEqualTo("k1:9092,k2:9092");
+    }
 }

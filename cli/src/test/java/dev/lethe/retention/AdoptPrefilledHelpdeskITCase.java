@@ -123,7 +123,11 @@ class AdoptPrefilledHelpdeskITCase {
             JobSettings auditSettings = parse(AuditTestJobs.args(s, run, 5), url, prefix);
             // the raw topics exist before a job subscribes (Debezium creates a table's topic only
             // with its first event)
-            LetheTopics.ensure(s.kafkaBootstrap(), (short) 1, auditSettings.rawTopics(), List.of());
+            LetheTopics.ensure(
+                    s.kafkaBootstrap(),
+                    dev.lethe.jobs.kafka.TopicReplication.BROKER_DEFAULT,
+                    auditSettings.rawTopics(),
+                    List.of());
             register(s, connector, database, prefix, url);
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createRemoteEnvironment(

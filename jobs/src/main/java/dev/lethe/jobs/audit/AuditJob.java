@@ -159,7 +159,7 @@ public final class AuditJob {
     public static void prepare(JobSettings settings) throws Exception {
         LetheTopics.ensure(
                 settings.kafkaBootstrap(),
-                (short) 1,
+                dev.lethe.jobs.kafka.TopicReplication.BROKER_DEFAULT,
                 List.of(
                         settings.auditTopic(),
                         settings.auditCheckpointTopic(),

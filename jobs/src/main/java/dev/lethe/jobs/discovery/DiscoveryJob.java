@@ -104,7 +104,7 @@ public final class DiscoveryJob {
     public static void prepare(JobSettings settings) throws Exception {
         LetheTopics.ensure(
                 settings.kafkaBootstrap(),
-                (short) 1,
+                dev.lethe.jobs.kafka.TopicReplication.BROKER_DEFAULT,
                 List.of(),
                 List.of(settings.deadLetterTopic()));
         try (ElasticsearchConnection.Clients clients =

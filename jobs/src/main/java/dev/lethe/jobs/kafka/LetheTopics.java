@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +53,6 @@ public final class LetheTopics {
                 "cleanup.policy", "delete",
                 "retention.ms", "-1",
                 "retention.bytes", "-1",
-                "min.insync.replicas", "1",
                 "max.message.bytes", String.valueOf(SizeLimits.MAX_MESSAGE_BYTES));
     }
 
@@ -77,25 +77,27 @@ public final class LetheTopics {
      * As this process's Kafka user ({@link KafkaClients#properties(String)}): the jobs' topics are
      * created by whoever submits them, before they run, never by the jobs' own users.
      *
+     * @param replication replicas and min.insync.replicas of the topics created ({@link
+     *     TopicReplication#BROKER_DEFAULT}: the cluster's)
      * @param logTopics topics created as logs of record (1 partition, unlimited retention)
      * @param deadLetterTopics topics created with dead-letter retention
      */
     public static void ensure(
             String bootstrap,
-            short replicationFactor,
+            TopicReplication replication,
             List<String> logTopics,
             List<String> deadLetterTopics)
             throws Exception {
-        ensure(KafkaClients.properties(bootstrap), replicationFactor, logTopics, deadLetterTopics);
+        ensure(KafkaClients.properties(bootstrap), replication, logTopics, deadLetterTopics);
     }
 
     /**
-     * As {@link #ensure(String, short, List, List)}, with the client properties of the user who
-     * creates them (the local stack's setup: {@code StackSettings.kafkaClient()}).
+     * As {@link #ensure(String, TopicReplication, List, List)}, with the client properties of the
+     * user who creates them (the local stack's setup: {@code StackSettings.kafkaClient()}).
      */
     public static void ensure(
             Properties client,
-            short replicationFactor,
+            TopicReplication replication,
             List<String> logTopics,
             List<String> deadLetterTopics)
             throws Exception {
@@ -104,7 +106,9 @@ public final class LetheTopics {
             List<NewTopic> missing = new ArrayList<>();
             for (String t : logTopics) {
                 if (!existing.contains(t)) {
-                    missing.add(new NewTopic(t, 1, replicationFactor).configs(logOfRecordConfig()));
+                    missing.add(
+                            new NewTopic(t, Optional.of(1), replication.newTopicFactor())
+                                    .configs(replication.withMinInsync(logOfRecordConfig())));
                 }
             }
             List<ConfigResource> olderDeadLetters = new ArrayList<>();
@@ -112,7 +116,9 @@ public final class LetheTopics {
                 if (existing.contains(t)) {
                     olderDeadLetters.add(new ConfigResource(ConfigResource.Type.TOPIC, t));
                 } else if (missing.stream().noneMatch(n -> n.name().equals(t))) {
-                    missing.add(new NewTopic(t, 1, replicationFactor).configs(deadLetterConfig()));
+                    missing.add(
+                            new NewTopic(t, Optional.of(1), replication.newTopicFactor())
+                                    .configs(replication.withMinInsync(deadLetterConfig())));
                 }
             }
             if (!olderDeadLetters.isEmpty()) {

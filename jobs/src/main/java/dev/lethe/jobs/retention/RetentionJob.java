@@ -79,7 +79,10 @@ public final class RetentionJob {
             throws Exception {
         RetentionPolicy policy = policy(settings, retention);
         LetheTopics.ensure(
-                settings.kafkaBootstrap(), (short) 1, List.of(retention.receiptTopic()), List.of());
+                settings.kafkaBootstrap(),
+                dev.lethe.jobs.kafka.TopicReplication.BROKER_DEFAULT,
+                List.of(retention.receiptTopic()),
+                List.of());
         try (Connection c =
                 HelpdeskDataSources.connect(settings.postgresJdbcUrl(), settings.postgresUser())) {
             dev.lethe.jobs.purge.PurgeSchema.create(c);
