@@ -597,6 +597,7 @@ final class AuditPipelineBench {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createRemoteEnvironment(
                         s.flinkUrl().getHost(), s.flinkUrl().getPort(), conf);
+        AuditJob.setUp(settings);
         return AuditJob.submit(env, settings);
     }
 

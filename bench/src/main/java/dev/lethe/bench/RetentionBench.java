@@ -521,12 +521,13 @@ final class RetentionBench implements Callable<Integer> {
                         .open(password)) {
             ElasticsearchClient es = clients.client();
             LetheJobs jobs = new LetheJobs(s, System.out);
+            DiscoveryJob.setUp(discoverySettings(s));
             discovery = DiscoveryJob.submit(remote(s), discoverySettings(s));
-            retention =
-                    RetentionJob.submit(
-                            remote(s),
-                            jobs.jobSettings(RetentionSettings.JOB_NAME),
-                            RetentionSettings.defaults().withPolicyPath(policy.toString()));
+            JobSettings retentionJob = jobs.jobSettings(RetentionSettings.JOB_NAME);
+            RetentionSettings withPolicy =
+                    RetentionSettings.defaults().withPolicyPath(policy.toString());
+            RetentionJob.setUp(retentionJob, withPolicy);
+            retention = RetentionJob.submit(remote(s), retentionJob, withPolicy);
 
             List<Long> tickets = latenessTickets(s, latenessTickets);
             long t0 = System.nanoTime();

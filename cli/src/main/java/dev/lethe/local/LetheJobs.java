@@ -128,7 +128,10 @@ public final class LetheJobs {
                 StreamExecutionEnvironment.createRemoteEnvironment(
                         s.flinkUrl().getHost(), s.flinkUrl().getPort(), conf);
         try {
-            job.submit(env, arguments(job.jobName()));
+            // the same bootstrap as a job's main on a cluster (docker/'s submit-jobs)
+            List<String> args = arguments(job.jobName());
+            job.setUp(args);
+            job.submit(env, args);
         } catch (Exception | LinkageError e) {
             out.printf(
                     "  job %-22s FAILED to submit: %s%n",

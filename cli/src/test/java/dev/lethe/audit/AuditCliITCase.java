@@ -11,6 +11,7 @@ import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
 import dev.lethe.testing.AuditTestJobs;
+import dev.lethe.testing.SetUpAndSubmit;
 import dev.lethe.testing.SharedStack;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -275,7 +276,7 @@ class AuditCliITCase {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createRemoteEnvironment(
                         "127.0.0.1", s.flinkUrl().getPort(), conf);
-        return AuditJob.submit(env, settings);
+        return SetUpAndSubmit.audit(env, settings);
     }
 
     private static Optional<Path> latestCheckpoint(StackSettings s, JobID jobId) throws Exception {

@@ -10,7 +10,6 @@ import dev.lethe.events.AuditEntry;
 import dev.lethe.events.AuditFieldChange;
 import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.audit.AuditDocuments;
-import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
@@ -21,6 +20,7 @@ import dev.lethe.local.CaptureTopics;
 import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
 import dev.lethe.testing.AuditTestJobs;
+import dev.lethe.testing.SetUpAndSubmit;
 import dev.lethe.testing.SharedStack;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +60,7 @@ class AuditJobITCase {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createRemoteEnvironment(
                         "127.0.0.1", s.flinkUrl().getPort());
-        JobClient job = AuditJob.submit(env, settings);
+        JobClient job = SetUpAndSubmit.audit(env, settings);
         try {
             String email = "audit." + run + "@example.eu";
             long contact;

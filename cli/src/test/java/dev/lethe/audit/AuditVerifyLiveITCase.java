@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.events.AuditEntry;
-import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
@@ -15,6 +14,7 @@ import dev.lethe.jobs.kafka.AvroRecords;
 import dev.lethe.local.StackSettings;
 import dev.lethe.simulator.LoadResult;
 import dev.lethe.testing.AuditTestJobs;
+import dev.lethe.testing.SetUpAndSubmit;
 import dev.lethe.testing.SharedStack;
 import dev.lethe.testing.SteadyLoad;
 import dev.lethe.testing.TestJobArgs;
@@ -62,7 +62,7 @@ class AuditVerifyLiveITCase {
                         "--audit-checkpoint-interval", "5s"));
         JobSettings settings = JobSettings.parse(args.toArray(String[]::new));
         JobClient job =
-                AuditJob.submit(
+                SetUpAndSubmit.audit(
                         StreamExecutionEnvironment.createRemoteEnvironment(
                                 "127.0.0.1", s.flinkUrl().getPort()),
                         settings);

@@ -3,12 +3,12 @@ package dev.lethe.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lethe.events.AuditEntry;
-import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
 import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
 import dev.lethe.testing.AuditTestJobs;
+import dev.lethe.testing.SetUpAndSubmit;
 import dev.lethe.testing.SharedStack;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -110,7 +110,7 @@ class ReplayAttributionITCase {
             throws Exception {
         JobSettings settings = AuditTestJobs.settings(s, run, 5);
         JobClient job =
-                AuditJob.submit(
+                SetUpAndSubmit.audit(
                         StreamExecutionEnvironment.createRemoteEnvironment(
                                 "127.0.0.1", s.flinkUrl().getPort()),
                         settings);

@@ -3,7 +3,6 @@ package dev.lethe.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lethe.events.AuditEntry;
-import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
 import dev.lethe.local.StackProbe;
@@ -11,6 +10,7 @@ import dev.lethe.local.StackSettings;
 import dev.lethe.simulator.LoadResult;
 import dev.lethe.testing.AuditTestJobs;
 import dev.lethe.testing.CommittedChanges;
+import dev.lethe.testing.SetUpAndSubmit;
 import dev.lethe.testing.SharedStack;
 import dev.lethe.testing.SteadyLoad;
 import java.sql.Connection;
@@ -47,7 +47,7 @@ class MigrationsUnderLoadITCase {
         JobSettings audit = AuditTestJobs.settings(s, run, 50);
         try (CommittedChanges committed = CommittedChanges.from(s, run)) {
             JobClient job =
-                    AuditJob.submit(
+                    SetUpAndSubmit.audit(
                             StreamExecutionEnvironment.createRemoteEnvironment(
                                     "127.0.0.1", s.flinkUrl().getPort()),
                             audit);

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.audit.Actor;
 import dev.lethe.connectors.capture.OversizedValue;
 import dev.lethe.events.AuditEntry;
-import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
 import dev.lethe.local.CaptureTopics;
@@ -15,6 +14,7 @@ import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
 import dev.lethe.testing.AuditTestJobs;
 import dev.lethe.testing.RawTopics;
+import dev.lethe.testing.SetUpAndSubmit;
 import dev.lethe.testing.SharedStack;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -45,7 +45,7 @@ class OversizedValuesITCase {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createRemoteEnvironment(
                         "127.0.0.1", s.flinkUrl().getPort());
-        JobClient job = AuditJob.submit(env, settings);
+        JobClient job = SetUpAndSubmit.audit(env, settings);
         try {
             String log = "2026-12-05T10:00:00Z ERROR printer spool full, retrying\n".repeat(11_000);
             assertThat(log.length()).isGreaterThan(600_000);

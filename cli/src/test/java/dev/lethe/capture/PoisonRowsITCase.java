@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.audit.Actor;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.events.DeadLetter;
-import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
-import dev.lethe.jobs.discovery.DiscoveryJob;
 import dev.lethe.local.CaptureTopics;
 import dev.lethe.local.ComponentHealth;
 import dev.lethe.local.StackProbe;
@@ -18,6 +16,7 @@ import dev.lethe.local.StackSettings;
 import dev.lethe.simulator.LoadResult;
 import dev.lethe.testing.AuditTestJobs;
 import dev.lethe.testing.CommittedChanges;
+import dev.lethe.testing.SetUpAndSubmit;
 import dev.lethe.testing.SharedStack;
 import dev.lethe.testing.SteadyLoad;
 import dev.lethe.testing.TestJobArgs;
@@ -74,8 +73,8 @@ class PoisonRowsITCase {
                                         "discovery-" + run,
                                         "2s")
                                 .toArray(String[]::new));
-        JobClient auditJob = AuditJob.submit(remote(s), audit);
-        JobClient discoveryJob = DiscoveryJob.submit(remote(s), discovery);
+        JobClient auditJob = SetUpAndSubmit.audit(remote(s), audit);
+        JobClient discoveryJob = SetUpAndSubmit.discovery(remote(s), discovery);
         List<String> connectStates = new ArrayList<>();
         AtomicReference<Boolean> probing = new AtomicReference<>(true);
         CompletableFuture<Void> connectProbe =

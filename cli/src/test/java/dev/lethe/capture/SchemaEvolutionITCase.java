@@ -7,13 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.audit.Actor;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.events.AuditFieldChange;
-import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
-import dev.lethe.jobs.discovery.DiscoveryJob;
 import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
 import dev.lethe.testing.AuditTestJobs;
+import dev.lethe.testing.SetUpAndSubmit;
 import dev.lethe.testing.SharedStack;
 import dev.lethe.testing.TestJobArgs;
 import java.nio.ByteBuffer;
@@ -59,8 +58,8 @@ class SchemaEvolutionITCase {
         StreamExecutionEnvironment remote =
                 StreamExecutionEnvironment.createRemoteEnvironment(
                         "127.0.0.1", s.flinkUrl().getPort());
-        JobClient auditJob = AuditJob.submit(remote, audit);
-        JobClient discoveryJob = DiscoveryJob.submit(remote, discovery);
+        JobClient auditJob = SetUpAndSubmit.audit(remote, audit);
+        JobClient discoveryJob = SetUpAndSubmit.discovery(remote, discovery);
         String nickname = "Kiki-" + run;
         String email = "schema." + run + "@example.eu";
         try (Connection c = StackProbe.connectPostgres(s)) {

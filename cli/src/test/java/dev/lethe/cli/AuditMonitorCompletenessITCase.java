@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.audit.Actor;
 import dev.lethe.events.AuditEntry;
-import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
 import dev.lethe.jobs.kafka.AvroRecords;
 import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
 import dev.lethe.testing.AuditTestJobs;
+import dev.lethe.testing.SetUpAndSubmit;
 import dev.lethe.testing.SharedStack;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ class AuditMonitorCompletenessITCase {
         String run = AuditTestJobs.run("completeness");
         JobSettings settings = AuditTestJobs.settings(shared, run, 2);
         JobClient job =
-                AuditJob.submit(
+                SetUpAndSubmit.audit(
                         StreamExecutionEnvironment.createRemoteEnvironment(
                                 "127.0.0.1", shared.flinkUrl().getPort()),
                         settings);

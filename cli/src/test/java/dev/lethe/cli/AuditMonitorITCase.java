@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.audit.Actor;
 import dev.lethe.audit.TreeHeadWitness;
 import dev.lethe.events.AuditEntry;
-import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
@@ -15,6 +14,7 @@ import dev.lethe.jobs.kafka.AvroRecords;
 import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
 import dev.lethe.testing.AuditTestJobs;
+import dev.lethe.testing.SetUpAndSubmit;
 import dev.lethe.testing.SharedStack;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -58,7 +58,7 @@ class AuditMonitorITCase {
         String run = AuditTestJobs.run("monitor");
         JobSettings settings = AuditTestJobs.settings(shared, run, 2);
         JobClient job =
-                AuditJob.submit(
+                SetUpAndSubmit.audit(
                         StreamExecutionEnvironment.createRemoteEnvironment(
                                 "127.0.0.1", shared.flinkUrl().getPort()),
                         settings);

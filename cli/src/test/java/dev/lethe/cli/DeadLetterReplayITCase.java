@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.events.DeadLetter;
-import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
 import dev.lethe.jobs.kafka.Replays;
@@ -16,6 +15,7 @@ import dev.lethe.local.StackSettings;
 import dev.lethe.normalize.ChangeNormalizer;
 import dev.lethe.normalize.HelpdeskTables;
 import dev.lethe.testing.AuditTestJobs;
+import dev.lethe.testing.SetUpAndSubmit;
 import dev.lethe.testing.SharedStack;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +73,7 @@ class DeadLetterReplayITCase {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createRemoteEnvironment(
                         "127.0.0.1", s.flinkUrl().getPort());
-        JobClient job = AuditJob.submit(env, settings);
+        JobClient job = SetUpAndSubmit.audit(env, settings);
         try {
             long poison;
             try (KafkaProducer<byte[], byte[]> p =
@@ -183,7 +183,7 @@ class DeadLetterReplayITCase {
         Map<String, Set<String>> withoutConsents = new LinkedHashMap<>(HelpdeskTables.COLUMNS);
         withoutConsents.remove("consents");
         JobClient job =
-                AuditJob.submit(
+                SetUpAndSubmit.audit(
                         environment(s, null), settings, new ChangeNormalizer(withoutConsents));
         long contact;
         long consent;
@@ -230,7 +230,7 @@ class DeadLetterReplayITCase {
                                     savepoints.toUri().toString(),
                                     SavepointFormatType.CANONICAL)
                             .get(2, TimeUnit.MINUTES);
-            job = AuditJob.submit(environment(s, savepoint), settings);
+            job = SetUpAndSubmit.audit(environment(s, savepoint), settings);
 
             AuditTestJobs.Cli replayed =
                     replayOf(

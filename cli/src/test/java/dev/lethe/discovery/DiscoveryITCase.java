@@ -16,6 +16,7 @@ import dev.lethe.local.CaptureTopics;
 import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
 import dev.lethe.testing.RawTopics;
+import dev.lethe.testing.SetUpAndSubmit;
 import dev.lethe.testing.SharedStack;
 import dev.lethe.testing.TestJobArgs;
 import java.io.ByteArrayOutputStream;
@@ -61,7 +62,7 @@ class DiscoveryITCase {
 
     /** Submits the discovery job to the shared stack's Flink. */
     private static JobClient submit(StackSettings s, JobSettings settings) throws Exception {
-        return DiscoveryJob.submit(
+        return SetUpAndSubmit.discovery(
                 StreamExecutionEnvironment.createRemoteEnvironment(
                         "127.0.0.1", s.flinkUrl().getPort()),
                 settings);

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
 import dev.lethe.simulator.LoadResult;
 import dev.lethe.testing.AuditTestJobs;
 import dev.lethe.testing.CommittedChanges;
+import dev.lethe.testing.SetUpAndSubmit;
 import dev.lethe.testing.SharedStack;
 import dev.lethe.testing.SteadyLoad;
 import java.time.Duration;
@@ -46,7 +46,7 @@ class KilledComponentITCase {
         LocalStack stack = new LocalStack(s, System.out).withJobs(false);
         try (CommittedChanges committed = CommittedChanges.from(s, run)) {
             JobClient job =
-                    AuditJob.submit(
+                    SetUpAndSubmit.audit(
                             StreamExecutionEnvironment.createRemoteEnvironment(
                                     "127.0.0.1", s.flinkUrl().getPort()),
                             audit);

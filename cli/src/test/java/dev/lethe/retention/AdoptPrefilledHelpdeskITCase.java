@@ -8,13 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.events.AuditEntry;
-import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
-import dev.lethe.jobs.discovery.DiscoveryJob;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.kafka.LetheTopics;
-import dev.lethe.jobs.retention.RetentionJob;
 import dev.lethe.jobs.retention.RetentionSettings;
 import dev.lethe.local.Http;
 import dev.lethe.local.StackProbe;
@@ -22,6 +19,7 @@ import dev.lethe.local.StackSettings;
 import dev.lethe.simulator.HelpdeskGenerator;
 import dev.lethe.simulator.HelpdeskMigrations;
 import dev.lethe.testing.AuditTestJobs;
+import dev.lethe.testing.SetUpAndSubmit;
 import dev.lethe.testing.SharedStack;
 import dev.lethe.testing.TestJobArgs;
 import java.net.http.HttpClient;
@@ -132,9 +130,9 @@ class AdoptPrefilledHelpdeskITCase {
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createRemoteEnvironment(
                             "127.0.0.1", s.flinkUrl().getPort());
-            audit = AuditJob.submit(env, auditSettings);
+            audit = SetUpAndSubmit.audit(env, auditSettings);
             discovery =
-                    DiscoveryJob.submit(
+                    SetUpAndSubmit.discovery(
                             StreamExecutionEnvironment.createRemoteEnvironment(
                                     "127.0.0.1", s.flinkUrl().getPort()),
                             parse(
@@ -163,7 +161,7 @@ class AdoptPrefilledHelpdeskITCase {
                             url,
                             prefix);
             retention =
-                    RetentionJob.submit(
+                    SetUpAndSubmit.retention(
                             StreamExecutionEnvironment.createRemoteEnvironment(
                                     "127.0.0.1", s.flinkUrl().getPort()),
                             retentionSettings,

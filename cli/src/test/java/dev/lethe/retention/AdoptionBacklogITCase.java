@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.audit.Actor;
 import dev.lethe.jobs.config.JobSettings;
-import dev.lethe.jobs.retention.RetentionJob;
 import dev.lethe.jobs.retention.RetentionSettings;
 import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
 import dev.lethe.testing.AuditTestJobs;
 import dev.lethe.testing.AuditTestJobs.Cli;
 import dev.lethe.testing.RawTopics;
+import dev.lethe.testing.SetUpAndSubmit;
 import dev.lethe.testing.SharedStack;
 import dev.lethe.testing.TestJobArgs;
 import java.nio.file.Files;
@@ -65,7 +65,7 @@ class AdoptionBacklogITCase {
                         TestJobArgs.of(s, dev.lethe.local.ComponentRole.RETENTION, name, name, "2s")
                                 .toArray(String[]::new));
         JobClient job =
-                RetentionJob.submit(
+                SetUpAndSubmit.retention(
                         StreamExecutionEnvironment.createRemoteEnvironment(
                                 "127.0.0.1", s.flinkUrl().getPort()),
                         settings,

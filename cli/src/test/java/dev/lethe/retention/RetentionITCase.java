@@ -9,17 +9,14 @@ import dev.lethe.crypto.Decrypted;
 import dev.lethe.crypto.SubjectCipher;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.events.AuditEntry;
-import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.audit.LetheActionEntries;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.Secrets;
-import dev.lethe.jobs.discovery.DiscoveryJob;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.purge.JdbcPurgeExecutor;
 import dev.lethe.jobs.purge.PurgeCommand;
 import dev.lethe.jobs.purge.PurgeOutcome;
 import dev.lethe.jobs.purge.ReceiptRelay;
-import dev.lethe.jobs.retention.RetentionJob;
 import dev.lethe.jobs.retention.RetentionSettings;
 import dev.lethe.keys.FileMasterKeySource;
 import dev.lethe.keys.JdbcSubjectKeyStore;
@@ -27,6 +24,7 @@ import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
 import dev.lethe.testing.AuditTestJobs;
 import dev.lethe.testing.AuditTestJobs.Cli;
+import dev.lethe.testing.SetUpAndSubmit;
 import dev.lethe.testing.SharedStack;
 import dev.lethe.testing.TestJobArgs;
 import java.nio.charset.StandardCharsets;
@@ -117,20 +115,21 @@ class RetentionITCase {
                         "--data-dir",
                         s.dataDir().toString());
         JobClient auditJob =
-                AuditJob.submit(
+                SetUpAndSubmit.audit(
                         StreamExecutionEnvironment.createRemoteEnvironment(
                                 "127.0.0.1", s.flinkUrl().getPort()),
                         audit);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createRemoteEnvironment(
                         "127.0.0.1", s.flinkUrl().getPort());
-        JobClient discoveryJob = DiscoveryJob.submit(env, discovery);
+        JobClient discoveryJob = SetUpAndSubmit.discovery(env, discovery);
         RetentionSettings retentionSettings =
                 RetentionSettings.defaults()
                         .withPolicyPath(policy.toString())
                         .withRetryInterval(Duration.ofSeconds(2));
         JobClient retentionJob =
-                RetentionJob.submit(retentionEnvironment(s, null), retention, retentionSettings);
+                SetUpAndSubmit.retention(
+                        retentionEnvironment(s, null), retention, retentionSettings);
         try (Connection c = StackProbe.connectPostgres(s);
                 ElasticsearchConnection.Clients clients =
                         new ElasticsearchConnection(s.elasticsearchUrl(), s.elasticsearchUser())
@@ -364,7 +363,7 @@ class RetentionITCase {
                 assertThat(ps.executeUpdate()).isEqualTo(1);
             }
             retentionJob =
-                    RetentionJob.submit(
+                    SetUpAndSubmit.retention(
                             retentionEnvironment(s, beforePurge), retention, retentionSettings);
             await(
                     () ->

@@ -108,8 +108,25 @@ public enum LetheJob {
     }
 
     /**
-     * Parses the arguments (every problem at once, with the usage), prepares what the job needs
-     * (topics, indices, schema) and submits the job on {@code env}.
+     * The bootstrap of this job: parses the arguments (every problem at once, with the usage) and
+     * creates, if missing, what the job writes to — its topics, its index (an index of an earlier
+     * version brought up to date), its tables — checking what it needs of the helpdesk. Idempotent:
+     * {@code ./lethe up} and a job's {@link #main} ({@code docker/}'s {@code submit-jobs}) run it
+     * before every submission.
+     */
+    public void setUp(List<String> args) throws Exception {
+        JobOptions.Values values = options.parse(args.toArray(String[]::new));
+        JobSettings settings = JobSettings.from(values);
+        switch (this) {
+            case AUDIT -> AuditJob.setUp(settings);
+            case DISCOVERY -> DiscoveryJob.setUp(settings);
+            case RETENTION -> RetentionJob.setUp(settings, RetentionSettings.from(values));
+        }
+    }
+
+    /**
+     * Parses the arguments (every problem at once, with the usage) and submits the job on {@code
+     * env}; {@link #setUp} first.
      */
     public JobClient submit(StreamExecutionEnvironment env, List<String> args) throws Exception {
         JobOptions.Values values = options.parse(args.toArray(String[]::new));
@@ -122,12 +139,13 @@ public enum LetheJob {
     }
 
     /**
-     * A job's {@code main}: submits it on the environment of the process ({@code flink run}'s
-     * cluster) and, unless submitted detached ({@code flink run -d}), waits for it to end. A bad
-     * argument ends the process with the problems and the usage.
+     * A job's {@code main}: runs its bootstrap ({@link #setUp}), submits it on the environment of
+     * the process ({@code flink run}'s cluster) and, unless submitted detached ({@code flink run
+     * -d}), waits for it to end. A bad argument ends the process with the problems and the usage.
      */
     public void main(String[] args) throws Exception {
         List<String> arguments = List.of(args);
+        setUp(arguments);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         JobClient client = submit(env, arguments);
         if (attached(env)) {

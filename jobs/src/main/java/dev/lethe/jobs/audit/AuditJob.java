@@ -124,8 +124,9 @@ public final class AuditJob {
     }
 
     /**
-     * Creates the Lethe topics and the audit index, builds the job on {@code env} with the real
-     * Kafka source and sinks and submits it (asynchronously).
+     * Builds the job on {@code env} with the real Kafka source and sinks and submits it
+     * (asynchronously). What it writes to must exist: {@link #setUp} (the bootstrap {@link
+     * dev.lethe.jobs.LetheJob#setUp} runs).
      */
     public static JobClient submit(StreamExecutionEnvironment env, JobSettings settings)
             throws Exception {
@@ -141,7 +142,6 @@ public final class AuditJob {
     public static JobClient submit(
             StreamExecutionEnvironment env, JobSettings settings, ChangeNormalizer normalizer)
             throws Exception {
-        prepare(settings);
         env.enableCheckpointing(settings.checkpointInterval().toMillis());
         env.setBufferTimeout(NETWORK_BUFFER_TIMEOUT.toMillis());
         defineWorkflow(
@@ -155,8 +155,10 @@ public final class AuditJob {
         return env.executeAsync(settings.jobName());
     }
 
-    /** The Lethe topics and the audit index, created if missing. */
-    public static void prepare(JobSettings settings) throws Exception {
+    /**
+     * The job's part of the bootstrap: the Lethe topics and the audit index, created if missing.
+     */
+    public static void setUp(JobSettings settings) throws Exception {
         LetheTopics.ensure(
                 settings.kafkaBootstrap(),
                 dev.lethe.jobs.kafka.TopicReplication.BROKER_DEFAULT,

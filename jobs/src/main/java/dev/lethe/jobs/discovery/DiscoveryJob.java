@@ -90,18 +90,24 @@ public final class DiscoveryJob {
         return LetheJob.DISCOVERY.settings(List.of(args));
     }
 
-    /** Creates the dead-letter topic and the index, builds the job and submits it. */
+    /**
+     * Builds the job and submits it. What it writes to must exist: {@link #setUp} (the bootstrap
+     * {@link dev.lethe.jobs.LetheJob#setUp} runs).
+     */
     public static JobClient submit(StreamExecutionEnvironment env, JobSettings settings)
             throws Exception {
-        prepare(settings);
         env.enableCheckpointing(settings.checkpointInterval().toMillis());
         env.setBufferTimeout(NETWORK_BUFFER_TIMEOUT.toMillis());
         defineWorkflow(env, rawRecords(env, settings), sinks(settings), settings);
         return env.executeAsync(settings.jobName());
     }
 
-    /** The dead-letter topic and the {@value LocationDocument#INDEX} index, created if missing. */
-    public static void prepare(JobSettings settings) throws Exception {
+    /**
+     * The job's part of the bootstrap: the dead-letter topic and the {@value
+     * LocationDocument#INDEX} index, created if missing (an index of an earlier version brought up
+     * to date).
+     */
+    public static void setUp(JobSettings settings) throws Exception {
         LetheTopics.ensure(
                 settings.kafkaBootstrap(),
                 dev.lethe.jobs.kafka.TopicReplication.BROKER_DEFAULT,

@@ -73,10 +73,12 @@ public final class RetentionJob {
         return submit(env, settings, RetentionSettings.defaults());
     }
 
-    /** Validates the policy, creates the purge tables and the receipt topic, submits the job. */
-    public static JobClient submit(
-            StreamExecutionEnvironment env, JobSettings settings, RetentionSettings retention)
-            throws Exception {
+    /**
+     * The job's part of the bootstrap: the receipt topic and the purge tables, created if missing,
+     * and the policy checked against the helpdesk's schema (a rule that could never be carried out
+     * stops here, naming the rule).
+     */
+    public static void setUp(JobSettings settings, RetentionSettings retention) throws Exception {
         RetentionPolicy policy = policy(settings, retention);
         LetheTopics.ensure(
                 settings.kafkaBootstrap(),
@@ -86,9 +88,23 @@ public final class RetentionJob {
         try (Connection c =
                 HelpdeskDataSources.connect(settings.postgresJdbcUrl(), settings.postgresUser())) {
             dev.lethe.jobs.purge.PurgeSchema.create(c);
-            // a rule that could never be carried out stops here, naming the rule
             RetentionSchemaCheck.require(c, policy);
         }
+    }
+
+    /** {@link #setUp} with the shipped policy and default intervals. */
+    public static void setUp(JobSettings settings) throws Exception {
+        setUp(settings, RetentionSettings.defaults());
+    }
+
+    /**
+     * Validates the policy, builds the job and submits it. What it writes to must exist: {@link
+     * #setUp} (the bootstrap {@link dev.lethe.jobs.LetheJob#setUp} runs).
+     */
+    public static JobClient submit(
+            StreamExecutionEnvironment env, JobSettings settings, RetentionSettings retention)
+            throws Exception {
+        RetentionPolicy policy = policy(settings, retention);
         env.enableCheckpointing(settings.checkpointInterval().toMillis());
         defineWorkflow(
                 env, rawRecords(env, settings), policy, executor(settings, retention), retention);
