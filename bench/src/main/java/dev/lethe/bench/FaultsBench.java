@@ -2,10 +2,8 @@ package dev.lethe.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lethe.audit.AuditEntryBinary;
 import dev.lethe.cli.Lethe;
 import dev.lethe.jobs.LetheJob;
-import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.local.ComponentHealth;
 import dev.lethe.local.Http;
 import dev.lethe.local.IndependentSlot;
@@ -22,17 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -161,7 +152,8 @@ final class FaultsBench implements Callable<Integer> {
             IndependentSlot.commitMarker(s, "bench-faults");
             committed = slot.read();
         }
-        Map<String, Integer> logged = awaitLogged(s, committed, Duration.ofMinutes(5));
+        Map<String, Integer> logged =
+                IndependentSlot.awaitLogged(s, committed, Duration.ofMinutes(5));
         IndependentSlot.Comparison compared = IndependentSlot.compareCounts(committed, logged);
         Reconciled reconciled = reconcile(s);
         boolean ok =
@@ -290,41 +282,6 @@ final class FaultsBench implements Callable<Integer> {
             }
         }
         return latest != null && "RUNNING".equals(latest.path("state").asText());
-    }
-
-    /**
-     * Reads the audit log of record (read_committed) until it holds every committed change or
-     * {@code timeout} has passed: how often it holds each change entry's {@code entity@LSN}.
-     */
-    private static Map<String, Integer> awaitLogged(
-            StackSettings s, List<String> committed, Duration timeout) throws Exception {
-        Map<String, Integer> logged = new HashMap<>();
-        Properties p = s.kafkaClient();
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<byte[], byte[]> c =
-                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (var info :
-                    c.partitionsFor(JobSettings.DEFAULT_AUDIT_TOPIC, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(info.topic(), info.partition()));
-            }
-            c.assign(partitions);
-            c.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                int read = 0;
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    read++;
-                    IndependentSlot.count(logged, AuditEntryBinary.fromSingleObject(r.value()));
-                }
-                if (read == 0
-                        && IndependentSlot.compareCounts(committed, logged).missing().isEmpty()) {
-                    break;
-                }
-            }
-        }
-        return logged;
     }
 
     /** What {@code ./lethe audit reconcile} said. */

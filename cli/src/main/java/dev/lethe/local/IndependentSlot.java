@@ -1,19 +1,29 @@
 package dev.lethe.local;
 
 import dev.lethe.audit.Actor;
+import dev.lethe.audit.AuditEntryBinary;
+import dev.lethe.audit.MalformedRecordException;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.events.AuditEntry;
+import dev.lethe.jobs.config.JobSettings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * What PostgreSQL committed, read independently of Debezium: a {@code test_decoding} logical slot
@@ -113,6 +123,42 @@ public final class IndependentSlot implements AutoCloseable {
         if ("change".equals(e.getKind()) && e.getLsn() != null) {
             audited.merge(e.getEntityId() + "@" + e.getLsn(), 1, Integer::sum);
         }
+    }
+
+    /**
+     * Reads the stack's audit log of record (read_committed) until it holds every one of {@code
+     * committed} or {@code timeout} has passed: how often it holds each change entry's {@code
+     * entity@LSN}.
+     */
+    public static Map<String, Integer> awaitLogged(
+            StackSettings s, List<String> committed, Duration timeout)
+            throws MalformedRecordException {
+        Map<String, Integer> logged = new HashMap<>();
+        Properties p = s.kafkaClient();
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (var info :
+                    c.partitionsFor(JobSettings.DEFAULT_AUDIT_TOPIC, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(info.topic(), info.partition()));
+            }
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                int read = 0;
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    read++;
+                    count(logged, AuditEntryBinary.fromSingleObject(r.value()));
+                }
+                if (read == 0 && compareCounts(committed, logged).missing().isEmpty()) {
+                    break;
+                }
+            }
+        }
+        return logged;
     }
 
     /**

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lethe.audit.AuditEntryBinary;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.simulator.LoadGenerator;
 import dev.lethe.simulator.LoadResult;
@@ -24,13 +23,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -119,7 +113,8 @@ class BrokerLossITCase {
                 assertThat(committed)
                         .as("changes from the independent slot")
                         .hasSizeGreaterThan(1000);
-                Map<String, Integer> logged = awaitLogged(s, committed, Duration.ofMinutes(5));
+                Map<String, Integer> logged =
+                        IndependentSlot.awaitLogged(s, committed, Duration.ofMinutes(5));
                 IndependentSlot.Comparison compared =
                         IndependentSlot.compareCounts(committed, logged);
                 assertThat(compared.missing()).as("committed changes never logged").isEmpty();
@@ -244,38 +239,6 @@ class BrokerLossITCase {
                     .isLessThan(deadline);
             Thread.sleep(1000);
         }
-    }
-
-    /** The audit log's entries by entity@LSN, read until it holds every committed change. */
-    private static Map<String, Integer> awaitLogged(
-            StackSettings s, List<String> committed, Duration timeout) throws Exception {
-        Map<String, Integer> logged = new HashMap<>();
-        Properties p = s.kafkaClient();
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<byte[], byte[]> c =
-                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (var info :
-                    c.partitionsFor(JobSettings.DEFAULT_AUDIT_TOPIC, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(info.topic(), info.partition()));
-            }
-            c.assign(partitions);
-            c.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                int read = 0;
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    read++;
-                    IndependentSlot.count(logged, AuditEntryBinary.fromSingleObject(r.value()));
-                }
-                if (read == 0
-                        && IndependentSlot.compareCounts(committed, logged).missing().isEmpty()) {
-                    break;
-                }
-            }
-        }
-        return logged;
     }
 
     private static StackSettings resolve(List<String> args) {
