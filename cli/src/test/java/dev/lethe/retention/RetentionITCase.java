@@ -104,7 +104,17 @@ class RetentionITCase {
                         "    anonymize: { subject: redacted, description: null }",
                         ""));
         JobSettings retention = settings(s, "retention-it-" + run);
-        JobSettings discovery = settings(s, "discovery-it-" + run);
+        // the discovery job as its own user: its bootstrap creates the location index when no
+        // earlier test did
+        JobSettings discovery =
+                JobSettings.parse(
+                        TestJobArgs.of(
+                                        s,
+                                        dev.lethe.local.ComponentRole.DISCOVERY,
+                                        "discovery-it-" + run,
+                                        "discovery-it-" + run,
+                                        "2s")
+                                .toArray(String[]::new));
         JobSettings audit = AuditTestJobs.settings(s, "retention-" + run, 5);
         List<String> auditTopics =
                 List.of(
