@@ -8,6 +8,7 @@ import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.LetheJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.MasterKeys;
+import dev.lethe.jobs.elasticsearch.DeadLetterRejectedDocuments;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.elasticsearch.ElasticsearchSink;
 import dev.lethe.jobs.kafka.AvroRecords;

@@ -1,8 +1,6 @@
-package dev.lethe.jobs.audit;
+package dev.lethe.jobs.elasticsearch;
 
 import dev.lethe.events.DeadLetter;
-import dev.lethe.jobs.elasticsearch.RejectedDocument;
-import dev.lethe.jobs.elasticsearch.RejectedDocumentHandler;
 import dev.lethe.jobs.kafka.KafkaClients;
 import dev.lethe.jobs.kafka.LetheTopics;
 import java.nio.ByteBuffer;
