@@ -1,13 +1,13 @@
 package dev.lethe.bench;
 
 import dev.lethe.audit.AuditVerifier;
-import dev.lethe.audit.CheckpointSigner;
-import dev.lethe.audit.CheckpointVerifier;
 import dev.lethe.audit.EntryHasher;
 import dev.lethe.audit.EntryRecord;
 import dev.lethe.audit.HashChain;
 import dev.lethe.audit.MerkleFrontier;
 import dev.lethe.audit.SigningKeys;
+import dev.lethe.audit.TreeHeadSigner;
+import dev.lethe.audit.TreeHeadVerifier;
 import dev.lethe.audit.VerificationReport;
 import dev.lethe.audit.VerifiedHead;
 import dev.lethe.events.AuditActor;
@@ -218,7 +218,7 @@ final class AuditBench implements Callable<Integer> {
                 "generated %d entries over %d entities, %d checkpoints in %.1f s%n",
                 log.size(), entities, checkpoints.size(), (System.nanoTime() - g0) / 1e9);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        AuditVerifier verifier = new AuditVerifier(CheckpointVerifier.trusting(keys.publicKey()));
+        AuditVerifier verifier = new AuditVerifier(TreeHeadVerifier.trusting(keys.publicKey()));
         double best = Double.MAX_VALUE;
         for (int run = 0; run <= runs; run++) {
             long cpu0 = threads.getCurrentThreadCpuTime();
@@ -309,7 +309,7 @@ final class AuditBench implements Callable<Integer> {
         EntryHasher hasher = new EntryHasher();
         MerkleFrontier tree = new MerkleFrontier();
         Map<String, HashChain.Head> heads = new HashMap<>();
-        CheckpointSigner signer = new CheckpointSigner(keys);
+        TreeHeadSigner signer = new TreeHeadSigner(keys);
         Instant t0 = Instant.parse("2025-03-01T09:00:00Z");
         AuditCheckpoint last = null;
         for (int i = 0; i < entries; i++) {

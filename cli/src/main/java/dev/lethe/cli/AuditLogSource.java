@@ -1,7 +1,7 @@
 package dev.lethe.cli;
 
-import dev.lethe.audit.CheckpointRecord;
 import dev.lethe.audit.EntryRecord;
+import dev.lethe.audit.TreeHeadRecord;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
 import java.io.IOException;
@@ -78,7 +78,7 @@ final class AuditLogSource {
      */
     List<AuditCheckpoint> checkpoints() {
         List<AuditCheckpoint> all = new ArrayList<>();
-        for (CheckpointRecord r : checkpointRecords()) {
+        for (TreeHeadRecord r : checkpointRecords()) {
             if (r.isMalformed()) {
                 throw new IllegalStateException(
                         "a record of "
@@ -93,9 +93,9 @@ final class AuditLogSource {
     }
 
     /** Every record of the checkpoints topic, in topic order, each decoded strictly. */
-    List<CheckpointRecord> checkpointRecords() {
-        List<CheckpointRecord> all = new ArrayList<>();
-        read(checkpointsTopic, 0, CheckpointRecord::decode).forEachRemaining(all::add);
+    List<TreeHeadRecord> checkpointRecords() {
+        List<TreeHeadRecord> all = new ArrayList<>();
+        read(checkpointsTopic, 0, TreeHeadRecord::decode).forEachRemaining(all::add);
         return all;
     }
 
@@ -134,8 +134,8 @@ final class AuditLogSource {
      * The records of the checkpoints topic from {@code offset} on, with their offsets, each decoded
      * strictly (an incremental verification reads the head it starts from and what follows).
      */
-    List<Positioned<CheckpointRecord>> checkpointRecordsFrom(long offset) {
-        List<Positioned<CheckpointRecord>> all = new ArrayList<>();
+    List<Positioned<TreeHeadRecord>> checkpointRecordsFrom(long offset) {
+        List<Positioned<TreeHeadRecord>> all = new ArrayList<>();
         TopicPartition tp = new TopicPartition(checkpointsTopic, 0);
         try (Consumer<byte[], byte[]> consumer = consumers.get()) {
             checkSinglePartition(consumer, checkpointsTopic);
@@ -151,7 +151,7 @@ final class AuditLogSource {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL).records(tp)) {
                     deadline = System.nanoTime() + catchUp.toNanos(); // progress
                     if (r.offset() < end) {
-                        all.add(new Positioned<>(r.offset(), CheckpointRecord.decode(r.value())));
+                        all.add(new Positioned<>(r.offset(), TreeHeadRecord.decode(r.value())));
                     }
                 }
             }

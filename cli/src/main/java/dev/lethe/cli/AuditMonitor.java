@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lethe.audit.CheckpointRecord;
 import dev.lethe.audit.CompletenessWatermark;
+import dev.lethe.audit.TreeHeadRecord;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.jobs.LetheJob;
 import dev.lethe.jobs.config.JobSettings;
@@ -571,7 +571,7 @@ final class AuditMonitor {
         return source.checkpointRecordsFrom(from).stream()
                 .map(AuditLogSource.Positioned::value)
                 .filter(c -> !c.isMalformed())
-                .map(CheckpointRecord::checkpoint)
+                .map(TreeHeadRecord::checkpoint)
                 .reduce((a, b) -> b);
     }
 

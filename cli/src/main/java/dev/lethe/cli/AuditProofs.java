@@ -1,11 +1,11 @@
 package dev.lethe.cli;
 
 import dev.lethe.audit.AuditProofJson;
-import dev.lethe.audit.CheckpointVerifier;
 import dev.lethe.audit.ConsistencyProof;
 import dev.lethe.audit.EntryHasher;
 import dev.lethe.audit.InclusionProof;
 import dev.lethe.audit.LogLeaves;
+import dev.lethe.audit.TreeHeadVerifier;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
 import java.util.HexFormat;
@@ -171,7 +171,7 @@ final class AuditProofs {
      *     it must be the proof's
      * @throws IllegalArgumentException if the text is not a Lethe proof
      */
-    static Verdict check(String json, CheckpointVerifier signatures, String entryHash) {
+    static Verdict check(String json, TreeHeadVerifier signatures, String entryHash) {
         if (json.contains(AuditProofJson.CONSISTENCY_TYPE)) {
             AuditProofJson.Consistency c = AuditProofJson.parseConsistency(json);
             AuditProofJson.ConsistencyCheck k = c.check(signatures);
@@ -258,7 +258,7 @@ final class AuditProofs {
                                 + "\n");
     }
 
-    private static String signature(String which, CheckpointVerifier.Outcome outcome) {
+    private static String signature(String which, TreeHeadVerifier.Outcome outcome) {
         switch (outcome) {
             case VALID:
                 return null;

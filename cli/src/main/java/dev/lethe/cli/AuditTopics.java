@@ -1,7 +1,7 @@
 package dev.lethe.cli;
 
-import dev.lethe.audit.CheckpointVerifier;
 import dev.lethe.audit.SigningKeys;
+import dev.lethe.audit.TreeHeadVerifier;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.local.AuditTrust;
 import dev.lethe.local.StackSettings;
@@ -66,8 +66,8 @@ final class AuditTopics {
     }
 
     /** The trusted keys: the ones given with --public-key, else the pinned ones. */
-    CheckpointVerifier trusted(StackSettings s) throws IOException {
-        return new CheckpointVerifier(trustedKeys(s).keys());
+    TreeHeadVerifier trusted(StackSettings s) throws IOException {
+        return new TreeHeadVerifier(trustedKeys(s).keys());
     }
 
     /** Keys an auditor trusts, and where each came from (verify says which it used). */

@@ -8,12 +8,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.audit.AuditVerifier;
 import dev.lethe.audit.AuditVerifier.IndexDiscrepancy;
 import dev.lethe.audit.AuditVerifier.IndexedCopy;
-import dev.lethe.audit.CheckpointRecord;
-import dev.lethe.audit.CheckpointSigner;
-import dev.lethe.audit.CheckpointVerifier;
 import dev.lethe.audit.EntryRecord;
 import dev.lethe.audit.Problem;
 import dev.lethe.audit.ProblemKind;
+import dev.lethe.audit.TreeHeadRecord;
+import dev.lethe.audit.TreeHeadSigner;
+import dev.lethe.audit.TreeHeadVerifier;
 import dev.lethe.audit.TreeHeadWitness;
 import dev.lethe.audit.VerificationReport;
 import dev.lethe.events.AuditCheckpoint;
@@ -459,7 +459,7 @@ final class AuditVerification {
         }
     }
 
-    private final CheckpointVerifier signatures;
+    private final TreeHeadVerifier signatures;
     private final java.time.Duration indexCatchUp;
     private LogTail tail;
     private java.time.Instant lastCommit;
@@ -545,7 +545,7 @@ final class AuditVerification {
      * @param indexCatchUp how long to wait for the index to receive entries it lacks (the index
      *     sink lags the log by up to a Flink checkpoint) before reporting them missing
      */
-    AuditVerification(CheckpointVerifier signatures, java.time.Duration indexCatchUp) {
+    AuditVerification(TreeHeadVerifier signatures, java.time.Duration indexCatchUp) {
         this.signatures = signatures;
         this.indexCatchUp = indexCatchUp;
     }
@@ -571,14 +571,14 @@ final class AuditVerification {
      */
     Result verifyTopics(
             Iterable<EntryRecord> log,
-            List<CheckpointRecord> checkpointRecords,
+            List<TreeHeadRecord> checkpointRecords,
             String expectedCheckpoint,
             IndexCopies index)
             throws java.io.IOException, InterruptedException {
         List<AuditCheckpoint> checkpoints = new ArrayList<>();
         List<Problem> malformed = new ArrayList<>();
         for (int i = 0; i < checkpointRecords.size(); i++) {
-            CheckpointRecord r = checkpointRecords.get(i);
+            TreeHeadRecord r = checkpointRecords.get(i);
             if (r.isMalformed()) {
                 malformed.add(
                         new Problem(
@@ -939,7 +939,7 @@ final class AuditVerification {
 
     static String hashOf(AuditCheckpoint c) {
         try {
-            return HEX.formatHex(CheckpointSigner.hashOf(c));
+            return HEX.formatHex(TreeHeadSigner.hashOf(c));
         } catch (IllegalArgumentException malformed) {
             return "(malformed)";
         }

@@ -2,8 +2,8 @@ package dev.lethe.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lethe.audit.CheckpointRecord;
-import dev.lethe.audit.CheckpointVerifier;
+import dev.lethe.audit.TreeHeadRecord;
+import dev.lethe.audit.TreeHeadVerifier;
 import dev.lethe.audit.TreeHeadWitness;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
@@ -241,7 +241,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
             Path witnessFile)
             throws Exception {
         AuditTopics.TrustedKeys trusted = topics.trustedKeys(s);
-        CheckpointVerifier signatures = new CheckpointVerifier(trusted.keys());
+        TreeHeadVerifier signatures = new TreeHeadVerifier(trusted.keys());
         AuditLogSource source = topics.source(s);
         PinnedHeadVerification pinned = new PinnedHeadVerification(source, topics, signatures);
         VerifierState start;
@@ -369,8 +369,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
         progress.phase("reading checkpoints");
         AuditTopics.TrustedKeys trusted = topics.trustedKeys(s);
         AuditVerification verification =
-                new AuditVerification(
-                                new CheckpointVerifier(trusted.keys()), Duration.ofSeconds(20))
+                new AuditVerification(new TreeHeadVerifier(trusted.keys()), Duration.ofSeconds(20))
                         .withTrustedKeys(trusted.describe())
                         .withProgress(progress);
         if (witnessFile != null) {
@@ -378,7 +377,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
         }
         AuditLogSource source = topics.source(s);
         verification.withPendingCheck(source::tail, pendingBound);
-        List<CheckpointRecord> checkpoints = source.checkpointRecords();
+        List<TreeHeadRecord> checkpoints = source.checkpointRecords();
         long covered =
                 checkpoints.stream()
                         .filter(c -> !c.isMalformed())

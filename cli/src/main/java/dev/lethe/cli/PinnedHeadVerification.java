@@ -1,11 +1,11 @@
 package dev.lethe.cli;
 
 import dev.lethe.audit.AuditVerifier;
-import dev.lethe.audit.CheckpointRecord;
-import dev.lethe.audit.CheckpointVerifier;
 import dev.lethe.audit.EntryRecord;
 import dev.lethe.audit.Problem;
 import dev.lethe.audit.ProblemKind;
+import dev.lethe.audit.TreeHeadRecord;
+import dev.lethe.audit.TreeHeadVerifier;
 import dev.lethe.audit.VerificationReport;
 import dev.lethe.audit.VerifiedHead;
 import dev.lethe.events.AuditCheckpoint;
@@ -39,10 +39,9 @@ final class PinnedHeadVerification {
 
     private final AuditLogSource source;
     private final AuditTopics topics;
-    private final CheckpointVerifier signatures;
+    private final TreeHeadVerifier signatures;
 
-    PinnedHeadVerification(
-            AuditLogSource source, AuditTopics topics, CheckpointVerifier signatures) {
+    PinnedHeadVerification(AuditLogSource source, AuditTopics topics, TreeHeadVerifier signatures) {
         this.source = source;
         this.topics = topics;
         this.signatures = signatures;
@@ -62,7 +61,7 @@ final class PinnedHeadVerification {
                     "--from takes a tree head's checkpoint hash: 64 hex digits, as audit verify"
                             + " prints for the latest checkpoint");
         }
-        for (AuditLogSource.Positioned<CheckpointRecord> r : source.checkpointRecordsFrom(0)) {
+        for (AuditLogSource.Positioned<TreeHeadRecord> r : source.checkpointRecordsFrom(0)) {
             if (r.value().isMalformed()) {
                 continue;
             }
@@ -70,7 +69,7 @@ final class PinnedHeadVerification {
             if (!AuditVerification.hashOf(c).equals(wanted)) {
                 continue;
             }
-            if (signatures.check(c) != CheckpointVerifier.Outcome.VALID) {
+            if (signatures.check(c) != TreeHeadVerifier.Outcome.VALID) {
                 throw new VerifiedHead.NotExtendedException(
                         ProblemKind.BAD_SIGNATURE,
                         "the pinned tree head (checkpoint "
@@ -110,7 +109,7 @@ final class PinnedHeadVerification {
                 index == null
                         ? AuditVerification.IndexCopies.NO_SEQUENCE_NUMBERS
                         : index.checkpoint();
-        List<AuditLogSource.Positioned<CheckpointRecord>> positioned;
+        List<AuditLogSource.Positioned<TreeHeadRecord>> positioned;
         if (head.checkpointSeq() > 0) {
             AuditLogSource.Span span = source.checkpointsSpan();
             if (!span.holds(from.checkpointOffset())) {
@@ -129,7 +128,7 @@ final class PinnedHeadVerification {
                                 + "): the log was rolled back or deleted");
             }
             positioned = source.checkpointRecordsFrom(from.checkpointOffset());
-            CheckpointRecord there = positioned.get(0).value();
+            TreeHeadRecord there = positioned.get(0).value();
             if (there.isMalformed() || !head.isHead(there.checkpoint())) {
                 return notTheHead(from, there);
             }
@@ -153,10 +152,10 @@ final class PinnedHeadVerification {
         } else {
             positioned = source.checkpointRecordsFrom(0);
         }
-        List<CheckpointRecord> later = new ArrayList<>();
+        List<TreeHeadRecord> later = new ArrayList<>();
         long latestSize = head.treeSize();
         long latestOffset = from.checkpointOffset();
-        for (AuditLogSource.Positioned<CheckpointRecord> r : positioned) {
+        for (AuditLogSource.Positioned<TreeHeadRecord> r : positioned) {
             later.add(r.value());
             if (!r.value().isMalformed()) {
                 latestSize = Math.max(latestSize, r.value().checkpoint().getTreeSize());
@@ -226,7 +225,7 @@ final class PinnedHeadVerification {
     }
 
     /** The record at the head's offset is another one: re-signed, or another history. */
-    private Outcome notTheHead(VerifierState from, CheckpointRecord there) {
+    private Outcome notTheHead(VerifierState from, TreeHeadRecord there) {
         VerifiedHead head = from.head();
         if (there.isMalformed()) {
             return refused(

@@ -240,7 +240,7 @@ class AuditJobITCase {
             List<AuditEntry> covered =
                     log.subList(0, (int) checkpoints.get(checkpoints.size() - 1).getTreeSize());
             VerificationReport report =
-                    new AuditVerifier(CheckpointVerifier.trusting(publicKey))
+                    new AuditVerifier(TreeHeadVerifier.trusting(publicKey))
                             .verify(covered, checkpoints);
             assertThat(report.ok()).as(report.describe()).isTrue();
 

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lethe.audit.CheckpointVerifier;
 import dev.lethe.audit.EntryHasher;
 import dev.lethe.audit.SigningKeys;
+import dev.lethe.audit.TreeHeadVerifier;
 import dev.lethe.events.AuditEntry;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class AuditProofsTest {
 
     private final AuditTestLogs log = new AuditTestLogs().ticketTraffic(37, 5, 10);
-    private final CheckpointVerifier trusted = CheckpointVerifier.trusting(log.signing.publicKey());
+    private final TreeHeadVerifier trusted = TreeHeadVerifier.trusting(log.signing.publicKey());
 
     @Test
     void anInclusionProofOfEveryCoveredEntryChecksAgainstTheLatestCheckpoint() {
@@ -67,9 +67,7 @@ class AuditProofsTest {
 
         AuditProofs.Verdict otherKey =
                 AuditProofs.check(
-                        proof,
-                        CheckpointVerifier.trusting(SigningKeys.generate().publicKey()),
-                        null);
+                        proof, TreeHeadVerifier.trusting(SigningKeys.generate().publicKey()), null);
         assertThat(otherKey.ok()).isFalse();
         assertThat(otherKey.text()).contains("signed by a key you did not give");
     }

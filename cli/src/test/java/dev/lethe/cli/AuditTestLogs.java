@@ -1,10 +1,10 @@
 package dev.lethe.cli;
 
-import dev.lethe.audit.CheckpointSigner;
 import dev.lethe.audit.EntryHasher;
 import dev.lethe.audit.HashChain;
 import dev.lethe.audit.MerkleFrontier;
 import dev.lethe.audit.SigningKeys;
+import dev.lethe.audit.TreeHeadSigner;
 import dev.lethe.crypto.SubjectCipher;
 import dev.lethe.events.AuditActor;
 import dev.lethe.events.AuditCheckpoint;
@@ -37,7 +37,7 @@ final class AuditTestLogs {
     private final EntryHasher hasher = new EntryHasher();
     private final MerkleFrontier tree = new MerkleFrontier();
     private final Map<String, HashChain.Head> heads = new HashMap<>();
-    private final CheckpointSigner signer;
+    private final TreeHeadSigner signer;
 
     AuditTestLogs() {
         this(SigningKeys.generate());
@@ -46,7 +46,7 @@ final class AuditTestLogs {
     /** A log signed with {@code signing} (two logs with one key: a history written again). */
     AuditTestLogs(SigningKeys signing) {
         this.signing = signing;
-        this.signer = new CheckpointSigner(signing);
+        this.signer = new TreeHeadSigner(signing);
     }
 
     static AuditActor agent(int id) {

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.audit.AuditVerifier.IndexDiscrepancy;
 import dev.lethe.audit.AuditVerifier.IndexedCopy;
-import dev.lethe.audit.CheckpointRecord;
-import dev.lethe.audit.CheckpointVerifier;
 import dev.lethe.audit.EntryRecord;
 import dev.lethe.audit.ProblemKind;
+import dev.lethe.audit.TreeHeadRecord;
+import dev.lethe.audit.TreeHeadVerifier;
 import dev.lethe.audit.TreeHeadWitness;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
@@ -31,7 +31,7 @@ class AuditVerificationTest {
     private final AuditTestLogs log = new AuditTestLogs().ticketTraffic(25, 4, 10);
     private final AuditVerification verification =
             new AuditVerification(
-                    CheckpointVerifier.trusting(log.signing.publicKey()), Duration.ZERO);
+                    TreeHeadVerifier.trusting(log.signing.publicKey()), Duration.ZERO);
 
     /** The index copies the audit job's ES sink writes: id entityId#seq, logIndex, hash. */
     private List<IndexedCopy> indexOf(List<AuditEntry> entries) {
@@ -116,8 +116,7 @@ class AuditVerificationTest {
         List<IndexedCopy> index = indexOf(log.entries);
         AuditVerification patient =
                 new AuditVerification(
-                        CheckpointVerifier.trusting(log.signing.publicKey()),
-                        Duration.ofSeconds(30));
+                        TreeHeadVerifier.trusting(log.signing.publicKey()), Duration.ofSeconds(30));
 
         java.util.concurrent.atomic.AtomicInteger reads =
                 new java.util.concurrent.atomic.AtomicInteger();
@@ -155,8 +154,8 @@ class AuditVerificationTest {
             throws Exception {
         List<EntryRecord> records = new ArrayList<>();
         values.forEach(v -> records.add(EntryRecord.decode(v)));
-        List<CheckpointRecord> checkpointRecords = new ArrayList<>();
-        checkpoints.forEach(v -> checkpointRecords.add(CheckpointRecord.decode(v)));
+        List<TreeHeadRecord> checkpointRecords = new ArrayList<>();
+        checkpoints.forEach(v -> checkpointRecords.add(TreeHeadRecord.decode(v)));
         return verification.verifyTopics(
                 records, checkpointRecords, null, () -> indexOf(log.entries));
     }
@@ -387,7 +386,7 @@ class AuditVerificationTest {
 
     private AuditVerification trusting() {
         return new AuditVerification(
-                CheckpointVerifier.trusting(log.signing.publicKey()), Duration.ZERO);
+                TreeHeadVerifier.trusting(log.signing.publicKey()), Duration.ZERO);
     }
 
     @Test
@@ -408,7 +407,7 @@ class AuditVerificationTest {
     /** A verification of a live log whose tail, read after the horizon, is {@code tail}. */
     private AuditVerification live(List<AuditEntry> tail) {
         return new AuditVerification(
-                        CheckpointVerifier.trusting(log.signing.publicKey()), Duration.ZERO)
+                        TreeHeadVerifier.trusting(log.signing.publicKey()), Duration.ZERO)
                 .withPendingCheck((through, bound) -> tail, Duration.ofSeconds(30));
     }
 

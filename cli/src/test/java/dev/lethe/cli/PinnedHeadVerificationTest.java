@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lethe.audit.AuditVerifier;
-import dev.lethe.audit.CheckpointSigner;
-import dev.lethe.audit.CheckpointVerifier;
 import dev.lethe.audit.Problem;
 import dev.lethe.audit.ProblemKind;
+import dev.lethe.audit.TreeHeadSigner;
+import dev.lethe.audit.TreeHeadVerifier;
 import dev.lethe.audit.VerifiedHead;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
@@ -44,7 +44,7 @@ class PinnedHeadVerificationTest {
         return new PinnedHeadVerification(
                 kafka.source(Duration.ofMillis(300)),
                 topics,
-                CheckpointVerifier.trusting(log.signing.publicKey()));
+                TreeHeadVerifier.trusting(log.signing.publicKey()));
     }
 
     private PinnedHeadVerification.Outcome verify(MockAuditTopics kafka, VerifierState from)
@@ -130,7 +130,7 @@ class PinnedHeadVerificationTest {
         VerifierState kept = keptAfter(2);
         // the same entries, their heads signed again with another (say, stolen or rotated) key
         AuditTestLogs other = new AuditTestLogs();
-        CheckpointSigner signer = new CheckpointSigner(other.signing);
+        TreeHeadSigner signer = new TreeHeadSigner(other.signing);
         List<AuditCheckpoint> resigned = new ArrayList<>();
         for (AuditCheckpoint c : log.checkpoints) {
             AuditCheckpoint previous =
@@ -230,8 +230,7 @@ class PinnedHeadVerificationTest {
                 .verify(
                         from,
                         new AuditVerification(
-                                CheckpointVerifier.trusting(log.signing.publicKey()),
-                                Duration.ZERO),
+                                TreeHeadVerifier.trusting(log.signing.publicKey()), Duration.ZERO),
                         index);
     }
 

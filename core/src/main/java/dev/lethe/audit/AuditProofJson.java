@@ -50,7 +50,7 @@ public final class AuditProofJson {
          * <em>checkpoint's</em> {@code treeSize}, to the checkpoint's root; the proof's {@code
          * treeSize} is the checkpoint's; the checkpoint's signature is valid for a trusted key.
          */
-        public InclusionCheck check(CheckpointVerifier signatures) {
+        public InclusionCheck check(TreeHeadVerifier signatures) {
             byte[] entryHash = proof.entryHash();
             String entryProblem = null;
             if (entry != null) {
@@ -119,7 +119,7 @@ public final class AuditProofJson {
      * @param entry why the carried entry does not bind to entryHash and logIndex, or null
      */
     public record InclusionCheck(
-            CheckpointVerifier.Outcome signature,
+            TreeHeadVerifier.Outcome signature,
             boolean treeSize,
             boolean leafHash,
             boolean path,
@@ -127,7 +127,7 @@ public final class AuditProofJson {
             String entry) {
 
         public boolean ok() {
-            return signature == CheckpointVerifier.Outcome.VALID
+            return signature == TreeHeadVerifier.Outcome.VALID
                     && treeSize
                     && leafHash
                     && path
@@ -145,7 +145,7 @@ public final class AuditProofJson {
          * refused): the older's treeSize is at most the newer's, the path leads to both signed
          * roots, and both signatures are valid for trusted keys.
          */
-        public ConsistencyCheck check(CheckpointVerifier signatures) {
+        public ConsistencyCheck check(TreeHeadVerifier signatures) {
             long oldSize = older.getTreeSize();
             long newSize = newer.getTreeSize();
             boolean order = oldSize <= newSize;
@@ -178,15 +178,15 @@ public final class AuditProofJson {
      * @param path whether the path leads to both signed roots (at the signed sizes)
      */
     public record ConsistencyCheck(
-            CheckpointVerifier.Outcome older,
-            CheckpointVerifier.Outcome newer,
+            TreeHeadVerifier.Outcome older,
+            TreeHeadVerifier.Outcome newer,
             boolean sizes,
             boolean order,
             boolean path) {
 
         public boolean ok() {
-            return older == CheckpointVerifier.Outcome.VALID
-                    && newer == CheckpointVerifier.Outcome.VALID
+            return older == TreeHeadVerifier.Outcome.VALID
+                    && newer == TreeHeadVerifier.Outcome.VALID
                     && sizes
                     && order
                     && path;

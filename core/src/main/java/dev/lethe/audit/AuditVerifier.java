@@ -33,9 +33,9 @@ import java.util.TreeMap;
  */
 public final class AuditVerifier {
 
-    private final CheckpointVerifier signatures;
+    private final TreeHeadVerifier signatures;
 
-    public AuditVerifier(CheckpointVerifier signatures) {
+    public AuditVerifier(TreeHeadVerifier signatures) {
         this.signatures = signatures;
     }
 
@@ -296,7 +296,7 @@ public final class AuditVerifier {
 
     /** One verification: all mutable state lives here. */
     private static final class Run {
-        private final CheckpointVerifier signatures;
+        private final TreeHeadVerifier signatures;
         private final List<AuditCheckpoint> checkpoints = new ArrayList<>();
         private final List<Problem> entryProblems = new ArrayList<>();
         private final List<Problem> checkpointProblems = new ArrayList<>();
@@ -350,7 +350,7 @@ public final class AuditVerifier {
         /** sizes whose roots the caller wants, or null */
         private RootsAt rootsAt;
 
-        Run(CheckpointVerifier signatures, Iterable<AuditCheckpoint> checkpoints) {
+        Run(TreeHeadVerifier signatures, Iterable<AuditCheckpoint> checkpoints) {
             this.signatures = signatures;
             checkpoints.forEach(this.checkpoints::add);
         }
@@ -424,7 +424,7 @@ public final class AuditVerifier {
             AuditCheckpoint latest = latestCheckpoint();
             return new VerifiedHead(
                     latest.getCheckpointSeq(),
-                    CheckpointSigner.hashOf(latest),
+                    TreeHeadSigner.hashOf(latest),
                     latest.getTreeSize(),
                     Hex.toArray(latest.getMerkleRoot()),
                     snapshotFrontier,
@@ -506,7 +506,7 @@ public final class AuditVerifier {
                 previousSeq = seq;
                 previousTreeSize = checkpoint.getTreeSize();
                 try {
-                    previousHash = CheckpointSigner.hashOf(checkpoint);
+                    previousHash = TreeHeadSigner.hashOf(checkpoint);
                 } catch (IllegalArgumentException malformed) {
                     previousHash = null;
                 }

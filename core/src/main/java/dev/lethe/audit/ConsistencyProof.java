@@ -23,7 +23,7 @@ public record ConsistencyProof(long oldSize, long newSize, List<byte[]> path) {
      * checkpoints sign (which must be this proof's): {@link AuditProofJson.Consistency#check}.
      */
     public boolean verify(
-            AuditCheckpoint older, AuditCheckpoint newer, CheckpointVerifier signatures) {
+            AuditCheckpoint older, AuditCheckpoint newer, TreeHeadVerifier signatures) {
         return new AuditProofJson.Consistency(this, older, newer).check(signatures).ok();
     }
 }

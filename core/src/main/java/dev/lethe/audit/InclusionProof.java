@@ -34,7 +34,7 @@ public record InclusionProof(long logIndex, long treeSize, byte[] entryHash, Lis
      * This binds {@code entryHash}; whoever holds the entry recomputes its hash and compares it
      * ({@link AuditProofJson.Inclusion#check} does, for a proof that carries its entry).
      */
-    public boolean verify(AuditCheckpoint checkpoint, CheckpointVerifier signatures) {
+    public boolean verify(AuditCheckpoint checkpoint, TreeHeadVerifier signatures) {
         return new AuditProofJson.Inclusion(this, checkpoint).check(signatures).ok();
     }
 }

@@ -233,8 +233,7 @@ public final class SigningKeys {
 
     private boolean matches() {
         byte[] probe = "lethe key check".getBytes(StandardCharsets.US_ASCII);
-        return CheckpointSigner.verifies(
-                publicKey, probe, CheckpointSigner.sign(privateKey, probe));
+        return TreeHeadSigner.verifies(publicKey, probe, TreeHeadSigner.sign(privateKey, probe));
     }
 
     private static void writeOwnerOnly(Path file, String content) throws IOException {

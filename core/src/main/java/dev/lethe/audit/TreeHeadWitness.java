@@ -122,7 +122,7 @@ public final class TreeHeadWitness {
         node.put("type", TYPE);
         node.setAll(AuditProofJson.checkpoint(head));
         node.remove("publicKey"); // a key from the log is never trusted: the auditor pins keys
-        node.put("checkpointHash", Hex.of(CheckpointSigner.hashOf(head)));
+        node.put("checkpointHash", Hex.of(TreeHeadSigner.hashOf(head)));
         node.put("witnessedAt", witnessedAt.toString());
         try {
             return JSON.writeValueAsString(node);
@@ -155,7 +155,7 @@ public final class TreeHeadWitness {
             throw new IllegalArgumentException("not a witnessed tree head: " + e.getMessage(), e);
         }
         if (node.hasNonNull("checkpointHash")
-                && !Hex.of(CheckpointSigner.hashOf(head))
+                && !Hex.of(TreeHeadSigner.hashOf(head))
                         .equalsIgnoreCase(node.path("checkpointHash").asText())) {
             throw new IllegalArgumentException(
                     "its checkpointHash is not the hash of its fields (the line was altered)");
@@ -203,7 +203,7 @@ public final class TreeHeadWitness {
             AuditCheckpoint witnessed,
             List<AuditCheckpoint> logCheckpoints,
             byte[] rootAtWitnessedSize,
-            CheckpointVerifier trusted) {
+            TreeHeadVerifier trusted) {
         if (witnessed == null) {
             return new Check(Kind.NOTHING_WITNESSED, null, "no tree head witnessed yet");
         }
@@ -215,8 +215,8 @@ public final class TreeHeadWitness {
                         + ", signed "
                         + witnessed.getCreatedAt()
                         + ")";
-        CheckpointVerifier.Outcome signature = trusted.check(witnessed);
-        if (signature != CheckpointVerifier.Outcome.VALID) {
+        TreeHeadVerifier.Outcome signature = trusted.check(witnessed);
+        if (signature != TreeHeadVerifier.Outcome.VALID) {
             return new Check(
                     Kind.UNTRUSTED,
                     witnessed,
@@ -297,7 +297,7 @@ public final class TreeHeadWitness {
 
     private static boolean sameHash(AuditCheckpoint a, AuditCheckpoint b) {
         try {
-            return java.util.Arrays.equals(CheckpointSigner.hashOf(a), CheckpointSigner.hashOf(b));
+            return java.util.Arrays.equals(TreeHeadSigner.hashOf(a), TreeHeadSigner.hashOf(b));
         } catch (IllegalArgumentException malformed) {
             return false;
         }

@@ -85,7 +85,7 @@ public record VerifiedHead(
     public boolean isHead(AuditCheckpoint checkpoint) {
         try {
             return checkpointSeq > 0
-                    && Arrays.equals(checkpointHash, CheckpointSigner.hashOf(checkpoint));
+                    && Arrays.equals(checkpointHash, TreeHeadSigner.hashOf(checkpoint));
         } catch (IllegalArgumentException malformed) {
             return false;
         }
@@ -146,7 +146,7 @@ public record VerifiedHead(
         }
         return new VerifiedHead(
                 head.getCheckpointSeq(),
-                CheckpointSigner.hashOf(head),
+                TreeHeadSigner.hashOf(head),
                 head.getTreeSize(),
                 Hex.toArray(head.getMerkleRoot()),
                 tree.toBytes(),

@@ -58,10 +58,10 @@ class AuditFormatDocTest {
 
         SigningKeys keys = AuditLogs.rfc8032Keys();
         AuditCheckpoint checkpoint =
-                new CheckpointSigner(keys).next(null, 2, root, COMMITTED.plusSeconds(5));
+                new TreeHeadSigner(keys).next(null, 2, root, COMMITTED.plusSeconds(5));
         Annotated body = annotatedCheckpoint(checkpoint);
         assertThat(body.hex()).isEqualTo(Hex.of(CanonicalEncoding.encode(checkpoint)));
-        assertThat(CheckpointVerifier.trusting(keys.publicKey()).isValid(checkpoint)).isTrue();
+        assertThat(TreeHeadVerifier.trusting(keys.publicKey()).isValid(checkpoint)).isTrue();
         List<byte[]> path =
                 MerkleTree.inclusionProof(1, 2, MerkleTree.LeafHashes.of(List.of(leaf0, leaf1)));
         assertThat(path).hasSize(1);
@@ -108,7 +108,7 @@ class AuditFormatDocTest {
                 .append("```\n\n```\n")
                 .append("checkpoint hash = SHA-256(encoding above)\n")
                 .append("                = ")
-                .append(Hex.of(CheckpointSigner.hashOf(checkpoint)))
+                .append(Hex.of(TreeHeadSigner.hashOf(checkpoint)))
                 .append('\n')
                 .append("signature       = Ed25519(secret key, encoding above)\n")
                 .append("                = ")

@@ -128,7 +128,7 @@ final class AuditLogs {
     static SignedLog signedLog(int size, int entities, int every, SigningKeys keys, long seed) {
         Random random = new Random(seed);
         EntryHasher hasher = new EntryHasher();
-        CheckpointSigner signer = new CheckpointSigner(keys);
+        TreeHeadSigner signer = new TreeHeadSigner(keys);
         MerkleFrontier tree = new MerkleFrontier();
         Map<String, HashChain.Head> heads = new HashMap<>();
         List<AuditEntry> entries = new ArrayList<>();

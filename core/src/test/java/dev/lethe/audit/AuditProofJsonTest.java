@@ -15,8 +15,8 @@ class AuditProofJsonTest {
 
     private static final SignedLog LOG = signedLog(120, 12, 25, rfc8032Keys(), 3);
     private static final LogLeaves LEAVES = LogLeaves.of(LOG.entries());
-    private static final CheckpointVerifier TRUSTED =
-            CheckpointVerifier.trusting(rfc8032Keys().publicKey());
+    private static final TreeHeadVerifier TRUSTED =
+            TreeHeadVerifier.trusting(rfc8032Keys().publicKey());
 
     @Test
     void everyEntryHasAnInclusionProofAgainstEveryCheckpointCoveringIt() {

@@ -17,7 +17,7 @@ class AuditTamperPropertiesTest {
 
     private static final SigningKeys KEYS = rfc8032Keys();
     private final AuditVerifier verifier =
-            new AuditVerifier(CheckpointVerifier.trusting(KEYS.publicKey()));
+            new AuditVerifier(TreeHeadVerifier.trusting(KEYS.publicKey()));
 
     enum Tampering {
         FLIP_VALUE,

@@ -28,7 +28,7 @@ class AuditVerifierTest {
     private static final SignedLog LOG = signedLog(400, 30, EVERY, KEYS, 7);
 
     private final AuditVerifier verifier =
-            new AuditVerifier(CheckpointVerifier.trusting(KEYS.publicKey()));
+            new AuditVerifier(TreeHeadVerifier.trusting(KEYS.publicKey()));
 
     @Test
     void theUntouchedLogVerifies() {
@@ -349,7 +349,7 @@ class AuditVerifierTest {
         LogLeaves leaves = LogLeaves.of(log.entries());
         AuditCheckpoint original = log.checkpoints().get(2);
         AuditCheckpoint forged =
-                new CheckpointSigner(SigningKeys.generate())
+                new TreeHeadSigner(SigningKeys.generate())
                         .next(
                                 log.checkpoints().get(1),
                                 original.getTreeSize(),

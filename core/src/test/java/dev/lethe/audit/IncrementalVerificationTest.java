@@ -24,7 +24,7 @@ class IncrementalVerificationTest {
     private static final SignedLog LOG = signedLog(400, 30, 50, KEYS, 11);
 
     private final AuditVerifier verifier =
-            new AuditVerifier(CheckpointVerifier.trusting(KEYS.publicKey()));
+            new AuditVerifier(TreeHeadVerifier.trusting(KEYS.publicKey()));
 
     /** The state a clean verification of the first {@code checkpoints} checkpoints leaves. */
     private VerifiedHead headAfter(SignedLog log, int checkpoints) {
@@ -52,7 +52,7 @@ class IncrementalVerificationTest {
         assertThat(head.checkpointSeq()).isEqualTo(3);
         assertThat(head.treeSize()).isEqualTo(150);
         assertThat(head.checkpointHash())
-                .isEqualTo(CheckpointSigner.hashOf(LOG.checkpoints().get(2)));
+                .isEqualTo(TreeHeadSigner.hashOf(LOG.checkpoints().get(2)));
         assertThat(head.chains()).hasSizeLessThanOrEqualTo(30).isNotEmpty();
         AuditEntry last = LOG.entries().get(149);
         assertThat(head.chains().get(last.getEntityId()).seq()).isEqualTo(last.getSeq());
@@ -224,7 +224,7 @@ class IncrementalVerificationTest {
 
     /** The log's checkpoints signed again over its (tampered) entries, with the trusted key. */
     private static SignedLog resign(SignedLog log) {
-        CheckpointSigner signer = new CheckpointSigner(KEYS);
+        TreeHeadSigner signer = new TreeHeadSigner(KEYS);
         MerkleFrontier tree = new MerkleFrontier();
         List<AuditCheckpoint> checkpoints = new java.util.ArrayList<>();
         int next = 0;

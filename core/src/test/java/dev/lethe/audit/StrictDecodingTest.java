@@ -259,18 +259,18 @@ class StrictDecodingTest {
         ByteBuffer b = checkpoint.toByteBuffer();
         byte[] valid = new byte[b.remaining()];
         b.get(valid);
-        assertThat(CheckpointRecord.decode(valid).checkpoint()).isEqualTo(checkpoint);
+        assertThat(TreeHeadRecord.decode(valid).checkpoint()).isEqualTo(checkpoint);
 
         byte[] trailing = Arrays.copyOf(valid, valid.length + 1);
-        assertThat(CheckpointRecord.decode(trailing).malformed())
+        assertThat(TreeHeadRecord.decode(trailing).malformed())
                 .startsWith("1 bytes after the end of the record");
         // checkpointSeq (offset 11, the varint 02) with a redundant 0x00 byte
         byte[] overlong = splice(valid, 11, 1, new byte[] {(byte) 0x82, 0x00});
         assertThat(AuditCheckpoint.fromByteBuffer(ByteBuffer.wrap(overlong))).isEqualTo(checkpoint);
-        assertThat(CheckpointRecord.decode(overlong).malformed()).contains("overlong");
+        assertThat(TreeHeadRecord.decode(overlong).malformed()).contains("overlong");
         byte[] unknown = valid.clone();
         unknown[9] ^= 1;
-        assertThat(CheckpointRecord.decode(unknown).malformed())
+        assertThat(TreeHeadRecord.decode(unknown).malformed())
                 .contains("which this reader does not know");
     }
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TreeHeadWitnessTest {
 
     private static final SigningKeys KEYS = SigningKeys.generate();
-    private static final CheckpointVerifier TRUSTED = CheckpointVerifier.trusting(KEYS.publicKey());
+    private static final TreeHeadVerifier TRUSTED = TreeHeadVerifier.trusting(KEYS.publicKey());
     private static final Instant NOW = Instant.parse("2025-03-02T10:00:00Z");
 
     /** 50 entries, a checkpoint every 10: checkpoints 1..5 of sizes 10..50. */
@@ -42,12 +42,12 @@ class TreeHeadWitnessTest {
         assertThat(line.path("signingKeyId").asText()).isEqualTo(KEYS.keyId());
         assertThat(line.path("signature").asText()).isEqualTo(Hex.of(head.getSignature()));
         assertThat(line.path("checkpointHash").asText())
-                .isEqualTo(Hex.of(CheckpointSigner.hashOf(head)));
+                .isEqualTo(Hex.of(TreeHeadSigner.hashOf(head)));
         assertThat(line.path("witnessedAt").asText()).isEqualTo("2025-03-02T10:00:00Z");
         assertThat(line.has("publicKey")).isFalse();
         AuditCheckpoint read = witness.latest().orElseThrow();
         assertThat(TRUSTED.isValid(read)).isTrue();
-        assertThat(CheckpointSigner.hashOf(read)).isEqualTo(CheckpointSigner.hashOf(head));
+        assertThat(TreeHeadSigner.hashOf(read)).isEqualTo(TreeHeadSigner.hashOf(head));
     }
 
     @Test
@@ -170,7 +170,7 @@ class TreeHeadWitnessTest {
                         log.checkpoints().get(4),
                         log.checkpoints(),
                         bytes(log.checkpoints().get(4)),
-                        CheckpointVerifier.trusting(SigningKeys.generate().publicKey()));
+                        TreeHeadVerifier.trusting(SigningKeys.generate().publicKey()));
         assertThat(otherKey.kind()).isEqualTo(TreeHeadWitness.Kind.UNTRUSTED);
     }
 

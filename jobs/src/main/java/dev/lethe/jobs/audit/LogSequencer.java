@@ -1,10 +1,10 @@
 package dev.lethe.jobs.audit;
 
-import dev.lethe.audit.CheckpointSigner;
 import dev.lethe.audit.EntryHasher;
 import dev.lethe.audit.HashChain;
 import dev.lethe.audit.MerkleFrontier;
 import dev.lethe.audit.SigningKeys;
+import dev.lethe.audit.TreeHeadSigner;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
 import java.io.ByteArrayInputStream;
@@ -65,7 +65,7 @@ public final class LogSequencer extends KeyedProcessFunction<String, AuditEntry,
     private transient long uncovered;
     private transient long timerAt;
     private transient EntryHasher hasher;
-    private transient CheckpointSigner signer;
+    private transient TreeHeadSigner signer;
 
     public LogSequencer(
             int checkpointEvery,
@@ -99,7 +99,7 @@ public final class LogSequencer extends KeyedProcessFunction<String, AuditEntry,
     public void open(OpenContext context) throws Exception {
         head = getRuntimeContext().getState(new ValueStateDescriptor<>("head", byte[].class));
         hasher = new EntryHasher();
-        signer = new CheckpointSigner(openSigningKeys());
+        signer = new TreeHeadSigner(openSigningKeys());
     }
 
     /**

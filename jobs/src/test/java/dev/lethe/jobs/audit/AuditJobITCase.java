@@ -5,9 +5,9 @@ import static dev.lethe.jobs.testing.DebeziumLog.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lethe.audit.AuditVerifier;
-import dev.lethe.audit.CheckpointVerifier;
 import dev.lethe.audit.HashChain;
 import dev.lethe.audit.SigningKeys;
+import dev.lethe.audit.TreeHeadVerifier;
 import dev.lethe.audit.VerificationReport;
 import dev.lethe.crypto.Decrypted;
 import dev.lethe.crypto.SubjectCipher;
@@ -266,7 +266,7 @@ class AuditJobITCase {
         assertThat(signed).extracting(AuditCheckpoint::getTreeSize).containsExactly(3L, 6L);
         var publicKey = SigningKeys.readPublicKey(signingKeys.resolve(SigningKeys.PUBLIC_KEY_FILE));
         VerificationReport report =
-                new AuditVerifier(CheckpointVerifier.trusting(publicKey)).verify(entries, signed);
+                new AuditVerifier(TreeHeadVerifier.trusting(publicKey)).verify(entries, signed);
         assertThat(report.ok()).as(report.describe()).isTrue();
         // a changed entry does not
         AuditEntry forged = copy(entries.get(2));
@@ -274,7 +274,7 @@ class AuditJobITCase {
         List<AuditEntry> tampered = new java.util.ArrayList<>(entries);
         tampered.set(2, forged);
         assertThat(
-                        new AuditVerifier(CheckpointVerifier.trusting(publicKey))
+                        new AuditVerifier(TreeHeadVerifier.trusting(publicKey))
                                 .verify(tampered, signed)
                                 .ok())
                 .isFalse();
@@ -391,7 +391,7 @@ class AuditJobITCase {
         assertThat(signed).extracting(AuditCheckpoint::getTreeSize).containsExactly(6L);
         var publicKey = SigningKeys.readPublicKey(signingKeys.resolve(SigningKeys.PUBLIC_KEY_FILE));
         VerificationReport report =
-                new AuditVerifier(CheckpointVerifier.trusting(publicKey)).verify(entries, signed);
+                new AuditVerifier(TreeHeadVerifier.trusting(publicKey)).verify(entries, signed);
         assertThat(report.ok()).as(report.describe()).isTrue();
     }
 

@@ -5,8 +5,8 @@ import static dev.lethe.jobs.testing.DebeziumLog.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lethe.audit.AuditVerifier;
-import dev.lethe.audit.CheckpointVerifier;
 import dev.lethe.audit.SigningKeys;
+import dev.lethe.audit.TreeHeadVerifier;
 import dev.lethe.audit.VerificationReport;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
@@ -182,7 +182,7 @@ class AuditReplayITCase {
                         .sorted(Comparator.comparing(AuditCheckpoint::getCheckpointSeq))
                         .toList();
         VerificationReport report =
-                new AuditVerifier(CheckpointVerifier.trusting(publicKey)).verify(entries, signed);
+                new AuditVerifier(TreeHeadVerifier.trusting(publicKey)).verify(entries, signed);
         assertThat(report.ok()).as(report.describe()).isTrue();
     }
 

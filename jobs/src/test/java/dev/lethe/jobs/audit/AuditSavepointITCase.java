@@ -5,9 +5,9 @@ import static dev.lethe.jobs.testing.DebeziumLog.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lethe.audit.AuditVerifier;
-import dev.lethe.audit.CheckpointVerifier;
 import dev.lethe.audit.HashChain;
 import dev.lethe.audit.SigningKeys;
+import dev.lethe.audit.TreeHeadVerifier;
 import dev.lethe.audit.VerificationReport;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
@@ -134,7 +134,7 @@ class AuditSavepointITCase {
         assertThat(heads).extracting(AuditCheckpoint::getTreeSize).containsExactly(2L, 4L);
         var publicKey = SigningKeys.readPublicKey(signingKeys.resolve(SigningKeys.PUBLIC_KEY_FILE));
         VerificationReport report =
-                new AuditVerifier(CheckpointVerifier.trusting(publicKey)).verify(entries, heads);
+                new AuditVerifier(TreeHeadVerifier.trusting(publicKey)).verify(entries, heads);
         assertThat(report.ok()).as(report.describe()).isTrue();
         assertThat(deadLetters.values()).isEmpty();
     }

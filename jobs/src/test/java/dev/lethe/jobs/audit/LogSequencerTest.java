@@ -5,12 +5,12 @@ import static dev.lethe.jobs.audit.AuditTestData.draft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lethe.audit.CheckpointSigner;
-import dev.lethe.audit.CheckpointVerifier;
 import dev.lethe.audit.EntryHasher;
 import dev.lethe.audit.HashChain;
 import dev.lethe.audit.MerkleFrontier;
 import dev.lethe.audit.SigningKeys;
+import dev.lethe.audit.TreeHeadSigner;
+import dev.lethe.audit.TreeHeadVerifier;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.jobs.state.EntityKeys;
@@ -61,10 +61,10 @@ class LogSequencerTest {
                     .extracting(AuditCheckpoint::getTreeSize)
                     .containsExactly(2L, 4L);
             assertThat(checkpoints.get(1).getPrevCheckpointHash())
-                    .isEqualTo(ByteBuffer.wrap(CheckpointSigner.hashOf(checkpoints.get(0))));
+                    .isEqualTo(ByteBuffer.wrap(TreeHeadSigner.hashOf(checkpoints.get(0))));
             assertThat(bytes(checkpoints.get(1).getMerkleRoot()))
                     .isEqualTo(rootOf(h.extractOutputValues().subList(0, 4)));
-            assertThat(CheckpointVerifier.trusting(KEYS.publicKey()).isValid(checkpoints.get(1)))
+            assertThat(TreeHeadVerifier.trusting(KEYS.publicKey()).isValid(checkpoints.get(1)))
                     .isTrue();
         }
     }
@@ -133,7 +133,7 @@ class LogSequencerTest {
                                 .map(AuditCheckpoint::getMerkleRoot)
                                 .toList());
         assertThat(checkpoints.get(1).getPrevCheckpointHash())
-                .isEqualTo(ByteBuffer.wrap(CheckpointSigner.hashOf(checkpoints.get(0))));
+                .isEqualTo(ByteBuffer.wrap(TreeHeadSigner.hashOf(checkpoints.get(0))));
     }
 
     @Test

@@ -5,7 +5,7 @@ import static dev.lethe.audit.AuditLogs.rfc8032Keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lethe.audit.CheckpointVerifier.Outcome;
+import dev.lethe.audit.TreeHeadVerifier.Outcome;
 import dev.lethe.events.AuditCheckpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class CheckpointSignerTest {
+class TreeHeadSignerTest {
 
     private static final byte[] ROOT_A = Sha256.of(new byte[] {1});
     private static final byte[] ROOT_B = Sha256.of(new byte[] {2});
@@ -21,7 +21,7 @@ class CheckpointSignerTest {
     @Test
     void signaturesAreTheJdkEd25519OfRfc8032() {
         // RFC 8032 §7.1 TEST 1: the empty message
-        byte[] signature = CheckpointSigner.sign(rfc8032Keys().privateKey(), new byte[0]);
+        byte[] signature = TreeHeadSigner.sign(rfc8032Keys().privateKey(), new byte[0]);
 
         assertThat(Hex.of(signature))
                 .isEqualTo(
@@ -39,8 +39,8 @@ class CheckpointSignerTest {
 
     @Test
     void checkpointsChainAndVerify() {
-        CheckpointSigner signer = new CheckpointSigner(rfc8032Keys());
-        CheckpointVerifier verifier = CheckpointVerifier.trusting(rfc8032Keys().publicKey());
+        TreeHeadSigner signer = new TreeHeadSigner(rfc8032Keys());
+        TreeHeadVerifier verifier = TreeHeadVerifier.trusting(rfc8032Keys().publicKey());
 
         AuditCheckpoint first = signer.next(null, 10, ROOT_A, T0);
         AuditCheckpoint second = signer.next(first, 25, ROOT_B, T0.plusSeconds(60));
@@ -49,7 +49,7 @@ class CheckpointSignerTest {
         assertThat(Hex.toArray(first.getPrevCheckpointHash())).isEqualTo(new byte[32]);
         assertThat(second.getCheckpointSeq()).isEqualTo(2);
         assertThat(Hex.toArray(second.getPrevCheckpointHash()))
-                .isEqualTo(CheckpointSigner.hashOf(first))
+                .isEqualTo(TreeHeadSigner.hashOf(first))
                 .isEqualTo(Sha256.of(CanonicalEncoding.encode(first)));
         assertThat(first.getSignature().remaining()).isEqualTo(64);
         assertThat(verifier.check(first)).isEqualTo(Outcome.VALID);
@@ -58,15 +58,15 @@ class CheckpointSignerTest {
 
     @Test
     void aChangedCheckpointOrAnUntrustedKeyDoesNotVerify() {
-        CheckpointSigner signer = new CheckpointSigner(rfc8032Keys());
+        TreeHeadSigner signer = new TreeHeadSigner(rfc8032Keys());
         AuditCheckpoint checkpoint = signer.next(null, 10, ROOT_A, T0);
-        CheckpointVerifier verifier = CheckpointVerifier.trusting(rfc8032Keys().publicKey());
+        TreeHeadVerifier verifier = TreeHeadVerifier.trusting(rfc8032Keys().publicKey());
 
         AuditCheckpoint bigger = AuditCheckpoint.newBuilder(checkpoint).setTreeSize(11).build();
         assertThat(verifier.check(bigger)).isEqualTo(Outcome.INVALID_SIGNATURE);
 
         AuditCheckpoint byStranger =
-                new CheckpointSigner(SigningKeys.generate()).next(null, 10, ROOT_A, T0);
+                new TreeHeadSigner(SigningKeys.generate()).next(null, 10, ROOT_A, T0);
         assertThat(verifier.check(byStranger)).isEqualTo(Outcome.UNKNOWN_KEY);
 
         // a stranger claiming the trusted key id is caught by the signature itself
@@ -76,7 +76,7 @@ class CheckpointSignerTest {
 
     @Test
     void aCheckpointCannotShrinkTheTree() {
-        CheckpointSigner signer = new CheckpointSigner(rfc8032Keys());
+        TreeHeadSigner signer = new TreeHeadSigner(rfc8032Keys());
         AuditCheckpoint first = signer.next(null, 10, ROOT_A, T0);
 
         assertThatThrownBy(() -> signer.next(first, 9, ROOT_B, T0))
@@ -100,8 +100,8 @@ class CheckpointSignerTest {
         assertThat(loaded.keyId()).isEqualTo(created.keyId());
         assertThat(SigningKeys.readPublicKey(dir.resolve(SigningKeys.PUBLIC_KEY_FILE)))
                 .isEqualTo(created.publicKey());
-        AuditCheckpoint signedBefore = new CheckpointSigner(created).next(null, 1, ROOT_A, T0);
-        assertThat(CheckpointVerifier.trusting(loaded.publicKey()).isValid(signedBefore)).isTrue();
+        AuditCheckpoint signedBefore = new TreeHeadSigner(created).next(null, 1, ROOT_A, T0);
+        assertThat(TreeHeadVerifier.trusting(loaded.publicKey()).isValid(signedBefore)).isTrue();
     }
 
     @Test

@@ -9,15 +9,15 @@ import java.security.Signature;
 import java.time.Instant;
 
 /**
- * Makes signed audit checkpoints: the Merkle root of the log so far, chained to the previous
- * checkpoint by its hash, signed with Ed25519 over the checkpoint's {@link CanonicalEncoding
- * canonical encoding}.
+ * Makes the log's signed tree heads (the records of the checkpoints topic, {@code AuditCheckpoint};
+ * not Flink's checkpoints): the Merkle root of the log so far, chained to the previous tree head by
+ * its hash, signed with Ed25519 over its {@link CanonicalEncoding canonical encoding}.
  */
-public final class CheckpointSigner {
+public final class TreeHeadSigner {
 
     private final SigningKeys keys;
 
-    public CheckpointSigner(SigningKeys keys) {
+    public TreeHeadSigner(SigningKeys keys) {
         this.keys = keys;
     }
 

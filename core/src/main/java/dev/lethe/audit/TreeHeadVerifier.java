@@ -8,10 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks checkpoint signatures against the public keys the auditor trusts (never against the key a
- * checkpoint carries: whoever can rewrite the log could sign with a key of their own).
+ * Checks the signatures of signed tree heads (the checkpoints topic's {@code AuditCheckpoint}s)
+ * against the public keys the auditor trusts (never against the key a tree head carries: whoever
+ * can rewrite the log could sign with a key of their own).
  */
-public final class CheckpointVerifier {
+public final class TreeHeadVerifier {
 
     /** The outcome of checking one checkpoint's signature. */
     public enum Outcome {
@@ -26,14 +27,14 @@ public final class CheckpointVerifier {
 
     private final Map<String, PublicKey> trustedKeys = new LinkedHashMap<>();
 
-    public CheckpointVerifier(Collection<PublicKey> trustedKeys) {
+    public TreeHeadVerifier(Collection<PublicKey> trustedKeys) {
         for (PublicKey key : trustedKeys) {
             this.trustedKeys.put(SigningKeys.keyIdOf(key), key);
         }
     }
 
-    public static CheckpointVerifier trusting(PublicKey... keys) {
-        return new CheckpointVerifier(List.of(keys));
+    public static TreeHeadVerifier trusting(PublicKey... keys) {
+        return new TreeHeadVerifier(List.of(keys));
     }
 
     public Outcome check(AuditCheckpoint checkpoint) {
@@ -50,7 +51,7 @@ public final class CheckpointVerifier {
         if (checkpoint.getSignature() == null) {
             return Outcome.INVALID_SIGNATURE;
         }
-        return CheckpointSigner.verifies(key, signed, Hex.toArray(checkpoint.getSignature()))
+        return TreeHeadSigner.verifies(key, signed, Hex.toArray(checkpoint.getSignature()))
                 ? Outcome.VALID
                 : Outcome.INVALID_SIGNATURE;
     }

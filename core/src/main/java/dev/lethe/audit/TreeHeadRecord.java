@@ -8,15 +8,16 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 
 /**
- * One record of the checkpoints topic as read: the checkpoint it decodes to, or why its bytes are
- * not one (strict decoding, docs/audit-format.md "Strict decoding", by {@link StrictAvro}).
+ * One record of the checkpoints topic as read: the signed tree head ({@code AuditCheckpoint}) it
+ * decodes to, or why its bytes are not one (strict decoding, docs/audit-format.md "Strict
+ * decoding", by {@link StrictAvro}).
  *
  * @param checkpoint the decoded checkpoint, or null if the record is malformed
  * @param malformed why the record does not decode (the rule and byte offset), or null
  */
-public record CheckpointRecord(AuditCheckpoint checkpoint, String malformed) {
+public record TreeHeadRecord(AuditCheckpoint checkpoint, String malformed) {
 
-    public CheckpointRecord {
+    public TreeHeadRecord {
         if ((checkpoint == null) == (malformed == null)) {
             throw new IllegalArgumentException("a record is either a checkpoint or malformed");
         }
@@ -27,11 +28,11 @@ public record CheckpointRecord(AuditCheckpoint checkpoint, String malformed) {
     }
 
     /** The record for a Kafka record value of the checkpoints topic (single-object encoding). */
-    public static CheckpointRecord decode(byte[] value) {
+    public static TreeHeadRecord decode(byte[] value) {
         try {
-            return new CheckpointRecord(fromSingleObject(value), null);
+            return new TreeHeadRecord(fromSingleObject(value), null);
         } catch (MalformedRecordException e) {
-            return new CheckpointRecord(null, Objects.requireNonNull(e.getMessage()));
+            return new TreeHeadRecord(null, Objects.requireNonNull(e.getMessage()));
         }
     }
 
