@@ -156,14 +156,26 @@ final class FaultsBench implements Callable<Integer> {
                 IndependentSlot.awaitLogged(s, committed, Duration.ofMinutes(5));
         IndependentSlot.Comparison compared = IndependentSlot.compareCounts(committed, logged);
         Reconciled reconciled = reconcile(s);
+        LocationIndexCheck.Result locations =
+                LocationIndexCheck.check(
+                        s, locatedTables(), Duration.ofSeconds(20), Duration.ofMinutes(5));
         boolean ok =
                 compared.missing().isEmpty()
                         && compared.doubled().isEmpty()
                         && reconciled.code() == 0
+                        && locations.ok()
                         && injected.size() == order.size()
                         && injected.stream().allMatch(i -> i.recoveredMs() >= 0);
-        print(injected, loaded, committed.size(), compared, reconciled, ok);
+        print(injected, loaded, committed.size(), compared, reconciled, locations, ok);
         return ok ? 0 : 1;
+    }
+
+    /** The helpdesk's tables discovery locates data in: every table of the catalog but Lethe's. */
+    private static List<String> locatedTables() {
+        return dev.lethe.catalog.PersonalDataCatalog.loadDefault().tables().stream()
+                .filter(t -> !t.startsWith("lethe_"))
+                .sorted()
+                .toList();
     }
 
     /** Injects {@code f} and waits until the stack is whole again. */
@@ -315,6 +327,7 @@ final class FaultsBench implements Callable<Integer> {
             int changes,
             IndependentSlot.Comparison compared,
             Reconciled reconciled,
+            LocationIndexCheck.Result locations,
             boolean ok) {
         System.out.println();
         System.out.println("| at | fault | whole again after |");
@@ -347,6 +360,7 @@ final class FaultsBench implements Callable<Integer> {
         System.out.printf(
                 "| audit reconcile | exit %d, %s raw changes |%n",
                 reconciled.code(), reconciled.report().path("rawChanges").asText("?"));
+        System.out.printf("| location index against the database | %s |%n", locations.summary());
         System.out.printf(
                 "| recovery p50 / max | %s / %s |%n",
                 seconds(Recovery.median(recovered)), seconds(Recovery.max(recovered)));
