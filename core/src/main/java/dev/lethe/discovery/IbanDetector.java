@@ -6,11 +6,14 @@ import java.util.Map;
 
 /**
  * International bank account numbers (ISO 13616), written compact ({@code DE89370400440532013000})
- * or in groups of four ({@code DE89 3704 0044 0532 0130 00}). A candidate is two capital letters
- * and two check digits at the start of a word, followed by capital letters and digits, possibly
- * grouped by single spaces; it is cut to the length its country's IBANs have (or, for a country not
- * in the table, the longest prefix that validates) and kept only if the mod-97 check gives 1.
- * Normalized to the compact form.
+ * or in groups of four ({@code DE89 3704 0044 0532 0130 00}), in capitals, lower case or mixed
+ * ({@code gr81 0115 …}). A candidate is two letters and two check digits at the start of a word,
+ * followed by letters and digits, possibly grouped by single spaces; it is cut to the length its
+ * country's IBANs have (or, for a country not in the table and written in capitals, the longest
+ * prefix that validates) and kept only if the mod-97 check gives 1. A Polish account written
+ * without its country code, grouped as Polish writers do ({@code 50 1140 2004 6166 8236 0139
+ * 5518}), is read with {@code PL} when the check holds for it. Normalized to the compact form in
+ * capitals.
  */
 public final class IbanDetector implements PiiDetector {
 
@@ -58,6 +61,10 @@ public final class IbanDetector implements PiiDetector {
                     Map.entry("VA", 22));
 
     private static final int MIN = 15;
+
+    /** How a Polish account number (NRB) is written: check digits, then six groups of four. */
+    private static final String NRB_LAYOUT = "dd dddd dddd dddd dddd dddd dddd";
+
     private static final int MAX = 34;
 
     @Override
@@ -74,6 +81,12 @@ public final class IbanDetector implements PiiDetector {
         int n = text.length();
         int i = 0;
         while (i + 4 <= n) {
+            Finding polish = polishAccount(text, i);
+            if (polish != null) {
+                found.add(polish);
+                i = polish.end();
+                continue;
+            }
             if (!startsCandidate(text, i)) {
                 i++;
                 continue;
@@ -84,20 +97,24 @@ public final class IbanDetector implements PiiDetector {
             int j = i;
             while (j < n && compact.length() < MAX) {
                 char c = text.charAt(j);
-                if (isUpperAlnum(c)) {
-                    compact.append(c);
+                if (isAlnum(c)) {
+                    compact.append(Character.toUpperCase(c));
                     endAt[compact.length()] = j + 1;
                     j++;
                 } else if (c == ' '
                         && j + 1 < n
-                        && isUpperAlnum(text.charAt(j + 1))
+                        && isAlnum(text.charAt(j + 1))
                         && compact.length() >= 4) {
                     j++;
                 } else {
                     break;
                 }
             }
-            Finding f = validPrefix(text, i, compact, endAt);
+            boolean upper = isUpper(text.charAt(i)) && isUpper(text.charAt(i + 1));
+            Finding f =
+                    upper || LENGTHS.containsKey(compact.substring(0, 2))
+                            ? validPrefix(text, i, compact, endAt)
+                            : null;
             if (f != null) {
                 found.add(f);
                 i = f.end();
@@ -106,6 +123,47 @@ public final class IbanDetector implements PiiDetector {
             }
         }
         return found;
+    }
+
+    /**
+     * A Polish account number written as Polish writers do, without its country code: 26 digits
+     * grouped {@code 50 1140 2004 6166 8236 0139 5518} (NRB), not part of a longer run of digit
+     * groups, whose check digits hold for {@code PL}.
+     */
+    private static Finding polishAccount(String text, int i) {
+        int n = text.length();
+        if (i + NRB_LAYOUT.length() > n
+                || (i > 0 && Character.isLetterOrDigit(text.charAt(i - 1)))
+                || (i > 1 && text.charAt(i - 1) == ' ' && isDigit(text.charAt(i - 2)))) {
+            return null;
+        }
+        StringBuilder digits = new StringBuilder(28).append("PL");
+        for (int k = 0; k < NRB_LAYOUT.length(); k++) {
+            char c = text.charAt(i + k);
+            if (NRB_LAYOUT.charAt(k) == 'd' ? !isDigit(c) : c != ' ') {
+                return null;
+            }
+            if (isDigit(c)) {
+                digits.append(c);
+            }
+        }
+        int end = i + NRB_LAYOUT.length();
+        if ((end < n && Character.isLetterOrDigit(text.charAt(end)))
+                || (end + 1 < n && text.charAt(end) == ' ' && isDigit(text.charAt(end + 1)))) {
+            return null;
+        }
+        String iban = digits.toString();
+        if (mod97(iban) != 1) {
+            return null;
+        }
+        return new Finding(
+                NAME,
+                PiiKind.IBAN,
+                i,
+                end,
+                iban,
+                0.85,
+                "26 digits grouped as a Polish account number (NRB), mod-97 check passed with PL");
     }
 
     private static Finding validPrefix(String text, int start, StringBuilder compact, int[] endAt) {
@@ -143,8 +201,8 @@ public final class IbanDetector implements PiiDetector {
         if (i > 0 && Character.isLetterOrDigit(text.charAt(i - 1))) {
             return false;
         }
-        return isUpper(text.charAt(i))
-                && isUpper(text.charAt(i + 1))
+        return isLetter(text.charAt(i))
+                && isLetter(text.charAt(i + 1))
                 && isDigit(text.charAt(i + 2))
                 && isDigit(text.charAt(i + 3));
     }
@@ -184,8 +242,12 @@ public final class IbanDetector implements PiiDetector {
         return iban.replace(" ", "").toUpperCase(java.util.Locale.ROOT);
     }
 
-    private static boolean isUpperAlnum(char c) {
-        return isUpper(c) || isDigit(c);
+    private static boolean isAlnum(char c) {
+        return isLetter(c) || isDigit(c);
+    }
+
+    private static boolean isLetter(char c) {
+        return isUpper(c) || (c >= 'a' && c <= 'z');
     }
 
     private static boolean isUpper(char c) {

@@ -15,11 +15,21 @@ import java.util.Set;
  * as they go ({@link #forget}), scanned leftmost-longest.
  *
  * <p>Matching is on {@link NameFolding folded} text, so case and diacritics do not matter ({@code
- * "anna MULLER"} finds {@code Anna Müller}). In alphabetic scripts a match starts and ends at word
+ * "anna MULLER"} finds {@code Anna Müller}; the Greek final sigma folds as any sigma, so {@code
+ * ΠΑΠΑΔΟΠΟΥΛΟΣ} finds {@code Παπαδόπουλος}). In alphabetic scripts a match starts and ends at word
  * boundaries, and a first or family name on its own must start with a capital letter. Japanese and
  * Chinese names are written without spaces ({@code 佐藤一郎}, family name first): a full name is found
  * anywhere in the text, a family or first name on its own only where it stands apart from other Han
- * or kana characters or is followed by an honorific ({@code 佐藤様}, {@code 佐藤さん}).
+ * or kana characters or is followed by an honorific ({@code 佐藤様}, {@code 佐藤さん}). Korean names
+ * ({@code 김민준}, family name first, mostly without a space; a one-part name of three or four Hangul
+ * syllables is a whole name) are found at a word's start, ending the word or followed by a particle
+ * or honorific ({@code 김민준님}, {@code 이서연이}); a first name on its own only before an honorific
+ * ({@code 민준 씨}), Hangul having no capitals. In scripts without capitals (Arabic, Hebrew) a first
+ * or family name on its own is found after a word of address ({@code مرحباً محمد}, {@code שלום
+ * נועה}), and there and in lower case as the text's signature (its last word, after a sentence's
+ * end or a line break; without capitals also after a comma); a Hebrew one-letter prefix glued to a
+ * whole name is not part of it ({@code לנועה כהן}). Inflected forms ({@code Pani Zofio}, {@code
+ * Дмитрию Кузнецову}): {@link InflectedNames}.
  *
  * <p>A name is a dictionary entry only if its folded form has at most {@value #MAX_NAME_LENGTH}
  * characters and, in an alphabetic script, at most {@value #MAX_NAME_WORDS} words (runs of
@@ -57,6 +67,61 @@ public final class KnownSubjectNames implements PiiDetector {
 
     private static final String HONORIFICS = "様さ氏殿君ち先";
 
+    /** Words of address and greeting before a name in scripts without capitals (marks removed). */
+    static final Set<String> ADDRESS_WORDS =
+            Set.of(
+                    // Arabic
+                    "مرحبا",
+                    "اهلا",
+                    "أهلا",
+                    "عزيزي",
+                    "عزيزتي",
+                    "أستاذ",
+                    "أستاذة",
+                    "استاذ",
+                    "استاذة",
+                    "السيد",
+                    "السيدة",
+                    "الأخ",
+                    "الأخت",
+                    "الاخ",
+                    "الاخت",
+                    "شكرا",
+                    "يا",
+                    "أخي",
+                    "أختي",
+                    // Hebrew
+                    "שלום",
+                    "היי",
+                    "הי",
+                    "תודה",
+                    "לכבוד",
+                    "מר",
+                    "גברת",
+                    "יקר",
+                    "יקרה");
+
+    /** Hebrew one-letter prefixes (and, the, in, as, to, from, that) glued to the next word. */
+    static final String HEBREW_PREFIXES = "ובהכלמש";
+
+    /** What may stand right before a signature's name: a line break, a sentence's end. */
+    private static final String SIGNATURE_BEFORE = "\n\r.!?。！？";
+
+    /** And in a script without capitals, a comma ({@code בברכה, אבי}). */
+    private static final String SIGNATURE_COMMAS = ",،，";
+
+    /** Honorifics after a Korean name ({@code 민준 씨}, {@code 서연님}). */
+    static final List<String> HANGUL_HONORIFICS = List.of("님", "씨");
+
+    /** Longer honorifics a Korean name goes on with ({@code 서연 고객님}, {@code 수민 선생님}). */
+    static final List<String> HANGUL_HONORIFICS_LONG = List.of("고객님", "선생님");
+
+    /** What Korean glues to a whole name: honorifics and particles. */
+    static final List<String> HANGUL_SUFFIXES =
+            List.of(
+                    "님", "씨", "고객", "선생", "이", "가", "은", "는", "을", "를", "의", "에게", "께", "도", "과",
+                    "와", "한테", "입니다", "예요", "이에요", "이랑", "랑", "으로", "로");
+
     /**
      * A trie node: the names that start with the segments leading here. A name in an alphabetic
      * script is cut after each run of letters ({@code "anna müller"} is {@code "anna"}, {@code "
@@ -86,6 +151,21 @@ public final class KnownSubjectNames implements PiiDetector {
     /** subject id -> its folded keys. */
     private final Map<String, List<String>> keysBySubject = new HashMap<>();
 
+    /** The dictionary as {@link InflectedNames} reads it. */
+    private final InflectedNames.Lookup lookup =
+            new InflectedNames.Lookup() {
+                @Override
+                public Map<String, Part> subjects(String key) {
+                    Node node = key.isEmpty() ? null : find(key);
+                    return node == null ? null : node.subjects;
+                }
+
+                @Override
+                public String display(String key) {
+                    return find(key).display;
+                }
+            };
+
     @Override
     public String name() {
         return NAME;
@@ -104,12 +184,21 @@ public final class KnownSubjectNames implements PiiDetector {
             if (isCjk(first.charAt(0)) && isCjk(last.charAt(0))) {
                 add(subjectId, last + first, Part.FULL, keys);
                 add(subjectId, last + " " + first, Part.FULL, keys);
+            } else if (isHangul(first.charAt(0)) && isHangul(last.charAt(0))) {
+                // Korean: family name first, mostly without a space (김민준)
+                add(subjectId, last + first, Part.FULL, keys);
+                add(subjectId, last + " " + first, Part.FULL, keys);
+                add(subjectId, first + " " + last, Part.FULL, keys);
             } else {
                 add(subjectId, first + " " + last, Part.FULL, keys);
             }
         }
         if (first != null) {
-            add(subjectId, first, Part.FIRST, keys);
+            add(
+                    subjectId,
+                    first,
+                    last == null && wholeHangulName(first) ? Part.FULL : Part.FIRST,
+                    keys);
         }
         if (last != null) {
             add(subjectId, last, Part.LAST, keys);
@@ -137,7 +226,7 @@ public final class KnownSubjectNames implements PiiDetector {
 
     /** The subjects one of whose names folds like {@code name}, with which part it is. */
     public Map<String, Part> subjectsNamed(String name) {
-        String key = NameFolding.fold(name.strip());
+        String key = fold(name.strip());
         Node node = key.isEmpty() ? null : find(key);
         return node == null || node.subjects == null
                 ? Map.of()
@@ -155,7 +244,7 @@ public final class KnownSubjectNames implements PiiDetector {
         if (text == null || text.isEmpty() || (latin.children == null && cjk.children == null)) {
             return found;
         }
-        String folded = NameFolding.fold(text);
+        String folded = fold(text);
         int n = text.length();
         int i = 0;
         while (i < n) {
@@ -164,13 +253,31 @@ public final class KnownSubjectNames implements PiiDetector {
                 i++;
                 continue;
             }
-            boolean cjkStart = isCjk(c);
+            boolean cjkStart = isCjk(c) || isHangul(c);
             boolean wordStart = i == 0 || !Character.isLetter(text.charAt(i - 1));
-            if (!cjkStart && !wordStart) {
+            if ((!cjkStart || isHangul(c)) && !wordStart) {
                 i++;
                 continue;
             }
             NameMatch m = longestAt(text, folded, i, cjkStart, wordStart);
+            if (!cjkStart && (m == null || !m.subjects().containsValue(Part.FULL))) {
+                NameMatch inflected = InflectedNames.at(text, folded, i, lookup);
+                if (inflected != null
+                        && inflected.finding().end() > (m == null ? i : m.finding().end())) {
+                    m = inflected;
+                }
+            }
+            if (m == null
+                    && !cjkStart
+                    && i + 1 < n
+                    && KnownSubjectNames.HEBREW_PREFIXES.indexOf(c) >= 0
+                    && Character.isLetter(text.charAt(i + 1))) {
+                // a Hebrew preposition or article glued to a whole name (לנועה כהן)
+                NameMatch after = longestAt(text, folded, i + 1, false, true);
+                if (after != null && after.subjects().containsValue(Part.FULL)) {
+                    m = after;
+                }
+            }
             if (m != null) {
                 found.add(m);
                 i = m.finding().end();
@@ -244,16 +351,114 @@ public final class KnownSubjectNames implements PiiDetector {
 
     private static boolean allowed(
             Part part, String text, int i, int j, boolean cjk, boolean wordStart, boolean wordEnd) {
+        if (cjk && isHangul(text.charAt(i))) {
+            return hangulAllowed(part, text, j, wordStart, wordEnd);
+        }
         if (part == Part.FULL) {
             return cjk || (wordStart && wordEnd);
         }
         if (cjk) {
             return wordStart && (wordEnd || HONORIFICS.indexOf(text.charAt(j)) >= 0);
         }
+        return aloneAllowed(text, i, j, wordStart, wordEnd);
+    }
+
+    /**
+     * Whether a first or family name alone, in an alphabetic script, is taken as a name at {@code
+     * [i, j)}: a whole word starting with a capital letter; in a script without capitals (Arabic,
+     * Hebrew) right after a word of address ({@code مرحباً محمد}, {@code שלום נועה}, {@link
+     * #ADDRESS_WORDS}); in such a script or in lower case, as the text's signature: its last word,
+     * standing alone after a sentence's end or a line break ({@code … pour la facturation.
+     * océane}), or in a script without capitals after a comma ({@code בברכה, אבי}).
+     */
+    static boolean aloneAllowed(String text, int i, int j, boolean wordStart, boolean wordEnd) {
+        if (!wordStart || !wordEnd) {
+            return false;
+        }
         char first = text.charAt(i);
-        return wordStart
-                && wordEnd
-                && (Character.isUpperCase(first) || Character.isTitleCase(first));
+        if (Character.isUpperCase(first) || Character.isTitleCase(first)) {
+            return true;
+        }
+        boolean caseless = !Character.isLowerCase(first);
+        return (caseless && afterAddressWord(text, i)) || signature(text, i, j, caseless);
+    }
+
+    private static boolean afterAddressWord(String text, int i) {
+        int end = i;
+        while (end > 0 && text.charAt(end - 1) == ' ') {
+            end--;
+        }
+        if (end == i) {
+            return false;
+        }
+        int start = end;
+        while (start > 0
+                && (Character.isLetter(text.charAt(start - 1)) || isMark(text.charAt(start - 1)))) {
+            start--;
+        }
+        StringBuilder word = new StringBuilder();
+        for (int k = start; k < end; k++) {
+            if (!isMark(text.charAt(k))) {
+                word.append(text.charAt(k));
+            }
+        }
+        return ADDRESS_WORDS.contains(word.toString());
+    }
+
+    private static boolean signature(String text, int i, int j, boolean caseless) {
+        for (int k = j; k < text.length(); k++) {
+            char c = text.charAt(k);
+            if (Character.isLetterOrDigit(c)) {
+                return false;
+            }
+        }
+        int k = i;
+        while (k > 0 && (text.charAt(k - 1) == ' ' || text.charAt(k - 1) == '\t')) {
+            k--;
+        }
+        if (k == 0) {
+            return false; // the text is the name alone: nothing says it is one
+        }
+        char before = text.charAt(k - 1);
+        return SIGNATURE_BEFORE.indexOf(before) >= 0
+                || (caseless && SIGNATURE_COMMAS.indexOf(before) >= 0);
+    }
+
+    private static boolean isMark(char c) {
+        int t = Character.getType(c);
+        return t == Character.NON_SPACING_MARK || t == Character.COMBINING_SPACING_MARK;
+    }
+
+    /**
+     * A name in Hangul: Korean is written with spaces, but glues particles and honorifics to a name
+     * ({@code 김민준님}, {@code 이서연이}). A whole name at a word's start, ending the word or followed by
+     * one of {@link #HANGUL_SUFFIXES}; a first or family name alone only before an honorific
+     * ({@code 민준 씨}, {@code 서연님}), as Hangul has no capital letters to tell a name.
+     */
+    static boolean hangulAllowed(
+            Part part, String text, int j, boolean wordStart, boolean wordEnd) {
+        if (!wordStart) {
+            return false;
+        }
+        if (part == Part.FULL) {
+            return wordEnd || startsWithAny(text, j, HANGUL_SUFFIXES);
+        }
+        if (startsWithAny(text, j, HANGUL_HONORIFICS)) {
+            return true; // 서연님
+        }
+        return j < text.length()
+                && text.charAt(j) == ' '
+                && (startsWithAny(text, j + 1, HANGUL_HONORIFICS)
+                        || startsWithAny(text, j + 1, HANGUL_HONORIFICS_LONG));
+    }
+
+    private static boolean startsWithAny(String text, int at, List<String> words) {
+        for (String w : words) {
+            if (text.startsWith(w, at)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Finding finding(String display, int start, int end, Map<String, Part> subjects) {
@@ -275,7 +480,12 @@ public final class KnownSubjectNames implements PiiDetector {
     }
 
     private void add(String subjectId, String name, Part part, List<String> keys) {
-        String key = NameFolding.fold(name);
+        add(subjectId, name, name, part, keys);
+    }
+
+    /** Adds {@code name}, found as {@code display} (the name in its registered order). */
+    private void add(String subjectId, String name, String display, Part part, List<String> keys) {
+        String key = fold(name);
         if (key.length() < 2 && !isCjk(key.charAt(0))) {
             return; // an initial is not a name
         }
@@ -291,7 +501,7 @@ public final class KnownSubjectNames implements PiiDetector {
         }
         if (node.subjects == null) {
             node.subjects = new LinkedHashMap<>();
-            node.display = name;
+            node.display = display;
         }
         node.subjects.merge(subjectId, part, KnownSubjectNames::stronger);
         keys.add(key);
@@ -342,7 +552,7 @@ public final class KnownSubjectNames implements PiiDetector {
     }
 
     private Node root(String key) {
-        return isCjk(key.charAt(0)) ? cjk : latin;
+        return perCharacter(key.charAt(0)) ? cjk : latin;
     }
 
     /**
@@ -352,7 +562,7 @@ public final class KnownSubjectNames implements PiiDetector {
      */
     private static List<String> segments(String key) {
         List<String> out = new ArrayList<>();
-        if (isCjk(key.charAt(0))) {
+        if (perCharacter(key.charAt(0))) {
             for (int k = 0; k < key.length(); k++) {
                 out.add(key.substring(k, k + 1));
             }
@@ -371,7 +581,7 @@ public final class KnownSubjectNames implements PiiDetector {
 
     /** Whether a folded name is within the bounds a registered name may have. */
     static boolean fits(String key) {
-        if (isCjk(key.charAt(0))) {
+        if (perCharacter(key.charAt(0))) {
             return key.length() <= MAX_CJK_NAME_LENGTH;
         }
         if (key.length() > MAX_NAME_LENGTH) {
@@ -397,6 +607,31 @@ public final class KnownSubjectNames implements PiiDetector {
         }
         String s = name.strip().replaceAll("\\s+", " ");
         return s.isEmpty() ? null : s;
+    }
+
+    /**
+     * {@link NameFolding#fold} and the Greek final sigma as any other ({@code ΠΑΠΑΔΟΠΟΥΛΟΣ} and
+     * {@code Παπαδόπουλος} alike); one character for one character.
+     */
+    static String fold(String text) {
+        return NameFolding.fold(text).replace('ς', 'σ');
+    }
+
+    /** Hangul syllables and letters. */
+    static boolean isHangul(char c) {
+        return Character.UnicodeScript.of(c) == Character.UnicodeScript.HANGUL;
+    }
+
+    /** Names held in the trie character by character: Han, kana and Hangul. */
+    static boolean perCharacter(char c) {
+        return isCjk(c) || isHangul(c);
+    }
+
+    /** A name in Hangul of three or four syllables, without a space: family and given name. */
+    static boolean wholeHangulName(String name) {
+        return name.length() >= 3
+                && name.length() <= 4
+                && name.chars().allMatch(c -> isHangul((char) c) && Character.isLetter(c));
     }
 
     /** Han, Hiragana or Katakana: scripts written without spaces between words. */

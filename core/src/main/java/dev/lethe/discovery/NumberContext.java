@@ -167,7 +167,9 @@ final class NumberContext {
                     "track*",
                     "case",
                     // the requests of data subjects and the cases of support desks
-                    "request*",
+                    // the noun only: "Callback requested: 07408 536424" is a phone
+                    "request",
+                    "requests",
                     "req",
                     "dsr",
                     "dsar",

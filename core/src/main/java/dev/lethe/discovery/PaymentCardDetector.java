@@ -7,8 +7,11 @@ import java.util.List;
  * Payment card numbers (PANs): 13 to 19 digits, written plain or in groups separated by single
  * spaces or dashes ({@code 4111 1111 1111 1111}, {@code 5500-0000-0000-0004}), that pass the Luhn
  * check and start with the issuer identification number of a card network (Visa, Mastercard, Amex,
- * Discover, JCB, Diners, UnionPay, Maestro) with a length that network issues. A longer digit run
- * is not searched for a card inside it. A number right after a reference label ({@code Tracking
+ * Discover, JCB, Diners, UnionPay, Maestro, Mir 2200–2204, Troy 9792) with a length that network
+ * issues. A longer digit run is not searched for a card inside it. The number must not be glued to
+ * a digit or a Latin letter ({@code INV4111…}); a letter of another script right before or after is
+ * a boundary ({@code マスターカード5555 5555 5555 4444}, {@code 银联卡6200…支付}), as those scripts write no
+ * space between a word and a number. A number right after a reference label ({@code Tracking
  * number}, {@code numer listu przewozowego:}, {@code 注文番号}: {@link NumberContext}) is the number of
  * something else, not a card. Normalized to the digits alone.
  */
@@ -30,8 +33,7 @@ public final class PaymentCardDetector implements PiiDetector {
         int n = text.length();
         int i = 0;
         while (i < n) {
-            if (!isDigit(text.charAt(i))
-                    || (i > 0 && Character.isLetterOrDigit(text.charAt(i - 1)))) {
+            if (!isDigit(text.charAt(i)) || (i > 0 && glued(text.codePointBefore(i)))) {
                 i++;
                 continue;
             }
@@ -64,7 +66,7 @@ public final class PaymentCardDetector implements PiiDetector {
                 if (count < 13 || count > 19) {
                     continue;
                 }
-                if (end < n && Character.isLetterOrDigit(text.charAt(end))) {
+                if (end < n && glued(text.codePointAt(end))) {
                     continue;
                 }
                 String pan = digits.substring(0, count);
@@ -128,6 +130,12 @@ public final class PaymentCardDetector implements PiiDetector {
         int p3 = Integer.parseInt(pan.substring(0, 3));
         int p4 = Integer.parseInt(pan.substring(0, 4));
         int p6 = Integer.parseInt(pan.substring(0, 6));
+        if (p4 >= 2200 && p4 <= 2204 && len >= 16) {
+            return "Mir";
+        }
+        if (p4 == 9792 && len == 16) {
+            return "Troy";
+        }
         if (p1 == 4 && (len == 13 || len == 16 || len == 19)) {
             return "Visa";
         }
@@ -179,6 +187,20 @@ public final class PaymentCardDetector implements PiiDetector {
         return pan.substring(0, 6)
                 + "*".repeat(pan.length() - 10)
                 + pan.substring(pan.length() - 4);
+    }
+
+    /**
+     * Whether a card number next to {@code cp} would be part of a longer word: a digit, or a letter
+     * of the Latin script ({@code INV4111…}, a code). A letter of another script is a change of
+     * script, and so a boundary: Japanese and Chinese write no space between a word and a number
+     * ({@code マスターカード5555…}, {@code 银联卡6200…で}).
+     */
+    private static boolean glued(int cp) {
+        if (Character.isDigit(cp)) {
+            return true;
+        }
+        return Character.isLetter(cp)
+                && Character.UnicodeScript.of(cp) == Character.UnicodeScript.LATIN;
     }
 
     private static boolean isDigit(char c) {

@@ -18,13 +18,47 @@ import org.junit.jupiter.api.Test;
 class KnownSubjectNamesEquivalenceTest {
 
     private static final String[] PIECES = {
-        "anna", "Anna", "ANNA", "müller", "Muller", "MÜLLER", "mül", "ler", "O'Brien", "o", "Jean",
-        "pierre", "Pierre", "Łukasz", "lukasz", "Wójcik", "wojcik", "de", "la", "a", "ab", "佐藤",
-        "一郎", "佐", "藤", "林", "蓮", "森林", "さん", "様", "Ångström", "x", "ǅemal"
+        "anna",
+        "Anna",
+        "ANNA",
+        "müller",
+        "Muller",
+        "MÜLLER",
+        "mül",
+        "ler",
+        "O'Brien",
+        "o",
+        "Jean",
+        "pierre",
+        "Pierre",
+        "Łukasz",
+        "lukasz",
+        "Wójcik",
+        "wojcik",
+        "de",
+        "la",
+        "a",
+        "ab",
+        "佐藤",
+        "一郎",
+        "佐",
+        "藤",
+        "林",
+        "蓮",
+        "森林",
+        "さん",
+        "様",
+        "Ångström",
+        "x",
+        "ǅemal",
+        "김",
+        "민준",
+        "정수민",
+        "서연"
     };
     private static final String[] NAME_SEPARATORS = {" ", " ", "-", "", "  ", "\u00a0", "."};
     private static final String[] TEXT_SEPARATORS = {
-        " ", " ", ", ", "-", "", "\n", ". ", "様", "さん", "の", "_", "\u3000", "  "
+        " ", " ", ", ", "-", "", "\n", ". ", "様", "さん", "の", "_", "\u3000", "  ", "님", " 씨", "이"
     };
 
     @Property(tries = 400)

@@ -123,4 +123,143 @@ class KnownSubjectNamesTest {
         names.register("contact:3", "Berg", null);
         assertThat(names.match("Anna Maria Berg")).hasSize(1);
     }
+
+    @Test
+    void koreanFullNameFamilyNameFirstWithOrWithoutAnHonorific() {
+        KnownSubjectNames names = new KnownSubjectNames();
+        names.register("contact:251", "민준", "김");
+        names.register("contact:252", "서연", "이");
+        names.register("agent:14", "정수민", null);
+        String text = "김민준님, 문의 감사합니다. 이서연 고객님 건은 처리했습니다.\n상담원 정수민";
+        List<NameMatch> found = names.match(text);
+        assertThat(found)
+                .extracting(m -> m.finding().normalizedValue())
+                .containsExactly("김민준", "이서연", "정수민");
+        assertThat(found.get(0).subjects()).containsEntry("contact:251", Part.FULL);
+        assertThat(found.get(2).subjects()).containsEntry("agent:14", Part.FULL);
+        assertThat(text.substring(found.get(0).finding().start(), found.get(0).finding().end()))
+                .isEqualTo("김민준");
+        assertThat(names.match("김 민준 고객님")).hasSize(1);
+        assertThat(names.match("김민준이 전화했어요")).hasSize(1);
+    }
+
+    @Test
+    void aKoreanFirstNameAloneOnlyBeforeAnHonorific() {
+        KnownSubjectNames names = new KnownSubjectNames();
+        names.register("contact:251", "민준", "김");
+        assertThat(names.match("민준 씨가 주소 변경 요청함.")).hasSize(1);
+        assertThat(names.match("민준님 안녕하세요")).hasSize(1);
+        assertThat(names.match("민준 주소 변경")).isEmpty();
+        // inside a word, or a one-syllable family name alone
+        assertThat(names.match("김민준수 씨")).isEmpty();
+        assertThat(names.match("김 씨")).isEmpty();
+        assertThat(names.match("정민준님")).isEmpty();
+    }
+
+    @Test
+    void greekCapitalsFoldLikeTheFinalSigma() {
+        KnownSubjectNames names = new KnownSubjectNames();
+        names.register("contact:191", "Γιώργος", "Παπαδόπουλος");
+        List<NameMatch> found = names.match("ΟΝΟΜΑ: ΓΙΩΡΓΟΣ ΠΑΠΑΔΟΠΟΥΛΟΣ, ΑΘΗΝΑ");
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).finding().normalizedValue()).isEqualTo("Γιώργος Παπαδόπουλος");
+        assertThat(names.match("Ο κ. Παπαδόπουλος")).hasSize(1);
+    }
+
+    @Test
+    void aFirstNameAloneInAScriptWithoutCapitalsAfterAWordOfAddress() {
+        KnownSubjectNames names = new KnownSubjectNames();
+        names.register("contact:211", "محمد", "العتيبي");
+        names.register("contact:221", "נועה", "כהן");
+        names.register("agent:12", "אבי", "מזרחי");
+        assertThat(names.match("مرحباً محمد، تم شحن طلبك")).hasSize(1);
+        assertThat(names.match("שלום נועה, המשלוח יצא היום")).hasSize(1);
+        assertThat(names.match("תודה אבי! המייל שלי")).hasSize(1);
+        // in the middle of a sentence a word that is also a name is not one
+        assertThat(names.match("אבי התקשר אליי אתמול ואמר שהחבילה הגיעה")).isEmpty();
+        assertThat(names.match("اتصل محمد بالأمس")).isEmpty();
+    }
+
+    @Test
+    void aHebrewWholeNameWithAPrefixGluedToIt() {
+        KnownSubjectNames names = new KnownSubjectNames();
+        names.register("contact:221", "נועה", "כהן");
+        String text = "החבילה שנשלחה לנועה כהן הגיעה לשכנה";
+        List<NameMatch> found = names.match(text);
+        assertThat(found).hasSize(1);
+        assertThat(text.substring(found.get(0).finding().start(), found.get(0).finding().end()))
+                .isEqualTo("נועה כהן");
+        // a first name alone with a prefix is not taken
+        assertThat(names.match("החבילה שנשלחה לנועה הגיעה")).isEmpty();
+    }
+
+    @Test
+    void aFirstNameAloneAsTheTextsSignature() {
+        KnownSubjectNames names = new KnownSubjectNames();
+        names.register("contact:124", "Océane", "Girard");
+        names.register("contact:223", "מיכל", "אברהם");
+        assertThat(names.match("merci de contacter ma collègue pour la facturation. océane"))
+                .extracting(m -> m.finding().normalizedValue())
+                .containsExactly("Océane");
+        assertThat(names.match("המייל שלי והנייד 052-3456789. מיכל")).hasSize(1);
+        assertThat(names.match("Merci.\nocéane\n")).hasSize(1);
+        // not the last word, or not after a sentence's end
+        assertThat(names.match("merci. océane a appelé")).isEmpty();
+        assertThat(names.match("je suis océane")).isEmpty();
+        assertThat(names.match("océane")).isEmpty();
+    }
+
+    private static KnownSubjectNames inflecting() {
+        KnownSubjectNames names = new KnownSubjectNames();
+        names.register("contact:161", "Zofia", "Wiśniewska");
+        names.register("contact:162", "Krzysztof", "Nowak");
+        names.register("agent:15", "Pavel", "Dvořák");
+        names.register("contact:191", "Γιώργος", "Παπαδόπουλος");
+        names.register("contact:193", "Ελένη", "Γεωργίου");
+        names.register("contact:203", "Дмитрий", "Кузнецов");
+        return names;
+    }
+
+    private static List<String> values(KnownSubjectNames names, String text) {
+        return names.match(text).stream().map(m -> m.finding().normalizedValue()).toList();
+    }
+
+    @Test
+    void aNameInflectedAfterATitleOfAddressIsTheRegisteredName() {
+        KnownSubjectNames names = inflecting();
+        assertThat(values(names, "Dzień dobry Pani Zofio, dziękuję")).containsExactly("Zofia");
+        assertThat(values(names, "Szanowny Panie Krzysztofie,")).containsExactly("Krzysztof");
+        assertThat(values(names, "Dobrý den, pane Dvořáku, děkuji")).containsExactly("Dvořák");
+        assertThat(values(names, "Αγαπητέ κύριε Παπαδόπουλε,")).containsExactly("Παπαδόπουλος");
+        assertThat(values(names, "Μίλησα με τον κ. Παπαδόπουλο, συμφώνησε"))
+                .containsExactly("Παπαδόπουλος");
+        NameMatch m = names.match("pane Dvořáku").get(0);
+        assertThat(m.subjects()).containsEntry("agent:15", Part.LAST);
+        assertThat(m.finding().reason()).contains("inflected").doesNotContain("Dvoř");
+    }
+
+    @Test
+    void aWholeNameInflectedInBothWords() {
+        KnownSubjectNames names = inflecting();
+        assertThat(values(names, "Дмитрию Кузнецову\nПрошу вернуть деньги"))
+                .containsExactly("Дмитрий Кузнецов");
+        assertThat(values(names, "η παραγγελία είναι στο όνομα της Ελένης Γεωργίου."))
+                .containsExactly("Ελένη Γεωργίου");
+        NameMatch m = names.match("Дмитрию Кузнецову").get(0);
+        assertThat(m.subjects()).containsEntry("contact:203", Part.FULL);
+    }
+
+    @Test
+    void anInflectedFormNeedsATitleOrTheWholeNameAndOneReading() {
+        KnownSubjectNames names = inflecting();
+        // without a title, one word that merely could be a form is not taken
+        assertThat(names.match("Zofio, Krzysztofie i Dvořáku")).isEmpty();
+        assertThat(names.match("Кузнецову позвонили")).isEmpty();
+        // two registered names it could be a form of: none of them
+        assertThat(names.match("Panie Krzysztofie")).hasSize(1);
+        names.register("contact:9", "Krzysztofi", "Kowal");
+        assertThat(names.match("Panie Krzysztofie")).isEmpty();
+        // a capital letter is still needed
+        assertThat(names.match("pani zofio")).isEmpty();
+    }
 }

@@ -68,6 +68,16 @@ class PhoneDetectorContextTest {
     }
 
     @Test
+    void aRequestIsAReferenceButRequestedIsNoLabel() {
+        PhoneDetector gb = new PhoneDetector(List.of("GB"));
+        assertThat(gb.detect("Callback requested: 07408 536424."))
+                .extracting(Finding::normalizedValue)
+                .containsExactly("+447408536424");
+        assertThat(gb.detect("Art. 17 request 07408 536424")).isEmpty();
+        assertThat(gb.detect("DSAR requests 07408 536424")).isEmpty();
+    }
+
+    @Test
     void customerAndMemberNumbersAndCzechMarkersReject() {
         String number = "0612345678";
         for (String context :

@@ -31,6 +31,19 @@ final class ReferenceKnownSubjectNames {
     private final Map<String, List<String>> keysBySubject = new HashMap<>();
 
     private int maxLatinLength;
+
+    private final InflectedNames.Lookup lookup =
+            new InflectedNames.Lookup() {
+                @Override
+                public Map<String, Part> subjects(String key) {
+                    return entries.get(key);
+                }
+
+                @Override
+                public String display(String key) {
+                    return display.get(key);
+                }
+            };
     private int maxCjkLength;
 
     /**
@@ -46,12 +59,21 @@ final class ReferenceKnownSubjectNames {
             if (isCjk(first.charAt(0)) && isCjk(last.charAt(0))) {
                 add(subjectId, last + first, Part.FULL, keys);
                 add(subjectId, last + " " + first, Part.FULL, keys);
+            } else if (KnownSubjectNames.isHangul(first.charAt(0))
+                    && KnownSubjectNames.isHangul(last.charAt(0))) {
+                add(subjectId, last + first, Part.FULL, keys);
+                add(subjectId, last + " " + first, Part.FULL, keys);
+                add(subjectId, first + " " + last, Part.FULL, keys);
             } else {
                 add(subjectId, first + " " + last, Part.FULL, keys);
             }
         }
         if (first != null) {
-            add(subjectId, first, Part.FIRST, keys);
+            Part part =
+                    last == null && KnownSubjectNames.wholeHangulName(first)
+                            ? Part.FULL
+                            : Part.FIRST;
+            add(subjectId, first, part, keys);
         }
         if (last != null) {
             add(subjectId, last, Part.LAST, keys);
@@ -86,7 +108,7 @@ final class ReferenceKnownSubjectNames {
 
     /** The subjects one of whose names folds like {@code name}, with which part it is. */
     public Map<String, Part> subjectsNamed(String name) {
-        Map<String, Part> s = entries.get(NameFolding.fold(name.strip()));
+        Map<String, Part> s = entries.get(KnownSubjectNames.fold(name.strip()));
         return s == null ? Map.of() : Collections.unmodifiableMap(s);
     }
 
@@ -100,7 +122,7 @@ final class ReferenceKnownSubjectNames {
         if (text == null || text.isEmpty() || entries.isEmpty()) {
             return found;
         }
-        String folded = NameFolding.fold(text);
+        String folded = KnownSubjectNames.fold(text);
         int n = text.length();
         int i = 0;
         while (i < n) {
@@ -109,13 +131,32 @@ final class ReferenceKnownSubjectNames {
                 i++;
                 continue;
             }
-            boolean cjk = isCjk(c);
+            boolean hangul = KnownSubjectNames.isHangul(c);
+            boolean cjk = isCjk(c) || hangul;
             boolean wordStart = i == 0 || !Character.isLetter(text.charAt(i - 1));
-            if (!cjk && !wordStart) {
+            if ((!cjk || hangul) && !wordStart) {
                 i++;
                 continue;
             }
             NameMatch m = longestAt(text, folded, i, cjk, wordStart);
+            if (!cjk && (m == null || !m.subjects().containsValue(Part.FULL))) {
+                NameMatch inflected = InflectedNames.at(text, folded, i, lookup);
+                if (inflected != null
+                        && inflected.finding().end() > (m == null ? i : m.finding().end())) {
+                    m = inflected;
+                }
+            }
+            if (m == null
+                    && !cjk
+                    && i + 1 < n
+                    && KnownSubjectNames.HEBREW_PREFIXES.indexOf(c) >= 0
+                    && Character.isLetter(text.charAt(i + 1))) {
+                // a Hebrew preposition or article glued to a whole name (לנועה כהן)
+                NameMatch after = longestAt(text, folded, i + 1, false, true);
+                if (after != null && after.subjects().containsValue(Part.FULL)) {
+                    m = after;
+                }
+            }
             if (m != null) {
                 found.add(m);
                 i = m.finding().end();
@@ -155,16 +196,16 @@ final class ReferenceKnownSubjectNames {
 
     private static boolean allowed(
             Part part, String text, int i, int j, boolean cjk, boolean wordStart, boolean wordEnd) {
+        if (cjk && KnownSubjectNames.isHangul(text.charAt(i))) {
+            return KnownSubjectNames.hangulAllowed(part, text, j, wordStart, wordEnd);
+        }
         if (part == Part.FULL) {
             return cjk || (wordStart && wordEnd);
         }
         if (cjk) {
             return wordStart && (wordEnd || HONORIFICS.indexOf(text.charAt(j)) >= 0);
         }
-        char first = text.charAt(i);
-        return wordStart
-                && wordEnd
-                && (Character.isUpperCase(first) || Character.isTitleCase(first));
+        return KnownSubjectNames.aloneAllowed(text, i, j, wordStart, wordEnd);
     }
 
     private Finding finding(String key, int start, int end, Map<String, Part> subjects) {
@@ -186,7 +227,11 @@ final class ReferenceKnownSubjectNames {
     }
 
     private void add(String subjectId, String name, Part part, List<String> keys) {
-        String key = NameFolding.fold(name);
+        add(subjectId, name, name, part, keys);
+    }
+
+    private void add(String subjectId, String name, String shown, Part part, List<String> keys) {
+        String key = KnownSubjectNames.fold(name);
         if (key.length() < 2 && !isCjk(key.charAt(0))) {
             return; // an initial is not a name
         }
@@ -195,9 +240,9 @@ final class ReferenceKnownSubjectNames {
         }
         entries.computeIfAbsent(key, k -> new LinkedHashMap<>())
                 .merge(subjectId, part, ReferenceKnownSubjectNames::stronger);
-        display.putIfAbsent(key, name);
+        display.putIfAbsent(key, shown);
         keys.add(key);
-        if (isCjk(key.charAt(0))) {
+        if (KnownSubjectNames.perCharacter(key.charAt(0))) {
             maxCjkLength = Math.max(maxCjkLength, key.length());
         } else {
             maxLatinLength = Math.max(maxLatinLength, key.length());
