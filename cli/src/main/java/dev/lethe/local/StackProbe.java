@@ -115,14 +115,8 @@ public final class StackProbe {
         KafkaNodes nodes = s.kafkaNodes();
         java.util.Set<Integer> serving = new java.util.TreeSet<>();
         String clusterProblem = null;
-        Properties p = s.kafkaClient();
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 4000);
-        try (Admin admin = Admin.create(p)) {
-            org.apache.kafka.clients.admin.DescribeClusterResult cluster =
-                    admin.describeCluster(
-                            new org.apache.kafka.clients.admin.DescribeClusterOptions()
-                                    .includeAuthorizedOperations(true));
+        try (Admin admin = probingAdmin()) {
+            org.apache.kafka.clients.admin.DescribeClusterResult cluster = describeCluster(admin);
             cluster.nodes().get(4, TimeUnit.SECONDS).forEach(n -> serving.add(n.id()));
             java.util.Set<org.apache.kafka.common.acl.AclOperation> ops =
                     cluster.authorizedOperations().get(4, TimeUnit.SECONDS);
@@ -175,16 +169,25 @@ public final class StackProbe {
         }
     }
 
-    ComponentHealth kafka() {
-        String address = s.kafkaBootstrap();
+    /** An admin client as Lethe's user that gives up within seconds: a probe must not hang. */
+    private Admin probingAdmin() {
         Properties p = s.kafkaClient();
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 4000);
-        try (Admin admin = Admin.create(p)) {
-            org.apache.kafka.clients.admin.DescribeClusterResult cluster =
-                    admin.describeCluster(
-                            new org.apache.kafka.clients.admin.DescribeClusterOptions()
-                                    .includeAuthorizedOperations(s.managesKafka()));
+        return Admin.create(p);
+    }
+
+    /** The cluster's brokers, with the operations Lethe may do when it manages the brokers. */
+    private org.apache.kafka.clients.admin.DescribeClusterResult describeCluster(Admin admin) {
+        return admin.describeCluster(
+                new org.apache.kafka.clients.admin.DescribeClusterOptions()
+                        .includeAuthorizedOperations(s.managesKafka()));
+    }
+
+    ComponentHealth kafka() {
+        String address = s.kafkaBootstrap();
+        try (Admin admin = probingAdmin()) {
+            org.apache.kafka.clients.admin.DescribeClusterResult cluster = describeCluster(admin);
             int nodes = cluster.nodes().get(4, TimeUnit.SECONDS).size();
             if (nodes > 0 && s.managesKafka()) {
                 // the local broker sets Lethe's grants just after it starts

@@ -186,17 +186,7 @@ class BrokerLossITCase {
 
     /** The brokers' own admin (the only super user): it may describe every topic. */
     private static Properties admin(StackSettings s) throws IOException {
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", s.kafkaBootstrap());
-        p.setProperty("security.protocol", "SASL_PLAINTEXT");
-        p.setProperty("sasl.mechanism", "PLAIN");
-        p.setProperty(
-                "sasl.jaas.config",
-                "org.apache.kafka.common.security.plain.PlainLoginModule required"
-                        + " username=\"admin\" password=\""
-                        + Files.readString(s.secretsDir().resolve("kafka-admin-password")).trim()
-                        + "\";");
-        return p;
+        return dev.lethe.testing.BrokerAdmin.properties(s);
     }
 
     private static int leaderOfMostRawPartitions(StackSettings s) throws Exception {

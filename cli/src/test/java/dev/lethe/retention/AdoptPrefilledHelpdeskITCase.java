@@ -322,16 +322,7 @@ class AdoptPrefilledHelpdeskITCase {
      * helpdesk*} (dev.lethe.stack.KafkaAcls.rawTopics): capture writes, Lethe reads.
      */
     private static void grantRawTopics(StackSettings s, String prefix) throws Exception {
-        java.util.Properties p = new java.util.Properties();
-        p.setProperty("bootstrap.servers", s.kafkaBootstrap());
-        p.setProperty("security.protocol", "SASL_PLAINTEXT");
-        p.setProperty("sasl.mechanism", "PLAIN");
-        p.setProperty(
-                "sasl.jaas.config",
-                "org.apache.kafka.common.security.plain.PlainLoginModule required"
-                        + " username=\"admin\" password=\""
-                        + Files.readString(s.secretsDir().resolve("kafka-admin-password")).trim()
-                        + "\";");
+        java.util.Properties p = dev.lethe.testing.BrokerAdmin.properties(s);
         List<org.apache.kafka.common.acl.AclBinding> acls = new java.util.ArrayList<>();
         org.apache.kafka.common.resource.ResourcePattern topics =
                 new org.apache.kafka.common.resource.ResourcePattern(
