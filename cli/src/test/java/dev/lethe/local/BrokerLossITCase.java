@@ -69,6 +69,9 @@ class BrokerLossITCase {
                         "--elasticsearch-transport-port", String.valueOf(ports[3]),
                         "--flink-port", String.valueOf(ports[4]),
                         "--server-port", String.valueOf(ports[5]));
+        // resolving this stack's settings publishes its passwords as the process's secrets:
+        // the tests after this one use the shared stack's again
+        Properties secrets = (Properties) System.getProperties().clone();
         LocalStack stack = new LocalStack(resolve(args), System.out);
         try {
             long t0 = System.nanoTime();
@@ -151,6 +154,7 @@ class BrokerLossITCase {
             }
         } finally {
             stack.down();
+            System.setProperties(secrets);
         }
     }
 
