@@ -38,7 +38,6 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,8 +50,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>{@link #aSavepointOfTheCommittedFixtureRestores} restores {@code savepoints/audit} under the
  * test resources, a savepoint taken of the first run by the jobs as they were when it was written:
  * a change of an operator's uid or state layout fails it. Regenerate it (after a deliberate,
- * migrated change only) with {@code ./mvnw -o -pl jobs -am test -Dtest=AuditSavepointITCase
- * -Dlethe.savepoint.write=true -Dsurefire.failIfNoSpecifiedTests=false}.
+ * migrated change only) with {@code ./mvnw -o -pl jobs -am verify -Dit.test=AuditSavepointITCase
+ * -Dlethe.savepoint.write=true -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false}: that test then
+ * writes the fixture before it restores it.
  */
 class AuditSavepointITCase {
 
@@ -141,6 +141,10 @@ class AuditSavepointITCase {
 
     @Test
     void aSavepointOfTheCommittedFixtureRestores() throws Exception {
+        if (Boolean.getBoolean("lethe.savepoint.write")) {
+            writeTheFixture();
+            List.of(log, index, treeHeads, deadLetters).forEach(CollectingSink::clear);
+        }
         Path fixture = FIXTURE.resolve("_metadata");
         assertThat(fixture)
                 .as("the committed savepoint (see the class comment to regenerate it)")
@@ -168,10 +172,11 @@ class AuditSavepointITCase {
         assertThat(deadLetters.values()).isEmpty();
     }
 
-    /** Writes {@link #FIXTURE}: the first run's savepoint. */
-    @Test
-    @EnabledIfSystemProperty(named = "lethe.savepoint.write", matches = "true")
-    void writeTheFixture() throws Exception {
+    /**
+     * Writes {@link #FIXTURE}: the first run's savepoint (with {@code
+     * -Dlethe.savepoint.write=true}, before the fixture is restored).
+     */
+    private void writeTheFixture() throws Exception {
         Path taken = Path.of(java.net.URI.create(firstRun(new Input(), savepoints)));
         if (Files.exists(FIXTURE)) {
             try (Stream<Path> old = Files.walk(FIXTURE)) {
