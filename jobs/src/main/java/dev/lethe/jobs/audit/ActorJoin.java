@@ -2,6 +2,7 @@ package dev.lethe.jobs.audit;
 
 import dev.lethe.events.AuditActor;
 import dev.lethe.events.AuditEntry;
+import dev.lethe.jobs.changes.ActorSeen;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;

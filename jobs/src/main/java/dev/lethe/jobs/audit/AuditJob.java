@@ -6,6 +6,9 @@ import dev.lethe.events.AuditEntry;
 import dev.lethe.events.ChangeEvent;
 import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.LetheJob;
+import dev.lethe.jobs.changes.ActorSeen;
+import dev.lethe.jobs.changes.ChangePosition;
+import dev.lethe.jobs.changes.NormalizeRawRecords;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.config.MasterKeys;
 import dev.lethe.jobs.elasticsearch.DeadLetterRejectedDocuments;
@@ -241,9 +244,7 @@ public final class AuditJob {
         // chain) only read them, and records that cross a network exchange are deserialized fresh.
         env.getConfig().enableObjectReuse();
         SingleOutputStreamOperator<ChangeEvent> changes =
-                raw.process(
-                                new NormalizeRawRecords("audit/normalize", normalizer)
-                                        .recordingTableEvents())
+                raw.process(new NormalizeAndDraftTableEntries("audit/normalize", normalizer))
                         .name("normalize")
                         // chained to the source: each partition's records stay in order
                         .setParallelism(RawTopicsSource.PARALLELISM)
@@ -251,7 +252,8 @@ public final class AuditJob {
         DataStream<ActorSeen> actors = changes.getSideOutput(NormalizeRawRecords.ACTORS);
         DataStream<DeadLetter> rejected = changes.getSideOutput(NormalizeRawRecords.DEAD_LETTERS);
         // a TRUNCATE of a known table: an entry of schema/<table>, with its transaction's actor
-        DataStream<AuditEntry> truncates = changes.getSideOutput(NormalizeRawRecords.TRUNCATES);
+        DataStream<AuditEntry> truncates =
+                changes.getSideOutput(NormalizeAndDraftTableEntries.TRUNCATES);
 
         // the columns each table's changes show: a change of them is an entry of schema/<table>.
         // Keyed by table in the normalizer's own task (parallelism 1, so every key is its own):
@@ -338,7 +340,8 @@ public final class AuditJob {
         // action id, so a redelivered one is dropped
         DataStream<AuditEntry> tableEvents =
                 shapeChanges.union(
-                        truncatesWithActor, changes.getSideOutput(NormalizeRawRecords.MIGRATIONS));
+                        truncatesWithActor,
+                        changes.getSideOutput(NormalizeAndDraftTableEntries.MIGRATIONS));
         DataStream<AuditEntry> letheEntries = tableEvents;
         if (actionRecords != null) {
             SingleOutputStreamOperator<AuditEntry> actions =

@@ -1,6 +1,7 @@
 package dev.lethe.jobs.audit;
 
 import dev.lethe.events.AuditEntry;
+import dev.lethe.jobs.changes.ChangePosition;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;

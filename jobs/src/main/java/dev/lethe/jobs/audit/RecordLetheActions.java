@@ -3,6 +3,7 @@ package dev.lethe.jobs.audit;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.events.DeadLetter;
 import dev.lethe.events.PurgeReceipt;
+import dev.lethe.jobs.changes.NormalizeRawRecords;
 import dev.lethe.jobs.kafka.RawRecord;
 import java.nio.ByteBuffer;
 import java.time.Instant;

@@ -40,7 +40,7 @@ public class LocationUpdate {
      * The delete of a location of a row its table's truncate removed: at the truncate's LSN (a
      * newer document of the same id stays), from the truncate's raw record.
      */
-    static LocationUpdate truncated(dev.lethe.jobs.audit.TruncatedTable truncate, String id) {
+    static LocationUpdate truncated(dev.lethe.jobs.changes.TruncatedTable truncate, String id) {
         return of(id, truncate.lsn, truncate.topic, truncate.partition, truncate.offset);
     }
 

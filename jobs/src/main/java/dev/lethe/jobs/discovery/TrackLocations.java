@@ -1,6 +1,6 @@
 package dev.lethe.jobs.discovery;
 
-import dev.lethe.jobs.audit.TruncatedTable;
+import dev.lethe.jobs.changes.TruncatedTable;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -7,7 +7,7 @@ import dev.lethe.events.ChangeEvent;
 import dev.lethe.jobs.LetheJob;
 import dev.lethe.jobs.audit.AuditJob;
 import dev.lethe.jobs.audit.AuditResources;
-import dev.lethe.jobs.audit.NormalizeRawRecords;
+import dev.lethe.jobs.changes.NormalizeRawRecords;
 import dev.lethe.jobs.config.FileStores;
 import dev.lethe.jobs.config.HelpdeskDataSources;
 import dev.lethe.jobs.config.JobSettings;

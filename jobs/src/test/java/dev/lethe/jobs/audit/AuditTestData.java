@@ -4,6 +4,7 @@ import dev.lethe.events.AuditEntry;
 import dev.lethe.events.ChangeEvent;
 import dev.lethe.events.Operation;
 import dev.lethe.events.SourcePosition;
+import dev.lethe.jobs.changes.ActorSeen;
 import dev.lethe.jobs.config.MasterKeys;
 import dev.lethe.keys.MasterKey;
 import java.time.Instant;

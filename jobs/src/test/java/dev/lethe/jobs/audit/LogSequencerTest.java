@@ -14,6 +14,7 @@ import dev.lethe.audit.TreeHeadVerifier;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.jobs.state.EntityKeys;
+import dev.lethe.jobs.testing.SideOutputs;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -261,8 +262,7 @@ class LogSequencerTest {
 
     private static List<AuditCheckpoint> checkpoints(
             KeyedOneInputStreamOperatorTestHarness<String, AuditEntry, AuditEntry> h) {
-        var records = h.getSideOutput(LogSequencer.CHECKPOINTS);
-        return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
+        return SideOutputs.of(h, LogSequencer.CHECKPOINTS);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, AuditEntry, AuditEntry> harness(

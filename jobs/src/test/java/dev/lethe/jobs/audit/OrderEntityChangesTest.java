@@ -5,6 +5,7 @@ import static dev.lethe.jobs.audit.AuditTestData.draft;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lethe.events.AuditEntry;
+import dev.lethe.jobs.changes.ChangePosition;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;

@@ -2,7 +2,7 @@ package dev.lethe.jobs.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lethe.jobs.audit.TruncatedTable;
+import dev.lethe.jobs.changes.TruncatedTable;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;

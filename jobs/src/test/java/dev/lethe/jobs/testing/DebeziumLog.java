@@ -234,6 +234,31 @@ public final class DebeziumLog {
         return this;
     }
 
+    /** The one raw record of a transaction that truncates {@code table}. */
+    public static RawRecord truncateOf(String table) {
+        DebeziumLog log = new DebeziumLog(Instant.parse("2025-03-01T10:00:00Z"));
+        log.begin().truncate(table).commit();
+        return log.records().get(0);
+    }
+
+    /**
+     * The one raw record of a migration's {@code lethe.schema} message: {@code contacts.nickname}
+     * added by a migration tool ({@code migrator}, with flyway).
+     */
+    public static RawRecord nicknameAdded() {
+        DebeziumLog log = new DebeziumLog(Instant.parse("2025-03-01T10:00:00Z"));
+        log.begin()
+                .migration(
+                        "{\"command\":\"ALTER TABLE\",\"table\":\"contacts\",\"change\":\"altered\","
+                                + "\"added\":[\"nickname character varying(40)\"],"
+                                + "\"columns\":[\"id bigint NOT NULL\",\"nickname character varying(40)\"],"
+                                + "\"publications\":[\"lethe_helpdesk\"],"
+                                + "\"actor\":{\"type\":\"database\",\"id\":\"migrator\","
+                                + "\"reason\":\"application=flyway; role=migrator; client=local\"}}")
+                .commit();
+        return log.records().get(0);
+    }
+
     /**
      * {@code row} with a column the helpdesk's schema does not have (added by a migration), set to
      * {@code value}.

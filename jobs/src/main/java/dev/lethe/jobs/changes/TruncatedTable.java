@@ -1,4 +1,4 @@
-package dev.lethe.jobs.audit;
+package dev.lethe.jobs.changes;
 
 /**
  * A committed {@code TRUNCATE} of a table the normalizer knows: every row of {@code table} with a

@@ -1,4 +1,4 @@
-package dev.lethe.jobs.audit;
+package dev.lethe.jobs.changes;
 
 /** A transaction's {@code lethe.actor} message, with its commit time. A Flink POJO. */
 public class ActorSeen {

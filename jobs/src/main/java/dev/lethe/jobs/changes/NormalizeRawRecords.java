@@ -1,6 +1,5 @@
-package dev.lethe.jobs.audit;
+package dev.lethe.jobs.changes;
 
-import dev.lethe.events.AuditEntry;
 import dev.lethe.events.ChangeEvent;
 import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.kafka.RawRecord;
@@ -38,10 +37,10 @@ import org.slf4j.LoggerFactory;
  * and dead letters ({@link #DEAD_LETTERS}) for everything the normalizer rejects, with reason and
  * source position. Heartbeats and messages of other prefixes are not changes and are skipped
  * without a dead letter, and so is a table's migration (its {@code lethe.schema} message). A
- * TRUNCATE of a known table is a dead letter ({@code TRUNCATE}) too. The audit job's operator
- * {@link #recordingTableEvents() records both}: a truncate is an audit entry draft on {@link
- * #TRUNCATES} ({@link SchemaEntries#ofTruncate}), a migration an entry on {@link #MIGRATIONS}
- * ({@link SchemaEntries#ofMigration}).
+ * TRUNCATE of a known table is a dead letter ({@code TRUNCATE}) too, or, for discovery, {@link
+ * #forwardingTruncates() forwarded} on {@link #TRUNCATED}. A job that records table events (the
+ * audit job's {@code NormalizeAndDraftTableEntries}) overrides {@link #truncated} and {@link
+ * #migrated}.
  *
  * <p><b>Replays.</b> A dead letter fed back once its cause is fixed ({@link RawRecord#replayed()},
  * {@link Replays}) is taken only if this operator rejected that very record: the same position and
@@ -62,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * dead-letter topic's retention and a day), at most {@link #MAX_RECOGNIZED}, the oldest dropped
  * first: the dead letter of a rejection forgotten so is refused when replayed.
  */
-public final class NormalizeRawRecords extends ProcessFunction<RawRecord, ChangeEvent>
+public class NormalizeRawRecords extends ProcessFunction<RawRecord, ChangeEvent>
         implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
@@ -71,20 +70,8 @@ public final class NormalizeRawRecords extends ProcessFunction<RawRecord, Change
     public static final OutputTag<ActorSeen> ACTORS = new OutputTag<>("actors") {};
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
-    /** Truncates of known tables as entry drafts, when {@link #recordingTableEvents()}. */
-    public static final OutputTag<AuditEntry> TRUNCATES =
-            new OutputTag<>("truncates", AuditEntryType.TYPE);
-
-    /**
-     * Migrations of helpdesk tables as entries, their actor known, when {@link
-     * #recordingTableEvents()}.
-     */
-    public static final OutputTag<AuditEntry> MIGRATIONS =
-            new OutputTag<>("migrations", AuditEntryType.TYPE);
-
     private final String job;
     private final ChangeNormalizer normalizer;
-    private final boolean recordsTableEvents;
 
     /** Truncates of known tables, when {@link #forwardingTruncates()}: discovery forgets them. */
     public static final OutputTag<TruncatedTable> TRUNCATED = new OutputTag<>("truncated") {};
@@ -120,28 +107,15 @@ public final class NormalizeRawRecords extends ProcessFunction<RawRecord, Change
      *     Replays#takesReplays})
      */
     public NormalizeRawRecords(String job, ChangeNormalizer normalizer) {
-        this(job, normalizer, false, false);
+        this(job, normalizer, false);
     }
 
     private NormalizeRawRecords(
-            String job,
-            ChangeNormalizer normalizer,
-            boolean recordsTableEvents,
-            boolean forwardsTruncates) {
+            String job, ChangeNormalizer normalizer, boolean forwardsTruncates) {
         this.job = job;
         this.normalizer = normalizer;
-        this.recordsTableEvents = recordsTableEvents;
         this.forwardsTruncates = forwardsTruncates;
         this.replayable = Replays.takesReplays(job);
-    }
-
-    /**
-     * This normalizer, sending a TRUNCATE of a known table to {@link #TRUNCATES} instead of the
-     * dead letters and a table's migration to {@link #MIGRATIONS}: for the audit job, which logs
-     * them.
-     */
-    public NormalizeRawRecords recordingTableEvents() {
-        return new NormalizeRawRecords(job, normalizer, true, false);
     }
 
     /**
@@ -149,8 +123,32 @@ public final class NormalizeRawRecords extends ProcessFunction<RawRecord, Change
      * dead letters: for discovery, which removes the table's locations.
      */
     public NormalizeRawRecords forwardingTruncates() {
-        return new NormalizeRawRecords(job, normalizer, false, true);
+        return new NormalizeRawRecords(job, normalizer, true);
     }
+
+    /**
+     * A committed TRUNCATE of a table the normalizer knows. Here: forwarded on {@link #TRUNCATED}
+     * when {@link #forwardingTruncates()}, else a dead letter ({@code TRUNCATE}).
+     *
+     * @return whether it was taken; {@code false} makes it a dead letter
+     */
+    protected boolean truncated(Normalized.Truncate truncate, RawRecord raw, Context ctx) {
+        if (!forwardsTruncates) {
+            return false;
+        }
+        ctx.output(
+                TRUNCATED,
+                new TruncatedTable(
+                        truncate.table(),
+                        truncate.source().getLsn(),
+                        raw.topic,
+                        raw.partition,
+                        raw.offset));
+        return true;
+    }
+
+    /** A migration of a helpdesk table (its {@code lethe.schema} message). Here: skipped. */
+    protected void migrated(Normalized.Migration migration, RawRecord raw, Context ctx) {}
 
     @Override
     public void open(OpenContext context) {
@@ -181,7 +179,7 @@ public final class NormalizeRawRecords extends ProcessFunction<RawRecord, Change
     }
 
     @Override
-    public void processElement(RawRecord raw, Context ctx, Collector<ChangeEvent> out) {
+    public final void processElement(RawRecord raw, Context ctx, Collector<ChangeEvent> out) {
         String position = null;
         if (raw.replayed()) {
             position = Replays.position(raw.topic, raw.partition, raw.offset);
@@ -215,21 +213,10 @@ public final class NormalizeRawRecords extends ProcessFunction<RawRecord, Change
                             actor.actor().getType(),
                             actor.actor().getId(),
                             actor.actor().getReason()));
-        } else if (n instanceof Normalized.Truncate truncate && recordsTableEvents) {
-            ctx.output(TRUNCATES, SchemaEntries.ofTruncate(truncate));
-        } else if (n instanceof Normalized.Truncate truncate && forwardsTruncates) {
-            ctx.output(
-                    TRUNCATED,
-                    new TruncatedTable(
-                            truncate.table(),
-                            truncate.source().getLsn(),
-                            raw.topic,
-                            raw.partition,
-                            raw.offset));
+        } else if (n instanceof Normalized.Truncate truncate && truncated(truncate, raw, ctx)) {
+            return;
         } else if (n instanceof Normalized.Migration migration) {
-            if (recordsTableEvents) {
-                ctx.output(MIGRATIONS, SchemaEntries.ofMigration(migration.migration()));
-            }
+            migrated(migration, raw, ctx);
         } else {
             Normalized.Rejected r =
                     n instanceof Normalized.Truncate truncate

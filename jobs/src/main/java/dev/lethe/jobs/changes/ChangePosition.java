@@ -1,4 +1,4 @@
-package dev.lethe.jobs.audit;
+package dev.lethe.jobs.changes;
 
 import dev.lethe.events.ChangeEvent;
 import dev.lethe.normalize.EntityId;

@@ -1,4 +1,4 @@
-package dev.lethe.jobs.audit;
+package dev.lethe.jobs.changes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,20 +6,19 @@ import dev.lethe.events.ChangeEvent;
 import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.kafka.RawRecord;
 import dev.lethe.jobs.testing.DebeziumLog;
+import dev.lethe.jobs.testing.SideOutputs;
 import dev.lethe.normalize.ChangeNormalizer;
 import dev.lethe.normalize.HelpdeskTables;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
-import org.apache.flink.util.OutputTag;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
@@ -68,14 +67,12 @@ class NormalizeRawRecordsTest {
 
     private static List<ChangePosition> replayed(
             OneInputStreamOperatorTestHarness<RawRecord, ChangeEvent> h) {
-        var out = h.getSideOutput(NormalizeRawRecords.REPLAYED);
-        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+        return SideOutputs.of(h, NormalizeRawRecords.REPLAYED);
     }
 
     private static List<DeadLetter> deadLetters(
             OneInputStreamOperatorTestHarness<RawRecord, ChangeEvent> h) {
-        var out = h.getSideOutput(NormalizeRawRecords.DEAD_LETTERS);
-        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+        return SideOutputs.of(h, NormalizeRawRecords.DEAD_LETTERS);
     }
 
     @Test
@@ -168,7 +165,7 @@ class NormalizeRawRecordsTest {
 
             assertThat(deadLetters(h))
                     .extracting(DeadLetter::getReason, DeadLetter::getSourceOffset)
-                    .containsOnly(org.assertj.core.groups.Tuple.tuple("MALFORMED_JSON", poison))
+                    .containsOnly(Tuple.tuple("MALFORMED_JSON", poison))
                     .hasSize(3);
             assertThat(deadLetters(h).get(0).getDetail()).doesNotContain("replay of");
             assertThat(deadLetters(h).get(1).getDetail())
@@ -179,21 +176,15 @@ class NormalizeRawRecordsTest {
         }
     }
 
-    private static RawRecord truncateOf(String table) {
-        DebeziumLog log = new DebeziumLog(Instant.parse("2025-03-01T10:00:00Z"));
-        log.begin().truncate(table).commit();
-        return log.records().get(0);
-    }
-
     @Test
     void aTruncateIsADeadLetterForAJobThatDoesNotRecordIt() throws Exception {
         try (var h =
                 ProcessFunctionTestHarnesses.forProcessFunction(
                         new NormalizeRawRecords(
                                 "discovery/normalize", ChangeNormalizer.forHelpdesk()))) {
-            h.processElement(truncateOf("tickets"), 0);
+            h.processElement(DebeziumLog.truncateOf("tickets"), 0);
 
-            assertThat(side(h, NormalizeRawRecords.DEAD_LETTERS))
+            assertThat(SideOutputs.of(h, NormalizeRawRecords.DEAD_LETTERS))
                     .singleElement()
                     .satisfies(
                             d -> {
@@ -201,7 +192,7 @@ class NormalizeRawRecordsTest {
                                 assertThat(d.getJob()).isEqualTo("discovery/normalize");
                                 assertThat(d.getDetail()).contains("tickets");
                             });
-            assertThat(side(h, NormalizeRawRecords.TRUNCATES)).isEmpty();
+            assertThat(SideOutputs.of(h, NormalizeRawRecords.TRUNCATED)).isEmpty();
             assertThat(h.extractOutputValues()).isEmpty();
         }
     }
@@ -213,11 +204,11 @@ class NormalizeRawRecordsTest {
                         new NormalizeRawRecords(
                                         "discovery/normalize", ChangeNormalizer.forHelpdesk())
                                 .forwardingTruncates())) {
-            RawRecord truncate = truncateOf("tickets");
+            RawRecord truncate = DebeziumLog.truncateOf("tickets");
             h.processElement(truncate, 0);
-            h.processElement(truncateOf("invoices"), 0); // unknown: still a dead letter
+            h.processElement(DebeziumLog.truncateOf("invoices"), 0); // unknown: still a dead letter
 
-            assertThat(side(h, NormalizeRawRecords.TRUNCATED))
+            assertThat(SideOutputs.of(h, NormalizeRawRecords.TRUNCATED))
                     .singleElement()
                     .satisfies(
                             t -> {
@@ -225,83 +216,9 @@ class NormalizeRawRecordsTest {
                                 assertThat(t.lsn).isPositive();
                                 assertThat(t.offset).isEqualTo(truncate.offset);
                             });
-            assertThat(side(h, NormalizeRawRecords.DEAD_LETTERS))
+            assertThat(SideOutputs.of(h, NormalizeRawRecords.DEAD_LETTERS))
                     .extracting(DeadLetter::getReason)
                     .containsExactly("TRUNCATE");
-            assertThat(side(h, NormalizeRawRecords.TRUNCATES)).isEmpty();
-        }
-    }
-
-    @Test
-    void theAuditJobsNormalizerMakesATruncateAnEntryDraftInstead() throws Exception {
-        try (var h =
-                ProcessFunctionTestHarnesses.forProcessFunction(
-                        new NormalizeRawRecords("audit/normalize", ChangeNormalizer.forHelpdesk())
-                                .recordingTableEvents())) {
-            RawRecord truncate = truncateOf("tickets");
-            h.processElement(truncate, 0);
-            // a table the normalizer does not know stays a dead letter
-            h.processElement(truncateOf("invoices"), 0);
-
-            assertThat(side(h, NormalizeRawRecords.TRUNCATES))
-                    .singleElement()
-                    .satisfies(
-                            e -> {
-                                assertThat(e.getEntityId()).isEqualTo("schema/tickets");
-                                assertThat(e.getOp()).isEqualTo("TRUNCATE");
-                                assertThat(e.getSourceOffset()).isEqualTo(truncate.offset);
-                            });
-            assertThat(side(h, NormalizeRawRecords.DEAD_LETTERS))
-                    .extracting(DeadLetter::getReason, d -> d.getDetail().contains("invoices"))
-                    .containsExactly(Tuple.tuple("TRUNCATE", true));
-        }
-    }
-
-    /** A migration's message: contacts.nickname added by a migration tool. */
-    private static RawRecord nicknameAdded() {
-        DebeziumLog log = new DebeziumLog(Instant.parse("2025-03-01T10:00:00Z"));
-        log.begin()
-                .migration(
-                        "{\"command\":\"ALTER TABLE\",\"table\":\"contacts\",\"change\":\"altered\","
-                                + "\"added\":[\"nickname character varying(40)\"],"
-                                + "\"columns\":[\"id bigint NOT NULL\",\"nickname character varying(40)\"],"
-                                + "\"publications\":[\"lethe_helpdesk\"],"
-                                + "\"actor\":{\"type\":\"database\",\"id\":\"migrator\","
-                                + "\"reason\":\"application=flyway; role=migrator; client=local\"}}")
-                .commit();
-        return log.records().get(0);
-    }
-
-    @Test
-    void theAuditJobsNormalizerMakesAMigrationAnEntryOfItsTablesSchemaChain() throws Exception {
-        try (var h =
-                ProcessFunctionTestHarnesses.forProcessFunction(
-                        new NormalizeRawRecords("audit/normalize", ChangeNormalizer.forHelpdesk())
-                                .recordingTableEvents())) {
-            RawRecord migration = nicknameAdded();
-            h.processElement(migration, 0);
-
-            assertThat(side(h, NormalizeRawRecords.MIGRATIONS))
-                    .singleElement()
-                    .satisfies(
-                            e -> {
-                                assertThat(e.getEntityId()).isEqualTo("schema/contacts");
-                                assertThat(e.getKind()).isEqualTo("schema");
-                                assertThat(e.getOp()).isEqualTo("ALTER TABLE");
-                                assertThat(e.getActor().getType()).isEqualTo("database");
-                                assertThat(e.getActor().getId()).isEqualTo("migrator");
-                                assertThat(e.getAttributes())
-                                        .containsEntry("added", "nickname")
-                                        .containsEntry("change", "altered")
-                                        .containsEntry(
-                                                "columnTypes",
-                                                "id bigint NOT NULL; nickname character varying(40)");
-                                assertThat(e.getSourceOffset()).isEqualTo(migration.offset);
-                                assertThat(e.getLsn()).isNotNull();
-                                assertThat(e.getTxId()).isNotNull();
-                            });
-            assertThat(side(h, NormalizeRawRecords.DEAD_LETTERS)).isEmpty();
-            assertThat(h.extractOutputValues()).isEmpty();
         }
     }
 
@@ -311,19 +228,10 @@ class NormalizeRawRecordsTest {
                 ProcessFunctionTestHarnesses.forProcessFunction(
                         new NormalizeRawRecords(
                                 "discovery/normalize", ChangeNormalizer.forHelpdesk()))) {
-            h.processElement(nicknameAdded(), 0);
+            h.processElement(DebeziumLog.nicknameAdded(), 0);
 
-            assertThat(side(h, NormalizeRawRecords.MIGRATIONS)).isEmpty();
-            assertThat(side(h, NormalizeRawRecords.DEAD_LETTERS)).isEmpty();
+            assertThat(SideOutputs.of(h, NormalizeRawRecords.DEAD_LETTERS)).isEmpty();
             assertThat(h.extractOutputValues()).isEmpty();
         }
-    }
-
-    private static <T> List<T> side(
-            OneInputStreamOperatorTestHarness<RawRecord, ChangeEvent> h, OutputTag<T> tag) {
-        var records = h.getSideOutput(tag);
-        return records == null
-                ? List.of()
-                : records.stream().map(StreamRecord::getValue).filter(Objects::nonNull).toList();
     }
 }
