@@ -12,18 +12,18 @@ import org.slf4j.LoggerFactory;
  * (parallelism 1); passes the tick on. A failing round is logged by the processor and recorded on
  * the request, never fails the job.
  */
-final class ProcessErasures extends RichMapFunction<Long, Long> {
+public final class ProcessErasures extends RichMapFunction<Long, Long> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ProcessErasures.class);
 
     /** Opens the processor where the operator runs (key store, index, database). */
-    interface ProcessorFactory extends Serializable {
+    public interface ProcessorFactory extends Serializable {
         Processor open() throws Exception;
     }
 
     /** What the operator calls on the processor: an {@link ErasureProcessor} in the job. */
-    interface Processor extends AutoCloseable {
+    public interface Processor extends AutoCloseable {
         /** One round over the pending requests. */
         void processPending() throws Exception;
 

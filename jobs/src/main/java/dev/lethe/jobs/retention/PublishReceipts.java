@@ -6,17 +6,17 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 
 /** On each tick, publishes the outbox's new receipts (parallelism 1). Emits how many. */
-final class PublishReceipts extends RichMapFunction<Long, Integer> {
+public final class PublishReceipts extends RichMapFunction<Long, Integer> {
 
     private static final long serialVersionUID = 1L;
 
     /** Opens the relay where the operator runs. */
-    interface RelayFactory extends Serializable {
+    public interface RelayFactory extends Serializable {
         Relay open() throws Exception;
     }
 
     /** What the operator calls on the relay: a {@link ReceiptRelay} in the job. */
-    interface Relay extends AutoCloseable {
+    public interface Relay extends AutoCloseable {
         /** Publishes up to {@code max} unpublished receipts; returns how many. */
         int publishPending(int max) throws Exception;
 

@@ -107,28 +107,15 @@ public final class RetentionJob {
         RetentionPolicy policy = policy(settings, retention);
         env.enableCheckpointing(settings.checkpointInterval().toMillis());
         defineWorkflow(
-                env, rawRecords(env, settings), policy, executor(settings, retention), retention);
-        PublishReceipts.RelayFactory relay =
-                () -> {
-                    HikariDataSource pool = dataSource(settings, "receipt-relay");
-                    return PublishReceipts.Relay.of(
-                            new ReceiptRelay(
-                                            pool,
-                                            settings.kafkaBootstrap(),
-                                            settings.kafkaUser(),
-                                            retention.receiptTopic())
-                                    .closing(pool));
-                };
-        defineReceiptRelay(env, erasures(settings, retention), relay, retention);
+                env, rawRecords(env, settings), policy, resources(settings, retention), retention);
         return env.executeAsync(settings.jobName());
     }
 
     /**
      * The outbox relay: ticks (one per relay interval) -> process erasures -> publish receipts
-     * (outbox lethe.purge_log -> the receipt topic), parallelism 1. Tests build it with fake
-     * factories.
+     * (outbox lethe.purge_log -> the receipt topic), parallelism 1.
      */
-    static void defineReceiptRelay(
+    private static void defineReceiptRelay(
             StreamExecutionEnvironment env,
             ProcessErasures.ProcessorFactory erasures,
             PublishReceipts.RelayFactory relay,
@@ -166,12 +153,18 @@ public final class RetentionJob {
         return RetentionPolicy.loadOrDefault(retention.policyPath(), catalog);
     }
 
-    /** The topology; tests drive it with a bounded source and a fake executor. */
+    /**
+     * The whole topology: the records' retention and their purges, and the receipt relay (with the
+     * erasure requests it processes on its ticks). Tests drive it with their own source and fake
+     * resources.
+     *
+     * @return the purges' outcomes (a sink of the job's own is attached)
+     */
     public static DataStream<PurgeOutcome> defineWorkflow(
             StreamExecutionEnvironment env,
             DataStream<RawRecord> raw,
             RetentionPolicy policy,
-            PurgeExecutor.Factory executor,
+            RetentionResources resources,
             RetentionSettings retention) {
         Set<String> tables = policy.tables();
         DataStream<PurgeOutcome> outcomes =
@@ -189,14 +182,39 @@ public final class RetentionJob {
                         .keyBy((ChangeEvent c) -> EntityId.of(c), EntityKeys.TYPE)
                         .process(
                                 new TrackRetention(
-                                        policy, executor, retention.retryInterval().toMillis()))
+                                        policy,
+                                        resources.executor(),
+                                        retention.retryInterval().toMillis()))
                         .name("track-retention")
                         .uid("retention-track");
         outcomes.sinkTo(new DiscardingSink<>()).name("outcomes").uid("retention-outcomes");
+        defineReceiptRelay(env, resources.erasures(), resources.relay(), retention);
         return outcomes;
     }
 
     /** The JDBC executor, opened on the TaskManager. */
+    /** What the job's operators open on the TaskManager, from the settings. */
+    public static RetentionResources resources(JobSettings settings, RetentionSettings retention) {
+        return new RetentionResources(
+                executor(settings, retention),
+                erasures(settings, retention),
+                relay(settings, retention));
+    }
+
+    /** The outbox relay, opened on the TaskManager as the job's Kafka user. */
+    static PublishReceipts.RelayFactory relay(JobSettings settings, RetentionSettings retention) {
+        return () -> {
+            HikariDataSource pool = dataSource(settings, "receipt-relay");
+            return PublishReceipts.Relay.of(
+                    new ReceiptRelay(
+                                    pool,
+                                    settings.kafkaBootstrap(),
+                                    settings.kafkaUser(),
+                                    retention.receiptTopic())
+                            .closing(pool));
+        };
+    }
+
     static PurgeExecutor.Factory executor(JobSettings settings, RetentionSettings retention) {
         return () -> {
             PersonalDataCatalog catalog =

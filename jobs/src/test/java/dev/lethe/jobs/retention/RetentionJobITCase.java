@@ -94,6 +94,7 @@ class RetentionJobITCase {
     @AfterEach
     void forget() {
         HELPDESKS.remove(run);
+        TestRetentionResources.forget(run);
         outcomes.clear();
     }
 
@@ -150,7 +151,8 @@ class RetentionJobITCase {
                         env,
                         RawTopics.keptOpen(env, raw.records(), Duration.ofSeconds(5)),
                         POLICY,
-                        () -> new RecordingExecutor(HELPDESKS.get(helpdeskOf)),
+                        TestRetentionResources.of(
+                                run, () -> new RecordingExecutor(HELPDESKS.get(helpdeskOf))),
                         new RetentionSettings(
                                 "", RETRY, Duration.ofSeconds(1), "lethe.purge.receipts"))
                 .sinkTo(outcomes)

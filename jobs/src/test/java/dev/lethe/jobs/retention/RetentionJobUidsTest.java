@@ -24,18 +24,11 @@ class RetentionJobUidsTest {
                 env,
                 RawTopics.bounded(env, List.of(), Duration.ofSeconds(5)),
                 RetentionJobITCase.POLICY,
-                () -> {
-                    throw new IllegalStateException("not opened in this test");
-                },
-                retention);
-        RetentionJob.defineReceiptRelay(
-                env,
-                () -> {
-                    throw new IllegalStateException("not opened in this test");
-                },
-                () -> {
-                    throw new IllegalStateException("not opened in this test");
-                },
+                TestRetentionResources.of(
+                        "uids",
+                        () -> {
+                            throw new IllegalStateException("not opened in this test");
+                        }),
                 retention);
         StreamGraph graph = OperatorUids.graph(env);
         assertThat(OperatorUids.withoutUid(graph)).isEmpty();
@@ -43,6 +36,7 @@ class RetentionJobUidsTest {
                 .contains(
                         "retention-normalize",
                         "retention-track",
+                        "retention-relay-ticks",
                         "retention-process-erasures",
                         "retention-publish-receipts")
                 .doesNotHaveDuplicates();

@@ -33,9 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The retention job's deadlines survive a savepoint: a soft-deleted ticket's purge is scheduled,
- * the job ({@link RetentionJob#defineWorkflow} on a MiniCluster) is stopped with a savepoint before
- * the deadline, and started again from it with no new input: the deadline registered before fires
- * after, once, and the changes are not read again.
+ * the job ({@link RetentionJob#defineWorkflow} on a MiniCluster, the receipt relay and its ticks
+ * included) is stopped with a savepoint before the deadline, and started again from it with no new
+ * input and no state left unclaimed: the deadline registered before fires after, once, the changes
+ * are not read again, and the relay goes on.
  */
 class RetentionSavepointITCase {
 
@@ -74,6 +75,7 @@ class RetentionSavepointITCase {
     @AfterEach
     void forget() {
         HELPDESKS.remove(run);
+        TestRetentionResources.forget(run);
         outcomes.clear();
     }
 
@@ -110,14 +112,17 @@ class RetentionSavepointITCase {
 
         JobClient first = start(raw.records(), null);
         String savepoint;
+        int roundsBefore;
         try {
             awaitScheduled(helpdesk, "tickets/1");
+            awaitRelayRounds(1);
             savepoint =
                     first.stopWithSavepoint(
                                     false,
                                     savepoints.toUri().toString(),
                                     SavepointFormatType.CANONICAL)
                             .get();
+            roundsBefore = TestRetentionResources.relayRounds(run);
         } catch (Exception | AssertionError e) {
             first.cancel().get();
             throw e;
@@ -131,6 +136,7 @@ class RetentionSavepointITCase {
         try {
             out = outcomes.await(o -> o.stream().anyMatch(PurgeOutcome::done), 120_000);
             Thread.sleep(300); // a second purge or a re-read change would come now
+            awaitRelayRounds(roundsBefore + 1); // the restored relay ticks on
         } finally {
             second.cancel().get();
         }
@@ -160,7 +166,11 @@ class RetentionSavepointITCase {
                         env,
                         RawTopics.keptOpen(env, records, Duration.ofSeconds(5)),
                         POLICY,
-                        () -> new RetentionJobITCase.RecordingExecutor(HELPDESKS.get(helpdeskOf)),
+                        TestRetentionResources.of(
+                                run,
+                                () ->
+                                        new RetentionJobITCase.RecordingExecutor(
+                                                HELPDESKS.get(helpdeskOf))),
                         new RetentionSettings(
                                 "",
                                 Duration.ofSeconds(1),
@@ -170,6 +180,14 @@ class RetentionSavepointITCase {
                 .name("collected-outcomes")
                 .uid("test-collected-outcomes");
         return env.executeAsync("retention-savepoint-itcase");
+    }
+
+    private void awaitRelayRounds(int rounds) throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (TestRetentionResources.relayRounds(run) < rounds) {
+            assertThat(System.nanoTime()).as("relay rounds of this run").isLessThan(until);
+            Thread.sleep(50);
+        }
     }
 
     private static void awaitScheduled(RetentionJobITCase.Helpdesk helpdesk, String entityId)
