@@ -4,24 +4,18 @@ import static dev.lethe.jobs.testing.DebeziumLog.row;
 import static dev.lethe.jobs.testing.DebeziumLog.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lethe.audit.AuditVerifier;
 import dev.lethe.audit.HashChain;
-import dev.lethe.audit.SigningKeys;
-import dev.lethe.audit.TreeHeadVerifier;
 import dev.lethe.audit.VerificationReport;
 import dev.lethe.crypto.Decrypted;
 import dev.lethe.crypto.SubjectCipher;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.events.AuditFieldChange;
-import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.kafka.RawRecord;
-import dev.lethe.jobs.testing.CollectingSink;
 import dev.lethe.jobs.testing.DebeziumLog;
 import dev.lethe.jobs.testing.OfflineSettings;
 import dev.lethe.jobs.testing.RawTopics;
-import dev.lethe.keys.InMemorySubjectKeyStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,7 +24,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,10 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuditJobITCase {
 
-    /** The key stores the job's operators open, by run: the test reads them back to decrypt. */
-    private static final Map<String, InMemorySubjectKeyStore> KEY_STORES =
-            new ConcurrentHashMap<>();
-
     private static final String ANNA_EMAIL = "anna.lukasiewicz@example.eu";
     private static final String ANNA_PHONE = "+49 30 1234567";
     private static final String ANNA_NEW_PHONE = "+33 1 23 45 67 89";
@@ -58,18 +47,12 @@ class AuditJobITCase {
     @TempDir Path signingKeys;
 
     private final String run = UUID.randomUUID().toString();
-    private final CollectingSink<AuditEntry> log =
-            CollectingSink.create("audit-log", AuditJobITCase::copy);
-    private final CollectingSink<AuditEntry> index =
-            CollectingSink.create("audit-index", AuditJobITCase::copy);
-    private final CollectingSink<AuditCheckpoint> checkpoints =
-            CollectingSink.create("audit-checkpoints");
-    private final CollectingSink<DeadLetter> deadLetters = CollectingSink.create("dead-letters");
+    private final AuditOutputs out = new AuditOutputs();
 
     @AfterEach
     void forget() {
-        KEY_STORES.remove(run);
-        List.of(log, index, checkpoints, deadLetters).forEach(CollectingSink::clear);
+        TestAuditResources.forget(run);
+        out.clear();
     }
 
     @Test
@@ -149,10 +132,7 @@ class AuditJobITCase {
         run(raw.records(), 3);
 
         // the log: every change once, indexes 0..n-1, nothing else
-        List<AuditEntry> entries =
-                log.values().stream()
-                        .sorted(Comparator.comparing(AuditEntry::getLogIndex))
-                        .toList();
+        List<AuditEntry> entries = out.entries();
         assertThat(entries)
                 .extracting(AuditEntry::getLogIndex)
                 .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
@@ -227,7 +207,7 @@ class AuditJobITCase {
             }
         }
         // ... readable with the subjects' keys; erasing one subject hides what is theirs only
-        SubjectCipher cipher = new SubjectCipher(KEY_STORES.get(run));
+        SubjectCipher cipher = new SubjectCipher(TestAuditResources.keyStore(run));
         assertThat(decrypt(cipher, annas.get(0), "email")).isEqualTo(ANNA_EMAIL);
         assertThat(decrypt(cipher, annas.get(1), "phone")).isEqualTo(ANNA_NEW_PHONE);
         AuditEntry ticket = entity(entries, "tickets/10").get(0);
@@ -236,7 +216,7 @@ class AuditJobITCase {
         assertThat(ticket.getSubjectIds()).containsExactly("contact:1", "contact:2");
         assertThat(decrypt(cipher, ticket, "description"))
                 .isEqualTo("Please copy my colleague " + OTTO_EMAIL);
-        KEY_STORES.get(run).shred("contact:2", "it-" + run, "gdpr-art-17");
+        TestAuditResources.keyStore(run).shred("contact:2", "it-" + run, "gdpr-art-17");
         assertThat(
                         cipher.decrypt(
                                 bytes(column(ticket, "description").getAfter()),
@@ -245,7 +225,7 @@ class AuditJobITCase {
         assertThat(decrypt(cipher, ticket, "subject")).isEqualTo("Invoice");
 
         // the poison record: a dead letter naming where it was, the job went on
-        assertThat(deadLetters.values())
+        assertThat(out.deadLetters.values())
                 .singleElement()
                 .satisfies(
                         d -> {
@@ -259,28 +239,19 @@ class AuditJobITCase {
                         });
 
         // the whole log verifies against its signed checkpoints (one every 3 entries)
-        List<AuditCheckpoint> signed =
-                checkpoints.values().stream()
-                        .sorted(Comparator.comparing(AuditCheckpoint::getCheckpointSeq))
-                        .toList();
+        List<AuditCheckpoint> signed = out.treeHeads();
         assertThat(signed).extracting(AuditCheckpoint::getTreeSize).containsExactly(3L, 6L);
-        var publicKey = SigningKeys.readPublicKey(signingKeys.resolve(SigningKeys.PUBLIC_KEY_FILE));
-        VerificationReport report =
-                new AuditVerifier(TreeHeadVerifier.trusting(publicKey)).verify(entries, signed);
+        VerificationReport report = TestAuditResources.verify(signingKeys, entries, signed);
         assertThat(report.ok()).as(report.describe()).isTrue();
         // a changed entry does not
-        AuditEntry forged = copy(entries.get(2));
+        AuditEntry forged = AuditOutputs.copy(entries.get(2));
         forged.setOp("DELETE");
         List<AuditEntry> tampered = new java.util.ArrayList<>(entries);
         tampered.set(2, forged);
-        assertThat(
-                        new AuditVerifier(TreeHeadVerifier.trusting(publicKey))
-                                .verify(tampered, signed)
-                                .ok())
-                .isFalse();
+        assertThat(TestAuditResources.verify(signingKeys, tampered, signed).ok()).isFalse();
 
         // the index gets the same entries as the log
-        assertThat(index.values())
+        assertThat(out.index.values())
                 .extracting(e -> e.getLogIndex() + ":" + hex(e.getHash()))
                 .containsExactlyInAnyOrderElementsOf(
                         entries.stream()
@@ -320,10 +291,7 @@ class AuditJobITCase {
 
         run(raw.records(), 6);
 
-        List<AuditEntry> entries =
-                log.values().stream()
-                        .sorted(Comparator.comparing(AuditEntry::getLogIndex))
-                        .toList();
+        List<AuditEntry> entries = out.entries();
         // every change once, and exactly one entry per table event
         assertThat(entries)
                 .extracting(AuditEntry::getLogIndex)
@@ -372,7 +340,11 @@ class AuditJobITCase {
         // the new column's values are logged, encrypted until it is classified (ADR 0006)
         AuditEntry ottoInserted = entity(entries, "contacts/2").get(0);
         assertThat(column(ottoInserted, "nickname").getPersonal()).isTrue();
-        assertThat(decrypt(new SubjectCipher(KEY_STORES.get(run)), ottoInserted, "nickname"))
+        assertThat(
+                        decrypt(
+                                new SubjectCipher(TestAuditResources.keyStore(run)),
+                                ottoInserted,
+                                "nickname"))
                 .isEqualTo("Otti");
         // names of columns, never values, in the table's entries
         for (AuditEntry e : entries) {
@@ -382,38 +354,22 @@ class AuditJobITCase {
                 assertThat(serialized).doesNotContain("Otti", "Anni", OTTO_EMAIL, ANNA_EMAIL);
             }
         }
-        assertThat(deadLetters.values()).isEmpty();
+        assertThat(out.deadLetters.values()).isEmpty();
 
-        List<AuditCheckpoint> signed =
-                checkpoints.values().stream()
-                        .sorted(Comparator.comparing(AuditCheckpoint::getCheckpointSeq))
-                        .toList();
+        List<AuditCheckpoint> signed = out.treeHeads();
         assertThat(signed).extracting(AuditCheckpoint::getTreeSize).containsExactly(6L);
-        var publicKey = SigningKeys.readPublicKey(signingKeys.resolve(SigningKeys.PUBLIC_KEY_FILE));
-        VerificationReport report =
-                new AuditVerifier(TreeHeadVerifier.trusting(publicKey)).verify(entries, signed);
+        VerificationReport report = TestAuditResources.verify(signingKeys, entries, signed);
         assertThat(report.ok()).as(report.describe()).isTrue();
     }
 
     private void run(List<RawRecord> records, int checkpointEvery) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
         JobSettings settings = settings(checkpointEvery);
-        String keys = run;
-        if (!java.nio.file.Files.exists(signingKeys.resolve(SigningKeys.PRIVATE_KEY_FILE))) {
-            SigningKeys.create(signingKeys); // a setup step: the job only loads the key
-        }
-        String signingDir = signingKeys.toString();
-        AuditResources resources =
-                new AuditResources(
-                        null,
-                        () -> KEY_STORES.computeIfAbsent(keys, k -> new InMemorySubjectKeyStore()),
-                        AuditTestData.STATE_KEYS,
-                        () -> SigningKeys.load(Path.of(signingDir)));
         AuditJob.defineWorkflow(
                 env,
                 RawTopics.bounded(env, records, settings.idleTimeout()),
-                new AuditJob.AuditSinks(log, checkpoints, deadLetters, index),
-                resources,
+                out.sinks(),
+                TestAuditResources.of(run, signingKeys),
                 settings);
         env.execute("audit-job-itcase");
     }
@@ -446,10 +402,6 @@ class AuditJobITCase {
         Decrypted d = cipher.decrypt(bytes(change.getAfter()), entry.getEntityId() + "#" + column);
         assertThat(d).isInstanceOf(Decrypted.Plaintext.class);
         return ((Decrypted.Plaintext) d).text();
-    }
-
-    private static AuditEntry copy(AuditEntry e) {
-        return AuditEntry.newBuilder(e).build();
     }
 
     private static byte[] bytes(Object buffer) {

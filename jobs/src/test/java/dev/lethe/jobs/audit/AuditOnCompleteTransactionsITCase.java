@@ -4,26 +4,18 @@ import static dev.lethe.jobs.testing.DebeziumLog.row;
 import static dev.lethe.jobs.testing.DebeziumLog.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lethe.audit.SigningKeys;
-import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
-import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.kafka.RawRecord;
-import dev.lethe.jobs.kafka.TransactionWatermarks;
-import dev.lethe.jobs.testing.CollectingSink;
 import dev.lethe.jobs.testing.DebeziumLog;
 import dev.lethe.jobs.testing.OfflineSettings;
 import dev.lethe.jobs.testing.RawTopics;
-import dev.lethe.keys.InMemorySubjectKeyStore;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.AfterEach;
@@ -41,24 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuditOnCompleteTransactionsITCase {
 
-    private static final Map<String, InMemorySubjectKeyStore> KEY_STORES =
-            new ConcurrentHashMap<>();
-
     @TempDir Path signingKeys;
 
     private final String run = UUID.randomUUID().toString();
-    private final CollectingSink<AuditEntry> log =
-            CollectingSink.create("audit-log", e -> AuditEntry.newBuilder(e).build());
-    private final CollectingSink<AuditEntry> index =
-            CollectingSink.create("audit-index", e -> AuditEntry.newBuilder(e).build());
-    private final CollectingSink<AuditCheckpoint> checkpoints =
-            CollectingSink.create("audit-checkpoints");
-    private final CollectingSink<DeadLetter> deadLetters = CollectingSink.create("dead-letters");
+    private final AuditOutputs out = new AuditOutputs();
 
     @AfterEach
     void forget() {
-        KEY_STORES.remove(run);
-        List.of(log, index, checkpoints, deadLetters).forEach(CollectingSink::clear);
+        TestAuditResources.forget(run);
+        out.clear();
     }
 
     @Test
@@ -94,17 +77,7 @@ class AuditOnCompleteTransactionsITCase {
                         with(ticket, "subject", "Login fails"),
                         with(with(ticket, "subject", "Login fails"), "status", "closed"))
                 .commit();
-        List<RawRecord> records = new ArrayList<>(raw.records());
-        for (RawRecord r : raw.records().subList(redelivered, raw.records().size())) {
-            records.add(
-                    RawRecord.of(
-                            r.topic,
-                            r.partition,
-                            r.offset + 100,
-                            r.key,
-                            r.value,
-                            r.kafkaTimestamp));
-        }
+        List<RawRecord> records = raw.recordsRedeliveredFrom(redelivered);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
         JobSettings settings =
@@ -112,33 +85,18 @@ class AuditOnCompleteTransactionsITCase {
                         "--audit-checkpoint-every", "1000",
                         "--audit-checkpoint-interval", "1h",
                         "--idle-timeout", "1h");
-        String keys = run;
-        if (!java.nio.file.Files.exists(signingKeys.resolve(SigningKeys.PRIVATE_KEY_FILE))) {
-            SigningKeys.create(signingKeys); // a setup step: the job only loads the key
-        }
-        String signingDir = signingKeys.toString();
-        AuditResources resources =
-                new AuditResources(
-                        null,
-                        () -> KEY_STORES.computeIfAbsent(keys, k -> new InMemorySubjectKeyStore()),
-                        AuditTestData.STATE_KEYS,
-                        () -> SigningKeys.load(Path.of(signingDir)));
         AuditJob.defineWorkflow(
                 env,
-                TransactionWatermarks.apply(
-                        RawTopics.keptOpen(env, records, settings.idleTimeout()),
-                        settings,
-                        "test-transactions",
-                        RawTopics.heads(records)),
-                new AuditJob.AuditSinks(log, checkpoints, deadLetters, index),
-                resources,
+                RawTopics.keptOpenByTransactions(env, records, records, settings),
+                out.sinks(),
+                TestAuditResources.of(run, signingKeys),
                 settings);
         JobClient job = env.executeAsync("audit-on-complete-transactions");
         List<AuditEntry> entries;
         try {
-            entries = log.await(l -> l.size() >= 6, 60_000);
+            entries = out.log.await(l -> l.size() >= 6, 60_000);
             Thread.sleep(500); // a copy of the redelivered change would come right after
-            entries = log.values();
+            entries = out.log.values();
         } finally {
             job.cancel().get();
         }
@@ -166,6 +124,6 @@ class AuditOnCompleteTransactionsITCase {
                         .findFirst()
                         .orElseThrow();
         assertThat(comment.getSubjectIds()).contains("contact:1");
-        assertThat(deadLetters.values()).isEmpty();
+        assertThat(out.deadLetters.values()).isEmpty();
     }
 }

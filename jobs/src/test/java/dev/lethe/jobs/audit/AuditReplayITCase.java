@@ -4,11 +4,7 @@ import static dev.lethe.jobs.testing.DebeziumLog.row;
 import static dev.lethe.jobs.testing.DebeziumLog.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lethe.audit.AuditVerifier;
-import dev.lethe.audit.SigningKeys;
-import dev.lethe.audit.TreeHeadVerifier;
 import dev.lethe.audit.VerificationReport;
-import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.config.JobSettings;
@@ -17,23 +13,19 @@ import dev.lethe.jobs.kafka.RawRecordDeserializer;
 import dev.lethe.jobs.kafka.RawTopicsSource;
 import dev.lethe.jobs.kafka.ReplayPlan;
 import dev.lethe.jobs.kafka.Replays;
-import dev.lethe.jobs.testing.CollectingSink;
 import dev.lethe.jobs.testing.DebeziumLog;
 import dev.lethe.jobs.testing.OfflineSettings;
 import dev.lethe.jobs.testing.RawTopics;
-import dev.lethe.keys.InMemorySubjectKeyStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -59,24 +51,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuditReplayITCase {
 
-    private static final Map<String, InMemorySubjectKeyStore> KEY_STORES =
-            new ConcurrentHashMap<>();
     private static final String DEAD_LETTERS = "lethe.deadletter";
 
     @TempDir Path signingKeys;
 
     private final String run = UUID.randomUUID().toString();
-    private final List<CollectingSink<?>> sinks = new ArrayList<>();
+    private final List<AuditOutputs> runs = new ArrayList<>();
 
-    // each run's own
-    private CollectingSink<AuditEntry> log;
-    private CollectingSink<AuditCheckpoint> checkpoints;
-    private CollectingSink<DeadLetter> deadLetters;
+    /** The last run's own. */
+    private AuditOutputs out;
 
     @AfterEach
     void forget() {
-        KEY_STORES.remove(run);
-        sinks.forEach(CollectingSink::clear);
+        TestAuditResources.forget(run);
+        runs.forEach(AuditOutputs::clear);
     }
 
     @Test
@@ -109,7 +97,7 @@ class AuditReplayITCase {
 
         // 1. the job over the raw topics: the poison record is a dead letter
         runAudit(rawTopics, List.of());
-        List<DeadLetter> firstLetters = deadLetters.values();
+        List<DeadLetter> firstLetters = out.deadLetters.values();
         assertThat(firstLetters)
                 .singleElement()
                 .satisfies(d -> assertThat(d.getSourceOffset()).isEqualTo(poisonOffset));
@@ -150,7 +138,7 @@ class AuditReplayITCase {
         // 4. the job over the raw topics, the replays after them, and the replay's record
         runAudit(concat(rawTopics, replays), List.of(replayRequest()));
 
-        List<AuditEntry> entries = entries();
+        List<AuditEntry> entries = out.entries();
         assertThat(entries.stream().filter(e -> e.getEntityId().equals("contacts/1")))
                 .as("every change of the entity once; the forged replay refused")
                 .extracting(AuditEntry::getLsn)
@@ -167,22 +155,17 @@ class AuditReplayITCase {
                         });
 
         // the poison again from its raw topic, and its replay's failure: a new letter naming it
-        assertThat(deadLetters.values())
+        assertThat(out.deadLetters.values())
                 .extracting(DeadLetter::getSourceOffset)
                 .containsOnly(poisonOffset)
                 .hasSize(2);
-        assertThat(deadLetters.values())
+        assertThat(out.deadLetters.values())
                 .filteredOn(d -> d.getDetail().endsWith("(replay of lethe.deadletter/0@0)"))
                 .hasSize(1);
 
         // the log verifies against its signed checkpoints
-        var publicKey = SigningKeys.readPublicKey(signingKeys.resolve(SigningKeys.PUBLIC_KEY_FILE));
-        List<AuditCheckpoint> signed =
-                checkpoints.values().stream()
-                        .sorted(Comparator.comparing(AuditCheckpoint::getCheckpointSeq))
-                        .toList();
         VerificationReport report =
-                new AuditVerifier(TreeHeadVerifier.trusting(publicKey)).verify(entries, signed);
+                TestAuditResources.verify(signingKeys, entries, out.treeHeads());
         assertThat(report.ok()).as(report.describe()).isTrue();
     }
 
@@ -271,29 +254,14 @@ class AuditReplayITCase {
     }
 
     private void runAudit(List<RawRecord> records, List<RawRecord> actions) throws Exception {
-        log = CollectingSink.create("audit-log", e -> AuditEntry.newBuilder(e).build());
-        CollectingSink<AuditEntry> index =
-                CollectingSink.create("audit-index", e -> AuditEntry.newBuilder(e).build());
-        checkpoints = CollectingSink.create("audit-checkpoints");
-        deadLetters = CollectingSink.create("dead-letters");
-        sinks.addAll(List.of(log, index, checkpoints, deadLetters));
+        out = new AuditOutputs();
+        runs.add(out);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
         JobSettings settings =
                 OfflineSettings.of(
                         "--audit-checkpoint-every", "2",
                         "--audit-checkpoint-interval", "1h",
                         "--idle-timeout", "30s");
-        if (!java.nio.file.Files.exists(signingKeys.resolve(SigningKeys.PRIVATE_KEY_FILE))) {
-            SigningKeys.create(signingKeys);
-        }
-        String keys = run;
-        String signingDir = signingKeys.toString();
-        AuditResources resources =
-                new AuditResources(
-                        null,
-                        () -> KEY_STORES.computeIfAbsent(keys, k -> new InMemorySubjectKeyStore()),
-                        AuditTestData.STATE_KEYS,
-                        () -> SigningKeys.load(Path.of(signingDir)));
         // one reader holds every split, as the Kafka source's one subtask does: the replays come
         // after the raw records, in the order written
         DataStream<RawRecord> source = RawTopics.bounded(env, records, settings.idleTimeout());
@@ -305,14 +273,10 @@ class AuditReplayITCase {
                 actions.isEmpty()
                         ? null
                         : env.fromData(actions, TypeInformation.of(RawRecord.class)),
-                new AuditJob.AuditSinks(log, checkpoints, deadLetters, index),
-                resources,
+                out.sinks(),
+                TestAuditResources.of(run, signingKeys),
                 settings);
         env.execute("audit-replay-itcase");
-    }
-
-    private List<AuditEntry> entries() {
-        return log.values().stream().sorted(Comparator.comparing(AuditEntry::getLogIndex)).toList();
     }
 
     private static long lsn(RawRecord r) {

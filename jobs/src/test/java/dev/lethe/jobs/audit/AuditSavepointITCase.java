@@ -4,22 +4,15 @@ import static dev.lethe.jobs.testing.DebeziumLog.row;
 import static dev.lethe.jobs.testing.DebeziumLog.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lethe.audit.AuditVerifier;
 import dev.lethe.audit.HashChain;
-import dev.lethe.audit.SigningKeys;
-import dev.lethe.audit.TreeHeadVerifier;
 import dev.lethe.audit.VerificationReport;
 import dev.lethe.events.AuditCheckpoint;
 import dev.lethe.events.AuditEntry;
-import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.kafka.RawRecord;
-import dev.lethe.jobs.kafka.TransactionWatermarks;
-import dev.lethe.jobs.testing.CollectingSink;
 import dev.lethe.jobs.testing.DebeziumLog;
 import dev.lethe.jobs.testing.OfflineSettings;
 import dev.lethe.jobs.testing.RawTopics;
-import dev.lethe.keys.InMemorySubjectKeyStore;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +22,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -56,9 +48,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuditSavepointITCase {
 
-    private static final Map<String, InMemorySubjectKeyStore> KEY_STORES =
-            new ConcurrentHashMap<>();
-
     /** Where the committed savepoint of {@link #firstRun} lives, in the module's sources. */
     private static final Path FIXTURE = Path.of("src/test/resources/savepoints/audit");
 
@@ -66,18 +55,12 @@ class AuditSavepointITCase {
     @TempDir Path savepoints;
 
     private final String run = UUID.randomUUID().toString();
-    private final CollectingSink<AuditEntry> log =
-            CollectingSink.create("audit-log", e -> AuditEntry.newBuilder(e).build());
-    private final CollectingSink<AuditEntry> index =
-            CollectingSink.create("audit-index", e -> AuditEntry.newBuilder(e).build());
-    private final CollectingSink<AuditCheckpoint> treeHeads =
-            CollectingSink.create("audit-checkpoints");
-    private final CollectingSink<DeadLetter> deadLetters = CollectingSink.create("dead-letters");
+    private final AuditOutputs out = new AuditOutputs();
 
     @AfterEach
     void forget() {
-        KEY_STORES.remove(run);
-        List.of(log, index, treeHeads, deadLetters).forEach(CollectingSink::clear);
+        TestAuditResources.forget(run);
+        out.clear();
     }
 
     /** The input: Anna inserted, Otto inserted, Anna updated; then (second run) Anna again. */
@@ -116,7 +99,7 @@ class AuditSavepointITCase {
     void theChainAndTheLogContinueAcrossAStopWithSavepoint() throws Exception {
         Input input = new Input();
         String savepoint = firstRun(input, savepoints);
-        List<AuditEntry> first = sorted(log.values());
+        List<AuditEntry> first = out.entries();
         assertThat(first).extracting(AuditEntry::getLogIndex).containsExactly(0L, 1L, 2L);
 
         List<AuditEntry> entries = secondRun(input, savepoint);
@@ -127,23 +110,18 @@ class AuditSavepointITCase {
         assertThat(annas).extracting(AuditEntry::getSeq).containsExactly(1L, 2L, 3L);
         assertThat(bytes(annas.get(2).getPrevHash())).isEqualTo(bytes(annas.get(1).getHash()));
         // the Merkle tree went on too: both runs' entries verify against the signed tree heads
-        List<AuditCheckpoint> heads =
-                treeHeads.values().stream()
-                        .sorted(Comparator.comparing(AuditCheckpoint::getCheckpointSeq))
-                        .toList();
+        List<AuditCheckpoint> heads = out.treeHeads();
         assertThat(heads).extracting(AuditCheckpoint::getTreeSize).containsExactly(2L, 4L);
-        var publicKey = SigningKeys.readPublicKey(signingKeys.resolve(SigningKeys.PUBLIC_KEY_FILE));
-        VerificationReport report =
-                new AuditVerifier(TreeHeadVerifier.trusting(publicKey)).verify(entries, heads);
+        VerificationReport report = TestAuditResources.verify(signingKeys, entries, heads);
         assertThat(report.ok()).as(report.describe()).isTrue();
-        assertThat(deadLetters.values()).isEmpty();
+        assertThat(out.deadLetters.values()).isEmpty();
     }
 
     @Test
     void aSavepointOfTheCommittedFixtureRestores() throws Exception {
         if (Boolean.getBoolean("lethe.savepoint.write")) {
             writeTheFixture();
-            List.of(log, index, treeHeads, deadLetters).forEach(CollectingSink::clear);
+            out.clear();
         }
         Path fixture = FIXTURE.resolve("_metadata");
         assertThat(fixture)
@@ -165,11 +143,11 @@ class AuditSavepointITCase {
         // the tree continued from the restored frontier (a restarted one would sign 1 or 2): a head
         // over the 4 entries, or over the first 3 when the fixture's restored interval timer (set
         // an hour after the fixture was taken) has passed and fires at once
-        assertThat(treeHeads.values())
+        assertThat(out.checkpoints.values())
                 .isNotEmpty()
                 .extracting(AuditCheckpoint::getTreeSize)
                 .allMatch(size -> size == 3L || size == 4L);
-        assertThat(deadLetters.values()).isEmpty();
+        assertThat(out.deadLetters.values()).isEmpty();
     }
 
     /**
@@ -196,8 +174,8 @@ class AuditSavepointITCase {
     private String firstRun(Input input, Path savepointDir) throws Exception {
         JobClient job = start(input.first, input.all, null);
         try {
-            assertThat(log.await(l -> l.size() >= 3, 60_000)).hasSize(3);
-            assertThat(treeHeads.await(h -> h.size() >= 1, 10_000)).hasSize(1);
+            assertThat(out.log.await(l -> l.size() >= 3, 60_000)).hasSize(3);
+            assertThat(out.checkpoints.await(h -> h.size() >= 1, 10_000)).hasSize(1);
             return job.stopWithSavepoint(
                             false, savepointDir.toUri().toString(), SavepointFormatType.CANONICAL)
                     .get();
@@ -209,17 +187,17 @@ class AuditSavepointITCase {
 
     /** Runs the second part of the input restored from {@code savepoint}; returns its entries. */
     private List<AuditEntry> secondRun(Input input, String savepoint) throws Exception {
-        int before = log.values().size();
+        int before = out.log.values().size();
         JobClient job = start(input.second, input.all, savepoint);
         try {
-            log.await(l -> l.size() >= before + 1, 60_000);
-            treeHeads.await(h -> h.stream().anyMatch(c -> c.getTreeSize() >= 3L), 10_000);
-            treeHeads.await(h -> h.stream().anyMatch(c -> c.getTreeSize() == 4L), 3_000);
+            out.log.await(l -> l.size() >= before + 1, 60_000);
+            out.checkpoints.await(h -> h.stream().anyMatch(c -> c.getTreeSize() >= 3L), 10_000);
+            out.checkpoints.await(h -> h.stream().anyMatch(c -> c.getTreeSize() == 4L), 3_000);
             Thread.sleep(300); // anything more (a replay of the first run) would come now
         } finally {
             job.cancel().get();
         }
-        return sorted(log.values());
+        return out.entries();
     }
 
     private JobClient start(List<RawRecord> records, List<RawRecord> all, String savepoint)
@@ -236,32 +214,13 @@ class AuditSavepointITCase {
                         "--audit-checkpoint-every", "2",
                         "--audit-checkpoint-interval", "1h",
                         "--idle-timeout", "1h");
-        if (!Files.exists(signingKeys.resolve(SigningKeys.PRIVATE_KEY_FILE))) {
-            SigningKeys.create(signingKeys); // a setup step: the job only loads the key
-        }
-        String keys = run;
-        String signingDir = signingKeys.toString();
-        AuditResources resources =
-                new AuditResources(
-                        null,
-                        () -> KEY_STORES.computeIfAbsent(keys, k -> new InMemorySubjectKeyStore()),
-                        AuditTestData.STATE_KEYS,
-                        () -> SigningKeys.load(Path.of(signingDir)));
         AuditJob.defineWorkflow(
                 env,
-                TransactionWatermarks.apply(
-                        RawTopics.keptOpen(env, records, settings.idleTimeout()),
-                        settings,
-                        "test-transactions",
-                        RawTopics.heads(all)),
-                new AuditJob.AuditSinks(log, treeHeads, deadLetters, index),
-                resources,
+                RawTopics.keptOpenByTransactions(env, records, all, settings),
+                out.sinks(),
+                TestAuditResources.of(run, signingKeys),
                 settings);
         return env.executeAsync("audit-savepoint-itcase");
-    }
-
-    private static List<AuditEntry> sorted(List<AuditEntry> entries) {
-        return entries.stream().sorted(Comparator.comparing(AuditEntry::getLogIndex)).toList();
     }
 
     private static byte[] bytes(Object buffer) {

@@ -14,7 +14,6 @@ import dev.lethe.jobs.testing.OfflineSettings;
 import dev.lethe.jobs.testing.RawTopics;
 import dev.lethe.jobs.testing.TestMasterKey;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,11 +24,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The discovery job's topology ({@link DiscoveryJob#defineWorkflow}) on a MiniCluster with
@@ -48,23 +45,11 @@ class DiscoveryJobITCase {
     private static final String JEAN_MOBILE = "+33 6 12 34 56 78";
     private static final String IBAN = "DE89370400440532013000";
 
-    /** The TaskManager's data directory: the job opens its master key from there. */
-    @TempDir static Path dataDir;
-
-    private static TestMasterKey masterKey;
+    /** The master key in the TaskManager's data directory, where the job opens it. */
+    @RegisterExtension static final TestMasterKey.PerClass MASTER_KEY = TestMasterKey.perClass();
 
     private final CollectingSink<LocationUpdate> locations = CollectingSink.create("locations");
     private final CollectingSink<DeadLetter> deadLetters = CollectingSink.create("dead-letters");
-
-    @BeforeAll
-    static void masterKey() throws IOException {
-        masterKey = TestMasterKey.install(dataDir);
-    }
-
-    @AfterAll
-    static void restoreDataDir() {
-        masterKey.restore();
-    }
 
     @AfterEach
     void forget() {
@@ -75,23 +60,7 @@ class DiscoveryJobITCase {
     @Test
     void theLocationsFollowTheHelpdeskRowByRow() throws Exception {
         DebeziumLog raw = new DebeziumLog(Instant.parse("2025-03-14T09:00:00Z"));
-        Map<String, Object> anna =
-                row(
-                        "contacts",
-                        "id",
-                        1,
-                        "first_name",
-                        "Anna",
-                        "last_name",
-                        "Müller",
-                        "email",
-                        "anna.mueller@example.eu",
-                        "phone",
-                        "030 23125000",
-                        "locale",
-                        "de-DE",
-                        "region",
-                        "EU");
+        Map<String, Object> anna = DiscoveryTestData.annaRaw();
         Map<String, Object> jean =
                 row(
                         "contacts",

@@ -5,24 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.config.JobSettings;
-import dev.lethe.jobs.kafka.TransactionWatermarks;
 import dev.lethe.jobs.testing.CollectingSink;
 import dev.lethe.jobs.testing.DebeziumLog;
 import dev.lethe.jobs.testing.OfflineSettings;
 import dev.lethe.jobs.testing.RawTopics;
 import dev.lethe.jobs.testing.TestMasterKey;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Discovery locates a change as soon as its transaction is complete (Debezium's transaction
@@ -33,21 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DiscoveryOnCompleteTransactionsITCase {
 
-    @TempDir static Path dataDir;
-    private static TestMasterKey masterKey;
+    /** The master key in the TaskManager's data directory, where the job opens it. */
+    @RegisterExtension static final TestMasterKey.PerClass MASTER_KEY = TestMasterKey.perClass();
 
     private final CollectingSink<LocationUpdate> locations = CollectingSink.create("locations");
     private final CollectingSink<DeadLetter> deadLetters = CollectingSink.create("dead-letters");
-
-    @BeforeAll
-    static void masterKey() throws IOException {
-        masterKey = TestMasterKey.install(dataDir);
-    }
-
-    @AfterAll
-    static void restoreDataDir() {
-        masterKey.restore();
-    }
 
     @Test
     void everyRowOfACompleteTransactionIsLocatedWithoutWaitingForTime() throws Exception {
@@ -87,25 +72,14 @@ class DiscoveryOnCompleteTransactionsITCase {
                 .insert("contacts", row("contacts", "id", 2, "email", "jean.dupont@orange.fr"))
                 .commit();
         int firstOfSecond = raw.records().size() - 4; // BEGIN, message, contact, END
-        List<dev.lethe.jobs.kafka.RawRecord> records = new java.util.ArrayList<>(raw.records());
         // Debezium sends the second transaction again after a restart: same LSNs, same END
-        for (dev.lethe.jobs.kafka.RawRecord r :
-                raw.records().subList(firstOfSecond, raw.records().size())) {
-            dev.lethe.jobs.kafka.RawRecord copy =
-                    dev.lethe.jobs.kafka.RawRecord.of(
-                            r.topic, r.partition, r.offset + 100, r.key, r.value, r.kafkaTimestamp);
-            records.add(copy);
-        }
+        List<dev.lethe.jobs.kafka.RawRecord> records = raw.recordsRedeliveredFrom(firstOfSecond);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
         JobSettings settings = OfflineSettings.of("--idle-timeout", "1h");
         DiscoveryJob.defineWorkflow(
                 env,
-                TransactionWatermarks.apply(
-                        RawTopics.keptOpen(env, records, settings.idleTimeout()),
-                        settings,
-                        "test-transactions",
-                        RawTopics.heads(records)),
+                RawTopics.keptOpenByTransactions(env, records, records, settings),
                 new DiscoveryJob.DiscoverySinks(locations, deadLetters),
                 settings);
         JobClient job = env.executeAsync("discovery-on-complete-transactions");

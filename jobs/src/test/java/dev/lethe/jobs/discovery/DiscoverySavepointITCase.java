@@ -1,6 +1,5 @@
 package dev.lethe.jobs.discovery;
 
-import static dev.lethe.jobs.testing.DebeziumLog.row;
 import static dev.lethe.jobs.testing.DebeziumLog.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +11,6 @@ import dev.lethe.jobs.testing.DebeziumLog;
 import dev.lethe.jobs.testing.OfflineSettings;
 import dev.lethe.jobs.testing.RawTopics;
 import dev.lethe.jobs.testing.TestMasterKey;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -22,10 +20,9 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,25 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DiscoverySavepointITCase {
 
-    /** The TaskManager's data directory: the job opens its master key from there. */
-    @TempDir static Path dataDir;
-
-    private static TestMasterKey masterKey;
+    /** The master key in the TaskManager's data directory, where the job opens it. */
+    @RegisterExtension static final TestMasterKey.PerClass MASTER_KEY = TestMasterKey.perClass();
 
     @TempDir Path savepoints;
 
     private final CollectingSink<LocationUpdate> locations = CollectingSink.create("locations");
     private final CollectingSink<DeadLetter> deadLetters = CollectingSink.create("dead-letters");
-
-    @BeforeAll
-    static void masterKey() throws IOException {
-        masterKey = TestMasterKey.install(dataDir);
-    }
-
-    @AfterAll
-    static void restoreDataDir() {
-        masterKey.restore();
-    }
 
     @AfterEach
     void forget() {
@@ -65,23 +50,7 @@ class DiscoverySavepointITCase {
     @Test
     void aLocationIndexedBeforeTheSavepointIsDeletedAfterTheRestore() throws Exception {
         DebeziumLog raw = new DebeziumLog(Instant.parse("2025-03-14T09:00:00Z"));
-        Map<String, Object> anna =
-                row(
-                        "contacts",
-                        "id",
-                        1,
-                        "first_name",
-                        "Anna",
-                        "last_name",
-                        "Müller",
-                        "email",
-                        "anna.mueller@example.eu",
-                        "phone",
-                        "030 23125000",
-                        "locale",
-                        "de-DE",
-                        "region",
-                        "EU");
+        Map<String, Object> anna = DiscoveryTestData.annaRaw();
         raw.begin().actor("agent", "7", "new customer").insert("contacts", anna).commit();
         int firstRun = raw.records().size();
         raw.begin()

@@ -3,6 +3,7 @@ package dev.lethe.jobs.discovery;
 import dev.lethe.events.ChangeEvent;
 import dev.lethe.events.Operation;
 import dev.lethe.events.SourcePosition;
+import dev.lethe.jobs.testing.DebeziumLog;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,6 +14,29 @@ final class DiscoveryTestData {
     static final Instant AT = Instant.parse("2025-03-14T09:26:53Z");
 
     private DiscoveryTestData() {}
+
+    /**
+     * Anna Müller (contact 1, a phone and an email of her own) as a raw topic's row ({@link
+     * DebeziumLog#row}), for the job's ITCases.
+     */
+    static Map<String, Object> annaRaw() {
+        return DebeziumLog.row(
+                "contacts",
+                "id",
+                1,
+                "first_name",
+                "Anna",
+                "last_name",
+                "Müller",
+                "email",
+                "anna.mueller@example.eu",
+                "phone",
+                "030 23125000",
+                "locale",
+                "de-DE",
+                "region",
+                "EU");
+    }
 
     static Map<String, String> contact(
             long id, String first, String last, String email, String mobile) {

@@ -283,6 +283,25 @@ public final class DebeziumLog {
         return List.copyOf(records);
     }
 
+    /**
+     * The records so far, then those from index {@code from} on once more at offsets 100 further:
+     * Debezium sending them again after a restart (the same LSNs, the same transactions' ENDs).
+     */
+    public List<RawRecord> recordsRedeliveredFrom(int from) {
+        List<RawRecord> all = new ArrayList<>(records);
+        for (RawRecord r : records.subList(from, records.size())) {
+            all.add(
+                    RawRecord.of(
+                            r.topic,
+                            r.partition,
+                            r.offset + 100,
+                            r.key,
+                            r.value,
+                            r.kafkaTimestamp));
+        }
+        return all;
+    }
+
     /** The LSN of the last record written. */
     public long lastLsn() {
         return lsn;

@@ -1,9 +1,11 @@
 package dev.lethe.jobs.testing;
 
+import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.kafka.CommitTimeWatermarks;
 import dev.lethe.jobs.kafka.PartitionHeads;
 import dev.lethe.jobs.kafka.RawRecord;
 import dev.lethe.jobs.kafka.Replays;
+import dev.lethe.jobs.kafka.TransactionWatermarks;
 import java.io.IOException;
 import java.io.Serializable;
 import java.time.Duration;
@@ -68,6 +70,22 @@ public final class RawTopics implements Source<RawRecord, RawTopics.Split, Void>
     public static DataStream<RawRecord> keptOpen(
             StreamExecutionEnvironment env, List<RawRecord> records, Duration idleTimeout) {
         return stream(env, new RawTopics(records, true), idleTimeout);
+    }
+
+    /**
+     * {@link #keptOpen}, event time moved by complete transactions ({@link TransactionWatermarks})
+     * as the jobs move it, the partitions' heads where those of {@code all} end.
+     */
+    public static DataStream<RawRecord> keptOpenByTransactions(
+            StreamExecutionEnvironment env,
+            List<RawRecord> records,
+            List<RawRecord> all,
+            JobSettings settings) {
+        return TransactionWatermarks.apply(
+                keptOpen(env, records, settings.idleTimeout()),
+                settings,
+                "test-transactions",
+                heads(all));
     }
 
     private static DataStream<RawRecord> stream(
