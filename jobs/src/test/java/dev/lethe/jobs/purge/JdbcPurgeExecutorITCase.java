@@ -6,11 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.jobs.config.HelpdeskDataSources;
+import dev.lethe.jobs.testing.HelpdeskDatabase;
 import dev.lethe.retention.FileStore;
 import dev.lethe.retention.PurgeGuard.Verdict;
 import dev.lethe.retention.RetentionPolicy;
-import dev.lethe.simulator.HelpdeskMigrations;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +27,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The purge executor on a real, migrated helpdesk database. */
@@ -45,16 +45,17 @@ class JdbcPurgeExecutorITCase {
                     CATALOG);
     private static final Instant LATER = Instant.parse("2100-01-01T00:00:00Z");
 
+    @RegisterExtension
+    static final HelpdeskDatabase HELPDESK =
+            HelpdeskDatabase.migrated().withServerConfig("wal_level", "logical");
+
     @TempDir static Path attachments;
-    private static EmbeddedPostgres postgres;
     private static DataSource db;
     private static JdbcPurgeExecutor executor;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().setServerConfig("wal_level", "logical").start();
-        db = postgres.getPostgresDatabase();
-        HelpdeskMigrations.migrate(db);
+        db = HELPDESK.db();
         executor =
                 new JdbcPurgeExecutor(db, CATALOG, POLICY, Clock.fixed(LATER, ZoneOffset.UTC))
                         .deletingFilesIn(FileStore.directory(attachments));
@@ -64,35 +65,18 @@ class JdbcPurgeExecutorITCase {
     @AfterAll
     static void stop() throws Exception {
         executor.close();
-        postgres.close();
     }
 
     private static long insert(String sql) throws Exception {
-        try (Connection c = db.getConnection();
-                Statement s = c.createStatement();
-                ResultSet r = s.executeQuery(sql + " RETURNING id")) {
-            r.next();
-            return r.getLong(1);
-        }
+        return HELPDESK.insert(sql);
     }
 
     private static long count(String sql) throws Exception {
-        try (Connection c = db.getConnection();
-                Statement s = c.createStatement();
-                ResultSet r = s.executeQuery(sql)) {
-            r.next();
-            return r.getLong(1);
-        }
+        return HELPDESK.number(sql);
     }
 
     private static String deletedAt(long ticket) throws Exception {
-        try (Connection c = db.getConnection();
-                Statement s = c.createStatement();
-                ResultSet r =
-                        s.executeQuery("SELECT deleted_at FROM tickets WHERE id = " + ticket)) {
-            r.next();
-            return r.getString(1);
-        }
+        return text("SELECT deleted_at FROM tickets WHERE id = " + ticket);
     }
 
     private static long softDeletedTicketWithThread() throws Exception {
@@ -116,10 +100,7 @@ class JdbcPurgeExecutorITCase {
                         + "')");
         Files.writeString(attachments.resolve("k-" + ticket), "the file's bytes");
         insert("INSERT INTO comments (ticket_id, content) VALUES (" + ticket + ", 'c')");
-        try (Connection c = db.getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("UPDATE tickets SET deleted_at = now() WHERE id = " + ticket);
-        }
+        execute("UPDATE tickets SET deleted_at = now() WHERE id = " + ticket);
         return ticket;
     }
 
@@ -221,10 +202,7 @@ class JdbcPurgeExecutorITCase {
     void aRestoredTicketIsSkippedWithTheReason() throws Exception {
         long ticket = softDeletedTicketWithThread();
         PurgeCommand command = commandFor(ticket);
-        try (Connection c = db.getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("UPDATE tickets SET deleted_at = NULL WHERE id = " + ticket);
-        }
+        execute("UPDATE tickets SET deleted_at = NULL WHERE id = " + ticket);
         PurgeOutcome outcome = executor.execute(command);
         assertThat(outcome.outcome()).isEqualTo(PurgeOutcome.SKIPPED);
         assertThat(outcome.verdict()).isEqualTo(Verdict.RESTORED);
@@ -406,20 +384,12 @@ class JdbcPurgeExecutorITCase {
         }
     }
 
-    private static void execute(String sql) throws Exception {
-        try (Connection c = db.getConnection();
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+    private static void execute(String sql) {
+        HELPDESK.exec(sql);
     }
 
     private static String text(String sql) throws Exception {
-        try (Connection c = db.getConnection();
-                Statement s = c.createStatement();
-                ResultSet r = s.executeQuery(sql)) {
-            r.next();
-            return r.getString(1);
-        }
+        return HELPDESK.text(sql);
     }
 
     @Test
@@ -427,10 +397,7 @@ class JdbcPurgeExecutorITCase {
         HikariDataSource pool =
                 (HikariDataSource)
                         HelpdeskDataSources.pooled(
-                                postgres.getJdbcUrl("postgres", "postgres"),
-                                "postgres",
-                                "lethe-purge-test",
-                                2);
+                                HELPDESK.jdbcUrl(), "postgres", "lethe-purge-test", 2);
         JdbcPurgeExecutor pooled =
                 new JdbcPurgeExecutor(pool, CATALOG, POLICY, Clock.fixed(LATER, ZoneOffset.UTC))
                         .deletingFilesIn(FileStore.directory(attachments))
@@ -451,10 +418,7 @@ class JdbcPurgeExecutorITCase {
         try (HikariDataSource pool =
                 (HikariDataSource)
                         HelpdeskDataSources.pooled(
-                                postgres.getJdbcUrl("postgres", "postgres"),
-                                "postgres",
-                                "lethe-purge-test-borrowed",
-                                2)) {
+                                HELPDESK.jdbcUrl(), "postgres", "lethe-purge-test-borrowed", 2)) {
             JdbcPurgeExecutor borrowing =
                     new JdbcPurgeExecutor(pool, CATALOG, POLICY, Clock.fixed(LATER, ZoneOffset.UTC))
                             .deletingFilesIn(FileStore.directory(attachments));

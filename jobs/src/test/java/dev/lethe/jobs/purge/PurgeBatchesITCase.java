@@ -3,10 +3,9 @@ package dev.lethe.jobs.purge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.jobs.testing.HelpdeskDatabase;
 import dev.lethe.retention.PurgeGuard.Verdict;
 import dev.lethe.retention.RetentionPolicy;
-import dev.lethe.simulator.HelpdeskMigrations;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -17,11 +16,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A purge that takes many rows with it runs in bounded transactions, each re-checking the row under
@@ -45,19 +44,16 @@ class PurgeBatchesITCase {
                     "test",
                     CATALOG);
 
-    private static EmbeddedPostgres postgres;
-    private static DataSource db;
+    @RegisterExtension static final HelpdeskDatabase HELPDESK = HelpdeskDatabase.migrated();
+
     private static final List<Runnable> BETWEEN_BATCHES = new ArrayList<>();
     private static JdbcPurgeExecutor executor;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        db = postgres.getPostgresDatabase();
-        HelpdeskMigrations.migrate(db);
         executor =
                 new JdbcPurgeExecutor(
-                                db,
+                                HELPDESK.db(),
                                 CATALOG,
                                 POLICY,
                                 Clock.fixed(Instant.parse("2100-01-01T00:00:00Z"), ZoneOffset.UTC))
@@ -86,7 +82,6 @@ class PurgeBatchesITCase {
     @AfterAll
     static void stop() throws Exception {
         executor.close();
-        postgres.close();
     }
 
     @BeforeEach
@@ -195,11 +190,11 @@ class PurgeBatchesITCase {
     }
 
     private static PurgeCommand commandFor(long contact) throws Exception {
-        return ContactPurges.commandFor(db, POLICY, contact);
+        return ContactPurges.commandFor(HELPDESK.db(), POLICY, contact);
     }
 
     private static String receiptAttributes(String receiptId) throws Exception {
-        try (Connection c = db.getConnection();
+        try (Connection c = HELPDESK.db().getConnection();
                 Statement s = c.createStatement();
                 ResultSet r =
                         s.executeQuery(
@@ -212,24 +207,14 @@ class PurgeBatchesITCase {
     }
 
     private static long insert(String sql) throws Exception {
-        return count(sql + " RETURNING id");
+        return HELPDESK.insert(sql);
     }
 
     private static long count(String sql) throws Exception {
-        try (Connection c = db.getConnection();
-                Statement s = c.createStatement();
-                ResultSet r = s.executeQuery(sql)) {
-            r.next();
-            return r.getLong(1);
-        }
+        return HELPDESK.number(sql);
     }
 
     private static void exec(String sql) {
-        try (Connection c = db.getConnection();
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        HELPDESK.exec(sql);
     }
 }

@@ -3,22 +3,17 @@ package dev.lethe.jobs.purge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.jobs.testing.HelpdeskDatabase;
 import dev.lethe.retention.PurgeGuard.Verdict;
 import dev.lethe.retention.RetentionPolicy;
-import dev.lethe.simulator.HelpdeskMigrations;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A contact's retention purge never takes live work with it: an open ticket nobody deleted blocks
@@ -40,37 +35,29 @@ class PurgeDependentsITCase {
                     "test",
                     CATALOG);
 
-    private static EmbeddedPostgres postgres;
-    private static DataSource db;
+    @RegisterExtension static final HelpdeskDatabase HELPDESK = HelpdeskDatabase.migrated();
+
     private static JdbcPurgeExecutor executor;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        db = postgres.getPostgresDatabase();
-        HelpdeskMigrations.migrate(db);
         executor =
                 new JdbcPurgeExecutor(
-                        db,
+                        HELPDESK.db(),
                         CATALOG,
                         POLICY,
                         Clock.fixed(Instant.parse("2100-01-01T00:00:00Z"), ZoneOffset.UTC));
         executor.createSchema();
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        postgres.close();
-    }
-
     @Test
     void anOpenTicketBlocksItsSoftDeletedContactsPurgeUntilItIsClosed() throws Exception {
-        long contact = id("INSERT INTO contacts (email) VALUES ('gone@example.eu') RETURNING id");
+        long contact = HELPDESK.insert("INSERT INTO contacts (email) VALUES ('gone@example.eu')");
         long ticket =
-                id(
+                HELPDESK.insert(
                         "INSERT INTO tickets (contact_id, subject) VALUES ("
                                 + contact
-                                + ", 'still open') RETURNING id");
+                                + ", 'still open')");
         exec("UPDATE contacts SET deleted_at = now() - interval '1 day' WHERE id = " + contact);
         PurgeCommand command = commandFor(contact);
 
@@ -92,26 +79,14 @@ class PurgeDependentsITCase {
     }
 
     private static PurgeCommand commandFor(long contact) throws Exception {
-        return ContactPurges.commandFor(db, POLICY, contact);
+        return ContactPurges.commandFor(HELPDESK.db(), POLICY, contact);
     }
 
-    private static long id(String sql) throws Exception {
-        try (Connection c = db.getConnection();
-                Statement s = c.createStatement();
-                ResultSet r = s.executeQuery(sql)) {
-            r.next();
-            return r.getLong(1);
-        }
-    }
-
-    private static void exec(String sql) throws Exception {
-        try (Connection c = db.getConnection();
-                Statement s = c.createStatement()) {
-            s.executeUpdate(sql);
-        }
+    private static void exec(String sql) {
+        HELPDESK.exec(sql);
     }
 
     private static long count(String sql) throws Exception {
-        return id(sql);
+        return HELPDESK.number(sql);
     }
 }

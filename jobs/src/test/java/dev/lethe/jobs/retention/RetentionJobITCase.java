@@ -234,7 +234,8 @@ class RetentionJobITCase {
                 .containsExactlyInAnyOrder("tickets/1", "tickets/2", "tickets/4", "tickets/5");
     }
 
-    private static Map<String, Object> ticket(long id) {
+    /** An open ticket {@code id} of contact 1 as a raw topic's row. */
+    static Map<String, Object> ticket(long id) {
         return row(
                 "tickets",
                 "id",
@@ -254,7 +255,7 @@ class RetentionJobITCase {
     }
 
     /** A row as the executor reads it from the database: column -> text. */
-    private static Map<String, String> text(Map<String, Object> row) {
+    static Map<String, String> text(Map<String, Object> row) {
         Map<String, String> text = new HashMap<>();
         row.forEach((c, v) -> text.put(c, v == null ? null : v.toString()));
         return text;

@@ -1,6 +1,5 @@
 package dev.lethe.jobs.retention;
 
-import static dev.lethe.jobs.testing.DebeziumLog.row;
 import static dev.lethe.jobs.testing.DebeziumLog.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -86,29 +84,11 @@ class RetentionSavepointITCase {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Instant deadline = now.plus(WINDOW);
         DebeziumLog raw = new DebeziumLog(now.minusSeconds(60));
-        Map<String, Object> ticket =
-                row(
-                        "tickets",
-                        "id",
-                        1,
-                        "contact_id",
-                        1,
-                        "subject",
-                        "Refund",
-                        "description",
-                        "charged twice",
-                        "status",
-                        "open",
-                        "channel",
-                        "email",
-                        "custom_fields",
-                        "{}");
+        Map<String, Object> ticket = RetentionJobITCase.ticket(1);
         Map<String, Object> deleted = with(ticket, "deleted_at", now.toString());
         raw.begin().actor("agent", "7", "new ticket").insert("tickets", ticket).commit();
         raw.begin().actor("agent", "7", "soft delete").update("tickets", ticket, deleted).commit();
-        Map<String, String> row = new HashMap<>();
-        deleted.forEach((c, v) -> row.put(c, v == null ? null : v.toString()));
-        helpdesk.rows.put(1L, row);
+        helpdesk.rows.put(1L, RetentionJobITCase.text(deleted));
 
         JobClient first = start(raw.records(), null);
         String savepoint;

@@ -4,44 +4,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lethe.catalog.PersonalDataCatalog;
+import dev.lethe.jobs.testing.HelpdeskDatabase;
 import dev.lethe.retention.RetentionPolicy;
 import dev.lethe.retention.RetentionPolicyException;
 import dev.lethe.retention.RetentionSchemaCheck;
-import dev.lethe.simulator.HelpdeskMigrations;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The retention policy is checked against the live helpdesk schema before the job starts. */
 class RetentionSchemaCheckITCase {
 
     private static final PersonalDataCatalog CATALOG = PersonalDataCatalog.loadDefault();
-    private static EmbeddedPostgres postgres;
+
+    @RegisterExtension static final HelpdeskDatabase HELPDESK = HelpdeskDatabase.migrated();
+
     private static DataSource db;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        db = postgres.getPostgresDatabase();
-        HelpdeskMigrations.migrate(db);
-        try (Connection c = db.getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("INSERT INTO contacts (email) VALUES ('c@example.eu')");
-            s.execute(
-                    "INSERT INTO tickets (contact_id, subject, custom_fields) SELECT id, 's',"
-                            + " '{\"order_ref\": \"A-1\"}' FROM contacts");
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        postgres.close();
+        db = HELPDESK.db();
+        HELPDESK.exec("INSERT INTO contacts (email) VALUES ('c@example.eu')");
+        HELPDESK.exec(
+                "INSERT INTO tickets (contact_id, subject, custom_fields) SELECT id, 's',"
+                        + " '{\"order_ref\": \"A-1\"}' FROM contacts");
     }
 
     private static RetentionPolicy policy(String anonymize) {

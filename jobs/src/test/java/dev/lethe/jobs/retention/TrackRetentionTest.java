@@ -20,6 +20,7 @@ import dev.lethe.retention.PurgeGuard.Verdict;
 import dev.lethe.retention.RetentionPolicy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -35,12 +36,7 @@ class TrackRetentionTest {
     static KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, PurgeOutcome> harness(
             FakeHelpdesk helpdesk, OperatorSubtaskState restore, long now, long retryMs)
             throws Exception {
-        var h =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new TrackRetention(POLICY, () -> helpdesk, retryMs)),
-                        (ChangeEvent c) -> EntityId.of(c),
-                        Types.STRING);
+        var h = harness(new TrackRetention(POLICY, () -> helpdesk, retryMs));
         h.setProcessingTime(now);
         if (restore != null) {
             h.initializeState(restore);
@@ -48,6 +44,34 @@ class TrackRetentionTest {
         h.open();
         helpdesk.clock = () -> h.getProcessingTime();
         return h;
+    }
+
+    /** A harness of {@code operator}'s process function, keyed by entity, not opened yet. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, PurgeOutcome>
+            harness(KeyedProcessFunction<String, ChangeEvent, PurgeOutcome> operator)
+                    throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(operator),
+                (ChangeEvent c) -> EntityId.of(c),
+                Types.STRING);
+    }
+
+    /** A snapshot of the operator as an older version ({@link LegacyTrackRetention}) wrote it. */
+    private static OperatorSubtaskState legacySnapshot(ChangeEvent... changes) throws Exception {
+        try (var old = harness(new LegacyTrackRetention(POLICY))) {
+            old.open();
+            for (ChangeEvent c : changes) {
+                old.processElement(new StreamRecord<>(c));
+            }
+            return old.snapshot(1, 10);
+        }
+    }
+
+    /** The operator keeps nothing: no state, no timer. */
+    private static void assertTracksNothing(
+            KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, PurgeOutcome> h) {
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numProcessingTimeTimers()).isZero();
     }
 
     private static void send(
@@ -74,8 +98,7 @@ class TrackRetentionTest {
             h.setProcessingTime(1_000 + WINDOW_MS);
             assertThat(helpdesk.purged).containsExactly(1L);
             assertThat(h.extractOutputValues()).singleElement().matches(PurgeOutcome::done);
-            assertThat(h.numKeyedStateEntries()).isZero();
-            assertThat(h.numProcessingTimeTimers()).isZero();
+            assertTracksNothing(h);
         }
     }
 
@@ -91,8 +114,7 @@ class TrackRetentionTest {
             h.setProcessingTime(30_000);
             helpdesk.restore(1);
             send(h, restored(1));
-            assertThat(h.numKeyedStateEntries()).isZero();
-            assertThat(h.numProcessingTimeTimers()).isZero();
+            assertTracksNothing(h);
             h.setProcessingTime(10 * WINDOW_MS);
             assertThat(helpdesk.purged).isEmpty();
             assertThat(helpdesk.outcomes).isEmpty();
@@ -140,8 +162,7 @@ class TrackRetentionTest {
             helpdesk.backlog.clear(); // approved
             h.setProcessingTime(WINDOW_MS + 2 * TrackRetention.BACKLOG_RECHECK_MS);
             assertThat(helpdesk.purged).containsExactly(1L);
-            assertThat(h.numKeyedStateEntries()).isZero();
-            assertThat(h.numProcessingTimeTimers()).isZero();
+            assertTracksNothing(h);
         }
     }
 
@@ -202,8 +223,7 @@ class TrackRetentionTest {
             helpdesk.held.clear();
             h.setProcessingTime(WINDOW_MS + RETRY_MS);
             assertThat(helpdesk.purged).containsExactly(1L);
-            assertThat(h.numKeyedStateEntries()).isZero();
-            assertThat(h.numProcessingTimeTimers()).isZero();
+            assertTracksNothing(h);
         }
     }
 
@@ -215,8 +235,7 @@ class TrackRetentionTest {
             assertThat(h.numProcessingTimeTimers()).isOne(); // tracking had started
             assertThat(h.numKeyedStateEntries()).isPositive();
             send(h, RetentionTestData.ticket(1, Operation.DELETE, null));
-            assertThat(h.numKeyedStateEntries()).isZero();
-            assertThat(h.numProcessingTimeTimers()).isZero();
+            assertTracksNothing(h);
         }
     }
 
@@ -241,8 +260,7 @@ class TrackRetentionTest {
             assertThat(helpdesk.purged).containsExactlyInAnyOrder(1L, 2L);
             h.setProcessingTime(50 * WINDOW_MS);
             assertThat(helpdesk.outcomes).hasSize(2);
-            assertThat(h.numKeyedStateEntries()).isZero();
-            assertThat(h.numProcessingTimeTimers()).isZero();
+            assertTracksNothing(h);
         }
     }
 
@@ -256,18 +274,8 @@ class TrackRetentionTest {
         helpdesk.softDelete(1, 0);
         helpdesk.softDelete(2, 30_000);
         helpdesk.softDelete(3, 0);
-        OperatorSubtaskState legacySnapshot;
-        try (var old =
-                new KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, PurgeOutcome>(
-                        new KeyedProcessOperator<>(new LegacyTrackRetention(POLICY)),
-                        (ChangeEvent c) -> EntityId.of(c),
-                        Types.STRING)) {
-            old.open();
-            old.processElement(new StreamRecord<>(softDeleted(1, 0)));
-            old.processElement(new StreamRecord<>(softDeleted(2, 30_000)));
-            old.processElement(new StreamRecord<>(softDeleted(3, 0)));
-            legacySnapshot = old.snapshot(1, 10);
-        }
+        OperatorSubtaskState legacySnapshot =
+                legacySnapshot(softDeleted(1, 0), softDeleted(2, 30_000), softDeleted(3, 0));
         try (var h = harness(helpdesk, legacySnapshot, WINDOW_MS - 1)) {
             assertThat(h.numProcessingTimeTimers()).isEqualTo(3);
             // record 3 is restored before its deadline: the old schedule is found and cancelled
@@ -288,8 +296,7 @@ class TrackRetentionTest {
                             "tickets/2 tickets.soft-deleted " + at(30_000 + WINDOW_MS));
             h.setProcessingTime(10 * WINDOW_MS);
             assertThat(helpdesk.outcomes).hasSize(2);
-            assertThat(h.numKeyedStateEntries()).isZero();
-            assertThat(h.numProcessingTimeTimers()).isZero();
+            assertTracksNothing(h);
         }
     }
 
@@ -299,16 +306,7 @@ class TrackRetentionTest {
         helpdesk.insert(1);
         helpdesk.softDelete(1, 0);
         helpdesk.held.add(1L);
-        OperatorSubtaskState legacySnapshot;
-        try (var old =
-                new KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, PurgeOutcome>(
-                        new KeyedProcessOperator<>(new LegacyTrackRetention(POLICY)),
-                        (ChangeEvent c) -> EntityId.of(c),
-                        Types.STRING)) {
-            old.open();
-            old.processElement(new StreamRecord<>(softDeleted(1, 0)));
-            legacySnapshot = old.snapshot(1, 10);
-        }
+        OperatorSubtaskState legacySnapshot = legacySnapshot(softDeleted(1, 0));
         OperatorSubtaskState moved;
         try (var h = harness(helpdesk, legacySnapshot, 0)) {
             h.setProcessingTime(WINDOW_MS); // held: moved to the new state, retried later
@@ -321,8 +319,7 @@ class TrackRetentionTest {
             assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
             h.setProcessingTime(WINDOW_MS + RETRY_MS);
             assertThat(helpdesk.purged).containsExactly(1L);
-            assertThat(h.numKeyedStateEntries()).isZero();
-            assertThat(h.numProcessingTimeTimers()).isZero();
+            assertTracksNothing(h);
         }
     }
 
@@ -346,12 +343,7 @@ class TrackRetentionTest {
     void aDeadlineWithMicrosecondsIsNotCarriedOutInTheMillisecondBeforeIt() throws Exception {
         java.util.List<PurgeCommand> executed = new java.util.ArrayList<>();
         PurgeExecutor executor = recording(executed);
-        try (var h =
-                new KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, PurgeOutcome>(
-                        new KeyedProcessOperator<>(
-                                new TrackRetention(POLICY, () -> executor, RETRY_MS)),
-                        (ChangeEvent c) -> EntityId.of(c),
-                        Types.STRING)) {
+        try (var h = harness(new TrackRetention(POLICY, () -> executor, RETRY_MS))) {
             h.open();
             send(h, softDeletedWithMicroseconds());
 
@@ -368,24 +360,10 @@ class TrackRetentionTest {
 
     @Test
     void aTimerAnOlderVersionSetAtTheDeadlineRoundedDownWaitsForTheDeadline() throws Exception {
-        OperatorSubtaskState legacySnapshot;
-        try (var old =
-                new KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, PurgeOutcome>(
-                        new KeyedProcessOperator<>(new LegacyTrackRetention(POLICY)),
-                        (ChangeEvent c) -> EntityId.of(c),
-                        Types.STRING)) {
-            old.open();
-            old.processElement(new StreamRecord<>(softDeletedWithMicroseconds()));
-            legacySnapshot = old.snapshot(1, 10);
-        }
+        OperatorSubtaskState legacySnapshot = legacySnapshot(softDeletedWithMicroseconds());
         java.util.List<PurgeCommand> executed = new java.util.ArrayList<>();
         PurgeExecutor executor = recording(executed);
-        try (var h =
-                new KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, PurgeOutcome>(
-                        new KeyedProcessOperator<>(
-                                new TrackRetention(POLICY, () -> executor, RETRY_MS)),
-                        (ChangeEvent c) -> EntityId.of(c),
-                        Types.STRING)) {
+        try (var h = harness(new TrackRetention(POLICY, () -> executor, RETRY_MS))) {
             h.initializeState(legacySnapshot);
             h.open();
 
@@ -395,8 +373,7 @@ class TrackRetentionTest {
 
             h.setProcessingTime(1_000 + WINDOW_MS + 1);
             assertThat(executed).hasSize(1);
-            assertThat(h.numKeyedStateEntries()).isZero();
-            assertThat(h.numProcessingTimeTimers()).isZero();
+            assertTracksNothing(h);
         }
     }
 
@@ -423,18 +400,12 @@ class TrackRetentionTest {
         RetentionPolicy withoutTheRule =
                 new RetentionPolicy(
                         java.util.List.of(), java.util.List.of(), POLICY.erasureDeadline());
-        try (var h =
-                new KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, PurgeOutcome>(
-                        new KeyedProcessOperator<>(
-                                new TrackRetention(withoutTheRule, () -> helpdesk, RETRY_MS)),
-                        (ChangeEvent c) -> EntityId.of(c),
-                        Types.STRING)) {
+        try (var h = harness(new TrackRetention(withoutTheRule, () -> helpdesk, RETRY_MS))) {
             h.initializeState(snapshot);
             h.open();
             h.setProcessingTime(2 * WINDOW_MS);
             assertThat(helpdesk.commands).isEmpty();
-            assertThat(h.numKeyedStateEntries()).isZero();
-            assertThat(h.numProcessingTimeTimers()).isZero();
+            assertTracksNothing(h);
         }
     }
 }

@@ -1,0 +1,99 @@
+package dev.lethe.jobs.testing;
+
+import dev.lethe.simulator.HelpdeskMigrations;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * An embedded PostgreSQL with the helpdesk's schema migrated, for the tests of one class: a JUnit
+ * extension for a static {@code @RegisterExtension} field, started before the class's
+ * {@code @BeforeAll} methods and closed after its {@code @AfterAll} ones; with the one-statement
+ * queries the tests run on it.
+ */
+public final class HelpdeskDatabase implements BeforeAllCallback, AfterAllCallback {
+
+    private final Map<String, String> serverConfig = new LinkedHashMap<>();
+    private EmbeddedPostgres postgres;
+    private DataSource db;
+
+    private HelpdeskDatabase() {}
+
+    /** A database with the helpdesk's migrations applied. */
+    public static HelpdeskDatabase migrated() {
+        return new HelpdeskDatabase();
+    }
+
+    /** The server started with {@code name = value} (e.g. {@code wal_level}). */
+    public HelpdeskDatabase withServerConfig(String name, String value) {
+        serverConfig.put(name, value);
+        return this;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        serverConfig.forEach(builder::setServerConfig);
+        postgres = builder.start();
+        db = postgres.getPostgresDatabase();
+        HelpdeskMigrations.migrate(db);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        postgres.close();
+    }
+
+    /** The {@code postgres} database, migrated. */
+    public DataSource db() {
+        return db;
+    }
+
+    /** The JDBC URL of the {@code postgres} database, as user {@code postgres}. */
+    public String jdbcUrl() {
+        return postgres.getJdbcUrl("postgres", "postgres");
+    }
+
+    /** Runs {@code insertSql} {@code RETURNING id}; returns the id. */
+    public long insert(String insertSql) throws SQLException {
+        return number(insertSql + " RETURNING id");
+    }
+
+    /** The first column of the first row of {@code sql} as a number (a count, an id). */
+    public long number(String sql) throws SQLException {
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    /** The first column of the first row of {@code sql} as text. */
+    public String text(String sql) throws SQLException {
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+
+    /** Runs a statement that returns no rows; a failure is an {@link IllegalStateException}. */
+    public void exec(String sql) {
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
