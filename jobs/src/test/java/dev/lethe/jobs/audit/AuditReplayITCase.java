@@ -16,6 +16,7 @@ import dev.lethe.jobs.kafka.Replays;
 import dev.lethe.jobs.testing.DebeziumLog;
 import dev.lethe.jobs.testing.OfflineSettings;
 import dev.lethe.jobs.testing.RawTopics;
+import dev.lethe.jobs.testing.ReplayTopic;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,17 +24,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -201,35 +199,13 @@ class AuditReplayITCase {
     /** The record as a consumer of the replay topic reads it, written now. */
     private static ConsumerRecord<byte[], byte[]> consumed(
             ProducerRecord<byte[], byte[]> p, long offset) {
-        return new ConsumerRecord<>(
-                Replays.TOPIC,
-                0,
-                offset,
-                Instant.parse("2025-03-09T12:00:00Z").toEpochMilli() + offset,
-                TimestampType.CREATE_TIME,
-                -1,
-                -1,
-                p.key(),
-                p.value(),
-                p.headers(),
-                Optional.empty());
+        return ReplayTopic.consumed(
+                p, offset, Instant.parse("2025-03-09T12:00:00Z").toEpochMilli() + offset);
     }
 
     private static List<RawRecord> readByAuditJob(ConsumerRecord<byte[], byte[]> c) {
-        List<RawRecord> out = new ArrayList<>();
-        new RawRecordDeserializer(Replays.AUDIT, Set.of(DebeziumLog.topic("contacts")))
-                .deserialize(
-                        c,
-                        new Collector<>() {
-                            @Override
-                            public void collect(RawRecord r) {
-                                out.add(r);
-                            }
-
-                            @Override
-                            public void close() {}
-                        });
-        return out;
+        return ReplayTopic.deserialize(
+                new RawRecordDeserializer(Replays.AUDIT, Set.of(DebeziumLog.topic("contacts"))), c);
     }
 
     /** What {@code ./lethe deadletters replay --reason MALFORMED_JSON} records. */

@@ -26,21 +26,6 @@ final class AuditTestData {
 
     private AuditTestData() {}
 
-    /** Whether {@code needle} is in {@code haystack} as UTF-8 (a snapshot's bytes, say). */
-    static boolean containsUtf8(byte[] haystack, String needle) {
-        byte[] n = needle.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        outer:
-        for (int i = 0; i + n.length <= haystack.length; i++) {
-            for (int j = 0; j < n.length; j++) {
-                if (haystack[i + j] != n[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
-
     /** A draft (as the protect step makes it) of a change of {@code entityId} at {@code lsn}. */
     static AuditEntry draft(String entityId, long lsn, long commitMillis, Long txId) {
         String table = entityId.substring(0, entityId.indexOf('/'));

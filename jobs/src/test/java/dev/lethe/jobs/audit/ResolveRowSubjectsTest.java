@@ -3,10 +3,10 @@ package dev.lethe.jobs.audit;
 import static dev.lethe.jobs.audit.AuditTestData.STATE_KEYS;
 import static dev.lethe.jobs.audit.AuditTestData.T0;
 import static dev.lethe.jobs.audit.AuditTestData.at;
-import static dev.lethe.jobs.audit.AuditTestData.containsUtf8;
 import static dev.lethe.jobs.audit.AuditTestData.threadInserted;
 import static dev.lethe.jobs.audit.AuditTestData.ticketInserted;
 import static dev.lethe.jobs.audit.AuditTestData.ticketRow;
+import static dev.lethe.jobs.testing.Utf8.containsUtf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lethe.catalog.PersonalDataCatalog;

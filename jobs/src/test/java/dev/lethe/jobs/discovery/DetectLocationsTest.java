@@ -5,6 +5,7 @@ import static dev.lethe.jobs.discovery.DiscoveryTestData.deleted;
 import static dev.lethe.jobs.discovery.DiscoveryTestData.inserted;
 import static dev.lethe.jobs.discovery.DiscoveryTestData.ticket;
 import static dev.lethe.jobs.discovery.DiscoveryTestData.with;
+import static dev.lethe.jobs.testing.Utf8.containsUtf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -294,10 +295,12 @@ class DetectLocationsTest {
         byte[] bytes = Files.readAllBytes(file);
 
         // the state is in the file (the waiting change's key is), its values are not
-        assertThat(contains(bytes, "tickets/9")).isTrue();
+        assertThat(containsUtf8(bytes, "tickets/9")).isTrue();
         for (String value :
                 List.of(email, "Quintanilla-Marsh", "+33698765432", mobile, "anrufen")) {
-            assertThat(contains(bytes, value)).as("plaintext %s in the snapshot", value).isFalse();
+            assertThat(containsUtf8(bytes, value))
+                    .as("plaintext %s in the snapshot", value)
+                    .isFalse();
         }
 
         // and the waiting change is still attributed after a restore
@@ -311,19 +314,5 @@ class DetectLocationsTest {
                     .isEqualTo("[\"contact:4\"]");
             assertThat(keyedStateEntries(h)).isZero();
         }
-    }
-
-    private static boolean contains(byte[] haystack, String needle) {
-        byte[] n = needle.getBytes(StandardCharsets.UTF_8);
-        outer:
-        for (int i = 0; i + n.length <= haystack.length; i++) {
-            for (int j = 0; j < n.length; j++) {
-                if (haystack[i + j] != n[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 }

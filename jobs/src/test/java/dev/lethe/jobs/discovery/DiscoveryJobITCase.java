@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.config.JobSettings;
-import dev.lethe.jobs.testing.CollectingSink;
 import dev.lethe.jobs.testing.DebeziumLog;
 import dev.lethe.jobs.testing.OfflineSettings;
 import dev.lethe.jobs.testing.RawTopics;
@@ -48,13 +46,11 @@ class DiscoveryJobITCase {
     /** The master key in the TaskManager's data directory, where the job opens it. */
     @RegisterExtension static final TestMasterKey.PerClass MASTER_KEY = TestMasterKey.perClass();
 
-    private final CollectingSink<LocationUpdate> locations = CollectingSink.create("locations");
-    private final CollectingSink<DeadLetter> deadLetters = CollectingSink.create("dead-letters");
+    private final DiscoveryOutputs out = new DiscoveryOutputs();
 
     @AfterEach
     void forget() {
-        locations.clear();
-        deadLetters.clear();
+        out.clear();
     }
 
     @Test
@@ -129,7 +125,7 @@ class DiscoveryJobITCase {
 
         run(raw);
 
-        List<LocationUpdate> updates = locations.values();
+        List<LocationUpdate> updates = out.locations.values();
         // each document's updates in LSN order, as Elasticsearch's external versions require
         Map<String, Long> lastVersion = new HashMap<>();
         for (LocationUpdate u : updates) {
@@ -210,7 +206,7 @@ class DiscoveryJobITCase {
                 .isEqualTo(documentsOf(index, "contacts/2").keySet());
 
         // the poison record: a dead letter naming where it was
-        assertThat(deadLetters.values())
+        assertThat(out.deadLetters.values())
                 .singleElement()
                 .satisfies(
                         d -> {
@@ -274,7 +270,7 @@ class DiscoveryJobITCase {
         // the truncate reaches the locations' tracker by broadcast, while the rows before it are
         // located: a row's locations are indexed and deleted at the truncate's LSN, or skipped as
         // older than it, whichever comes first (TrackLocationsTest has each); never left behind
-        List<LocationUpdate> updates = locations.values();
+        List<LocationUpdate> updates = out.locations.values();
         Map<String, JsonNode> after = indexAsOf(updates, Long.MAX_VALUE);
         for (int id = 20; id < 23; id++) {
             assertThat(documentsOf(after, "tickets/" + id)).as("tickets/" + id).isEmpty();
@@ -285,7 +281,7 @@ class DiscoveryJobITCase {
                 .filteredOn(u -> u.isDelete() && u.documentId.startsWith("tickets/2"))
                 .allSatisfy(u -> assertThat(u.version).isEqualTo(truncated));
         assertThat(beforeTruncate).isLessThan(truncated);
-        assertThat(deadLetters.values()).as("a truncate is no dead letter here").isEmpty();
+        assertThat(out.deadLetters.values()).as("a truncate is no dead letter here").isEmpty();
     }
 
     private void run(DebeziumLog raw) throws Exception {
@@ -294,7 +290,7 @@ class DiscoveryJobITCase {
         DiscoveryJob.defineWorkflow(
                 env,
                 RawTopics.bounded(env, raw.records(), settings.idleTimeout()),
-                new DiscoveryJob.DiscoverySinks(locations, deadLetters),
+                out.sinks(),
                 settings);
         env.execute("discovery-job-itcase");
     }

@@ -3,9 +3,7 @@ package dev.lethe.jobs.discovery;
 import static dev.lethe.jobs.testing.DebeziumLog.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.config.JobSettings;
-import dev.lethe.jobs.testing.CollectingSink;
 import dev.lethe.jobs.testing.DebeziumLog;
 import dev.lethe.jobs.testing.OfflineSettings;
 import dev.lethe.jobs.testing.RawTopics;
@@ -31,8 +29,7 @@ class DiscoveryOnCompleteTransactionsITCase {
     /** The master key in the TaskManager's data directory, where the job opens it. */
     @RegisterExtension static final TestMasterKey.PerClass MASTER_KEY = TestMasterKey.perClass();
 
-    private final CollectingSink<LocationUpdate> locations = CollectingSink.create("locations");
-    private final CollectingSink<DeadLetter> deadLetters = CollectingSink.create("dead-letters");
+    private final DiscoveryOutputs out = new DiscoveryOutputs();
 
     @Test
     void everyRowOfACompleteTransactionIsLocatedWithoutWaitingForTime() throws Exception {
@@ -80,20 +77,20 @@ class DiscoveryOnCompleteTransactionsITCase {
         DiscoveryJob.defineWorkflow(
                 env,
                 RawTopics.keptOpenByTransactions(env, records, records, settings),
-                new DiscoveryJob.DiscoverySinks(locations, deadLetters),
+                out.sinks(),
                 settings);
         JobClient job = env.executeAsync("discovery-on-complete-transactions");
         Set<String> expected = Set.of("contacts/1", "tickets/10", "comments/1000", "contacts/2");
         List<LocationUpdate> found;
         try {
-            found = locations.await(l -> recordsOf(l).containsAll(expected), 60_000);
+            found = out.locations.await(l -> recordsOf(l).containsAll(expected), 60_000);
         } finally {
             job.cancel().get();
         }
         assertThat(recordsOf(found)).containsAll(expected);
         // the redelivered transaction is located once: one update per document and version
         assertThat(found).extracting(u -> u.documentId + "@" + u.version).doesNotHaveDuplicates();
-        assertThat(deadLetters.values()).isEmpty();
+        assertThat(out.deadLetters.values()).isEmpty();
     }
 
     private static Set<String> recordsOf(List<LocationUpdate> updates) {

@@ -3,20 +3,17 @@ package dev.lethe.jobs.discovery;
 import static dev.lethe.jobs.testing.DebeziumLog.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.kafka.RawRecord;
-import dev.lethe.jobs.testing.CollectingSink;
 import dev.lethe.jobs.testing.DebeziumLog;
 import dev.lethe.jobs.testing.OfflineSettings;
 import dev.lethe.jobs.testing.RawTopics;
+import dev.lethe.jobs.testing.Savepoints;
 import dev.lethe.jobs.testing.TestMasterKey;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -38,13 +35,11 @@ class DiscoverySavepointITCase {
 
     @TempDir Path savepoints;
 
-    private final CollectingSink<LocationUpdate> locations = CollectingSink.create("locations");
-    private final CollectingSink<DeadLetter> deadLetters = CollectingSink.create("dead-letters");
+    private final DiscoveryOutputs out = new DiscoveryOutputs();
 
     @AfterEach
     void forget() {
-        locations.clear();
-        deadLetters.clear();
+        out.clear();
     }
 
     @Test
@@ -62,7 +57,7 @@ class DiscoverySavepointITCase {
         JobClient first = start(all.subList(0, firstRun), null);
         String savepoint;
         try {
-            locations.await(
+            out.locations.await(
                     u -> u.stream().anyMatch(l -> l.documentId.equals("contacts/1/phone")), 60_000);
             savepoint =
                     first.stopWithSavepoint(
@@ -74,22 +69,22 @@ class DiscoverySavepointITCase {
             first.cancel().get();
             throw e;
         }
-        assertThat(locations.values())
+        assertThat(out.locations.values())
                 .filteredOn(l -> l.documentId.equals("contacts/1/phone"))
                 .singleElement()
                 .satisfies(l -> assertThat(l.isDelete()).isFalse());
-        int before = locations.values().size();
+        int before = out.locations.values().size();
 
         JobClient second = start(all.subList(firstRun, all.size()), savepoint);
         List<LocationUpdate> after;
         try {
-            locations.await(
+            out.locations.await(
                     u ->
                             u.subList(before, u.size()).stream()
                                     .anyMatch(l -> l.documentId.equals("contacts/1/phone")),
                     60_000);
             Thread.sleep(300);
-            after = locations.values().subList(before, locations.values().size());
+            after = out.locations.values().subList(before, out.locations.values().size());
         } finally {
             second.cancel().get();
         }
@@ -100,21 +95,16 @@ class DiscoverySavepointITCase {
         assertThat(after)
                 .filteredOn(l -> l.documentId.equals("contacts/1/email"))
                 .allSatisfy(l -> assertThat(l.isDelete()).isFalse());
-        assertThat(deadLetters.values()).isEmpty();
+        assertThat(out.deadLetters.values()).isEmpty();
     }
 
     private JobClient start(List<RawRecord> records, String savepoint) throws Exception {
-        Configuration conf = new Configuration();
-        if (savepoint != null) {
-            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
-            conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, false);
-        }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+        StreamExecutionEnvironment env = Savepoints.restoring(2, savepoint);
         JobSettings settings = OfflineSettings.of("--idle-timeout", "1s");
         DiscoveryJob.defineWorkflow(
                 env,
                 RawTopics.keptOpen(env, records, settings.idleTimeout()),
-                new DiscoveryJob.DiscoverySinks(locations, deadLetters),
+                out.sinks(),
                 settings);
         return env.executeAsync("discovery-savepoint-itcase");
     }

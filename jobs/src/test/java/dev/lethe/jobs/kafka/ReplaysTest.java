@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lethe.events.DeadLetter;
 import dev.lethe.jobs.testing.DebeziumLog;
+import dev.lethe.jobs.testing.ReplayTopic;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -56,35 +55,12 @@ class ReplaysTest {
     /** The record as the jobs' consumer reads it back from the replay topic. */
     private static ConsumerRecord<byte[], byte[]> consumed(
             ProducerRecord<byte[], byte[]> p, long offset) {
-        return new ConsumerRecord<>(
-                Replays.TOPIC,
-                0,
-                offset,
-                FAILED_AT.toEpochMilli() + 60_000,
-                TimestampType.CREATE_TIME,
-                -1,
-                -1,
-                p.key(),
-                p.value(),
-                p.headers(),
-                Optional.empty());
+        return ReplayTopic.consumed(p, offset, FAILED_AT.toEpochMilli() + 60_000);
     }
 
     private static List<RawRecord> deserialize(
             RawRecordDeserializer d, ConsumerRecord<byte[], byte[]> record) {
-        List<RawRecord> out = new ArrayList<>();
-        d.deserialize(
-                record,
-                new Collector<>() {
-                    @Override
-                    public void collect(RawRecord r) {
-                        out.add(r);
-                    }
-
-                    @Override
-                    public void close() {}
-                });
-        return out;
+        return ReplayTopic.deserialize(d, record);
     }
 
     @Test

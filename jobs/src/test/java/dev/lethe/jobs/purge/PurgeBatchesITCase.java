@@ -2,18 +2,11 @@ package dev.lethe.jobs.purge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.jobs.testing.HelpdeskDatabase;
 import dev.lethe.retention.PurgeGuard.Verdict;
-import dev.lethe.retention.RetentionPolicy;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -31,19 +24,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PurgeBatchesITCase {
 
     private static final int BATCH = 5;
-    private static final PersonalDataCatalog CATALOG = PersonalDataCatalog.loadDefault();
-
-    /** Rows here are soft-deleted a day back, before the adoption: purged at once all the same. */
-    private static final RetentionPolicy POLICY =
-            RetentionPolicy.load(
-                    new ByteArrayInputStream(
-                            ("version: 1\nadoption: purge-immediately\nrules:\n"
-                                            + "  - {id: contacts.soft-deleted, table: contacts,"
-                                            + " since: deleted_at, after: 5s, action: delete}\n")
-                                    .getBytes(StandardCharsets.UTF_8)),
-                    "test",
-                    CATALOG);
-
     @RegisterExtension static final HelpdeskDatabase HELPDESK = HelpdeskDatabase.migrated();
 
     private static final List<Runnable> BETWEEN_BATCHES = new ArrayList<>();
@@ -52,11 +32,7 @@ class PurgeBatchesITCase {
     @BeforeAll
     static void start() throws Exception {
         executor =
-                new JdbcPurgeExecutor(
-                                HELPDESK.db(),
-                                CATALOG,
-                                POLICY,
-                                Clock.fixed(Instant.parse("2100-01-01T00:00:00Z"), ZoneOffset.UTC))
+                ContactPurges.executor(HELPDESK.db())
                         .inBatchesOf(BATCH)
                         .afterEachBatch(
                                 () -> {
@@ -190,7 +166,7 @@ class PurgeBatchesITCase {
     }
 
     private static PurgeCommand commandFor(long contact) throws Exception {
-        return ContactPurges.commandFor(HELPDESK.db(), POLICY, contact);
+        return ContactPurges.commandFor(HELPDESK.db(), contact);
     }
 
     private static String receiptAttributes(String receiptId) throws Exception {

@@ -2,15 +2,8 @@ package dev.lethe.jobs.purge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.jobs.testing.HelpdeskDatabase;
 import dev.lethe.retention.PurgeGuard.Verdict;
-import dev.lethe.retention.RetentionPolicy;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,31 +15,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class PurgeDependentsITCase {
 
-    private static final PersonalDataCatalog CATALOG = PersonalDataCatalog.loadDefault();
-
-    /** Rows here are soft-deleted a day back, before the adoption: purged at once all the same. */
-    private static final RetentionPolicy POLICY =
-            RetentionPolicy.load(
-                    new ByteArrayInputStream(
-                            ("version: 1\nadoption: purge-immediately\nrules:\n"
-                                            + "  - {id: contacts.soft-deleted, table: contacts,"
-                                            + " since: deleted_at, after: 5s, action: delete}\n")
-                                    .getBytes(StandardCharsets.UTF_8)),
-                    "test",
-                    CATALOG);
-
     @RegisterExtension static final HelpdeskDatabase HELPDESK = HelpdeskDatabase.migrated();
 
     private static JdbcPurgeExecutor executor;
 
     @BeforeAll
     static void start() throws Exception {
-        executor =
-                new JdbcPurgeExecutor(
-                        HELPDESK.db(),
-                        CATALOG,
-                        POLICY,
-                        Clock.fixed(Instant.parse("2100-01-01T00:00:00Z"), ZoneOffset.UTC));
+        executor = ContactPurges.executor(HELPDESK.db());
         executor.createSchema();
     }
 
@@ -79,7 +54,7 @@ class PurgeDependentsITCase {
     }
 
     private static PurgeCommand commandFor(long contact) throws Exception {
-        return ContactPurges.commandFor(HELPDESK.db(), POLICY, contact);
+        return ContactPurges.commandFor(HELPDESK.db(), contact);
     }
 
     private static void exec(String sql) {

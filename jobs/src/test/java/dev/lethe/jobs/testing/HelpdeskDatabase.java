@@ -69,21 +69,24 @@ public final class HelpdeskDatabase implements BeforeAllCallback, AfterAllCallba
 
     /** The first column of the first row of {@code sql} as a number (a count, an id). */
     public long number(String sql) throws SQLException {
-        try (Connection c = db.getConnection();
-                Statement s = c.createStatement();
-                ResultSet r = s.executeQuery(sql)) {
-            r.next();
-            return r.getLong(1);
-        }
+        return first(sql, r -> r.getLong(1));
     }
 
     /** The first column of the first row of {@code sql} as text. */
     public String text(String sql) throws SQLException {
+        return first(sql, r -> r.getString(1));
+    }
+
+    private interface Column<T> {
+        T of(ResultSet r) throws SQLException;
+    }
+
+    private <T> T first(String sql, Column<T> column) throws SQLException {
         try (Connection c = db.getConnection();
                 Statement s = c.createStatement();
                 ResultSet r = s.executeQuery(sql)) {
             r.next();
-            return r.getString(1);
+            return column.of(r);
         }
     }
 
