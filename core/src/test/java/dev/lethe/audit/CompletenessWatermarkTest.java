@@ -28,8 +28,8 @@ class CompletenessWatermarkTest {
         long rawEnd;
         long logEnd;
 
-        Runner(CompletenessWatermark w) {
-            this.w = w;
+        Runner() {
+            this.w = new CompletenessWatermark();
         }
 
         Run run(Instant now, Object... items) {
@@ -60,17 +60,29 @@ class CompletenessWatermarkTest {
         return new Entry(entity, lsn, logIndex, T0.plusSeconds(committedSec));
     }
 
+    /** Contact 1's change at LSN 100 (raw offset 0) with its entry at log index 0, both at T0. */
+    private static Object[] contact1LoggedAndCaptured() {
+        return new Object[] {entry("contacts/1", 100, 0, 0), raw("contacts/1", 100, 0, 0)};
+    }
+
+    /**
+     * Contact 1's change (LSN 100, raw offset 0, log index 0, at T0) and contact 2's (LSN 150, raw
+     * offset 1, log index 1, a second later), each logged and captured.
+     */
+    private static Object[] twoContactsLoggedAndCaptured() {
+        return new Object[] {
+            entry("contacts/1", 100, 0, 0),
+            entry("contacts/2", 150, 1, 1),
+            raw("contacts/1", 100, 0, 0),
+            raw("contacts/2", 150, 1, 1)
+        };
+    }
+
     @Test
     void everyChangeWithItsEntryIsChecked() {
-        Runner r = new Runner(new CompletenessWatermark());
+        Runner r = new Runner();
 
-        Run run =
-                r.run(
-                        T0,
-                        entry("contacts/1", 100, 0, 0),
-                        entry("contacts/2", 150, 1, 1),
-                        raw("contacts/1", 100, 0, 0),
-                        raw("contacts/2", 150, 1, 1));
+        Run run = r.run(T0, twoContactsLoggedAndCaptured());
 
         assertThat(run.complete()).isTrue();
         assertThat(run.checked()).isEqualTo(2);
@@ -80,7 +92,7 @@ class CompletenessWatermarkTest {
 
     @Test
     void aMissingEntryPastTheBoundIsAGapNamedWithItsRawPosition() {
-        Runner r = new Runner(new CompletenessWatermark());
+        Runner r = new Runner();
         Run first =
                 r.run(
                         T0,
@@ -108,7 +120,7 @@ class CompletenessWatermarkTest {
 
     @Test
     void anEntryArrivingLateWithinTheBoundIsNoGap() {
-        Runner r = new Runner(new CompletenessWatermark());
+        Runner r = new Runner();
         Run first = r.run(T0, raw("contacts/1", 100, 0, 0), raw("contacts/2", 150, 1, 1));
         assertThat(first.pending()).isEqualTo(2);
         assertThat(first.oldestPending()).isEqualTo(T0);
@@ -128,7 +140,7 @@ class CompletenessWatermarkTest {
 
     @Test
     void aPendingChangeStaysPendingWhileTheLogIsBehindIt() {
-        Runner r = new Runner(new CompletenessWatermark());
+        Runner r = new Runner();
         r.run(T0, entry("contacts/2", 150, 0, 1), raw("contacts/1", 100, 0, 0));
 
         // long past the bound, but the log has not committed anything after the change's time
@@ -172,7 +184,7 @@ class CompletenessWatermarkTest {
 
     @Test
     void anEntryAfterItsGapWasReportedIsLate() {
-        Runner r = new Runner(new CompletenessWatermark());
+        Runner r = new Runner();
         r.run(T0, raw("contacts/1", 100, 0, 0));
         Run gap = r.run(T0.plusSeconds(120), entry("contacts/2", 150, 0, 200));
         assertThat(gap.gaps()).hasSize(1);
@@ -188,7 +200,7 @@ class CompletenessWatermarkTest {
 
     @Test
     void aDoubleInOneRunIsNamedWithBothLogIndexes() {
-        Runner r = new Runner(new CompletenessWatermark());
+        Runner r = new Runner();
 
         Run run =
                 r.run(
@@ -211,7 +223,7 @@ class CompletenessWatermarkTest {
 
     @Test
     void anEntryRepeatingAChangeCheckedByAnEarlierRunIsADouble() {
-        Runner r = new Runner(new CompletenessWatermark());
+        Runner r = new Runner();
         r.run(
                 T0,
                 entry("contacts/1", 100, 0, 0),
@@ -229,7 +241,7 @@ class CompletenessWatermarkTest {
     @Test
     void anEntryOutOfLsnOrderForAPendingChangeIsNoDouble() {
         // the audit job lets an entry overdue for an earlier one leave first, then the earlier one
-        Runner r = new Runner(new CompletenessWatermark());
+        Runner r = new Runner();
         r.run(
                 T0,
                 entry("contacts/1", 200, 0, 1),
@@ -245,8 +257,8 @@ class CompletenessWatermarkTest {
 
     @Test
     void aRedeliveredRawEventIsNotAChangeOfItsOwn() {
-        Runner r = new Runner(new CompletenessWatermark());
-        r.run(T0, entry("contacts/1", 100, 0, 0), raw("contacts/1", 100, 0, 0));
+        Runner r = new Runner();
+        r.run(T0, contact1LoggedAndCaptured());
 
         // Debezium delivers again after a connector restart: same change, same LSN
         Run again = r.run(T0.plusSeconds(200), raw("contacts/1", 100, 1, 0));
@@ -258,7 +270,7 @@ class CompletenessWatermarkTest {
 
     @Test
     void entriesOlderThanTheRawTopicsAreCountedNotDoubles() {
-        Runner r = new Runner(new CompletenessWatermark());
+        Runner r = new Runner();
 
         Run run =
                 r.run(
@@ -274,7 +286,7 @@ class CompletenessWatermarkTest {
 
     @Test
     void aRestartFromTheSavedStateReadsOnlyNewRecords() throws Exception {
-        Runner r = new Runner(new CompletenessWatermark());
+        Runner r = new Runner();
         r.run(
                 T0,
                 entry("contacts/1", 100, 0, 0),
@@ -301,13 +313,8 @@ class CompletenessWatermarkTest {
 
     @Test
     void afterTheLogWasReadBackTheEntriesCheckedBeforeAreNotCountedAgain() {
-        Runner r = new Runner(new CompletenessWatermark());
-        r.run(
-                T0,
-                entry("contacts/1", 100, 0, 0),
-                entry("contacts/2", 150, 1, 1),
-                raw("contacts/1", 100, 0, 0),
-                raw("contacts/2", 150, 1, 1));
+        Runner r = new Runner();
+        r.run(T0, twoContactsLoggedAndCaptured());
 
         r.w.begin(T0.plusSeconds(10));
         r.w.logReadBack("lethe.audit ends at offset 1, before offset 2", 0);
@@ -326,7 +333,7 @@ class CompletenessWatermarkTest {
 
     @Test
     void aReplayedEntryWithTheSameLogIndexIsADouble() {
-        Runner r = new Runner(new CompletenessWatermark());
+        Runner r = new Runner();
 
         Run run =
                 r.run(
@@ -342,8 +349,8 @@ class CompletenessWatermarkTest {
 
     @Test
     void aTruncatedRawTopicIsReportedAndReadAgainFromItsStart() {
-        Runner r = new Runner(new CompletenessWatermark());
-        r.run(T0, entry("contacts/1", 100, 0, 0), raw("contacts/1", 100, 0, 0));
+        Runner r = new Runner();
+        r.run(T0, contact1LoggedAndCaptured());
         r.w.partitionRead(CONTACTS, 0, 250);
 
         r.w.begin(T0.plusSeconds(10));
@@ -361,8 +368,8 @@ class CompletenessWatermarkTest {
 
     @Test
     void rawRecordsDeletedBeforeTheyWereCheckedAreReported() {
-        Runner r = new Runner(new CompletenessWatermark());
-        r.run(T0, entry("contacts/1", 100, 0, 0), raw("contacts/1", 100, 0, 0));
+        Runner r = new Runner();
+        r.run(T0, contact1LoggedAndCaptured());
 
         r.w.begin(T0.plusSeconds(10));
         long from = r.w.startPartition(CONTACTS, 0, 40, 90);
@@ -379,7 +386,7 @@ class CompletenessWatermarkTest {
 
     @Test
     void aRawPartitionThatIsGoneIsReported() {
-        Runner r = new Runner(new CompletenessWatermark());
+        Runner r = new Runner();
         r.run(T0, raw("contacts/1", 100, 0, 0));
 
         r.w.begin(T0.plusSeconds(10));
@@ -404,7 +411,7 @@ class CompletenessWatermarkTest {
 
     @Test
     void pendingChangesKeepWhenTheyWereFirstSeen() throws Exception {
-        Runner r = new Runner(new CompletenessWatermark());
+        Runner r = new Runner();
         r.run(T0, raw("contacts/1", 100, 0, 0));
 
         CompletenessWatermark restored =

@@ -1,5 +1,6 @@
 package dev.lethe.discovery;
 
+import static dev.lethe.discovery.TestTexts.repeat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
@@ -89,15 +90,6 @@ class PhoneDetectorBudgetTest {
                     .append(20 + k)
                     .append(",99 EUR, and I still have not received the parcel.\n");
         }
-        return s.toString();
-    }
-
-    private static String repeat(String unit, int length) {
-        StringBuilder s = new StringBuilder(length + unit.length());
-        while (s.length() < length) {
-            s.append(unit);
-        }
-        s.setLength(length);
         return s.toString();
     }
 }

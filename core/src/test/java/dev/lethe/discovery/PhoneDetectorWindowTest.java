@@ -1,5 +1,6 @@
 package dev.lethe.discovery;
 
+import static dev.lethe.discovery.TestTexts.repeat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
@@ -307,15 +308,6 @@ class PhoneDetectorWindowTest {
         for (int k = 0; s.length() < length; k++) {
             s.append(w[k % w.length]).append(' ');
         }
-        return s.toString();
-    }
-
-    private static String repeat(String unit, int length) {
-        StringBuilder s = new StringBuilder(length + unit.length());
-        while (s.length() < length) {
-            s.append(unit);
-        }
-        s.setLength(length);
         return s.toString();
     }
 

@@ -2,23 +2,20 @@ package dev.lethe.erasure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lethe.catalog.HelpdeskSchema;
+import dev.lethe.catalog.HelpdeskDatabase;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.discovery.PhoneDetector;
 import dev.lethe.discovery.SubjectDirectory;
 import dev.lethe.retention.HelpdeskRowGraph;
 import dev.lethe.retention.HelpdeskRowGraph.Dependent;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The erasure plan and the dependency walk it shares with the purge executor, on the helpdesk's own
@@ -31,20 +28,7 @@ class ErasurePlannerITCase {
     private static final ErasurePlanner PLANNER =
             new ErasurePlanner(GRAPH, new SubjectDirectory(CATALOG, PhoneDetector.DEFAULT_REGIONS));
 
-    private static EmbeddedPostgres postgres;
-    private static DataSource db;
-
-    @BeforeAll
-    static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        db = postgres.getPostgresDatabase();
-        HelpdeskSchema.apply(db);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        postgres.close();
-    }
+    @RegisterExtension static final HelpdeskDatabase HELPDESK = new HelpdeskDatabase();
 
     @Test
     void thePlanErasesThePersonsRecordsRedactsTheirMentionsAndNamesAnOpenTicket() throws Exception {
@@ -81,7 +65,7 @@ class ErasurePlannerITCase {
                                 subject, "tickets/" + mentioning, "description", "name", "Wei Li"));
 
         ErasurePlan plan;
-        try (Connection c = db.getConnection()) {
+        try (Connection c = HELPDESK.db().getConnection()) {
             plan = PLANNER.plan(c, subject, locations);
         }
 
@@ -112,7 +96,7 @@ class ErasurePlannerITCase {
                                     + ", 's', 'ask ana.ruiz@example.es') RETURNING id");
             String subject = "contact:" + ana;
             ErasurePlan plan;
-            try (Connection c = db.getConnection()) {
+            try (Connection c = HELPDESK.db().getConnection()) {
                 plan =
                         PLANNER.plan(
                                 c,
@@ -134,7 +118,7 @@ class ErasurePlannerITCase {
 
     @Test
     void aSubjectWithoutARowHasAnEmptyPlan() throws Exception {
-        try (Connection c = db.getConnection()) {
+        try (Connection c = HELPDESK.db().getConnection()) {
             ErasurePlan plan = PLANNER.plan(c, "contact:987654321", List.of());
 
             assertThat(plan.size()).isZero();
@@ -162,7 +146,7 @@ class ErasurePlannerITCase {
                             + ticket
                             + ", 'c') RETURNING id");
         }
-        try (Connection c = db.getConnection()) {
+        try (Connection c = HELPDESK.db().getConnection()) {
             List<String> all = ids(GRAPH.dependents(c, "contacts", contact, false));
             assertThat(all).hasSize(12);
             for (String ticket : all.stream().filter(e -> e.startsWith("tickets/")).toList()) {
@@ -210,7 +194,7 @@ class ErasurePlannerITCase {
     }
 
     private static long id(String sql) throws Exception {
-        try (Connection c = db.getConnection();
+        try (Connection c = HELPDESK.db().getConnection();
                 Statement s = c.createStatement();
                 ResultSet r = s.executeQuery(sql)) {
             r.next();
@@ -219,7 +203,7 @@ class ErasurePlannerITCase {
     }
 
     private static void exec(String sql) throws Exception {
-        try (Connection c = db.getConnection();
+        try (Connection c = HELPDESK.db().getConnection();
                 Statement s = c.createStatement()) {
             s.execute(sql);
         }

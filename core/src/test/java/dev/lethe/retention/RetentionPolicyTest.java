@@ -39,45 +39,50 @@ class RetentionPolicyTest {
                 .isEqualTo(Instant.parse("2025-02-28T00:00:00Z"));
     }
 
+    /** One rule: soft-deleted tickets go 5 s after {@code deleted_at}. */
+    private static final String ONE_RULE =
+            "rules:\n  - {id: t, table: tickets, since: deleted_at, after: 5s, action: delete}\n";
+
+    /** Loading {@code yaml} fails with one problem, which names each of {@code fragments}. */
+    private static void assertTheOneProblem(String yaml, String... fragments) {
+        assertThatThrownBy(() -> policy(yaml))
+                .isInstanceOfSatisfying(
+                        RetentionPolicyException.class,
+                        e -> {
+                            var problem = assertThat(e.problems()).singleElement().asString();
+                            for (String fragment : fragments) {
+                                problem.contains(fragment);
+                            }
+                        });
+    }
+
     @Test
     void theAdoptionBacklogIsHeldUnlessThePolicySaysPurgeImmediately() {
         assertThat(RetentionPolicy.loadDefault(CATALOG).adoption())
                 .isEqualTo(RetentionPolicy.Adoption.HOLD_BACKLOG);
-        String rules =
-                "rules:\n  - {id: t, table: tickets, since: deleted_at, after: 5s, action: delete}\n";
-        assertThat(policy("version: 1\n" + rules).adoption())
+        assertThat(policy("version: 1\n" + ONE_RULE).adoption())
                 .isEqualTo(RetentionPolicy.Adoption.HOLD_BACKLOG);
-        assertThat(policy("version: 1\nadoption: purge-immediately\n" + rules).adoption())
+        assertThat(policy("version: 1\nadoption: purge-immediately\n" + ONE_RULE).adoption())
                 .isEqualTo(RetentionPolicy.Adoption.PURGE_IMMEDIATELY);
-        assertThatThrownBy(() -> policy("version: 1\nadoption: yes-please\n" + rules))
-                .isInstanceOfSatisfying(
-                        RetentionPolicyException.class,
-                        e ->
-                                assertThat(e.problems())
-                                        .singleElement()
-                                        .asString()
-                                        .contains("adoption must be hold-backlog")
-                                        .contains("'yes-please'"));
+        assertTheOneProblem(
+                "version: 1\nadoption: yes-please\n" + ONE_RULE,
+                "adoption must be hold-backlog",
+                "'yes-please'");
     }
 
     @Test
     void fourEyesErasureIsOnlyWhenThePolicySaysSo() {
         assertThat(RetentionPolicy.loadDefault(CATALOG).erasureApproval())
                 .isEqualTo(RetentionPolicy.ErasureApproval.SINGLE);
-        String rules =
-                "rules:\n  - {id: t, table: tickets, since: deleted_at, after: 5s, action: delete}\n";
-        assertThat(policy("version: 1\nerasure: {approval: four-eyes}\n" + rules).erasureApproval())
+        assertThat(
+                        policy("version: 1\nerasure: {approval: four-eyes}\n" + ONE_RULE)
+                                .erasureApproval())
                 .isEqualTo(RetentionPolicy.ErasureApproval.FOUR_EYES);
-        assertThatThrownBy(() -> policy("version: 1\nerasure: {approval: two}\n" + rules))
-                .isInstanceOfSatisfying(
-                        RetentionPolicyException.class,
-                        e ->
-                                assertThat(e.problems())
-                                        .singleElement()
-                                        .asString()
-                                        .contains("erasure.approval must be single")
-                                        .contains("'two'"));
-        assertThatThrownBy(() -> policy("version: 1\nerasure: {aproval: four-eyes}\n" + rules))
+        assertTheOneProblem(
+                "version: 1\nerasure: {approval: two}\n" + ONE_RULE,
+                "erasure.approval must be single",
+                "'two'");
+        assertThatThrownBy(() -> policy("version: 1\nerasure: {aproval: four-eyes}\n" + ONE_RULE))
                 .isInstanceOf(RetentionPolicyException.class)
                 .hasMessageContaining("aproval");
     }
@@ -104,10 +109,7 @@ class RetentionPolicyTest {
 
     @Test
     void secondsWindowsForTests() {
-        RetentionPolicy policy =
-                policy(
-                        "version: 1\nrules:\n  - {id: t, table: tickets, since: deleted_at,"
-                                + " after: 5s, action: delete}\n");
+        RetentionPolicy policy = policy("version: 1\n" + ONE_RULE);
         assertThat(
                         policy.due("tickets", row("deleted_at", "2025-01-01 00:00:00+00"))
                                 .get()
