@@ -9,12 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -87,17 +85,7 @@ class ConsoleBrowserITCase {
 
     /** A server on {@code backend} with this test's users and clock, on a free port. */
     static LetheServer serve(Backend backend) {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        return new LetheServer(
-                        new LetheServer.Settings("127.0.0.1", 0, LocalTokens.DEFAULT_TTL),
-                        users,
-                        PASSWORDS,
-                        new LocalTokens(key, LocalTokens.DEFAULT_TTL, clock),
-                        Optional.empty(),
-                        backend,
-                        clock)
-                .start();
+        return TestServer.start(users, PASSWORDS, clock, backend);
     }
 
     @AfterAll

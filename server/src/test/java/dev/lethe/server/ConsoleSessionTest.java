@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -42,22 +41,9 @@ class ConsoleSessionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        for (Role r : Role.values()) {
-            users.add(r.id() + "1", r, passwords.hash(PASSWORD));
-        }
+        TestServer.addOnePerRole(users, passwords, PASSWORD);
         users.add("spare1", Role.AUDITOR, passwords.hash(PASSWORD));
-        server =
-                new LetheServer(
-                                new LetheServer.Settings("127.0.0.1", 0, LocalTokens.DEFAULT_TTL),
-                                users,
-                                passwords,
-                                new LocalTokens(key, LocalTokens.DEFAULT_TTL, clock),
-                                Optional.empty(),
-                                backend,
-                                clock)
-                        .start();
+        server = TestServer.start(users, passwords, clock, backend);
     }
 
     @AfterAll

@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,24 +63,11 @@ class LetheServerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        for (Role r : Role.values()) {
-            users.add(r.id() + "1", r, passwords.hash(PASSWORD));
-        }
+        TestServer.addOnePerRole(users, passwords, PASSWORD);
         users.add("gone", Role.DPO, passwords.hash(PASSWORD));
         users.disable("gone");
         users.add("spare1", Role.AUDITOR, passwords.hash(PASSWORD));
-        server =
-                new LetheServer(
-                                new LetheServer.Settings("127.0.0.1", 0, LocalTokens.DEFAULT_TTL),
-                                users,
-                                passwords,
-                                new LocalTokens(key, LocalTokens.DEFAULT_TTL, clock),
-                                Optional.empty(),
-                                backend,
-                                clock)
-                        .start();
+        server = TestServer.start(users, passwords, clock, backend);
     }
 
     @AfterAll
