@@ -1,5 +1,6 @@
 package dev.lethe.connectors.capture;
 
+import static dev.lethe.connectors.capture.ChangeRecords.SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,9 +19,6 @@ import org.junit.jupiter.api.Test;
 
 class BoundValueSizesTest {
 
-    private static final String SECRET = "0123456789abcdef0123456789abcdef-test";
-    private static final Schema SOURCE =
-            SchemaBuilder.struct().field("table", Schema.STRING_SCHEMA).build();
     private static final Schema TICKET =
             SchemaBuilder.struct()
                     .optional()
@@ -28,13 +26,6 @@ class BoundValueSizesTest {
                     .field("subject", Schema.OPTIONAL_STRING_SCHEMA)
                     .field("description", Schema.OPTIONAL_STRING_SCHEMA)
                     .field("custom_fields", Schema.OPTIONAL_STRING_SCHEMA)
-                    .build();
-    private static final Schema ENVELOPE =
-            SchemaBuilder.struct()
-                    .field("before", TICKET)
-                    .field("after", TICKET)
-                    .field("source", SOURCE)
-                    .field("op", Schema.STRING_SCHEMA)
                     .build();
 
     private static BoundValueSizes<SourceRecord> bound(int maxValue, int maxEvent) {
@@ -56,14 +47,7 @@ class BoundValueSizesTest {
     }
 
     private static SourceRecord update(Struct before, Struct after) {
-        Struct value =
-                new Struct(ENVELOPE)
-                        .put("before", before)
-                        .put("after", after)
-                        .put("source", new Struct(SOURCE).put("table", "tickets"))
-                        .put("op", "u");
-        return new SourceRecord(
-                Map.of(), Map.of(), "helpdesk.public.tickets", 0, null, null, ENVELOPE, value);
+        return ChangeRecords.change("tickets", TICKET, before, after);
     }
 
     private static Struct image(SourceRecord r, String which) {

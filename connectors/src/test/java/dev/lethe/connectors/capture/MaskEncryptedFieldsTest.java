@@ -1,5 +1,7 @@
 package dev.lethe.connectors.capture;
 
+import static dev.lethe.connectors.capture.ChangeRecords.SECRET;
+import static dev.lethe.connectors.capture.ChangeRecords.change;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,11 +19,8 @@ import org.junit.jupiter.api.Test;
 
 class MaskEncryptedFieldsTest {
 
-    private static final String SECRET = "0123456789abcdef0123456789abcdef-test";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final Schema SOURCE =
-            SchemaBuilder.struct().field("table", Schema.STRING_SCHEMA).build();
     private static final Schema TICKET =
             SchemaBuilder.struct()
                     .optional()
@@ -52,32 +51,11 @@ class MaskEncryptedFieldsTest {
         return m;
     }
 
-    private static Schema envelope(Schema row) {
-        return SchemaBuilder.struct()
-                .field("before", row)
-                .field("after", row)
-                .field("source", SOURCE)
-                .field("op", Schema.STRING_SCHEMA)
-                .build();
-    }
-
     private static Struct ticket(long id, String customFields) {
         return new Struct(TICKET)
                 .put("id", id)
                 .put("subject", "printer on fire")
                 .put("custom_fields", customFields);
-    }
-
-    private static SourceRecord change(String table, Schema row, Struct before, Struct after) {
-        Schema schema = envelope(row);
-        Struct value =
-                new Struct(schema)
-                        .put("before", before)
-                        .put("after", after)
-                        .put("source", new Struct(SOURCE).put("table", table))
-                        .put("op", before == null ? "c" : after == null ? "d" : "u");
-        return new SourceRecord(
-                Map.of(), Map.of(), "helpdesk.public." + table, 0, null, null, schema, value);
     }
 
     private static JsonNode fields(SourceRecord r, String image) throws Exception {
