@@ -35,12 +35,7 @@ class PostgresServerSecurityITCase {
     void newDataDirectoryRequiresThePassword() throws Exception {
         Path data = dir.resolve("new/data");
         int port = freePort();
-        Process server = start(data, port);
-        try {
-            assertOnlyThePasswordGetsIn(port, data);
-        } finally {
-            stop(server);
-        }
+        startAndAssertOnlyThePasswordGetsIn(data, port);
     }
 
     @Test
@@ -60,18 +55,18 @@ class PostgresServerSecurityITCase {
         assertThat(PostgresServer.trusts(Files.readString(data.resolve("pg_hba.conf")))).isTrue();
 
         int port = freePort();
+        startAndAssertOnlyThePasswordGetsIn(data, port);
+        // again: nothing left to switch, still closed
+        startAndAssertOnlyThePasswordGetsIn(data, port);
+    }
+
+    /** Starts the server on {@code data}, checks who gets in, stops it. */
+    private void startAndAssertOnlyThePasswordGetsIn(Path data, int port) throws Exception {
         Process server = start(data, port);
         try {
             assertOnlyThePasswordGetsIn(port, data);
         } finally {
             stop(server);
-        }
-        // again: nothing left to switch, still closed
-        Process again = start(data, port);
-        try {
-            assertOnlyThePasswordGetsIn(port, data);
-        } finally {
-            stop(again);
         }
     }
 
