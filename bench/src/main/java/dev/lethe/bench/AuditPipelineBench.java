@@ -125,7 +125,7 @@ final class AuditPipelineBench {
     }
 
     private void row(String measure, String value) {
-        String r = "| " + measure + " | " + value + " |";
+        String r = MeasureTable.row(measure, value);
         rows.add(r);
         out.println(r);
     }
