@@ -198,11 +198,7 @@ final class AuditBench implements Callable<Integer> {
                             warmRounds,
                             updateRounds);
         } finally {
-            System.out.println();
-            System.out.println("| measure | value |");
-            System.out.println("|---|---|");
-            rows.forEach(System.out::println);
-            System.out.flush();
+            MeasureTable.print(System.out, rows);
             stack.down();
         }
         return 0;
@@ -282,9 +278,7 @@ final class AuditBench implements Callable<Integer> {
         System.out.printf(
                 "incremental (%d new entries from the head at %d): %.1f ms CPU%n",
                 newEntries, start, bestIncremental * 1e3);
-        System.out.println();
-        System.out.println("| measure | value |");
-        System.out.println("|---|---|");
+        MeasureTable.printHeader(System.out);
         System.out.println(BenchStacks.besideRow(BenchStacks.NO_STACK));
         System.out.printf(
                 "| log | %d entries, %d entities, checkpoint every %d |%n",

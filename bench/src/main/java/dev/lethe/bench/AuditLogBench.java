@@ -130,9 +130,7 @@ final class AuditLogBench implements Callable<Integer> {
                                             (double) full.peakAfterGc() / base.peakAfterGc())
                                     : "no collection in one of the reads"));
         } finally {
-            System.out.println();
-            System.out.println("| measure | value |");
-            System.out.println("|---|---|");
+            MeasureTable.printHeader(System.out);
             System.out.println(BenchStacks.besideRow(BenchStacks.JOBS_OFF));
             System.out.printf(
                     "| JVM | max heap %,d MB (-Xmx, LETHE_JAVA_OPTS), %s; used heap sampled every"

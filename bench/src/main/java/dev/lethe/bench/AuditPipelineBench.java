@@ -125,7 +125,7 @@ final class AuditPipelineBench {
     }
 
     private void row(String measure, String value) {
-        String r = "| " + measure + " | " + value + " |";
+        String r = MeasureTable.row(measure, value);
         rows.add(r);
         out.println(r);
     }
@@ -576,12 +576,7 @@ final class AuditPipelineBench {
     }
 
     private void connector(String action) throws Exception {
-        Http.Response r =
-                dev.lethe.local.Http.put(
-                        s.connectUrl()
-                                .resolve("/connectors/" + StackSettings.CONNECTOR + "/" + action),
-                        "",
-                        null);
+        Http.Response r = dev.lethe.local.Http.put(s.connectorUrl(action), "", null);
         if (!r.ok()) {
             throw new IllegalStateException("could not " + action + " the connector");
         }

@@ -373,12 +373,7 @@ final class CaptureBench implements Callable<Integer> {
 
     private static void pause(StackSettings s, boolean pause) throws Exception {
         String action = pause ? "pause" : "resume";
-        Http.Response r =
-                Http.put(
-                        s.connectUrl()
-                                .resolve("/connectors/" + StackSettings.CONNECTOR + "/" + action),
-                        "",
-                        null);
+        Http.Response r = Http.put(s.connectorUrl(action), "", null);
         if (!r.ok()) {
             throw new IllegalStateException("could not " + action + " the connector: " + r.body());
         }

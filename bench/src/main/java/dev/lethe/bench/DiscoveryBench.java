@@ -168,18 +168,14 @@ final class DiscoveryBench implements Callable<Integer> {
             }
             search(s, es, raw);
         } finally {
-            System.out.println();
-            System.out.println("| measure | value |");
-            System.out.println("|---|---|");
-            rows.forEach(System.out::println);
-            System.out.flush();
+            MeasureTable.print(System.out, rows);
             stack.down();
         }
         return 0;
     }
 
     private void row(String measure, String value) {
-        String r = "| " + measure + " | " + value + " |";
+        String r = MeasureTable.row(measure, value);
         rows.add(r);
         System.out.println(r);
     }

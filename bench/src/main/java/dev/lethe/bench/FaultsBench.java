@@ -343,9 +343,7 @@ final class FaultsBench implements Callable<Integer> {
         }
         List<Long> recovered =
                 injected.stream().map(Injected::recoveredMs).filter(ms -> ms >= 0).toList();
-        System.out.println();
-        System.out.println("| measure | value |");
-        System.out.println("|---|---|");
+        MeasureTable.printHeader(System.out);
         System.out.printf(
                 "| faults injected | %d of %d |%n",
                 injected.size(), repeat * Fault.parse(faults).size());

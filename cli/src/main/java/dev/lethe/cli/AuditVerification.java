@@ -802,14 +802,7 @@ final class AuditVerification {
                             stillPending++;
                             continue;
                         }
-                        discrepancies.add(
-                                new IndexDiscrepancy(
-                                        IndexDiscrepancy.Kind.NOT_IN_LOG,
-                                        c.docId(),
-                                        c.logIndex(),
-                                        null,
-                                        0,
-                                        why));
+                        discrepancies.add(IndexDiscrepancy.notInLog(c, why));
                     } else {
                         covered.add(e);
                         inTail.add(c);

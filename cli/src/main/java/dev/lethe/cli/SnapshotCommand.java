@@ -116,11 +116,7 @@ final class SnapshotCommand implements Callable<Integer> {
     /** The configuration the connector runs with, or null when Connect does not answer. */
     private static JsonNode liveConfig(StackSettings s) {
         try {
-            Http.Response r =
-                    Http.get(
-                            s.connectUrl()
-                                    .resolve("/connectors/" + StackSettings.CONNECTOR + "/config"),
-                            null);
+            Http.Response r = Http.get(s.connectorUrl("config"), null);
             return r.ok() ? JSON.readTree(r.body()) : null;
         } catch (IOException e) {
             return null;
@@ -132,11 +128,7 @@ final class SnapshotCommand implements Callable<Integer> {
 
     private static String connectorState(StackSettings s) {
         try {
-            Http.Response r =
-                    Http.get(
-                            s.connectUrl()
-                                    .resolve("/connectors/" + StackSettings.CONNECTOR + "/status"),
-                            null);
+            Http.Response r = Http.get(s.connectorUrl("status"), null);
             if (r.status() == 404) {
                 return "not registered";
             }

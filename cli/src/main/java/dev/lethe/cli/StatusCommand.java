@@ -326,57 +326,57 @@ final class StatusCommand implements Callable<Integer> {
                         h.managed() ? "" : " (external)");
             }
             if (dead != null) {
-                out.printf(
-                        "%-14s %-10s %-44s %s%n",
+                findingLine(
+                        out,
                         "deadletters",
-                        dead.total() == 0 ? "healthy" : "ATTENTION",
+                        textHealth(dead.total() != 0),
                         JobSettings.DEFAULT_DEAD_LETTER_TOPIC,
                         dead.summary());
             }
             if (unclassified != null) {
-                out.printf(
-                        "%-14s %-10s %-44s %s%n",
+                findingLine(
+                        out,
                         "catalog",
-                        findings.catalogAttention() ? "ATTENTION" : "healthy",
+                        textHealth(findings.catalogAttention()),
                         "personal-data catalog",
                         catalogDetail);
             }
             if (backlog != null) {
-                out.printf(
-                        "%-14s %-10s %-44s %s%n",
+                findingLine(
+                        out,
                         "retention",
-                        backlog.attention() ? "ATTENTION" : "healthy",
+                        textHealth(backlog.attention()),
                         "lethe.adoption, lethe.purge_schedule",
                         backlog.detail());
             }
             if (monitor != null) {
-                out.printf(
-                        "%-14s %-10s %-44s %s%n",
+                findingLine(
+                        out,
                         "monitor",
-                        monitor.attention() ? "ATTENTION" : "healthy",
+                        textHealth(monitor.attention()),
                         "audit log " + JobSettings.DEFAULT_AUDIT_TOPIC,
                         monitor.summary());
                 if (monitor.completeness() != null) {
-                    out.printf(
-                            "%-14s %-10s %-44s %s%n",
+                    findingLine(
+                            out,
                             "completeness",
-                            monitor.completeness().attention() ? "ATTENTION" : "healthy",
+                            textHealth(monitor.completeness().attention()),
                             "raw topics vs " + JobSettings.DEFAULT_AUDIT_TOPIC,
                             monitor.completeness().summary());
                 }
                 if (monitor.transactions() != null) {
-                    out.printf(
-                            "%-14s %-10s %-44s %s%n",
+                    findingLine(
+                            out,
                             "transactions",
-                            monitor.transactions().attention() ? "ATTENTION" : "healthy",
+                            textHealth(monitor.transactions().attention()),
                             "Kafka transactions on " + JobSettings.DEFAULT_AUDIT_TOPIC,
                             monitor.transactions().summary());
                 }
             }
             if (snapshot != null) {
                 String state = SnapshotProgress.health(snapshot.initial(), snapshot.incremental());
-                out.printf(
-                        "%-14s %-10s %-44s %s%n",
+                findingLine(
+                        out,
                         "snapshot",
                         switch (state) {
                             case "attention" -> "ATTENTION";
@@ -398,6 +398,17 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         return all.stream().allMatch(ComponentHealth::healthy) ? 0 : 1;
+    }
+
+    /** A finding's line of {@code status}, in the columns of the components' lines. */
+    private static void findingLine(
+            PrintStream out, String name, String health, String address, String detail) {
+        out.printf("%-14s %-10s %-44s %s%n", name, health, address, detail);
+    }
+
+    /** A finding's health as {@code status} prints it. */
+    private static String textHealth(boolean attention) {
+        return attention ? "ATTENTION" : "healthy";
     }
 
     /** The catalog's line of {@code status}, or null when unknown. */
@@ -475,12 +486,12 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         if (dead != null) {
-            ObjectNode n = root.putObject("deadletters");
-            n.put("address", JobSettings.DEFAULT_DEAD_LETTER_TOPIC);
-            n.put("health", dead.total() == 0 ? "healthy" : "attention");
-            n.put("healthy", true);
-            n.put("managed", true);
-            n.putNull("pid");
+            ObjectNode n =
+                    findingNode(
+                            root,
+                            "deadletters",
+                            JobSettings.DEFAULT_DEAD_LETTER_TOPIC,
+                            dead.total() != 0);
             n.put("detail", dead.summary());
             n.put("lastHour", dead.total());
             ObjectNode reasons = n.putObject("byReason");
@@ -489,12 +500,9 @@ final class StatusCommand implements Callable<Integer> {
             dead.bySource().forEach(sources::put);
         }
         if (unclassified != null) {
-            ObjectNode n = root.putObject("catalog");
-            n.put("address", "personal-data catalog");
-            n.put("health", findings.catalogAttention() ? "attention" : "healthy");
-            n.put("healthy", true);
-            n.put("managed", true);
-            n.putNull("pid");
+            ObjectNode n =
+                    findingNode(
+                            root, "catalog", "personal-data catalog", findings.catalogAttention());
             n.put("detail", catalogDetail);
             var names = n.putArray("unclassified");
             var cols = n.putArray("columns");
@@ -520,24 +528,24 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         if (backlog != null) {
-            ObjectNode n = root.putObject("retention");
-            n.put("address", "lethe.adoption, lethe.purge_schedule");
-            n.put("health", backlog.attention() ? "attention" : "healthy");
-            n.put("healthy", true);
-            n.put("managed", true);
-            n.putNull("pid");
+            ObjectNode n =
+                    findingNode(
+                            root,
+                            "retention",
+                            "lethe.adoption, lethe.purge_schedule",
+                            backlog.attention());
             n.put("detail", backlog.detail());
             n.put("adoptedAt", backlog.adoptedAt().toString());
             n.put("approved", backlog.approved());
             n.put("backlog", backlog.purges());
         }
         if (monitor != null) {
-            ObjectNode n = root.putObject("monitor");
-            n.put("address", "audit log " + JobSettings.DEFAULT_AUDIT_TOPIC);
-            n.put("health", monitor.needsAttention() ? "attention" : "healthy");
-            n.put("healthy", true);
-            n.put("managed", true);
-            n.putNull("pid");
+            ObjectNode n =
+                    findingNode(
+                            root,
+                            "monitor",
+                            "audit log " + JobSettings.DEFAULT_AUDIT_TOPIC,
+                            monitor.needsAttention());
             n.put("detail", monitor.summary());
             ObjectNode v = n.putObject("verifiedThrough");
             v.put("checkpointSeq", monitor.checkpointSeq());
@@ -556,18 +564,35 @@ final class StatusCommand implements Callable<Integer> {
         }
         if (snapshot != null) {
             String state = SnapshotProgress.health(snapshot.initial(), snapshot.incremental());
-            ObjectNode n = root.putObject("snapshot");
-            n.put("address", SnapshotProgress.NOTIFICATION_TOPIC);
-            n.put("health", "attention".equals(state) ? "attention" : "healthy");
-            n.put("healthy", true);
-            n.put("managed", true);
-            n.putNull("pid");
+            ObjectNode n =
+                    findingNode(
+                            root,
+                            "snapshot",
+                            SnapshotProgress.NOTIFICATION_TOPIC,
+                            "attention".equals(state));
             n.put("status", "attention".equals(state) ? snapshotStatus(snapshot) : state);
             n.put("detail", SnapshotProgress.summary(snapshot.initial(), snapshot.incremental()));
             n.set("initial", SnapshotProgress.json(m, snapshot.initial()));
             n.set("incremental", SnapshotProgress.json(m, snapshot.incremental()));
         }
         return root;
+    }
+
+    /**
+     * The node of a finding of {@code status --json} that is not a process (dead letters, the
+     * catalog, retention, the monitor, snapshots): its address and health, always healthy and
+     * managed (a finding needs attention, the stack still runs), without a pid; the caller adds the
+     * detail and the finding's own fields.
+     */
+    private static ObjectNode findingNode(
+            ObjectNode root, String name, String address, boolean attention) {
+        ObjectNode n = root.putObject(name);
+        n.put("address", address);
+        n.put("health", attention ? "attention" : "healthy");
+        n.put("healthy", true);
+        n.put("managed", true);
+        n.putNull("pid");
+        return n;
     }
 
     /** running or completed: what the snapshots do, whatever their health. */

@@ -34,20 +34,12 @@ public final class Http {
 
     public static Response put(URI uri, String json, String authorization)
             throws IOException, InterruptedException {
-        return send(
-                request(uri, authorization)
-                        .header("Content-Type", "application/json")
-                        .PUT(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
-                        .build());
+        return sendJson("PUT", uri, json, authorization);
     }
 
     public static Response post(URI uri, String json, String authorization)
             throws IOException, InterruptedException {
-        return send(
-                request(uri, authorization)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
-                        .build());
+        return sendJson("POST", uri, json, authorization);
     }
 
     public static Response patch(URI uri, String authorization)
@@ -88,6 +80,18 @@ public final class Http {
             b.header("Authorization", authorization);
         }
         return b;
+    }
+
+    /** A {@code method} request with the JSON body {@code json}. */
+    private static Response sendJson(String method, URI uri, String json, String authorization)
+            throws IOException, InterruptedException {
+        return send(
+                request(uri, authorization)
+                        .header("Content-Type", "application/json")
+                        .method(
+                                method,
+                                HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                        .build());
     }
 
     private static Response send(HttpRequest r) throws IOException, InterruptedException {

@@ -627,11 +627,7 @@ public final class LocalStack {
     /** Restarts a failed connector or task (Connect leaves them failed after Kafka was away). */
     private Optional<String> restartFailedConnector() {
         try {
-            Http.Response r =
-                    Http.get(
-                            s.connectUrl()
-                                    .resolve("/connectors/" + StackSettings.CONNECTOR + "/status"),
-                            null);
+            Http.Response r = Http.get(s.connectorUrl("status"), null);
             if (!r.ok()) {
                 return Optional.empty();
             }
@@ -643,14 +639,7 @@ public final class LocalStack {
             if (!failed) {
                 return Optional.empty();
             }
-            Http.post(
-                    s.connectUrl()
-                            .resolve(
-                                    "/connectors/"
-                                            + StackSettings.CONNECTOR
-                                            + "/restart?includeTasks=true&onlyFailed=true"),
-                    "",
-                    null);
+            Http.post(s.connectorUrl("restart?includeTasks=true&onlyFailed=true"), "", null);
             recordRestart("connect", "connector or task failed");
             return Optional.of("restarted the failed connector " + StackSettings.CONNECTOR);
         } catch (Exception e) {

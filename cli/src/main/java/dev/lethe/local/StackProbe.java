@@ -213,10 +213,7 @@ public final class StackProbe {
     ComponentHealth connect() {
         URI base = s.connectUrl();
         try {
-            Http.Response r =
-                    Http.get(
-                            base.resolve("/connectors/" + StackSettings.CONNECTOR + "/status"),
-                            null);
+            Http.Response r = Http.get(s.connectorUrl("status"), null);
             if (r.status() == 404) {
                 return health(
                         "connect",

@@ -107,6 +107,14 @@ public record StackSettings(
         return externalConnectUrl.orElse(URI.create("http://127.0.0.1:" + connectPort));
     }
 
+    /**
+     * The Connect REST resource {@code path} of Lethe's connector {@value #CONNECTOR}, e.g. {@code
+     * status}, {@code config}, {@code pause}.
+     */
+    public URI connectorUrl(String path) {
+        return connectUrl().resolve("/connectors/" + CONNECTOR + "/" + path);
+    }
+
     public URI elasticsearchUrl() {
         return externalElasticsearchUrl.orElse(URI.create("http://127.0.0.1:" + elasticsearchPort));
     }

@@ -164,6 +164,19 @@ public final class AuditVerifier {
             /** the copy's hash differs from the log entry's */
             MODIFIED
         }
+
+        /** A {@code kind} discrepancy of the log entry {@code entry} (its copy {@code docId}). */
+        public static IndexDiscrepancy ofEntry(
+                Kind kind, String docId, AuditEntry entry, String detail) {
+            return new IndexDiscrepancy(
+                    kind, docId, entry.getLogIndex(), entry.getEntityId(), entry.getSeq(), detail);
+        }
+
+        /** The index copy {@code copy}, which matches no log entry ({@link Kind#NOT_IN_LOG}). */
+        public static IndexDiscrepancy notInLog(IndexedCopy copy, String detail) {
+            return new IndexDiscrepancy(
+                    Kind.NOT_IN_LOG, copy.docId(), copy.logIndex(), null, 0, detail);
+        }
     }
 
     /**
@@ -179,12 +192,8 @@ public final class AuditVerifier {
             IndexedCopy earlier = byLogIndex.putIfAbsent(copy.logIndex(), copy);
             if (earlier != null) {
                 found.add(
-                        new IndexDiscrepancy(
-                                IndexDiscrepancy.Kind.NOT_IN_LOG,
-                                copy.docId(),
-                                copy.logIndex(),
-                                null,
-                                0,
+                        IndexDiscrepancy.notInLog(
+                                copy,
                                 "second index copy of logIndex "
                                         + copy.logIndex()
                                         + " (first: document "
@@ -196,31 +205,25 @@ public final class AuditVerifier {
             IndexedCopy copy = byLogIndex.remove(entry.getLogIndex());
             if (copy == null) {
                 found.add(
-                        new IndexDiscrepancy(
+                        IndexDiscrepancy.ofEntry(
                                 IndexDiscrepancy.Kind.MISSING_FROM_INDEX,
                                 null,
-                                entry.getLogIndex(),
-                                entry.getEntityId(),
-                                entry.getSeq(),
+                                entry,
                                 "no index document for this log entry"));
             } else if (copy.hash() == null || !Hex.equals(entry.getHash(), copy.hash())) {
                 found.add(
-                        new IndexDiscrepancy(
+                        IndexDiscrepancy.ofEntry(
                                 IndexDiscrepancy.Kind.MODIFIED,
                                 copy.docId(),
-                                entry.getLogIndex(),
-                                entry.getEntityId(),
-                                entry.getSeq(),
+                                entry,
                                 "index document hash differs from the log entry's"));
             } else if (copy.contentHash() != null
                     && !Hex.equals(entry.getHash(), copy.contentHash())) {
                 found.add(
-                        new IndexDiscrepancy(
+                        IndexDiscrepancy.ofEntry(
                                 IndexDiscrepancy.Kind.MODIFIED,
                                 copy.docId(),
-                                entry.getLogIndex(),
-                                entry.getEntityId(),
-                                entry.getSeq(),
+                                entry,
                                 "index document content differs from the log entry (its stored"
                                         + " hash is the entry's, its content does not hash to"
                                         + " it)"));
@@ -231,12 +234,8 @@ public final class AuditVerifier {
                 .forEach(
                         copy ->
                                 found.add(
-                                        new IndexDiscrepancy(
-                                                IndexDiscrepancy.Kind.NOT_IN_LOG,
-                                                copy.docId(),
-                                                copy.logIndex(),
-                                                null,
-                                                0,
+                                        IndexDiscrepancy.notInLog(
+                                                copy,
                                                 "no log entry has logIndex " + copy.logIndex())));
         return found;
     }

@@ -490,27 +490,23 @@ public final class CompletenessWatermark {
         n.put("doubles", doublesTotal);
         n.put("late", lateTotal);
         n.put("problems", problemsTotal);
-        ArrayNode logged = n.putArray("loggedOffsets");
-        loggedOffsets.forEach(
-                (p, o) -> {
-                    ObjectNode r = logged.addObject();
-                    r.put("topic", p.topic());
-                    r.put("partition", p.partition());
-                    r.put("offset", o);
-                });
-        ArrayNode raw = n.putArray("rawOffsets");
-        rawOffsets.forEach(
-                (p, o) -> {
-                    ObjectNode r = raw.addObject();
-                    r.put("topic", p.topic());
-                    r.put("partition", p.partition());
-                    r.put("offset", o);
-                });
+        writeOffsets(n.putArray("loggedOffsets"), loggedOffsets);
+        writeOffsets(n.putArray("rawOffsets"), rawOffsets);
         writePending(n.putArray("pending"), pending());
         writePending(n.putArray("openGaps"), openGaps());
         ObjectNode ent = n.putObject("entities");
         new TreeMap<>(entities).forEach((id, lsns) -> ent.putArray(id).add(lsns[0]).add(lsns[1]));
         return n;
+    }
+
+    private static void writeOffsets(ArrayNode out, Map<Partition, Long> offsets) {
+        offsets.forEach(
+                (p, o) -> {
+                    ObjectNode r = out.addObject();
+                    r.put("topic", p.topic());
+                    r.put("partition", p.partition());
+                    r.put("offset", o);
+                });
     }
 
     private static void writePending(ArrayNode out, List<Pending> all) {
@@ -547,16 +543,8 @@ public final class CompletenessWatermark {
         w.doublesTotal = n.path("doubles").asLong();
         w.lateTotal = n.path("late").asLong();
         w.problemsTotal = n.path("problems").asLong();
-        for (JsonNode r : n.path("rawOffsets")) {
-            w.rawOffsets.put(
-                    new Partition(required(r, "topic").asText(), r.path("partition").asInt()),
-                    required(r, "offset").asLong());
-        }
-        for (JsonNode r : n.path("loggedOffsets")) {
-            w.loggedOffsets.put(
-                    new Partition(required(r, "topic").asText(), r.path("partition").asInt()),
-                    required(r, "offset").asLong());
-        }
+        readOffsets(n.path("rawOffsets"), w.rawOffsets);
+        readOffsets(n.path("loggedOffsets"), w.loggedOffsets);
         readPending(n.path("pending"), w.pending);
         readPending(n.path("openGaps"), w.openGaps);
         n.path("entities")
@@ -570,6 +558,14 @@ public final class CompletenessWatermark {
                                             e.getValue().path(1).asLong()
                                         }));
         return w;
+    }
+
+    private static void readOffsets(JsonNode list, Map<Partition, Long> into) {
+        for (JsonNode r : list) {
+            into.put(
+                    new Partition(required(r, "topic").asText(), r.path("partition").asInt()),
+                    required(r, "offset").asLong());
+        }
     }
 
     private static void readPending(JsonNode list, Map<Key, Pending> into) {

@@ -50,7 +50,7 @@ final class CountryMentions {
             if (names == null) {
                 continue;
             }
-            boolean wordStart = i == 0 || !isWordChar(text.charAt(i - 1));
+            boolean wordStart = i == 0 || !WordSpacing.isWordChar(text.charAt(i - 1));
             Mention best = null;
             for (Name name : names) {
                 if (name.spaced() && !wordStart) {
@@ -62,11 +62,11 @@ final class CountryMentions {
                 }
                 int end = i + len;
                 if (name.spaced()) {
-                    boolean wordEnds = end == n || !isWordChar(text.charAt(end));
+                    boolean wordEnds = end == n || !WordSpacing.isWordChar(text.charAt(end));
                     if (!name.stem() && !wordEnds) {
                         continue;
                     }
-                    while (end < n && isWordChar(text.charAt(end))) {
+                    while (end < n && WordSpacing.isWordChar(text.charAt(end))) {
                         end++;
                     }
                 }
@@ -106,7 +106,7 @@ final class CountryMentions {
                     if (region.isEmpty()) {
                         return;
                     }
-                    boolean spaced = spaced(name);
+                    boolean spaced = WordSpacing.spaced(name);
                     names.put(name, new Name(name, region, false, spaced));
                     if (spaced && name.indexOf(' ') < 0 && name.length() > MIN_STEM) {
                         String stem = name.substring(0, name.length() - 1);
@@ -128,25 +128,5 @@ final class CountryMentions {
             byFirst.computeIfAbsent(name.text().charAt(0), c -> new ArrayList<>()).add(name);
         }
         return byFirst;
-    }
-
-    /** Whether {@code name} is written in a script with spaces between words. */
-    private static boolean spaced(String name) {
-        switch (Character.UnicodeScript.of(name.codePointAt(0))) {
-            case HAN:
-            case HIRAGANA:
-            case KATAKANA:
-            case HANGUL:
-            case THAI:
-                return false;
-            default:
-                return true;
-        }
-    }
-
-    private static boolean isWordChar(char c) {
-        return Character.isLetter(c)
-                || Character.getType(c) == Character.NON_SPACING_MARK
-                || Character.getType(c) == Character.COMBINING_SPACING_MARK;
     }
 }

@@ -393,17 +393,18 @@ final class NumberContext {
             if (!label.spaced()) {
                 return end;
             }
-            boolean startsWord = i == 0 ? !cutInWord : !isWordChar(context.charAt(i - 1));
+            boolean startsWord =
+                    i == 0 ? !cutInWord : !WordSpacing.isWordChar(context.charAt(i - 1));
             if (!startsWord) {
                 continue;
             }
             if (label.stem()) {
-                while (end < context.length() && isWordChar(context.charAt(end))) {
+                while (end < context.length() && WordSpacing.isWordChar(context.charAt(end))) {
                     end++;
                 }
                 return end;
             }
-            if (end == context.length() || !isWordChar(context.charAt(end))) {
+            if (end == context.length() || !WordSpacing.isWordChar(context.charAt(end))) {
                 return end;
             }
         }
@@ -431,7 +432,7 @@ final class NumberContext {
             if (Character.isDigit(c)) {
                 return null;
             }
-            if (isWordChar(c) || c == '#' || c == '№' || c == '°' || c == 'º') {
+            if (WordSpacing.isWordChar(c) || c == '#' || c == '№' || c == '°' || c == 'º') {
                 word.append(c);
                 continue;
             }
@@ -464,12 +465,6 @@ final class NumberContext {
         return true;
     }
 
-    private static boolean isWordChar(char c) {
-        return Character.isLetter(c)
-                || Character.getType(c) == Character.NON_SPACING_MARK
-                || Character.getType(c) == Character.COMBINING_SPACING_MARK;
-    }
-
     private static List<Label> labels() {
         List<Label> labels = new ArrayList<>();
         add(labels, PHONE_LABELS, LabelKind.PHONE);
@@ -482,22 +477,7 @@ final class NumberContext {
         for (String t : texts) {
             boolean stem = t.endsWith("*");
             String text = stem ? t.substring(0, t.length() - 1) : t;
-            labels.add(new Label(text, kind, stem, spaced(text)));
-        }
-    }
-
-    /** Whether {@code label} is written in a script with spaces between words. */
-    private static boolean spaced(String label) {
-        Character.UnicodeScript s = Character.UnicodeScript.of(label.codePointAt(0));
-        switch (s) {
-            case HAN:
-            case HIRAGANA:
-            case KATAKANA:
-            case HANGUL:
-            case THAI:
-                return false;
-            default:
-                return true;
+            labels.add(new Label(text, kind, stem, WordSpacing.spaced(text)));
         }
     }
 }

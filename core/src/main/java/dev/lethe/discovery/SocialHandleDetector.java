@@ -192,20 +192,7 @@ public final class SocialHandleDetector implements PiiDetector {
         if (!Character.isLetterOrDigit(cp)) {
             return false;
         }
-        return !unspacedScript(cp);
-    }
-
-    private static boolean unspacedScript(int cp) {
-        switch (Character.UnicodeScript.of(cp)) {
-            case HAN:
-            case HIRAGANA:
-            case KATAKANA:
-            case HANGUL:
-            case THAI:
-                return true;
-            default:
-                return false;
-        }
+        return !WordSpacing.unspacedScript(cp);
     }
 
     private static boolean isAsciiHandleChar(int c) {
@@ -230,7 +217,7 @@ public final class SocialHandleDetector implements PiiDetector {
         for (String p : DOTTED_PLATFORMS) {
             boolean stem = p.endsWith("*");
             String name = stem ? p.substring(0, p.length() - 1) : p;
-            boolean spaced = !unspacedScript(name.codePointAt(0));
+            boolean spaced = WordSpacing.spaced(name);
             for (int i = context.indexOf(name); i >= 0; i = context.indexOf(name, i + 1)) {
                 if (!spaced) {
                     return true;

@@ -283,10 +283,9 @@ public final class HelpdeskGenerator implements Iterator<ContactBundle> {
         Faker faker = fakers.get(locale);
         var name = PersonNames.next(locale, faker, random);
         Long accountRef = null;
-        String domain = locale.mailDomains().get(random.nextInt(locale.mailDomains().size()));
+        String domain = oneOf(locale.mailDomains());
         if (random.nextInt(10) < 4) {
-            Account account =
-                    referenceData.accounts().get(random.nextInt(referenceData.accounts().size()));
+            Account account = oneOf(referenceData.accounts());
             accountRef = account.ref();
             if (random.nextBoolean()) {
                 domain = account.domain();
@@ -395,8 +394,8 @@ public final class HelpdeskGenerator implements Iterator<ContactBundle> {
         placed(truth, description, "tickets", ref, "description");
 
         Map<String, String> customFields = new LinkedHashMap<>();
-        customFields.put(FIELD_TIER, TIERS.get(random.nextInt(TIERS.size())));
-        customFields.put(FIELD_PRODUCT, PRODUCTS.get(random.nextInt(PRODUCTS.size())));
+        customFields.put(FIELD_TIER, oneOf(TIERS));
+        customFields.put(FIELD_PRODUCT, oneOf(PRODUCTS));
         if (random.nextInt(100) < 20) {
             customFields.put(FIELD_IBAN, self.iban());
             declared(
@@ -514,9 +513,7 @@ public final class HelpdeskGenerator implements Iterator<ContactBundle> {
             HelpdeskTexts.Phrases phrases, Person self, Person other, Faker faker) {
         TextComposer text = new TextComposer(random);
         String sep = self.japanese() ? "" : " ";
-        text.literal(phrases.greetings().get(random.nextInt(phrases.greetings().size())))
-                .literal("\n\n")
-                .literal(phrases.bodies().get(random.nextInt(phrases.bodies().size())));
+        text.literal(oneOf(phrases.greetings())).literal("\n\n").literal(oneOf(phrases.bodies()));
         if (random.nextInt(100) < 70) {
             String t = text.pick(phrases.selfData(), self, null);
             if (t != null) {
@@ -530,31 +527,21 @@ public final class HelpdeskGenerator implements Iterator<ContactBundle> {
             }
         }
         if (random.nextInt(100) < 12) {
-            String t = phrases.payment().get(random.nextInt(phrases.payment().size()));
+            String t = oneOf(phrases.payment());
             text.literal(sep).fill(t, self, null, t.contains("{card}") ? card(faker) : null);
         }
-        text.literal("\n\n")
-                .fill(
-                        phrases.closings().get(random.nextInt(phrases.closings().size())),
-                        self,
-                        null,
-                        null);
+        text.literal("\n\n").fill(oneOf(phrases.closings()), self, null, null);
         return text;
     }
 
     private TextComposer customerFollowUp(HelpdeskTexts.Phrases phrases, Person self) {
         TextComposer text = new TextComposer(random);
-        text.literal(phrases.bodies().get(random.nextInt(phrases.bodies().size())));
+        text.literal(oneOf(phrases.bodies()));
         String t = text.pick(phrases.selfData(), self, null);
         if (t != null && random.nextBoolean()) {
             text.literal(self.japanese() ? "" : " ").fill(t, self, null, null);
         }
-        text.literal("\n")
-                .fill(
-                        phrases.closings().get(random.nextInt(phrases.closings().size())),
-                        self,
-                        null,
-                        null);
+        text.literal("\n").fill(oneOf(phrases.closings()), self, null, null);
         return text;
     }
 
@@ -576,8 +563,8 @@ public final class HelpdeskGenerator implements Iterator<ContactBundle> {
                             contactRef,
                             purpose,
                             random.nextInt(100) < 65,
-                            CONSENT_FORMS.get(random.nextInt(CONSENT_FORMS.size())),
-                            CONSENT_SOURCES.get(random.nextInt(CONSENT_SOURCES.size())),
+                            oneOf(CONSENT_FORMS),
+                            oneOf(CONSENT_SOURCES),
                             between(contactCreated, now)));
         }
         return List.copyOf(consents);
@@ -718,12 +705,17 @@ public final class HelpdeskGenerator implements Iterator<ContactBundle> {
     }
 
     private Long agentRef() {
-        return referenceData.agents().get(random.nextInt(referenceData.agents().size())).ref();
+        return oneOf(referenceData.agents()).ref();
     }
 
     private String agentEmail(Long agentRef) {
         List<Agent> agents = referenceData.agents();
         return agentRef == null ? SUPPORT_ADDRESS : agents.get((int) (agentRef - 1)).email();
+    }
+
+    /** One of {@code choices}, drawn from the generator's random sequence. */
+    private <T> T oneOf(List<T> choices) {
+        return choices.get(random.nextInt(choices.size()));
     }
 
     private ContactLocale pickLocale() {

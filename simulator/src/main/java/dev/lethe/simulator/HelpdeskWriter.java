@@ -24,7 +24,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
@@ -73,7 +72,7 @@ final class HelpdeskWriter {
         BufferedWriter truthOut = null;
         try {
             HelpdeskGenerator generator =
-                    new HelpdeskGenerator(seed, contacts, started, existingEmails(connection));
+                    new HelpdeskGenerator(seed, contacts, started, EmailsInUse.read(connection));
             HelpdeskWriter writer = new HelpdeskWriter(connection);
             writer.writeReferenceData(generator.referenceData());
             if (groundTruth != null) {
@@ -138,20 +137,6 @@ final class HelpdeskWriter {
             }
             connection.setAutoCommit(autoCommit);
         }
-    }
-
-    private static List<String> existingEmails(Connection connection) throws SQLException {
-        List<String> emails = new ArrayList<>();
-        try (Statement s = connection.createStatement();
-                ResultSet rs =
-                        s.executeQuery(
-                                "SELECT email FROM contacts UNION ALL SELECT email FROM agents")) {
-            while (rs.next()) {
-                emails.add(rs.getString(1));
-            }
-        }
-        connection.commit();
-        return emails;
     }
 
     private void writeReferenceData(ReferenceData data) throws SQLException {

@@ -126,7 +126,11 @@ public final class LoadGenerator {
             connect();
             content =
                     new HelpdeskGenerator(
-                            seed ^ 0x5DEECE66DL, Integer.MAX_VALUE, Instant.now(), emails(), 0);
+                            seed ^ 0x5DEECE66DL,
+                            Integer.MAX_VALUE,
+                            Instant.now(),
+                            EmailsInUse.read(connection),
+                            0);
             // the clock starts once set up: rate and duration are the workload's own
             startedNanos = System.nanoTime();
             long intervalNanos = (long) (1e9 / rate);
@@ -571,20 +575,6 @@ public final class LoadGenerator {
                 return rs.next() ? rs.getString(1) : "support@helpdesk.example";
             }
         }
-    }
-
-    private List<String> emails() throws SQLException {
-        List<String> emails = new ArrayList<>();
-        try (Statement s = connection.createStatement();
-                ResultSet rs =
-                        s.executeQuery(
-                                "SELECT email FROM contacts UNION ALL SELECT email FROM agents")) {
-            while (rs.next()) {
-                emails.add(rs.getString(1));
-            }
-        }
-        connection.commit();
-        return emails;
     }
 
     private void connect() throws SQLException {

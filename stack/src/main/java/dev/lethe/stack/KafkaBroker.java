@@ -99,26 +99,10 @@ public final class KafkaBroker {
         String listener = props.getProperty("inter.broker.listener.name");
         props.setProperty(
                 "listener.name.controller.plain.sasl.jaas.config",
-                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
-                        + ADMIN_USER
-                        + "\" password=\""
-                        + quote(adminPassword)
-                        + "\" user_"
-                        + ADMIN_USER
-                        + "=\""
-                        + quote(adminPassword)
-                        + "\";");
+                adminListenerLogin(adminPassword));
         props.setProperty(
                 "listener.name." + listener.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config",
-                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
-                        + ADMIN_USER
-                        + "\" password=\""
-                        + quote(adminPassword)
-                        + "\" user_"
-                        + ADMIN_USER
-                        + "=\""
-                        + quote(adminPassword)
-                        + "\";");
+                adminListenerLogin(adminPassword));
         props.setProperty(
                 "listener.name."
                         + listener.toLowerCase(Locale.ROOT)
@@ -128,6 +112,22 @@ public final class KafkaBroker {
                         + "\" password=\""
                         + quote(password)
                         + "\";");
+    }
+
+    /**
+     * The PLAIN login of a listener {@value #ADMIN_USER} signs in to: as {@value #ADMIN_USER}, the
+     * only user the listener knows.
+     */
+    private static String adminListenerLogin(String adminPassword) {
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                + ADMIN_USER
+                + "\" password=\""
+                + quote(adminPassword)
+                + "\" user_"
+                + ADMIN_USER
+                + "=\""
+                + quote(adminPassword)
+                + "\";";
     }
 
     private static String quote(String s) {

@@ -2,14 +2,11 @@ package dev.lethe.connectors.capture;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -78,8 +75,7 @@ public final class BoundValueSizes<R extends ConnectRecord<R>> implements Transf
     @Override
     public void configure(Map<String, ?> configs) {
         Map<String, Object> values = CONFIG.parse(configs);
-        String secret = ((Password) values.get(SECRET)).value();
-        mac = CaptureSecret.hmac(SECRET, secret);
+        mac = CaptureSecret.hmac(SECRET, values);
         maxValue = (Integer) values.get(MAX_VALUE_BYTES);
         maxEvent = (Integer) values.get(MAX_EVENT_VALUE_BYTES);
         if (maxValue > maxEvent) {
@@ -123,7 +119,7 @@ public final class BoundValueSizes<R extends ConnectRecord<R>> implements Transf
             return record;
         }
         strings.sort((a, b) -> Long.compare(b.bytes(), a.bytes()));
-        Struct[] bounded = {copy(images[0]), copy(images[1])};
+        Struct[] bounded = {ChangeEventCopies.copy(images[0]), ChangeEventCopies.copy(images[1])};
         for (Candidate c : strings) {
             if (c.bytes() <= maxValue && total <= maxEvent) {
                 break;
@@ -141,18 +137,10 @@ public final class BoundValueSizes<R extends ConnectRecord<R>> implements Transf
                     maxValue,
                     maxEvent);
         }
-        Struct copy = copy(value);
+        Struct copy = ChangeEventCopies.copy(value);
         copy.put("before", bounded[0]);
         copy.put("after", bounded[1]);
-        return record.newRecord(
-                record.topic(),
-                record.kafkaPartition(),
-                record.keySchema(),
-                record.key(),
-                record.valueSchema(),
-                copy,
-                record.timestamp(),
-                record.headers());
+        return ChangeEventCopies.withValue(record, copy);
     }
 
     private static String table(Struct value) {
@@ -161,17 +149,6 @@ public final class BoundValueSizes<R extends ConnectRecord<R>> implements Transf
             return source.getString("table");
         }
         return "?";
-    }
-
-    private static Struct copy(Struct struct) {
-        if (struct == null) {
-            return null;
-        }
-        Struct copy = new Struct(struct.schema());
-        for (Field f : struct.schema().fields()) {
-            copy.put(f, struct.get(f));
-        }
-        return copy;
     }
 
     /** The UTF-8 length of {@code s} without encoding it (a lone surrogate counts as '?'). */
@@ -200,7 +177,7 @@ public final class BoundValueSizes<R extends ConnectRecord<R>> implements Transf
     private String digest(String value) {
         mac.reset();
         byte[] d = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(d, 16));
+        return CaptureSecret.encoded(d);
     }
 
     @Override

@@ -2,10 +2,14 @@ package dev.lethe.connectors.capture;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * The capture secret both transformations key their digests with ({@code
@@ -32,6 +36,23 @@ final class CaptureSecret {
                                 + ", at least "
                                 + MIN_LENGTH
                                 + " characters (e.g. ${env:LETHE_CAPTURE_MASK_SECRET}).");
+    }
+
+    /**
+     * {@link #hmac(String, String)} keyed with the value of the password option {@code option} in
+     * the transformation's parsed configuration {@code parsed}.
+     */
+    static Mac hmac(String option, Map<String, Object> parsed) {
+        return hmac(option, ((Password) parsed.get(option)).value());
+    }
+
+    /**
+     * A digest as it travels: its first 16 bytes in base64url without padding.
+     *
+     * @param digest the HMAC's output
+     */
+    static String encoded(byte[] digest) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16));
     }
 
     /**

@@ -10,8 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +21,6 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.connector.ConnectRecord;
-import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.transforms.Transformation;
@@ -125,8 +122,7 @@ public final class MaskEncryptedFields<R extends ConnectRecord<R>> implements Tr
     @Override
     public void configure(Map<String, ?> configs) {
         Map<String, Object> values = CONFIG.parse(configs);
-        String secret = ((Password) values.get(SECRET)).value();
-        mac = CaptureSecret.hmac(SECRET, secret);
+        mac = CaptureSecret.hmac(SECRET, values);
         @SuppressWarnings("unchecked")
         List<String> t = (List<String>) values.get(TABLES);
         tables = Set.copyOf(t);
@@ -208,16 +204,10 @@ public final class MaskEncryptedFields<R extends ConnectRecord<R>> implements Tr
         if (before == value.getStruct("before") && after == value.getStruct("after")) {
             return record;
         }
-        Struct copy = with(with(value, "before", before), "after", after);
-        return record.newRecord(
-                record.topic(),
-                record.kafkaPartition(),
-                record.keySchema(),
-                record.key(),
-                record.valueSchema(),
-                copy,
-                record.timestamp(),
-                record.headers());
+        Struct copy =
+                ChangeEventCopies.with(
+                        ChangeEventCopies.with(value, "before", before), "after", after);
+        return ChangeEventCopies.withValue(record, copy);
     }
 
     private void learn(Struct definition) {
@@ -247,18 +237,7 @@ public final class MaskEncryptedFields<R extends ConnectRecord<R>> implements Tr
         if (masked.equals(json)) {
             return row;
         }
-        return with(row, column, masked);
-    }
-
-    /**
-     * A copy of {@code struct} with {@code field} set to {@code value} (the record is not ours).
-     */
-    private static Struct with(Struct struct, String field, Object value) {
-        Struct copy = new Struct(struct.schema());
-        for (Field f : struct.schema().fields()) {
-            copy.put(f, struct.get(f));
-        }
-        return copy.put(field, value);
+        return ChangeEventCopies.with(row, column, masked);
     }
 
     /** The JSON text with every encrypted key's value replaced by its digest. */
@@ -293,8 +272,7 @@ public final class MaskEncryptedFields<R extends ConnectRecord<R>> implements Tr
         mac.update(key.getBytes(StandardCharsets.UTF_8));
         mac.update((byte) 0);
         byte[] d = mac.doFinal(valueJson.getBytes(StandardCharsets.UTF_8));
-        return PREFIX
-                + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(d, 16));
+        return PREFIX + CaptureSecret.encoded(d);
     }
 
     @Override

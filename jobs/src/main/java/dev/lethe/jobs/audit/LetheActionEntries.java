@@ -151,19 +151,19 @@ public final class LetheActionEntries {
      */
     public static AuditEntry ofRequestRecord(
             byte[] record, String topic, int partition, long offset, Instant recordedAt) {
-        JsonNode n = object(record);
-        String type = n.path("type").asText("");
+        Request request = new Request(object(record), record, topic, partition, offset, recordedAt);
+        String type = request.json().path("type").asText("");
         if (BACKLOG_APPROVAL.equals(type)) {
-            return ofBacklogApproval(n, record, topic, partition, offset, recordedAt);
+            return ofBacklogApproval(request);
         }
         if (ACCESS.equals(type)) {
-            return ofAccess(n, record, topic, partition, offset, recordedAt);
+            return ofAccess(request);
         }
         if (CLASSIFICATION.equals(type)) {
-            return ofClassification(n, record, topic, partition, offset, recordedAt);
+            return ofClassification(request);
         }
         if (DEADLETTER_REPLAY.equals(type)) {
-            return ofDeadLetterReplay(n, record, topic, partition, offset, recordedAt);
+            return ofDeadLetterReplay(request);
         }
         return ofExportRecord(record, topic, partition, offset, recordedAt);
     }
@@ -181,16 +181,10 @@ public final class LetheActionEntries {
         return n;
     }
 
-    private static AuditEntry ofBacklogApproval(
-            JsonNode n,
-            byte[] record,
-            String topic,
-            int partition,
-            long offset,
-            Instant recordedAt) {
+    private static AuditEntry ofBacklogApproval(Request request) {
+        JsonNode n = request.json();
         Instant at = instant(n, "at");
-        Map<String, String> attributes = new HashMap<>();
-        attributes.put(ACTION_ID, sha256(record));
+        Map<String, String> attributes = request.attributes();
         attributes.put("adoptedAt", instant(n, "adoptedAt").toString());
         attributes.put("purges", Long.toString(n.path("purges").asLong(0)));
         for (JsonNode c : n.path("byRule")) {
@@ -199,29 +193,19 @@ public final class LetheActionEntries {
                 attributes.put("rule." + rule, Long.toString(c.path("purges").asLong(0)));
             }
         }
-        return draft(
+        return request.entry(
                 BACKLOG_APPROVAL,
                 BACKLOG_ENTITY,
                 "",
-                new HashMap<>(),
                 "APPROVE",
                 new ArrayList<>(),
                 operator(text(n, "approvedBy"), n),
                 at,
-                recordedAt,
-                topic,
-                partition,
-                offset,
                 attributes);
     }
 
-    private static AuditEntry ofClassification(
-            JsonNode n,
-            byte[] record,
-            String topic,
-            int partition,
-            long offset,
-            Instant recordedAt) {
+    private static AuditEntry ofClassification(Request request) {
+        JsonNode n = request.json();
         ColumnRef column;
         DataCategory category;
         try {
@@ -236,35 +220,24 @@ public final class LetheActionEntries {
         if (personal == null || !personal.isBoolean()) {
             throw new IllegalArgumentException("personal is not true or false");
         }
-        Map<String, String> attributes = new HashMap<>();
-        attributes.put(ACTION_ID, sha256(record));
+        Map<String, String> attributes = request.attributes();
         attributes.put("table", column.table());
         attributes.put("column", column.column());
         attributes.put("category", category.catalogName());
         attributes.put("personal", Boolean.toString(personal.asBoolean()));
-        return draft(
+        return request.entry(
                 CLASSIFICATION,
                 catalogEntity(column.table(), column.column()),
                 column.table(),
-                new HashMap<>(),
                 "CLASSIFY",
                 new ArrayList<>(),
                 operator(text(n, "classifiedBy"), n, "note"),
                 instant(n, "at"),
-                recordedAt,
-                topic,
-                partition,
-                offset,
                 attributes);
     }
 
-    private static AuditEntry ofDeadLetterReplay(
-            JsonNode n,
-            byte[] record,
-            String topic,
-            int partition,
-            long offset,
-            Instant recordedAt) {
+    private static AuditEntry ofDeadLetterReplay(Request request) {
+        JsonNode n = request.json();
         String reason = text(n, "deadLetterReason");
         if (!REASON_CODE.matcher(reason).matches()) {
             throw new IllegalArgumentException("deadLetterReason is not a reason code");
@@ -273,8 +246,7 @@ public final class LetheActionEntries {
         if (count == null || !count.canConvertToLong() || count.asLong() < 0) {
             throw new IllegalArgumentException("count is not a number");
         }
-        Map<String, String> attributes = new HashMap<>();
-        attributes.put(ACTION_ID, sha256(record));
+        Map<String, String> attributes = request.attributes();
         attributes.put("deadLetterReason", reason);
         attributes.put("count", Long.toString(count.asLong()));
         var jobs = n.path("byJob").fields();
@@ -319,19 +291,14 @@ public final class LetheActionEntries {
                 attributes.put(end, text(n, end));
             }
         }
-        return draft(
+        return request.entry(
                 DEADLETTER_REPLAY,
                 deadLetterEntity(reason),
                 table,
-                new HashMap<>(),
                 "REPLAY",
                 new ArrayList<>(),
                 operator(text(n, "replayedBy"), n, "note"),
                 instant(n, "at"),
-                recordedAt,
-                topic,
-                partition,
-                offset,
                 attributes);
     }
 
@@ -345,13 +312,8 @@ public final class LetheActionEntries {
     private static final Pattern POSITION =
             Pattern.compile("[A-Za-z0-9._-]{1,249}/\\d{1,10}@\\d{1,19}");
 
-    private static AuditEntry ofAccess(
-            JsonNode n,
-            byte[] record,
-            String topic,
-            int partition,
-            long offset,
-            Instant recordedAt) {
+    private static AuditEntry ofAccess(Request request) {
+        JsonNode n = request.json();
         String user = PersonalDataInText.idOrWithheld(text(n, "user"));
         List<String> subjects = new ArrayList<>();
         for (JsonNode s : n.path("subjectIds")) {
@@ -361,8 +323,7 @@ public final class LetheActionEntries {
             }
             subjects.add(s.asText());
         }
-        Map<String, String> attributes = new HashMap<>();
-        attributes.put(ACTION_ID, sha256(record));
+        Map<String, String> attributes = request.attributes();
         attributes.put("accessId", text(n, "accessId"));
         attributes.put("role", text(n, "role"));
         attributes.put("issuer", text(n, "issuer"));
@@ -371,20 +332,61 @@ public final class LetheActionEntries {
         if (n.hasNonNull("queryKind")) {
             attributes.put("queryKind", n.get("queryKind").asText());
         }
-        return draft(
+        return request.entry(
                 ACCESS,
                 accessEntity(user),
                 "",
-                new HashMap<>(),
                 "READ",
                 subjects,
                 new AuditActor("user", user, PersonalDataInText.textOrWithheld(text(n, "purpose"))),
                 instant(n, "at"),
-                recordedAt,
-                topic,
-                partition,
-                offset,
                 attributes);
+    }
+
+    /**
+     * A record of {@code lethe.audit.requests} as read: its JSON, its bytes (whose digest is the
+     * action's {@value #ACTION_ID}) and where it was read.
+     */
+    private record Request(
+            JsonNode json,
+            byte[] bytes,
+            String topic,
+            int partition,
+            long offset,
+            Instant recordedAt) {
+
+        /** New attributes that hold the action's id. */
+        Map<String, String> attributes() {
+            Map<String, String> attributes = new HashMap<>();
+            attributes.put(ACTION_ID, sha256(bytes));
+            return attributes;
+        }
+
+        /** The draft entry of the record's action: without a key, read from where it was read. */
+        AuditEntry entry(
+                String kind,
+                String entityId,
+                String table,
+                String op,
+                List<String> subjects,
+                AuditActor actor,
+                Instant at,
+                Map<String, String> attributes) {
+            return draft(
+                    kind,
+                    entityId,
+                    table,
+                    new HashMap<>(),
+                    op,
+                    subjects,
+                    actor,
+                    at,
+                    recordedAt,
+                    topic,
+                    partition,
+                    offset,
+                    attributes);
+        }
     }
 
     /**
@@ -418,7 +420,8 @@ public final class LetheActionEntries {
      */
     public static AuditEntry ofExportRecord(
             byte[] record, String topic, int partition, long offset, Instant recordedAt) {
-        JsonNode n = object(record);
+        Request request = new Request(object(record), record, topic, partition, offset, recordedAt);
+        JsonNode n = request.json();
         String type = n.path("type").asText("");
         if (!EXPORT.equals(type)) {
             throw new IllegalArgumentException("type is not export");
@@ -427,32 +430,21 @@ public final class LetheActionEntries {
         if (!SubjectIds.isValid(subject)) {
             throw new IllegalArgumentException("subjectId is not a subject id");
         }
-        Instant at;
-        try {
-            at = Instant.parse(text(n, "at"));
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("at is not an ISO instant");
-        }
-        Map<String, String> attributes = new HashMap<>();
-        attributes.put(ACTION_ID, sha256(record));
+        Instant at = instant(n, "at");
+        Map<String, String> attributes = request.attributes();
         attributes.put("items", n.path("items").asText("0"));
         attributes.put("mentions", n.path("mentions").asText("0"));
         for (JsonNode f : n.path("files")) {
             attributes.put("file." + f.path("name").asText(), f.path("sha256").asText());
         }
-        return draft(
+        return request.entry(
                 EXPORT,
                 subjectEntity(subject),
                 "",
-                new HashMap<>(),
                 "EXPORT",
                 new ArrayList<>(List.of(subject)),
                 operator(n.hasNonNull("requestedBy") ? n.get("requestedBy").asText() : null, n),
                 at,
-                recordedAt,
-                topic,
-                partition,
-                offset,
                 attributes);
     }
 
