@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             AuditLogBench.class,
             RetentionBench.class,
             ScannerBench.class,
+            DirectoriesBench.class,
             ActorTriggerBench.class,
             ScaleBench.class,
             LatencyBench.class,

@@ -148,8 +148,8 @@ public final class KnownSubjectNames implements PiiDetector {
     /** Names whose first character is Han or kana, cut into characters. */
     private final Node cjk = new Node();
 
-    /** subject id -> its folded keys. */
-    private final Map<String, List<String>> keysBySubject = new HashMap<>();
+    /** subject id -> its folded keys (an array: one per subject, kept small). */
+    private final Map<String, String[]> keysBySubject = new HashMap<>();
 
     /** The dictionary as {@link InflectedNames} reads it. */
     private final InflectedNames.Lookup lookup =
@@ -204,13 +204,13 @@ public final class KnownSubjectNames implements PiiDetector {
             add(subjectId, last, Part.LAST, keys);
         }
         if (!keys.isEmpty()) {
-            keysBySubject.put(subjectId, keys);
+            keysBySubject.put(subjectId, keys.toArray(String[]::new));
         }
     }
 
     /** Forgets every name of {@code subjectId}. */
     public void forget(String subjectId) {
-        List<String> keys = keysBySubject.remove(subjectId);
+        String[] keys = keysBySubject.remove(subjectId);
         if (keys == null) {
             return;
         }

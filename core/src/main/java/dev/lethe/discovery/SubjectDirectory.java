@@ -54,6 +54,13 @@ public final class SubjectDirectory {
 
     /** A subject's regions as learnt from their row (see {@link #phoneRegionsOf}). */
     private record SubjectRegions(List<String> own, List<String> parents, List<String> phones) {
+        /** Immutable copies: one per known subject, kept small. */
+        SubjectRegions {
+            own = List.copyOf(own);
+            parents = List.copyOf(parents);
+            phones = List.copyOf(phones);
+        }
+
         boolean isEmpty() {
             return own.isEmpty() && parents.isEmpty() && phones.isEmpty();
         }

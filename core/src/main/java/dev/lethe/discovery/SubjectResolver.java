@@ -2,9 +2,9 @@ package dev.lethe.discovery;
 
 import dev.lethe.catalog.IdentifierKind;
 import dev.lethe.keys.SubjectIds;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,12 +20,19 @@ import java.util.TreeSet;
  * A value can belong to several subjects (two contacts sharing a phone): all are returned. Subject
  * ids follow {@link SubjectIds}: {@code contact:<contacts.id>}, {@code agent:<agents.id>}.
  *
- * <p>Pure and in memory; not thread-safe.
+ * <p>Pure and in memory; not thread-safe. It holds every identifier of every subject, so it is
+ * kept small: the subjects of an identifier and the identifiers of a subject are sorted arrays
+ * (almost always of one and of a few), and a new identifier's key is one string in both maps.
  */
 public final class SubjectResolver {
 
-    private final Map<String, Set<String>> subjectsByIdentifier = new HashMap<>();
-    private final Map<String, Set<String>> identifiersBySubject = new HashMap<>();
+    private static final String[] NONE = new String[0];
+
+    /** identifier key -> its subjects, sorted. */
+    private final Map<String, String[]> subjectsByIdentifier = new HashMap<>();
+
+    /** subject id -> its identifier keys, sorted. */
+    private final Map<String, String[]> identifiersBySubject = new HashMap<>();
 
     /** Registers that {@code normalizedValue} of {@code kind} identifies {@code subjectId}. */
     public void register(String subjectId, IdentifierKind kind, String normalizedValue) {
@@ -34,8 +41,45 @@ public final class SubjectResolver {
             return;
         }
         String key = key(kind, normalizedValue);
-        subjectsByIdentifier.computeIfAbsent(key, k -> new HashSet<>(2)).add(subjectId);
-        identifiersBySubject.computeIfAbsent(subjectId, k -> new HashSet<>()).add(key);
+        String[] subjects = subjectsByIdentifier.get(key);
+        if (subjects == null) {
+            subjectsByIdentifier.put(key, new String[] {subjectId}); // the key kept by both maps
+        } else {
+            subjectsByIdentifier.put(key, with(subjects, subjectId));
+        }
+        identifiersBySubject.put(subjectId, with(identifiersBySubject.get(subjectId), key));
+    }
+
+    /** {@code sorted} with {@code value} added, sorted; {@code sorted} itself if it holds it. */
+    private static String[] with(String[] sorted, String value) {
+        if (sorted == null) {
+            return new String[] {value};
+        }
+        int at = Arrays.binarySearch(sorted, value);
+        if (at >= 0) {
+            return sorted;
+        }
+        int insert = -at - 1;
+        String[] out = new String[sorted.length + 1];
+        System.arraycopy(sorted, 0, out, 0, insert);
+        out[insert] = value;
+        System.arraycopy(sorted, insert, out, insert + 1, sorted.length - insert);
+        return out;
+    }
+
+    /** {@code sorted} without {@code value}; {@link #NONE} when nothing is left. */
+    private static String[] without(String[] sorted, String value) {
+        int at = Arrays.binarySearch(sorted, value);
+        if (at < 0) {
+            return sorted;
+        }
+        if (sorted.length == 1) {
+            return NONE;
+        }
+        String[] out = new String[sorted.length - 1];
+        System.arraycopy(sorted, 0, out, 0, at);
+        System.arraycopy(sorted, at + 1, out, at, sorted.length - at - 1);
+        return out;
     }
 
     /** Replaces everything registered for {@code subject} by its current identifiers. */
@@ -49,16 +93,18 @@ public final class SubjectResolver {
 
     /** Forgets every identifier of {@code subjectId}. */
     public void forget(String subjectId) {
-        Set<String> keys = identifiersBySubject.remove(subjectId);
+        String[] keys = identifiersBySubject.remove(subjectId);
         if (keys == null) {
             return;
         }
         for (String key : keys) {
-            Set<String> subjects = subjectsByIdentifier.get(key);
+            String[] subjects = subjectsByIdentifier.get(key);
             if (subjects != null) {
-                subjects.remove(subjectId);
-                if (subjects.isEmpty()) {
+                String[] left = without(subjects, subjectId);
+                if (left.length == 0) {
                     subjectsByIdentifier.remove(key);
+                } else {
+                    subjectsByIdentifier.put(key, left);
                 }
             }
         }
@@ -75,8 +121,8 @@ public final class SubjectResolver {
         if (kind == IdentifierKind.CONTACT_ID || kind == IdentifierKind.AGENT_ID) {
             return subjectOfRowId(kind, normalizedValue).map(Set::of).orElse(Set.of());
         }
-        Set<String> s = subjectsByIdentifier.get(key(kind, normalizedValue));
-        return s == null ? Set.of() : Collections.unmodifiableSet(new TreeSet<>(s));
+        String[] s = subjectsByIdentifier.get(key(kind, normalizedValue));
+        return s == null ? Set.of() : Collections.unmodifiableSortedSet(new TreeSet<>(List.of(s)));
     }
 
     /** The subjects an email, phone or handle finding identifies; empty for other kinds. */

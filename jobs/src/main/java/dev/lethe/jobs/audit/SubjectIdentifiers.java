@@ -18,10 +18,12 @@ import dev.lethe.events.Operation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -58,10 +60,10 @@ import java.util.TreeSet;
  * change to come asks for and returns the entries to rewrite. Entries hold identifiers, never
  * names. Not thread-safe; no Flink.
  */
-final class SubjectIdentifiers implements MentionedSubjects.Holders {
+public final class SubjectIdentifiers implements MentionedSubjects.Holders {
 
     /** A persisted entry: subject id and its encoded history, or null to remove it. */
-    record Entry(String subjectId, String value) {}
+    public record Entry(String subjectId, String value) {}
 
     /** The digits of a written phone number the candidate index keys on. */
     static final int PHONE_TAIL_DIGITS = 6;
@@ -70,7 +72,25 @@ final class SubjectIdentifiers implements MentionedSubjects.Holders {
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
 
     /** One version's identifiers: normalized by kind, and the phone numbers as written. */
-    record Identifiers(Map<IdentifierKind, Set<String>> normalized, List<String> writtenPhones) {}
+    record Identifiers(Map<IdentifierKind, Set<String>> normalized, List<String> writtenPhones) {
+        /**
+         * Compact immutable copies (one per version of every subject): a kind's one value as a
+         * {@link Set#of} (most have one), several in their given order.
+         */
+        Identifiers {
+            Map<IdentifierKind, Set<String>> compact = new EnumMap<>(IdentifierKind.class);
+            normalized.forEach(
+                    (kind, values) ->
+                            compact.put(
+                                    kind,
+                                    values.size() == 1
+                                            ? Set.of(values.iterator().next())
+                                            : Collections.unmodifiableSet(
+                                                    new LinkedHashSet<>(values))));
+            normalized = compact;
+            writtenPhones = List.copyOf(writtenPhones);
+        }
+    }
 
     private record Holding(String subjectId, long fromLsn, long toLsn) {
         boolean holdsAt(long lsn) {
@@ -93,14 +113,14 @@ final class SubjectIdentifiers implements MentionedSubjects.Holders {
     private final NavigableMap<String, List<WrittenPhone>> byPhoneTail = new TreeMap<>();
 
     /** What each subject has in the two indices, to take it out again. */
-    private final Map<String, List<String>> identifierKeys = new HashMap<>();
+    private final Map<String, String[]> identifierKeys = new HashMap<>();
 
-    private final Map<String, List<String>> phoneTailKeys = new HashMap<>();
+    private final Map<String, String[]> phoneTailKeys = new HashMap<>();
 
     /** Subjects with more than one version or deleted: the only ones {@link #prune} can shrink. */
     private final Set<String> prunable = new HashSet<>();
 
-    SubjectIdentifiers(PersonalDataCatalog catalog, List<String> phoneRegions) {
+    public SubjectIdentifiers(PersonalDataCatalog catalog, List<String> phoneRegions) {
         this.catalog = catalog;
         this.normalizer = new SubjectDirectory(catalog, phoneRegions);
         for (String table : catalog.tables()) {
@@ -125,7 +145,7 @@ final class SubjectIdentifiers implements MentionedSubjects.Holders {
      * Learns the identifiers a change leaves its row with, from its LSN on; returns the entry to
      * persist, or empty for a change of another table or without id.
      */
-    Optional<Entry> apply(ChangeEvent change) {
+    public Optional<Entry> apply(ChangeEvent change) {
         String table = change.getTable();
         if (!selfTables.contains(table)) {
             return Optional.empty();
@@ -157,7 +177,7 @@ final class SubjectIdentifiers implements MentionedSubjects.Holders {
     }
 
     /** Restores one persisted entry (after a restart). */
-    void restore(String subjectId, String value) {
+    public void restore(String subjectId, String value) {
         histories.put(subjectId, decode(subjectId, value));
         reindex(subjectId);
     }
@@ -213,7 +233,7 @@ final class SubjectIdentifiers implements MentionedSubjects.Holders {
     }
 
     /** How many subjects have a history. */
-    int subjects() {
+    public int subjects() {
         return histories.size();
     }
 
@@ -282,15 +302,15 @@ final class SubjectIdentifiers implements MentionedSubjects.Holders {
             }
         }
         if (!keys.isEmpty()) {
-            identifierKeys.put(subjectId, keys);
+            identifierKeys.put(subjectId, keys.toArray(String[]::new));
         }
         if (!tails.isEmpty()) {
-            phoneTailKeys.put(subjectId, tails);
+            phoneTailKeys.put(subjectId, tails.toArray(String[]::new));
         }
     }
 
     private void unindex(String subjectId) {
-        List<String> keys = identifierKeys.remove(subjectId);
+        String[] keys = identifierKeys.remove(subjectId);
         if (keys != null) {
             for (String key : keys) {
                 List<Holding> list = byIdentifier.get(key);
@@ -302,7 +322,7 @@ final class SubjectIdentifiers implements MentionedSubjects.Holders {
                 }
             }
         }
-        List<String> tails = phoneTailKeys.remove(subjectId);
+        String[] tails = phoneTailKeys.remove(subjectId);
         if (tails != null) {
             for (String tail : tails) {
                 List<WrittenPhone> list = byPhoneTail.get(tail);
