@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -59,33 +60,47 @@ final class DirectoriesBench implements Callable<Integer> {
         PersonalDataCatalog catalog = PersonalDataCatalog.loadDefault();
         List<String> regions = PhoneDetector.DEFAULT_REGIONS;
 
-        // each structure is built from its own copy of the contacts, dropped before it is
-        // measured: what it holds of its input counts, the input itself does not
+        // each structure is built from its own copy of the contacts, in a frame of its own that
+        // is gone before it is measured: what it holds of its input counts, the input does not
         List<ChangeEvent> generated = generate();
-        long base = retainedHeap();
-        Map<String, Map<String, String>> rows = new HashMap<>();
-        for (ChangeEvent c : copy(generated)) {
-            rows.put(c.getAfter().get("id"), identifying(c.getAfter()));
-        }
-        long baseline = retainedHeap() - base;
-        int kept = rows.size();
-        rows = null;
-
-        base = retainedHeap();
-        SubjectDirectory discovery = new SubjectDirectory(catalog, regions);
-        Map<String, String> discoveryState = new HashMap<>();
-        for (ChangeEvent c : copy(generated)) {
-            discovery.apply(c).ifPresent(e -> discoveryState.put(e.key(), e.value()));
-        }
-        long discoveryBytes = retainedHeap() - base;
-
-        base = retainedHeap();
-        SubjectIdentifiers audit = new SubjectIdentifiers(catalog, regions);
-        Map<String, String> auditState = new HashMap<>();
-        for (ChangeEvent c : copy(generated)) {
-            audit.apply(c).ifPresent(e -> auditState.put(e.subjectId(), e.value()));
-        }
-        long auditBytes = retainedHeap() - base;
+        Held<Map<String, Map<String, String>>> rows =
+                Held.measure(
+                        () -> {
+                            Map<String, Map<String, String>> kept = new HashMap<>();
+                            for (ChangeEvent c : copy(generated)) {
+                                kept.put(c.getAfter().get("id"), identifying(c.getAfter()));
+                            }
+                            return kept;
+                        });
+        long baseline = rows.bytes();
+        int kept = rows.value().size();
+        Held<SubjectDirectory> discovery =
+                Held.measure(
+                        () -> {
+                            SubjectDirectory directory = new SubjectDirectory(catalog, regions);
+                            Map<String, String> state = new HashMap<>();
+                            for (ChangeEvent c : copy(generated)) {
+                                directory.apply(c).ifPresent(e -> state.put(e.key(), e.value()));
+                            }
+                            return new Object[] {directory, state};
+                        },
+                        SubjectDirectory.class);
+        Held<SubjectIdentifiers> audit =
+                Held.measure(
+                        () -> {
+                            SubjectIdentifiers identifiers =
+                                    new SubjectIdentifiers(catalog, regions);
+                            Map<String, String> state = new HashMap<>();
+                            for (ChangeEvent c : copy(generated)) {
+                                identifiers
+                                        .apply(c)
+                                        .ifPresent(e -> state.put(e.subjectId(), e.value()));
+                            }
+                            return new Object[] {identifiers, state};
+                        },
+                        SubjectIdentifiers.class);
+        long discoveryBytes = discovery.bytes();
+        long auditBytes = audit.bytes();
 
         double n = contacts;
         double perBaseline = baseline / n;
@@ -93,7 +108,11 @@ final class DirectoriesBench implements Callable<Integer> {
         System.out.printf(
                 "%,d contacts (seed %d); %,d rows kept by the baseline, %,d subjects by discovery,"
                         + " %,d by the audit job%n",
-                contacts, seed, kept, discovery.resolver().subjects(), audit.subjects());
+                contacts,
+                seed,
+                kept,
+                discovery.value().resolver().subjects(),
+                audit.value().subjects());
         System.out.println("| held in the heap | bytes per contact | ratio to the baseline |");
         System.out.println("|---|---|---|");
         row("baseline: the identifying columns as plain maps", perBaseline, perBaseline);
@@ -105,7 +124,24 @@ final class DirectoriesBench implements Callable<Integer> {
                 "both directories: %,d bytes per contact (target ≤ %,d): %s%n",
                 both, TARGET_BYTES_PER_CONTACT, met ? "met" : "NOT met");
         // what was measured stays reachable until here
-        return discoveryState.size() + auditState.size() + generated.size() > 0 && met ? 0 : 1;
+        return rows.value().size() + generated.size() > 0 && met ? 0 : 1;
+    }
+
+    /** What a structure built in its own frame holds, with the structure (kept reachable). */
+    private record Held<T>(T value, Object[] all, long bytes) {
+
+        static <T> Held<T> measure(Supplier<T> build) {
+            long base = retainedHeap();
+            T value = build.get();
+            return new Held<>(value, new Object[] {value}, retainedHeap() - base);
+        }
+
+        /** {@code build} returns the structure first, then what else it keeps (its entries). */
+        static <T> Held<T> measure(Supplier<Object[]> build, Class<T> type) {
+            long base = retainedHeap();
+            Object[] all = build.get();
+            return new Held<>(type.cast(all[0]), all, retainedHeap() - base);
+        }
     }
 
     private static void row(String what, double perContact, double baselinePerContact) {
@@ -192,7 +228,7 @@ final class DirectoriesBench implements Callable<Integer> {
     }
 
     /** The used heap once full collections no longer free anything. */
-    private static long retainedHeap() {
+    static long retainedHeap() {
         Runtime runtime = Runtime.getRuntime();
         long last = Long.MAX_VALUE;
         for (int i = 0; i < 10; i++) {
