@@ -66,6 +66,9 @@ final class ServerBackend implements Backend, AutoCloseable {
      */
     private final dev.lethe.retention.RetentionPolicy policy;
 
+    /** The stack's policy file ({@code --retention-policy}), empty for the shipped one. */
+    private final String policyFile;
+
     /** Turns four-eyes erasure on (or off) for this server: {@code four-eyes} or {@code single}. */
     static final String APPROVAL_ENV = "LETHE_ERASURE_APPROVAL";
 
@@ -91,7 +94,8 @@ final class ServerBackend implements Backend, AutoCloseable {
         // one finder for every request: it learns once that the index's full names are complete
         // (a query of its own, which a finder made per request would repeat every time)
         this.finder = SubjectFinder.onIndex(es, locationsIndex);
-        this.policy = policy(catalogFile, System.getenv(APPROVAL_ENV));
+        this.policyFile = settings.retentionPolicy().map(Object::toString).orElse("");
+        this.policy = policy(catalogFile, policyFile, System.getenv(APPROVAL_ENV));
         this.db = db;
         this.catalogs =
                 new dev.lethe.catalog.RefreshingCatalog(
@@ -528,11 +532,14 @@ final class ServerBackend implements Backend, AutoCloseable {
         return SubjectEraseCommand.preview(db, erasureIndex, liveCatalog(), policy, subjectId);
     }
 
-    /** The shipped policy, its erasure approval overridden by {@code approval} when given. */
+    /**
+     * The stack's policy ({@code policyFile}, empty for the shipped one), its erasure approval
+     * overridden by {@code approval} when given.
+     */
     static dev.lethe.retention.RetentionPolicy policy(
-            dev.lethe.catalog.PersonalDataCatalog catalog, String approval) {
+            dev.lethe.catalog.PersonalDataCatalog catalog, String policyFile, String approval) {
         dev.lethe.retention.RetentionPolicy p =
-                dev.lethe.retention.RetentionPolicy.loadOrDefault("", catalog);
+                dev.lethe.retention.RetentionPolicy.loadOrDefault(policyFile, catalog);
         if (approval == null || approval.isBlank()) {
             return p;
         }
@@ -686,7 +693,11 @@ final class ServerBackend implements Backend, AutoCloseable {
     @Override
     public JsonNode retentionPolicy() {
         ObjectNode out = JSON.createObjectNode();
-        out.put("source", dev.lethe.retention.RetentionPolicy.DEFAULT_RESOURCE);
+        out.put(
+                "source",
+                policyFile.isEmpty()
+                        ? dev.lethe.retention.RetentionPolicy.DEFAULT_RESOURCE
+                        : policyFile);
         ObjectNode erasure = out.putObject("erasure");
         erasure.put("deadline", policy.erasureDeadline().toString());
         erasure.put("approval", policy.erasureApproval().yaml());

@@ -48,8 +48,8 @@ public final class LetheJobs {
      * A job's arguments as the stack submits it ({@link LetheJob#arguments}, as {@code docker/}'s
      * {@code submit-jobs} passes them): the stack's addresses, the job's own users in PostgreSQL,
      * Elasticsearch and Kafka ({@link StackSettings#as}; on a Kafka Lethe does not manage, the
-     * configured user, as the process's {@code LETHE_KAFKA_USER}), the shipped catalog and
-     * retention policy.
+     * configured user, as the process's {@code LETHE_KAFKA_USER}), the shipped catalog and the
+     * retention policy ({@code --retention-policy}, else the shipped one).
      */
     public List<String> arguments(String jobName) {
         ComponentRole role = role(jobName);
@@ -63,7 +63,7 @@ public final class LetheJobs {
                                 s.postgresJdbcUrl(),
                                 s.postgresUserOf(role),
                                 "",
-                                ""));
+                                s.retentionPolicy().map(Path::toString).orElse("")));
     }
 
     /** A job's shared settings as the stack submits it: its {@link #arguments}, parsed. */

@@ -1127,6 +1127,7 @@ public final class LocalStack {
         s.externalElasticsearchUrl()
                 .ifPresent(v -> set.put("externalElasticsearchUrl", v.toString()));
         s.externalFlinkUrl().ifPresent(v -> set.put("externalFlinkUrl", v.toString()));
+        s.retentionPolicy().ifPresent(v -> set.put("retentionPolicy", v.toString()));
         ObjectNode procs = state.putObject("processes");
         processes.forEach(
                 (name, p) -> {

@@ -155,6 +155,16 @@ public final class StackOptions {
         String flinkHeap;
 
         @Option(
+                names = "--retention-policy",
+                description =
+                        "The retention policy the retention job and the server apply (a YAML file:"
+                                + " config/retention-policy.yaml describes its format; env"
+                                + " LETHE_RETENTION_POLICY; default the policy shipped with Lethe)."
+                                + " Checked against the catalog and the helpdesk's schema when the"
+                                + " job is set up.")
+        String retentionPolicy;
+
+        @Option(
                 names = "--state-backend",
                 description =
                         "State backend of the local Flink: rocksdb (state on disk, incremental"
@@ -367,7 +377,9 @@ public final class StackOptions {
                                 .map(u -> url("--flink-url", u)),
                         r.string(f.serverHost, "LETHE_SERVER_HOST", "serverHost")
                                 .orElse("127.0.0.1"),
-                        r.port("--server-port", f.serverPort, "serverPort", 18080));
+                        r.port("--server-port", f.serverPort, "serverPort", 18080),
+                        r.string(f.retentionPolicy, "LETHE_RETENTION_POLICY", "retentionPolicy")
+                                .map(StackOptions::retentionPolicy));
         if (settings.managesKafka()) {
             settings.kafkaNodes()
                     .clash()
@@ -403,6 +415,19 @@ public final class StackOptions {
                     flag + " must be a JVM heap size like 512m or 2g, got '" + value + "'");
         }
         return value;
+    }
+
+    /** An existing, readable policy file, as an absolute path (the jobs may run elsewhere). */
+    static Path retentionPolicy(String value) {
+        Path file = Path.of(value).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new IllegalArgumentException(
+                    "--retention-policy "
+                            + value
+                            + " is not a readable file: give the path of a policy YAML file"
+                            + " (config/retention-policy.yaml describes the format)");
+        }
+        return file;
     }
 
     private static String stateBackend(String value) {

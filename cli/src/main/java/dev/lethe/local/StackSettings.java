@@ -42,7 +42,8 @@ public record StackSettings(
         Optional<String> elasticsearchPassword,
         Optional<URI> externalFlinkUrl,
         String serverHost,
-        int serverPort) {
+        int serverPort,
+        Optional<Path> retentionPolicy) {
 
     /**
      * Every setting but the passwords, which show as {@code <hidden>} or {@code <none>}: these
@@ -318,7 +319,8 @@ public record StackSettings(
                 elasticsearchPassword,
                 externalFlinkUrl,
                 serverHost,
-                serverPort);
+                serverPort,
+                retentionPolicy);
     }
 
     public boolean managesPostgres() {

@@ -111,4 +111,17 @@ class LetheJobsTest {
                 .extracting(LetheJob::jobName)
                 .containsExactly("lethe-audit", "lethe-discovery", "lethe-retention");
     }
+
+    @Test
+    void theStacksRetentionPolicyIsTheRetentionJobs() throws Exception {
+        Path policy = Files.writeString(dataDir.resolve("policy.yaml"), "version: 1");
+        StackOptions o = new StackOptions();
+        new CommandLine(o)
+                .parseArgs(
+                        "--data-dir", dataDir.toString(), "--retention-policy", policy.toString());
+        LetheJobs jobs = new LetheJobs(o.resolve(Map.of()), System.out);
+        List<String> args = jobs.arguments("lethe-retention");
+        assertThat(LetheJob.RETENTION.retentionSettings(args).policyPath())
+                .isEqualTo(policy.toAbsolutePath().toString());
+    }
 }

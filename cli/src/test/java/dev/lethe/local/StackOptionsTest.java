@@ -96,6 +96,47 @@ class StackOptionsTest {
     }
 
     @Test
+    void theRetentionPolicyIsAReadableFileGivenByFlagEnvironmentOrWhatTheStackRecorded()
+            throws Exception {
+        assertThat(resolve(Map.of(), "--data-dir", dataDir.toString()).retentionPolicy())
+                .as("the shipped policy unless told")
+                .isEmpty();
+        Path policy = java.nio.file.Files.writeString(dataDir.resolve("policy.yaml"), "version: 1");
+        assertThat(
+                        resolve(
+                                        Map.of(),
+                                        "--data-dir",
+                                        dataDir.toString(),
+                                        "--retention-policy",
+                                        policy.toString())
+                                .retentionPolicy())
+                .contains(policy.toAbsolutePath());
+        assertThat(
+                        resolve(
+                                        Map.of("LETHE_RETENTION_POLICY", policy.toString()),
+                                        "--data-dir",
+                                        dataDir.toString())
+                                .retentionPolicy())
+                .contains(policy.toAbsolutePath());
+        java.nio.file.Files.writeString(
+                dataDir.resolve("stack.json"),
+                "{\"settings\":{\"retentionPolicy\":\"" + policy + "\"}}");
+        assertThat(resolve(Map.of(), "--data-dir", dataDir.toString()).retentionPolicy())
+                .as("a stack started with a policy keeps it")
+                .contains(policy.toAbsolutePath());
+        assertThatThrownBy(
+                        () ->
+                                resolve(
+                                        Map.of(),
+                                        "--data-dir",
+                                        dataDir.toString(),
+                                        "--retention-policy",
+                                        "no-such-policy.yaml"))
+                .hasMessageStartingWith(
+                        "--retention-policy no-such-policy.yaml is not a readable file");
+    }
+
+    @Test
     void flagsWinOverEnvironment() {
         StackSettings s =
                 resolve(
