@@ -2,6 +2,7 @@ package dev.lethe.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.cli.DurationConverter;
 import dev.lethe.cli.Lethe;
 import dev.lethe.jobs.LetheJob;
 import dev.lethe.local.ComponentHealth;
@@ -19,6 +20,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +86,25 @@ final class FaultsBench implements Callable<Integer> {
     int freezeSeconds;
 
     @Option(
+            names = "--purge-window",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description =
+                    "The bench's policy deletes soft-deleted records this long after deleted_at,"
+                            + " so purges fall due during the faults (default 30s). With a"
+                            + " --retention-policy of your own, give its window for soft-deleted"
+                            + " records here.")
+    Duration purgeWindow;
+
+    @Option(
+            names = "--purge-bound",
+            defaultValue = "90s",
+            converter = DurationConverter.class,
+            description =
+                    "How long after its deadline a purge may come, faults and all (default 90s).")
+    Duration purgeBound;
+
+    @Option(
             names = "--recovery-timeout",
             defaultValue = "300",
             description = "Seconds a fault may take to heal before the run fails (default 300).")
@@ -103,6 +124,9 @@ final class FaultsBench implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--rate and --freeze must be >= 1, --interval >= 0, --recovery-timeout >= 10");
         }
+        if (options.resolve().retentionPolicy().isEmpty()) {
+            options.useRetentionPolicy(PurgeCheck.writePolicy(purgeWindow));
+        }
         return BenchStacks.onFreshStack(
                 options,
                 (stack, s) -> {
@@ -116,6 +140,7 @@ final class FaultsBench implements Callable<Integer> {
         List<Injected> injected = new ArrayList<>();
         LoadResult loaded;
         List<String> committed;
+        PurgeCheck.Result purges;
         try (IndependentSlot slot =
                 IndependentSlot.create(s, SLOT, IndependentSlot.governedTables())) {
             LoadGenerator load =
@@ -149,6 +174,8 @@ final class FaultsBench implements Callable<Integer> {
                 load.stop();
                 loaded = loading.join();
             }
+            // the purges falling due after the load are in the changes compared below
+            purges = PurgeCheck.check(s, purgeWindow, purgeBound, Instant.now());
             IndependentSlot.commitMarker(s, "bench-faults");
             committed = slot.read();
         }
@@ -164,9 +191,10 @@ final class FaultsBench implements Callable<Integer> {
                         && compared.doubled().isEmpty()
                         && reconciled.code() == 0
                         && locations.ok()
+                        && purges.ok()
                         && injected.size() == order.size()
                         && injected.stream().allMatch(i -> i.recoveredMs() >= 0);
-        print(injected, loaded, committed.size(), compared, reconciled, locations, ok);
+        print(injected, loaded, committed.size(), compared, reconciled, locations, purges, ok);
         return ok ? 0 : 1;
     }
 
@@ -328,6 +356,7 @@ final class FaultsBench implements Callable<Integer> {
             IndependentSlot.Comparison compared,
             Reconciled reconciled,
             LocationIndexCheck.Result locations,
+            PurgeCheck.Result purges,
             boolean ok) {
         System.out.println();
         System.out.println("| at | fault | whole again after |");
@@ -359,6 +388,9 @@ final class FaultsBench implements Callable<Integer> {
                 "| audit reconcile | exit %d, %s raw changes |%n",
                 reconciled.code(), reconciled.report().path("rawChanges").asText("?"));
         System.out.printf("| location index against the database | %s |%n", locations.summary());
+        System.out.printf(
+                "| purges against their deadlines (bound %d s) | %s |%n",
+                purgeBound.toSeconds(), purges.summary());
         System.out.printf(
                 "| recovery p50 / max | %s / %s |%n",
                 seconds(Recovery.median(recovered)), seconds(Recovery.max(recovered)));

@@ -257,6 +257,19 @@ public final class StackOptions {
     }
 
     /** Resolves the settings and makes their passwords this process's secrets. */
+    /**
+     * Makes {@code file} the retention policy unless {@code --retention-policy} was given: for a
+     * benchmark that starts its stack with a policy of its own.
+     */
+    public void useRetentionPolicy(Path file) {
+        if (flags == null) {
+            flags = new Flags();
+        }
+        if (flags.retentionPolicy == null) {
+            flags.retentionPolicy = file.toString();
+        }
+    }
+
     public StackSettings resolve() {
         return resolve(System.getenv()).publishSecrets();
     }
