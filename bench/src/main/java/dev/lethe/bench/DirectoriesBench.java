@@ -25,9 +25,9 @@ import picocli.CommandLine.Option;
  * (names and identifiers, to recognise people in free text) and the audit job's {@link
  * SubjectIdentifiers} (who held which identifier when), each with its persisted entries as the jobs
  * keep them in broadcast state, which Flink holds in the heap whatever the state backend. The
- * baseline, built in the same process from the same contacts: their rows' identifying columns kept
- * as plain maps, one per contact (what a naive cache of the rows would hold). Retained heap is
- * measured after full collections, so garbage is not counted.
+ * baseline, built in the same process from the same contacts: their rows kept as plain maps, one
+ * per contact (what a naive cache of the rows would hold). Retained heap is measured after full
+ * collections, so garbage is not counted.
  */
 @Command(
         name = "directories",
@@ -68,7 +68,7 @@ final class DirectoriesBench implements Callable<Integer> {
                         () -> {
                             Map<String, Map<String, String>> kept = new HashMap<>();
                             for (ChangeEvent c : copy(generated)) {
-                                kept.put(c.getAfter().get("id"), identifying(c.getAfter()));
+                                kept.put(c.getAfter().get("id"), new HashMap<>(c.getAfter()));
                             }
                             return kept;
                         });
@@ -115,7 +115,7 @@ final class DirectoriesBench implements Callable<Integer> {
                 audit.value().subjects());
         System.out.println("| held in the heap | bytes per contact | ratio to the baseline |");
         System.out.println("|---|---|---|");
-        row("baseline: the identifying columns as plain maps", perBaseline, perBaseline);
+        row("baseline: the rows as plain maps", perBaseline, perBaseline);
         row("discovery's `SubjectDirectory` and its entries", discoveryBytes / n, perBaseline);
         row("the audit job's `SubjectIdentifiers` and its entries", auditBytes / n, perBaseline);
         row("**both directories**", both, perBaseline);
@@ -182,20 +182,19 @@ final class DirectoriesBench implements Callable<Integer> {
     }
 
     private static ChangeEvent insert(Contact c, long lsn) {
-        Map<String, String> r = new LinkedHashMap<>();
-        r.put("id", Long.toString(c.ref()));
-        r.put("account_id", c.accountRef() == null ? null : c.accountRef().toString());
-        r.put("first_name", c.firstName());
-        r.put("last_name", c.lastName());
-        r.put("email", c.email());
-        r.put("phone", c.phone());
-        r.put("mobile", c.mobile());
-        r.put("twitter_handle", c.twitterHandle());
-        r.put("locale", c.locale());
-        r.put("region", c.region());
-        r.put("created_at", c.createdAt().toString());
-        r.put("updated_at", c.createdAt().toString());
-        r.put("deleted_at", null);
+        Map<String, String> r =
+                ContactRows.of(
+                        Long.toString(c.ref()),
+                        c.accountRef() == null ? null : c.accountRef().toString(),
+                        c.firstName(),
+                        c.lastName(),
+                        c.email(),
+                        c.phone(),
+                        c.mobile(),
+                        c.twitterHandle(),
+                        c.locale(),
+                        c.region(),
+                        c.createdAt().toString());
         return new ChangeEvent(
                 "contacts",
                 Map.of("id", r.get("id")),
@@ -204,27 +203,6 @@ final class DirectoriesBench implements Callable<Integer> {
                 r,
                 new SourcePosition(lsn, lsn, AT, AT, false, "helpdesk.public.contacts", 0, lsn),
                 null);
-    }
-
-    /** The columns the directories keep something of, copied into a map of their own. */
-    private static Map<String, String> identifying(Map<String, String> row) {
-        Map<String, String> kept = new HashMap<>();
-        for (String column :
-                List.of(
-                        "first_name",
-                        "last_name",
-                        "email",
-                        "phone",
-                        "mobile",
-                        "twitter_handle",
-                        "locale",
-                        "region")) {
-            String v = row.get(column);
-            if (v != null) {
-                kept.put(column, v);
-            }
-        }
-        return kept;
     }
 
     /** The used heap once full collections no longer free anything. */

@@ -332,21 +332,18 @@ final class DiscoveryAccuracyRun {
     }
 
     private static Map<String, String> contactRow(Contact c) {
-        Map<String, String> r = new LinkedHashMap<>();
-        r.put("id", String.valueOf(c.id()));
-        r.put("account_id", null);
-        r.put("first_name", c.firstName());
-        r.put("last_name", c.lastName());
-        r.put("email", c.email());
-        r.put("phone", c.phone());
-        r.put("mobile", c.mobile());
-        r.put("twitter_handle", c.twitterHandle());
-        r.put("locale", c.locale());
-        r.put("region", null);
-        r.put("created_at", AT.toString());
-        r.put("updated_at", AT.toString());
-        r.put("deleted_at", null);
-        return r;
+        return ContactRows.of(
+                String.valueOf(c.id()),
+                null,
+                c.firstName(),
+                c.lastName(),
+                c.email(),
+                c.phone(),
+                c.mobile(),
+                c.twitterHandle(),
+                c.locale(),
+                null,
+                AT.toString());
     }
 
     private static Map<String, String> agentRow(Agent a) {

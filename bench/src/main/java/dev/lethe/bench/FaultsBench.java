@@ -124,8 +124,9 @@ final class FaultsBench implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--rate and --freeze must be >= 1, --interval >= 0, --recovery-timeout >= 10");
         }
-        if (options.resolve().retentionPolicy().isEmpty()) {
-            options.useRetentionPolicy(PurgeCheck.writePolicy(purgeWindow));
+        StackSettings settings = options.resolve();
+        if (settings.retentionPolicy().isEmpty()) {
+            options.useRetentionPolicy(PurgeCheck.writePolicy(settings.dataDir(), purgeWindow));
         }
         return BenchStacks.onFreshStack(
                 options,

@@ -11,7 +11,10 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The purges of a fault run against their deadlines: the bench's own policy deletes every
@@ -35,6 +38,7 @@ final class PurgeCheck {
             List<String> early,
             List<String> late,
             List<String> missed,
+            Map<String, Integer> skippedByReason,
             Duration lateness50,
             Duration latenessMax) {
         boolean ok() {
@@ -44,7 +48,8 @@ final class PurgeCheck {
         String summary() {
             return String.format(
                     "%,d purges done, after their deadline by p50 %.1f s, max %.1f s; %d early%s;"
-                            + " %d late%s; %d soft-deleted records missed%s",
+                            + " %d late%s; %d soft-deleted records missed%s; left in place by the"
+                            + " guard: %s",
                     done,
                     lateness50.toMillis() / 1000.0,
                     latenessMax.toMillis() / 1000.0,
@@ -53,7 +58,8 @@ final class PurgeCheck {
                     late.size(),
                     sample(late),
                     missed.size(),
-                    sample(missed));
+                    sample(missed),
+                    skippedByReason.isEmpty() ? "none" : skippedByReason);
         }
 
         private static String sample(List<String> ids) {
@@ -66,10 +72,10 @@ final class PurgeCheck {
     private PurgeCheck() {}
 
     /**
-     * The bench's policy: the shipped rules for soft-deleted records, with {@code window} for their
-     * 60 days; the 6-year anonymization of closed tickets left out.
+     * The bench's policy, written into {@code dir}: the shipped rules for soft-deleted records,
+     * with {@code window} for their 60 days; the 6-year anonymization of closed tickets left out.
      */
-    static Path writePolicy(Duration window) throws Exception {
+    static Path writePolicy(Path dir, Duration window) throws Exception {
         StringBuilder yaml =
                 new StringBuilder(
                         "version: 1\nerasure:\n  deadline: P1M\n  approval: single\n"
@@ -84,16 +90,22 @@ final class PurgeCheck {
                     .append("\n    action: delete\n");
         }
         yaml.append("holds: []\n");
-        Path file = Files.createTempFile("lethe-bench-faults-policy", ".yaml");
-        file.toFile().deleteOnExit();
-        return Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        // kept beside the stack's data, which records it: `up` on that data directory applies it
+        Files.createDirectories(dir);
+        return Files.writeString(
+                dir.resolve("bench-faults-retention-policy.yaml"), yaml, StandardCharsets.UTF_8);
     }
 
     /**
-     * Judges the receipts of done purges against their deadlines; {@code missed} are the records
-     * found still soft-deleted past {@code window + bound}.
+     * Judges the receipts of done purges against their deadlines; {@code overdue} are the records
+     * found still soft-deleted past {@code window + bound}, {@code skipped} the reason code of the
+     * latest skipped receipt per record.
      */
-    static Result judge(List<Receipt> receipts, List<String> missed, Duration bound) {
+    static Result judge(
+            List<Receipt> receipts,
+            List<String> overdue,
+            Map<String, String> skipped,
+            Duration bound) {
         List<String> early = new ArrayList<>();
         List<String> late = new ArrayList<>();
         List<Long> lateness = new ArrayList<>();
@@ -117,7 +129,17 @@ final class PurgeCheck {
                 lateness.isEmpty()
                         ? Duration.ZERO
                         : Duration.ofMillis(lateness.get(lateness.size() - 1));
-        return new Result(receipts.size(), early, late, List.copyOf(missed), p50, max);
+        List<String> missed = new ArrayList<>();
+        Map<String, Integer> skippedByReason = new TreeMap<>();
+        for (String record : overdue) {
+            String reason = skipped.get(record);
+            if (reason == null) {
+                missed.add(record);
+            } else {
+                skippedByReason.merge(reason, 1, Integer::sum);
+            }
+        }
+        return new Result(receipts.size(), early, late, missed, skippedByReason, p50, max);
     }
 
     /**
@@ -133,8 +155,19 @@ final class PurgeCheck {
             Thread.sleep(wait);
         }
         List<Receipt> receipts = new ArrayList<>();
-        List<String> missed = new ArrayList<>();
+        List<String> overdue = new ArrayList<>();
+        Map<String, String> skipped = new HashMap<>();
         try (Connection c = s.postgresDataSource("lethe-bench-purges").getConnection()) {
+            try (PreparedStatement q =
+                    c.prepareStatement(
+                            "SELECT entity_id, reason FROM lethe.purge_log"
+                                    + " WHERE outcome = 'skipped' AND request_id IS NULL ORDER BY seq")) {
+                try (ResultSet r = q.executeQuery()) {
+                    while (r.next()) {
+                        skipped.put(r.getString(1), reasonCode(r.getString(2)));
+                    }
+                }
+            }
             try (PreparedStatement q =
                     c.prepareStatement(
                             "SELECT entity_id, deadline, executed_at FROM lethe.purge_log"
@@ -150,7 +183,7 @@ final class PurgeCheck {
                     }
                 }
             }
-            Timestamp overdue = Timestamp.from(Instant.now().minus(window).minus(bound));
+            Timestamp dueBefore = Timestamp.from(Instant.now().minus(window).minus(bound));
             for (String table : SOFT_DELETE_TABLES) {
                 // the table names are this class's own constants, never input
                 try (PreparedStatement q =
@@ -159,15 +192,21 @@ final class PurgeCheck {
                                         + table
                                         + " WHERE deleted_at IS NOT NULL AND deleted_at < ?"
                                         + " ORDER BY id")) {
-                    q.setTimestamp(1, overdue);
+                    q.setTimestamp(1, dueBefore);
                     try (ResultSet r = q.executeQuery()) {
                         while (r.next()) {
-                            missed.add(table + "/" + r.getLong(1));
+                            overdue.add(table + "/" + r.getLong(1));
                         }
                     }
                 }
             }
         }
-        return judge(receipts, missed, bound);
+        return judge(receipts, overdue, skipped, bound);
+    }
+
+    /** A skip's reason code: its text up to the first colon ({@code DEPENDENT_IN_USE}). */
+    static String reasonCode(String reason) {
+        int colon = reason.indexOf(':');
+        return colon < 0 ? reason.strip() : reason.substring(0, colon).strip();
     }
 }

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PurgeCheckTest {
 
@@ -27,13 +29,15 @@ class PurgeCheckTest {
                                         "tickets/3", DEADLINE, DEADLINE.minusMillis(1)),
                                 new PurgeCheck.Receipt(
                                         "contacts/4", DEADLINE, DEADLINE.plusSeconds(91))),
-                        List.of("comments/9"),
+                        List.of("comments/9", "contacts/5"),
+                        Map.of("contacts/5", "DEPENDENT_IN_USE"),
                         Duration.ofSeconds(90));
 
         assertThat(r.done()).isEqualTo(4);
         assertThat(r.early()).containsExactly("tickets/3");
         assertThat(r.late()).containsExactly("contacts/4");
         assertThat(r.missed()).containsExactly("comments/9");
+        assertThat(r.skippedByReason()).containsExactly(Map.entry("DEPENDENT_IN_USE", 1));
         assertThat(r.lateness50()).isEqualTo(Duration.ofSeconds(4));
         assertThat(r.latenessMax()).isEqualTo(Duration.ofSeconds(91));
         assertThat(r.ok()).isFalse();
@@ -47,15 +51,22 @@ class PurgeCheckTest {
                         List.of(
                                 new PurgeCheck.Receipt(
                                         "tickets/1", DEADLINE, DEADLINE.plusSeconds(90))),
-                        List.of(),
+                        List.of("contacts/5"),
+                        Map.of("contacts/5", "DEPENDENT_IN_USE"),
                         Duration.ofSeconds(90));
-        assertThat(r.ok()).isTrue();
-        assertThat(PurgeCheck.judge(List.of(), List.of(), Duration.ofSeconds(1)).ok()).isTrue();
+        assertThat(r.ok()).as("a record the guard left in place is not missed").isTrue();
+        assertThat(r.summary()).contains("left in place by the guard: {DEPENDENT_IN_USE=1}");
+        assertThat(PurgeCheck.judge(List.of(), List.of(), Map.of(), Duration.ofSeconds(1)).ok())
+                .isTrue();
+        assertThat(PurgeCheck.reasonCode("DEPENDENT_IN_USE: tickets/1945 is open and not deleted"))
+                .isEqualTo("DEPENDENT_IN_USE");
     }
 
     @Test
-    void theBenchsPolicyIsTheShippedSoftDeleteRulesWithItsWindowAndValid() throws Exception {
-        Path file = PurgeCheck.writePolicy(Duration.ofSeconds(30));
+    void theBenchsPolicyIsTheShippedSoftDeleteRulesWithItsWindowAndValid(@TempDir Path dir)
+            throws Exception {
+        Path file = PurgeCheck.writePolicy(dir.resolve("data"), Duration.ofSeconds(30));
+        assertThat(file).hasParent(dir.resolve("data"));
         RetentionPolicy policy = RetentionPolicy.load(file, PersonalDataCatalog.loadDefault());
         assertThat(policy.rules())
                 .extracting(RetentionRule::table)

@@ -95,43 +95,31 @@ class StackOptionsTest {
                 .hasMessage("--state-backend must be one of hashmap, rocksdb, got 'memory'");
     }
 
+    /** The retention policy resolved with {@code env}, the data directory and {@code more}. */
+    private java.util.Optional<Path> policyOf(Map<String, String> env, String... more) {
+        String[] args = new String[more.length + 2];
+        args[0] = "--data-dir";
+        args[1] = dataDir.toString();
+        System.arraycopy(more, 0, args, 2, more.length);
+        return resolve(env, args).retentionPolicy();
+    }
+
     @Test
     void theRetentionPolicyIsAReadableFileGivenByFlagEnvironmentOrWhatTheStackRecorded()
             throws Exception {
-        assertThat(resolve(Map.of(), "--data-dir", dataDir.toString()).retentionPolicy())
-                .as("the shipped policy unless told")
-                .isEmpty();
+        assertThat(policyOf(Map.of())).as("the shipped policy unless told").isEmpty();
         Path policy = java.nio.file.Files.writeString(dataDir.resolve("policy.yaml"), "version: 1");
-        assertThat(
-                        resolve(
-                                        Map.of(),
-                                        "--data-dir",
-                                        dataDir.toString(),
-                                        "--retention-policy",
-                                        policy.toString())
-                                .retentionPolicy())
-                .contains(policy.toAbsolutePath());
-        assertThat(
-                        resolve(
-                                        Map.of("LETHE_RETENTION_POLICY", policy.toString()),
-                                        "--data-dir",
-                                        dataDir.toString())
-                                .retentionPolicy())
-                .contains(policy.toAbsolutePath());
+        Path absolute = policy.toAbsolutePath();
+        assertThat(policyOf(Map.of(), "--retention-policy", policy.toString())).contains(absolute);
+        assertThat(policyOf(Map.of("LETHE_RETENTION_POLICY", policy.toString())))
+                .contains(absolute);
         java.nio.file.Files.writeString(
                 dataDir.resolve("stack.json"),
                 "{\"settings\":{\"retentionPolicy\":\"" + policy + "\"}}");
-        assertThat(resolve(Map.of(), "--data-dir", dataDir.toString()).retentionPolicy())
+        assertThat(policyOf(Map.of()))
                 .as("a stack started with a policy keeps it")
-                .contains(policy.toAbsolutePath());
-        assertThatThrownBy(
-                        () ->
-                                resolve(
-                                        Map.of(),
-                                        "--data-dir",
-                                        dataDir.toString(),
-                                        "--retention-policy",
-                                        "no-such-policy.yaml"))
+                .contains(absolute);
+        assertThatThrownBy(() -> policyOf(Map.of(), "--retention-policy", "no-such-policy.yaml"))
                 .hasMessageStartingWith(
                         "--retention-policy no-such-policy.yaml is not a readable file");
     }
