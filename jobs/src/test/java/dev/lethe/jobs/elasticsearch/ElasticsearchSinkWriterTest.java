@@ -58,17 +58,27 @@ class ElasticsearchSinkWriterTest {
                 Collection<BufferedRequestState<DocumentOperation>> state,
                 boolean refreshWhenCaughtUp)
                 throws Exception {
+            this(maxBatchSize, state, refreshWhenCaughtUp, 2);
+        }
+
+        Subtask(
+                int maxBatchSize,
+                Collection<BufferedRequestState<DocumentOperation>> state,
+                boolean refreshWhenCaughtUp,
+                int maxInFlightRequests)
+                throws Exception {
             contexts.add(context);
             AsyncSinkWriterConfiguration config =
                     AsyncSinkWriterConfiguration.builder()
                             .setMaxBatchSize(maxBatchSize)
                             .setMaxBatchSizeInBytes(5L * 1024 * 1024)
-                            .setMaxInFlightRequests(2)
+                            .setMaxInFlightRequests(maxInFlightRequests)
                             .setMaxBufferedRequests(100)
                             // the buffer's own timer stays out of the way: flushes are the test's
                             .setMaxTimeInBufferMS(Duration.ofHours(1).toMillis())
                             .setMaxRecordSizeInBytes(1024L * 1024)
-                            .setRateLimitingStrategy(new FixedRequestsInFlight(2, maxBatchSize))
+                            .setRateLimitingStrategy(
+                                    new FixedRequestsInFlight(maxInFlightRequests, maxBatchSize))
                             .build();
             context.onTask(
                     () ->
@@ -208,6 +218,44 @@ class ElasticsearchSinkWriterTest {
         assertThat(subtask.context.counter(ElasticsearchSinkWriter.NUM_DOCS_RETRIED)).isEqualTo(2);
         assertThat(subtask.context.counter(ElasticsearchSinkWriter.NUM_DOCS_SUPERSEDED))
                 .isEqualTo(1);
+    }
+
+    /**
+     * With one request in flight, a write that failed transiently is sent again before anything
+     * written after it: a later delete of the same document never overtakes it. (With two in flight
+     * the delete can be stored first, and only Elasticsearch's tombstone of it, kept in memory,
+     * would refuse the older write retried after it: a restart of Elasticsearch in between loses
+     * the tombstone and the deleted document comes back.)
+     */
+    @Test
+    void withOneRequestInFlightARetriedWriteGoesBeforeALaterDeleteOfTheSameDocument()
+            throws Exception {
+        Subtask subtask = new Subtask(1, List.of(), false, 1);
+        subtask.write(
+                doc("a").withExternalVersion(5),
+                DocumentOperation.delete("lethe-audit", "a").withExternalVersion(9));
+
+        Future<Void> flushing = subtask.flushAtEndOfInput();
+        FakeBulkClient.Request write = subtask.client.next();
+        assertThat(write.operations()).containsExactly("index a");
+        write.answer(Map.of("a", 503));
+        subtask.awaitRetryIn(INITIAL_BACKOFF_MS);
+        assertThat(subtask.client.waiting())
+                .as("the delete waits while the write it follows waits for its retry")
+                .isZero();
+
+        subtask.context.advanceTime(INITIAL_BACKOFF_MS);
+        FakeBulkClient.Request retried = subtask.client.next();
+        assertThat(retried.operations()).containsExactly("index a");
+        retried.answerAllStored();
+        FakeBulkClient.Request delete = subtask.client.next();
+        assertThat(delete.operations()).containsExactly("delete a");
+        delete.answerAllStored();
+        flushing.get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+        assertThat(subtask.client.sent())
+                .flatExtracting(FakeBulkClient.Request::operations)
+                .containsExactly("index a", "index a", "delete a");
     }
 
     @Test

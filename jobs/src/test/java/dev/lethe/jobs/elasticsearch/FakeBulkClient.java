@@ -49,6 +49,15 @@ final class FakeBulkClient implements BulkClient {
             return ids;
         }
 
+        /** Each operation as {@code <action> <id>} ({@code index a}, {@code delete a}). */
+        List<String> operations() {
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                out.add(kinds.get(i) + " " + ids.get(i));
+            }
+            return out;
+        }
+
         /** Whether the request asked Elasticsearch to refresh before answering. */
         boolean refresh() {
             return refresh;
