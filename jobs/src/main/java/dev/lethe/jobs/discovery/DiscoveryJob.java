@@ -259,12 +259,6 @@ public final class DiscoveryJob {
                         .setUrl(settings.elasticsearchUrl(), settings.elasticsearchUser())
                         .setConverter(new LocationUpdate.Converter(LocationDocument.INDEX))
                         .setMaxTimeInBuffer(INDEX_MAX_TIME_IN_BUFFER)
-                        // one request at a time: a record's delete never overtakes its earlier
-                        // write retried after a failure. Two in flight relied on Elasticsearch's
-                        // tombstone of the delete to refuse the older write, and a restart of
-                        // Elasticsearch in between loses it: the deleted record's locations came
-                        // back (docs/reliability.md, the fault suite)
-                        .setMaxInFlightRequests(1)
                         // a DPO finds a change as soon as it is indexed, a backlog is not slowed
                         .setRefreshWhenCaughtUp(true)
                         .setRejectedDocumentHandler(
