@@ -222,10 +222,9 @@ class ElasticsearchSinkWriterTest {
 
     /**
      * With one request in flight, a write that failed transiently is sent again before anything
-     * written after it: a later delete of the same document never overtakes it. (With two in flight
-     * the delete can be stored first, and only Elasticsearch's tombstone of it, kept in memory,
-     * would refuse the older write retried after it: a restart of Elasticsearch in between loses
-     * the tombstone and the deleted document comes back.)
+     * written after it: a later delete of the same document never overtakes it. (With more in
+     * flight the delete can be stored first; the older write is then refused only by
+     * Elasticsearch's versioned tombstone of the delete.)
      */
     @Test
     void withOneRequestInFlightARetriedWriteGoesBeforeALaterDeleteOfTheSameDocument()
