@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
@@ -51,6 +53,17 @@ import org.slf4j.LoggerFactory;
  * #DIRECTORY}: subject id -> names and normalized identifiers, {@code field:<table>/<id>} -> name
  * of an encrypted field), so they survive restarts; the in-memory indices are rebuilt from it on
  * first use. A deleted contact's entry is removed.
+ *
+ * <p><b>The directory as of each change.</b> A broadcast change is not applied to the directory
+ * when it arrives but just before the first change with a higher LSN is located (and persisted as
+ * an entry once event time has passed it), so a change is located with the directory as its LSN saw
+ * it, whatever was read since: a ticket naming a contact deleted a moment later still names that
+ * contact, in the first pass and in a replay after a restore alike (the broadcast side is read at
+ * once while the main input waits for the watermark, so in a replay the contact's delete was often
+ * read before the ticket was located; the ticket's locations then differed from the first pass's,
+ * and those written before the crash were never deleted). The broadcast changes not yet settled are
+ * kept in the broadcast state too ({@value #DEFERRED_PREFIX}{@code <lsn>}: commit time and the
+ * change's Avro encoding, sealed).
  *
  * <p>Changes wait for the event-time watermark (commit time, the minimum over every raw topic) to
  * pass their commit time before they are located: by then every contact committed earlier has
@@ -90,6 +103,23 @@ public final class DetectLocations
                     Types.STRING,
                     PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
+    /** Key prefix of the broadcast changes not yet settled into the directory's entries. */
+    static final String DEFERRED_PREFIX = "deferred:";
+
+    /**
+     * A broadcast change waiting to be applied or settled, in memory: its commit time and, once
+     * applied, the entry to persist (the change itself is read back from the broadcast state).
+     */
+    private static final class Deferred {
+        final long committed;
+        boolean applied;
+        Optional<SubjectDirectory.Entry> entry = Optional.empty();
+
+        Deferred(long committed) {
+            this.committed = committed;
+        }
+    }
+
     /** The {@link StateCipher} purpose of the directory's values. */
     public static final String DIRECTORY_PURPOSE = "discovery/subject-directory";
 
@@ -125,6 +155,9 @@ public final class DetectLocations
     private transient RefreshingCatalog liveCatalog;
     private transient ParentSubjects parents;
     private transient boolean restored;
+
+    /** Broadcast changes by LSN: applied before a later change is located, settled after. */
+    private transient TreeMap<Long, Deferred> deferred;
 
     /** Changes waiting for the watermark: commit time (epoch ms), sealed Avro encoding. */
     private transient ListState<Tuple2<Long, byte[]>> pending;
@@ -203,16 +236,65 @@ public final class DetectLocations
             throws Exception {
         BroadcastState<String, byte[]> state = ctx.getBroadcastState(DIRECTORY);
         restore(state);
-        var entry = directory.apply(change);
-        if (entry.isPresent()) {
-            if (entry.get().value() == null) {
-                state.remove(entry.get().key());
-            } else {
-                state.put(
-                        entry.get().key(),
-                        directoryCipher.seal(entry.get().value().getBytes(StandardCharsets.UTF_8)));
+        long lsn = change.getSource().getLsn();
+        long committed = change.getSource().getCommitTime().toEpochMilli();
+        byte[] avro = AvroRecords.bytes(change);
+        state.put(
+                deferredKey(lsn),
+                directoryCipher.seal(
+                        ByteBuffer.allocate(Long.BYTES + avro.length)
+                                .putLong(committed)
+                                .put(avro)
+                                .array()));
+        deferred.put(lsn, new Deferred(committed));
+        settle(state, ctx.currentWatermark());
+    }
+
+    /**
+     * Settles the broadcast changes event time has passed (every change committed before them has
+     * been located): applied if not yet, their entries persisted, their deferred copies dropped.
+     */
+    private void settle(BroadcastState<String, byte[]> state, long watermark) throws Exception {
+        var it = deferred.entrySet().iterator();
+        while (it.hasNext()) {
+            var e = it.next();
+            Deferred d = e.getValue();
+            if (d.committed > watermark) {
+                break; // later ones are settled with them (applied in LSN order)
+            }
+            applyUpTo(state, e.getKey());
+            if (d.entry.isPresent()) {
+                SubjectDirectory.Entry entry = d.entry.get();
+                if (entry.value() == null) {
+                    state.remove(entry.key());
+                } else {
+                    state.put(
+                            entry.key(),
+                            directoryCipher.seal(entry.value().getBytes(StandardCharsets.UTF_8)));
+                }
+            }
+            state.remove(deferredKey(e.getKey()));
+            it.remove();
+        }
+    }
+
+    /** Applies to the directory, in LSN order, the broadcast changes up to {@code lsn}. */
+    private void applyUpTo(ReadOnlyBroadcastState<String, byte[]> state, long lsn)
+            throws Exception {
+        for (var e : deferred.headMap(lsn, true).entrySet()) {
+            Deferred d = e.getValue();
+            if (!d.applied) {
+                ByteBuffer b =
+                        ByteBuffer.wrap(directoryCipher.open(state.get(deferredKey(e.getKey()))));
+                b.getLong(); // the commit time, kept in memory
+                d.entry = directory.apply(ChangeEvent.fromByteBuffer(b.slice()));
+                d.applied = true;
             }
         }
+    }
+
+    private static String deferredKey(long lsn) {
+        return DEFERRED_PREFIX + String.format("%020d", lsn);
     }
 
     @Override
@@ -256,6 +338,8 @@ public final class DetectLocations
         }
         ready.sort(Comparator.comparingLong(c -> c.getSource().getLsn()));
         for (ChangeEvent c : ready) {
+            // the directory as the change's LSN saw it: what came before it, nothing after
+            applyUpTo(ctx.getBroadcastState(DIRECTORY), c.getSource().getLsn() - 1);
             locate(c, ctx, out);
         }
     }
@@ -312,10 +396,17 @@ public final class DetectLocations
         if (restored) {
             return;
         }
+        deferred = new TreeMap<>();
         for (Map.Entry<String, byte[]> e : state.immutableEntries()) {
-            directory.restore(
-                    e.getKey(),
-                    new String(directoryCipher.open(e.getValue()), StandardCharsets.UTF_8));
+            if (e.getKey().startsWith(DEFERRED_PREFIX)) {
+                long committed = ByteBuffer.wrap(directoryCipher.open(e.getValue())).getLong();
+                long lsn = Long.parseLong(e.getKey().substring(DEFERRED_PREFIX.length()));
+                deferred.put(lsn, new Deferred(committed));
+            } else {
+                directory.restore(
+                        e.getKey(),
+                        new String(directoryCipher.open(e.getValue()), StandardCharsets.UTF_8));
+            }
         }
         restored = true;
     }

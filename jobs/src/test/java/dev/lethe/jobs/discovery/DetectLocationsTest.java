@@ -178,6 +178,42 @@ class DetectLocationsTest {
         }
     }
 
+    /**
+     * The broadcast side is read at once, the main input waits for the watermark: a contact's
+     * delete read before a ticket committed earlier is located (as in a replay after a restore)
+     * does not change how the ticket is located. It names the contact, as it did when first read.
+     */
+    @Test
+    void aChangeIsLocatedWithTheDirectoryAsItsLsnSawItNotWithWhatWasReadSince() throws Exception {
+        var jean = contact(2, "Jean", "Dupont", "jean@orange.fr", "+33 6 12 34 56 78");
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.processBroadcastElement(at(inserted("contacts", jean, 1), 1_000), 1_000);
+            h.watermark(1_000);
+            h.processElement(at(inserted("tickets", ticket(7, 1, MENTION), 2), 2_000), 2_000);
+            h.processBroadcastElement(at(deleted("contacts", jean, 3), 3_000), 3_000);
+            snapshot = h.snapshot(1, 10);
+
+            h.watermark(2_000);
+            assertThat(finding(last(h), "name").path("subjectIds").toString())
+                    .as("the ticket names the contact its LSN knew")
+                    .isEqualTo("[\"contact:2\"]");
+            send(h, at(inserted("tickets", ticket(8, 1, MENTION), 4), 4_000));
+            assertThat(finding(last(h), "phone").path("subjectIds").size())
+                    .as("a ticket after the delete names no one")
+                    .isZero();
+        }
+        try (var h = unopenedHarness()) { // the same from the checkpoint: a replay
+            h.initializeState(snapshot);
+            h.open();
+            h.watermark(2_000);
+            assertThat(finding(last(h), "name").path("subjectIds").toString())
+                    .isEqualTo("[\"contact:2\"]");
+            send(h, at(inserted("tickets", ticket(8, 1, MENTION), 4), 4_000));
+            assertThat(finding(last(h), "phone").path("subjectIds").size()).isZero();
+        }
+    }
+
     @Test
     void theDirectorySurvivesARestoreAndForgetsDeletedContacts() throws Exception {
         OperatorSubtaskState snapshot;
