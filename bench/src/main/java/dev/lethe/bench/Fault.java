@@ -35,12 +35,22 @@ enum Fault {
             "elasticsearch-freeze",
             "elasticsearch",
             "Elasticsearch frozen (SIGSTOP), then SIGCONT"),
+    /**
+     * The network between Lethe's jobs and Elasticsearch stalled (a netcrusher proxy the jobs reach
+     * Elasticsearch through stops every byte, connections kept open), then let go after {@code
+     * --stall}.
+     */
+    JOBS_ELASTICSEARCH_STALL(
+            "jobs-elasticsearch-stall",
+            null,
+            "network between the jobs and Elasticsearch stalled (netcrusher), then let go"),
     /** A plain {@code ./lethe down} and {@code ./lethe up} in the middle of the load. */
     RESTART("restart", null, "./lethe down + up");
 
     /** The faults {@code --faults} injects when not given: all of them. */
     static final String ALL =
-            "kafka,connect,flink,elasticsearch,postgres,elasticsearch-freeze,restart";
+            "kafka,connect,flink,elasticsearch,postgres,elasticsearch-freeze,"
+                    + "jobs-elasticsearch-stall,restart";
 
     private final String option;
     private final String component;
@@ -57,7 +67,7 @@ enum Fault {
         return option;
     }
 
-    /** The component whose process the fault hits; null for the whole stack. */
+    /** The component whose process the fault hits; null for the whole stack or a network. */
     String component() {
         return component;
     }
@@ -68,7 +78,12 @@ enum Fault {
 
     /** Whether the fault ends the component's process, which the supervisor then starts again. */
     boolean endsProcess() {
-        return this != ELASTICSEARCH_FREEZE && this != RESTART;
+        return component != null && this != ELASTICSEARCH_FREEZE;
+    }
+
+    /** Whether the fault needs the jobs to reach Elasticsearch through a proxy of the bench's. */
+    static boolean stallsJobsToElasticsearch(List<Fault> faults) {
+        return faults.contains(JOBS_ELASTICSEARCH_STALL);
     }
 
     /**

@@ -34,19 +34,21 @@ import picocli.CommandLine.Option;
  * The faults issue's suite on a real stack: a fresh local stack with its jobs and supervisor (as
  * {@code ./lethe up --detach} leaves it) under a steady {@code ./lethe load}, while faults are
  * injected one after another ({@link Fault}: {@code kill -9} of Kafka, Connect, Flink and
- * Elasticsearch, PostgreSQL's immediate shutdown, Elasticsearch frozen, a {@code down} + {@code
- * up}). Nobody repairs anything: each fault is timed until every component is healthy again with
- * Lethe's three jobs running. After the load, every change PostgreSQL committed on a governed table
- * (an {@link IndependentSlot} made before the load) must be in the audit log of record exactly once
- * by (entity, LSN), and {@code ./lethe audit reconcile} must exit 0. Exit code 0 only when nothing
- * was lost or doubled, reconcile passed and every fault was recovered from.
+ * Elasticsearch, PostgreSQL's immediate shutdown, Elasticsearch frozen, the network between the
+ * jobs and Elasticsearch stalled, a {@code down} + {@code up}). Nobody repairs anything: each fault
+ * is timed until every component is healthy again with Lethe's three jobs running. After the load,
+ * every change PostgreSQL committed on a governed table (an {@link IndependentSlot} made before the
+ * load) must be in the audit log of record exactly once by (entity, LSN), and {@code ./lethe audit
+ * reconcile} must exit 0. Exit code 0 only when nothing was lost or doubled, reconcile passed and
+ * every fault was recovered from.
  */
 @Command(
         name = "faults",
         mixinStandardHelpOptions = true,
         description =
                 "Faults under a steady load on a fresh stack (kill -9 of each server, PostgreSQL's"
-                        + " immediate shutdown, Elasticsearch frozen, down + up); then every"
+                        + " immediate shutdown, Elasticsearch frozen, the jobs' network to"
+                        + " Elasticsearch stalled, down + up); then every"
                         + " committed change must be in the audit log exactly once by LSN.")
 final class FaultsBench implements Callable<Integer> {
 
@@ -86,6 +88,14 @@ final class FaultsBench implements Callable<Integer> {
     int freezeSeconds;
 
     @Option(
+            names = "--stall",
+            defaultValue = "60",
+            description =
+                    "Seconds the network between the jobs and Elasticsearch stays stalled"
+                            + " (default 60).")
+    int stallSeconds;
+
+    @Option(
             names = "--purge-window",
             defaultValue = "30s",
             converter = DurationConverter.class,
@@ -116,24 +126,42 @@ final class FaultsBench implements Callable<Integer> {
      */
     record Injected(Fault fault, long atSecond, long recoveredMs, String detail) {}
 
+    /** The proxy the jobs reach Elasticsearch through, when a fault stalls it. */
+    private StalledNetwork network;
+
     @Override
     public Integer call() throws Exception {
         List<Fault> order = Fault.schedule(Fault.parse(faults), repeat);
         Fault.requireStack(order, options.resolve().kafkaBrokers());
-        if (rate < 1 || intervalSeconds < 0 || freezeSeconds < 1 || recoveryTimeoutSeconds < 10) {
+        if (rate < 1
+                || intervalSeconds < 0
+                || freezeSeconds < 1
+                || stallSeconds < 1
+                || recoveryTimeoutSeconds < 10) {
             throw new IllegalArgumentException(
-                    "--rate and --freeze must be >= 1, --interval >= 0, --recovery-timeout >= 10");
+                    "--rate, --freeze and --stall must be >= 1, --interval >= 0,"
+                            + " --recovery-timeout >= 10");
         }
         StackSettings settings = options.resolve();
         if (settings.retentionPolicy().isEmpty()) {
             options.useRetentionPolicy(PurgeCheck.writePolicy(settings.dataDir(), purgeWindow));
         }
-        return BenchStacks.onFreshStack(
-                options,
-                (stack, s) -> {
-                    stack.ensureSupervisor();
-                    return run(stack, s, order);
-                });
+        if (Fault.stallsJobsToElasticsearch(order)) {
+            network = StalledNetwork.inFrontOf(settings.elasticsearchUrl());
+            options.useJobsElasticsearchUrl(network.url());
+        }
+        try {
+            return BenchStacks.onFreshStack(
+                    options,
+                    (stack, s) -> {
+                        stack.ensureSupervisor();
+                        return run(stack, s, order);
+                    });
+        } finally {
+            if (network != null) {
+                network.close();
+            }
+        }
     }
 
     private int run(LocalStack stack, StackSettings s, List<Fault> order) throws Exception {
@@ -236,6 +264,15 @@ final class FaultsBench implements Callable<Integer> {
                     signal("CONT", before);
                 }
                 started = System.nanoTime(); // a freeze's outage is its own length: timed after
+            }
+            case JOBS_ELASTICSEARCH_STALL -> {
+                network.stall();
+                try {
+                    Thread.sleep(stallSeconds * 1000L);
+                } finally {
+                    network.release();
+                }
+                started = System.nanoTime(); // as a freeze: timed after
             }
             case RESTART -> {
                 stack.down();

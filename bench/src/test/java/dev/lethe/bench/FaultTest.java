@@ -93,11 +93,20 @@ class FaultTest {
     }
 
     @Test
-    void onlyAFreezeAndARestartLeaveTheProcess() {
+    void onlyAFreezeAStalledNetworkAndARestartLeaveTheProcess() {
         assertThat(List.of(Fault.values()).stream().filter(f -> !f.endsProcess()))
-                .containsExactly(Fault.ELASTICSEARCH_FREEZE, Fault.RESTART);
+                .containsExactly(
+                        Fault.ELASTICSEARCH_FREEZE, Fault.JOBS_ELASTICSEARCH_STALL, Fault.RESTART);
         assertThat(Fault.RESTART.component()).isNull();
+        assertThat(Fault.JOBS_ELASTICSEARCH_STALL.component()).isNull();
         assertThat(Fault.ELASTICSEARCH_FREEZE.component()).isEqualTo("elasticsearch");
+    }
+
+    @Test
+    void onlyAStalledNetworkPutsAProxyBetweenTheJobsAndElasticsearch() {
+        assertThat(Fault.stallsJobsToElasticsearch(Fault.parse(Fault.ALL))).isTrue();
+        assertThat(Fault.stallsJobsToElasticsearch(Fault.parse("kafka,elasticsearch-freeze")))
+                .isFalse();
     }
 
     @Test

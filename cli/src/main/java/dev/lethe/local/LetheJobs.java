@@ -58,7 +58,7 @@ public final class LetheJobs {
                         new LetheJob.Deployment(
                                 s.kafkaBootstrap(),
                                 s.managesKafka() ? s.kafkaUserOf(role) : "",
-                                s.elasticsearchUrl(),
+                                s.jobsElasticsearchUrl(),
                                 s.elasticsearchUserOf(role),
                                 s.postgresJdbcUrl(),
                                 s.postgresUserOf(role),

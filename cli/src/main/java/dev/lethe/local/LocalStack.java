@@ -1128,6 +1128,7 @@ public final class LocalStack {
                 .ifPresent(v -> set.put("externalElasticsearchUrl", v.toString()));
         s.externalFlinkUrl().ifPresent(v -> set.put("externalFlinkUrl", v.toString()));
         s.retentionPolicy().ifPresent(v -> set.put("retentionPolicy", v.toString()));
+        s.elasticsearchUrlForJobs().ifPresent(v -> set.put("jobsElasticsearchUrl", v.toString()));
         ObjectNode procs = state.putObject("processes");
         processes.forEach(
                 (name, p) -> {

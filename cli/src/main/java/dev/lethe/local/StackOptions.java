@@ -243,6 +243,15 @@ public final class StackOptions {
         String elasticsearchPassword;
 
         @Option(
+                names = "--jobs-elasticsearch-url",
+                description =
+                        "Where Lethe's jobs reach Elasticsearch when not where the rest of Lethe"
+                                + " does: the jobs run in another network, or go through a proxy"
+                                + " (env LETHE_JOBS_ELASTICSEARCH_URL; default the local"
+                                + " Elasticsearch or --elasticsearch-url).")
+        String jobsElasticsearchUrl;
+
+        @Option(
                 names = "--flink-url",
                 description =
                         "External mode: REST URL of an existing Flink cluster (env LETHE_FLINK_URL).")
@@ -267,6 +276,19 @@ public final class StackOptions {
         }
         if (flags.retentionPolicy == null) {
             flags.retentionPolicy = file.toString();
+        }
+    }
+
+    /**
+     * Makes {@code url} the address the jobs reach Elasticsearch at unless {@code
+     * --jobs-elasticsearch-url} was given: for a benchmark that puts a proxy between them.
+     */
+    public void useJobsElasticsearchUrl(URI url) {
+        if (flags == null) {
+            flags = new Flags();
+        }
+        if (flags.jobsElasticsearchUrl == null) {
+            flags.jobsElasticsearchUrl = url.toString();
         }
     }
 
@@ -392,7 +414,12 @@ public final class StackOptions {
                                 .orElse("127.0.0.1"),
                         r.port("--server-port", f.serverPort, "serverPort", 18080),
                         r.string(f.retentionPolicy, "LETHE_RETENTION_POLICY", "retentionPolicy")
-                                .map(StackOptions::retentionPolicy));
+                                .map(StackOptions::retentionPolicy),
+                        r.string(
+                                        f.jobsElasticsearchUrl,
+                                        "LETHE_JOBS_ELASTICSEARCH_URL",
+                                        "jobsElasticsearchUrl")
+                                .map(u -> url("--jobs-elasticsearch-url", u)));
         if (settings.managesKafka()) {
             settings.kafkaNodes()
                     .clash()

@@ -43,7 +43,8 @@ public record StackSettings(
         Optional<URI> externalFlinkUrl,
         String serverHost,
         int serverPort,
-        Optional<Path> retentionPolicy) {
+        Optional<Path> retentionPolicy,
+        Optional<URI> elasticsearchUrlForJobs) {
 
     /**
      * Every setting but the passwords, which show as {@code <hidden>} or {@code <none>}: these
@@ -118,6 +119,15 @@ public record StackSettings(
 
     public URI elasticsearchUrl() {
         return externalElasticsearchUrl.orElse(URI.create("http://127.0.0.1:" + elasticsearchPort));
+    }
+
+    /**
+     * Where Lethe's jobs reach Elasticsearch ({@code --jobs-elasticsearch-url}): by default where
+     * everything else does ({@link #elasticsearchUrl}); another address when the jobs run in
+     * another network, or behind a proxy (the fault suite's stalled network).
+     */
+    public URI jobsElasticsearchUrl() {
+        return elasticsearchUrlForJobs.orElseGet(this::elasticsearchUrl);
     }
 
     public URI flinkUrl() {
@@ -320,7 +330,8 @@ public record StackSettings(
                 externalFlinkUrl,
                 serverHost,
                 serverPort,
-                retentionPolicy);
+                retentionPolicy,
+                elasticsearchUrlForJobs);
     }
 
     public boolean managesPostgres() {

@@ -1,6 +1,7 @@
 package dev.lethe.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lethe.jobs.LetheJob;
 import dev.lethe.jobs.config.JobSettings;
@@ -123,5 +124,41 @@ class LetheJobsTest {
         List<String> args = jobs.arguments("lethe-retention");
         assertThat(LetheJob.RETENTION.retentionSettings(args).policyPath())
                 .isEqualTo(policy.toAbsolutePath().toString());
+    }
+
+    @Test
+    void theJobsReachElasticsearchWhereTheStackSaysTheyDo() {
+        StackOptions local = new StackOptions();
+        new CommandLine(local).parseArgs("--data-dir", dataDir.toString());
+        StackSettings s = local.resolve(Map.of());
+        assertThat(s.jobsElasticsearchUrl()).isEqualTo(s.elasticsearchUrl());
+
+        StackOptions proxied = new StackOptions();
+        new CommandLine(proxied)
+                .parseArgs(
+                        "--data-dir",
+                        dataDir.toString(),
+                        "--jobs-elasticsearch-url",
+                        "http://127.0.0.1:41234");
+        StackSettings p = proxied.resolve(Map.of());
+        assertThat(p.elasticsearchUrl()).isEqualTo(s.elasticsearchUrl()); // everyone else: direct
+        LetheJobs jobs = new LetheJobs(p, System.out);
+        for (LetheJob job : LetheJobs.ALL) {
+            assertThat(jobs.jobSettings(job.jobName()).elasticsearchUrl())
+                    .as(job.jobName())
+                    .hasToString("http://127.0.0.1:41234");
+        }
+
+        StackOptions env = new StackOptions();
+        new CommandLine(env).parseArgs("--data-dir", dataDir.toString());
+        assertThat(
+                        env.resolve(Map.of("LETHE_JOBS_ELASTICSEARCH_URL", "http://es-jobs:9200"))
+                                .jobsElasticsearchUrl())
+                .hasToString("http://es-jobs:9200");
+        StackOptions bad = new StackOptions();
+        new CommandLine(bad)
+                .parseArgs("--data-dir", dataDir.toString(), "--jobs-elasticsearch-url", "es:9200");
+        assertThatThrownBy(() -> bad.resolve(Map.of()))
+                .hasMessageContaining("--jobs-elasticsearch-url must be an http(s) URL");
     }
 }
