@@ -44,13 +44,22 @@ enum Fault {
             "jobs-elasticsearch-stall",
             null,
             "network between the jobs and Elasticsearch stalled (netcrusher), then let go"),
+    /**
+     * The network between the Kafka Connect worker (Debezium) and Kafka stalled (Connect reaches
+     * Kafka through a listener of its own behind a netcrusher proxy), then let go after {@code
+     * --stall}. One broker only.
+     */
+    CONNECT_KAFKA_STALL(
+            "connect-kafka-stall",
+            null,
+            "network between Connect and Kafka stalled (netcrusher), then let go"),
     /** A plain {@code ./lethe down} and {@code ./lethe up} in the middle of the load. */
     RESTART("restart", null, "./lethe down + up");
 
     /** The faults {@code --faults} injects when not given: all of them. */
     static final String ALL =
             "kafka,connect,flink,elasticsearch,postgres,elasticsearch-freeze,"
-                    + "jobs-elasticsearch-stall,restart";
+                    + "jobs-elasticsearch-stall,connect-kafka-stall,restart";
 
     private final String option;
     private final String component;
@@ -84,6 +93,11 @@ enum Fault {
     /** Whether the fault needs the jobs to reach Elasticsearch through a proxy of the bench's. */
     static boolean stallsJobsToElasticsearch(List<Fault> faults) {
         return faults.contains(JOBS_ELASTICSEARCH_STALL);
+    }
+
+    /** Whether the fault needs Connect to reach Kafka through a proxy of the bench's. */
+    static boolean stallsConnectToKafka(List<Fault> faults) {
+        return faults.contains(CONNECT_KAFKA_STALL);
     }
 
     /**
@@ -122,7 +136,8 @@ enum Fault {
     }
 
     /**
-     * Refuses a fault the stack cannot take: {@link #KAFKA_BROKER} needs several brokers.
+     * Refuses a fault the stack cannot take: {@link #KAFKA_BROKER} needs several brokers, {@link
+     * #CONNECT_KAFKA_STALL} one.
      *
      * @param brokers the stack's {@code --kafka-brokers}
      */
@@ -133,6 +148,13 @@ enum Fault {
                             + " --kafka-brokers 3 (this stack has "
                             + brokers
                             + ")");
+        }
+        if (faults.contains(CONNECT_KAFKA_STALL) && brokers != 1) {
+            throw new IllegalArgumentException(
+                    "--faults connect-kafka-stall proxies the one broker's listener for Connect:"
+                            + " run it with one broker, or leave it out of --faults with"
+                            + " --kafka-brokers "
+                            + brokers);
         }
     }
 

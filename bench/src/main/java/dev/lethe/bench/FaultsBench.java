@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -35,20 +36,20 @@ import picocli.CommandLine.Option;
  * {@code ./lethe up --detach} leaves it) under a steady {@code ./lethe load}, while faults are
  * injected one after another ({@link Fault}: {@code kill -9} of Kafka, Connect, Flink and
  * Elasticsearch, PostgreSQL's immediate shutdown, Elasticsearch frozen, the network between the
- * jobs and Elasticsearch stalled, a {@code down} + {@code up}). Nobody repairs anything: each fault
- * is timed until every component is healthy again with Lethe's three jobs running. After the load,
- * every change PostgreSQL committed on a governed table (an {@link IndependentSlot} made before the
- * load) must be in the audit log of record exactly once by (entity, LSN), and {@code ./lethe audit
- * reconcile} must exit 0. Exit code 0 only when nothing was lost or doubled, reconcile passed and
- * every fault was recovered from.
+ * jobs and Elasticsearch and between Connect and Kafka stalled, a {@code down} + {@code up}).
+ * Nobody repairs anything: each fault is timed until every component is healthy again with Lethe's
+ * three jobs running. After the load, every change PostgreSQL committed on a governed table (an
+ * {@link IndependentSlot} made before the load) must be in the audit log of record exactly once by
+ * (entity, LSN), and {@code ./lethe audit reconcile} must exit 0. Exit code 0 only when nothing was
+ * lost or doubled, reconcile passed and every fault was recovered from.
  */
 @Command(
         name = "faults",
         mixinStandardHelpOptions = true,
         description =
                 "Faults under a steady load on a fresh stack (kill -9 of each server, PostgreSQL's"
-                        + " immediate shutdown, Elasticsearch frozen, the jobs' network to"
-                        + " Elasticsearch stalled, down + up); then every"
+                        + " immediate shutdown, Elasticsearch frozen, the networks jobs to"
+                        + " Elasticsearch and Connect to Kafka stalled, down + up); then every"
                         + " committed change must be in the audit log exactly once by LSN.")
 final class FaultsBench implements Callable<Integer> {
 
@@ -126,8 +127,8 @@ final class FaultsBench implements Callable<Integer> {
      */
     record Injected(Fault fault, long atSecond, long recoveredMs, String detail) {}
 
-    /** The proxy the jobs reach Elasticsearch through, when a fault stalls it. */
-    private StalledNetwork network;
+    /** The proxies the stalled-network faults stall, by fault. */
+    private final Map<Fault, StalledNetwork> networks = new EnumMap<>(Fault.class);
 
     @Override
     public Integer call() throws Exception {
@@ -146,11 +147,18 @@ final class FaultsBench implements Callable<Integer> {
         if (settings.retentionPolicy().isEmpty()) {
             options.useRetentionPolicy(PurgeCheck.writePolicy(settings.dataDir(), purgeWindow));
         }
-        if (Fault.stallsJobsToElasticsearch(order)) {
-            network = StalledNetwork.inFrontOf(settings.elasticsearchUrl());
-            options.useJobsElasticsearchUrl(network.url());
-        }
         try {
+            if (Fault.stallsJobsToElasticsearch(order)) {
+                StalledNetwork n = StalledNetwork.inFrontOf(settings.elasticsearchUrl());
+                networks.put(Fault.JOBS_ELASTICSEARCH_STALL, n);
+                options.useJobsElasticsearchUrl(n.url(settings.elasticsearchUrl()));
+            }
+            if (Fault.stallsConnectToKafka(order)) {
+                int listener = StalledNetwork.freePort();
+                StalledNetwork n = StalledNetwork.inFrontOf("127.0.0.1", listener);
+                networks.put(Fault.CONNECT_KAFKA_STALL, n);
+                options.useConnectKafkaListener(listener, n.port());
+            }
             return BenchStacks.onFreshStack(
                     options,
                     (stack, s) -> {
@@ -158,9 +166,13 @@ final class FaultsBench implements Callable<Integer> {
                         return run(stack, s, order);
                     });
         } finally {
-            if (network != null) {
-                network.close();
-            }
+            networks.values().forEach(StalledNetwork::close);
+            // the proxies are gone: a later ./lethe up on this data directory goes direct
+            LocalStack.forgetRecorded(
+                    options.resolve(),
+                    "jobsElasticsearchUrl",
+                    "connectKafkaListenerPort",
+                    "connectKafkaAdvertisedPort");
         }
     }
 
@@ -265,7 +277,8 @@ final class FaultsBench implements Callable<Integer> {
                 }
                 started = System.nanoTime(); // a freeze's outage is its own length: timed after
             }
-            case JOBS_ELASTICSEARCH_STALL -> {
+            case JOBS_ELASTICSEARCH_STALL, CONNECT_KAFKA_STALL -> {
+                StalledNetwork network = networks.get(f);
                 network.stall();
                 try {
                     Thread.sleep(stallSeconds * 1000L);

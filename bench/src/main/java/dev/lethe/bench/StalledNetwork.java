@@ -10,7 +10,7 @@ import org.netcrusher.tcp.TcpCrusherBuilder;
 
 /**
  * A TCP proxy (netcrusher) on a free loopback port in front of one server, for the fault suite: a
- * client given {@link #url} instead of the server's reaches it through the proxy until {@link
+ * client given {@link #port} instead of the server's reaches it through the proxy until {@link
  * #stall} stops every byte both ways (connections stay open, nothing is refused: a network that
  * hangs, as a lost route or a full switch buffer does), and {@link #release} lets them go on.
  */
@@ -18,17 +18,18 @@ final class StalledNetwork implements AutoCloseable {
 
     private final NioReactor reactor;
     private final TcpCrusher crusher;
-    private final URI url;
+    private final int port;
 
-    private StalledNetwork(NioReactor reactor, TcpCrusher crusher, URI url) {
+    private StalledNetwork(NioReactor reactor, TcpCrusher crusher, int port) {
         this.reactor = reactor;
         this.crusher = crusher;
-        this.url = url;
+        this.port = port;
     }
 
-    /** A proxy to the server at {@code target} (its scheme, host and port), open at once. */
-    static StalledNetwork inFrontOf(URI target) {
-        int port = target.getPort() > 0 ? target.getPort() : 80;
+    /**
+     * A proxy to the server at {@code host}:{@code port}, open at once (the server may come later).
+     */
+    static StalledNetwork inFrontOf(String host, int port) {
         try {
             NioReactor reactor = new NioReactor();
             try {
@@ -37,22 +38,32 @@ final class StalledNetwork implements AutoCloseable {
                         TcpCrusherBuilder.builder()
                                 .withReactor(reactor)
                                 .withBindAddress("127.0.0.1", local)
-                                .withConnectAddress(target.getHost(), port)
+                                .withConnectAddress(host, port)
                                 .buildAndOpen();
-                URI url = URI.create(target.getScheme() + "://127.0.0.1:" + local);
-                return new StalledNetwork(reactor, crusher, url);
+                return new StalledNetwork(reactor, crusher, local);
             } catch (RuntimeException | IOException e) {
                 reactor.close();
                 throw e;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open a proxy in front of " + target, e);
+            throw new UncheckedIOException(
+                    "cannot open a proxy in front of " + host + ":" + port, e);
         }
     }
 
-    /** The proxied server's URL as clients of the proxy use it. */
-    URI url() {
-        return url;
+    /** A proxy to the HTTP(S) server at {@code target}. */
+    static StalledNetwork inFrontOf(URI target) {
+        return inFrontOf(target.getHost(), target.getPort());
+    }
+
+    /** The loopback port the proxy listens on. */
+    int port() {
+        return port;
+    }
+
+    /** {@code target}'s URL as clients of the proxy use it: its scheme, the proxy's address. */
+    URI url(URI target) {
+        return URI.create(target.getScheme() + "://127.0.0.1:" + port);
     }
 
     /** Stops every byte through the proxy, both ways; new connections wait too. */
@@ -78,7 +89,7 @@ final class StalledNetwork implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -96,17 +96,32 @@ class FaultTest {
     void onlyAFreezeAStalledNetworkAndARestartLeaveTheProcess() {
         assertThat(List.of(Fault.values()).stream().filter(f -> !f.endsProcess()))
                 .containsExactly(
-                        Fault.ELASTICSEARCH_FREEZE, Fault.JOBS_ELASTICSEARCH_STALL, Fault.RESTART);
+                        Fault.ELASTICSEARCH_FREEZE,
+                        Fault.JOBS_ELASTICSEARCH_STALL,
+                        Fault.CONNECT_KAFKA_STALL,
+                        Fault.RESTART);
         assertThat(Fault.RESTART.component()).isNull();
         assertThat(Fault.JOBS_ELASTICSEARCH_STALL.component()).isNull();
         assertThat(Fault.ELASTICSEARCH_FREEZE.component()).isEqualTo("elasticsearch");
     }
 
     @Test
-    void onlyAStalledNetworkPutsAProxyBetweenTheJobsAndElasticsearch() {
+    void onlyAStalledNetworkPutsAProxyInBetween() {
         assertThat(Fault.stallsJobsToElasticsearch(Fault.parse(Fault.ALL))).isTrue();
-        assertThat(Fault.stallsJobsToElasticsearch(Fault.parse("kafka,elasticsearch-freeze")))
-                .isFalse();
+        assertThat(Fault.stallsConnectToKafka(Fault.parse(Fault.ALL))).isTrue();
+        List<Fault> noNetwork = Fault.parse("kafka,elasticsearch-freeze");
+        assertThat(Fault.stallsJobsToElasticsearch(noNetwork)).isFalse();
+        assertThat(Fault.stallsConnectToKafka(noNetwork)).isFalse();
+        assertThat(Fault.stallsConnectToKafka(Fault.parse("jobs-elasticsearch-stall"))).isFalse();
+    }
+
+    @Test
+    void connectsOwnListenerBehindAProxyIsForOneBroker() {
+        List<Fault> stall = Fault.parse("connect-kafka-stall");
+        assertThatThrownBy(() -> Fault.requireStack(stall, 3))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("one broker");
+        Fault.requireStack(stall, 1); // taken
     }
 
     @Test

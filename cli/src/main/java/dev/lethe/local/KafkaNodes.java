@@ -23,15 +23,34 @@ import java.util.stream.IntStream;
  * without stopping a writer or losing an acknowledged record. Two nodes are refused: with two
  * replicas and a minimum of two in sync, losing either broker stops every writer.
  */
-public record KafkaNodes(int count, int firstPort, int firstControllerPort) {
+public record KafkaNodes(
+        int count, int firstPort, int firstControllerPort, Optional<ProxiedListener> connect) {
 
     /** The flag that sets {@link #count}. */
     public static final String FLAG = "--kafka-brokers";
 
     public static final int MAX = 5;
 
+    /** The name of the listener {@link #connect} adds. */
+    public static final String CONNECT_LISTENER = "CONNECT";
+
+    /**
+     * A client listener of its own for Kafka Connect, on {@code port}, that the broker advertises
+     * at {@code advertisedPort} (a proxy in front of it: the fault suite stalls the network between
+     * Connect and Kafka there). SASL/SCRAM like the other client listener; one broker only.
+     */
+    public record ProxiedListener(int port, int advertisedPort) {}
+
     public KafkaNodes {
         requireValid(count);
+        if (connect.isPresent() && count != 1) {
+            throw new IllegalArgumentException(
+                    "a listener of Connect's own (behind a proxy) is for one broker, not " + count);
+        }
+    }
+
+    public KafkaNodes(int count, int firstPort, int firstControllerPort) {
+        this(count, firstPort, firstControllerPort, Optional.empty());
     }
 
     /** Refuses a broker count Lethe does not run, saying what to use instead. */
@@ -87,13 +106,25 @@ public record KafkaNodes(int count, int firstPort, int firstControllerPort) {
     public Optional<Integer> clash() {
         java.util.Set<Integer> seen = new java.util.HashSet<>();
         for (int i = 1; i <= count; i++) {
-            for (int p : List.of(port(i), controllerPort(i))) {
+            List<Integer> ports = new ArrayList<>(List.of(port(i), controllerPort(i)));
+            if (i == 1) {
+                connect.ifPresent(c -> ports.add(c.port()));
+            }
+            for (int p : ports) {
                 if (!seen.add(p)) {
                     return Optional.of(p);
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Where Connect bootstraps from: its own listener's advertised address, else {@link
+     * #bootstrap}.
+     */
+    public String connectBootstrap() {
+        return connect.map(c -> "127.0.0.1:" + c.advertisedPort()).orElseGet(this::bootstrap);
     }
 
     /** The client address of every node, comma-separated: what every client bootstraps from. */
@@ -192,7 +223,8 @@ public record KafkaNodes(int count, int firstPort, int firstControllerPort) {
         // (dev.lethe.stack.KafkaBroker.securityProperties, which it checks on start)
         lines.add(
                 "listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,"
-                        + "CONTROLLER:SASL_PLAINTEXT");
+                        + "CONTROLLER:SASL_PLAINTEXT"
+                        + connect.map(c -> "," + CONNECT_LISTENER + ":SASL_PLAINTEXT").orElse(""));
         lines.add("inter.broker.listener.name=SASL_PLAINTEXT");
         lines.add("sasl.enabled.mechanisms=" + KafkaClients.MECHANISM + ",PLAIN");
         lines.add("sasl.mechanism.inter.broker.protocol=PLAIN");
@@ -208,8 +240,24 @@ public record KafkaNodes(int count, int firstPort, int firstControllerPort) {
                 "listeners=SASL_PLAINTEXT://127.0.0.1:"
                         + port(node)
                         + ",CONTROLLER://127.0.0.1:"
-                        + controllerPort(node));
-        lines.add("advertised.listeners=SASL_PLAINTEXT://127.0.0.1:" + port(node));
+                        + controllerPort(node)
+                        + connect.map(c -> "," + CONNECT_LISTENER + "://127.0.0.1:" + c.port())
+                                .orElse(""));
+        lines.add(
+                "advertised.listeners=SASL_PLAINTEXT://127.0.0.1:"
+                        + port(node)
+                        + connect.map(
+                                        c ->
+                                                ","
+                                                        + CONNECT_LISTENER
+                                                        + "://127.0.0.1:"
+                                                        + c.advertisedPort())
+                                .orElse(""));
+        connect.ifPresent(
+                c ->
+                        lines.add(
+                                "listener.name.connect.sasl.enabled.mechanisms="
+                                        + KafkaClients.MECHANISM));
         lines.add("controller.listener.names=CONTROLLER");
         lines.add("log.dirs=" + logDir);
         lines.add("num.partitions=1");

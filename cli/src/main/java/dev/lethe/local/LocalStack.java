@@ -771,6 +771,21 @@ public final class LocalStack {
         }
     }
 
+    /**
+     * Removes {@code keys} from the settings {@code stack.json} records for the next {@code up}: a
+     * benchmark's proxies, gone with the benchmark, must not outlive it in the data directory.
+     */
+    public static void forgetRecorded(StackSettings s, String... keys) throws IOException {
+        if (!Files.exists(s.stateFile())) {
+            return;
+        }
+        ObjectNode state = (ObjectNode) JSON.readTree(s.stateFile().toFile());
+        if (state.get("settings") instanceof ObjectNode settings) {
+            settings.remove(List.of(keys));
+            JSON.writerWithDefaultPrettyPrinter().writeValue(s.stateFile().toFile(), state);
+        }
+    }
+
     /** The pids of the processes recorded as running, by component. */
     public Map<String, Long> pids() {
         Map<String, Long> pids = new HashMap<>();
@@ -953,7 +968,7 @@ public final class LocalStack {
                 String.join(
                         "\n",
                         "# written by ./lethe up; edits are overwritten",
-                        "bootstrap.servers=" + s.kafkaBootstrap(),
+                        "bootstrap.servers=" + s.connectKafkaBootstrap(),
                         "group.id=lethe-connect",
                         "key.converter=org.apache.kafka.connect.json.JsonConverter",
                         "value.converter=org.apache.kafka.connect.json.JsonConverter",

@@ -44,6 +44,9 @@ public final class StackOptions {
     @ArgGroup(validate = false, heading = HEADING, order = 1000)
     Flags flags = new Flags();
 
+    /** A listener of Connect's own on the local Kafka ({@link #useConnectKafkaListener}). */
+    private KafkaNodes.ProxiedListener connectKafkaListener;
+
     static final String HEADING = "Stack options:%n";
 
     /**
@@ -292,6 +295,16 @@ public final class StackOptions {
         }
     }
 
+    /**
+     * Gives the local Kafka a client listener of Connect's own on {@code port}, advertised at
+     * {@code advertisedPort} where a proxy forwards to it: for the fault suite, which stalls the
+     * network between Connect and Kafka there. Recorded like every setting until {@link
+     * LocalStack#forgetRecorded}.
+     */
+    public void useConnectKafkaListener(int port, int advertisedPort) {
+        connectKafkaListener = new KafkaNodes.ProxiedListener(port, advertisedPort);
+    }
+
     public StackSettings resolve() {
         return resolve(System.getenv()).publishSecrets();
     }
@@ -419,7 +432,8 @@ public final class StackOptions {
                                         f.jobsElasticsearchUrl,
                                         "LETHE_JOBS_ELASTICSEARCH_URL",
                                         "jobsElasticsearchUrl")
-                                .map(u -> url("--jobs-elasticsearch-url", u)));
+                                .map(u -> url("--jobs-elasticsearch-url", u)),
+                        connectKafkaListener(r));
         if (settings.managesKafka()) {
             settings.kafkaNodes()
                     .clash()
@@ -439,6 +453,20 @@ public final class StackOptions {
                             });
         }
         return settings;
+    }
+
+    private Optional<KafkaNodes.ProxiedListener> connectKafkaListener(Resolver r) {
+        if (connectKafkaListener != null) {
+            return Optional.of(connectKafkaListener);
+        }
+        Optional<String> port = r.recorded("connectKafkaListenerPort");
+        Optional<String> advertised = r.recorded("connectKafkaAdvertisedPort");
+        if (port.isEmpty() || advertised.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                new KafkaNodes.ProxiedListener(
+                        Integer.parseInt(port.get()), Integer.parseInt(advertised.get())));
     }
 
     private static int kafkaBrokers(Integer flag, Resolver r) {

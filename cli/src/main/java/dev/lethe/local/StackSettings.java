@@ -44,7 +44,8 @@ public record StackSettings(
         String serverHost,
         int serverPort,
         Optional<Path> retentionPolicy,
-        Optional<URI> elasticsearchUrlForJobs) {
+        Optional<URI> elasticsearchUrlForJobs,
+        Optional<KafkaNodes.ProxiedListener> connectKafkaListener) {
 
     /**
      * Every setting but the passwords, which show as {@code <hidden>} or {@code <none>}: these
@@ -100,9 +101,17 @@ public record StackSettings(
         return externalKafkaBootstrap.orElseGet(() -> kafkaNodes().bootstrap());
     }
 
+    /**
+     * Where the Connect worker bootstraps from: the local cluster's listener of Connect's own when
+     * it has one ({@link KafkaNodes#connectBootstrap}), else {@link #kafkaBootstrap}.
+     */
+    public String connectKafkaBootstrap() {
+        return externalKafkaBootstrap.orElseGet(() -> kafkaNodes().connectBootstrap());
+    }
+
     /** The local Kafka cluster's nodes, their ports and replication ({@code --kafka-brokers}). */
     public KafkaNodes kafkaNodes() {
-        return new KafkaNodes(kafkaBrokers, kafkaPort, kafkaControllerPort);
+        return new KafkaNodes(kafkaBrokers, kafkaPort, kafkaControllerPort, connectKafkaListener);
     }
 
     public URI connectUrl() {
@@ -331,7 +340,8 @@ public record StackSettings(
                 serverHost,
                 serverPort,
                 retentionPolicy,
-                elasticsearchUrlForJobs);
+                elasticsearchUrlForJobs,
+                connectKafkaListener);
     }
 
     public boolean managesPostgres() {

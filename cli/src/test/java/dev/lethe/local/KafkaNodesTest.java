@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,6 +103,43 @@ class KafkaNodesTest {
                             "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
             assertThat(p.stringPropertyNames()).noneMatch(k -> k.contains("jaas"));
         }
+    }
+
+    @Test
+    void connectsOwnListenerIsAdvertisedWhereItsProxyListensAndTakesScramOnly() throws Exception {
+        KafkaNodes one =
+                new KafkaNodes(
+                        1, 19092, 19093, Optional.of(new KafkaNodes.ProxiedListener(19500, 19600)));
+        Properties p = props(one, 1);
+        assertThat(p.getProperty("listeners"))
+                .isEqualTo(
+                        "SASL_PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093,"
+                                + "CONNECT://127.0.0.1:19500");
+        assertThat(p.getProperty("advertised.listeners"))
+                .isEqualTo("SASL_PLAINTEXT://127.0.0.1:19092,CONNECT://127.0.0.1:19600");
+        assertThat(p.getProperty("listener.security.protocol.map"))
+                .endsWith(",CONNECT:SASL_PLAINTEXT");
+        assertThat(p)
+                .containsEntry("listener.name.connect.sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        assertThat(one.connectBootstrap()).isEqualTo("127.0.0.1:19600");
+        assertThat(one.bootstrap()).isEqualTo("127.0.0.1:19092"); // everyone else: direct
+        assertThat(new KafkaNodes(1, 19092, 19093).connectBootstrap()).isEqualTo("127.0.0.1:19092");
+        assertThat(
+                        new KafkaNodes(
+                                        1,
+                                        19092,
+                                        19093,
+                                        Optional.of(new KafkaNodes.ProxiedListener(19093, 19600)))
+                                .clash())
+                .contains(19093);
+        assertThatThrownBy(
+                        () ->
+                                new KafkaNodes(
+                                        3,
+                                        19092,
+                                        19093,
+                                        Optional.of(new KafkaNodes.ProxiedListener(19500, 19600))))
+                .hasMessageContaining("one broker");
     }
 
     @Test

@@ -80,9 +80,7 @@ public final class KafkaBroker {
      */
     public static List<String> securityProperties(String listenerName) {
         return List.of(
-                "listener.security.protocol.map="
-                        + listenerName
-                        + ":SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
+                PROTOCOL_MAP + "=" + listenerName + ":SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
                 "inter.broker.listener.name=" + listenerName,
                 // PLAIN serves only the broker's own admin user (JAAS-defined)
                 "sasl.enabled.mechanisms=" + SCRAM_MECHANISM + ",PLAIN",
@@ -92,6 +90,26 @@ public final class KafkaBroker {
                 // nothing is allowed that KafkaAcls does not grant; admin is the only super user
                 "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
                 "super.users=User:" + ADMIN_USER);
+    }
+
+    private static final String PROTOCOL_MAP = "listener.security.protocol.map";
+
+    /**
+     * Whether the listener map {@code actual} has every entry of {@code required} and adds only
+     * listeners that authenticate ({@code SASL_PLAINTEXT}, e.g. a second client listener for
+     * Connect): no listener takes anonymous clients.
+     */
+    static boolean authenticatesEveryListener(String required, String actual) {
+        if (actual == null) {
+            return false;
+        }
+        List<String> have = List.of(actual.split(","));
+        for (String entry : required.split(",")) {
+            if (!have.contains(entry)) {
+                return false;
+            }
+        }
+        return have.stream().allMatch(e -> e.endsWith(":SASL_PLAINTEXT"));
     }
 
     /** The JAAS logins of both listeners, with the passwords of the environment. */
@@ -187,8 +205,20 @@ public final class KafkaBroker {
         String listener = props.getProperty("inter.broker.listener.name", "");
         for (String line : securityProperties(listener)) {
             String key = line.substring(0, line.indexOf('='));
-            if (!line.substring(key.length() + 1).equals(props.getProperty(key))) {
-                System.err.println("kafka: " + config + " must have " + line);
+            String value = line.substring(key.length() + 1);
+            boolean ok =
+                    key.equals(PROTOCOL_MAP)
+                            ? authenticatesEveryListener(value, props.getProperty(key))
+                            : value.equals(props.getProperty(key));
+            if (!ok) {
+                System.err.println(
+                        "kafka: "
+                                + config
+                                + " must have "
+                                + line
+                                + (key.equals(PROTOCOL_MAP)
+                                        ? " (more listeners only as SASL_PLAINTEXT)"
+                                        : ""));
                 System.exit(2);
             }
         }
