@@ -1113,10 +1113,12 @@ public final class LocalStack {
         return LocalSecrets.get(s.secretsDir(), name, bytes);
     }
 
-    /** Writes {@code stack.json}: the settings in force (no secrets) and the running processes. */
-    private synchronized void record(StackSettings eff) throws IOException {
-        ObjectNode state = JSON.createObjectNode();
-        ObjectNode set = state.putObject("settings");
+    /**
+     * The settings {@code stack.json} records (no secrets): what a later {@code up}, {@code down},
+     * the supervisor and every command resolve again ({@code StackOptions}).
+     */
+    static ObjectNode recordedSettings(StackSettings s) {
+        ObjectNode set = JSON.createObjectNode();
         set.put("elasticsearchDir", s.elasticsearchDir().toString());
         set.put("postgresPort", s.postgresPort());
         set.put("kafkaPort", s.kafkaPort());
@@ -1144,6 +1146,19 @@ public final class LocalStack {
         s.externalFlinkUrl().ifPresent(v -> set.put("externalFlinkUrl", v.toString()));
         s.retentionPolicy().ifPresent(v -> set.put("retentionPolicy", v.toString()));
         s.elasticsearchUrlForJobs().ifPresent(v -> set.put("jobsElasticsearchUrl", v.toString()));
+        s.connectKafkaListener()
+                .ifPresent(
+                        l -> {
+                            set.put("connectKafkaListenerPort", l.port());
+                            set.put("connectKafkaAdvertisedPort", l.advertisedPort());
+                        });
+        return set;
+    }
+
+    /** Writes {@code stack.json}: the settings in force (no secrets) and the running processes. */
+    private synchronized void record(StackSettings eff) throws IOException {
+        ObjectNode state = JSON.createObjectNode();
+        state.set("settings", recordedSettings(s));
         ObjectNode procs = state.putObject("processes");
         processes.forEach(
                 (name, p) -> {

@@ -310,4 +310,51 @@ class StackOptionsTest {
                                 .kafkaBootstrap())
                 .isEqualTo("k1:9092,k2:9092");
     }
+
+    /**
+     * What {@code stack.json} records resolves back into the same settings: the supervisor and
+     * every later command run the stack {@code up} started, proxies of a benchmark included, until
+     * {@link LocalStack#forgetRecorded} drops them.
+     */
+    @Test
+    void theRecordedSettingsResolveBackIntoTheSameStack() throws Exception {
+        Path policy = java.nio.file.Files.writeString(dataDir.resolve("policy.yaml"), "version: 1");
+        StackOptions o = new StackOptions();
+        new CommandLine(o)
+                .parseArgs(
+                        "--data-dir",
+                        dataDir.toString(),
+                        "--kafka-port",
+                        "29092",
+                        "--kafka-controller-port",
+                        "29093",
+                        "--flink-heap",
+                        "2g",
+                        "--state-backend",
+                        "hashmap",
+                        "--retention-policy",
+                        policy.toString(),
+                        "--jobs-elasticsearch-url",
+                        "http://127.0.0.1:41234");
+        o.useConnectKafkaListener(29500, 29600);
+        StackSettings started = o.resolve(Map.of());
+        com.fasterxml.jackson.databind.node.ObjectNode state =
+                new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        state.set("settings", LocalStack.recordedSettings(started));
+        java.nio.file.Files.writeString(dataDir.resolve("stack.json"), state.toString());
+
+        StackSettings later = resolve(Map.of(), "--data-dir", dataDir.toString());
+        assertThat(later).isEqualTo(started);
+        assertThat(later.connectKafkaBootstrap()).isEqualTo("127.0.0.1:29600");
+
+        LocalStack.forgetRecorded(
+                later,
+                "jobsElasticsearchUrl",
+                "connectKafkaListenerPort",
+                "connectKafkaAdvertisedPort");
+        StackSettings afterBench = resolve(Map.of(), "--data-dir", dataDir.toString());
+        assertThat(afterBench.connectKafkaBootstrap()).isEqualTo("127.0.0.1:29092");
+        assertThat(afterBench.jobsElasticsearchUrl()).isEqualTo(afterBench.elasticsearchUrl());
+        assertThat(afterBench.kafkaPort()).isEqualTo(29092); // the rest stays
+    }
 }

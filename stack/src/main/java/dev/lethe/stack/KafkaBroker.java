@@ -130,6 +130,18 @@ public final class KafkaBroker {
                         + "\" password=\""
                         + quote(password)
                         + "\";");
+        // a further client listener (Connect's own) takes SCRAM only: its server side needs a
+        // login entry, with nothing in it
+        for (String entry : props.getProperty(PROTOCOL_MAP, "").split(",")) {
+            String name = entry.substring(0, Math.max(0, entry.indexOf(':')));
+            if (!name.isEmpty() && !name.equals(listener) && !name.equals("CONTROLLER")) {
+                props.setProperty(
+                        "listener.name."
+                                + name.toLowerCase(Locale.ROOT)
+                                + ".scram-sha-512.sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            }
+        }
     }
 
     /**

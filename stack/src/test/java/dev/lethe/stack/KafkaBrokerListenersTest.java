@@ -2,6 +2,7 @@ package dev.lethe.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class KafkaBrokerListenersTest {
@@ -26,5 +27,24 @@ class KafkaBrokerListenersTest {
         assertThat(KafkaBroker.authenticatesEveryListener(REQUIRED, "BROKER:SASL_PLAINTEXT"))
                 .isFalse();
         assertThat(KafkaBroker.authenticatesEveryListener(REQUIRED, null)).isFalse();
+    }
+
+    @Test
+    void aFurtherListenerGetsAnEmptyScramLoginAndTheOthersKeepTheirs() {
+        Properties p = new Properties();
+        for (String line : KafkaBroker.securityProperties("SASL_PLAINTEXT")) {
+            p.setProperty(
+                    line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+        }
+        p.setProperty(
+                "listener.security.protocol.map",
+                p.getProperty("listener.security.protocol.map") + ",CONNECT:SASL_PLAINTEXT");
+        KafkaBroker.addLogins(p, "lethe", "secret", "admin-secret");
+        assertThat(p.getProperty("listener.name.connect.scram-sha-512.sasl.jaas.config"))
+                .isEqualTo("org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        assertThat(p.getProperty("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config"))
+                .contains("username=\"lethe\"");
+        assertThat(p.stringPropertyNames())
+                .noneMatch(k -> k.startsWith("listener.name.connect.plain"));
     }
 }
