@@ -122,10 +122,12 @@ final class FaultsBench implements Callable<Integer> {
     int recoveryTimeoutSeconds;
 
     /**
-     * One injected fault and how long the stack took to be whole again (-1: not in time), counted
-     * from the kill, the shutdown, the {@code down}, or the end of a freeze.
+     * One injected fault, how long the stack took to be whole again (every component healthy, the
+     * jobs running) and to have recovered (-1: not in time): a change committed once it was whole
+     * is searchable in the audit and the location index. Counted from the kill, the shutdown, the
+     * {@code down}, or the end of a freeze or a stall.
      */
-    record Injected(Fault fault, long atSecond, long recoveredMs, String detail) {}
+    record Injected(Fault fault, long atSecond, long wholeMs, long recoveredMs, String detail) {}
 
     /** The proxies the stalled-network faults stall, by fault. */
     private final Map<Fault, StalledNetwork> networks = new EnumMap<>(Fault.class);
@@ -204,7 +206,9 @@ final class FaultsBench implements Callable<Integer> {
                             i.recoveredMs() < 0
                                     ? "NOT recovered: " + i.detail()
                                     : String.format(
-                                            "whole again after %.1f s", i.recoveredMs() / 1000.0));
+                                            "whole again after %.1f s, a new change searchable"
+                                                    + " after %.1f s",
+                                            i.wholeMs() / 1000.0, i.recoveredMs() / 1000.0));
                     injected.add(i);
                     if (i.recoveredMs() < 0) {
                         break; // what follows would measure a broken stack
@@ -293,15 +297,45 @@ final class FaultsBench implements Callable<Integer> {
                 stack.ensureSupervisor();
             }
         }
+        long whole;
         try {
             if (f.endsProcess()) {
                 awaitNewProcess(stack, f.component(), before, timeout);
             }
             awaitWhole(s, timeout.minusNanos(System.nanoTime() - started));
+            whole = (System.nanoTime() - started) / 1_000_000;
         } catch (IllegalStateException e) {
-            return new Injected(f, at, -1, e.getMessage());
+            return new Injected(f, at, -1, -1, e.getMessage());
         }
-        return new Injected(f, at, (System.nanoTime() - started) / 1_000_000, "");
+        ChangeProbe.Committed probe = null;
+        while (probe == null) {
+            try {
+                probe = ChangeProbe.insertContact(s, false);
+            } catch (java.sql.SQLException e) {
+                if (System.nanoTime() - started > timeout.toNanos()) {
+                    return new Injected(
+                            f, at, whole, -1, "no change committed: SQL state " + e.getSQLState());
+                }
+                Thread.sleep(500);
+            }
+        }
+        Duration left = timeout.minusNanos(System.nanoTime() - started);
+        ChangeProbe.Found found = ChangeProbe.awaitFound(s, probe, left);
+        if (!found.complete()) {
+            return new Injected(
+                    f,
+                    at,
+                    whole,
+                    -1,
+                    probe.entity()
+                            + ", committed once the stack was whole, not found in"
+                            + (found.auditMs() < 0 ? " lethe-audit" : "")
+                            + (found.locationsMs() < 0 ? " lethe-locations" : "")
+                            + " within "
+                            + left.toSeconds()
+                            + " s");
+        }
+        return new Injected(f, at, whole, (System.nanoTime() - started) / 1_000_000, "");
     }
 
     private static void signal(String signal, long pid) throws Exception {
@@ -410,16 +444,19 @@ final class FaultsBench implements Callable<Integer> {
             PurgeCheck.Result purges,
             boolean ok) {
         System.out.println();
-        System.out.println("| at | fault | whole again after |");
-        System.out.println("|---:|---|---:|");
+        System.out.println("| at | fault | whole again after | a new change searchable after |");
+        System.out.println("|---:|---|---:|---:|");
         for (Injected i : injected) {
             System.out.printf(
-                    "| %d s | %s | %s |%n",
+                    "| %d s | %s | %s | %s |%n",
                     i.atSecond(),
                     i.fault().description(),
+                    i.wholeMs() < 0
+                            ? "not in " + recoveryTimeoutSeconds + " s"
+                            : seconds(i.wholeMs()),
                     i.recoveredMs() < 0
                             ? "not in " + recoveryTimeoutSeconds + " s"
-                            : String.format("%.1f s", i.recoveredMs() / 1000.0));
+                            : seconds(i.recoveredMs()));
         }
         List<Long> recovered =
                 injected.stream().map(Injected::recoveredMs).filter(ms -> ms >= 0).toList();
@@ -443,7 +480,7 @@ final class FaultsBench implements Callable<Integer> {
                 "| purges against their deadlines (bound %d s) | %s |%n",
                 purgeBound.toSeconds(), purges.summary());
         System.out.printf(
-                "| recovery p50 / max | %s / %s |%n",
+                "| recovery (a new change searchable) p50 / max | %s / %s |%n",
                 seconds(Recovery.median(recovered)), seconds(Recovery.max(recovered)));
         System.out.println(BenchStacks.besideRow(BenchStacks.jobsOn() + ", the supervisor"));
         System.out.println(ok ? "PASS" : "FAIL");

@@ -2,7 +2,6 @@ package dev.lethe.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lethe.audit.Actor;
 import dev.lethe.local.Http;
 import dev.lethe.local.StackOptions;
 import dev.lethe.local.StackProbe;
@@ -49,7 +48,7 @@ import picocli.CommandLine.Option;
 final class LatencyBench implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final Duration POLL = Duration.ofMillis(20);
+    static final Duration POLL = ChangeProbe.POLL;
     private static final Duration FIND_TIMEOUT = Duration.ofSeconds(60);
 
     @Mixin StackOptions options;
@@ -119,44 +118,14 @@ final class LatencyBench implements Callable<Integer> {
 
     /** One contact: insert, commit, then poll both indexes until it is found in each. */
     private static Sample sample(StackSettings s, boolean namesActor) throws Exception {
-        long id;
-        long committed;
-        try (Connection c = StackProbe.connectPostgres(s)) {
-            c.setAutoCommit(false);
-            if (namesActor) {
-                Actor.agent(7, "latency bench").emit(c);
-            }
-            try (PreparedStatement ps =
-                    c.prepareStatement("INSERT INTO contacts (email) VALUES (?) RETURNING id")) {
-                ps.setString(1, "latency." + UUID.randomUUID() + "@example.eu");
-                try (ResultSet r = ps.executeQuery()) {
-                    r.next();
-                    id = r.getLong(1);
-                }
-            }
-            c.commit();
-            committed = System.nanoTime();
-        }
-        String entity = "contacts/" + id;
-        long audit = -1;
-        long locations = -1;
-        String actor = null;
-        long deadline = committed + FIND_TIMEOUT.toNanos();
-        while ((audit < 0 || locations < 0) && System.nanoTime() < deadline) {
-            if (audit < 0) {
-                JsonNode hit = firstHit(s, "lethe-audit", "entityId", entity);
-                if (hit != null) {
-                    audit = (System.nanoTime() - committed) / 1_000_000;
-                    actor = hit.path("_source").path("actor").path("type").asText();
-                }
-            }
-            if (locations < 0 && firstHit(s, "lethe-locations", "recordId", entity) != null) {
-                locations = (System.nanoTime() - committed) / 1_000_000;
-            }
-            Thread.sleep(POLL.toMillis());
-        }
+        ChangeProbe.Committed probe = ChangeProbe.insertContact(s, namesActor);
+        ChangeProbe.Found found = ChangeProbe.awaitFound(s, probe, FIND_TIMEOUT);
         return new Sample(
-                namesActor ? "with actor message" : "without", entity, audit, locations, actor);
+                namesActor ? "with actor message" : "without",
+                probe.entity(),
+                found.auditMs(),
+                found.locationsMs(),
+                found.actorType());
     }
 
     /**
@@ -234,20 +203,11 @@ final class LatencyBench implements Callable<Integer> {
 
     private static JsonNode firstHit(StackSettings s, String index, String field, String value)
             throws Exception {
-        String query =
-                JSON.writeValueAsString(
-                        Map.of("size", 1, "query", Map.of("term", Map.of(field, value))));
-        Http.Response r =
-                Http.post(s.elasticsearchUrl().resolve("/" + index + "/_search"), query, auth(s));
-        if (!r.ok()) {
-            return null; // the index may not exist yet
-        }
-        JsonNode hits = JSON.readTree(r.body()).path("hits").path("hits");
-        return hits.isEmpty() ? null : hits.get(0);
+        return ChangeProbe.firstHit(s, index, field, value);
     }
 
     private static String auth(StackSettings s) {
-        return Http.basic(s.elasticsearchUser(), s.elasticsearchPassword().orElse(null));
+        return ChangeProbe.auth(s);
     }
 
     private void print(StackSettings s, List<Sample> timed, List<Long> baseline) {
