@@ -28,8 +28,11 @@ final class ChangeProbe {
 
     private ChangeProbe() {}
 
-    /** A probe's contact, committed at {@code committedNanos} ({@link System#nanoTime}). */
-    record Committed(String entity, long committedNanos) {}
+    /**
+     * A probe's contact, committed at {@code committedNanos} ({@link System#nanoTime}), that is
+     * {@code committedAtMillis} by the wall clock.
+     */
+    record Committed(String entity, long committedNanos, long committedAtMillis) {}
 
     /**
      * Where the probe was found, in ms after its commit (-1: not within the timeout), and the actor
@@ -58,7 +61,7 @@ final class ChangeProbe {
                 }
             }
             c.commit();
-            return new Committed("contacts/" + id, System.nanoTime());
+            return new Committed("contacts/" + id, System.nanoTime(), System.currentTimeMillis());
         }
     }
 

@@ -51,6 +51,9 @@ final class LatencyBench implements Callable<Integer> {
     static final Duration POLL = ChangeProbe.POLL;
     private static final Duration FIND_TIMEOUT = Duration.ofSeconds(60);
 
+    /** A sample this slow (ms) in either index is broken down by stage. */
+    static final long SLOW_MS = 1000;
+
     @Mixin StackOptions options;
 
     @Option(
@@ -71,10 +74,33 @@ final class LatencyBench implements Callable<Integer> {
             description = "Seconds of load before the first sample (default 30).")
     int warmupSeconds;
 
-    /** One timed contact. */
-    record Sample(String writer, String entity, long auditMs, long locationsMs, String actorType) {
+    /**
+     * One timed contact: found after {@code auditMs} and {@code locationsMs}; its change reached
+     * the raw topic {@code kafkaMs} after the commit (-1: unknown), committed at {@code
+     * committedAtMillis} (wall clock).
+     */
+    record Sample(
+            String writer,
+            String entity,
+            long auditMs,
+            long locationsMs,
+            String actorType,
+            long committedAtMillis,
+            long kafkaMs) {
         boolean complete() {
             return auditMs >= 0 && locationsMs >= 0;
+        }
+
+        Sample reachedKafka(CaptureClock clock) {
+            long at = clock.reachedKafka(entity).orElse(Long.MIN_VALUE);
+            return new Sample(
+                    writer,
+                    entity,
+                    auditMs,
+                    locationsMs,
+                    actorType,
+                    committedAtMillis,
+                    at == Long.MIN_VALUE ? -1 : Math.max(0, at - committedAtMillis));
         }
     }
 
@@ -102,16 +128,21 @@ final class LatencyBench implements Callable<Integer> {
                 rate == 0 ? CompletableFuture.completedFuture(null) : load.runInBackground();
         Thread.sleep(warmupSeconds * 1000L);
         List<Sample> timed = new ArrayList<>();
-        try {
-            for (int i = 0; i < samples * 2; i++) {
-                boolean named = i % 2 == 0;
-                timed.add(sample(s, named));
+        try (CaptureClock clock = CaptureClock.start(s)) {
+            try {
+                for (int i = 0; i < samples * 2; i++) {
+                    boolean named = i % 2 == 0;
+                    timed.add(sample(s, named));
+                }
+            } finally {
+                load.stop();
+                loading.exceptionally(e -> null).join();
             }
-        } finally {
-            load.stop();
-            loading.exceptionally(e -> null).join();
+            Thread.sleep(1_000); // the clock's last records
+            timed = timed.stream().map(t -> t.reachedKafka(clock)).toList();
         }
         print(s, timed, baseline);
+        printStages(timed);
         lateOrMissing(s, timed);
         return 0;
     }
@@ -125,7 +156,9 @@ final class LatencyBench implements Callable<Integer> {
                 probe.entity(),
                 found.auditMs(),
                 found.locationsMs(),
-                found.actorType());
+                found.actorType(),
+                probe.committedAtMillis(),
+                -1);
     }
 
     /**
@@ -266,6 +299,59 @@ final class LatencyBench implements Callable<Integer> {
                 "\ntargets (issue: searchable within a second): p50 <= 500 ms, p99 <= 1000 ms in"
                         + " both indexes for both writers; the second writer's entries name the"
                         + " database role.");
+    }
+
+    /**
+     * Where the time goes: capture (commit → the change's record in the raw topic, by Connect's
+     * clock) for every sample, and for the slowest (over {@value #SLOW_MS} ms, or the slowest 2 %
+     * in either index) capture and the jobs' part (raw topic → searchable) in each index.
+     */
+    private static void printStages(List<Sample> timed) {
+        List<Long> capture = timed.stream().map(Sample::kafkaMs).filter(ms -> ms >= 0).toList();
+        System.out.printf(
+                "%ncapture (commit -> raw topic), all samples: %s (%d of %d seen in the raw"
+                        + " topic)%n",
+                summary(capture), capture.size(), timed.size());
+        List<Long> audit = timed.stream().map(Sample::auditMs).filter(ms -> ms >= 0).toList();
+        List<Long> locations =
+                timed.stream().map(Sample::locationsMs).filter(ms -> ms >= 0).toList();
+        if (audit.isEmpty() || locations.isEmpty()) {
+            return;
+        }
+        long auditSlow = Math.min(SLOW_MS, percentile(audit, 98));
+        long locationsSlow = Math.min(SLOW_MS, percentile(locations, 98));
+        List<Sample> slow =
+                timed.stream()
+                        .filter(t -> t.auditMs() >= auditSlow || t.locationsMs() >= locationsSlow)
+                        .sorted(
+                                java.util.Comparator.comparingLong(
+                                                (Sample t) ->
+                                                        Math.max(t.auditMs(), t.locationsMs()))
+                                        .reversed())
+                        .toList();
+        System.out.printf(
+                "slowest samples (audit >= %d ms or locations >= %d ms): capture | jobs -> audit |"
+                        + " jobs -> locations%n",
+                auditSlow, locationsSlow);
+        System.out.println(
+                "| entity | writer | commit -> raw topic | raw topic -> lethe-audit | raw topic ->"
+                        + " lethe-locations |");
+        System.out.println("|---|---|---:|---:|---:|");
+        for (Sample t : slow) {
+            System.out.printf(
+                    "| %s | %s | %s | %s | %s |%n",
+                    t.entity(),
+                    t.writer(),
+                    ms(t.kafkaMs()),
+                    t.kafkaMs() < 0 || t.auditMs() < 0 ? "-" : ms(t.auditMs() - t.kafkaMs()),
+                    t.kafkaMs() < 0 || t.locationsMs() < 0
+                            ? "-"
+                            : ms(t.locationsMs() - t.kafkaMs()));
+        }
+    }
+
+    private static String ms(long ms) {
+        return ms < 0 ? "-" : ms + " ms";
     }
 
     private static String summary(List<Long> values) {
