@@ -156,7 +156,7 @@ class TestClassNamingTest {
 
     @Test
     void aModulesProfilesNameTheTestsTheyRunOnRequest() {
-        assertThat(profileIncludes(repositoryRoot().resolve("cli/pom.xml")))
+        assertThat(profileIncludes(repositoryRoot().resolve("system-tests/pom.xml")))
                 .contains("**/*Soak.java");
         assertThat(profileIncludes(repositoryRoot().resolve("core/pom.xml"))).isEmpty();
     }

@@ -32,10 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The audit job's topology ({@link AuditJob#defineWorkflow}) on a MiniCluster with parallelism 2:
  * Debezium records of the raw topics in, the log, its checkpoints, the index and the dead letters
- * collected. What the end-to-end test in module cli checks on the real stack, without Kafka,
- * PostgreSQL or Elasticsearch: each change once, attributed to its transaction's actor, chained per
- * entity, personal values encrypted for their subjects, a poison record a dead letter, and the log
- * verifying against its signed checkpoints.
+ * collected. What the end-to-end test in module system-tests checks on the real stack, without
+ * Kafka, PostgreSQL or Elasticsearch: each change once, attributed to its transaction's actor,
+ * chained per entity, personal values encrypted for their subjects, a poison record a dead letter,
+ * and the log verifying against its signed checkpoints.
  */
 class AuditJobITCase {
 

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * log once, the replay's own entry once, and a second replay command finds nothing to do. A replay
  * that succeeds needs a job whose cause was fixed between the rejection and the replay (an upgrade
  * restored from a savepoint): {@code NormalizeRawRecordsTest} and {@code OrderEntityChangesTest}.
- * {@code DeadLetterReplayITCase} in module cli runs the command on the real stack.
+ * {@code DeadLetterReplayITCase} in module system-tests runs the command on the real stack.
  */
 class AuditReplayITCase {
 

@@ -30,10 +30,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The discovery job's topology ({@link DiscoveryJob#defineWorkflow}) on a MiniCluster with
  * parallelism 2: Debezium records of the raw topics in, the location updates and dead letters
  * collected, the updates applied in order to an index in memory (as Elasticsearch applies them).
- * What the end-to-end test in module cli checks on the real stack, without Kafka, PostgreSQL or
- * Elasticsearch: declared columns and PII found in free text located with the right records and
- * subjects, an edit that removes a phone number removing that location, a soft delete marking the
- * row's locations, a delete removing them, a poison record a dead letter.
+ * What the end-to-end test in module system-tests checks on the real stack, without Kafka,
+ * PostgreSQL or Elasticsearch: declared columns and PII found in free text located with the right
+ * records and subjects, an edit that removes a phone number removing that location, a soft delete
+ * marking the row's locations, a delete removing them, a poison record a dead letter.
  */
 class DiscoveryJobITCase {
 

@@ -39,9 +39,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The retention job's topology ({@link RetentionJob#defineWorkflow}) on a MiniCluster: Debezium
  * records of the raw topics in, the purge executor a recording fake over an in-memory helpdesk that
  * decides with the real {@link PurgeGuard}, the outcomes collected. What the end-to-end test in
- * module cli checks on the real stack, without Kafka or PostgreSQL: a soft-deleted ticket is purged
- * once its window ends and not before, a restore or a hard delete before the deadline cancels the
- * purge, a held purge is retried, a far deadline is only scheduled.
+ * module system-tests checks on the real stack, without Kafka or PostgreSQL: a soft-deleted ticket
+ * is purged once its window ends and not before, a restore or a hard delete before the deadline
+ * cancels the purge, a held purge is retried, a far deadline is only scheduled.
  *
  * <p>Deadlines are on the wall clock (processing-time timers), so the source stays open after its
  * records and the test waits for the outcomes, then cancels the job.

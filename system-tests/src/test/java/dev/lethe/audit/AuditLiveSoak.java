@@ -33,10 +33,10 @@ import org.junit.jupiter.api.Test;
  * exactly once.
  *
  * <p>Not part of {@code ./mvnw verify}: run it with the {@code soak} profile, e.g. {@code ./mvnw -o
- * verify -pl cli -Psoak -Dlethe.soak.duration=PT24H -Dlethe.soak.rate=50}. Properties: {@code
- * lethe.soak.duration} (ISO-8601, default {@code PT24H}), {@code lethe.soak.rate} (operations per
- * second, default 50), {@code lethe.soak.verify-every} (default {@code PT10M}). The figures go to
- * stdout and {@code target/soak-report.txt}.
+ * verify -pl system-tests -am -Psoak -Dlethe.soak.duration=PT24H -Dlethe.soak.rate=50}. Properties:
+ * {@code lethe.soak.duration} (ISO-8601, default {@code PT24H}), {@code lethe.soak.rate}
+ * (operations per second, default 50), {@code lethe.soak.verify-every} (default {@code PT10M}). The
+ * figures go to stdout and {@code target/soak-report.txt}.
  */
 class AuditLiveSoak {
 
