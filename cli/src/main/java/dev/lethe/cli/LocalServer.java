@@ -46,7 +46,11 @@ public final class LocalServer implements AutoCloseable {
      * LETHE_SERVER_TOKEN_KEY}).
      */
     public static LocalServer start(
-            StackSettings stack, int port, Duration tokenTtl, Optional<OidcTokens> oidc)
+            StackSettings stack,
+            int port,
+            Duration tokenTtl,
+            Duration signInTtl,
+            Optional<OidcTokens> oidc)
             throws Exception {
         // everything the server reads, it reads as its own users (read-only in the stores)
         StackSettings s = stack.as(dev.lethe.local.ComponentRole.SERVER);
@@ -91,7 +95,8 @@ public final class LocalServer implements AutoCloseable {
                                     new LetheServer.Settings(s.serverHost(), port, tokenTtl),
                                     users,
                                     new Passwords(),
-                                    new LocalTokens(tokenKey, tokenTtl, Clock.systemUTC()),
+                                    new LocalTokens(
+                                            tokenKey, tokenTtl, signInTtl, Clock.systemUTC()),
                                     oidc,
                                     backend,
                                     Clock.systemUTC())

@@ -129,7 +129,7 @@ final class ServerClient {
                 "Lethe's server does not answer at " + base + ": is the stack up? ./lethe status");
     }
 
-    /** Signs in and keeps the token; returns when it expires. */
+    /** Signs in and keeps the token; returns when the sign-in ends (its refreshes included). */
     Instant login(String user, String password) throws Exception {
         ObjectNode req = JSON.createObjectNode().put("username", user).put("password", password);
         Answer a = send("POST", "/api/v1/token", req.toString(), null);
@@ -137,19 +137,35 @@ final class ServerClient {
             throw new IllegalArgumentException(
                     "sign-in refused (HTTP " + a.status() + "): " + a.detail());
         }
-        Instant expires = Instant.now().plusSeconds(a.body().path("expires_in").asLong());
+        return keep(user, a.body()).signInEnds();
+    }
+
+    /** What {@code cli-token.json} holds: the access token and the sign-in's refresh token. */
+    private record Kept(Instant accessExpires, Instant signInEnds) {}
+
+    private Kept keep(String user, JsonNode answer) throws IOException {
+        Instant now = Instant.now();
+        Instant expires = now.plusSeconds(answer.path("expires_in").asLong());
+        Instant ends =
+                answer.hasNonNull("refresh_token")
+                        ? now.plusSeconds(answer.path("refresh_expires_in").asLong())
+                        : expires;
         ObjectNode kept =
                 JSON.createObjectNode()
                         .put("server", base.toString())
                         .put("user", user)
-                        .put("access_token", a.body().path("access_token").asText())
+                        .put("access_token", answer.path("access_token").asText())
                         .put("expires_at", expires.toString());
+        if (answer.hasNonNull("refresh_token")) {
+            kept.put("refresh_token", answer.path("refresh_token").asText());
+            kept.put("refresh_expires_at", ends.toString());
+        }
         Files.createDirectories(tokenFile.getParent());
         Path tmp = Files.createTempFile(tokenFile.getParent(), "cli-token", ".tmp");
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
         Files.writeString(tmp, kept.toString());
         Files.move(tmp, tokenFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        return expires;
+        return new Kept(expires, ends);
     }
 
     /** A GET with the kept token. */
@@ -157,19 +173,50 @@ final class ServerClient {
         return send("GET", path, null, token());
     }
 
+    /**
+     * The kept access token; one that has expired (or expires within {@link #REFRESH_AHEAD}) is
+     * replaced first with the sign-in's refresh token, while the sign-in lasts.
+     */
     private String token() throws IOException {
         if (!Files.isRegularFile(tokenFile)) {
             throw new IllegalArgumentException(SIGN_IN_OR_BREAK_GLASS);
         }
         JsonNode t = JSON.readTree(tokenFile.toFile());
-        if (!base.toString().equals(t.path("server").asText())
-                || Instant.parse(t.path("expires_at").asText()).isBefore(Instant.now())) {
+        if (!base.toString().equals(t.path("server").asText())) {
             throw new IllegalArgumentException(
-                    "the kept sign-in has expired or is for another server: "
-                            + SIGN_IN_OR_BREAK_GLASS);
+                    "the kept sign-in is for another server: " + SIGN_IN_OR_BREAK_GLASS);
         }
-        return t.path("access_token").asText();
+        Instant now = Instant.now();
+        if (Instant.parse(t.path("expires_at").asText()).isAfter(now.plus(REFRESH_AHEAD))) {
+            return t.path("access_token").asText();
+        }
+        if (t.hasNonNull("refresh_token")
+                && Instant.parse(t.path("refresh_expires_at").asText()).isAfter(now)) {
+            ObjectNode req =
+                    JSON.createObjectNode()
+                            .put("grant_type", "refresh_token")
+                            .put("refresh_token", t.path("refresh_token").asText());
+            Answer a;
+            try {
+                a = send("POST", "/api/v1/token", req.toString(), null);
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
+            if (a.status() == 200) {
+                keep(t.path("user").asText(), a.body());
+                return a.body().path("access_token").asText();
+            }
+            throw new IllegalArgumentException(
+                    "the sign-in has ended (" + a.detail() + "): " + SIGN_IN_OR_BREAK_GLASS);
+        }
+        throw new IllegalArgumentException(
+                "the kept sign-in has expired: " + SIGN_IN_OR_BREAK_GLASS);
     }
+
+    /** An access token this close to its expiry is replaced before it is sent. */
+    static final java.time.Duration REFRESH_AHEAD = java.time.Duration.ofSeconds(30);
 
     private Answer send(String method, String path, String body, String token) throws Exception {
         String authorization = token == null ? null : "Bearer " + token;

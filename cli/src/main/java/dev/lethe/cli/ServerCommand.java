@@ -34,6 +34,15 @@ final class ServerCommand implements Callable<Integer> {
     Duration tokenTtl = LocalTokens.DEFAULT_TTL;
 
     @Option(
+            names = "--sign-in-ttl",
+            converter = DurationConverter.class,
+            description =
+                    "How long a sign-in with the password lasts: its refresh token gets the next"
+                            + " access token until then (default 8h; at least --token-ttl, at most"
+                            + " 7d).")
+    Duration signInTtl = LocalTokens.DEFAULT_SIGN_IN_TTL;
+
+    @Option(
             names = "--oidc-issuer",
             description =
                     "Also accept bearer tokens of this OpenID Connect issuer (its iss claim); needs"
@@ -65,6 +74,13 @@ final class ServerCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--token-ttl must be between 1s and 12h, got " + tokenTtl);
         }
+        if (signInTtl.compareTo(tokenTtl) < 0 || signInTtl.compareTo(Duration.ofDays(7)) > 0) {
+            throw new IllegalArgumentException(
+                    "--sign-in-ttl must be between --token-ttl ("
+                            + tokenTtl
+                            + ") and 7d, got "
+                            + signInTtl);
+        }
         Optional<OidcTokens> oidc =
                 oidcIssuer == null
                         ? Optional.empty()
@@ -76,7 +92,7 @@ final class ServerCommand implements Callable<Integer> {
                                                 oidcAudience,
                                                 oidcRolesClaim)));
         CountDownLatch stopped = new CountDownLatch(1);
-        try (LocalServer server = LocalServer.start(s, s.serverPort(), tokenTtl, oidc)) {
+        try (LocalServer server = LocalServer.start(s, s.serverPort(), tokenTtl, signInTtl, oidc)) {
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(stopped::countDown, "lethe-server-stop"));
             System.out.println("Lethe server on " + s.serverUrl() + LetheServer.API);

@@ -432,6 +432,39 @@ class FrontDoorTest {
     }
 
     @Test
+    void anExpiredAccessTokenIsReplacedWithTheSignInsRefreshTokenUntilTheSignInEnds()
+            throws Exception {
+        signIn("auditor1");
+        Path kept = dataDir.resolve("cli-token.json");
+        assertThat(java.nio.file.Files.getPosixFilePermissions(kept))
+                .containsExactlyInAnyOrder(
+                        java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        com.fasterxml.jackson.databind.node.ObjectNode t =
+                (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(kept.toFile());
+        String expired = t.get("access_token").asText();
+        t.put("expires_at", Instant.now().minusSeconds(1).toString()); // as 15 minutes later
+        java.nio.file.Files.writeString(kept, t.toString());
+
+        assertThat(lethe("audit", "log", "--json", "--limit", "1")).isZero();
+        JsonNode refreshed = JSON.readTree(kept.toFile());
+        assertThat(refreshed.get("access_token").asText()).isNotEqualTo(expired);
+        assertThat(Instant.parse(refreshed.get("expires_at").asText())).isAfter(Instant.now());
+        // the sign-in's end is kept, not pushed back by the refresh
+        assertThat(Instant.parse(refreshed.get("refresh_expires_at").asText()))
+                .isBefore(Instant.parse(t.get("refresh_expires_at").asText()).plusSeconds(2));
+
+        // a sign-in that has ended (here: a refresh token the server does not take)
+        t.put("refresh_token", "not.a.token");
+        java.nio.file.Files.writeString(kept, t.toString());
+        err.reset();
+        assertThat(lethe("audit", "log", "--json", "--limit", "1")).isNotZero();
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("the sign-in has ended")
+                .contains("./lethe login");
+    }
+
+    @Test
     void theWrongRoleIsTheServersRefusal() throws Exception {
         signIn("auditor1");
         assertThat(lethe("subject", "find", "ada@example.org", "--purpose", "DSAR-1")).isEqualTo(1);

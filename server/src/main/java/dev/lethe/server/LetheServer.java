@@ -510,17 +510,69 @@ public final class LetheServer implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code POST /token}: a sign-in with name and password, or ({@code "grant_type":
+     * "refresh_token"}) the next access token of a sign-in. Both answer an access token and the
+     * sign-in's refresh token; a refresh keeps the sign-in's end and works only while the user is
+     * enabled and has the password the sign-in was made with.
+     */
     private void token(Context ctx) throws Exception {
+        JsonNode body = null;
+        try {
+            body = JSON.readTree(ctx.bodyAsBytes());
+        } catch (IOException e) {
+            body = null; // checkSignIn says what the body must be
+        }
+        if (body != null && "refresh_token".equals(body.path("grant_type").asText())) {
+            refreshToken(ctx, body);
+            return;
+        }
         Optional<User> user = checkSignIn(ctx);
         if (user.isEmpty()) {
             return;
         }
-        LocalTokens.Issued t = tokens.issue(user.get());
+        json(ctx, tokenAnswer(user.get(), tokens.issueRefresh(user.get())));
+    }
+
+    private void refreshToken(Context ctx, JsonNode body) throws Exception {
+        if (!body.path("refresh_token").isTextual()) {
+            throw Problem.badRequest(
+                    "the body must be JSON: {\"grant_type\": \"refresh_token\", \"refresh_token\": …}");
+        }
+        Optional<LocalTokens.Refresh> r = tokens.verifyRefresh(body.get("refresh_token").asText());
+        Optional<User> user = Optional.empty();
+        if (r.isPresent()) {
+            user =
+                    users.credentials(r.get().name())
+                            .map(UserStore.Credentials::user)
+                            .filter(u -> !u.disabled())
+                            .filter(
+                                    u ->
+                                            u.passwordSetAt() != null
+                                                    && u.passwordSetAt().toEpochMilli()
+                                                            == r.get().passwordSetAtMillis());
+        }
+        if (user.isEmpty()) {
+            LOG.warn(
+                    "token refresh refused from {} ({})",
+                    ctx.ip(),
+                    r.isEmpty() ? "invalid or ended sign-in" : "user disabled or password reset");
+            throw Problem.unauthorized(
+                    "the sign-in has ended (expired, the user disabled or the password reset):"
+                            + " sign in again");
+        }
+        json(ctx, tokenAnswer(user.get(), tokens.issueRefresh(user.get(), r.get().signInEnds())));
+    }
+
+    private ObjectNode tokenAnswer(User user, LocalTokens.Issued refresh) {
+        LocalTokens.Issued t = tokens.issue(user);
         ObjectNode out = JSON.createObjectNode();
         out.put("access_token", t.token());
         out.put("token_type", "Bearer");
         out.put("expires_in", t.expiresIn());
-        json(ctx, out);
+        out.put("refresh_token", refresh.token());
+        out.put("refresh_expires_in", refresh.expiresIn());
+        return out;
     }
 
     /**

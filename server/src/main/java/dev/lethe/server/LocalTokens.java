@@ -33,12 +33,28 @@ public final class LocalTokens {
      */
     public static final String CSRF_CLAIM = "csrf";
 
-    /** How long a token is valid: short, the CLI signs in again. */
+    /** How long a token is valid: short; the CLI gets the next one with its refresh token. */
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
+
+    /**
+     * The audience of a refresh token: it is never accepted where an access token is ({@value
+     * #AUDIENCE}), only at {@code POST /token} with {@code grant_type=refresh_token}.
+     */
+    public static final String REFRESH_AUDIENCE = "lethe-refresh";
+
+    /**
+     * The claim that binds a refresh token to the password it was got with (when the password was
+     * set, epoch ms): {@code users reset} ends every sign-in made before it.
+     */
+    public static final String PASSWORD_SET_CLAIM = "pwd_set";
+
+    /** How long a sign-in lasts with refreshes: a working day; then the password again. */
+    public static final Duration DEFAULT_SIGN_IN_TTL = Duration.ofHours(8);
 
     private final MACSigner signer;
     private final MACVerifier verifier;
     private final Duration ttl;
+    private final Duration signInTtl;
     private final Clock clock;
 
     /** An issued token and its lifetime in seconds. */
@@ -52,7 +68,25 @@ public final class LocalTokens {
      */
     public record Session(Principal who, String csrf, String id, Instant expiresAt) {}
 
+    /**
+     * A sign-in's refresh token, verified: its user, role, the password's time it is bound to, and
+     * when the sign-in ends (the refresh tokens that follow keep it).
+     */
+    public record Refresh(String name, Role role, long passwordSetAtMillis, Instant signInEnds) {}
+
     public LocalTokens(byte[] key, Duration ttl, Clock clock) {
+        this(key, ttl, DEFAULT_SIGN_IN_TTL, clock);
+    }
+
+    /**
+     * @param ttl an access token's lifetime
+     * @param signInTtl how long a sign-in may be refreshed, from the password on
+     */
+    public LocalTokens(byte[] key, Duration ttl, Duration signInTtl, Clock clock) {
+        if (signInTtl.compareTo(ttl) < 0) {
+            throw new IllegalArgumentException("a sign-in cannot end before its first token");
+        }
+        this.signInTtl = signInTtl;
         if (key == null || key.length < 32) {
             throw new IllegalArgumentException("the token key needs at least 256 bits");
         }
@@ -68,6 +102,63 @@ public final class LocalTokens {
 
     public Issued issue(User user) {
         return sign(user.name(), user.role(), null);
+    }
+
+    /**
+     * The refresh token of a sign-in with the password: valid for the sign-in's lifetime, bound to
+     * the user's current password.
+     */
+    public Issued issueRefresh(User user) {
+        return refresh(user, clock.instant().plus(signInTtl));
+    }
+
+    /**
+     * The next refresh token of a sign-in: the same end ({@link Refresh#signInEnds}), so that
+     * refreshing never makes a sign-in last longer than the password's.
+     */
+    public Issued issueRefresh(User user, Instant signInEnds) {
+        return refresh(user, signInEnds);
+    }
+
+    private Issued refresh(User user, Instant ends) {
+        Instant now = clock.instant();
+        JWTClaimsSet claims =
+                new JWTClaimsSet.Builder()
+                        .issuer(ISSUER)
+                        .audience(REFRESH_AUDIENCE)
+                        .subject(user.name())
+                        .claim(ROLE_CLAIM, user.role().id())
+                        .claim(PASSWORD_SET_CLAIM, user.passwordSetAt().toEpochMilli())
+                        .issueTime(Date.from(now))
+                        .notBeforeTime(Date.from(now))
+                        .expirationTime(Date.from(ends))
+                        .jwtID(UUID.randomUUID().toString())
+                        .build();
+        return new Issued(signed(claims), Math.max(0, Duration.between(now, ends).toSeconds()));
+    }
+
+    /** The refresh token's sign-in if it is one this server issued and it has not ended. */
+    public Optional<Refresh> verifyRefresh(String token) {
+        return claims(token, REFRESH_AUDIENCE)
+                .flatMap(
+                        c -> {
+                            try {
+                                Long pwd = c.getLongClaim(PASSWORD_SET_CLAIM);
+                                if (pwd == null) {
+                                    return Optional.empty();
+                                }
+                                return principal(c)
+                                        .map(
+                                                p ->
+                                                        new Refresh(
+                                                                p.name(),
+                                                                p.role(),
+                                                                pwd,
+                                                                c.getExpirationTime().toInstant()));
+                            } catch (ParseException e) {
+                                return Optional.empty();
+                            }
+                        });
     }
 
     /**
@@ -105,14 +196,17 @@ public final class LocalTokens {
         if (csrf != null) {
             b.claim(CSRF_CLAIM, csrf);
         }
-        JWTClaimsSet claims = b.build();
+        return new Issued(signed(b.build()), ttl.toSeconds());
+    }
+
+    private String signed(JWTClaimsSet claims) {
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         try {
             jwt.sign(signer);
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign a token", e);
         }
-        return new Issued(jwt.serialize(), ttl.toSeconds());
+        return jwt.serialize();
     }
 
     /**
@@ -120,14 +214,14 @@ public final class LocalTokens {
      * another issuer, a bad signature, expired, not yet valid, malformed).
      */
     public Optional<Principal> verify(String token) {
-        return claims(token)
+        return claims(token, AUDIENCE)
                 .filter(c -> c.getClaim(CSRF_CLAIM) == null)
                 .flatMap(LocalTokens::principal);
     }
 
     /** The session of a console session's token still valid, or empty (any other token). */
     public Optional<Session> verifySession(String token) {
-        return claims(token)
+        return claims(token, AUDIENCE)
                 .flatMap(
                         c -> {
                             Object csrf = c.getClaim(CSRF_CLAIM);
@@ -160,8 +254,8 @@ public final class LocalTokens {
         }
     }
 
-    /** The claims of a token signed here and valid now. */
-    private Optional<JWTClaimsSet> claims(String token) {
+    /** The claims of a token signed here for {@code audience} and valid now. */
+    private Optional<JWTClaimsSet> claims(String token, String audience) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm())
@@ -172,7 +266,7 @@ public final class LocalTokens {
             Instant now = clock.instant();
             if (!ISSUER.equals(c.getIssuer())
                     || c.getAudience() == null
-                    || !c.getAudience().contains(AUDIENCE)
+                    || !c.getAudience().equals(java.util.List.of(audience))
                     || c.getExpirationTime() == null
                     || !now.isBefore(c.getExpirationTime().toInstant())
                     || (c.getNotBeforeTime() != null

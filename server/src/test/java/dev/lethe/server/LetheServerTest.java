@@ -309,6 +309,72 @@ class LetheServerTest {
         assertThat(r.headers().firstValue("WWW-Authenticate").orElse("")).contains("invalid_token");
     }
 
+    static HttpResponse<String> refresh(String refreshToken) throws Exception {
+        return send(
+                "POST",
+                "/api/v1/token",
+                null,
+                JSON.createObjectNode()
+                        .put("grant_type", "refresh_token")
+                        .put("refresh_token", refreshToken)
+                        .toString());
+    }
+
+    @Test
+    void aSignInIsRefreshedWithoutThePasswordUntilItEnds() throws Exception {
+        JsonNode first = JSON.readTree(signIn("dpo1", PASSWORD).body());
+        String refreshToken = first.get("refresh_token").asText();
+        assertThat(first.get("refresh_expires_in").asLong())
+                .isEqualTo(LocalTokens.DEFAULT_SIGN_IN_TTL.toSeconds());
+        // a refresh token is no bearer token, an access token no refresh token
+        assertThat(send("GET", "/api/v1/me", refreshToken, null).statusCode()).isEqualTo(401);
+        assertThat(refresh(first.get("access_token").asText()).statusCode()).isEqualTo(401);
+
+        clock.now = clock.now.plus(LocalTokens.DEFAULT_TTL).plusSeconds(1);
+        assertThat(send("GET", "/api/v1/me", first.get("access_token").asText(), null).statusCode())
+                .isEqualTo(401);
+        HttpResponse<String> r = refresh(refreshToken);
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode next = JSON.readTree(r.body());
+        assertThat(send("GET", "/api/v1/me", next.get("access_token").asText(), null).statusCode())
+                .isEqualTo(200);
+        // the next refresh token keeps the sign-in's end: refreshing does not extend it
+        assertThat(next.get("refresh_expires_in").asLong())
+                .isEqualTo(
+                        LocalTokens.DEFAULT_SIGN_IN_TTL
+                                .minus(LocalTokens.DEFAULT_TTL)
+                                .minusSeconds(1)
+                                .toSeconds());
+        clock.now = clock.now.plus(LocalTokens.DEFAULT_SIGN_IN_TTL);
+        HttpResponse<String> ended = refresh(next.get("refresh_token").asText());
+        assertThat(ended.statusCode()).isEqualTo(401);
+        assertThat(ended.body()).contains("sign in again");
+    }
+
+    @Test
+    void aPasswordResetOrADisabledUserEndsTheSignIn() throws Exception {
+        users.add("roamer", Role.DPO, passwords.hash(PASSWORD));
+        String beforeReset =
+                JSON.readTree(signIn("roamer", PASSWORD).body()).get("refresh_token").asText();
+        assertThat(refresh(beforeReset).statusCode()).isEqualTo(200);
+        Thread.sleep(5); // a password set at another millisecond
+        users.resetPassword("roamer", passwords.hash(PASSWORD + " again"));
+        assertThat(refresh(beforeReset).statusCode()).isEqualTo(401);
+
+        String afterReset =
+                JSON.readTree(signIn("roamer", PASSWORD + " again").body())
+                        .get("refresh_token")
+                        .asText();
+        assertThat(refresh(afterReset).statusCode()).isEqualTo(200);
+        users.disable("roamer");
+        assertThat(refresh(afterReset).statusCode()).isEqualTo(401);
+        assertThat(refresh("not.a.token").statusCode()).isEqualTo(401);
+        assertThat(
+                        send("POST", "/api/v1/token", null, "{\"grant_type\":\"refresh_token\"}")
+                                .statusCode())
+                .isEqualTo(400);
+    }
+
     @Test
     void aUserDisabledAfterSignInLosesAccessAtOnce() throws Exception {
         users.add("brief", Role.AUDITOR, passwords.hash(PASSWORD));
