@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.discovery.PersonalDataInText;
 import dev.lethe.jobs.purge.AdoptionBacklog;
+import dev.lethe.jobs.purge.PurgeSchedule;
 import dev.lethe.jobs.purge.PurgeSchema;
 import dev.lethe.local.StackOptions;
 import dev.lethe.local.StackProbe;
@@ -88,12 +89,7 @@ final class PurgesCommand implements Callable<Integer> {
             if (backlog) {
                 printBacklog(server.get("/api/v1/purges/backlog").expect(200).body(), json);
             } else if (scheduled) {
-                if (limit > AuditQueryLimit.MAX) {
-                    throw new IllegalArgumentException(
-                            "--limit: at most " + AuditQueryLimit.MAX + " through the server");
-                }
-                printScheduled(
-                        server.get("/api/v1/purges/scheduled?limit=" + limit).expect(200).body());
+                printScheduled(scheduledPages(server));
             } else {
                 printPurges(pages(server));
             }
@@ -110,7 +106,7 @@ final class PurgesCommand implements Callable<Integer> {
             if (backlog) {
                 printBacklog(backlog(db), json);
             } else if (scheduled) {
-                printScheduled(scheduled(db, limit));
+                printScheduled(scheduled(db, limit, Optional.empty()));
             } else {
                 printPurges(purgeLog(db, outcome, null, null, null, limit).path("purges"));
             }
@@ -264,24 +260,50 @@ final class PurgesCommand implements Callable<Integer> {
      * The purges scheduled and not yet done, soonest first: {@code {scheduled: [{deadline, action,
      * entityId, rule}]}}.
      */
-    static ObjectNode scheduled(Connection db, int limit) throws SQLException {
+    /**
+     * A page of the purge schedule as the server answers it: {@code {scheduled: [...], next}} (the
+     * next page's cursor, null after the last).
+     */
+    static ObjectNode scheduled(Connection db, int limit, Optional<String> after)
+            throws SQLException {
+        PurgeSchedule.Page page = PurgeSchedule.read(db, limit, after);
         ObjectNode out = JSON.createObjectNode();
         ArrayNode list = out.putArray("scheduled");
-        try (PreparedStatement q =
-                db.prepareStatement(
-                        "SELECT deadline, action, entity_id, policy_rule FROM lethe.purge_schedule"
-                                + " ORDER BY deadline, entity_id LIMIT ?")) {
-            q.setInt(1, limit);
-            try (ResultSet r = q.executeQuery()) {
-                while (r.next()) {
-                    list.addObject()
-                            .put("deadline", r.getTimestamp(1).toInstant().toString())
-                            .put("action", r.getString(2))
-                            .put("entityId", r.getString(3))
-                            .put("rule", r.getString(4));
-                }
-            }
+        for (PurgeSchedule.Scheduled p : page.purges()) {
+            list.addObject()
+                    .put("deadline", p.deadline().toString())
+                    .put("action", p.action())
+                    .put("entityId", p.entityId())
+                    .put("rule", p.rule());
         }
+        if (page.next().isPresent()) {
+            out.put("next", page.next().get());
+        } else {
+            out.putNull("next");
+        }
+        return out;
+    }
+
+    /** The soonest {@code limit} scheduled purges from the server, page after page. */
+    private JsonNode scheduledPages(ServerClient server) throws Exception {
+        ArrayNode all = JSON.createArrayNode();
+        String after = null;
+        do {
+            int page = Math.min(AuditQueryLimit.MAX, limit - all.size());
+            JsonNode answer =
+                    server.get(
+                                    "/api/v1/purges/scheduled?limit="
+                                            + page
+                                            + (after == null
+                                                    ? ""
+                                                    : "&after=" + ServerClient.q(after)))
+                            .expect(200)
+                            .body();
+            answer.path("scheduled").forEach(all::add);
+            after = answer.path("next").isTextual() ? answer.path("next").asText() : null;
+        } while (after != null && all.size() < limit);
+        ObjectNode out = JSON.createObjectNode();
+        out.set("scheduled", all);
         return out;
     }
 

@@ -421,9 +421,9 @@ final class ServerBackend implements Backend, AutoCloseable {
     }
 
     @Override
-    public JsonNode scheduledPurges(int limit) throws Exception {
+    public JsonNode scheduledPurges(int limit, java.util.Optional<String> after) throws Exception {
         try (java.sql.Connection c = letheSchema()) {
-            return PurgesCommand.scheduled(c, limit);
+            return PurgesCommand.scheduled(c, limit, after);
         }
     }
 

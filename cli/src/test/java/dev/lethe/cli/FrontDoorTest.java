@@ -356,7 +356,12 @@ class FrontDoorTest {
                 .contains("(receipt not yet published)");
         assertThat(lethe("purges", "--scheduled")).isZero();
         assertThat(output())
-                .isEqualTo(printed(() -> PurgesCommand.printScheduled(backend.scheduledPurges(50))))
+                .isEqualTo(
+                        printed(
+                                () ->
+                                        PurgesCommand.printScheduled(
+                                                backend.scheduledPurges(
+                                                        50, java.util.Optional.empty()))))
                 .contains("tickets/4");
         assertThat(lethe("purges", "--backlog", "--json")).isZero();
         assertThat(JSON.readTree(output())).isEqualTo(backend.purgeBacklog());
@@ -693,8 +698,9 @@ class FrontDoorTest {
         }
 
         @Override
-        public JsonNode scheduledPurges(int limit) {
+        public JsonNode scheduledPurges(int limit, java.util.Optional<String> after) {
             ObjectNode n = JSON.createObjectNode();
+            n.putNull("next");
             n.putArray("scheduled")
                     .addObject()
                     .put("deadline", AT.toString())

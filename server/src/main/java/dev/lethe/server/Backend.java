@@ -124,9 +124,12 @@ public interface Backend {
      * The purges scheduled and not yet done, soonest first (as {@code ./lethe purges --scheduled}
      * reads them).
      *
-     * @return {@code {scheduled: [{deadline, action, entityId, rule}]}}
+     * @param after the cursor a page answered ({@code next}); empty: from the soonest
+     * @return {@code {scheduled: [{deadline, action, entityId, rule}], next}}: {@code next} the
+     *     cursor of the following page, null after the last
+     * @throws IllegalArgumentException for a cursor no page answered
      */
-    default JsonNode scheduledPurges(int limit) throws Exception {
+    default JsonNode scheduledPurges(int limit, java.util.Optional<String> after) throws Exception {
         throw new UnsupportedOperationException("scheduled purges");
     }
 

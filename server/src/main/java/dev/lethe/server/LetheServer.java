@@ -205,11 +205,7 @@ public final class LetheServer implements AutoCloseable {
                                     "GET",
                                     API + "/purges/scheduled",
                                     Role.Scope.PURGES_READ,
-                                    (ctx, who) ->
-                                            json(
-                                                    ctx,
-                                                    backend.scheduledPurges(
-                                                            limit(ctx.queryParam("limit")))));
+                                    this::scheduledPurges);
                             scoped(
                                     config.routes,
                                     "GET",
@@ -877,6 +873,21 @@ public final class LetheServer implements AutoCloseable {
                 .encodeToString(
                         Long.toString(logIndex)
                                 .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    /** {@code GET /purges/scheduled?limit=&after=}: the schedule, soonest first, by cursor. */
+    private void scheduledPurges(Context ctx, Principal who) throws Exception {
+        int limit = limit(ctx.queryParam("limit"));
+        Optional<String> after =
+                Optional.ofNullable(ctx.queryParam("after")).filter(a -> !a.isBlank());
+        JsonNode page;
+        try {
+            page = backend.scheduledPurges(limit, after);
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest(
+                    "after: not a cursor of the purge schedule (take the one a page answered)");
+        }
+        json(ctx, page);
     }
 
     private static int limit(String v) {

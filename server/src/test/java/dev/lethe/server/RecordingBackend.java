@@ -168,8 +168,9 @@ class RecordingBackend implements Backend {
     }
 
     @Override
-    public JsonNode scheduledPurges(int limit) {
+    public JsonNode scheduledPurges(int limit, java.util.Optional<String> after) {
         ObjectNode n = JSON.createObjectNode();
+        n.putNull("next");
         n.putArray("scheduled")
                 .addObject()
                 .put("deadline", "2027-02-04T09:00:00Z")
