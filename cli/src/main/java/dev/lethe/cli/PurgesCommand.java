@@ -116,23 +116,33 @@ final class PurgesCommand implements Callable<Integer> {
 
     /** The newest {@code limit} purges from the server, in pages of at most 500. */
     private JsonNode pages(ServerClient server) throws Exception {
+        return pages(
+                server,
+                "/api/v1/purges?"
+                        + (outcome == null ? "" : "outcome=" + ServerClient.q(outcome) + "&"),
+                "purges");
+    }
+
+    /**
+     * The first {@code limit} items of {@code field} that {@code query} (a path and its query
+     * string, ready for more parameters) answers, page after page by the answers' {@code next}.
+     */
+    private ArrayNode pages(ServerClient server, String query, String field) throws Exception {
         ArrayNode all = JSON.createArrayNode();
         String after = null;
         do {
             int page = Math.min(AuditQueryLimit.MAX, limit - all.size());
             JsonNode answer =
                     server.get(
-                                    "/api/v1/purges?limit="
+                                    query
+                                            + "limit="
                                             + page
-                                            + (outcome == null
-                                                    ? ""
-                                                    : "&outcome=" + ServerClient.q(outcome))
                                             + (after == null
                                                     ? ""
                                                     : "&after=" + ServerClient.q(after)))
                             .expect(200)
                             .body();
-            answer.path("purges").forEach(all::add);
+            answer.path(field).forEach(all::add);
             after = answer.path("next").isTextual() ? answer.path("next").asText() : null;
         } while (after != null && all.size() < limit);
         return all;
@@ -286,24 +296,8 @@ final class PurgesCommand implements Callable<Integer> {
 
     /** The soonest {@code limit} scheduled purges from the server, page after page. */
     private JsonNode scheduledPages(ServerClient server) throws Exception {
-        ArrayNode all = JSON.createArrayNode();
-        String after = null;
-        do {
-            int page = Math.min(AuditQueryLimit.MAX, limit - all.size());
-            JsonNode answer =
-                    server.get(
-                                    "/api/v1/purges/scheduled?limit="
-                                            + page
-                                            + (after == null
-                                                    ? ""
-                                                    : "&after=" + ServerClient.q(after)))
-                            .expect(200)
-                            .body();
-            answer.path("scheduled").forEach(all::add);
-            after = answer.path("next").isTextual() ? answer.path("next").asText() : null;
-        } while (after != null && all.size() < limit);
         ObjectNode out = JSON.createObjectNode();
-        out.set("scheduled", all);
+        out.set("scheduled", pages(server, "/api/v1/purges/scheduled?", "scheduled"));
         return out;
     }
 

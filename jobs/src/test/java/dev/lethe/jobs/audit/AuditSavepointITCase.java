@@ -103,17 +103,44 @@ class AuditSavepointITCase {
 
         List<AuditEntry> entries = secondRun(input, savepoint);
 
+        assertTheChainAndTheLogWentOn(entries);
+        assertThat(out.treeHeads())
+                .extracting(AuditCheckpoint::getTreeSize)
+                .containsExactly(2L, 4L);
+    }
+
+    /**
+     * Both runs' entries are one log: indexes 0..3, Anna's chain 1..3 linked across the restore,
+     * and (the Merkle tree went on too) every entry verifies against the signed tree heads.
+     */
+    private void assertTheChainAndTheLogWentOn(List<AuditEntry> entries) throws Exception {
         assertThat(entries).extracting(AuditEntry::getLogIndex).containsExactly(0L, 1L, 2L, 3L);
         List<AuditEntry> annas =
                 entries.stream().filter(e -> e.getEntityId().equals("contacts/1")).toList();
         assertThat(annas).extracting(AuditEntry::getSeq).containsExactly(1L, 2L, 3L);
         assertThat(bytes(annas.get(2).getPrevHash())).isEqualTo(bytes(annas.get(1).getHash()));
-        // the Merkle tree went on too: both runs' entries verify against the signed tree heads
-        List<AuditCheckpoint> heads = out.treeHeads();
-        assertThat(heads).extracting(AuditCheckpoint::getTreeSize).containsExactly(2L, 4L);
-        VerificationReport report = TestAuditResources.verify(signingKeys, entries, heads);
+        VerificationReport report =
+                TestAuditResources.verify(signingKeys, entries, out.treeHeads());
         assertThat(report.ok()).as(report.describe()).isTrue();
         assertThat(out.deadLetters.values()).isEmpty();
+    }
+
+    /**
+     * A savepoint of a version before the transaction ledger (event time released by complete
+     * transactions) restores: made here by removing the ledger operator's state from a savepoint of
+     * the first run (its metadata rewritten without it; a canonical savepoint is relocatable),
+     * which leaves what an older version's savepoint holds for it, nothing. The restored job starts
+     * with an empty ledger, learns the transactions read after the restore and releases their
+     * entries: the chain and the log go on.
+     */
+    @Test
+    void aSavepointWithoutTheTransactionLedgerRestores() throws Exception {
+        Input input = new Input();
+        String savepoint = firstRun(input, savepoints);
+        String withoutLedger =
+                withoutStateOf(RawTopics.TRANSACTIONS_UID, savepoint, savepoints.resolve("older"));
+
+        assertTheChainAndTheLogWentOn(secondRun(input, withoutLedger));
     }
 
     @Test
@@ -214,6 +241,48 @@ class AuditSavepointITCase {
                 TestAuditResources.of(run, signingKeys),
                 settings);
         return env.executeAsync("audit-savepoint-itcase");
+    }
+
+    /**
+     * A copy of the savepoint {@code savepoint} in {@code dir} whose metadata holds no state for
+     * the operator of {@code uid}; returns its path.
+     */
+    private static String withoutStateOf(String uid, String savepoint, Path dir) throws Exception {
+        Path from = Path.of(java.net.URI.create(savepoint));
+        Files.createDirectories(dir);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, dir.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Path metadata = dir.resolve("_metadata");
+        org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata m;
+        try (java.io.DataInputStream in =
+                new java.io.DataInputStream(Files.newInputStream(metadata))) {
+            m =
+                    org.apache.flink.runtime.checkpoint.Checkpoints.loadCheckpointMetadata(
+                            in, AuditSavepointITCase.class.getClassLoader(), dir.toString());
+        }
+        org.apache.flink.runtime.jobgraph.OperatorID ledger =
+                org.apache.flink.state.api.OperatorIdentifier.forUid(uid).getOperatorId();
+        List<org.apache.flink.runtime.checkpoint.OperatorState> kept =
+                m.getOperatorStates().stream()
+                        .filter(o -> !o.getOperatorID().equals(ledger))
+                        .toList();
+        assertThat(kept)
+                .as("the savepoint held the operator's state")
+                .hasSize(m.getOperatorStates().size() - 1);
+        try (java.io.DataOutputStream out =
+                new java.io.DataOutputStream(Files.newOutputStream(metadata))) {
+            org.apache.flink.runtime.checkpoint.Checkpoints.storeCheckpointMetadata(
+                    new org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata(
+                            m.getCheckpointId(),
+                            kept,
+                            m.getMasterStates(),
+                            m.getCheckpointProperties()),
+                    out);
+        }
+        return dir.toUri().toString();
     }
 
     private static byte[] bytes(Object buffer) {

@@ -76,6 +76,9 @@ public final class RawTopics implements Source<RawRecord, RawTopics.Split, Void>
      * {@link #keptOpen}, event time moved by complete transactions ({@link TransactionWatermarks})
      * as the jobs move it, the partitions' heads where those of {@code all} end.
      */
+    /** The uid of the transaction watermarks (and their ledger) in the tests' topologies. */
+    public static final String TRANSACTIONS_UID = "test-transactions";
+
     public static DataStream<RawRecord> keptOpenByTransactions(
             StreamExecutionEnvironment env,
             List<RawRecord> records,
@@ -84,7 +87,7 @@ public final class RawTopics implements Source<RawRecord, RawTopics.Split, Void>
         return TransactionWatermarks.apply(
                 keptOpen(env, records, settings.idleTimeout()),
                 settings,
-                "test-transactions",
+                TRANSACTIONS_UID,
                 heads(all));
     }
 
