@@ -11,6 +11,7 @@ import dev.lethe.jobs.LetheJob;
 import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.local.AuditTrust;
+import dev.lethe.local.BackgroundPriority;
 import dev.lethe.local.LetheJobs;
 import dev.lethe.local.StackSettings;
 import java.io.IOException;
@@ -588,12 +589,25 @@ final class AuditMonitor {
         return this;
     }
 
-    /** Runs the monitor on a daemon thread, ticking every {@link #TICK}, logging to {@code out}. */
+    /**
+     * Runs the monitor on a daemon thread, ticking every {@link #TICK}, logging to {@code out}; the
+     * thread (and those it starts) at {@link BackgroundPriority#NICE}: on a busy machine the
+     * monitor lags behind the pipeline rather than slowing it.
+     */
     static Thread start(StackSettings settings, java.io.PrintStream out) {
         AuditMonitor monitor = new AuditMonitor(settings);
         Thread t =
                 new Thread(
                         () -> {
+                            // a re-verification that may lag: the pipeline gets the CPU first
+                            BackgroundPriority.lowerCurrentThread()
+                                    .ifPresent(
+                                            why ->
+                                                    out.println(
+                                                            Instant.now()
+                                                                    + " audit-monitor runs at"
+                                                                    + " normal priority: "
+                                                                    + why));
                             while (!Thread.currentThread().isInterrupted()) {
                                 monitor.tick()
                                         .ifPresent(

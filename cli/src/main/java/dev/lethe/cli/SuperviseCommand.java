@@ -1,5 +1,6 @@
 package dev.lethe.cli;
 
+import dev.lethe.local.BackgroundPriority;
 import dev.lethe.local.LocalStack;
 import dev.lethe.local.StackOptions;
 import java.time.Instant;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Option;
  * has had no TaskManager for a minute, a failed connector task, and Lethe's jobs when they are not
  * running ({@link LocalStack#heal}), logging each line as it happens; it ends when the stack is
  * stopped ({@code ./lethe down} stops it first). With the jobs, it also runs the {@link
- * AuditMonitor}, which verifies each new signed tree head.
+ * AuditMonitor}, which verifies each new signed tree head. The monitor and the supervisor's JIT
+ * compiler threads run at a lower CPU priority ({@link BackgroundPriority}).
  */
 @Command(
         name = "supervise",
@@ -33,6 +35,14 @@ final class SuperviseCommand implements Callable<Integer> {
         LocalStack stack = new LocalStack(options.resolve(), System.out).withJobs(!noJobs);
         stack.recordSupervisor(ProcessHandle.current().pid());
         System.out.println(Instant.now() + " supervising " + stack.settings().dataDir());
+        // the supervisor's own warm-up (JIT) waits for the pipeline's processes on a busy machine
+        BackgroundPriority.lowerCompilerThreads()
+                .ifPresent(
+                        why ->
+                                System.out.println(
+                                        Instant.now()
+                                                + " compiler threads at normal priority: "
+                                                + why));
         if (!noJobs) {
             AuditMonitor.start(stack.settings(), System.out);
         }
