@@ -12,6 +12,7 @@ import dev.lethe.events.AuditEntry;
 import dev.lethe.events.AuditFieldChange;
 import dev.lethe.jobs.elasticsearch.DocumentOperation;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
+import dev.lethe.jobs.elasticsearch.ElasticsearchSinkBuilder;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
@@ -66,13 +67,15 @@ public final class AuditDocuments implements ElementConverter<AuditEntry, Docume
                     + "\"prevHash\":{\"type\":\"keyword\"},\"hash\":{\"type\":\"keyword\"}}}";
 
     /**
-     * The index's own refresh: Elasticsearch's default (1 s while searched; none while nobody
-     * searches, so a backlog is indexed without refreshing). What the job writes once caught up is
-     * searchable at once anyway: the sink asks for a refresh with each request it sends before its
-     * batch fills ({@code ElasticsearchSinkBuilder#setRefreshWhenCaughtUp}). An index made by a
-     * version that set 500 ms gets the default back.
+     * The index's own refresh, {@link ElasticsearchSinkBuilder#CAUGHT_UP_REFRESH_INTERVAL}: the
+     * sink's caught-up requests wait for it ({@code
+     * ElasticsearchSinkBuilder#setRefreshWhenCaughtUp}), so an entry is searchable when its request
+     * is answered; set on an existing index too.
      */
-    private static final String DEFAULT_REFRESH = "{\"index\":{\"refresh_interval\":null}}";
+    static final String REFRESH =
+            "{\"index\":{\"refresh_interval\":\""
+                    + ElasticsearchSinkBuilder.CAUGHT_UP_REFRESH_INTERVAL
+                    + "\"}}";
 
     private final String index;
 
@@ -347,7 +350,7 @@ public final class AuditDocuments implements ElementConverter<AuditEntry, Docume
                                                                     + "{\"type\":\"integer\"}}}")));
             org.elasticsearch.client.Request reset =
                     new org.elasticsearch.client.Request("PUT", "/" + index + "/_settings");
-            reset.setJsonEntity(DEFAULT_REFRESH);
+            reset.setJsonEntity(REFRESH);
             clients.restClient().performRequest(reset);
             return;
         }
@@ -359,7 +362,12 @@ public final class AuditDocuments implements ElementConverter<AuditEntry, Docume
                                             .settings(
                                                     s ->
                                                             s.numberOfShards("1")
-                                                                    .numberOfReplicas("0"))
+                                                                    .numberOfReplicas("0")
+                                                                    .refreshInterval(
+                                                                            t ->
+                                                                                    t.time(
+                                                                                            ElasticsearchSinkBuilder
+                                                                                                    .CAUGHT_UP_REFRESH_INTERVAL)))
                                             .mappings(m -> m.withJson(new StringReader(MAPPING))));
         } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
             if (!"resource_already_exists_exception".equals(e.error().type())) {

@@ -15,6 +15,7 @@ import dev.lethe.jobs.config.MasterKeys;
 import dev.lethe.jobs.elasticsearch.DeadLetterRejectedDocuments;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.elasticsearch.ElasticsearchSink;
+import dev.lethe.jobs.elasticsearch.ElasticsearchSinkBuilder;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.jobs.kafka.RawRecord;
 import dev.lethe.jobs.kafka.RawTopicsSource;
@@ -147,6 +148,7 @@ public final class DiscoveryJob {
                             .get("mappings")
                             .toString();
             es.indices().putMapping(r -> r.index(index).withJson(new StringReader(mappings)));
+            refreshWhenCaughtUp(es, index);
             return;
         }
         try {
@@ -162,6 +164,27 @@ public final class DiscoveryJob {
                 throw e;
             }
         }
+        refreshWhenCaughtUp(es, index);
+    }
+
+    /**
+     * The index refreshes every {@link ElasticsearchSinkBuilder#CAUGHT_UP_REFRESH_INTERVAL}, which
+     * the sink's caught-up requests wait for (set on an existing index too).
+     */
+    private static void refreshWhenCaughtUp(
+            co.elastic.clients.elasticsearch.ElasticsearchClient es, String index)
+            throws IOException {
+        es.indices()
+                .putSettings(
+                        r ->
+                                r.index(index)
+                                        .settings(
+                                                s ->
+                                                        s.refreshInterval(
+                                                                t ->
+                                                                        t.time(
+                                                                                ElasticsearchSinkBuilder
+                                                                                        .CAUGHT_UP_REFRESH_INTERVAL))));
     }
 
     /**

@@ -12,8 +12,10 @@ interface BulkClient extends AutoCloseable {
 
     /**
      * @param ndjson a {@link BulkBody#ndjson} body
-     * @param refresh whether Elasticsearch refreshes the shards the request wrote before it answers
-     *     ({@code refresh=true}): the documents are searchable at once
+     * @param refresh whether Elasticsearch answers only once what the request wrote is searchable
+     *     ({@code refresh=wait_for}: at the index's next scheduled refresh, {@link
+     *     ElasticsearchSinkBuilder#CAUGHT_UP_REFRESH_INTERVAL} on Lethe's indexes), never forcing
+     *     one
      */
     CompletableFuture<BulkResponse> bulk(byte[] ndjson, boolean refresh);
 }

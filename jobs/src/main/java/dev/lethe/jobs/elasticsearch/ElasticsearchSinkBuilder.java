@@ -15,6 +15,15 @@ import org.apache.flink.connector.base.sink.writer.ElementConverter;
 public final class ElasticsearchSinkBuilder<InputT> {
 
     public static final int DEFAULT_MAX_BATCH_SIZE = 1000;
+
+    /**
+     * The refresh interval of the indexes Lethe's jobs write to ({@code index.refresh_interval}):
+     * what a caught-up job writes is searchable within it, and Elasticsearch refreshes at most this
+     * often whatever the write rate (a refresh per request made a small segment each, and the
+     * merges and soft-delete bookkeeping grew with them).
+     */
+    public static final String CAUGHT_UP_REFRESH_INTERVAL = "200ms";
+
     public static final long DEFAULT_MAX_BATCH_SIZE_IN_BYTES = 5L * 1024 * 1024;
     public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 2;
     public static final int DEFAULT_MAX_BUFFERED_REQUESTS = 10_000;
@@ -111,8 +120,10 @@ public final class ElasticsearchSinkBuilder<InputT> {
 
     /**
      * Whether a request the writer sends before its batch is full (flushed by time: the job has
-     * caught up) asks Elasticsearch to refresh before it answers, so what it wrote is searchable at
-     * once; full batches (a backlog) leave refreshing to the index. Default false.
+     * caught up) waits until what it wrote is searchable ({@code refresh=wait_for}): at the index's
+     * next scheduled refresh, never forcing one, so the index refreshes once per interval however
+     * many requests arrive ({@link #CAUGHT_UP_REFRESH_INTERVAL} on Lethe's indexes); full batches
+     * (a backlog) do not wait. Default false.
      */
     public ElasticsearchSinkBuilder<InputT> setRefreshWhenCaughtUp(boolean refresh) {
         this.refreshWhenCaughtUp = refresh;

@@ -37,7 +37,9 @@ final class RestBulkClient implements BulkClient {
         Request request = new Request("POST", "/_bulk");
         request.addParameter("filter_path", BulkBody.FILTER_PATH);
         if (refresh) {
-            request.addParameter("refresh", "true");
+            // waits for the index's own refresh: one per interval whatever the number of requests
+            // (a forced refresh per request made a segment each and grew the merges with them)
+            request.addParameter("refresh", "wait_for");
         }
         request.setEntity(new NByteArrayEntity(ndjson, NDJSON));
         CompletableFuture<BulkResponse> answer = new CompletableFuture<>();
