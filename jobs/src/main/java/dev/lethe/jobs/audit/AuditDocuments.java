@@ -12,7 +12,7 @@ import dev.lethe.events.AuditEntry;
 import dev.lethe.events.AuditFieldChange;
 import dev.lethe.jobs.elasticsearch.DocumentOperation;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
-import dev.lethe.jobs.elasticsearch.ElasticsearchSinkBuilder;
+import dev.lethe.jobs.elasticsearch.WriteHeavyIndex;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
@@ -65,17 +65,6 @@ public final class AuditDocuments implements ElementConverter<AuditEntry, Docume
                     + "\"sourceOffset\":{\"type\":\"long\"},"
                     + "\"attributes\":{\"type\":\"flattened\"},"
                     + "\"prevHash\":{\"type\":\"keyword\"},\"hash\":{\"type\":\"keyword\"}}}";
-
-    /**
-     * The index's own refresh, {@link ElasticsearchSinkBuilder#CAUGHT_UP_REFRESH_INTERVAL}: the
-     * sink's caught-up requests wait for it ({@code
-     * ElasticsearchSinkBuilder#setRefreshWhenCaughtUp}), so an entry is searchable when its request
-     * is answered; set on an existing index too.
-     */
-    static final String REFRESH =
-            "{\"index\":{\"refresh_interval\":\""
-                    + ElasticsearchSinkBuilder.CAUGHT_UP_REFRESH_INTERVAL
-                    + "\"}}";
 
     private final String index;
 
@@ -334,7 +323,8 @@ public final class AuditDocuments implements ElementConverter<AuditEntry, Docume
 
     /**
      * Creates the audit index with {@link #MAPPING} unless it exists; an existing index gets the
-     * fields added since it was created (adding a field to a mapping is always allowed).
+     * fields added since it was created (adding a field to a mapping is always allowed); both get
+     * the {@link WriteHeavyIndex} settings.
      */
     public static void ensureIndex(ElasticsearchConnection.Clients clients, String index)
             throws IOException {
@@ -348,10 +338,7 @@ public final class AuditDocuments implements ElementConverter<AuditEntry, Docume
                                                     new StringReader(
                                                             "{\"properties\":{\"encoding\":"
                                                                     + "{\"type\":\"integer\"}}}")));
-            org.elasticsearch.client.Request reset =
-                    new org.elasticsearch.client.Request("PUT", "/" + index + "/_settings");
-            reset.setJsonEntity(REFRESH);
-            clients.restClient().performRequest(reset);
+            WriteHeavyIndex.apply(clients, index);
             return;
         }
         try {
@@ -362,18 +349,14 @@ public final class AuditDocuments implements ElementConverter<AuditEntry, Docume
                                             .settings(
                                                     s ->
                                                             s.numberOfShards("1")
-                                                                    .numberOfReplicas("0")
-                                                                    .refreshInterval(
-                                                                            t ->
-                                                                                    t.time(
-                                                                                            ElasticsearchSinkBuilder
-                                                                                                    .CAUGHT_UP_REFRESH_INTERVAL)))
+                                                                    .numberOfReplicas("0"))
                                             .mappings(m -> m.withJson(new StringReader(MAPPING))));
         } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
             if (!"resource_already_exists_exception".equals(e.error().type())) {
                 throw e;
             }
         }
+        WriteHeavyIndex.apply(clients, index);
     }
 
     private static final HexFormat HEX = HexFormat.of();

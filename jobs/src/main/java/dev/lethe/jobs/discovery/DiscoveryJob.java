@@ -15,7 +15,7 @@ import dev.lethe.jobs.config.MasterKeys;
 import dev.lethe.jobs.elasticsearch.DeadLetterRejectedDocuments;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.elasticsearch.ElasticsearchSink;
-import dev.lethe.jobs.elasticsearch.ElasticsearchSinkBuilder;
+import dev.lethe.jobs.elasticsearch.WriteHeavyIndex;
 import dev.lethe.jobs.kafka.LetheTopics;
 import dev.lethe.jobs.kafka.RawRecord;
 import dev.lethe.jobs.kafka.RawTopicsSource;
@@ -136,7 +136,8 @@ public final class DiscoveryJob {
     /**
      * Creates {@code index} with {@link LocationDocument#indexDefinition()}; if it exists (written
      * by an earlier version), adds the fields its mapping lacks, since the strict mapping would
-     * reject documents carrying them ({@code fullName}).
+     * reject documents carrying them ({@code fullName}); both get the {@link WriteHeavyIndex}
+     * settings.
      */
     public static void ensureIndex(ElasticsearchConnection.Clients clients, String index)
             throws IOException {
@@ -148,7 +149,7 @@ public final class DiscoveryJob {
                             .get("mappings")
                             .toString();
             es.indices().putMapping(r -> r.index(index).withJson(new StringReader(mappings)));
-            refreshWhenCaughtUp(es, index);
+            WriteHeavyIndex.apply(clients, index);
             return;
         }
         try {
@@ -164,27 +165,7 @@ public final class DiscoveryJob {
                 throw e;
             }
         }
-        refreshWhenCaughtUp(es, index);
-    }
-
-    /**
-     * The index refreshes every {@link ElasticsearchSinkBuilder#CAUGHT_UP_REFRESH_INTERVAL}, which
-     * the sink's caught-up requests wait for (set on an existing index too).
-     */
-    private static void refreshWhenCaughtUp(
-            co.elastic.clients.elasticsearch.ElasticsearchClient es, String index)
-            throws IOException {
-        es.indices()
-                .putSettings(
-                        r ->
-                                r.index(index)
-                                        .settings(
-                                                s ->
-                                                        s.refreshInterval(
-                                                                t ->
-                                                                        t.time(
-                                                                                ElasticsearchSinkBuilder
-                                                                                        .CAUGHT_UP_REFRESH_INTERVAL))));
+        WriteHeavyIndex.apply(clients, index);
     }
 
     /**

@@ -17,10 +17,10 @@ public final class ElasticsearchSinkBuilder<InputT> {
     public static final int DEFAULT_MAX_BATCH_SIZE = 1000;
 
     /**
-     * The refresh interval of the indexes Lethe's jobs write to ({@code index.refresh_interval}):
-     * what a caught-up job writes is searchable within it, and Elasticsearch refreshes at most this
-     * often whatever the write rate (a refresh per request made a small segment each, and the
-     * merges and soft-delete bookkeeping grew with them).
+     * The refresh interval of the indexes Lethe's jobs write to ({@code index.refresh_interval},
+     * set by {@link WriteHeavyIndex}): what a caught-up job writes is searchable within it, and
+     * Elasticsearch refreshes at most this often whatever the write rate (a refresh per request
+     * made a small segment each, and the merges and soft-delete bookkeeping grew with them).
      */
     public static final String CAUGHT_UP_REFRESH_INTERVAL = "200ms";
 
