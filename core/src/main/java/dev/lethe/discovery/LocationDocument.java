@@ -37,7 +37,9 @@ import java.util.Objects;
  * @param spanStart start of the finding in the column's text (UTF-16 index), or null
  * @param spanEnd end of the finding (exclusive), or null
  * @param reason why it is a location: the catalog declaration or the detector's reason
- * @param lastChanged commit time of the change that last wrote the row
+ * @param lastChanged commit time of the change that last changed this location (its value,
+ *     subjects, position, soft deletion, ...): a change of the row that leaves the location as it
+ *     was does not rewrite it
  * @param sourceLsn the LSN of that change: the document's external version
  * @param parentRecord for a row whose subject is found through another row it references (a thread
  *     through its ticket): that row's entity id, {@code tickets/42}; else null
@@ -160,6 +162,18 @@ public record LocationDocument(
 
     /** The document as JSON (the index mapping's field names). */
     public byte[] toJson() {
+        return json(true);
+    }
+
+    /**
+     * The document as JSON without what only says when it was written ({@code lastChanged}, {@code
+     * sourceLsn}): equal for two changes of a row that leave this location as it was.
+     */
+    public byte[] contentJson() {
+        return json(false);
+    }
+
+    private byte[] json(boolean withChange) {
         ObjectNode n = JSON.createObjectNode();
         ArrayNode subjects = n.putArray("subjectIds");
         subjectIds.forEach(subjects::add);
@@ -185,8 +199,10 @@ public record LocationDocument(
         if (reason != null) {
             n.put("reason", reason);
         }
-        n.put("lastChanged", lastChanged.toString());
-        n.put("sourceLsn", sourceLsn);
+        if (withChange) {
+            n.put("lastChanged", lastChanged.toString());
+            n.put("sourceLsn", sourceLsn);
+        }
         if (parentRecord != null) {
             n.put("parentRecord", parentRecord);
         }

@@ -14,6 +14,7 @@ import dev.lethe.jobs.config.ClassifiedColumns;
 import dev.lethe.jobs.config.MasterKeys;
 import dev.lethe.jobs.kafka.AvroRecords;
 import dev.lethe.jobs.state.StateCipher;
+import dev.lethe.jobs.state.StateFingerprints;
 import dev.lethe.normalize.EntityId;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -126,6 +127,9 @@ public final class DetectLocations
     /** The {@link StateCipher} purpose of the changes waiting for the watermark. */
     public static final String PENDING_PURPOSE = "discovery/pending-changes";
 
+    /** The purpose of the location documents' fingerprints ({@link LocatedRow#fingerprints}). */
+    public static final String DOCUMENTS_PURPOSE = "discovery/location-documents";
+
     private static final TypeInformation<Tuple2<Long, byte[]>> PENDING_TYPE =
             Types.TUPLE(Types.LONG, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
@@ -164,6 +168,7 @@ public final class DetectLocations
 
     private transient StateCipher pendingCipher;
     private transient StateCipher directoryCipher;
+    private transient StateFingerprints documentFingerprints;
     private transient Counter located;
     private transient Counter uncatalogued;
 
@@ -209,6 +214,7 @@ public final class DetectLocations
         var master = masterKeys.open();
         pendingCipher = new StateCipher(master, PENDING_PURPOSE);
         directoryCipher = new StateCipher(master, DIRECTORY_PURPOSE);
+        documentFingerprints = new StateFingerprints(master, DOCUMENTS_PURPOSE);
         PersonalDataCatalog catalog =
                 catalogFile.isBlank()
                         ? PersonalDataCatalog.loadDefault()
@@ -384,9 +390,11 @@ public final class DetectLocations
         List<LocationDocument> docs = l.documents();
         row.documentIds = new String[docs.size()];
         row.documents = new byte[docs.size()][];
+        row.fingerprints = new long[docs.size()];
         for (int i = 0; i < docs.size(); i++) {
             row.documentIds[i] = docs.get(i).id();
             row.documents[i] = docs.get(i).toJson();
+            row.fingerprints[i] = documentFingerprints.of(docs.get(i).contentJson());
         }
         located.inc(docs.size());
         out.collect(row);

@@ -22,11 +22,24 @@ public class LocatedRow {
     /** The documents' JSON, index for index with {@link #documentIds}. */
     public byte[][] documents = new byte[0][];
 
+    /**
+     * Keyed fingerprints of the documents' content without {@code lastChanged} and {@code
+     * sourceLsn} ({@link dev.lethe.discovery.LocationDocument#contentJson()}), index for index with
+     * {@link #documentIds}: equal when a change left the location as it was. Empty, or 0 at an
+     * index, when not known: that document is always written.
+     */
+    public long[] fingerprints = new long[0];
+
     public String originTopic;
     public int originPartition;
     public long originOffset;
 
     public LocatedRow() {}
+
+    /** The fingerprint of document {@code i}, 0 if not known. */
+    long fingerprint(int i) {
+        return i < fingerprints.length ? fingerprints[i] : 0L;
+    }
 
     /** Names the row, never its data. */
     @Override

@@ -124,14 +124,18 @@ public final class StateCipher {
         return stateKeys.computeIfAbsent(master.id(), id -> derive(master));
     }
 
-    /** HKDF-Expand(PRK = master key, info = purpose label, L = 32): one HMAC-SHA256 block. */
     private SecretKey derive(MasterKey master) {
+        return new SecretKeySpec(expand(master, aad), "AES");
+    }
+
+    /** HKDF-Expand(PRK = master key, info, L = 32): one HMAC-SHA256 block. */
+    static byte[] expand(MasterKey master, byte[] info) {
         try {
             Mac hmac = Mac.getInstance("HmacSHA256");
             hmac.init(new SecretKeySpec(master.key().getEncoded(), "HmacSHA256"));
-            hmac.update(aad);
+            hmac.update(info);
             hmac.update((byte) 1);
-            return new SecretKeySpec(hmac.doFinal(), "AES");
+            return hmac.doFinal();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is missing from this JDK", e);
         }

@@ -4,6 +4,7 @@ import static dev.lethe.jobs.discovery.DiscoveryTestData.contact;
 import static dev.lethe.jobs.discovery.DiscoveryTestData.deleted;
 import static dev.lethe.jobs.discovery.DiscoveryTestData.inserted;
 import static dev.lethe.jobs.discovery.DiscoveryTestData.ticket;
+import static dev.lethe.jobs.discovery.DiscoveryTestData.updated;
 import static dev.lethe.jobs.discovery.DiscoveryTestData.with;
 import static dev.lethe.jobs.testing.Utf8.containsUtf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -235,6 +236,53 @@ class DetectLocationsTest {
             assertThat(finding(row, "phone").path("subjectIds").size()).isZero();
             assertThat(documents(row))
                     .noneMatch(d -> d.path("kind").asText().equals("name") && d.has("spanStart"));
+        }
+    }
+
+    @Test
+    void aChangeThatLeavesALocationAsItWasGivesItTheSameFingerprint() throws Exception {
+        try (var h = harness()) {
+            var open = ticket(7, 1, MENTION);
+            var closed = with(open, "status", "closed");
+            var rewritten = with(closed, "description", MENTION.replace("+33 6 12", "+33 6 99"));
+            send(h, inserted("tickets", open, 10));
+            LocatedRow first = last(h);
+            send(h, updated("tickets", open, closed, 20));
+            LocatedRow statusOnly = last(h);
+            send(h, updated("tickets", closed, rewritten, 30));
+            LocatedRow phoneChanged = last(h);
+
+            assertThat(first.fingerprints).hasSize(first.documentIds.length).doesNotContain(0L);
+            assertThat(statusOnly.documentIds).containsExactly(first.documentIds);
+            for (int i = 0; i < first.documentIds.length; i++) {
+                // written at another LSN, same location
+                assertThat(statusOnly.documents[i]).isNotEqualTo(first.documents[i]);
+                assertThat(statusOnly.fingerprints[i]).isEqualTo(first.fingerprints[i]);
+            }
+            String phone = finding(phoneChanged, "phone").path("value").asText();
+            assertThat(phone).contains("699");
+            for (int i = 0; i < phoneChanged.documentIds.length; i++) {
+                int before = List.of(first.documentIds).indexOf(phoneChanged.documentIds[i]);
+                boolean isPhone =
+                        JSON.readTree(phoneChanged.documents[i])
+                                        .path("kind")
+                                        .asText()
+                                        .equals("phone")
+                                && JSON.readTree(phoneChanged.documents[i]).has("spanStart");
+                if (isPhone) {
+                    assertThat(phoneChanged.fingerprints[i])
+                            .isNotEqualTo(first.fingerprints[before]);
+                } else if (before >= 0) {
+                    assertThat(phoneChanged.fingerprints[i]).isEqualTo(first.fingerprints[before]);
+                }
+            }
+            // a keyed hash: the content's plain SHA-256 is not what is kept
+            assertThat(first.fingerprints[0])
+                    .isNotEqualTo(
+                            java.nio.ByteBuffer.wrap(
+                                            java.security.MessageDigest.getInstance("SHA-256")
+                                                    .digest(first.documents[0]))
+                                    .getLong());
         }
     }
 

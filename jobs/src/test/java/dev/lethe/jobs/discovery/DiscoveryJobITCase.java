@@ -187,6 +187,14 @@ class DiscoveryJobITCase {
         assertThat(removedByEdit)
                 .isEqualTo(goneWithEdit)
                 .contains(idOf(ticketDocs, phone), idOf(ticketDocs, email));
+        // what the edit left as it was is not written again: its documents keep their version
+        assertThat(afterEdit.keySet()).contains("tickets/10/contact_id");
+        assertThat(updates)
+                .filteredOn(u -> u.version == edit && !u.isDelete())
+                .extracting(u -> u.documentId)
+                .isNotEmpty()
+                .doesNotContain("tickets/10/contact_id")
+                .allSatisfy(id -> assertThat(ticketDocs).doesNotContainKey(id));
 
         // soft delete: still in the helpdesk, so still located, marked
         Map<String, JsonNode> afterSoftDelete = indexAsOf(updates, softDelete);

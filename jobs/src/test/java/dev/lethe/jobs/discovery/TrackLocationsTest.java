@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lethe.jobs.changes.TruncatedTable;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
 class TrackLocationsTest {
@@ -31,6 +35,20 @@ class TrackLocationsTest {
             r.documents[i] = ("{\"id\":\"" + ids[i] + "\"}").getBytes(StandardCharsets.UTF_8);
         }
         r.originTopic = "helpdesk.public.tickets";
+        return r;
+    }
+
+    /** A row whose documents have fingerprints: {@code id=fingerprint} each. */
+    private static LocatedRow fingerprinted(long lsn, String... idAndFingerprint) {
+        String[] ids = new String[idAndFingerprint.length];
+        long[] fingerprints = new long[idAndFingerprint.length];
+        for (int i = 0; i < ids.length; i++) {
+            String[] parts = idAndFingerprint[i].split("=");
+            ids[i] = parts[0];
+            fingerprints[i] = Long.parseLong(parts[1]);
+        }
+        LocatedRow r = row(lsn, ids);
+        r.fingerprints = fingerprints;
         return r;
     }
 
@@ -144,6 +162,104 @@ class TrackLocationsTest {
         try (var restored = harness(snapshot)) {
             restored.processElement(new StreamRecord<>(row(20, "b")));
             assertThat(drain(restored)).containsExactly("delete a v20", "index b v20");
+        }
+    }
+
+    @Test
+    void aLocationWhoseContentIsUnchangedIsNotWrittenAgain() throws Exception {
+        try (var h = harness()) {
+            h.processElement(new StreamRecord<>(fingerprinted(10, "a=1", "b=2")));
+            assertThat(drain(h)).containsExactly("index a v10", "index b v10");
+
+            // the row changed elsewhere: nothing to write
+            h.processElement(new StreamRecord<>(fingerprinted(20, "a=1", "b=2")));
+            assertThat(drain(h)).isEmpty();
+
+            // b changed, c is new, a is unchanged
+            h.processElement(new StreamRecord<>(fingerprinted(30, "a=1", "b=3", "c=4")));
+            assertThat(drain(h)).containsExactly("index b v30", "index c v30");
+
+            // b goes, then comes back as it was: written again
+            h.processElement(new StreamRecord<>(fingerprinted(40, "a=1", "c=4")));
+            assertThat(drain(h)).containsExactly("delete b v40");
+            h.processElement(new StreamRecord<>(fingerprinted(50, "a=1", "b=3", "c=4")));
+            assertThat(drain(h)).containsExactly("index b v50");
+
+            // an unknown fingerprint is always written
+            h.processElement(new StreamRecord<>(fingerprinted(60, "a=0", "b=3", "c=4")));
+            h.processElement(new StreamRecord<>(fingerprinted(70, "a=0", "b=3", "c=4")));
+            assertThat(drain(h)).containsExactly("index a v60", "index a v70");
+        }
+    }
+
+    @Test
+    void theFingerprintsSurviveARestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.processElement(new StreamRecord<>(fingerprinted(10, "a=1", "b=2")));
+            snapshot = h.snapshot(1, 100);
+        }
+        try (var restored = harness(snapshot)) {
+            restored.processElement(new StreamRecord<>(fingerprinted(20, "a=1", "b=5")));
+            assertThat(drain(restored)).containsExactly("index b v20");
+        }
+    }
+
+    /** Writes a row's state as it was kept before fingerprints: ids and last LSN only. */
+    private static final class LegacyTrackLocations
+            extends KeyedBroadcastProcessFunction<
+                    String, LocatedRow, TruncatedTable, LocationUpdate> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void processElement(
+                LocatedRow row, ReadOnlyContext ctx, Collector<LocationUpdate> out)
+                throws Exception {
+            getRuntimeContext()
+                    .getListState(
+                            new ListStateDescriptor<>(TrackLocations.LEGACY_IDS, String.class))
+                    .update(List.of(row.documentIds));
+            getRuntimeContext()
+                    .getState(new ValueStateDescriptor<>("last-lsn", Long.class))
+                    .update(row.lsn);
+        }
+
+        @Override
+        public void processBroadcastElement(
+                TruncatedTable t, Context ctx, Collector<LocationUpdate> out) {}
+    }
+
+    @Test
+    void stateKeptBeforeFingerprintsIsAdoptedAndItsDocumentsWrittenOnceMore() throws Exception {
+        OperatorSubtaskState legacy;
+        try (var h =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(
+                                new LegacyTrackLocations(), List.of(TrackLocations.TRUNCATES)),
+                        (LocatedRow r) -> r.recordId,
+                        Types.STRING,
+                        1,
+                        1,
+                        0)) {
+            h.open();
+            h.processElement(new StreamRecord<>(row(10, "a", "b", "c")));
+            h.processElement(new StreamRecord<>(row("tickets/8", 11, "t8/a")));
+            legacy = h.snapshot(1, 100);
+        }
+        try (var restored = harness(legacy)) {
+            // an older change is still recognised
+            restored.processElement(new StreamRecord<>(fingerprinted(5, "a=1")));
+            assertThat(drain(restored)).isEmpty();
+            restored.processElement(new StreamRecord<>(fingerprinted(20, "a=1", "b=2")));
+            assertThat(drain(restored))
+                    .containsExactly("delete c v20", "index a v20", "index b v20");
+            restored.processElement(new StreamRecord<>(fingerprinted(30, "a=1", "b=2")));
+            assertThat(drain(restored)).isEmpty();
+            // a truncate finds the ids of a row not changed since the restore
+            restored.processBroadcastElement(new StreamRecord<>(truncate("tickets", 40)));
+            assertThat(drain(restored))
+                    .containsExactlyInAnyOrder("delete a v40", "delete b v40", "delete t8/a v40");
+            assertThat(stateEntries(restored)).isZero();
         }
     }
 
