@@ -22,12 +22,13 @@ import java.util.Map;
  * of that queue is the point up to which nothing committed is still to come: the event time the
  * jobs may advance to at once, without waiting for an idle timeout.
  *
- * <p><b>Actor messages.</b> Debezium does not count logical-decoding messages in an END. A
- * transaction's message is written before its END, but may be read after it (another partition). A
- * transaction with changes is therefore complete only once its message has been read, or a message
- * of a transaction that committed after it (the message topic is in commit order too), or the
- * fallback watermark (below) has passed it: a transaction without a message (a writer that emitted
- * none and no actor trigger) costs that wait.
+ * <p><b>Actor messages.</b> A transaction's message is written before its END, but to another
+ * partition: it may be appended, and read, after it. Debezium 3 counts logical-decoding messages in
+ * the END (as a data collection of their own): a transaction whose END counts one is complete only
+ * once it has been read (or a later transaction's, the message topic being in commit order too, or
+ * the fallback below); one whose END counts none needs none. Where the connector does not count
+ * them, a transaction with changes is complete once its message has been read, a later one's, or a
+ * look at the message topic's end taken after its END was read finds the topic read to its end.
  *
  * <p><b>Fallback.</b> {@link #release} takes the watermark of the partitions' own rule (commit
  * time, quiet partitions at the wall clock): a queued transaction it has passed leaves whether
@@ -191,12 +192,14 @@ public final class TransactionLedger {
     /** A transaction with changes needs its actor message, or proof that it has none. */
     private boolean attributed(Entry front) {
         // a later transaction's message read: the message topic is past it, it has none;
-        // or every message written before its END was read, by a look at the topic's end
+        // or every message written before its END was read, by a look at the topic's end.
+        // Not when its END counts a message: the connector writes the message before the END,
+        // but to another partition, whose append may come later than the END's (and than a look)
         return front.expected == 0
                 || front.message
                 || front.messagesExpected == 0
                 || endedWithMessage > 0
-                || front.endReadAt < messagesReadBefore;
+                || (front.messagesExpected < 0 && front.endReadAt < messagesReadBefore);
     }
 
     /**
@@ -206,8 +209,11 @@ public final class TransactionLedger {
      */
     public long awaitingMessageSince() {
         Entry front = ended.peekFirst();
-        if (front == null || front.seen() < front.expected || attributed(front)) {
-            return Long.MIN_VALUE;
+        if (front == null
+                || front.seen() < front.expected
+                || attributed(front)
+                || front.messagesExpected > 0) {
+            return Long.MIN_VALUE; // a message its END counts is waited for, not looked for
         }
         return front.endReadAt;
     }

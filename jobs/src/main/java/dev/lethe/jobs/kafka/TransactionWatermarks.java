@@ -32,11 +32,12 @@ import org.slf4j.LoggerFactory;
  * source's own watermark (commit time per partition, quiet partitions at the wall clock) stays the
  * fallback and the floor: the watermark passed on is the greater of the two.
  *
- * <p>A transaction without an actor message: Debezium 3 counts messages in the END, so once the
- * connector has been seen counting them, an END that counts none releases at once. Otherwise it
- * leaves once a later transaction's message has been read, or once a look at the message topic
- * (taken after its END was read) finds the topic read to its end ({@link PartitionHeads}, off the
- * task thread): well under a second, not the idle timeout.
+ * <p>Actor messages: Debezium 3 counts messages in the END, so an END that counts none releases at
+ * once, and one that counts a message waits until it is read (written before the END, but to
+ * another partition, it can be appended after it). A connector that does not count them: the
+ * transaction leaves once a later transaction's message has been read, or once a look at the
+ * message topic (taken after its END was read) finds the topic read to its end ({@link
+ * PartitionHeads}, off the task thread): well under a second, not the idle timeout.
  *
  * <p>Records pass unchanged, except the transaction topic's, which end here. Replayed dead letters
  * ({@link RawRecord#replayed()}) pass without counting: their transaction was counted when their
