@@ -7,10 +7,14 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Helpdesk rows and their normalized changes, as the discovery tests need them. */
-final class DiscoveryRows {
+/**
+ * Helpdesk rows and their normalized changes, as the discovery tests need them (core's, and the
+ * discovery operators' in {@code jobs}, through core's test-jar).
+ */
+public final class DiscoveryRows {
 
-    static final Instant AT = Instant.parse("2025-03-14T09:26:53Z");
+    /** The commit time of every change made here. */
+    public static final Instant AT = Instant.parse("2025-03-14T09:26:53Z");
 
     private DiscoveryRows() {}
 
@@ -78,26 +82,26 @@ final class DiscoveryRows {
         return r;
     }
 
-    static Map<String, String> with(Map<String, String> row, String column, String value) {
+    public static Map<String, String> with(Map<String, String> row, String column, String value) {
         Map<String, String> r = new LinkedHashMap<>(row);
         r.put(column, value);
         return r;
     }
 
-    static ChangeEvent inserted(String table, Map<String, String> row, long lsn) {
+    public static ChangeEvent inserted(String table, Map<String, String> row, long lsn) {
         return change(table, Operation.INSERT, null, row, lsn);
     }
 
-    static ChangeEvent updated(
+    public static ChangeEvent updated(
             String table, Map<String, String> before, Map<String, String> after, long lsn) {
         return change(table, Operation.UPDATE, before, after, lsn);
     }
 
-    static ChangeEvent deleted(String table, Map<String, String> before, long lsn) {
+    public static ChangeEvent deleted(String table, Map<String, String> before, long lsn) {
         return change(table, Operation.DELETE, before, null, lsn);
     }
 
-    static ChangeEvent change(
+    public static ChangeEvent change(
             String table,
             Operation op,
             Map<String, String> before,

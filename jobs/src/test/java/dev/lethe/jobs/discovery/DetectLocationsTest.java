@@ -1,11 +1,11 @@
 package dev.lethe.jobs.discovery;
 
+import static dev.lethe.discovery.DiscoveryRows.deleted;
+import static dev.lethe.discovery.DiscoveryRows.inserted;
+import static dev.lethe.discovery.DiscoveryRows.updated;
+import static dev.lethe.discovery.DiscoveryRows.with;
 import static dev.lethe.jobs.discovery.DiscoveryTestData.contact;
-import static dev.lethe.jobs.discovery.DiscoveryTestData.deleted;
-import static dev.lethe.jobs.discovery.DiscoveryTestData.inserted;
 import static dev.lethe.jobs.discovery.DiscoveryTestData.ticket;
-import static dev.lethe.jobs.discovery.DiscoveryTestData.updated;
-import static dev.lethe.jobs.discovery.DiscoveryTestData.with;
 import static dev.lethe.jobs.testing.Utf8.containsUtf8;
 import static org.assertj.core.api.Assertions.assertThat;
 

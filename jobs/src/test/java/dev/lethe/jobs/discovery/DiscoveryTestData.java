@@ -1,17 +1,18 @@
 package dev.lethe.jobs.discovery;
 
-import dev.lethe.events.ChangeEvent;
-import dev.lethe.events.Operation;
-import dev.lethe.events.SourcePosition;
+import dev.lethe.discovery.DiscoveryRows;
 import dev.lethe.jobs.testing.DebeziumLog;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Helpdesk rows and their changes for the discovery operator tests. */
+/**
+ * Helpdesk rows for the discovery operator tests; their changes are made with core's {@link
+ * DiscoveryRows}.
+ */
 final class DiscoveryTestData {
 
-    static final Instant AT = Instant.parse("2025-03-14T09:26:53Z");
+    static final Instant AT = DiscoveryRows.AT;
 
     private DiscoveryTestData() {}
 
@@ -94,42 +95,6 @@ final class DiscoveryTestData {
                 "closed_at",
                 null,
                 "deleted_at",
-                null);
-    }
-
-    static Map<String, String> with(Map<String, String> row, String column, String value) {
-        Map<String, String> r = new LinkedHashMap<>(row);
-        r.put(column, value);
-        return r;
-    }
-
-    static ChangeEvent inserted(String table, Map<String, String> row, long lsn) {
-        return change(table, Operation.INSERT, null, row, lsn);
-    }
-
-    static ChangeEvent updated(
-            String table, Map<String, String> before, Map<String, String> after, long lsn) {
-        return change(table, Operation.UPDATE, before, after, lsn);
-    }
-
-    static ChangeEvent deleted(String table, Map<String, String> before, long lsn) {
-        return change(table, Operation.DELETE, before, null, lsn);
-    }
-
-    static ChangeEvent change(
-            String table,
-            Operation op,
-            Map<String, String> before,
-            Map<String, String> after,
-            long lsn) {
-        Map<String, String> image = after != null ? after : before;
-        return new ChangeEvent(
-                table,
-                Map.of("id", image.get("id")),
-                op,
-                before,
-                after,
-                new SourcePosition(lsn, 1L, AT, AT, false, "helpdesk.public." + table, 0, lsn),
                 null);
     }
 
