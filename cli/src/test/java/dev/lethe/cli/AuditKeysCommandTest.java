@@ -3,15 +3,12 @@ package dev.lethe.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lethe.audit.SigningKeys;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.lethe.testing.CapturedOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,28 +19,11 @@ class AuditKeysCommandTest {
 
     @TempDir Path dataDir;
     @TempDir Path elsewhere;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
-
-    @BeforeEach
-    void capture() {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
-    }
+    @RegisterExtension final CapturedOutput output = new CapturedOutput();
 
     private int lethe(String... args) {
-        out.reset();
-        err.reset();
+        output.resetOut();
+        output.resetErr();
         String[] all = new String[args.length + 2];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--data-dir";
@@ -52,11 +32,11 @@ class AuditKeysCommandTest {
     }
 
     private String out() {
-        return out.toString(StandardCharsets.UTF_8);
+        return output.out();
     }
 
     private String err() {
-        return err.toString(StandardCharsets.UTF_8);
+        return output.err();
     }
 
     @Test

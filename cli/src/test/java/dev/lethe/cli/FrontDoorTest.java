@@ -14,6 +14,7 @@ import dev.lethe.server.AuditQuery;
 import dev.lethe.server.Backend;
 import dev.lethe.server.LetheServer;
 import dev.lethe.server.TestServers;
+import dev.lethe.testing.CapturedOutput;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,10 +53,7 @@ class FrontDoorTest {
     static LetheServer server;
 
     @TempDir Path dataDir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
+    @RegisterExtension final CapturedOutput output = new CapturedOutput();
     private InputStream originalIn;
 
     @BeforeAll
@@ -69,18 +68,12 @@ class FrontDoorTest {
 
     @BeforeEach
     void capture() {
-        originalOut = System.out;
-        originalErr = System.err;
         originalIn = System.in;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         backend.recorded.clear();
     }
 
     @AfterEach
     void restore() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
         System.setIn(originalIn);
     }
 
@@ -100,18 +93,18 @@ class FrontDoorTest {
                 new ByteArrayInputStream(
                         (TestServers.PASSWORD + "\n").getBytes(StandardCharsets.UTF_8)));
         assertThat(lethe("login", "--username", user, "--password-stdin")).isZero();
-        out.reset();
+        output.resetOut();
     }
 
     private String output() {
-        String s = out.toString(StandardCharsets.UTF_8);
-        out.reset();
+        String s = output.out();
+        output.resetOut();
         return s;
     }
 
     /** What {@code print} writes to standard output. */
     private String printed(ThrowingRunnable print) throws Exception {
-        out.reset();
+        output.resetOut();
         print.run();
         return output();
     }
@@ -148,9 +141,9 @@ class FrontDoorTest {
                         new String[] {"purges"},
                         new String[] {"purges", "--backlog"});
         for (String[] c : commands) {
-            err.reset();
+            output.resetErr();
             assertThat(Lethe.run(stack(closed, c))).as(String.join(" ", c)).isEqualTo(2);
-            assertThat(err.toString(StandardCharsets.UTF_8))
+            assertThat(output.err())
                     .as(String.join(" ", c))
                     .contains("./lethe login")
                     .contains("--break-glass");
@@ -167,9 +160,9 @@ class FrontDoorTest {
                         new String[] {"audit", "prove", "--consistency", "1", "2"},
                         new String[] {"subject", "erase", "contact:7", "--request-id", "r-9"});
         for (String[] c : commands) {
-            err.reset();
+            output.resetErr();
             assertThat(lethe(c)).as(String.join(" ", c)).isEqualTo(2);
-            assertThat(err.toString(StandardCharsets.UTF_8))
+            assertThat(output.err())
                     .as(String.join(" ", c))
                     .contains("reads the stores directly")
                     .contains("--break-glass REASON");
@@ -180,10 +173,10 @@ class FrontDoorTest {
     void aBreakGlassReasonIsCheckedBeforeAnythingIsRead() {
         assertThat(lethe("subject", "find", "ada", "--break-glass", "asked by ada@example.org"))
                 .isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--break-glass looks like");
-        err.reset();
+        assertThat(output.err()).contains("--break-glass looks like");
+        output.resetErr();
         assertThat(lethe("purges", "--break-glass", " ")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("needs a reason");
+        assertThat(output.err()).contains("needs a reason");
     }
 
     @Test
@@ -240,9 +233,9 @@ class FrontDoorTest {
         assertThat(lethe("subject", "find", "nobody@example.org", "--purpose", "DSAR-1"))
                 .isEqualTo(SubjectFindCommand.NOT_FOUND);
         assertThat(output()).isEqualTo("nobody found\n");
-        err.reset();
+        output.resetErr();
         assertThat(lethe("subject", "find", "ada@example.org")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--purpose is required");
+        assertThat(output.err()).contains("--purpose is required");
     }
 
     @Test
@@ -286,9 +279,9 @@ class FrontDoorTest {
         assertThat(backend.recorded)
                 .extracting(AccessRecord::action)
                 .containsExactly("export", "find", "export");
-        err.reset();
+        output.resetErr();
         assertThat(lethe("subject", "export", "contact:7", "--out", dir.toString())).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--reason is required");
+        assertThat(output.err()).contains("--reason is required");
     }
 
     @Test
@@ -313,7 +306,7 @@ class FrontDoorTest {
                 .contains("2026-03-14T09:26:53");
 
         assertThat(lethe("subject", "erase", "contact:666", "--reason", "again")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8))
+        assertThat(output.err())
                 .contains("refused: contact:666 is already erased; nothing was recorded");
 
         assertThat(lethe("subject", "erase", "contact:7", "--dry-run", "--reason", "DSAR-3"))
@@ -433,7 +426,7 @@ class FrontDoorTest {
                 .isEqualTo(PrettyJson.of(backend.inclusionProof("contacts/7", 3)) + "\n");
         assertThat(lethe("audit", "prove", "contacts/8#3")).isEqualTo(2);
         assertThat(lethe("audit", "prove", "12")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("<entityId>#<seq>");
+        assertThat(output.err()).contains("<entityId>#<seq>");
     }
 
     @Test
@@ -462,18 +455,16 @@ class FrontDoorTest {
         // a sign-in that has ended (here: a refresh token the server does not take)
         t.put("refresh_token", "not.a.token");
         java.nio.file.Files.writeString(kept, t.toString());
-        err.reset();
+        output.resetErr();
         assertThat(lethe("audit", "log", "--json", "--limit", "1")).isNotZero();
-        assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("the sign-in has ended")
-                .contains("./lethe login");
+        assertThat(output.err()).contains("the sign-in has ended").contains("./lethe login");
     }
 
     @Test
     void theWrongRoleIsTheServersRefusal() throws Exception {
         signIn("auditor1");
         assertThat(lethe("subject", "find", "ada@example.org", "--purpose", "DSAR-1")).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("the server refused (HTTP 403)");
+        assertThat(output.err()).contains("the server refused (HTTP 403)");
         assertThat(backend.recorded).isEmpty();
     }
 

@@ -4,38 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.lethe.testing.CapturedOutput;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line's contract: exit codes and messages for bad input, status --json's shape. */
 class LetheCommandTest {
 
     @TempDir Path dataDir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
-
-    @BeforeEach
-    void capture() {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
-    }
+    @RegisterExtension final CapturedOutput output = new CapturedOutput();
 
     @Test
     void aTakenPortStopsUpWithTheFlagToChange() throws Exception {
@@ -49,7 +29,7 @@ class LetheCommandTest {
                             "--kafka-port",
                             String.valueOf(taken.getLocalPort()));
             assertThat(rc).isEqualTo(1);
-            assertThat(err.toString(StandardCharsets.UTF_8))
+            assertThat(output.err())
                     .contains("port " + taken.getLocalPort() + " for kafka is already in use")
                     .contains("--kafka-port <port>");
         }
@@ -59,7 +39,7 @@ class LetheCommandTest {
     void twoKafkaBrokersAreAUsageErrorSayingWhatToUse() {
         int rc = Lethe.run("up", "--data-dir", dataDir.toString(), "--kafka-brokers", "2");
         assertThat(rc).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8))
+        assertThat(output.err())
                 .contains("--kafka-brokers must be 1 (one broker, no replication) or 3 to 5")
                 .contains("use 3")
                 .doesNotContain("\tat ");
@@ -82,7 +62,7 @@ class LetheCommandTest {
                             "--kafka-controller-port",
                             String.valueOf(p - 1));
             assertThat(rc).isEqualTo(1);
-            assertThat(err.toString(StandardCharsets.UTF_8))
+            assertThat(output.err())
                     .contains("port " + p + " for kafka-2 is already in use")
                     .contains("--kafka-port <port>");
         }
@@ -106,7 +86,7 @@ class LetheCommandTest {
                         "--kafka-controller-port",
                         "29493");
         assertThat(rc).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8))
+        assertThat(output.err())
                 .contains("was formatted for 1 broker(s), not 3")
                 .contains("use a fresh --data-dir");
         // untouched: no second broker's directory, the count not recorded
@@ -118,8 +98,7 @@ class LetheCommandTest {
     void aBadUrlIsAUsageError() {
         int rc = Lethe.run("status", "--data-dir", dataDir.toString(), "--connect-url", "nope");
         assertThat(rc).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("--connect-url must be an http(s) URL");
+        assertThat(output.err()).contains("--connect-url must be an http(s) URL");
     }
 
     @Test
@@ -137,14 +116,14 @@ class LetheCommandTest {
             String.valueOf(closedPort)
         };
         assertThat(Lethe.run(concat(new String[] {"snapshot"}, stack))).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--table");
-        err.reset();
+        assertThat(output.err()).contains("--table");
+        output.resetErr();
 
         assertThat(Lethe.run(concat(new String[] {"snapshot", "--table", "invoices"}, stack)))
                 .isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8))
+        assertThat(output.err())
                 .contains("lethe: table invoices is not in the personal-data catalog");
-        err.reset();
+        output.resetErr();
 
         assertThat(
                         Lethe.run(
@@ -158,7 +137,7 @@ class LetheCommandTest {
                                         },
                                         stack)))
                 .isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8))
+        assertThat(output.err())
                 .contains("lethe: table lethe_heartbeat is in the catalog but not captured");
     }
 
@@ -185,9 +164,8 @@ class LetheCommandTest {
         assertThat(export).isEqualTo(2);
         assertThat(erase).isEqualTo(2);
         assertThat(requester).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("--requested-by is kept in the audit log for good");
-        String messages = err.toString(StandardCharsets.UTF_8);
+        assertThat(output.err()).contains("--requested-by is kept in the audit log for good");
+        String messages = output.err();
         assertThat(messages)
                 .contains("--reason looks like it holds personal data (email)")
                 .contains("--reason looks like it holds personal data (phone)")
@@ -211,8 +189,7 @@ class LetheCommandTest {
     @Test
     void anUnknownOptionIsAUsageError() {
         assertThat(Lethe.run("up", "--no-such-flag")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("Unknown option: '--no-such-flag'");
+        assertThat(output.err()).contains("Unknown option: '--no-such-flag'");
     }
 
     @Test
@@ -242,7 +219,7 @@ class LetheCommandTest {
                         "--server-port",
                         String.valueOf(ports[5]));
         assertThat(rc).isEqualTo(1);
-        JsonNode json = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        JsonNode json = new ObjectMapper().readTree(output.out());
         assertThat(json.fieldNames())
                 .toIterable()
                 .containsExactly(
