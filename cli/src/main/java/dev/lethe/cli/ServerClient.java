@@ -199,10 +199,10 @@ final class ServerClient {
             Answer a;
             try {
                 a = send("POST", "/api/v1/token", req.toString(), null);
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException(
+                        "interrupted while refreshing the sign-in");
             }
             if (a.status() == 200) {
                 keep(t.path("user").asText(), a.body());
@@ -218,7 +218,8 @@ final class ServerClient {
     /** An access token this close to its expiry is replaced before it is sent. */
     static final java.time.Duration REFRESH_AHEAD = java.time.Duration.ofSeconds(30);
 
-    private Answer send(String method, String path, String body, String token) throws Exception {
+    private Answer send(String method, String path, String body, String token)
+            throws IOException, InterruptedException {
         String authorization = token == null ? null : "Bearer " + token;
         Http.Response r;
         try {
