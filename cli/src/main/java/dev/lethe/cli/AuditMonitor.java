@@ -245,6 +245,8 @@ final class AuditMonitor {
      * @param problems raw topics or the log read back below the watermark, over all runs
      * @param runs checks run
      * @param at when the latest one ran
+     * @param acknowledged the findings someone has taken on ({@link CompletenessAcknowledgement}),
+     *     or null
      */
     record CompletenessSummary(
             long checkedThrough,
@@ -257,7 +259,8 @@ final class AuditMonitor {
             long late,
             long problems,
             long runs,
-            Instant at) {
+            Instant at,
+            CompletenessAcknowledgement acknowledged) {
 
         static CompletenessSummary of(
                 CompletenessWatermark.Run run, CompletenessWatermark w, Instant at) {
@@ -272,12 +275,38 @@ final class AuditMonitor {
                     w.lateTotal(),
                     w.problemsTotal(),
                     w.runs(),
-                    at);
+                    at,
+                    null);
         }
 
-        /** A gap still open, or ever a double or a read-back: until the state file is removed. */
+        /**
+         * A gap still open, or ever a double or a read-back — beyond what was acknowledged: a gap,
+         * double or read-back after the acknowledgement needs attention again.
+         */
         boolean attention() {
-            return openGaps > 0 || doubles > 0 || problems > 0;
+            long ackGaps = acknowledged == null ? 0 : acknowledged.gaps();
+            long ackDoubles = acknowledged == null ? 0 : acknowledged.doubles();
+            long ackProblems = acknowledged == null ? 0 : acknowledged.problems();
+            return (openGaps > 0 && gaps > ackGaps)
+                    || doubles > ackDoubles
+                    || problems > ackProblems;
+        }
+
+        /** This summary with {@code ack} taken into account (null: none). */
+        CompletenessSummary acknowledging(CompletenessAcknowledgement ack) {
+            return new CompletenessSummary(
+                    checkedThrough,
+                    checked,
+                    pending,
+                    oldestPending,
+                    gaps,
+                    openGaps,
+                    doubles,
+                    late,
+                    problems,
+                    runs,
+                    at,
+                    ack);
         }
 
         String summary() {
@@ -289,8 +318,26 @@ final class AuditMonitor {
                             + pending
                             + " pending"
                             + (oldestPending == null ? "" : " (since " + oldestPending + ")");
+            String taken =
+                    acknowledged == null
+                            ? ""
+                            : "; acknowledged at "
+                                    + acknowledged.at()
+                                    + ": "
+                                    + acknowledged.gaps()
+                                    + " missing, "
+                                    + acknowledged.doubles()
+                                    + " doubled, "
+                                    + acknowledged.problems()
+                                    + " read back";
             if (!attention()) {
-                return "complete: " + base + " at " + at;
+                return (openGaps > 0 || doubles > 0 || problems > 0
+                                ? "acknowledged: "
+                                : "complete: ")
+                        + base
+                        + " at "
+                        + at
+                        + taken;
             }
             return openGaps
                     + " missing, "
@@ -301,6 +348,7 @@ final class AuditMonitor {
                     + base
                     + ", at "
                     + at
+                    + taken
                     + ")";
         }
 
@@ -318,6 +366,9 @@ final class AuditMonitor {
             n.put("problems", problems);
             n.put("runs", runs);
             n.put("at", at == null ? null : at.toString());
+            if (acknowledged != null) {
+                n.set("acknowledged", acknowledged.json());
+            }
             n.put("detail", summary());
             return n;
         }
@@ -336,7 +387,8 @@ final class AuditMonitor {
                     n.path("late").asLong(),
                     n.path("problems").asLong(),
                     n.path("runs").asLong(),
-                    n.hasNonNull("at") ? Instant.parse(n.path("at").asText()) : null);
+                    n.hasNonNull("at") ? Instant.parse(n.path("at").asText()) : null,
+                    null);
         }
     }
 
@@ -633,8 +685,22 @@ final class AuditMonitor {
         return t;
     }
 
+    /**
+     * The monitor's state kept in {@code dataDir}, its completeness with the acknowledgement kept
+     * there ({@link CompletenessAcknowledgement}).
+     */
     static Optional<State> read(Path dataDir) {
-        return readFile(dataDir.resolve(FILE));
+        return readFile(dataDir.resolve(FILE))
+                .map(
+                        s ->
+                                s.completeness() == null
+                                        ? s
+                                        : s.withCompleteness(
+                                                s.completeness()
+                                                        .acknowledging(
+                                                                CompletenessAcknowledgement.read(
+                                                                                dataDir)
+                                                                        .orElse(null))));
     }
 
     static Optional<State> readFile(Path f) {

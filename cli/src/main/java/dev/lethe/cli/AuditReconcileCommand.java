@@ -29,7 +29,11 @@ import picocli.CommandLine.Option;
                     + " change without its entry is pending until --pending-bound has passed since"
                     + " a run first saw it and the log has moved past it; then it is missing.",
             "Exit code 0 when the log is complete, 1 when a change is missing or doubled (or,"
-                    + " with --state, a raw topic or the log was read back below the watermark)."
+                    + " with --state, a raw topic or the log was read back below the watermark).",
+            "With --acknowledge REASON it checks nothing: the stack's monitor's completeness"
+                    + " findings so far (missing, doubled, read back) are taken on, and status shows"
+                    + " completeness healthy until a new one; who, when, why and the counts are kept"
+                    + " in <data-dir>/audit-monitor-acknowledged.json."
         },
         mixinStandardHelpOptions = true)
 final class AuditReconcileCommand implements Callable<Integer> {
@@ -67,11 +71,23 @@ final class AuditReconcileCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
 
+    @Option(
+            names = "--acknowledge",
+            paramLabel = "REASON",
+            description =
+                    "Take on the stack's monitor's completeness findings so far, for REASON (e.g."
+                            + " a ticket of the investigation), instead of checking: status shows"
+                            + " completeness healthy again until a new finding.")
+    String acknowledge;
+
     @Mixin StackOptions options;
 
     @Override
     public Integer call() throws Exception {
         StackSettings s = options.resolve();
+        if (acknowledge != null) {
+            return acknowledge(s);
+        }
         if (state != null) {
             return incremental(s);
         }
@@ -101,4 +117,51 @@ final class AuditReconcileCommand implements Callable<Integer> {
         }
         return run.complete() ? 0 : 1;
     }
+
+    private int acknowledge(StackSettings s) throws Exception {
+        if (acknowledge.isBlank()) {
+            throw new IllegalArgumentException(
+                    "--acknowledge needs a reason: say why the findings are taken on");
+        }
+        if (state != null) {
+            throw new IllegalArgumentException(
+                    "--acknowledge takes on the stack's monitor's findings; it does not go with"
+                            + " --state");
+        }
+        AuditMonitor.CompletenessSummary c =
+                AuditMonitor.read(s.dataDir())
+                        .map(AuditMonitor.State::completeness)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                "the stack's monitor has no completeness check"
+                                                        + " in "
+                                                        + s.dataDir()
+                                                        + " yet: nothing to acknowledge"));
+        CompletenessAcknowledgement ack =
+                new CompletenessAcknowledgement(
+                        c.gaps(),
+                        c.doubles(),
+                        c.problems(),
+                        Instant.now(),
+                        System.getProperty("user.name", ""),
+                        acknowledge);
+        ack.write(s.dataDir());
+        if (json) {
+            System.out.println(JSON.writeValueAsString(ack.json()));
+        } else {
+            System.out.println(
+                    "acknowledged: "
+                            + c.gaps()
+                            + " missing, "
+                            + c.doubles()
+                            + " doubled, "
+                            + c.problems()
+                            + " read back; status shows completeness healthy until a new"
+                            + " finding");
+        }
+        return 0;
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 }

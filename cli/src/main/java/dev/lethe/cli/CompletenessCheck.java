@@ -14,8 +14,6 @@ import dev.lethe.normalize.ChangeNormalizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -238,17 +236,7 @@ final class CompletenessCheck {
         ObjectNode n = JSON.createObjectNode();
         n.put("entriesTopic", entriesTopic);
         n.setAll(w.toJson());
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            Files.writeString(tmp, JSON.writeValueAsString(n));
-            Files.move(
-                    tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        OwnerOnlyFiles.write(file, JSON.writeValueAsString(n));
     }
 
     /** A run as one JSON object (the keys of audit reconcile --json, and more). */

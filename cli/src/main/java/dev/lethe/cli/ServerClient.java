@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 
 /**
@@ -160,11 +159,7 @@ final class ServerClient {
             kept.put("refresh_token", answer.path("refresh_token").asText());
             kept.put("refresh_expires_at", ends.toString());
         }
-        Files.createDirectories(tokenFile.getParent());
-        Path tmp = Files.createTempFile(tokenFile.getParent(), "cli-token", ".tmp");
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        Files.writeString(tmp, kept.toString());
-        Files.move(tmp, tokenFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        OwnerOnlyFiles.write(tokenFile, kept.toString());
         return new Kept(expires, ends);
     }
 

@@ -7,8 +7,6 @@ import dev.lethe.audit.VerifiedHead;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -150,16 +148,6 @@ record VerifierState(
         n.put("verifiedAt", verifiedAt == null ? null : verifiedAt.toString());
         n.put("frontier", HEX.formatHex(head.frontier()));
         n.put("chainTips", Base64.getEncoder().encodeToString(head.chainsToBytes()));
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n));
-            Files.move(
-                    tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        OwnerOnlyFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n));
     }
 }

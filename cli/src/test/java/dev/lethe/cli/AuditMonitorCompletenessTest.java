@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -149,6 +150,73 @@ class AuditMonitorCompletenessTest {
         assertThat(c.path("doubles").asLong()).isZero();
         assertThat(statusText(later))
                 .containsPattern("completeness +ATTENTION +raw topics vs lethe.audit +1 missing");
+    }
+
+    @Test
+    void anAcknowledgedGapLeavesStatusHealthyUntilANewFinding() throws Exception {
+        AuditTopics topics = new AuditTopics();
+        topics.entries = MockAuditTopics.ENTRIES;
+        AuditMonitor monitor =
+                new AuditMonitor(settings(), topics, "audit", dataDir.resolve(AuditMonitor.FILE));
+        AuditMonitor.State verified =
+                new AuditMonitor.State(4, 40, 41, "ab", Instant.now(), null, null, 4, 0);
+        logged(2, 150, 1);
+        captured(1858, 100, 0);
+        captured(2, 150, 1);
+        AuditMonitor.State first =
+                monitor.withCompleteness(check(), Duration.ofSeconds(1))
+                        .checkCompleteness(verified, check(), new StringBuilder());
+        Thread.sleep(1_100);
+        logged(3, 300, 600);
+        captured(3, 300, 600);
+        monitor.write(monitor.checkCompleteness(first, check(), new StringBuilder()));
+        assertThat(AuditMonitor.read(dataDir).orElseThrow().completeness().attention()).isTrue();
+
+        assertThat(Lethe.run("audit", "reconcile", "--acknowledge", "  ", "--data-dir", dir()))
+                .as("a reason is required")
+                .isEqualTo(2);
+        assertThat(
+                        Lethe.run(
+                                "audit",
+                                "reconcile",
+                                "--acknowledge",
+                                "INC-7: contact 1858 inserted while the audit job was down",
+                                "--data-dir",
+                                dir()))
+                .isZero();
+
+        Path kept = dataDir.resolve(CompletenessAcknowledgement.FILE);
+        assertThat(Files.getPosixFilePermissions(kept))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        AuditMonitor.State acknowledged = AuditMonitor.read(dataDir).orElseThrow();
+        assertThat(acknowledged.completeness().attention()).isFalse();
+        assertThat(acknowledged.completeness().gaps()).isEqualTo(1);
+        JsonNode c = statusJson(acknowledged).path("monitor").path("completeness");
+        assertThat(c.path("health").asText()).isEqualTo("healthy");
+        assertThat(c.path("openGaps").asLong()).as("the finding stays counted").isEqualTo(1);
+        assertThat(c.path("acknowledged").path("gaps").asLong()).isEqualTo(1);
+        assertThat(c.path("acknowledged").path("reason").asText()).startsWith("INC-7");
+        assertThat(statusText(acknowledged))
+                .containsPattern("completeness +healthy +raw topics vs lethe.audit +acknowledged:");
+
+        // a new gap after it needs attention again
+        captured(1900, 400, 700);
+        logged(4, 500, 1300);
+        captured(4, 500, 1300);
+        AuditMonitor.State s = AuditMonitor.readFile(monitor.stateFile()).orElseThrow();
+        monitor.write(monitor.checkCompleteness(s, check(), new StringBuilder()));
+        Thread.sleep(1_100);
+        logged(5, 600, 1400);
+        captured(5, 600, 1400);
+        s = AuditMonitor.readFile(monitor.stateFile()).orElseThrow();
+        monitor.write(monitor.checkCompleteness(s, check(), new StringBuilder()));
+        AuditMonitor.State again = AuditMonitor.read(dataDir).orElseThrow();
+        assertThat(again.completeness().gaps()).isEqualTo(2);
+        assertThat(again.completeness().attention()).isTrue();
+    }
+
+    private String dir() {
+        return dataDir.toString();
     }
 
     @Test

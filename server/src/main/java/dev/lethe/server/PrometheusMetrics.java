@@ -73,7 +73,8 @@ final class PrometheusMetrics {
                         out,
                         "lethe_audit_completeness_attention",
                         "1 while a change is missing from the audit log, or one was doubled, or a"
-                                + " raw topic was read back below the completeness watermark.",
+                                + " raw topic was read back below the completeness watermark"
+                                + " (beyond what `audit reconcile --acknowledge` took on).",
                         "attention".equals(c.path("health").asText()) ? 1 : 0);
                 gauge(
                         out,
