@@ -85,20 +85,9 @@ class AuditMonitorCompletenessTest {
 
     @Test
     void aGapIsAMonitorFindingKeptInTheDataDirAndShownByStatus() throws Exception {
-        AuditTopics topics = new AuditTopics();
-        topics.entries = MockAuditTopics.ENTRIES;
-        AuditMonitor monitor =
-                new AuditMonitor(settings(), topics, "audit", dataDir.resolve(AuditMonitor.FILE));
-        AuditMonitor.State verified =
-                new AuditMonitor.State(4, 40, 41, "ab", Instant.now(), null, null, 4, 0);
-
-        logged(2, 150, 1);
-        captured(1858, 100, 0);
-        captured(2, 150, 1);
+        AuditMonitor monitor = monitor();
         StringBuilder lines = new StringBuilder();
-        AuditMonitor.State first =
-                monitor.withCompleteness(check(), Duration.ofSeconds(1))
-                        .checkCompleteness(verified, check(), lines);
+        AuditMonitor.State first = firstCheckWithAChangeLeftOut(monitor, lines);
         assertThat(first.attention()).isFalse();
         assertThat(first.completeness().pending()).isEqualTo(1);
         assertThat(first.completeness().checked()).isEqualTo(1);
@@ -154,20 +143,10 @@ class AuditMonitorCompletenessTest {
 
     @Test
     void anAcknowledgedGapLeavesStatusHealthyUntilANewFinding() throws Exception {
-        AuditTopics topics = new AuditTopics();
-        topics.entries = MockAuditTopics.ENTRIES;
-        AuditMonitor monitor =
-                new AuditMonitor(settings(), topics, "audit", dataDir.resolve(AuditMonitor.FILE));
-        AuditMonitor.State verified =
-                new AuditMonitor.State(4, 40, 41, "ab", Instant.now(), null, null, 4, 0);
-        logged(2, 150, 1);
-        captured(1858, 100, 0);
-        captured(2, 150, 1);
-        AuditMonitor.State first =
-                monitor.withCompleteness(check(), Duration.ofSeconds(1))
-                        .checkCompleteness(verified, check(), new StringBuilder());
-        Thread.sleep(1_100);
-        logged(3, 300, 600);
+        AuditMonitor monitor = monitor();
+        AuditMonitor.State first = firstCheckWithAChangeLeftOut(monitor, new StringBuilder());
+        Thread.sleep(1_100); // the bound passes
+        logged(3, 300, 600); // and the log moves well past the missing change
         captured(3, 300, 600);
         monitor.write(monitor.checkCompleteness(first, check(), new StringBuilder()));
         assertThat(AuditMonitor.read(dataDir).orElseThrow().completeness().attention()).isTrue();
@@ -217,6 +196,27 @@ class AuditMonitorCompletenessTest {
 
     private String dir() {
         return dataDir.toString();
+    }
+
+    private AuditMonitor monitor() {
+        AuditTopics topics = new AuditTopics();
+        topics.entries = MockAuditTopics.ENTRIES;
+        return new AuditMonitor(settings(), topics, "audit", dataDir.resolve(AuditMonitor.FILE));
+    }
+
+    /**
+     * A first check (1 s bound) after a verified head, where contacts/1858 at LSN 100 was captured
+     * and has no entry while contacts/2 has: pending, not yet missing.
+     */
+    private AuditMonitor.State firstCheckWithAChangeLeftOut(
+            AuditMonitor monitor, StringBuilder lines) {
+        AuditMonitor.State verified =
+                new AuditMonitor.State(4, 40, 41, "ab", Instant.now(), null, null, 4, 0);
+        logged(2, 150, 1);
+        captured(1858, 100, 0);
+        captured(2, 150, 1);
+        return monitor.withCompleteness(check(), Duration.ofSeconds(1))
+                .checkCompleteness(verified, check(), lines);
     }
 
     @Test
