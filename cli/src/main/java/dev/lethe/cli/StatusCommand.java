@@ -206,12 +206,13 @@ final class StatusCommand implements Callable<Integer> {
      *     completeness} (the incremental completeness check: {@code health}, {@code
      *     checkedThrough}, {@code checked}, {@code pending}, {@code oldestPending}, {@code gaps},
      *     {@code openGaps}, {@code doubles}, {@code late}, {@code problems}, {@code runs}, {@code
-     *     at}, {@code detail}), and {@code transactions} (the Kafka transactions open on the log:
-     *     {@code health}, {@code open}, {@code hanging} with each one's {@code topic}, {@code
-     *     partition}, {@code startOffset}, {@code producerId}, {@code producerEpoch}, {@code
-     *     transactionalId}, {@code since}, {@code ageSeconds}, {@code coordinatorKnows}; {@code
-     *     boundSeconds}, {@code at}, {@code detail}); health {@code attention} also while
-     *     completeness needs it or a transaction hangs
+     *     at}, {@code acknowledged} when findings were taken on ({@code gaps}, {@code doubles},
+     *     {@code problems}, {@code at}, {@code by}, {@code reason}), {@code detail}), and {@code
+     *     transactions} (the Kafka transactions open on the log: {@code health}, {@code open},
+     *     {@code hanging} with each one's {@code topic}, {@code partition}, {@code startOffset},
+     *     {@code producerId}, {@code producerEpoch}, {@code transactionalId}, {@code since}, {@code
+     *     ageSeconds}, {@code coordinatorKnows}; {@code boundSeconds}, {@code at}, {@code detail});
+     *     health {@code attention} also while completeness needs it or a transaction hangs
      * @param unclassified columns of governed tables the catalog does not classify: entry {@code
      *     catalog}, {@code unclassified} (their names) and {@code columns} ({@code column}, {@code
      *     since}: the commit time of the first logged change that carried it or null, {@code
