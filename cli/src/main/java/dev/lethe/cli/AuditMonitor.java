@@ -292,6 +292,11 @@ final class AuditMonitor {
                     || problems > ackProblems;
         }
 
+        /** A gap open, or a double or a read-back ever, acknowledged or not. */
+        private boolean anyFinding() {
+            return openGaps > 0 || doubles > 0 || problems > 0;
+        }
+
         /** This summary with {@code ack} taken into account (null: none). */
         CompletenessSummary acknowledging(CompletenessAcknowledgement ack) {
             return new CompletenessSummary(
@@ -331,9 +336,7 @@ final class AuditMonitor {
                                     + acknowledged.problems()
                                     + " read back";
             if (!attention()) {
-                return (openGaps > 0 || doubles > 0 || problems > 0
-                                ? "acknowledged: "
-                                : "complete: ")
+                return (anyFinding() ? "acknowledged: " : "complete: ")
                         + base
                         + " at "
                         + at
