@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -180,6 +181,10 @@ final class LocalElasticsearch {
         Files.writeString(
                 jvmOpts.resolve("lethe-heap.options"),
                 "-Xms" + s.elasticsearchHeap() + "\n-Xmx" + s.elasticsearchHeap() + "\n");
+        // written whatever the mode, so that a stack started again in another mode drops it
+        Files.writeString(
+                jvmOpts.resolve("lethe-jit.options"),
+                s.jit().jvmOptions().stream().map(o -> o + "\n").collect(Collectors.joining()));
     }
 
     ChildProcess start(String password) throws IOException, InterruptedException {

@@ -157,8 +157,10 @@ public final class LocalStack {
             await("server", () -> probe.server());
             record(eff);
             out.printf(
-                    "Lethe is up in %.1f s (data in %s)%n",
-                    Duration.between(t0, Instant.now()).toMillis() / 1000.0, s.dataDir());
+                    "Lethe is up in %.1f s (data in %s; JVMs compiling for %s: --jit)%n",
+                    Duration.between(t0, Instant.now()).toMillis() / 1000.0,
+                    s.dataDir(),
+                    s.jit().flagValue());
         } catch (Exception | Error e) {
             out.println("Start failed; stopping what was started.");
             down();
@@ -689,6 +691,7 @@ public final class LocalStack {
         List<String> c = new ArrayList<>();
         c.add(LetheHome.javaExecutable());
         c.add("-Xmx128m");
+        c.addAll(s.jit().jvmOptions());
         c.add("-Dlethe.component=supervisor");
         c.add("-Dlethe.home=" + s.home());
         String target = System.getProperty("lethe.target");
@@ -900,6 +903,7 @@ public final class LocalStack {
         c.add("-Xms" + (heap.endsWith("g") || heap.endsWith("G") ? "256m" : "64m"));
         c.add("-Xmx" + heap);
         c.add("-XX:+ExitOnOutOfMemoryError");
+        c.addAll(s.jit().jvmOptions());
         c.add("-Dlethe.component=" + component);
         c.add("-Dlethe.data=" + s.dataDir());
         c.add("-cp");
@@ -1135,6 +1139,7 @@ public final class LocalStack {
         set.put("elasticsearchHeap", s.elasticsearchHeap());
         set.put("flinkHeap", s.flinkHeap());
         set.put("flinkStateBackend", s.flinkStateBackend());
+        set.put("jit", s.jit().flagValue());
         set.put("postgresUser", s.postgresUser());
         set.put("kafkaUser", s.kafkaUser());
         set.put("elasticsearchUser", s.elasticsearchUser());

@@ -179,6 +179,16 @@ public final class StackOptions {
         String stateBackend;
 
         @Option(
+                names = "--jit",
+                description =
+                        "How the local stack's JVMs compile: startup (C1 only: little compilation,"
+                                + " fast from the first seconds after up) or throughput (the JVM's"
+                                + " default C1 then C2: the highest sustained rate, at the cost of"
+                                + " a minute of compilation after a start). Env LETHE_JIT; default"
+                                + " startup on machines of up to 4 processors, throughput above.")
+        String jit;
+
+        @Option(
                 names = "--postgres-url",
                 description =
                         "External mode: JDBC URL of an existing helpdesk PostgreSQL (wal_level=logical),"
@@ -398,6 +408,13 @@ public final class StackOptions {
                                         // the backend that wrote the data directory's checkpoints
                                         .or(() -> LocalStateBackend.recorded(data.resolve("flink")))
                                         .orElse(LocalStateBackend.DEFAULT)),
+                        r.string(f.jit, "LETHE_JIT", "jit")
+                                .map(v -> JitMode.parse("--jit", v))
+                                .orElseGet(
+                                        () ->
+                                                JitMode.forProcessors(
+                                                        Runtime.getRuntime()
+                                                                .availableProcessors())),
                         pgUrl,
                         r.string(f.postgresUser, "LETHE_POSTGRES_USER", "postgresUser")
                                 .orElse("postgres"),

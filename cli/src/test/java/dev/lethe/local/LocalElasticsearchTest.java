@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,15 +16,28 @@ class LocalElasticsearchTest {
 
     @TempDir Path work;
 
-    private StackSettings settings(Path dataDir) {
+    private StackSettings settings(Path dataDir, String... more) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--data-dir",
+                                dataDir.toString(),
+                                "--elasticsearch-dir",
+                                work.resolve("es").toString()));
+        args.addAll(List.of(more));
         StackOptions o = new StackOptions();
-        new CommandLine(o)
-                .parseArgs(
-                        "--data-dir",
-                        dataDir.toString(),
-                        "--elasticsearch-dir",
-                        work.resolve("es").toString());
+        new CommandLine(o).parseArgs(args.toArray(String[]::new));
         return o.resolve(Map.of());
+    }
+
+    @Test
+    void elasticsearchCompilesInTheStacksJitModeAndDropsItWhenStartedInAnother() throws Exception {
+        Path dataDir = work.resolve("data");
+        Path options = work.resolve("es/config/jvm.options.d/lethe-jit.options");
+        new LocalElasticsearch(settings(dataDir, "--jit", "startup")).configure();
+        assertThat(Files.readAllLines(options)).containsExactly("-XX:TieredStopAtLevel=1");
+        new LocalElasticsearch(settings(dataDir, "--jit", "throughput")).configure();
+        assertThat(Files.readAllLines(options)).isEmpty();
     }
 
     private static String pathData(Path esDir) throws Exception {

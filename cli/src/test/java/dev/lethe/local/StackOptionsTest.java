@@ -95,6 +95,41 @@ class StackOptionsTest {
                 .hasMessage("--state-backend must be one of hashmap, rocksdb, got 'memory'");
     }
 
+    @Test
+    void theJitModeComesFromTheFlagTheEnvironmentOrWhatTheStackRecordedInAnyCase()
+            throws Exception {
+        assertThat(resolve(Map.of(), "--data-dir", dataDir.toString()).jit())
+                .as("unless told, the mode for this machine's processors")
+                .isEqualTo(JitMode.forProcessors(Runtime.getRuntime().availableProcessors()));
+        assertThat(
+                        resolve(
+                                        Map.of("LETHE_JIT", "startup"),
+                                        "--data-dir",
+                                        dataDir.toString(),
+                                        "--jit",
+                                        "THROUGHPUT")
+                                .jit())
+                .isEqualTo(JitMode.THROUGHPUT);
+        assertThat(resolve(Map.of("LETHE_JIT", "Startup"), "--data-dir", dataDir.toString()).jit())
+                .isEqualTo(JitMode.STARTUP);
+        java.nio.file.Files.writeString(
+                dataDir.resolve("stack.json"), "{\"settings\":{\"jit\":\"throughput\"}}");
+        assertThat(resolve(Map.of(), "--data-dir", dataDir.toString()).jit())
+                .as("a stack started in a mode keeps it")
+                .isEqualTo(JitMode.THROUGHPUT);
+        assertThatThrownBy(() -> resolve(Map.of(), "--data-dir", dataDir.toString(), "--jit", "c2"))
+                .hasMessage("--jit must be one of startup, throughput, got 'c2'");
+    }
+
+    @Test
+    void smallMachinesCompileWithC1AloneAndBiggerOnesWithTheJvmDefault() {
+        assertThat(JitMode.forProcessors(2)).isEqualTo(JitMode.STARTUP);
+        assertThat(JitMode.forProcessors(4)).isEqualTo(JitMode.STARTUP);
+        assertThat(JitMode.forProcessors(5)).isEqualTo(JitMode.THROUGHPUT);
+        assertThat(JitMode.STARTUP.jvmOptions()).containsExactly("-XX:TieredStopAtLevel=1");
+        assertThat(JitMode.THROUGHPUT.jvmOptions()).isEmpty();
+    }
+
     /** The retention policy resolved with {@code env}, the data directory and {@code more}. */
     private java.util.Optional<Path> policyOf(Map<String, String> env, String... more) {
         String[] args = new String[more.length + 2];
@@ -332,6 +367,8 @@ class StackOptionsTest {
                         "2g",
                         "--state-backend",
                         "hashmap",
+                        "--jit",
+                        "throughput",
                         "--retention-policy",
                         policy.toString(),
                         "--jobs-elasticsearch-url",
