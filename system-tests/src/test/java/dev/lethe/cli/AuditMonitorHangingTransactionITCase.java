@@ -9,11 +9,8 @@ import dev.lethe.testing.SharedStack;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -76,7 +73,8 @@ class AuditMonitorHangingTransactionITCase {
             producer.send(record(topics.entries, "committed")).get();
             producer.commitTransaction();
             AuditMonitor.State young =
-                    awaitState(monitor, s -> s.transactions() != null, Duration.ofMinutes(1));
+                    MonitorTicks.awaitState(
+                            monitor, s -> s.transactions() != null, Duration.ofMinutes(1));
             assertThat(young.transactions().attention()).isFalse();
             assertThat(young.transactions().open()).isZero();
 
@@ -87,7 +85,7 @@ class AuditMonitorHangingTransactionITCase {
                     .isEqualTo(start);
 
             AuditMonitor.State hanging =
-                    awaitState(
+                    MonitorTicks.awaitState(
                             monitor,
                             s -> s.transactions() != null && s.transactions().attention(),
                             Duration.ofMinutes(1));
@@ -113,7 +111,7 @@ class AuditMonitorHangingTransactionITCase {
 
             producer.abortTransaction();
             AuditMonitor.State ended =
-                    awaitState(
+                    MonitorTicks.awaitState(
                             monitor,
                             s -> s.transactions() != null && !s.transactions().attention(),
                             Duration.ofMinutes(1));
@@ -140,24 +138,5 @@ class AuditMonitorHangingTransactionITCase {
                         new ByteArrayDeserializer())) {
             return c.endOffsets(List.of(tp)).get(tp);
         }
-    }
-
-    /** Ticks the monitor every second until its state satisfies {@code done}. */
-    private static AuditMonitor.State awaitState(
-            AuditMonitor monitor, Predicate<AuditMonitor.State> done, Duration wait)
-            throws Exception {
-        long deadline = System.nanoTime() + wait.toNanos();
-        Optional<AuditMonitor.State> state = Optional.empty();
-        List<String> lines = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
-            monitor.tick().ifPresent(lines::add);
-            state = AuditMonitor.readFile(monitor.stateFile());
-            if (state.isPresent() && done.test(state.get())) {
-                return state.get();
-            }
-            Thread.sleep(1_000);
-        }
-        throw new AssertionError(
-                "the monitor's state never got there: " + state + "; it logged " + lines);
     }
 }

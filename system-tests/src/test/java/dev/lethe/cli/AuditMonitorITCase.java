@@ -4,37 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import co.elastic.clients.elasticsearch._types.Refresh;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lethe.audit.Actor;
 import dev.lethe.audit.TreeHeadWitness;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.jobs.config.JobSettings;
-import dev.lethe.jobs.config.Secrets;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
-import dev.lethe.jobs.kafka.AvroRecords;
-import dev.lethe.local.StackProbe;
 import dev.lethe.local.StackSettings;
 import dev.lethe.testing.AuditTestJobs;
-import dev.lethe.testing.SetUpAndSubmit;
-import dev.lethe.testing.SharedStack;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,32 +38,12 @@ class AuditMonitorITCase {
 
     @Test
     void theMonitorVerifiesEachNewTreeHeadAndReportsAChangedIndexDocument() throws Exception {
-        StackSettings shared = SharedStack.settings();
-        System.setProperty(
-                Secrets.ELASTICSEARCH_PASSWORD, shared.elasticsearchPassword().orElseThrow());
-        String run = AuditTestJobs.run("monitor");
-        JobSettings settings = AuditTestJobs.settings(shared, run, 2);
-        JobClient job =
-                SetUpAndSubmit.audit(
-                        StreamExecutionEnvironment.createRemoteEnvironment(
-                                "127.0.0.1", shared.flinkUrl().getPort()),
-                        settings);
-        AuditTopics topics = new AuditTopics();
-        topics.entries = settings.auditTopic();
-        topics.checkpoints = settings.auditCheckpointTopic();
-        // no --public-key: the monitor trusts the key ./lethe up pinned in <data-dir>/audit-trust
-        AuditMonitor monitor =
-                new AuditMonitor(
-                                shared,
-                                topics,
-                                settings.auditIndex(),
-                                stateDir.resolve(AuditMonitor.FILE))
-                        .withWitness(stateDir.resolve("witness.jsonl"))
-                        .everyTick();
-        try {
-            change(run, 0);
-            change(run, 1);
-            AuditMonitor.State verified = awaitState(monitor, st -> st.checkpointSeq() > 0);
+        try (MonitoredAuditRun r = MonitoredAuditRun.start("monitor", stateDir, (m, s) -> m)) {
+            StackSettings shared = r.shared;
+            JobSettings settings = r.settings;
+            r.change(0);
+            r.change(1);
+            AuditMonitor.State verified = r.awaitState(st -> st.checkpointSeq() > 0);
             assertThat(verified.attention()).as(verified.summary()).isFalse();
             assertThat(new TreeHeadWitness(stateDir.resolve("witness.jsonl")).latest())
                     .as("the verified tree head is witnessed")
@@ -96,7 +62,7 @@ class AuditMonitorITCase {
                     new ElasticsearchConnection(
                                     shared.elasticsearchUrl(), shared.elasticsearchUser())
                             .open(shared.elasticsearchPassword().orElseThrow())) {
-                es.client().indices().refresh(r -> r.index(settings.auditIndex()));
+                es.client().indices().refresh(x -> x.index(settings.auditIndex()));
                 var hit =
                         es.client()
                                 .search(
@@ -120,8 +86,8 @@ class AuditMonitorITCase {
             ObjectNode doc = original.deepCopy();
             doc.put("op", "DELETE".equals(doc.path("op").asText()) ? "UPDATE" : "DELETE");
             index(shared, settings, docId, doc);
-            change(run, 2); // a new tree head
-            AuditMonitor.State finding = awaitState(monitor, AuditMonitor.State::attention);
+            r.change(2); // a new tree head
+            AuditMonitor.State finding = r.awaitState(AuditMonitor.State::attention);
             assertThat(finding.finding()).contains("MODIFIED").contains(docId);
             assertThat(finding.checkpointSeq())
                     .as("still verified through the last good head")
@@ -131,12 +97,11 @@ class AuditMonitorITCase {
 
             // the document restored: the monitor goes on from the last good head
             index(shared, settings, docId, original);
-            change(run, 3);
+            r.change(3);
             AuditMonitor.State resumed =
-                    awaitState(
-                            monitor,
+                    r.awaitState(
                             st -> !st.attention() && st.checkpointSeq() > verified.checkpointSeq());
-            assertThat(monitor.headFile()).as("it keeps the head it verified").exists();
+            assertThat(r.monitor.headFile()).as("it keeps the head it verified").exists();
 
             // a record forged into the audit topic, seen at the next tree head: within one
             // tree-head interval (2 s here) plus 10 s, plus the time a change takes from commit
@@ -147,24 +112,11 @@ class AuditMonitorITCase {
             AuditEntry forged = AuditEntry.newBuilder(log.get(log.size() - 1)).build();
             forged.setOp("DELETE".equals(forged.getOp()) ? "UPDATE" : "DELETE");
             long forgedAt = System.nanoTime();
-            try (KafkaProducer<byte[], byte[]> p =
-                    new KafkaProducer<>(
-                            shared.kafkaClient(),
-                            new ByteArraySerializer(),
-                            new ByteArraySerializer())) {
-                p.send(
-                                new ProducerRecord<>(
-                                        settings.auditTopic(),
-                                        forged.getEntityId().getBytes(StandardCharsets.UTF_8),
-                                        AvroRecords.bytes(forged)))
-                        .get();
-            }
+            r.append(forged);
             int[] next = {4};
             AuditMonitor.State forgery =
-                    awaitState(
-                            monitor,
-                            st -> st.attention() && st.findings() > resumed.findings(),
-                            () -> change(run, next[0]++));
+                    r.awaitStateChanging(
+                            st -> st.attention() && st.findings() > resumed.findings(), next);
             double seconds = (System.nanoTime() - forgedAt) / 1e9;
             assertThat(forgery.finding()).as(forgery.summary()).contains(forged.getEntityId());
             assertThat(forgery.checkpointSeq()).isEqualTo(resumed.checkpointSeq());
@@ -181,13 +133,10 @@ class AuditMonitorITCase {
                 admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(end))).all().get();
             }
             AuditMonitor.State rolledBack =
-                    awaitState(
-                            monitor,
+                    r.awaitStateChanging(
                             st -> st.finding() != null && st.finding().contains("ROLLED_BACK"),
-                            () -> change(run, next[0]++));
+                            next);
             assertThat(rolledBack.finding()).contains("no longer holds the verified tree head");
-        } finally {
-            job.cancel().get();
         }
     }
 
@@ -206,39 +155,6 @@ class AuditMonitorITCase {
         }
     }
 
-    private static AuditMonitor.State awaitState(
-            AuditMonitor monitor, java.util.function.Predicate<AuditMonitor.State> done)
-            throws Exception {
-        return awaitState(monitor, done, () -> {});
-    }
-
-    /** Ticks the monitor every second, running {@code meanwhile} each time, until {@code done}. */
-    private static AuditMonitor.State awaitState(
-            AuditMonitor monitor,
-            java.util.function.Predicate<AuditMonitor.State> done,
-            ThrowingRunnable meanwhile)
-            throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        Optional<AuditMonitor.State> state = Optional.empty();
-        List<String> lines = new java.util.ArrayList<>();
-        while (System.nanoTime() < deadline) {
-            monitor.tick().ifPresent(lines::add);
-            state = AuditMonitor.readFile(monitor.stateFile());
-            if (state.isPresent() && done.test(state.get())) {
-                return state.get();
-            }
-            meanwhile.run();
-            Thread.sleep(1_000);
-        }
-        throw new AssertionError(
-                "the monitor's state never got there: " + state + "; it logged " + lines);
-    }
-
-    @FunctionalInterface
-    private interface ThrowingRunnable {
-        void run() throws Exception;
-    }
-
     private static String statusLine(AuditMonitor.State state) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         StatusCommand.print(
@@ -247,21 +163,5 @@ class AuditMonitorITCase {
                 false,
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         return bytes.toString(StandardCharsets.UTF_8);
-    }
-
-    private static void change(String run, int i) throws Exception {
-        try (Connection c = StackProbe.connectPostgres(SharedStack.settings())) {
-            c.setAutoCommit(false);
-            Actor.agent(7, "monitor test").emit(c);
-            try (Statement st = c.createStatement()) {
-                st.executeUpdate(
-                        "INSERT INTO contacts (email) VALUES ('monitor."
-                                + i
-                                + "."
-                                + run
-                                + "@example.eu')");
-            }
-            c.commit();
-        }
     }
 }
