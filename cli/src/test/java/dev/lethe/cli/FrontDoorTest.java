@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.cli.SubjectFinder.Person;
 import dev.lethe.discovery.LocationDocument;
+import dev.lethe.discovery.TestLocations;
 import dev.lethe.events.AuditEntry;
 import dev.lethe.server.AccessRecord;
 import dev.lethe.server.AuditQuery;
@@ -540,24 +541,20 @@ class FrontDoorTest {
 
         private static LocationDocument location(
                 String record, String column, String value, Integer start, boolean deleted) {
-            return new LocationDocument(
-                    record + "/" + column,
-                    List.of("contact:7"),
-                    "email",
-                    value,
-                    record.substring(0, record.indexOf('/')),
-                    record,
-                    column,
-                    "contact_detail",
-                    start == null ? LocationDocument.DECLARED : "email-regex",
-                    start == null ? 1.0 : 0.875,
-                    start,
-                    start == null ? null : start + 15,
-                    "test",
-                    AT,
-                    1,
-                    null,
-                    deleted);
+            TestLocations.Builder b =
+                    start == null
+                            ? TestLocations.declared("contact:7", record, column, "email", value)
+                            : TestLocations.found(
+                                            "contact:7", record, column, "email", value, start)
+                                    .id(LocationDocument.declaredId(record, column))
+                                    .detector("email-regex")
+                                    .confidence(0.875)
+                                    .span(start, start + 15);
+            return b.category("contact_detail")
+                    .reason("test")
+                    .lastChanged(AT)
+                    .softDeleted(deleted)
+                    .build();
         }
 
         @Override

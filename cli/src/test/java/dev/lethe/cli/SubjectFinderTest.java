@@ -8,7 +8,7 @@ import dev.lethe.cli.SubjectFinder.Person;
 import dev.lethe.discovery.FullNameKeys;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.discovery.NameFolding;
-import java.time.Instant;
+import dev.lethe.discovery.TestLocations;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -19,28 +19,12 @@ import org.junit.jupiter.api.Test;
 
 class SubjectFinderTest {
 
-    private static final Instant AT = Instant.parse("2025-03-14T09:26:53Z");
-
     private static LocationDocument declared(
             String subject, String record, String column, String kind, String value) {
-        return new LocationDocument(
-                record + "/" + column,
-                subject == null ? List.of() : List.of(subject),
-                kind,
-                value,
-                record.substring(0, record.indexOf('/')),
-                record,
-                column,
-                "contact_detail",
-                LocationDocument.DECLARED,
-                1.0,
-                null,
-                null,
-                "declared",
-                AT,
-                1,
-                null,
-                false);
+        return TestLocations.declared(subject, record, column, kind, value)
+                .category("contact_detail")
+                .reason("declared")
+                .build();
     }
 
     /**
@@ -74,24 +58,15 @@ class SubjectFinderTest {
             String kind,
             String value,
             int start) {
-        return new LocationDocument(
-                record + "/" + column + "/x@" + start,
-                subjects,
-                kind,
-                value,
-                record.substring(0, record.indexOf('/')),
-                record,
-                column,
-                "free_text",
-                "x",
-                0.9,
-                start,
-                start + 4,
-                "found",
-                AT,
-                2,
-                parent,
-                false);
+        return TestLocations.found(null, record, column, kind, value, start)
+                .id(LocationDocument.findingId(record, column, "x", start))
+                .subjects(subjects)
+                .detector("x")
+                .span(start, start + 4)
+                .reason("found")
+                .sourceLsn(2)
+                .parentRecord(parent)
+                .build();
     }
 
     /** The index, as a list. */
@@ -365,24 +340,15 @@ class SubjectFinderTest {
                         "jean@orange.fr",
                         14);
         jean =
-                new LocationDocument(
-                        jean.id(),
-                        jean.subjectIds(),
-                        "email",
-                        "jean@orange.fr",
-                        "threads",
-                        "threads/11",
-                        "content",
-                        "free_text",
-                        "email",
-                        0.95,
-                        14,
-                        28,
-                        "r",
-                        AT,
-                        2,
-                        "tickets/7",
-                        false);
+                TestLocations.found(null, "threads/11", "content", "email", "jean@orange.fr", 14)
+                        .id(jean.id())
+                        .subjects(jean.subjectIds())
+                        .confidence(0.95)
+                        .span(14, 28)
+                        .reason("r")
+                        .sourceLsn(2)
+                        .parentRecord("tickets/7")
+                        .build();
         assertThat(SubjectExport.redact(text, List.of(jean)))
                 .isEqualTo("Please inform [another person's email] too");
         // the text changed since it was indexed: nothing is cut at a stale position

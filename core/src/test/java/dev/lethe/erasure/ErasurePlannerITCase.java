@@ -7,12 +7,10 @@ import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.discovery.PhoneDetector;
 import dev.lethe.discovery.SubjectDirectory;
+import dev.lethe.discovery.TestLocations;
 import dev.lethe.retention.HelpdeskRowGraph;
 import dev.lethe.retention.HelpdeskRowGraph.Dependent;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,27 +31,29 @@ class ErasurePlannerITCase {
     @Test
     void thePlanErasesThePersonsRecordsRedactsTheirMentionsAndNamesAnOpenTicket() throws Exception {
         long wei =
-                id(
+                HELPDESK.number(
                         "INSERT INTO contacts (first_name, last_name, email) VALUES ('Wei', 'Li',"
                                 + " 'wei@example.cn') RETURNING id");
-        long other = id("INSERT INTO contacts (email) VALUES ('other@example.eu') RETURNING id");
+        long other =
+                HELPDESK.number(
+                        "INSERT INTO contacts (email) VALUES ('other@example.eu') RETURNING id");
         long closed =
-                id(
+                HELPDESK.number(
                         "INSERT INTO tickets (contact_id, subject, status, closed_at) VALUES ("
                                 + wei
                                 + ", 's', 'closed', now()) RETURNING id");
         long thread =
-                id(
+                HELPDESK.number(
                         "INSERT INTO threads (ticket_id, content) VALUES ("
                                 + closed
                                 + ", 'x') RETURNING id");
         long open =
-                id(
+                HELPDESK.number(
                         "INSERT INTO tickets (contact_id, subject) VALUES ("
                                 + wei
                                 + ", 'still open') RETURNING id");
         long mentioning =
-                id(
+                HELPDESK.number(
                         "INSERT INTO tickets (contact_id, subject, description) VALUES ("
                                 + other
                                 + ", 's', 'Wei Li from your team promised it') RETURNING id");
@@ -82,15 +82,17 @@ class ErasurePlannerITCase {
 
     @Test
     void aMentionInAColumnTheCatalogDoesNotClassifyIsRedactedLikeText() throws Exception {
-        exec("ALTER TABLE tickets ADD COLUMN escalation_note text");
+        HELPDESK.exec("ALTER TABLE tickets ADD COLUMN escalation_note text");
         try {
             long ana =
-                    id(
+                    HELPDESK.number(
                             "INSERT INTO contacts (first_name, last_name, email) VALUES ('Ana',"
                                     + " 'Ruiz', 'ana.ruiz@example.es') RETURNING id");
-            long other = id("INSERT INTO contacts (email) VALUES ('x@example.eu') RETURNING id");
+            long other =
+                    HELPDESK.number(
+                            "INSERT INTO contacts (email) VALUES ('x@example.eu') RETURNING id");
             long ticket =
-                    id(
+                    HELPDESK.number(
                             "INSERT INTO tickets (contact_id, subject, escalation_note) VALUES ("
                                     + other
                                     + ", 's', 'ask ana.ruiz@example.es') RETURNING id");
@@ -112,7 +114,7 @@ class ErasurePlannerITCase {
             assertThat(plan.redact().get("tickets/" + ticket))
                     .containsEntry("escalation_note", java.util.Set.of("ana.ruiz@example.es"));
         } finally {
-            exec("ALTER TABLE tickets DROP COLUMN escalation_note");
+            HELPDESK.exec("ALTER TABLE tickets DROP COLUMN escalation_note");
         }
     }
 
@@ -128,20 +130,22 @@ class ErasurePlannerITCase {
 
     @Test
     void everyLimitedWalkIsAPrefixOfTheFullWalkChildrenBeforeParents() throws Exception {
-        long contact = id("INSERT INTO contacts (email) VALUES ('walk@example.eu') RETURNING id");
+        long contact =
+                HELPDESK.number(
+                        "INSERT INTO contacts (email) VALUES ('walk@example.eu') RETURNING id");
         for (int t = 0; t < 3; t++) {
             long ticket =
-                    id(
+                    HELPDESK.number(
                             "INSERT INTO tickets (contact_id, subject) VALUES ("
                                     + contact
                                     + ", 's') RETURNING id");
             for (int i = 0; i < 2; i++) {
-                id(
+                HELPDESK.number(
                         "INSERT INTO threads (ticket_id, content) VALUES ("
                                 + ticket
                                 + ", 'x') RETURNING id");
             }
-            id(
+            HELPDESK.number(
                     "INSERT INTO comments (ticket_id, content) VALUES ("
                             + ticket
                             + ", 'c') RETURNING id");
@@ -168,44 +172,11 @@ class ErasurePlannerITCase {
         return dependents.stream().map(Dependent::entityId).toList();
     }
 
+    /** A location of {@code subject}: declared when it has no value, else found at 0. */
     private static LocationDocument location(
             String subject, String record, String column, String kind, String value) {
-        Integer start = value == null ? null : 0;
-        Integer end = value == null ? null : value.length();
-        return new LocationDocument(
-                record + "#" + column,
-                List.of(subject),
-                kind,
-                value,
-                record.substring(0, record.indexOf('/')),
-                record,
-                column,
-                "contact",
-                kind,
-                1.0,
-                start,
-                end,
-                null,
-                Instant.now(),
-                1L,
-                null,
-                false,
-                List.of());
-    }
-
-    private static long id(String sql) throws Exception {
-        try (Connection c = HELPDESK.db().getConnection();
-                Statement s = c.createStatement();
-                ResultSet r = s.executeQuery(sql)) {
-            r.next();
-            return r.getLong(1);
-        }
-    }
-
-    private static void exec(String sql) throws Exception {
-        try (Connection c = HELPDESK.db().getConnection();
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        return value == null
+                ? TestLocations.declared(subject, record, column, kind, null).build()
+                : TestLocations.found(subject, record, column, kind, value, 0).build();
     }
 }

@@ -534,24 +534,14 @@ class DiscoveryITCase {
     }
 
     private static LocationDocument oldName(String record, String column, String value, long lsn) {
-        return new LocationDocument(
-                LocationDocument.declaredId(record, column),
-                List.of("contact:" + record.substring(record.indexOf('/') + 1)),
-                "name",
-                value.strip(),
-                "contacts",
-                record,
-                column,
-                "name",
-                LocationDocument.DECLARED,
-                1.0,
-                null,
-                null,
-                "declared name column",
-                java.time.Instant.parse("2025-03-14T09:26:53Z"),
-                lsn,
-                null,
-                false);
+        return TestLocations.declared(
+                        "contact:" + record.substring(record.indexOf('/') + 1),
+                        record,
+                        column,
+                        "name",
+                        value.strip())
+                .sourceLsn(lsn)
+                .build();
     }
 
     // ---------------------------------------------------------------- helpers

@@ -6,6 +6,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.json.JsonData;
 import dev.lethe.discovery.LocationDocument;
+import dev.lethe.discovery.TestLocations;
 import dev.lethe.jobs.elasticsearch.ElasticsearchConnection;
 import dev.lethe.jobs.purge.ElasticsearchErasureIndex;
 import dev.lethe.local.StackSettings;
@@ -14,7 +15,6 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -80,23 +80,9 @@ class ElasticsearchErasureIndexITCase {
     }
 
     private static LocationDocument mention(String subject, String record, int start) {
-        return new LocationDocument(
-                LocationDocument.findingId(record, "content", "email", start),
-                List.of(subject),
-                "email",
-                "p" + start + "@example.eu",
-                "comments",
-                record,
-                "content",
-                "free_text",
-                "email",
-                0.9,
-                start,
-                start + 5,
-                "test",
-                Instant.parse("2026-12-05T00:00:00Z"),
-                1L,
-                null,
-                false);
+        return TestLocations.found(
+                        subject, record, "content", "email", "p" + start + "@example.eu", start)
+                .span(start, start + 5)
+                .build();
     }
 }

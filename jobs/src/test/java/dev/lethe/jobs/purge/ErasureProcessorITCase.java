@@ -3,14 +3,15 @@ package dev.lethe.jobs.purge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lethe.catalog.HelpdeskDatabase;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.discovery.LocationDocument;
 import dev.lethe.discovery.PersonalDataInText;
+import dev.lethe.discovery.TestLocations;
 import dev.lethe.keys.FileMasterKeySource;
 import dev.lethe.keys.JdbcSubjectKeyStore;
 import dev.lethe.retention.RetentionPolicy;
 import dev.lethe.simulator.HelpdeskMigrations;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -23,9 +24,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The erasure processor on a real, migrated helpdesk database, with a listed index. */
@@ -35,7 +36,12 @@ class ErasureProcessorITCase {
     private static final RetentionPolicy POLICY = RetentionPolicy.loadDefault(CATALOG);
 
     @TempDir static Path dir;
-    private static EmbeddedPostgres postgres;
+
+    @RegisterExtension
+    static final HelpdeskDatabase HELPDESK =
+            HelpdeskDatabase.migratedBy(HelpdeskMigrations::migrate)
+                    .withServerConfig("wal_level", "logical");
+
     private static DataSource db;
     private static JdbcSubjectKeyStore keys;
 
@@ -66,9 +72,7 @@ class ErasureProcessorITCase {
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().setServerConfig("wal_level", "logical").start();
-        db = postgres.getPostgresDatabase();
-        HelpdeskMigrations.migrate(db);
+        db = HELPDESK.db();
         try (Connection c = db.getConnection()) {
             PurgeSchema.create(c);
         }
@@ -78,11 +82,6 @@ class ErasureProcessorITCase {
                         .masterKeys(new FileMasterKeySource(dir.resolve("master.key")))
                         .build();
         keys.createSchema();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        postgres.close();
     }
 
     private static ErasureProcessor processor(ErasureIndex index) {
@@ -106,20 +105,22 @@ class ErasureProcessorITCase {
 
         assertThat(status(request))
                 .isEqualTo("blocked|OPEN_TICKET: tickets/" + ticket + " is still open");
-        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + contact)).isOne();
+        assertThat(HELPDESK.number("SELECT count(*) FROM contacts WHERE id = " + contact)).isOne();
         assertThat(keys.isErased(subject)).isFalse();
 
         exec("UPDATE tickets SET status = 'closed', closed_at = now() WHERE id = " + ticket);
         processor(index).processPending();
 
         assertThat(status(request)).isEqualTo("done|erased");
-        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + contact)).isZero();
-        assertThat(count("SELECT count(*) FROM tickets WHERE contact_id = " + contact)).isZero();
-        assertThat(count("SELECT count(*) FROM comments WHERE ticket_id = " + ticket)).isZero();
+        assertThat(HELPDESK.number("SELECT count(*) FROM contacts WHERE id = " + contact)).isZero();
+        assertThat(HELPDESK.number("SELECT count(*) FROM tickets WHERE contact_id = " + contact))
+                .isZero();
+        assertThat(HELPDESK.number("SELECT count(*) FROM comments WHERE ticket_id = " + ticket))
+                .isZero();
         assertThat(keys.isErased(subject)).isTrue();
         assertThat(index.forgotten).contains(subject, "contacts/" + contact);
         assertThat(
-                        count(
+                        HELPDESK.number(
                                 "SELECT count(*) FROM lethe.purge_log WHERE request_id = '"
                                         + request
                                         + "' AND outcome = 'done'"))
@@ -141,7 +142,7 @@ class ErasureProcessorITCase {
         assertThat(status(request))
                 .startsWith("blocked|contacts/" + contact + ": LEGAL_HOLD")
                 .contains("case 2025-17");
-        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + contact)).isOne();
+        assertThat(HELPDESK.number("SELECT count(*) FROM contacts WHERE id = " + contact)).isOne();
         assertThat(keys.isErased(subject)).isFalse();
     }
 
@@ -180,14 +181,14 @@ class ErasureProcessorITCase {
         assertThat(status(request)).isEqualTo("done|erased");
         // the register of erased subjects (kept for good) does not copy it
         assertThat(
-                        text(
+                        HELPDESK.text(
                                 "SELECT reason FROM lethe.erased_subjects WHERE subject_id = '"
                                         + subject
                                         + "'"))
                 .isEqualTo(PersonalDataInText.WITHHELD);
-        assertThat(text("SELECT content FROM comments WHERE id = " + comment))
+        assertThat(HELPDESK.text("SELECT content FROM comments WHERE id = " + comment))
                 .isEqualTo("cc: [erased] please, not otto@example.eu");
-        assertThat(count("SELECT count(*) FROM tickets WHERE id = " + ticket)).isOne();
+        assertThat(HELPDESK.number("SELECT count(*) FROM tickets WHERE id = " + ticket)).isOne();
     }
 
     @Test
@@ -217,9 +218,15 @@ class ErasureProcessorITCase {
         processor(index).processPending();
 
         assertThat(status(request)).isEqualTo("done|erased");
-        assertThat(text("SELECT custom_fields->>'order_ref' FROM tickets WHERE id = " + ticket))
+        assertThat(
+                        HELPDESK.text(
+                                "SELECT custom_fields->>'order_ref' FROM tickets WHERE id = "
+                                        + ticket))
                 .isEqualTo("call back on [erased]");
-        assertThat(text("SELECT custom_fields->>'priority' FROM tickets WHERE id = " + ticket))
+        assertThat(
+                        HELPDESK.text(
+                                "SELECT custom_fields->>'priority' FROM tickets WHERE id = "
+                                        + ticket))
                 .isEqualTo("2");
     }
 
@@ -281,11 +288,11 @@ class ErasureProcessorITCase {
         processor(weiLiLocations(subject, ids[1])).processPending();
 
         assertThat(status(request)).isEqualTo("done|erased");
-        assertThat(text("SELECT description FROM tickets WHERE id = " + ids[1]))
+        assertThat(HELPDESK.text("SELECT description FROM tickets WHERE id = " + ids[1]))
                 .isEqualTo(
                         "Our delivery was late. [erased] from your team ([erased]) promised a"
                                 + " Litre of oil; please deliver it. [erased] said so.");
-        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + ids[0])).isZero();
+        assertThat(HELPDESK.number("SELECT count(*) FROM contacts WHERE id = " + ids[0])).isZero();
     }
 
     @Test
@@ -303,15 +310,15 @@ class ErasureProcessorITCase {
         assertThat(status(request))
                 .startsWith("blocked|tickets/" + ids[1] + ": LEGAL_HOLD")
                 .contains("litigation 2026-3");
-        assertThat(text("SELECT description FROM tickets WHERE id = " + ids[1]))
+        assertThat(HELPDESK.text("SELECT description FROM tickets WHERE id = " + ids[1]))
                 .isEqualTo(WEI_LI_TEXT);
-        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + ids[0])).isOne();
+        assertThat(HELPDESK.number("SELECT count(*) FROM contacts WHERE id = " + ids[0])).isOne();
         assertThat(keys.isErased(subject)).isFalse();
     }
 
     @Test
     void aKindTheCatalogDoesNotDeclareAsASubjectIsRefusedAndNothingRecorded() throws Exception {
-        long before = count("SELECT count(*) FROM lethe.erasure_requests");
+        long before = HELPDESK.number("SELECT count(*) FROM lethe.erasure_requests");
         long definition =
                 exec(
                         "INSERT INTO custom_field_definitions (name, label, field_type, encrypted)"
@@ -324,23 +331,28 @@ class ErasureProcessorITCase {
                 .hasMessageContaining("not declared in the catalog")
                 .hasMessageContaining("contact");
 
-        assertThat(count("SELECT count(*) FROM lethe.erasure_requests")).isEqualTo(before);
-        assertThat(count("SELECT count(*) FROM custom_field_definitions WHERE id = " + definition))
+        assertThat(HELPDESK.number("SELECT count(*) FROM lethe.erasure_requests"))
+                .isEqualTo(before);
+        assertThat(
+                        HELPDESK.number(
+                                "SELECT count(*) FROM custom_field_definitions WHERE id = "
+                                        + definition))
                 .isOne();
     }
 
     @Test
     void aSubjectThatNeverExistedIsRefusedAndNeverTombstoned() throws Exception {
-        long before = count("SELECT count(*) FROM lethe.erasure_requests");
+        long before = HELPDESK.number("SELECT count(*) FROM lethe.erasure_requests");
 
         assertThatThrownBy(() -> request("contact:999999999"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no such subject");
-        assertThat(count("SELECT count(*) FROM lethe.erasure_requests")).isEqualTo(before);
+        assertThat(HELPDESK.number("SELECT count(*) FROM lethe.erasure_requests"))
+                .isEqualTo(before);
 
         // written by another system straight into the table: refused when processed, for good
         String id = UUID.randomUUID().toString();
-        update(
+        HELPDESK.exec(
                 "INSERT INTO lethe.erasure_requests (request_id, subject_id, reason, due_at)"
                         + " VALUES ('"
                         + id
@@ -448,14 +460,14 @@ class ErasureProcessorITCase {
                 .filteredOn(p -> p.requestId().equals(request))
                 .singleElement()
                 .satisfies(p -> assertThat(p.status()).isEqualTo(ErasureProcessor.FAILING));
-        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + contact)).isOne();
+        assertThat(HELPDESK.number("SELECT count(*) FROM contacts WHERE id = " + contact)).isOne();
         assertThat(keys.isErased(subject)).isFalse();
     }
 
     @Test
     void anErrorWhoseMessageQuotesAValueIsRecordedByItsKindOnly() throws Exception {
         long contact = contact();
-        String email = text("SELECT email FROM contacts WHERE id = " + contact);
+        String email = HELPDESK.text("SELECT email FROM contacts WHERE id = " + contact);
         String subject = "contact:" + contact;
         String request = request(subject);
         ErasureIndex index =
@@ -467,7 +479,7 @@ class ErasureProcessorITCase {
         assertThat(status(request))
                 .isEqualTo("failing|FAILED: IllegalStateException")
                 .doesNotContain(email);
-        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + contact)).isOne();
+        assertThat(HELPDESK.number("SELECT count(*) FROM contacts WHERE id = " + contact)).isOne();
     }
 
     @Test
@@ -553,7 +565,7 @@ class ErasureProcessorITCase {
         processor.processPending();
 
         assertThat(status(request)).isEqualTo("done|erased");
-        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + contact)).isZero();
+        assertThat(HELPDESK.number("SELECT count(*) FROM contacts WHERE id = " + contact)).isZero();
         assertThat(keys.isErased(subject)).isTrue();
         assertThat(index.forgotten).contains(subject);
     }
@@ -568,24 +580,10 @@ class ErasureProcessorITCase {
             int start,
             int end,
             String parentRecord) {
-        return new LocationDocument(
-                record + "#" + column + "#" + kind + "#" + start,
-                List.of(subject),
-                kind,
-                value,
-                record.substring(0, record.indexOf('/')),
-                record,
-                column,
-                "contact",
-                kind,
-                1.0,
-                start,
-                end,
-                null,
-                Instant.now(),
-                1L,
-                parentRecord,
-                false);
+        return TestLocations.found(subject, record, column, kind, value, start)
+                .span(start, end)
+                .parentRecord(parentRecord)
+                .build();
     }
 
     private static String fourEyesRequest(String subject, String by) throws Exception {
@@ -632,12 +630,12 @@ class ErasureProcessorITCase {
                 .extracting(ErasureProcessor.Progress::requestId)
                 .doesNotContain(request);
         assertThat(
-                        text(
+                        HELPDESK.text(
                                 "SELECT status FROM lethe.erasure_requests WHERE request_id = '"
                                         + request
                                         + "'"))
                 .isEqualTo("awaiting-approval");
-        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + contact)).isOne();
+        assertThat(HELPDESK.number("SELECT count(*) FROM contacts WHERE id = " + contact)).isOne();
         assertThat(keys.isErased(subject)).isFalse();
 
         assertThat(decide("approve", request, "dana"))
@@ -651,7 +649,7 @@ class ErasureProcessorITCase {
 
         assertThat(decide("approve", request, "otto")).isEqualTo(ErasureProcessor.Decision.DONE);
         assertThat(
-                        text(
+                        HELPDESK.text(
                                 "SELECT requested_by || '|' || approved_by || '|' || status ||"
                                         + " '|' || (approved_at IS NOT NULL)"
                                         + " FROM lethe.erasure_requests WHERE request_id = '"
@@ -662,7 +660,7 @@ class ErasureProcessorITCase {
                 .isEqualTo(ErasureProcessor.Decision.WRONG_STATUS);
         processor(index).processPending();
         assertThat(status(request)).isEqualTo("done|erased");
-        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + contact)).isZero();
+        assertThat(HELPDESK.number("SELECT count(*) FROM contacts WHERE id = " + contact)).isZero();
         assertThat(keys.isErased(subject)).isTrue();
     }
 
@@ -677,14 +675,14 @@ class ErasureProcessorITCase {
         processor(new ListedIndex()).processPending();
 
         assertThat(
-                        text(
+                        HELPDESK.text(
                                 "SELECT status || '|' || rejected_by || '|' || rejection_reason"
                                         + " || '|' || (rejected_at IS NOT NULL)"
                                         + " FROM lethe.erasure_requests WHERE request_id = '"
                                         + request
                                         + "'"))
                 .isEqualTo("rejected|otto|not verified|true");
-        assertThat(count("SELECT count(*) FROM contacts WHERE id = " + contact)).isOne();
+        assertThat(HELPDESK.number("SELECT count(*) FROM contacts WHERE id = " + contact)).isOne();
         assertThat(keys.isErased(subject)).isFalse();
         assertThat(decide("approve", request, "mira"))
                 .isEqualTo(ErasureProcessor.Decision.WRONG_STATUS);
@@ -720,7 +718,7 @@ class ErasureProcessorITCase {
         assertThat(decide("retry", request, "dana")).isEqualTo(ErasureProcessor.Decision.DONE);
         assertThat(status(request)).isEqualTo("pending|retry requested by dana");
         assertThat(
-                        text(
+                        HELPDESK.text(
                                 "SELECT retry_requested_by FROM lethe.erasure_requests WHERE request_id = '"
                                         + request
                                         + "'"))
@@ -749,7 +747,7 @@ class ErasureProcessorITCase {
     }
 
     private static String status(String request) throws Exception {
-        return text(
+        return HELPDESK.text(
                 "SELECT status || '|' || status_reason FROM lethe.erasure_requests"
                         + " WHERE request_id = '"
                         + request
@@ -766,27 +764,6 @@ class ErasureProcessorITCase {
                 }
             }
             return s.executeUpdate(sql);
-        }
-    }
-
-    /** Runs a statement that returns no id. */
-    private static void update(String sql) throws Exception {
-        try (Connection c = db.getConnection();
-                Statement s = c.createStatement()) {
-            s.executeUpdate(sql);
-        }
-    }
-
-    private static long count(String sql) throws Exception {
-        return Long.parseLong(text(sql));
-    }
-
-    private static String text(String sql) throws Exception {
-        try (Connection c = db.getConnection();
-                Statement s = c.createStatement();
-                ResultSet r = s.executeQuery(sql)) {
-            r.next();
-            return r.getString(1);
         }
     }
 }

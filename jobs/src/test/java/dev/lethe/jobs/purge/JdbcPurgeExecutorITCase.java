@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.lethe.catalog.HelpdeskDatabase;
 import dev.lethe.catalog.PersonalDataCatalog;
 import dev.lethe.jobs.config.HelpdeskDataSources;
-import dev.lethe.jobs.testing.HelpdeskDatabase;
 import dev.lethe.retention.FileStore;
 import dev.lethe.retention.PurgeGuard.Verdict;
 import dev.lethe.retention.RetentionPolicy;
+import dev.lethe.simulator.HelpdeskMigrations;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +48,8 @@ class JdbcPurgeExecutorITCase {
 
     @RegisterExtension
     static final HelpdeskDatabase HELPDESK =
-            HelpdeskDatabase.migrated().withServerConfig("wal_level", "logical");
+            HelpdeskDatabase.migratedBy(HelpdeskMigrations::migrate)
+                    .withServerConfig("wal_level", "logical");
 
     @TempDir static Path attachments;
     private static DataSource db;

@@ -2,8 +2,9 @@ package dev.lethe.jobs.purge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lethe.jobs.testing.HelpdeskDatabase;
+import dev.lethe.catalog.HelpdeskDatabase;
 import dev.lethe.retention.PurgeGuard.Verdict;
+import dev.lethe.simulator.HelpdeskMigrations;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -24,7 +25,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PurgeBatchesITCase {
 
     private static final int BATCH = 5;
-    @RegisterExtension static final HelpdeskDatabase HELPDESK = HelpdeskDatabase.migrated();
+
+    @RegisterExtension
+    static final HelpdeskDatabase HELPDESK =
+            HelpdeskDatabase.migratedBy(HelpdeskMigrations::migrate);
 
     private static final List<Runnable> BETWEEN_BATCHES = new ArrayList<>();
     private static JdbcPurgeExecutor executor;

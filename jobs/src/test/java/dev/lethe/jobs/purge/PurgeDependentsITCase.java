@@ -2,8 +2,9 @@ package dev.lethe.jobs.purge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lethe.jobs.testing.HelpdeskDatabase;
+import dev.lethe.catalog.HelpdeskDatabase;
 import dev.lethe.retention.PurgeGuard.Verdict;
+import dev.lethe.simulator.HelpdeskMigrations;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,7 +16,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class PurgeDependentsITCase {
 
-    @RegisterExtension static final HelpdeskDatabase HELPDESK = HelpdeskDatabase.migrated();
+    @RegisterExtension
+    static final HelpdeskDatabase HELPDESK =
+            HelpdeskDatabase.migratedBy(HelpdeskMigrations::migrate);
 
     private static JdbcPurgeExecutor executor;
 

@@ -3,7 +3,8 @@ package dev.lethe.jobs.purge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lethe.jobs.testing.HelpdeskDatabase;
+import dev.lethe.catalog.HelpdeskDatabase;
+import dev.lethe.simulator.HelpdeskMigrations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
@@ -19,7 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** A schedule of any size is read whole, soonest first, page after page. */
 class PurgeScheduleITCase {
 
-    @RegisterExtension static final HelpdeskDatabase HELPDESK = HelpdeskDatabase.migrated();
+    @RegisterExtension
+    static final HelpdeskDatabase HELPDESK =
+            HelpdeskDatabase.migratedBy(HelpdeskMigrations::migrate);
 
     private static final Instant T = Instant.parse("2027-01-01T00:00:00Z");
 

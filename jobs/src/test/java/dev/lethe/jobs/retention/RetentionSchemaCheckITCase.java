@@ -3,11 +3,12 @@ package dev.lethe.jobs.retention;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lethe.catalog.HelpdeskDatabase;
 import dev.lethe.catalog.PersonalDataCatalog;
-import dev.lethe.jobs.testing.HelpdeskDatabase;
 import dev.lethe.retention.RetentionPolicy;
 import dev.lethe.retention.RetentionPolicyException;
 import dev.lethe.retention.RetentionSchemaCheck;
+import dev.lethe.simulator.HelpdeskMigrations;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -22,7 +23,9 @@ class RetentionSchemaCheckITCase {
 
     private static final PersonalDataCatalog CATALOG = PersonalDataCatalog.loadDefault();
 
-    @RegisterExtension static final HelpdeskDatabase HELPDESK = HelpdeskDatabase.migrated();
+    @RegisterExtension
+    static final HelpdeskDatabase HELPDESK =
+            HelpdeskDatabase.migratedBy(HelpdeskMigrations::migrate);
 
     private static DataSource db;
 
