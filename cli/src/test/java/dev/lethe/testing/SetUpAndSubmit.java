@@ -5,7 +5,9 @@ import dev.lethe.jobs.config.JobSettings;
 import dev.lethe.jobs.discovery.DiscoveryJob;
 import dev.lethe.jobs.retention.RetentionJob;
 import dev.lethe.jobs.retention.RetentionSettings;
+import dev.lethe.local.StackSettings;
 import dev.lethe.normalize.ChangeNormalizer;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -16,6 +18,18 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class SetUpAndSubmit {
 
     private SetUpAndSubmit() {}
+
+    /** The Flink of the stack {@code s} describes, as a remote environment to submit jobs to. */
+    public static StreamExecutionEnvironment flinkOf(StackSettings s) {
+        return StreamExecutionEnvironment.createRemoteEnvironment(
+                "127.0.0.1", s.flinkUrl().getPort());
+    }
+
+    /** The same with {@code conf} (e.g. a savepoint to restore from). */
+    public static StreamExecutionEnvironment flinkOf(StackSettings s, Configuration conf) {
+        return StreamExecutionEnvironment.createRemoteEnvironment(
+                "127.0.0.1", s.flinkUrl().getPort(), conf);
+    }
 
     public static JobClient audit(StreamExecutionEnvironment env, JobSettings settings)
             throws Exception {

@@ -273,9 +273,7 @@ class AuditCliITCase {
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         restore.ifPresent(p -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, p.toString()));
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createRemoteEnvironment(
-                        "127.0.0.1", s.flinkUrl().getPort(), conf);
+        StreamExecutionEnvironment env = SetUpAndSubmit.flinkOf(s, conf);
         return SetUpAndSubmit.audit(env, settings);
     }
 

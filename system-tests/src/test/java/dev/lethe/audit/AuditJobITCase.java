@@ -57,9 +57,7 @@ class AuditJobITCase {
         System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
         String run = UUID.randomUUID().toString().substring(0, 8);
         JobSettings settings = AuditTestJobs.settings(s, "it-" + run, 3);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createRemoteEnvironment(
-                        "127.0.0.1", s.flinkUrl().getPort());
+        StreamExecutionEnvironment env = SetUpAndSubmit.flinkOf(s);
         JobClient job = SetUpAndSubmit.audit(env, settings);
         try {
             String email = "audit." + run + "@example.eu";

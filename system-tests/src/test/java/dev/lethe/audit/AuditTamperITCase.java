@@ -32,7 +32,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -61,11 +60,7 @@ class AuditTamperITCase {
         System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
         String run = AuditTestJobs.run("tamper");
         JobSettings settings = AuditTestJobs.settings(s, run, 4);
-        JobClient job =
-                SetUpAndSubmit.audit(
-                        StreamExecutionEnvironment.createRemoteEnvironment(
-                                "127.0.0.1", s.flinkUrl().getPort()),
-                        settings);
+        JobClient job = SetUpAndSubmit.audit(SetUpAndSubmit.flinkOf(s), settings);
         List<String> contacts = new ArrayList<>();
         List<AuditEntry> log;
         List<AuditCheckpoint> checkpoints;

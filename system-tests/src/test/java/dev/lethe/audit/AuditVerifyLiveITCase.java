@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -61,11 +60,7 @@ class AuditVerifyLiveITCase {
                         "--audit-checkpoint-every", "200",
                         "--audit-checkpoint-interval", "5s"));
         JobSettings settings = JobSettings.parse(args.toArray(String[]::new));
-        JobClient job =
-                SetUpAndSubmit.audit(
-                        StreamExecutionEnvironment.createRemoteEnvironment(
-                                "127.0.0.1", s.flinkUrl().getPort()),
-                        settings);
+        JobClient job = SetUpAndSubmit.audit(SetUpAndSubmit.flinkOf(s), settings);
         try {
             // the log exists before the first verification
             AuditTestJobs.entries(

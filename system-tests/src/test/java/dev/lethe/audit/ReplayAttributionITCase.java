@@ -20,7 +20,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -109,11 +108,7 @@ class ReplayAttributionITCase {
     private static Map<String, List<String>> subjects(StackSettings s, String run, Set<String> ours)
             throws Exception {
         JobSettings settings = AuditTestJobs.settings(s, run, 5);
-        JobClient job =
-                SetUpAndSubmit.audit(
-                        StreamExecutionEnvironment.createRemoteEnvironment(
-                                "127.0.0.1", s.flinkUrl().getPort()),
-                        settings);
+        JobClient job = SetUpAndSubmit.audit(SetUpAndSubmit.flinkOf(s), settings);
         try {
             List<AuditEntry> entries =
                     AuditTestJobs.entries(

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,11 +45,7 @@ class MigrationsUnderLoadITCase {
         String table = "mig_t_" + suffix;
         JobSettings audit = AuditTestJobs.settings(s, run, 50);
         try (CommittedChanges committed = CommittedChanges.from(s, run)) {
-            JobClient job =
-                    SetUpAndSubmit.audit(
-                            StreamExecutionEnvironment.createRemoteEnvironment(
-                                    "127.0.0.1", s.flinkUrl().getPort()),
-                            audit);
+            JobClient job = SetUpAndSubmit.audit(SetUpAndSubmit.flinkOf(s), audit);
             try {
                 migrateUnderLoad(s, run, added, renamed, defaulted, table);
                 List<String> changes = committed.read();

@@ -42,9 +42,7 @@ class OversizedValuesITCase {
         System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
         String run = AuditTestJobs.run("oversized");
         JobSettings settings = AuditTestJobs.settings(s, run, 3);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createRemoteEnvironment(
-                        "127.0.0.1", s.flinkUrl().getPort());
+        StreamExecutionEnvironment env = SetUpAndSubmit.flinkOf(s);
         JobClient job = SetUpAndSubmit.audit(env, settings);
         try {
             String log = "2026-12-05T10:00:00Z ERROR printer spool full, retrying\n".repeat(11_000);

@@ -272,8 +272,7 @@ class PoisonRowsITCase {
     }
 
     private static StreamExecutionEnvironment remote(StackSettings s) {
-        return StreamExecutionEnvironment.createRemoteEnvironment(
-                "127.0.0.1", s.flinkUrl().getPort());
+        return SetUpAndSubmit.flinkOf(s);
     }
 
     private static long id(Connection c, String sql, String value) throws Exception {

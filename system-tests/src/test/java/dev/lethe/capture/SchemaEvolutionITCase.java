@@ -55,9 +55,7 @@ class SchemaEvolutionITCase {
                                         "discovery-" + run,
                                         "2s")
                                 .toArray(String[]::new));
-        StreamExecutionEnvironment remote =
-                StreamExecutionEnvironment.createRemoteEnvironment(
-                        "127.0.0.1", s.flinkUrl().getPort());
+        StreamExecutionEnvironment remote = SetUpAndSubmit.flinkOf(s);
         JobClient auditJob = SetUpAndSubmit.audit(remote, audit);
         JobClient discoveryJob = SetUpAndSubmit.discovery(remote, discovery);
         String nickname = "Kiki-" + run;

@@ -42,9 +42,7 @@ class SnapshotTableITCase {
         System.setProperty(Secrets.ELASTICSEARCH_PASSWORD, s.elasticsearchPassword().orElseThrow());
         String run = AuditTestJobs.run("snapshot");
         JobSettings audit = AuditTestJobs.settings(s, run, 10);
-        StreamExecutionEnvironment remote =
-                StreamExecutionEnvironment.createRemoteEnvironment(
-                        "127.0.0.1", s.flinkUrl().getPort());
+        StreamExecutionEnvironment remote = SetUpAndSubmit.flinkOf(s);
         JobClient auditJob = SetUpAndSubmit.audit(remote, audit);
         try {
             List<String> agents = new ArrayList<>();

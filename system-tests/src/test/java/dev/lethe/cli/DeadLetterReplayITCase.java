@@ -70,9 +70,7 @@ class DeadLetterReplayITCase {
         String secret = "value-" + Integer.toHexString(run.hashCode());
         JobSettings settings = AuditTestJobs.settings(s, run, 3);
         String dlq = settings.deadLetterTopic();
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createRemoteEnvironment(
-                        "127.0.0.1", s.flinkUrl().getPort());
+        StreamExecutionEnvironment env = SetUpAndSubmit.flinkOf(s);
         JobClient job = SetUpAndSubmit.audit(env, settings);
         try {
             long poison;
@@ -437,8 +435,7 @@ class DeadLetterReplayITCase {
         if (savepoint != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         }
-        return StreamExecutionEnvironment.createRemoteEnvironment(
-                "127.0.0.1", s.flinkUrl().getPort(), conf);
+        return SetUpAndSubmit.flinkOf(s, conf);
     }
 
     private static long insert(Connection c, String sql, String value) throws SQLException {

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -67,11 +66,7 @@ final class MonitoredAuditRun implements AutoCloseable {
                 Secrets.ELASTICSEARCH_PASSWORD, shared.elasticsearchPassword().orElseThrow());
         String run = AuditTestJobs.run(label);
         JobSettings settings = AuditTestJobs.settings(shared, run, 2);
-        JobClient job =
-                SetUpAndSubmit.audit(
-                        StreamExecutionEnvironment.createRemoteEnvironment(
-                                "127.0.0.1", shared.flinkUrl().getPort()),
-                        settings);
+        JobClient job = SetUpAndSubmit.audit(SetUpAndSubmit.flinkOf(shared), settings);
         try {
             AuditTopics topics = new AuditTopics();
             topics.entries = settings.auditTopic();

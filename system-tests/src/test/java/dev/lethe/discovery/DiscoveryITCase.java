@@ -35,7 +35,6 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -62,10 +61,7 @@ class DiscoveryITCase {
 
     /** Submits the discovery job to the shared stack's Flink. */
     private static JobClient submit(StackSettings s, JobSettings settings) throws Exception {
-        return SetUpAndSubmit.discovery(
-                StreamExecutionEnvironment.createRemoteEnvironment(
-                        "127.0.0.1", s.flinkUrl().getPort()),
-                settings);
+        return SetUpAndSubmit.discovery(SetUpAndSubmit.flinkOf(s), settings);
     }
 
     @Test

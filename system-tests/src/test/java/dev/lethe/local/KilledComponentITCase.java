@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -45,11 +44,7 @@ class KilledComponentITCase {
         JobSettings audit = AuditTestJobs.settings(s, run, 50);
         LocalStack stack = new LocalStack(s, System.out).withJobs(false);
         try (CommittedChanges committed = CommittedChanges.from(s, run)) {
-            JobClient job =
-                    SetUpAndSubmit.audit(
-                            StreamExecutionEnvironment.createRemoteEnvironment(
-                                    "127.0.0.1", s.flinkUrl().getPort()),
-                            audit);
+            JobClient job = SetUpAndSubmit.audit(SetUpAndSubmit.flinkOf(s), audit);
             stack.ensureSupervisor();
             ProcessHandle supervisor = stack.supervisor().orElseThrow();
             try {

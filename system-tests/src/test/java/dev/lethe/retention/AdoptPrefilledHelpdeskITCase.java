@@ -127,14 +127,11 @@ class AdoptPrefilledHelpdeskITCase {
                     auditSettings.rawTopics(),
                     List.of());
             register(s, connector, database, prefix, url);
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.createRemoteEnvironment(
-                            "127.0.0.1", s.flinkUrl().getPort());
+            StreamExecutionEnvironment env = SetUpAndSubmit.flinkOf(s);
             audit = SetUpAndSubmit.audit(env, auditSettings);
             discovery =
                     SetUpAndSubmit.discovery(
-                            StreamExecutionEnvironment.createRemoteEnvironment(
-                                    "127.0.0.1", s.flinkUrl().getPort()),
+                            SetUpAndSubmit.flinkOf(s),
                             parse(
                                     TestJobArgs.of(
                                             s,
@@ -162,8 +159,7 @@ class AdoptPrefilledHelpdeskITCase {
                             prefix);
             retention =
                     SetUpAndSubmit.retention(
-                            StreamExecutionEnvironment.createRemoteEnvironment(
-                                    "127.0.0.1", s.flinkUrl().getPort()),
+                            SetUpAndSubmit.flinkOf(s),
                             retentionSettings,
                             RetentionSettings.defaults()
                                     .withPolicyPath(policy.toString())

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,8 +65,7 @@ class AdoptionBacklogITCase {
                                 .toArray(String[]::new));
         JobClient job =
                 SetUpAndSubmit.retention(
-                        StreamExecutionEnvironment.createRemoteEnvironment(
-                                "127.0.0.1", s.flinkUrl().getPort()),
+                        SetUpAndSubmit.flinkOf(s),
                         settings,
                         RetentionSettings.defaults()
                                 .withPolicyPath(policy.toString())

@@ -124,14 +124,8 @@ class RetentionITCase {
                         audit.auditCheckpointTopic(),
                         "--data-dir",
                         s.dataDir().toString());
-        JobClient auditJob =
-                SetUpAndSubmit.audit(
-                        StreamExecutionEnvironment.createRemoteEnvironment(
-                                "127.0.0.1", s.flinkUrl().getPort()),
-                        audit);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createRemoteEnvironment(
-                        "127.0.0.1", s.flinkUrl().getPort());
+        JobClient auditJob = SetUpAndSubmit.audit(SetUpAndSubmit.flinkOf(s), audit);
+        StreamExecutionEnvironment env = SetUpAndSubmit.flinkOf(s);
         JobClient discoveryJob = SetUpAndSubmit.discovery(env, discovery);
         RetentionSettings retentionSettings =
                 RetentionSettings.defaults()
@@ -441,8 +435,7 @@ class RetentionITCase {
         if (savepoint != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         }
-        return StreamExecutionEnvironment.createRemoteEnvironment(
-                "127.0.0.1", s.flinkUrl().getPort(), conf);
+        return SetUpAndSubmit.flinkOf(s, conf);
     }
 
     /** A savepoint of {@code job} in {@code dir}, once all its tasks run; its path. */
